@@ -1,0 +1,153 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  type JWK,
+  type JWTPayload,
+  SignJWT,
+  createLocalJWKSet,
+  errors as joseErrors,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+} from 'jose';
+import { type Role, type Scope, defaultScopesByRole } from '#shared/api/access.ts';
+import { agencyClaim, roleClaim } from '#shared/http/identity.ts';
+
+/**
+ * A local identity provider standing in for Cognito: one RS256 signing key, tokens with the claims
+ * Cognito would issue, and verification exactly as API Gateway's JWT authorizer performs it
+ * (signature against the JWKS, `iss`, `aud`, `exp`, `nbf`, route scopes).
+ */
+
+export const localIssuer = 'https://local-idp.spbe.invalid';
+export const localAudience = 'spbe-api';
+const algorithm = 'RS256';
+
+export interface TokenRequest {
+  readonly subject: string;
+  readonly role: Role;
+  readonly agencyId?: string;
+  readonly scopes?: readonly string[];
+  readonly name?: string;
+  /** jose time span, e.g. '12h'; default 12 h. */
+  readonly expiresIn?: string | number;
+  readonly notBefore?: string | number;
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly clientId?: string;
+}
+
+export type Verification =
+  | { readonly ok: true; readonly claims: JWTPayload }
+  | { readonly ok: false; readonly status: 401 | 403; readonly reason: string };
+
+export interface LocalIdentityProvider {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly jwks: { keys: JWK[] };
+  mint(request: TokenRequest): Promise<string>;
+  /** As the JWT authorizer: 401 for a bad token, 403 when valid but lacking every route scope. */
+  verify(authorization: string | undefined, routeScopes: readonly Scope[]): Promise<Verification>;
+}
+
+interface StoredKey {
+  readonly privateJwk: JWK;
+  readonly publicJwk: JWK;
+}
+
+const createKey = async (): Promise<StoredKey> => {
+  const { privateKey, publicKey } = await generateKeyPair(algorithm, { extractable: true });
+  const kid = `local-${Date.now().toString(36)}`;
+  return {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: algorithm, use: 'sig' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: algorithm, use: 'sig' },
+  };
+};
+
+/** Loads the signing key from `keyFile` (creating it on first use) or makes an ephemeral one. */
+export const createLocalIdentityProvider = async (options: { keyFile?: string } = {}): Promise<LocalIdentityProvider> => {
+  let stored: StoredKey;
+  if (options.keyFile && existsSync(options.keyFile)) {
+    stored = JSON.parse(readFileSync(options.keyFile, 'utf8')) as StoredKey;
+  } else {
+    stored = await createKey();
+    if (options.keyFile) {
+      mkdirSync(dirname(options.keyFile), { recursive: true });
+      writeFileSync(options.keyFile, JSON.stringify(stored), { mode: 0o600 });
+    }
+  }
+  const privateKey = await importJWK(stored.privateJwk, algorithm);
+  const jwks = { keys: [stored.publicJwk] };
+  const keySet = createLocalJWKSet(jwks);
+
+  const mint = async (request: TokenRequest): Promise<string> => {
+    const scopes = request.scopes ?? defaultScopesByRole[request.role];
+    const jwt = new SignJWT({
+      [roleClaim]: request.role,
+      ...(request.agencyId ? { [agencyClaim]: request.agencyId } : {}),
+      scope: scopes.join(' '),
+      ...(request.name ? { name: request.name } : {}),
+      client_id: request.clientId ?? 'local-portal',
+      token_use: 'access',
+    })
+      .setProtectedHeader({ alg: algorithm, kid: stored.publicJwk.kid ?? 'local', typ: 'JWT' })
+      .setSubject(request.subject)
+      .setIssuer(request.issuer ?? localIssuer)
+      .setAudience(request.audience ?? localAudience)
+      .setIssuedAt()
+      .setJti(crypto.randomUUID())
+      .setExpirationTime(request.expiresIn ?? '12h');
+    if (request.notBefore !== undefined) jwt.setNotBefore(request.notBefore);
+    return jwt.sign(privateKey);
+  };
+
+  const verify = async (authorization: string | undefined, routeScopes: readonly Scope[]): Promise<Verification> => {
+    if (!authorization) return { ok: false, status: 401, reason: 'The Authorization header is missing.' };
+    const token = authorization.replace(/^Bearer\s+/i, '').trim();
+    try {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: localIssuer,
+        audience: localAudience,
+        algorithms: [algorithm],
+        requiredClaims: ['exp'],
+      });
+      if (routeScopes.length > 0) {
+        const granted = String(payload.scope ?? payload.scp ?? '').split(/\s+/);
+        if (!routeScopes.some((scope) => granted.includes(scope))) {
+          return { ok: false, status: 403, reason: `The token lacks every scope this route accepts: ${routeScopes.join(', ')}.` };
+        }
+      }
+      return { ok: true, claims: payload };
+    } catch (error) {
+      return { ok: false, status: 401, reason: describeJoseError(error) };
+    }
+  };
+
+  return { issuer: localIssuer, audience: localAudience, jwks, mint, verify };
+};
+
+const describeJoseError = (error: unknown): string => {
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return `The token's \`${error.claim}\` claim is not accepted (${error.reason}).`;
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm that is not accepted.';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was signed by an unknown key.';
+  return 'The token is malformed.';
+};
+
+/**
+ * API Gateway hands claims to the Lambda flattened to strings (arrays as `[a b]`); reproduce that so
+ * local handlers see what deployed ones see.
+ */
+export const flattenClaims = (claims: JWTPayload): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => {
+      if (typeof value === 'string') return [name, value];
+      if (Array.isArray(value)) return [name, `[${value.join(' ')}]`];
+      if (value !== null && typeof value === 'object') return [name, JSON.stringify(value)];
+      return [name, String(value)];
+    }),
+  );

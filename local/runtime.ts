@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { type Capability, capabilities } from '#shared/api/route-spec.ts';
+import { type LocalIdentityProvider, createLocalIdentityProvider } from './auth.ts';
+import { type DynamoDbLocal, functionEnvironment, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type LambdaHandler, type LocalApi, startLocalApi } from './server.ts';
+
+/**
+ * The whole local stack: DynamoDB Local with the project's tables, the Lambda handlers CDK deploys
+ * (loaded with the environment CDK would give them) and the API Gateway stand-in in front of them.
+ * `npm start` and the integration tests both run exactly this.
+ */
+
+export interface LocalRuntime {
+  readonly api: LocalApi;
+  readonly dynamodb: DynamoDbLocal;
+  readonly identityProvider: LocalIdentityProvider;
+  stop(): Promise<void>;
+}
+
+export interface LocalRuntimeOptions {
+  /** Keep DynamoDB data here; in memory when omitted. */
+  readonly dataDirectory?: string;
+  /** Persist the local signing key here so tokens survive restarts; ephemeral when omitted. */
+  readonly signingKeyFile?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly corsAllowedOrigins?: readonly string[];
+  readonly onResponse?: Parameters<typeof startLocalApi>[0]['onResponse'];
+  /** Runs after the tables exist and before the API serves (seeding). */
+  readonly beforeServe?: (dynamodb: DynamoDbLocal) => Promise<void>;
+}
+
+const functionsDirectory = new URL('../functions/', import.meta.url).pathname;
+
+/** Imports each capability's Lambda entry, after the environment is set as CDK sets it. */
+const loadHandlers = async (): Promise<Record<Capability, LambdaHandler>> => {
+  const entries = await Promise.all(
+    capabilities.map(async (capability) => {
+      const module = (await import(join(functionsDirectory, capability, 'handler.ts'))) as { handler: LambdaHandler };
+      return [capability, module.handler] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<Capability, LambdaHandler>;
+};
+
+export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
+  const dynamodb = await startDynamoDbLocal(options.dataDirectory ? { dataDirectory: options.dataDirectory } : {});
+  try {
+    await options.beforeServe?.(dynamodb);
+    Object.assign(process.env, functionEnvironment(dynamodb), {
+      CORS_ALLOWED_ORIGINS: (options.corsAllowedOrigins ?? []).join(','),
+      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'spbe-award-api',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      AWS_LAMBDA_FUNCTION_NAME: 'spbe-local',
+    });
+    const identityProvider = await createLocalIdentityProvider(
+      options.signingKeyFile ? { keyFile: options.signingKeyFile } : {},
+    );
+    const handlers = await loadHandlers();
+    const api = await startLocalApi({
+      port: options.port ?? 0,
+      identityProvider,
+      handlers,
+      ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
+      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+    });
+    return {
+      api,
+      dynamodb,
+      identityProvider,
+      stop: async () => {
+        await api.close();
+        await dynamodb.stop();
+      },
+    };
+  } catch (error) {
+    await dynamodb.stop();
+    throw error;
+  }
+};

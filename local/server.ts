@@ -1,0 +1,297 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyResultV2,
+  Context,
+} from 'aws-lambda';
+import type { Capability, RouteSpec } from '#shared/api/route-spec.ts';
+import { routeKeyOf } from '#shared/api/route-spec.ts';
+import { routeList } from '#shared/api/routes.ts';
+import { problemFromError, problemResponse } from '#shared/http/problem-details.ts';
+import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnauthorizedError } from '#shared/errors.ts';
+import { type LocalIdentityProvider, flattenClaims } from './auth.ts';
+
+/**
+ * The local stand-in for API Gateway (HTTP API) and Lambda: each HTTP request becomes an API Gateway
+ * v2 event for the very handler CDK deploys, after the JWT authorizer's checks.
+ */
+
+export type LambdaHandler = (
+  event: APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<APIGatewayProxyResultV2>;
+
+export interface LocalApiOptions {
+  readonly port: number;
+  readonly host?: string;
+  readonly identityProvider: LocalIdentityProvider;
+  readonly handlers: Readonly<Record<Capability, LambdaHandler>>;
+  readonly corsAllowedOrigins?: readonly string[];
+  /** API Gateway's payload limit. */
+  readonly maxPayloadBytes?: number;
+  /** Called for each request after it is answered (request logs for `npm start`). */
+  readonly onResponse?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface LocalApi {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+interface CompiledRoute {
+  readonly route: RouteSpec;
+  readonly pattern: RegExp;
+  readonly parameterNames: readonly string[];
+  readonly staticSegments: number;
+}
+
+const compile = (route: RouteSpec): CompiledRoute => {
+  const parameterNames: string[] = [];
+  const segments = route.path.split('/').filter(Boolean);
+  const source = segments
+    .map((segment) => {
+      const parameter = /^\{(\w+)\}$/.exec(segment);
+      if (parameter?.[1]) {
+        parameterNames.push(parameter[1]);
+        return '/([^/]+)';
+      }
+      return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+    })
+    .join('');
+  return {
+    route,
+    pattern: new RegExp(`^${source}/?$`),
+    parameterNames,
+    staticSegments: segments.length - parameterNames.length,
+  };
+};
+
+// API Gateway picks the most specific route: more literal segments first.
+const compiledRoutes = routeList.map(compile).sort((a, b) => b.staticSegments - a.staticSegments);
+
+const matchRoute = (method: string, path: string) => {
+  let pathMatched = false;
+  for (const candidate of compiledRoutes) {
+    const match = candidate.pattern.exec(path);
+    if (!match) continue;
+    pathMatched = true;
+    if (candidate.route.method !== method) continue;
+    const pathParameters = Object.fromEntries(
+      candidate.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
+    );
+    return { route: candidate.route, pathParameters, pathMatched };
+  }
+  return { route: undefined, pathParameters: {}, pathMatched };
+};
+
+const readBody = async (request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> => {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > limit) return 'too-large';
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+};
+
+const isTextual = (contentType: string | undefined) =>
+  !contentType || /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/i.test(contentType);
+
+/** Multi-valued headers and query parameters are joined by commas, as HTTP API payload v2 does. */
+const singleValued = (values: Readonly<Record<string, string | string[] | undefined>>) =>
+  Object.fromEntries(
+    Object.entries(values)
+      .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+      .map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]),
+  );
+
+const lambdaContext = (capability: Capability, requestId: string, timeoutMs: number): Context => {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `spbe-local-${capability}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:spbe-local-${capability}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/spbe-local-${capability}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+};
+
+export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi> => {
+  const host = options.host ?? '127.0.0.1';
+  const maxPayload = options.maxPayloadBytes ?? 10 * 1024 * 1024;
+  const allowedOrigins = new Set(options.corsAllowedOrigins ?? []);
+
+  const send = (response: ServerResponse, result: APIGatewayProxyResultV2) => {
+    // Lambda returns JSON to API Gateway: the round trip drops undefined values, as in AWS.
+    const serialized = JSON.parse(JSON.stringify(result)) as APIGatewayProxyResultV2;
+    const structured = typeof serialized === 'string' ? { statusCode: 200, body: serialized } : serialized;
+    const headers: Record<string, string | string[]> = { ...(structured.headers as Record<string, string>) };
+    if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+    response.writeHead(structured.statusCode ?? 200, headers);
+    const body = structured.body ?? '';
+    response.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+  };
+
+  const gatewayProblem = (response: ServerResponse, error: Error, path: string, requestId: string) => {
+    const { problem, headers } = problemFromError(error, { instance: path, requestId });
+    send(response, problemResponse(problem, headers));
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? host}`);
+    const method = (request.method ?? 'GET').toUpperCase();
+    const headers = singleValued(request.headers);
+    response.on('finish', () =>
+      options.onResponse?.({ method, path: url.pathname, status: response.statusCode, ms: performance.now() - started }),
+    );
+    response.setHeader('apigw-requestid', requestId);
+
+    // CORS preflight is answered by API Gateway itself (its CORS configuration), never the Lambda.
+    const origin = headers.origin;
+    if (method === 'OPTIONS' && origin && headers['access-control-request-method']) {
+      if (!allowedOrigins.has(origin)) return send(response, { statusCode: 204 });
+      return send(response, {
+        statusCode: 204,
+        headers: {
+          'access-control-allow-origin': origin,
+          'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE',
+          'access-control-allow-headers': 'authorization,content-type,if-match,idempotency-key',
+          'access-control-expose-headers': 'etag,location',
+          'access-control-max-age': '600',
+          vary: 'origin',
+        },
+      });
+    }
+
+    if (url.pathname === '/.well-known/jwks.json' && method === 'GET') {
+      return send(response, {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(options.identityProvider.jwks),
+      });
+    }
+
+    const { route, pathParameters, pathMatched } = matchRoute(method, url.pathname);
+    if (!route) {
+      const error = pathMatched
+        ? new MethodNotAllowedError(`${method} is not supported on ${url.pathname}.`)
+        : new NotFoundError(`No route ${method} ${url.pathname}. The API is described at /v1/openapi.json.`);
+      return gatewayProblem(response, error, url.pathname, requestId);
+    }
+
+    let authorizer: APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'] | undefined;
+    if (route.access.kind === 'jwt') {
+      const verification = await options.identityProvider.verify(headers.authorization, route.access.scopes);
+      if (!verification.ok) {
+        const error =
+          verification.status === 401
+            ? new UnauthorizedError(verification.reason, { headers: { 'www-authenticate': 'Bearer' } })
+            : new ForbiddenError(verification.reason);
+        return gatewayProblem(response, error, url.pathname, requestId);
+      }
+      const scopes = String(verification.claims.scope ?? '').split(/\s+/).filter(Boolean);
+      authorizer = {
+        principalId: '',
+        integrationLatency: 0,
+        jwt: { claims: flattenClaims(verification.claims), scopes },
+      };
+    }
+
+    const body = await readBody(request, maxPayload);
+    if (body === 'too-large') {
+      return send(response, {
+        statusCode: 413,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ message: 'Request Entity Too Large' }),
+      });
+    }
+    const textual = isTextual(headers['content-type']);
+    const now = new Date();
+    const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
+      version: '2.0',
+      routeKey: routeKeyOf(route),
+      rawPath: url.pathname,
+      rawQueryString: url.search.replace(/^\?/, ''),
+      headers,
+      ...(url.searchParams.size > 0
+        ? {
+            queryStringParameters: Object.fromEntries(
+              [...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]),
+            ),
+          }
+        : {}),
+      ...(Object.keys(pathParameters).length > 0 ? { pathParameters } : {}),
+      requestContext: {
+        accountId: '000000000000',
+        apiId: 'local',
+        ...(authorizer ? { authorizer } : {}),
+        domainName: url.host,
+        domainPrefix: 'local',
+        http: {
+          method,
+          path: url.pathname,
+          protocol: `HTTP/${request.httpVersion}`,
+          sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+          userAgent: headers['user-agent'] ?? '',
+        },
+        requestId,
+        routeKey: routeKeyOf(route),
+        stage: '$default',
+        time: now.toUTCString(),
+        timeEpoch: now.getTime(),
+      } as APIGatewayProxyEventV2WithJWTAuthorizer['requestContext'],
+      ...(body.length > 0
+        ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
+        : { isBase64Encoded: false }),
+    };
+
+    const handler = options.handlers[route.capability];
+    try {
+      const result = await handler(event, lambdaContext(route.capability, requestId, 29_000));
+      send(response, result);
+    } catch (error) {
+      // A handler that throws is a Lambda invocation error: API Gateway answers 500.
+      console.error(`Handler for ${route.capability} threw`, error);
+      gatewayProblem(response, new Error('Internal Server Error'), url.pathname, requestId);
+    }
+  };
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      console.error('Local API failure', error);
+      if (!response.headersSent) {
+        response.writeHead(500, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ message: 'Internal Server Error' }));
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, host, () => resolve());
+  });
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : options.port;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+};

@@ -1,0 +1,41 @@
+/**
+ * Who may call what. Roles come from the token's `custom:role` claim (Cognito custom attribute,
+ * copied into access tokens by a pre-token-generation trigger); scopes from its `scope` claim
+ * (Cognito resource-server scopes, also what machine clients using client credentials receive).
+ *
+ * API Gateway's JWT authorizer checks the scopes a route lists (any one suffices); the Lambda then
+ * checks the role and, for agency data, that the caller's agency is the one in the path.
+ */
+
+export const roles = ['admin', 'assessor', 'agency'] as const;
+export type Role = (typeof roles)[number];
+
+/** Resource-server identifier: scopes are `spbe/<name>` as Cognito spells them. */
+export const resourceServerIdentifier = 'spbe';
+
+export const scopeNames = [
+  'admin',
+  'self-assessment.read',
+  'self-assessment.write',
+  'assessment.write',
+  'webhooks.manage',
+] as const;
+export type ScopeName = (typeof scopeNames)[number];
+export type Scope = `spbe/${ScopeName}`;
+
+export const scope = (name: ScopeName): Scope => `spbe/${name}`;
+
+export const scopeDescriptions: Readonly<Record<ScopeName, string>> = {
+  admin: 'Kemenpan RB review team: registry, cycles, assignments, rankings, awards, audit',
+  'self-assessment.read': 'Read the own agency’s self-assessment and results',
+  'self-assessment.write': 'Fill and submit the own agency’s self-assessment',
+  'assessment.write': 'External assessors: score assigned agencies',
+  'webhooks.manage': 'Register the own agency’s webhook endpoints',
+};
+
+/** Scopes a demo or local token of each role receives by default (`npm run token`). */
+export const defaultScopesByRole: Readonly<Record<Role, readonly Scope[]>> = {
+  admin: [scope('admin')],
+  assessor: [scope('assessment.write')],
+  agency: [scope('self-assessment.read'), scope('self-assessment.write'), scope('webhooks.manage')],
+};

@@ -1,0 +1,51 @@
+import * as z from 'zod';
+import { idempotencyTable, programmeTable } from './dynamodb/table-definitions.ts';
+
+/**
+ * Function configuration, read once at cold start from the environment the CDK stack (or the local
+ * runtime) sets. A missing or malformed variable fails fast with a message naming it.
+ */
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const ConfigSchema = z.object({
+  [programmeTable.environmentVariable]: z.string().min(3),
+  [idempotencyTable.environmentVariable]: z.string().min(3).optional(),
+  CORS_ALLOWED_ORIGINS: commaList,
+  SERVICE_VERSION: z.string().default('0.1.0'),
+});
+
+export interface AppConfig {
+  readonly programmeTableName: string;
+  /** Only functions with idempotent POST routes receive it. */
+  readonly idempotencyTableName: string | undefined;
+  readonly corsAllowedOrigins: readonly string[];
+  readonly serviceVersion: string;
+}
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** Parses the configuration; throws `ConfigurationError` naming every missing or invalid variable. */
+export const loadConfig = (environment: Readonly<Record<string, string | undefined>> = process.env): AppConfig => {
+  const parsed = ConfigSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigurationError(`Invalid function configuration — ${problems.join('; ')}`);
+  }
+  const env = parsed.data;
+  return {
+    programmeTableName: env[programmeTable.environmentVariable] as string,
+    idempotencyTableName: env[idempotencyTable.environmentVariable] as string | undefined,
+    corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
+    serviceVersion: env.SERVICE_VERSION,
+  };
+};

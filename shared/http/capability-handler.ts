@@ -1,0 +1,145 @@
+import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import { type OperationId, routes, routesByKey } from '../api/routes.ts';
+import type { Capability, RouteInput, RouteSpec } from '../api/route-spec.ts';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { type Identity, type JwtClaims, identityFromClaims } from './identity.ts';
+import { problemDetails } from './problem-details.ts';
+import { readRequestBody } from './request-body.ts';
+import { parseRequestPart } from './validation.ts';
+
+/** What every route implementation may use besides its validated input. */
+export interface RequestContext {
+  /** Set on every JWT route; undefined on public routes. */
+  readonly identity: Identity | undefined;
+  readonly requestId: string;
+  readonly route: RouteSpec;
+  /** The concrete request path, e.g. `/v1/cycles/2026`. */
+  readonly path: string;
+  readonly logger: Logger;
+  readonly lambdaContext: Context;
+}
+
+export interface RouteResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export type RouteImplementation<R extends RouteSpec> = (
+  input: RouteInput<R>,
+  context: RequestContext,
+) => Promise<RouteResponse>;
+
+type OperationsOf<C extends Capability> = {
+  [K in OperationId]: (typeof routes)[K]['capability'] extends C ? K : never;
+}[OperationId];
+
+/** Every route of a capability must be implemented: the compiler checks this map is complete. */
+export type CapabilityImplementations<C extends Capability> = {
+  readonly [K in OperationsOf<C>]: RouteImplementation<(typeof routes)[K]>;
+};
+
+export interface CapabilityHandlerOptions {
+  readonly logger: Logger;
+  readonly corsAllowedOrigins: readonly string[];
+}
+
+type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
+
+const claimsOf = (event: HttpEvent): JwtClaims | undefined =>
+  'authorizer' in event.requestContext ? event.requestContext.authorizer?.jwt?.claims : undefined;
+
+/** Object-level checks stay in the domain; here only: is this role, with these scopes, let in at all? */
+const authenticate = (route: RouteSpec, event: HttpEvent): Identity | undefined => {
+  if (route.access.kind === 'public') return undefined;
+  const claims = claimsOf(event);
+  if (!claims) throw new UnauthorizedError('This route requires a bearer token.');
+  const result = identityFromClaims(claims);
+  if (!result.ok) throw new ForbiddenError(result.reason);
+  const { identity } = result;
+  if (!route.access.roles.includes(identity.role)) {
+    throw new ForbiddenError(`The role "${identity.role}" may not call ${route.method} ${route.path}.`);
+  }
+  // Defence in depth: API Gateway's authorizer already enforced these scopes.
+  const required = route.access.scopes;
+  if (required.length > 0 && !required.some((scope) => identity.scopes.includes(scope))) {
+    throw new ForbiddenError(`This route needs one of the scopes ${required.join(', ')}.`);
+  }
+  return identity;
+};
+
+const toHttpResponse = (response: RouteResponse): APIGatewayProxyStructuredResultV2 => {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
+  if (response.body === undefined) return { statusCode: response.status, headers };
+  return {
+    statusCode: response.status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(response.body),
+  };
+};
+
+/**
+ * Builds the Lambda handler of one capability: shared middleware first (header normalisation,
+ * logger with request id, security headers, CORS, problem+json errors), then a dispatcher that finds
+ * the route by API Gateway's `routeKey`, authenticates, validates path, query and body with the
+ * route's zod schemas, and calls the route's implementation.
+ */
+export const createCapabilityHandler = <C extends Capability>(
+  capability: C,
+  implementations: CapabilityImplementations<C>,
+  options: CapabilityHandlerOptions,
+) => {
+  const byOperation = implementations as unknown as Readonly<
+    Record<string, RouteImplementation<RouteSpec> | undefined>
+  >;
+  const { logger } = options;
+
+  const dispatch = async (event: HttpEvent, lambdaContext: Context): Promise<APIGatewayProxyResultV2> => {
+    const route = routesByKey.get(event.routeKey);
+    const implementation = route && route.capability === capability ? byOperation[route.operationId] : undefined;
+    if (!route || !implementation) {
+      throw new NotFoundError(`No route ${event.requestContext.http.method} ${event.rawPath}.`);
+    }
+    logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
+    const identity = authenticate(route, event);
+    if (identity) logger.appendKeys({ caller: identity.subject, role: identity.role });
+    const headers = event.headers ?? {};
+    const body = readRequestBody(route, event);
+    const input = {
+      params: route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined,
+      query: route.query ? parseRequestPart('query', route.query, event.queryStringParameters ?? {}) : undefined,
+      body: route.body && body ? parseRequestPart('body', route.body, body.value) : undefined,
+      headers,
+    };
+    const response = await implementation(input, {
+      identity,
+      requestId: event.requestContext.requestId,
+      route,
+      path: event.rawPath,
+      logger,
+      lambdaContext,
+    });
+    return toHttpResponse(response);
+  };
+
+  return middy<HttpEvent, APIGatewayProxyResultV2>()
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpSecurityHeaders())
+    .use(httpCors({ origins: [...options.corsAllowedOrigins], exposeHeaders: 'ETag, Location' }))
+    .use(problemDetails(logger))
+    .handler(dispatch);
+};
+

@@ -1,0 +1,83 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError } from '../errors.ts';
+
+export const problemContentType = 'application/problem+json';
+
+/** Problem `type` URIs are relative references under the API root; README lists them. */
+export const problemTypeUri = (slug: string): string => `/problems/${slug}`;
+
+export interface ProblemDocument {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly detail?: string;
+  readonly instance?: string;
+  readonly requestId?: string;
+  readonly errors?: readonly { pointer: string; detail: string }[];
+  readonly [extension: string]: unknown;
+}
+
+export const problemResponse = (
+  problem: ProblemDocument,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: problem.status,
+  headers: { 'content-type': problemContentType, 'cache-control': 'no-store', ...headers },
+  body: JSON.stringify(problem),
+});
+
+/** Maps any thrown value to a problem document. Unknown errors become a generic 500: never serialized. */
+export const problemFromError = (
+  error: unknown,
+  context: { readonly instance?: string; readonly requestId?: string },
+): { problem: ProblemDocument; headers: Readonly<Record<string, string>> } => {
+  if (error instanceof AppError) {
+    return {
+      problem: {
+        ...error.extensions,
+        type: problemTypeUri(error.slug),
+        title: error.title,
+        status: error.status,
+        ...(error.detail === undefined ? {} : { detail: error.detail }),
+        ...(context.instance === undefined ? {} : { instance: context.instance }),
+        ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
+        ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+      },
+      headers: error.headers,
+    };
+  }
+  return {
+    problem: {
+      type: problemTypeUri('internal-error'),
+      title: 'Internal server error',
+      status: 500,
+      detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+      ...(context.instance === undefined ? {} : { instance: context.instance }),
+      ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
+    },
+    headers: {},
+  };
+};
+
+/**
+ * The one error middleware (register it after CORS and security headers, so that their `onError`
+ * decorate the response it sets). App errors expose their message; anything else is logged with its
+ * stack and answered with a generic 500 carrying the request id.
+ */
+export const problemDetails = (
+  logger: Logger,
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
+  onError: async (request) => {
+    const requestId = request.event.requestContext?.requestId;
+    const instance = request.event.rawPath;
+    const { problem, headers } = problemFromError(request.error, { instance, requestId });
+    if (problem.status >= 500) {
+      logger.error('Request failed', { error: request.error as Error, routeKey: request.event.routeKey });
+    } else {
+      logger.info('Request rejected', { status: problem.status, type: problem.type, routeKey: request.event.routeKey });
+    }
+    request.response = problemResponse(problem, headers);
+  },
+});

@@ -1,0 +1,60 @@
+import * as z from 'zod';
+import { roles } from '../api/access.ts';
+
+/** RFC 9457 problem details, as every error response carries them. */
+export const ProblemSchema = z
+  .object({
+    type: z.string().meta({ example: 'https://spbe.example.id/problems/validation-failed' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string().optional(),
+    instance: z.string().optional().meta({ description: 'The request path' }),
+    requestId: z.string().optional().meta({ description: 'Quote it to the on-call engineer' }),
+    errors: z
+      .array(
+        z.object({
+          pointer: z.string().meta({ description: 'JSON Pointer into the request', example: '/body/level' }),
+          detail: z.string(),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
+
+export const agencyIdPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const AgencyIdSchema = z
+  .string()
+  .min(3)
+  .max(80)
+  .regex(agencyIdPattern, 'lower-case letters, digits and single hyphens, e.g. prov-jawa-timur')
+  .meta({ description: 'Agency slug', example: 'prov-jawa-timur' });
+
+/** Cycle years: the SPBE evaluations began in 2018; a cycle may be prepared a year ahead. */
+export const YearSchema = z.coerce
+  .number()
+  .int()
+  .min(2018)
+  .max(2100)
+  .meta({ description: 'Evaluation cycle year', example: 2026 });
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'degraded']),
+    checks: z.array(z.object({ name: z.string(), status: z.enum(['ok', 'failed']), latencyMs: z.number() })),
+    version: z.string(),
+    time: z.string(),
+  })
+  .meta({ id: 'Health' });
+
+export const MeSchema = z
+  .object({
+    subject: z.string().meta({ description: 'The token’s `sub`' }),
+    clientId: z.string().optional(),
+    role: z.enum(roles),
+    agencyId: z.string().optional().meta({ description: 'Set for agency operators: the one agency they act for' }),
+    scopes: z.array(z.string()),
+    name: z.string().optional(),
+    tokenExpiresAt: z.string().optional(),
+  })
+  .meta({ id: 'Me', description: 'The caller as the API understands them' });

@@ -1,0 +1,31 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects, one per kind of test (style.md §8). Integration tests start their own DynamoDB
+// Local (in memory) per file; forks keep each file's process environment to itself.
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // DynamoDB Local is a JVM: two at once is what this 2-core machine takes comfortably.
+          maxWorkers: 2,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'infra', include: ['test/infra/**/*.test.ts'], environment: 'node', testTimeout: 120_000 },
+      },
+    ],
+  },
+});
