@@ -1,5 +1,27 @@
 import * as z from 'zod';
+import {
+  AgencyIdParamsSchema,
+  AgencyImportSchema,
+  AgencyListQuerySchema,
+  AgencyPageSchema,
+  AgencySchema,
+  AgencyWriteSchema,
+  ImportReportSchema,
+  PublicAgencySchema,
+} from '../schemas/agency.ts';
 import { HealthSchema, MeSchema, ProblemSchema } from '../schemas/common.ts';
+import { CycleCreateSchema, CycleListSchema, CycleSchema, YearParamsSchema } from '../schemas/cycle.ts';
+import { FrameworkParamsSchema, FrameworkSchema } from '../schemas/framework.ts';
+import {
+  AuditPageSchema,
+  AuditQuerySchema,
+  BulkAnswersWriteSchema,
+  IndicatorAnswerWriteSchema,
+  IndicatorParamsSchema,
+  SelfAssessmentParamsSchema,
+  SelfAssessmentSchema,
+} from '../schemas/self-assessment.ts';
+import { scope } from './access.ts';
 import { type RouteSpec, defineRoute, routeKeyOf } from './route-spec.ts';
 
 /**
@@ -18,7 +40,27 @@ export const commonErrorResponses = {
   403: problem('The token’s role or scopes do not allow this route'),
   404: problem('Not found, or not visible to this caller'),
   500: problem('Unexpected error; `requestId` identifies it in the logs'),
+  409: problem('Conflicts with the current state (window closed, already submitted, duplicate in flight)'),
+  412: problem('If-Match does not match the current ETag: re-read and retry'),
+  415: problem('Unsupported Content-Type'),
+  422: problem('Idempotency-Key reused with a different request'),
+  428: problem('If-Match is required on this write'),
 } as const;
+
+const errors = <const S extends readonly (keyof typeof commonErrorResponses)[]>(...statuses: S) =>
+  Object.fromEntries(statuses.map((status) => [status, commonErrorResponses[status]])) as {
+    [K in S[number]]: (typeof commonErrorResponses)[K];
+  };
+
+const adminOnly = { kind: 'jwt', roles: ['admin'], scopes: [scope('admin')] } as const;
+const anyCaller = { kind: 'jwt', roles: ['admin', 'assessor', 'agency'], scopes: [] } as const;
+const selfAssessmentReaders = {
+  kind: 'jwt',
+  roles: ['admin', 'agency'],
+  scopes: [scope('admin'), scope('self-assessment.read'), scope('self-assessment.write')],
+} as const;
+const selfAssessmentWriters = { kind: 'jwt', roles: ['agency'], scopes: [scope('self-assessment.write')] } as const;
+const etag = ['ETag'] as const;
 
 export const routes = {
   getHealth: defineRoute({
@@ -51,6 +93,204 @@ export const routes = {
     description: 'What a portal integrator checks first: any valid token may call it.',
     tags: ['Identity'],
     responses: { 200: { description: 'The caller', schema: MeSchema }, 401: commonErrorResponses[401] },
+  }),
+  getFramework: defineRoute({
+    operationId: 'getFramework',
+    method: 'GET',
+    path: '/v1/frameworks/{frameworkId}',
+    capability: 'public',
+    access: { kind: 'public' },
+    summary: 'An SPBE framework version: domains, aspects, 47 indicators, weights, levels, predicate bands',
+    tags: ['Public'],
+    params: FrameworkParamsSchema,
+    responses: { 200: { description: 'The framework', schema: FrameworkSchema }, ...errors(400, 404) },
+  }),
+
+  // Agency registry (admin; one public read)
+  putAgency: defineRoute({
+    operationId: 'putAgency',
+    method: 'PUT',
+    path: '/v1/agencies/{agencyId}',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'Create an agency, or update it (If-Match required for an update)',
+    tags: ['Agency registry'],
+    params: AgencyIdParamsSchema,
+    body: AgencyWriteSchema,
+    responses: {
+      200: { description: 'Updated', schema: AgencySchema, headers: etag },
+      201: { description: 'Created', schema: AgencySchema, headers: [...etag, 'Location'] },
+      ...errors(400, 401, 403, 412, 415, 428),
+    },
+  }),
+  importAgencies: defineRoute({
+    operationId: 'importAgencies',
+    method: 'POST',
+    path: '/v1/agencies/import',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'Import the national roster (JSON or CSV): every row validated, all or nothing',
+    description:
+      'Creates new agencies and updates changed ones. If any row is invalid nothing is written and the problem lists every bad row. Honours Idempotency-Key.',
+    tags: ['Agency registry'],
+    body: AgencyImportSchema,
+    bodyContentTypes: ['application/json', 'text/csv'],
+    csvRowsField: 'agencies',
+    maxBodyBytes: 2 * 1024 * 1024,
+    idempotent: true,
+    responses: {
+      200: { description: 'Import report', schema: ImportReportSchema },
+      ...errors(400, 401, 403, 409, 415, 422),
+    },
+  }),
+  listAgencies: defineRoute({
+    operationId: 'listAgencies',
+    method: 'GET',
+    path: '/v1/agencies',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'List agencies, optionally of one group, in id order with cursor pagination',
+    tags: ['Agency registry'],
+    query: AgencyListQuerySchema,
+    responses: { 200: { description: 'A page of agencies', schema: AgencyPageSchema }, ...errors(400, 401, 403) },
+  }),
+  getAgency: defineRoute({
+    operationId: 'getAgency',
+    method: 'GET',
+    path: '/v1/agencies/{agencyId}',
+    capability: 'registry',
+    access: { kind: 'public' },
+    summary: 'Public profile of an agency: name and group',
+    tags: ['Public'],
+    params: AgencyIdParamsSchema,
+    responses: { 200: { description: 'The agency', schema: PublicAgencySchema }, ...errors(400, 404) },
+  }),
+  getAgencyAudit: defineRoute({
+    operationId: 'getAgencyAudit',
+    method: 'GET',
+    path: '/v1/agencies/{agencyId}/audit',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'Audit trail of an agency’s registry record',
+    tags: ['Audit'],
+    params: AgencyIdParamsSchema,
+    query: AuditQuerySchema,
+    responses: { 200: { description: 'Newest first', schema: AuditPageSchema }, ...errors(400, 401, 403, 404) },
+  }),
+
+  // Cycles
+  createCycle: defineRoute({
+    operationId: 'createCycle',
+    method: 'POST',
+    path: '/v1/cycles',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'Open the evaluation cycle of a year',
+    tags: ['Cycles'],
+    body: CycleCreateSchema,
+    idempotent: true,
+    responses: {
+      201: { description: 'Created', schema: CycleSchema, headers: [...etag, 'Location'] },
+      ...errors(400, 401, 403, 409, 415, 422),
+    },
+  }),
+  listCycles: defineRoute({
+    operationId: 'listCycles',
+    method: 'GET',
+    path: '/v1/cycles',
+    capability: 'registry',
+    access: anyCaller,
+    summary: 'All cycles, newest first, with their current phase',
+    tags: ['Cycles'],
+    responses: { 200: { description: 'Cycles', schema: CycleListSchema }, ...errors(401, 403) },
+  }),
+  getCycle: defineRoute({
+    operationId: 'getCycle',
+    method: 'GET',
+    path: '/v1/cycles/{year}',
+    capability: 'registry',
+    access: anyCaller,
+    summary: 'A cycle: framework, type, windows, predicate basis, award rules and current phase',
+    tags: ['Cycles'],
+    params: YearParamsSchema,
+    responses: { 200: { description: 'The cycle', schema: CycleSchema, headers: etag }, ...errors(400, 401, 403, 404) },
+  }),
+  getAgencyCycleAudit: defineRoute({
+    operationId: 'getAgencyCycleAudit',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/audit',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'Audit trail of an agency in a cycle: every answer saved, every submission',
+    tags: ['Audit'],
+    params: SelfAssessmentParamsSchema,
+    query: AuditQuerySchema,
+    responses: { 200: { description: 'Newest first', schema: AuditPageSchema }, ...errors(400, 401, 403) },
+  }),
+
+  // Self-assessment (penilaian mandiri)
+  getSelfAssessment: defineRoute({
+    operationId: 'getSelfAssessment',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment',
+    capability: 'submissions',
+    access: selfAssessmentReaders,
+    summary: 'The agency’s self-assessment with its provisional index and predicate',
+    tags: ['Self-assessment'],
+    params: SelfAssessmentParamsSchema,
+    responses: {
+      200: { description: 'The draft or submission', schema: SelfAssessmentSchema, headers: etag },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  saveSelfAssessment: defineRoute({
+    operationId: 'saveSelfAssessment',
+    method: 'PUT',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment',
+    capability: 'submissions',
+    access: selfAssessmentWriters,
+    summary: 'Save many answers at once (indicators not listed stay as they are)',
+    tags: ['Self-assessment'],
+    params: SelfAssessmentParamsSchema,
+    body: BulkAnswersWriteSchema,
+    maxBodyBytes: 1024 * 1024,
+    requiresIfMatch: true,
+    responses: {
+      200: { description: 'Saved', schema: SelfAssessmentSchema, headers: etag },
+      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+    },
+  }),
+  saveIndicatorAnswer: defineRoute({
+    operationId: 'saveIndicatorAnswer',
+    method: 'PUT',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment/indicators/{no}',
+    capability: 'submissions',
+    access: selfAssessmentWriters,
+    summary: 'Save one indicator’s answer: level, penjelasan and evidence',
+    tags: ['Self-assessment'],
+    params: IndicatorParamsSchema,
+    body: IndicatorAnswerWriteSchema,
+    requiresIfMatch: true,
+    responses: {
+      200: { description: 'Saved', schema: SelfAssessmentSchema, headers: etag },
+      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+    },
+  }),
+  submitSelfAssessment: defineRoute({
+    operationId: 'submitSelfAssessment',
+    method: 'POST',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment/submit',
+    capability: 'submissions',
+    access: selfAssessmentWriters,
+    summary: 'Submit: freezes the answers once all 47 are answered and the window is open',
+    description: 'If-Match is optional here; when sent it must match. Honours Idempotency-Key.',
+    tags: ['Self-assessment'],
+    params: SelfAssessmentParamsSchema,
+    idempotent: true,
+    responses: {
+      200: { description: 'Submitted', schema: SelfAssessmentSchema, headers: etag },
+      ...errors(400, 401, 403, 404, 409, 412, 422),
+    },
   }),
 } as const satisfies Record<string, RouteSpec>;
 

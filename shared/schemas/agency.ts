@@ -1,0 +1,109 @@
+import * as z from 'zod';
+import { agencyGroups } from '../domain/agency-groups.ts';
+import { AgencyIdSchema } from './common.ts';
+
+export const AgencyGroupSchema = z
+  .enum(agencyGroups)
+  .meta({ description: 'Agency group (kelompok IPPD)', example: 'provinsi' });
+
+const officialName = z.string().trim().min(3).max(200).meta({ example: 'Pemerintah Provinsi Jawa Timur' });
+
+/** Fields an admin sets; the id comes from the path (PUT) or the row (import). */
+const agencyFields = {
+  name: officialName,
+  group: AgencyGroupSchema,
+  parentProvinceId: AgencyIdSchema.optional().meta({
+    description: 'Required for kabupaten and kota: the province they belong to',
+    example: 'prov-jawa-timur',
+  }),
+  active: z
+    .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
+    .default(true)
+    .meta({ description: 'Inactive agencies stay in the registry but join no new cycle' }),
+};
+
+const parentRule = <T extends { group: string; parentProvinceId?: string | undefined }>(value: T, ctx: z.RefinementCtx) => {
+  const needsParent = value.group === 'kabupaten' || value.group === 'kota';
+  if (needsParent && !value.parentProvinceId) {
+    ctx.addIssue({ code: 'custom', path: ['parentProvinceId'], message: `A ${value.group} needs its parent province.` });
+  }
+  if (!needsParent && value.parentProvinceId) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['parentProvinceId'],
+      message: `Only kabupaten and kota have a parent province; a ${value.group} has none.`,
+    });
+  }
+};
+
+export const AgencyWriteSchema = z
+  .strictObject(agencyFields)
+  .superRefine(parentRule)
+  .meta({ id: 'AgencyWrite', description: 'Create or update an agency' });
+export type AgencyWrite = z.output<typeof AgencyWriteSchema>;
+
+export const AgencyImportRowSchema = z
+  .strictObject({ id: AgencyIdSchema, ...agencyFields })
+  .superRefine(parentRule)
+  .meta({ id: 'AgencyImportRow' });
+export type AgencyImportRow = z.output<typeof AgencyImportRowSchema>;
+
+/**
+ * The import body is validated row by row by the route (to report every bad row), so the schema
+ * here only checks the envelope.
+ */
+export const AgencyImportSchema = z
+  .strictObject({
+    agencies: z.array(z.unknown()).min(1).max(2000).meta({ description: 'Rows of AgencyImportRow' }),
+  })
+  .meta({ id: 'AgencyImport', description: 'The national roster; CSV uploads use the header id,name,group,parentProvinceId,active' });
+
+export const AgencySchema = z
+  .object({
+    id: AgencyIdSchema,
+    name: z.string(),
+    group: AgencyGroupSchema,
+    parentProvinceId: z.string().optional(),
+    active: z.boolean(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Agency' });
+export type Agency = z.output<typeof AgencySchema>;
+
+export const PublicAgencySchema = AgencySchema.pick({ id: true, name: true, group: true, parentProvinceId: true }).meta({
+  id: 'PublicAgency',
+});
+
+export const AgencyIdParamsSchema = z.strictObject({ agencyId: AgencyIdSchema });
+
+export const AgencyListQuerySchema = z
+  .strictObject({
+    group: AgencyGroupSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    cursor: z.string().max(500).optional().meta({ description: 'The `nextCursor` of the previous page' }),
+  })
+  .meta({ id: 'AgencyListQuery' });
+
+export const AgencyPageSchema = z
+  .object({ items: z.array(AgencySchema), nextCursor: z.string().optional() })
+  .meta({ id: 'AgencyPage' });
+
+export const ImportRowErrorSchema = z.object({
+  row: z.number().int().meta({ description: '1-based row number among the data rows' }),
+  line: z.number().int().optional().meta({ description: 'CSV line number (header is line 1)' }),
+  id: z.string().optional(),
+  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })),
+});
+
+export const ImportReportSchema = z
+  .object({
+    received: z.number().int(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    createdIds: z.array(z.string()),
+    updatedIds: z.array(z.string()),
+  })
+  .meta({ id: 'ImportReport' });

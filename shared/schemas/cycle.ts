@@ -1,0 +1,112 @@
+import * as z from 'zod';
+import { agencyGroups } from '../domain/agency-groups.ts';
+import { predicateBases } from '../domain/scoring/types.ts';
+import { YearSchema } from './common.ts';
+
+const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-03-01T00:00:00+07:00' });
+
+export const WindowSchema = z
+  .strictObject({ opensAt: instant, closesAt: instant })
+  .refine((window) => Date.parse(window.opensAt) < Date.parse(window.closesAt), {
+    message: 'closesAt must be after opensAt',
+    path: ['closesAt'],
+  })
+  .meta({ id: 'Window' });
+
+/** Phases of a cycle in the order they happen (windows must follow this order without overlap). */
+export const cyclePhases = [
+  'selfAssessment',
+  'documentAssessment',
+  'interviewAssessment',
+  'visitAssessment',
+  'appeals',
+  'publication',
+] as const;
+export type CyclePhase = (typeof cyclePhases)[number];
+
+export const CycleWindowsSchema = z
+  .strictObject({
+    selfAssessment: WindowSchema.meta({ description: 'Penilaian mandiri: agencies fill and submit' }),
+    documentAssessment: WindowSchema.meta({ description: 'Penilaian dokumen by external assessors' }),
+    interviewAssessment: WindowSchema.optional().meta({ description: 'Penilaian interviu: Evaluasi cycles only' }),
+    visitAssessment: WindowSchema.optional().meta({ description: 'Penilaian visitasi: optional' }),
+    appeals: WindowSchema.meta({ description: 'Agencies may appeal their result' }),
+    publication: z.strictObject({ at: instant }).meta({ description: 'Results, rankings and awards become public' }),
+  })
+  .meta({ id: 'CycleWindows' });
+
+export const cycleTypes = ['pemantauan', 'evaluasi'] as const;
+
+const measure = z
+  .string()
+  .regex(/^(index|improvement|domain-[1-9]\d*)$/, 'index, improvement or domain-<no>')
+  .meta({ example: 'domain-4' });
+
+export const AwardRulesSchema = z
+  .strictObject({
+    id: z.string().min(1).max(60),
+    frameworkId: z.string().min(1),
+    nameId: z.string().min(1).max(200),
+    nameEn: z.string().min(1).max(200),
+    categories: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+          nameId: z.string().min(1).max(200),
+          nameEn: z.string().min(1).max(200),
+          measure,
+          groups: z.array(z.array(z.enum(agencyGroups)).min(1)).min(1),
+          winnersPerGroup: z.number().int().min(1).max(100),
+          eligibility: z
+            .strictObject({
+              minPredicate: z.string().optional(),
+              requireComplete: z.boolean().optional(),
+              valueAbove: z.string().regex(/^-?\d+(\.\d+)?$/).optional(),
+            })
+            .optional(),
+        }),
+      )
+      .min(1)
+      .max(20),
+  })
+  .meta({ id: 'AwardRules', description: 'Award categories × groups × winners × eligibility for this cycle' });
+
+export const CycleCreateSchema = z
+  .strictObject({
+    year: YearSchema,
+    frameworkId: z.string().min(1).default('spbe-2020').meta({ example: 'spbe-2020' }),
+    type: z.enum(cycleTypes).meta({ description: 'Pemantauan (mandiri + dokumen) or Evaluasi (+ interviu, optional visitasi)' }),
+    windows: CycleWindowsSchema,
+    predicateBasis: z.enum(predicateBases).default('exact').meta({
+      description: 'Whether predicate bands apply to the exact index (2024 practice) or the rounded one (2023)',
+    }),
+    awardRules: AwardRulesSchema.optional().meta({ description: 'Defaults to the 2023 six-category rules' }),
+  })
+  .meta({ id: 'CycleCreate' });
+export type CycleCreate = z.output<typeof CycleCreateSchema>;
+
+export const CycleSchema = z
+  .object({
+    year: z.number().int(),
+    frameworkId: z.string(),
+    type: z.enum(cycleTypes),
+    windows: CycleWindowsSchema,
+    predicateBasis: z.enum(predicateBases),
+    awardRules: AwardRulesSchema,
+    phase: z.object({
+      current: z.enum(['not-started', ...cyclePhases]).meta({
+        description: 'The latest phase whose window has opened',
+      }),
+      windowOpen: z.boolean().meta({ description: 'Whether the current phase’s window is open right now' }),
+      serverTime: z.string(),
+    }),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Cycle' });
+export type Cycle = z.output<typeof CycleSchema>;
+
+export const YearParamsSchema = z.strictObject({ year: YearSchema });
+
+export const CycleListSchema = z.object({ items: z.array(CycleSchema) }).meta({ id: 'CycleList' });

@@ -1,0 +1,138 @@
+import * as z from 'zod';
+import { AgencyIdSchema, YearSchema } from './common.ts';
+
+/** Bounds keep the 47 answers, their audit records and one transaction well inside DynamoDB's limits. */
+export const answerLimits = {
+  explanationMaxChars: 4000,
+  evidenceMaxItems: 10,
+  evidenceUrlMaxChars: 1024,
+  evidenceTitleMaxChars: 200,
+} as const;
+
+export const EvidenceSchema = z
+  .strictObject({
+    title: z.string().trim().min(1).max(answerLimits.evidenceTitleMaxChars).meta({ example: 'Peraturan Gubernur Arsitektur SPBE' }),
+    url: z
+      .url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Evidence must be an https:// URL' })
+      .max(answerLimits.evidenceUrlMaxChars)
+      .meta({ example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf' }),
+    mediaType: z
+      .string()
+      .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'A media type such as application/pdf')
+      .optional(),
+    sha256: z
+      .string()
+      .regex(/^[a-f0-9]{64}$/, '64 lower-case hex digits')
+      .optional()
+      .meta({ description: 'Digest of the evidence document, so assessors see the same file' }),
+  })
+  .meta({ id: 'Evidence', description: 'Data dukung: a reference to a supporting document' });
+
+export const LevelSchema = z.int().min(1).max(5).meta({ description: 'Maturity level 1–5' });
+
+const answerFields = {
+  level: LevelSchema,
+  explanation: z
+    .string()
+    .max(answerLimits.explanationMaxChars)
+    .default('')
+    .meta({ description: 'Penjelasan: why this level is met' }),
+  evidence: z.array(EvidenceSchema).max(answerLimits.evidenceMaxItems).default([]),
+};
+
+export const IndicatorAnswerWriteSchema = z.strictObject(answerFields).meta({ id: 'IndicatorAnswerWrite' });
+export type IndicatorAnswerWrite = z.output<typeof IndicatorAnswerWriteSchema>;
+
+export const IndicatorNoSchema = z.coerce.number().int().min(1).max(47).meta({ example: 12 });
+
+export const BulkAnswersWriteSchema = z
+  .strictObject({
+    answers: z
+      .array(z.strictObject({ indicatorNo: z.int().min(1).max(47), ...answerFields }))
+      .min(1)
+      .max(47)
+      .superRefine((answers, ctx) => {
+        const seen = new Set<number>();
+        answers.forEach((answer, index) => {
+          if (seen.has(answer.indicatorNo)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'indicatorNo'],
+              message: `Indicator ${answer.indicatorNo} appears more than once.`,
+            });
+          }
+          seen.add(answer.indicatorNo);
+        });
+      }),
+  })
+  .meta({ id: 'BulkAnswersWrite', description: 'Saves the listed answers; indicators not listed are left as they are' });
+export type BulkAnswersWrite = z.output<typeof BulkAnswersWriteSchema>;
+
+export const SelfAssessmentParamsSchema = z.strictObject({ year: YearSchema, agencyId: AgencyIdSchema });
+export const IndicatorParamsSchema = z.strictObject({ year: YearSchema, agencyId: AgencyIdSchema, no: IndicatorNoSchema });
+
+export const IndicatorAnswerSchema = z
+  .object({
+    indicatorNo: z.number().int(),
+    level: LevelSchema,
+    explanation: z.string(),
+    evidence: z.array(EvidenceSchema),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .meta({ id: 'IndicatorAnswer' });
+export type IndicatorAnswer = z.output<typeof IndicatorAnswerSchema>;
+
+const IndexValueSchema = z.object({ exact: z.string(), display: z.string(), value: z.number() });
+
+export const ProvisionalScoreSchema = z
+  .object({
+    frameworkId: z.string(),
+    predicateBasis: z.enum(['exact', 'rounded']),
+    index: IndexValueSchema,
+    predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
+    domains: z.array(z.object({ no: z.number(), name: z.string(), weight: z.number(), index: IndexValueSchema })),
+    unanswered: z.array(z.number()),
+    complete: z.boolean(),
+  })
+  .meta({ id: 'ProvisionalScore', description: 'The index these answers would give; unanswered indicators count 0' });
+
+export const SelfAssessmentSchema = z
+  .object({
+    year: z.number().int(),
+    agencyId: z.string(),
+    status: z.enum(['draft', 'submitted']),
+    version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
+    answers: z.array(IndicatorAnswerSchema),
+    answeredCount: z.number().int(),
+    unanswered: z.array(z.number().int()),
+    provisional: ProvisionalScoreSchema,
+    window: z.object({ opensAt: z.string(), closesAt: z.string(), open: z.boolean() }),
+    submittedAt: z.string().optional(),
+    submittedBy: z.string().optional(),
+    updatedAt: z.string().optional(),
+  })
+  .meta({ id: 'SelfAssessment' });
+export type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
+
+export const AuditRecordSchema = z
+  .object({
+    at: z.string(),
+    actor: z.object({ subject: z.string(), role: z.string(), agencyId: z.string().optional(), clientId: z.string().optional() }),
+    action: z.string().meta({ example: 'self-assessment.answer.saved' }),
+    route: z.string(),
+    requestId: z.string(),
+    target: z.string().meta({ example: 'indicator 12' }),
+    changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+  })
+  .meta({ id: 'AuditRecord', description: 'Append-only: who changed what, when, before and after' });
+export type AuditRecord = z.output<typeof AuditRecordSchema>;
+
+export const AuditPageSchema = z
+  .object({ items: z.array(AuditRecordSchema), nextCursor: z.string().optional() })
+  .meta({ id: 'AuditPage' });
+
+export const AuditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().max(500).optional(),
+});

@@ -1,0 +1,75 @@
+import { type Role, defaultScopesByRole } from '#shared/api/access.ts';
+import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
+import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#local/runtime.ts';
+import type { TokenRequest } from '#local/auth.ts';
+
+/**
+ * The integration-test harness: the real local runtime (DynamoDB Local in memory, the deployed
+ * handlers, the JWT authorizer emulation) and a small HTTP client for it.
+ */
+
+export interface ApiResponse<T = unknown> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+  readonly text: string;
+}
+
+export interface RequestOptions {
+  readonly token?: string;
+  readonly body?: unknown;
+  /** Sent as is (e.g. CSV or malformed JSON); overrides `body`. */
+  readonly rawBody?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface TestApi {
+  readonly url: string;
+  readonly runtime: LocalRuntime;
+  token(role: Role, overrides?: Partial<TokenRequest>): Promise<string>;
+  request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  stop(): Promise<void>;
+}
+
+export const startTestApi = async (options: Pick<LocalRuntimeOptions, 'beforeServe'> = {}): Promise<TestApi> => {
+  const runtime = await startLocalRuntime({ port: 0, ...(options.beforeServe ? { beforeServe: options.beforeServe } : {}) });
+  try {
+    assertLoopbackEndpoint(runtime.dynamodb.endpoint);
+    assertLoopbackEndpoint(process.env.AWS_ENDPOINT_URL_DYNAMODB);
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  const url = runtime.api.url;
+  return {
+    url,
+    runtime,
+    token: (role, overrides = {}) =>
+      runtime.identityProvider.mint({
+        subject: overrides.subject ?? `test-${role}`,
+        role,
+        scopes: defaultScopesByRole[role],
+        ...(role === 'agency' ? { agencyId: 'prov-jawa-timur' } : {}),
+        ...overrides,
+      }),
+    request: async <T>(method: string, path: string, request: RequestOptions = {}): Promise<ApiResponse<T>> => {
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.token) headers.authorization = `Bearer ${request.token}`;
+      let body: string | undefined = request.rawBody;
+      if (body === undefined && request.body !== undefined) {
+        body = JSON.stringify(request.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text.length > 0 ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: leave the text.
+      }
+      return { status: response.status, headers: response.headers, body: parsed as T, text };
+    },
+    stop: () => runtime.stop(),
+  };
+};
