@@ -30,6 +30,10 @@ export interface LocalRuntimeOptions {
   readonly beforeServe?: (dynamodb: DynamoDbLocal) => Promise<void>;
 }
 
+// This machine runs Node 20 while Lambda runs nodejs22.x; the SDK's Node-version notice is known and
+// says nothing about the deployed functions, so the local tools silence it.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const functionsDirectory = new URL('../functions/', import.meta.url).pathname;
 
 /** Imports each capability's Lambda entry, after the environment is set as CDK sets it. */

@@ -49,3 +49,11 @@ export const loadConfig = (environment: Readonly<Record<string, string | undefin
     serviceVersion: env.SERVICE_VERSION,
   };
 };
+
+/** For functions with idempotent routes: the idempotency table is then required, not optional. */
+export const requireIdempotencyTable = (config: AppConfig): string => {
+  if (!config.idempotencyTableName) {
+    throw new ConfigurationError(`Invalid function configuration — ${idempotencyTable.environmentVariable}: required`);
+  }
+  return config.idempotencyTableName;
+};

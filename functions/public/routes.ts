@@ -1,8 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import type { FunctionDependencies } from '#shared/dependencies.ts';
+import { findFramework } from '#shared/domain/framework/registry.ts';
+import { NotFoundError, ServiceUnavailableError } from '#shared/errors.ts';
 import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
-import { ServiceUnavailableError } from '#shared/errors.ts';
 
 const publicCache = { 'cache-control': 'public, max-age=300' } as const;
 
@@ -17,7 +18,9 @@ export const createPublicHandler = (dependencies: FunctionDependencies) => {
     const started = performance.now();
     try {
       // A GetItem on a key that never exists: proves the table answers, costs half a read unit.
-      await documentClient.send(new GetCommand({ TableName: tableName, Key: { PK: 'HEALTH', SK: 'HEALTH' } }));
+      await documentClient.send(
+        new GetCommand({ TableName: tableName, Key: { PK: 'HEALTH', SK: 'HEALTH' } }),
+      );
       return { name, status: 'ok' as const, latencyMs: Math.round(performance.now() - started) };
     } catch (error) {
       dependencies.logger.warn('Health check failed', { table: name, error: error as Error });
@@ -41,6 +44,11 @@ export const createPublicHandler = (dependencies: FunctionDependencies) => {
       getOpenApi: async () => {
         openApiDocument ??= buildOpenApiDocument({ version: config.serviceVersion });
         return { status: 200, body: openApiDocument, headers: publicCache };
+      },
+      getFramework: async ({ params }) => {
+        const framework = findFramework(params.frameworkId);
+        if (!framework) throw new NotFoundError(`No framework "${params.frameworkId}".`);
+        return { status: 200, body: framework, headers: publicCache };
       },
       getMe: async (_input, { identity }) => {
         // The dispatcher guarantees an identity on JWT routes.

@@ -1,11 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadConfig } from '#shared/config.ts';
+import { loadConfig, requireIdempotencyTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { createSubmissionsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
+const config = loadConfig();
+
 export const handler = createSubmissionsHandler({
-  config: loadConfig(),
+  config,
   logger: new Logger(),
   documentClient: createDocumentClient(),
+  idempotency: createIdempotencyGuard(requireIdempotencyTable(config)),
 });

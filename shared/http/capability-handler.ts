@@ -11,12 +11,13 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { type OperationId, routes, routesByKey } from '../api/routes.ts';
+import { type OperationId, type routes, routesByKey } from '../api/routes.ts';
 import type { Capability, RouteInput, RouteSpec } from '../api/route-spec.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import { type Identity, type JwtClaims, identityFromClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
 import { readRequestBody } from './request-body.ts';
+import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
 import { parseRequestPart } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
@@ -54,6 +55,8 @@ export type CapabilityImplementations<C extends Capability> = {
 export interface CapabilityHandlerOptions {
   readonly logger: Logger;
   readonly corsAllowedOrigins: readonly string[];
+  /** Required when the capability has routes marked `idempotent`. */
+  readonly idempotency?: IdempotencyGuard;
 }
 
 type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -105,6 +108,12 @@ export const createCapabilityHandler = <C extends Capability>(
     Record<string, RouteImplementation<RouteSpec> | undefined>
   >;
   const { logger } = options;
+  const needsIdempotency = [...routesByKey.values()].some(
+    (route) => route.capability === capability && route.idempotent === true,
+  );
+  if (needsIdempotency && !options.idempotency) {
+    throw new Error(`The ${capability} capability has idempotent routes: pass an idempotency guard (its table).`);
+  }
 
   const dispatch = async (event: HttpEvent, lambdaContext: Context): Promise<APIGatewayProxyResultV2> => {
     const route = routesByKey.get(event.routeKey);
@@ -123,14 +132,28 @@ export const createCapabilityHandler = <C extends Capability>(
       body: route.body && body ? parseRequestPart('body', route.body, body.value) : undefined,
       headers,
     };
-    const response = await implementation(input, {
-      identity,
-      requestId: event.requestContext.requestId,
-      route,
-      path: event.rawPath,
-      logger,
+    const execute = () =>
+      implementation(input, {
+        identity,
+        requestId: event.requestContext.requestId,
+        route,
+        path: event.rawPath,
+        logger,
+        lambdaContext,
+      });
+    const idempotencyKey = route.idempotent ? readIdempotencyKey(headers) : undefined;
+    if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute());
+    const response = await options.idempotency.run(
+      {
+        caller: identity?.subject ?? 'anonymous',
+        key: idempotencyKey,
+        routeKey: event.routeKey,
+        path: event.rawPath,
+        body: event.body ?? '',
+      },
       lambdaContext,
-    });
+      execute,
+    );
     return toHttpResponse(response);
   };
 

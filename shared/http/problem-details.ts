@@ -28,6 +28,8 @@ export const problemResponse = (
   body: JSON.stringify(problem),
 });
 
+const standardMembers = new Set(['type', 'title', 'status', 'detail', 'instance', 'requestId', 'errors']);
+
 /** Maps any thrown value to a problem document. Unknown errors become a generic 500: never serialized. */
 export const problemFromError = (
   error: unknown,
@@ -36,7 +38,6 @@ export const problemFromError = (
   if (error instanceof AppError) {
     return {
       problem: {
-        ...error.extensions,
         type: problemTypeUri(error.slug),
         title: error.title,
         status: error.status,
@@ -44,6 +45,8 @@ export const problemFromError = (
         ...(context.instance === undefined ? {} : { instance: context.instance }),
         ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
         ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+        // Extensions (RFC 9457 §3.2) follow the standard members and never replace them.
+        ...Object.fromEntries(Object.entries(error.extensions).filter(([name]) => !standardMembers.has(name))),
       },
       headers: error.headers,
     };

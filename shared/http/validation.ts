@@ -5,11 +5,12 @@ import { type FieldError, ValidationError } from '../errors.ts';
 const escapePointerToken = (token: PropertyKey): string =>
   String(token).replaceAll('~', '~0').replaceAll('/', '~1');
 
-export const jsonPointer = (location: string, path: readonly PropertyKey[]): string =>
-  `/${[location, ...path].map(escapePointerToken).join('/')}`;
+/** `location` is the first token (`body`) or several (`['body', 'agencies', 3]`). */
+export const jsonPointer = (location: string | readonly PropertyKey[], path: readonly PropertyKey[]): string =>
+  `/${[...(typeof location === 'string' ? [location] : location), ...path].map(escapePointerToken).join('/')}`;
 
 /** Turns zod issues into one field error per invalid field, each located by a JSON pointer. */
-export const fieldErrorsFromZod = (location: string, error: z.ZodError): FieldError[] =>
+export const fieldErrorsFromZod = (location: string | readonly PropertyKey[], error: z.ZodError): FieldError[] =>
   error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({

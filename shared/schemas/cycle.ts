@@ -38,9 +38,8 @@ export const CycleWindowsSchema = z
 export const cycleTypes = ['pemantauan', 'evaluasi'] as const;
 
 const measure = z
-  .string()
-  .regex(/^(index|improvement|domain-[1-9]\d*)$/, 'index, improvement or domain-<no>')
-  .meta({ example: 'domain-4' });
+  .union([z.literal('index'), z.literal('improvement'), z.templateLiteral(['domain-', z.int().min(1).max(99)])])
+  .meta({ description: 'index, improvement or domain-<no>', example: 'domain-4' });
 
 export const AwardRulesSchema = z
   .strictObject({

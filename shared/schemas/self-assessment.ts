@@ -28,7 +28,9 @@ export const EvidenceSchema = z
   })
   .meta({ id: 'Evidence', description: 'Data dukung: a reference to a supporting document' });
 
-export const LevelSchema = z.int().min(1).max(5).meta({ description: 'Maturity level 1–5' });
+export const LevelSchema = z
+  .literal([1, 2, 3, 4, 5], { error: 'The level must be a whole number from 1 to 5' })
+  .meta({ description: 'Maturity level 1–5' });
 
 const answerFields = {
   level: LevelSchema,
@@ -43,14 +45,15 @@ const answerFields = {
 export const IndicatorAnswerWriteSchema = z.strictObject(answerFields).meta({ id: 'IndicatorAnswerWrite' });
 export type IndicatorAnswerWrite = z.output<typeof IndicatorAnswerWriteSchema>;
 
-export const IndicatorNoSchema = z.coerce.number().int().min(1).max(47).meta({ example: 12 });
+// The upper bound is the cycle framework's indicator count (47 for spbe-2020), checked by the service.
+export const IndicatorNoSchema = z.coerce.number().int().min(1).max(999).meta({ example: 12 });
 
 export const BulkAnswersWriteSchema = z
   .strictObject({
     answers: z
-      .array(z.strictObject({ indicatorNo: z.int().min(1).max(47), ...answerFields }))
+      .array(z.strictObject({ indicatorNo: z.int().min(1).max(999), ...answerFields }))
       .min(1)
-      .max(47)
+      .max(100)
       .superRefine((answers, ctx) => {
         const seen = new Set<number>();
         answers.forEach((answer, index) => {

@@ -1,0 +1,129 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getFramework } from '#shared/domain/framework/registry.ts';
+import type { Level } from '#shared/domain/framework/types.ts';
+import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
+import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
+import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
+import { importAgencies } from '#shared/services/agencies.ts';
+import { createCycle } from '#shared/services/cycles.ts';
+import type { RequestActor } from '#shared/services/request-actor.ts';
+import { saveAnswers, submitSelfAssessment } from '#shared/services/self-assessment.ts';
+import { CycleCreateSchema } from '#shared/schemas/cycle.ts';
+import { nationalRoster } from './roster.ts';
+
+/**
+ * Demo data for `npm start`: the national roster, an open cycle for the current year and a few
+ * agencies part-way through their self-assessment. Written through the same services and
+ * conditional writes as the API, with `seed` as the audited actor.
+ */
+
+export const demoUsers = {
+  admin: { subject: 'demo-admin', role: 'admin', name: 'Tim Reviu Kemenpan RB' },
+  assessor: { subject: 'demo-assessor', role: 'assessor', name: 'Asesor Eksternal (demo)' },
+  agency: {
+    subject: 'demo-operator-jatim',
+    role: 'agency',
+    agencyId: 'prov-jawa-timur',
+    name: 'Operator SPBE Diskominfo Jawa Timur',
+  },
+} as const;
+
+/** Agencies the demo shows mid-programme: how many indicators each has answered, and whether it submitted. */
+const demoProgress: readonly { agencyId: string; answered: number; submit: boolean }[] = [
+  { agencyId: 'kab-banyuwangi', answered: 47, submit: true },
+  { agencyId: 'kota-surabaya', answered: 31, submit: false },
+  { agencyId: 'prov-jawa-tengah', answered: 18, submit: false },
+  { agencyId: 'kemenkeu', answered: 9, submit: false },
+];
+
+const day = 24 * 60 * 60 * 1000;
+
+/** Deterministic levels (a small LCG), so every fresh demo looks the same. */
+const demoLevels = (seed: number, count: number): Level[] => {
+  let state = seed;
+  return Array.from({ length: count }, () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return (2 + (state % 3)) as Level;
+  });
+};
+
+export interface SeedOptions {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly tableName: string;
+  readonly now?: Date;
+  readonly progress?: (message: string) => void;
+}
+
+/** Seeds when the registry is empty; returns false when data was already there. */
+export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
+  const { documentClient, tableName } = options;
+  const now = options.now ?? new Date();
+  const say = options.progress ?? (() => undefined);
+  const agencies = createAgencyStore(documentClient, tableName);
+  if (await agencies.get('prov-jawa-timur')) return false;
+
+  let operation = 0;
+  const actor = (overrides: Partial<RequestActor> = {}): RequestActor => ({
+    subject: 'seed',
+    role: 'admin',
+    // One request id per seeded operation, as the API would have: audit keys stay unique.
+    requestId: `seed-${now.getTime()}-${++operation}`,
+    route: 'seed',
+    now,
+    ...overrides,
+  });
+
+  say(`registry: importing ${nationalRoster.length} agencies`);
+  const report = await importAgencies(agencies, actor(), nationalRoster, 'json');
+  say(`registry: ${report.created} agencies created`);
+
+  const year = now.getUTCFullYear();
+  const at = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString();
+  const cycles = createCycleStore(documentClient, tableName);
+  if (!(await cycles.get(year))) {
+    await createCycle(
+      cycles,
+      actor(),
+      CycleCreateSchema.parse({
+        year,
+        frameworkId: 'spbe-2020',
+        type: 'evaluasi',
+        windows: {
+          selfAssessment: { opensAt: at(-14), closesAt: at(30) },
+          documentAssessment: { opensAt: at(31), closesAt: at(60) },
+          interviewAssessment: { opensAt: at(61), closesAt: at(75) },
+          appeals: { opensAt: at(76), closesAt: at(90) },
+          publication: { at: at(91) },
+        },
+        predicateBasis: 'exact',
+      }),
+    );
+    say(`cycle ${year}: open for self-assessment until ${at(30).slice(0, 10)}`);
+  }
+
+  const selfAssessments = createSelfAssessmentStore(documentClient, tableName);
+  const indicators = getFramework('spbe-2020').indicators;
+  for (const [position, progress] of demoProgress.entries()) {
+    const operator = actor({ subject: `demo-operator-${progress.agencyId}`, role: 'agency', agencyId: progress.agencyId });
+    const levels = demoLevels(position + 7, progress.answered);
+    const writes = indicators.slice(0, progress.answered).map((indicator, index) => ({
+      indicatorNo: indicator.no,
+      level: levels[index] ?? 1,
+      explanation: `Penjelasan demo untuk indikator ${indicator.no}: ${indicator.name}.`,
+      evidence: [
+        {
+          title: `Data dukung indikator ${indicator.no}`,
+          url: `https://spbe.example.go.id/${progress.agencyId}/indikator-${indicator.no}.pdf`,
+          mediaType: 'application/pdf',
+        },
+      ],
+      pointer: `/seed/${indicator.no}`,
+    }));
+    const saved = await saveAnswers(selfAssessments, operator, year, progress.agencyId, 0, writes);
+    if (progress.submit) {
+      await submitSelfAssessment(selfAssessments, { ...operator, requestId: `${operator.requestId}-submit` }, year, progress.agencyId, saved.version);
+    }
+    say(`self-assessment: ${progress.agencyId} ${progress.answered}/47${progress.submit ? ', submitted' : ''}`);
+  }
+  return true;
+};

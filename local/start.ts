@@ -1,0 +1,117 @@
+import { rmSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { programmeTable } from '#shared/dynamodb/table-definitions.ts';
+import { JavaMissingError } from './dynamodb-local.ts';
+import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
+import { startLocalRuntime } from './runtime.ts';
+import { demoUsers, seedDemoData } from './seed/seed.ts';
+
+/**
+ * `npm start`: DynamoDB Local (data kept in .local-data/ between runs; `--fresh` wipes it), the
+ * tables, demo data when empty, and the API on http://127.0.0.1:3000 (PORT to change it).
+ */
+
+const { values } = parseArgs({
+  options: {
+    fresh: { type: 'boolean', default: false },
+    'no-seed': { type: 'boolean', default: false },
+    port: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a port number (0–65535); got "${values.port ?? process.env.PORT}".`);
+  process.exit(2);
+}
+const corsAllowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhost:5173,http://127.0.0.1:5173')
+  .split(',')
+  .map((origin) => origin.trim())
+  .filter(Boolean);
+
+const log = (message: string) => console.log(`[spbe] ${message}`);
+
+if (values.fresh) {
+  rmSync(dynamoDbDataDirectory, { recursive: true, force: true });
+  log('--fresh: local data wiped');
+}
+
+const started = performance.now();
+log('starting DynamoDB Local…');
+let runtime: Awaited<ReturnType<typeof startLocalRuntime>>;
+try {
+  runtime = await startLocalRuntime({
+    dataDirectory: dynamoDbDataDirectory,
+    signingKeyFile,
+    port,
+    corsAllowedOrigins,
+    ...(values.quiet
+      ? {}
+      : {
+          onResponse: ({ method, path, status, ms }) =>
+            console.log(`[spbe] ${method} ${path} → ${status} (${ms.toFixed(1)} ms)`),
+        }),
+    beforeServe: async (dynamodb) => {
+      log(`DynamoDB Local answering on ${dynamodb.endpoint}; tables ready`);
+      if (values['no-seed']) return;
+      const seeded = await seedDemoData({
+        documentClient: createDocumentClient(dynamodb.client),
+        tableName: dynamodb.tableNames[programmeTable.constructId] ?? programmeTable.localTableName,
+        progress: (message) => log(`seed: ${message}`),
+      });
+      if (!seeded) log('seed: demo data already present (use --fresh to start over)');
+    },
+  });
+} catch (error) {
+  if (error instanceof JavaMissingError || (error as Error).cause instanceof JavaMissingError) {
+    console.error(`\n${(error as Error).message}\n`);
+  } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`\nPort ${port} is in use. Stop the other process or choose another: PORT=3001 npm start\n`);
+  } else {
+    console.error('\nThe local API could not start:', error);
+  }
+  process.exit(1);
+}
+
+const { api, identityProvider } = runtime;
+const tokens = {
+  admin: await identityProvider.mint(demoUsers.admin),
+  assessor: await identityProvider.mint(demoUsers.assessor),
+  agency: await identityProvider.mint(demoUsers.agency),
+};
+const year = new Date().getUTCFullYear();
+console.log(`
+SPBE Award API — local, ready in ${((performance.now() - started) / 1000).toFixed(1)} s
+  API        ${api.url}/v1   (contract: ${api.url}/v1/openapi.json)
+  Health     curl ${api.url}/v1/health
+  JWKS       ${api.url}/.well-known/jwks.json   issuer ${identityProvider.issuer}, audience ${identityProvider.audience}
+
+Demo tokens (valid 12 h; more with: npm run token -- --role agency --agency <id>):
+  ADMIN     (${demoUsers.admin.name})
+    export ADMIN_TOKEN=${tokens.admin}
+  ASSESSOR  (${demoUsers.assessor.name})
+    export ASSESSOR_TOKEN=${tokens.assessor}
+  OPERATOR  (${demoUsers.agency.name}, agency ${demoUsers.agency.agencyId})
+    export OPERATOR_TOKEN=${tokens.agency}
+
+Try:
+  curl -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/me
+  curl -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment
+  curl -H "authorization: Bearer $ADMIN_TOKEN" "${api.url}/v1/agencies?group=provinsi&limit=5"
+
+Ctrl-C stops the API and DynamoDB Local.
+`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping…`);
+  await runtime.stop();
+  log('stopped');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,0 +1,46 @@
+/**
+ * Audit records: append-only, one per changed target, written in the same transaction as the change.
+ * Pure: building the record and the field-level diff needs no storage.
+ */
+
+export interface AuditActor {
+  readonly subject: string;
+  readonly role: string;
+  readonly agencyId?: string;
+  readonly clientId?: string;
+}
+
+export interface FieldChange {
+  readonly field: string;
+  readonly before: unknown;
+  readonly after: unknown;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: AuditActor;
+  readonly action: string;
+  readonly route: string;
+  readonly requestId: string;
+  readonly target: string;
+  readonly changes: readonly FieldChange[];
+}
+
+const canonical = (value: unknown): string => JSON.stringify(value ?? null);
+
+/**
+ * The fields that differ between `before` and `after` (compared by value). A field missing on one
+ * side is reported with `null` there, so "created" shows every field from null.
+ */
+export const diffFields = <T extends object>(
+  before: Partial<T> | undefined,
+  after: Partial<T>,
+  fields: readonly (keyof T & string)[],
+): FieldChange[] =>
+  fields.flatMap((field) => {
+    const previous = before?.[field];
+    const next = after[field];
+    return canonical(previous) === canonical(next)
+      ? []
+      : [{ field, before: previous ?? null, after: next ?? null }];
+  });

@@ -1,0 +1,10 @@
+export type { AwardCategory, AwardEligibility, AwardRules } from './rules.ts';
+export { awardRules2024, defaultAwardRules2023 } from './rules.ts';
+export type {
+  AwardCategoryResult,
+  AwardPoolResult,
+  AwardSelection,
+  AwardSelectionOptions,
+  AwardWinner,
+} from './select.ts';
+export { selectAwardWinners, validateAwardRules } from './select.ts';

@@ -1,0 +1,248 @@
+/**
+ * Award selection: rank each pool of each category by the category's measure among the eligible results,
+ * and award the top `winnersPerGroup` ranks.
+ *
+ * Tie rule at the cut-off: everyone whose rank is ≤ winnersPerGroup wins. With standard competition
+ * ranking this means all agencies tied at the last winning rank win (a pool may get more winners than
+ * planned), and no agency ranked below a tie that already fills the places wins (1, 2, 2 fill 3 places;
+ * the next is rank 4). Winners are therefore exactly the top of their pool's ranking.
+ */
+import { type AgencyGroup, agencyGroups, poolName } from '../agency-groups.ts';
+import { DomainInputError } from '../errors.ts';
+import { getFramework } from '../framework/registry.ts';
+import type { Framework } from '../framework/types.ts';
+import {
+  measureDomainNo,
+  type PreparedRanking,
+  parseMeasure,
+  prepareRanking,
+  type Ranking,
+  type RankingEntry,
+  type RankingExclusion,
+  rank,
+} from '../ranking/rank.ts';
+import { compare, type IndexValue, parseRational, type Rational } from '../scoring/rational.ts';
+import type { AwardCategory, AwardRules } from './rules.ts';
+
+export interface AwardWinner {
+  readonly categoryId: string;
+  readonly categoryNameId: string;
+  readonly categoryNameEn: string;
+  readonly pool: readonly AgencyGroup[];
+  readonly poolNameId: string;
+  readonly poolNameEn: string;
+  readonly agencyId: string;
+  readonly agencyName: string;
+  readonly group: AgencyGroup;
+  readonly rank: number;
+  readonly value: IndexValue;
+  /** e.g. "Pemerintah Provinsi Jawa Timur — peringkat 1 Penerapan Layanan SPBE kelompok Provinsi, indeks domain Layanan 3.62" */
+  readonly citationId: string;
+  readonly citationEn: string;
+}
+
+export interface AwardPoolResult {
+  readonly groups: readonly AgencyGroup[];
+  readonly nameId: string;
+  readonly nameEn: string;
+  readonly winners: readonly AwardWinner[];
+  /** Results in the pool that could not compete, with the reason. */
+  readonly excluded: readonly RankingExclusion[];
+  /** The pool's ranking among eligible results, for review and audit. */
+  readonly ranking: Ranking;
+}
+
+export interface AwardCategoryResult {
+  readonly id: string;
+  readonly nameId: string;
+  readonly nameEn: string;
+  readonly measure: AwardCategory['measure'];
+  readonly pools: readonly AwardPoolResult[];
+}
+
+export interface AwardSelection {
+  readonly rulesId: string;
+  readonly categories: readonly AwardCategoryResult[];
+  /** All winners, category by category, pool by pool, in rank order. */
+  readonly winners: readonly AwardWinner[];
+}
+
+export interface AwardSelectionOptions {
+  /** Defaults to the framework named by the rules. */
+  readonly framework?: Framework;
+}
+
+/**
+ * Checks rules against a framework: unique category ids, valid measures and domains, non-empty pools, no
+ * group in two pools of one category, a positive whole number of winners, known predicate ids.
+ * @throws DomainInputError listing the problems.
+ */
+export function validateAwardRules(rules: AwardRules, framework: Framework): AwardRules {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const bandIds = new Set(framework.predicateBands.map((b) => b.id));
+  for (const cat of rules.categories) {
+    const where = `category '${cat.id}'`;
+    if (ids.has(cat.id)) problems.push(`${where} is defined twice`);
+    ids.add(cat.id);
+    try {
+      parseMeasure(cat.measure);
+      const d = measureDomainNo(cat.measure);
+      if (d !== null && !framework.domains.some((dom) => dom.no === d)) {
+        problems.push(`${where}: framework '${framework.id}' has no domain ${d}`);
+      }
+    } catch {
+      problems.push(`${where}: unknown measure '${cat.measure}'`);
+    }
+    if (cat.groups.length === 0) problems.push(`${where} has no pools`);
+    const used = new Set<string>();
+    for (const pool of cat.groups) {
+      if (pool.length === 0) problems.push(`${where} has an empty pool`);
+      for (const g of pool) {
+        if (!(agencyGroups as readonly string[]).includes(g)) problems.push(`${where}: unknown group '${g}'`);
+        if (used.has(g)) problems.push(`${where}: group '${g}' is in two pools`);
+        used.add(g);
+      }
+    }
+    if (!Number.isInteger(cat.winnersPerGroup) || cat.winnersPerGroup < 1) {
+      problems.push(`${where}: winnersPerGroup must be a positive integer, got ${cat.winnersPerGroup}`);
+    }
+    const min = cat.eligibility?.minPredicate;
+    if (min !== undefined && !bandIds.has(min)) problems.push(`${where}: unknown minPredicate '${min}'`);
+    const above = cat.eligibility?.valueAbove;
+    if (above !== undefined) {
+      try {
+        parseRational(above);
+      } catch {
+        problems.push(`${where}: valueAbove '${above}' is not an exact decimal`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    throw new DomainInputError(`Award rules '${rules.id}' are invalid: ${problems.join('; ')}`);
+  }
+  return rules;
+}
+
+function measureLabel(framework: Framework, measure: AwardCategory['measure']): { id: string; en: string } {
+  if (measure === 'index') return { id: 'Indeks SPBE', en: 'SPBE index' };
+  if (measure === 'improvement') return { id: 'peningkatan Indeks SPBE', en: 'SPBE index increase' };
+  const domain = framework.domains.find((d) => d.no === measureDomainNo(measure));
+  return {
+    id: `indeks domain ${domain?.shortName ?? measure}`,
+    en: `${domain?.shortNameEn ?? measure} domain index`,
+  };
+}
+
+/** Why an entry may not compete in a category, or null. */
+function ineligibility(
+  category: AwardCategory,
+  bandRank: ReadonlyMap<string, number>,
+  entry: RankingEntry,
+): string | null {
+  const rules = category.eligibility;
+  if (rules === undefined) return null;
+  if (rules.requireComplete === true && entry.complete !== true)
+    return 'Result is incomplete (unanswered indicators)';
+  if (rules.minPredicate !== undefined) {
+    const need = bandRank.get(rules.minPredicate) ?? 0;
+    const has = entry.predicateId === undefined ? -1 : (bandRank.get(entry.predicateId) ?? -1);
+    if (has < need)
+      return `Predicate ${entry.predicateId ?? 'unknown'} is below the minimum ${rules.minPredicate}`;
+  }
+  return null;
+}
+
+/**
+ * Selects the winners of every category and pool of `rules` from the cycle's results.
+ * @param entries the ranking entries of the cycle (or a prepared ranking of them).
+ * @throws DomainInputError for invalid rules or entries.
+ */
+export function selectAwardWinners(
+  rules: AwardRules,
+  entries: readonly RankingEntry[] | PreparedRanking,
+  options: AwardSelectionOptions = {},
+): AwardSelection {
+  const framework = options.framework ?? getFramework(rules.frameworkId);
+  validateAwardRules(rules, framework);
+  const prepared = Array.isArray(entries)
+    ? prepareRanking(entries as readonly RankingEntry[])
+    : (entries as PreparedRanking);
+  // Bands ordered from lowest to highest, so "at least Baik" is a comparison of positions.
+  const bandRank = new Map(
+    [...framework.predicateBands]
+      .sort((a, b) => compare(parseRational(String(a.min)), parseRational(String(b.min))))
+      .map((b, i) => [b.id, i]),
+  );
+
+  const categories: AwardCategoryResult[] = [];
+  const allWinners: AwardWinner[] = [];
+  for (const category of rules.categories) {
+    const label = measureLabel(framework, category.measure);
+    const above: Rational | null =
+      category.eligibility?.valueAbove === undefined ? null : parseRational(category.eligibility.valueAbove);
+    const pools: AwardPoolResult[] = [];
+    for (const pool of category.groups) {
+      const names = poolName(pool);
+      const ranking = rank(prepared, {
+        measure: category.measure,
+        scope: pool,
+        exclude: (entry) => ineligibility(category, bandRank, entry),
+      });
+      // valueAbove depends on the measure's value, which only the ranking knows: drop rows at or below it.
+      // Dropped rows are all ranked below every kept row, so the kept ranks are unchanged.
+      const rows =
+        above === null
+          ? ranking.rows
+          : ranking.rows.filter((r) => compare(parseRational(r.value.exact), above) > 0);
+      const lowRows = ranking.rows.slice(rows.length);
+      const excluded: RankingExclusion[] = [
+        ...ranking.excluded,
+        ...lowRows.map((r) => ({
+          agencyId: r.agencyId,
+          group: r.group,
+          reason: 'ineligible' as const,
+          detail: `${label.en} ${r.value.exact} is not above ${category.eligibility?.valueAbove}`,
+        })),
+      ].sort((a, b) => (a.agencyId < b.agencyId ? -1 : a.agencyId > b.agencyId ? 1 : 0));
+      const eligibleRanking: Ranking = { ...ranking, rows, excluded };
+      const winners = rows
+        .filter((r) => r.rank <= category.winnersPerGroup)
+        .map((r): AwardWinner => {
+          const agencyName = r.agencyName ?? r.agencyId;
+          return {
+            categoryId: category.id,
+            categoryNameId: category.nameId,
+            categoryNameEn: category.nameEn,
+            pool: [...pool],
+            poolNameId: names.nameId,
+            poolNameEn: names.nameEn,
+            agencyId: r.agencyId,
+            agencyName,
+            group: r.group,
+            rank: r.rank,
+            value: r.value,
+            citationId: `${agencyName} — peringkat ${r.rank} ${category.nameId} kelompok ${names.nameId}, ${label.id} ${r.value.display}`,
+            citationEn: `${agencyName} — rank ${r.rank}, ${category.nameEn}, ${names.nameEn} group, ${label.en} ${r.value.display}`,
+          };
+        });
+      allWinners.push(...winners);
+      pools.push({
+        groups: [...pool],
+        nameId: names.nameId,
+        nameEn: names.nameEn,
+        winners,
+        excluded,
+        ranking: eligibleRanking,
+      });
+    }
+    categories.push({
+      id: category.id,
+      nameId: category.nameId,
+      nameEn: category.nameEn,
+      measure: category.measure,
+      pools,
+    });
+  }
+  return { rulesId: rules.id, categories, winners: allWinners };
+}

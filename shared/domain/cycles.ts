@@ -1,0 +1,98 @@
+/**
+ * Evaluation cycles: the windows of a year's programme, their order, and which phase the server's
+ * clock is in. Pure: the clock is an argument.
+ */
+
+export interface TimeWindow {
+  readonly opensAt: string;
+  readonly closesAt: string;
+}
+
+export interface CycleWindows {
+  readonly selfAssessment: TimeWindow;
+  readonly documentAssessment: TimeWindow;
+  readonly interviewAssessment?: TimeWindow | undefined;
+  readonly visitAssessment?: TimeWindow | undefined;
+  readonly appeals: TimeWindow;
+  readonly publication: { readonly at: string };
+}
+
+export type CycleType = 'pemantauan' | 'evaluasi';
+
+export const windowOrder = [
+  'selfAssessment',
+  'documentAssessment',
+  'interviewAssessment',
+  'visitAssessment',
+  'appeals',
+] as const satisfies readonly (keyof CycleWindows)[];
+
+export type WindowName = (typeof windowOrder)[number];
+export type Phase = 'not-started' | WindowName | 'publication';
+
+export interface WindowProblem {
+  /** Path inside `windows`, e.g. ['documentAssessment', 'opensAt']. */
+  readonly path: readonly string[];
+  readonly message: string;
+}
+
+/**
+ * Checks the windows fit the cycle type and follow one another without overlapping:
+ * mandiri → dokumen → interviu → visitasi → appeals → publication.
+ */
+export const checkCycleWindows = (type: CycleType, windows: CycleWindows): WindowProblem[] => {
+  const problems: WindowProblem[] = [];
+  if (type === 'pemantauan' && windows.interviewAssessment) {
+    problems.push({
+      path: ['interviewAssessment'],
+      message: 'A Pemantauan cycle has no interview stage (Evaluasi only).',
+    });
+  }
+  if (type === 'pemantauan' && windows.visitAssessment) {
+    problems.push({
+      path: ['visitAssessment'],
+      message: 'A Pemantauan cycle has no visit stage (Evaluasi only).',
+    });
+  }
+  if (type === 'evaluasi' && !windows.interviewAssessment) {
+    problems.push({ path: ['interviewAssessment'], message: 'An Evaluasi cycle needs an interview window.' });
+  }
+  let previous: { name: WindowName; closesAt: number } | undefined;
+  for (const name of windowOrder) {
+    const window = windows[name];
+    if (!window) continue;
+    const opensAt = Date.parse(window.opensAt);
+    if (previous && opensAt < previous.closesAt) {
+      problems.push({
+        path: [name, 'opensAt'],
+        message: `The ${name} window must open after the ${previous.name} window closes (${new Date(previous.closesAt).toISOString()}).`,
+      });
+    }
+    previous = { name, closesAt: Date.parse(window.closesAt) };
+  }
+  if (previous && Date.parse(windows.publication.at) < previous.closesAt) {
+    problems.push({
+      path: ['publication', 'at'],
+      message: `Publication must come after the ${previous.name} window closes.`,
+    });
+  }
+  return problems;
+};
+
+export const isWindowOpen = (window: TimeWindow, now: Date): boolean => {
+  const time = now.getTime();
+  return Date.parse(window.opensAt) <= time && time < Date.parse(window.closesAt);
+};
+
+/** The latest phase whose window has opened by `now`, and whether that window is open right now. */
+export const currentPhase = (windows: CycleWindows, now: Date): { current: Phase; windowOpen: boolean } => {
+  const time = now.getTime();
+  if (Date.parse(windows.publication.at) <= time) return { current: 'publication', windowOpen: true };
+  let phase: { current: Phase; windowOpen: boolean } = { current: 'not-started', windowOpen: false };
+  for (const name of windowOrder) {
+    const window = windows[name];
+    if (window && Date.parse(window.opensAt) <= time)
+      phase = { current: name, windowOpen: isWindowOpen(window, now) };
+  }
+  return phase;
+};

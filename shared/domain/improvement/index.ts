@@ -1,0 +1,2 @@
+export type { ImprovementOptions, ImprovementPlan, ImprovementStep, ImprovementTarget } from './plan.ts';
+export { planImprovement } from './plan.ts';

@@ -1,0 +1,78 @@
+import {
+  ConditionalCheckFailedException,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ThrottlingException,
+  TransactionCanceledException,
+  TransactionConflictException,
+} from '@aws-sdk/client-dynamodb';
+import { ConflictError, ServiceUnavailableError } from '../errors.ts';
+
+/**
+ * DynamoDB failures as the API reports them. The SDK already retried throttles with backoff; what
+ * reaches us is sustained overload (503 + Retry-After) or a lost race (409, retry).
+ */
+
+/** The cancellation reason code of each action of a cancelled transaction, in order. */
+export const cancellationReasons = (error: unknown): readonly (string | undefined)[] | undefined =>
+  error instanceof TransactionCanceledException
+    ? (error.CancellationReasons ?? []).map((reason) => reason.Code)
+    : undefined;
+
+/** True when a conditional write (plain or inside a transaction) failed its condition. */
+export const isConditionFailure = (error: unknown, actionIndex?: number): boolean => {
+  if (error instanceof ConditionalCheckFailedException) return true;
+  const reasons = cancellationReasons(error);
+  if (!reasons) return false;
+  return actionIndex === undefined
+    ? reasons.includes('ConditionalCheckFailed')
+    : reasons[actionIndex] === 'ConditionalCheckFailed';
+};
+
+const throttled = (error: unknown): boolean => {
+  if (
+    error instanceof ProvisionedThroughputExceededException ||
+    error instanceof ThrottlingException ||
+    error instanceof RequestLimitExceeded
+  ) {
+    return true;
+  }
+  const reasons = cancellationReasons(error);
+  return reasons?.some((code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded') ?? false;
+};
+
+const conflicted = (error: unknown): boolean =>
+  error instanceof TransactionConflictException ||
+  (cancellationReasons(error)?.includes('TransactionConflict') ?? false);
+
+/** Rethrows a storage failure as the API error a client can act on; anything else unchanged. */
+export const translateStorageError = (error: unknown): never => {
+  if (throttled(error)) {
+    throw new ServiceUnavailableError('The database is busy; retry in a moment.', {
+      cause: error,
+      headers: { 'retry-after': '1' },
+    });
+  }
+  if (conflicted(error)) {
+    throw new ConflictError('Another change to the same record was in progress; retry the request.', {
+      cause: error,
+      headers: { 'retry-after': '1' },
+    });
+  }
+  throw error;
+};
+
+/** Opaque pagination cursors: the LastEvaluatedKey, base64url-encoded. */
+export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
+  key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
+
+export const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
+  if (cursor === undefined) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  return undefined;
+};

@@ -1,0 +1,104 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyPersistenceLayerError,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { Context } from 'aws-lambda';
+import { ConflictError, IdempotencyKeyReuseError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+
+/**
+ * `Idempotency-Key` on POST routes, with Stripe's semantics, on Powertools for AWS Lambda's
+ * idempotency utility: the first response is stored and replayed for 24 h; the same key with a
+ * different request → 422; a duplicate while the first is still running → 409. Keys are scoped to
+ * the caller (`sub`): two clients may use the same key without seeing each other's responses.
+ * Failed requests (thrown errors) are not stored, so a client may retry them with the same key.
+ */
+
+export const idempotencyHeader = 'idempotency-key';
+const replayWindowSeconds = 24 * 60 * 60;
+const maxKeyLength = 255;
+
+/** What identifies a request (caller + key) and what must be the same for a replay (the rest). */
+export interface IdempotentRequest {
+  readonly caller: string;
+  readonly key: string;
+  readonly routeKey: string;
+  readonly path: string;
+  readonly body: string;
+}
+
+export interface StoredResponse {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface IdempotencyGuard {
+  run(request: IdempotentRequest, context: Context, execute: () => Promise<StoredResponse>): Promise<StoredResponse>;
+}
+
+export const readIdempotencyKey = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {
+  const key = headers[idempotencyHeader];
+  if (key === undefined) return undefined;
+  if (key.trim().length === 0 || key.length > maxKeyLength) {
+    throw new ValidationError(`The Idempotency-Key header must be 1–${maxKeyLength} characters.`, {
+      errors: [{ pointer: '/headers/idempotency-key', detail: `1–${maxKeyLength} characters` }],
+    });
+  }
+  return key;
+};
+
+export const createIdempotencyGuard = (tableName: string, client = new DynamoDBClient({})): IdempotencyGuard => {
+  const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: '[caller, key]',
+    payloadValidationJmesPath: '[routeKey, path, body]',
+    expiresAfterSeconds: replayWindowSeconds,
+    throwOnNoIdempotencyKey: true,
+    responseHook: (response, record) =>
+      ({
+        ...(response as object),
+        headers: {
+          ...((response as unknown as StoredResponse).headers ?? {}),
+          'idempotent-replayed': 'true',
+          'idempotency-key-expires': new Date((record.expiryTimestamp ?? 0) * 1000).toISOString(),
+        },
+      }) as typeof response,
+  });
+  const guarded = makeIdempotent(
+    async (_request: IdempotentRequest, execute: () => Promise<StoredResponse>) => execute(),
+    { persistenceStore, config, dataIndexArgument: 0 },
+  );
+  return {
+    run: async (request, context, execute) => {
+      config.registerLambdaContext(context);
+      try {
+        return await guarded(request, execute);
+      } catch (error) {
+        if (error instanceof IdempotencyValidationError) {
+          throw new IdempotencyKeyReuseError(
+            'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+            { cause: error },
+          );
+        }
+        if (error instanceof IdempotencyAlreadyInProgressError) {
+          throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.', {
+            cause: error,
+            headers: { 'retry-after': '1' },
+          });
+        }
+        if (error instanceof IdempotencyPersistenceLayerError) {
+          throw new ServiceUnavailableError('Idempotency records are unavailable; retry shortly.', {
+            cause: error,
+            headers: { 'retry-after': '1' },
+          });
+        }
+        throw error;
+      }
+    },
+  };
+};

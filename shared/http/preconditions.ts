@@ -1,0 +1,46 @@
+import { PreconditionFailedError, PreconditionRequiredError } from '../errors.ts';
+
+/**
+ * Optimistic concurrency over HTTP (RFC 9110 §13): every representation carries `ETag: "<version>"`;
+ * writes send it back in `If-Match` and the storage write is conditional on that version.
+ */
+export const etagOf = (version: number): string => `"${version}"`;
+
+const parseEtag = (value: string): number | undefined => {
+  const match = /^(?:W\/)?"(\d{1,12})"$/.exec(value.trim());
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+};
+
+/** The version a write expects. 428 when `If-Match` is missing; 412 when it cannot match any version. */
+export const requireIfMatch = (headers: Readonly<Record<string, string | undefined>>): number => {
+  const header = headers['if-match'];
+  if (header === undefined || header.trim() === '' || header.trim() === '*') {
+    throw new PreconditionRequiredError(
+      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0").',
+    );
+  }
+  return optionalIfMatch(headers) as number;
+};
+
+/** Like `requireIfMatch`, but a missing header means "no precondition". */
+export const optionalIfMatch = (headers: Readonly<Record<string, string | undefined>>): number | undefined => {
+  const header = headers['if-match'];
+  if (header === undefined) return undefined;
+  // A list of ETags is allowed by RFC 9110; any one may match, but our writes need exactly one version.
+  const candidates = header.split(',').map(parseEtag);
+  const version = candidates.length === 1 ? candidates[0] : undefined;
+  if (version === undefined) {
+    throw new PreconditionFailedError(`If-Match ${JSON.stringify(header)} is not an ETag of this resource; re-read it.`);
+  }
+  return version;
+};
+
+/** Compares the caller's expected version with the stored one before any write is attempted. */
+export const assertVersion = (expected: number | undefined, current: number, what: string): void => {
+  if (expected !== undefined && expected !== current) {
+    throw new PreconditionFailedError(
+      `${what} has changed: you sent If-Match ${etagOf(expected)} but it is now at ${etagOf(current)}. Re-read it and apply your change again.`,
+      { headers: { etag: etagOf(current) } },
+    );
+  }
+};
