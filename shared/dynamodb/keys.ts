@@ -63,3 +63,16 @@ export const auditKeys = {
   /** Time first so a partition's trail reads in order; request id and sequence keep keys unique. */
   sortKey: (at: string, requestId: string, sequence: number) => `AUDIT#${at}#${requestId}#${pad(sequence, 3)}`,
 } as const;
+
+export const resultKeys = {
+  /** A cycle's final results, one per agency, ordered by group then agency (the ranking run's read). */
+  cycleResultsPartition: (year: number) => `CYCLE#${year}#RESULTS`,
+} as const;
+
+export const rankingKeys = {
+  run: (year: number, runId: string): ItemKey => ({ PK: `CYCLE#${year}#RANKINGS`, SK: `RUN#${runId}` }),
+  page: (year: number, runId: string, scope: string, measure: string, page: number): ItemKey => ({
+    PK: `CYCLE#${year}#RANKING#${runId}`,
+    SK: `${scope}#${measure}#${pad(page, 3)}`,
+  }),
+} as const;

@@ -190,6 +190,21 @@ interface State {
   readonly byIdOrder: Int32Array;
   readonly groupIndex: Uint8Array;
   readonly measures: Map<Measure, MeasureData>;
+  /**
+   * Work buffers reused by every rank() call on this prepared ranking (each call is done with them before
+   * it returns): large typed arrays are allocated outside the JS heap, and allocating fresh ones per call
+   * adds external-memory pressure that triggers extra garbage collections.
+   */
+  readonly scratch: Scratch;
+  /** True while a rank() call is using `scratch`. */
+  busy: boolean;
+}
+
+interface Scratch {
+  readonly members: Int32Array;
+  readonly packed: Float64Array;
+  readonly positions: Int32Array;
+  readonly sameAsPrevious: Uint8Array;
 }
 
 const states = new WeakMap<PreparedRanking, State>();
@@ -240,6 +255,8 @@ export function prepareRanking(entries: readonly RankingEntry[]): PreparedRankin
     byIdOrder,
     groupIndex,
     measures: new Map(),
+    scratch: newScratch(n),
+    busy: false,
   });
   return prepared;
 }
@@ -550,9 +567,39 @@ export function rank(input: readonly RankingEntry[] | PreparedRanking, query: Ra
     inScope[g] = scope === 'national' || scope.includes(agencyGroups[g] as AgencyGroup) ? 1 : 0;
   }
 
+  const n = st.entries.length;
+  // An `exclude` callback could itself rank the same prepared input: nested calls get buffers of their own.
+  const nested = st.busy;
+  const scratch = nested ? newScratch(n) : st.scratch;
+  st.busy = true;
+  try {
+    return rankScoped(st, measure, scope, inScope, m, query, scratch);
+  } finally {
+    st.busy = nested;
+  }
+}
+
+function newScratch(n: number): Scratch {
+  return {
+    members: new Int32Array(n),
+    packed: new Float64Array(n),
+    positions: new Int32Array(n),
+    sameAsPrevious: new Uint8Array(n),
+  };
+}
+
+function rankScoped(
+  st: State,
+  measure: Measure,
+  scope: 'national' | AgencyGroup[],
+  inScope: Uint8Array,
+  m: MeasureData,
+  query: RankingQuery,
+  scratch: Scratch,
+): Ranking {
   const { entries, idOrder, groupIndex } = st;
   const n = entries.length;
-  const members = new Int32Array(n);
+  const members = scratch.members;
   let count = 0;
   const excluded: { i: number; reason: ExclusionReason; detail: string }[] = [];
   for (let i = 0; i < n; i++) {
@@ -573,7 +620,7 @@ export function rank(input: readonly RankingEntry[] | PreparedRanking, query: Ra
 
   const scoped = members.subarray(0, count);
   const { positions, sameAsPrevious } =
-    m.keys !== null ? sortFast(st, m.keys, scoped) : sortSlow(st, m.bigKeys ?? [], scoped);
+    m.keys !== null ? sortFast(st, scratch, m.keys, scoped) : sortSlow(st, m.bigKeys ?? [], scoped);
   const previous = previousRanks(query.previous);
   const { idsByPosition, namesByPosition, groupsByPosition, byIdOrder } = st;
   const rows: RankingRow[] = new Array(count);
@@ -625,7 +672,7 @@ interface Sorted {
  * the comparator-free typed-array sort does all the work; ties are read off the sorted packed keys
  * sequentially rather than by looking keys up again at random.
  */
-function sortFast(st: State, keys: Float64Array, members: Int32Array): Sorted {
+function sortFast(st: State, scratch: Scratch, keys: Float64Array, members: Int32Array): Sorted {
   const n = st.entries.length;
   const count = members.length;
   let maxKey = Number.NEGATIVE_INFINITY;
@@ -642,14 +689,14 @@ function sortFast(st: State, keys: Float64Array, members: Int32Array): Sorted {
       members,
     );
   }
-  const packed = new Float64Array(count);
+  const packed = scratch.packed.subarray(0, count);
   for (let p = 0; p < count; p++) {
     const i = members[p] as number;
     packed[p] = (maxKey - (keys[i] as number)) * n + (st.idOrder[i] as number);
   }
   packed.sort();
-  const positions = new Int32Array(count);
-  const sameAsPrevious = new Uint8Array(count);
+  const positions = scratch.positions.subarray(0, count);
+  const sameAsPrevious = scratch.sameAsPrevious.subarray(0, count);
   let previousKey = -1;
   for (let p = 0; p < count; p++) {
     const v = packed[p] as number;
