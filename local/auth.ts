@@ -1,17 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
-  type JWK,
-  type JWTPayload,
-  SignJWT,
   createLocalJWKSet,
-  errors as joseErrors,
   exportJWK,
   generateKeyPair,
   importJWK,
+  type JWK,
+  type JWTPayload,
+  errors as joseErrors,
   jwtVerify,
+  SignJWT,
 } from 'jose';
-import { type Role, type Scope, defaultScopesByRole } from '#shared/api/access.ts';
+import { defaultScopesByRole, type Role, type Scope } from '#shared/api/access.ts';
 import { agencyClaim, roleClaim } from '#shared/http/identity.ts';
 
 /**
@@ -66,7 +66,9 @@ const createKey = async (): Promise<StoredKey> => {
 };
 
 /** Loads the signing key from `keyFile` (creating it on first use) or makes an ephemeral one. */
-export const createLocalIdentityProvider = async (options: { keyFile?: string } = {}): Promise<LocalIdentityProvider> => {
+export const createLocalIdentityProvider = async (
+  options: { keyFile?: string } = {},
+): Promise<LocalIdentityProvider> => {
   let stored: StoredKey;
   if (options.keyFile && existsSync(options.keyFile)) {
     stored = JSON.parse(readFileSync(options.keyFile, 'utf8')) as StoredKey;
@@ -102,7 +104,10 @@ export const createLocalIdentityProvider = async (options: { keyFile?: string } 
     return jwt.sign(privateKey);
   };
 
-  const verify = async (authorization: string | undefined, routeScopes: readonly Scope[]): Promise<Verification> => {
+  const verify = async (
+    authorization: string | undefined,
+    routeScopes: readonly Scope[],
+  ): Promise<Verification> => {
     if (!authorization) return { ok: false, status: 401, reason: 'The Authorization header is missing.' };
     const token = authorization.replace(/^Bearer\s+/i, '').trim();
     try {
@@ -115,7 +120,11 @@ export const createLocalIdentityProvider = async (options: { keyFile?: string } 
       if (routeScopes.length > 0) {
         const granted = String(payload.scope ?? payload.scp ?? '').split(/\s+/);
         if (!routeScopes.some((scope) => granted.includes(scope))) {
-          return { ok: false, status: 403, reason: `The token lacks every scope this route accepts: ${routeScopes.join(', ')}.` };
+          return {
+            ok: false,
+            status: 403,
+            reason: `The token lacks every scope this route accepts: ${routeScopes.join(', ')}.`,
+          };
         }
       }
       return { ok: true, claims: payload };
@@ -133,7 +142,8 @@ const describeJoseError = (error: unknown): string => {
     return `The token's \`${error.claim}\` claim is not accepted (${error.reason}).`;
   }
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'The token is signed with an algorithm that is not accepted.';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'The token is signed with an algorithm that is not accepted.';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was signed by an unknown key.';
   return 'The token is malformed.';
 };

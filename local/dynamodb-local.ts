@@ -135,7 +135,9 @@ export const ensureTable = async (client: DynamoDBClient, definition: TableDefin
             })),
           }
         : {}),
-      ...(definition.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } } : {}),
+      ...(definition.stream
+        ? { StreamSpecification: { StreamEnabled: true, StreamViewType: definition.stream } }
+        : {}),
     }),
   );
   if (definition.timeToLiveAttribute) {
@@ -155,7 +157,8 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
   const directory = jarDirectory();
   const port = options.port ?? (await freePort());
   const storage = options.dataDirectory ? ['-dbPath', options.dataDirectory] : ['-inMemory'];
-  if (options.dataDirectory && !existsSync(options.dataDirectory)) mkdirSync(options.dataDirectory, { recursive: true });
+  if (options.dataDirectory && !existsSync(options.dataDirectory))
+    mkdirSync(options.dataDirectory, { recursive: true });
   const child = spawn(
     'java',
     [
@@ -198,7 +201,9 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
     return { endpoint, port, client, tableNames, stop };
   } catch (error) {
     await stop();
-    throw new Error(`DynamoDB Local failed to start: ${(error as Error).message}\n${stderr}`, { cause: error });
+    throw new Error(`DynamoDB Local failed to start: ${(error as Error).message}\n${stderr}`, {
+      cause: error,
+    });
   }
 };
 
@@ -209,6 +214,9 @@ export const functionEnvironment = (local: DynamoDbLocal): Record<string, string
   AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
   AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
   ...Object.fromEntries(
-    tableDefinitions.map((definition) => [definition.environmentVariable, local.tableNames[definition.constructId] ?? '']),
+    tableDefinitions.map((definition) => [
+      definition.environmentVariable,
+      local.tableNames[definition.constructId] ?? '',
+    ]),
   ),
 });

@@ -8,7 +8,10 @@ export const isLoopbackEndpoint = (endpoint: string | undefined): boolean => {
   if (!endpoint) return false;
   try {
     const url = new URL(endpoint);
-    return url.protocol === 'http:' && (loopbackHosts.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname));
+    return (
+      url.protocol === 'http:' &&
+      (loopbackHosts.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname))
+    );
   } catch {
     return false;
   }

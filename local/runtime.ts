@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type Capability, capabilities } from '#shared/api/route-spec.ts';
-import { type LocalIdentityProvider, createLocalIdentityProvider } from './auth.ts';
+import { createLocalIdentityProvider, type LocalIdentityProvider } from './auth.ts';
 import { type DynamoDbLocal, functionEnvironment, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LambdaHandler, type LocalApi, startLocalApi } from './server.ts';
 
@@ -40,7 +40,9 @@ const functionsDirectory = new URL('../functions/', import.meta.url).pathname;
 const loadHandlers = async (): Promise<Record<Capability, LambdaHandler>> => {
   const entries = await Promise.all(
     capabilities.map(async (capability) => {
-      const module = (await import(join(functionsDirectory, capability, 'handler.ts'))) as { handler: LambdaHandler };
+      const module = (await import(join(functionsDirectory, capability, 'handler.ts'))) as {
+        handler: LambdaHandler;
+      };
       return [capability, module.handler] as const;
     }),
   );
@@ -48,7 +50,9 @@ const loadHandlers = async (): Promise<Record<Capability, LambdaHandler>> => {
 };
 
 export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
-  const dynamodb = await startDynamoDbLocal(options.dataDirectory ? { dataDirectory: options.dataDirectory } : {});
+  const dynamodb = await startDynamoDbLocal(
+    options.dataDirectory ? { dataDirectory: options.dataDirectory } : {},
+  );
   try {
     await options.beforeServe?.(dynamodb);
     Object.assign(process.env, functionEnvironment(dynamodb), {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -9,9 +9,9 @@ import type {
 import type { Capability, RouteSpec } from '#shared/api/route-spec.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
-import { problemFromError, problemResponse } from '#shared/http/problem-details.ts';
 import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnauthorizedError } from '#shared/errors.ts';
-import { type LocalIdentityProvider, flattenClaims } from './auth.ts';
+import { problemFromError, problemResponse } from '#shared/http/problem-details.ts';
+import { flattenClaims, type LocalIdentityProvider } from './auth.ts';
 
 /**
  * The local stand-in for API Gateway (HTTP API) and Lambda: each HTTP request becomes an API Gateway
@@ -100,7 +100,8 @@ const readBody = async (request: IncomingMessage, limit: number): Promise<Buffer
 };
 
 const isTextual = (contentType: string | undefined) =>
-  !contentType || /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/i.test(contentType);
+  !contentType ||
+  /^(text\/|application\/(json|problem\+json|x-www-form-urlencoded|xml|[\w.+-]+\+json))/i.test(contentType);
 
 /** Multi-valued headers and query parameters are joined by commas, as HTTP API payload v2 does. */
 const singleValued = (values: Readonly<Record<string, string | string[] | undefined>>) =>
@@ -156,7 +157,12 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const method = (request.method ?? 'GET').toUpperCase();
     const headers = singleValued(request.headers);
     response.on('finish', () =>
-      options.onResponse?.({ method, path: url.pathname, status: response.statusCode, ms: performance.now() - started }),
+      options.onResponse?.({
+        method,
+        path: url.pathname,
+        status: response.statusCode,
+        ms: performance.now() - started,
+      }),
     );
     response.setHeader('apigw-requestid', requestId);
 
@@ -203,7 +209,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
             : new ForbiddenError(verification.reason);
         return gatewayProblem(response, error, url.pathname, requestId);
       }
-      const scopes = String(verification.claims.scope ?? '').split(/\s+/).filter(Boolean);
+      const scopes = String(verification.claims.scope ?? '')
+        .split(/\s+/)
+        .filter(Boolean);
       authorizer = {
         principalId: '',
         integrationLatency: 0,
@@ -230,7 +238,10 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       ...(url.searchParams.size > 0
         ? {
             queryStringParameters: Object.fromEntries(
-              [...new Set(url.searchParams.keys())].map((key) => [key, url.searchParams.getAll(key).join(',')]),
+              [...new Set(url.searchParams.keys())].map((key) => [
+                key,
+                url.searchParams.getAll(key).join(','),
+              ]),
             ),
           }
         : {}),

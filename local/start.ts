@@ -68,7 +68,9 @@ try {
   if (error instanceof JavaMissingError || (error as Error).cause instanceof JavaMissingError) {
     console.error(`\n${(error as Error).message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(`\nPort ${port} is in use. Stop the other process or choose another: PORT=3001 npm start\n`);
+    console.error(
+      `\nPort ${port} is in use. Stop the other process or choose another: PORT=3001 npm start\n`,
+    );
   } else {
     console.error('\nThe local API could not start:', error);
   }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { type Role, defaultScopesByRole, roles } from '#shared/api/access.ts';
+import { defaultScopesByRole, type Role, roles } from '#shared/api/access.ts';
 import { AgencyIdSchema } from '#shared/schemas/common.ts';
 import { createLocalIdentityProvider } from './auth.ts';
 import { signingKeyFile } from './paths.ts';
@@ -33,13 +33,20 @@ if (values.help) {
   console.error(usage);
   process.exit(0);
 }
-const role = roles.find((candidate) => candidate === values.role) ?? fail(`--role must be one of ${roles.join(', ')}.`);
-if (role === 'agency' && !values.agency) fail('An agency token needs --agency <agency-id>, e.g. prov-jawa-timur.');
-if (values.agency && !AgencyIdSchema.safeParse(values.agency).success) fail(`"${values.agency}" is not an agency id.`);
-if (!/^\d+[smhd]$/.test(values.expires)) fail(`--expires takes a duration such as 30m, 12h or 7d; got "${values.expires}".`);
+const role =
+  roles.find((candidate) => candidate === values.role) ?? fail(`--role must be one of ${roles.join(', ')}.`);
+if (role === 'agency' && !values.agency)
+  fail('An agency token needs --agency <agency-id>, e.g. prov-jawa-timur.');
+if (values.agency && !AgencyIdSchema.safeParse(values.agency).success)
+  fail(`"${values.agency}" is not an agency id.`);
+if (!/^\d+[smhd]$/.test(values.expires))
+  fail(`--expires takes a duration such as 30m, 12h or 7d; got "${values.expires}".`);
 
 const scopes = values.scopes
-  ? values.scopes.split(',').map((scope) => scope.trim()).filter(Boolean)
+  ? values.scopes
+      .split(',')
+      .map((scope) => scope.trim())
+      .filter(Boolean)
   : [...defaultScopesByRole[role as Role]];
 const identityProvider = await createLocalIdentityProvider({ keyFile: signingKeyFile });
 const token = await identityProvider.mint({
@@ -50,5 +57,7 @@ const token = await identityProvider.mint({
   ...(values.name ? { name: values.name } : {}),
   expiresIn: values.expires,
 });
-console.error(`role ${role}${values.agency ? `, agency ${values.agency}` : ''}, scopes ${scopes.join(' ')}, expires in ${values.expires}`);
+console.error(
+  `role ${role}${values.agency ? `, agency ${values.agency}` : ''}, scopes ${scopes.join(' ')}, expires in ${values.expires}`,
+);
 console.log(token);

@@ -35,7 +35,9 @@ export class ConfigurationError extends Error {
 }
 
 /** Parses the configuration; throws `ConfigurationError` naming every missing or invalid variable. */
-export const loadConfig = (environment: Readonly<Record<string, string | undefined>> = process.env): AppConfig => {
+export const loadConfig = (
+  environment: Readonly<Record<string, string | undefined>> = process.env,
+): AppConfig => {
   const parsed = ConfigSchema.safeParse(environment);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -53,7 +55,9 @@ export const loadConfig = (environment: Readonly<Record<string, string | undefin
 /** For functions with idempotent routes: the idempotency table is then required, not optional. */
 export const requireIdempotencyTable = (config: AppConfig): string => {
   if (!config.idempotencyTableName) {
-    throw new ConfigurationError(`Invalid function configuration — ${idempotencyTable.environmentVariable}: required`);
+    throw new ConfigurationError(
+      `Invalid function configuration — ${idempotencyTable.environmentVariable}: required`,
+    );
   }
   return config.idempotencyTableName;
 };

@@ -1,7 +1,7 @@
+import type { FunctionDependencies } from '#shared/dependencies.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
-import type { FunctionDependencies } from '#shared/dependencies.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
 import type { IdempotencyGuard } from '#shared/http/idempotency.ts';
@@ -32,8 +32,12 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
     'registry',
     {
       putAgency: async ({ params, body, headers }, context) => {
-        const { created, agency } = await putAgency(agencies, actorOf(context, now()), params.agencyId, body, () =>
-          requireIfMatch(headers),
+        const { created, agency } = await putAgency(
+          agencies,
+          actorOf(context, now()),
+          params.agencyId,
+          body,
+          () => requireIfMatch(headers),
         );
         return {
           status: created ? 201 : 200,
@@ -53,17 +57,27 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
         const page = await listAgencies(agencies, query);
         return {
           status: 200,
-          body: { items: page.items.map(agencyView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+          body: {
+            items: page.items.map(agencyView),
+            ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+          },
         };
       },
       getAgency: async ({ params }) => {
         const agency = await getPublicAgency(agencies, params.agencyId);
-        return { status: 200, body: publicAgencyView(agency), headers: { 'cache-control': 'public, max-age=300' } };
+        return {
+          status: 200,
+          body: publicAgencyView(agency),
+          headers: { 'cache-control': 'public, max-age=300' },
+        };
       },
       getAgencyAudit: async ({ params, query }) => {
         await getPublicAgency(agencies, params.agencyId);
         const page = await agencies.auditTrail(params.agencyId, query);
-        return { status: 200, body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+        return {
+          status: 200,
+          body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        };
       },
       createCycle: async ({ body }, context) => {
         const clock = now();
@@ -76,7 +90,10 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
       },
       listCycles: async () => {
         const clock = now();
-        return { status: 200, body: { items: (await cycles.list()).map((cycle) => cycleView(cycle, clock)) } };
+        return {
+          status: 200,
+          body: { items: (await cycles.list()).map((cycle) => cycleView(cycle, clock)) },
+        };
       },
       getCycle: async ({ params }) => {
         const cycle = await getCycle(cycles, params.year);
@@ -84,7 +101,10 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
       },
       getAgencyCycleAudit: async ({ params, query }) => {
         const page = await selfAssessments.auditTrail(params.year, params.agencyId, query);
-        return { status: 200, body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) } };
+        return {
+          status: 200,
+          body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        };
       },
     },
     {

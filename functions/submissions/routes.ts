@@ -1,12 +1,12 @@
-import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import type { FunctionDependencies } from '#shared/dependencies.ts';
+import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
 import type { IdempotencyGuard } from '#shared/http/idempotency.ts';
 import { etagOf, optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
 import {
-  type SelfAssessmentView,
   readSelfAssessment,
+  type SelfAssessmentView,
   saveAnswers,
   submitSelfAssessment,
 } from '#shared/services/self-assessment.ts';
@@ -31,7 +31,9 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
     'submissions',
     {
       getSelfAssessment: async ({ params }, context) =>
-        selfAssessmentResponse(await readSelfAssessment(store, actorOf(context, now()), params.year, params.agencyId)),
+        selfAssessmentResponse(
+          await readSelfAssessment(store, actorOf(context, now()), params.year, params.agencyId),
+        ),
 
       saveSelfAssessment: async ({ params, body, headers }, context) => {
         const expected = requireIfMatch(headers);
@@ -54,7 +56,13 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
 
       submitSelfAssessment: async ({ params, headers }, context) =>
         selfAssessmentResponse(
-          await submitSelfAssessment(store, actorOf(context, now()), params.year, params.agencyId, optionalIfMatch(headers)),
+          await submitSelfAssessment(
+            store,
+            actorOf(context, now()),
+            params.year,
+            params.agencyId,
+            optionalIfMatch(headers),
+          ),
         ),
     },
     {

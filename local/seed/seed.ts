@@ -4,11 +4,11 @@ import type { Level } from '#shared/domain/framework/types.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
+import { CycleCreateSchema } from '#shared/schemas/cycle.ts';
 import { importAgencies } from '#shared/services/agencies.ts';
 import { createCycle } from '#shared/services/cycles.ts';
 import type { RequestActor } from '#shared/services/request-actor.ts';
 import { saveAnswers, submitSelfAssessment } from '#shared/services/self-assessment.ts';
-import { CycleCreateSchema } from '#shared/schemas/cycle.ts';
 import { nationalRoster } from './roster.ts';
 
 /**
@@ -104,7 +104,11 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   const selfAssessments = createSelfAssessmentStore(documentClient, tableName);
   const indicators = getFramework('spbe-2020').indicators;
   for (const [position, progress] of demoProgress.entries()) {
-    const operator = actor({ subject: `demo-operator-${progress.agencyId}`, role: 'agency', agencyId: progress.agencyId });
+    const operator = actor({
+      subject: `demo-operator-${progress.agencyId}`,
+      role: 'agency',
+      agencyId: progress.agencyId,
+    });
     const levels = demoLevels(position + 7, progress.answered);
     const writes = indicators.slice(0, progress.answered).map((indicator, index) => ({
       indicatorNo: indicator.no,
@@ -121,9 +125,17 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
     }));
     const saved = await saveAnswers(selfAssessments, operator, year, progress.agencyId, 0, writes);
     if (progress.submit) {
-      await submitSelfAssessment(selfAssessments, { ...operator, requestId: `${operator.requestId}-submit` }, year, progress.agencyId, saved.version);
+      await submitSelfAssessment(
+        selfAssessments,
+        { ...operator, requestId: `${operator.requestId}-submit` },
+        year,
+        progress.agencyId,
+        saved.version,
+      );
     }
-    say(`self-assessment: ${progress.agencyId} ${progress.answered}/47${progress.submit ? ', submitted' : ''}`);
+    say(
+      `self-assessment: ${progress.agencyId} ${progress.answered}/47${progress.submit ? ', submitted' : ''}`,
+    );
   }
   return true;
 };

@@ -8,7 +8,7 @@ type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 
 const bearerScheme = 'bearerAuth';
 
-const responseContent = (route: RouteSpec, status: number, schema: z.ZodType | undefined) => {
+const responseContent = (status: number, schema: z.ZodType | undefined) => {
   if (!schema) return undefined;
   const mediaType = status >= 400 ? 'application/problem+json' : 'application/json';
   return { [mediaType]: { schema } };
@@ -26,7 +26,9 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
     bearerFormat: 'JWT',
     description: `OAuth2 access token. Scopes: ${scopeNames
       .map((name) => `\`${resourceServerIdentifier}/${name}\` (${scopeDescriptions[name]})`)
-      .join('; ')}. Claims \`custom:role\` (admin | assessor | agency) and \`custom:agency_id\` (agency operators).`,
+      .join(
+        '; ',
+      )}. Claims \`custom:role\` (admin | assessor | agency) and \`custom:agency_id\` (agency operators).`,
   });
   for (const route of routeList) {
     const bodyTypes = route.bodyContentTypes ?? ['application/json'];
@@ -64,7 +66,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
       },
       responses: Object.fromEntries(
         Object.entries(route.responses).map(([status, response]) => {
-          const content = responseContent(route, Number(status), response.schema);
+          const content = responseContent(Number(status), response.schema);
           return [
             status,
             {

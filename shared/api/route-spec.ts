@@ -61,7 +61,8 @@ export interface RouteSpec {
 
 export const defaultMaxBodyBytes = 256 * 1024;
 
-export const routeKeyOf = (route: Pick<RouteSpec, 'method' | 'path'>): string => `${route.method} ${route.path}`;
+export const routeKeyOf = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
+  `${route.method} ${route.path}`;
 
 /** Identity helper that keeps the literal types of a route for typed implementations. */
 export const defineRoute = <const R extends RouteSpec>(route: R): R => route;

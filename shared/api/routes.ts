@@ -22,7 +22,7 @@ import {
   SelfAssessmentSchema,
 } from '../schemas/self-assessment.ts';
 import { scope } from './access.ts';
-import { type RouteSpec, defineRoute, routeKeyOf } from './route-spec.ts';
+import { defineRoute, type RouteSpec, routeKeyOf } from './route-spec.ts';
 
 /**
  * The one route table. The CDK stack creates an API Gateway route per entry (with the JWT
@@ -59,7 +59,11 @@ const selfAssessmentReaders = {
   roles: ['admin', 'agency'],
   scopes: [scope('admin'), scope('self-assessment.read'), scope('self-assessment.write')],
 } as const;
-const selfAssessmentWriters = { kind: 'jwt', roles: ['agency'], scopes: [scope('self-assessment.write')] } as const;
+const selfAssessmentWriters = {
+  kind: 'jwt',
+  roles: ['agency'],
+  scopes: [scope('self-assessment.write')],
+} as const;
 const etag = ['ETag'] as const;
 
 export const routes = {
@@ -71,7 +75,10 @@ export const routes = {
     access: { kind: 'public' },
     summary: 'Liveness and readiness: checks that every table answers',
     tags: ['Public'],
-    responses: { 200: { description: 'Healthy', schema: HealthSchema }, 503: problem('A table does not answer') },
+    responses: {
+      200: { description: 'Healthy', schema: HealthSchema },
+      503: problem('A table does not answer'),
+    },
   }),
   getOpenApi: defineRoute({
     operationId: 'getOpenApi',
@@ -152,7 +159,10 @@ export const routes = {
     summary: 'List agencies, optionally of one group, in id order with cursor pagination',
     tags: ['Agency registry'],
     query: AgencyListQuerySchema,
-    responses: { 200: { description: 'A page of agencies', schema: AgencyPageSchema }, ...errors(400, 401, 403) },
+    responses: {
+      200: { description: 'A page of agencies', schema: AgencyPageSchema },
+      ...errors(400, 401, 403),
+    },
   }),
   getAgency: defineRoute({
     operationId: 'getAgency',
@@ -175,7 +185,10 @@ export const routes = {
     tags: ['Audit'],
     params: AgencyIdParamsSchema,
     query: AuditQuerySchema,
-    responses: { 200: { description: 'Newest first', schema: AuditPageSchema }, ...errors(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
   }),
 
   // Cycles
@@ -213,7 +226,10 @@ export const routes = {
     summary: 'A cycle: framework, type, windows, predicate basis, award rules and current phase',
     tags: ['Cycles'],
     params: YearParamsSchema,
-    responses: { 200: { description: 'The cycle', schema: CycleSchema, headers: etag }, ...errors(400, 401, 403, 404) },
+    responses: {
+      200: { description: 'The cycle', schema: CycleSchema, headers: etag },
+      ...errors(400, 401, 403, 404),
+    },
   }),
   getAgencyCycleAudit: defineRoute({
     operationId: 'getAgencyCycleAudit',

@@ -62,7 +62,12 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
     const partitionAttribute = `${index}PK`;
     if (cursor !== undefined && startKey?.[partitionAttribute] !== partition) {
       throw new ValidationError('The cursor does not belong to this listing.', {
-        errors: [{ pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' }],
+        errors: [
+          {
+            pointer: '/query/cursor',
+            detail: 'Use the nextCursor of the previous page with the same filters',
+          },
+        ],
       });
     }
     return client
@@ -82,14 +87,18 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
   return {
     get: async (agencyId) => {
       const result = await client
-        .send(new GetCommand({ TableName: tableName, Key: agencyKeys.profile(agencyId), ConsistentRead: true }))
+        .send(
+          new GetCommand({ TableName: tableName, Key: agencyKeys.profile(agencyId), ConsistentRead: true }),
+        )
         .catch(translateStorageError);
       return result.Item ? toRecord(result.Item) : undefined;
     },
 
     write: async (operation) => {
       try {
-        await client.send(new TransactWriteCommand({ TransactItems: agencyWriteActions(tableName, operation) }));
+        await client.send(
+          new TransactWriteCommand({ TransactItems: agencyWriteActions(tableName, operation) }),
+        );
         return true;
       } catch (error) {
         if (isConditionFailure(error, 0)) return false;
@@ -103,12 +112,15 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
         const chunk = operations.slice(start, start + agenciesPerTransaction);
         try {
           await client.send(
-            new TransactWriteCommand({ TransactItems: chunk.flatMap((operation) => agencyWriteActions(tableName, operation)) }),
+            new TransactWriteCommand({
+              TransactItems: chunk.flatMap((operation) => agencyWriteActions(tableName, operation)),
+            }),
           );
           written += chunk.length;
         } catch (error) {
           if (isConditionFailure(error)) {
-            const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+            const reasons =
+              (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
             const failedAction = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
             const failed = chunk[Math.floor(Math.max(0, failedAction) / 2)];
             return { written, ...(failed ? { conflictAt: failed.agency.id } : {}) };

@@ -8,7 +8,12 @@ import { auditKeys } from './keys.ts';
 export const auditPut = (tableName: string, partition: string, entry: AuditEntry, sequence: number) => ({
   Put: {
     TableName: tableName,
-    Item: { PK: partition, SK: auditKeys.sortKey(entry.at, entry.requestId, sequence), entity: 'Audit', ...entry },
+    Item: {
+      PK: partition,
+      SK: auditKeys.sortKey(entry.at, entry.requestId, sequence),
+      entity: 'Audit',
+      ...entry,
+    },
     ConditionExpression: 'attribute_not_exists(PK)',
   },
 });

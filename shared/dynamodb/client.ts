@@ -6,7 +6,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * SDK's own `AWS_ENDPOINT_URL_DYNAMODB` variable, which only the local runtime and tests set, so
  * the deployed code has no local branch.
  */
-export const createDocumentClient = (client: DynamoDBClient = new DynamoDBClient({})): DynamoDBDocumentClient =>
+export const createDocumentClient = (
+  client: DynamoDBClient = new DynamoDBClient({}),
+): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
     unmarshallOptions: { wrapNumbers: false },

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CycleRecord, CycleStore } from '../services/ports.ts';
 import { auditPut } from './audit-store.ts';
 import { isConditionFailure, translateStorageError } from './errors.ts';

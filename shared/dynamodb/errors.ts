@@ -38,7 +38,9 @@ const throttled = (error: unknown): boolean => {
     return true;
   }
   const reasons = cancellationReasons(error);
-  return reasons?.some((code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded') ?? false;
+  return (
+    reasons?.some((code) => code === 'ThrottlingError' || code === 'ProvisionedThroughputExceeded') ?? false
+  );
 };
 
 const conflicted = (error: unknown): boolean =>

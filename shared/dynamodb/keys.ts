@@ -46,7 +46,10 @@ export const cycleKeys = {
 export const cycleAgencyPartition = (year: number, agencyId: string) => `CYCLE#${year}#AGENCY#${agencyId}`;
 
 export const selfAssessmentKeys = {
-  header: (year: number, agencyId: string): ItemKey => ({ PK: cycleAgencyPartition(year, agencyId), SK: 'SELF' }),
+  header: (year: number, agencyId: string): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: 'SELF',
+  }),
   answer: (year: number, agencyId: string, indicatorNo: number): ItemKey => ({
     PK: cycleAgencyPartition(year, agencyId),
     SK: `SELF#IND#${pad(indicatorNo, 2)}`,
@@ -61,7 +64,8 @@ export const selfAssessmentKeys = {
 export const auditKeys = {
   prefix: 'AUDIT#',
   /** Time first so a partition's trail reads in order; request id and sequence keep keys unique. */
-  sortKey: (at: string, requestId: string, sequence: number) => `AUDIT#${at}#${requestId}#${pad(sequence, 3)}`,
+  sortKey: (at: string, requestId: string, sequence: number) =>
+    `AUDIT#${at}#${requestId}#${pad(sequence, 3)}`,
 } as const;
 
 export const resultKeys = {

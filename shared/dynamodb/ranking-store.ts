@@ -14,7 +14,9 @@ export const createRankingStore = (client: DynamoDBDocumentClient, tableName: st
   const cycles = createCycleStore(client, tableName);
   const putNew = (item: Record<string, unknown>) =>
     client
-      .send(new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }))
+      .send(
+        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
+      )
       .catch(translateStorageError);
 
   return {

@@ -4,13 +4,13 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { AuditEntry } from '../domain/audit.ts';
 import type {
   AgencyRecord,
   SelfAssessmentHeader,
   SelfAssessmentStore,
   StoredAnswer,
 } from '../services/ports.ts';
-import type { AuditEntry } from '../domain/audit.ts';
 import { auditPut, listAuditTrail } from './audit-store.ts';
 import { cycleFromItem } from './cycle-store.ts';
 import { isConditionFailure, translateStorageError } from './errors.ts';
@@ -22,7 +22,9 @@ const headerFromItem = (item: Record<string, unknown>): SelfAssessmentHeader => 
   answeredCount: item.answeredCount as number,
   createdAt: item.createdAt as string,
   updatedAt: item.updatedAt as string,
-  ...(item.submittedAt ? { submittedAt: item.submittedAt as string, submittedBy: item.submittedBy as string } : {}),
+  ...(item.submittedAt
+    ? { submittedAt: item.submittedAt as string, submittedBy: item.submittedBy as string }
+    : {}),
 });
 
 const answerFromItem = (item: Record<string, unknown>): StoredAnswer => ({
@@ -89,13 +91,19 @@ export const saveAnswersActions = (
   ];
 };
 
-export const createSelfAssessmentStore = (client: DynamoDBDocumentClient, tableName: string): SelfAssessmentStore => ({
+export const createSelfAssessmentStore = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+): SelfAssessmentStore => ({
   context: async (year, agencyId) => {
     const result = await client
       .send(
         new BatchGetCommand({
           RequestItems: {
-            [tableName]: { Keys: [cycleKeys.cycle(year), agencyKeys.profile(agencyId)], ConsistentRead: true },
+            [tableName]: {
+              Keys: [cycleKeys.cycle(year), agencyKeys.profile(agencyId)],
+              ConsistentRead: true,
+            },
           },
         }),
       )
@@ -198,5 +206,6 @@ export const createSelfAssessmentStore = (client: DynamoDBDocumentClient, tableN
     }
   },
 
-  auditTrail: (year, agencyId, page) => listAuditTrail(client, tableName, cycleAgencyPartition(year, agencyId), page),
+  auditTrail: (year, agencyId, page) =>
+    listAuditTrail(client, tableName, cycleAgencyPartition(year, agencyId), page),
 });

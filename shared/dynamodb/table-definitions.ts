@@ -59,14 +59,16 @@ export const programmeTable = {
       indexName: 'GSI2',
       partitionKey: { name: 'GSI2PK', type: 'S' },
       sortKey: { name: 'GSI2SK', type: 'S' },
-      purpose: 'Second ordering of a collection: the whole agency roster by id, a cycle’s submissions by status.',
+      purpose:
+        'Second ordering of a collection: the whole agency roster by id, a cycle’s submissions by status.',
     },
   ],
   // TTL only clears short-lived items (webhook delivery attempts); never used as a lock's expiry.
   timeToLiveAttribute: 'expiresAt',
   // The stream feeds the webhook outbox dispatcher (new outbox items) in later work.
   stream: 'NEW_AND_OLD_IMAGES',
-  description: 'Agencies, cycles, self-assessments, assessments, results, rankings, awards, audit trail, webhooks.',
+  description:
+    'Agencies, cycles, self-assessments, assessments, results, rankings, awards, audit trail, webhooks.',
 } as const satisfies TableDefinition;
 
 /**

@@ -1,9 +1,9 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -11,13 +11,13 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { type OperationId, type routes, routesByKey } from '../api/routes.ts';
 import type { Capability, RouteInput, RouteSpec } from '../api/route-spec.ts';
+import { type OperationId, type routes, routesByKey } from '../api/routes.ts';
 import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
-import { type Identity, type JwtClaims, identityFromClaims } from './identity.ts';
+import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
+import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
 import { readRequestBody } from './request-body.ts';
-import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
 import { parseRequestPart } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
@@ -112,12 +112,15 @@ export const createCapabilityHandler = <C extends Capability>(
     (route) => route.capability === capability && route.idempotent === true,
   );
   if (needsIdempotency && !options.idempotency) {
-    throw new Error(`The ${capability} capability has idempotent routes: pass an idempotency guard (its table).`);
+    throw new Error(
+      `The ${capability} capability has idempotent routes: pass an idempotency guard (its table).`,
+    );
   }
 
   const dispatch = async (event: HttpEvent, lambdaContext: Context): Promise<APIGatewayProxyResultV2> => {
     const route = routesByKey.get(event.routeKey);
-    const implementation = route && route.capability === capability ? byOperation[route.operationId] : undefined;
+    const implementation =
+      route && route.capability === capability ? byOperation[route.operationId] : undefined;
     if (!route || !implementation) {
       throw new NotFoundError(`No route ${event.requestContext.http.method} ${event.rawPath}.`);
     }
@@ -128,7 +131,9 @@ export const createCapabilityHandler = <C extends Capability>(
     const body = readRequestBody(route, event);
     const input = {
       params: route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined,
-      query: route.query ? parseRequestPart('query', route.query, event.queryStringParameters ?? {}) : undefined,
+      query: route.query
+        ? parseRequestPart('query', route.query, event.queryStringParameters ?? {})
+        : undefined,
       body: route.body && body ? parseRequestPart('body', route.body, body.value) : undefined,
       headers,
     };
@@ -165,4 +170,3 @@ export const createCapabilityHandler = <C extends Capability>(
     .use(problemDetails(logger))
     .handler(dispatch);
 };
-

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   IdempotencyAlreadyInProgressError,
   IdempotencyConfig,
@@ -7,8 +6,14 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { ConflictError, IdempotencyKeyReuseError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import {
+  ConflictError,
+  IdempotencyKeyReuseError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '../errors.ts';
 
 /**
  * `Idempotency-Key` on POST routes, with Stripe's semantics, on Powertools for AWS Lambda's
@@ -38,10 +43,16 @@ export interface StoredResponse {
 }
 
 export interface IdempotencyGuard {
-  run(request: IdempotentRequest, context: Context, execute: () => Promise<StoredResponse>): Promise<StoredResponse>;
+  run(
+    request: IdempotentRequest,
+    context: Context,
+    execute: () => Promise<StoredResponse>,
+  ): Promise<StoredResponse>;
 }
 
-export const readIdempotencyKey = (headers: Readonly<Record<string, string | undefined>>): string | undefined => {
+export const readIdempotencyKey = (
+  headers: Readonly<Record<string, string | undefined>>,
+): string | undefined => {
   const key = headers[idempotencyHeader];
   if (key === undefined) return undefined;
   if (key.trim().length === 0 || key.length > maxKeyLength) {
@@ -52,7 +63,10 @@ export const readIdempotencyKey = (headers: Readonly<Record<string, string | und
   return key;
 };
 
-export const createIdempotencyGuard = (tableName: string, client = new DynamoDBClient({})): IdempotencyGuard => {
+export const createIdempotencyGuard = (
+  tableName: string,
+  client = new DynamoDBClient({}),
+): IdempotencyGuard => {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
   const config = new IdempotencyConfig({
     eventKeyJmesPath: '[caller, key]',
@@ -86,10 +100,13 @@ export const createIdempotencyGuard = (tableName: string, client = new DynamoDBC
           );
         }
         if (error instanceof IdempotencyAlreadyInProgressError) {
-          throw new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.', {
-            cause: error,
-            headers: { 'retry-after': '1' },
-          });
+          throw new ConflictError(
+            'A request with this Idempotency-Key is still being processed; retry shortly.',
+            {
+              cause: error,
+              headers: { 'retry-after': '1' },
+            },
+          );
         }
         if (error instanceof IdempotencyPersistenceLayerError) {
           throw new ServiceUnavailableError('Idempotency records are unavailable; retry shortly.', {

@@ -51,7 +51,10 @@ export const identityFromClaims = (claims: JwtClaims): IdentityResult => {
   }
   const agencyId = text(claims[agencyClaim]);
   if (role === 'agency' && !agencyId) {
-    return { ok: false, reason: `An agency token must carry the \`${agencyClaim}\` claim naming its agency.` };
+    return {
+      ok: false,
+      reason: `An agency token must carry the \`${agencyClaim}\` claim naming its agency.`,
+    };
   }
   const expiry = Number(text(claims.exp));
   return {

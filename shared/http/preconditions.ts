@@ -23,14 +23,18 @@ export const requireIfMatch = (headers: Readonly<Record<string, string | undefin
 };
 
 /** Like `requireIfMatch`, but a missing header means "no precondition". */
-export const optionalIfMatch = (headers: Readonly<Record<string, string | undefined>>): number | undefined => {
+export const optionalIfMatch = (
+  headers: Readonly<Record<string, string | undefined>>,
+): number | undefined => {
   const header = headers['if-match'];
   if (header === undefined) return undefined;
   // A list of ETags is allowed by RFC 9110; any one may match, but our writes need exactly one version.
   const candidates = header.split(',').map(parseEtag);
   const version = candidates.length === 1 ? candidates[0] : undefined;
   if (version === undefined) {
-    throw new PreconditionFailedError(`If-Match ${JSON.stringify(header)} is not an ETag of this resource; re-read it.`);
+    throw new PreconditionFailedError(
+      `If-Match ${JSON.stringify(header)} is not an ETag of this resource; re-read it.`,
+    );
   }
   return version;
 };

@@ -1,6 +1,10 @@
-import type { MiddlewareObj } from '@middy/core';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { MiddlewareObj } from '@middy/core';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
+} from 'aws-lambda';
 import { AppError } from '../errors.ts';
 
 export const problemContentType = 'application/problem+json';
@@ -46,7 +50,9 @@ export const problemFromError = (
         ...(context.requestId === undefined ? {} : { requestId: context.requestId }),
         ...(error.errors.length > 0 ? { errors: error.errors } : {}),
         // Extensions (RFC 9457 §3.2) follow the standard members and never replace them.
-        ...Object.fromEntries(Object.entries(error.extensions).filter(([name]) => !standardMembers.has(name))),
+        ...Object.fromEntries(
+          Object.entries(error.extensions).filter(([name]) => !standardMembers.has(name)),
+        ),
       },
       headers: error.headers,
     };
@@ -79,7 +85,11 @@ export const problemDetails = (
     if (problem.status >= 500) {
       logger.error('Request failed', { error: request.error as Error, routeKey: request.event.routeKey });
     } else {
-      logger.info('Request rejected', { status: problem.status, type: problem.type, routeKey: request.event.routeKey });
+      logger.info('Request rejected', {
+        status: problem.status,
+        type: problem.type,
+        routeKey: request.event.routeKey,
+      });
     }
     request.response = problemResponse(problem, headers);
   },

@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { type BodyContentType, defaultMaxBodyBytes, type RouteSpec } from '../api/route-spec.ts';
 import {
   BadRequestError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
 } from '../errors.ts';
-import { type BodyContentType, type RouteSpec, defaultMaxBodyBytes } from '../api/route-spec.ts';
 
 /** The body as the route declared it: parsed JSON, or raw text for CSV uploads. */
 export type ReadBody = { readonly mediaType: BodyContentType; readonly value: unknown } | undefined;
@@ -53,7 +53,9 @@ export const readRequestBody = (
   }
   const limit = route.maxBodyBytes ?? defaultMaxBodyBytes;
   if (bytes.length > limit) {
-    throw new PayloadTooLargeError(`The request body is ${bytes.length} bytes; the limit for this route is ${limit}.`);
+    throw new PayloadTooLargeError(
+      `The request body is ${bytes.length} bytes; the limit for this route is ${limit}.`,
+    );
   }
   const accepted = route.bodyContentTypes ?? ['application/json'];
   const mediaType = mediaTypeOf(event.headers?.['content-type']);
@@ -65,7 +67,8 @@ export const readRequestBody = (
     );
   }
   const text = bytes.toString('utf8');
-  if (matched === 'text/csv') return { mediaType: matched, value: csvBody(text, route.csvRowsField ?? 'rows') };
+  if (matched === 'text/csv')
+    return { mediaType: matched, value: csvBody(text, route.csvRowsField ?? 'rows') };
   if (text.trim().length === 0) {
     throw new ValidationError('The request body is empty; a JSON document is required.', {
       errors: [{ pointer: '/body', detail: 'Required' }],

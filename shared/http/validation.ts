@@ -6,11 +6,17 @@ const escapePointerToken = (token: PropertyKey): string =>
   String(token).replaceAll('~', '~0').replaceAll('/', '~1');
 
 /** `location` is the first token (`body`) or several (`['body', 'agencies', 3]`). */
-export const jsonPointer = (location: string | readonly PropertyKey[], path: readonly PropertyKey[]): string =>
+export const jsonPointer = (
+  location: string | readonly PropertyKey[],
+  path: readonly PropertyKey[],
+): string =>
   `/${[...(typeof location === 'string' ? [location] : location), ...path].map(escapePointerToken).join('/')}`;
 
 /** Turns zod issues into one field error per invalid field, each located by a JSON pointer. */
-export const fieldErrorsFromZod = (location: string | readonly PropertyKey[], error: z.ZodError): FieldError[] =>
+export const fieldErrorsFromZod = (
+  location: string | readonly PropertyKey[],
+  error: z.ZodError,
+): FieldError[] =>
   error.issues.flatMap((issue): FieldError[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
@@ -32,7 +38,11 @@ const locationNames: Readonly<Record<string, string>> = {
  * Validates one part of a request (`params`, `query`, `body`) against its schema; throws a
  * `ValidationError` whose `errors[]` points at every invalid field.
  */
-export const parseRequestPart = <S extends z.ZodType>(location: string, schema: S, value: unknown): z.output<S> => {
+export const parseRequestPart = <S extends z.ZodType>(
+  location: string,
+  schema: S,
+  value: unknown,
+): z.output<S> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = fieldErrorsFromZod(location, result.error);

@@ -22,10 +22,17 @@ const agencyFields = {
     .meta({ description: 'Inactive agencies stay in the registry but join no new cycle' }),
 };
 
-const parentRule = <T extends { group: string; parentProvinceId?: string | undefined }>(value: T, ctx: z.RefinementCtx) => {
+const parentRule = <T extends { group: string; parentProvinceId?: string | undefined }>(
+  value: T,
+  ctx: z.RefinementCtx,
+) => {
   const needsParent = value.group === 'kabupaten' || value.group === 'kota';
   if (needsParent && !value.parentProvinceId) {
-    ctx.addIssue({ code: 'custom', path: ['parentProvinceId'], message: `A ${value.group} needs its parent province.` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['parentProvinceId'],
+      message: `A ${value.group} needs its parent province.`,
+    });
   }
   if (!needsParent && value.parentProvinceId) {
     ctx.addIssue({
@@ -56,7 +63,10 @@ export const AgencyImportSchema = z
   .strictObject({
     agencies: z.array(z.unknown()).min(1).max(2000).meta({ description: 'Rows of AgencyImportRow' }),
   })
-  .meta({ id: 'AgencyImport', description: 'The national roster; CSV uploads use the header id,name,group,parentProvinceId,active' });
+  .meta({
+    id: 'AgencyImport',
+    description: 'The national roster; CSV uploads use the header id,name,group,parentProvinceId,active',
+  });
 
 export const AgencySchema = z
   .object({
@@ -72,7 +82,12 @@ export const AgencySchema = z
   .meta({ id: 'Agency' });
 export type Agency = z.output<typeof AgencySchema>;
 
-export const PublicAgencySchema = AgencySchema.pick({ id: true, name: true, group: true, parentProvinceId: true }).meta({
+export const PublicAgencySchema = AgencySchema.pick({
+  id: true,
+  name: true,
+  group: true,
+  parentProvinceId: true,
+}).meta({
   id: 'PublicAgency',
 });
 

@@ -52,7 +52,10 @@ export const MeSchema = z
     subject: z.string().meta({ description: 'The token’s `sub`' }),
     clientId: z.string().optional(),
     role: z.enum(roles),
-    agencyId: z.string().optional().meta({ description: 'Set for agency operators: the one agency they act for' }),
+    agencyId: z
+      .string()
+      .optional()
+      .meta({ description: 'Set for agency operators: the one agency they act for' }),
     scopes: z.array(z.string()),
     name: z.string().optional(),
     tokenExpiresAt: z.string().optional(),

@@ -28,17 +28,25 @@ export const CycleWindowsSchema = z
   .strictObject({
     selfAssessment: WindowSchema.meta({ description: 'Penilaian mandiri: agencies fill and submit' }),
     documentAssessment: WindowSchema.meta({ description: 'Penilaian dokumen by external assessors' }),
-    interviewAssessment: WindowSchema.optional().meta({ description: 'Penilaian interviu: Evaluasi cycles only' }),
+    interviewAssessment: WindowSchema.optional().meta({
+      description: 'Penilaian interviu: Evaluasi cycles only',
+    }),
     visitAssessment: WindowSchema.optional().meta({ description: 'Penilaian visitasi: optional' }),
     appeals: WindowSchema.meta({ description: 'Agencies may appeal their result' }),
-    publication: z.strictObject({ at: instant }).meta({ description: 'Results, rankings and awards become public' }),
+    publication: z
+      .strictObject({ at: instant })
+      .meta({ description: 'Results, rankings and awards become public' }),
   })
   .meta({ id: 'CycleWindows' });
 
 export const cycleTypes = ['pemantauan', 'evaluasi'] as const;
 
 const measure = z
-  .union([z.literal('index'), z.literal('improvement'), z.templateLiteral(['domain-', z.int().min(1).max(99)])])
+  .union([
+    z.literal('index'),
+    z.literal('improvement'),
+    z.templateLiteral(['domain-', z.int().min(1).max(99)]),
+  ])
   .meta({ description: 'index, improvement or domain-<no>', example: 'domain-4' });
 
 export const AwardRulesSchema = z
@@ -60,7 +68,10 @@ export const AwardRulesSchema = z
             .strictObject({
               minPredicate: z.string().optional(),
               requireComplete: z.boolean().optional(),
-              valueAbove: z.string().regex(/^-?\d+(\.\d+)?$/).optional(),
+              valueAbove: z
+                .string()
+                .regex(/^-?\d+(\.\d+)?$/)
+                .optional(),
             })
             .optional(),
         }),
@@ -68,16 +79,22 @@ export const AwardRulesSchema = z
       .min(1)
       .max(20),
   })
-  .meta({ id: 'AwardRules', description: 'Award categories × groups × winners × eligibility for this cycle' });
+  .meta({
+    id: 'AwardRules',
+    description: 'Award categories × groups × winners × eligibility for this cycle',
+  });
 
 export const CycleCreateSchema = z
   .strictObject({
     year: YearSchema,
     frameworkId: z.string().min(1).default('spbe-2020').meta({ example: 'spbe-2020' }),
-    type: z.enum(cycleTypes).meta({ description: 'Pemantauan (mandiri + dokumen) or Evaluasi (+ interviu, optional visitasi)' }),
+    type: z
+      .enum(cycleTypes)
+      .meta({ description: 'Pemantauan (mandiri + dokumen) or Evaluasi (+ interviu, optional visitasi)' }),
     windows: CycleWindowsSchema,
     predicateBasis: z.enum(predicateBases).default('exact').meta({
-      description: 'Whether predicate bands apply to the exact index (2024 practice) or the rounded one (2023)',
+      description:
+        'Whether predicate bands apply to the exact index (2024 practice) or the rounded one (2023)',
     }),
     awardRules: AwardRulesSchema.optional().meta({ description: 'Defaults to the 2023 six-category rules' }),
   })

@@ -31,7 +31,14 @@ export const FrameworkSchema = z
       }),
     ),
     aspects: z.array(
-      z.object({ no: z.number().int(), domainNo: z.number().int(), name: z.string(), nameEn: z.string(), weight, source: z.string() }),
+      z.object({
+        no: z.number().int(),
+        domainNo: z.number().int(),
+        name: z.string(),
+        nameEn: z.string(),
+        weight,
+        source: z.string(),
+      }),
     ),
     indicators: z.array(
       z.object({
@@ -69,4 +76,3 @@ export const FrameworkSchema = z
     sources: z.record(z.string(), z.string()),
   })
   .meta({ id: 'Framework', description: 'SPBE framework version (PermenPANRB 59/2020 for spbe-2020)' });
-

@@ -11,7 +11,12 @@ export const answerLimits = {
 
 export const EvidenceSchema = z
   .strictObject({
-    title: z.string().trim().min(1).max(answerLimits.evidenceTitleMaxChars).meta({ example: 'Peraturan Gubernur Arsitektur SPBE' }),
+    title: z
+      .string()
+      .trim()
+      .min(1)
+      .max(answerLimits.evidenceTitleMaxChars)
+      .meta({ example: 'Peraturan Gubernur Arsitektur SPBE' }),
     url: z
       .url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Evidence must be an https:// URL' })
       .max(answerLimits.evidenceUrlMaxChars)
@@ -68,11 +73,18 @@ export const BulkAnswersWriteSchema = z
         });
       }),
   })
-  .meta({ id: 'BulkAnswersWrite', description: 'Saves the listed answers; indicators not listed are left as they are' });
+  .meta({
+    id: 'BulkAnswersWrite',
+    description: 'Saves the listed answers; indicators not listed are left as they are',
+  });
 export type BulkAnswersWrite = z.output<typeof BulkAnswersWriteSchema>;
 
 export const SelfAssessmentParamsSchema = z.strictObject({ year: YearSchema, agencyId: AgencyIdSchema });
-export const IndicatorParamsSchema = z.strictObject({ year: YearSchema, agencyId: AgencyIdSchema, no: IndicatorNoSchema });
+export const IndicatorParamsSchema = z.strictObject({
+  year: YearSchema,
+  agencyId: AgencyIdSchema,
+  no: IndicatorNoSchema,
+});
 
 export const IndicatorAnswerSchema = z
   .object({
@@ -94,11 +106,16 @@ export const ProvisionalScoreSchema = z
     predicateBasis: z.enum(['exact', 'rounded']),
     index: IndexValueSchema,
     predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
-    domains: z.array(z.object({ no: z.number(), name: z.string(), weight: z.number(), index: IndexValueSchema })),
+    domains: z.array(
+      z.object({ no: z.number(), name: z.string(), weight: z.number(), index: IndexValueSchema }),
+    ),
     unanswered: z.array(z.number()),
     complete: z.boolean(),
   })
-  .meta({ id: 'ProvisionalScore', description: 'The index these answers would give; unanswered indicators count 0' });
+  .meta({
+    id: 'ProvisionalScore',
+    description: 'The index these answers would give; unanswered indicators count 0',
+  });
 
 export const SelfAssessmentSchema = z
   .object({
@@ -121,7 +138,12 @@ export type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
 export const AuditRecordSchema = z
   .object({
     at: z.string(),
-    actor: z.object({ subject: z.string(), role: z.string(), agencyId: z.string().optional(), clientId: z.string().optional() }),
+    actor: z.object({
+      subject: z.string(),
+      role: z.string(),
+      agencyId: z.string().optional(),
+      clientId: z.string().optional(),
+    }),
     action: z.string().meta({ example: 'self-assessment.answer.saved' }),
     route: z.string(),
     requestId: z.string(),

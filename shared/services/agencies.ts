@@ -7,10 +7,10 @@ import {
   ValidationError,
 } from '../errors.ts';
 import { etagOf } from '../http/preconditions.ts';
-import { type AgencyImportRow, AgencyImportRowSchema, type AgencyWrite } from '../schemas/agency.ts';
 import { fieldErrorsFromZod } from '../http/validation.ts';
+import { type AgencyImportRow, AgencyImportRowSchema, type AgencyWrite } from '../schemas/agency.ts';
 import type { AgencyRecord, AgencyStore, AgencyWriteOperation, Page } from './ports.ts';
-import { type RequestActor, auditEntry } from './request-actor.ts';
+import { auditEntry, type RequestActor } from './request-actor.ts';
 
 const auditedFields = ['name', 'group', 'parentProvinceId', 'active'] as const;
 
@@ -51,14 +51,24 @@ export const putAgency = async (
     write.parentProvinceId ? store.get(write.parentProvinceId) : Promise.resolve(undefined),
   ]);
   if (write.parentProvinceId && parent?.group !== 'provinsi') {
-    throw new ValidationError(`Parent province "${write.parentProvinceId}" is not a registered provinsi agency.`, {
-      errors: [{ pointer: '/body/parentProvinceId', detail: 'Must be the id of a registered provinsi agency' }],
-    });
+    throw new ValidationError(
+      `Parent province "${write.parentProvinceId}" is not a registered provinsi agency.`,
+      {
+        errors: [
+          { pointer: '/body/parentProvinceId', detail: 'Must be the id of a registered provinsi agency' },
+        ],
+      },
+    );
   }
   const at = actor.now.toISOString();
   if (!current) {
     const agency: AgencyRecord = { id: agencyId, ...write, version: 1, createdAt: at, updatedAt: at };
-    const audit = auditEntry(actor, 'agency.created', `agency ${agencyId}`, diffFields(undefined, write, auditedFields));
+    const audit = auditEntry(
+      actor,
+      'agency.created',
+      `agency ${agencyId}`,
+      diffFields(undefined, write, auditedFields),
+    );
     if (!(await store.write({ agency, expectedVersion: undefined, audit }))) {
       throw new PreconditionFailedError(`Agency "${agencyId}" was created by another request; re-read it.`);
     }
@@ -79,7 +89,12 @@ export const putAgency = async (
     version: current.version + 1,
     updatedAt: at,
   };
-  const audit = auditEntry(actor, 'agency.updated', `agency ${agencyId}`, diffFields(current, write, auditedFields));
+  const audit = auditEntry(
+    actor,
+    'agency.updated',
+    `agency ${agencyId}`,
+    diffFields(current, write, auditedFields),
+  );
   if (!(await store.write({ agency, expectedVersion: current.version, audit }))) {
     throw new PreconditionFailedError(`Agency "${agencyId}" changed while you were updating it; re-read it.`);
   }
@@ -140,10 +155,13 @@ export const importAgencies = async (
     seenIds.set(parsed.data.id, index + 1);
     valid.push({ index, row: parsed.data });
   });
-  const provincesInFile = new Set(valid.filter(({ row }) => row.group === 'provinsi').map(({ row }) => row.id));
+  const provincesInFile = new Set(
+    valid.filter(({ row }) => row.group === 'provinsi').map(({ row }) => row.id),
+  );
   for (const { index, row } of valid) {
     if (!row.parentProvinceId) continue;
-    const known = provincesInFile.has(row.parentProvinceId) || existing.get(row.parentProvinceId)?.group === 'provinsi';
+    const known =
+      provincesInFile.has(row.parentProvinceId) || existing.get(row.parentProvinceId)?.group === 'provinsi';
     if (!known) {
       problems.push({
         row: index + 1,
@@ -171,7 +189,9 @@ export const importAgencies = async (
   const createdIds: string[] = [];
   const updatedIds: string[] = [];
   // Provinces first, so that no transaction chunk writes a city before its province exists.
-  const ordered = [...valid].sort((a, b) => Number(b.row.group === 'provinsi') - Number(a.row.group === 'provinsi'));
+  const ordered = [...valid].sort(
+    (a, b) => Number(b.row.group === 'provinsi') - Number(a.row.group === 'provinsi'),
+  );
   for (const { row } of ordered) {
     const { id, ...write } = row;
     const current = existing.get(id);
@@ -180,14 +200,30 @@ export const importAgencies = async (
       operations.push({
         agency: { id, ...write, version: 1, createdAt: at, updatedAt: at },
         expectedVersion: undefined,
-        audit: auditEntry(actor, 'agency.imported', `agency ${id}`, diffFields(undefined, write, auditedFields)),
+        audit: auditEntry(
+          actor,
+          'agency.imported',
+          `agency ${id}`,
+          diffFields(undefined, write, auditedFields),
+        ),
       });
     } else if (!sameContent(current, write)) {
       updatedIds.push(id);
       operations.push({
-        agency: { ...current, ...write, parentProvinceId: write.parentProvinceId, version: current.version + 1, updatedAt: at },
+        agency: {
+          ...current,
+          ...write,
+          parentProvinceId: write.parentProvinceId,
+          version: current.version + 1,
+          updatedAt: at,
+        },
         expectedVersion: current.version,
-        audit: auditEntry(actor, 'agency.imported', `agency ${id}`, diffFields(current, write, auditedFields)),
+        audit: auditEntry(
+          actor,
+          'agency.imported',
+          `agency ${id}`,
+          diffFields(current, write, auditedFields),
+        ),
       });
     }
   }

@@ -4,7 +4,7 @@ import { findFramework } from '../domain/framework/registry.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.ts';
 import type { CycleCreate } from '../schemas/cycle.ts';
 import type { CycleRecord, CycleStore } from './ports.ts';
-import { type RequestActor, auditEntry } from './request-actor.ts';
+import { auditEntry, type RequestActor } from './request-actor.ts';
 
 export const cycleView = (cycle: CycleRecord, now: Date) => ({
   ...cycle,
@@ -12,7 +12,11 @@ export const cycleView = (cycle: CycleRecord, now: Date) => ({
 });
 
 /** Opens the cycle of a year. Windows must fit the cycle type and follow the programme's order. */
-export const createCycle = async (store: CycleStore, actor: RequestActor, input: CycleCreate): Promise<CycleRecord> => {
+export const createCycle = async (
+  store: CycleStore,
+  actor: RequestActor,
+  input: CycleCreate,
+): Promise<CycleRecord> => {
   const errors = checkCycleWindows(input.type, input.windows).map((problem) => ({
     pointer: `/body/windows/${problem.path.join('/')}`,
     detail: problem.message,
@@ -28,7 +32,9 @@ export const createCycle = async (store: CycleStore, actor: RequestActor, input:
     });
   }
   if (errors.length > 0) {
-    throw new ValidationError(`The cycle is not valid: ${errors.map((error) => error.detail).join(' ')}`, { errors });
+    throw new ValidationError(`The cycle is not valid: ${errors.map((error) => error.detail).join(' ')}`, {
+      errors,
+    });
   }
   const cycle: CycleRecord = {
     year: input.year,
@@ -41,9 +47,13 @@ export const createCycle = async (store: CycleStore, actor: RequestActor, input:
     createdBy: actor.subject,
     version: 1,
   };
-  const audit = auditEntry(actor, 'cycle.created', `cycle ${input.year}`, [{ field: 'cycle', before: null, after: cycle }]);
+  const audit = auditEntry(actor, 'cycle.created', `cycle ${input.year}`, [
+    { field: 'cycle', before: null, after: cycle },
+  ]);
   if (!(await store.create(cycle, audit))) {
-    throw new ConflictError(`The ${input.year} cycle already exists; read it with GET /v1/cycles/${input.year}.`);
+    throw new ConflictError(
+      `The ${input.year} cycle already exists; read it with GET /v1/cycles/${input.year}.`,
+    );
   }
   return cycle;
 };

@@ -1,9 +1,9 @@
+import type { AgencyGroup } from '../domain/agency-groups.ts';
 import type { AuditEntry } from '../domain/audit.ts';
-import type { CycleType, CycleWindows } from '../domain/cycles.ts';
 import type { AwardRules } from '../domain/awards/rules.ts';
+import type { CycleType, CycleWindows } from '../domain/cycles.ts';
 import type { Level } from '../domain/framework/types.ts';
 import type { PredicateBasis } from '../domain/scoring/types.ts';
-import type { AgencyGroup } from '../domain/agency-groups.ts';
 
 /**
  * Ports: what the services need from storage. The DynamoDB adapters in `shared/dynamodb/` implement
@@ -39,9 +39,16 @@ export interface AgencyStore {
   write(operation: AgencyWriteOperation): Promise<boolean>;
   /** Writes many in transactional chunks; returns how many were written before a condition failed. */
   writeMany(operations: readonly AgencyWriteOperation[]): Promise<{ written: number; conflictAt?: string }>;
-  list(query: { group?: AgencyGroup | undefined; limit: number; cursor?: string | undefined }): Promise<Page<AgencyRecord>>;
+  list(query: {
+    group?: AgencyGroup | undefined;
+    limit: number;
+    cursor?: string | undefined;
+  }): Promise<Page<AgencyRecord>>;
   listAll(): Promise<AgencyRecord[]>;
-  auditTrail(agencyId: string, page: { limit: number; cursor?: string | undefined }): Promise<Page<AuditEntry>>;
+  auditTrail(
+    agencyId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditEntry>>;
 }
 
 export interface CycleRecord {
@@ -128,5 +135,9 @@ export interface SelfAssessmentStore {
     header: SelfAssessmentHeader;
     audit: AuditEntry;
   }): Promise<boolean>;
-  auditTrail(year: number, agencyId: string, page: { limit: number; cursor?: string | undefined }): Promise<Page<AuditEntry>>;
+  auditTrail(
+    year: number,
+    agencyId: string,
+    page: { limit: number; cursor?: string | undefined },
+  ): Promise<Page<AuditEntry>>;
 }

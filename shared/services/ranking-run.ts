@@ -1,9 +1,9 @@
 import type { AgencyGroup } from '../domain/agency-groups.ts';
 import { getFramework } from '../domain/framework/registry.ts';
 import {
+  prepareRanking,
   type Ranking,
   type RankingEntry,
-  prepareRanking,
   rank,
   rankingEntryFromResult,
   standardRankingQueries,
@@ -40,10 +40,17 @@ export interface RankingStore {
   saveRun(summary: RankingRunSummary, rankings: readonly Ranking[]): Promise<void>;
 }
 
-const entriesOf = (results: readonly FinalResult[], previous: ReadonlyMap<string, FinalResult>): RankingEntry[] =>
+const entriesOf = (
+  results: readonly FinalResult[],
+  previous: ReadonlyMap<string, FinalResult>,
+): RankingEntry[] =>
   results.map((result) =>
     rankingEntryFromResult(
-      { agencyId: result.agencyId, group: result.group, ...(result.agencyName ? { agencyName: result.agencyName } : {}) },
+      {
+        agencyId: result.agencyId,
+        group: result.group,
+        ...(result.agencyName ? { agencyName: result.agencyName } : {}),
+      },
       result.score,
       previous.get(result.agencyId)?.score ?? null,
     ),

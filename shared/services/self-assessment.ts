@@ -1,4 +1,4 @@
-import { type FieldChange, diffFields } from '../domain/audit.ts';
+import { diffFields, type FieldChange } from '../domain/audit.ts';
 import { isWindowOpen } from '../domain/cycles.ts';
 import { getFramework } from '../domain/framework/registry.ts';
 import type { Framework, Level } from '../domain/framework/types.ts';
@@ -14,7 +14,7 @@ import type {
   SelfAssessmentStore,
   StoredAnswer,
 } from './ports.ts';
-import { type RequestActor, auditEntry } from './request-actor.ts';
+import { auditEntry, type RequestActor } from './request-actor.ts';
 
 /** One answer as a caller writes it; `pointer` locates it in the request for error messages. */
 export interface AnswerWrite {
@@ -44,9 +44,17 @@ const assertVisible = (actor: RequestActor, year: number, agencyId: string) => {
 const notFound = (year: number, agencyId: string) =>
   new NotFoundError(`No self-assessment of agency "${agencyId}" in the ${year} cycle.`);
 
-const load = async (store: SelfAssessmentStore, actor: RequestActor, year: number, agencyId: string): Promise<Loaded> => {
+const load = async (
+  store: SelfAssessmentStore,
+  actor: RequestActor,
+  year: number,
+  agencyId: string,
+): Promise<Loaded> => {
   assertVisible(actor, year, agencyId);
-  const [{ cycle, agency }, state] = await Promise.all([store.context(year, agencyId), store.load(year, agencyId)]);
+  const [{ cycle, agency }, state] = await Promise.all([
+    store.context(year, agencyId),
+    store.load(year, agencyId),
+  ]);
   if (!cycle || !agency) throw notFound(year, agencyId);
   return { cycle, agency, framework: getFramework(cycle.frameworkId), state };
 };
@@ -149,7 +157,10 @@ export const saveAnswers = async (
     const after = { level: write.level, explanation: write.explanation, evidence: write.evidence };
     const changes = diffFields(before, after, answerFields);
     if (changes.length === 0) continue;
-    changed.push({ answer: { indicatorNo: write.indicatorNo, ...after, updatedAt: at, updatedBy: actor.subject }, changes });
+    changed.push({
+      answer: { indicatorNo: write.indicatorNo, ...after, updatedAt: at, updatedBy: actor.subject },
+      changes,
+    });
   }
   if (changed.length === 0) return selfAssessmentView(loaded, actor.now);
 
@@ -196,7 +207,9 @@ export const submitSelfAssessment = async (
   assertWritable(loaded, actor.now);
   const currentVersion = state.header?.version ?? 0;
   assertVersion(expectedVersion, currentVersion, `The ${year} self-assessment of "${agencyId}"`);
-  const unanswered = framework.indicators.map((indicator) => indicator.no).filter((no) => !state.answers.has(no));
+  const unanswered = framework.indicators
+    .map((indicator) => indicator.no)
+    .filter((no) => !state.answers.has(no));
   if (unanswered.length > 0 || !state.header) {
     throw new ConflictError(
       `${unanswered.length} of ${framework.indicators.length} indicators are not answered yet: ${unanswered.join(', ')}.`,
@@ -231,5 +244,9 @@ export const submitSelfAssessment = async (
   return selfAssessmentView({ ...loaded, state: { header, answers: state.answers } }, actor.now);
 };
 
-export const readAuditTrail = (store: SelfAssessmentStore, year: number, agencyId: string, page: { limit: number; cursor?: string | undefined }) =>
-  store.auditTrail(year, agencyId, page);
+export const readAuditTrail = (
+  store: SelfAssessmentStore,
+  year: number,
+  agencyId: string,
+  page: { limit: number; cursor?: string | undefined },
+) => store.auditTrail(year, agencyId, page);

@@ -1,7 +1,7 @@
-import { type Role, defaultScopesByRole } from '#shared/api/access.ts';
+import type { TokenRequest } from '#local/auth.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#local/runtime.ts';
-import type { TokenRequest } from '#local/auth.ts';
+import { defaultScopesByRole, type Role } from '#shared/api/access.ts';
 
 /**
  * The integration-test harness: the real local runtime (DynamoDB Local in memory, the deployed
@@ -31,8 +31,13 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export const startTestApi = async (options: Pick<LocalRuntimeOptions, 'beforeServe'> = {}): Promise<TestApi> => {
-  const runtime = await startLocalRuntime({ port: 0, ...(options.beforeServe ? { beforeServe: options.beforeServe } : {}) });
+export const startTestApi = async (
+  options: Pick<LocalRuntimeOptions, 'beforeServe'> = {},
+): Promise<TestApi> => {
+  const runtime = await startLocalRuntime({
+    port: 0,
+    ...(options.beforeServe ? { beforeServe: options.beforeServe } : {}),
+  });
   try {
     assertLoopbackEndpoint(runtime.dynamodb.endpoint);
     assertLoopbackEndpoint(process.env.AWS_ENDPOINT_URL_DYNAMODB);
@@ -52,7 +57,11 @@ export const startTestApi = async (options: Pick<LocalRuntimeOptions, 'beforeSer
         ...(role === 'agency' ? { agencyId: 'prov-jawa-timur' } : {}),
         ...overrides,
       }),
-    request: async <T>(method: string, path: string, request: RequestOptions = {}): Promise<ApiResponse<T>> => {
+    request: async <T>(
+      method: string,
+      path: string,
+      request: RequestOptions = {},
+    ): Promise<ApiResponse<T>> => {
       const headers: Record<string, string> = { ...request.headers };
       if (request.token) headers.authorization = `Bearer ${request.token}`;
       let body: string | undefined = request.rawBody;
@@ -60,7 +69,11 @@ export const startTestApi = async (options: Pick<LocalRuntimeOptions, 'beforeSer
         body = JSON.stringify(request.body);
         headers['content-type'] ??= 'application/json';
       }
-      const response = await fetch(`${url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
       const text = await response.text();
       let parsed: unknown = text;
       try {
