@@ -1,0 +1,13 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { stackPropsFromContext } from './context.ts';
+import { SpbeAwardApiStack } from './stack.ts';
+
+const app = new App();
+const props = stackPropsFromContext((key) => app.node.tryGetContext(key));
+// The id `SpbeAwardApi` is the contract `cdk deploy SpbeAwardApi` and the logical ids depend on.
+new SpbeAwardApiStack(app, 'SpbeAwardApi', props);
+Tags.of(app).add('project', 'spbe-award-api');
+Tags.of(app).add('stage', props.stage);
+// Every synth is a compliance check: an unacknowledged AWS Solutions finding stops it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

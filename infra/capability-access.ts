@@ -1,0 +1,40 @@
+import type { Capability } from '../shared/api/route-spec.ts';
+import {
+  idempotencyTable,
+  programmeTable,
+  type TableDefinition,
+} from '../shared/dynamodb/table-definitions.ts';
+import type { TableAccess } from './constructs/spbe-function.ts';
+
+/** One table a function uses, and how. */
+export interface TableUse {
+  readonly definition: TableDefinition;
+  readonly access: TableAccess;
+}
+
+const read = (definition: TableDefinition): TableUse => ({ definition, access: 'read' });
+const readWrite = (definition: TableDefinition): TableUse => ({ definition, access: 'readWrite' });
+
+/**
+ * What each capability's function may do with each table — least privilege, decided per capability.
+ *
+ * Capabilities planned but not yet in `capabilities` are listed too, so adding one there needs no
+ * infra change when its entry below is right; a capability with no entry here fails type-checking
+ * (`tableUsesByCapability` below), so nobody ships a function with guessed permissions.
+ */
+const plannedTableUses = {
+  // Health checks and public reads (framework, published results): never writes.
+  public: [read(programmeTable)],
+  registry: [readWrite(programmeTable), readWrite(idempotencyTable)],
+  submissions: [readWrite(programmeTable), readWrite(idempotencyTable)],
+  assessment: [readWrite(programmeTable), readWrite(idempotencyTable)],
+  rankings: [readWrite(programmeTable), readWrite(idempotencyTable)],
+  awards: [readWrite(programmeTable), readWrite(idempotencyTable)],
+  webhooks: [readWrite(programmeTable), readWrite(idempotencyTable)],
+} as const satisfies Readonly<Record<string, readonly TableUse[]>>;
+
+/** Compile-time check that every capability in `shared/api/route-spec.ts` has its grants decided. */
+export const tableUsesByCapability: Readonly<Record<Capability, readonly TableUse[]>> = plannedTableUses;
+
+/** The scheduled national ranking run reads scores and writes rankings; it serves no POST, so no idempotency. */
+export const rankingRunTableUses: readonly TableUse[] = [readWrite(programmeTable)];

@@ -1,0 +1,292 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
+import { type CfnElement, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { type TableDefinition, tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
+
+/** How a function may use a table: reads only, or reads and writes (never table administration). */
+export type TableAccess = 'read' | 'readWrite';
+
+export const powertoolsLogLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
+export type PowertoolsLogLevel = (typeof powertoolsLogLevels)[number];
+
+/**
+ * API functions: 29 s is the most an HTTP API integration can use (its hard limit is 30 s), so the
+ * function stops — and logs its own timeout — just before API Gateway would answer 503 for it, instead
+ * of running on (and billing) after the client has been told it failed.
+ */
+export const apiFunctionTimeout = Duration.seconds(29);
+
+/**
+ * 1024 MB: Lambda allocates CPU in proportion to memory. The bundled AWS SDK import (~70 ms at full
+ * CPU) and zod/JSON work dominate our cold starts and requests; at 1024 MB they run roughly twice as
+ * fast as at 512 MB for about the same cost per request, while our working set needs far less memory.
+ */
+export const defaultMemorySize = 1024;
+
+/** Variables this construct owns; callers cannot override them, so every function is configured alike. */
+const houseVariables = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'] as const;
+
+/**
+ * Properties of {@link SpbeFunction}.
+ */
+export interface SpbeFunctionProps {
+  /**
+   * Absolute path of the TypeScript entry file; it must export `handler`.
+   * For example `<repo>/functions/public/handler.ts`.
+   */
+  readonly entry: string;
+  /**
+   * Directory holding `package.json` and `package-lock.json`: esbuild resolves imports (and the
+   * `#shared/*` subpath imports) from here, and the lockfile pins the bundled AWS SDK version.
+   */
+  readonly projectRoot: string;
+  /**
+   * Powertools service name (`POWERTOOLS_SERVICE_NAME`): lower-case letters, digits and dashes,
+   * for example `spbe-public`.
+   */
+  readonly serviceName: string;
+  /**
+   * Human description shown in the Lambda console.
+   * @default - no description
+   */
+  readonly description?: string;
+  /**
+   * Memory in MB (128–10240). See {@link defaultMemorySize} for why the default is 1024.
+   * @default 1024
+   */
+  readonly memorySize?: number;
+  /**
+   * Function timeout, at most 15 minutes. API functions must stay below the HTTP API's 30 s
+   * integration limit; see {@link apiFunctionTimeout}.
+   * @default Duration.seconds(29)
+   */
+  readonly timeout?: Duration;
+  /**
+   * How long the function's log group keeps events.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Powertools log level (`POWERTOOLS_LOG_LEVEL`).
+   * @default 'INFO'
+   */
+  readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * Further environment variables. Table names are not set here but through
+   * {@link SpbeFunction.useTable}, which grants access in the same call; house variables
+   * (`NODE_OPTIONS`, `POWERTOOLS_*`) are fixed by this construct.
+   * @default - none
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The house Lambda function (after Powertools' `FunctionWithLogGroup`): Node.js 22 on arm64, X-Ray
+ * tracing, an explicit log group with retention (no `logRetention` custom resource), source maps, and
+ * an ESM esbuild bundle that includes the AWS SDK v3 at the version pinned by our lockfile.
+ *
+ * The function gets its own role with no managed policies: it may write to its own log group only,
+ * and reaches tables only through {@link SpbeFunction.useTable}.
+ */
+export class SpbeFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+  private readonly tablesInUse = new Map<string, TableAccess>();
+
+  constructor(scope: Construct, id: string, props: SpbeFunctionProps) {
+    super(scope, id);
+    validateProps(props);
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    });
+
+    // Our own role instead of the default one with AWSLambdaBasicExecutionRole: that managed policy
+    // lets the function create any log group and write to all of them.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${props.serviceName}`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry,
+      handler: 'handler',
+      projectRoot: props.projectRoot,
+      depsLockFilePath: `${props.projectRoot}/package-lock.json`,
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? defaultMemorySize,
+      timeout: props.timeout ?? apiFunctionTimeout,
+      tracing: lambda.Tracing.ACTIVE,
+      logGroup: this.logGroup,
+      role: this.role,
+      environment: {
+        ...props.environment,
+        // Stack traces point at the TypeScript sources, not at the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node22',
+        // ESM builds of the SDK and Powertools: smaller bundles and faster cold starts than the
+        // CommonJS builds esbuild picks by default for platform `node`.
+        mainFields: ['module', 'main'],
+        sourceMap: true,
+        // Stack traces need only the line mappings; leaving the sources out keeps the asset smaller.
+        sourcesContent: false,
+        minify: true,
+        // Some dependencies still call `require` (e.g. for Node built-ins); ESM has none, so make one.
+        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Bundle everything, the AWS SDK v3 included: the version we test (pinned by the lockfile) is
+        // the version we run, not whatever the Lambda runtime happens to ship.
+        externalModules: [],
+        bundleAwsSDK: true,
+      },
+    });
+
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Only the X-Ray statement (xray:PutTraceSegments, xray:PutTelemetryRecords) that active tracing adds: ' +
+        'those actions support no resource-level permissions.',
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime the project targets and tests (esbuild target node22); moving to a newer ' +
+        'runtime is a deliberate, tested upgrade, not a side effect of a CDK release listing one.',
+    });
+  }
+
+  /**
+   * Grants this function `access` to `table` and sets the table-name variable named by the table's
+   * definition, in one step, so a permission and the variable that uses it cannot drift apart.
+   * Each table may be used once per function.
+   */
+  useTable(table: ITableV2, definition: TableDefinition, access: TableAccess): void {
+    const existing = this.tablesInUse.get(definition.constructId);
+    if (existing !== undefined) {
+      throw new Error(
+        `${this.node.path}: useTable() was already called for "${definition.constructId}" (access "${existing}"); ` +
+          `call it once per table with the widest access the function needs.`,
+      );
+    }
+    this.tablesInUse.set(definition.constructId, access);
+    if (access === 'readWrite') {
+      table.grantReadWriteData(this.function);
+    } else {
+      table.grantReadData(this.function);
+    }
+    this.function.addEnvironment(definition.environmentVariable, table.tableName);
+    if (definition.globalSecondaryIndexes.length > 0) {
+      const tableLogicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${tableLogicalId}.Arn>/index/*]`,
+        reason: `Queries need the indexes of ${definition.constructId}; the wildcard covers its own indexes only.`,
+      });
+    }
+  }
+
+  /** The access this function was granted on each table, by the table's construct id. */
+  get tableAccess(): ReadonlyMap<string, TableAccess> {
+    return this.tablesInUse;
+  }
+}
+
+const serviceNamePattern = /^[a-z][a-z0-9-]{1,62}$/;
+
+const validateProps = (props: SpbeFunctionProps): void => {
+  if (!isAbsolute(props.entry) || !props.entry.endsWith('.ts')) {
+    throw new Error(
+      `SpbeFunction: entry must be an absolute path to a .ts file, got "${props.entry}". ` +
+        `Resolve it from the project root, e.g. join(projectRoot, 'functions/public/handler.ts').`,
+    );
+  }
+  if (!existsSync(props.entry)) {
+    throw new Error(
+      `SpbeFunction: entry file "${props.entry}" does not exist. ` +
+        `Create it (exporting \`handler\`) or fix the path.`,
+    );
+  }
+  if (!isAbsolute(props.projectRoot) || !existsSync(`${props.projectRoot}/package-lock.json`)) {
+    throw new Error(
+      `SpbeFunction: projectRoot must be the absolute path of the folder holding package-lock.json, ` +
+        `got "${props.projectRoot}".`,
+    );
+  }
+  if (relative(props.projectRoot, props.entry).startsWith('..')) {
+    throw new Error(
+      `SpbeFunction: entry "${props.entry}" is outside projectRoot "${props.projectRoot}"; esbuild resolves ` +
+        'imports and the lockfile from projectRoot, so keep entries inside it (under functions/).',
+    );
+  }
+  if (!serviceNamePattern.test(props.serviceName)) {
+    throw new Error(
+      `SpbeFunction: serviceName must be 2–63 lower-case letters, digits or dashes starting with a letter, ` +
+        `got "${props.serviceName}". Use e.g. "spbe-public".`,
+    );
+  }
+  const memorySize = props.memorySize;
+  if (
+    memorySize !== undefined &&
+    (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240)
+  ) {
+    throw new Error(
+      `SpbeFunction: memorySize must be a whole number of MB from 128 to 10240, got ${memorySize}. ` +
+        `Leave it unset for ${defaultMemorySize}.`,
+    );
+  }
+  const timeout = props.timeout;
+  if (timeout !== undefined && !Token.isUnresolved(timeout.toSeconds())) {
+    const seconds = timeout.toSeconds();
+    if (seconds < 1 || seconds > 900) {
+      throw new Error(
+        `SpbeFunction: timeout must be between 1 second and 15 minutes, got ${seconds} s. ` +
+          `API functions should keep the default of ${apiFunctionTimeout.toSeconds()} s.`,
+      );
+    }
+  }
+  if (props.logLevel !== undefined && !powertoolsLogLevels.includes(props.logLevel)) {
+    throw new Error(
+      `SpbeFunction: logLevel must be one of ${powertoolsLogLevels.join(', ')}, got "${props.logLevel}".`,
+    );
+  }
+  const logRetention = props.logRetention;
+  if (logRetention !== undefined && !Object.values(logs.RetentionDays).includes(logRetention)) {
+    throw new Error(
+      `SpbeFunction: logRetention must be one of CloudWatch's retention periods (logs.RetentionDays), ` +
+        `got ${logRetention}.`,
+    );
+  }
+  for (const name of Object.keys(props.environment ?? {})) {
+    if ((houseVariables as readonly string[]).includes(name) || name.startsWith('POWERTOOLS_')) {
+      throw new Error(
+        `SpbeFunction: environment variable "${name}" is set by SpbeFunction itself; ` +
+          `use the serviceName/logLevel props instead of the environment.`,
+      );
+    }
+    const table = tableDefinitions.find((definition) => definition.environmentVariable === name);
+    if (table !== undefined) {
+      throw new Error(
+        `SpbeFunction: environment variable "${name}" names a table; ` +
+          `call useTable(table, ${table.constructId} definition, access) instead, which also grants access.`,
+      );
+    }
+    if (name.startsWith('AWS_') || name.startsWith('_')) {
+      throw new Error(
+        `SpbeFunction: environment variable "${name}" is reserved by Lambda; choose another name.`,
+      );
+    }
+  }
+};

@@ -1,0 +1,17 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Capability } from '../shared/api/route-spec.ts';
+
+/** The repository root: `package.json`, the lockfile and `functions/` live here. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Default folder of the Lambda entry files. */
+export const defaultFunctionsRoot = join(projectRoot, 'functions');
+
+/** `functions/<capability>/handler.ts`: one function per capability serves all its routes. */
+export const capabilityEntry = (functionsRoot: string, capability: Capability): string =>
+  join(functionsRoot, capability, 'handler.ts');
+
+/** The scheduled national ranking run. */
+export const rankingRunEntry = (functionsRoot: string): string =>
+  join(functionsRoot, 'rankings', 'scheduled.ts');

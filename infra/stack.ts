@@ -1,0 +1,225 @@
+import { existsSync } from 'node:fs';
+import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { type Capability, capabilities } from '../shared/api/route-spec.ts';
+import { routeList } from '../shared/api/routes.ts';
+import { type TableDefinition, tableDefinitions } from '../shared/dynamodb/table-definitions.ts';
+import { rankingRunTableUses, type TableUse, tableUsesByCapability } from './capability-access.ts';
+import { AnnualRankingRun } from './constructs/annual-ranking-run.ts';
+import { type PowertoolsLogLevel, SpbeFunction } from './constructs/spbe-function.ts';
+import { SpbeHttpApi } from './constructs/spbe-http-api.ts';
+import { SpbeUserPool } from './constructs/spbe-user-pool.ts';
+import { createTable } from './constructs/tables.ts';
+import { pascalCase } from './naming.ts';
+import { capabilityEntry, defaultFunctionsRoot, projectRoot, rankingRunEntry } from './paths.ts';
+
+/** An external OpenID Connect issuer (for example the national SSO) instead of our own user pool. */
+export interface ExternalJwtIssuer {
+  /** The tokens' `iss`, an `https://` URL serving `/.well-known/openid-configuration`. */
+  readonly issuer: string;
+  /** Accepted `aud` values (or client ids); at least one. */
+  readonly audience: readonly string[];
+}
+
+/**
+ * Properties of {@link SpbeAwardApiStack}.
+ */
+export interface SpbeAwardApiStackProps extends StackProps {
+  /** Deployment stage, e.g. `dev` or `prod`: lower-case letters, digits and dashes. */
+  readonly stage: string;
+  /**
+   * Who issues the API's tokens.
+   * @default - a Cognito user pool created by this stack
+   */
+  readonly jwt?: ExternalJwtIssuer;
+  /**
+   * Browser origins allowed to call the API.
+   * @default - none (no CORS)
+   */
+  readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * When the annual national ranking runs (EventBridge Scheduler expression).
+   * @default 'cron(0 0 1 12 ? *)'
+   */
+  readonly rankingSchedule?: string;
+  /**
+   * Time zone of `rankingSchedule`.
+   * @default 'Asia/Jakarta'
+   */
+  readonly rankingTimeZone?: string;
+  /**
+   * Retention of function logs and API access logs.
+   * @default RetentionDays.ONE_YEAR (a whole award cycle, appeals included)
+   */
+  readonly logRetention?: RetentionDays;
+  /**
+   * Powertools log level of every function.
+   * @default 'INFO'
+   */
+  readonly logLevel?: PowertoolsLogLevel;
+  /**
+   * Portal sign-in callback URLs (only used with the stack's own user pool).
+   * @default ['http://localhost:5173/callback']
+   */
+  readonly portalCallbackUrls?: readonly string[];
+  /**
+   * SNS topic notified when the ranking run fails.
+   * @default - alarm without notification
+   */
+  readonly alarmTopicArn?: string;
+  /**
+   * Folder holding `<capability>/handler.ts` and `rankings/scheduled.ts`.
+   * @default '<repository>/functions'
+   */
+  readonly functionsRoot?: string;
+}
+
+/** The scheduled run ranks every agency in one invocation: minutes, not the API's 29 s. */
+const rankingRunTimeout = Duration.minutes(5);
+
+/**
+ * The SPBE Award API: DynamoDB tables, one Lambda function per capability behind an HTTP API with a
+ * JWT authorizer, the identity provider (unless an external issuer is given) and the annual ranking run.
+ *
+ * Construct ids are a contract: renaming one replaces its resource.
+ */
+export class SpbeAwardApiStack extends Stack {
+  readonly tables: ReadonlyMap<string, TableV2>;
+  readonly capabilityFunctions: ReadonlyMap<Capability, SpbeFunction>;
+  readonly rankingRunFunction: SpbeFunction;
+  readonly api: SpbeHttpApi;
+
+  constructor(scope: Construct, id: string, props: SpbeAwardApiStackProps) {
+    super(scope, id, props);
+    const functionsRoot = props.functionsRoot ?? defaultFunctionsRoot;
+    assertEntriesExist(functionsRoot);
+
+    const tables = new Map(
+      tableDefinitions.map((definition) => [definition.constructId, createTable(this, definition)]),
+    );
+    this.tables = tables;
+    const useTables = (fn: SpbeFunction, uses: readonly TableUse[]): void => {
+      for (const use of uses) fn.useTable(tableOf(tables, use.definition), use.definition, use.access);
+    };
+
+    const corsAllowedOrigins = props.corsAllowedOrigins ?? [];
+    const capabilityFunctions = new Map<Capability, SpbeFunction>();
+    for (const capability of capabilities) {
+      const fn = new SpbeFunction(this, `${pascalCase(capability)}Function`, {
+        entry: capabilityEntry(functionsRoot, capability),
+        projectRoot,
+        serviceName: `spbe-${capability}`,
+        description: `SPBE Award API: ${capability} routes`,
+        logRetention: props.logRetention,
+        logLevel: props.logLevel,
+        // The handlers' CORS allow-list (shared/config.ts); API Gateway answers preflight from the same list.
+        environment:
+          corsAllowedOrigins.length > 0 ? { CORS_ALLOWED_ORIGINS: corsAllowedOrigins.join(',') } : {},
+      });
+      useTables(fn, tableUsesByCapability[capability]);
+      capabilityFunctions.set(capability, fn);
+    }
+    this.capabilityFunctions = capabilityFunctions;
+
+    const identity =
+      props.jwt === undefined
+        ? new SpbeUserPool(this, 'Identity', {
+            stage: props.stage,
+            portalCallbackUrls: props.portalCallbackUrls,
+          })
+        : undefined;
+    const jwtIssuer = props.jwt?.issuer ?? identity?.issuer;
+    const jwtAudience = props.jwt?.audience ?? identity?.audience;
+    if (jwtIssuer === undefined || jwtAudience === undefined) {
+      throw new Error(
+        'SpbeAwardApiStack: no JWT issuer; give props.jwt or let the stack create its user pool.',
+      );
+    }
+
+    const functions = new Map<Capability, IFunction>(
+      [...capabilityFunctions].map(([capability, fn]) => [capability, fn.function]),
+    );
+    this.api = new SpbeHttpApi(this, 'Api', {
+      routes: routeList,
+      functions,
+      jwtIssuer,
+      jwtAudience,
+      corsAllowedOrigins,
+      accessLogRetention: props.logRetention,
+    });
+
+    this.rankingRunFunction = new SpbeFunction(this, 'RankingRunFunction', {
+      entry: rankingRunEntry(functionsRoot),
+      projectRoot,
+      serviceName: 'spbe-ranking-run',
+      description: 'SPBE Award: annual national ranking run (scheduled)',
+      timeout: rankingRunTimeout,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+    });
+    useTables(this.rankingRunFunction, rankingRunTableUses);
+
+    const rankingRun = new AnnualRankingRun(this, 'AnnualRankingRun', {
+      function: this.rankingRunFunction.function,
+      schedule: props.rankingSchedule,
+      timeZone: props.rankingTimeZone,
+      alarmTopicArn: props.alarmTopicArn,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    for (const definition of tableDefinitions) {
+      new CfnOutput(this, `${definition.constructId}Name`, {
+        value: tableOf(tables, definition).tableName,
+        description: `${definition.description} (${definition.environmentVariable})`,
+      });
+    }
+    new CfnOutput(this, 'JwtIssuer', { value: jwtIssuer, description: 'Issuer the JWT authorizer accepts' });
+    new CfnOutput(this, 'JwtAudience', {
+      value: Fn.join(',', [...jwtAudience]),
+      description: 'Audiences (client ids) the JWT authorizer accepts',
+    });
+    if (identity !== undefined) {
+      new CfnOutput(this, 'UserPoolId', { value: identity.userPool.userPoolId });
+      new CfnOutput(this, 'MachineClientId', {
+        value: identity.machineClient.userPoolClientId,
+        description: 'Client-credentials app client for integration partners (secret in the Cognito console)',
+      });
+      new CfnOutput(this, 'PortalClientId', { value: identity.portalClient.userPoolClientId });
+      new CfnOutput(this, 'TokenEndpoint', { value: identity.tokenEndpoint });
+    }
+    new CfnOutput(this, 'RankingRunFunctionName', {
+      value: this.rankingRunFunction.function.functionName,
+      description: 'Invoke with {"year": <year>} to re-run a ranking by hand',
+    });
+    new CfnOutput(this, 'RankingRunDeadLetterQueueUrl', { value: rankingRun.deadLetterQueue.queueUrl });
+  }
+}
+
+const tableOf = (tables: ReadonlyMap<string, TableV2>, definition: TableDefinition): TableV2 => {
+  const table = tables.get(definition.constructId);
+  if (table === undefined) {
+    throw new Error(
+      `SpbeAwardApiStack: table "${definition.constructId}" is used but not created; add its definition to ` +
+        'tableDefinitions in shared/dynamodb/table-definitions.ts.',
+    );
+  }
+  return table;
+};
+
+/** Checks all entry files up front, so a missing one is reported with every other missing one. */
+const assertEntriesExist = (functionsRoot: string): void => {
+  const missing = [
+    ...capabilities.map((capability) => capabilityEntry(functionsRoot, capability)),
+    rankingRunEntry(functionsRoot),
+  ].filter((entry) => !existsSync(entry));
+  if (missing.length > 0) {
+    throw new Error(
+      `SpbeAwardApiStack: missing Lambda entry file(s): ${missing.join(', ')}. Every capability in ` +
+        'shared/api/route-spec.ts needs functions/<capability>/handler.ts exporting `handler`, and the ranking ' +
+        'run needs functions/rankings/scheduled.ts.',
+    );
+  }
+};
