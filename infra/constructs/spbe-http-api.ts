@@ -147,6 +147,18 @@ export class SpbeHttpApi extends Construct {
       }
       routes.set(routeKeyOf(route), httpRoute);
     }
+    // Requests matching no route reach the public function, which answers a problem+json 404 (or 405)
+    // naming the path, instead of API Gateway's bare {"message":"Not Found"}.
+    const fallback = new apigw.HttpRoute(this.httpApi, 'RouteDefault', {
+      httpApi: this.httpApi,
+      routeKey: apigw.HttpRouteKey.DEFAULT,
+      integration: integrationFor('public'),
+    });
+    Validations.of(fallback).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'The $default route only answers problem+json 404s for unknown paths; it serves no data.',
+    });
+    routes.set('$default', fallback);
     this.routes = routes;
   }
 

@@ -164,10 +164,22 @@ describe('HTTP API routes', () => {
       ]),
     );
 
-  it('has exactly one route per routeList entry and no others', () => {
+  it('has exactly one route per routeList entry, plus the $default fallback, and no others', () => {
     const deployed = [...routesByKey().keys()].sort();
-    const expected = routeList.map(routeKeyOf).sort();
+    const expected = [...routeList.map(routeKeyOf), '$default'].sort();
     expect(deployed).toEqual(expected);
+  });
+
+  it('sends unmatched requests ($default) to the public function without an authorizer', () => {
+    const fallback = routesByKey().get('$default');
+    expect(fallback).toMatchObject({ AuthorizationType: 'NONE' });
+    const integrations = resourcesOfType<{ Properties: { IntegrationUri: unknown } }>(
+      synth.template,
+      'AWS::ApiGatewayV2::Integration',
+    );
+    const target = JSON.stringify(fallback);
+    const integration = integrations.find(([logicalId]) => target.includes(logicalId));
+    expect(JSON.stringify(integration?.[1].Properties.IntegrationUri)).toContain('PublicFunction');
   });
 
   it.each(routeList.map((route) => [routeKeyOf(route), route] as const))(

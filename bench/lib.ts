@@ -1,0 +1,93 @@
+/**
+ * Small benchmark kit: a seeded PRNG (so every run measures the same data), warm-up + median timing,
+ * and a result table. Each bench module exports a function returning `BenchReport`; `run.ts` prints them.
+ */
+import { performance } from 'node:perf_hooks';
+
+export interface Measurement {
+  readonly name: string;
+  /** Median wall-clock time of the timed runs, in ms. */
+  readonly ms: number;
+  /** Median CPU time (user + system) of this process over the same runs, in ms. */
+  readonly cpuMs?: number;
+  /** ms / baseline ms, when the bench has a baseline. */
+  readonly ratio: number | null;
+  readonly note?: string;
+}
+
+export interface Target {
+  readonly name: string;
+  readonly pass: boolean;
+  readonly detail: string;
+}
+
+export interface BenchReport {
+  readonly title: string;
+  readonly measurements: readonly Measurement[];
+  readonly targets: readonly Target[];
+}
+
+/** mulberry32: tiny, fast, good enough for generating test data deterministically. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export interface Timing {
+  /** Median wall-clock ms. */
+  readonly ms: number;
+  /** Median CPU ms of this process: steadier than wall time when other work shares the machine. */
+  readonly cpuMs: number;
+}
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+/** Runs `fn` `warmup` times untimed (JIT), then `runs` times; returns the median wall and CPU ms. */
+export function timeMedian(
+  fn: () => void,
+  { warmup = 2, runs = 5 }: { warmup?: number; runs?: number } = {},
+): Timing {
+  for (let i = 0; i < warmup; i++) fn();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const cpuStart = process.cpuUsage();
+    const start = performance.now();
+    fn();
+    wall.push(performance.now() - start);
+    const used = process.cpuUsage(cpuStart);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  return { ms: median(wall), cpuMs: median(cpu) };
+}
+
+/** Median of an array of ms values. */
+export const medianOf = median;
+
+/** Results are folded into this so the JIT cannot drop the measured work. */
+export const sink = { value: 0 };
+
+export function printReport(report: BenchReport): void {
+  const width = Math.max(...report.measurements.map((m) => m.name.length), 10);
+  console.log(`\n${report.title}`);
+  console.log(
+    `${'measurement'.padEnd(width)}  ${'wall ms'.padStart(10)}  ${'cpu ms'.padStart(10)}  ${'× baseline'.padStart(10)}  note`,
+  );
+  for (const m of report.measurements) {
+    const ratio = m.ratio === null ? '' : m.ratio.toFixed(2);
+    const cpu = m.cpuMs === undefined ? '' : m.cpuMs.toFixed(2);
+    console.log(
+      `${m.name.padEnd(width)}  ${m.ms.toFixed(2).padStart(10)}  ${cpu.padStart(10)}  ${ratio.padStart(10)}  ${m.note ?? ''}`,
+    );
+  }
+  for (const t of report.targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
+}

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: runs every bench, prints its table and PASS/FAIL per target, and exits non-zero when a
+ * target fails. Add a bench by exporting a `() => BenchReport` from a module here and listing it below.
+ */
+import { type BenchReport, printReport, sink } from './lib.ts';
+import { runScoringBench } from './scoring.ts';
+
+const benches: readonly (() => BenchReport)[] = [() => runScoringBench()];
+
+const started = performance.now();
+let failed = 0;
+for (const bench of benches) {
+  const report = bench();
+  printReport(report);
+  failed += report.targets.filter((t) => !t.pass).length;
+}
+console.log(
+  `\n${failed === 0 ? 'All targets met' : `${failed} target(s) missed`} in ${((performance.now() - started) / 1000).toFixed(1)} s (checksum ${sink.value})`,
+);
+process.exitCode = failed === 0 ? 0 : 1;
