@@ -31,6 +31,11 @@ export abstract class AppError extends Error {
   readonly extensions: Readonly<Record<string, unknown>>;
   readonly headers: Readonly<Record<string, string>>;
 
+  /** Whether the client may read `detail`: only below 500, unless a subclass says its message is safe. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+
   constructor(message: string, options: AppErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
@@ -127,4 +132,8 @@ export class ServiceUnavailableError extends AppError {
   readonly status = 503;
   readonly slug = 'service-unavailable';
   readonly title = 'Service temporarily unavailable';
+  // Our own wording ("the database is busy; retry"), never a dependency's message.
+  override get expose(): boolean {
+    return true;
+  }
 }

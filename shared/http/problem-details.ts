@@ -39,7 +39,7 @@ export const problemFromError = (
   error: unknown,
   context: { readonly instance?: string; readonly requestId?: string },
 ): { problem: ProblemDocument; headers: Readonly<Record<string, string>> } => {
-  if (error instanceof AppError) {
+  if (error instanceof AppError && error.expose) {
     return {
       problem: {
         type: problemTypeUri(error.slug),

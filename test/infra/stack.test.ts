@@ -173,7 +173,7 @@ describe('HTTP API routes', () => {
   it('sends unmatched requests ($default) to the public function without an authorizer', () => {
     const fallback = routesByKey().get('$default');
     expect(fallback).toMatchObject({ AuthorizationType: 'NONE' });
-    const integrations = resourcesOfType<{ Properties: { IntegrationUri: unknown } }>(
+    const integrations = resourcesOfType<{ IntegrationUri: unknown }>(
       synth.template,
       'AWS::ApiGatewayV2::Integration',
     );
