@@ -23,8 +23,8 @@ const readWrite = (definition: TableDefinition): TableUse => ({ definition, acce
  * (`tableUsesByCapability` below), so nobody ships a function with guessed permissions.
  */
 const plannedTableUses = {
-  // Health checks and public reads (framework, published results): never writes.
-  public: [read(programmeTable)],
+  // Health checks (every table must answer) and public reads: never writes.
+  public: [read(programmeTable), read(idempotencyTable)],
   registry: [readWrite(programmeTable), readWrite(idempotencyTable)],
   submissions: [readWrite(programmeTable), readWrite(idempotencyTable)],
   assessment: [readWrite(programmeTable), readWrite(idempotencyTable)],

@@ -14,13 +14,11 @@ export const createPublicHandler = (dependencies: FunctionDependencies) => {
   // Built once per container: the document is a pure function of the route table.
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-  const checkTable = async (name: string, tableName: string) => {
+  const checkTable = async (name: string, tableName: string, key: Record<string, string>) => {
     const started = performance.now();
     try {
       // A GetItem on a key that never exists: proves the table answers, costs half a read unit.
-      await documentClient.send(
-        new GetCommand({ TableName: tableName, Key: { PK: 'HEALTH', SK: 'HEALTH' } }),
-      );
+      await documentClient.send(new GetCommand({ TableName: tableName, Key: key }));
       return { name, status: 'ok' as const, latencyMs: Math.round(performance.now() - started) };
     } catch (error) {
       dependencies.logger.warn('Health check failed', { table: name, error: error as Error });
@@ -32,7 +30,12 @@ export const createPublicHandler = (dependencies: FunctionDependencies) => {
     'public',
     {
       getHealth: async () => {
-        const checks = [await checkTable('programme', config.programmeTableName)];
+        const checks = await Promise.all([
+          checkTable('programme', config.programmeTableName, { PK: 'HEALTH', SK: 'HEALTH' }),
+          ...(config.idempotencyTableName
+            ? [checkTable('idempotency', config.idempotencyTableName, { id: 'HEALTH' })]
+            : []),
+        ]);
         if (checks.some((check) => check.status === 'failed')) {
           throw new ServiceUnavailableError('A table does not answer.', { extensions: { checks } });
         }
