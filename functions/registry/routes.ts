@@ -2,6 +2,7 @@ import type { FunctionDependencies } from '#shared/dependencies.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
+import { NotFoundError } from '#shared/errors.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
 import type { IdempotencyGuard } from '#shared/http/idempotency.ts';
@@ -48,8 +49,8 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           },
         };
       },
-      importAgencies: async ({ body, headers }, context) => {
-        const source = headers['content-type']?.startsWith('text/csv') ? 'csv' : 'json';
+      importAgencies: async ({ body, bodyMediaType }, context) => {
+        const source = bodyMediaType === 'text/csv' ? 'csv' : 'json';
         const report = await importAgencies(agencies, actorOf(context, now()), body.agencies, source);
         return { status: 200, body: report };
       },
@@ -100,6 +101,9 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
         return { status: 200, body: cycleView(cycle, now()), headers: { etag: etagOf(cycle.version) } };
       },
       getAgencyCycleAudit: async ({ params, query }) => {
+        const { cycle, agency } = await selfAssessments.context(params.year, params.agencyId);
+        if (!cycle) throw new NotFoundError(`No cycle for ${params.year}.`);
+        if (!agency) throw new NotFoundError(`No agency "${params.agencyId}".`);
         const page = await selfAssessments.auditTrail(params.year, params.agencyId, query);
         return {
           status: 200,

@@ -74,6 +74,8 @@ export interface RouteInput<R extends RouteSpec> {
   readonly params: OutputOf<R['params']>;
   readonly query: OutputOf<R['query']>;
   readonly body: OutputOf<R['body']>;
+  /** The body's media type as read (lower-case), when the route takes a body. */
+  readonly bodyMediaType: BodyContentType | undefined;
   /** Lower-cased request headers. */
   readonly headers: Readonly<Record<string, string | undefined>>;
 }

@@ -138,7 +138,7 @@ export const routes = {
     access: adminOnly,
     summary: 'Import the national roster (JSON or CSV): every row validated, all or nothing',
     description:
-      'Creates new agencies and updates changed ones. If any row is invalid nothing is written and the problem lists every bad row. Honours Idempotency-Key.',
+      'Creates new agencies and updates changed ones; unchanged rows are not rewritten. Validation is all or nothing: if any row is invalid nothing is written and the problem lists every bad row. Writes go in transactions of 50 agencies (DynamoDB allows 100 actions, each agency also writes its audit record); if an agency is edited concurrently mid-import the answer is 409 with the count written, and sending the same roster again completes it. Honours Idempotency-Key.',
     tags: ['Agency registry'],
     body: AgencyImportSchema,
     bodyContentTypes: ['application/json', 'text/csv'],
@@ -241,7 +241,10 @@ export const routes = {
     tags: ['Audit'],
     params: SelfAssessmentParamsSchema,
     query: AuditQuerySchema,
-    responses: { 200: { description: 'Newest first', schema: AuditPageSchema }, ...errors(400, 401, 403) },
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
   }),
 
   // Self-assessment (penilaian mandiri)
@@ -266,6 +269,8 @@ export const routes = {
     capability: 'submissions',
     access: selfAssessmentWriters,
     summary: 'Save many answers at once (indicators not listed stay as they are)',
+    description:
+      'All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag).',
     tags: ['Self-assessment'],
     params: SelfAssessmentParamsSchema,
     body: BulkAnswersWriteSchema,

@@ -135,6 +135,7 @@ export const createCapabilityHandler = <C extends Capability>(
         ? parseRequestPart('query', route.query, event.queryStringParameters ?? {})
         : undefined,
       body: route.body && body ? parseRequestPart('body', route.body, body.value) : undefined,
+      bodyMediaType: body?.mediaType,
       headers,
     };
     const execute = () =>

@@ -6,17 +6,19 @@ import { PreconditionFailedError, PreconditionRequiredError } from '../errors.ts
  */
 export const etagOf = (version: number): string => `"${version}"`;
 
+// If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak validator W/"n" never matches.
 const parseEtag = (value: string): number | undefined => {
-  const match = /^(?:W\/)?"(\d{1,12})"$/.exec(value.trim());
+  const match = /^"(\d{1,12})"$/.exec(value.trim());
   return match?.[1] === undefined ? undefined : Number(match[1]);
 };
 
 /** The version a write expects. 428 when `If-Match` is missing; 412 when it cannot match any version. */
 export const requireIfMatch = (headers: Readonly<Record<string, string | undefined>>): number => {
   const header = headers['if-match'];
+  // `*` ("any version") would defeat lost-update protection, so these writes ask for the ETag itself.
   if (header === undefined || header.trim() === '' || header.trim() === '*') {
     throw new PreconditionRequiredError(
-      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0").',
+      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0"); `*` is not accepted.',
     );
   }
   return optionalIfMatch(headers) as number;

@@ -160,65 +160,153 @@ export function standardRankingQueries(framework: Framework): RankingQuery[] {
 
 // ---------------------------------------------------------------------------------------------------------
 // Internal state of a prepared ranking.
+//
+// Layout: everything is kept in typed arrays indexed by entry (input position) `i`, filled in one pass over
+// the entries by prepareRanking(). A measure's national order (value descending, agencyId ascending) is
+// sorted once and cached; every scope is a filter of it by group code, since a subsequence of a sorted
+// sequence is sorted. The only per-row allocation left in rank() is the row object itself: values are
+// shared (one IndexValue per distinct value and measure), ranks and ties are read off typed arrays.
+
+/** Why an agency without a value is left out, per measure kind (shared by every exclusion). */
+const noPrevious = Object.freeze({
+  reason: 'no-previous-result' as const,
+  detail: 'No previous-year index, so no improvement can be computed',
+});
+
+/** One measure's values, parsed in prepareRanking(): value i = nums[i] / dens[i] where has[i] = 1. */
+interface Column {
+  readonly has: Uint8Array;
+  readonly nums: Float64Array;
+  readonly dens: Float64Array;
+  /** Least common multiple of the denominators so far. */
+  common: number;
+  /** False when some value needs the exact bigint path (or is malformed): the measure is then read lazily. */
+  ok: boolean;
+}
 
 interface MeasureData {
   readonly has: Uint8Array;
-  /** Fast path: value i = nums[i] / dens[i], key i = value × common denominator (all safe integers). */
-  readonly keys: Float64Array | null;
+  /** Number of entries without a value (left out of every scope). */
+  readonly missingCount: number;
+  /** Entries with a value in national rank order: value descending, then agencyId ascending. */
+  readonly order: Int32Array;
+  /** Per entry: id of its distinct value, numbered 0, 1, … in rank order. Equal ids ⇔ equal exact values. */
+  readonly valueId: Int32Array;
+  /** Per distinct value id: one entry that has it. */
+  readonly reps: Int32Array;
+  /** Per distinct value id: its IndexValue, built on first use and shared by every row with that value. */
+  readonly values: (IndexValue | undefined)[];
+  /** Fast path: value i = nums[i] / dens[i]; `units` when every value is a decimal of at most 4 places. */
   readonly nums: Float64Array | null;
   readonly dens: Float64Array | null;
-  /** Slow path: exact rationals and bigint keys. */
-  readonly bigKeys: bigint[] | null;
-  readonly rationals: (Rational | null)[] | null;
-  readonly values: (IndexValue | undefined)[];
-  /** Fast path: one IndexValue per distinct key (domain indices take few distinct values). */
-  readonly valueByKey: Map<number, IndexValue>;
+  /** Slow path: exact rationals. */
+  readonly rationals: readonly (Rational | null)[] | null;
   readonly missing: { readonly reason: ExclusionReason; readonly detail: string };
 }
 
 interface State {
   readonly entries: readonly RankingEntry[];
-  // Row columns copied out of the entries and stored in agencyId order. Rows are built in rank order,
-  // and within a tie that is agencyId order, so reads are mostly sequential: far fewer cache misses
-  // than chasing entry objects at random.
-  readonly idsByPosition: readonly string[];
-  readonly namesByPosition: readonly (string | null)[];
-  readonly groupsByPosition: Uint8Array;
+  readonly ids: readonly string[];
+  readonly names: readonly (string | null)[];
+  readonly groupIndex: Uint8Array;
   /** Position of each entry in agencyId order; doubles as the tie-break key. */
   readonly idOrder: Int32Array;
   /** Entry at each agencyId-order position. */
   readonly byIdOrder: Int32Array;
-  readonly groupIndex: Uint8Array;
+  /** Values parsed up front, by measure; measures not here (or not ok) are parsed on first use. */
+  readonly columns: Map<Measure, Column>;
   readonly measures: Map<Measure, MeasureData>;
-  /**
-   * Work buffers reused by every rank() call on this prepared ranking (each call is done with them before
-   * it returns): large typed arrays are allocated outside the JS heap, and allocating fresh ones per call
-   * adds external-memory pressure that triggers extra garbage collections.
-   */
-  readonly scratch: Scratch;
-  /** True while a rank() call is using `scratch`. */
-  busy: boolean;
-}
-
-interface Scratch {
-  readonly members: Int32Array;
-  readonly packed: Float64Array;
-  readonly positions: Int32Array;
-  readonly sameAsPrevious: Uint8Array;
 }
 
 const states = new WeakMap<PreparedRanking, State>();
 const groupPosition = new Map<string, number>(agencyGroups.map((g, i) => [g, i]));
 
+// Values with a denominator dividing 10^4 (every decimal the scoring writes: indices are multiples of
+// 0.0001) are stored as units of 10^-4, so such a measure needs no common-denominator arithmetic and the
+// improvement is a plain difference of units.
+const UNIT_DEN = 10_000;
+// Domain numbers parsed up front: those of the first entry with domains (others are parsed on first use).
+const MAX_EAGER_DOMAINS = 16;
+
+function newColumn(n: number): Column {
+  return {
+    has: new Uint8Array(n),
+    nums: new Float64Array(n),
+    dens: new Float64Array(n),
+    common: 1,
+    ok: true,
+  };
+}
+
 /**
- * Parses and indexes entries once so that many rankings (national, per group, per measure) share the work.
- * @throws DomainInputError for a duplicate agencyId, an unknown group or a malformed exact value.
+ * Parses `raw` into the column at i. Returns false when the value needs the lazy path: not a string, not
+ * in the fast syntax, or beyond the exact float64 range.
+ */
+function parseInto(col: Column, i: number, raw: unknown, prev: unknown): boolean {
+  if (typeof raw !== 'string' || !parseFast(raw)) return false;
+  let num = parsed[0] as number;
+  let den = parsed[1] as number;
+  if (den !== UNIT_DEN && UNIT_DEN % den === 0 && Number.isSafeInteger(num * (UNIT_DEN / den))) {
+    num *= UNIT_DEN / den;
+    den = UNIT_DEN;
+  }
+  if (prev !== undefined) {
+    if (typeof prev !== 'string' || !parseFast(prev)) return false;
+    let prevNum = parsed[0] as number;
+    let prevDen = parsed[1] as number;
+    if (prevDen !== den && den % prevDen === 0 && Number.isSafeInteger(prevNum * (den / prevDen))) {
+      prevNum *= den / prevDen;
+      prevDen = den;
+    }
+    if (den === prevDen) {
+      num -= prevNum;
+    } else {
+      const g = gcdInt(den, prevDen);
+      num = num * (prevDen / g) - prevNum * (den / g);
+      den = (den / g) * prevDen;
+    }
+    if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return false;
+  }
+  col.has[i] = 1;
+  col.nums[i] = num;
+  col.dens[i] = den;
+  if (col.common % den !== 0) {
+    col.common = lcmInt(col.common, den);
+    if (col.common > MAX_COMMON_DEN) return false;
+  }
+  return true;
+}
+
+/** Domain numbers of the first entry that has domains, to parse in the same pass as the index. */
+function eagerDomainNos(entries: readonly RankingEntry[]): number[] {
+  for (const e of entries) {
+    const domains = e?.domains;
+    if (domains === undefined || domains === null || typeof domains !== 'object') continue;
+    const nos: number[] = [];
+    for (const key of Object.keys(domains)) {
+      const no = measureDomainNo(`domain-${key}` as Measure);
+      if (no !== null && String(no) === key && nos.length < MAX_EAGER_DOMAINS) nos.push(no);
+    }
+    return nos;
+  }
+  return [];
+}
+
+/**
+ * Parses and indexes entries once so that many rankings (national, per group, per measure) share the work:
+ * one pass reads every entry's id, group, index, previous index and domain indices into typed arrays.
+ * @throws DomainInputError for a duplicate agencyId or an unknown group. Malformed exact values are
+ *   reported by rank() for the measure that reads them.
  */
 export function prepareRanking(entries: readonly RankingEntry[]): PreparedRanking {
   const n = entries.length;
   const groupIndex = new Uint8Array(n);
   const ids: string[] = new Array(n);
   const names: (string | null)[] = new Array(n);
+  const domainNos = eagerDomainNos(entries);
+  const indexCol = newColumn(n);
+  const improvementCol = newColumn(n);
+  const domainCols = domainNos.map(() => newColumn(n));
   for (let i = 0; i < n; i++) {
     const e = entries[i] as RankingEntry;
     if (typeof e.agencyId !== 'string') throw new DomainInputError(`Entry ${i} has no agencyId`);
@@ -228,74 +316,123 @@ export function prepareRanking(entries: readonly RankingEntry[]): PreparedRankin
     if (g === undefined)
       throw new DomainInputError(`Agency '${e.agencyId}' has unknown group '${String(e.group)}'`);
     groupIndex[i] = g;
-  }
-  const byIdOrder = codeUnitOrder(ids);
-  const idOrder = new Int32Array(n);
-  const idsByPosition: string[] = new Array(n);
-  const namesByPosition: (string | null)[] = new Array(n);
-  const groupsByPosition = new Uint8Array(n);
-  for (let p = 0; p < n; p++) {
-    const i = byIdOrder[p] as number;
-    idOrder[i] = p;
-    idsByPosition[p] = ids[i] as string;
-    namesByPosition[p] = names[i] ?? null;
-    groupsByPosition[p] = groupIndex[i] as number;
-    // Equal ids sort next to each other, so one pass finds duplicates.
-    if (p > 0 && idsByPosition[p] === idsByPosition[p - 1]) {
-      throw new DomainInputError(`Agency '${ids[i]}' appears twice in the ranking input`);
+    // Same rules as the lazy path (measureColumn): null = no value; anything odd defers to it.
+    const index: unknown = e.index;
+    if (indexCol.ok && index !== null && !parseInto(indexCol, i, index, undefined)) indexCol.ok = false;
+    const prev: unknown = e.previousIndex;
+    if (improvementCol.ok && index !== null && prev !== undefined && prev !== null) {
+      if (!parseInto(improvementCol, i, index, prev)) improvementCol.ok = false;
+    }
+    if (domainCols.length > 0) {
+      const domains = e.domains as Readonly<Record<number, unknown>> | undefined | null;
+      if (domains === undefined || domains === null) continue;
+      for (let d = 0; d < domainCols.length; d++) {
+        const col = domainCols[d] as Column;
+        const raw = domains[domainNos[d] as number] ?? null;
+        if (col.ok && raw !== null && !parseInto(col, i, raw, undefined)) col.ok = false;
+      }
     }
   }
+
+  const byIdOrder = codeUnitOrder(ids);
+  const idOrder = new Int32Array(n);
+  for (let p = 0; p < n; p++) idOrder[byIdOrder[p] as number] = p;
+  for (let p = 1; p < n; p++) {
+    // Equal ids sort next to each other, so one pass finds duplicates.
+    const id = ids[byIdOrder[p] as number] as string;
+    if (id === ids[byIdOrder[p - 1] as number]) {
+      throw new DomainInputError(`Agency '${id}' appears twice in the ranking input`);
+    }
+  }
+
+  const columns = new Map<Measure, Column>([
+    ['index', indexCol],
+    ['improvement', improvementCol],
+  ]);
+  domainNos.forEach((no, d) => {
+    columns.set(`domain-${no}`, domainCols[d] as Column);
+  });
   const prepared: PreparedRanking = Object.freeze({ kind: 'prepared-ranking', size: n });
   states.set(prepared, {
     entries,
-    idsByPosition,
-    namesByPosition,
-    groupsByPosition,
+    ids,
+    names,
+    groupIndex,
     idOrder,
     byIdOrder,
-    groupIndex,
+    columns,
     measures: new Map(),
-    scratch: newScratch(n),
-    busy: false,
   });
   return prepared;
 }
 
-// Two UTF-16 code units per pass: (c0 + 1) × 65537 + (c1 + 1), 0 for "past the end" so that a prefix
-// sorts first. Below 65537², so value × run length + position stays exact for runs up to 2 million.
-const PAIR_BASE = 65_537;
+// ---------------------------------------------------------------------------------------------------------
+// agencyId order.
+
+// Longest run the packed sort handles (key × run length must stay below 2^53 with at least one column).
 const MAX_PACKED_RUN = 2_000_000;
-const SMALL_RUN = 24;
+// Runs this short are finished by insertion sort.
+const SMALL_RUN = 16;
+// Code units examined per radix pass (fewer when their combined radix would not fit).
+const MAX_COLUMNS = 12;
+const TWO_53 = 2 ** 53;
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
- * Indices of `ids` in code-unit order (the order of `<`), as an MSD radix sort on pairs of code units.
- * A comparator sort of 100,000 strings costs a few hundred ms on a small machine; this packs each pass
- * into float64 keys for the typed-array sort and only descends into runs that still tie.
+ * Indices of `ids` in code-unit order (the order of `<`), as an MSD radix sort.
+ *
+ * The ids' code units are copied once into one Uint16Array, so the passes read one compact buffer rather
+ * than 100,000 strings scattered over the heap. Each pass packs the next code units of every id in a run
+ * into one float64, in mixed radix (per column, the span of code units that occur there, plus "past the
+ * end" which sorts first), with as many columns as fit beside the run position; the comparator-free
+ * typed-array sort orders the run, and only runs that still tie are refined. Typical ids (ASCII, a shared
+ * prefix, a few digits) are ordered in a single pass.
  */
 function codeUnitOrder(ids: readonly string[]): Int32Array {
   const n = ids.length;
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
+  if (n < 2) return order;
   if (n > MAX_PACKED_RUN) {
-    return Int32Array.from([...order].sort((a, b) => compareStrings(ids[a] as string, ids[b] as string)));
+    return Int32Array.from(Array.from(order).sort((a, b) => compareStrings(ids[a] as string, ids[b] as string)));
   }
-  const pair = new Float64Array(n);
-  const packed = new Float64Array(n);
-  const scratch = new Int32Array(n);
-  // Start after the prefix all ids share (ids often share one, e.g. "kab-"): it cannot order anything.
-  const first = ids[0] ?? '';
-  let common = first.length;
-  for (let i = 1; i < n && common > 0; i++) {
+  // starts[i]..starts[i + 1]: the code units of ids[i] in `units`.
+  const starts = new Int32Array(n + 1);
+  let units = new Uint16Array(n * 16);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
     const s = ids[i] as string;
+    const len = s.length;
+    if (total + len > units.length) {
+      const grown = new Uint16Array(Math.max(units.length * 2, total + len));
+      grown.set(units.subarray(0, total));
+      units = grown;
+    }
+    for (let k = 0; k < len; k++) units[total + k] = s.charCodeAt(k);
+    starts[i] = total;
+    total += len;
+  }
+  starts[n] = total;
+
+  // Start after the prefix all ids share (ids often share one, e.g. "kab-"): it cannot order anything.
+  let common = (starts[1] as number) - (starts[0] as number);
+  for (let i = 1; i < n && common > 0; i++) {
+    const a = starts[0] as number;
+    const b = starts[i] as number;
+    const limit = Math.min(common, (starts[i + 1] as number) - b);
     let k = 0;
-    const limit = Math.min(common, s.length);
-    while (k < limit && s.charCodeAt(k) === first.charCodeAt(k)) k++;
+    while (k < limit && units[a + k] === units[b + k]) k++;
     common = k;
   }
+
+  const packed = new Float64Array(n);
+  const moved = new Int32Array(n);
+  const colMin = new Int32Array(MAX_COLUMNS);
+  const colMax = new Int32Array(MAX_COLUMNS);
+  const colBase = new Float64Array(MAX_COLUMNS);
   // Explicit stack of [lo, hi, pos] runs instead of recursion: long shared prefixes would nest deeply.
   const stack: number[] = [0, n, common];
   while (stack.length > 0) {
@@ -304,47 +441,113 @@ function codeUnitOrder(ids: readonly string[]): Int32Array {
     const lo = stack.pop() as number;
     const len = hi - lo;
     if (len <= SMALL_RUN) {
-      // Ids in a run share their first `pos` code units, so comparing whole ids gives the same order.
-      const run = Array.from(order.subarray(lo, hi)).sort((a, b) =>
-        compareStrings(ids[a] as string, ids[b] as string),
-      );
-      order.set(run, lo);
+      insertionSort(order, lo, hi, pos, units, starts);
       continue;
     }
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    let anyLonger = false;
+    // Span of code units per column, and the longest remainder.
+    colMin.fill(0xffff);
+    colMax.fill(-1);
+    let longest = 0;
     for (let k = lo; k < hi; k++) {
       const i = order[k] as number;
-      const s = ids[i] as string;
-      const v =
-        (pos < s.length ? s.charCodeAt(pos) + 1 : 0) * PAIR_BASE +
-        (pos + 1 < s.length ? s.charCodeAt(pos + 1) + 1 : 0);
-      pair[i] = v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-      if (s.length > pos + 2) anyLonger = true;
-    }
-    if (min !== max) {
-      for (let k = lo; k < hi; k++) {
-        scratch[k] = order[k] as number;
-        packed[k - lo] = (pair[order[k] as number] as number) * len + (k - lo);
+      const from = (starts[i] as number) + pos;
+      const rest = (starts[i + 1] as number) - from;
+      if (rest > longest) longest = rest;
+      const cols = rest < MAX_COLUMNS ? rest : MAX_COLUMNS;
+      for (let c = 0; c < cols; c++) {
+        const u = units[from + c] as number;
+        if (u < (colMin[c] as number)) colMin[c] = u;
+        if (u > (colMax[c] as number)) colMax[c] = u;
       }
-      const view = packed.subarray(0, len);
-      view.sort();
-      for (let k = 0; k < len; k++) order[lo + k] = scratch[lo + ((view[k] as number) % len)] as number;
     }
-    if (!anyLonger) continue; // every id ends within this pair: equal pairs are equal ids
+    if (longest === 0) continue; // all ids of the run are equal (duplicates, reported by the caller)
+    // As many columns as keep key × len + (len − 1) below 2^53.
+    const limit = Math.floor(TWO_53 / len);
+    let cols = 0;
+    let radix = 1;
+    while (cols < MAX_COLUMNS && cols < longest) {
+      const base = (colMax[cols] as number) - (colMin[cols] as number) + 2;
+      if (radix * base > limit) break;
+      colBase[cols] = base;
+      radix *= base;
+      cols++;
+    }
+    let minKey = Number.POSITIVE_INFINITY;
+    let maxKey = Number.NEGATIVE_INFINITY;
+    for (let k = lo; k < hi; k++) {
+      const i = order[k] as number;
+      const from = (starts[i] as number) + pos;
+      const rest = (starts[i + 1] as number) - from;
+      let key = 0;
+      for (let c = 0; c < cols; c++) {
+        const digit = c < rest ? (units[from + c] as number) - (colMin[c] as number) + 1 : 0;
+        key = key * (colBase[c] as number) + digit;
+      }
+      if (key < minKey) minKey = key;
+      if (key > maxKey) maxKey = key;
+      packed[k - lo] = key * len + (k - lo);
+      moved[k] = i;
+    }
+    const next = pos + cols;
+    if (minKey === maxKey) {
+      stack.push(lo, hi, next);
+      continue;
+    }
+    const view = packed.subarray(0, len);
+    view.sort();
     let start = lo;
-    for (let k = lo + 1; k <= hi; k++) {
-      if (k === hi || pair[order[k] as number] !== pair[order[start] as number]) {
-        if (k - start > 1) stack.push(start, k, pos + 2);
-        start = k;
+    let startKey = -1;
+    for (let k = 0; k < len; k++) {
+      const v = view[k] as number;
+      const at = v % len;
+      const key = (v - at) / len;
+      order[lo + k] = moved[lo + at] as number;
+      if (key !== startKey) {
+        if (lo + k - start > 1) stack.push(start, lo + k, next);
+        start = lo + k;
+        startKey = key;
       }
     }
+    if (hi - start > 1) stack.push(start, hi, next);
   }
   return order;
 }
+
+/** Sorts order[lo..hi) by code units from `pos` on (ids there share their first `pos` units). */
+function insertionSort(
+  order: Int32Array,
+  lo: number,
+  hi: number,
+  pos: number,
+  units: Uint16Array,
+  starts: Int32Array,
+): void {
+  for (let k = lo + 1; k < hi; k++) {
+    const i = order[k] as number;
+    let j = k - 1;
+    while (j >= lo && compareUnits(order[j] as number, i, pos, units, starts) > 0) {
+      order[j + 1] = order[j] as number;
+      j--;
+    }
+    order[j + 1] = i;
+  }
+}
+
+function compareUnits(a: number, b: number, pos: number, units: Uint16Array, starts: Int32Array): number {
+  const aFrom = (starts[a] as number) + pos;
+  const bFrom = (starts[b] as number) + pos;
+  const aLen = (starts[a + 1] as number) - aFrom;
+  const bLen = (starts[b + 1] as number) - bFrom;
+  const len = aLen < bLen ? aLen : bLen;
+  for (let k = 0; k < len; k++) {
+    const d = (units[aFrom + k] as number) - (units[bFrom + k] as number);
+    if (d !== 0) return d;
+  }
+  return aLen - bLen;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Values.
 
 // Fast parse of "123.4567", "-0.5" or "37/11" into two safe integers (unreduced): [numerator, denominator].
 const parsed = new Float64Array(2);
@@ -399,86 +602,145 @@ function rawValue(entry: RankingEntry, measure: Measure, domainNo: number | null
   return entry.domains?.[domainNo ?? 0] ?? null;
 }
 
-function measureData(st: State, measure: Measure): MeasureData {
-  const cached = st.measures.get(measure);
-  if (cached !== undefined) return cached;
+function missingOf(measure: Measure): MeasureData['missing'] {
+  return measure === 'improvement'
+    ? noPrevious
+    : { reason: 'no-domain-value', detail: `The result has no value for ${measure}` };
+}
+
+/** The parsed column of a measure: from prepareRanking(), else read from the entries now. */
+function measureColumn(st: State, measure: Measure): Column | null {
+  const pre = st.columns.get(measure);
+  if (pre !== undefined) return pre.ok ? pre : null;
   const entries = st.entries;
   const n = entries.length;
   const domainNo = measureDomainNo(measure);
   const improvement = measure === 'improvement';
-  const missing = improvement
-    ? {
-        reason: 'no-previous-result' as const,
-        detail: 'No previous-year index, so no improvement can be computed',
-      }
-    : { reason: 'no-domain-value' as const, detail: `The result has no value for ${measure}` };
-  const has = new Uint8Array(n);
-  const nums = new Float64Array(n);
-  const dens = new Float64Array(n);
-  let fast = true;
-  let common = 1;
-  for (let i = 0; i < n && fast; i++) {
+  const col = newColumn(n);
+  for (let i = 0; i < n; i++) {
     const e = entries[i] as RankingEntry;
     const raw = rawValue(e, measure, domainNo);
     const prev = improvement ? e.previousIndex : undefined;
     if (raw === null || (improvement && (prev === undefined || prev === null))) continue;
-    if (!parseFast(raw)) {
-      fast = false;
-      break;
-    }
-    let num = parsed[0] as number;
-    let den = parsed[1] as number;
-    if (improvement) {
-      if (!parseFast(prev as string)) {
-        fast = false;
-        break;
-      }
-      const prevNum = parsed[0] as number;
-      const prevDen = parsed[1] as number;
-      const g = den === prevDen ? den : gcdInt(den, prevDen);
-      num = num * (prevDen / g) - prevNum * (den / g);
-      den = (den / g) * prevDen;
-      if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) {
-        fast = false;
-        break;
-      }
-    }
-    has[i] = 1;
-    nums[i] = num;
-    dens[i] = den;
-    if (common % den !== 0) {
-      common = lcmInt(common, den);
-      if (common > MAX_COMMON_DEN) fast = false;
-    }
+    if (!parseInto(col, i, raw, improvement ? prev : undefined)) return null;
   }
-  let keys: Float64Array | null = null;
-  if (fast) {
-    keys = new Float64Array(n);
-    for (let i = 0; i < n && fast; i++) {
-      if (has[i] === 0) continue;
-      const k = (nums[i] as number) * (common / (dens[i] as number));
-      if (!Number.isSafeInteger(k)) fast = false;
-      keys[i] = k;
-    }
-  }
-  const data: MeasureData =
-    fast && keys !== null
-      ? { has, keys, nums, dens, bigKeys: null, rationals: null, values: [], valueByKey: new Map(), missing }
-      : slowMeasureData(st, measure, domainNo, missing);
+  return col;
+}
+
+function measureData(st: State, measure: Measure): MeasureData {
+  const cached = st.measures.get(measure);
+  if (cached !== undefined) return cached;
+  const col = measureColumn(st, measure);
+  const data =
+    (col === null ? null : fastMeasureData(st, measure, col)) ?? slowMeasureData(st, measure);
   st.measures.set(measure, data);
   return data;
 }
 
-/** Exact bigint path for values whose common denominator or magnitude is beyond float64's exact range. */
-function slowMeasureData(
+/**
+ * Float64 path: key = value × common denominator, an exact integer. Sorted by a counting sort over the
+ * key range when it is small (index values are multiples of 10^-4 in [0, 5]: 50,001 keys), else by
+ * packing key and agencyId position into one float64 for the comparator-free typed-array sort.
+ * Returns null when the keys would not be exact (the bigint path takes over).
+ */
+function fastMeasureData(st: State, measure: Measure, col: Column): MeasureData | null {
+  const { has, nums, dens, common } = col;
+  const n = has.length;
+  const keys = new Float64Array(n);
+  let count = 0;
+  let maxKey = Number.NEGATIVE_INFINITY;
+  let minKey = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    if (has[i] === 0) continue;
+    const den = dens[i] as number;
+    const k = den === common ? (nums[i] as number) : (nums[i] as number) * (common / den);
+    if (!Number.isSafeInteger(k)) return null;
+    keys[i] = k;
+    if (k > maxKey) maxKey = k;
+    if (k < minKey) minKey = k;
+    count++;
+  }
+  const order = new Int32Array(count);
+  const range = count === 0 ? 0 : maxKey - minKey + 1;
+  if (range <= 4 * n + 65_536) countingSort(st, has, keys, maxKey, range, order);
+  else if (range * n <= Number.MAX_SAFE_INTEGER) packedSort(st, has, keys, maxKey, order);
+  else return null;
+
+  // Distinct values in rank order.
+  const valueId = new Int32Array(n);
+  const repList: number[] = [];
+  let previousKey = Number.NaN;
+  for (let p = 0; p < count; p++) {
+    const i = order[p] as number;
+    const k = keys[i] as number;
+    if (k !== previousKey) {
+      repList.push(i);
+      previousKey = k;
+    }
+    valueId[i] = repList.length - 1;
+  }
+  return {
+    has,
+    missingCount: n - count,
+    order,
+    valueId,
+    reps: Int32Array.from(repList),
+    values: new Array(repList.length),
+    nums,
+    dens,
+    rationals: null,
+    missing: missingOf(measure),
+  };
+}
+
+/** Stable counting sort by key descending, visiting entries in agencyId order: ties come out by id. */
+function countingSort(
   st: State,
-  measure: Measure,
-  domainNo: number | null,
-  missing: MeasureData['missing'],
-): MeasureData {
+  has: Uint8Array,
+  keys: Float64Array,
+  maxKey: number,
+  range: number,
+  order: Int32Array,
+): void {
+  const { byIdOrder } = st;
+  const n = byIdOrder.length;
+  const next = new Int32Array(range + 1);
+  for (let i = 0; i < n; i++) {
+    if (has[i] === 0) continue;
+    const b = maxKey - (keys[i] as number) + 1;
+    next[b] = (next[b] as number) + 1;
+  }
+  for (let b = 1; b <= range; b++) next[b] = (next[b] as number) + (next[b - 1] as number);
+  // next[b] is now where bucket b (key maxKey − b) starts.
+  for (let p = 0; p < n; p++) {
+    const i = byIdOrder[p] as number;
+    if (has[i] === 0) continue;
+    const b = maxKey - (keys[i] as number);
+    order[next[b] as number] = i;
+    next[b] = (next[b] as number) + 1;
+  }
+}
+
+/** Sorts by (maxKey − key) × n + agencyId position, packed into exact float64s. */
+function packedSort(st: State, has: Uint8Array, keys: Float64Array, maxKey: number, order: Int32Array): void {
+  const { idOrder, byIdOrder } = st;
+  const n = has.length;
+  const packed = new Float64Array(order.length);
+  let p = 0;
+  for (let i = 0; i < n; i++) {
+    if (has[i] !== 0) packed[p++] = (maxKey - (keys[i] as number)) * n + (idOrder[i] as number);
+  }
+  packed.sort();
+  for (let q = 0; q < packed.length; q++) order[q] = byIdOrder[(packed[q] as number) % n] as number;
+}
+
+/** Exact bigint path for values whose common denominator or magnitude is beyond float64's exact range. */
+function slowMeasureData(st: State, measure: Measure): MeasureData {
   const n = st.entries.length;
+  const domainNo = measureDomainNo(measure);
   const has = new Uint8Array(n);
   const rationals: (Rational | null)[] = new Array(n).fill(null);
+  const members: number[] = [];
   let common = 1n;
   for (let i = 0; i < n; i++) {
     const e = st.entries[i] as RankingEntry;
@@ -491,19 +753,35 @@ function slowMeasureData(
     }
     has[i] = 1;
     rationals[i] = r;
+    members.push(i);
     if (common % r.den !== 0n) common = (common / bigGcd(common, r.den)) * r.den;
   }
-  const bigKeys = rationals.map((r) => (r === null ? 0n : r.num * (common / r.den)));
+  const keys = rationals.map((r) => (r === null ? 0n : r.num * (common / r.den)));
+  const { idOrder } = st;
+  members.sort((a, b) => {
+    const ka = keys[a] as bigint;
+    const kb = keys[b] as bigint;
+    if (ka !== kb) return ka > kb ? -1 : 1;
+    return (idOrder[a] as number) - (idOrder[b] as number);
+  });
+  const valueId = new Int32Array(n);
+  const repList: number[] = [];
+  for (let p = 0; p < members.length; p++) {
+    const i = members[p] as number;
+    if (p === 0 || keys[i] !== keys[members[p - 1] as number]) repList.push(i);
+    valueId[i] = repList.length - 1;
+  }
   return {
     has,
-    keys: null,
+    missingCount: n - members.length,
+    order: Int32Array.from(members),
+    valueId,
+    reps: Int32Array.from(repList),
+    values: new Array(repList.length),
     nums: null,
     dens: null,
-    bigKeys,
     rationals,
-    values: new Array(n),
-    valueByKey: new Map(),
-    missing,
+    missing: missingOf(measure),
   };
 }
 
@@ -514,21 +792,16 @@ function bigGcd(a: bigint, b: bigint): bigint {
   return x;
 }
 
-function valueAt(m: MeasureData, i: number): IndexValue {
-  if (m.keys !== null && m.nums !== null && m.dens !== null) {
-    // Equal keys are equal values, so rows with the same value share one (read-only) IndexValue.
-    const key = m.keys[i] as number;
-    let v = m.valueByKey.get(key);
-    if (v === undefined) {
-      v = indexValueFromInts(m.nums[i] as number, m.dens[i] as number);
-      m.valueByKey.set(key, v);
-    }
-    return v;
-  }
-  let v = m.values[i];
+/** The shared IndexValue of distinct value `id` (read-only: every row with that value holds it). */
+function valueOf(m: MeasureData, id: number): IndexValue {
+  let v = m.values[id];
   if (v === undefined) {
-    v = toIndexValue(m.rationals?.[i] as Rational);
-    m.values[i] = v;
+    const i = m.reps[id] as number;
+    v =
+      m.nums !== null && m.dens !== null
+        ? indexValueFromInts(m.nums[i] as number, m.dens[i] as number)
+        : toIndexValue(m.rationals?.[i] as Rational);
+    m.values[id] = v;
   }
   return v;
 }
@@ -566,169 +839,86 @@ export function rank(input: readonly RankingEntry[] | PreparedRanking, query: Ra
   for (let g = 0; g < agencyGroups.length; g++) {
     inScope[g] = scope === 'national' || scope.includes(agencyGroups[g] as AgencyGroup) ? 1 : 0;
   }
-
-  const n = st.entries.length;
-  // An `exclude` callback could itself rank the same prepared input: nested calls get buffers of their own.
-  const nested = st.busy;
-  const scratch = nested ? newScratch(n) : st.scratch;
-  st.busy = true;
-  try {
-    return rankScoped(st, measure, scope, inScope, m, query, scratch);
-  } finally {
-    st.busy = nested;
-  }
-}
-
-function newScratch(n: number): Scratch {
-  return {
-    members: new Int32Array(n),
-    packed: new Float64Array(n),
-    positions: new Int32Array(n),
-    sameAsPrevious: new Uint8Array(n),
-  };
-}
-
-function rankScoped(
-  st: State,
-  measure: Measure,
-  scope: 'national' | AgencyGroup[],
-  inScope: Uint8Array,
-  m: MeasureData,
-  query: RankingQuery,
-  scratch: Scratch,
-): Ranking {
-  const { entries, idOrder, groupIndex } = st;
+  const all = scope === 'national' || scope.length === agencyGroups.length;
+  const { entries, groupIndex, ids, names, byIdOrder } = st;
   const n = entries.length;
-  const members = scratch.members;
-  let count = 0;
-  const excluded: { i: number; reason: ExclusionReason; detail: string }[] = [];
-  for (let i = 0; i < n; i++) {
-    if (inScope[groupIndex[i] as number] === 0) continue;
-    if (m.has[i] === 0) {
-      excluded.push({ i, ...m.missing });
-      continue;
-    }
-    if (query.exclude !== undefined) {
+
+  // Eligibility, asked in input order of the entries in scope that have a value.
+  let ineligible: Map<number, string> | null = null;
+  if (query.exclude !== undefined) {
+    for (let i = 0; i < n; i++) {
+      if (inScope[groupIndex[i] as number] === 0 || m.has[i] === 0) continue;
       const why = query.exclude(entries[i] as RankingEntry);
       if (why !== null) {
-        excluded.push({ i, reason: 'ineligible', detail: why });
-        continue;
+        ineligible ??= new Map();
+        ineligible.set(i, why);
       }
     }
-    members[count++] = i;
   }
 
-  const scoped = members.subarray(0, count);
-  const { positions, sameAsPrevious } =
-    m.keys !== null ? sortFast(st, scratch, m.keys, scoped) : sortSlow(st, m.bigKeys ?? [], scoped);
-  const previous = previousRanks(query.previous);
-  const { idsByPosition, namesByPosition, groupsByPosition, byIdOrder } = st;
-  const rows: RankingRow[] = new Array(count);
-  let currentRank = 0;
-  let value: IndexValue | undefined;
-  for (let p = 0; p < count; p++) {
-    const position = positions[p] as number;
-    // A new rank starts where the value changes; rows of one tie share the value object.
-    if (p === 0 || sameAsPrevious[p] === 0) {
-      currentRank = p + 1;
-      value = valueAt(m, byIdOrder[position] as number);
+  // Rows: the national order filtered by scope and eligibility.
+  const { order, valueId } = m;
+  let count = order.length;
+  if (!all || ineligible !== null) {
+    count = 0;
+    for (let p = 0; p < order.length; p++) {
+      const i = order[p] as number;
+      if (inScope[groupIndex[i] as number] !== 0 && (ineligible === null || !ineligible.has(i))) count++;
     }
-    const agencyId = idsByPosition[position] as string;
+  }
+  const previous = previousRanks(query.previous);
+  const rows: RankingRow[] = new Array(count);
+  let r = 0;
+  let currentRank = 0;
+  let currentValueId = -1;
+  let value: IndexValue | undefined;
+  for (let p = 0; r < count; p++) {
+    const i = order[p] as number;
+    if (!all && inScope[groupIndex[i] as number] === 0) continue;
+    if (ineligible?.has(i)) continue;
+    const id = valueId[i] as number;
+    // A new rank starts where the value changes; rows of one tie share the value object.
+    if (id !== currentValueId) {
+      currentRank = r + 1;
+      currentValueId = id;
+      value = valueOf(m, id);
+    }
+    const agencyId = ids[i] as string;
     const previousRank = previous === null ? null : (previous.get(agencyId) ?? null);
-    rows[p] = {
+    rows[r++] = {
       rank: currentRank,
       agencyId,
-      agencyName: namesByPosition[position] ?? null,
-      group: agencyGroups[groupsByPosition[position] as number] as AgencyGroup,
+      agencyName: names[i] ?? null,
+      group: agencyGroups[groupIndex[i] as number] as AgencyGroup,
       value: value as IndexValue,
       previousRank,
       change: previousRank === null ? null : previousRank - currentRank,
     };
   }
 
-  excluded.sort((a, b) => (idOrder[a.i] as number) - (idOrder[b.i] as number));
-  return {
-    measure,
-    scope,
-    tieOrder: 'agency-id-ascending',
-    rows,
-    excluded: excluded.map(({ i, reason, detail }) => {
-      const e = entries[i] as RankingEntry;
-      return { agencyId: e.agencyId, group: e.group, reason, detail };
-    }),
-  };
-}
-
-interface Sorted {
-  /** agencyId-order positions of the ranked entries, in rank order. */
-  readonly positions: Int32Array;
-  /** 1 where the row's value equals the previous row's (a tie), else 0. */
-  readonly sameAsPrevious: Uint8Array;
-}
-
-/**
- * Sorts by key descending, then agencyId ascending, packing both into one float64 per member:
- * (maxKey − key) × n + agencyId position. Every part is a safe integer, so the packed key is exact and
- * the comparator-free typed-array sort does all the work; ties are read off the sorted packed keys
- * sequentially rather than by looking keys up again at random.
- */
-function sortFast(st: State, scratch: Scratch, keys: Float64Array, members: Int32Array): Sorted {
-  const n = st.entries.length;
-  const count = members.length;
-  let maxKey = Number.NEGATIVE_INFINITY;
-  let minKey = Number.POSITIVE_INFINITY;
-  for (let p = 0; p < count; p++) {
-    const k = keys[members[p] as number] as number;
-    if (k > maxKey) maxKey = k;
-    if (k < minKey) minKey = k;
+  // Exclusions in agencyId order.
+  const excluded: RankingExclusion[] = [];
+  if (m.missingCount > 0 || ineligible !== null) {
+    for (let p = 0; p < n; p++) {
+      const i = byIdOrder[p] as number;
+      if (inScope[groupIndex[i] as number] === 0) continue;
+      const why = m.has[i] === 0 ? null : (ineligible?.get(i) ?? undefined);
+      if (why === undefined) continue;
+      const group = agencyGroups[groupIndex[i] as number] as AgencyGroup;
+      excluded.push(
+        why === null
+          ? { agencyId: ids[i] as string, group, reason: m.missing.reason, detail: m.missing.detail }
+          : { agencyId: ids[i] as string, group, reason: 'ineligible', detail: why },
+      );
+    }
   }
-  if ((maxKey - minKey + 1) * n > Number.MAX_SAFE_INTEGER) {
-    return sortSlow(
-      st,
-      Array.from(keys, (k) => BigInt(k)),
-      members,
-    );
-  }
-  const packed = scratch.packed.subarray(0, count);
-  for (let p = 0; p < count; p++) {
-    const i = members[p] as number;
-    packed[p] = (maxKey - (keys[i] as number)) * n + (st.idOrder[i] as number);
-  }
-  packed.sort();
-  const positions = scratch.positions.subarray(0, count);
-  const sameAsPrevious = scratch.sameAsPrevious.subarray(0, count);
-  let previousKey = -1;
-  for (let p = 0; p < count; p++) {
-    const v = packed[p] as number;
-    const position = v % n;
-    const key = (v - position) / n;
-    positions[p] = position;
-    sameAsPrevious[p] = key === previousKey ? 1 : 0;
-    previousKey = key;
-  }
-  return { positions, sameAsPrevious };
-}
-
-function sortSlow(st: State, keys: readonly bigint[], members: Int32Array): Sorted {
-  const { idOrder } = st;
-  const order = Array.from(members).sort((a, b) => {
-    const ka = keys[a] as bigint;
-    const kb = keys[b] as bigint;
-    if (ka !== kb) return ka > kb ? -1 : 1;
-    return (idOrder[a] as number) - (idOrder[b] as number);
-  });
-  const positions = new Int32Array(order.length);
-  const sameAsPrevious = new Uint8Array(order.length);
-  for (let p = 0; p < order.length; p++) {
-    positions[p] = idOrder[order[p] as number] as number;
-    if (p > 0) sameAsPrevious[p] = keys[order[p] as number] === keys[order[p - 1] as number] ? 1 : 0;
-  }
-  return { positions, sameAsPrevious };
+  return { measure, scope, tieOrder: 'agency-id-ascending', rows, excluded };
 }
 
 function previousRanks(previous: RankingQuery['previous']): ReadonlyMap<string, number> | null {
   if (previous === undefined) return null;
   if (previous instanceof Map) return previous;
-  const ranking = previous as Ranking;
-  return new Map(ranking.rows.map((r) => [r.agencyId, r.rank]));
+  const ranks = new Map<string, number>();
+  for (const row of (previous as Ranking).rows) ranks.set(row.agencyId, row.rank);
+  return ranks;
 }

@@ -1,0 +1,242 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as z from 'zod';
+import { type Role, roles } from '#shared/api/access.ts';
+import { type RouteAccess, type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
+import { routeList } from '#shared/api/routes.ts';
+import type { SelfAssessmentSchema } from '#shared/schemas/self-assessment.ts';
+import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
+import {
+  createCycle,
+  currentYear,
+  ensureAgency,
+  expectProblem,
+  expectStatus,
+  fillPath,
+  jawaBarat,
+  jawaTimur,
+  openCycle,
+} from './support.ts';
+
+/**
+ * Who may call what, for every route of the one route table: the public, each role the route does
+ * not admit, and an agency operator on another agency's data.
+ */
+
+type JwtRoute = RouteSpec & { readonly access: Extract<RouteAccess, { kind: 'jwt' }> };
+type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
+
+const agencyA = 'prov-jawa-timur';
+const agencyB = 'prov-jawa-barat';
+const year = currentYear();
+
+const jwtRoutes = routeList.filter((route): route is JwtRoute => route.access.kind === 'jwt');
+const agencyRoutes = jwtRoutes.filter(
+  (route) => route.path.includes('{agencyId}') && route.access.roles.includes('agency'),
+);
+
+/** A request each route would accept from an allowed caller, so only the caller decides the answer. */
+const validRequest = (route: RouteSpec, agencyId: string) => {
+  const path = fillPath(route.path, { year: String(year), agencyId, no: '1', frameworkId: 'spbe-2020' });
+  switch (route.operationId) {
+    case 'saveSelfAssessment':
+      return { path, body: { answers: [{ indicatorNo: 1, level: 3 }] }, headers: { 'if-match': '"0"' } };
+    case 'saveIndicatorAnswer':
+      return { path, body: { level: 3 }, headers: { 'if-match': '"0"' } };
+    case 'putAgency':
+      return {
+        path: '/v1/agencies/prov-matrix',
+        body: { name: 'Pemerintah Provinsi Matriks', group: 'provinsi' },
+      };
+    case 'importAgencies':
+      return {
+        path,
+        body: {
+          agencies: [{ id: 'prov-matrix-2', name: 'Pemerintah Provinsi Matriks Dua', group: 'provinsi' }],
+        },
+      };
+    case 'createCycle':
+      return { path, body: openCycle(year + 5) };
+    default:
+      return { path };
+  }
+};
+
+let api: TestApi;
+let admin: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  admin = await api.token('admin');
+  await ensureAgency(api, admin, agencyA, jawaTimur);
+  await ensureAgency(api, admin, agencyB, jawaBarat);
+  await createCycle(api, admin, openCycle(year));
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+describe('the public (no token)', () => {
+  it.each(jwtRoutes.map((route) => [routeKeyOf(route), route] as const))(
+    'gets 401 on %s',
+    async (_key, route) => {
+      // Prepare
+      const { path, body } = validRequest(route, agencyA);
+
+      // Act
+      const response = await api.request(route.method, path, body === undefined ? {} : { body });
+
+      // Assess
+      expectProblem(response, 401);
+    },
+  );
+});
+
+describe('roles a route does not admit', () => {
+  const cases = jwtRoutes.flatMap((route) =>
+    roles
+      .filter((role) => !route.access.roles.includes(role))
+      .map((role) => [role, routeKeyOf(route), route] as const satisfies readonly [Role, string, JwtRoute]),
+  );
+
+  it.each(cases)('a %s gets 403 on %s, even carrying the route’s scopes', async (role, _key, route) => {
+    // Prepare: the scopes let the token past the authorizer; the Lambda's role check must answer
+    const token = await api.token(role, { scopes: [...route.access.scopes] });
+    const { path, body, headers } = validRequest(route, agencyA);
+
+    // Act
+    const response = await api.request(route.method, path, {
+      token,
+      ...(body === undefined ? {} : { body }),
+      ...(headers ? { headers } : {}),
+    });
+
+    // Assess
+    const problem = expectProblem(response, 403);
+    expect(problem.type).toBe('/problems/forbidden');
+  });
+
+  it('leaves nothing behind: the routes refused above wrote nothing', async () => {
+    // Assess
+    expectProblem(await api.request('GET', '/v1/agencies/prov-matrix'), 404);
+    expectProblem(await api.request('GET', '/v1/agencies/prov-matrix-2'), 404);
+    expectProblem(await api.request('GET', `/v1/cycles/${year + 5}`, { token: admin }), 404);
+  });
+});
+
+describe('roles a route admits', () => {
+  // Reads only, so that these checks change nothing the other tests look at.
+  const cases = jwtRoutes
+    .filter((route) => route.method === 'GET')
+    .flatMap((route) =>
+      route.access.roles.map(
+        (role) => [role, routeKeyOf(route), route] as const satisfies readonly [Role, string, JwtRoute],
+      ),
+    );
+
+  it.each(cases)('a %s passes the access checks of %s', async (role, _key, route) => {
+    // Prepare
+    const token = await api.token(role);
+    const { path } = validRequest(route, agencyA);
+
+    // Act
+    const response = await api.request(route.method, path, { token });
+
+    // Assess
+    expectStatus(response, 200);
+  });
+});
+
+describe('an agency operator on another agency', () => {
+  it.each(agencyRoutes.map((route) => [routeKeyOf(route), route] as const))(
+    'gets 404 on %s of agency B, the same answer as for an agency that does not exist',
+    async (_key, route) => {
+      // Prepare: A's operator; a request that would succeed on A's own data
+      const token = await api.token('agency', { agencyId: agencyA });
+      const onB = validRequest(route, agencyB);
+      const onNobody = validRequest(route, 'prov-tidak-ada');
+
+      // Act
+      const forB = await api.request(route.method, onB.path, {
+        token,
+        ...(onB.body === undefined ? {} : { body: onB.body }),
+        ...(onB.headers ? { headers: onB.headers } : {}),
+      });
+      const forNobody = await api.request(route.method, onNobody.path, {
+        token,
+        ...(onNobody.body === undefined ? {} : { body: onNobody.body }),
+        ...(onNobody.headers ? { headers: onNobody.headers } : {}),
+      });
+
+      // Assess: indistinguishable, so B's existence does not leak
+      const problemB = expectProblem(forB, 404);
+      const problemNobody = expectProblem(forNobody, 404);
+      expect({ type: problemB.type, title: problemB.title }).toEqual({
+        type: problemNobody.type,
+        title: problemNobody.title,
+      });
+      expect(forB.headers.get('etag')).toBeNull();
+      expect(problemB.detail ?? '').not.toContain('Jawa Barat');
+    },
+  );
+
+  it('leaves agency B’s self-assessment untouched', async () => {
+    // Act
+    const response = await api.request<SelfAssessment>(
+      'GET',
+      `/v1/cycles/${year}/agencies/${agencyB}/self-assessment`,
+      {
+        token: admin,
+      },
+    );
+
+    // Assess
+    const draft = expectStatus(response, 200);
+    expect(draft).toMatchObject({
+      agencyId: agencyB,
+      status: 'draft',
+      version: 0,
+      answers: [],
+      answeredCount: 0,
+    });
+    expect(response.headers.get('etag')).toBe('"0"');
+  });
+
+  it('covers every per-agency route an operator may call', () => {
+    expect(agencyRoutes.map((route) => route.operationId).sort()).toEqual(
+      ['getSelfAssessment', 'saveIndicatorAnswer', 'saveSelfAssessment', 'submitSelfAssessment'].sort(),
+    );
+  });
+});
+
+describe('machine clients limited by scopes', () => {
+  it('a read-only agency client may read its draft but not save it', async () => {
+    // Prepare
+    const token = await api.token('agency', {
+      clientId: 'jatim-dashboard',
+      scopes: ['spbe/self-assessment.read'],
+    });
+    const path = `/v1/cycles/${year}/agencies/${agencyA}/self-assessment`;
+
+    // Act
+    const read = await api.request('GET', path, { token });
+    const save = await api.request('PUT', path, {
+      token,
+      body: { answers: [{ indicatorNo: 1, level: 3 }] },
+      headers: { 'if-match': '"0"' },
+    });
+
+    // Assess
+    expectStatus(read, 200);
+    const problem = expectProblem(save, 403);
+    expect(problem.detail).toContain('spbe/self-assessment.write');
+  });
+
+  it('an admin token without the admin scope cannot reach admin routes', async () => {
+    // Prepare
+    const token = await api.token('admin', { scopes: ['spbe/self-assessment.read'] });
+
+    // Act + Assess
+    expectProblem(await api.request('GET', '/v1/agencies', { token }), 403);
+  });
+});

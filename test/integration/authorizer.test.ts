@@ -1,0 +1,302 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createLocalIdentityProvider,
+  type LocalIdentityProvider,
+  localAudience,
+  localIssuer,
+} from '#local/auth.ts';
+import { type LambdaHandler, type LocalApi, startLocalApi } from '#local/server.ts';
+import {
+  type Capability,
+  capabilities,
+  type RouteAccess,
+  type RouteSpec,
+  routeKeyOf,
+} from '#shared/api/route-spec.ts';
+import { routeList } from '#shared/api/routes.ts';
+import { fillPath, type Problem } from './support.ts';
+
+/**
+ * The API Gateway stand-in on its own, in front of counting fake handlers: what reaches a Lambda,
+ * and what the JWT authorizer emulation stops before it.
+ */
+
+type Event = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
+type JwtRoute = RouteSpec & { readonly access: Extract<RouteAccess, { kind: 'jwt' }> };
+
+const calls: Record<Capability, Event[]> = { public: [], registry: [], submissions: [] };
+const callCount = () => capabilities.reduce((sum, capability) => sum + calls[capability].length, 0);
+
+const fakeHandler =
+  (capability: Capability): LambdaHandler =>
+  async (event) => {
+    calls[capability].push(event);
+    return {
+      statusCode: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ capability }),
+    };
+  };
+
+const sample = { year: '2026', agencyId: 'prov-jawa-timur', no: '12', frameworkId: 'spbe-2020' } as const;
+
+const jwtRoutes = routeList.filter((route): route is JwtRoute => route.access.kind === 'jwt');
+const publicRoutes = routeList.filter((route) => route.access.kind === 'public');
+
+let idp: LocalIdentityProvider;
+let otherIdp: LocalIdentityProvider;
+let api: LocalApi;
+
+const send = async (route: RouteSpec, authorization?: string) => {
+  const headers: Record<string, string> = authorization ? { authorization } : {};
+  const response = await fetch(`${api.url}${fillPath(route.path, sample)}`, {
+    method: route.method,
+    headers,
+  });
+  const text = await response.text();
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    body: (text ? JSON.parse(text) : undefined) as unknown,
+  };
+};
+
+/** A token the authorizer should accept for this route: its first role, carrying its scopes. */
+const validToken = (route: JwtRoute, provider: LocalIdentityProvider = idp) => {
+  const role = route.access.roles[0] ?? 'admin';
+  return provider.mint({
+    subject: 'user-1',
+    role,
+    ...(role === 'agency' ? { agencyId: sample.agencyId } : {}),
+    scopes: [...route.access.scopes],
+    name: 'Test User',
+  });
+};
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Changes the payload (another subject, role admin, admin scope) and keeps the original signature. */
+const tamper = (token: string): string => {
+  const [header, payload, signature] = token.split('.');
+  const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as Record<
+    string,
+    unknown
+  >;
+  return [
+    header,
+    base64url({ ...claims, sub: 'someone-else', 'custom:role': 'admin', scope: 'spbe/admin' }),
+    signature,
+  ].join('.');
+};
+
+const unsigned = (token: string): string => {
+  const [, payload] = token.split('.');
+  return [base64url({ alg: 'none', typ: 'JWT' }), payload, ''].join('.');
+};
+
+const epochSeconds = () => Math.floor(Date.now() / 1000);
+
+beforeAll(async () => {
+  idp = await createLocalIdentityProvider();
+  otherIdp = await createLocalIdentityProvider();
+  api = await startLocalApi({
+    port: 0,
+    identityProvider: idp,
+    handlers: {
+      public: fakeHandler('public'),
+      registry: fakeHandler('registry'),
+      submissions: fakeHandler('submissions'),
+    },
+  });
+});
+
+afterAll(async () => {
+  await api?.close();
+});
+
+beforeEach(() => {
+  for (const capability of capabilities) calls[capability].length = 0;
+});
+
+const invalidTokens: readonly (readonly [string, (route: JwtRoute) => Promise<string | undefined>])[] = [
+  ['no Authorization header', async () => undefined],
+  ['an empty bearer token', async () => 'Bearer '],
+  ['a token that is not a JWT', async () => 'Bearer not-a-jwt'],
+  [
+    'an expired token',
+    async (route) =>
+      `Bearer ${await idp.mint({ subject: 'user-1', role: 'admin', scopes: [...route.access.scopes], expiresIn: epochSeconds() - 60 })}`,
+  ],
+  [
+    'a token not valid yet (nbf)',
+    async (route) =>
+      `Bearer ${await idp.mint({ subject: 'user-1', role: 'admin', scopes: [...route.access.scopes], notBefore: epochSeconds() + 600 })}`,
+  ],
+  [
+    'a token for another audience',
+    async (route) =>
+      `Bearer ${await idp.mint({ subject: 'user-1', role: 'admin', scopes: [...route.access.scopes], audience: 'another-api' })}`,
+  ],
+  [
+    'a token from another issuer',
+    async (route) =>
+      `Bearer ${await idp.mint({ subject: 'user-1', role: 'admin', scopes: [...route.access.scopes], issuer: 'https://evil.example' })}`,
+  ],
+  [
+    'a tampered token (payload changed, signature kept)',
+    async (route) => `Bearer ${tamper(await validToken(route))}`,
+  ],
+  ['an unsigned token (alg none)', async (route) => `Bearer ${unsigned(await validToken(route))}`],
+  ['a token signed by another key', async (route) => `Bearer ${await validToken(route, otherIdp)}`],
+];
+
+describe('JWT authorizer emulation', () => {
+  describe.each(jwtRoutes.map((route) => [routeKeyOf(route), route] as const))('%s', (_key, route) => {
+    it.each(invalidTokens.map(([name, make]) => [name, make] as const))(
+      'answers %s with 401 problem+json and never calls the handler',
+      async (_name, makeAuthorization) => {
+        // Prepare
+        const authorization = await makeAuthorization(route);
+
+        // Act
+        const response = await send(route, authorization);
+
+        // Assess
+        expect(response.status).toBe(401);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
+        const problem = response.body as Problem;
+        expect(problem).toMatchObject({
+          type: '/problems/unauthorized',
+          status: 401,
+          instance: fillPath(route.path, sample),
+          requestId: response.headers.get('apigw-requestid'),
+        });
+        expect(problem.detail).toEqual(expect.any(String));
+        expect(callCount()).toBe(0);
+      },
+    );
+
+    // Routes open to any valid token list no scopes: nothing to lack there.
+    if (route.access.scopes.length > 0) {
+      it('answers a valid token lacking every route scope with 403 and never calls the handler', async () => {
+        // Prepare: a valid token of an allowed role, but with an unrelated scope only
+        const role = route.access.roles[0] ?? 'admin';
+        const token = await idp.mint({
+          subject: 'user-1',
+          role,
+          ...(role === 'agency' ? { agencyId: sample.agencyId } : {}),
+          scopes: ['spbe/unrelated'],
+        });
+
+        // Act
+        const response = await send(route, `Bearer ${token}`);
+
+        // Assess
+        expect(response.status).toBe(403);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(response.body).toMatchObject({ type: '/problems/forbidden', status: 403 });
+        expect((response.body as Problem).detail).toContain(route.access.scopes[0]);
+        expect(callCount()).toBe(0);
+      });
+    }
+
+    it('passes a valid token to its capability handler with flattened claims, route key and path parameters', async () => {
+      // Prepare
+      const token = await validToken(route);
+
+      // Act
+      const response = await send(route, `Bearer ${token}`);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(callCount()).toBe(1);
+      const [event] = calls[route.capability] as [APIGatewayProxyEventV2WithJWTAuthorizer];
+      expect(event.routeKey).toBe(routeKeyOf(route));
+      expect(event.requestContext.routeKey).toBe(routeKeyOf(route));
+      expect(event.rawPath).toBe(fillPath(route.path, sample));
+      const expectedParameters = Object.fromEntries(
+        [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => [name, sample[name as keyof typeof sample]]),
+      );
+      expect(event.pathParameters ?? {}).toEqual(expectedParameters);
+      const { claims, scopes } = event.requestContext.authorizer.jwt;
+      for (const value of Object.values(claims)) expect(typeof value).toBe('string');
+      expect(claims).toMatchObject({
+        sub: 'user-1',
+        iss: localIssuer,
+        aud: localAudience,
+        'custom:role': route.access.roles[0],
+        scope: route.access.scopes.join(' '),
+        exp: expect.stringMatching(/^\d+$/),
+      });
+      expect(scopes).toEqual([...route.access.scopes]);
+    });
+  });
+
+  it.each(publicRoutes.map((route) => [routeKeyOf(route), route] as const))(
+    'lets %s through without a token and without authorizer context',
+    async (_key, route) => {
+      // Act
+      const response = await send(route);
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(callCount()).toBe(1);
+      const [event] = calls[route.capability] as [APIGatewayProxyEventV2];
+      expect(event.routeKey).toBe(routeKeyOf(route));
+      expect('authorizer' in event.requestContext).toBe(false);
+    },
+  );
+
+  it('decodes percent-encoded path parameters as API Gateway does', async () => {
+    // Prepare
+    const token = await idp.mint({ subject: 'admin-1', role: 'admin', scopes: ['spbe/admin'] });
+
+    // Act
+    const response = await fetch(`${api.url}/v1/agencies/prov%2Djawa%2Dtimur/audit`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(calls.registry[0]?.pathParameters).toEqual({ agencyId: 'prov-jawa-timur' });
+  });
+
+  it('answers an unknown path with 404 problem+json before any handler', async () => {
+    // Act
+    const response = await fetch(`${api.url}/v1/nothing-here`);
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({
+      type: '/problems/not-found',
+      status: 404,
+      instance: '/v1/nothing-here',
+    });
+    expect(callCount()).toBe(0);
+  });
+
+  it.each([
+    ['DELETE', '/v1/health'],
+    ['POST', '/v1/cycles/2026'],
+    ['PATCH', '/v1/agencies/prov-jawa-timur'],
+  ])('answers %s %s (a known path, another method) with 405 problem+json', async (method, path) => {
+    // Act
+    const response = await fetch(`${api.url}${path}`, { method });
+
+    // Assess
+    expect(response.status).toBe(405);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.json()).toMatchObject({ type: '/problems/method-not-allowed', status: 405 });
+    expect(callCount()).toBe(0);
+  });
+
+  it('covers every JWT route of the table', () => {
+    // Assess: the table is the source; a route without access rules would slip through the loops above.
+    expect(jwtRoutes.length + publicRoutes.length).toBe(routeList.length);
+    expect(jwtRoutes.length).toBeGreaterThan(0);
+  });
+});

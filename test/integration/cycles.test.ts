@@ -1,0 +1,354 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as z from 'zod';
+import type { Role } from '#shared/api/access.ts';
+import type { CycleListSchema, CycleSchema } from '#shared/schemas/cycle.ts';
+import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
+import {
+  type CycleCreateBody,
+  closedCycle,
+  currentYear,
+  expectFieldProblem,
+  expectProblem,
+  expectStatus,
+  openCycle,
+  pointersOf,
+  windowsFrom,
+} from './support.ts';
+
+/** Evaluation cycles over HTTP: creation (validation, conflicts, idempotency), reads and phases. */
+
+type Cycle = z.output<typeof CycleSchema>;
+type CycleList = z.output<typeof CycleListSchema>;
+
+const year = currentYear();
+
+let api: TestApi;
+let admin: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  admin = await api.token('admin');
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+const post = (body: unknown, headers: Record<string, string> = {}, token = admin) =>
+  api.request<Cycle>('POST', '/v1/cycles', { token, body, headers });
+
+describe('POST /v1/cycles', () => {
+  it('opens a cycle: 201, Location, ETag, defaults filled in and the current phase', async () => {
+    // Prepare
+    const body = openCycle(year);
+    const before = Date.now();
+
+    // Act
+    const response = await post({ year, type: body.type, windows: body.windows });
+
+    // Assess
+    const cycle = expectStatus(response, 201);
+    expect(response.headers.get('location')).toMatch(new RegExp(`/v1/cycles/${year}$`));
+    expect(response.headers.get('etag')).toBe(`"${cycle.version}"`);
+    expect(cycle).toMatchObject({
+      year,
+      frameworkId: 'spbe-2020',
+      type: 'pemantauan',
+      predicateBasis: 'exact',
+      windows: body.windows,
+      createdBy: 'test-admin',
+      phase: { current: 'selfAssessment', windowOpen: true },
+    });
+    expect(cycle.awardRules.categories.length).toBeGreaterThan(0);
+    expect(Date.parse(cycle.phase.serverTime)).toBeGreaterThanOrEqual(before - 1000);
+    expect(Date.parse(cycle.phase.serverTime)).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
+  it('answers the same year again with 409, leaving the first cycle as it was', async () => {
+    // Prepare
+    const original = expectStatus(
+      await api.request<Cycle>('GET', `/v1/cycles/${year}`, { token: admin }),
+      200,
+    );
+
+    // Act
+    const response = await post({ ...openCycle(year), predicateBasis: 'rounded' });
+
+    // Assess
+    const problem = expectProblem(response, 409);
+    expect(problem.detail).toContain(String(year));
+    const after = expectStatus(await api.request<Cycle>('GET', `/v1/cycles/${year}`, { token: admin }), 200);
+    expect(after.predicateBasis).toBe('exact');
+    expect(after.version).toBe(original.version);
+  });
+
+  it('keeps award rules and the predicate basis given', async () => {
+    // Prepare
+    const body: CycleCreateBody = {
+      year: year + 3,
+      type: 'evaluasi',
+      windows: windowsFrom(-1, 31, { interview: true }),
+      predicateBasis: 'rounded',
+      awardRules: {
+        id: 'rules-test',
+        frameworkId: 'spbe-2020',
+        nameId: 'Penghargaan Uji',
+        nameEn: 'Test award',
+        categories: [
+          {
+            id: 'best-index',
+            nameId: 'Indeks terbaik',
+            nameEn: 'Best index',
+            measure: 'index',
+            groups: [['provinsi'], ['kabupaten', 'kota']],
+            winnersPerGroup: 3,
+          },
+        ],
+      },
+    };
+
+    // Act
+    const cycle = expectStatus(await post(body), 201);
+
+    // Assess
+    expect(cycle).toMatchObject({ type: 'evaluasi', predicateBasis: 'rounded', awardRules: body.awardRules });
+  });
+
+  describe('windows', () => {
+    const day = 24 * 60 * 60 * 1000;
+    const iso = (days: number) => new Date(Date.now() + days * day).toISOString();
+    // Self-assessment days 10–41, documents 42–61, (interview 62–71), appeals 72–86, publication 91.
+    const windows = windowsFrom(10);
+
+    it.each([
+      [
+        'a document assessment that opens before the self-assessment closes',
+        'pemantauan',
+        { ...windows, documentAssessment: { opensAt: iso(20), closesAt: iso(60) } },
+        '/body/windows/documentAssessment',
+      ],
+      [
+        'appeals before the document assessment',
+        'pemantauan',
+        { ...windows, appeals: { opensAt: iso(1), closesAt: iso(5) } },
+        '/body/windows/appeals',
+      ],
+      [
+        'a publication before the appeals close',
+        'pemantauan',
+        { ...windows, publication: { at: iso(80) } },
+        '/body/windows/publication',
+      ],
+      [
+        'an interview assessment overlapping the document assessment',
+        'evaluasi',
+        { ...windows, interviewAssessment: { opensAt: iso(50), closesAt: iso(70) } },
+        '/body/windows/interviewAssessment',
+      ],
+      [
+        'a self-assessment that closes before it opens',
+        'pemantauan',
+        { ...windows, selfAssessment: { opensAt: iso(30), closesAt: iso(10) } },
+        '/body/windows/selfAssessment/closesAt',
+      ],
+      [
+        'an Evaluasi cycle without an interview window',
+        'evaluasi',
+        windows,
+        '/body/windows/interviewAssessment',
+      ],
+      [
+        'a Pemantauan cycle with an interview window',
+        'pemantauan',
+        windowsFrom(10, 31, { interview: true }),
+        '/body/windows/interviewAssessment',
+      ],
+    ])('rejects %s (%s) with 400 naming the window', async (_name, type, badWindows, pointer) => {
+      // Act
+      const response = await post({ year: year + 10, type, windows: badWindows });
+
+      // Assess
+      const problem = expectProblem(response, 400);
+      expect(pointersOf(problem).some((candidate) => candidate.startsWith(pointer))).toBe(true);
+      expectProblem(await api.request('GET', `/v1/cycles/${year + 10}`, { token: admin }), 404);
+    });
+
+    it('accepts an Evaluasi cycle with its interview window', async () => {
+      // Act
+      const cycle = expectStatus(
+        await post({ year: year + 11, type: 'evaluasi', windows: windowsFrom(10, 31, { interview: true }) }),
+        201,
+      );
+
+      // Assess
+      expect(cycle).toMatchObject({ type: 'evaluasi', phase: { current: 'not-started', windowOpen: false } });
+      expect(cycle.windows.interviewAssessment).toBeDefined();
+    });
+  });
+
+  it.each([
+    ['a year before 2018', { ...openCycle(2017) }, '/body/year'],
+    ['an unknown type', { ...openCycle(year + 10), type: 'audit' }, '/body/type'],
+    [
+      'an unknown predicate basis',
+      { ...openCycle(year + 10), predicateBasis: 'ceil' },
+      '/body/predicateBasis',
+    ],
+    ['an unknown field', { ...openCycle(year + 10), budget: 1000 }, '/body/budget'],
+    [
+      'a window without its end',
+      {
+        ...openCycle(year + 10),
+        windows: { ...windowsFrom(1), appeals: { opensAt: new Date().toISOString() } },
+      },
+      '/body/windows/appeals/closesAt',
+    ],
+    [
+      'a time without an offset',
+      { ...openCycle(year + 10), windows: { ...windowsFrom(1), publication: { at: '2030-01-01T00:00:00' } } },
+      '/body/windows/publication/at',
+    ],
+  ])('rejects %s with 400 naming the field', async (_name, body, pointer) => {
+    expectFieldProblem(await post(body), 400, pointer);
+    expectProblem(await api.request('GET', `/v1/cycles/${year + 10}`, { token: admin }), 404);
+  });
+
+  it('rejects a framework it does not know, naming frameworkId', async () => {
+    // Act
+    const response = await post({ ...openCycle(year + 10), frameworkId: 'spbe-1999' });
+
+    // Assess
+    const problem = expectProblem(response, 400);
+    expect(`${pointersOf(problem).join(' ')} ${problem.detail ?? ''}`).toContain('frameworkId');
+  });
+});
+
+describe('Idempotency-Key on POST /v1/cycles', () => {
+  it('replays the first response for the same key and body, and creates one cycle', async () => {
+    // Prepare
+    const body = closedCycle(year - 1);
+    const headers = { 'idempotency-key': 'cycle-previous-year' };
+
+    // Act
+    const first = await post(body, headers);
+    const second = await post(body, headers);
+
+    // Assess: a retry is not a conflict with the cycle it created
+    expectStatus(first, 201);
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers.get('location')).toBe(first.headers.get('location'));
+    const list = expectStatus(await api.request<CycleList>('GET', '/v1/cycles', { token: admin }), 200);
+    expect(list.items.filter((cycle) => cycle.year === year - 1)).toHaveLength(1);
+  });
+
+  it('answers the same key with another body with 422', async () => {
+    // Act
+    const response = await post(closedCycle(year - 2), { 'idempotency-key': 'cycle-previous-year' });
+
+    // Assess
+    expectProblem(response, 422);
+    expectProblem(await api.request('GET', `/v1/cycles/${year - 2}`, { token: admin }), 404);
+  });
+
+  it('scopes keys to the caller: another admin may use the same key', async () => {
+    // Prepare
+    const otherAdmin = await api.token('admin', { subject: 'another-admin' });
+
+    // Act
+    const response = await post(
+      closedCycle(year - 2),
+      { 'idempotency-key': 'cycle-previous-year' },
+      otherAdmin,
+    );
+
+    // Assess
+    expect(expectStatus(response, 201)).toMatchObject({ year: year - 2, createdBy: 'another-admin' });
+  });
+
+  it('answers concurrent duplicates with the one result or 409, never a second cycle', async () => {
+    // Prepare
+    const body = closedCycle(year - 3);
+    const headers = { 'idempotency-key': 'cycle-race' };
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 5 }, () => post(body, headers)));
+
+    // Assess
+    const statuses = responses.map((response) => response.status);
+    expect(statuses.every((status) => status === 201 || status === 409)).toBe(true);
+    const created = responses.filter((response) => response.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    for (const response of created) expect(response.body).toEqual(created[0]?.body);
+    const list = expectStatus(await api.request<CycleList>('GET', '/v1/cycles', { token: admin }), 200);
+    expect(list.items.filter((cycle) => cycle.year === year - 3)).toHaveLength(1);
+  });
+
+  it('rejects an empty key with 400', async () => {
+    // Act + Assess: fetch trims the value, so the header arrives empty
+    expectProblem(await post(closedCycle(year - 4), { 'idempotency-key': ' ' }), 400);
+  });
+});
+
+describe('GET /v1/cycles/{year}', () => {
+  it.each(['admin', 'assessor', 'agency'] as const)('is readable by a %s, with ETag', async (role: Role) => {
+    // Act
+    const response = await api.request<Cycle>('GET', `/v1/cycles/${year}`, { token: await api.token(role) });
+
+    // Assess
+    const cycle = expectStatus(response, 200);
+    expect(cycle.year).toBe(year);
+    expect(response.headers.get('etag')).toBe(`"${cycle.version}"`);
+  });
+
+  it('answers an unknown year with 404', async () => {
+    expectProblem(await api.request('GET', '/v1/cycles/2099', { token: admin }), 404);
+  });
+
+  it('reports the phase from the server clock', async () => {
+    // Prepare: a cycle whose self-assessment closed 10 days ago (the document assessment runs now),
+    // one whose windows have not started, and one between the self-assessment and the next window
+    const notStarted = year + 20;
+    const between = year + 21;
+    expectStatus(await post({ year: notStarted, type: 'pemantauan', windows: windowsFrom(5) }), 201);
+    const gap = windowsFrom(-20, 10);
+    expectStatus(
+      await post({
+        year: between,
+        type: 'pemantauan',
+        windows: {
+          ...gap,
+          documentAssessment: {
+            opensAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+            closesAt: gap.documentAssessment.closesAt,
+          },
+        },
+      }),
+      201,
+    );
+
+    // Act
+    const read = async (y: number) =>
+      expectStatus(await api.request<Cycle>('GET', `/v1/cycles/${y}`, { token: admin }), 200).phase;
+
+    // Assess
+    expect(await read(year - 1)).toMatchObject({ current: 'documentAssessment', windowOpen: true });
+    expect(await read(notStarted)).toMatchObject({ current: 'not-started', windowOpen: false });
+    expect(await read(between)).toMatchObject({ current: 'selfAssessment', windowOpen: false });
+  });
+});
+
+describe('GET /v1/cycles', () => {
+  it('lists every cycle, newest year first', async () => {
+    // Act
+    const list = expectStatus(
+      await api.request<CycleList>('GET', '/v1/cycles', { token: await api.token('assessor') }),
+      200,
+    );
+
+    // Assess
+    const years = list.items.map((cycle) => cycle.year);
+    expect(years).toEqual([...years].sort((a, b) => b - a));
+    expect(years).toEqual(expect.arrayContaining([year, year - 1, year - 2, year - 3]));
+  });
+});

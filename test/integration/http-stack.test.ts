@@ -1,0 +1,362 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as z from 'zod';
+import type { Role } from '#shared/api/access.ts';
+import { defaultMaxBodyBytes } from '#shared/api/route-spec.ts';
+import { routeList } from '#shared/api/routes.ts';
+import type { HealthSchema, MeSchema } from '#shared/schemas/common.ts';
+import type { FrameworkSchema } from '#shared/schemas/framework.ts';
+import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
+import { expectFieldProblem, expectProblem, expectStatus, jsonHeaders } from './support.ts';
+
+/** The shared HTTP stack over the full local runtime: body reading, validation, identity, public routes. */
+
+type Health = z.output<typeof HealthSchema>;
+type Me = z.output<typeof MeSchema>;
+type Framework = z.output<typeof FrameworkSchema>;
+
+interface OpenApiDocument {
+  readonly openapi: string;
+  readonly info: { readonly title: string; readonly version: string };
+  readonly paths: Readonly<Record<string, Readonly<Record<string, { readonly operationId?: string }>>>>;
+}
+
+let api: TestApi;
+let admin: string;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  admin = await api.token('admin');
+});
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+const validAgency = { name: 'Pemerintah Provinsi Bali', group: 'provinsi' } as const;
+
+describe('request bodies', () => {
+  it('answers malformed JSON with 400 problem+json pointing at /body', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-bali', {
+      token: admin,
+      rawBody: '{"name": "Pemerintah Provinsi Bali", "group": ',
+      headers: jsonHeaders,
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body');
+    expect(problem.detail).toMatch(/not valid JSON/);
+    expect(problem.instance).toBe('/v1/agencies/prov-bali');
+    expect(problem.requestId).toBe(response.headers.get('apigw-requestid'));
+  });
+
+  it('answers an empty JSON body with 400 naming /body', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-bali', {
+      token: admin,
+      rawBody: '',
+      headers: jsonHeaders,
+    });
+
+    // Assess
+    expectFieldProblem(response, 400, '/body');
+  });
+
+  it('answers a body over the route limit with 413 problem+json stating the limit', async () => {
+    // Prepare: valid JSON, just too big for the default limit
+    const body = JSON.stringify({ ...validAgency, padding: 'x'.repeat(defaultMaxBodyBytes) });
+
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-bali', {
+      token: admin,
+      rawBody: body,
+      headers: jsonHeaders,
+    });
+
+    // Assess
+    const problem = expectProblem(response, 413);
+    expect(problem.type).toBe('/problems/payload-too-large');
+    expect(problem.detail).toContain(String(defaultMaxBodyBytes));
+  });
+
+  it.each([
+    ['text/plain', JSON.stringify(validAgency)],
+    ['text/csv', 'name,group\nPemerintah Provinsi Bali,provinsi\n'],
+    ['application/x-www-form-urlencoded', 'name=Bali&group=provinsi'],
+  ])(
+    'answers Content-Type %s on a JSON route with 415 naming the accepted type',
+    async (contentType, rawBody) => {
+      // Act
+      const response = await api.request('PUT', '/v1/agencies/prov-bali', {
+        token: admin,
+        rawBody,
+        headers: { 'content-type': contentType },
+      });
+
+      // Assess
+      const problem = expectProblem(response, 415);
+      expect(problem.detail).toContain('application/json');
+      expect(problem.detail).toContain(contentType);
+      expect(response.headers.get('accept')).toBe('application/json');
+    },
+  );
+
+  it('answers a missing Content-Type with 415', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-bali', {
+      token: admin,
+      rawBody: JSON.stringify(validAgency),
+    });
+
+    // Assess
+    expectProblem(response, 415);
+  });
+
+  it('accepts application/json with a charset parameter', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-bali', {
+      token: admin,
+      rawBody: JSON.stringify(validAgency),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+
+    // Assess
+    expectStatus(response, 201);
+  });
+
+  it('answers an unknown field with 400 naming its pointer and writes nothing', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-papua', {
+      token: admin,
+      body: { name: 'Pemerintah Provinsi Papua', group: 'provinsi', colour: 'red' },
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body/colour');
+    expect(problem.type).toBe('/problems/validation-failed');
+    expect((problem.errors ?? []).find((error) => error.pointer === '/body/colour')?.detail).toMatch(
+      /colour/,
+    );
+    expectProblem(await api.request('GET', '/v1/agencies/prov-papua'), 404);
+  });
+
+  it('names every invalid field at once', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-papua', {
+      token: admin,
+      body: { name: 'P', group: 'negara-bagian' },
+    });
+
+    // Assess
+    const problem = expectProblem(response, 400);
+    expect(problem.errors?.map((error) => error.pointer).sort()).toEqual(['/body/group', '/body/name']);
+  });
+
+  it('answers a body on a route that takes none with 400', async () => {
+    // Act
+    const response = await api.request(
+      'POST',
+      `/v1/cycles/${new Date().getUTCFullYear()}/agencies/prov-jawa-timur/self-assessment/submit`,
+      {
+        token: await api.token('agency'),
+        body: { please: 'submit' },
+      },
+    );
+
+    // Assess
+    expectProblem(response, 400);
+  });
+});
+
+describe('path and query parameters', () => {
+  it.each([
+    ['an agency id with capitals', 'GET', '/v1/agencies/Prov_Jawa_Timur', '/params/agencyId'],
+    ['a year that is not a number', 'GET', '/v1/cycles/tahun-ini', '/params/year'],
+    ['a year before the SPBE evaluations', 'GET', '/v1/cycles/1999', '/params/year'],
+    ['a framework id with symbols', 'GET', '/v1/frameworks/SPBE!2020', '/params/frameworkId'],
+    [
+      'indicator 0',
+      'PUT',
+      '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment/indicators/0',
+      '/params/no',
+    ],
+    [
+      'an indicator number that is not a number',
+      'PUT',
+      '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment/indicators/dua',
+      '/params/no',
+    ],
+  ])('answers %s with 400 naming its pointer', async (_name, method, path, pointer) => {
+    // Prepare: the caller allowed on each route, so the parameters are what fails. (Indicator 48 is
+    // well-formed: the cycle's framework bounds it, see self-assessment.test.ts.)
+    const token = path.includes('/self-assessment') ? await api.token('agency') : admin;
+
+    // Act
+    const response = await api.request(method, path, {
+      token,
+      ...(method === 'PUT' ? { body: { level: 3 }, headers: { 'if-match': '"0"' } } : {}),
+    });
+
+    // Assess
+    expectFieldProblem(response, 400, pointer);
+  });
+
+  it.each([
+    ['limit=0', '/query/limit'],
+    ['limit=201', '/query/limit'],
+    ['limit=lima', '/query/limit'],
+    ['group=negara', '/query/group'],
+    ['sort=name', '/query/sort'],
+  ])('answers ?%s on the agency list with 400 naming %s', async (query, pointer) => {
+    // Act
+    const response = await api.request('GET', `/v1/agencies?${query}`, { token: admin });
+
+    // Assess
+    expectFieldProblem(response, 400, pointer);
+  });
+});
+
+describe('GET /v1/health', () => {
+  it('answers 200 with every table checked, security headers and no caching', async () => {
+    // Act
+    const response = await api.request<Health>('GET', '/v1/health');
+
+    // Assess
+    const health = expectStatus(response, 200);
+    expect(health.status).toBe('ok');
+    expect(health.checks.length).toBeGreaterThan(0);
+    expect(health.checks.every((check) => check.status === 'ok')).toBe(true);
+    expect(Number.isNaN(Date.parse(health.time))).toBe(false);
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});
+
+describe('GET /v1/me', () => {
+  it.each([
+    ['admin', { role: 'admin', scopes: ['spbe/admin'] }],
+    ['assessor', { role: 'assessor', scopes: ['spbe/assessment.write'] }],
+    [
+      'agency',
+      {
+        role: 'agency',
+        agencyId: 'prov-jawa-timur',
+        scopes: ['spbe/self-assessment.read', 'spbe/self-assessment.write', 'spbe/webhooks.manage'],
+      },
+    ],
+  ] as const)('tells a %s who they are', async (role: Role, expected) => {
+    // Prepare
+    const token = await api.token(role, { subject: `me-${role}`, name: `Demo ${role}` });
+
+    // Act
+    const response = await api.request<Me>('GET', '/v1/me', { token });
+
+    // Assess
+    const me = expectStatus(response, 200);
+    expect(me).toMatchObject({
+      subject: `me-${role}`,
+      name: `Demo ${role}`,
+      clientId: 'local-portal',
+      ...expected,
+    });
+    expect([...me.scopes].sort()).toEqual([...expected.scopes].sort());
+    if (role !== 'agency') expect(me.agencyId).toBeUndefined();
+    expect(Date.parse(me.tokenExpiresAt ?? '')).toBeGreaterThan(Date.now());
+  });
+
+  it('tells a machine client its client id and scopes', async () => {
+    // Prepare
+    const token = await api.token('agency', {
+      subject: 'client-jatim-portal',
+      clientId: 'jatim-portal',
+      scopes: ['spbe/self-assessment.read'],
+    });
+
+    // Act
+    const me = expectStatus(await api.request<Me>('GET', '/v1/me', { token }), 200);
+
+    // Assess
+    expect(me).toMatchObject({
+      clientId: 'jatim-portal',
+      role: 'agency',
+      scopes: ['spbe/self-assessment.read'],
+    });
+  });
+
+  it('answers no token with 401', async () => {
+    expectProblem(await api.request('GET', '/v1/me'), 401);
+  });
+
+  it('answers an agency token without its agency with 403 naming the claim', async () => {
+    // Prepare: the helper adds the agency id; an explicit empty one leaves it out of the token
+    const token = await api.token('agency', { agencyId: '' });
+
+    // Act
+    const problem = expectProblem(await api.request('GET', '/v1/me', { token }), 403);
+
+    // Assess
+    expect(problem.detail).toContain('custom:agency_id');
+  });
+
+  it('answers a token with an unknown role with 403 naming the claim', async () => {
+    // Prepare: a role the API does not know, as a misconfigured IdP would send it
+    const token = await api.token('admin', { role: 'superuser' as string as Role });
+
+    // Act
+    const problem = expectProblem(await api.request('GET', '/v1/me', { token }), 403);
+
+    // Assess
+    expect(problem.detail).toContain('custom:role');
+    expect(problem.detail).toContain('superuser');
+  });
+});
+
+describe('GET /v1/openapi.json', () => {
+  it('is an OpenAPI 3.1 document listing every route of the table with its operationId', async () => {
+    // Act
+    const document = expectStatus(await api.request<OpenApiDocument>('GET', '/v1/openapi.json'), 200);
+
+    // Assess
+    expect(document.openapi).toMatch(/^3\.1\./);
+    const listed = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.entries(operations).map(
+        ([method, operation]) => `${method.toUpperCase()} ${path} ${operation.operationId}`,
+      ),
+    );
+    const expected = routeList.map((route) => `${route.method} ${route.path} ${route.operationId}`);
+    expect(listed.sort()).toEqual(expected.sort());
+  });
+});
+
+describe('GET /v1/frameworks/{frameworkId}', () => {
+  it('serves spbe-2020: 47 indicators whose weights sum to 100, as do the domains', async () => {
+    // Act
+    const framework = expectStatus(await api.request<Framework>('GET', '/v1/frameworks/spbe-2020'), 200);
+
+    // Assess
+    expect(framework.id).toBe('spbe-2020');
+    expect(framework.indicators).toHaveLength(47);
+    expect(framework.indicators.map((indicator) => indicator.no)).toEqual(
+      Array.from({ length: 47 }, (_, i) => i + 1),
+    );
+    const sum = (weights: readonly number[]) => weights.reduce((total, weight) => total + weight, 0);
+    expect(sum(framework.indicators.map((indicator) => indicator.weight))).toBeCloseTo(100, 9);
+    expect(sum(framework.domains.map((domain) => domain.weight))).toBeCloseTo(100, 9);
+    expect(sum(framework.aspects.map((aspect) => aspect.weight))).toBeCloseTo(100, 9);
+  });
+
+  it('answers an unknown framework with 404 problem+json', async () => {
+    // Act
+    const problem = expectProblem(await api.request('GET', '/v1/frameworks/spbe-1999'), 404);
+
+    // Assess
+    expect(problem.instance).toBe('/v1/frameworks/spbe-1999');
+  });
+});
+
+describe('routing', () => {
+  it('answers an unknown path with 404 and a wrong method with 405, both problem+json', async () => {
+    expectProblem(await api.request('GET', '/v1/does-not-exist'), 404);
+    expectProblem(await api.request('DELETE', '/v1/health'), 405);
+  });
+});

@@ -1,0 +1,123 @@
+import { expect } from 'vitest';
+import type * as z from 'zod';
+import type { AgencyWriteSchema } from '#shared/schemas/agency.ts';
+import type { ProblemSchema } from '#shared/schemas/common.ts';
+import type { CycleCreateSchema } from '#shared/schemas/cycle.ts';
+import type { ApiResponse, TestApi } from '#test/helpers/local-api.ts';
+
+/**
+ * What the integration files share: problem-document assertions, request bodies built relative to
+ * the server's clock, and the admin set-up every per-agency test needs.
+ */
+
+export type Problem = z.output<typeof ProblemSchema> & Readonly<Record<string, unknown>>;
+export type CycleCreateBody = z.input<typeof CycleCreateSchema>;
+export type AgencyWriteBody = z.input<typeof AgencyWriteSchema>;
+
+const day = 24 * 60 * 60 * 1000;
+const at = (offsetDays: number): string => new Date(Date.now() + offsetDays * day).toISOString();
+
+/**
+ * Windows in chronological order, the self-assessment opening `selfAssessmentOpensInDays` from now
+ * (negative: in the past). Between the document assessment and the appeals there is a gap of ten
+ * days where `interview: true` puts the interview window an Evaluasi cycle needs.
+ */
+export const windowsFrom = (
+  selfAssessmentOpensInDays: number,
+  selfAssessmentDays = 31,
+  options: { readonly interview?: boolean } = {},
+): CycleCreateBody['windows'] => {
+  const start = selfAssessmentOpensInDays;
+  const saEnd = start + selfAssessmentDays;
+  return {
+    selfAssessment: { opensAt: at(start), closesAt: at(saEnd) },
+    documentAssessment: { opensAt: at(saEnd + 1), closesAt: at(saEnd + 20) },
+    ...(options.interview
+      ? { interviewAssessment: { opensAt: at(saEnd + 21), closesAt: at(saEnd + 30) } }
+      : {}),
+    appeals: { opensAt: at(saEnd + 31), closesAt: at(saEnd + 45) },
+    publication: { at: at(saEnd + 50) },
+  };
+};
+
+/** A cycle whose self-assessment window opened a day ago and closes in 30 days. */
+export const openCycle = (year: number): CycleCreateBody => ({
+  year,
+  type: 'pemantauan',
+  windows: windowsFrom(-1),
+  predicateBasis: 'exact',
+});
+
+/**
+ * A cycle whose self-assessment window closed 10 days ago; the document assessment runs now
+ * (opened 9 days ago, closes in 10 days).
+ */
+export const closedCycle = (year: number): CycleCreateBody => ({
+  year,
+  type: 'pemantauan',
+  windows: windowsFrom(-41, 31),
+  predicateBasis: 'exact',
+});
+
+export const currentYear = (): number => new Date().getUTCFullYear();
+
+export const jsonHeaders = { 'content-type': 'application/json' } as const;
+
+/** Asserts a problem+json answer with this status; returns the document for further checks. */
+export const expectProblem = (response: ApiResponse<unknown>, status: number): Problem => {
+  expect({ status: response.status, text: response.text }).toMatchObject({ status });
+  expect(response.headers.get('content-type') ?? '').toMatch(/^application\/problem\+json/);
+  const problem = response.body as Problem;
+  expect(problem).toMatchObject({ status, type: expect.stringMatching(/\/problems\/[a-z0-9-]+$/) });
+  expect(typeof problem.title).toBe('string');
+  return problem;
+};
+
+/** The pointers of a problem's `errors[]`. */
+export const pointersOf = (problem: Problem): string[] =>
+  (problem.errors ?? []).map((error) => error.pointer);
+
+/** Asserts a 4xx problem whose `errors[]` names `pointer`. */
+export const expectFieldProblem = (
+  response: ApiResponse<unknown>,
+  status: number,
+  pointer: string,
+): Problem => {
+  const problem = expectProblem(response, status);
+  expect(pointersOf(problem)).toContain(pointer);
+  return problem;
+};
+
+/** Asserts a 2xx answer, printing the problem document when it is not one. */
+export const expectStatus = <T>(response: ApiResponse<T>, status: number): T => {
+  expect({ status: response.status, text: response.text }).toMatchObject({ status });
+  return response.body;
+};
+
+/** Creates (or leaves as is) an agency through the admin API. */
+export const ensureAgency = async (api: TestApi, adminToken: string, id: string, body: AgencyWriteBody) => {
+  const existing = await api.request('GET', `/v1/agencies/${id}`);
+  if (existing.status === 200) return;
+  const created = await api.request('PUT', `/v1/agencies/${id}`, { token: adminToken, body });
+  expectStatus(created, 201);
+};
+
+/** Creates a cycle through the admin API (201) and returns it. */
+export const createCycle = async (api: TestApi, adminToken: string, body: CycleCreateBody) => {
+  const created = await api.request('POST', '/v1/cycles', { token: adminToken, body });
+  return expectStatus(created, 201);
+};
+
+export const jawaTimur: AgencyWriteBody = { name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi' };
+export const jawaBarat: AgencyWriteBody = { name: 'Pemerintah Provinsi Jawa Barat', group: 'provinsi' };
+
+/** `"3"` for version 3. */
+export const etagOf = (version: number): string => `"${version}"`;
+
+/** A path template filled with sample values: `{year}`, `{agencyId}`, `{no}`, `{frameworkId}`. */
+export const fillPath = (path: string, values: Readonly<Record<string, string>>): string =>
+  path.replace(/\{(\w+)\}/g, (_match, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`No sample value for path parameter {${name}} in ${path}`);
+    return encodeURIComponent(value);
+  });

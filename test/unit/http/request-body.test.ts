@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { type BodyContentType, defaultMaxBodyBytes } from '#shared/api/route-spec.ts';
+import {
+  type AppError,
+  BadRequestError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#shared/errors.ts';
+import { readRequestBody } from '#shared/http/request-body.ts';
+
+const jsonRoute = { body: z.object({}).loose() };
+const csvRoute = {
+  body: z.object({ agencies: z.array(z.unknown()) }),
+  bodyContentTypes: ['application/json', 'text/csv'] as readonly BodyContentType[],
+  csvRowsField: 'agencies',
+};
+
+const event = (body: string | undefined, contentType?: string, isBase64Encoded = false) => ({
+  ...(body === undefined ? {} : { body }),
+  isBase64Encoded,
+  headers: contentType === undefined ? {} : { 'content-type': contentType },
+});
+
+const errorOf = (run: () => unknown): AppError => {
+  try {
+    run();
+  } catch (error) {
+    return error as AppError;
+  }
+  throw new Error('Expected an error');
+};
+
+describe('readRequestBody: routes without a body', () => {
+  it('reads nothing when nothing is sent', () => {
+    expect(readRequestBody({}, event(undefined))).toBeUndefined();
+    expect(readRequestBody({}, event(''))).toBeUndefined();
+  });
+
+  it('answers a body with 400', () => {
+    const error = errorOf(() => readRequestBody({}, event('{}', 'application/json')));
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.status).toBe(400);
+  });
+});
+
+describe('readRequestBody: size limit', () => {
+  it('accepts a body of exactly the default limit', () => {
+    const body = JSON.stringify({ padding: 'x'.repeat(defaultMaxBodyBytes - 14) });
+    expect(Buffer.byteLength(body)).toBe(defaultMaxBodyBytes);
+    expect(readRequestBody(jsonRoute, event(body, 'application/json'))?.mediaType).toBe('application/json');
+  });
+
+  it('answers one byte more with 413 stating size and limit', () => {
+    // Prepare
+    const body = JSON.stringify({ padding: 'x'.repeat(defaultMaxBodyBytes - 13) });
+
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json')));
+
+    // Assess
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect(error.status).toBe(413);
+    expect(error.detail).toContain(`${defaultMaxBodyBytes + 1} bytes`);
+    expect(error.detail).toContain(String(defaultMaxBodyBytes));
+  });
+
+  it('applies the route’s own limit', () => {
+    const error = errorOf(() =>
+      readRequestBody({ ...jsonRoute, maxBodyBytes: 10 }, event('{"a":"12345"}', 'application/json')),
+    );
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+  });
+
+  it('counts bytes, not characters (multi-byte UTF-8)', () => {
+    // Prepare: 4 characters, 12 bytes
+    const body = JSON.stringify({ a: 'ééé' });
+
+    // Act + Assess
+    expect(() =>
+      readRequestBody({ ...jsonRoute, maxBodyBytes: body.length }, event(body, 'application/json')),
+    ).toThrow(PayloadTooLargeError);
+  });
+
+  it('measures a base64-encoded body after decoding', () => {
+    // Prepare: 13 bytes of JSON, 20 characters of base64
+    const body = Buffer.from('{"a":"12345"}').toString('base64');
+
+    // Act
+    const read = readRequestBody({ ...jsonRoute, maxBodyBytes: 13 }, event(body, 'application/json', true));
+
+    // Assess
+    expect(read).toEqual({ mediaType: 'application/json', value: { a: '12345' } });
+  });
+
+  it('checks the size before the media type', () => {
+    const error = errorOf(() =>
+      readRequestBody({ ...jsonRoute, maxBodyBytes: 2 }, event('hello', 'text/plain')),
+    );
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+  });
+});
+
+describe('readRequestBody: media types', () => {
+  it.each([
+    'application/json',
+    'application/json; charset=utf-8',
+    'Application/JSON',
+    ' application/json ;charset=UTF-8',
+  ])('accepts %s on a JSON route', (contentType) => {
+    expect(readRequestBody(jsonRoute, event('{"a":1}', contentType))).toEqual({
+      mediaType: 'application/json',
+      value: { a: 1 },
+    });
+  });
+
+  it.each([
+    ['text/plain', '"text/plain"'],
+    ['application/xml', '"application/xml"'],
+    ['text/csv', '"text/csv"'],
+    ['application/jsonx', '"application/jsonx"'],
+    [undefined, 'none'],
+  ])('answers %s on a JSON route with 415 and an Accept header', (contentType, quoted) => {
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event('{"a":1}', contentType)));
+
+    // Assess
+    expect(error).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect(error.status).toBe(415);
+    expect(error.detail).toContain(quoted);
+    expect(error.headers).toEqual({ accept: 'application/json' });
+  });
+
+  it('lists every accepted type on a route that takes JSON or CSV', () => {
+    const error = errorOf(() => readRequestBody(csvRoute, event('a', 'text/plain')));
+    expect(error.headers).toEqual({ accept: 'application/json, text/csv' });
+  });
+});
+
+describe('readRequestBody: JSON', () => {
+  it.each(['', '   ', '\n'])('answers an empty body %j with 400 pointing at /body', (body) => {
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json')));
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Required' }]);
+  });
+
+  it.each(['{"a":', "{'a':1}", '{"a":1}}', 'undefined', '{"a":1,}'])(
+    'answers malformed JSON %s with 400',
+    (body) => {
+      // Act
+      const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json')));
+
+      // Assess
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect(error.detail).toMatch(/^The request body is not valid JSON/);
+      expect(error.errors).toEqual([{ pointer: '/body', detail: 'Malformed JSON' }]);
+    },
+  );
+
+  it('returns any JSON value; the schema decides whether it fits', () => {
+    expect(readRequestBody(jsonRoute, event('[1,2]', 'application/json'))?.value).toEqual([1, 2]);
+    expect(readRequestBody(jsonRoute, event('null', 'application/json'))?.value).toBeNull();
+  });
+});
+
+describe('readRequestBody: CSV', () => {
+  it('turns rows into objects keyed by the header under the route’s field, dropping empty cells', () => {
+    // Prepare
+    const csv = [
+      'id,name,group,parentProvinceId',
+      'prov-jawa-timur,Pemerintah Provinsi Jawa Timur,provinsi,',
+      'kab-malang,Pemerintah Kabupaten Malang,kabupaten,prov-jawa-timur',
+      '',
+    ].join('\n');
+
+    // Act
+    const read = readRequestBody(csvRoute, event(csv, 'text/csv'));
+
+    // Assess
+    expect(read).toEqual({
+      mediaType: 'text/csv',
+      value: {
+        agencies: [
+          { id: 'prov-jawa-timur', name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi' },
+          {
+            id: 'kab-malang',
+            name: 'Pemerintah Kabupaten Malang',
+            group: 'kabupaten',
+            parentProvinceId: 'prov-jawa-timur',
+          },
+        ],
+      },
+    });
+  });
+
+  it('reads quoted fields with commas, CRLF line ends, a BOM, blank lines and surrounding spaces', () => {
+    // Prepare
+    const csv =
+      '\uFEFFid,name,group\r\n"kemendikbudristek","Kementerian Pendidikan, Kebudayaan, Riset, dan Teknologi",kementerian\r\n\r\n  bps , Badan Pusat Statistik ,lpnk\r\n';
+
+    // Act
+    const read = readRequestBody(csvRoute, event(csv, 'text/csv; charset=utf-8'));
+
+    // Assess
+    expect(read?.value).toEqual({
+      agencies: [
+        {
+          id: 'kemendikbudristek',
+          name: 'Kementerian Pendidikan, Kebudayaan, Riset, dan Teknologi',
+          group: 'kementerian',
+        },
+        { id: 'bps', name: 'Badan Pusat Statistik', group: 'lpnk' },
+      ],
+    });
+  });
+
+  it('keeps every cell a string (no casting)', () => {
+    const read = readRequestBody(csvRoute, event('id,active\n007,false\n', 'text/csv'));
+    expect(read?.value).toEqual({ agencies: [{ id: '007', active: 'false' }] });
+  });
+
+  it('uses "rows" when the route names no field', () => {
+    const route = { body: z.unknown(), bodyContentTypes: ['text/csv'] as readonly BodyContentType[] };
+    expect(readRequestBody(route, event('a\n1\n', 'text/csv'))?.value).toEqual({ rows: [{ a: '1' }] });
+  });
+
+  it('reads a header without rows as no rows', () => {
+    expect(readRequestBody(csvRoute, event('id,name,group\n', 'text/csv'))?.value).toEqual({ agencies: [] });
+  });
+
+  it.each([
+    ['a row with more cells than the header', 'id,name,group\nbps,Badan Pusat Statistik,lpnk,extra\n'],
+    ['an unclosed quote', 'id,name,group\nbps,"Badan Pusat Statistik,lpnk\n'],
+    ['a quote inside an unquoted field', 'id,name,group\nbps,Badan "Pusat" Statistik,lpnk\n'],
+  ])('answers %s with 400 pointing at /body and naming the line', (_name, csv) => {
+    // Act
+    const error = errorOf(() => readRequestBody(csvRoute, event(csv, 'text/csv')));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.status).toBe(400);
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Malformed CSV' }]);
+    expect(error.detail).toMatch(/^The CSV body cannot be read: .*line 2/);
+  });
+
+  it('still reads JSON on a route that also takes CSV', () => {
+    expect(readRequestBody(csvRoute, event('{"agencies":[]}', 'application/json'))?.value).toEqual({
+      agencies: [],
+    });
+  });
+});

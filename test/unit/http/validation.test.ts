@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { ValidationError } from '#shared/errors.ts';
+import { fieldErrorsFromZod, jsonPointer, parseRequestPart } from '#shared/http/validation.ts';
+
+const errorOf = (run: () => unknown): ValidationError => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ValidationError) return error;
+    throw error;
+  }
+  throw new Error('Expected a ValidationError');
+};
+
+describe('jsonPointer', () => {
+  it('joins the location and the path into an RFC 6901 pointer', () => {
+    expect(jsonPointer('body', ['answers', 0, 'level'])).toBe('/body/answers/0/level');
+    expect(jsonPointer('params', ['no'])).toBe('/params/no');
+    expect(jsonPointer('body', [])).toBe('/body');
+  });
+
+  it('takes a location of several tokens, e.g. one import row', () => {
+    expect(jsonPointer(['body', 'agencies', 3], ['group'])).toBe('/body/agencies/3/group');
+    expect(jsonPointer(['body', 'a/b'], [])).toBe('/body/a~1b');
+  });
+
+  it('escapes ~ as ~0 and / as ~1, ~ first so that "~1" stays literal', () => {
+    expect(jsonPointer('body', ['a/b'])).toBe('/body/a~1b');
+    expect(jsonPointer('body', ['m~n'])).toBe('/body/m~0n');
+    expect(jsonPointer('body', ['~1'])).toBe('/body/~01');
+    expect(jsonPointer('query', ['x/~y', 'z'])).toBe('/query/x~1~0y/z');
+  });
+});
+
+describe('fieldErrorsFromZod', () => {
+  it('gives one error per unrecognized key, each pointing at the key itself', () => {
+    // Prepare
+    const schema = z.strictObject({ answers: z.array(z.strictObject({ level: z.number() })) });
+    const result = schema.safeParse({
+      answers: [{ level: 1 }, { level: 2, colour: 'red', 'a/b': 1 }],
+      extra: true,
+    });
+    if (result.success) throw new Error('expected a failure');
+
+    // Act
+    const errors = fieldErrorsFromZod('body', result.error);
+
+    // Assess
+    expect(errors.map((error) => error.pointer).sort()).toEqual([
+      '/body/answers/1/a~1b',
+      '/body/answers/1/colour',
+      '/body/extra',
+    ]);
+    expect(errors.find((error) => error.pointer === '/body/extra')?.detail).toContain(
+      'Unknown field "extra"',
+    );
+  });
+
+  it('points at nested array items and keeps zod’s message', () => {
+    // Prepare
+    const schema = z.object({ answers: z.array(z.object({ level: z.int().min(1).max(5) })) });
+    const result = schema.safeParse({ answers: [{ level: 3 }, { level: 6 }, { level: 0 }] });
+    if (result.success) throw new Error('expected a failure');
+
+    // Act
+    const errors = fieldErrorsFromZod('body', result.error);
+
+    // Assess
+    expect(errors.map((error) => error.pointer)).toEqual(['/body/answers/1/level', '/body/answers/2/level']);
+    for (const error of errors) expect(error.detail.length).toBeGreaterThan(0);
+  });
+
+  it('prefixes every pointer with a multi-token location', () => {
+    const result = z.strictObject({ group: z.enum(['provinsi']) }).safeParse({ group: 'x', extra: 1 });
+    if (result.success) throw new Error('expected a failure');
+    expect(
+      fieldErrorsFromZod(['body', 'agencies', 3], result.error)
+        .map((error) => error.pointer)
+        .sort(),
+    ).toEqual(['/body/agencies/3/extra', '/body/agencies/3/group']);
+  });
+
+  it('points at the whole part for a root-level issue', () => {
+    const result = z.object({}).safeParse('not an object');
+    if (result.success) throw new Error('expected a failure');
+    expect(fieldErrorsFromZod('body', result.error).map((error) => error.pointer)).toEqual(['/body']);
+  });
+});
+
+describe('parseRequestPart', () => {
+  const params = z.strictObject({
+    year: z.coerce.number().int().min(2018),
+    no: z.coerce.number().int().max(47),
+  });
+
+  it('returns the parsed (coerced) value when valid', () => {
+    expect(parseRequestPart('params', params, { year: '2026', no: '12' })).toEqual({ year: 2026, no: 12 });
+  });
+
+  it('throws a 400 ValidationError naming the one invalid field in its detail', () => {
+    // Act
+    const error = errorOf(() => parseRequestPart('params', params, { year: '2026', no: '48' }));
+
+    // Assess
+    expect(error.status).toBe(400);
+    expect(error.slug).toBe('validation-failed');
+    expect(error.errors).toEqual([{ pointer: '/params/no', detail: expect.any(String) }]);
+    expect(error.detail).toMatch(/^Invalid path parameter \/params\/no: /);
+  });
+
+  it('summarises several invalid fields by their pointers', () => {
+    // Act
+    const error = errorOf(() => parseRequestPart('query', params, { year: 'x', no: '48', sort: 'name' }));
+
+    // Assess
+    expect(error.errors.map((e) => e.pointer).sort()).toEqual(['/query/no', '/query/sort', '/query/year']);
+    expect(error.detail).toMatch(/^3 invalid fields: /);
+    for (const pointer of ['/query/no', '/query/sort', '/query/year'])
+      expect(error.detail).toContain(pointer);
+  });
+
+  it('uses the location name as given for parts it does not know', () => {
+    const error = errorOf(() => parseRequestPart('cookies', z.object({ a: z.string() }), {}));
+    expect(error.detail).toMatch(/^Invalid cookies \/cookies\/a: /);
+  });
+});
