@@ -1,7 +1,6 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type * as z from 'zod';
 import { resourceServerIdentifier, scopeDescriptions, scopeNames } from './access.ts';
-import type { RouteSpec } from './route-spec.ts';
 import { routeList } from './routes.ts';
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
