@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type * as z from 'zod';
+import { nationalRoster } from '#local/seed/roster.ts';
+import { seedDemoData } from '#local/seed/seed.ts';
+import type { OperationId } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/routes.ts';
+import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { programmeTable } from '#shared/dynamodb/table-definitions.ts';
+import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
+
+/**
+ * The served responses match the OpenAPI contract: each body parses with the very zod schema the
+ * route table documents, and parsing drops nothing (no undeclared field reaches a client). Runs on
+ * the demo data `npm start` seeds, so it also proves the seed is what the API expects.
+ */
+
+let api: TestApi;
+const year = new Date().getUTCFullYear();
+
+beforeAll(async () => {
+  api = await startTestApi({
+    beforeServe: async (dynamodb) => {
+      const seeded = await seedDemoData({
+        documentClient: createDocumentClient(dynamodb.client),
+        tableName: dynamodb.tableNames[programmeTable.constructId] ?? '',
+      });
+      expect(seeded).toBe(true);
+    },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await api?.stop();
+});
+
+const expectContract = (operationId: OperationId, status: number, body: unknown) => {
+  const responses = routes[operationId].responses as Readonly<Record<number, { schema?: z.ZodType }>>;
+  const schema = responses[status]?.schema;
+  if (!schema) throw new Error(`${operationId} documents no schema for ${status}`);
+  const parsed = schema.safeParse(body);
+  expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
+  // zod strips undeclared keys: equality proves the response carries nothing the contract omits.
+  expect(parsed.data).toEqual(body);
+};
+
+describe('responses follow the documented schemas (demo data)', () => {
+  it('the seed registered the whole national roster', async () => {
+    const admin = await api.token('admin');
+    const page = await api.request<{ items: unknown[] }>('GET', '/v1/agencies?group=provinsi&limit=200', {
+      token: admin,
+    });
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(
+      nationalRoster.filter((agency) => agency.group === 'provinsi').length,
+    );
+    expectContract('listAgencies', 200, page.body);
+  });
+
+  it.each([
+    ['getHealth', '/v1/health'],
+    ['getFramework', '/v1/frameworks/spbe-2020'],
+    ['getAgency', '/v1/agencies/prov-jawa-timur'],
+  ] as const)('%s (public)', async (operationId, path) => {
+    const response = await api.request('GET', path);
+    expect(response.status).toBe(200);
+    expectContract(operationId, 200, response.body);
+  });
+
+  it.each([
+    ['getMe', '/v1/me', 'agency'],
+    ['getCycle', `/v1/cycles/${year}`, 'agency'],
+    ['listCycles', '/v1/cycles', 'admin'],
+    ['getSelfAssessment', `/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment`, 'agency'],
+    ['getSelfAssessment', `/v1/cycles/${year}/agencies/kab-banyuwangi/self-assessment`, 'admin'],
+    ['getAgencyCycleAudit', `/v1/cycles/${year}/agencies/kab-banyuwangi/audit`, 'admin'],
+    ['getAgencyAudit', '/v1/agencies/prov-jawa-timur/audit', 'admin'],
+  ] as const)('%s %s', async (operationId, path, role) => {
+    const response = await api.request('GET', path, { token: await api.token(role) });
+    expect(response.status).toBe(200);
+    expectContract(operationId, 200, response.body);
+  });
+
+  it('the seeded submitted self-assessment is complete and frozen', async () => {
+    const admin = await api.token('admin');
+    const response = await api.request<{
+      status: string;
+      answeredCount: number;
+      provisional: { complete: boolean };
+    }>('GET', `/v1/cycles/${year}/agencies/kab-banyuwangi/self-assessment`, { token: admin });
+    expect(response.body).toMatchObject({
+      status: 'submitted',
+      answeredCount: 47,
+      provisional: { complete: true },
+    });
+  });
+});
