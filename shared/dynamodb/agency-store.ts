@@ -11,7 +11,7 @@ import { auditPut, listAuditTrail } from './audit-store.ts';
 import { decodeCursor, encodeCursor, isConditionFailure, translateStorageError } from './errors.ts';
 import { agencyKeys } from './keys.ts';
 
-const toRecord = (item: Record<string, unknown>): AgencyRecord => ({
+export const agencyFromItem = (item: Record<string, unknown>): AgencyRecord => ({
   id: item.id as string,
   name: item.name as string,
   group: item.group as AgencyRecord['group'],
@@ -91,7 +91,7 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
           new GetCommand({ TableName: tableName, Key: agencyKeys.profile(agencyId), ConsistentRead: true }),
         )
         .catch(translateStorageError);
-      return result.Item ? toRecord(result.Item) : undefined;
+      return result.Item ? agencyFromItem(result.Item) : undefined;
     },
 
     write: async (operation) => {
@@ -135,7 +135,10 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
       const result = group
         ? await queryPage('GSI1', agencyKeys.groupPartition(group), limit, cursor)
         : await queryPage('GSI2', agencyKeys.rosterPartition, limit, cursor);
-      return { items: (result.Items ?? []).map(toRecord), nextCursor: encodeCursor(result.LastEvaluatedKey) };
+      return {
+        items: (result.Items ?? []).map(agencyFromItem),
+        nextCursor: encodeCursor(result.LastEvaluatedKey),
+      };
     },
 
     listAll: async () => {
@@ -143,7 +146,7 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
       let cursor: string | undefined;
       do {
         const result = await queryPage('GSI2', agencyKeys.rosterPartition, 1000, cursor);
-        all.push(...(result.Items ?? []).map(toRecord));
+        all.push(...(result.Items ?? []).map(agencyFromItem));
         cursor = encodeCursor(result.LastEvaluatedKey);
       } while (cursor);
       return all;

@@ -4,13 +4,13 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry } from '../domain/audit.ts';
 import type {
-  AgencyRecord,
+  SaveAnswersInput,
   SelfAssessmentHeader,
   SelfAssessmentStore,
   StoredAnswer,
 } from '../services/ports.ts';
+import { agencyFromItem } from './agency-store.ts';
 import { auditPut, listAuditTrail } from './audit-store.ts';
 import { cycleFromItem } from './cycle-store.ts';
 import { isConditionFailure, translateStorageError } from './errors.ts';
@@ -47,17 +47,7 @@ const headerCondition = (expectedVersion: number) =>
       };
 
 /** Pure: the actions of one save — header first (its condition guards the rest), answers, audits. */
-export const saveAnswersActions = (
-  tableName: string,
-  input: {
-    year: number;
-    agencyId: string;
-    expectedVersion: number;
-    header: SelfAssessmentHeader;
-    answers: readonly StoredAnswer[];
-    audits: readonly AuditEntry[];
-  },
-) => {
+export const saveAnswersActions = (tableName: string, input: SaveAnswersInput) => {
   const { year, agencyId } = input;
   const partition = cycleAgencyPartition(year, agencyId);
   return [
@@ -117,18 +107,7 @@ export const createSelfAssessmentStore = (
     const agencyItem = items.find((item) => item.SK === 'PROFILE');
     return {
       cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
-      agency: agencyItem
-        ? ({
-            id: agencyItem.id,
-            name: agencyItem.name,
-            group: agencyItem.group,
-            parentProvinceId: agencyItem.parentProvinceId,
-            active: agencyItem.active,
-            version: agencyItem.version,
-            createdAt: agencyItem.createdAt,
-            updatedAt: agencyItem.updatedAt,
-          } as AgencyRecord)
-        : undefined,
+      agency: agencyItem ? agencyFromItem(agencyItem) : undefined,
     };
   },
 

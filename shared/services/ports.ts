@@ -109,6 +109,16 @@ export interface SelfAssessmentContext {
   readonly agency: AgencyRecord | undefined;
 }
 
+export interface SaveAnswersInput {
+  readonly year: number;
+  readonly agencyId: string;
+  /** 0 when no draft exists yet. */
+  readonly expectedVersion: number;
+  readonly header: SelfAssessmentHeader;
+  readonly answers: readonly StoredAnswer[];
+  readonly audits: readonly AuditEntry[];
+}
+
 export interface SelfAssessmentStore {
   /** The cycle and the agency, in one round trip. */
   context(year: number, agencyId: string): Promise<SelfAssessmentContext>;
@@ -118,14 +128,7 @@ export interface SelfAssessmentStore {
    * conditional on the stored version being `expectedVersion` (0: no draft yet) and a draft.
    * Returns false when that condition failed.
    */
-  saveAnswers(input: {
-    year: number;
-    agencyId: string;
-    expectedVersion: number;
-    header: SelfAssessmentHeader;
-    answers: readonly StoredAnswer[];
-    audits: readonly AuditEntry[];
-  }): Promise<boolean>;
+  saveAnswers(input: SaveAnswersInput): Promise<boolean>;
   /** Freezes the answers: conditional on the version and on all answers being present. */
   submit(input: {
     year: number;
