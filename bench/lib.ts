@@ -2,6 +2,7 @@
  * Small benchmark kit: a seeded PRNG (so every run measures the same data), warm-up + median timing,
  * and a result table. Each bench module exports a function returning `BenchReport`; `run.ts` prints them.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 export interface Measurement {
@@ -44,6 +45,26 @@ export interface Timing {
   readonly ms: number;
   /** Median CPU ms of this process: steadier than wall time when other work shares the machine. */
   readonly cpuMs: number;
+}
+
+/**
+ * The machine's 1/5/15-minute load averages and core count, e.g. "load 0.42 0.60 0.71 on 2 cores": a
+ * 1-minute load at or above the core count means other work shared the CPUs and timings are noisy (the
+ * bench itself adds about 1 while it runs).
+ */
+export function machineLoad(): { readonly text: string; readonly busy: boolean } {
+  const [one = 0, five = 0, fifteen = 0] = loadavg();
+  const cores = availableParallelism();
+  return {
+    text: `load ${one.toFixed(2)} ${five.toFixed(2)} ${fifteen.toFixed(2)} on ${cores} cores`,
+    busy: one >= cores,
+  };
+}
+
+/** min / median / max of a list of ms, for showing spread next to a median. */
+export function spread(xs: readonly number[]): string {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return `runs ${sorted.length}: min ${sorted[0]?.toFixed(0)} / median ${median(sorted).toFixed(0)} / max ${sorted[sorted.length - 1]?.toFixed(0)} ms`;
 }
 
 function median(xs: number[]): number {

@@ -2,12 +2,16 @@
  * `npm run bench`: runs every bench, prints its table and PASS/FAIL per target, and exits non-zero when a
  * target fails. Add a bench by exporting a `() => BenchReport` from a module here and listing it below.
  */
-import { type BenchReport, printReport, sink } from './lib.ts';
+import { type BenchReport, machineLoad, printReport, sink } from './lib.ts';
 import { runScoringBench } from './scoring.ts';
 
 const benches: readonly (() => BenchReport)[] = [() => runScoringBench()];
 
 const started = performance.now();
+const loadAtStart = machineLoad();
+console.log(`Node ${process.version}; ${loadAtStart.text} at start`);
+if (loadAtStart.busy)
+  console.log('Note: the machine is busy; timings will be noisy (re-run when it is quiet).');
 let failed = 0;
 for (const bench of benches) {
   const report = bench();
@@ -15,6 +19,6 @@ for (const bench of benches) {
   failed += report.targets.filter((t) => !t.pass).length;
 }
 console.log(
-  `\n${failed === 0 ? 'All targets met' : `${failed} target(s) missed`} in ${((performance.now() - started) / 1000).toFixed(1)} s (checksum ${sink.value})`,
+  `\n${failed === 0 ? 'All targets met' : `${failed} target(s) missed`} in ${((performance.now() - started) / 1000).toFixed(1)} s (checksum ${sink.value}); ${machineLoad().text} at end`,
 );
 process.exitCode = failed === 0 ? 0 : 1;

@@ -161,23 +161,26 @@ export function standardRankingQueries(framework: Framework): RankingQuery[] {
 // ---------------------------------------------------------------------------------------------------------
 // Internal state of a prepared ranking.
 //
-// Layout: everything is kept in typed arrays indexed by entry (input position) `i`, filled in one pass over
-// the entries by prepareRanking(). A measure's national order (value descending, agencyId ascending) is
-// sorted once and cached; every scope is a filter of it by group code, since a subsequence of a sorted
-// sequence is sorted. The only per-row allocation left in rank() is the row object itself: values are
+// Layout: prepareRanking() reads every entry once (id, name, group, index, previous index and domain
+// indices) into typed arrays, and orders the agencyIds. Entries are then known by their position p in
+// agencyId order: rows are built in rank order, and within a tie that is agencyId order, so reading the
+// row columns by position is mostly sequential. A measure's national order (value descending, then
+// position) is sorted once, on first use, and cached; every scope is a filter of it by group code, since a
+// subsequence of a sorted sequence is sorted. rank() then allocates little besides the rows: values are
 // shared (one IndexValue per distinct value and measure), ranks and ties are read off typed arrays.
 
-/** Why an agency without a value is left out, per measure kind (shared by every exclusion). */
 const noPrevious = Object.freeze({
   reason: 'no-previous-result' as const,
   detail: 'No previous-year index, so no improvement can be computed',
 });
 
-/** One measure's values, parsed in prepareRanking(): value i = nums[i] / dens[i] where has[i] = 1. */
+/**
+ * One measure's values as read by prepareRanking(): value i = nums[i] / dens[i], or nums[i] / 10^4 while
+ * `dens` is null; NaN = no value.
+ */
 interface Column {
-  readonly has: Uint8Array;
   readonly nums: Float64Array;
-  readonly dens: Float64Array;
+  dens: Float64Array | null;
   /** Least common multiple of the denominators so far. */
   common: number;
   /** False when some value needs the exact bigint path (or is malformed): the measure is then read lazily. */
@@ -185,35 +188,36 @@ interface Column {
 }
 
 interface MeasureData {
-  readonly has: Uint8Array;
+  /** Positions of the entries with a value, in national rank order: value descending, then agencyId. */
+  readonly order: Int32Array;
+  /**
+   * Per position: id of the entry's distinct value, numbered 0, 1, … in rank order (equal ids ⇔ equal
+   * exact values); −1 = no value.
+   */
+  readonly valueId: Int32Array;
   /** Number of entries without a value (left out of every scope). */
   readonly missingCount: number;
-  /** Entries with a value in national rank order: value descending, then agencyId ascending. */
-  readonly order: Int32Array;
-  /** Per entry: id of its distinct value, numbered 0, 1, … in rank order. Equal ids ⇔ equal exact values. */
-  readonly valueId: Int32Array;
-  /** Per distinct value id: one entry that has it. */
-  readonly reps: Int32Array;
   /** Per distinct value id: its IndexValue, built on first use and shared by every row with that value. */
   readonly values: (IndexValue | undefined)[];
-  /** Fast path: value i = nums[i] / dens[i]; `units` when every value is a decimal of at most 4 places. */
-  readonly nums: Float64Array | null;
-  readonly dens: Float64Array | null;
-  /** Slow path: exact rationals. */
-  readonly rationals: readonly (Rational | null)[] | null;
+  /** Float64 path: value of id v = keys[v] / common. */
+  readonly keys: Float64Array | null;
+  readonly common: number;
+  /** Bigint path: value of id v. */
+  readonly rationals: readonly Rational[] | null;
   readonly missing: { readonly reason: ExclusionReason; readonly detail: string };
 }
 
 interface State {
   readonly entries: readonly RankingEntry[];
+  /** agencyId, name and group code by position. */
   readonly ids: readonly string[];
   readonly names: readonly (string | null)[];
-  readonly groupIndex: Uint8Array;
+  readonly groups: Uint8Array;
   /** Position of each entry in agencyId order; doubles as the tie-break key. */
   readonly idOrder: Int32Array;
   /** Entry at each agencyId-order position. */
   readonly byIdOrder: Int32Array;
-  /** Values parsed up front, by measure; measures not here (or not ok) are parsed on first use. */
+  /** Values read by prepareRanking(), by measure; other measures (or columns not ok) are read on first use. */
   readonly columns: Map<Measure, Column>;
   readonly measures: Map<Measure, MeasureData>;
 }
@@ -221,28 +225,23 @@ interface State {
 const states = new WeakMap<PreparedRanking, State>();
 const groupPosition = new Map<string, number>(agencyGroups.map((g, i) => [g, i]));
 
-// Values with a denominator dividing 10^4 (every decimal the scoring writes: indices are multiples of
-// 0.0001) are stored as units of 10^-4, so such a measure needs no common-denominator arithmetic and the
+// Values whose denominator divides 10^4 (every decimal the scoring writes: indices are multiples of
+// 0.0001) are stored as units of 10^-4: such a measure needs no common-denominator arithmetic, and the
 // improvement is a plain difference of units.
 const UNIT_DEN = 10_000;
-// Domain numbers parsed up front: those of the first entry with domains (others are parsed on first use).
+// Domain numbers read up front: those of the first entry with domains (others are read on first use).
 const MAX_EAGER_DOMAINS = 16;
 
 function newColumn(n: number): Column {
-  return {
-    has: new Uint8Array(n),
-    nums: new Float64Array(n),
-    dens: new Float64Array(n),
-    common: 1,
-    ok: true,
-  };
+  return { nums: new Float64Array(n).fill(Number.NaN), dens: null, common: UNIT_DEN, ok: true };
 }
 
-/**
- * Parses `raw` into the column at i. Returns false when the value needs the lazy path: not a string, not
- * in the fast syntax, or beyond the exact float64 range.
- */
-function parseInto(col: Column, i: number, raw: unknown, prev: unknown): boolean {
+// parseValue()'s result: numerator and denominator, in units of 10^-4 when the denominator divides 10^4.
+let parsedNum = 0;
+let parsedDen = 1;
+
+/** Parses an exact value in the fast syntax into parsedNum / parsedDen; false if it needs the slow path. */
+function parseValue(raw: unknown): boolean {
   if (typeof raw !== 'string' || !parseFast(raw)) return false;
   let num = parsed[0] as number;
   let den = parsed[1] as number;
@@ -250,26 +249,16 @@ function parseInto(col: Column, i: number, raw: unknown, prev: unknown): boolean
     num *= UNIT_DEN / den;
     den = UNIT_DEN;
   }
-  if (prev !== undefined) {
-    if (typeof prev !== 'string' || !parseFast(prev)) return false;
-    let prevNum = parsed[0] as number;
-    let prevDen = parsed[1] as number;
-    if (prevDen !== den && den % prevDen === 0 && Number.isSafeInteger(prevNum * (den / prevDen))) {
-      prevNum *= den / prevDen;
-      prevDen = den;
-    }
-    if (den === prevDen) {
-      num -= prevNum;
-    } else {
-      const g = gcdInt(den, prevDen);
-      num = num * (prevDen / g) - prevNum * (den / g);
-      den = (den / g) * prevDen;
-    }
-    if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return false;
-  }
-  col.has[i] = 1;
+  parsedNum = num;
+  parsedDen = den;
+  return true;
+}
+
+/** Stores num / den at i; false when the common denominator grows beyond the exact float64 range. */
+function store(col: Column, n: number, i: number, num: number, den: number): boolean {
+  if (den !== UNIT_DEN && col.dens === null) col.dens = new Float64Array(n).fill(UNIT_DEN);
   col.nums[i] = num;
-  col.dens[i] = den;
+  if (col.dens !== null) col.dens[i] = den;
   if (col.common % den !== 0) {
     col.common = lcmInt(col.common, den);
     if (col.common > MAX_COMMON_DEN) return false;
@@ -277,10 +266,34 @@ function parseInto(col: Column, i: number, raw: unknown, prev: unknown): boolean
   return true;
 }
 
-/** Domain numbers of the first entry that has domains, to parse in the same pass as the index. */
+/** Stores the improvement a − b, each given as numerator and denominator. */
+function storeDifference(
+  col: Column,
+  n: number,
+  i: number,
+  a: number,
+  aDen: number,
+  b: number,
+  bDen: number,
+): boolean {
+  let num: number;
+  let den: number;
+  if (aDen === bDen) {
+    num = a - b;
+    den = aDen;
+  } else {
+    const g = gcdInt(aDen, bDen);
+    num = a * (bDen / g) - b * (aDen / g);
+    den = (aDen / g) * bDen;
+  }
+  if (!Number.isSafeInteger(num) || !Number.isSafeInteger(den)) return false;
+  return store(col, n, i, num, den);
+}
+
+/** Domain numbers of the first entry that has domains, to read in the same pass as the index. */
 function eagerDomainNos(entries: readonly RankingEntry[]): number[] {
   for (const e of entries) {
-    const domains = e?.domains;
+    const domains: unknown = e?.domains;
     if (domains === undefined || domains === null || typeof domains !== 'object') continue;
     const nos: number[] = [];
     for (const key of Object.keys(domains)) {
@@ -295,53 +308,71 @@ function eagerDomainNos(entries: readonly RankingEntry[]): number[] {
 /**
  * Parses and indexes entries once so that many rankings (national, per group, per measure) share the work:
  * one pass reads every entry's id, group, index, previous index and domain indices into typed arrays.
- * @throws DomainInputError for a duplicate agencyId or an unknown group. Malformed exact values are
- *   reported by rank() for the measure that reads them.
+ * @throws DomainInputError for a duplicate agencyId or an unknown group. A malformed exact value is
+ *   reported by the first rank() of a measure that reads it.
  */
 export function prepareRanking(entries: readonly RankingEntry[]): PreparedRanking {
   const n = entries.length;
   const groupIndex = new Uint8Array(n);
   const ids: string[] = new Array(n);
   const names: (string | null)[] = new Array(n);
+  const idUnits = new IdUnits(n);
   const domainNos = eagerDomainNos(entries);
   const indexCol = newColumn(n);
   const improvementCol = newColumn(n);
   const domainCols = domainNos.map(() => newColumn(n));
+  // One pass, reading each entry (and its strings) once: with 100,000 entries spread over the heap, the
+  // time goes into fetching them from memory, not into the parsing.
   for (let i = 0; i < n; i++) {
     const e = entries[i] as RankingEntry;
-    if (typeof e.agencyId !== 'string') throw new DomainInputError(`Entry ${i} has no agencyId`);
-    ids[i] = e.agencyId;
+    const id: unknown = e.agencyId;
+    if (typeof id !== 'string') throw new DomainInputError(`Entry ${i} has no agencyId`);
+    ids[i] = id;
+    idUnits.add(id);
     names[i] = e.agencyName ?? null;
     const g = groupPosition.get(e.group);
-    if (g === undefined)
-      throw new DomainInputError(`Agency '${e.agencyId}' has unknown group '${String(e.group)}'`);
+    if (g === undefined) throw new DomainInputError(`Agency '${id}' has unknown group '${String(e.group)}'`);
     groupIndex[i] = g;
-    // Same rules as the lazy path (measureColumn): null = no value; anything odd defers to it.
+
+    // Same rules as measureColumn(): null = no value; anything else it would not take defers to it.
     const index: unknown = e.index;
-    if (indexCol.ok && index !== null && !parseInto(indexCol, i, index, undefined)) indexCol.ok = false;
-    const prev: unknown = e.previousIndex;
-    if (improvementCol.ok && index !== null && prev !== undefined && prev !== null) {
-      if (!parseInto(improvementCol, i, index, prev)) improvementCol.ok = false;
-    }
-    if (domainCols.length > 0) {
-      const domains = e.domains as Readonly<Record<number, unknown>> | undefined | null;
-      if (domains === undefined || domains === null) continue;
-      for (let d = 0; d < domainCols.length; d++) {
-        const col = domainCols[d] as Column;
-        const raw = domains[domainNos[d] as number] ?? null;
-        if (col.ok && raw !== null && !parseInto(col, i, raw, undefined)) col.ok = false;
+    if (index !== null) {
+      const indexOk = parseValue(index);
+      const num = parsedNum;
+      const den = parsedDen;
+      if (indexCol.ok) indexCol.ok = indexOk && store(indexCol, n, i, num, den);
+      const prev: unknown = e.previousIndex;
+      if (improvementCol.ok && prev !== undefined && prev !== null) {
+        improvementCol.ok =
+          indexOk &&
+          parseValue(prev) &&
+          storeDifference(improvementCol, n, i, num, den, parsedNum, parsedDen);
       }
+    }
+    if (domainCols.length === 0) continue;
+    const domains = e.domains as Readonly<Record<number, unknown>> | undefined | null;
+    if (domains === undefined || domains === null) continue;
+    for (let d = 0; d < domainCols.length; d++) {
+      const col = domainCols[d] as Column;
+      const raw = domains[domainNos[d] as number] ?? null;
+      if (col.ok && raw !== null) col.ok = parseValue(raw) && store(col, n, i, parsedNum, parsedDen);
     }
   }
 
-  const byIdOrder = codeUnitOrder(ids);
+  const byIdOrder = idUnits.order();
   const idOrder = new Int32Array(n);
-  for (let p = 0; p < n; p++) idOrder[byIdOrder[p] as number] = p;
-  for (let p = 1; p < n; p++) {
+  const idsByPosition: string[] = new Array(n);
+  const namesByPosition: (string | null)[] = new Array(n);
+  const groups = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    const i = byIdOrder[p] as number;
+    idOrder[i] = p;
+    idsByPosition[p] = ids[i] as string;
+    namesByPosition[p] = names[i] as string | null;
+    groups[p] = groupIndex[i] as number;
     // Equal ids sort next to each other, so one pass finds duplicates.
-    const id = ids[byIdOrder[p] as number] as string;
-    if (id === ids[byIdOrder[p - 1] as number]) {
-      throw new DomainInputError(`Agency '${id}' appears twice in the ranking input`);
+    if (p > 0 && idUnits.equal(i, byIdOrder[p - 1] as number)) {
+      throw new DomainInputError(`Agency '${ids[i]}' appears twice in the ranking input`);
     }
   }
 
@@ -355,9 +386,9 @@ export function prepareRanking(entries: readonly RankingEntry[]): PreparedRankin
   const prepared: PreparedRanking = Object.freeze({ kind: 'prepared-ranking', size: n });
   states.set(prepared, {
     entries,
-    ids,
-    names,
-    groupIndex,
+    ids: idsByPosition,
+    names: namesByPosition,
+    groups,
     idOrder,
     byIdOrder,
     columns,
@@ -369,7 +400,7 @@ export function prepareRanking(entries: readonly RankingEntry[]): PreparedRankin
 // ---------------------------------------------------------------------------------------------------------
 // agencyId order.
 
-// Longest run the packed sort handles (key × run length must stay below 2^53 with at least one column).
+// Longest input the packed radix sort handles (key × run length must stay below 2^53).
 const MAX_PACKED_RUN = 2_000_000;
 // Runs this short are finished by insertion sort.
 const SMALL_RUN = 16;
@@ -377,173 +408,177 @@ const SMALL_RUN = 16;
 const MAX_COLUMNS = 12;
 const TWO_53 = 2 ** 53;
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
- * Indices of `ids` in code-unit order (the order of `<`), as an MSD radix sort.
+ * The agencyIds' UTF-16 code units copied into one buffer (while prepareRanking() reads each entry), and
+ * their order.
  *
- * The ids' code units are copied once into one Uint16Array, so the passes read one compact buffer rather
- * than 100,000 strings scattered over the heap. Each pass packs the next code units of every id in a run
- * into one float64, in mixed radix (per column, the span of code units that occur there, plus "past the
- * end" which sorts first), with as many columns as fit beside the run position; the comparator-free
- * typed-array sort orders the run, and only runs that still tie are refined. Typical ids (ASCII, a shared
- * prefix, a few digits) are ordered in a single pass.
+ * The order is an MSD radix sort over that compact buffer rather than 100,000 strings scattered over the
+ * heap. Each pass packs the next code units of every id of a run into one float64 in mixed radix (per
+ * column, the span of code units occurring there, plus "past the end", which sorts first), with as many
+ * columns as fit beside the run position, and the comparator-free typed-array sort orders the run; only
+ * runs that still tie are refined. Typical ids (ASCII, a shared prefix, a few digits) take one pass.
  */
-function codeUnitOrder(ids: readonly string[]): Int32Array {
-  const n = ids.length;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  if (n < 2) return order;
-  if (n > MAX_PACKED_RUN) {
-    return Int32Array.from(Array.from(order).sort((a, b) => compareStrings(ids[a] as string, ids[b] as string)));
-  }
-  // starts[i]..starts[i + 1]: the code units of ids[i] in `units`.
-  const starts = new Int32Array(n + 1);
-  let units = new Uint16Array(n * 16);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const s = ids[i] as string;
-    const len = s.length;
-    if (total + len > units.length) {
-      const grown = new Uint16Array(Math.max(units.length * 2, total + len));
-      grown.set(units.subarray(0, total));
-      units = grown;
-    }
-    for (let k = 0; k < len; k++) units[total + k] = s.charCodeAt(k);
-    starts[i] = total;
-    total += len;
-  }
-  starts[n] = total;
+class IdUnits {
+  private units: Uint16Array;
+  /** starts[i]..starts[i + 1]: the code units of id i. */
+  private readonly starts: Int32Array;
+  private count = 0;
 
-  // Start after the prefix all ids share (ids often share one, e.g. "kab-"): it cannot order anything.
-  let common = (starts[1] as number) - (starts[0] as number);
-  for (let i = 1; i < n && common > 0; i++) {
-    const a = starts[0] as number;
-    const b = starts[i] as number;
-    const limit = Math.min(common, (starts[i + 1] as number) - b);
-    let k = 0;
-    while (k < limit && units[a + k] === units[b + k]) k++;
-    common = k;
+  constructor(private readonly n: number) {
+    this.units = new Uint16Array(0);
+    this.starts = new Int32Array(n + 1);
   }
 
-  const packed = new Float64Array(n);
-  const moved = new Int32Array(n);
-  const colMin = new Int32Array(MAX_COLUMNS);
-  const colMax = new Int32Array(MAX_COLUMNS);
-  const colBase = new Float64Array(MAX_COLUMNS);
-  // Explicit stack of [lo, hi, pos] runs instead of recursion: long shared prefixes would nest deeply.
-  const stack: number[] = [0, n, common];
-  while (stack.length > 0) {
-    const pos = stack.pop() as number;
-    const hi = stack.pop() as number;
-    const lo = stack.pop() as number;
-    const len = hi - lo;
-    if (len <= SMALL_RUN) {
-      insertionSort(order, lo, hi, pos, units, starts);
-      continue;
+  add(id: string): void {
+    const len = id.length;
+    const from = this.starts[this.count] as number;
+    if (from + len > this.units.length) {
+      // Room for the rest at a little more than this id's length each, then doubling.
+      const guess = from + (this.n - this.count) * (len + 4);
+      const grown = new Uint16Array(Math.max(this.units.length * 2, guess));
+      grown.set(this.units.subarray(0, from));
+      this.units = grown;
     }
-    // Span of code units per column, and the longest remainder.
-    colMin.fill(0xffff);
-    colMax.fill(-1);
-    let longest = 0;
-    for (let k = lo; k < hi; k++) {
-      const i = order[k] as number;
-      const from = (starts[i] as number) + pos;
-      const rest = (starts[i + 1] as number) - from;
-      if (rest > longest) longest = rest;
-      const cols = rest < MAX_COLUMNS ? rest : MAX_COLUMNS;
-      for (let c = 0; c < cols; c++) {
-        const u = units[from + c] as number;
-        if (u < (colMin[c] as number)) colMin[c] = u;
-        if (u > (colMax[c] as number)) colMax[c] = u;
-      }
-    }
-    if (longest === 0) continue; // all ids of the run are equal (duplicates, reported by the caller)
-    // As many columns as keep key × len + (len − 1) below 2^53.
-    const limit = Math.floor(TWO_53 / len);
-    let cols = 0;
-    let radix = 1;
-    while (cols < MAX_COLUMNS && cols < longest) {
-      const base = (colMax[cols] as number) - (colMin[cols] as number) + 2;
-      if (radix * base > limit) break;
-      colBase[cols] = base;
-      radix *= base;
-      cols++;
-    }
-    let minKey = Number.POSITIVE_INFINITY;
-    let maxKey = Number.NEGATIVE_INFINITY;
-    for (let k = lo; k < hi; k++) {
-      const i = order[k] as number;
-      const from = (starts[i] as number) + pos;
-      const rest = (starts[i + 1] as number) - from;
-      let key = 0;
-      for (let c = 0; c < cols; c++) {
-        const digit = c < rest ? (units[from + c] as number) - (colMin[c] as number) + 1 : 0;
-        key = key * (colBase[c] as number) + digit;
-      }
-      if (key < minKey) minKey = key;
-      if (key > maxKey) maxKey = key;
-      packed[k - lo] = key * len + (k - lo);
-      moved[k] = i;
-    }
-    const next = pos + cols;
-    if (minKey === maxKey) {
-      stack.push(lo, hi, next);
-      continue;
-    }
-    const view = packed.subarray(0, len);
-    view.sort();
-    let start = lo;
-    let startKey = -1;
+    const units = this.units;
+    for (let k = 0; k < len; k++) units[from + k] = id.charCodeAt(k);
+    this.count++;
+    this.starts[this.count] = from + len;
+  }
+
+  equal(a: number, b: number): boolean {
+    return this.compare(a, b, 0) === 0;
+  }
+
+  /** Sign of id a − id b in code-unit order, comparing from `pos` (the ids share their first `pos` units). */
+  private compare(a: number, b: number, pos: number): number {
+    const { units, starts } = this;
+    const aFrom = (starts[a] as number) + pos;
+    const bFrom = (starts[b] as number) + pos;
+    const aLen = (starts[a + 1] as number) - aFrom;
+    const bLen = (starts[b + 1] as number) - bFrom;
+    const len = Math.min(aLen, bLen);
     for (let k = 0; k < len; k++) {
-      const v = view[k] as number;
-      const at = v % len;
-      const key = (v - at) / len;
-      order[lo + k] = moved[lo + at] as number;
-      if (key !== startKey) {
-        if (lo + k - start > 1) stack.push(start, lo + k, next);
-        start = lo + k;
-        startKey = key;
+      const d = (units[aFrom + k] as number) - (units[bFrom + k] as number);
+      if (d !== 0) return d;
+    }
+    return aLen - bLen;
+  }
+
+  /** Indices of the ids in code-unit order (the order of `<`). */
+  order(): Int32Array {
+    const { n, units, starts } = this;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    if (n < 2) return order;
+    if (n > MAX_PACKED_RUN) {
+      return Int32Array.from(Array.from(order).sort((a, b) => this.compare(a, b, 0)));
+    }
+    // Start after the prefix all ids share (ids often share one, e.g. "kab-"): it cannot order anything.
+    let common = (starts[1] as number) - (starts[0] as number);
+    for (let i = 1; i < n && common > 0; i++) {
+      const b = starts[i] as number;
+      const limit = Math.min(common, (starts[i + 1] as number) - b);
+      let k = 0;
+      while (k < limit && units[k] === units[b + k]) k++;
+      common = k;
+    }
+
+    const packed = new Float64Array(n);
+    const moved = new Int32Array(n);
+    const colMin = new Int32Array(MAX_COLUMNS);
+    const colMax = new Int32Array(MAX_COLUMNS);
+    const colBase = new Float64Array(MAX_COLUMNS);
+    // Explicit stack of [lo, hi, pos] runs instead of recursion: long shared prefixes would nest deeply.
+    const stack: number[] = [0, n, common];
+    while (stack.length > 0) {
+      const pos = stack.pop() as number;
+      const hi = stack.pop() as number;
+      const lo = stack.pop() as number;
+      const len = hi - lo;
+      if (len <= SMALL_RUN) {
+        this.insertionSort(order, lo, hi, pos);
+        continue;
       }
+      // Span of code units per column, and the longest remainder.
+      colMin.fill(0xffff);
+      colMax.fill(-1);
+      let longest = 0;
+      for (let k = lo; k < hi; k++) {
+        const i = order[k] as number;
+        const from = (starts[i] as number) + pos;
+        const rest = (starts[i + 1] as number) - from;
+        if (rest > longest) longest = rest;
+        const cols = Math.min(rest, MAX_COLUMNS);
+        for (let c = 0; c < cols; c++) {
+          const u = units[from + c] as number;
+          if (u < (colMin[c] as number)) colMin[c] = u;
+          if (u > (colMax[c] as number)) colMax[c] = u;
+        }
+      }
+      if (longest === 0) continue; // the ids of the run are all equal (duplicates, reported by the caller)
+      // As many columns as keep key × len + (len − 1) below 2^53.
+      const limit = Math.floor(TWO_53 / len);
+      let cols = 0;
+      let radix = 1;
+      while (cols < MAX_COLUMNS && cols < longest) {
+        const base = (colMax[cols] as number) - (colMin[cols] as number) + 2;
+        if (radix * base > limit) break;
+        colBase[cols] = base;
+        radix *= base;
+        cols++;
+      }
+      let minKey = Number.POSITIVE_INFINITY;
+      let maxKey = Number.NEGATIVE_INFINITY;
+      for (let k = lo; k < hi; k++) {
+        const i = order[k] as number;
+        const from = (starts[i] as number) + pos;
+        const rest = (starts[i + 1] as number) - from;
+        let key = 0;
+        for (let c = 0; c < cols; c++) {
+          const digit = c < rest ? (units[from + c] as number) - (colMin[c] as number) + 1 : 0;
+          key = key * (colBase[c] as number) + digit;
+        }
+        if (key < minKey) minKey = key;
+        if (key > maxKey) maxKey = key;
+        packed[k - lo] = key * len + (k - lo);
+        moved[k] = i;
+      }
+      const next = pos + cols;
+      if (minKey === maxKey) {
+        stack.push(lo, hi, next);
+        continue;
+      }
+      const view = packed.subarray(0, len);
+      view.sort();
+      let start = lo;
+      let startKey = -1;
+      for (let k = 0; k < len; k++) {
+        const v = view[k] as number;
+        const at = v % len;
+        const key = (v - at) / len;
+        order[lo + k] = moved[lo + at] as number;
+        if (key !== startKey) {
+          if (lo + k - start > 1) stack.push(start, lo + k, next);
+          start = lo + k;
+          startKey = key;
+        }
+      }
+      if (hi - start > 1) stack.push(start, hi, next);
     }
-    if (hi - start > 1) stack.push(start, hi, next);
+    return order;
   }
-  return order;
-}
 
-/** Sorts order[lo..hi) by code units from `pos` on (ids there share their first `pos` units). */
-function insertionSort(
-  order: Int32Array,
-  lo: number,
-  hi: number,
-  pos: number,
-  units: Uint16Array,
-  starts: Int32Array,
-): void {
-  for (let k = lo + 1; k < hi; k++) {
-    const i = order[k] as number;
-    let j = k - 1;
-    while (j >= lo && compareUnits(order[j] as number, i, pos, units, starts) > 0) {
-      order[j + 1] = order[j] as number;
-      j--;
+  private insertionSort(order: Int32Array, lo: number, hi: number, pos: number): void {
+    for (let k = lo + 1; k < hi; k++) {
+      const i = order[k] as number;
+      let j = k - 1;
+      while (j >= lo && this.compare(order[j] as number, i, pos) > 0) {
+        order[j + 1] = order[j] as number;
+        j--;
+      }
+      order[j + 1] = i;
     }
-    order[j + 1] = i;
   }
-}
-
-function compareUnits(a: number, b: number, pos: number, units: Uint16Array, starts: Int32Array): number {
-  const aFrom = (starts[a] as number) + pos;
-  const bFrom = (starts[b] as number) + pos;
-  const aLen = (starts[a + 1] as number) - aFrom;
-  const bLen = (starts[b + 1] as number) - bFrom;
-  const len = aLen < bLen ? aLen : bLen;
-  for (let k = 0; k < len; k++) {
-    const d = (units[aFrom + k] as number) - (units[bFrom + k] as number);
-    if (d !== 0) return d;
-  }
-  return aLen - bLen;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -608,7 +643,7 @@ function missingOf(measure: Measure): MeasureData['missing'] {
     : { reason: 'no-domain-value', detail: `The result has no value for ${measure}` };
 }
 
-/** The parsed column of a measure: from prepareRanking(), else read from the entries now. */
+/** The column of a measure: as read by prepareRanking(), else read from the entries now; null = slow path. */
 function measureColumn(st: State, measure: Measure): Column | null {
   const pre = st.columns.get(measure);
   if (pre !== undefined) return pre.ok ? pre : null;
@@ -620,9 +655,17 @@ function measureColumn(st: State, measure: Measure): Column | null {
   for (let i = 0; i < n; i++) {
     const e = entries[i] as RankingEntry;
     const raw = rawValue(e, measure, domainNo);
-    const prev = improvement ? e.previousIndex : undefined;
-    if (raw === null || (improvement && (prev === undefined || prev === null))) continue;
-    if (!parseInto(col, i, raw, improvement ? prev : undefined)) return null;
+    if (raw === null) continue;
+    if (!improvement) {
+      if (!parseValue(raw) || !store(col, n, i, parsedNum, parsedDen)) return null;
+      continue;
+    }
+    const prev = e.previousIndex;
+    if (prev === undefined || prev === null) continue;
+    if (!parseValue(raw)) return null;
+    const num = parsedNum;
+    const den = parsedDen;
+    if (!parseValue(prev) || !storeDifference(col, n, i, num, den, parsedNum, parsedDen)) return null;
   }
   return col;
 }
@@ -631,114 +674,179 @@ function measureData(st: State, measure: Measure): MeasureData {
   const cached = st.measures.get(measure);
   if (cached !== undefined) return cached;
   const col = measureColumn(st, measure);
-  const data =
-    (col === null ? null : fastMeasureData(st, measure, col)) ?? slowMeasureData(st, measure);
+  const data = (col === null ? null : fastMeasureData(st, measure, col)) ?? slowMeasureData(st, measure);
   st.measures.set(measure, data);
   return data;
 }
 
 /**
- * Float64 path: key = value × common denominator, an exact integer. Sorted by a counting sort over the
- * key range when it is small (index values are multiples of 10^-4 in [0, 5]: 50,001 keys), else by
- * packing key and agencyId position into one float64 for the comparator-free typed-array sort.
- * Returns null when the keys would not be exact (the bigint path takes over).
+ * Float64 path: key = value × common denominator, an exact integer. Keys are sorted by a counting sort
+ * over buckets visited in agencyId order, so ties come out by id with no tie-break key: one bucket per key
+ * when the key range is small (index values are multiples of 10^-4 in [0, 5]: 50,001 keys), else one per
+ * distinct key when there are few (domain indices). Otherwise key and position are packed into one
+ * float64 for the comparator-free typed-array sort. Returns null when the keys would not be exact (the
+ * bigint path takes over).
  */
 function fastMeasureData(st: State, measure: Measure, col: Column): MeasureData | null {
-  const { has, nums, dens, common } = col;
-  const n = has.length;
-  const keys = new Float64Array(n);
+  const { nums, dens, common } = col;
+  const n = nums.length;
+  // Keys: in place when every value is already in units of the common denominator.
+  const keys = dens === null && common === UNIT_DEN ? nums : new Float64Array(n);
   let count = 0;
   let maxKey = Number.NEGATIVE_INFINITY;
   let minKey = Number.POSITIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    if (has[i] === 0) continue;
-    const den = dens[i] as number;
-    const k = den === common ? (nums[i] as number) : (nums[i] as number) * (common / den);
+    const num = nums[i] as number;
+    if (Number.isNaN(num)) {
+      keys[i] = Number.NaN;
+      continue;
+    }
+    const den = dens === null ? UNIT_DEN : (dens[i] as number);
+    const k = den === common ? num : num * (common / den);
     if (!Number.isSafeInteger(k)) return null;
     keys[i] = k;
     if (k > maxKey) maxKey = k;
     if (k < minKey) minKey = k;
     count++;
   }
-  const order = new Int32Array(count);
-  const range = count === 0 ? 0 : maxKey - minKey + 1;
-  if (range <= 4 * n + 65_536) countingSort(st, has, keys, maxKey, range, order);
-  else if (range * n <= Number.MAX_SAFE_INTEGER) packedSort(st, has, keys, maxKey, order);
-  else return null;
-
-  // Distinct values in rank order.
-  const valueId = new Int32Array(n);
-  const repList: number[] = [];
-  let previousKey = Number.NaN;
-  for (let p = 0; p < count; p++) {
-    const i = order[p] as number;
-    const k = keys[i] as number;
-    if (k !== previousKey) {
-      repList.push(i);
-      previousKey = k;
-    }
-    valueId[i] = repList.length - 1;
-  }
+  const sorted =
+    count === 0
+      ? { order: new Int32Array(0), valueId: new Int32Array(n).fill(-1), keys: new Float64Array(0) }
+      : maxKey - minKey < 4 * n + 65_536
+        ? rangeSort(st, keys, count, maxKey, maxKey - minKey + 1)
+        : (distinctSort(st, keys, count) ?? packedSort(st, keys, count, maxKey));
+  if (sorted === null) return null;
   return {
-    has,
+    order: sorted.order,
+    valueId: sorted.valueId,
     missingCount: n - count,
-    order,
-    valueId,
-    reps: Int32Array.from(repList),
-    values: new Array(repList.length),
-    nums,
-    dens,
+    values: new Array(sorted.keys.length),
+    keys: sorted.keys,
+    common,
     rationals: null,
     missing: missingOf(measure),
   };
 }
 
-/** Stable counting sort by key descending, visiting entries in agencyId order: ties come out by id. */
-function countingSort(
-  st: State,
-  has: Uint8Array,
-  keys: Float64Array,
-  maxKey: number,
-  range: number,
-  order: Int32Array,
-): void {
-  const { byIdOrder } = st;
-  const n = byIdOrder.length;
-  const next = new Int32Array(range + 1);
-  for (let i = 0; i < n; i++) {
-    if (has[i] === 0) continue;
-    const b = maxKey - (keys[i] as number) + 1;
-    next[b] = (next[b] as number) + 1;
-  }
-  for (let b = 1; b <= range; b++) next[b] = (next[b] as number) + (next[b - 1] as number);
-  // next[b] is now where bucket b (key maxKey − b) starts.
-  for (let p = 0; p < n; p++) {
-    const i = byIdOrder[p] as number;
-    if (has[i] === 0) continue;
-    const b = maxKey - (keys[i] as number);
-    order[next[b] as number] = i;
-    next[b] = (next[b] as number) + 1;
-  }
+interface Sorted {
+  readonly order: Int32Array;
+  readonly valueId: Int32Array;
+  /** Key of each distinct value id. */
+  readonly keys: Float64Array;
 }
 
-/** Sorts by (maxKey − key) × n + agencyId position, packed into exact float64s. */
-function packedSort(st: State, has: Uint8Array, keys: Float64Array, maxKey: number, order: Int32Array): void {
-  const { idOrder, byIdOrder } = st;
-  const n = has.length;
-  const packed = new Float64Array(order.length);
-  let p = 0;
+/** Buckets by maxKey − key. */
+function rangeSort(st: State, keys: Float64Array, count: number, maxKey: number, range: number): Sorted {
+  const n = keys.length;
+  const bucket = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    if (has[i] !== 0) packed[p++] = (maxKey - (keys[i] as number)) * n + (idOrder[i] as number);
+    const k = keys[i] as number;
+    bucket[i] = Number.isNaN(k) ? -1 : maxKey - k;
+  }
+  return bucketSort(st, bucket, range, count, (b) => maxKey - b);
+}
+
+// Most distinct keys sorted through a Map (beyond, the packed sort is cheaper).
+const MAX_DISTINCT = 4_096;
+
+/** Buckets by rank of the key among the distinct keys; null when there are too many distinct keys. */
+function distinctSort(st: State, keys: Float64Array, count: number): Sorted | null {
+  const n = keys.length;
+  const index = new Map<number, number>();
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    if (Number.isNaN(k) || index.has(k)) continue;
+    if (index.size === MAX_DISTINCT) return null;
+    index.set(k, 0);
+  }
+  const distinct = Float64Array.from(index.keys()).sort().reverse();
+  for (let b = 0; b < distinct.length; b++) index.set(distinct[b] as number, b);
+  const bucket = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    bucket[i] = Number.isNaN(k) ? -1 : (index.get(k) as number);
+  }
+  return bucketSort(st, bucket, distinct.length, count, (b) => distinct[b] as number);
+}
+
+/**
+ * Stable counting sort of positions by bucket (bucket −1 = no value), visiting entries in agencyId order;
+ * equal buckets are equal values.
+ */
+function bucketSort(
+  st: State,
+  bucket: Int32Array,
+  buckets: number,
+  count: number,
+  keyOf: (bucket: number) => number,
+): Sorted {
+  const { byIdOrder } = st;
+  const n = byIdOrder.length;
+  const next = new Int32Array(buckets + 1);
+  for (let i = 0; i < n; i++) {
+    const b = bucket[i] as number;
+    if (b >= 0) next[b + 1] = (next[b + 1] as number) + 1;
+  }
+  for (let b = 1; b <= buckets; b++) next[b] = (next[b] as number) + (next[b - 1] as number);
+  // next[b] is now where bucket b starts.
+  const order = new Int32Array(count);
+  for (let p = 0; p < n; p++) {
+    const b = bucket[byIdOrder[p] as number] as number;
+    if (b < 0) continue;
+    order[next[b] as number] = p;
+    next[b] = (next[b] as number) + 1;
+  }
+  // next[b] is now where bucket b ends: number the non-empty buckets.
+  const valueId = new Int32Array(n).fill(-1);
+  const distinctKeys: number[] = [];
+  let start = 0;
+  for (let b = 0; b < buckets; b++) {
+    const end = next[b] as number;
+    if (end === start) continue;
+    const id = distinctKeys.length;
+    for (let q = start; q < end; q++) valueId[order[q] as number] = id;
+    distinctKeys.push(keyOf(b));
+    start = end;
+  }
+  return { order, valueId, keys: Float64Array.from(distinctKeys) };
+}
+
+/** Sorts by (maxKey − key) × n + position, packed into exact float64s; null if that would not be exact. */
+function packedSort(st: State, keys: Float64Array, count: number, maxKey: number): Sorted | null {
+  const { idOrder } = st;
+  const n = keys.length;
+  const packed = new Float64Array(count);
+  let q = 0;
+  for (let i = 0; i < n; i++) {
+    const k = keys[i] as number;
+    if (Number.isNaN(k)) continue;
+    const v = (maxKey - k) * n + (idOrder[i] as number);
+    if (v > Number.MAX_SAFE_INTEGER) return null;
+    packed[q++] = v;
   }
   packed.sort();
-  for (let q = 0; q < packed.length; q++) order[q] = byIdOrder[(packed[q] as number) % n] as number;
+  const order = new Int32Array(count);
+  const valueId = new Int32Array(n).fill(-1);
+  const distinctKeys: number[] = [];
+  let previous = -1;
+  for (let r = 0; r < count; r++) {
+    const v = packed[r] as number;
+    const p = v % n;
+    const key = (v - p) / n;
+    order[r] = p;
+    if (key !== previous) {
+      distinctKeys.push(maxKey - key);
+      previous = key;
+    }
+    valueId[p] = distinctKeys.length - 1;
+  }
+  return { order, valueId, keys: Float64Array.from(distinctKeys) };
 }
 
 /** Exact bigint path for values whose common denominator or magnitude is beyond float64's exact range. */
 function slowMeasureData(st: State, measure: Measure): MeasureData {
   const n = st.entries.length;
   const domainNo = measureDomainNo(measure);
-  const has = new Uint8Array(n);
   const rationals: (Rational | null)[] = new Array(n).fill(null);
   const members: number[] = [];
   let common = 1n;
@@ -751,7 +859,6 @@ function slowMeasureData(st: State, measure: Measure): MeasureData {
       if (e.previousIndex === undefined || e.previousIndex === null) continue;
       r = sub(r, parseRational(e.previousIndex));
     }
-    has[i] = 1;
     rationals[i] = r;
     members.push(i);
     if (common % r.den !== 0n) common = (common / bigGcd(common, r.den)) * r.den;
@@ -764,23 +871,23 @@ function slowMeasureData(st: State, measure: Measure): MeasureData {
     if (ka !== kb) return ka > kb ? -1 : 1;
     return (idOrder[a] as number) - (idOrder[b] as number);
   });
-  const valueId = new Int32Array(n);
-  const repList: number[] = [];
-  for (let p = 0; p < members.length; p++) {
-    const i = members[p] as number;
-    if (p === 0 || keys[i] !== keys[members[p - 1] as number]) repList.push(i);
-    valueId[i] = repList.length - 1;
+  const order = new Int32Array(members.length);
+  const valueId = new Int32Array(n).fill(-1);
+  const distinct: Rational[] = [];
+  for (let r = 0; r < members.length; r++) {
+    const i = members[r] as number;
+    if (r === 0 || keys[i] !== keys[members[r - 1] as number]) distinct.push(rationals[i] as Rational);
+    order[r] = idOrder[i] as number;
+    valueId[idOrder[i] as number] = distinct.length - 1;
   }
   return {
-    has,
-    missingCount: n - members.length,
-    order: Int32Array.from(members),
+    order,
     valueId,
-    reps: Int32Array.from(repList),
-    values: new Array(repList.length),
-    nums: null,
-    dens: null,
-    rationals,
+    missingCount: n - members.length,
+    values: new Array(distinct.length),
+    keys: null,
+    common: 1,
+    rationals: distinct,
     missing: missingOf(measure),
   };
 }
@@ -793,17 +900,60 @@ function bigGcd(a: bigint, b: bigint): bigint {
 }
 
 /** The shared IndexValue of distinct value `id` (read-only: every row with that value holds it). */
-function valueOf(m: MeasureData, id: number): IndexValue {
+function sharedValue(m: MeasureData, id: number): IndexValue {
   let v = m.values[id];
   if (v === undefined) {
-    const i = m.reps[id] as number;
-    v =
-      m.nums !== null && m.dens !== null
-        ? indexValueFromInts(m.nums[i] as number, m.dens[i] as number)
-        : toIndexValue(m.rationals?.[i] as Rational);
+    if (m.keys === null) v = toIndexValue(m.rationals?.[id] as Rational);
+    else if (m.common === UNIT_DEN) v = unitsIndexValue(m.keys[id] as number);
+    else v = indexValueFromInts(m.keys[id] as number, m.common);
     m.values[id] = v;
   }
   return v;
+}
+
+// Display strings of 0.00 … 10.00 by hundredths: values take few displays, so they are made once.
+const displays: (string | undefined)[] = [];
+const MAX_CACHED_DISPLAY = 1_000;
+
+function displayOf(hundredths: number): string {
+  let s = hundredths <= MAX_CACHED_DISPLAY ? displays[hundredths] : undefined;
+  if (s === undefined) {
+    const frac = hundredths % 100;
+    s = `${(hundredths - frac) / 100}.${frac < 10 ? '0' : ''}${frac}`;
+    if (hundredths <= MAX_CACHED_DISPLAY) displays[hundredths] = s;
+  }
+  return s;
+}
+
+/**
+ * indexValueFromInts(units, 10^4) for a value in units of 10^-4, by integer arithmetic (the same strings
+ * and number: canonical exact decimal, display rounded half away from zero to 2 places).
+ */
+function unitsIndexValue(units: number): IndexValue {
+  const negative = units < 0;
+  const abs = negative ? -units : units;
+  if (abs > 2 ** 46) return indexValueFromInts(units, UNIT_DEN);
+  let frac = abs % UNIT_DEN;
+  const whole = (abs - frac) / UNIT_DEN;
+  let exact: string;
+  if (frac === 0) {
+    exact = negative ? `-${whole}` : `${whole}`;
+  } else {
+    let places = 4;
+    while (frac % 10 === 0) {
+      frac /= 10;
+      places--;
+    }
+    const digits = `${frac}`;
+    const padded = digits.length < places ? '000'.slice(0, places - digits.length) + digits : digits;
+    exact = `${negative ? '-' : ''}${whole}.${padded}`;
+  }
+  const hundredths = Math.floor((abs + 50) / 100);
+  const display = displayOf(hundredths);
+  // hundredths / 100 is the double nearest the decimal, as Number(display) is.
+  return negative && hundredths !== 0
+    ? { exact, display: `-${display}`, value: -(hundredths / 100) }
+    : { exact, display, value: hundredths / 100 };
 }
 
 function scopeGroups(scope: RankingScope): 'national' | AgencyGroup[] {
@@ -840,30 +990,31 @@ export function rank(input: readonly RankingEntry[] | PreparedRanking, query: Ra
     inScope[g] = scope === 'national' || scope.includes(agencyGroups[g] as AgencyGroup) ? 1 : 0;
   }
   const all = scope === 'national' || scope.length === agencyGroups.length;
-  const { entries, groupIndex, ids, names, byIdOrder } = st;
+  const { entries, groups, ids, names, idOrder } = st;
+  const { order, valueId } = m;
   const n = entries.length;
 
-  // Eligibility, asked in input order of the entries in scope that have a value.
+  // Eligibility, asked in input order of the entries in scope that have a value; by position.
   let ineligible: Map<number, string> | null = null;
   if (query.exclude !== undefined) {
     for (let i = 0; i < n; i++) {
-      if (inScope[groupIndex[i] as number] === 0 || m.has[i] === 0) continue;
+      const p = idOrder[i] as number;
+      if (inScope[groups[p] as number] === 0 || (valueId[p] as number) < 0) continue;
       const why = query.exclude(entries[i] as RankingEntry);
       if (why !== null) {
         ineligible ??= new Map();
-        ineligible.set(i, why);
+        ineligible.set(p, why);
       }
     }
   }
 
-  // Rows: the national order filtered by scope and eligibility.
-  const { order, valueId } = m;
+  // Rows: the national order, filtered by scope and eligibility.
   let count = order.length;
   if (!all || ineligible !== null) {
     count = 0;
-    for (let p = 0; p < order.length; p++) {
-      const i = order[p] as number;
-      if (inScope[groupIndex[i] as number] !== 0 && (ineligible === null || !ineligible.has(i))) count++;
+    for (let k = 0; k < order.length; k++) {
+      const p = order[k] as number;
+      if (inScope[groups[p] as number] !== 0 && (ineligible === null || !ineligible.has(p))) count++;
     }
   }
   const previous = previousRanks(query.previous);
@@ -872,44 +1023,49 @@ export function rank(input: readonly RankingEntry[] | PreparedRanking, query: Ra
   let currentRank = 0;
   let currentValueId = -1;
   let value: IndexValue | undefined;
-  for (let p = 0; r < count; p++) {
-    const i = order[p] as number;
-    if (!all && inScope[groupIndex[i] as number] === 0) continue;
-    if (ineligible?.has(i)) continue;
-    const id = valueId[i] as number;
+  for (let k = 0; r < count; k++) {
+    const p = order[k] as number;
+    if (!all && inScope[groups[p] as number] === 0) continue;
+    if (ineligible?.has(p)) continue;
+    const id = valueId[p] as number;
     // A new rank starts where the value changes; rows of one tie share the value object.
     if (id !== currentValueId) {
       currentRank = r + 1;
       currentValueId = id;
-      value = valueOf(m, id);
+      value = sharedValue(m, id);
     }
-    const agencyId = ids[i] as string;
+    const agencyId = ids[p] as string;
     const previousRank = previous === null ? null : (previous.get(agencyId) ?? null);
     rows[r++] = {
       rank: currentRank,
       agencyId,
-      agencyName: names[i] ?? null,
-      group: agencyGroups[groupIndex[i] as number] as AgencyGroup,
+      agencyName: names[p] as string | null,
+      group: agencyGroups[groups[p] as number] as AgencyGroup,
       value: value as IndexValue,
       previousRank,
       change: previousRank === null ? null : previousRank - currentRank,
     };
   }
 
-  // Exclusions in agencyId order.
+  // Exclusions, in agencyId order.
   const excluded: RankingExclusion[] = [];
   if (m.missingCount > 0 || ineligible !== null) {
     for (let p = 0; p < n; p++) {
-      const i = byIdOrder[p] as number;
-      if (inScope[groupIndex[i] as number] === 0) continue;
-      const why = m.has[i] === 0 ? null : (ineligible?.get(i) ?? undefined);
-      if (why === undefined) continue;
-      const group = agencyGroups[groupIndex[i] as number] as AgencyGroup;
-      excluded.push(
-        why === null
-          ? { agencyId: ids[i] as string, group, reason: m.missing.reason, detail: m.missing.detail }
-          : { agencyId: ids[i] as string, group, reason: 'ineligible', detail: why },
-      );
+      const g = groups[p] as number;
+      if (inScope[g] === 0) continue;
+      const group = agencyGroups[g] as AgencyGroup;
+      if ((valueId[p] as number) < 0) {
+        excluded.push({
+          agencyId: ids[p] as string,
+          group,
+          reason: m.missing.reason,
+          detail: m.missing.detail,
+        });
+        continue;
+      }
+      const why = ineligible?.get(p);
+      if (why !== undefined)
+        excluded.push({ agencyId: ids[p] as string, group, reason: 'ineligible', detail: why });
     }
   }
   return { measure, scope, tieOrder: 'agency-id-ascending', rows, excluded };
