@@ -26,7 +26,23 @@ export interface AuditEntry {
   readonly changes: readonly FieldChange[];
 }
 
-const canonical = (value: unknown): string => JSON.stringify(value ?? null);
+/**
+ * A key-order-independent rendering: DynamoDB returns map attributes in its own order, so two equal
+ * evidence objects may list their keys differently.
+ */
+export const canonicalJson = (value: unknown): string => {
+  if (value === undefined || value === null) return 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+};
+
+const canonical = canonicalJson;
 
 /**
  * The fields that differ between `before` and `after` (compared by value). A field missing on one

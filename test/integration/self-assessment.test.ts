@@ -239,6 +239,24 @@ describe('saving answers', () => {
     expect((await read()).body).toEqual(draft);
   });
 
+  it('re-saving an unchanged answer with evidence keeps the version and writes no audit record', async () => {
+    // Prepare: indicator 1 was saved with evidence above; DynamoDB returns its map keys in its own order
+    const { etag } = await read();
+    const auditBefore = (await auditTrail()).length;
+
+    // Act
+    const response = await saveOne(
+      1,
+      { level: patternLevel(1), explanation: 'Penjelasan indikator 1', evidence: [evidence] },
+      etag,
+    );
+
+    // Assess
+    expectStatus(response, 200);
+    expect(response.headers.get('etag')).toBe(etag);
+    expect(await auditTrail()).toHaveLength(auditBefore);
+  });
+
   it('refuses to submit while indicators are unanswered: 409 listing them, nothing submitted', async () => {
     // Act
     const problem = expectProblem(await submit(), 409) as SubmitProblem;
