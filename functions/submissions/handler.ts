@@ -6,10 +6,13 @@ import { createSubmissionsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
 const config = loadConfig();
+const logger = new Logger();
 
 export const handler = createSubmissionsHandler({
   config,
-  logger: new Logger(),
+  logger,
   documentClient: createDocumentClient(),
-  idempotency: createIdempotencyGuard(requireIdempotencyTable(config)),
+  idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
+    logger.warn('Idempotent response too large to store for replay', { bytes }),
+  ),
 });

@@ -54,16 +54,23 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
         );
       },
 
-      submitSelfAssessment: async ({ params, headers }, context) =>
-        selfAssessmentResponse(
-          await submitSelfAssessment(
-            store,
-            actorOf(context, now()),
-            params.year,
-            params.agencyId,
-            optionalIfMatch(headers),
-          ),
-        ),
+      submitSelfAssessment: async ({ params, headers }, context) => {
+        const { answers: _answers, ...receipt } = await submitSelfAssessment(
+          store,
+          actorOf(context, now()),
+          params.year,
+          params.agencyId,
+          optionalIfMatch(headers),
+        );
+        return {
+          status: 200,
+          body: receipt,
+          headers: {
+            etag: etagOf(receipt.version),
+            location: `/v1/cycles/${params.year}/agencies/${params.agencyId}/self-assessment`,
+          },
+        };
+      },
     },
     {
       logger: dependencies.logger,

@@ -20,6 +20,7 @@ import {
   IndicatorParamsSchema,
   SelfAssessmentParamsSchema,
   SelfAssessmentSchema,
+  SubmissionReceiptSchema,
 } from '../schemas/self-assessment.ts';
 import { scope } from './access.ts';
 import { defineRoute, type RouteSpec, routeKeyOf } from './route-spec.ts';
@@ -304,12 +305,13 @@ export const routes = {
     capability: 'submissions',
     access: selfAssessmentWriters,
     summary: 'Submit: freezes the answers once all 47 are answered and the window is open',
-    description: 'If-Match is optional here; when sent it must match. Honours Idempotency-Key.',
+    description:
+      'If-Match is optional here; when sent it must match. Honours Idempotency-Key. Answers with a receipt: the self-assessment without its answers (Location points at the full representation).',
     tags: ['Self-assessment'],
     params: SelfAssessmentParamsSchema,
     idempotent: true,
     responses: {
-      200: { description: 'Submitted', schema: SelfAssessmentSchema, headers: etag },
+      200: { description: 'Submitted', schema: SubmissionReceiptSchema, headers: [...etag, 'Location'] },
       ...errors(400, 401, 403, 404, 409, 412, 422),
     },
   }),

@@ -80,3 +80,15 @@ export const rankingKeys = {
     SK: `${scope}#${measure}#${pad(page, 3)}`,
   }),
 } as const;
+
+/**
+ * | machine client           | CLIENT#<client id>              | CLIENT                              |                                         |                                      |
+ *
+ * A machine client's registration (`entity: 'machineClient'`, `role`, `agencyId` for agency
+ * integrations): read by the pre-token-generation trigger (functions/identity/pre-token.ts) with one
+ * GetItem when Cognito issues a client-credentials token. Items are written by operators for now; an
+ * admin route to register clients is future work.
+ */
+export const machineClientKeys = {
+  registration: (clientId: string): ItemKey => ({ PK: `CLIENT#${clientId}`, SK: 'CLIENT' }),
+} as const;

@@ -42,6 +42,22 @@ export interface StoredResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * DynamoDB items hold at most 400 KB. A response too large to store is still returned to the
+ * client; it is just not replayable (a retry with the same key runs again, and conditional writes
+ * make that safe). Routes keep idempotent responses small so this stays the exception.
+ */
+const maxStoredResponseBytes = 300 * 1024;
+
+class UnstorableResponse extends Error {
+  constructor(
+    readonly response: StoredResponse,
+    readonly bytes: number,
+  ) {
+    super(`Response of ${bytes} bytes is too large to store for replay`);
+  }
+}
+
 export interface IdempotencyGuard {
   run(
     request: IdempotentRequest,
@@ -66,6 +82,7 @@ export const readIdempotencyKey = (
 export const createIdempotencyGuard = (
   tableName: string,
   client = new DynamoDBClient({}),
+  onUnstorable: (bytes: number) => void = () => undefined,
 ): IdempotencyGuard => {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
   const config = new IdempotencyConfig({
@@ -91,8 +108,18 @@ export const createIdempotencyGuard = (
     run: async (request, context, execute) => {
       config.registerLambdaContext(context);
       try {
-        return await guarded(request, execute);
+        return await guarded(request, async () => {
+          const response = await execute();
+          const bytes = Buffer.byteLength(JSON.stringify(response));
+          // Thrown so that Powertools removes its in-progress record instead of failing to save it.
+          if (bytes > maxStoredResponseBytes) throw new UnstorableResponse(response, bytes);
+          return response;
+        });
       } catch (error) {
+        if (error instanceof UnstorableResponse) {
+          onUnstorable(error.bytes);
+          return error.response;
+        }
         if (error instanceof IdempotencyValidationError) {
           throw new IdempotencyKeyReuseError(
             'This Idempotency-Key was already used with a different request; use a new key for a new request.',

@@ -135,6 +135,14 @@ export const SelfAssessmentSchema = z
   .meta({ id: 'SelfAssessment' });
 export type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
 
+/**
+ * What a submission answers: the self-assessment without its answers (read them with GET). Kept
+ * small on purpose: the response of an idempotent POST is stored for replay in one DynamoDB item.
+ */
+export const SubmissionReceiptSchema = SelfAssessmentSchema.omit({ answers: true }).meta({
+  id: 'SubmissionReceipt',
+});
+
 export const AuditRecordSchema = z
   .object({
     at: z.string(),

@@ -1,0 +1,118 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type {
+  ClaimsAndScopeOverrideDetailsV3,
+  PreTokenGenerationV2TriggerEvent,
+  PreTokenGenerationV3TriggerEvent,
+} from 'aws-lambda';
+import { machineClientKeys } from '#shared/dynamodb/keys.ts';
+import {
+  claimsToAdd,
+  type MachineClientRegistration,
+  machineClientTokenClaims,
+  type TokenClaimsResult,
+  userTokenClaims,
+} from '#shared/identity/token-claims.ts';
+
+/**
+ * With `LambdaVersion.V3_0` Cognito sends version "3" events for every token it issues: the user sources
+ * @types/aws-lambda types as V2 (`TokenGeneration_HostedAuth`, `_Authentication`, `_RefreshTokens`, …;
+ * V2 and V3 events are identical apart from the client-credentials source) and the machine-to-machine
+ * `TokenGeneration_ClientCredentials`, typed as V3.
+ */
+export type PreTokenGenerationEvent = PreTokenGenerationV2TriggerEvent | PreTokenGenerationV3TriggerEvent;
+
+export const clientCredentialsSource = 'TokenGeneration_ClientCredentials';
+
+export interface PreTokenGenerationDependencies {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly programmeTableName: string;
+  readonly logger: Logger;
+}
+
+/**
+ * The Cognito pre-token-generation trigger: puts `custom:role` (and `custom:agency_id` for agency callers)
+ * into access tokens, which Cognito never does by itself, so `identityFromClaims` can read them.
+ *
+ * - Users: from their `custom:role` / `custom:agency_id` attributes (only admins can set them: the portal
+ *   client may not write them). The ID token gets the same claims.
+ * - Machine clients (client credentials): from their registration item in the programme table. There is
+ *   no ID token in that grant.
+ *
+ * Invalid data (unknown role, agency without agency id, unregistered client) adds nothing and is logged:
+ * the token is issued without a role and the API answers 403 — the safe default, and a state an operator
+ * fixes by correcting the attribute or the registration.
+ *
+ * A storage error is different, and is thrown: Cognito then fails this token request and the client may
+ * simply retry. Swallowing it would issue a roleless token valid for an hour, which the caller caches and
+ * which fails every call with a misleading 403 ("forbidden") for a transient fault ("try again"), and
+ * hides the outage from our error metrics. Either way no role is granted without a registration.
+ */
+export const createPreTokenGenerationHandler = (dependencies: PreTokenGenerationDependencies) => {
+  const { documentClient, programmeTableName, logger } = dependencies;
+
+  // An admin route to register machine clients (write `CLIENT#<clientId>` / `CLIENT`) is future work;
+  // until then operators put the item by hand (docs/access-patterns.md).
+  const readRegistration = async (clientId: string): Promise<MachineClientRegistration | undefined> => {
+    const { Item } = await documentClient.send(
+      new GetCommand({
+        TableName: programmeTableName,
+        Key: machineClientKeys.registration(clientId),
+        ProjectionExpression: '#role, agencyId',
+        // ROLE is a DynamoDB reserved word.
+        ExpressionAttributeNames: { '#role': 'role' },
+      }),
+    );
+    return Item;
+  };
+
+  return async (event: PreTokenGenerationEvent): Promise<PreTokenGenerationEvent> => {
+    const clientId = event.callerContext.clientId;
+    if (event.triggerSource === clientCredentialsSource) {
+      let registration: MachineClientRegistration | undefined;
+      try {
+        registration = await readRegistration(clientId);
+      } catch (error) {
+        logger.error('Machine client registration could not be read; failing the token request', {
+          clientId,
+          error: error as Error,
+        });
+        throw error;
+      }
+      const result = machineClientTokenClaims(registration);
+      logOutcome(logger, result, { triggerSource: event.triggerSource, clientId });
+      const details: ClaimsAndScopeOverrideDetailsV3 = {
+        accessTokenGeneration: { claimsToAddOrOverride: { ...claimsToAdd(result) } },
+      };
+      event.response = { claimsAndScopeOverrideDetails: details };
+      return event;
+    }
+
+    const result = userTokenClaims(event.request.userAttributes ?? {});
+    // `sub` is a pseudonymous id; names and e-mail addresses stay out of the logs.
+    logOutcome(logger, result, {
+      triggerSource: event.triggerSource,
+      clientId,
+      sub: event.request.userAttributes?.sub,
+    });
+    const claims = claimsToAdd(result);
+    const details: ClaimsAndScopeOverrideDetailsV3 = {
+      accessTokenGeneration: { claimsToAddOrOverride: { ...claims } },
+      idTokenGeneration: { claimsToAddOrOverride: { ...claims } },
+    };
+    event.response = { claimsAndScopeOverrideDetails: details };
+    return event;
+  };
+};
+
+const logOutcome = (logger: Logger, result: TokenClaimsResult, context: Record<string, unknown>): void => {
+  if (result.ok) {
+    logger.debug('Role claims added', { ...context, role: result.role });
+  } else {
+    // Not an error of this function, but someone must fix the account or the registration.
+    logger.warn('No role claims added; the API will answer 403 to this token', {
+      ...context,
+      reason: result.reason,
+    });
+  }
+};
