@@ -5,10 +5,9 @@ import {
   type QueryCommandOutput,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '../errors.ts';
 import type { AgencyRecord, AgencyStore, AgencyWriteOperation } from '../services/ports.ts';
 import { auditPut, listAuditTrail } from './audit-store.ts';
-import { decodeCursor, encodeCursor, isConditionFailure, translateStorageError } from './errors.ts';
+import { decodeCursorFor, encodeCursor, isConditionFailure, translateStorageError } from './errors.ts';
 import { agencyKeys } from './keys.ts';
 
 export const agencyFromItem = (item: Record<string, unknown>): AgencyRecord => ({
@@ -58,18 +57,13 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
     limit: number,
     cursor: string | undefined,
   ): Promise<QueryCommandOutput> => {
-    const startKey = decodeCursor(cursor);
     const partitionAttribute = `${index}PK`;
-    if (cursor !== undefined && startKey?.[partitionAttribute] !== partition) {
-      throw new ValidationError('The cursor does not belong to this listing.', {
-        errors: [
-          {
-            pointer: '/query/cursor',
-            detail: 'Use the nextCursor of the previous page with the same filters',
-          },
-        ],
-      });
-    }
+    const startKey = decodeCursorFor(cursor, {
+      PK: (value) => value.startsWith('AGENCY#'),
+      SK: (value) => value === 'PROFILE',
+      [partitionAttribute]: (value) => value === partition,
+      [`${index}SK`]: (value) => value.length > 0,
+    });
     return client
       .send(
         new QueryCommand({

@@ -1,7 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry } from '../domain/audit.ts';
-import { ValidationError } from '../errors.ts';
-import { decodeCursor, encodeCursor, translateStorageError } from './errors.ts';
+import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
 import { auditKeys } from './keys.ts';
 
 /** A transaction action appending one audit record; `attribute_not_exists` keeps the trail append-only. */
@@ -30,12 +29,10 @@ export const listAuditTrail = async (
   partition: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<AuditPage> => {
-  const startKey = decodeCursor(page.cursor);
-  if (page.cursor !== undefined && startKey?.PK !== partition) {
-    throw new ValidationError('The cursor does not belong to this audit trail.', {
-      errors: [{ pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page' }],
-    });
-  }
+  const startKey = decodeCursorFor(page.cursor, {
+    PK: (value) => value === partition,
+    SK: (value) => value.startsWith(auditKeys.prefix),
+  });
   const result = await client
     .send(
       new QueryCommand({

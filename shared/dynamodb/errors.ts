@@ -6,7 +6,7 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
-import { ConflictError, ServiceUnavailableError } from '../errors.ts';
+import { ConflictError, ServiceUnavailableError, ValidationError } from '../errors.ts';
 
 /**
  * DynamoDB failures as the API reports them. The SDK already retried throttles with backoff; what
@@ -77,4 +77,33 @@ export const decodeCursor = (cursor: string | undefined): Record<string, unknown
     // fall through
   }
   return undefined;
+};
+
+/**
+ * Decodes a cursor and checks it is a start key this very query could have returned: exactly the
+ * expected string attributes, each passing its check. Anything else (forged, truncated, from another
+ * listing) is a 400 naming `/query/cursor` — DynamoDB would otherwise reject it as a server error.
+ */
+export const decodeCursorFor = (
+  cursor: string | undefined,
+  expected: Readonly<Record<string, (value: string) => boolean>>,
+): Record<string, string> | undefined => {
+  if (cursor === undefined) return undefined;
+  const key = decodeCursor(cursor);
+  const names = Object.keys(expected);
+  const valid =
+    key !== undefined &&
+    Object.keys(key).length === names.length &&
+    names.every((name) => {
+      const value = key[name];
+      return typeof value === 'string' && expected[name]?.(value) === true;
+    });
+  if (!valid) {
+    throw new ValidationError('The cursor is not one this listing returned.', {
+      errors: [
+        { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
+      ],
+    });
+  }
+  return key as Record<string, string>;
 };

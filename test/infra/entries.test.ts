@@ -12,6 +12,8 @@ describe('Lambda entry files', () => {
 
     expect(act).toThrow(/missing Lambda entry file\(s\): .*no-functions\/public\/handler\.ts/);
     expect(act).toThrow(join(functionsRoot, 'rankings', 'scheduled.ts'));
+    // The stack's own user pool (no external issuer given) needs its pre-token-generation trigger.
+    expect(act).toThrow(join(functionsRoot, 'identity', 'pre-token.ts'));
     for (const capability of capabilities) {
       expect(act).toThrow(join(functionsRoot, capability, 'handler.ts'));
     }

@@ -5,7 +5,12 @@ import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { rankingRunTableUses, type TableUse, tableUsesByCapability } from '../../infra/capability-access.ts';
+import {
+  preTokenGenerationTableUses,
+  rankingRunTableUses,
+  type TableUse,
+  tableUsesByCapability,
+} from '../../infra/capability-access.ts';
 import type { SpbeFunction } from '../../infra/constructs/spbe-function.ts';
 import { capabilities, routeKeyOf } from '../../shared/api/route-spec.ts';
 import { routeList } from '../../shared/api/routes.ts';
@@ -44,6 +49,7 @@ interface FunctionUnderTest {
 
 let synth: Synthesized;
 let functionsUnderTest: FunctionUnderTest[];
+let preTokenGenerationFunction: SpbeFunction;
 
 // Prepare: one synthesis for the whole file (bundling runs esbuild locally, no Docker).
 beforeAll(() => {
@@ -53,9 +59,13 @@ beforeAll(() => {
     if (construct === undefined) throw new Error(`No function for capability "${capability}"`);
     return { name: capability, construct, uses: tableUsesByCapability[capability] };
   });
+  const preToken = synth.stack.preTokenGenerationFunction;
+  if (preToken === undefined) throw new Error('No pre-token-generation function with the own user pool');
+  preTokenGenerationFunction = preToken;
   functionsUnderTest = [
     ...capabilityFunctions,
     { name: 'ranking run', construct: synth.stack.rankingRunFunction, uses: rankingRunTableUses },
+    { name: 'pre-token generation', construct: preToken, uses: preTokenGenerationTableUses },
   ];
 }, 180_000);
 
@@ -89,8 +99,9 @@ describe('stack identity', () => {
 describe('Lambda functions', () => {
   it('every function in the template runs nodejs22.x on arm64 with active tracing', () => {
     const functions = resourcesOfType<LambdaFunctionJson>(synth.template, 'AWS::Lambda::Function');
-    // One per capability plus the ranking run: no helper functions (log retention, custom resources).
-    expect(functions).toHaveLength(capabilities.length + 1);
+    // One per capability, the ranking run and the Cognito pre-token trigger: no helper functions (log
+    // retention, custom resources).
+    expect(functions).toHaveLength(capabilities.length + 2);
     for (const [logicalId, fn] of functions) {
       expect({ logicalId, runtime: fn.Properties.Runtime }).toEqual({ logicalId, runtime: 'nodejs22.x' });
       expect({ logicalId, architectures: fn.Properties.Architectures }).toEqual({
@@ -128,10 +139,15 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('API functions have 1024 MB and a 29 s timeout (below the HTTP API 30 s limit); the ranking run 5 min', () => {
+  it('API functions have 1024 MB and a 29 s timeout (below the HTTP API 30 s limit); the ranking run 5 min; the Cognito trigger 5 s', () => {
     for (const { name, construct } of functionsUnderTest) {
       const fn = functionJson(construct);
-      const expectedTimeout = construct === synth.stack.rankingRunFunction ? 300 : 29;
+      const expectedTimeout =
+        construct === synth.stack.rankingRunFunction
+          ? 300
+          : construct === preTokenGenerationFunction
+            ? 5
+            : 29;
       expect({ name, memory: fn.MemorySize, timeout: fn.Timeout }).toEqual({
         name,
         memory: 1024,
@@ -358,6 +374,26 @@ describe('least privilege', () => {
     if (subject === undefined) throw new Error('No ranking run function');
     assertTableAccess(subject);
   });
+
+  it('pre-token-generation function: reads the programme table only, and writes nothing anywhere', () => {
+    const subject = functionsUnderTest.find((candidate) => candidate.name === 'pre-token generation');
+    if (subject === undefined) throw new Error('No pre-token-generation function');
+    assertTableAccess(subject);
+    const statements = statementsOfRole(synth.template, synth.logicalIdOf(preTokenGenerationFunction.role));
+    const dynamoStatements = statements.filter((statement) =>
+      asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
+    );
+    expect(dynamoStatements.flatMap((statement) => [...referencedLogicalIds(statement.Resource)])).toEqual(
+      expect.arrayContaining([tableLogicalId('ProgrammeTable')]),
+    );
+    expect(
+      new Set(dynamoStatements.flatMap((statement) => [...referencedLogicalIds(statement.Resource)])),
+    ).toEqual(new Set([tableLogicalId('ProgrammeTable')]));
+    const actions = statements.flatMap((statement) => asArray(statement.Action));
+    for (const write of dynamoDbWriteActions) expect(actions).not.toContain(write);
+    // Only logs, X-Ray and DynamoDB reads: nothing else (no Cognito admin, no other service).
+    for (const action of actions) expect(action).toMatch(/^(logs|xray|dynamodb):/);
+  });
 });
 
 /** Assess one function: DynamoDB statements reach only its tables, writes only its read-write ones; env matches. */
@@ -458,6 +494,55 @@ describe('identity (no external issuer given)', () => {
     });
   });
 
+  it('attaches the pre-token-generation trigger as event version V3_0 (client credentials included)', () => {
+    const functionId = synth.logicalIdOf(preTokenGenerationFunction.function);
+    synth.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'PLUS',
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+          LambdaVersion: 'V3_0',
+        },
+      },
+    });
+    // The V1 setting would be ignored beside the config, and would make Cognito send V1 events.
+    const [[, pool] = []] = resourcesOfType<{ LambdaConfig: Record<string, unknown> }>(
+      synth.template,
+      'AWS::Cognito::UserPool',
+    );
+    expect(Object.keys(pool?.Properties.LambdaConfig ?? {})).toEqual(['PreTokenGenerationConfig']);
+  });
+
+  it('lets only this user pool invoke the trigger', () => {
+    const functionId = synth.logicalIdOf(preTokenGenerationFunction.function);
+    const permissions = resourcesOfType<{
+      Action: string;
+      FunctionName: unknown;
+      Principal: string;
+      SourceArn: unknown;
+    }>(synth.template, 'AWS::Lambda::Permission').filter(([, permission]) =>
+      referencedLogicalIds(permission.Properties.FunctionName).has(functionId),
+    );
+    expect(permissions.map(([, permission]) => permission.Properties)).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': ['IdentityUserPool96FE3B9B', 'Arn'] },
+      },
+    ]);
+  });
+
+  it('the trigger function runs nodejs22.x on arm64 with the programme table name and its own service name', () => {
+    const fn = functionJson(preTokenGenerationFunction);
+    expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Timeout: 5 });
+    expect(fn.Environment?.Variables).toMatchObject({
+      PROGRAMME_TABLE_NAME: { Ref: tableLogicalId('ProgrammeTable') },
+      POWERTOOLS_SERVICE_NAME: 'spbe-pre-token-generation',
+    });
+    expect(fn.Environment?.Variables?.IDEMPOTENCY_TABLE_NAME).toBeUndefined();
+  });
+
   it('outputs the API URL, the table names and the user pool', () => {
     const outputs = Object.keys(synth.template.findOutputs('*'));
     expect(outputs).toEqual(
@@ -485,6 +570,14 @@ describe('context: external issuer and CORS', () => {
 
   it('uses the given issuer and audience and creates no user pool', () => {
     external.template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    // No own pool, no trigger: the external issuer must issue the role claims itself.
+    expect(external.stack.preTokenGenerationFunction).toBeUndefined();
+    external.template.resourceCountIs('AWS::Lambda::Function', capabilities.length + 1);
+    const cognitoPermissions = resourcesOfType<{ Principal: string }>(
+      external.template,
+      'AWS::Lambda::Permission',
+    ).filter(([, permission]) => permission.Properties.Principal === 'cognito-idp.amazonaws.com');
+    expect(cognitoPermissions).toEqual([]);
     external.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       JwtConfiguration: {
         Issuer: 'https://sso.example.go.id/realms/spbe',

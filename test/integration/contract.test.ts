@@ -94,3 +94,54 @@ describe('responses follow the documented schemas (demo data)', () => {
     });
   });
 });
+
+describe('cursors', () => {
+  const encode = (key: unknown) => Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+
+  it('follows nextCursor through the whole roster of a group', async () => {
+    const admin = await api.token('admin');
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page: { status: number; body: { items: { id: string }[]; nextCursor?: string } } =
+        await api.request('GET', `/v1/agencies?group=kota&limit=40${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: admin,
+        });
+      expect(page.status).toBe(200);
+      ids.push(...page.body.items.map((item) => item.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(ids).toEqual(
+      nationalRoster
+        .filter((agency) => agency.group === 'kota')
+        .map((agency) => agency.id)
+        .sort(),
+    );
+  });
+
+  it.each([
+    ['/v1/agencies', { GSI2PK: 'AGENCIES' }],
+    ['/v1/agencies?group=kota', { GSI1PK: 'AGENCIES#GROUP#kota', GSI1SK: 'zzz' }],
+    [
+      '/v1/agencies?group=kota',
+      { PK: 'AGENCY#x', SK: 'PROFILE', GSI1PK: 'AGENCIES#GROUP#kabupaten', GSI1SK: 'x' },
+    ],
+    ['/v1/agencies/prov-jawa-timur/audit', { PK: 'AGENCY#prov-jawa-timur' }],
+    ['/v1/agencies/prov-jawa-timur/audit', { PK: 'AGENCY#prov-jawa-timur', SK: 5 }],
+    ['/v1/agencies/prov-jawa-timur/audit', { PK: 'AGENCY#prov-jawa-timur', SK: 'PROFILE' }],
+    ['/v1/agencies', 'not-base64-json'],
+  ])('a forged cursor on %s is a 400 naming /query/cursor, never a 500', async (path, key) => {
+    const admin = await api.token('admin');
+    const cursor = typeof key === 'string' ? key : encode(key);
+    const separator = path.includes('?') ? '&' : '?';
+    const response = await api.request<{ errors?: { pointer: string }[] }>(
+      'GET',
+      `${path}${separator}cursor=${cursor}`,
+      {
+        token: admin,
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(response.body.errors?.[0]?.pointer).toBe('/query/cursor');
+  });
+});
