@@ -38,3 +38,9 @@ export const tableUsesByCapability: Readonly<Record<Capability, readonly TableUs
 
 /** The scheduled national ranking run reads scores and writes rankings; it serves no POST, so no idempotency. */
 export const rankingRunTableUses: readonly TableUse[] = [readWrite(programmeTable)];
+
+/**
+ * The Cognito pre-token-generation trigger reads machine-client registrations (`CLIENT#<id>`) and
+ * nothing else: read-only, and no idempotency table (it serves no POST).
+ */
+export const preTokenGenerationTableUses: readonly TableUse[] = [read(programmeTable)];

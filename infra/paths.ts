@@ -15,3 +15,7 @@ export const capabilityEntry = (functionsRoot: string, capability: Capability): 
 /** The scheduled national ranking run. */
 export const rankingRunEntry = (functionsRoot: string): string =>
   join(functionsRoot, 'rankings', 'scheduled.ts');
+
+/** The Cognito pre-token-generation trigger (only deployed with the stack's own user pool). */
+export const preTokenGenerationEntry = (functionsRoot: string): string =>
+  join(functionsRoot, 'identity', 'pre-token.ts');

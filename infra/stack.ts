@@ -7,14 +7,25 @@ import type { Construct } from 'constructs';
 import { type Capability, capabilities } from '../shared/api/route-spec.ts';
 import { routeList } from '../shared/api/routes.ts';
 import { type TableDefinition, tableDefinitions } from '../shared/dynamodb/table-definitions.ts';
-import { rankingRunTableUses, type TableUse, tableUsesByCapability } from './capability-access.ts';
+import {
+  preTokenGenerationTableUses,
+  rankingRunTableUses,
+  type TableUse,
+  tableUsesByCapability,
+} from './capability-access.ts';
 import { AnnualRankingRun } from './constructs/annual-ranking-run.ts';
 import { type PowertoolsLogLevel, SpbeFunction } from './constructs/spbe-function.ts';
 import { SpbeHttpApi } from './constructs/spbe-http-api.ts';
 import { SpbeUserPool } from './constructs/spbe-user-pool.ts';
 import { createTable } from './constructs/tables.ts';
 import { pascalCase } from './naming.ts';
-import { capabilityEntry, defaultFunctionsRoot, projectRoot, rankingRunEntry } from './paths.ts';
+import {
+  capabilityEntry,
+  defaultFunctionsRoot,
+  preTokenGenerationEntry,
+  projectRoot,
+  rankingRunEntry,
+} from './paths.ts';
 
 /** An external OpenID Connect issuer (for example the national SSO) instead of our own user pool. */
 export interface ExternalJwtIssuer {
@@ -80,6 +91,9 @@ export interface SpbeAwardApiStackProps extends StackProps {
 /** The scheduled run ranks every agency in one invocation: minutes, not the API's 29 s. */
 const rankingRunTimeout = Duration.minutes(5);
 
+/** Cognito waits 5 s for a trigger and then gives up: running longer would only bill for nothing. */
+const cognitoTriggerTimeout = Duration.seconds(5);
+
 /**
  * The SPBE Award API: DynamoDB tables, one Lambda function per capability behind an HTTP API with a
  * JWT authorizer, the identity provider (unless an external issuer is given) and the annual ranking run.
@@ -90,12 +104,15 @@ export class SpbeAwardApiStack extends Stack {
   readonly tables: ReadonlyMap<string, TableV2>;
   readonly capabilityFunctions: ReadonlyMap<Capability, SpbeFunction>;
   readonly rankingRunFunction: SpbeFunction;
+  /** The Cognito pre-token-generation trigger; only with the stack's own user pool. */
+  readonly preTokenGenerationFunction: SpbeFunction | undefined;
   readonly api: SpbeHttpApi;
 
   constructor(scope: Construct, id: string, props: SpbeAwardApiStackProps) {
     super(scope, id, props);
     const functionsRoot = props.functionsRoot ?? defaultFunctionsRoot;
-    assertEntriesExist(functionsRoot);
+    const ownUserPool = props.jwt === undefined;
+    assertEntriesExist(functionsRoot, ownUserPool);
 
     const tables = new Map(
       tableDefinitions.map((definition) => [definition.constructId, createTable(this, definition)]),
@@ -124,13 +141,29 @@ export class SpbeAwardApiStack extends Stack {
     }
     this.capabilityFunctions = capabilityFunctions;
 
-    const identity =
-      props.jwt === undefined
-        ? new SpbeUserPool(this, 'Identity', {
-            stage: props.stage,
-            portalCallbackUrls: props.portalCallbackUrls,
-          })
-        : undefined;
+    // Our own user pool puts the role into access tokens with a pre-token-generation trigger; an
+    // external issuer must issue `custom:role` / `custom:agency_id` claims itself.
+    const preTokenGeneration = ownUserPool
+      ? new SpbeFunction(this, 'PreTokenGenerationFunction', {
+          entry: preTokenGenerationEntry(functionsRoot),
+          projectRoot,
+          serviceName: 'spbe-pre-token-generation',
+          description: 'SPBE Award: Cognito pre-token-generation trigger (role claims in access tokens)',
+          timeout: cognitoTriggerTimeout,
+          logRetention: props.logRetention,
+          logLevel: props.logLevel,
+        })
+      : undefined;
+    if (preTokenGeneration !== undefined) useTables(preTokenGeneration, preTokenGenerationTableUses);
+    this.preTokenGenerationFunction = preTokenGeneration;
+
+    const identity = ownUserPool
+      ? new SpbeUserPool(this, 'Identity', {
+          stage: props.stage,
+          portalCallbackUrls: props.portalCallbackUrls,
+          preTokenGeneration: preTokenGeneration?.function,
+        })
+      : undefined;
     const jwtIssuer = props.jwt?.issuer ?? identity?.issuer;
     const jwtAudience = props.jwt?.audience ?? identity?.audience;
     if (jwtIssuer === undefined || jwtAudience === undefined) {
@@ -210,16 +243,18 @@ const tableOf = (tables: ReadonlyMap<string, TableV2>, definition: TableDefiniti
 };
 
 /** Checks all entry files up front, so a missing one is reported with every other missing one. */
-const assertEntriesExist = (functionsRoot: string): void => {
+const assertEntriesExist = (functionsRoot: string, ownUserPool: boolean): void => {
   const missing = [
     ...capabilities.map((capability) => capabilityEntry(functionsRoot, capability)),
     rankingRunEntry(functionsRoot),
+    ...(ownUserPool ? [preTokenGenerationEntry(functionsRoot)] : []),
   ].filter((entry) => !existsSync(entry));
   if (missing.length > 0) {
     throw new Error(
       `SpbeAwardApiStack: missing Lambda entry file(s): ${missing.join(', ')}. Every capability in ` +
-        'shared/api/route-spec.ts needs functions/<capability>/handler.ts exporting `handler`, and the ranking ' +
-        'run needs functions/rankings/scheduled.ts.',
+        'shared/api/route-spec.ts needs functions/<capability>/handler.ts exporting `handler`, the ranking ' +
+        'run needs functions/rankings/scheduled.ts, and the stack’s own user pool needs ' +
+        'functions/identity/pre-token.ts.',
     );
   }
 };

@@ -6,10 +6,10 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
-import type { Capability, RouteSpec } from '#shared/api/route-spec.ts';
+import { matchRoute } from '#shared/api/route-match.ts';
+import type { Capability } from '#shared/api/route-spec.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
-import { routeList } from '#shared/api/routes.ts';
-import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnauthorizedError } from '#shared/errors.ts';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/errors.ts';
 import { problemFromError, problemResponse } from '#shared/http/problem-details.ts';
 import { flattenClaims, type LocalIdentityProvider } from './auth.ts';
 
@@ -40,52 +40,6 @@ export interface LocalApi {
   readonly server: Server;
   close(): Promise<void>;
 }
-
-interface CompiledRoute {
-  readonly route: RouteSpec;
-  readonly pattern: RegExp;
-  readonly parameterNames: readonly string[];
-  readonly staticSegments: number;
-}
-
-const compile = (route: RouteSpec): CompiledRoute => {
-  const parameterNames: string[] = [];
-  const segments = route.path.split('/').filter(Boolean);
-  const source = segments
-    .map((segment) => {
-      const parameter = /^\{(\w+)\}$/.exec(segment);
-      if (parameter?.[1]) {
-        parameterNames.push(parameter[1]);
-        return '/([^/]+)';
-      }
-      return `/${segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
-    })
-    .join('');
-  return {
-    route,
-    pattern: new RegExp(`^${source}/?$`),
-    parameterNames,
-    staticSegments: segments.length - parameterNames.length,
-  };
-};
-
-// API Gateway picks the most specific route: more literal segments first.
-const compiledRoutes = routeList.map(compile).sort((a, b) => b.staticSegments - a.staticSegments);
-
-const matchRoute = (method: string, path: string) => {
-  let pathMatched = false;
-  for (const candidate of compiledRoutes) {
-    const match = candidate.pattern.exec(path);
-    if (!match) continue;
-    pathMatched = true;
-    if (candidate.route.method !== method) continue;
-    const pathParameters = Object.fromEntries(
-      candidate.parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
-    );
-    return { route: candidate.route, pathParameters, pathMatched };
-  }
-  return { route: undefined, pathParameters: {}, pathMatched };
-};
 
 const readBody = async (request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> => {
   const chunks: Buffer[] = [];
@@ -191,16 +145,23 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       });
     }
 
-    const { route, pathParameters, pathMatched } = matchRoute(method, url.pathname);
-    if (!route) {
-      const error = pathMatched
-        ? new MethodNotAllowedError(`${method} is not supported on ${url.pathname}.`)
-        : new NotFoundError(`No route ${method} ${url.pathname}. The API is described at /v1/openapi.json.`);
-      return gatewayProblem(response, error, url.pathname, requestId);
+    const match = matchRoute(method, url.pathname);
+    // Requests no route matches go to the `$default` route (the public function), as deployed.
+    const route = match.kind === 'matched' ? match.route : undefined;
+    const pathParameters = match.kind === 'matched' ? match.pathParameters : {};
+    const routeKey = route ? routeKeyOf(route) : '$default';
+    const capability: Capability = route?.capability ?? 'public';
+    if (route === undefined && match.kind === 'malformed') {
+      return gatewayProblem(
+        response,
+        new BadRequestError(`The path ${url.pathname} is not valid percent-encoding.`),
+        url.pathname,
+        requestId,
+      );
     }
 
     let authorizer: APIGatewayProxyEventV2WithJWTAuthorizer['requestContext']['authorizer'] | undefined;
-    if (route.access.kind === 'jwt') {
+    if (route?.access.kind === 'jwt') {
       const verification = await options.identityProvider.verify(headers.authorization, route.access.scopes);
       if (!verification.ok) {
         const error =
@@ -231,7 +192,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const now = new Date();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: '2.0',
-      routeKey: routeKeyOf(route),
+      routeKey,
       rawPath: url.pathname,
       rawQueryString: url.search.replace(/^\?/, ''),
       headers,
@@ -260,7 +221,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
           userAgent: headers['user-agent'] ?? '',
         },
         requestId,
-        routeKey: routeKeyOf(route),
+        routeKey,
         stage: '$default',
         time: now.toUTCString(),
         timeEpoch: now.getTime(),
@@ -270,13 +231,13 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         : { isBase64Encoded: false }),
     };
 
-    const handler = options.handlers[route.capability];
+    const handler = options.handlers[capability];
     try {
-      const result = await handler(event, lambdaContext(route.capability, requestId, 29_000));
+      const result = await handler(event, lambdaContext(capability, requestId, 29_000));
       send(response, result);
     } catch (error) {
       // A handler that throws is a Lambda invocation error: API Gateway answers 500.
-      console.error(`Handler for ${route.capability} threw`, error);
+      console.error(`Handler for ${capability} threw`, error);
       gatewayProblem(response, new Error('Internal Server Error'), url.pathname, requestId);
     }
   };

@@ -6,7 +6,7 @@ import { NotFoundError } from '#shared/errors.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
 import type { IdempotencyGuard } from '#shared/http/idempotency.ts';
-import { etagOf, requireIfMatch } from '#shared/http/preconditions.ts';
+import { etagOf, optionalIfMatch } from '#shared/http/preconditions.ts';
 import {
   agencyView,
   getPublicAgency,
@@ -38,7 +38,7 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           actorOf(context, now()),
           params.agencyId,
           body,
-          () => requireIfMatch(headers),
+          optionalIfMatch(headers),
         );
         return {
           status: created ? 201 : 200,

@@ -1,5 +1,6 @@
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
   resourceServerIdentifier,
@@ -20,6 +21,14 @@ export interface SpbeUserPoolProps {
    * @default ['http://localhost:5173/callback']
    */
   readonly portalCallbackUrls?: readonly string[];
+  /**
+   * The pre-token-generation trigger (functions/identity/pre-token.ts) that copies `custom:role` and
+   * `custom:agency_id` into access tokens — users' from their attributes, machine clients' from their
+   * registration. Attached with event version V3_0 so client-credentials tokens are covered too (V2_0
+   * only sees user sign-ins). Without it, access tokens carry no role and the API answers 403.
+   * @default - no trigger
+   */
+  readonly preTokenGeneration?: IFunction;
 }
 
 /**
@@ -80,6 +89,14 @@ export class SpbeUserPool extends Construct {
       // Outside dev the pool holds every official's account: keep it if the stack goes.
       removalPolicy: isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
+    if (props.preTokenGeneration !== undefined) {
+      // Access-token customisation needs the Essentials or Plus plan (the pool is on Plus, above).
+      this.userPool.addTrigger(
+        cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+        props.preTokenGeneration,
+        cognito.LambdaVersion.V3_0,
+      );
+    }
 
     const resourceServerScopes = new Map<ScopeName, cognito.ResourceServerScope>(
       scopeNames.map((name) => [

@@ -4,6 +4,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { PayloadTooLargeError } from '../errors.ts';
 import type {
   SaveAnswersInput,
   SelfAssessmentHeader,
@@ -15,6 +16,8 @@ import { auditPut, listAuditTrail } from './audit-store.ts';
 import { cycleFromItem } from './cycle-store.ts';
 import { isConditionFailure, translateStorageError } from './errors.ts';
 import { agencyKeys, cycleAgencyPartition, cycleKeys, selfAssessmentKeys } from './keys.ts';
+
+const maxTransactionBytes = 4_000_000;
 
 const headerFromItem = (item: Record<string, unknown>): SelfAssessmentHeader => ({
   status: item.status as SelfAssessmentHeader['status'],
@@ -140,8 +143,17 @@ export const createSelfAssessmentStore = (
   },
 
   saveAnswers: async (input) => {
+    const actions = saveAnswersActions(tableName, input);
+    // DynamoDB refuses a transaction over 4 MB with a validation error; refuse it first, in words the
+    // operator can act on. The JSON length over-estimates DynamoDB's own measure, so this errs safe.
+    const bytes = Buffer.byteLength(JSON.stringify(actions));
+    if (bytes > maxTransactionBytes) {
+      throw new PayloadTooLargeError(
+        `These ${input.answers.length} answers and their audit records come to ${(bytes / 1e6).toFixed(1)} MB, over the 4 MB one atomic save can hold. Save fewer indicators per request.`,
+      );
+    }
     try {
-      await client.send(new TransactWriteCommand({ TransactItems: saveAnswersActions(tableName, input) }));
+      await client.send(new TransactWriteCommand({ TransactItems: actions }));
       return true;
     } catch (error) {
       if (isConditionFailure(error, 0)) return false;

@@ -11,9 +11,10 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { matchRoute } from '../api/route-match.ts';
 import type { Capability, RouteInput, RouteSpec } from '../api/route-spec.ts';
 import { type OperationId, type routes, routesByKey } from '../api/routes.ts';
-import { ForbiddenError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
@@ -83,6 +84,20 @@ const authenticate = (route: RouteSpec, event: HttpEvent): Identity | undefined 
   return identity;
 };
 
+/** The `$default` route's answer: 405 with `Allow` when the path exists with other methods, else 404. */
+const unmatched = (method: string, path: string) => {
+  const match = matchRoute(method, path);
+  if (match.kind === 'method-not-allowed') {
+    return new MethodNotAllowedError(
+      `${method} is not supported on ${path}; use ${match.allowed.join(', ')}.`,
+      {
+        headers: { allow: match.allowed.join(', ') },
+      },
+    );
+  }
+  return new NotFoundError(`No route ${method} ${path}. The API is described at /v1/openapi.json.`);
+};
+
 const toHttpResponse = (response: RouteResponse): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
   if (response.body === undefined) return { statusCode: response.status, headers };
@@ -121,9 +136,7 @@ export const createCapabilityHandler = <C extends Capability>(
     const route = routesByKey.get(event.routeKey);
     const implementation =
       route && route.capability === capability ? byOperation[route.operationId] : undefined;
-    if (!route || !implementation) {
-      throw new NotFoundError(`No route ${event.requestContext.http.method} ${event.rawPath}.`);
-    }
+    if (!route || !implementation) throw unmatched(event.requestContext.http.method, event.rawPath);
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
     const identity = authenticate(route, event);
     if (identity) logger.appendKeys({ caller: identity.subject, role: identity.role });

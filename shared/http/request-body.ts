@@ -48,7 +48,13 @@ export const readRequestBody = (
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
   if (!route.body) {
-    if (bytes.length > 0) throw new BadRequestError('This route takes no request body.');
+    // Many HTTP clients send `{}` on a bare POST; accept it (and blank space) as "no body".
+    const text = bytes.toString('utf8').trim();
+    if (text !== '' && text.replaceAll(/\s+/g, '') !== '{}') {
+      throw new BadRequestError('This route takes no request body (an empty `{}` is accepted).', {
+        errors: [{ pointer: '/body', detail: 'Must be empty' }],
+      });
+    }
     return undefined;
   }
   const limit = route.maxBodyBytes ?? defaultMaxBodyBytes;

@@ -30,13 +30,19 @@ export const AgencyIdSchema = z
   .regex(agencyIdPattern, 'lower-case letters, digits and single hyphens, e.g. prov-jawa-timur')
   .meta({ description: 'Agency slug', example: 'prov-jawa-timur' });
 
-/** Cycle years: the SPBE evaluations began in 2018; a cycle may be prepared a year ahead. */
-export const YearSchema = z.coerce
-  .number()
+/** Cycle years: the SPBE evaluations began in 2018. */
+export const YearSchema = z
   .int()
   .min(2018)
   .max(2100)
   .meta({ description: 'Evaluation cycle year', example: 2026 });
+
+/** A year in a path: four digits exactly, so that one cycle has one URL (no `0x7EA`, `2.026e3`). */
+export const YearParamSchema = z
+  .string()
+  .regex(/^\d{4}$/, 'A four-digit year such as 2026')
+  .transform(Number)
+  .pipe(YearSchema);
 
 export const HealthSchema = z
   .object({

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { agencyGroups } from '../domain/agency-groups.ts';
 import { predicateBases } from '../domain/scoring/types.ts';
-import { YearSchema } from './common.ts';
+import { YearParamSchema, YearSchema } from './common.ts';
 
 const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-03-01T00:00:00+07:00' });
 
@@ -123,6 +123,6 @@ export const CycleSchema = z
   .meta({ id: 'Cycle' });
 export type Cycle = z.output<typeof CycleSchema>;
 
-export const YearParamsSchema = z.strictObject({ year: YearSchema });
+export const YearParamsSchema = z.strictObject({ year: YearParamSchema });
 
 export const CycleListSchema = z.object({ items: z.array(CycleSchema) }).meta({ id: 'CycleList' });

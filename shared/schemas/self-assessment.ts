@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, YearSchema } from './common.ts';
+import { AgencyIdSchema, YearParamSchema } from './common.ts';
 
 /** Bounds keep the 47 answers, their audit records and one transaction well inside DynamoDB's limits. */
 export const answerLimits = {
@@ -20,6 +20,12 @@ export const EvidenceSchema = z
     url: z
       .url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Evidence must be an https:// URL' })
       .max(answerLimits.evidenceUrlMaxChars)
+      // Encoded form only (no spaces, non-ASCII percent-encoded), and no credentials that assessors would see.
+      .regex(/^[\x21-\x7e]+$/, 'Percent-encode spaces and non-ASCII characters in the URL')
+      .refine((value) => {
+        const url = new URL(value);
+        return url.username === '' && url.password === '';
+      }, 'The URL must not carry a user name or password')
       .meta({ example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf' }),
     mediaType: z
       .string()
@@ -51,7 +57,11 @@ export const IndicatorAnswerWriteSchema = z.strictObject(answerFields).meta({ id
 export type IndicatorAnswerWrite = z.output<typeof IndicatorAnswerWriteSchema>;
 
 // The upper bound is the cycle framework's indicator count (47 for spbe-2020), checked by the service.
-export const IndicatorNoSchema = z.coerce.number().int().min(1).max(999).meta({ example: 12 });
+export const IndicatorNoSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,2}$/, 'An indicator number such as 12')
+  .transform(Number)
+  .meta({ example: '12' });
 
 export const BulkAnswersWriteSchema = z
   .strictObject({
@@ -79,9 +89,9 @@ export const BulkAnswersWriteSchema = z
   });
 export type BulkAnswersWrite = z.output<typeof BulkAnswersWriteSchema>;
 
-export const SelfAssessmentParamsSchema = z.strictObject({ year: YearSchema, agencyId: AgencyIdSchema });
+export const SelfAssessmentParamsSchema = z.strictObject({ year: YearParamSchema, agencyId: AgencyIdSchema });
 export const IndicatorParamsSchema = z.strictObject({
-  year: YearSchema,
+  year: YearParamSchema,
   agencyId: AgencyIdSchema,
   no: IndicatorNoSchema,
 });

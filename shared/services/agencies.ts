@@ -4,6 +4,7 @@ import {
   type FieldError,
   NotFoundError,
   PreconditionFailedError,
+  PreconditionRequiredError,
   ValidationError,
 } from '../errors.ts';
 import { etagOf } from '../http/preconditions.ts';
@@ -44,7 +45,7 @@ export const putAgency = async (
   actor: RequestActor,
   agencyId: string,
   write: AgencyWrite,
-  expectedVersion: () => number,
+  ifMatch: number | undefined,
 ): Promise<{ created: boolean; agency: AgencyRecord }> => {
   const [current, parent] = await Promise.all([
     store.get(agencyId),
@@ -61,6 +62,13 @@ export const putAgency = async (
     );
   }
   const at = actor.now.toISOString();
+  if (!current && ifMatch !== undefined) {
+    // RFC 9110 §13.1.1: If-Match fails when there is no current representation. The caller meant to
+    // update; silently creating would hide a wrong id.
+    throw new PreconditionFailedError(
+      `Agency "${agencyId}" does not exist, so If-Match ${etagOf(ifMatch)} cannot match. Send no If-Match to create it.`,
+    );
+  }
   if (!current) {
     const agency: AgencyRecord = { id: agencyId, ...write, version: 1, createdAt: at, updatedAt: at };
     const audit = auditEntry(
@@ -74,7 +82,12 @@ export const putAgency = async (
     }
     return { created: true, agency };
   }
-  const expected = expectedVersion();
+  if (ifMatch === undefined) {
+    throw new PreconditionRequiredError(
+      `Agency "${agencyId}" exists: send If-Match with its ETag ${etagOf(current.version)} to update it.`,
+    );
+  }
+  const expected = ifMatch;
   if (expected !== current.version) {
     throw new PreconditionFailedError(
       `Agency "${agencyId}" is at ${etagOf(current.version)}, not ${etagOf(expected)}: re-read it and apply your change again.`,

@@ -264,34 +264,33 @@ describe('JWT authorizer emulation', () => {
     expect(calls.registry[0]?.pathParameters).toEqual({ agencyId: 'prov-jawa-timur' });
   });
 
-  it('answers an unknown path with 404 problem+json before any handler', async () => {
-    // Act
-    const response = await fetch(`${api.url}/v1/nothing-here`);
-
-    // Assess
-    expect(response.status).toBe(404);
-    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await response.json()).toMatchObject({
-      type: '/problems/not-found',
-      status: 404,
-      instance: '/v1/nothing-here',
-    });
-    expect(callCount()).toBe(0);
-  });
-
   it.each([
+    ['GET', '/v1/nothing-here'],
     ['DELETE', '/v1/health'],
     ['POST', '/v1/cycles/2026'],
-    ['PATCH', '/v1/agencies/prov-jawa-timur'],
-  ])('answers %s %s (a known path, another method) with 405 problem+json', async (method, path) => {
-    // Act
-    const response = await fetch(`${api.url}${path}`, { method });
+    ['GET', '/v1/health/'],
+    ['HEAD', '/v1/health'],
+  ])(
+    'sends %s %s, which no route matches, to the public function as $default without a token',
+    async (method, path) => {
+      // Prepare
+      const before = calls.public.length;
 
-    // Assess
-    expect(response.status).toBe(405);
+      // Act
+      await fetch(`${api.url}${path}`, { method, headers: { authorization: 'Bearer not-even-a-jwt' } });
+
+      // Assess: as deployed, the $default route has no authorizer and targets the public function
+      expect(calls.public).toHaveLength(before + 1);
+      expect(calls.public.at(-1)).toMatchObject({ routeKey: '$default', rawPath: path });
+      expect(calls.public.at(-1)?.requestContext).not.toHaveProperty('authorizer');
+    },
+  );
+
+  it('answers a path with broken percent-encoding with 400 problem+json, not a 500', async () => {
+    const response = await fetch(`${api.url}/v1/agencies/%E0%A4%A`);
+
+    expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(await response.json()).toMatchObject({ type: '/problems/method-not-allowed', status: 405 });
-    expect(callCount()).toBe(0);
   });
 
   it('covers every JWT route of the table', () => {

@@ -360,3 +360,32 @@ describe('routing', () => {
     expectProblem(await api.request('DELETE', '/v1/health'), 405);
   });
 });
+
+describe('requests no route matches ($default, answered by the public function)', () => {
+  it('answers an unknown path with 404 problem+json naming it', async () => {
+    const response = await api.request<{ type: string; instance: string; detail: string }>(
+      'GET',
+      '/v1/nothing-here',
+    );
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(response.body).toMatchObject({ type: '/problems/not-found', instance: '/v1/nothing-here' });
+  });
+
+  it.each([
+    ['DELETE', '/v1/health', 'GET'],
+    ['POST', '/v1/cycles/2026', 'GET'],
+    ['PATCH', '/v1/agencies/prov-jawa-timur', 'GET, PUT'],
+  ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+    const response = await api.request<{ type: string }>(method, path);
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')?.split(', ').sort().join(', ')).toBe(allow);
+    expect(response.body).toMatchObject({ type: '/problems/method-not-allowed' });
+  });
+
+  it('does not tolerate a trailing slash (API Gateway does not)', async () => {
+    expect((await api.request('GET', '/v1/health/')).status).toBe(404);
+  });
+});

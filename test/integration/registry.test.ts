@@ -588,3 +588,16 @@ describe('GET /v1/agencies/{agencyId}', () => {
     expect(problem.instance).toBe('/v1/agencies/prov-tidak-ada');
   });
 });
+
+describe('If-Match on PUT /v1/agencies/{agencyId}', () => {
+  it('fails (412) for an agency that does not exist instead of silently creating it', async () => {
+    const response = await api.request('PUT', '/v1/agencies/kab-tidak-ada', {
+      token: admin,
+      body: { name: 'Pemerintah Kabupaten Tidak Ada', group: 'lpnk' },
+      headers: { 'if-match': '"7"' },
+    });
+
+    expect(response.status).toBe(412);
+    expect((await api.request('GET', '/v1/agencies/kab-tidak-ada')).status).toBe(404);
+  });
+});

@@ -4,7 +4,9 @@ import { canonicalJson, diffFields } from '#shared/domain/audit.ts';
 describe('audit diffs', () => {
   it('treat objects with the same content in another key order as unchanged (DynamoDB reorders maps)', () => {
     const saved = { evidence: [{ title: 'Pergub', url: 'https://a.go.id/x', mediaType: 'application/pdf' }] };
-    const readBack = { evidence: [{ mediaType: 'application/pdf', url: 'https://a.go.id/x', title: 'Pergub' }] };
+    const readBack = {
+      evidence: [{ mediaType: 'application/pdf', url: 'https://a.go.id/x', title: 'Pergub' }],
+    };
 
     expect(diffFields(readBack, saved, ['evidence'])).toEqual([]);
   });

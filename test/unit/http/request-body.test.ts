@@ -38,8 +38,13 @@ describe('readRequestBody: routes without a body', () => {
     expect(readRequestBody({}, event(''))).toBeUndefined();
   });
 
-  it('answers a body with 400', () => {
-    const error = errorOf(() => readRequestBody({}, event('{}', 'application/json')));
+  it('accepts an empty JSON object, as many clients send on a bare POST', () => {
+    expect(readRequestBody({}, event('{}', 'application/json'))).toBeUndefined();
+    expect(readRequestBody({}, event(' { } ', 'application/json'))).toBeUndefined();
+  });
+
+  it('answers any other body with 400', () => {
+    const error = errorOf(() => readRequestBody({}, event('{"force":true}', 'application/json')));
     expect(error).toBeInstanceOf(BadRequestError);
     expect(error.status).toBe(400);
   });
