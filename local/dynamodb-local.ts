@@ -179,7 +179,13 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
   });
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: localCredentials });
+  // If this process ends without stop() (a crash, process.exit), take the JVM down with it.
+  const killOnExit = () => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.removeListener('exit', killOnExit);
     client.destroy();
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -6,6 +6,7 @@ import type {
   APIGatewayProxyResultV2,
   Context,
 } from 'aws-lambda';
+import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '#shared/api/access.ts';
 import { matchRoute } from '#shared/api/route-match.ts';
 import type { Capability } from '#shared/api/route-spec.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
@@ -129,8 +130,8 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         headers: {
           'access-control-allow-origin': origin,
           'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE',
-          'access-control-allow-headers': 'authorization,content-type,if-match,idempotency-key',
-          'access-control-expose-headers': 'etag,location',
+          'access-control-allow-headers': corsAllowedRequestHeaders.join(','),
+          'access-control-expose-headers': corsExposedResponseHeaders.join(','),
           'access-control-max-age': '600',
           vary: 'origin',
         },

@@ -61,7 +61,7 @@ try {
         tableName: dynamodb.tableNames[programmeTable.constructId] ?? programmeTable.localTableName,
         progress: (message) => log(`seed: ${message}`),
       });
-      if (!seeded) log('seed: demo data already present (use --fresh to start over)');
+      if (!seeded) log('seed: demo data already present (npm start -- --fresh starts over)');
     },
   });
 } catch (error) {
@@ -117,3 +117,8 @@ const stop = async (signal: string) => {
 };
 process.on('SIGINT', () => void stop('SIGINT'));
 process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGHUP', () => void stop('SIGHUP'));
+process.on('uncaughtException', (error) => {
+  console.error('[spbe] unexpected error, stopping:', error);
+  void stop('error');
+});

@@ -6,6 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '../../shared/api/access.ts';
 import { type Capability, type RouteSpec, routeKeyOf } from '../../shared/api/route-spec.ts';
 import { pascalCase } from '../naming.ts';
 
@@ -82,8 +83,8 @@ export class SpbeHttpApi extends Construct {
           : {
               allowOrigins: [...corsAllowedOrigins],
               allowMethods: corsMethodsOf(props.routes),
-              allowHeaders: ['authorization', 'content-type', 'idempotency-key', 'if-match'],
-              exposeHeaders: ['etag', 'location', 'retry-after'],
+              allowHeaders: [...corsAllowedRequestHeaders],
+              exposeHeaders: [...corsExposedResponseHeaders],
               // Bearer tokens, not cookies: browsers need no credentialed CORS.
               allowCredentials: false,
               maxAge: Duration.hours(1),

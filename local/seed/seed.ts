@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { isWindowOpen } from '#shared/domain/cycles.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
@@ -54,14 +55,12 @@ export interface SeedOptions {
   readonly progress?: (message: string) => void;
 }
 
-/** Seeds when the registry is empty; returns false when data was already there. */
+/** Seeds what is missing (roster, this year's cycle, demo drafts); returns false when nothing was. */
 export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   const { documentClient, tableName } = options;
   const now = options.now ?? new Date();
   const say = options.progress ?? (() => undefined);
   const agencies = createAgencyStore(documentClient, tableName);
-  if (await agencies.get('prov-jawa-timur')) return false;
-
   let operation = 0;
   const actor = (overrides: Partial<RequestActor> = {}): RequestActor => ({
     subject: 'seed',
@@ -73,9 +72,14 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
     ...overrides,
   });
 
-  say(`registry: importing ${nationalRoster.length} agencies`);
-  const report = await importAgencies(agencies, actor(), nationalRoster, 'json');
-  say(`registry: ${report.created} agencies created`);
+  // Each step checks for itself, so data kept between runs gains what is missing (a new year's cycle).
+  let seeded = false;
+  if (!(await agencies.get('prov-jawa-timur'))) {
+    say(`registry: importing ${nationalRoster.length} agencies`);
+    const report = await importAgencies(agencies, actor(), nationalRoster, 'json');
+    say(`registry: ${report.created} agencies created`);
+    seeded = true;
+  }
 
   const year = now.getUTCFullYear();
   const at = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString();
@@ -99,11 +103,19 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
       }),
     );
     say(`cycle ${year}: open for self-assessment until ${at(30).slice(0, 10)}`);
+    seeded = true;
   }
 
+  const cycle = await cycles.get(year);
+  if (!cycle || !isWindowOpen(cycle.windows.selfAssessment, now)) {
+    say(`self-assessment: the ${year} window is not open; no demo drafts (npm start -- --fresh starts over)`);
+    return seeded;
+  }
   const selfAssessments = createSelfAssessmentStore(documentClient, tableName);
   const indicators = getFramework('spbe-2020').indicators;
   for (const [position, progress] of demoProgress.entries()) {
+    if ((await selfAssessments.load(year, progress.agencyId)).header) continue;
+    seeded = true;
     const operator = actor({
       subject: `demo-operator-${progress.agencyId}`,
       role: 'agency',
@@ -137,5 +149,5 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
       `self-assessment: ${progress.agencyId} ${progress.answered}/47${progress.submit ? ', submitted' : ''}`,
     );
   }
-  return true;
+  return seeded;
 };

@@ -39,3 +39,22 @@ export const defaultScopesByRole: Readonly<Record<Role, readonly Scope[]>> = {
   assessor: [scope('assessment.write')],
   agency: [scope('self-assessment.read'), scope('self-assessment.write'), scope('webhooks.manage')],
 };
+
+/**
+ * CORS, one list for API Gateway's configuration, the handlers and the local runtime: the request
+ * headers a browser portal may send and the response headers its scripts may read.
+ */
+export const corsAllowedRequestHeaders = [
+  'authorization',
+  'content-type',
+  'if-match',
+  'idempotency-key',
+] as const;
+export const corsExposedResponseHeaders = [
+  'etag',
+  'location',
+  'retry-after',
+  'allow',
+  'idempotent-replayed',
+  'idempotency-key-expires',
+] as const;

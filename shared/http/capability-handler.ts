@@ -11,6 +11,7 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { corsExposedResponseHeaders } from '../api/access.ts';
 import { matchRoute } from '../api/route-match.ts';
 import type { Capability, RouteInput, RouteSpec } from '../api/route-spec.ts';
 import { type OperationId, type routes, routesByKey } from '../api/routes.ts';
@@ -180,7 +181,12 @@ export const createCapabilityHandler = <C extends Capability>(
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpSecurityHeaders())
-    .use(httpCors({ origins: [...options.corsAllowedOrigins], exposeHeaders: 'ETag, Location' }))
+    .use(
+      httpCors({
+        origins: [...options.corsAllowedOrigins],
+        exposeHeaders: corsExposedResponseHeaders.join(', '),
+      }),
+    )
     .use(problemDetails(logger))
     .handler(dispatch);
 };
