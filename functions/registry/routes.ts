@@ -49,9 +49,8 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           },
         };
       },
-      importAgencies: async ({ body, bodyMediaType }, context) => {
-        const source = bodyMediaType === 'text/csv' ? 'csv' : 'json';
-        const report = await importAgencies(agencies, actorOf(context, now()), body.agencies, source);
+      importAgencies: async ({ body, csvLines }, context) => {
+        const report = await importAgencies(agencies, actorOf(context, now()), body.agencies, csvLines);
         return { status: 200, body: report };
       },
       listAgencies: async ({ query }) => {

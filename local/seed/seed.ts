@@ -76,7 +76,7 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   let seeded = false;
   if (!(await agencies.get('prov-jawa-timur'))) {
     say(`registry: importing ${nationalRoster.length} agencies`);
-    const report = await importAgencies(agencies, actor(), nationalRoster, 'json');
+    const report = await importAgencies(agencies, actor(), nationalRoster);
     say(`registry: ${report.created} agencies created`);
     seeded = true;
   }

@@ -76,6 +76,8 @@ export interface RouteInput<R extends RouteSpec> {
   readonly body: OutputOf<R['body']>;
   /** The body's media type as read (lower-case), when the route takes a body. */
   readonly bodyMediaType: BodyContentType | undefined;
+  /** For CSV bodies: the line on which each row ends (header = line 1). */
+  readonly csvLines: readonly number[] | undefined;
   /** Lower-cased request headers. */
   readonly headers: Readonly<Record<string, string | undefined>>;
 }

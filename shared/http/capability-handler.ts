@@ -150,6 +150,7 @@ export const createCapabilityHandler = <C extends Capability>(
         : undefined,
       body: route.body && body ? parseRequestPart('body', route.body, body.value) : undefined,
       bodyMediaType: body?.mediaType,
+      csvLines: body?.csvLines,
       headers,
     };
     const execute = () =>

@@ -9,22 +9,30 @@ import {
 } from '../errors.ts';
 
 /** The body as the route declared it: parsed JSON, or raw text for CSV uploads. */
-export type ReadBody = { readonly mediaType: BodyContentType; readonly value: unknown } | undefined;
+export type ReadBody =
+  | {
+      readonly mediaType: BodyContentType;
+      readonly value: unknown;
+      /** For CSV: the line on which each row ends (header = line 1), for reports that name lines. */
+      readonly csvLines?: readonly number[];
+    }
+  | undefined;
 
 /** Parses CSV (RFC 4180, header line first) into `{ [field]: rows }`; syntax errors name the line. */
-const csvBody = (text: string, field: string): Record<string, unknown> => {
+const csvBody = (text: string, field: string): { value: Record<string, unknown>; csvLines: number[] } => {
   try {
-    const rows = parseCsv(text, {
+    const records = parseCsv(text, {
       columns: true,
       skip_empty_lines: true,
       trim: true,
       bom: true,
       cast: false,
-    }) as Record<string, string>[];
-    const withoutEmptyCells = rows.map((row) =>
-      Object.fromEntries(Object.entries(row).filter(([, cell]) => cell !== '')),
+      info: true,
+    }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
+    const withoutEmptyCells = records.map(({ record }) =>
+      Object.fromEntries(Object.entries(record).filter(([, cell]) => cell !== '')),
     );
-    return { [field]: withoutEmptyCells };
+    return { value: { [field]: withoutEmptyCells }, csvLines: records.map(({ info }) => info.lines) };
   } catch (error) {
     throw new BadRequestError(`The CSV body cannot be read: ${(error as Error).message}`, {
       errors: [{ pointer: '/body', detail: 'Malformed CSV' }],
@@ -73,8 +81,7 @@ export const readRequestBody = (
     );
   }
   const text = bytes.toString('utf8');
-  if (matched === 'text/csv')
-    return { mediaType: matched, value: csvBody(text, route.csvRowsField ?? 'rows') };
+  if (matched === 'text/csv') return { mediaType: matched, ...csvBody(text, route.csvRowsField ?? 'rows') };
   if (text.trim().length === 0) {
     throw new ValidationError('The request body is empty; a JSON document is required.', {
       errors: [{ pointer: '/body', detail: 'Required' }],

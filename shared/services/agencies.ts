@@ -139,7 +139,8 @@ export const importAgencies = async (
   store: AgencyStore,
   actor: RequestActor,
   rows: readonly unknown[],
-  source: 'json' | 'csv',
+  /** For a CSV upload, the line of each row, so the report names lines (header = line 1). */
+  csvLines?: readonly number[],
 ): Promise<ImportReport> => {
   const existing = new Map((await store.listAll()).map((agency) => [agency.id, agency]));
   const problems: ImportRowProblem[] = [];
@@ -150,7 +151,7 @@ export const importAgencies = async (
     const id = typeof (raw as { id?: unknown })?.id === 'string' ? (raw as { id: string }).id : undefined;
     const location = {
       row: index + 1,
-      ...(source === 'csv' ? { line: index + 2 } : {}),
+      ...(csvLines?.[index] !== undefined ? { line: csvLines[index] } : {}),
       ...(id ? { id } : {}),
     };
     if (!parsed.success) {
@@ -178,7 +179,7 @@ export const importAgencies = async (
     if (!known) {
       problems.push({
         row: index + 1,
-        ...(source === 'csv' ? { line: index + 2 } : {}),
+        ...(csvLines?.[index] !== undefined ? { line: csvLines[index] } : {}),
         id: row.id,
         errors: [
           {

@@ -173,6 +173,14 @@ describe('readRequestBody: JSON', () => {
 });
 
 describe('readRequestBody: CSV', () => {
+  it('names the line of each row even across blank lines and quoted line breaks', () => {
+    const csv = ['id,name,group', '', 'a-1,"Nama, dengan koma",lpnk', '', 'b-2,"Baris', 'kedua",lpnk'].join('\n');
+
+    const read = readRequestBody(csvRoute, event(csv, 'text/csv'));
+
+    expect(read?.csvLines).toEqual([3, 6]);
+  });
+
   it('turns rows into objects keyed by the header under the route’s field, dropping empty cells', () => {
     // Prepare
     const csv = [
@@ -186,7 +194,8 @@ describe('readRequestBody: CSV', () => {
     const read = readRequestBody(csvRoute, event(csv, 'text/csv'));
 
     // Assess
-    expect(read).toEqual({
+    expect(read?.csvLines).toEqual([2, 3]);
+    expect({ mediaType: read?.mediaType, value: read?.value }).toEqual({
       mediaType: 'text/csv',
       value: {
         agencies: [
