@@ -174,7 +174,9 @@ describe('readRequestBody: JSON', () => {
 
 describe('readRequestBody: CSV', () => {
   it('names the line of each row even across blank lines and quoted line breaks', () => {
-    const csv = ['id,name,group', '', 'a-1,"Nama, dengan koma",lpnk', '', 'b-2,"Baris', 'kedua",lpnk'].join('\n');
+    const csv = ['id,name,group', '', 'a-1,"Nama, dengan koma",lpnk', '', 'b-2,"Baris', 'kedua",lpnk'].join(
+      '\n',
+    );
 
     const read = readRequestBody(csvRoute, event(csv, 'text/csv'));
 
