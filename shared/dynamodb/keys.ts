@@ -12,10 +12,11 @@
  * | cycle-agency audit       | CYCLE#<year>#AGENCY#<id>        | AUDIT#<iso time>#<request>#<n>      |                                         |                                      |
  * | (planned) assignment     | CYCLE#<year>#AGENCY#<id>        | ASSIGN#<assessor>                   | ASSESSOR#<assessor> / CYCLE#<year>#<id> |                                      |
  * | (planned) stage score    | CYCLE#<year>#AGENCY#<id>        | STAGE#<stage>#IND#<nn>              |                                         |                                      |
- * | (planned) result version | CYCLE#<year>#AGENCY#<id>        | RESULT#<nnnn>                       | CYCLE#<year>#RESULTS / <group>#<id>     |                                      |
+ * | (planned) result version | CYCLE#<year>#AGENCY#<id>        | RESULT#<nnnn> (immutable)           |                                         |                                      |
+ * | (planned) final result   | CYCLE#<year>#AGENCY#<id>        | RESULT#CURRENT (copy of the final)  | CYCLE#<year>#RESULTS / <group>#<id>     |                                      |
  * | (planned) appeal         | CYCLE#<year>#AGENCY#<id>        | APPEAL#<iso time>                   |                                         |                                      |
- * | (planned) ranking run    | CYCLE#<year>#RANKINGS           | RUN#<run id>                        |                                         |                                      |
- * | (planned) ranking entry  | CYCLE#<year>#RANKING#<run>#<scope>#<measure> | RANK#<nnnn>#<id>       |                                         |                                      |
+ * | ranking run summary      | CYCLE#<year>#RANKINGS           | RUN#<run id>                        |                                         |                                      |
+ * | ranking page             | CYCLE#<year>#RANKING#<run id>   | <scope>#<measure>#<page>            |                                         |                                      |
  * | (planned) award          | CYCLE#<year>#AWARDS             | <DRAFT|PUBLISHED>#<category>#<pool>#<rank>#<id> | AGENCY#<id>#AWARDS / <year>#<category> |                      |
  * | (planned) webhook endpoint | AGENCY#<id>                   | WEBHOOK#<endpoint id>               |                                         |                                      |
  * | (planned) outbox event   | OUTBOX#<event id>               | EVENT / DELIVERY#<endpoint id>      | OUTBOX#DUE#<shard> / <next attempt iso> |                                      |

@@ -41,6 +41,12 @@ const list = (value: JwtClaims[string] | undefined): string[] => {
 export const identityFromClaims = (claims: JwtClaims): IdentityResult => {
   const subject = text(claims.sub);
   if (!subject) return { ok: false, reason: 'The token has no `sub` claim.' };
+  // Cognito ID tokens also pass API Gateway's audience check on routes without scopes; the API
+  // is authorized by access tokens only.
+  const tokenUse = text(claims.token_use);
+  if (tokenUse !== undefined && tokenUse !== 'access') {
+    return { ok: false, reason: `Send an access token; this is a "${tokenUse}" token.` };
+  }
   const roleText = text(claims[roleClaim]);
   const role = roles.find((candidate) => candidate === roleText);
   if (!role) {

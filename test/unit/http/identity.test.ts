@@ -111,3 +111,17 @@ describe('identityFromClaims', () => {
     expect(reasonOf(flattened({ [agencyClaim]: '' }))).toContain(agencyClaim);
   });
 });
+
+describe('identityFromClaims: token kind', () => {
+  const claims = { sub: 'u-1', [roleClaim]: 'admin', scope: 'spbe/admin' };
+
+  it('accepts access tokens, and tokens that do not say (local and external issuers)', () => {
+    expect(identityFromClaims({ ...claims, token_use: 'access' }).ok).toBe(true);
+    expect(identityFromClaims(claims).ok).toBe(true);
+  });
+
+  it('refuses a Cognito ID token, which would pass API Gateway on routes without scopes', () => {
+    const result = identityFromClaims({ ...claims, token_use: 'id' });
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('access token') });
+  });
+});
