@@ -51,8 +51,7 @@ export interface PreTokenGenerationDependencies {
 export const createPreTokenGenerationHandler = (dependencies: PreTokenGenerationDependencies) => {
   const { documentClient, programmeTableName, logger } = dependencies;
 
-  // An admin route to register machine clients (write `CLIENT#<clientId>` / `CLIENT`) is future work;
-  // until then operators put the item by hand (docs/access-patterns.md).
+  // Admins write the registration with PUT /v1/machine-clients/{clientId} (shared/services/machine-clients.ts).
   const readRegistration = async (clientId: string): Promise<MachineClientRegistration | undefined> => {
     const { Item } = await documentClient.send(
       new GetCommand({

@@ -1,6 +1,7 @@
 import type { FunctionDependencies } from '#shared/dependencies.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
+import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import { NotFoundError } from '#shared/errors.ts';
 import { actorOf } from '#shared/http/actor.ts';
@@ -16,6 +17,7 @@ import {
   putAgency,
 } from '#shared/services/agencies.ts';
 import { createCycle, cycleView, getCycle } from '#shared/services/cycles.ts';
+import { getMachineClient, machineClientView, putMachineClient } from '#shared/services/machine-clients.ts';
 
 export interface RegistryDependencies extends FunctionDependencies {
   readonly idempotency: IdempotencyGuard;
@@ -28,6 +30,7 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
   const agencies = createAgencyStore(documentClient, config.programmeTableName);
   const cycles = createCycleStore(documentClient, config.programmeTableName);
   const selfAssessments = createSelfAssessmentStore(documentClient, config.programmeTableName);
+  const machineClients = createMachineClientStore(documentClient, config.programmeTableName);
 
   return createCapabilityHandler(
     'registry',
@@ -78,6 +81,28 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           status: 200,
           body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
         };
+      },
+      putMachineClient: async ({ params, body, headers }, context) => {
+        const { created, client } = await putMachineClient(
+          machineClients,
+          agencies,
+          actorOf(context, now()),
+          params.clientId,
+          body,
+          optionalIfMatch(headers),
+        );
+        return {
+          status: created ? 201 : 200,
+          body: machineClientView(client),
+          headers: {
+            etag: etagOf(client.version),
+            ...(created ? { location: `/v1/machine-clients/${client.clientId}` } : {}),
+          },
+        };
+      },
+      getMachineClient: async ({ params }) => {
+        const client = await getMachineClient(machineClients, params.clientId);
+        return { status: 200, body: machineClientView(client), headers: { etag: etagOf(client.version) } };
       },
       createCycle: async ({ body }, context) => {
         const clock = now();

@@ -13,6 +13,11 @@ import { HealthSchema, MeSchema, ProblemSchema } from '../schemas/common.ts';
 import { CycleCreateSchema, CycleListSchema, CycleSchema, YearParamsSchema } from '../schemas/cycle.ts';
 import { FrameworkParamsSchema, FrameworkSchema } from '../schemas/framework.ts';
 import {
+  MachineClientParamsSchema,
+  MachineClientSchema,
+  MachineClientWriteSchema,
+} from '../schemas/machine-client.ts';
+import {
   AuditPageSchema,
   AuditQuerySchema,
   BulkAnswersWriteSchema,
@@ -188,6 +193,40 @@ export const routes = {
     query: AuditQuerySchema,
     responses: {
       200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+
+  // Machine clients (OAuth2 client credentials of agency portals and ministry systems)
+  putMachineClient: defineRoute({
+    operationId: 'putMachineClient',
+    method: 'PUT',
+    path: '/v1/machine-clients/{clientId}',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'Bind a client-credentials client to a role and agency (If-Match required to change it)',
+    description:
+      'Tokens the client obtains afterwards carry `custom:role` and `custom:agency_id` (Cognito pre-token-generation trigger); its scopes still limit what it may call.',
+    tags: ['Agency registry'],
+    params: MachineClientParamsSchema,
+    body: MachineClientWriteSchema,
+    responses: {
+      200: { description: 'Updated', schema: MachineClientSchema, headers: etag },
+      201: { description: 'Registered', schema: MachineClientSchema, headers: [...etag, 'Location'] },
+      ...errors(400, 401, 403, 412, 415, 428),
+    },
+  }),
+  getMachineClient: defineRoute({
+    operationId: 'getMachineClient',
+    method: 'GET',
+    path: '/v1/machine-clients/{clientId}',
+    capability: 'registry',
+    access: adminOnly,
+    summary: 'A machine client’s registration',
+    tags: ['Agency registry'],
+    params: MachineClientParamsSchema,
+    responses: {
+      200: { description: 'The registration', schema: MachineClientSchema, headers: etag },
       ...errors(400, 401, 403, 404),
     },
   }),

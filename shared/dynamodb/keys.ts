@@ -85,10 +85,10 @@ export const rankingKeys = {
 /**
  * | machine client           | CLIENT#<client id>              | CLIENT                              |                                         |                                      |
  *
- * A machine client's registration (`entity: 'machineClient'`, `role`, `agencyId` for agency
- * integrations): read by the pre-token-generation trigger (functions/identity/pre-token.ts) with one
- * GetItem when Cognito issues a client-credentials token. Items are written by operators for now; an
- * admin route to register clients is future work.
+ * A machine client's registration (`entity: 'MachineClient'`, `role`, `agencyId` for agency
+ * integrations): written by `PUT /v1/machine-clients/{clientId}`, read by the pre-token-generation
+ * trigger (functions/identity/pre-token.ts) with one GetItem when Cognito issues a client-credentials
+ * token.
  */
 export const machineClientKeys = {
   registration: (clientId: string): ItemKey => ({ PK: `CLIENT#${clientId}`, SK: 'CLIENT' }),

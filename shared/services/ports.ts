@@ -144,3 +144,23 @@ export interface SelfAssessmentStore {
     page: { limit: number; cursor?: string | undefined },
   ): Promise<Page<AuditEntry>>;
 }
+
+export interface MachineClientRecord {
+  readonly clientId: string;
+  readonly role: 'agency' | 'admin';
+  readonly agencyId?: string | undefined;
+  readonly description: string;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface MachineClientStore {
+  get(clientId: string): Promise<MachineClientRecord | undefined>;
+  /** Create (`expectedVersion` undefined: must not exist) or update (stored version must equal it), with its audit record. */
+  write(
+    client: MachineClientRecord,
+    expectedVersion: number | undefined,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+}

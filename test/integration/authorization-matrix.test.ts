@@ -36,7 +36,13 @@ const agencyRoutes = jwtRoutes.filter(
 
 /** A request each route would accept from an allowed caller, so only the caller decides the answer. */
 const validRequest = (route: RouteSpec, agencyId: string) => {
-  const path = fillPath(route.path, { year: String(year), agencyId, no: '1', frameworkId: 'spbe-2020' });
+  const path = fillPath(route.path, {
+    year: String(year),
+    agencyId,
+    no: '1',
+    frameworkId: 'spbe-2020',
+    clientId: 'sample-client',
+  });
   switch (route.operationId) {
     case 'saveSelfAssessment':
       return { path, body: { answers: [{ indicatorNo: 1, level: 3 }] }, headers: { 'if-match': '"0"' } };
@@ -70,6 +76,11 @@ beforeAll(async () => {
   await ensureAgency(api, admin, agencyA, jawaTimur);
   await ensureAgency(api, admin, agencyB, jawaBarat);
   await createCycle(api, admin, openCycle(year));
+  const client = await api.request('PUT', '/v1/machine-clients/sample-client', {
+    token: admin,
+    body: { role: 'agency', agencyId: agencyA, description: 'Sample portal client' },
+  });
+  expectStatus(client, 201);
 });
 
 afterAll(async () => {

@@ -39,7 +39,13 @@ const fakeHandler =
     };
   };
 
-const sample = { year: '2026', agencyId: 'prov-jawa-timur', no: '12', frameworkId: 'spbe-2020' } as const;
+const sample = {
+  year: '2026',
+  agencyId: 'prov-jawa-timur',
+  no: '12',
+  frameworkId: 'spbe-2020',
+  clientId: 'sample-client',
+} as const;
 
 const jwtRoutes = routeList.filter((route): route is JwtRoute => route.access.kind === 'jwt');
 const publicRoutes = routeList.filter((route) => route.access.kind === 'public');

@@ -114,7 +114,7 @@ export const jawaBarat: AgencyWriteBody = { name: 'Pemerintah Provinsi Jawa Bara
 /** `"3"` for version 3. */
 export const etagOf = (version: number): string => `"${version}"`;
 
-/** A path template filled with sample values: `{year}`, `{agencyId}`, `{no}`, `{frameworkId}`. */
+/** A path template filled with sample values, e.g. `{year}`, `{agencyId}`, `{no}`, `{clientId}`. */
 export const fillPath = (path: string, values: Readonly<Record<string, string>>): string =>
   path.replace(/\{(\w+)\}/g, (_match, name: string) => {
     const value = values[name];
