@@ -23,6 +23,13 @@ export interface RegistryDependencies extends FunctionDependencies {
   readonly idempotency: IdempotencyGuard;
 }
 
+/** A PUT that creates answers 201 with Location; one that updates, 200. Both carry the new ETag. */
+const putResponse = (created: boolean, body: unknown, version: number, location: string) => ({
+  status: created ? 201 : 200,
+  body,
+  headers: { etag: etagOf(version), ...(created ? { location } : {}) },
+});
+
 /** Agency registry, cycles and audit trails (Kemenpan RB admins; one public read). */
 export const createRegistryHandler = (dependencies: RegistryDependencies) => {
   const { config, documentClient } = dependencies;
@@ -43,14 +50,7 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           body,
           optionalIfMatch(headers),
         );
-        return {
-          status: created ? 201 : 200,
-          body: agencyView(agency),
-          headers: {
-            etag: etagOf(agency.version),
-            ...(created ? { location: `/v1/agencies/${agency.id}` } : {}),
-          },
-        };
+        return putResponse(created, agencyView(agency), agency.version, `/v1/agencies/${agency.id}`);
       },
       importAgencies: async ({ body, csvLines }, context) => {
         const report = await importAgencies(agencies, actorOf(context, now()), body.agencies, csvLines);
@@ -91,14 +91,12 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           body,
           optionalIfMatch(headers),
         );
-        return {
-          status: created ? 201 : 200,
-          body: machineClientView(client),
-          headers: {
-            etag: etagOf(client.version),
-            ...(created ? { location: `/v1/machine-clients/${client.clientId}` } : {}),
-          },
-        };
+        return putResponse(
+          created,
+          machineClientView(client),
+          client.version,
+          `/v1/machine-clients/${client.clientId}`,
+        );
       },
       getMachineClient: async ({ params }) => {
         const client = await getMachineClient(machineClients, params.clientId);

@@ -7,7 +7,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { AgencyRecord, AgencyStore, AgencyWriteOperation } from '../services/ports.ts';
 import { auditPut, listAuditTrail } from './audit-store.ts';
-import { decodeCursorFor, encodeCursor, isConditionFailure, translateStorageError } from './errors.ts';
+import {
+  decodeCursorFor,
+  encodeCursor,
+  isConditionFailure,
+  translateStorageError,
+  versionCondition,
+} from './errors.ts';
 import { agencyKeys } from './keys.ts';
 
 export const agencyFromItem = (item: Record<string, unknown>): AgencyRecord => ({
@@ -35,12 +41,7 @@ export const agencyWriteActions = (tableName: string, operation: AgencyWriteOper
           entity: 'Agency',
           ...agency,
         },
-        ...(expectedVersion === undefined
-          ? { ConditionExpression: 'attribute_not_exists(PK)' }
-          : {
-              ConditionExpression: 'version = :expected',
-              ExpressionAttributeValues: { ':expected': expectedVersion },
-            }),
+        ...versionCondition(expectedVersion),
       },
     },
     auditPut(tableName, agencyKeys.partition(agency.id), audit, 0),

@@ -64,6 +64,18 @@ export const translateStorageError = (error: unknown): never => {
   throw error;
 };
 
+/**
+ * The condition of a versioned record's Put: a create must find no item, an update the version the
+ * caller read. Shared by every record written under optimistic concurrency.
+ */
+export const versionCondition = (expectedVersion: number | undefined) =>
+  expectedVersion === undefined
+    ? { ConditionExpression: 'attribute_not_exists(PK)' }
+    : {
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      };
+
 /** Opaque pagination cursors: the LastEvaluatedKey, base64url-encoded. */
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;

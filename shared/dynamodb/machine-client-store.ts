@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { MachineClientRecord, MachineClientStore } from '../services/ports.ts';
 import { auditPut } from './audit-store.ts';
-import { isConditionFailure, translateStorageError } from './errors.ts';
+import { isConditionFailure, translateStorageError, versionCondition } from './errors.ts';
 import { machineClientKeys } from './keys.ts';
 
 /**
@@ -46,12 +46,7 @@ export const createMachineClientStore = (
               Put: {
                 TableName: tableName,
                 Item: { ...key, entity: 'MachineClient', ...record },
-                ...(expectedVersion === undefined
-                  ? { ConditionExpression: 'attribute_not_exists(PK)' }
-                  : {
-                      ConditionExpression: 'version = :expected',
-                      ExpressionAttributeValues: { ':expected': expectedVersion },
-                    }),
+                ...versionCondition(expectedVersion),
               },
             },
             auditPut(tableName, key.PK, audit, 0),
