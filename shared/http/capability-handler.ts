@@ -15,6 +15,7 @@ import { corsExposedResponseHeaders } from '../api/access.ts';
 import { matchRoute } from '../api/route-match.ts';
 import type { Capability, RouteInput, RouteSpec } from '../api/route-spec.ts';
 import { type OperationId, type routes, routesByKey } from '../api/routes.ts';
+import { canonicalJson } from '../domain/audit.ts';
 import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnauthorizedError } from '../errors.ts';
 import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
@@ -170,7 +171,8 @@ export const createCapabilityHandler = <C extends Capability>(
         key: idempotencyKey,
         routeKey: event.routeKey,
         path: event.rawPath,
-        body: event.body ?? '',
+        // The same JSON document in other whitespace or key order is the same request.
+        body: body?.mediaType === 'application/json' ? canonicalJson(body.value) : (event.body ?? ''),
       },
       lambdaContext,
       execute,

@@ -242,6 +242,27 @@ describe('Idempotency-Key on POST /v1/cycles', () => {
     expect(list.items.filter((cycle) => cycle.year === year - 1)).toHaveLength(1);
   });
 
+  it('treats the same JSON in other whitespace and key order as the same request (replay, not 422)', async () => {
+    // Prepare: one body, sent once as is and once with its keys reversed and pretty-printed
+    const body = closedCycle(year - 6);
+    const headers = { 'idempotency-key': 'cycle-reordered', 'content-type': 'application/json' };
+    const first = await api.request<Cycle>('POST', '/v1/cycles', { token: admin, body, headers });
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(body).reverse()), null, 2);
+
+    // Act
+    const second = await api.request<Cycle>('POST', '/v1/cycles', {
+      token: admin,
+      rawBody: reordered,
+      headers,
+    });
+
+    // Assess
+    expectStatus(first, 201);
+    expect(second.status).toBe(201);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.body).toEqual(first.body);
+  });
+
   it('answers the same key with another body with 422', async () => {
     // Act
     const response = await post(closedCycle(year - 2), { 'idempotency-key': 'cycle-previous-year' });
