@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import {
   AgencyIdParamsSchema,
   AgencyImportSchema,
@@ -361,6 +360,3 @@ export type OperationId = keyof typeof routes;
 export const routeList: readonly RouteSpec[] = Object.values(routes);
 
 export const routesByKey: ReadonlyMap<string, RouteSpec> = new Map(routeList.map((r) => [routeKeyOf(r), r]));
-
-/** Empty response schema helper for 204 routes. */
-export const NoContent = z.undefined();

@@ -80,7 +80,7 @@ export const versionCondition = (expectedVersion: number | undefined) =>
 export const encodeCursor = (key: Record<string, unknown> | undefined): string | undefined =>
   key ? Buffer.from(JSON.stringify(key), 'utf8').toString('base64url') : undefined;
 
-export const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
+const decodeCursor = (cursor: string | undefined): Record<string, unknown> | undefined => {
   if (cursor === undefined) return undefined;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;

@@ -243,10 +243,3 @@ export const submitSelfAssessment = async (
   }
   return selfAssessmentView({ ...loaded, state: { header, answers: state.answers } }, actor.now);
 };
-
-export const readAuditTrail = (
-  store: SelfAssessmentStore,
-  year: number,
-  agencyId: string,
-  page: { limit: number; cursor?: string | undefined },
-) => store.auditTrail(year, agencyId, page);
