@@ -1,5 +1,6 @@
-import type { Capability } from '../shared/api/route-spec.ts';
+import type { LambdaName } from '../shared/api/route-spec.ts';
 import {
+  eventsTable,
   idempotencyTable,
   programmeTable,
   type TableDefinition,
@@ -14,30 +15,32 @@ export interface TableUse {
 
 const read = (definition: TableDefinition): TableUse => ({ definition, access: 'read' });
 const readWrite = (definition: TableDefinition): TableUse => ({ definition, access: 'readWrite' });
+/** Functions that change state append to the outbox and never read it. */
+const write = (definition: TableDefinition): TableUse => ({ definition, access: 'write' });
 
 /**
  * What each capability's function may do with each table — least privilege, decided per capability.
  *
- * Capabilities planned but not yet in `capabilities` are listed too, so adding one there needs no
+ * Capabilities planned but not yet in `lambdaNames` are listed too, so adding one there needs no
  * infra change when its entry below is right; a capability with no entry here fails type-checking
  * (`tableUsesByCapability` below), so nobody ships a function with guessed permissions.
  */
 const plannedTableUses = {
   // Health checks (every table must answer) and public reads: never writes.
-  public: [read(programmeTable), read(idempotencyTable)],
-  registry: [readWrite(programmeTable), readWrite(idempotencyTable)],
-  submissions: [readWrite(programmeTable), readWrite(idempotencyTable)],
-  assessment: [readWrite(programmeTable), readWrite(idempotencyTable)],
-  rankings: [readWrite(programmeTable), readWrite(idempotencyTable)],
-  awards: [readWrite(programmeTable), readWrite(idempotencyTable)],
-  webhooks: [readWrite(programmeTable), readWrite(idempotencyTable)],
+  public: [read(programmeTable), read(eventsTable), read(idempotencyTable)],
+  registry: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
+  submissions: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
+  assessment: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
+  rankings: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
+  awards: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
+  webhooks: [readWrite(programmeTable), readWrite(eventsTable), readWrite(idempotencyTable)],
 } as const satisfies Readonly<Record<string, readonly TableUse[]>>;
 
 /** Compile-time check that every capability in `shared/api/route-spec.ts` has its grants decided. */
-export const tableUsesByCapability: Readonly<Record<Capability, readonly TableUse[]>> = plannedTableUses;
+export const tableUsesByCapability: Readonly<Record<LambdaName, readonly TableUse[]>> = plannedTableUses;
 
 /** The scheduled national ranking run reads scores and writes rankings; it serves no POST, so no idempotency. */
-export const rankingRunTableUses: readonly TableUse[] = [readWrite(programmeTable)];
+export const rankingRunTableUses: readonly TableUse[] = [readWrite(programmeTable), write(eventsTable)];
 
 /**
  * The Cognito pre-token-generation trigger reads machine-client registrations (`CLIENT#<id>`) and

@@ -1,6 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Capability } from '../shared/api/route-spec.ts';
+import type { LambdaName } from '../shared/api/route-spec.ts';
 
 /** The repository root: `package.json`, the lockfile and `functions/` live here. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -9,7 +9,7 @@ export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..'
 export const defaultFunctionsRoot = join(projectRoot, 'functions');
 
 /** `functions/<capability>/handler.ts`: one function per capability serves all its routes. */
-export const capabilityEntry = (functionsRoot: string, capability: Capability): string =>
+export const capabilityEntry = (functionsRoot: string, capability: LambdaName): string =>
   join(functionsRoot, capability, 'handler.ts');
 
 /** The scheduled national ranking run. */

@@ -4,7 +4,7 @@ import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { type Capability, capabilities } from '../shared/api/route-spec.ts';
+import { type LambdaName, lambdaNames } from '../shared/api/route-spec.ts';
 import { routeList } from '../shared/api/routes.ts';
 import { type TableDefinition, tableDefinitions } from '../shared/dynamodb/table-definitions.ts';
 import {
@@ -102,7 +102,7 @@ const cognitoTriggerTimeout = Duration.seconds(5);
  */
 export class SpbeAwardApiStack extends Stack {
   readonly tables: ReadonlyMap<string, TableV2>;
-  readonly capabilityFunctions: ReadonlyMap<Capability, SpbeFunction>;
+  readonly capabilityFunctions: ReadonlyMap<LambdaName, SpbeFunction>;
   readonly rankingRunFunction: SpbeFunction;
   /** The Cognito pre-token-generation trigger; only with the stack's own user pool. */
   readonly preTokenGenerationFunction: SpbeFunction | undefined;
@@ -123,8 +123,8 @@ export class SpbeAwardApiStack extends Stack {
     };
 
     const corsAllowedOrigins = props.corsAllowedOrigins ?? [];
-    const capabilityFunctions = new Map<Capability, SpbeFunction>();
-    for (const capability of capabilities) {
+    const capabilityFunctions = new Map<LambdaName, SpbeFunction>();
+    for (const capability of lambdaNames) {
       const fn = new SpbeFunction(this, `${pascalCase(capability)}Function`, {
         entry: capabilityEntry(functionsRoot, capability),
         projectRoot,
@@ -172,7 +172,7 @@ export class SpbeAwardApiStack extends Stack {
       );
     }
 
-    const functions = new Map<Capability, IFunction>(
+    const functions = new Map<LambdaName, IFunction>(
       [...capabilityFunctions].map(([capability, fn]) => [capability, fn.function]),
     );
     this.api = new SpbeHttpApi(this, 'Api', {
@@ -245,7 +245,7 @@ const tableOf = (tables: ReadonlyMap<string, TableV2>, definition: TableDefiniti
 /** Checks all entry files up front, so a missing one is reported with every other missing one. */
 const assertEntriesExist = (functionsRoot: string, ownUserPool: boolean): void => {
   const missing = [
-    ...capabilities.map((capability) => capabilityEntry(functionsRoot, capability)),
+    ...lambdaNames.map((capability) => capabilityEntry(functionsRoot, capability)),
     rankingRunEntry(functionsRoot),
     ...(ownUserPool ? [preTokenGenerationEntry(functionsRoot)] : []),
   ].filter((entry) => !existsSync(entry));

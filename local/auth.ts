@@ -11,7 +11,8 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { defaultScopesByRole, type Role, type Scope } from '#shared/api/access.ts';
+import { defaultScopesByRole, type Scope } from '#shared/api/access.ts';
+import type { Role } from '#shared/domain/roles.ts';
 import { agencyClaim, roleClaim } from '#shared/http/identity.ts';
 
 /**

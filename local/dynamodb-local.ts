@@ -11,7 +11,12 @@ import {
   ResourceNotFoundException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type TableDefinition, tableDefinitions } from '#shared/dynamodb/table-definitions.ts';
+import {
+  eventsTable,
+  programmeTable,
+  type TableDefinition,
+  tableDefinitions,
+} from '#shared/dynamodb/table-definitions.ts';
 
 /**
  * Amazon's DynamoDB Local, started and stopped by the project itself (tests and `npm start`).
@@ -25,6 +30,8 @@ export interface DynamoDbLocal {
   readonly client: DynamoDBClient;
   /** Table name per definition construct id, as created on this instance. */
   readonly tableNames: Readonly<Record<string, string>>;
+  /** The programme and events tables' names: what the write path and the stores take. */
+  readonly tables: { readonly programme: string; readonly events: string };
   stop(): Promise<void>;
 }
 
@@ -204,7 +211,11 @@ export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<Dy
       await ensureTable(client, definition, tableName);
       tableNames[definition.constructId] = tableName;
     }
-    return { endpoint, port, client, tableNames, stop };
+    const tables = {
+      programme: tableNames[programmeTable.constructId] ?? '',
+      events: tableNames[eventsTable.constructId] ?? '',
+    };
+    return { endpoint, port, client, tableNames, tables, stop };
   } catch (error) {
     await stop();
     throw new Error(`DynamoDB Local failed to start: ${(error as Error).message}\n${stderr}`, {

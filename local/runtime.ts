@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type Capability, capabilities } from '#shared/api/route-spec.ts';
+import { type LambdaName, lambdaNames } from '#shared/api/route-spec.ts';
 import { createLocalIdentityProvider, type LocalIdentityProvider } from './auth.ts';
 import { type DynamoDbLocal, functionEnvironment, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LambdaHandler, type LocalApi, startLocalApi } from './server.ts';
@@ -37,16 +37,16 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const functionsDirectory = new URL('../functions/', import.meta.url).pathname;
 
 /** Imports each capability's Lambda entry, after the environment is set as CDK sets it. */
-const loadHandlers = async (): Promise<Record<Capability, LambdaHandler>> => {
+const loadHandlers = async (): Promise<Record<LambdaName, LambdaHandler>> => {
   const entries = await Promise.all(
-    capabilities.map(async (capability) => {
+    lambdaNames.map(async (capability) => {
       const module = (await import(join(functionsDirectory, capability, 'handler.ts'))) as {
         handler: LambdaHandler;
       };
       return [capability, module.handler] as const;
     }),
   );
-  return Object.fromEntries(entries) as Record<Capability, LambdaHandler>;
+  return Object.fromEntries(entries) as Record<LambdaName, LambdaHandler>;
 };
 
 export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {

@@ -8,9 +8,9 @@ import type {
 } from 'aws-lambda';
 import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '#shared/api/access.ts';
 import { matchRoute } from '#shared/api/route-match.ts';
-import type { Capability } from '#shared/api/route-spec.ts';
+import type { LambdaName } from '#shared/api/route-spec.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
-import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/errors.ts';
+import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
 import { problemFromError, problemResponse } from '#shared/http/problem-details.ts';
 import { flattenClaims, type LocalIdentityProvider } from './auth.ts';
 
@@ -28,7 +28,7 @@ export interface LocalApiOptions {
   readonly port: number;
   readonly host?: string;
   readonly identityProvider: LocalIdentityProvider;
-  readonly handlers: Readonly<Record<Capability, LambdaHandler>>;
+  readonly handlers: Readonly<Record<LambdaName, LambdaHandler>>;
   readonly corsAllowedOrigins?: readonly string[];
   /** API Gateway's payload limit. */
   readonly maxPayloadBytes?: number;
@@ -66,7 +66,7 @@ const singleValued = (values: Readonly<Record<string, string | string[] | undefi
       .map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]),
   );
 
-const lambdaContext = (capability: Capability, requestId: string, timeoutMs: number): Context => {
+const lambdaContext = (capability: LambdaName, requestId: string, timeoutMs: number): Context => {
   const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -151,7 +151,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const route = match.kind === 'matched' ? match.route : undefined;
     const pathParameters = match.kind === 'matched' ? match.pathParameters : {};
     const routeKey = route ? routeKeyOf(route) : '$default';
-    const capability: Capability = route?.capability ?? 'public';
+    const capability: LambdaName = route?.lambda ?? 'public';
     if (route === undefined && match.kind === 'malformed') {
       return gatewayProblem(
         response,

@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { programmeTable } from '#shared/dynamodb/table-definitions.ts';
+import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { systemIds } from '#shared/runtime/system.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
 import { startLocalRuntime } from './runtime.ts';
@@ -57,8 +58,8 @@ try {
       log(`DynamoDB Local answering on ${dynamodb.endpoint}; tables ready`);
       if (values['no-seed']) return;
       const seeded = await seedDemoData({
-        documentClient: createDocumentClient(dynamodb.client),
-        tableName: dynamodb.tableNames[programmeTable.constructId] ?? programmeTable.localTableName,
+        ports: createDynamoDbPorts(createDocumentClient(dynamodb.client), dynamodb.tables),
+        ids: systemIds,
         progress: (message) => log(`seed: ${message}`),
       });
       if (!seeded) log('seed: demo data already present (npm start -- --fresh starts over)');

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
-import { defaultScopesByRole, type Role, roles } from '#shared/api/access.ts';
-import { AgencyIdSchema } from '#shared/schemas/common.ts';
+import { defaultScopesByRole } from '#shared/api/access.ts';
+import { AgencyIdSchema } from '#shared/api/common/schemas.ts';
+import { type Role, roles } from '#shared/domain/roles.ts';
 import { createLocalIdentityProvider } from './auth.ts';
 import { signingKeyFile } from './paths.ts';
 

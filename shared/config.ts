@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { idempotencyTable, programmeTable } from './dynamodb/table-definitions.ts';
+import { eventsTable, idempotencyTable, programmeTable } from './dynamodb/table-definitions.ts';
 
 /**
  * Function configuration, read once at cold start from the environment the CDK stack (or the local
@@ -17,6 +17,7 @@ const commaList = z
 
 const ConfigSchema = z.object({
   [programmeTable.environmentVariable]: z.string().min(3),
+  [eventsTable.environmentVariable]: z.string().min(3).optional(),
   [idempotencyTable.environmentVariable]: z.string().min(3).optional(),
   CORS_ALLOWED_ORIGINS: commaList,
   SERVICE_VERSION: z.string().default('0.1.0'),
@@ -24,6 +25,8 @@ const ConfigSchema = z.object({
 
 export interface AppConfig {
   readonly programmeTableName: string;
+  /** Functions that write state receive it: the outbox lives there. */
+  readonly eventsTableName: string | undefined;
   /** Only functions with idempotent POST routes receive it. */
   readonly idempotencyTableName: string | undefined;
   readonly corsAllowedOrigins: readonly string[];
@@ -46,6 +49,7 @@ export const loadConfig = (
   const env = parsed.data;
   return {
     programmeTableName: env[programmeTable.environmentVariable] as string,
+    eventsTableName: env[eventsTable.environmentVariable] as string | undefined,
     idempotencyTableName: env[idempotencyTable.environmentVariable] as string | undefined,
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     serviceVersion: env.SERVICE_VERSION,
@@ -60,4 +64,14 @@ export const requireIdempotencyTable = (config: AppConfig): string => {
     );
   }
   return config.idempotencyTableName;
+};
+
+/** For functions that write state: every write carries its events to the outbox. */
+export const requireEventsTable = (config: AppConfig): string => {
+  if (!config.eventsTableName) {
+    throw new ConfigurationError(
+      `Invalid function configuration — ${eventsTable.environmentVariable}: required`,
+    );
+  }
+  return config.eventsTableName;
 };

@@ -1,11 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type {
   ClaimsAndScopeOverrideDetailsV3,
   PreTokenGenerationV2TriggerEvent,
   PreTokenGenerationV3TriggerEvent,
 } from 'aws-lambda';
-import { machineClientKeys } from '#shared/dynamodb/keys.ts';
 import {
   claimsToAdd,
   type MachineClientRegistration,
@@ -13,6 +11,7 @@ import {
   type TokenClaimsResult,
   userTokenClaims,
 } from '#shared/identity/token-claims.ts';
+import type { MachineClientStore } from '#shared/services/registry/ports.ts';
 
 /**
  * With `LambdaVersion.V3_0` Cognito sends version "3" events for every token it issues: the user sources
@@ -25,8 +24,8 @@ export type PreTokenGenerationEvent = PreTokenGenerationV2TriggerEvent | PreToke
 export const clientCredentialsSource = 'TokenGeneration_ClientCredentials';
 
 export interface PreTokenGenerationDependencies {
-  readonly documentClient: DynamoDBDocumentClient;
-  readonly programmeTableName: string;
+  /** Registrations written by `PUT /v1/machine-clients/{clientId}`. */
+  readonly machineClients: MachineClientStore;
   readonly logger: Logger;
 }
 
@@ -49,28 +48,14 @@ export interface PreTokenGenerationDependencies {
  * hides the outage from our error metrics. Either way no role is granted without a registration.
  */
 export const createPreTokenGenerationHandler = (dependencies: PreTokenGenerationDependencies) => {
-  const { documentClient, programmeTableName, logger } = dependencies;
-
-  // Admins write the registration with PUT /v1/machine-clients/{clientId} (shared/services/machine-clients.ts).
-  const readRegistration = async (clientId: string): Promise<MachineClientRegistration | undefined> => {
-    const { Item } = await documentClient.send(
-      new GetCommand({
-        TableName: programmeTableName,
-        Key: machineClientKeys.registration(clientId),
-        ProjectionExpression: '#role, agencyId',
-        // ROLE is a DynamoDB reserved word.
-        ExpressionAttributeNames: { '#role': 'role' },
-      }),
-    );
-    return Item;
-  };
+  const { machineClients, logger } = dependencies;
 
   return async (event: PreTokenGenerationEvent): Promise<PreTokenGenerationEvent> => {
     const clientId = event.callerContext.clientId;
     if (event.triggerSource === clientCredentialsSource) {
       let registration: MachineClientRegistration | undefined;
       try {
-        registration = await readRegistration(clientId);
+        registration = await machineClients.get(clientId);
       } catch (error) {
         logger.error('Machine client registration could not be read; failing the token request', {
           clientId,

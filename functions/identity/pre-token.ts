@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
 import { createPreTokenGenerationHandler } from './pre-token-trigger.ts';
 
 // Lambda entry of the Cognito pre-token-generation trigger (V3_0): configuration and clients are built
@@ -10,12 +11,16 @@ import { createPreTokenGenerationHandler } from './pre-token-trigger.ts';
 // Cognito waits 5 s for a trigger (the function's timeout too): bounded SDK timeouts and two attempts
 // let a hanging DynamoDB call fail, and be logged, by this function rather than by Cognito's cut-off.
 export const handler = createPreTokenGenerationHandler({
-  programmeTableName: loadConfig().programmeTableName,
   logger: new Logger(),
-  documentClient: createDocumentClient(
-    new DynamoDBClient({
-      maxAttempts: 2,
-      requestHandler: { connectionTimeout: 500, requestTimeout: 1_500 },
-    }),
+  machineClients: createMachineClientStore(
+    createDocumentClient(
+      new DynamoDBClient({
+        maxAttempts: 2,
+        requestHandler: { connectionTimeout: 500, requestTimeout: 1_500 },
+      }),
+    ),
+    loadConfig().programmeTableName,
+    // A registration is read long after it is written: an eventually consistent read costs half.
+    { consistentRead: false },
   ),
 });

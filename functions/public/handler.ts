@@ -1,11 +1,29 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createHealthProbe } from '#shared/dynamodb/health-probe.ts';
+import { systemClock } from '#shared/runtime/system.ts';
 import { createPublicHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
+const config = loadConfig();
+const logger = new Logger();
+
 export const handler = createPublicHandler({
-  config: loadConfig(),
-  logger: new Logger(),
-  documentClient: createDocumentClient(),
+  http: { logger, corsAllowedOrigins: config.corsAllowedOrigins, clock: systemClock },
+  serviceVersion: config.serviceVersion,
+  // Every table the API depends on must answer (keys that never exist: half a read unit each).
+  health: createHealthProbe(
+    createDocumentClient(),
+    [
+      { name: 'programme', tableName: config.programmeTableName, key: { PK: 'HEALTH', SK: 'HEALTH' } },
+      ...(config.eventsTableName
+        ? [{ name: 'events', tableName: config.eventsTableName, key: { PK: 'HEALTH', SK: 'HEALTH' } }]
+        : []),
+      ...(config.idempotencyTableName
+        ? [{ name: 'idempotency', tableName: config.idempotencyTableName, key: { id: 'HEALTH' } }]
+        : []),
+    ],
+    (table, error) => logger.warn('Health check failed', { table, error: error as Error }),
+  ),
 });

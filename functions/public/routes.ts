@@ -1,51 +1,31 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
-import type { FunctionDependencies } from '#shared/dependencies.ts';
+import { NotFoundError } from '#shared/domain/errors.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
-import { NotFoundError, ServiceUnavailableError } from '#shared/errors.ts';
-import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
+import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
+import { checkHealth, type HealthProbe } from '#shared/services/public/health.ts';
 
 const publicCache = { 'cache-control': 'public, max-age=300' } as const;
 
+export interface PublicDependencies {
+  readonly http: HttpOptions;
+  readonly health: HealthProbe;
+  readonly serviceVersion: string;
+}
+
 /** Public routes and `/v1/me`: health, the framework, the OpenAPI contract. */
-export const createPublicHandler = (dependencies: FunctionDependencies) => {
-  const { config, documentClient } = dependencies;
-  const now = dependencies.now ?? (() => new Date());
+export const createPublicHandler = ({ http, health, serviceVersion }: PublicDependencies) => {
   // Built once per container: the document is a pure function of the route table.
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
 
-  const checkTable = async (name: string, tableName: string, key: Record<string, string>) => {
-    const started = performance.now();
-    try {
-      // A GetItem on a key that never exists: proves the table answers, costs half a read unit.
-      await documentClient.send(new GetCommand({ TableName: tableName, Key: key }));
-      return { name, status: 'ok' as const, latencyMs: Math.round(performance.now() - started) };
-    } catch (error) {
-      dependencies.logger.warn('Health check failed', { table: name, error: error as Error });
-      return { name, status: 'failed' as const, latencyMs: Math.round(performance.now() - started) };
-    }
-  };
-
-  return createCapabilityHandler(
+  return createLambdaHandler(
     'public',
     {
-      getHealth: async () => {
-        const checks = await Promise.all([
-          checkTable('programme', config.programmeTableName, { PK: 'HEALTH', SK: 'HEALTH' }),
-          ...(config.idempotencyTableName
-            ? [checkTable('idempotency', config.idempotencyTableName, { id: 'HEALTH' })]
-            : []),
-        ]);
-        if (checks.some((check) => check.status === 'failed')) {
-          throw new ServiceUnavailableError('A table does not answer.', { extensions: { checks } });
-        }
-        return {
-          status: 200,
-          body: { status: 'ok', checks, version: config.serviceVersion, time: now().toISOString() },
-        };
-      },
+      getHealth: async (_input, { now }) => ({
+        status: 200,
+        body: await checkHealth(health, serviceVersion, now),
+      }),
       getOpenApi: async () => {
-        openApiDocument ??= buildOpenApiDocument({ version: config.serviceVersion });
+        openApiDocument ??= buildOpenApiDocument({ version: serviceVersion });
         return { status: 200, body: openApiDocument, headers: publicCache };
       },
       getFramework: async ({ params }) => {
@@ -70,6 +50,6 @@ export const createPublicHandler = (dependencies: FunctionDependencies) => {
         };
       },
     },
-    { logger: dependencies.logger, corsAllowedOrigins: config.corsAllowedOrigins },
+    http,
   );
 };

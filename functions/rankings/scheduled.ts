@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { loadConfig } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
-import { runRankings } from '#shared/services/ranking-run.ts';
+import { runRankings } from '#shared/services/rankings/ranking-run.ts';
 
 /**
  * The annual national ranking run, invoked by EventBridge Scheduler (`{}` → the current year) or

@@ -1,142 +1,111 @@
-import type { FunctionDependencies } from '#shared/dependencies.ts';
-import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
-import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
-import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
-import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
-import { NotFoundError } from '#shared/errors.ts';
+import type { IdSource } from '#shared/domain/events.ts';
+import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
-import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
-import type { IdempotencyGuard } from '#shared/http/idempotency.ts';
-import { etagOf, optionalIfMatch } from '#shared/http/preconditions.ts';
+import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
+import { optionalIfMatch } from '#shared/http/preconditions.ts';
+import { type CycleServicePorts, createCycleService, cycleView } from '#shared/services/cycles/cycles.ts';
 import {
-  agencyView,
-  getPublicAgency,
-  importAgencies,
-  listAgencies,
+  type AgencyServicePorts,
+  createAgencyService,
   publicAgencyView,
-  putAgency,
-} from '#shared/services/agencies.ts';
-import { createCycle, cycleView, getCycle } from '#shared/services/cycles.ts';
-import { getMachineClient, machineClientView, putMachineClient } from '#shared/services/machine-clients.ts';
+} from '#shared/services/registry/agencies.ts';
+import {
+  createMachineClientService,
+  type MachineClientServicePorts,
+} from '#shared/services/registry/machine-clients.ts';
 
-export interface RegistryDependencies extends FunctionDependencies {
-  readonly idempotency: IdempotencyGuard;
+export interface RegistryDependencies
+  extends AgencyServicePorts,
+    CycleServicePorts,
+    MachineClientServicePorts {
+  readonly ids: IdSource;
+  readonly http: HttpOptions;
 }
 
 /** A PUT that creates answers 201 with Location; one that updates, 200. Both carry the new ETag. */
-const putResponse = (created: boolean, body: unknown, version: number, location: string) => ({
-  status: created ? 201 : 200,
-  body,
-  headers: { etag: etagOf(version), ...(created ? { location } : {}) },
+const putResponse = <B extends { readonly version: number }>(created: boolean, body: B, location: string) => {
+  const headers: Record<string, string> = { etag: etagOf(body.version) };
+  if (created) return { status: 201 as const, body, headers: { ...headers, location } };
+  return { status: 200 as const, body, headers };
+};
+
+const page = <T>(result: { items: T[]; nextCursor: string | undefined }) => ({
+  items: result.items,
+  ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
 });
 
-/** Agency registry, cycles and audit trails (Kemenpan RB admins; one public read). */
+/** Agency registry, machine clients, cycles and audit trails (Kemenpan RB admins; one public read). */
 export const createRegistryHandler = (dependencies: RegistryDependencies) => {
-  const { config, documentClient } = dependencies;
-  const now = dependencies.now ?? (() => new Date());
-  const agencies = createAgencyStore(documentClient, config.programmeTableName);
-  const cycles = createCycleStore(documentClient, config.programmeTableName);
-  const selfAssessments = createSelfAssessmentStore(documentClient, config.programmeTableName);
-  const machineClients = createMachineClientStore(documentClient, config.programmeTableName);
+  const agencies = createAgencyService(dependencies);
+  const cycles = createCycleService(dependencies);
+  const machineClients = createMachineClientService(dependencies);
 
-  return createCapabilityHandler(
+  return createLambdaHandler(
     'registry',
     {
       putAgency: async ({ params, body, headers }, context) => {
-        const { created, agency } = await putAgency(
-          agencies,
-          actorOf(context, now()),
+        const { created, agency } = await agencies.putAgency(
+          actorOf(context, context.now),
           params.agencyId,
           body,
           optionalIfMatch(headers),
         );
-        return putResponse(created, agencyView(agency), agency.version, `/v1/agencies/${agency.id}`);
+        return putResponse(created, agency, `/v1/agencies/${agency.id}`);
       },
-      importAgencies: async ({ body, csvLines }, context) => {
-        const report = await importAgencies(agencies, actorOf(context, now()), body.agencies, csvLines);
-        return { status: 200, body: report };
-      },
-      listAgencies: async ({ query }) => {
-        const page = await listAgencies(agencies, query);
-        return {
-          status: 200,
-          body: {
-            items: page.items.map(agencyView),
-            ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-          },
-        };
-      },
-      getAgency: async ({ params }) => {
-        const agency = await getPublicAgency(agencies, params.agencyId);
-        return {
-          status: 200,
-          body: publicAgencyView(agency),
-          headers: { 'cache-control': 'public, max-age=300' },
-        };
-      },
-      getAgencyAudit: async ({ params, query }) => {
-        await getPublicAgency(agencies, params.agencyId);
-        const page = await agencies.auditTrail(params.agencyId, query);
-        return {
-          status: 200,
-          body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
-        };
-      },
+      importAgencies: async ({ body, csvLines }, context) => ({
+        status: 200,
+        body: await agencies.importAgencies(actorOf(context, context.now), body.agencies, csvLines),
+      }),
+      listAgencies: async ({ query }) => ({ status: 200, body: page(await agencies.listAgencies(query)) }),
+      getAgency: async ({ params }) => ({
+        status: 200,
+        body: publicAgencyView(await agencies.getAgency(params.agencyId)),
+        headers: { 'cache-control': 'public, max-age=300' },
+      }),
+      getAgencyAudit: async ({ params, query }) => ({
+        status: 200,
+        body: page(await agencies.auditTrail(params.agencyId, query)),
+      }),
       putMachineClient: async ({ params, body, headers }, context) => {
-        const { created, client } = await putMachineClient(
-          machineClients,
-          agencies,
-          actorOf(context, now()),
+        const { created, client } = await machineClients.put(
+          actorOf(context, context.now),
           params.clientId,
           body,
           optionalIfMatch(headers),
         );
-        return putResponse(
-          created,
-          machineClientView(client),
-          client.version,
-          `/v1/machine-clients/${client.clientId}`,
-        );
+        return putResponse(created, client, `/v1/machine-clients/${client.clientId}`);
       },
       getMachineClient: async ({ params }) => {
-        const client = await getMachineClient(machineClients, params.clientId);
-        return { status: 200, body: machineClientView(client), headers: { etag: etagOf(client.version) } };
+        const client = await machineClients.get(params.clientId);
+        return { status: 200, body: client, headers: { etag: etagOf(client.version) } };
       },
       createCycle: async ({ body }, context) => {
-        const clock = now();
-        const cycle = await createCycle(cycles, actorOf(context, clock), body);
+        const actor = actorOf(context, context.now);
+        const cycle = await cycles.createCycle(actor, body);
         return {
           status: 201,
-          body: cycleView(cycle, clock),
+          body: cycleView(cycle, context.now, actor.role),
           headers: { etag: etagOf(cycle.version), location: `/v1/cycles/${cycle.year}` },
         };
       },
-      listCycles: async () => {
-        const clock = now();
+      listCycles: async (_input, context) => {
+        const { role } = actorOf(context, context.now);
+        const items = (await cycles.listCycles()).map((cycle) => cycleView(cycle, context.now, role));
+        return { status: 200, body: { items } };
+      },
+      getCycle: async ({ params }, context) => {
+        const cycle = await cycles.getCycle(params.year);
         return {
           status: 200,
-          body: { items: (await cycles.list()).map((cycle) => cycleView(cycle, clock)) },
+          body: cycleView(cycle, context.now, actorOf(context, context.now).role),
+          headers: { etag: etagOf(cycle.version) },
         };
       },
-      getCycle: async ({ params }) => {
-        const cycle = await getCycle(cycles, params.year);
-        return { status: 200, body: cycleView(cycle, now()), headers: { etag: etagOf(cycle.version) } };
-      },
-      getAgencyCycleAudit: async ({ params, query }) => {
-        const { cycle, agency } = await selfAssessments.context(params.year, params.agencyId);
-        if (!cycle) throw new NotFoundError(`No cycle for ${params.year}.`);
-        if (!agency) throw new NotFoundError(`No agency "${params.agencyId}".`);
-        const page = await selfAssessments.auditTrail(params.year, params.agencyId, query);
-        return {
-          status: 200,
-          body: { items: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
-        };
-      },
+      getAgencyCycleAudit: async ({ params, query }) => ({
+        status: 200,
+        body: page(await cycles.agencyAuditTrail(params.year, params.agencyId, query)),
+      }),
     },
-    {
-      logger: dependencies.logger,
-      corsAllowedOrigins: config.corsAllowedOrigins,
-      idempotency: dependencies.idempotency,
-    },
+    dependencies.http,
   );
 };

@@ -1,7 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { loadConfig, requireIdempotencyTable } from '#shared/config.ts';
+import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
+import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createSubmissionsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
@@ -9,10 +11,17 @@ const config = loadConfig();
 const logger = new Logger();
 
 export const handler = createSubmissionsHandler({
-  config,
-  logger,
-  documentClient: createDocumentClient(),
-  idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
-    logger.warn('Idempotent response too large to store for replay', { bytes }),
-  ),
+  ...createDynamoDbPorts(createDocumentClient(), {
+    programme: config.programmeTableName,
+    events: requireEventsTable(config),
+  }),
+  ids: systemIds,
+  http: {
+    logger,
+    corsAllowedOrigins: config.corsAllowedOrigins,
+    clock: systemClock,
+    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
+      logger.warn('Idempotent response too large to store for replay', { bytes }),
+    ),
+  },
 });

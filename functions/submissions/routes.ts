@@ -1,38 +1,33 @@
-import type { FunctionDependencies } from '#shared/dependencies.ts';
-import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
+import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
-import { createCapabilityHandler } from '#shared/http/capability-handler.ts';
-import type { IdempotencyGuard } from '#shared/http/idempotency.ts';
-import { etagOf, optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
+import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
+import { optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
 import {
-  readSelfAssessment,
+  createSelfAssessmentService,
+  type SelfAssessmentServicePorts,
   type SelfAssessmentView,
-  saveAnswers,
-  submitSelfAssessment,
-} from '#shared/services/self-assessment.ts';
+} from '#shared/services/self-assessment/self-assessment.ts';
 
-export interface SubmissionsDependencies extends FunctionDependencies {
-  readonly idempotency: IdempotencyGuard;
+export interface SubmissionsDependencies extends SelfAssessmentServicePorts {
+  readonly http: HttpOptions;
 }
 
 const selfAssessmentResponse = (view: SelfAssessmentView) => ({
-  status: 200,
+  status: 200 as const,
   body: view,
   headers: { etag: etagOf(view.version) },
 });
 
 /** The agency operator's self-assessment (penilaian mandiri): read, save, submit. */
 export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) => {
-  const { config, documentClient } = dependencies;
-  const now = dependencies.now ?? (() => new Date());
-  const store = createSelfAssessmentStore(documentClient, config.programmeTableName);
+  const selfAssessments = createSelfAssessmentService(dependencies);
 
-  return createCapabilityHandler(
+  return createLambdaHandler(
     'submissions',
     {
       getSelfAssessment: async ({ params }, context) =>
         selfAssessmentResponse(
-          await readSelfAssessment(store, actorOf(context, now()), params.year, params.agencyId),
+          await selfAssessments.read(actorOf(context, context.now), params.year, params.agencyId),
         ),
 
       saveSelfAssessment: async ({ params, body, headers }, context) => {
@@ -42,7 +37,13 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
           pointer: `/body/answers/${index}/indicatorNo`,
         }));
         return selfAssessmentResponse(
-          await saveAnswers(store, actorOf(context, now()), params.year, params.agencyId, expected, writes),
+          await selfAssessments.saveAnswers(
+            actorOf(context, context.now),
+            params.year,
+            params.agencyId,
+            expected,
+            writes,
+          ),
         );
       },
 
@@ -50,14 +51,19 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
         const expected = requireIfMatch(headers);
         const writes = [{ indicatorNo: params.no, ...body, pointer: '/params/no' }];
         return selfAssessmentResponse(
-          await saveAnswers(store, actorOf(context, now()), params.year, params.agencyId, expected, writes),
+          await selfAssessments.saveAnswers(
+            actorOf(context, context.now),
+            params.year,
+            params.agencyId,
+            expected,
+            writes,
+          ),
         );
       },
 
       submitSelfAssessment: async ({ params, headers }, context) => {
-        const { answers: _answers, ...receipt } = await submitSelfAssessment(
-          store,
-          actorOf(context, now()),
+        const { answers: _answers, ...receipt } = await selfAssessments.submit(
+          actorOf(context, context.now),
           params.year,
           params.agencyId,
           optionalIfMatch(headers),
@@ -72,10 +78,6 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
         };
       },
     },
-    {
-      logger: dependencies.logger,
-      corsAllowedOrigins: config.corsAllowedOrigins,
-      idempotency: dependencies.idempotency,
-    },
+    dependencies.http,
   );
 };

@@ -9,8 +9,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type TableDefinition, tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
 
-/** How a function may use a table: reads only, or reads and writes (never table administration). */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * How a function may use a table: reads only, writes only (appending to the outbox), or both —
+ * never table administration.
+ */
+export type TableAccess = 'read' | 'write' | 'readWrite';
 
 export const powertoolsLogLevels = ['DEBUG', 'INFO', 'WARN', 'ERROR'] as const;
 export type PowertoolsLogLevel = (typeof powertoolsLogLevels)[number];
@@ -183,11 +186,9 @@ export class SpbeFunction extends Construct {
       );
     }
     this.tablesInUse.set(definition.constructId, access);
-    if (access === 'readWrite') {
-      table.grantReadWriteData(this.function);
-    } else {
-      table.grantReadData(this.function);
-    }
+    if (access === 'readWrite') table.grantReadWriteData(this.function);
+    else if (access === 'write') table.grantWriteData(this.function);
+    else table.grantReadData(this.function);
     this.function.addEnvironment(definition.environmentVariable, table.tableName);
     if (definition.globalSecondaryIndexes.length > 0) {
       const tableLogicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);

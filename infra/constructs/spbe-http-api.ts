@@ -7,7 +7,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '../../shared/api/access.ts';
-import { type Capability, type RouteSpec, routeKeyOf } from '../../shared/api/route-spec.ts';
+import { type LambdaName, type RouteSpec, routeKeyOf } from '../../shared/api/route-spec.ts';
 import { pascalCase } from '../naming.ts';
 
 /** Stage-wide limits for all clients together; per-client limits live in the Lambdas. */
@@ -32,7 +32,7 @@ export interface SpbeHttpApiProps {
   /** The route table (`shared/api/routes.ts`): one API Gateway route per entry. */
   readonly routes: readonly RouteSpec[];
   /** The function serving each capability; every capability a route names must have one. */
-  readonly functions: ReadonlyMap<Capability, IFunction>;
+  readonly functions: ReadonlyMap<LambdaName, IFunction>;
   /** `iss` the JWT authorizer accepts: an `https://` URL. */
   readonly jwtIssuer: string;
   /** `aud` (or Cognito's `client_id`) values the JWT authorizer accepts; at least one. */
@@ -109,8 +109,8 @@ export class SpbeHttpApi extends Construct {
       identitySource: ['$request.header.Authorization'],
     });
 
-    const integrations = new Map<Capability, HttpLambdaIntegration>();
-    const integrationFor = (capability: Capability): HttpLambdaIntegration => {
+    const integrations = new Map<LambdaName, HttpLambdaIntegration>();
+    const integrationFor = (capability: LambdaName): HttpLambdaIntegration => {
       let integration = integrations.get(capability);
       if (integration === undefined) {
         const handler = props.functions.get(capability);
@@ -135,7 +135,7 @@ export class SpbeHttpApi extends Construct {
       const httpRoute = new apigw.HttpRoute(this.httpApi, `Route${pascalCase(route.operationId)}`, {
         httpApi: this.httpApi,
         routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
-        integration: integrationFor(route.capability),
+        integration: integrationFor(route.lambda),
         authorizer: isJwt ? authorizer : undefined,
         // API Gateway admits a token carrying any one of these; none listed: any valid token.
         authorizationScopes: scopes.length > 0 ? [...scopes] : undefined,
@@ -244,10 +244,10 @@ const validateProps = (props: SpbeHttpApiProps): void => {
     if (!route.path.startsWith('/')) {
       throw new Error(`SpbeHttpApi: route "${key}" must have a path starting with "/".`);
     }
-    if (!props.functions.has(route.capability)) {
+    if (!props.functions.has(route.lambda)) {
       throw new Error(
-        `SpbeHttpApi: route "${key}" names capability "${route.capability}", which has no function; ` +
-          `create functions/${route.capability}/handler.ts and its function in the stack.`,
+        `SpbeHttpApi: route "${key}" names capability "${route.lambda}", which has no function; ` +
+          `create functions/${route.lambda}/handler.ts and its function in the stack.`,
       );
     }
   }

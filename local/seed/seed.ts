@@ -1,15 +1,15 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CycleCreateSchema } from '#shared/api/cycles/schemas.ts';
+import type { Actor } from '#shared/domain/actor.ts';
 import { isWindowOpen } from '#shared/domain/cycles.ts';
+import type { IdSource } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
-import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
-import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
-import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
-import { CycleCreateSchema } from '#shared/schemas/cycle.ts';
-import { importAgencies } from '#shared/services/agencies.ts';
-import { createCycle } from '#shared/services/cycles.ts';
-import type { RequestActor } from '#shared/services/request-actor.ts';
-import { saveAnswers, submitSelfAssessment } from '#shared/services/self-assessment.ts';
+import { type CycleServicePorts, createCycleService } from '#shared/services/cycles/cycles.ts';
+import { createAgencyService } from '#shared/services/registry/agencies.ts';
+import {
+  createSelfAssessmentService,
+  type SelfAssessmentServicePorts,
+} from '#shared/services/self-assessment/self-assessment.ts';
 import { nationalRoster } from './roster.ts';
 
 /**
@@ -48,21 +48,26 @@ const demoLevels = (seed: number, count: number): Level[] => {
   });
 };
 
+/** The ports the seed writes through: the services' own, so demo data obeys every rule. */
+export type SeedPorts = CycleServicePorts & Omit<SelfAssessmentServicePorts, 'ids'>;
+
 export interface SeedOptions {
-  readonly documentClient: DynamoDBDocumentClient;
-  readonly tableName: string;
+  readonly ports: SeedPorts;
+  readonly ids: IdSource;
   readonly now?: Date;
   readonly progress?: (message: string) => void;
 }
 
 /** Seeds what is missing (roster, this year's cycle, demo drafts); returns false when nothing was. */
 export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
-  const { documentClient, tableName } = options;
+  const { ports, ids } = options;
   const now = options.now ?? new Date();
   const say = options.progress ?? (() => undefined);
-  const agencies = createAgencyStore(documentClient, tableName);
+  const agencyService = createAgencyService(ports);
+  const cycleService = createCycleService(ports);
+  const selfAssessmentService = createSelfAssessmentService({ ...ports, ids });
   let operation = 0;
-  const actor = (overrides: Partial<RequestActor> = {}): RequestActor => ({
+  const actor = (overrides: Partial<Actor> = {}): Actor => ({
     subject: 'seed',
     role: 'admin',
     // One request id per seeded operation, as the API would have: audit keys stay unique.
@@ -74,19 +79,17 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
 
   // Each step checks for itself, so data kept between runs gains what is missing (a new year's cycle).
   let seeded = false;
-  if (!(await agencies.get('prov-jawa-timur'))) {
+  if (!(await ports.agencies.get('prov-jawa-timur'))) {
     say(`registry: importing ${nationalRoster.length} agencies`);
-    const report = await importAgencies(agencies, actor(), nationalRoster);
+    const report = await agencyService.importAgencies(actor(), nationalRoster);
     say(`registry: ${report.created} agencies created`);
     seeded = true;
   }
 
   const year = now.getUTCFullYear();
   const at = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString();
-  const cycles = createCycleStore(documentClient, tableName);
-  if (!(await cycles.get(year))) {
-    await createCycle(
-      cycles,
+  if (!(await ports.cycles.get(year))) {
+    await cycleService.createCycle(
       actor(),
       CycleCreateSchema.parse({
         year,
@@ -106,15 +109,14 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
     seeded = true;
   }
 
-  const cycle = await cycles.get(year);
+  const cycle = await ports.cycles.get(year);
   if (!cycle || !isWindowOpen(cycle.windows.selfAssessment, now)) {
     say(`self-assessment: the ${year} window is not open; no demo drafts (npm start -- --fresh starts over)`);
     return seeded;
   }
-  const selfAssessments = createSelfAssessmentStore(documentClient, tableName);
   const indicators = getFramework('spbe-2020').indicators;
   for (const [position, progress] of demoProgress.entries()) {
-    if ((await selfAssessments.load(year, progress.agencyId)).header) continue;
+    if ((await ports.selfAssessments.load(year, progress.agencyId)).header) continue;
     seeded = true;
     const operator = actor({
       subject: `demo-operator-${progress.agencyId}`,
@@ -135,10 +137,9 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
       ],
       pointer: `/seed/${indicator.no}`,
     }));
-    const saved = await saveAnswers(selfAssessments, operator, year, progress.agencyId, 0, writes);
+    const saved = await selfAssessmentService.saveAnswers(operator, year, progress.agencyId, 0, writes);
     if (progress.submit) {
-      await submitSelfAssessment(
-        selfAssessments,
+      await selfAssessmentService.submit(
         { ...operator, requestId: `${operator.requestId}-submit` },
         year,
         progress.agencyId,

@@ -7,8 +7,7 @@
  * checks the role and, for agency data, that the caller's agency is the one in the path.
  */
 
-export const roles = ['admin', 'assessor', 'agency'] as const;
-export type Role = (typeof roles)[number];
+import type { Role } from '#shared/domain/roles.ts';
 
 /** Resource-server identifier: scopes are `spbe/<name>` as Cognito spells them. */
 export const resourceServerIdentifier = 'spbe';

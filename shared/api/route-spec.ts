@@ -1,15 +1,18 @@
 import type * as z from 'zod';
-import type { Role, Scope } from './access.ts';
+import type { Role } from '#shared/domain/roles.ts';
+import type { Scope } from './access.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
- * Lambda functions are grouped by capability: each capability is one function (one entry file
- * `functions/<capability>/handler.ts`) serving several routes, so related routes share warm
- * containers while unrelated ones scale and fail apart.
+ * The Lambda functions that serve routes. Each is one entry file `functions/<name>/handler.ts`
+ * serving the routes that name it, so related routes share warm containers (and one bundle holding
+ * only what they use) while unrelated ones scale and fail apart. Routes are *written* per capability
+ * module (`shared/api/<capability>/routes.ts`); which function serves a route is a deployment choice
+ * made on the route.
  */
-export const capabilities = ['public', 'registry', 'submissions'] as const;
-export type Capability = (typeof capabilities)[number];
+export const lambdaNames = ['public', 'registry', 'submissions'] as const;
+export type LambdaName = (typeof lambdaNames)[number];
 
 export type RouteAccess =
   | { readonly kind: 'public' }
@@ -35,7 +38,8 @@ export interface RouteSpec {
   readonly method: HttpMethod;
   /** API Gateway route path, parameters in braces: `/v1/cycles/{year}`. */
   readonly path: string;
-  readonly capability: Capability;
+  /** The function that serves it. */
+  readonly lambda: LambdaName;
   readonly access: RouteAccess;
   readonly summary: string;
   readonly description?: string;
@@ -68,6 +72,33 @@ export const routeKeyOf = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
 export const defineRoute = <const R extends RouteSpec>(route: R): R => route;
 
 type OutputOf<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+/** Statuses a route implementation returns; errors are thrown and become problem+json. */
+type SuccessStatus = 200 | 201 | 202 | 204 | 304;
+
+/** Response bodies are read, never changed: domain data with readonly arrays fits them as is. */
+type DeepReadonly<T> = T extends (infer Item)[]
+  ? readonly DeepReadonly<Item>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+/** A documented schema makes the body required and typed; without one (e.g. 204) it is free. */
+type BodyOf<Response> = Response extends { readonly schema: infer Schema extends z.ZodType }
+  ? { readonly body: DeepReadonly<z.input<Schema>> }
+  : { readonly body?: unknown };
+
+/**
+ * What a route implementation returns, typed from its documented responses: one of its 2xx/304
+ * statuses with a body the status's zod schema accepts. A view that drifts from the contract fails
+ * to compile.
+ */
+export type RouteResponse<R extends RouteSpec> = {
+  [Status in keyof R['responses'] & SuccessStatus]: {
+    readonly status: Status;
+    readonly headers?: Readonly<Record<string, string>>;
+  } & BodyOf<R['responses'][Status]>;
+}[keyof R['responses'] & SuccessStatus];
 
 /** What a route implementation receives once middleware has authenticated and validated. */
 export interface RouteInput<R extends RouteSpec> {

@@ -16,7 +16,19 @@ export interface FieldChange {
   readonly after: unknown;
 }
 
+/**
+ * Where a record's history is kept: the trail an auditor reads it from. One trail per thing that
+ * has a history (an agency's registry record, a cycle, an agency within a cycle, a machine client).
+ */
+export type AuditTrail =
+  | { readonly kind: 'agency'; readonly agencyId: string }
+  | { readonly kind: 'cycle'; readonly year: number }
+  | { readonly kind: 'cycle-agency'; readonly year: number; readonly agencyId: string }
+  | { readonly kind: 'machine-client'; readonly clientId: string };
+
 export interface AuditEntry {
+  /** Where the record is appended; not part of what a trail reader sees. */
+  readonly trail: AuditTrail;
   readonly at: string;
   readonly actor: AuditActor;
   readonly action: string;

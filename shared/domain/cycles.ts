@@ -96,3 +96,39 @@ export const currentPhase = (windows: CycleWindows, now: Date): { current: Phase
   }
   return phase;
 };
+
+/**
+ * A cycle's timetable belongs to its year: every window opens and closes between 1 January of the
+ * year before (the ministry may open a cycle early) and 31 December of the second year after (the
+ * award for a year's cycle is given the next year, and appeals may follow it). Catches a 2094 cycle
+ * given 2026 windows.
+ */
+export const windowYearProblems = (year: number, windows: CycleWindows): WindowProblem[] => {
+  const earliest = Date.UTC(year - 1, 0, 1);
+  const latest = Date.UTC(year + 3, 0, 1);
+  const outside = (instant: string) => {
+    const time = Date.parse(instant);
+    return time < earliest || time >= latest;
+  };
+  const range = `${year - 1}-01-01 – ${year + 2}-12-31`;
+  const problems: WindowProblem[] = [];
+  for (const name of windowOrder) {
+    const window = windows[name];
+    if (!window) continue;
+    for (const edge of ['opensAt', 'closesAt'] as const) {
+      if (outside(window[edge])) {
+        problems.push({
+          path: [name, edge],
+          message: `${window[edge]} is outside the ${year} cycle's years (${range}).`,
+        });
+      }
+    }
+  }
+  if (outside(windows.publication.at)) {
+    problems.push({
+      path: ['publication', 'at'],
+      message: `${windows.publication.at} is outside the ${year} cycle's years (${range}).`,
+    });
+  }
+  return problems;
+};

@@ -3,53 +3,88 @@ import {
   GetCommand,
   QueryCommand,
   type QueryCommandOutput,
-  TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { AgencyRecord, AgencyStore, AgencyWriteOperation } from '../services/ports.ts';
-import { auditPut, listAuditTrail } from './audit-store.ts';
-import {
-  decodeCursorFor,
-  encodeCursor,
-  isConditionFailure,
-  translateStorageError,
-  versionCondition,
-} from './errors.ts';
+import { AgencySchema } from '#shared/api/registry/schemas.ts';
+import type { AgencyRecord, AgencyStore, RegistryStateChange } from '#shared/services/registry/ports.ts';
+import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
+import { recordFromItem } from './items.ts';
 import { agencyKeys } from './keys.ts';
+import type { TransactAction } from './write-path.ts';
 
-export const agencyFromItem = (item: Record<string, unknown>): AgencyRecord => ({
-  id: item.id as string,
-  name: item.name as string,
-  group: item.group as AgencyRecord['group'],
-  ...(item.parentProvinceId ? { parentProvinceId: item.parentProvinceId as string } : {}),
-  active: item.active as boolean,
-  version: item.version as number,
-  createdAt: item.createdAt as string,
-  updatedAt: item.updatedAt as string,
-});
+export const agencyFromItem = (item: Record<string, unknown>): AgencyRecord =>
+  recordFromItem(AgencySchema, item);
 
-/** Pure: the transaction actions of one agency write (the agency and its audit record). */
-export const agencyWriteActions = (tableName: string, operation: AgencyWriteOperation) => {
-  const { agency, expectedVersion, audit } = operation;
-  return [
+/**
+ * Pure: the transaction actions of one agency write. An UpdateItem rather than a Put, so the
+ * province's `childCount` (kept by its children's writes) is never overwritten; the parent's count
+ * follows every registration and move of a kabupaten/kota in the same transaction.
+ */
+export const agencyActions = (
+  tableName: string,
+  { agency, before }: Extract<RegistryStateChange, { kind: 'agency' }>,
+): TransactAction[] => {
+  const { childCount: _kept, ...fields } = agency;
+  const values: Record<string, unknown> = {
+    ...fields,
+    ...agencyKeys.byGroup(agency.group, agency.id),
+    ...agencyKeys.roster(agency.id),
+    entity: 'Agency',
+  };
+  const set = Object.entries(values).filter(([, value]) => value !== undefined);
+  const names = Object.fromEntries(set.map(([name], index) => [`#f${index}`, name]));
+  const attributeValues: Record<string, unknown> = Object.fromEntries(
+    set.map(([, value], index) => [`:f${index}`, value]),
+  );
+  const conditions = [before ? 'version = :expected' : 'attribute_not_exists(PK)'];
+  if (before) attributeValues[':expected'] = before.version;
+  // A provinsi stops being one only with no kabupaten/kota left under it.
+  if (before?.group === 'provinsi' && agency.group !== 'provinsi') {
+    conditions.push('(attribute_not_exists(childCount) OR childCount = :zero)');
+    attributeValues[':zero'] = 0;
+  }
+  const actions: TransactAction[] = [
     {
-      Put: {
+      Update: {
         TableName: tableName,
-        Item: {
-          ...agencyKeys.profile(agency.id),
-          ...agencyKeys.byGroup(agency.group, agency.id),
-          ...agencyKeys.roster(agency.id),
-          entity: 'Agency',
-          ...agency,
-        },
-        ...versionCondition(expectedVersion),
+        Key: agencyKeys.profile(agency.id),
+        UpdateExpression: [
+          `SET ${set.map((_, index) => `#f${index} = :f${index}`).join(', ')}`,
+          // A province, ministry or lembaga has no parent: clear one left by an earlier group.
+          ...(agency.parentProvinceId === undefined ? ['REMOVE parentProvinceId'] : []),
+        ].join(' '),
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: attributeValues,
       },
     },
-    auditPut(tableName, agencyKeys.partition(agency.id), audit, 0),
   ];
+  const newParent = agency.parentProvinceId;
+  const oldParent = before?.parentProvinceId;
+  if (newParent !== undefined && newParent !== oldParent) {
+    actions.push({
+      Update: {
+        TableName: tableName,
+        Key: agencyKeys.profile(newParent),
+        UpdateExpression: 'ADD childCount :one',
+        ConditionExpression: '#group = :provinsi',
+        ExpressionAttributeNames: { '#group': 'group' },
+        ExpressionAttributeValues: { ':one': 1, ':provinsi': 'provinsi' },
+      },
+    });
+  }
+  if (oldParent !== undefined && oldParent !== newParent) {
+    actions.push({
+      Update: {
+        TableName: tableName,
+        Key: agencyKeys.profile(oldParent),
+        UpdateExpression: 'ADD childCount :minusOne',
+        ConditionExpression: 'attribute_exists(PK)',
+        ExpressionAttributeValues: { ':minusOne': -1 },
+      },
+    });
+  }
+  return actions;
 };
-
-// Two actions per agency (record + audit): 50 agencies fill DynamoDB's 100-action transaction.
-const agenciesPerTransaction = 50;
 
 export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: string): AgencyStore => {
   const queryPage = async (
@@ -89,43 +124,6 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
       return result.Item ? agencyFromItem(result.Item) : undefined;
     },
 
-    write: async (operation) => {
-      try {
-        await client.send(
-          new TransactWriteCommand({ TransactItems: agencyWriteActions(tableName, operation) }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error, 0)) return false;
-        return translateStorageError(error);
-      }
-    },
-
-    writeMany: async (operations) => {
-      let written = 0;
-      for (let start = 0; start < operations.length; start += agenciesPerTransaction) {
-        const chunk = operations.slice(start, start + agenciesPerTransaction);
-        try {
-          await client.send(
-            new TransactWriteCommand({
-              TransactItems: chunk.flatMap((operation) => agencyWriteActions(tableName, operation)),
-            }),
-          );
-          written += chunk.length;
-        } catch (error) {
-          if (isConditionFailure(error)) {
-            const reasons =
-              (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-            const failedAction = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-            const failed = chunk[Math.floor(Math.max(0, failedAction) / 2)];
-            return { written, ...(failed ? { conflictAt: failed.agency.id } : {}) };
-          }
-          return translateStorageError(error);
-        }
-      }
-      return { written };
-    },
-
     list: async ({ group, limit, cursor }) => {
       const result = group
         ? await queryPage('GSI1', agencyKeys.groupPartition(group), limit, cursor)
@@ -146,7 +144,5 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
       } while (cursor);
       return all;
     },
-
-    auditTrail: (agencyId, page) => listAuditTrail(client, tableName, agencyKeys.partition(agencyId), page),
   };
 };

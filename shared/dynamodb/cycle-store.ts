@@ -1,25 +1,26 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { CycleRecord, CycleStore } from '../services/ports.ts';
-import { auditPut } from './audit-store.ts';
-import { isConditionFailure, translateStorageError } from './errors.ts';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { CycleSchema } from '#shared/api/cycles/schemas.ts';
+import type { CycleRecord, CycleStateChange, CycleStore } from '#shared/services/cycles/ports.ts';
+import { translateStorageError } from './errors.ts';
+import { recordFromItem } from './items.ts';
 import { cycleKeys } from './keys.ts';
+import type { TransactAction } from './write-path.ts';
 
-export const cycleFromItem = (item: Record<string, unknown>): CycleRecord => ({
-  year: item.year as number,
-  frameworkId: item.frameworkId as string,
-  type: item.type as CycleRecord['type'],
-  windows: item.windows as CycleRecord['windows'],
-  predicateBasis: item.predicateBasis as CycleRecord['predicateBasis'],
-  awardRules: item.awardRules as CycleRecord['awardRules'],
-  createdAt: item.createdAt as string,
-  createdBy: item.createdBy as string,
-  version: item.version as number,
-});
+const StoredCycleSchema = CycleSchema.omit({ phase: true });
+
+export const cycleFromItem = (item: Record<string, unknown>): CycleRecord =>
+  recordFromItem(StoredCycleSchema, item) as CycleRecord;
+
+/** Pure: a new cycle, once per year. */
+export const cycleActions = (tableName: string, { cycle }: CycleStateChange): TransactAction[] => [
+  {
+    Put: {
+      TableName: tableName,
+      Item: { ...cycleKeys.cycle(cycle.year), ...cycleKeys.list(cycle.year), entity: 'Cycle', ...cycle },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    },
+  },
+];
 
 export const createCycleStore = (client: DynamoDBDocumentClient, tableName: string): CycleStore => ({
   get: async (year) => {
@@ -27,30 +28,6 @@ export const createCycleStore = (client: DynamoDBDocumentClient, tableName: stri
       .send(new GetCommand({ TableName: tableName, Key: cycleKeys.cycle(year), ConsistentRead: true }))
       .catch(translateStorageError);
     return result.Item ? cycleFromItem(result.Item) : undefined;
-  },
-
-  create: async (cycle, audit) => {
-    const key = cycleKeys.cycle(cycle.year);
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: { ...key, ...cycleKeys.list(cycle.year), entity: 'Cycle', ...cycle },
-                ConditionExpression: 'attribute_not_exists(PK)',
-              },
-            },
-            auditPut(tableName, key.PK, audit, 0),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error, 0)) return false;
-      return translateStorageError(error);
-    }
   },
 
   list: async () => {

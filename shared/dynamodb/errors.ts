@@ -6,7 +6,7 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
-import { ConflictError, ServiceUnavailableError, ValidationError } from '../errors.ts';
+import { ConflictError, ServiceUnavailableError, ValidationError } from '#shared/domain/errors.ts';
 
 /**
  * DynamoDB failures as the API reports them. The SDK already retried throttles with backoff; what

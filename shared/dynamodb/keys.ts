@@ -1,31 +1,489 @@
+import type { AuditTrail } from '#shared/domain/audit.ts';
+
 /**
- * Pure key builders of the programme table (single-table design). Every item type, today's and
- * planned, is listed here and in docs/access-patterns.md, so later work adds items, not migrations.
- *
- * | item                     | PK                              | SK                                  | GSI1PK / GSI1SK                         | GSI2PK / GSI2SK                      |
- * |--------------------------|---------------------------------|-------------------------------------|-----------------------------------------|--------------------------------------|
- * | agency                   | AGENCY#<id>                     | PROFILE                             | AGENCIES#GROUP#<group> / <id>           | AGENCIES / <id>                      |
- * | agency audit             | AGENCY#<id>                     | AUDIT#<iso time>#<request>#<n>      |                                         |                                      |
- * | cycle                    | CYCLE#<year>                    | CYCLE                               | CYCLES / <year>                         |                                      |
- * | self-assessment header   | CYCLE#<year>#AGENCY#<id>        | SELF                                |                                         | CYCLE#<year>#SELF / <status>#<id>    |
- * | self-assessment answer   | CYCLE#<year>#AGENCY#<id>        | SELF#IND#<nn>                       |                                         |                                      |
- * | cycle-agency audit       | CYCLE#<year>#AGENCY#<id>        | AUDIT#<iso time>#<request>#<n>      |                                         |                                      |
- * | (planned) assignment     | CYCLE#<year>#AGENCY#<id>        | ASSIGN#<assessor>                   | ASSESSOR#<assessor> / CYCLE#<year>#<id> |                                      |
- * | (planned) stage score    | CYCLE#<year>#AGENCY#<id>        | STAGE#<stage>#IND#<nn>              |                                         |                                      |
- * | (planned) result version | CYCLE#<year>#AGENCY#<id>        | RESULT#<nnnn> (immutable)           |                                         |                                      |
- * | (planned) final result   | CYCLE#<year>#AGENCY#<id>        | RESULT#CURRENT (copy of the final)  | CYCLE#<year>#RESULTS / <group>#<id>     |                                      |
- * | (planned) appeal         | CYCLE#<year>#AGENCY#<id>        | APPEAL#<iso time>                   |                                         |                                      |
- * | ranking run summary      | CYCLE#<year>#RANKINGS           | RUN#<run id>                        |                                         |                                      |
- * | ranking page             | CYCLE#<year>#RANKING#<run id>   | <scope>#<measure>#<page>            |                                         |                                      |
- * | (planned) award          | CYCLE#<year>#AWARDS             | <DRAFT|PUBLISHED>#<category>#<pool>#<rank>#<id> | AGENCY#<id>#AWARDS / <year>#<category> |                      |
- * | (planned) webhook endpoint | AGENCY#<id>                   | WEBHOOK#<endpoint id>               |                                         |                                      |
- * | (planned) outbox event   | OUTBOX#<event id>               | EVENT / DELIVERY#<endpoint id>      | OUTBOX#DUE#<shard> / <next attempt iso> |                                      |
+ * The one key catalogue: every item type of every table (built and planned), its keys, and every
+ * access pattern that reads it. The key builders below are the only code that spells a key;
+ * `docs/access-patterns.md` is generated from the catalogue (`npm run docs:keys`), and a unit test
+ * checks that each builder produces keys of its catalogued shape and that the document is current.
  */
 
 export interface ItemKey {
   readonly PK: string;
   readonly SK: string;
 }
+
+type TableName = 'programme' | 'events';
+
+export interface ItemTypeEntry {
+  /** Stable name, also the item's `entity` attribute where it has one. */
+  readonly name: string;
+  readonly table: TableName;
+  /** Key templates: `<name>` is a value, everything else literal. */
+  readonly pk: string;
+  readonly sk: string;
+  readonly gsi1?: readonly [pk: string, sk: string];
+  readonly gsi2?: readonly [pk: string, sk: string];
+  /** `built` items exist today; `planned` ones are designed here before they are built. */
+  readonly status: 'built' | 'planned';
+  readonly notes: string;
+}
+
+export interface AccessPatternEntry {
+  readonly name: string;
+  readonly table: TableName;
+  readonly operation: 'GetItem' | 'BatchGetItem' | 'Query' | 'TransactWriteItems' | 'UpdateItem' | 'PutItem';
+  readonly index?: 'GSI1' | 'GSI2';
+  /** The key condition in template form. */
+  readonly key: string;
+  readonly status: 'built' | 'planned';
+  readonly notes: string;
+}
+
+export const itemCatalogue: readonly ItemTypeEntry[] = [
+  {
+    name: 'Agency',
+    table: 'programme',
+    pk: 'AGENCY#<agencyId>',
+    sk: 'PROFILE',
+    gsi1: ['AGENCIES#GROUP#<group>', '<agencyId>'],
+    gsi2: ['AGENCIES', '<agencyId>'],
+    status: 'built',
+    notes:
+      'Registry record (versioned). Provinces carry `childCount`, kept in the same transaction as every kabupaten/kota registered or moved under them.',
+  },
+  {
+    name: 'Audit',
+    table: 'programme',
+    pk: '<trail partition>',
+    sk: 'AUDIT#<at>#<requestId>#<sequence>',
+    status: 'built',
+    notes:
+      'Append-only (`attribute_not_exists`), written in the same transaction as the change. Trail partitions: `AGENCY#<agencyId>`, `CYCLE#<year>`, `CYCLE#<year>#AGENCY#<agencyId>`, `CLIENT#<clientId>` (and `ASSESSOR#<subject>` planned).',
+  },
+  {
+    name: 'Cycle',
+    table: 'programme',
+    pk: 'CYCLE#<year>',
+    sk: 'CYCLE',
+    gsi1: ['CYCLES', '<year>'],
+    status: 'built',
+    notes: 'Framework, type, windows, predicate basis, award rules. Created once (`attribute_not_exists`).',
+  },
+  {
+    name: 'MachineClient',
+    table: 'programme',
+    pk: 'CLIENT#<clientId>',
+    sk: 'CLIENT',
+    status: 'built',
+    notes: 'Role and agency of an OAuth2 client-credentials client; read by the Cognito pre-token trigger.',
+  },
+  {
+    name: 'SelfAssessment',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'SELF',
+    gsi2: ['CYCLE#<year>#SELF', '<status>#<agencyId>'],
+    status: 'built',
+    notes: 'Header: status, version (the ETag of the whole self-assessment), answer count.',
+  },
+  {
+    name: 'SelfAssessmentAnswer',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'SELF#IND#<indicatorNo>',
+    status: 'built',
+    notes: 'One per answered indicator (two-digit number): level, penjelasan, evidence.',
+  },
+  {
+    name: 'AssessorProfile',
+    table: 'programme',
+    pk: 'ASSESSOR#<subject>',
+    sk: 'PROFILE',
+    gsi1: ['ASSESSORS', '<subject>'],
+    status: 'planned',
+    notes:
+      'Name and affiliations (agency ids) of an external assessor; affiliations drive conflict-of-interest checks.',
+  },
+  {
+    name: 'AssessorLoad',
+    table: 'programme',
+    pk: 'ASSESSOR#<subject>',
+    sk: 'LOAD#<year>',
+    status: 'planned',
+    notes:
+      'Assignments of an assessor in a cycle: `ADD count :1` with `count < :cap` in the assignment transaction enforces the load cap without a read.',
+  },
+  {
+    name: 'Assignment',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'ASSIGN#<subject>',
+    gsi1: ['ASSESSOR#<subject>', 'CYCLE#<year>#<agencyId>'],
+    gsi2: ['CYCLE#<year>#ASSIGN', '<agencyId>#<subject>'],
+    status: 'planned',
+    notes:
+      'A panel member of one agency in one cycle. The agency partition lists its panel (and is what makes the assessor see it); GSI1 lists an assessor’s assignments (all cycles, or one by prefix); GSI2 lists a cycle’s by agency. A recusal keeps the item with `recusedAt`/`reason` (audited) and drops its index keys.',
+  },
+  {
+    name: 'StageScore',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'SCORE#<stage>#IND#<indicatorNo>#V#<version>',
+    status: 'planned',
+    notes:
+      'Append-only score versions: level, note, evidence indices relied on, `recordedBy` (the assessor), and for corrections the mandatory reason. Written `attribute_not_exists` beside the head below.',
+  },
+  {
+    name: 'StageScoreHead',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'SCORE#<stage>#IND#<indicatorNo>',
+    status: 'planned',
+    notes:
+      'The panel’s current score of an indicator at a stage: a copy of the latest version and its number (the If-Match ETag). How a panel decides: any member records, the last recorded version stands, and two members writing from the same version get one 2xx and one 412.',
+  },
+  {
+    name: 'Review',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'REVIEW#IND#<indicatorNo>',
+    status: 'planned',
+    notes:
+      'The review team’s mark (valid / not valid, reason) on one stage-score version; stale once a newer version exists.',
+  },
+  {
+    name: 'ResultVersion',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'RESULT#V#<version>',
+    status: 'planned',
+    notes:
+      'Immutable final result: levels, indices (exact and display), predicate, framework and settings, improvement plan, SHA-256 of its canonical inputs and the previous version’s hash (chain per agency and cycle).',
+  },
+  {
+    name: 'ResultCurrent',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'RESULT#CURRENT',
+    gsi1: ['CYCLE#<year>#RESULTS', '<group>#<agencyId>'],
+    gsi2: ['AGENCY#<agencyId>#RESULTS', '<year>'],
+    status: 'planned',
+    notes:
+      'Copy of the current version (version-conditioned): the ranking run reads a cycle’s results from GSI1; an agency’s results across years from GSI2.',
+  },
+  {
+    name: 'Appeal',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AGENCY#<agencyId>',
+    sk: 'APPEAL#<appealId>',
+    gsi1: ['CYCLE#<year>#APPEALS', '<status>#<filedAt>#<agencyId>'],
+    status: 'planned',
+    notes: 'Indicators appealed with justification and evidence; each decided (upheld / rejected, reason).',
+  },
+  {
+    name: 'RankingRun',
+    table: 'programme',
+    pk: 'CYCLE#<year>#RANKINGS',
+    sk: 'RUN#<runId>',
+    status: 'built',
+    notes:
+      'Run report (status, counts, inputs hash, duration). A scheduled run’s id derives from its schedule slot, so retries of one slot are one run.',
+  },
+  {
+    name: 'RankingLease',
+    table: 'programme',
+    pk: 'CYCLE#<year>#RANKINGS',
+    sk: 'LEASE',
+    status: 'planned',
+    notes:
+      'Who runs the cycle’s ranking until when: taken with `attribute_not_exists(PK) OR leaseUntil < :now` (times compared, TTL never trusted).',
+  },
+  {
+    name: 'RankingPointer',
+    table: 'programme',
+    pk: 'CYCLE#<year>#RANKINGS',
+    sk: 'PUBLISHED',
+    status: 'planned',
+    notes:
+      'The published run id, switched by one conditional write (with `ranking.published` in the same transaction) after every entry of the run is stored: readers resolve it first, so they see the old ranking whole or the new one whole.',
+  },
+  {
+    name: 'RankingPage',
+    table: 'programme',
+    pk: 'CYCLE#<year>#RANKING#<runId>',
+    sk: '<scope>#<measure>#<page>',
+    status: 'built',
+    notes: 'Rows of one ranking of a run, in pages; immutable once written.',
+  },
+  {
+    name: 'AwardDecision',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AWARDS',
+    sk: 'DECISION#<decisionId>',
+    status: 'planned',
+    notes:
+      'An admin’s exclusion (or its reversal) of an agency from a category, with the reason; never edited.',
+  },
+  {
+    name: 'AwardPublication',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AWARDS',
+    sk: 'PUBLICATION#<version>',
+    status: 'planned',
+    notes:
+      'One publication version: the ranking run and result versions it rests on, their hash, reason for a revision.',
+  },
+  {
+    name: 'AwardPointer',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AWARDS',
+    sk: 'PUBLISHED',
+    status: 'planned',
+    notes: 'The current publication version; created once, then moved only with a reason and a new version.',
+  },
+  {
+    name: 'Award',
+    table: 'programme',
+    pk: 'AWARD#<awardId>',
+    sk: 'AWARD',
+    gsi1: ['CYCLE#<year>#AWARDS#<publication>', '<category>#<pool>#<rank>#<agencyId>'],
+    gsi2: ['AGENCY#<agencyId>#AWARDS', '<year>#<category>'],
+    status: 'planned',
+    notes:
+      'A numbered, immutable award of a publication. Written only by the publish transaction, so an award enters the per-agency index (GSI2) only once published; a revision moves the index keys to the new version’s awards.',
+  },
+  {
+    name: 'WebhookEndpoint',
+    table: 'programme',
+    pk: 'AGENCY#<agencyId>',
+    sk: 'WEBHOOK#<endpointId>',
+    gsi1: ['WEBHOOKS', '<agencyId>#<endpointId>'],
+    status: 'planned',
+    notes: 'URL, state, signing secrets (current and, during rotation, previous) or ed25519 key; versioned.',
+  },
+  {
+    name: 'WebhookSubscription',
+    table: 'programme',
+    pk: 'AGENCY#<agencyId>',
+    sk: 'WEBHOOK#<endpointId>#SUB#<eventType>',
+    gsi1: ['SUBSCRIBERS#<eventType>', '<agencyId>#<endpointId>'],
+    status: 'planned',
+    notes:
+      'One per event type an enabled endpoint wants (removed while disabled). The dispatcher finds an event’s endpoints with one Query: the agency’s (`begins_with <agencyId>#`) or, for national events, all.',
+  },
+  {
+    name: 'Event',
+    table: 'events',
+    pk: 'EVENT#<eventId>',
+    sk: 'EVENT',
+    gsi1: ['EVENTS#<day>', '<occurredAt>#<eventId>'],
+    status: 'built',
+    notes:
+      'Outbox: `{id, type, occurredAt, subject, data}` written `attribute_not_exists` in the transaction of its change; the stream delivers it.',
+  },
+  {
+    name: 'WebhookDelivery',
+    table: 'events',
+    pk: 'ENDPOINT#<endpointId>',
+    sk: 'DELIVERY#<eventId>',
+    gsi1: ['DUE#<shard>', '<nextAttemptAt>#<endpointId>#<eventId>'],
+    gsi2: ['ENDPOINT#<endpointId>#<status>', '<createdAt>#<eventId>'],
+    status: 'planned',
+    notes:
+      'One event to one endpoint: status, attempt count, next attempt. GSI1 keys exist only while an attempt is due (sparse), GSI2 lists an endpoint’s deliveries by status.',
+  },
+  {
+    name: 'WebhookAttempt',
+    table: 'events',
+    pk: 'ENDPOINT#<endpointId>',
+    sk: 'DELIVERY#<eventId>#ATTEMPT#<attempt>',
+    status: 'planned',
+    notes: 'Time, status code, latency, error class of one attempt; expires with its delivery.',
+  },
+];
+
+export const accessPatterns: readonly AccessPatternEntry[] = [
+  {
+    name: 'getAgency',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'AGENCY#<agencyId> / PROFILE',
+    status: 'built',
+    notes: 'Public profile, PUT flow.',
+  },
+  {
+    name: 'listAgenciesByGroup',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'AGENCIES#GROUP#<group>',
+    status: 'built',
+    notes: 'Paginated, id order.',
+  },
+  {
+    name: 'listRoster',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI2',
+    key: 'AGENCIES',
+    status: 'built',
+    notes: 'Paginated, id order; the import reads it whole.',
+  },
+  {
+    name: 'listAuditTrail',
+    table: 'programme',
+    operation: 'Query',
+    key: '<trail partition> AND begins_with(SK, AUDIT#)',
+    status: 'built',
+    notes: 'Newest first, paginated.',
+  },
+  {
+    name: 'getCycle',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CYCLE#<year> / CYCLE',
+    status: 'built',
+    notes: '',
+  },
+  {
+    name: 'listCycles',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'CYCLES',
+    status: 'built',
+    notes: 'Newest first, one page.',
+  },
+  {
+    name: 'getMachineClient',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CLIENT#<clientId> / CLIENT',
+    status: 'built',
+    notes: 'Also the pre-token trigger.',
+  },
+  {
+    name: 'getCycleAndAgency',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year> / CYCLE + AGENCY#<agencyId> / PROFILE',
+    status: 'built',
+    notes: 'The context of every per-agency route.',
+  },
+  {
+    name: 'loadSelfAssessment',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> AND begins_with(SK, SELF)',
+    status: 'built',
+    notes: 'Header and all answers in one page.',
+  },
+  {
+    name: 'listSubmissionsByStatus',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI2',
+    key: 'CYCLE#<year>#SELF AND begins_with(GSI2SK, <status>#)',
+    status: 'planned',
+    notes: 'Admin overview of a cycle.',
+  },
+  {
+    name: 'commitChange',
+    table: 'programme',
+    operation: 'TransactWriteItems',
+    key: 'state items + audit records (programme) + events (events table)',
+    status: 'built',
+    notes: 'The one audited write path; conditions per state change.',
+  },
+  {
+    name: 'listAssessorAssignments',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'ASSESSOR#<subject> AND begins_with(GSI1SK, CYCLE#<year>#)',
+    status: 'planned',
+    notes: '`GET /assessors/me/assignments`; admins by assessor.',
+  },
+  {
+    name: 'listCycleAssignments',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI2',
+    key: 'CYCLE#<year>#ASSIGN AND begins_with(GSI2SK, <agencyId>#)',
+    status: 'planned',
+    notes: 'Admins: a cycle’s assignments, all or one agency’s, paginated.',
+  },
+  {
+    name: 'loadAssessment',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> (all SKs)',
+    status: 'planned',
+    notes:
+      'Panel, stage-score heads, reviews, current result: one partition read for scoring and finalizing.',
+  },
+  {
+    name: 'listResultVersions',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> AND begins_with(SK, RESULT#V#)',
+    status: 'planned',
+    notes: 'The hash chain.',
+  },
+  {
+    name: 'listCycleResults',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'CYCLE#<year>#RESULTS',
+    status: 'planned',
+    notes: 'The ranking run’s input, by group.',
+  },
+  {
+    name: 'getRankingPointer',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CYCLE#<year>#RANKINGS / PUBLISHED',
+    status: 'planned',
+    notes: 'Then the run’s pages.',
+  },
+  {
+    name: 'listAgencyAwards',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI2',
+    key: 'AGENCY#<agencyId>#AWARDS',
+    status: 'planned',
+    notes: 'Published awards only, across years.',
+  },
+  {
+    name: 'findSubscribers',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'SUBSCRIBERS#<eventType> [AND begins_with(GSI1SK, <agencyId>#)]',
+    status: 'planned',
+    notes: 'Endpoints of an event: the subject agency’s, or all for national events.',
+  },
+  {
+    name: 'listDueDeliveries',
+    table: 'events',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'DUE#<shard> AND GSI1SK <= <now>',
+    status: 'planned',
+    notes: 'The retry sweep.',
+  },
+  {
+    name: 'listEndpointDeliveries',
+    table: 'events',
+    operation: 'Query',
+    index: 'GSI2',
+    key: 'ENDPOINT#<endpointId>#<status>',
+    status: 'planned',
+    notes: 'Delivery log filtered by status, newest first.',
+  },
+];
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 
@@ -62,11 +520,28 @@ export const selfAssessmentKeys = {
   }),
 } as const;
 
+export const machineClientKeys = {
+  registration: (clientId: string): ItemKey => ({ PK: `CLIENT#${clientId}`, SK: 'CLIENT' }),
+} as const;
+
 export const auditKeys = {
   prefix: 'AUDIT#',
+  /** The partition a trail's records live in: beside the record whose history they are. */
+  partition: (trail: AuditTrail): string => {
+    switch (trail.kind) {
+      case 'agency':
+        return agencyKeys.partition(trail.agencyId);
+      case 'cycle':
+        return cycleKeys.cycle(trail.year).PK;
+      case 'cycle-agency':
+        return cycleAgencyPartition(trail.year, trail.agencyId);
+      case 'machine-client':
+        return machineClientKeys.registration(trail.clientId).PK;
+    }
+  },
   /** Time first so a partition's trail reads in order; request id and sequence keep keys unique. */
   sortKey: (at: string, requestId: string, sequence: number) =>
-    `AUDIT#${at}#${requestId}#${pad(sequence, 3)}`,
+    `AUDIT#${at}#${requestId}#${pad(sequence, 6)}`,
 } as const;
 
 export const resultKeys = {
@@ -82,14 +557,10 @@ export const rankingKeys = {
   }),
 } as const;
 
-/**
- * | machine client           | CLIENT#<client id>              | CLIENT                              |                                         |                                      |
- *
- * A machine client's registration (`entity: 'MachineClient'`, `role`, `agencyId` for agency
- * integrations): written by `PUT /v1/machine-clients/{clientId}`, read by the pre-token-generation
- * trigger (functions/identity/pre-token.ts) with one GetItem when Cognito issues a client-credentials
- * token.
- */
-export const machineClientKeys = {
-  registration: (clientId: string): ItemKey => ({ PK: `CLIENT#${clientId}`, SK: 'CLIENT' }),
+export const eventKeys = {
+  event: (eventId: string): ItemKey => ({ PK: `EVENT#${eventId}`, SK: 'EVENT' }),
+  byDay: (occurredAt: string, eventId: string) => ({
+    GSI1PK: `EVENTS#${occurredAt.slice(0, 10)}`,
+    GSI1SK: `${occurredAt}#${eventId}`,
+  }),
 } as const;

@@ -1,17 +1,34 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { MachineClientRecord, MachineClientStore } from '../services/ports.ts';
-import { auditPut } from './audit-store.ts';
-import { isConditionFailure, translateStorageError, versionCondition } from './errors.ts';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { MachineClientSchema } from '#shared/api/registry/schemas.ts';
+import type { MachineClientStore, RegistryStateChange } from '#shared/services/registry/ports.ts';
+import { translateStorageError, versionCondition } from './errors.ts';
+import { recordFromItem } from './items.ts';
 import { machineClientKeys } from './keys.ts';
+import type { TransactAction } from './write-path.ts';
+
+/** Pure: a registration, created or replaced at the version the caller read. */
+export const machineClientActions = (
+  tableName: string,
+  { client, before }: Extract<RegistryStateChange, { kind: 'machine-client' }>,
+): TransactAction[] => [
+  {
+    Put: {
+      TableName: tableName,
+      Item: { ...machineClientKeys.registration(client.clientId), entity: 'MachineClient', ...client },
+      ...versionCondition(before?.version),
+    },
+  },
+];
 
 /**
  * Machine-client registrations: the item the Cognito pre-token-generation trigger reads
- * (`functions/identity/pre-token-trigger.ts`: attributes `role`, `agencyId`) to put a role and an
- * agency into client-credentials tokens.
+ * (`functions/identity/pre-token-trigger.ts`) to put a role and an agency into client-credentials
+ * tokens. `consistent: false` suits the trigger (a registration is read long after it is written).
  */
 export const createMachineClientStore = (
   client: DynamoDBDocumentClient,
   tableName: string,
+  options: { consistentRead?: boolean } = {},
 ): MachineClientStore => ({
   get: async (clientId) => {
     const result = await client
@@ -19,44 +36,10 @@ export const createMachineClientStore = (
         new GetCommand({
           TableName: tableName,
           Key: machineClientKeys.registration(clientId),
-          ConsistentRead: true,
+          ConsistentRead: options.consistentRead ?? true,
         }),
       )
       .catch(translateStorageError);
-    const item = result.Item;
-    if (!item) return undefined;
-    return {
-      clientId: item.clientId as string,
-      role: item.role as MachineClientRecord['role'],
-      ...(item.agencyId ? { agencyId: item.agencyId as string } : {}),
-      description: item.description as string,
-      version: item.version as number,
-      createdAt: item.createdAt as string,
-      updatedAt: item.updatedAt as string,
-    };
-  },
-
-  write: async (record, expectedVersion, audit) => {
-    const key = machineClientKeys.registration(record.clientId);
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName,
-                Item: { ...key, entity: 'MachineClient', ...record },
-                ...versionCondition(expectedVersion),
-              },
-            },
-            auditPut(tableName, key.PK, audit, 0),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error, 0)) return false;
-      return translateStorageError(error);
-    }
+    return result.Item ? recordFromItem(MachineClientSchema, result.Item) : undefined;
   },
 });

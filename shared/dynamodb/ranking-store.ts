@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Ranking } from '../domain/ranking/rank.ts';
-import type { FinalResult, RankingStore } from '../services/ranking-run.ts';
+import type { Ranking } from '#shared/domain/ranking/rank.ts';
+import type { FinalResult, RankingStore } from '#shared/services/rankings/ranking-run.ts';
 import { createCycleStore } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
 import { rankingKeys, resultKeys } from './keys.ts';

@@ -1,23 +1,16 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { PayloadTooLargeError } from '../errors.ts';
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { IndicatorAnswerSchema } from '#shared/api/self-assessment/schemas.ts';
 import type {
-  SaveAnswersInput,
   SelfAssessmentHeader,
+  SelfAssessmentStateChange,
   SelfAssessmentStore,
-  StoredAnswer,
-} from '../services/ports.ts';
+} from '#shared/services/self-assessment/ports.ts';
 import { agencyFromItem } from './agency-store.ts';
-import { auditPut, listAuditTrail } from './audit-store.ts';
 import { cycleFromItem } from './cycle-store.ts';
-import { isConditionFailure, translateStorageError } from './errors.ts';
+import { translateStorageError } from './errors.ts';
+import { recordFromItem } from './items.ts';
 import { agencyKeys, cycleAgencyPartition, cycleKeys, selfAssessmentKeys } from './keys.ts';
-
-const maxTransactionBytes = 4_000_000;
+import type { TransactAction } from './write-path.ts';
 
 const headerFromItem = (item: Record<string, unknown>): SelfAssessmentHeader => ({
   status: item.status as SelfAssessmentHeader['status'],
@@ -30,15 +23,6 @@ const headerFromItem = (item: Record<string, unknown>): SelfAssessmentHeader => 
     : {}),
 });
 
-const answerFromItem = (item: Record<string, unknown>): StoredAnswer => ({
-  indicatorNo: item.indicatorNo as number,
-  level: item.level as StoredAnswer['level'],
-  explanation: item.explanation as string,
-  evidence: item.evidence as StoredAnswer['evidence'],
-  updatedAt: item.updatedAt as string,
-  updatedBy: item.updatedBy as string,
-});
-
 /** The header's condition: a new draft must not exist yet; an existing one must be this version and a draft. */
 const headerCondition = (expectedVersion: number) =>
   expectedVersion === 0
@@ -49,38 +33,66 @@ const headerCondition = (expectedVersion: number) =>
         ExpressionAttributeValues: { ':expected': expectedVersion, ':draft': 'draft' },
       };
 
-/** Pure: the actions of one save — header first (its condition guards the rest), answers, audits. */
-export const saveAnswersActions = (tableName: string, input: SaveAnswersInput) => {
-  const { year, agencyId } = input;
-  const partition = cycleAgencyPartition(year, agencyId);
+/** Pure: the actions of a save (header first: its condition guards the answers) or a submission. */
+export const selfAssessmentActions = (
+  tableName: string,
+  change: SelfAssessmentStateChange,
+): TransactAction[] => {
+  const { year, agencyId } = change;
+  if (change.kind === 'self-assessment.submission') {
+    const { header } = change;
+    return [
+      {
+        Update: {
+          TableName: tableName,
+          Key: selfAssessmentKeys.header(year, agencyId),
+          UpdateExpression:
+            'SET #status = :submitted, version = :next, updatedAt = :at, submittedAt = :at, submittedBy = :by, GSI2SK = :gsi2sk',
+          ConditionExpression: 'version = :expected AND #status = :draft AND answeredCount = :required',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':submitted': 'submitted',
+            ':draft': 'draft',
+            ':next': header.version,
+            ':expected': change.expectedVersion,
+            ':required': change.requiredAnswers,
+            ':at': header.submittedAt,
+            ':by': header.submittedBy,
+            ':gsi2sk': selfAssessmentKeys.byStatus(year, 'submitted', agencyId).GSI2SK,
+          },
+        },
+      },
+    ];
+  }
   return [
     {
       Put: {
         TableName: tableName,
         Item: {
           ...selfAssessmentKeys.header(year, agencyId),
-          ...selfAssessmentKeys.byStatus(year, input.header.status, agencyId),
+          ...selfAssessmentKeys.byStatus(year, change.header.status, agencyId),
           entity: 'SelfAssessment',
           year,
           agencyId,
-          ...input.header,
+          ...change.header,
         },
-        ...headerCondition(input.expectedVersion),
+        ...headerCondition(change.expectedVersion),
       },
     },
-    ...input.answers.map((answer) => ({
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...selfAssessmentKeys.answer(year, agencyId, answer.indicatorNo),
-          entity: 'SelfAssessmentAnswer',
-          year,
-          agencyId,
-          ...answer,
+    ...change.answers.map(
+      (answer): TransactAction => ({
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...selfAssessmentKeys.answer(year, agencyId, answer.indicatorNo),
+            entity: 'SelfAssessmentAnswer',
+            year,
+            agencyId,
+            ...answer,
+          },
         },
-      },
-    })),
-    ...input.audits.map((audit, sequence) => auditPut(tableName, partition, audit, sequence)),
+      }),
+    ),
   ];
 };
 
@@ -137,66 +149,8 @@ export const createSelfAssessmentStore = (
     const answers = new Map(
       items
         .filter((item) => String(item.SK).startsWith(selfAssessmentKeys.answerPrefix))
-        .map((item) => [item.indicatorNo as number, answerFromItem(item)]),
+        .map((item) => [item.indicatorNo as number, recordFromItem(IndicatorAnswerSchema, item)]),
     );
     return { header: headerItem ? headerFromItem(headerItem) : undefined, answers };
   },
-
-  saveAnswers: async (input) => {
-    const actions = saveAnswersActions(tableName, input);
-    // DynamoDB refuses a transaction over 4 MB with a validation error; refuse it first, in words the
-    // operator can act on. The JSON length over-estimates DynamoDB's own measure, so this errs safe.
-    const bytes = Buffer.byteLength(JSON.stringify(actions));
-    if (bytes > maxTransactionBytes) {
-      throw new PayloadTooLargeError(
-        `These ${input.answers.length} answers and their audit records come to ${(bytes / 1e6).toFixed(1)} MB, over the 4 MB one atomic save can hold. Save fewer indicators per request.`,
-      );
-    }
-    try {
-      await client.send(new TransactWriteCommand({ TransactItems: actions }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error, 0)) return false;
-      return translateStorageError(error);
-    }
-  },
-
-  submit: async ({ year, agencyId, expectedVersion, requiredAnswers, header, audit }) => {
-    try {
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tableName,
-                Key: selfAssessmentKeys.header(year, agencyId),
-                UpdateExpression:
-                  'SET #status = :submitted, version = :next, updatedAt = :at, submittedAt = :at, submittedBy = :by, GSI2SK = :gsi2sk',
-                ConditionExpression: 'version = :expected AND #status = :draft AND answeredCount = :required',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: {
-                  ':submitted': 'submitted',
-                  ':draft': 'draft',
-                  ':next': header.version,
-                  ':expected': expectedVersion,
-                  ':required': requiredAnswers,
-                  ':at': header.submittedAt,
-                  ':by': header.submittedBy,
-                  ':gsi2sk': selfAssessmentKeys.byStatus(year, 'submitted', agencyId).GSI2SK,
-                },
-              },
-            },
-            auditPut(tableName, cycleAgencyPartition(year, agencyId), audit, 0),
-          ],
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error, 0)) return false;
-      return translateStorageError(error);
-    }
-  },
-
-  auditTrail: (year, agencyId, page) =>
-    listAuditTrail(client, tableName, cycleAgencyPartition(year, agencyId), page),
 });

@@ -38,8 +38,8 @@ export interface TableDefinition {
 
 /**
  * The programme table: one single-table design holding agencies, cycles, self-assessments,
- * assessments, results, rankings, awards, audit records, webhook endpoints and the outbox.
- * Item types and their keys are listed in `shared/dynamodb/keys.ts` and docs/access-patterns.md.
+ * assessments, results, rankings, awards, audit records and webhook endpoints. Item types and their
+ * keys are catalogued in `shared/dynamodb/keys.ts` (docs/access-patterns.md is generated from it).
  */
 export const programmeTable = {
   constructId: 'ProgrammeTable',
@@ -63,12 +63,44 @@ export const programmeTable = {
         'Second ordering of a collection: the whole agency roster by id, a cycle’s submissions by status.',
     },
   ],
-  // TTL only clears short-lived items (webhook delivery attempts); never used as a lock's expiry.
-  timeToLiveAttribute: 'expiresAt',
-  // The stream feeds the webhook outbox dispatcher (new outbox items) in later work.
-  stream: 'NEW_AND_OLD_IMAGES',
+  // No TTL and no stream: results are legal records (nothing here may expire), and nothing consumes
+  // its changes — domain events go to the events table in the same transaction instead.
   description:
-    'Agencies, cycles, self-assessments, assessments, results, rankings, awards, audit trail, webhooks.',
+    'Agencies, cycles, self-assessments, assessments, results, rankings, awards, audit trail, webhook endpoints.',
+} as const satisfies TableDefinition;
+
+/**
+ * The events table: the transactional outbox (every domain event, written in the same transaction
+ * as the change that caused it) and, later, webhook deliveries and their attempts. Its stream
+ * starts the first delivery attempt of each new event; TTL clears delivery records after their
+ * retention (events themselves carry no expiry). Kept apart from the programme table so delivery
+ * churn never shares capacity or a stream with legal records.
+ */
+export const eventsTable = {
+  constructId: 'EventsTable',
+  environmentVariable: 'EVENTS_TABLE_NAME',
+  localTableName: 'spbe-events',
+  partitionKey: { name: 'PK', type: 'S' },
+  sortKey: { name: 'SK', type: 'S' },
+  globalSecondaryIndexes: [
+    {
+      indexName: 'GSI1',
+      partitionKey: { name: 'GSI1PK', type: 'S' },
+      sortKey: { name: 'GSI1SK', type: 'S' },
+      purpose: 'Events by day in time order; webhook deliveries due for an attempt, by due time (sparse).',
+    },
+    {
+      indexName: 'GSI2',
+      partitionKey: { name: 'GSI2PK', type: 'S' },
+      sortKey: { name: 'GSI2SK', type: 'S' },
+      purpose: 'Webhook deliveries of an endpoint by status, newest first.',
+    },
+  ],
+  // Only delivery records carry `expiresAt`; compared in code wherever expiry matters.
+  timeToLiveAttribute: 'expiresAt',
+  // New events (INSERT) wake the webhook dispatcher.
+  stream: 'NEW_IMAGE',
+  description: 'Outbox of domain events and webhook deliveries (stream: new events).',
 } as const satisfies TableDefinition;
 
 /**
@@ -86,4 +118,4 @@ export const idempotencyTable = {
   description: 'Idempotency-Key records: the first response of a POST, replayed for 24 h.',
 } as const satisfies TableDefinition;
 
-export const tableDefinitions: readonly TableDefinition[] = [programmeTable, idempotencyTable];
+export const tableDefinitions: readonly TableDefinition[] = [programmeTable, eventsTable, idempotencyTable];

@@ -13,7 +13,7 @@ import {
   IdempotencyKeyReuseError,
   ServiceUnavailableError,
   ValidationError,
-} from '../errors.ts';
+} from '#shared/domain/errors.ts';
 
 /**
  * `Idempotency-Key` on POST routes, with Stripe's semantics, on Powertools for AWS Lambda's

@@ -1,4 +1,4 @@
-import { type Role, roles } from '../api/access.ts';
+import { type Role, roles } from '#shared/domain/roles.ts';
 
 /** Claims as API Gateway's JWT authorizer passes them: every value flattened to a string. */
 export type JwtClaims = Readonly<Record<string, string | number | boolean | string[]>>;

@@ -1,4 +1,4 @@
-import { PreconditionFailedError, PreconditionRequiredError } from '../errors.ts';
+import { PreconditionFailedError, PreconditionRequiredError } from '#shared/domain/errors.ts';
 
 /**
  * Optimistic concurrency over HTTP (RFC 9110 §13): every representation carries `ETag: "<version>"`;

@@ -5,7 +5,7 @@ import type {
   APIGatewayProxyResultV2,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
-import { AppError } from '../errors.ts';
+import { AppError } from '#shared/domain/errors.ts';
 
 export const problemContentType = 'application/problem+json';
 

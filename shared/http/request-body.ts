@@ -1,12 +1,12 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { type BodyContentType, defaultMaxBodyBytes, type RouteSpec } from '../api/route-spec.ts';
 import {
   BadRequestError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '../errors.ts';
+} from '#shared/domain/errors.ts';
+import { type BodyContentType, defaultMaxBodyBytes, type RouteSpec } from '../api/route-spec.ts';
 
 /** The body as the route declared it: parsed JSON, or raw text for CSV uploads. */
 export type ReadBody =

@@ -1,4 +1,4 @@
-import { type Role, roles } from '../api/access.ts';
+import { type Role, roles } from '#shared/domain/roles.ts';
 import { agencyClaim, roleClaim } from '../http/identity.ts';
 
 /**

@@ -1,7 +1,8 @@
 import type { TokenRequest } from '#local/auth.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#local/runtime.ts';
-import { defaultScopesByRole, type Role } from '#shared/api/access.ts';
+import { defaultScopesByRole } from '#shared/api/access.ts';
+import type { Role } from '#shared/domain/roles.ts';
 
 /**
  * The integration-test harness: the real local runtime (DynamoDB Local in memory, the deployed

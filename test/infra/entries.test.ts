@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/paths.ts';
-import { capabilities } from '../../shared/api/route-spec.ts';
+import { lambdaNames } from '../../shared/api/route-spec.ts';
 import { buildStack } from './synth.ts';
 
 describe('Lambda entry files', () => {
@@ -14,7 +14,7 @@ describe('Lambda entry files', () => {
     expect(act).toThrow(join(functionsRoot, 'rankings', 'scheduled.ts'));
     // The stack's own user pool (no external issuer given) needs its pre-token-generation trigger.
     expect(act).toThrow(join(functionsRoot, 'identity', 'pre-token.ts'));
-    for (const capability of capabilities) {
+    for (const capability of lambdaNames) {
       expect(act).toThrow(join(functionsRoot, capability, 'handler.ts'));
     }
   });

@@ -12,7 +12,7 @@ import {
   tableUsesByCapability,
 } from '../../infra/capability-access.ts';
 import type { SpbeFunction } from '../../infra/constructs/spbe-function.ts';
-import { capabilities, routeKeyOf } from '../../shared/api/route-spec.ts';
+import { lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
 import { routeList } from '../../shared/api/routes.ts';
 import { tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
 import { buildStack, type Synthesized, synthesize } from './synth.ts';
@@ -54,7 +54,7 @@ let preTokenGenerationFunction: SpbeFunction;
 // Prepare: one synthesis for the whole file (bundling runs esbuild locally, no Docker).
 beforeAll(() => {
   synth = synthesize();
-  const capabilityFunctions = capabilities.map((capability): FunctionUnderTest => {
+  const capabilityFunctions = lambdaNames.map((capability): FunctionUnderTest => {
     const construct = synth.stack.capabilityFunctions.get(capability);
     if (construct === undefined) throw new Error(`No function for capability "${capability}"`);
     return { name: capability, construct, uses: tableUsesByCapability[capability] };
@@ -101,7 +101,7 @@ describe('Lambda functions', () => {
     const functions = resourcesOfType<LambdaFunctionJson>(synth.template, 'AWS::Lambda::Function');
     // One per capability, the ranking run and the Cognito pre-token trigger: no helper functions (log
     // retention, custom resources).
-    expect(functions).toHaveLength(capabilities.length + 2);
+    expect(functions).toHaveLength(lambdaNames.length + 2);
     for (const [logicalId, fn] of functions) {
       expect({ logicalId, runtime: fn.Properties.Runtime }).toEqual({ logicalId, runtime: 'nodejs22.x' });
       expect({ logicalId, architectures: fn.Properties.Architectures }).toEqual({
@@ -225,7 +225,7 @@ describe('HTTP API routes', () => {
       const integration = synth.template.toJSON().Resources[integrationId ?? ''] as
         | { Properties: { IntegrationUri: unknown } }
         | undefined;
-      const capabilityFunction = synth.stack.capabilityFunctions.get(route.capability);
+      const capabilityFunction = synth.stack.capabilityFunctions.get(route.lambda);
       expect(capabilityFunction).toBeDefined();
       if (capabilityFunction === undefined) return;
       expect([...referencedLogicalIds(integration?.Properties.IntegrationUri)]).toEqual([
@@ -300,10 +300,14 @@ describe('DynamoDB tables', () => {
             { AttributeName: definition.partitionKey.name, KeyType: 'HASH' },
             ...(definition.sortKey ? [{ AttributeName: definition.sortKey.name, KeyType: 'RANGE' }] : []),
           ],
-          TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
         },
       });
       const properties = (table as { Properties: Record<string, unknown> }).Properties;
+      expect(properties.TimeToLiveSpecification).toEqual(
+        definition.timeToLiveAttribute === undefined
+          ? undefined
+          : { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+      );
       // TableV2 keeps PITR and deletion protection per replica: every replica must have both.
       const replicas = properties.Replicas as {
         PointInTimeRecoverySpecification?: { PointInTimeRecoveryEnabled: boolean };
@@ -323,6 +327,15 @@ describe('DynamoDB tables', () => {
       );
     },
   );
+
+  it('keeps legal records apart from the outbox: the programme table has no TTL and no stream, the events table a stream of new images', () => {
+    const resources = synth.template.toJSON().Resources;
+    const programme = resources[tableLogicalId('ProgrammeTable')].Properties;
+    const events = resources[tableLogicalId('EventsTable')].Properties;
+    expect(programme.TimeToLiveSpecification).toBeUndefined();
+    expect(programme.StreamSpecification).toBeUndefined();
+    expect(events.StreamSpecification).toEqual({ StreamViewType: 'NEW_IMAGE' });
+  });
 });
 
 describe('least privilege', () => {
@@ -360,7 +373,7 @@ describe('least privilege', () => {
     for (const write of dynamoDbWriteActions) expect(actions).not.toContain(write);
   });
 
-  it.each(capabilities.map((capability) => [capability] as const))(
+  it.each(lambdaNames.map((capability) => [capability] as const))(
     '%s function: table access and table-name variables exactly as granted',
     (capability) => {
       const subject = functionsUnderTest.find((candidate) => candidate.name === capability);
@@ -413,11 +426,25 @@ const assertTableAccess = ({ name, construct, uses }: FunctionUnderTest): void =
   );
   const expectedReached = uses.map((use) => tableLogicalId(use.definition.constructId)).sort();
   const expectedWritten = uses
-    .filter((use) => use.access === 'readWrite')
+    .filter((use) => use.access !== 'read')
     .map((use) => tableLogicalId(use.definition.constructId))
     .sort();
   expect({ name, reached: [...tablesReached].sort() }).toEqual({ name, reached: expectedReached });
   expect({ name, written: [...tablesWritten].sort() }).toEqual({ name, written: expectedWritten });
+  // Write-only tables (the outbox) are never read: no Get, Query or Scan reaches them.
+  const tablesRead = new Set(
+    statements
+      .filter((statement) =>
+        asArray(statement.Action).some((action) => /^dynamodb:(Get|Query|Scan|BatchGet)/.test(action)),
+      )
+      .flatMap((statement) => [...referencedLogicalIds(statement.Resource)]),
+  );
+  for (const use of uses.filter((candidate) => candidate.access === 'write')) {
+    expect({ name, readsOutbox: tablesRead.has(tableLogicalId(use.definition.constructId)) }).toEqual({
+      name,
+      readsOutbox: false,
+    });
+  }
 
   const variables = functionJson(construct).Environment?.Variables ?? {};
   for (const definition of tableDefinitions) {
@@ -572,7 +599,7 @@ describe('context: external issuer and CORS', () => {
     external.template.resourceCountIs('AWS::Cognito::UserPool', 0);
     // No own pool, no trigger: the external issuer must issue the role claims itself.
     expect(external.stack.preTokenGenerationFunction).toBeUndefined();
-    external.template.resourceCountIs('AWS::Lambda::Function', capabilities.length + 1);
+    external.template.resourceCountIs('AWS::Lambda::Function', lambdaNames.length + 1);
     const cognitoPermissions = resourcesOfType<{ Principal: string }>(
       external.template,
       'AWS::Lambda::Permission',

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { type Role, roles } from '#shared/api/access.ts';
 import { type RouteAccess, type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
-import type { SelfAssessmentSchema } from '#shared/schemas/self-assessment.ts';
+import type { SelfAssessmentSchema } from '#shared/api/self-assessment/schemas.ts';
+import { type Role, roles } from '#shared/domain/roles.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import {
   createCycle,

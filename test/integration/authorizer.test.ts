@@ -8,8 +8,8 @@ import {
 } from '#local/auth.ts';
 import { type LambdaHandler, type LocalApi, startLocalApi } from '#local/server.ts';
 import {
-  type Capability,
-  capabilities,
+  type LambdaName,
+  lambdaNames,
   type RouteAccess,
   type RouteSpec,
   routeKeyOf,
@@ -25,11 +25,11 @@ import { fillPath, type Problem } from './support.ts';
 type Event = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
 type JwtRoute = RouteSpec & { readonly access: Extract<RouteAccess, { kind: 'jwt' }> };
 
-const calls: Record<Capability, Event[]> = { public: [], registry: [], submissions: [] };
-const callCount = () => capabilities.reduce((sum, capability) => sum + calls[capability].length, 0);
+const calls: Record<LambdaName, Event[]> = { public: [], registry: [], submissions: [] };
+const callCount = () => lambdaNames.reduce((sum, capability) => sum + calls[capability].length, 0);
 
 const fakeHandler =
-  (capability: Capability): LambdaHandler =>
+  (capability: LambdaName): LambdaHandler =>
   async (event) => {
     calls[capability].push(event);
     return {
@@ -123,7 +123,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  for (const capability of capabilities) calls[capability].length = 0;
+  for (const capability of lambdaNames) calls[capability].length = 0;
 });
 
 const invalidTokens: readonly (readonly [string, (route: JwtRoute) => Promise<string | undefined>])[] = [
@@ -219,7 +219,7 @@ describe('JWT authorizer emulation', () => {
       // Assess
       expect(response.status).toBe(200);
       expect(callCount()).toBe(1);
-      const [event] = calls[route.capability] as [APIGatewayProxyEventV2WithJWTAuthorizer];
+      const [event] = calls[route.lambda] as [APIGatewayProxyEventV2WithJWTAuthorizer];
       expect(event.routeKey).toBe(routeKeyOf(route));
       expect(event.requestContext.routeKey).toBe(routeKeyOf(route));
       expect(event.rawPath).toBe(fillPath(route.path, sample));
@@ -250,7 +250,7 @@ describe('JWT authorizer emulation', () => {
       // Assess
       expect(response.status).toBe(200);
       expect(callCount()).toBe(1);
-      const [event] = calls[route.capability] as [APIGatewayProxyEventV2];
+      const [event] = calls[route.lambda] as [APIGatewayProxyEventV2];
       expect(event.routeKey).toBe(routeKeyOf(route));
       expect('authorizer' in event.requestContext).toBe(false);
     },

@@ -5,7 +5,8 @@ import { seedDemoData } from '#local/seed/seed.ts';
 import type { OperationId } from '#shared/api/routes.ts';
 import { routes } from '#shared/api/routes.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { programmeTable } from '#shared/dynamodb/table-definitions.ts';
+import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { systemIds } from '#shared/runtime/system.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 
 /**
@@ -21,8 +22,8 @@ beforeAll(async () => {
   api = await startTestApi({
     beforeServe: async (dynamodb) => {
       const seeded = await seedDemoData({
-        documentClient: createDocumentClient(dynamodb.client),
-        tableName: dynamodb.tableNames[programmeTable.constructId] ?? '',
+        ports: createDynamoDbPorts(createDocumentClient(dynamodb.client), dynamodb.tables),
+        ids: systemIds,
       });
       expect(seeded).toBe(true);
     },

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import type { Role } from '#shared/api/access.ts';
-import type { CycleListSchema, CycleSchema } from '#shared/schemas/cycle.ts';
+import type { CycleListSchema, CycleSchema } from '#shared/api/cycles/schemas.ts';
+import type { Role } from '#shared/domain/roles.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import {
   type CycleCreateBody,
@@ -12,6 +12,7 @@ import {
   expectStatus,
   openCycle,
   pointersOf,
+  shiftYears,
   windowsFrom,
 } from './support.ts';
 
@@ -87,7 +88,7 @@ describe('POST /v1/cycles', () => {
     const body: CycleCreateBody = {
       year: year + 3,
       type: 'evaluasi',
-      windows: windowsFrom(-1, 31, { interview: true }),
+      windows: shiftYears(windowsFrom(-1, 31, { interview: true }), 3),
       predicateBasis: 'rounded',
       awardRules: {
         id: 'rules-test',
@@ -176,7 +177,11 @@ describe('POST /v1/cycles', () => {
     it('accepts an Evaluasi cycle with its interview window', async () => {
       // Act
       const cycle = expectStatus(
-        await post({ year: year + 11, type: 'evaluasi', windows: windowsFrom(10, 31, { interview: true }) }),
+        await post({
+          year: year + 11,
+          type: 'evaluasi',
+          windows: shiftYears(windowsFrom(10, 31, { interview: true }), 11),
+        }),
         201,
       );
 
@@ -329,9 +334,13 @@ describe('GET /v1/cycles/{year}', () => {
   it('reports the phase from the server clock', async () => {
     // Prepare: a cycle whose self-assessment closed 10 days ago (the document assessment runs now),
     // one whose windows have not started, and one between the self-assessment and the next window
+    // (windows belong to their cycle's year: the timetable running now is next year's cycle's)
     const notStarted = year + 20;
-    const between = year + 21;
-    expectStatus(await post({ year: notStarted, type: 'pemantauan', windows: windowsFrom(5) }), 201);
+    const between = year + 1;
+    expectStatus(
+      await post({ year: notStarted, type: 'pemantauan', windows: shiftYears(windowsFrom(5), 20) }),
+      201,
+    );
     const gap = windowsFrom(-20, 10);
     expectStatus(
       await post({

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import type { Role } from '#shared/api/access.ts';
+import type { HealthSchema, MeSchema } from '#shared/api/common/schemas.ts';
+import type { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { defaultMaxBodyBytes } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
-import type { HealthSchema, MeSchema } from '#shared/schemas/common.ts';
-import type { FrameworkSchema } from '#shared/schemas/framework.ts';
+import type { Role } from '#shared/domain/roles.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { expectFieldProblem, expectProblem, expectStatus, jsonHeaders } from './support.ts';
 

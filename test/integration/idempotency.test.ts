@@ -2,8 +2,8 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
+import { ConflictError, IdempotencyKeyReuseError } from '#shared/domain/errors.ts';
 import { idempotencyTable } from '#shared/dynamodb/table-definitions.ts';
-import { ConflictError, IdempotencyKeyReuseError } from '#shared/errors.ts';
 import {
   createIdempotencyGuard,
   type IdempotencyGuard,

@@ -3,7 +3,7 @@ import type { PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPreTokenGenerationHandler } from '#functions/identity/pre-token-trigger.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { programmeTable } from '#shared/dynamodb/table-definitions.ts';
+import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { createCycle, ensureAgency, expectProblem, expectStatus, jawaTimur, openCycle } from './support.ts';
 
@@ -74,8 +74,10 @@ describe('machine clients', () => {
   it('puts the registered role and agency into the client’s token, which then reads only its own agency', async () => {
     // Act: the trigger Cognito runs when the client asks for a token
     const trigger = createPreTokenGenerationHandler({
-      documentClient: createDocumentClient(api.runtime.dynamodb.client),
-      programmeTableName: api.runtime.dynamodb.tableNames[programmeTable.constructId] ?? '',
+      machineClients: createMachineClientStore(
+        createDocumentClient(api.runtime.dynamodb.client),
+        api.runtime.dynamodb.tables.programme,
+      ),
       logger: new Logger({ logLevel: 'SILENT' }),
     });
     const event = await trigger(clientCredentialsEvent());

@@ -8,10 +8,10 @@ import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { scoreAssessment } from '#shared/domain/scoring/score.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
 import { programmeTable } from '#shared/dynamodb/table-definitions.ts';
-import { runRankings } from '#shared/services/ranking-run.ts';
+import { createWritePath } from '#shared/dynamodb/write-path.ts';
+import { runRankings } from '#shared/services/rankings/ranking-run.ts';
 
 const framework = getFramework('spbe-2020');
 let local: DynamoDbLocal;
@@ -44,33 +44,39 @@ beforeAll(async () => {
   client = createDocumentClient(local.client);
   tableName = local.tableNames[programmeTable.constructId] ?? '';
   const window = (from: string, to: string) => ({ opensAt: from, closesAt: to });
-  await createCycleStore(client, tableName).create(
-    {
-      year: 2025,
-      frameworkId: 'spbe-2020',
-      type: 'pemantauan',
-      windows: {
-        selfAssessment: window('2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z'),
-        documentAssessment: window('2025-02-02T00:00:00Z', '2025-03-01T00:00:00Z'),
-        appeals: window('2025-03-02T00:00:00Z', '2025-03-10T00:00:00Z'),
-        publication: { at: '2025-04-01T00:00:00Z' },
+  const cycle = {
+    year: 2025,
+    frameworkId: 'spbe-2020',
+    type: 'pemantauan',
+    windows: {
+      selfAssessment: window('2025-01-01T00:00:00Z', '2025-02-01T00:00:00Z'),
+      documentAssessment: window('2025-02-02T00:00:00Z', '2025-03-01T00:00:00Z'),
+      appeals: window('2025-03-02T00:00:00Z', '2025-03-10T00:00:00Z'),
+      publication: { at: '2025-04-01T00:00:00Z' },
+    },
+    predicateBasis: 'exact',
+    awardRules: defaultAwardRules2023,
+    createdAt: '2025-01-01T00:00:00Z',
+    createdBy: 'test',
+    version: 1,
+  } as const;
+  const outcome = await createWritePath(client, local.tables).commit({
+    state: [{ kind: 'cycle', cycle }],
+    audits: [
+      {
+        trail: { kind: 'cycle', year: 2025 },
+        at: '2025-01-01T00:00:00Z',
+        actor: { subject: 'test', role: 'admin' },
+        action: 'cycle.created',
+        route: 'test',
+        requestId: 'test',
+        target: 'cycle 2025',
+        changes: [],
       },
-      predicateBasis: 'exact',
-      awardRules: defaultAwardRules2023,
-      createdAt: '2025-01-01T00:00:00Z',
-      createdBy: 'test',
-      version: 1,
-    },
-    {
-      at: '2025-01-01T00:00:00Z',
-      actor: { subject: 'test', role: 'admin' },
-      action: 'cycle.created',
-      route: 'test',
-      requestId: 'test',
-      target: 'cycle 2025',
-      changes: [],
-    },
-  );
+    ],
+    events: [],
+  });
+  expect(outcome.committed).toBe(true);
   // Prepare: three provinces and a city this year; two of them also had a result last year.
   await Promise.all([
     putResult(2025, 'prov-jawa-timur', 'provinsi', 4),

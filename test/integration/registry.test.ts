@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
+import type { AuditPageSchema } from '#shared/api/common/schemas.ts';
 import type {
   AgencyPageSchema,
   AgencySchema,
   ImportReportSchema,
   ImportRowErrorSchema,
   PublicAgencySchema,
-} from '#shared/schemas/agency.ts';
-import type { AuditPageSchema } from '#shared/schemas/self-assessment.ts';
+} from '#shared/api/registry/schemas.ts';
 import { type ApiResponse, startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { expectFieldProblem, expectProblem, expectStatus, type Problem, pointersOf } from './support.ts';
 

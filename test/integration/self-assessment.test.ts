@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
+import type { AuditPageSchema } from '#shared/api/common/schemas.ts';
+import type { BulkAnswersWriteSchema, SelfAssessmentSchema } from '#shared/api/self-assessment/schemas.ts';
 import { getFramework, type Level, scoreAssessment } from '#shared/domain/index.ts';
-import type {
-  AuditPageSchema,
-  BulkAnswersWriteSchema,
-  SelfAssessmentSchema,
-} from '#shared/schemas/self-assessment.ts';
 import { type ApiResponse, startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import {
   closedCycle,

@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
 import type * as z from 'zod';
-import type { AgencyWriteSchema } from '#shared/schemas/agency.ts';
-import type { ProblemSchema } from '#shared/schemas/common.ts';
-import type { CycleCreateSchema } from '#shared/schemas/cycle.ts';
+import type { ProblemSchema } from '#shared/api/common/schemas.ts';
+import type { CycleCreateSchema } from '#shared/api/cycles/schemas.ts';
+import type { AgencyWriteSchema } from '#shared/api/registry/schemas.ts';
 import type { ApiResponse, TestApi } from '#test/helpers/local-api.ts';
 
 /**
@@ -40,22 +40,50 @@ export const windowsFrom = (
   };
 };
 
+/**
+ * The same windows `years` years later (earlier when negative): a cycle's windows must belong to
+ * its year, so tests that need many cycles move the timetable with the year.
+ */
+export const shiftYears = (
+  windows: CycleCreateBody['windows'],
+  years: number,
+): CycleCreateBody['windows'] => {
+  const shift = (instant: string) => {
+    const date = new Date(instant);
+    date.setUTCFullYear(date.getUTCFullYear() + years);
+    return date.toISOString();
+  };
+  const window = (w: { opensAt: string; closesAt: string }) => ({
+    opensAt: shift(w.opensAt),
+    closesAt: shift(w.closesAt),
+  });
+  return {
+    selfAssessment: window(windows.selfAssessment),
+    documentAssessment: window(windows.documentAssessment),
+    ...(windows.interviewAssessment ? { interviewAssessment: window(windows.interviewAssessment) } : {}),
+    ...(windows.visitAssessment ? { visitAssessment: window(windows.visitAssessment) } : {}),
+    appeals: window(windows.appeals),
+    publication: { at: shift(windows.publication.at) },
+  };
+};
+
 /** A cycle whose self-assessment window opened a day ago and closes in 30 days. */
 export const openCycle = (year: number): CycleCreateBody => ({
   year,
   type: 'pemantauan',
-  windows: windowsFrom(-1),
+  windows: shiftYears(windowsFrom(-1), year - currentYear()),
   predicateBasis: 'exact',
 });
 
 /**
  * A cycle whose self-assessment window closed 10 days ago; the document assessment runs now
- * (opened 9 days ago, closes in 10 days).
+ * (opened 9 days ago, closes in 10 days). For the previous year as is; for other years the same
+ * timetable that many years away (all past or all future).
  */
 export const closedCycle = (year: number): CycleCreateBody => ({
   year,
   type: 'pemantauan',
-  windows: windowsFrom(-41, 31),
+  windows: shiftYears(windowsFrom(-41, 31), year - (currentYear() - 1)),
   predicateBasis: 'exact',
 });
 

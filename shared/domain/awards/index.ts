@@ -7,4 +7,4 @@ export type {
   AwardSelectionOptions,
   AwardWinner,
 } from './select.ts';
-export { selectAwardWinners, validateAwardRules } from './select.ts';
+export { awardRuleProblems, selectAwardWinners, validateAwardRules } from './select.ts';

@@ -72,52 +72,93 @@ export interface AwardSelectionOptions {
   readonly framework?: Framework;
 }
 
+/** One problem of a rule set, located by its path inside the rules (`['categories', 2, 'measure']`). */
+export interface AwardRuleProblem {
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
 /**
- * Checks rules against a framework: unique category ids, valid measures and domains, non-empty pools, no
- * group in two pools of one category, a positive whole number of winners, known predicate ids.
- * @throws DomainInputError listing the problems.
+ * Every problem of `rules` against a framework: unique category ids, valid measures and domains,
+ * non-empty pools, no group in two pools of one category, a positive whole number of winners, known
+ * predicate ids, exact `valueAbove` decimals. Empty when the rules are valid.
  */
-export function validateAwardRules(rules: AwardRules, framework: Framework): AwardRules {
-  const problems: string[] = [];
+export function awardRuleProblems(rules: AwardRules, framework: Framework): AwardRuleProblem[] {
+  const problems: AwardRuleProblem[] = [];
   const ids = new Set<string>();
   const bandIds = new Set(framework.predicateBands.map((b) => b.id));
-  for (const cat of rules.categories) {
+  rules.categories.forEach((cat, index) => {
+    const at = (...rest: (string | number)[]) => ['categories', index, ...rest];
     const where = `category '${cat.id}'`;
-    if (ids.has(cat.id)) problems.push(`${where} is defined twice`);
+    if (ids.has(cat.id)) problems.push({ path: at('id'), message: `${where} is defined twice` });
     ids.add(cat.id);
     try {
       parseMeasure(cat.measure);
       const d = measureDomainNo(cat.measure);
       if (d !== null && !framework.domains.some((dom) => dom.no === d)) {
-        problems.push(`${where}: framework '${framework.id}' has no domain ${d}`);
+        problems.push({
+          path: at('measure'),
+          message: `${where}: framework '${framework.id}' has no domain ${d}`,
+        });
       }
     } catch {
-      problems.push(`${where}: unknown measure '${cat.measure}'`);
+      problems.push({ path: at('measure'), message: `${where}: unknown measure '${cat.measure}'` });
     }
-    if (cat.groups.length === 0) problems.push(`${where} has no pools`);
+    if (cat.groups.length === 0) problems.push({ path: at('groups'), message: `${where} has no pools` });
     const used = new Set<string>();
-    for (const pool of cat.groups) {
-      if (pool.length === 0) problems.push(`${where} has an empty pool`);
-      for (const g of pool) {
-        if (!(agencyGroups as readonly string[]).includes(g)) problems.push(`${where}: unknown group '${g}'`);
-        if (used.has(g)) problems.push(`${where}: group '${g}' is in two pools`);
+    cat.groups.forEach((pool, poolIndex) => {
+      if (pool.length === 0)
+        problems.push({ path: at('groups', poolIndex), message: `${where} has an empty pool` });
+      pool.forEach((g, groupIndex) => {
+        if (!(agencyGroups as readonly string[]).includes(g)) {
+          problems.push({
+            path: at('groups', poolIndex, groupIndex),
+            message: `${where}: unknown group '${g}'`,
+          });
+        }
+        if (used.has(g)) {
+          problems.push({
+            path: at('groups', poolIndex, groupIndex),
+            message: `${where}: group '${g}' is in two pools`,
+          });
+        }
         used.add(g);
-      }
-    }
+      });
+    });
     if (!Number.isInteger(cat.winnersPerGroup) || cat.winnersPerGroup < 1) {
-      problems.push(`${where}: winnersPerGroup must be a positive integer, got ${cat.winnersPerGroup}`);
+      problems.push({
+        path: at('winnersPerGroup'),
+        message: `${where}: winnersPerGroup must be a positive integer, got ${cat.winnersPerGroup}`,
+      });
     }
     const min = cat.eligibility?.minPredicate;
-    if (min !== undefined && !bandIds.has(min)) problems.push(`${where}: unknown minPredicate '${min}'`);
+    if (min !== undefined && !bandIds.has(min)) {
+      problems.push({
+        path: at('eligibility', 'minPredicate'),
+        message: `${where}: unknown minPredicate '${min}' (known: ${[...bandIds].join(', ')})`,
+      });
+    }
     const above = cat.eligibility?.valueAbove;
     if (above !== undefined) {
       try {
         parseRational(above);
       } catch {
-        problems.push(`${where}: valueAbove '${above}' is not an exact decimal`);
+        problems.push({
+          path: at('eligibility', 'valueAbove'),
+          message: `${where}: valueAbove '${above}' is not an exact decimal`,
+        });
       }
     }
-  }
+  });
+  return problems;
+}
+
+/**
+ * Checks rules against a framework (see {@link awardRuleProblems}).
+ * @throws DomainInputError listing the problems.
+ */
+export function validateAwardRules(rules: AwardRules, framework: Framework): AwardRules {
+  const problems = awardRuleProblems(rules, framework).map((problem) => problem.message);
   if (problems.length > 0) {
     throw new DomainInputError(`Award rules '${rules.id}' are invalid: ${problems.join('; ')}`);
   }

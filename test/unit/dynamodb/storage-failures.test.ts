@@ -20,6 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSubmissionsHandler } from '#functions/submissions/routes.ts';
 import { defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import type { IdempotencyGuard } from '#shared/http/idempotency.ts';
 
 /**
@@ -65,16 +66,14 @@ const agencyItem = {
 const passThrough: IdempotencyGuard = { run: (_request, _context, execute) => execute() };
 
 const handler = createSubmissionsHandler({
-  config: {
-    programmeTableName: 'programme',
-    idempotencyTableName: 'idempotency',
+  ...createDynamoDbPorts(documentClient, { programme: 'programme', events: 'events' }),
+  ids: { next: (prefix) => `${prefix}_test` },
+  http: {
+    logger: new Logger({ logLevel: 'SILENT' }),
     corsAllowedOrigins: [],
-    serviceVersion: 'test',
+    clock: { now: () => now },
+    idempotency: passThrough,
   },
-  logger: new Logger({ logLevel: 'SILENT' }),
-  documentClient,
-  idempotency: passThrough,
-  now: () => now,
 });
 
 const saveIndicator = async (): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -196,7 +195,7 @@ describe('storage failures DynamoDB Local cannot produce', () => {
     expect(actions.map((action) => action.Put?.Item?.SK)).toEqual([
       'SELF',
       'SELF#IND#12',
-      expect.stringMatching(/^AUDIT#2026-03-10T00:00:00.000Z#req-1#000$/),
+      expect.stringMatching(/^AUDIT#2026-03-10T00:00:00.000Z#req-1#\d{6}$/),
     ]);
     expect(actions[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
     expect(actions[2]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');

@@ -14,7 +14,7 @@ import {
   PreconditionFailedError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '#shared/errors.ts';
+} from '#shared/domain/errors.ts';
 import {
   problemContentType,
   problemDetails,

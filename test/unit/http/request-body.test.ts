@@ -7,7 +7,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   ValidationError,
-} from '#shared/errors.ts';
+} from '#shared/domain/errors.ts';
 import { readRequestBody } from '#shared/http/request-body.ts';
 
 const jsonRoute = { body: z.object({}).loose() };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ValidationError } from '#shared/errors.ts';
-import { fieldErrorsFromZod, jsonPointer, parseRequestPart } from '#shared/http/validation.ts';
+import { fieldErrorsFromZod, jsonPointer } from '#shared/api/field-errors.ts';
+import { ValidationError } from '#shared/domain/errors.ts';
+import { parseRequestPart } from '#shared/http/validation.ts';
 
 const errorOf = (run: () => unknown): ValidationError => {
   try {

@@ -8,7 +8,9 @@ import {
   createPreTokenGenerationHandler,
   type PreTokenGenerationEvent,
 } from '#functions/identity/pre-token-trigger.ts';
+import { ServiceUnavailableError } from '#shared/domain/errors.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
 
 const dynamo = mockClient(DynamoDBDocumentClient);
 afterEach(() => {
@@ -18,8 +20,9 @@ afterEach(() => {
 
 const logger = new Logger({ logLevel: 'SILENT' });
 const handler = createPreTokenGenerationHandler({
-  documentClient: createDocumentClient(),
-  programmeTableName: 'programme-test',
+  machineClients: createMachineClientStore(createDocumentClient(), 'programme-test', {
+    consistentRead: false,
+  }),
   logger,
 });
 
@@ -141,8 +144,7 @@ describe('pre-token generation: machine clients (client credentials)', () => {
     expect(gets[0]?.args[0].input).toEqual({
       TableName: 'programme-test',
       Key: { PK: `CLIENT#${machineClientId}`, SK: 'CLIENT' },
-      ProjectionExpression: '#role, agencyId',
-      ExpressionAttributeNames: { '#role': 'role' },
+      ConsistentRead: false,
     });
   });
 
@@ -183,7 +185,7 @@ describe('pre-token generation: machine clients (client credentials)', () => {
       .on(GetCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'Throughput exceeded', $metadata: {} }));
 
-    await expect(handler(clientCredentialsEvent())).rejects.toThrow('Throughput exceeded');
+    await expect(handler(clientCredentialsEvent())).rejects.toThrow(ServiceUnavailableError);
   });
 });
 

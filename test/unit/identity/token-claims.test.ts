@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roles } from '#shared/api/access.ts';
+import { roles } from '#shared/domain/roles.ts';
 import { agencyClaim, identityFromClaims, roleClaim } from '#shared/http/identity.ts';
 import {
   claimsToAdd,

@@ -1,5 +1,6 @@
-import type { AgencyGroup } from '../domain/agency-groups.ts';
-import { getFramework } from '../domain/framework/registry.ts';
+import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
+import { NotFoundError } from '#shared/domain/errors.ts';
+import { getFramework } from '#shared/domain/framework/registry.ts';
 import {
   prepareRanking,
   type Ranking,
@@ -7,10 +8,9 @@ import {
   rank,
   rankingEntryFromResult,
   standardRankingQueries,
-} from '../domain/ranking/rank.ts';
-import type { ScoreResult } from '../domain/scoring/types.ts';
-import { NotFoundError } from '../errors.ts';
-import type { CycleRecord } from './ports.ts';
+} from '#shared/domain/ranking/rank.ts';
+import type { ScoreResult } from '#shared/domain/scoring/types.ts';
+import type { CycleRecord } from '../cycles/ports.ts';
 
 /** A cycle's final result of one agency, as the ranking run reads it. */
 export interface FinalResult {

@@ -11,12 +11,17 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import { corsExposedResponseHeaders } from '../api/access.ts';
-import { matchRoute } from '../api/route-match.ts';
-import type { Capability, RouteInput, RouteSpec } from '../api/route-spec.ts';
-import { type OperationId, type routes, routesByKey } from '../api/routes.ts';
-import { canonicalJson } from '../domain/audit.ts';
-import { ForbiddenError, MethodNotAllowedError, NotFoundError, UnauthorizedError } from '../errors.ts';
+import { corsExposedResponseHeaders } from '#shared/api/access.ts';
+import { matchRoute } from '#shared/api/route-match.ts';
+import type { LambdaName, RouteInput, RouteResponse, RouteSpec } from '#shared/api/route-spec.ts';
+import { type OperationId, type routes, routesByKey } from '#shared/api/routes.ts';
+import { canonicalJson } from '#shared/domain/audit.ts';
+import {
+  ForbiddenError,
+  MethodNotAllowedError,
+  NotFoundError,
+  UnauthorizedError,
+} from '#shared/domain/errors.ts';
 import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
@@ -33,9 +38,12 @@ export interface RequestContext {
   readonly path: string;
   readonly logger: Logger;
   readonly lambdaContext: Context;
+  /** The server's clock, read once per request: windows, audit times and events agree. */
+  readonly now: Date;
 }
 
-export interface RouteResponse {
+/** What any implementation returns (the dispatcher's view); each route's own is `RouteResponse<R>`. */
+interface AnyRouteResponse {
   readonly status: number;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
@@ -44,21 +52,24 @@ export interface RouteResponse {
 export type RouteImplementation<R extends RouteSpec> = (
   input: RouteInput<R>,
   context: RequestContext,
-) => Promise<RouteResponse>;
+) => Promise<RouteResponse<R>>;
 
-type OperationsOf<C extends Capability> = {
-  [K in OperationId]: (typeof routes)[K]['capability'] extends C ? K : never;
+type OperationsOf<L extends LambdaName> = {
+  [K in OperationId]: (typeof routes)[K]['lambda'] extends L ? K : never;
 }[OperationId];
 
-/** Every route of a capability must be implemented: the compiler checks this map is complete. */
-export type CapabilityImplementations<C extends Capability> = {
-  readonly [K in OperationsOf<C>]: RouteImplementation<(typeof routes)[K]>;
+/** Every route a function serves must be implemented: the compiler checks this map is complete. */
+export type LambdaImplementations<L extends LambdaName> = {
+  readonly [K in OperationsOf<L>]: RouteImplementation<(typeof routes)[K]>;
 };
 
-export interface CapabilityHandlerOptions {
+/** What every function's HTTP stack needs besides its routes' ports. */
+export interface HttpOptions {
   readonly logger: Logger;
   readonly corsAllowedOrigins: readonly string[];
-  /** Required when the capability has routes marked `idempotent`. */
+  /** The server's clock. */
+  readonly clock: { now(): Date };
+  /** Required when the function has routes marked `idempotent`. */
   readonly idempotency?: IdempotencyGuard;
 }
 
@@ -100,7 +111,7 @@ const unmatched = (method: string, path: string) => {
   return new NotFoundError(`No route ${method} ${path}. The API is described at /v1/openapi.json.`);
 };
 
-const toHttpResponse = (response: RouteResponse): APIGatewayProxyStructuredResultV2 => {
+const toHttpResponse = (response: AnyRouteResponse): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
   if (response.body === undefined) return { statusCode: response.status, headers };
   return {
@@ -110,34 +121,31 @@ const toHttpResponse = (response: RouteResponse): APIGatewayProxyStructuredResul
   };
 };
 
+type AnyImplementation = (input: RouteInput<RouteSpec>, context: RequestContext) => Promise<AnyRouteResponse>;
+
 /**
- * Builds the Lambda handler of one capability: shared middleware first (header normalisation,
+ * Builds the Lambda handler of one function: shared middleware first (header normalisation,
  * logger with request id, security headers, CORS, problem+json errors), then a dispatcher that finds
  * the route by API Gateway's `routeKey`, authenticates, validates path, query and body with the
  * route's zod schemas, and calls the route's implementation.
  */
-export const createCapabilityHandler = <C extends Capability>(
-  capability: C,
-  implementations: CapabilityImplementations<C>,
-  options: CapabilityHandlerOptions,
+export const createLambdaHandler = <L extends LambdaName>(
+  lambda: L,
+  implementations: LambdaImplementations<L>,
+  options: HttpOptions,
 ) => {
-  const byOperation = implementations as unknown as Readonly<
-    Record<string, RouteImplementation<RouteSpec> | undefined>
-  >;
+  const byOperation = implementations as unknown as Readonly<Record<string, AnyImplementation | undefined>>;
   const { logger } = options;
   const needsIdempotency = [...routesByKey.values()].some(
-    (route) => route.capability === capability && route.idempotent === true,
+    (route) => route.lambda === lambda && route.idempotent === true,
   );
   if (needsIdempotency && !options.idempotency) {
-    throw new Error(
-      `The ${capability} capability has idempotent routes: pass an idempotency guard (its table).`,
-    );
+    throw new Error(`The ${lambda} function has idempotent routes: pass an idempotency guard (its table).`);
   }
 
   const dispatch = async (event: HttpEvent, lambdaContext: Context): Promise<APIGatewayProxyResultV2> => {
     const route = routesByKey.get(event.routeKey);
-    const implementation =
-      route && route.capability === capability ? byOperation[route.operationId] : undefined;
+    const implementation = route && route.lambda === lambda ? byOperation[route.operationId] : undefined;
     if (!route || !implementation) throw unmatched(event.requestContext.http.method, event.rawPath);
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
     const identity = authenticate(route, event);
@@ -162,6 +170,7 @@ export const createCapabilityHandler = <C extends Capability>(
         path: event.rawPath,
         logger,
         lambdaContext,
+        now: options.clock.now(),
       });
     const idempotencyKey = route.idempotent ? readIdempotencyKey(headers) : undefined;
     if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute());

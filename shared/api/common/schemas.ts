@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { roles } from '../api/access.ts';
+import { roles } from '#shared/domain/roles.ts';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export const ProblemSchema = z
@@ -67,3 +67,31 @@ export const MeSchema = z
     tokenExpiresAt: z.string().optional(),
   })
   .meta({ id: 'Me', description: 'The caller as the API understands them' });
+
+// Audit trails: every capability's records share one shape.
+export const AuditRecordSchema = z
+  .object({
+    at: z.string(),
+    actor: z.object({
+      subject: z.string(),
+      role: z.string(),
+      agencyId: z.string().optional(),
+      clientId: z.string().optional(),
+    }),
+    action: z.string().meta({ example: 'self-assessment.answer.saved' }),
+    route: z.string(),
+    requestId: z.string(),
+    target: z.string().meta({ example: 'indicator 12' }),
+    changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+  })
+  .meta({ id: 'AuditRecord', description: 'Append-only: who changed what, when, before and after' });
+export type AuditRecord = z.output<typeof AuditRecordSchema>;
+
+export const AuditPageSchema = z
+  .object({ items: z.array(AuditRecordSchema), nextCursor: z.string().optional() })
+  .meta({ id: 'AuditPage' });
+
+export const AuditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(100),
+  cursor: z.string().max(500).optional(),
+});

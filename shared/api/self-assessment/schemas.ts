@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, YearParamSchema } from './common.ts';
+import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
 
 /** Bounds keep the 47 answers, their audit records and one transaction well inside DynamoDB's limits. */
 export const answerLimits = {
@@ -151,31 +151,4 @@ export type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
  */
 export const SubmissionReceiptSchema = SelfAssessmentSchema.omit({ answers: true }).meta({
   id: 'SubmissionReceipt',
-});
-
-export const AuditRecordSchema = z
-  .object({
-    at: z.string(),
-    actor: z.object({
-      subject: z.string(),
-      role: z.string(),
-      agencyId: z.string().optional(),
-      clientId: z.string().optional(),
-    }),
-    action: z.string().meta({ example: 'self-assessment.answer.saved' }),
-    route: z.string(),
-    requestId: z.string(),
-    target: z.string().meta({ example: 'indicator 12' }),
-    changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
-  })
-  .meta({ id: 'AuditRecord', description: 'Append-only: who changed what, when, before and after' });
-export type AuditRecord = z.output<typeof AuditRecordSchema>;
-
-export const AuditPageSchema = z
-  .object({ items: z.array(AuditRecordSchema), nextCursor: z.string().optional() })
-  .meta({ id: 'AuditPage' });
-
-export const AuditQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().max(500).optional(),
 });

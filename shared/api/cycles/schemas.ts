@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { agencyGroups } from '../domain/agency-groups.ts';
-import { predicateBases } from '../domain/scoring/types.ts';
-import { YearParamSchema, YearSchema } from './common.ts';
+import { YearParamSchema, YearSchema } from '#shared/api/common/schemas.ts';
+import { agencyGroups } from '#shared/domain/agency-groups.ts';
+import { predicateBases } from '#shared/domain/scoring/types.ts';
 
 const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-03-01T00:00:00+07:00' });
 
@@ -117,7 +117,7 @@ export const CycleSchema = z
       serverTime: z.string(),
     }),
     createdAt: z.string(),
-    createdBy: z.string(),
+    createdBy: z.string().optional().meta({ description: 'The admin who opened it; shown to admins only' }),
     version: z.number().int(),
   })
   .meta({ id: 'Cycle' });

@@ -1,0 +1,63 @@
+import { AuditPageSchema, AuditQuerySchema } from '#shared/api/common/schemas.ts';
+import { adminOnly, anyCaller, errors, etag } from '#shared/api/route-kit.ts';
+import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
+import { SelfAssessmentParamsSchema } from '#shared/api/self-assessment/schemas.ts';
+import { CycleCreateSchema, CycleListSchema, CycleSchema, YearParamsSchema } from './schemas.ts';
+
+/** Evaluation cycles and the audit trail of an agency within one. */
+export const cycleRoutes = {
+  createCycle: defineRoute({
+    operationId: 'createCycle',
+    method: 'POST',
+    path: '/v1/cycles',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'Open the evaluation cycle of a year',
+    tags: ['Cycles'],
+    body: CycleCreateSchema,
+    idempotent: true,
+    responses: {
+      201: { description: 'Created', schema: CycleSchema, headers: [...etag, 'Location'] },
+      ...errors(400, 401, 403, 409, 415, 422),
+    },
+  }),
+  listCycles: defineRoute({
+    operationId: 'listCycles',
+    method: 'GET',
+    path: '/v1/cycles',
+    lambda: 'registry',
+    access: anyCaller,
+    summary: 'All cycles, newest first, with their current phase',
+    tags: ['Cycles'],
+    responses: { 200: { description: 'Cycles', schema: CycleListSchema }, ...errors(401, 403) },
+  }),
+  getCycle: defineRoute({
+    operationId: 'getCycle',
+    method: 'GET',
+    path: '/v1/cycles/{year}',
+    lambda: 'registry',
+    access: anyCaller,
+    summary: 'A cycle: framework, type, windows, predicate basis, award rules and current phase',
+    tags: ['Cycles'],
+    params: YearParamsSchema,
+    responses: {
+      200: { description: 'The cycle', schema: CycleSchema, headers: etag },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  getAgencyCycleAudit: defineRoute({
+    operationId: 'getAgencyCycleAudit',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/audit',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'Audit trail of an agency in a cycle: every answer saved, every submission',
+    tags: ['Audit'],
+    params: SelfAssessmentParamsSchema,
+    query: AuditQuerySchema,
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+} as const satisfies Record<string, RouteSpec>;

@@ -1,0 +1,128 @@
+import { AuditPageSchema, AuditQuerySchema } from '#shared/api/common/schemas.ts';
+import { adminOnly, errors, etag, publicAccess } from '#shared/api/route-kit.ts';
+import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
+import {
+  AgencyIdParamsSchema,
+  AgencyImportSchema,
+  AgencyListQuerySchema,
+  AgencyPageSchema,
+  AgencySchema,
+  AgencyWriteSchema,
+  ImportReportSchema,
+  MachineClientParamsSchema,
+  MachineClientSchema,
+  MachineClientWriteSchema,
+  PublicAgencySchema,
+} from './schemas.ts';
+
+/** The agency registry (Kemenpan RB admins; one public read) and machine-client registrations. */
+export const registryRoutes = {
+  putAgency: defineRoute({
+    operationId: 'putAgency',
+    method: 'PUT',
+    path: '/v1/agencies/{agencyId}',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'Create an agency, or update it (If-Match required for an update)',
+    tags: ['Agency registry'],
+    params: AgencyIdParamsSchema,
+    body: AgencyWriteSchema,
+    responses: {
+      200: { description: 'Updated', schema: AgencySchema, headers: etag },
+      201: { description: 'Created', schema: AgencySchema, headers: [...etag, 'Location'] },
+      ...errors(400, 401, 403, 412, 415, 428),
+    },
+  }),
+  importAgencies: defineRoute({
+    operationId: 'importAgencies',
+    method: 'POST',
+    path: '/v1/agencies/import',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'Import the national roster (JSON or CSV): every row validated, all or nothing',
+    description:
+      'Creates new agencies and updates changed ones; unchanged rows are not rewritten. Validation is all or nothing: if any row is invalid nothing is written and the problem lists every bad row. Writes go in transactions of 50 agencies (DynamoDB allows 100 actions, each agency also writes its audit record); if an agency is edited concurrently mid-import the answer is 409 with the count written, and sending the same roster again completes it. Honours Idempotency-Key.',
+    tags: ['Agency registry'],
+    body: AgencyImportSchema,
+    bodyContentTypes: ['application/json', 'text/csv'],
+    csvRowsField: 'agencies',
+    maxBodyBytes: 2 * 1024 * 1024,
+    idempotent: true,
+    responses: {
+      200: { description: 'Import report', schema: ImportReportSchema },
+      ...errors(400, 401, 403, 409, 415, 422),
+    },
+  }),
+  listAgencies: defineRoute({
+    operationId: 'listAgencies',
+    method: 'GET',
+    path: '/v1/agencies',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'List agencies, optionally of one group, in id order with cursor pagination',
+    tags: ['Agency registry'],
+    query: AgencyListQuerySchema,
+    responses: {
+      200: { description: 'A page of agencies', schema: AgencyPageSchema },
+      ...errors(400, 401, 403),
+    },
+  }),
+  getAgency: defineRoute({
+    operationId: 'getAgency',
+    method: 'GET',
+    path: '/v1/agencies/{agencyId}',
+    lambda: 'registry',
+    access: publicAccess,
+    summary: 'Public profile of an agency: name and group',
+    tags: ['Public'],
+    params: AgencyIdParamsSchema,
+    responses: { 200: { description: 'The agency', schema: PublicAgencySchema }, ...errors(400, 404) },
+  }),
+  getAgencyAudit: defineRoute({
+    operationId: 'getAgencyAudit',
+    method: 'GET',
+    path: '/v1/agencies/{agencyId}/audit',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'Audit trail of an agency’s registry record',
+    tags: ['Audit'],
+    params: AgencyIdParamsSchema,
+    query: AuditQuerySchema,
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  putMachineClient: defineRoute({
+    operationId: 'putMachineClient',
+    method: 'PUT',
+    path: '/v1/machine-clients/{clientId}',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'Bind a client-credentials client to a role and agency (If-Match required to change it)',
+    description:
+      'Tokens the client obtains afterwards carry `custom:role` and `custom:agency_id` (Cognito pre-token-generation trigger); its scopes still limit what it may call.',
+    tags: ['Agency registry'],
+    params: MachineClientParamsSchema,
+    body: MachineClientWriteSchema,
+    responses: {
+      200: { description: 'Updated', schema: MachineClientSchema, headers: etag },
+      201: { description: 'Registered', schema: MachineClientSchema, headers: [...etag, 'Location'] },
+      ...errors(400, 401, 403, 412, 415, 428),
+    },
+  }),
+  getMachineClient: defineRoute({
+    operationId: 'getMachineClient',
+    method: 'GET',
+    path: '/v1/machine-clients/{clientId}',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'A machine client’s registration',
+    tags: ['Agency registry'],
+    params: MachineClientParamsSchema,
+    responses: {
+      200: { description: 'The registration', schema: MachineClientSchema, headers: etag },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+} as const satisfies Record<string, RouteSpec>;

@@ -1,0 +1,92 @@
+import { scope } from '#shared/api/access.ts';
+import { errors, etag } from '#shared/api/route-kit.ts';
+import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
+import {
+  BulkAnswersWriteSchema,
+  IndicatorAnswerWriteSchema,
+  IndicatorParamsSchema,
+  SelfAssessmentParamsSchema,
+  SelfAssessmentSchema,
+  SubmissionReceiptSchema,
+} from './schemas.ts';
+
+const selfAssessmentReaders = {
+  kind: 'jwt',
+  roles: ['admin', 'agency'],
+  scopes: [scope('admin'), scope('self-assessment.read'), scope('self-assessment.write')],
+} as const;
+const selfAssessmentWriters = {
+  kind: 'jwt',
+  roles: ['agency'],
+  scopes: [scope('self-assessment.write')],
+} as const;
+
+/** The agency operator's self-assessment (penilaian mandiri). */
+export const selfAssessmentRoutes = {
+  getSelfAssessment: defineRoute({
+    operationId: 'getSelfAssessment',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment',
+    lambda: 'submissions',
+    access: selfAssessmentReaders,
+    summary: 'The agency’s self-assessment with its provisional index and predicate',
+    tags: ['Self-assessment'],
+    params: SelfAssessmentParamsSchema,
+    responses: {
+      200: { description: 'The draft or submission', schema: SelfAssessmentSchema, headers: etag },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  saveSelfAssessment: defineRoute({
+    operationId: 'saveSelfAssessment',
+    method: 'PUT',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment',
+    lambda: 'submissions',
+    access: selfAssessmentWriters,
+    summary: 'Save many answers at once (indicators not listed stay as they are)',
+    description:
+      'All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag).',
+    tags: ['Self-assessment'],
+    params: SelfAssessmentParamsSchema,
+    body: BulkAnswersWriteSchema,
+    maxBodyBytes: 1024 * 1024,
+    requiresIfMatch: true,
+    responses: {
+      200: { description: 'Saved', schema: SelfAssessmentSchema, headers: etag },
+      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+    },
+  }),
+  saveIndicatorAnswer: defineRoute({
+    operationId: 'saveIndicatorAnswer',
+    method: 'PUT',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment/indicators/{no}',
+    lambda: 'submissions',
+    access: selfAssessmentWriters,
+    summary: 'Save one indicator’s answer: level, penjelasan and evidence',
+    tags: ['Self-assessment'],
+    params: IndicatorParamsSchema,
+    body: IndicatorAnswerWriteSchema,
+    requiresIfMatch: true,
+    responses: {
+      200: { description: 'Saved', schema: SelfAssessmentSchema, headers: etag },
+      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+    },
+  }),
+  submitSelfAssessment: defineRoute({
+    operationId: 'submitSelfAssessment',
+    method: 'POST',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/self-assessment/submit',
+    lambda: 'submissions',
+    access: selfAssessmentWriters,
+    summary: 'Submit: freezes the answers once all 47 are answered and the window is open',
+    description:
+      'If-Match is optional here; when sent it must match. Honours Idempotency-Key. Answers with a receipt: the self-assessment without its answers (Location points at the full representation).',
+    tags: ['Self-assessment'],
+    params: SelfAssessmentParamsSchema,
+    idempotent: true,
+    responses: {
+      200: { description: 'Submitted', schema: SubmissionReceiptSchema, headers: [...etag, 'Location'] },
+      ...errors(400, 401, 403, 404, 409, 412, 422),
+    },
+  }),
+} as const satisfies Record<string, RouteSpec>;

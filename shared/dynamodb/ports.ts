@@ -1,0 +1,25 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createAgencyStore } from './agency-store.ts';
+import { createAuditTrailStore } from './audit-store.ts';
+import { createCycleStore } from './cycle-store.ts';
+import { createMachineClientStore } from './machine-client-store.ts';
+import { createSelfAssessmentStore } from './self-assessment-store.ts';
+import { createWritePath } from './write-path.ts';
+
+/**
+ * Every DynamoDB adapter of the services' ports over one client. Cheap to build (closures over the
+ * client and table names): Lambda entries build once at cold start and use what they need.
+ */
+export const createDynamoDbPorts = (
+  client: DynamoDBDocumentClient,
+  tables: { readonly programme: string; readonly events: string },
+) => ({
+  agencies: createAgencyStore(client, tables.programme),
+  cycles: createCycleStore(client, tables.programme),
+  machineClients: createMachineClientStore(client, tables.programme),
+  selfAssessments: createSelfAssessmentStore(client, tables.programme),
+  audits: createAuditTrailStore(client, tables.programme),
+  writes: createWritePath(client, tables),
+});
+
+export type DynamoDbPorts = ReturnType<typeof createDynamoDbPorts>;

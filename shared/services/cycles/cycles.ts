@@ -1,0 +1,118 @@
+import type { CycleCreate } from '#shared/api/cycles/schemas.ts';
+import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
+import { awardRuleProblems } from '#shared/domain/awards/select.ts';
+import { checkCycleWindows, currentPhase, windowYearProblems } from '#shared/domain/cycles.ts';
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { findFramework } from '#shared/domain/framework/registry.ts';
+import type { Role } from '#shared/domain/roles.ts';
+import type { Page, PageRequest, WritePath } from '../ports.ts';
+import type { AgencyStore, AuditRecord, AuditTrailStore } from '../registry/ports.ts';
+import type { CycleRecord, CycleStore } from './ports.ts';
+
+/**
+ * The representation of a cycle: its phase by the server's clock, and who opened it for admins
+ * only (an admin's user id is nobody else's business).
+ */
+export const cycleView = (cycle: CycleRecord, now: Date, viewer: Role) => {
+  const { createdBy, ...rest } = cycle;
+  return {
+    ...rest,
+    ...(viewer === 'admin' ? { createdBy } : {}),
+    phase: { ...currentPhase(cycle.windows, now), serverTime: now.toISOString() },
+  };
+};
+
+const pointer = (path: readonly (string | number)[]) => `/body/${path.join('/')}`;
+
+export interface CycleServicePorts {
+  readonly cycles: CycleStore;
+  readonly agencies: AgencyStore;
+  readonly audits: AuditTrailStore;
+  readonly writes: WritePath;
+}
+
+export const createCycleService = ({ cycles, agencies, audits, writes }: CycleServicePorts) => {
+  const getCycle = async (year: number): Promise<CycleRecord> => {
+    const cycle = await cycles.get(year);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    return cycle;
+  };
+
+  /**
+   * Opens the cycle of a year. Windows must fit the cycle type, follow the programme's order and
+   * belong to the year; award rules must be valid for the framework (the same check the award
+   * selection makes, so a cycle never stores rules it could not apply).
+   */
+  const createCycle = async (actor: Actor, input: CycleCreate): Promise<CycleRecord> => {
+    const errors: FieldError[] = [
+      ...checkCycleWindows(input.type, input.windows),
+      ...windowYearProblems(input.year, input.windows),
+    ].map((problem) => ({ pointer: pointer(['windows', ...problem.path]), detail: problem.message }));
+    const framework = findFramework(input.frameworkId);
+    if (!framework) {
+      errors.push({ pointer: '/body/frameworkId', detail: `Unknown framework "${input.frameworkId}"` });
+    }
+    const awardRules = input.awardRules ?? defaultAwardRules2023;
+    if (awardRules.frameworkId !== input.frameworkId) {
+      errors.push({
+        pointer: input.awardRules ? '/body/awardRules/frameworkId' : '/body/frameworkId',
+        detail: `Award rules are written for ${awardRules.frameworkId}, the cycle uses ${input.frameworkId}`,
+      });
+    } else if (framework && input.awardRules) {
+      for (const problem of awardRuleProblems(input.awardRules, framework)) {
+        errors.push({ pointer: pointer(['awardRules', ...problem.path]), detail: problem.message });
+      }
+    }
+    if (errors.length > 0) {
+      throw new ValidationError(`The cycle is not valid: ${errors.map((error) => error.detail).join(' ')}`, {
+        errors,
+      });
+    }
+    const cycle: CycleRecord = {
+      year: input.year,
+      frameworkId: input.frameworkId,
+      type: input.type,
+      windows: input.windows,
+      predicateBasis: input.predicateBasis,
+      awardRules,
+      createdAt: actor.now.toISOString(),
+      createdBy: actor.subject,
+      version: 1,
+    };
+    const outcome = await writes.commit({
+      state: [{ kind: 'cycle', cycle }],
+      audits: [
+        auditEntry(actor, { kind: 'cycle', year: input.year }, 'cycle.created', `cycle ${input.year}`, [
+          { field: 'cycle', before: null, after: cycle },
+        ]),
+      ],
+      events: [],
+    });
+    if (!outcome.committed) {
+      throw new ConflictError(
+        `The ${input.year} cycle already exists; read it with GET /v1/cycles/${input.year}.`,
+      );
+    }
+    return cycle;
+  };
+
+  return {
+    createCycle,
+    getCycle,
+    listCycles: () => cycles.list(),
+    /** The audit trail of one agency in one cycle: every answer saved, every submission. */
+    agencyAuditTrail: async (
+      year: number,
+      agencyId: string,
+      page: PageRequest,
+    ): Promise<Page<AuditRecord>> => {
+      const [cycle, agency] = await Promise.all([cycles.get(year), agencies.get(agencyId)]);
+      if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+      if (!agency) throw new NotFoundError(`No agency "${agencyId}".`);
+      return audits.list({ kind: 'cycle-agency', year, agencyId }, page);
+    },
+  };
+};
+
+export type CycleService = ReturnType<typeof createCycleService>;

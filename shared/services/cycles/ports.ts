@@ -1,0 +1,21 @@
+import type * as z from 'zod';
+import type { CycleSchema } from '#shared/api/cycles/schemas.ts';
+import type { AwardRules } from '#shared/domain/awards/rules.ts';
+
+/**
+ * A cycle as stored: the API's `Cycle` schema without what is computed at read time, its creator
+ * always present, and its award rules as the domain types them.
+ */
+export type CycleRecord = Omit<z.output<typeof CycleSchema>, 'phase' | 'createdBy' | 'awardRules'> & {
+  readonly createdBy: string;
+  readonly awardRules: AwardRules;
+};
+
+export interface CycleStore {
+  get(year: number): Promise<CycleRecord | undefined>;
+  /** Every cycle, newest first (one per year: one page covers centuries). */
+  list(): Promise<CycleRecord[]>;
+}
+
+/** A new cycle: the write path requires that no cycle of that year exists. */
+export type CycleStateChange = { readonly kind: 'cycle'; readonly cycle: CycleRecord };

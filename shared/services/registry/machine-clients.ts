@@ -1,0 +1,74 @@
+import type { MachineClientWrite } from '#shared/api/registry/schemas.ts';
+import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { diffFields } from '#shared/domain/audit.ts';
+import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import type { WritePath } from '../ports.ts';
+import { putVersioned } from '../versioned-put.ts';
+import type { AgencyStore, MachineClientRecord, MachineClientStore } from './ports.ts';
+
+const auditedFields = ['role', 'agencyId', 'description'] as const;
+
+export interface MachineClientServicePorts {
+  readonly machineClients: MachineClientStore;
+  readonly agencies: AgencyStore;
+  readonly writes: WritePath;
+}
+
+/** OAuth2 client-credentials clients bound to a role (and agency): their tokens carry both. */
+export const createMachineClientService = ({
+  machineClients,
+  agencies,
+  writes,
+}: MachineClientServicePorts) => ({
+  /**
+   * Registers (or re-binds) a client: create without If-Match, update with the ETag. An agency
+   * client must name a registered, active agency.
+   */
+  put: async (
+    actor: Actor,
+    clientId: string,
+    write: MachineClientWrite,
+    ifMatch: number | undefined,
+  ): Promise<{ created: boolean; client: MachineClientRecord }> => {
+    const [current, agency] = await Promise.all([
+      machineClients.get(clientId),
+      write.agencyId ? agencies.get(write.agencyId) : Promise.resolve(undefined),
+    ]);
+    if (write.agencyId && !agency?.active) {
+      throw new ValidationError(`"${write.agencyId}" is not a registered, active agency.`, {
+        errors: [{ pointer: '/body/agencyId', detail: 'Must be the id of a registered, active agency' }],
+      });
+    }
+    const { created, record } = await putVersioned<MachineClientRecord>({
+      what: `Client "${clientId}"`,
+      current,
+      ifMatch,
+      at: actor.now.toISOString(),
+      content: { clientId, role: write.role, agencyId: write.agencyId, description: write.description },
+      unchanged: (stored) => diffFields(stored, write, auditedFields).length === 0,
+      commit: (client, before) =>
+        writes.commit({
+          state: [{ kind: 'machine-client', client, before }],
+          audits: [
+            auditEntry(
+              actor,
+              { kind: 'machine-client', clientId },
+              before ? 'machine-client.updated' : 'machine-client.registered',
+              `client ${clientId}`,
+              diffFields(before, client, auditedFields),
+            ),
+          ],
+          events: [],
+        }),
+    });
+    return { created, client: record };
+  },
+
+  get: async (clientId: string): Promise<MachineClientRecord> => {
+    const client = await machineClients.get(clientId);
+    if (!client) throw new NotFoundError(`No machine client "${clientId}" is registered.`);
+    return client;
+  },
+});
+
+export type MachineClientService = ReturnType<typeof createMachineClientService>;
