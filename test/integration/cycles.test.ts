@@ -20,6 +20,7 @@ import {
 
 type Cycle = z.output<typeof CycleSchema>;
 type CycleList = z.output<typeof CycleListSchema>;
+type Category = NonNullable<CycleCreateBody['awardRules']>['categories'][number];
 
 const year = currentYear();
 
@@ -380,5 +381,96 @@ describe('GET /v1/cycles', () => {
     const years = list.items.map((cycle) => cycle.year);
     expect(years).toEqual([...years].sort((a, b) => b - a));
     expect(years).toEqual(expect.arrayContaining([year, year - 1, year - 2, year - 3]));
+  });
+});
+
+describe('hardening: what a cycle may hold and show', () => {
+  it('shows who opened a cycle to admins only', async () => {
+    // Act
+    const asAdmin = expectStatus(
+      await api.request<Cycle>('GET', `/v1/cycles/${year}`, { token: admin }),
+      200,
+    );
+    const others = await Promise.all(
+      (['assessor', 'agency'] as const).map(async (role) => {
+        const token = await api.token(role);
+        const one = expectStatus(await api.request<Cycle>('GET', `/v1/cycles/${year}`, { token }), 200);
+        const list = expectStatus(await api.request<CycleList>('GET', '/v1/cycles', { token }), 200);
+        return [one, ...list.items];
+      }),
+    );
+
+    // Assess
+    expect(asAdmin.createdBy).toBe('test-admin');
+    for (const cycle of others.flat()) expect(cycle).not.toHaveProperty('createdBy');
+  });
+
+  it.each([
+    [
+      'a category id used twice',
+      (categories: Category[]) => [categories[0], { ...categories[0], nameEn: 'Again' }],
+      '/body/awardRules/categories/1/id',
+    ],
+    [
+      'an unknown minimum predicate',
+      (categories: Category[]) => [{ ...categories[0], eligibility: { minPredicate: 'luar-biasa' } }],
+      '/body/awardRules/categories/0/eligibility/minPredicate',
+    ],
+    [
+      'a domain the framework lacks',
+      (categories: Category[]) => [{ ...categories[0], measure: 'domain-9' }],
+      '/body/awardRules/categories/0/measure',
+    ],
+    [
+      'a group in two pools',
+      (categories: Category[]) => [{ ...categories[0], groups: [['provinsi'], ['kota', 'provinsi']] }],
+      '/body/awardRules/categories/0/groups/1/1',
+    ],
+  ])('refuses award rules with %s, naming the field', async (_name, edit, pointer) => {
+    // Prepare
+    const categories: Category[] = [
+      {
+        id: 'layanan',
+        nameId: 'Penerapan Layanan SPBE',
+        nameEn: 'SPBE services',
+        measure: 'domain-4',
+        groups: [['provinsi'], ['kota']],
+        winnersPerGroup: 1,
+      },
+    ];
+    const body: CycleCreateBody = {
+      ...openCycle(year + 2),
+      awardRules: {
+        id: 'rules-bad',
+        frameworkId: 'spbe-2020',
+        nameId: 'Penghargaan',
+        nameEn: 'Award',
+        categories: edit(categories) as Category[],
+      },
+    };
+
+    // Act
+    const response = await post(body);
+
+    // Assess: refused, nothing stored
+    expectFieldProblem(response, 400, pointer);
+    expectProblem(await api.request('GET', `/v1/cycles/${year + 2}`, { token: admin }), 404);
+  });
+
+  it('refuses windows that cannot belong to the cycle: a 2094 cycle with this year’s windows', async () => {
+    // Act
+    const response = await post({ year: 2094, type: 'pemantauan', windows: windowsFrom(-1) });
+
+    // Assess: every window is named
+    const problem = expectProblem(response, 400);
+    expect(pointersOf(problem)).toEqual(
+      expect.arrayContaining([
+        '/body/windows/selfAssessment/opensAt',
+        '/body/windows/documentAssessment/closesAt',
+        '/body/windows/appeals/opensAt',
+        '/body/windows/publication/at',
+      ]),
+    );
+    expectProblem(await api.request('GET', '/v1/cycles/2094', { token: admin }), 404);
   });
 });

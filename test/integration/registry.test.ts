@@ -601,3 +601,82 @@ describe('If-Match on PUT /v1/agencies/{agencyId}', () => {
     expect((await api.request('GET', '/v1/agencies/kab-tidak-ada')).status).toBe(404);
   });
 });
+
+describe('provinces keep their kabupaten and kota', () => {
+  const put = (id: string, body: Record<string, unknown>, etag?: string) =>
+    api.request<Agency>('PUT', `/v1/agencies/${id}`, {
+      token: admin,
+      body,
+      ...(etag ? { headers: { 'if-match': etag } } : {}),
+    });
+
+  it('refuses to make a province with a kota under it another group: 409 naming the children count (PUT)', async () => {
+    // Prepare: a province and a kota under it
+    const province = expectStatus(
+      await put('prov-uji-induk', { name: 'Pemerintah Provinsi Uji Induk', group: 'provinsi' }),
+      201,
+    );
+    expectStatus(
+      await put('kota-uji-anak', {
+        name: 'Pemerintah Kota Uji Anak',
+        group: 'kota',
+        parentProvinceId: 'prov-uji-induk',
+      }),
+      201,
+    );
+
+    // Act
+    const response = await put(
+      'prov-uji-induk',
+      { name: 'Pemerintah Kota Uji Induk', group: 'kota', parentProvinceId: 'prov-bali' },
+      `"${province.version}"`,
+    );
+
+    // Assess: refused, the province untouched, and the count visible to admins
+    const problem = expectProblem(response, 409);
+    expect(problem).toMatchObject({ childCount: 1 });
+    expect(problem.detail).toContain('1 kabupaten/kota');
+    const after = (await listAll('group=provinsi')).find((agency) => agency.id === 'prov-uji-induk');
+    expect(after).toMatchObject({ group: 'provinsi', childCount: 1, version: province.version });
+  });
+
+  it('refuses the same change by import, naming the row', async () => {
+    // Act
+    const response = await api.request('POST', '/v1/agencies/import', {
+      token: admin,
+      body: { agencies: [{ id: 'prov-uji-induk', name: 'Pemerintah Provinsi Uji Induk', group: 'lpnk' }] },
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 409, '/body/agencies/0/group');
+    expect(JSON.stringify(problem)).toContain('1 kabupaten/kota');
+  });
+
+  it('allows the change once the kota has moved to another province, and keeps the counts right', async () => {
+    // Prepare: move the kota to Bali
+    const current = (await listAll('group=kota')).find((agency) => agency.id === 'kota-uji-anak');
+    if (!current) throw new Error('kota-uji-anak missing');
+    const bali = (await listAll('group=provinsi')).find((agency) => agency.id === 'prov-bali');
+    expectStatus(
+      await put(
+        'kota-uji-anak',
+        { name: 'Pemerintah Kota Uji Anak', group: 'kota', parentProvinceId: 'prov-bali' },
+        `"${current.version}"`,
+      ),
+      200,
+    );
+    const province = (await listAll('group=provinsi')).find((agency) => agency.id === 'prov-uji-induk');
+
+    // Act
+    const response = await put(
+      'prov-uji-induk',
+      { name: 'Badan Uji Induk', group: 'lpnk' },
+      `"${province?.version}"`,
+    );
+
+    // Assess
+    expect(expectStatus(response, 200)).toMatchObject({ group: 'lpnk', childCount: 0 });
+    const baliAfter = (await listAll('group=provinsi')).find((agency) => agency.id === 'prov-bali');
+    expect(baliAfter?.childCount).toBe((bali?.childCount ?? 0) + 1);
+  });
+});

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { CycleCreate } from '#shared/api/cycles/schemas.ts';
+import { defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
+import { ConflictError, ValidationError } from '#shared/domain/errors.ts';
+import { createMemoryPorts } from '#shared/memory/ports.ts';
+import { createCycleService, cycleView } from '#shared/services/cycles/cycles.ts';
+import { actor, now, openCycle } from './support.ts';
+
+const pointersOf = async (promise: Promise<unknown>) => {
+  const error = await promise.catch((caught: unknown) => caught);
+  expect(error).toBeInstanceOf(ValidationError);
+  return (error as ValidationError).errors.map((field) => field.pointer);
+};
+
+describe('cycle rules (in-memory ports)', () => {
+  it('opens one cycle per year: the second is 409', async () => {
+    const cycles = createCycleService(createMemoryPorts());
+    await expect(cycles.createCycle(actor(), openCycle())).resolves.toMatchObject({ year: 2026, version: 1 });
+    await expect(cycles.createCycle(actor(), openCycle())).rejects.toThrow(ConflictError);
+  });
+
+  it('refuses windows out of order and windows that cannot belong to the year, naming each', async () => {
+    const cycles = createCycleService(createMemoryPorts());
+    const base = openCycle();
+    expect(
+      await pointersOf(
+        cycles.createCycle(actor(), {
+          ...base,
+          windows: {
+            ...base.windows,
+            appeals: {
+              opensAt: base.windows.selfAssessment.opensAt,
+              closesAt: base.windows.appeals.closesAt,
+            },
+          },
+        }),
+      ),
+    ).toContain('/body/windows/appeals/opensAt');
+    expect(await pointersOf(cycles.createCycle(actor(), { ...base, year: 2094 }))).toEqual(
+      expect.arrayContaining(['/body/windows/selfAssessment/opensAt', '/body/windows/publication/at']),
+    );
+  });
+
+  it('refuses award rules the award selection would refuse, naming each field', async () => {
+    // Prepare
+    const cycles = createCycleService(createMemoryPorts());
+    // The default rules as a client would send them (plain, mutable JSON).
+    const rules = JSON.parse(JSON.stringify(defaultAwardRules2023)) as NonNullable<CycleCreate['awardRules']>;
+    const [first, second] = rules.categories;
+    if (!first || !second) throw new Error('no categories');
+
+    // Act
+    const pointers = await pointersOf(
+      cycles.createCycle(actor(), {
+        ...openCycle(),
+        awardRules: {
+          ...rules,
+          categories: [
+            { ...first, eligibility: { minPredicate: 'istimewa' } },
+            { ...second, id: first.id, measure: 'domain-7', groups: [['provinsi'], ['provinsi']] },
+          ],
+        },
+      }),
+    );
+
+    // Assess
+    expect(pointers).toEqual(
+      expect.arrayContaining([
+        '/body/awardRules/categories/0/eligibility/minPredicate',
+        '/body/awardRules/categories/1/id',
+        '/body/awardRules/categories/1/measure',
+        '/body/awardRules/categories/1/groups/1/0',
+      ]),
+    );
+  });
+
+  it('shows who opened a cycle to admins only', async () => {
+    const cycle = await createCycleService(createMemoryPorts()).createCycle(actor(), openCycle());
+    expect(cycleView(cycle, now, 'admin')).toHaveProperty('createdBy', 'admin-1');
+    expect(cycleView(cycle, now, 'agency')).not.toHaveProperty('createdBy');
+    expect(cycleView(cycle, now, 'assessor')).not.toHaveProperty('createdBy');
+  });
+});

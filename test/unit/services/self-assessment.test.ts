@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
+import { getFramework } from '#shared/domain/framework/registry.ts';
+import type { Level } from '#shared/domain/framework/types.ts';
+import { createCycleService } from '#shared/services/cycles/cycles.ts';
+import { createSelfAssessmentService } from '#shared/services/self-assessment/self-assessment.ts';
+import { actor, at, openCycle, operatorOf, preparedPorts, sequentialIds } from './support.ts';
+
+const answers = (count: number, level: Level = 3) =>
+  getFramework('spbe-2020')
+    .indicators.slice(0, count)
+    .map((indicator) => ({
+      indicatorNo: indicator.no,
+      level,
+      explanation: `Penjelasan ${indicator.no}`,
+      evidence: [],
+      pointer: `/body/answers/${indicator.no - 1}/indicatorNo`,
+    }));
+
+const setUp = async () => {
+  const ports = await preparedPorts();
+  return { ports, service: createSelfAssessmentService({ ...ports, ids: sequentialIds() }) };
+};
+
+const jatim = operatorOf('prov-jawa-timur');
+
+describe('self-assessment rules (in-memory ports)', () => {
+  it('shows an agency’s self-assessment to its operator and admins only: everyone else gets 404', async () => {
+    const { service } = await setUp();
+    await expect(service.read(jatim, 2026, 'prov-jawa-timur')).resolves.toMatchObject({ version: 0 });
+    await expect(service.read(actor(), 2026, 'prov-jawa-timur')).resolves.toMatchObject({ status: 'draft' });
+    await expect(service.read(operatorOf('prov-jawa-barat'), 2026, 'prov-jawa-timur')).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(
+      service.read(actor({ role: 'assessor', subject: 'asesor' }), 2026, 'prov-jawa-timur'),
+    ).rejects.toThrow(NotFoundError);
+  });
+
+  it('saves under the version read (412 when stale), and an unchanged save keeps the version', async () => {
+    // Prepare
+    const { ports, service } = await setUp();
+    const first = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2));
+
+    // Act
+    const stale = service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(3));
+    const same = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 1, answers(2));
+
+    // Assess
+    expect(first).toMatchObject({ version: 1, answeredCount: 2 });
+    await expect(stale).rejects.toThrow(PreconditionFailedError);
+    expect(same.version).toBe(1);
+    expect(ports.commits()).toBe(4); // two agencies, the cycle, one save
+  });
+
+  it('lets one of two saves from the same version win; the other gets 412 (lost race at commit)', async () => {
+    const { service } = await setUp();
+    const results = await Promise.allSettled([
+      service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(1, 2)),
+      service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(1, 4)),
+    ]);
+    expect(results.map((result) => result.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = results.find((result) => result.status === 'rejected');
+    expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it('refuses indicators the framework does not have, naming them', async () => {
+    const { service } = await setUp();
+    const write = {
+      indicatorNo: 48,
+      level: 3 as const,
+      explanation: '',
+      evidence: [],
+      pointer: '/params/no',
+    };
+    const error = await service
+      .saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, [write])
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).errors).toEqual([expect.objectContaining({ pointer: '/params/no' })]);
+  });
+
+  it('refuses saves outside the window (409), naming the window', async () => {
+    // Prepare: a 2025 cycle whose self-assessment closed
+    const { ports, service } = await setUp();
+    await createCycleService(ports).createCycle(
+      actor(),
+      openCycle({
+        year: 2025,
+        windows: {
+          selfAssessment: { opensAt: at(-60), closesAt: at(-30) },
+          documentAssessment: { opensAt: at(-29), closesAt: at(5) },
+          appeals: { opensAt: at(6), closesAt: at(10) },
+          publication: { at: at(20) },
+        },
+      }),
+    );
+
+    // Act
+    const error = await service
+      .saveAnswers(jatim, 2025, 'prov-jawa-timur', 0, answers(1))
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).message).toContain('window');
+  });
+
+  it('submits only when all 47 are answered (409 listing the rest), then freezes the answers', async () => {
+    // Prepare
+    const { ports, service } = await setUp();
+    const partial = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(45));
+
+    // Act + Assess: two unanswered
+    const early = await service
+      .submit(jatim, 2026, 'prov-jawa-timur', partial.version)
+      .catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(ConflictError);
+    expect((early as ConflictError).extensions).toEqual({ unanswered: [46, 47] });
+
+    // Act + Assess: complete, submitted, frozen
+    const full = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', partial.version, answers(47));
+    const submitted = await service.submit(jatim, 2026, 'prov-jawa-timur', undefined);
+    expect(submitted).toMatchObject({ status: 'submitted', version: full.version + 1 });
+    await expect(
+      service.saveAnswers(jatim, 2026, 'prov-jawa-timur', submitted.version, answers(1, 5)),
+    ).rejects.toThrow(ConflictError);
+
+    // Exactly one event, in the same commit as the submission
+    expect(ports.events).toEqual([
+      expect.objectContaining({
+        id: 'evt_0001',
+        type: 'self_assessment.submitted',
+        subject: { year: 2026, agencyId: 'prov-jawa-timur' },
+      }),
+    ]);
+  });
+});
