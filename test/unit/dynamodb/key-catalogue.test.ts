@@ -1,0 +1,94 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { accessPatternsDocument, renderAccessPatterns } from '#local/docs/access-patterns.ts';
+import {
+  agencyKeys,
+  auditKeys,
+  cycleKeys,
+  eventKeys,
+  itemCatalogue,
+  machineClientKeys,
+  rankingKeys,
+  selfAssessmentKeys,
+} from '#shared/dynamodb/keys.ts';
+
+/** A key template (`AGENCY#<agencyId>`) as a pattern: `<name>` is any non-empty value. */
+const patternOf = (template: string) =>
+  new RegExp(
+    `^${template
+      .split(/<[^>]+>/)
+      .map((literal) => literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.+')}$`,
+  );
+
+const entry = (name: string) => {
+  const item = itemCatalogue.find((candidate) => candidate.name === name);
+  if (!item) throw new Error(`No catalogue entry ${name}`);
+  return item;
+};
+
+describe('the key catalogue', () => {
+  it('is what docs/access-patterns.md shows (npm run docs:keys regenerates it)', () => {
+    const document = readFileSync(accessPatternsDocument, 'utf8');
+    expect(renderAccessPatterns(document)).toBe(document);
+  });
+
+  it.each([
+    [
+      'Agency',
+      agencyKeys.profile('prov-bali'),
+      agencyKeys.byGroup('provinsi', 'prov-bali'),
+      agencyKeys.roster('prov-bali'),
+    ],
+    ['Cycle', cycleKeys.cycle(2026), cycleKeys.list(2026), undefined],
+    ['MachineClient', machineClientKeys.registration('abc'), undefined, undefined],
+    [
+      'SelfAssessment',
+      selfAssessmentKeys.header(2026, 'prov-bali'),
+      undefined,
+      selfAssessmentKeys.byStatus(2026, 'draft', 'prov-bali'),
+    ],
+    ['SelfAssessmentAnswer', selfAssessmentKeys.answer(2026, 'prov-bali', 7), undefined, undefined],
+    ['RankingRun', rankingKeys.run(2026, 'run-1'), undefined, undefined],
+    ['RankingPage', rankingKeys.page(2026, 'run-1', 'national', 'index', 0), undefined, undefined],
+    ['Event', eventKeys.event('evt_1'), eventKeys.byDay('2026-03-10T00:00:00.000Z', 'evt_1'), undefined],
+  ] as const)('builds %s keys of the catalogued shape', (name, key, gsi1, gsi2) => {
+    const item = entry(name);
+    expect(key.PK).toMatch(patternOf(item.pk));
+    expect(key.SK).toMatch(patternOf(item.sk));
+    if (gsi1) {
+      const [pk, sk] = Object.values(gsi1);
+      expect([pk, sk]).toEqual([
+        expect.stringMatching(patternOf(item.gsi1?.[0] ?? '∅')),
+        expect.stringMatching(patternOf(item.gsi1?.[1] ?? '∅')),
+      ]);
+    } else expect(item.gsi1).toBeUndefined();
+    if (gsi2) {
+      const [pk, sk] = Object.values(gsi2);
+      expect([pk, sk]).toEqual([
+        expect.stringMatching(patternOf(item.gsi2?.[0] ?? '∅')),
+        expect.stringMatching(patternOf(item.gsi2?.[1] ?? '∅')),
+      ]);
+    } else expect(item.gsi2).toBeUndefined();
+  });
+
+  it('puts each audit trail beside the record whose history it is', () => {
+    const audit = entry('Audit');
+    expect(auditKeys.sortKey('2026-03-10T00:00:00.000Z', 'req-1', 3)).toMatch(patternOf(audit.sk));
+    expect(auditKeys.partition({ kind: 'agency', agencyId: 'prov-bali' })).toBe(
+      agencyKeys.profile('prov-bali').PK,
+    );
+    expect(auditKeys.partition({ kind: 'cycle', year: 2026 })).toBe(cycleKeys.cycle(2026).PK);
+    expect(auditKeys.partition({ kind: 'cycle-agency', year: 2026, agencyId: 'prov-bali' })).toBe(
+      selfAssessmentKeys.header(2026, 'prov-bali').PK,
+    );
+    expect(auditKeys.partition({ kind: 'machine-client', clientId: 'abc' })).toBe(
+      machineClientKeys.registration('abc').PK,
+    );
+  });
+
+  it('names every item type once', () => {
+    const names = itemCatalogue.map((item) => item.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+});
