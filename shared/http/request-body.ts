@@ -41,6 +41,41 @@ const csvBody = (text: string, field: string): { value: Record<string, unknown>;
   }
 };
 
+/**
+ * How deeply a JSON body may nest arrays and objects. Our deepest request schema nests 5 levels
+ * (`{"answers":[{"evidence":[{…}]}]}`), so 64 leaves room for any schema we are likely to add and
+ * is still far below what recursive code over the parsed value survives (zod, `canonicalJson` for
+ * the Idempotency-Key fingerprint, `JSON.stringify`): a few thousand levels overflow the stack.
+ */
+export const maxJsonDepth = 64;
+
+const quote = 0x22;
+const backslash = 0x5c;
+const openers = new Set([0x5b, 0x7b]); // [ {
+const closers = new Set([0x5d, 0x7d]); // ] }
+
+/**
+ * Whether JSON text nests deeper than `limit`. A single pass over the text, not a recursion over
+ * the value, so that the check itself cannot overflow; it runs before `JSON.parse` so that parse
+ * never sees a deep document either. Brackets inside strings do not count.
+ */
+const nestsDeeperThan = (text: string, limit: number): boolean => {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === backslash) index++;
+      else if (code === quote) inString = false;
+    } else if (code === quote) inString = true;
+    else if (openers.has(code)) {
+      depth++;
+      if (depth > limit) return true;
+    } else if (closers.has(code)) depth--;
+  }
+  return false;
+};
+
 const mediaTypeOf = (contentType: string | undefined): string | undefined =>
   contentType?.split(';')[0]?.trim().toLowerCase();
 
@@ -87,7 +122,14 @@ export const readRequestBody = (
       errors: [{ pointer: '/body', detail: 'Required' }],
     });
   }
+  if (nestsDeeperThan(text, maxJsonDepth)) {
+    throw new BadRequestError(
+      `The request body nests arrays and objects more than ${maxJsonDepth} levels deep; the limit is ${maxJsonDepth} levels.`,
+      { errors: [{ pointer: '/body', detail: `Nested deeper than ${maxJsonDepth} levels` }] },
+    );
+  }
   try {
+    // Any parse failure is the client's (a RangeError included): 400, never 500.
     return { mediaType: matched, value: JSON.parse(text) as unknown };
   } catch (error) {
     throw new BadRequestError(`The request body is not valid JSON: ${(error as Error).message}`, {

@@ -5,6 +5,7 @@ import type { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { defaultMaxBodyBytes } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
 import type { Role } from '#shared/domain/roles.ts';
+import { maxJsonDepth } from '#shared/http/request-body.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { expectFieldProblem, expectProblem, expectStatus, jsonHeaders } from './support.ts';
 
@@ -151,6 +152,29 @@ describe('request bodies', () => {
     const problem = expectProblem(response, 400);
     expect(problem.errors?.map((error) => error.pointer).sort()).toEqual(['/body/group', '/body/name']);
   });
+
+  it.each([
+    ['arrays', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+    ['objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`],
+  ])(
+    'answers JSON nested 5,000 levels deep (%s) on an idempotent POST with 400 naming the depth limit',
+    async (_name, deep) => {
+      // Prepare: the import envelope only checks that `agencies` is an array, so the deep row gets
+      // as far as the Idempotency-Key fingerprint of the body.
+      const rawBody = `{"agencies":[${deep}]}`;
+
+      // Act
+      const response = await api.request('POST', '/v1/agencies/import', {
+        token: admin,
+        rawBody,
+        headers: { ...jsonHeaders, 'idempotency-key': `deep-${_name}` },
+      });
+
+      // Assess
+      const problem = expectFieldProblem(response, 400, '/body');
+      expect(problem.detail).toContain(`${maxJsonDepth} levels`);
+    },
+  );
 
   it('answers a body on a route that takes none with 400', async () => {
     // Act

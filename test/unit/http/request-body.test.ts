@@ -8,7 +8,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/domain/errors.ts';
-import { readRequestBody } from '#shared/http/request-body.ts';
+import { maxJsonDepth, readRequestBody } from '#shared/http/request-body.ts';
 
 const jsonRoute = { body: z.object({}).loose() };
 const csvRoute = {
@@ -169,6 +169,42 @@ describe('readRequestBody: JSON', () => {
   it('returns any JSON value; the schema decides whether it fits', () => {
     expect(readRequestBody(jsonRoute, event('[1,2]', 'application/json'))?.value).toEqual([1, 2]);
     expect(readRequestBody(jsonRoute, event('null', 'application/json'))?.value).toBeNull();
+  });
+});
+
+describe('readRequestBody: JSON nesting depth', () => {
+  const nestedArrays = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  const nestedObjects = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+  it.each([
+    ['arrays', nestedArrays],
+    ['objects', nestedObjects],
+  ])('accepts %s nested exactly to the limit', (_name, nested) => {
+    expect(readRequestBody(jsonRoute, event(nested(maxJsonDepth), 'application/json'))?.value).toBeDefined();
+  });
+
+  it.each([
+    ['arrays one level over the limit', nestedArrays(maxJsonDepth + 1)],
+    ['objects one level over the limit', nestedObjects(maxJsonDepth + 1)],
+    ['arrays 100,000 levels deep', nestedArrays(100_000)],
+    ['objects 5,000 levels deep', nestedObjects(5_000)],
+    ['an unclosed deep array', '['.repeat(10_000)],
+  ])('answers %s with 400 naming the limit and /body', (_name, body) => {
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json')));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toContain(`${maxJsonDepth} levels`);
+    expect(error.errors).toEqual([{ pointer: '/body', detail: `Nested deeper than ${maxJsonDepth} levels` }]);
+  });
+
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    // Prepare: 1 level of structure, many brackets in text
+    const body = JSON.stringify({ a: `\\"${'[{'.repeat(maxJsonDepth * 2)}` });
+
+    // Act + Assess
+    expect(readRequestBody(jsonRoute, event(body, 'application/json'))?.value).toEqual(JSON.parse(body));
   });
 });
 
