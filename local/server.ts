@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type {
@@ -189,7 +190,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         body: JSON.stringify({ message: 'Request Entity Too Large' }),
       });
     }
-    const textual = isTextual(headers['content-type']);
+    // A string body can only hold valid UTF-8: other bytes would turn into U+FFFD on the way.
+    // Passed base64-encoded instead, unchanged, so the handler sees them and refuses them.
+    const textual = isTextual(headers['content-type']) && isUtf8(body);
     const now = new Date();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: '2.0',

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -76,6 +77,46 @@ const nestsDeeperThan = (text: string, limit: number): boolean => {
   return false;
 };
 
+/**
+ * Bodies are UTF-8 (RFC 8259 §8.1 for JSON; our CSV contract). Fatal, so that a byte that is not
+ * UTF-8 is refused instead of silently becoming U+FFFD in an agency's name; the BOM is left for
+ * the readers (csv-parse drops it, JSON.parse refuses it) as before.
+ */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The first line (1-based) holding a byte that is not UTF-8. A line feed byte never occurs inside
+ * a multi-byte sequence, so lines can be checked one by one; run only once decoding has failed.
+ */
+const firstLineNotUtf8 = (bytes: Uint8Array): number => {
+  let line = 1;
+  let start = 0;
+  for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+    if (!isUtf8(bytes.subarray(start, end))) return line;
+    line++;
+    start = end + 1;
+  }
+  return line;
+};
+
+const decodeBody = (bytes: Uint8Array, mediaType: BodyContentType): string => {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch (error) {
+    if (mediaType === 'text/csv') {
+      const line = firstLineNotUtf8(bytes);
+      throw new BadRequestError(`The CSV body is not valid UTF-8 on line ${line}.`, {
+        errors: [{ pointer: '/body', detail: `Not valid UTF-8 (line ${line})` }],
+        cause: error,
+      });
+    }
+    throw new BadRequestError('The request body is not valid UTF-8.', {
+      errors: [{ pointer: '/body', detail: 'Not valid UTF-8' }],
+      cause: error,
+    });
+  }
+};
+
 const mediaTypeOf = (contentType: string | undefined): string | undefined =>
   contentType?.split(';')[0]?.trim().toLowerCase();
 
@@ -115,7 +156,7 @@ export const readRequestBody = (
       { headers: { accept: accepted.join(', ') } },
     );
   }
-  const text = bytes.toString('utf8');
+  const text = decodeBody(bytes, matched);
   if (matched === 'text/csv') return { mediaType: matched, ...csvBody(text, route.csvRowsField ?? 'rows') };
   if (text.trim().length === 0) {
     throw new ValidationError('The request body is empty; a JSON document is required.', {

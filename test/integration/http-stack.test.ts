@@ -176,6 +176,48 @@ describe('request bodies', () => {
     },
   );
 
+  it('answers a JSON body that is not valid UTF-8 with 400 naming /body, and writes nothing', async () => {
+    // Prepare: Latin-1 "é" (0xE9) where UTF-8 needs two bytes
+    const rawBody = Buffer.concat([
+      Buffer.from('{"name":"Pemerintah Provinsi Bal'),
+      Buffer.from([0xe9]),
+      Buffer.from('","group":"provinsi"}'),
+    ]);
+
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-latin1', {
+      token: admin,
+      rawBody,
+      headers: jsonHeaders,
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body');
+    expect(problem.detail).toMatch(/not valid UTF-8/);
+    expectProblem(await api.request('GET', '/v1/agencies/prov-latin1'), 404);
+  });
+
+  it('answers a CSV upload that is not valid UTF-8 with 400 naming the line, and imports nothing', async () => {
+    // Prepare: line 3 holds a lone continuation byte
+    const rawBody = Buffer.concat([
+      Buffer.from('id,name,group\nbps,Badan Pusat Statistik,lpnk\nbrin,Badan Riset '),
+      Buffer.from([0x80]),
+      Buffer.from(',lpnk\n'),
+    ]);
+
+    // Act
+    const response = await api.request('POST', '/v1/agencies/import', {
+      token: admin,
+      rawBody,
+      headers: { 'content-type': 'text/csv' },
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body');
+    expect(problem.detail).toMatch(/not valid UTF-8.*line 3/);
+    expectProblem(await api.request('GET', '/v1/agencies/bps'), 404);
+  });
+
   it('answers a body on a route that takes none with 400', async () => {
     // Act
     const response = await api.request(

@@ -172,6 +172,48 @@ describe('readRequestBody: JSON', () => {
   });
 });
 
+describe('readRequestBody: UTF-8', () => {
+  const base64 = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((part) => Buffer.from(part as string))).toString('base64');
+
+  it('answers a JSON body with a byte that is not UTF-8 with 400 naming /body', () => {
+    // Prepare: Latin-1 "é" (0xE9), as a legacy client would send it
+    const body = base64('{"name":"Bal', [0xe9], '"}');
+
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json', true)));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toBe('The request body is not valid UTF-8.');
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Not valid UTF-8' }]);
+  });
+
+  it('answers a CSV body with a byte that is not UTF-8 with 400 naming its line', () => {
+    // Prepare: a truncated two-byte sequence on line 4 (a quoted line break spans lines 2 and 3)
+    const body = base64('id,name,group\nbps,"Badan\nPusat",lpnk\nbrin,Badan Riset ', [0xc3], ',lpnk\n');
+
+    // Act
+    const error = errorOf(() => readRequestBody(csvRoute, event(body, 'text/csv', true)));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toBe('The CSV body is not valid UTF-8 on line 4.');
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Not valid UTF-8 (line 4)' }]);
+  });
+
+  it('reads valid multi-byte UTF-8 and keeps a BOM for the CSV reader to drop', () => {
+    const json = base64('{"name":"Kementerian Pendidikan – Riset ✓"}');
+    expect(readRequestBody(jsonRoute, event(json, 'application/json', true))?.value).toEqual({
+      name: 'Kementerian Pendidikan – Riset ✓',
+    });
+    const csv = base64('\uFEFFid,name\nbps,Badan – Statistik\n');
+    expect(readRequestBody(csvRoute, event(csv, 'text/csv', true))?.value).toEqual({
+      agencies: [{ id: 'bps', name: 'Badan – Statistik' }],
+    });
+  });
+});
+
 describe('readRequestBody: JSON nesting depth', () => {
   const nestedArrays = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
   const nestedObjects = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
