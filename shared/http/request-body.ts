@@ -19,11 +19,25 @@ export type ReadBody =
     }
   | undefined;
 
+/**
+ * The header line as csv-parse's `columns` option: the names as given (already trimmed), but a
+ * name given twice is refused, since otherwise its last cell would silently win.
+ */
+const uniqueColumns = (header: string[]): string[] => {
+  const duplicate = header.find((name, index) => header.indexOf(name) !== index);
+  if (duplicate !== undefined) {
+    throw new BadRequestError(`The CSV header (line 1) names the column "${duplicate}" more than once.`, {
+      errors: [{ pointer: '/body', detail: `Duplicate column "${duplicate}" on line 1` }],
+    });
+  }
+  return header;
+};
+
 /** Parses CSV (RFC 4180, header line first) into `{ [field]: rows }`; syntax errors name the line. */
 const csvBody = (text: string, field: string): { value: Record<string, unknown>; csvLines: number[] } => {
   try {
     const records = parseCsv(text, {
-      columns: true,
+      columns: uniqueColumns,
       skip_empty_lines: true,
       trim: true,
       bom: true,
@@ -35,6 +49,7 @@ const csvBody = (text: string, field: string): { value: Record<string, unknown>;
     );
     return { value: { [field]: withoutEmptyCells }, csvLines: records.map(({ info }) => info.lines) };
   } catch (error) {
+    if (error instanceof BadRequestError) throw error;
     throw new BadRequestError(`The CSV body cannot be read: ${(error as Error).message}`, {
       errors: [{ pointer: '/body', detail: 'Malformed CSV' }],
       cause: error,

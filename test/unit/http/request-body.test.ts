@@ -341,6 +341,20 @@ describe('readRequestBody: CSV', () => {
     expect(error.detail).toMatch(/^The CSV body cannot be read: .*line 2/);
   });
 
+  it.each([
+    ['with rows', 'id,name,group,name\nbps,Badan Pusat Statistik,lpnk,BPS\n'],
+    ['without rows', 'id,name,group,name\n'],
+    ['told apart only by spaces', 'id, name ,group,name\nbps,Badan Pusat Statistik,lpnk,BPS\n'],
+  ])('answers a header naming a column twice (%s) with 400 naming the column and line 1', (_name, csv) => {
+    // Act
+    const error = errorOf(() => readRequestBody(csvRoute, event(csv, 'text/csv')));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toBe('The CSV header (line 1) names the column "name" more than once.');
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Duplicate column "name" on line 1' }]);
+  });
+
   it('still reads JSON on a route that also takes CSV', () => {
     expect(readRequestBody(csvRoute, event('{"agencies":[]}', 'application/json'))?.value).toEqual({
       agencies: [],
