@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import type { HealthSchema, MeSchema } from '#shared/api/common/schemas.ts';
@@ -453,5 +454,104 @@ describe('requests no route matches ($default, answered by the public function)'
 
   it('does not tolerate a trailing slash (API Gateway does not)', async () => {
     expect((await api.request('GET', '/v1/health/')).status).toBe(404);
+  });
+});
+
+/** What the local runtime answers on a raw connection: status, lower-cased headers, body. */
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A chunked message body (RFC 9112 §7.1) as its bytes, in latin1 so that lengths are byte counts. */
+const unchunk = (chunked: string): string => {
+  let body = '';
+  let rest = chunked;
+  for (;;) {
+    const lineEnd = rest.indexOf('\r\n');
+    const size = Number.parseInt(rest.slice(0, lineEnd), 16);
+    if (!(size > 0)) return body;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
+  }
+};
+
+/** Sends bytes no HTTP client would send on a fresh TCP connection and reads until the server closes it. */
+const sendRaw = (bytes: string): Promise<RawAnswer> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const headEnd = text.indexOf('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = text.slice(0, headEnd).split('\r\n');
+      const headers = Object.fromEntries(
+        headerLines.map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+        }),
+      );
+      const body = text.slice(headEnd + 4);
+      resolve({
+        status: Number(statusLine.split(' ')[1]),
+        headers,
+        body: Buffer.from(
+          headers['transfer-encoding'] === 'chunked' ? unchunk(body) : body,
+          'latin1',
+        ).toString('utf8'),
+      });
+    });
+    socket.write(bytes);
+  });
+
+/** Asserts a problem+json answer on a raw connection. */
+const expectRawProblem = (answer: RawAnswer, status: number) => {
+  expect({ status: answer.status, body: answer.body }).toMatchObject({ status });
+  expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const problem = JSON.parse(answer.body) as { status: number; type: string; detail?: string };
+  expect(problem).toMatchObject({ status, type: expect.stringMatching(/^\/problems\/[a-z0-9-]+$/) });
+  return problem;
+};
+
+describe('the local runtime on malformed HTTP', () => {
+  it.each(['[::1', 'a b'])('answers Host: %s with 400 problem+json naming the header', async (host) => {
+    // Act
+    const answer = await sendRaw(`GET /v1/health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+
+    // Assess: RFC 9112 §3.2 asks for 400 on an invalid Host; it must never fail the server (500)
+    const problem = expectRawProblem(answer, 400);
+    expect(problem.detail).toContain('Host');
+  });
+
+  it('answers an HTTP/1.1 request without Host with 400 problem+json', async () => {
+    expectRawProblem(await sendRaw('GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n'), 400);
+  });
+
+  it('still serves a well-formed request whose path alone routes it', async () => {
+    // Act
+    const answer = await sendRaw('GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: close\r\n\r\n');
+
+    // Assess
+    expect(answer.status).toBe(200);
+  });
+
+  it.each([
+    ['a malformed request line', 'GARBAGE\r\n\r\n'],
+    ['a header line without a colon', 'GET /v1/health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
+  ])('answers %s (refused by Node’s HTTP parser) with 400 problem+json', async (_name, bytes) => {
+    expectRawProblem(await sendRaw(bytes), 400);
+  });
+
+  it('answers request headers over Node’s limit with 431 problem+json', async () => {
+    // Act: Node's default limit for all headers is 16 KB
+    const answer = await sendRaw(
+      `GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+
+    // Assess
+    expectRawProblem(answer, 431);
   });
 });
