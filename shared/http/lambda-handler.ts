@@ -176,9 +176,11 @@ export const createLambdaHandler = <L extends LambdaName>(
     if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute());
     const response = await options.idempotency.run(
       {
-        caller: identity?.subject ?? 'anonymous',
-        key: idempotencyKey,
+        subject: identity?.subject ?? 'anonymous',
+        role: identity?.role,
+        agencyId: identity?.agencyId,
         routeKey: event.routeKey,
+        key: idempotencyKey,
         path: event.rawPath,
         // The same JSON document in other whitespace or key order is the same request.
         body: body?.mediaType === 'application/json' ? canonicalJson(body.value) : (event.body ?? ''),
