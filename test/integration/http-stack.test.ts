@@ -283,6 +283,29 @@ describe('path and query parameters', () => {
   });
 });
 
+describe('query parameters on routes that take none', () => {
+  it.each([
+    ['GET', '/v1/cycles?foo=1', ['/query/foo']],
+    ['GET', '/v1/health?x=y', ['/query/x']],
+    ['GET', '/v1/frameworks/spbe-2020?fields=name&expand', ['/query/fields', '/query/expand']],
+    ['GET', '/v1/me?a%2Fb=1', ['/query/a~1b']],
+  ])('answers %s %s with 400 naming each unknown parameter', async (method, path, pointers) => {
+    // Act
+    const response = await api.request(method, path, { token: admin });
+
+    // Assess
+    const problem = expectProblem(response, 400);
+    expect(problem.errors).toEqual(
+      pointers.map((pointer) => ({ pointer, detail: 'Unknown query parameter' })),
+    );
+  });
+
+  it('still serves those routes without a query', async () => {
+    expectStatus(await api.request('GET', '/v1/health'), 200);
+    expectStatus(await api.request('GET', '/v1/cycles', { token: admin }), 200);
+  });
+});
+
 describe('GET /v1/health', () => {
   it('answers 200 with every table checked, security headers and no caching', async () => {
     // Act
