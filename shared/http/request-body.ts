@@ -136,8 +136,8 @@ const mediaTypeOf = (contentType: string | undefined): string | undefined =>
   contentType?.split(';')[0]?.trim().toLowerCase();
 
 /**
- * Reads the request body for a route: enforces the size limit, the declared media types and JSON
- * syntax. Hand-written rather than `@middy/http-json-body-parser` because that parser has no size
+ * Reads the request body for a route: enforces the size limit, the declared media types, UTF-8,
+ * JSON syntax and nesting depth. Hand-written rather than `@middy/http-json-body-parser` because that parser has no size
  * limit, answers malformed JSON with 422, and cannot accept CSV on the same route.
  */
 export const readRequestBody = (
@@ -180,7 +180,7 @@ export const readRequestBody = (
   }
   if (nestsDeeperThan(text, maxJsonDepth)) {
     throw new BadRequestError(
-      `The request body nests arrays and objects more than ${maxJsonDepth} levels deep; the limit is ${maxJsonDepth} levels.`,
+      `The request body nests arrays and objects deeper than the limit of ${maxJsonDepth} levels.`,
       { errors: [{ pointer: '/body', detail: `Nested deeper than ${maxJsonDepth} levels` }] },
     );
   }
