@@ -31,9 +31,11 @@ export interface TokenRequest {
   readonly agencyId?: string;
   readonly scopes?: readonly string[];
   readonly name?: string;
-  /** jose time span, e.g. '12h'; default 12 h. */
+  /** As jose reads them: a string is a span from now ('12h'), a number a time in epoch seconds. Default 12 h. */
   readonly expiresIn?: string | number;
   readonly notBefore?: string | number;
+  /** Epoch seconds; default now. */
+  readonly issuedAt?: number;
   readonly issuer?: string;
   readonly audience?: string;
   readonly clientId?: string;
@@ -98,7 +100,7 @@ export const createLocalIdentityProvider = async (
       .setSubject(request.subject)
       .setIssuer(request.issuer ?? localIssuer)
       .setAudience(request.audience ?? localAudience)
-      .setIssuedAt()
+      .setIssuedAt(request.issuedAt)
       .setJti(crypto.randomUUID())
       .setExpirationTime(request.expiresIn ?? '12h');
     if (request.notBefore !== undefined) jwt.setNotBefore(request.notBefore);

@@ -1,5 +1,13 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
+import type { Duplex } from 'node:stream';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -11,7 +19,13 @@ import { matchRoute } from '#shared/api/route-match.ts';
 import type { LambdaName } from '#shared/api/route-spec.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
-import { problemFromError, problemResponse } from '#shared/http/problem-details.ts';
+import {
+  type ProblemDocument,
+  problemContentType,
+  problemFromError,
+  problemResponse,
+  problemTypeUri,
+} from '#shared/http/problem-details.ts';
 import { flattenClaims, type LocalIdentityProvider } from './auth.ts';
 
 /**
@@ -66,6 +80,78 @@ const singleValued = (values: Readonly<Record<string, string | string[] | undefi
       .map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(',') : value]),
   );
 
+/**
+ * The request target read against a fixed base, never against the Host header: routing needs only
+ * the path, and a malformed Host (`[::1`, `a b`) must not break the parse. Origin-form (`/path?q`)
+ * is appended to the base as is, so `//x/y` stays a path; absolute-form (`http://h/path`) is parsed
+ * alone. Undefined when it is neither.
+ */
+const requestTarget = (target: string): URL | undefined => {
+  const absolute = target.startsWith('/') ? `http://localhost${target}` : target;
+  return URL.canParse(absolute) ? new URL(absolute) : undefined;
+};
+
+/** RFC 3986 `host [ ":" port ]`: an IP literal or a registered name, possibly empty. */
+const hostPattern = /^(?:\[[0-9a-f:.]+\]|[\w\-.~!$&'()*+,;=%]*)(?::\d*)?$/i;
+
+/**
+ * Why the Host header is unacceptable, if it is: RFC 9112 §3.2 has a server answer 400 to an
+ * HTTP/1.1 request without one, with several, or with an invalid one.
+ */
+const hostError = (request: IncomingMessage): string | undefined => {
+  const { rawHeaders } = request;
+  const hosts = rawHeaders.filter(
+    (_value, index) => index % 2 === 1 && rawHeaders[index - 1]?.toLowerCase() === 'host',
+  );
+  const [host] = hosts;
+  if (host === undefined) {
+    return request.httpVersion === '1.1' ? 'An HTTP/1.1 request needs a Host header.' : undefined;
+  }
+  if (hosts.length > 1) return 'The request has more than one Host header.';
+  return hostPattern.test(host) ? undefined : `The Host header ${JSON.stringify(host)} is not a valid host.`;
+};
+
+/**
+ * Requests Node's HTTP parser refuses never become a request object: their problem document, by
+ * the parser's error code. Local only (API Gateway has its own parser and limits).
+ */
+const parserProblem = (error: NodeJS.ErrnoException): ProblemDocument => {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return {
+      type: problemTypeUri('request-header-fields-too-large'),
+      title: 'Request header fields too large',
+      status: 431,
+      detail: 'The request headers exceed Node’s limit (`--max-http-header-size`, 16 KB by default).',
+    };
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return {
+      type: problemTypeUri('request-timeout'),
+      title: 'Request timeout',
+      status: 408,
+      detail: 'The request was not received in time.',
+    };
+  }
+  return problemFromError(
+    new BadRequestError(`The request is not valid HTTP/1.1 (${error.code ?? error.message}).`),
+    {},
+  ).problem;
+};
+
+/** A whole HTTP/1.1 response for a socket without a response object; the connection then closes. */
+const rawProblemResponse = (problem: ProblemDocument): string => {
+  const body = JSON.stringify(problem);
+  return [
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}`,
+    `content-type: ${problemContentType}`,
+    `content-length: ${Buffer.byteLength(body)}`,
+    'cache-control: no-store',
+    'connection: close',
+    '',
+    body,
+  ].join('\r\n');
+};
+
 const lambdaContext = (capability: LambdaName, requestId: string, timeoutMs: number): Context => {
   const deadline = Date.now() + timeoutMs;
   return {
@@ -108,18 +194,26 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const started = performance.now();
     const requestId = randomUUID();
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? host}`);
+    const url = requestTarget(request.url ?? '/');
     const method = (request.method ?? 'GET').toUpperCase();
     const headers = singleValued(request.headers);
     response.on('finish', () =>
       options.onResponse?.({
         method,
-        path: url.pathname,
+        path: url?.pathname ?? request.url ?? '',
         status: response.statusCode,
         ms: performance.now() - started,
       }),
     );
     response.setHeader('apigw-requestid', requestId);
+    if (url === undefined) {
+      const error = new BadRequestError(`The request target ${JSON.stringify(request.url)} is not a path.`);
+      return gatewayProblem(response, error, request.url ?? '', requestId);
+    }
+    const badHost = hostError(request);
+    if (badHost !== undefined) {
+      return gatewayProblem(response, new BadRequestError(badHost), url.pathname, requestId);
+    }
 
     // CORS preflight is answered by API Gateway itself (its CORS configuration), never the Lambda.
     const origin = headers.origin;
@@ -189,7 +283,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         body: JSON.stringify({ message: 'Request Entity Too Large' }),
       });
     }
-    const textual = isTextual(headers['content-type']);
+    // A string body can only hold valid UTF-8: other bytes would turn into U+FFFD on the way.
+    // Passed base64-encoded instead, unchanged, so the handler sees them and refuses them.
+    const textual = isTextual(headers['content-type']) && isUtf8(body);
     const now = new Date();
     const event: APIGatewayProxyEventV2WithJWTAuthorizer = {
       version: '2.0',
@@ -212,7 +308,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         accountId: '000000000000',
         apiId: 'local',
         ...(authorizer ? { authorizer } : {}),
-        domainName: url.host,
+        domainName: headers.host ?? host,
         domainPrefix: 'local',
         http: {
           method,
@@ -243,7 +339,8 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     }
   };
 
-  const server = createServer((request, response) => {
+  // Host is checked in `handle`, so that its absence is answered with problem+json too.
+  const server = createServer({ requireHostHeader: false }, (request, response) => {
     handle(request, response).catch((error: unknown) => {
       console.error('Local API failure', error);
       if (!response.headersSent) {
@@ -251,6 +348,14 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         response.end(JSON.stringify({ message: 'Internal Server Error' }));
       }
     });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // A client that has gone away cannot be answered.
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(rawProblemResponse(parserProblem(error)));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

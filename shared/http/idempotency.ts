@@ -14,12 +14,13 @@ import {
   ServiceUnavailableError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import type { Role } from '#shared/domain/roles.ts';
 
 /**
  * `Idempotency-Key` on POST routes, with Stripe's semantics, on Powertools for AWS Lambda's
  * idempotency utility: the first response is stored and replayed for 24 h; the same key with a
  * different request → 422; a duplicate while the first is still running → 409. Keys are scoped to
- * the caller (`sub`): two clients may use the same key without seeing each other's responses.
+ * the caller and the route: two clients may use the same key without seeing each other's responses.
  * Failed requests (thrown errors) are not stored, so a client may retry them with the same key.
  */
 
@@ -27,11 +28,18 @@ export const idempotencyHeader = 'idempotency-key';
 const replayWindowSeconds = 24 * 60 * 60;
 const maxKeyLength = 255;
 
-/** What identifies a request (caller + key) and what must be the same for a replay (the rest). */
+/**
+ * What identifies a request (who sends it, on which route, with which key) and what must be the
+ * same for a replay (path and body). The caller is its subject, role and agency, not the subject
+ * alone: replays skip every check of the route, so a subject re-bound to another agency or role
+ * must not be handed what it received as the first.
+ */
 export interface IdempotentRequest {
-  readonly caller: string;
-  readonly key: string;
+  readonly subject: string;
+  readonly role: Role | undefined;
+  readonly agencyId: string | undefined;
   readonly routeKey: string;
+  readonly key: string;
   readonly path: string;
   readonly body: string;
 }
@@ -86,8 +94,8 @@ export const createIdempotencyGuard = (
 ): IdempotencyGuard => {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
   const config = new IdempotencyConfig({
-    eventKeyJmesPath: '[caller, key]',
-    payloadValidationJmesPath: '[routeKey, path, body]',
+    eventKeyJmesPath: '[subject, role, agencyId, routeKey, key]',
+    payloadValidationJmesPath: '[path, body]',
     expiresAfterSeconds: replayWindowSeconds,
     throwOnNoIdempotencyKey: true,
     responseHook: (response, record) =>

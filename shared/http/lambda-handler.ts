@@ -12,6 +12,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { corsExposedResponseHeaders } from '#shared/api/access.ts';
+import { jsonPointer } from '#shared/api/field-errors.ts';
 import { matchRoute } from '#shared/api/route-match.ts';
 import type { LambdaName, RouteInput, RouteResponse, RouteSpec } from '#shared/api/route-spec.ts';
 import { type OperationId, type routes, routesByKey } from '#shared/api/routes.ts';
@@ -21,6 +22,7 @@ import {
   MethodNotAllowedError,
   NotFoundError,
   UnauthorizedError,
+  ValidationError,
 } from '#shared/domain/errors.ts';
 import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
@@ -111,6 +113,25 @@ const unmatched = (method: string, path: string) => {
   return new NotFoundError(`No route ${method} ${path}. The API is described at /v1/openapi.json.`);
 };
 
+/**
+ * A route without a query schema takes no query: a parameter sent anyway (a typo such as `?limt=`,
+ * a filter the route does not have) is refused rather than silently ignored. Routes with a schema
+ * refuse unknown parameters through it (strict objects).
+ */
+const refuseQuery = (query: Readonly<Record<string, string | undefined>> | undefined): undefined => {
+  const names = Object.keys(query ?? {});
+  if (names.length === 0) return undefined;
+  throw new ValidationError(
+    `This route takes no query parameters; got ${names.map((name) => JSON.stringify(name)).join(', ')}.`,
+    {
+      errors: names.map((name) => ({
+        pointer: jsonPointer('query', [name]),
+        detail: 'Unknown query parameter',
+      })),
+    },
+  );
+};
+
 const toHttpResponse = (response: AnyRouteResponse): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
   if (response.body === undefined) return { statusCode: response.status, headers };
@@ -156,7 +177,7 @@ export const createLambdaHandler = <L extends LambdaName>(
       params: route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined,
       query: route.query
         ? parseRequestPart('query', route.query, event.queryStringParameters ?? {})
-        : undefined,
+        : refuseQuery(event.queryStringParameters),
       body: route.body && body ? parseRequestPart('body', route.body, body.value) : undefined,
       bodyMediaType: body?.mediaType,
       csvLines: body?.csvLines,
@@ -176,9 +197,11 @@ export const createLambdaHandler = <L extends LambdaName>(
     if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute());
     const response = await options.idempotency.run(
       {
-        caller: identity?.subject ?? 'anonymous',
-        key: idempotencyKey,
+        subject: identity?.subject ?? 'anonymous',
+        role: identity?.role,
+        agencyId: identity?.agencyId,
         routeKey: event.routeKey,
+        key: idempotencyKey,
         path: event.rawPath,
         // The same JSON document in other whitespace or key order is the same request.
         body: body?.mediaType === 'application/json' ? canonicalJson(body.value) : (event.body ?? ''),

@@ -6,9 +6,13 @@ import { PreconditionFailedError, PreconditionRequiredError } from '#shared/doma
  */
 export const etagOf = (version: number): string => `"${version}"`;
 
-// If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak validator W/"n" never matches.
+/**
+ * If-Match uses the strong comparison (RFC 9110 §13.1.1): a weak validator W/"n" never matches,
+ * and opaque tags match only when equal character for character (§8.8.3.2). Our ETags are versions
+ * in canonical decimal, so only that form can equal one: `"030"` matches no ETag, not `"30"`.
+ */
 const parseEtag = (value: string): number | undefined => {
-  const match = /^"(\d{1,12})"$/.exec(value.trim());
+  const match = /^"(0|[1-9]\d{0,11})"$/.exec(value.trim());
   return match?.[1] === undefined ? undefined : Number(match[1]);
 };
 

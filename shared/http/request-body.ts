@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -18,11 +19,25 @@ export type ReadBody =
     }
   | undefined;
 
+/**
+ * The header line as csv-parse's `columns` option: the names as given (already trimmed), but a
+ * name given twice is refused, since otherwise its last cell would silently win.
+ */
+const uniqueColumns = (header: string[]): string[] => {
+  const duplicate = header.find((name, index) => header.indexOf(name) !== index);
+  if (duplicate !== undefined) {
+    throw new BadRequestError(`The CSV header (line 1) names the column "${duplicate}" more than once.`, {
+      errors: [{ pointer: '/body', detail: `Duplicate column "${duplicate}" on line 1` }],
+    });
+  }
+  return header;
+};
+
 /** Parses CSV (RFC 4180, header line first) into `{ [field]: rows }`; syntax errors name the line. */
 const csvBody = (text: string, field: string): { value: Record<string, unknown>; csvLines: number[] } => {
   try {
     const records = parseCsv(text, {
-      columns: true,
+      columns: uniqueColumns,
       skip_empty_lines: true,
       trim: true,
       bom: true,
@@ -34,8 +49,84 @@ const csvBody = (text: string, field: string): { value: Record<string, unknown>;
     );
     return { value: { [field]: withoutEmptyCells }, csvLines: records.map(({ info }) => info.lines) };
   } catch (error) {
+    if (error instanceof BadRequestError) throw error;
     throw new BadRequestError(`The CSV body cannot be read: ${(error as Error).message}`, {
       errors: [{ pointer: '/body', detail: 'Malformed CSV' }],
+      cause: error,
+    });
+  }
+};
+
+/**
+ * How deeply a JSON body may nest arrays and objects. Our deepest request schema nests 5 levels
+ * (`{"answers":[{"evidence":[{…}]}]}`), so 64 leaves room for any schema we are likely to add and
+ * is still far below what recursive code over the parsed value survives (zod, `canonicalJson` for
+ * the Idempotency-Key fingerprint, `JSON.stringify`): a few thousand levels overflow the stack.
+ */
+export const maxJsonDepth = 64;
+
+const quote = 0x22;
+const backslash = 0x5c;
+const openers = new Set([0x5b, 0x7b]); // [ {
+const closers = new Set([0x5d, 0x7d]); // ] }
+
+/**
+ * Whether JSON text nests deeper than `limit`. A single pass over the text, not a recursion over
+ * the value, so that the check itself cannot overflow; it runs before `JSON.parse` so that parse
+ * never sees a deep document either. Brackets inside strings do not count.
+ */
+const nestsDeeperThan = (text: string, limit: number): boolean => {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === backslash) index++;
+      else if (code === quote) inString = false;
+    } else if (code === quote) inString = true;
+    else if (openers.has(code)) {
+      depth++;
+      if (depth > limit) return true;
+    } else if (closers.has(code)) depth--;
+  }
+  return false;
+};
+
+/**
+ * Bodies are UTF-8 (RFC 8259 §8.1 for JSON; our CSV contract). Fatal, so that a byte that is not
+ * UTF-8 is refused instead of silently becoming U+FFFD in an agency's name; the BOM is left for
+ * the readers (csv-parse drops it, JSON.parse refuses it) as before.
+ */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * The first line (1-based) holding a byte that is not UTF-8. A line feed byte never occurs inside
+ * a multi-byte sequence, so lines can be checked one by one; run only once decoding has failed.
+ */
+const firstLineNotUtf8 = (bytes: Uint8Array): number => {
+  let line = 1;
+  let start = 0;
+  for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+    if (!isUtf8(bytes.subarray(start, end))) return line;
+    line++;
+    start = end + 1;
+  }
+  return line;
+};
+
+const decodeBody = (bytes: Uint8Array, mediaType: BodyContentType): string => {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch (error) {
+    if (mediaType === 'text/csv') {
+      const line = firstLineNotUtf8(bytes);
+      throw new BadRequestError(`The CSV body is not valid UTF-8 on line ${line}.`, {
+        errors: [{ pointer: '/body', detail: `Not valid UTF-8 (line ${line})` }],
+        cause: error,
+      });
+    }
+    throw new BadRequestError('The request body is not valid UTF-8.', {
+      errors: [{ pointer: '/body', detail: 'Not valid UTF-8' }],
       cause: error,
     });
   }
@@ -45,8 +136,8 @@ const mediaTypeOf = (contentType: string | undefined): string | undefined =>
   contentType?.split(';')[0]?.trim().toLowerCase();
 
 /**
- * Reads the request body for a route: enforces the size limit, the declared media types and JSON
- * syntax. Hand-written rather than `@middy/http-json-body-parser` because that parser has no size
+ * Reads the request body for a route: enforces the size limit, the declared media types, UTF-8,
+ * JSON syntax and nesting depth. Hand-written rather than `@middy/http-json-body-parser` because that parser has no size
  * limit, answers malformed JSON with 422, and cannot accept CSV on the same route.
  */
 export const readRequestBody = (
@@ -80,14 +171,21 @@ export const readRequestBody = (
       { headers: { accept: accepted.join(', ') } },
     );
   }
-  const text = bytes.toString('utf8');
+  const text = decodeBody(bytes, matched);
   if (matched === 'text/csv') return { mediaType: matched, ...csvBody(text, route.csvRowsField ?? 'rows') };
   if (text.trim().length === 0) {
     throw new ValidationError('The request body is empty; a JSON document is required.', {
       errors: [{ pointer: '/body', detail: 'Required' }],
     });
   }
+  if (nestsDeeperThan(text, maxJsonDepth)) {
+    throw new BadRequestError(
+      `The request body nests arrays and objects deeper than the limit of ${maxJsonDepth} levels.`,
+      { errors: [{ pointer: '/body', detail: `Nested deeper than ${maxJsonDepth} levels` }] },
+    );
+  }
   try {
+    // Any parse failure is the client's (a RangeError included): 400, never 500.
     return { mediaType: matched, value: JSON.parse(text) as unknown };
   } catch (error) {
     throw new BadRequestError(`The request body is not valid JSON: ${(error as Error).message}`, {

@@ -19,8 +19,8 @@ export interface ApiResponse<T = unknown> {
 export interface RequestOptions {
   readonly token?: string;
   readonly body?: unknown;
-  /** Sent as is (e.g. CSV or malformed JSON); overrides `body`. */
-  readonly rawBody?: string;
+  /** Sent as is (e.g. CSV, malformed JSON, bytes that are not UTF-8); overrides `body`. */
+  readonly rawBody?: string | Uint8Array;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -65,7 +65,7 @@ export const startTestApi = async (
     ): Promise<ApiResponse<T>> => {
       const headers: Record<string, string> = { ...request.headers };
       if (request.token) headers.authorization = `Bearer ${request.token}`;
-      let body: string | undefined = request.rawBody;
+      let body: string | Uint8Array | undefined = request.rawBody;
       if (body === undefined && request.body !== undefined) {
         body = JSON.stringify(request.body);
         headers['content-type'] ??= 'application/json';

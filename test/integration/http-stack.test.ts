@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import type { HealthSchema, MeSchema } from '#shared/api/common/schemas.ts';
@@ -5,6 +6,7 @@ import type { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { defaultMaxBodyBytes } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
 import type { Role } from '#shared/domain/roles.ts';
+import { maxJsonDepth } from '#shared/http/request-body.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { expectFieldProblem, expectProblem, expectStatus, jsonHeaders } from './support.ts';
 
@@ -152,6 +154,71 @@ describe('request bodies', () => {
     expect(problem.errors?.map((error) => error.pointer).sort()).toEqual(['/body/group', '/body/name']);
   });
 
+  it.each([
+    ['arrays', `${'['.repeat(5000)}${']'.repeat(5000)}`],
+    ['objects', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`],
+  ])(
+    'answers JSON nested 5,000 levels deep (%s) on an idempotent POST with 400 naming the depth limit',
+    async (_name, deep) => {
+      // Prepare: the import envelope only checks that `agencies` is an array, so the deep row gets
+      // as far as the Idempotency-Key fingerprint of the body.
+      const rawBody = `{"agencies":[${deep}]}`;
+
+      // Act
+      const response = await api.request('POST', '/v1/agencies/import', {
+        token: admin,
+        rawBody,
+        headers: { ...jsonHeaders, 'idempotency-key': `deep-${_name}` },
+      });
+
+      // Assess
+      const problem = expectFieldProblem(response, 400, '/body');
+      expect(problem.detail).toContain(`${maxJsonDepth} levels`);
+    },
+  );
+
+  it('answers a JSON body that is not valid UTF-8 with 400 naming /body, and writes nothing', async () => {
+    // Prepare: Latin-1 "é" (0xE9) where UTF-8 needs two bytes
+    const rawBody = Buffer.concat([
+      Buffer.from('{"name":"Pemerintah Provinsi Bal'),
+      Buffer.from([0xe9]),
+      Buffer.from('","group":"provinsi"}'),
+    ]);
+
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-latin1', {
+      token: admin,
+      rawBody,
+      headers: jsonHeaders,
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body');
+    expect(problem.detail).toMatch(/not valid UTF-8/);
+    expectProblem(await api.request('GET', '/v1/agencies/prov-latin1'), 404);
+  });
+
+  it('answers a CSV upload that is not valid UTF-8 with 400 naming the line, and imports nothing', async () => {
+    // Prepare: line 3 holds a lone continuation byte
+    const rawBody = Buffer.concat([
+      Buffer.from('id,name,group\nbps,Badan Pusat Statistik,lpnk\nbrin,Badan Riset '),
+      Buffer.from([0x80]),
+      Buffer.from(',lpnk\n'),
+    ]);
+
+    // Act
+    const response = await api.request('POST', '/v1/agencies/import', {
+      token: admin,
+      rawBody,
+      headers: { 'content-type': 'text/csv' },
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body');
+    expect(problem.detail).toMatch(/not valid UTF-8.*line 3/);
+    expectProblem(await api.request('GET', '/v1/agencies/bps'), 404);
+  });
+
   it('answers a body on a route that takes none with 400', async () => {
     // Act
     const response = await api.request(
@@ -213,6 +280,29 @@ describe('path and query parameters', () => {
 
     // Assess
     expectFieldProblem(response, 400, pointer);
+  });
+});
+
+describe('query parameters on routes that take none', () => {
+  it.each([
+    ['GET', '/v1/cycles?foo=1', ['/query/foo']],
+    ['GET', '/v1/health?x=y', ['/query/x']],
+    ['GET', '/v1/frameworks/spbe-2020?fields=name&expand', ['/query/fields', '/query/expand']],
+    ['GET', '/v1/me?a%2Fb=1', ['/query/a~1b']],
+  ])('answers %s %s with 400 naming each unknown parameter', async (method, path, pointers) => {
+    // Act
+    const response = await api.request(method, path, { token: admin });
+
+    // Assess
+    const problem = expectProblem(response, 400);
+    expect(problem.errors).toEqual(
+      pointers.map((pointer) => ({ pointer, detail: 'Unknown query parameter' })),
+    );
+  });
+
+  it('still serves those routes without a query', async () => {
+    expectStatus(await api.request('GET', '/v1/health'), 200);
+    expectStatus(await api.request('GET', '/v1/cycles', { token: admin }), 200);
   });
 });
 
@@ -387,5 +477,104 @@ describe('requests no route matches ($default, answered by the public function)'
 
   it('does not tolerate a trailing slash (API Gateway does not)', async () => {
     expect((await api.request('GET', '/v1/health/')).status).toBe(404);
+  });
+});
+
+/** What the local runtime answers on a raw connection: status, lower-cased headers, body. */
+interface RawAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A chunked message body (RFC 9112 §7.1) as its bytes, in latin1 so that lengths are byte counts. */
+const unchunk = (chunked: string): string => {
+  let body = '';
+  let rest = chunked;
+  for (;;) {
+    const lineEnd = rest.indexOf('\r\n');
+    const size = Number.parseInt(rest.slice(0, lineEnd), 16);
+    if (!(size > 0)) return body;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
+  }
+};
+
+/** Sends bytes no HTTP client would send on a fresh TCP connection and reads until the server closes it. */
+const sendRaw = (bytes: string): Promise<RawAnswer> =>
+  new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const text = Buffer.concat(chunks).toString('latin1');
+      const headEnd = text.indexOf('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = text.slice(0, headEnd).split('\r\n');
+      const headers = Object.fromEntries(
+        headerLines.map((line) => {
+          const colon = line.indexOf(':');
+          return [line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim()];
+        }),
+      );
+      const body = text.slice(headEnd + 4);
+      resolve({
+        status: Number(statusLine.split(' ')[1]),
+        headers,
+        body: Buffer.from(
+          headers['transfer-encoding'] === 'chunked' ? unchunk(body) : body,
+          'latin1',
+        ).toString('utf8'),
+      });
+    });
+    socket.write(bytes);
+  });
+
+/** Asserts a problem+json answer on a raw connection. */
+const expectRawProblem = (answer: RawAnswer, status: number) => {
+  expect({ status: answer.status, body: answer.body }).toMatchObject({ status });
+  expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const problem = JSON.parse(answer.body) as { status: number; type: string; detail?: string };
+  expect(problem).toMatchObject({ status, type: expect.stringMatching(/^\/problems\/[a-z0-9-]+$/) });
+  return problem;
+};
+
+describe('the local runtime on malformed HTTP', () => {
+  it.each(['[::1', 'a b'])('answers Host: %s with 400 problem+json naming the header', async (host) => {
+    // Act
+    const answer = await sendRaw(`GET /v1/health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+
+    // Assess: RFC 9112 §3.2 asks for 400 on an invalid Host; it must never fail the server (500)
+    const problem = expectRawProblem(answer, 400);
+    expect(problem.detail).toContain('Host');
+  });
+
+  it('answers an HTTP/1.1 request without Host with 400 problem+json', async () => {
+    expectRawProblem(await sendRaw('GET /v1/health HTTP/1.1\r\nConnection: close\r\n\r\n'), 400);
+  });
+
+  it('still serves a well-formed request whose path alone routes it', async () => {
+    // Act
+    const answer = await sendRaw('GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:1\r\nConnection: close\r\n\r\n');
+
+    // Assess
+    expect(answer.status).toBe(200);
+  });
+
+  it.each([
+    ['a malformed request line', 'GARBAGE\r\n\r\n'],
+    ['a header line without a colon', 'GET /v1/health HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n'],
+  ])('answers %s (refused by Node’s HTTP parser) with 400 problem+json', async (_name, bytes) => {
+    expectRawProblem(await sendRaw(bytes), 400);
+  });
+
+  it('answers request headers over Node’s limit with 431 problem+json', async () => {
+    // Act: Node's default limit for all headers is 16 KB
+    const answer = await sendRaw(
+      `GET /v1/health HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+
+    // Assess
+    expectRawProblem(answer, 431);
   });
 });

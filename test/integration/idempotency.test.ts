@@ -7,6 +7,7 @@ import { idempotencyTable } from '#shared/dynamodb/table-definitions.ts';
 import {
   createIdempotencyGuard,
   type IdempotencyGuard,
+  type IdempotentRequest,
   type StoredResponse,
 } from '#shared/http/idempotency.ts';
 
@@ -16,10 +17,12 @@ let local: DynamoDbLocal;
 let guard: IdempotencyGuard;
 const unstorable: number[] = [];
 const context = { getRemainingTimeInMillis: () => 29_000, awsRequestId: 'test' } as Context;
-const request = (key: string, body = '{}') => ({
-  caller: 'operator',
-  key,
+const request = (key: string, body = '{}'): IdempotentRequest => ({
+  subject: 'operator',
+  role: 'agency',
+  agencyId: 'prov-jawa-timur',
   routeKey: 'POST /v1/x',
+  key,
   path: '/v1/x',
   body,
 });
@@ -51,6 +54,27 @@ describe('Idempotency-Key guard', () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+  });
+
+  it.each([
+    ['agency', { agencyId: 'prov-jawa-barat' }],
+    ['role', { role: 'admin', agencyId: undefined }],
+    ['subject', { subject: 'another-operator' }],
+    ['route', { routeKey: 'POST /v1/y', path: '/v1/x' }],
+  ] as const)('runs afresh, never replays, for the same key from another %s', async (_what, change) => {
+    // Prepare
+    let runs = 0;
+    const execute = async (): Promise<StoredResponse> => ({ status: 201, body: { run: ++runs } });
+    const key = `k-scope-${_what}`;
+    await guard.run(request(key), context, execute);
+
+    // Act
+    const other = await guard.run({ ...request(key), ...change }, context, execute);
+
+    // Assess
+    expect(runs).toBe(2);
+    expect(other.body).toEqual({ run: 2 });
+    expect(other.headers?.['idempotent-replayed']).toBeUndefined();
   });
 
   it('refuses the same key with another body (422)', async () => {

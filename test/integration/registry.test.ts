@@ -157,6 +157,20 @@ describe('roster import: all or nothing', () => {
     expect(await listAll()).toEqual([]);
   });
 
+  it('rejects a header naming a column twice with 400 naming the column and line 1', async () => {
+    // Act: which "name" would win is not for the reader to guess
+    const problem = expectFieldProblem(
+      await importCsv('id,name,group,name\nkemenkeu,Kementerian Keuangan,kementerian,Kemenkeu RI\n'),
+      400,
+      '/body',
+    );
+
+    // Assess
+    expect(problem.detail).toContain('"name"');
+    expect(problem.detail).toContain('line 1');
+    expect(await listAll()).toEqual([]);
+  });
+
   it.each([
     [
       'an unknown column',

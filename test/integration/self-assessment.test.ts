@@ -12,6 +12,7 @@ import {
   expectFieldProblem,
   expectProblem,
   expectStatus,
+  jawaBarat,
   jawaTimur,
   openCycle,
   type Problem,
@@ -583,6 +584,28 @@ describe('filling all 47 and submitting', () => {
 
     // Assess
     expectProblem(response, 422);
+  });
+
+  it('never replays a receipt to its subject re-bound to another agency: the request runs as that agency', async () => {
+    // Prepare: the subject that submitted Jawa Timur with this key, now an operator of Jawa Barat
+    await ensureAgency(api, admin, 'prov-jawa-barat', jawaBarat);
+    const rebound = await api.token('agency', { subject: 'operator-jatim', agencyId: 'prov-jawa-barat' });
+    const headers = { 'idempotency-key': 'jatim-submit-1' };
+
+    // Act
+    const toJatim = await api.request('POST', `${basePath()}/submit`, { token: rebound, headers });
+    const toJabar = await api.request(
+      'POST',
+      `/v1/cycles/${year}/agencies/prov-jawa-barat/self-assessment/submit`,
+      { token: rebound, headers },
+    );
+
+    // Assess: Jawa Timur's receipt is not Jawa Barat's to see (404, as for any other agency's data),
+    expectProblem(toJatim, 404);
+    expect(toJatim.headers.get('idempotent-replayed')).toBeNull();
+    // and Jawa Barat's own submit runs (and finds nothing answered) instead of a key-reuse 422.
+    const problem = expectProblem(toJabar, 409) as SubmitProblem;
+    expect(problem.unanswered).toEqual(allIndicators);
   });
 
   it('freezes the answers: saves and a new submit get 409, the submission unchanged', async () => {

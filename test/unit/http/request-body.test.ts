@@ -8,7 +8,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/domain/errors.ts';
-import { readRequestBody } from '#shared/http/request-body.ts';
+import { maxJsonDepth, readRequestBody } from '#shared/http/request-body.ts';
 
 const jsonRoute = { body: z.object({}).loose() };
 const csvRoute = {
@@ -172,6 +172,84 @@ describe('readRequestBody: JSON', () => {
   });
 });
 
+describe('readRequestBody: UTF-8', () => {
+  const base64 = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((part) => Buffer.from(part as string))).toString('base64');
+
+  it('answers a JSON body with a byte that is not UTF-8 with 400 naming /body', () => {
+    // Prepare: Latin-1 "é" (0xE9), as a legacy client would send it
+    const body = base64('{"name":"Bal', [0xe9], '"}');
+
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json', true)));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toBe('The request body is not valid UTF-8.');
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Not valid UTF-8' }]);
+  });
+
+  it('answers a CSV body with a byte that is not UTF-8 with 400 naming its line', () => {
+    // Prepare: a truncated two-byte sequence on line 4 (a quoted line break spans lines 2 and 3)
+    const body = base64('id,name,group\nbps,"Badan\nPusat",lpnk\nbrin,Badan Riset ', [0xc3], ',lpnk\n');
+
+    // Act
+    const error = errorOf(() => readRequestBody(csvRoute, event(body, 'text/csv', true)));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toBe('The CSV body is not valid UTF-8 on line 4.');
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Not valid UTF-8 (line 4)' }]);
+  });
+
+  it('reads valid multi-byte UTF-8 and keeps a BOM for the CSV reader to drop', () => {
+    const json = base64('{"name":"Kementerian Pendidikan – Riset ✓"}');
+    expect(readRequestBody(jsonRoute, event(json, 'application/json', true))?.value).toEqual({
+      name: 'Kementerian Pendidikan – Riset ✓',
+    });
+    const csv = base64('\uFEFFid,name\nbps,Badan – Statistik\n');
+    expect(readRequestBody(csvRoute, event(csv, 'text/csv', true))?.value).toEqual({
+      agencies: [{ id: 'bps', name: 'Badan – Statistik' }],
+    });
+  });
+});
+
+describe('readRequestBody: JSON nesting depth', () => {
+  const nestedArrays = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+  const nestedObjects = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+
+  it.each([
+    ['arrays', nestedArrays],
+    ['objects', nestedObjects],
+  ])('accepts %s nested exactly to the limit', (_name, nested) => {
+    expect(readRequestBody(jsonRoute, event(nested(maxJsonDepth), 'application/json'))?.value).toBeDefined();
+  });
+
+  it.each([
+    ['arrays one level over the limit', nestedArrays(maxJsonDepth + 1)],
+    ['objects one level over the limit', nestedObjects(maxJsonDepth + 1)],
+    ['arrays 100,000 levels deep', nestedArrays(100_000)],
+    ['objects 5,000 levels deep', nestedObjects(5_000)],
+    ['an unclosed deep array', '['.repeat(10_000)],
+  ])('answers %s with 400 naming the limit and /body', (_name, body) => {
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json')));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toContain(`${maxJsonDepth} levels`);
+    expect(error.errors).toEqual([{ pointer: '/body', detail: `Nested deeper than ${maxJsonDepth} levels` }]);
+  });
+
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    // Prepare: 1 level of structure, many brackets in text
+    const body = JSON.stringify({ a: `\\"${'[{'.repeat(maxJsonDepth * 2)}` });
+
+    // Act + Assess
+    expect(readRequestBody(jsonRoute, event(body, 'application/json'))?.value).toEqual(JSON.parse(body));
+  });
+});
+
 describe('readRequestBody: CSV', () => {
   it('names the line of each row even across blank lines and quoted line breaks', () => {
     const csv = ['id,name,group', '', 'a-1,"Nama, dengan koma",lpnk', '', 'b-2,"Baris', 'kedua",lpnk'].join(
@@ -261,6 +339,20 @@ describe('readRequestBody: CSV', () => {
     expect(error.status).toBe(400);
     expect(error.errors).toEqual([{ pointer: '/body', detail: 'Malformed CSV' }]);
     expect(error.detail).toMatch(/^The CSV body cannot be read: .*line 2/);
+  });
+
+  it.each([
+    ['with rows', 'id,name,group,name\nbps,Badan Pusat Statistik,lpnk,BPS\n'],
+    ['without rows', 'id,name,group,name\n'],
+    ['told apart only by spaces', 'id, name ,group,name\nbps,Badan Pusat Statistik,lpnk,BPS\n'],
+  ])('answers a header naming a column twice (%s) with 400 naming the column and line 1', (_name, csv) => {
+    // Act
+    const error = errorOf(() => readRequestBody(csvRoute, event(csv, 'text/csv')));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toBe('The CSV header (line 1) names the column "name" more than once.');
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Duplicate column "name" on line 1' }]);
   });
 
   it('still reads JSON on a route that also takes CSV', () => {

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { PreconditionFailedError, PreconditionRequiredError } from '#shared/domain/errors.ts';
+import { etagOf, optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
+
+const ifMatch = (value: string | undefined) => (value === undefined ? {} : { 'if-match': value });
+
+describe('requireIfMatch', () => {
+  it.each([
+    ['"0"', 0],
+    ['"30"', 30],
+    [' "30" ', 30],
+    [etagOf(123_456_789_012), 123_456_789_012],
+  ])('reads %s as version %d', (header, version) => {
+    expect(requireIfMatch(ifMatch(header))).toBe(version);
+  });
+
+  it.each([
+    ['"030"', 'a leading zero: strong comparison is exact, "030" is not the ETag "30"'],
+    ['"00"', 'two zeros, not the ETag "0"'],
+    ['W/"3"', 'a weak validator, which never matches strongly'],
+    ['"3", "4"', 'a list: a write needs exactly one version'],
+    ['"+3"', 'a sign'],
+    ['"3.0"', 'a decimal point'],
+    ['3', 'no quotes'],
+  ])('answers %s (%s) with 412', (header) => {
+    expect(() => requireIfMatch(ifMatch(header))).toThrow(PreconditionFailedError);
+  });
+
+  it.each([undefined, '', ' ', '*'])('answers %j with 428', (header) => {
+    expect(() => requireIfMatch(ifMatch(header))).toThrow(PreconditionRequiredError);
+  });
+});
+
+describe('optionalIfMatch', () => {
+  it('reads no header as no precondition', () => {
+    expect(optionalIfMatch({})).toBeUndefined();
+  });
+
+  it('matches strongly too: "030" is not version 30', () => {
+    expect(() => optionalIfMatch(ifMatch('"030"'))).toThrow(PreconditionFailedError);
+  });
+});
