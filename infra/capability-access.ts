@@ -31,6 +31,7 @@ const plannedTableUses = {
   registry: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
   submissions: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
   assessment: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
+  results: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
   rankings: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
   awards: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
   webhooks: [readWrite(programmeTable), readWrite(eventsTable), readWrite(idempotencyTable)],

@@ -2,7 +2,8 @@ import type { IdSource } from '#shared/domain/events.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
-import { optionalIfMatch } from '#shared/http/preconditions.ts';
+import { optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
+import { pageBody, putResponse } from '#shared/http/responses.ts';
 import { type CycleServicePorts, createCycleService, cycleView } from '#shared/services/cycles/cycles.ts';
 import {
   type AgencyServicePorts,
@@ -21,18 +22,6 @@ export interface RegistryDependencies
   readonly ids: IdSource;
   readonly http: HttpOptions;
 }
-
-/** A PUT that creates answers 201 with Location; one that updates, 200. Both carry the new ETag. */
-const putResponse = <B extends { readonly version: number }>(created: boolean, body: B, location: string) => {
-  const headers: Record<string, string> = { etag: etagOf(body.version) };
-  if (created) return { status: 201 as const, body, headers: { ...headers, location } };
-  return { status: 200 as const, body, headers };
-};
-
-const page = <T>(result: { items: T[]; nextCursor: string | undefined }) => ({
-  items: result.items,
-  ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
-});
 
 /** Agency registry, machine clients, cycles and audit trails (Kemenpan RB admins; one public read). */
 export const createRegistryHandler = (dependencies: RegistryDependencies) => {
@@ -56,7 +45,10 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
         status: 200,
         body: await agencies.importAgencies(actorOf(context, context.now), body.agencies, csvLines),
       }),
-      listAgencies: async ({ query }) => ({ status: 200, body: page(await agencies.listAgencies(query)) }),
+      listAgencies: async ({ query }) => ({
+        status: 200,
+        body: pageBody(await agencies.listAgencies(query)),
+      }),
       getAgency: async ({ params }) => ({
         status: 200,
         body: publicAgencyView(await agencies.getAgency(params.agencyId)),
@@ -64,7 +56,7 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
       }),
       getAgencyAudit: async ({ params, query }) => ({
         status: 200,
-        body: page(await agencies.auditTrail(params.agencyId, query)),
+        body: pageBody(await agencies.auditTrail(params.agencyId, query)),
       }),
       putMachineClient: async ({ params, body, headers }, context) => {
         const { created, client } = await machineClients.put(
@@ -101,9 +93,18 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           headers: { etag: etagOf(cycle.version) },
         };
       },
+      putCycleWindows: async ({ params, body, headers }, context) => {
+        const actor = actorOf(context, context.now);
+        const cycle = await cycles.rescheduleCycle(actor, params.year, body, requireIfMatch(headers));
+        return {
+          status: 200,
+          body: cycleView(cycle, context.now, actor.role),
+          headers: { etag: etagOf(cycle.version) },
+        };
+      },
       getAgencyCycleAudit: async ({ params, query }) => ({
         status: 200,
-        body: page(await cycles.agencyAuditTrail(params.year, params.agencyId, query)),
+        body: pageBody(await cycles.agencyAuditTrail(params.year, params.agencyId, query)),
       }),
     },
     dependencies.http,

@@ -4,12 +4,18 @@ import { isWindowOpen } from '#shared/domain/cycles.ts';
 import type { IdSource } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
+import {
+  type AssignmentServicePorts,
+  createAssignmentService,
+} from '#shared/services/assessment/assignments.ts';
 import { type CycleServicePorts, createCycleService } from '#shared/services/cycles/cycles.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
+import { createResultService, type ResultServicePorts } from '#shared/services/results/results.ts';
 import {
   createSelfAssessmentService,
   type SelfAssessmentServicePorts,
 } from '#shared/services/self-assessment/self-assessment.ts';
+import { historicalLevels } from './history.ts';
 import { nationalRoster } from './roster.ts';
 
 /**
@@ -49,7 +55,10 @@ const demoLevels = (seed: number, count: number): Level[] => {
 };
 
 /** The ports the seed writes through: the services' own, so demo data obeys every rule. */
-export type SeedPorts = CycleServicePorts & Omit<SelfAssessmentServicePorts, 'ids'>;
+export type SeedPorts = CycleServicePorts &
+  Omit<SelfAssessmentServicePorts, 'ids'> &
+  AssignmentServicePorts &
+  Omit<ResultServicePorts, 'ids'>;
 
 export interface SeedOptions {
   readonly ports: SeedPorts;
@@ -58,7 +67,31 @@ export interface SeedOptions {
   readonly progress?: (message: string) => void;
 }
 
-/** Seeds what is missing (roster, this year's cycle, demo drafts); returns false when nothing was. */
+/** Past cycles with final results for the whole roster, so results, rankings and awards show something. */
+const historyYears = (year: number) => [year - 2, year - 1];
+
+/** The demo assessors (the first is the one `npm start` prints a token for) and their panels this year. */
+const demoAssessors = [
+  {
+    subject: demoUsers.assessor.subject,
+    name: demoUsers.assessor.name,
+    affiliations: ['prov-jawa-barat'],
+    agencies: ['kab-banyuwangi', 'kota-surabaya', 'prov-jawa-tengah', 'kemenkeu'],
+  },
+  {
+    subject: 'demo-assessor-2',
+    name: 'Asesor Eksternal Kedua (demo)',
+    affiliations: ['kemenkeu'],
+    agencies: ['kab-banyuwangi', 'prov-jawa-timur'],
+  },
+] as const;
+
+/**
+ * Seeds what is missing — the roster; two past cycles with final results; this year's cycle with
+ * agencies part-way through their self-assessment; demo assessors with their panels — and returns
+ * false when nothing was. Each step checks for itself, so data kept between runs gains what is
+ * missing (a new year's cycle).
+ */
 export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   const { ports, ids } = options;
   const now = options.now ?? new Date();
@@ -66,6 +99,9 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   const agencyService = createAgencyService(ports);
   const cycleService = createCycleService(ports);
   const selfAssessmentService = createSelfAssessmentService({ ...ports, ids });
+  const assignmentService = createAssignmentService(ports);
+  const resultService = createResultService({ ...ports, ids });
+  const framework = getFramework('spbe-2020');
   let operation = 0;
   const actor = (overrides: Partial<Actor> = {}): Actor => ({
     subject: 'seed',
@@ -77,7 +113,6 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
     ...overrides,
   });
 
-  // Each step checks for itself, so data kept between runs gains what is missing (a new year's cycle).
   let seeded = false;
   if (!(await ports.agencies.get('prov-jawa-timur'))) {
     say(`registry: importing ${nationalRoster.length} agencies`);
@@ -87,13 +122,50 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   }
 
   const year = now.getUTCFullYear();
+  for (const pastYear of historyYears(year)) {
+    if (!(await ports.cycles.get(pastYear))) {
+      const date = (monthDay: string) => `${pastYear}-${monthDay}T00:00:00+07:00`;
+      await cycleService.createCycle(
+        actor(),
+        CycleCreateSchema.parse({
+          year: pastYear,
+          frameworkId: framework.id,
+          type: 'evaluasi',
+          windows: {
+            selfAssessment: { opensAt: date('02-01'), closesAt: date('03-31') },
+            documentAssessment: { opensAt: date('04-01'), closesAt: date('04-30') },
+            interviewAssessment: { opensAt: date('05-01'), closesAt: date('05-31') },
+            appeals: { opensAt: date('06-01'), closesAt: date('06-15') },
+            publication: { at: date('07-01') },
+          },
+          predicateBasis: 'exact',
+        }),
+      );
+      seeded = true;
+    }
+    const roster = await ports.agencies.listAll();
+    const report = await resultService.importResults(
+      actor(),
+      pastYear,
+      roster.map((agency) => ({
+        agencyId: agency.id,
+        levels: historicalLevels(framework, agency, pastYear),
+        reference: `Demo: hasil evaluasi SPBE ${pastYear} (data contoh)`,
+      })),
+    );
+    if (report.imported > 0) {
+      say(`history: ${pastYear} cycle, ${report.imported} final results imported`);
+      seeded = true;
+    }
+  }
+
   const at = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString();
   if (!(await ports.cycles.get(year))) {
     await cycleService.createCycle(
       actor(),
       CycleCreateSchema.parse({
         year,
-        frameworkId: 'spbe-2020',
+        frameworkId: framework.id,
         type: 'evaluasi',
         windows: {
           selfAssessment: { opensAt: at(-14), closesAt: at(30) },
@@ -110,45 +182,68 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   }
 
   const cycle = await ports.cycles.get(year);
-  if (!cycle || !isWindowOpen(cycle.windows.selfAssessment, now)) {
-    say(`self-assessment: the ${year} window is not open; no demo drafts (npm start -- --fresh starts over)`);
-    return seeded;
-  }
-  const indicators = getFramework('spbe-2020').indicators;
-  for (const [position, progress] of demoProgress.entries()) {
-    if ((await ports.selfAssessments.load(year, progress.agencyId)).header) continue;
-    seeded = true;
-    const operator = actor({
-      subject: `demo-operator-${progress.agencyId}`,
-      role: 'agency',
-      agencyId: progress.agencyId,
-    });
-    const levels = demoLevels(position + 7, progress.answered);
-    const writes = indicators.slice(0, progress.answered).map((indicator, index) => ({
-      indicatorNo: indicator.no,
-      level: levels[index] ?? 1,
-      explanation: `Penjelasan demo untuk indikator ${indicator.no}: ${indicator.name}.`,
-      evidence: [
-        {
-          title: `Data dukung indikator ${indicator.no}`,
-          url: `https://spbe.example.go.id/${progress.agencyId}/indikator-${indicator.no}.pdf`,
-          mediaType: 'application/pdf',
-        },
-      ],
-      pointer: `/seed/${indicator.no}`,
-    }));
-    const saved = await selfAssessmentService.saveAnswers(operator, year, progress.agencyId, 0, writes);
-    if (progress.submit) {
-      await selfAssessmentService.submit(
-        { ...operator, requestId: `${operator.requestId}-submit` },
-        year,
-        progress.agencyId,
-        saved.version,
+  if (cycle && isWindowOpen(cycle.windows.selfAssessment, now)) {
+    for (const [position, progress] of demoProgress.entries()) {
+      if ((await ports.selfAssessments.load(year, progress.agencyId)).header) continue;
+      seeded = true;
+      const operator = actor({
+        subject: `demo-operator-${progress.agencyId}`,
+        role: 'agency',
+        agencyId: progress.agencyId,
+      });
+      const levels = demoLevels(position + 7, progress.answered);
+      const writes = framework.indicators.slice(0, progress.answered).map((indicator, index) => ({
+        indicatorNo: indicator.no,
+        level: levels[index] ?? 1,
+        explanation: `Penjelasan demo untuk indikator ${indicator.no}: ${indicator.name}.`,
+        evidence: [
+          {
+            title: `Data dukung indikator ${indicator.no}`,
+            url: `https://spbe.example.go.id/${progress.agencyId}/indikator-${indicator.no}.pdf`,
+            mediaType: 'application/pdf',
+          },
+        ],
+        pointer: `/seed/${indicator.no}`,
+      }));
+      const saved = await selfAssessmentService.saveAnswers(operator, year, progress.agencyId, 0, writes);
+      if (progress.submit) {
+        await selfAssessmentService.submit(
+          { ...operator, requestId: `${operator.requestId}-submit` },
+          year,
+          progress.agencyId,
+          saved.version,
+        );
+      }
+      say(
+        `self-assessment: ${progress.agencyId} ${progress.answered}/47${progress.submit ? ', submitted' : ''}`,
       );
     }
-    say(
-      `self-assessment: ${progress.agencyId} ${progress.answered}/47${progress.submit ? ', submitted' : ''}`,
+  } else {
+    say(`self-assessment: the ${year} window is not open; no demo drafts (npm start -- --fresh starts over)`);
+  }
+
+  for (const assessor of demoAssessors) {
+    if (!(await ports.assessors.get(assessor.subject))) {
+      await assignmentService.putAssessor(
+        actor(),
+        assessor.subject,
+        { name: assessor.name, affiliations: [...assessor.affiliations] },
+        undefined,
+      );
+      seeded = true;
+    }
+  }
+  if (cycle) {
+    const rows = demoAssessors.flatMap((assessor) =>
+      assessor.agencies.map((agencyId) => ({ agencyId, assessor: assessor.subject })),
     );
+    const report = await assignmentService.assign(actor(), year, rows);
+    if (report.assigned > 0) {
+      say(
+        `assessment: ${report.assigned} demo assignments (${demoUsers.assessor.subject} on ${demoAssessors[0].agencies.length} agencies)`,
+      );
+      seeded = true;
+    }
   }
   return seeded;
 };

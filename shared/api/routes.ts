@@ -1,6 +1,8 @@
+import { assessmentRoutes } from './assessment/routes.ts';
 import { cycleRoutes } from './cycles/routes.ts';
 import { publicRoutes } from './public/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
+import { resultRoutes } from './results/routes.ts';
 import { type RouteSpec, routeKeyOf } from './route-spec.ts';
 import { selfAssessmentRoutes } from './self-assessment/routes.ts';
 
@@ -19,6 +21,8 @@ export const routes = {
   ...registryRoutes,
   ...cycleRoutes,
   ...selfAssessmentRoutes,
+  ...assessmentRoutes,
+  ...resultRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type OperationId = keyof typeof routes;

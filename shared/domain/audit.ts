@@ -24,7 +24,8 @@ export type AuditTrail =
   | { readonly kind: 'agency'; readonly agencyId: string }
   | { readonly kind: 'cycle'; readonly year: number }
   | { readonly kind: 'cycle-agency'; readonly year: number; readonly agencyId: string }
-  | { readonly kind: 'machine-client'; readonly clientId: string };
+  | { readonly kind: 'machine-client'; readonly clientId: string }
+  | { readonly kind: 'assessor'; readonly subject: string };
 
 export interface AuditEntry {
   /** Where the record is appended; not part of what a trail reader sees. */

@@ -10,6 +10,8 @@
  */
 export const eventTypes = {
   selfAssessmentSubmitted: 'self_assessment.submitted',
+  resultFinalized: 'result.finalized',
+  appealDecided: 'appeal.decided',
 } as const;
 
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];

@@ -1,23 +1,31 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { CycleSchema } from '#shared/api/cycles/schemas.ts';
+import { CycleSchema, defaultAssessorLoadCap } from '#shared/api/cycles/schemas.ts';
 import type { CycleRecord, CycleStateChange, CycleStore } from '#shared/services/cycles/ports.ts';
-import { translateStorageError } from './errors.ts';
+import { translateStorageError, versionCondition } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { cycleKeys } from './keys.ts';
 import type { TransactAction } from './write-path.ts';
 
 const StoredCycleSchema = CycleSchema.omit({ phase: true });
 
-export const cycleFromItem = (item: Record<string, unknown>): CycleRecord =>
-  recordFromItem(StoredCycleSchema, item) as CycleRecord;
+export const cycleFromItem = (item: Record<string, unknown>): CycleRecord => {
+  const cycle = recordFromItem(StoredCycleSchema, item) as CycleRecord;
+  // Cycles opened before the load cap existed carry none: they get the default.
+  return cycle.assessorLoadCap === undefined ? { ...cycle, assessorLoadCap: defaultAssessorLoadCap } : cycle;
+};
 
-/** Pure: a new cycle, once per year. */
-export const cycleActions = (tableName: string, { cycle }: CycleStateChange): TransactAction[] => [
+/** Pure: a new cycle (once per year), or the same cycle rescheduled at the version read. */
+export const cycleActions = (tableName: string, change: CycleStateChange): TransactAction[] => [
   {
     Put: {
       TableName: tableName,
-      Item: { ...cycleKeys.cycle(cycle.year), ...cycleKeys.list(cycle.year), entity: 'Cycle', ...cycle },
-      ConditionExpression: 'attribute_not_exists(PK)',
+      Item: {
+        ...cycleKeys.cycle(change.cycle.year),
+        ...cycleKeys.list(change.cycle.year),
+        entity: 'Cycle',
+        ...change.cycle,
+      },
+      ...versionCondition(change.kind === 'cycle' ? undefined : change.expectedVersion),
     },
   },
 ];

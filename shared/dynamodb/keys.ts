@@ -100,7 +100,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     pk: 'ASSESSOR#<subject>',
     sk: 'PROFILE',
     gsi1: ['ASSESSORS', '<subject>'],
-    status: 'planned',
+    status: 'built',
     notes:
       'Name and affiliations (agency ids) of an external assessor; affiliations drive conflict-of-interest checks.',
   },
@@ -109,7 +109,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     table: 'programme',
     pk: 'ASSESSOR#<subject>',
     sk: 'LOAD#<year>',
-    status: 'planned',
+    status: 'built',
     notes:
       'Assignments of an assessor in a cycle: `ADD count :1` with `count < :cap` in the assignment transaction enforces the load cap without a read.',
   },
@@ -120,7 +120,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'ASSIGN#<subject>',
     gsi1: ['ASSESSOR#<subject>', 'CYCLE#<year>#<agencyId>'],
     gsi2: ['CYCLE#<year>#ASSIGN', '<agencyId>#<subject>'],
-    status: 'planned',
+    status: 'built',
     notes:
       'A panel member of one agency in one cycle. The agency partition lists its panel (and is what makes the assessor see it); GSI1 lists an assessor’s assignments (all cycles, or one by prefix); GSI2 lists a cycle’s by agency. A recusal keeps the item with `recusedAt`/`reason` (audited) and drops its index keys.',
   },
@@ -129,25 +129,25 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     table: 'programme',
     pk: 'CYCLE#<year>#AGENCY#<agencyId>',
     sk: 'SCORE#<stage>#IND#<indicatorNo>#V#<version>',
-    status: 'planned',
+    status: 'built',
     notes:
-      'Append-only score versions: level, note, evidence indices relied on, `recordedBy` (the assessor), and for corrections the mandatory reason. Written `attribute_not_exists` beside the head below.',
+      'Append-only score versions: level, note, evidence indices relied on, `recordedBy` (the assessor), and for corrections the mandatory reason. How a panel decides: any member records, the latest version stands; writing version n + 1 is `attribute_not_exists`, so two members writing from version n get one 2xx and one 412.',
   },
   {
-    name: 'StageScoreHead',
+    name: 'AssessmentHead',
     table: 'programme',
     pk: 'CYCLE#<year>#AGENCY#<agencyId>',
-    sk: 'SCORE#<stage>#IND#<indicatorNo>',
-    status: 'planned',
+    sk: 'ASSESSMENT',
+    status: 'built',
     notes:
-      'The panel’s current score of an indicator at a stage: a copy of the latest version and its number (the If-Match ETag). How a panel decides: any member records, the last recorded version stands, and two members writing from the same version get one 2xx and one 412.',
+      'The panel’s active members (a string set: recusal keeps at least one), a revision every score and review bumps (finalizing is conditional on the revision it read), and `finalizedAt` (no scoring after it).',
   },
   {
     name: 'Review',
     table: 'programme',
     pk: 'CYCLE#<year>#AGENCY#<agencyId>',
     sk: 'REVIEW#IND#<indicatorNo>',
-    status: 'planned',
+    status: 'built',
     notes:
       'The review team’s mark (valid / not valid, reason) on one stage-score version; stale once a newer version exists.',
   },
@@ -156,7 +156,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     table: 'programme',
     pk: 'CYCLE#<year>#AGENCY#<agencyId>',
     sk: 'RESULT#V#<version>',
-    status: 'planned',
+    status: 'built',
     notes:
       'Immutable final result: levels, indices (exact and display), predicate, framework and settings, improvement plan, SHA-256 of its canonical inputs and the previous version’s hash (chain per agency and cycle).',
   },
@@ -167,9 +167,9 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'RESULT#CURRENT',
     gsi1: ['CYCLE#<year>#RESULTS', '<group>#<agencyId>'],
     gsi2: ['AGENCY#<agencyId>#RESULTS', '<year>'],
-    status: 'planned',
+    status: 'built',
     notes:
-      'Copy of the current version (version-conditioned): the ranking run reads a cycle’s results from GSI1; an agency’s results across years from GSI2.',
+      'Which version stands, its hash and summary (exact index, domain indices, predicate), and an open appeal: small, because the ranking run reads one per agency from GSI1; an agency’s results across years from GSI2. One Query (`begins_with RESULT#`) reads it with every version.',
   },
   {
     name: 'Appeal',
@@ -177,7 +177,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     pk: 'CYCLE#<year>#AGENCY#<agencyId>',
     sk: 'APPEAL#<appealId>',
     gsi1: ['CYCLE#<year>#APPEALS', '<status>#<filedAt>#<agencyId>'],
-    status: 'planned',
+    status: 'built',
     notes: 'Indicators appealed with justification and evidence; each decided (upheld / rejected, reason).',
   },
   {
@@ -537,6 +537,8 @@ export const auditKeys = {
         return cycleAgencyPartition(trail.year, trail.agencyId);
       case 'machine-client':
         return machineClientKeys.registration(trail.clientId).PK;
+      case 'assessor':
+        return assessorKeys.profile(trail.subject).PK;
     }
   },
   /** Time first so a partition's trail reads in order; request id and sequence keep keys unique. */
@@ -544,9 +546,76 @@ export const auditKeys = {
     `AUDIT#${at}#${requestId}#${pad(sequence, 6)}`,
 } as const;
 
+export const assessorKeys = {
+  profile: (subject: string): ItemKey => ({ PK: `ASSESSOR#${subject}`, SK: 'PROFILE' }),
+  list: (subject: string) => ({ GSI1PK: 'ASSESSORS', GSI1SK: subject }),
+  load: (subject: string, year: number): ItemKey => ({ PK: `ASSESSOR#${subject}`, SK: `LOAD#${year}` }),
+} as const;
+
+export const assessmentKeys = {
+  head: (year: number, agencyId: string): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: 'ASSESSMENT',
+  }),
+  assignment: (year: number, agencyId: string, subject: string): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: `ASSIGN#${subject}`,
+  }),
+  assignmentByAssessor: (subject: string, year: number, agencyId: string) => ({
+    GSI1PK: `ASSESSOR#${subject}`,
+    GSI1SK: `CYCLE#${pad(year, 4)}#${agencyId}`,
+  }),
+  assessorPartition: (subject: string) => `ASSESSOR#${subject}`,
+  assessorCyclePrefix: (year: number) => `CYCLE#${pad(year, 4)}#`,
+  assignmentByCycle: (year: number, agencyId: string, subject: string) => ({
+    GSI2PK: `CYCLE#${year}#ASSIGN`,
+    GSI2SK: `${agencyId}#${subject}`,
+  }),
+  cyclePartition: (year: number) => `CYCLE#${year}#ASSIGN`,
+  score: (year: number, agencyId: string, stage: string, indicatorNo: number, version: number): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: `SCORE#${stage}#IND#${pad(indicatorNo, 2)}#V#${pad(version, 3)}`,
+  }),
+  scorePrefix: (stage: string, indicatorNo: number) => `SCORE#${stage}#IND#${pad(indicatorNo, 2)}#V#`,
+  review: (year: number, agencyId: string, indicatorNo: number): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: `REVIEW#IND#${pad(indicatorNo, 2)}`,
+  }),
+} as const;
+
 export const resultKeys = {
+  version: (year: number, agencyId: string, version: number): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: `RESULT#V#${pad(version, 4)}`,
+  }),
+  prefix: 'RESULT#',
+  versionPrefix: 'RESULT#V#',
+  current: (year: number, agencyId: string): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: 'RESULT#CURRENT',
+  }),
   /** A cycle's final results, one per agency, ordered by group then agency (the ranking run's read). */
+  byCycle: (year: number, group: string, agencyId: string) => ({
+    GSI1PK: `CYCLE#${year}#RESULTS`,
+    GSI1SK: `${group}#${agencyId}`,
+  }),
   cycleResultsPartition: (year: number) => `CYCLE#${year}#RESULTS`,
+  byAgency: (agencyId: string, year: number) => ({
+    GSI2PK: `AGENCY#${agencyId}#RESULTS`,
+    GSI2SK: pad(year, 4),
+  }),
+} as const;
+
+export const appealKeys = {
+  appeal: (year: number, agencyId: string, appealId: string): ItemKey => ({
+    PK: cycleAgencyPartition(year, agencyId),
+    SK: `APPEAL#${appealId}`,
+  }),
+  prefix: 'APPEAL#',
+  byCycle: (year: number, status: string, filedAt: string, agencyId: string) => ({
+    GSI1PK: `CYCLE#${year}#APPEALS`,
+    GSI1SK: `${status}#${filedAt}#${agencyId}`,
+  }),
 } as const;
 
 export const rankingKeys = {

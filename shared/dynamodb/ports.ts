@@ -1,8 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAgencyStore } from './agency-store.ts';
+import { createAssessmentStore, createAssessorStore, createAssignmentStore } from './assessment-store.ts';
 import { createAuditTrailStore } from './audit-store.ts';
 import { createCycleStore } from './cycle-store.ts';
 import { createMachineClientStore } from './machine-client-store.ts';
+import { createResultStore } from './result-store.ts';
 import { createSelfAssessmentStore } from './self-assessment-store.ts';
 import { createWritePath } from './write-path.ts';
 
@@ -19,6 +21,10 @@ export const createDynamoDbPorts = (
   machineClients: createMachineClientStore(client, tables.programme),
   selfAssessments: createSelfAssessmentStore(client, tables.programme),
   audits: createAuditTrailStore(client, tables.programme),
+  assessors: createAssessorStore(client, tables.programme),
+  assignments: createAssignmentStore(client, tables.programme),
+  assessments: createAssessmentStore(client, tables.programme),
+  results: createResultStore(client, tables.programme),
   writes: createWritePath(client, tables),
 });
 

@@ -42,7 +42,7 @@ export const createRankingStore = (client: DynamoDBDocumentClient, tableName: st
             agencyId: item.agencyId as string,
             agencyName: item.agencyName as string | undefined,
             group: item.group as FinalResult['group'],
-            score: item.score as FinalResult['score'],
+            summary: item.summary as FinalResult['summary'],
           });
         }
         startKey = page.LastEvaluatedKey;

@@ -13,11 +13,13 @@ import type {
   WritePath,
 } from '#shared/services/ports.ts';
 import { agencyActions } from './agency-store.ts';
+import { assessmentActions } from './assessment-store.ts';
 import { auditAction } from './audit-store.ts';
 import { cycleActions } from './cycle-store.ts';
 import { cancellationReasons, translateStorageError } from './errors.ts';
 import { eventKeys } from './keys.ts';
 import { machineClientActions } from './machine-client-store.ts';
+import { resultActions } from './result-store.ts';
 import { selfAssessmentActions } from './self-assessment-store.ts';
 
 /** One action of a `TransactWriteItems` request (DocumentClient form). */
@@ -39,10 +41,22 @@ export const stateActions = (tableName: string, change: StateChange): TransactAc
     case 'machine-client':
       return machineClientActions(tableName, change);
     case 'cycle':
+    case 'cycle.windows':
       return cycleActions(tableName, change);
     case 'self-assessment.answers':
     case 'self-assessment.submission':
       return selfAssessmentActions(tableName, change);
+    case 'assessor':
+    case 'panel.assign':
+    case 'panel.recuse':
+    case 'scores':
+    case 'reviews':
+      return assessmentActions(tableName, change);
+    case 'result.finalize':
+    case 'result.import':
+    case 'appeal.file':
+    case 'appeal.decide':
+      return resultActions(tableName, change);
   }
 };
 

@@ -1,6 +1,15 @@
+import type { ReviewMark, StageScore } from '#shared/domain/assessment.ts';
 import type { AuditEntry, AuditTrail } from '#shared/domain/audit.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 import type { DomainEvent } from '#shared/domain/events.ts';
+import { type ResultVersion, resultSummary } from '#shared/domain/results.ts';
+import type {
+  AssessmentStore,
+  AssessorRecord,
+  AssessorStore,
+  AssignmentRecord,
+  AssignmentStore,
+} from '#shared/services/assessment/ports.ts';
 import type { CycleRecord, CycleStore } from '#shared/services/cycles/ports.ts';
 import type {
   ChangeSet,
@@ -18,6 +27,7 @@ import type {
   MachineClientRecord,
   MachineClientStore,
 } from '#shared/services/registry/ports.ts';
+import type { AppealRecord, CurrentResult, ResultStore } from '#shared/services/results/ports.ts';
 import type {
   SelfAssessmentHeader,
   SelfAssessmentStore,
@@ -71,6 +81,10 @@ export interface MemoryPorts {
   readonly machineClients: MachineClientStore;
   readonly selfAssessments: SelfAssessmentStore;
   readonly audits: AuditTrailStore;
+  readonly assessors: AssessorStore;
+  readonly assignments: AssignmentStore;
+  readonly assessments: AssessmentStore;
+  readonly results: ResultStore;
   readonly writes: WritePath;
   /** Everything committed to the outbox, in order (what tests assert on). */
   readonly events: readonly DomainEvent[];
@@ -86,7 +100,40 @@ export const createMemoryPorts = (): MemoryPorts => {
   const answers = new Map<string, Map<number, StoredAnswer>>();
   const audits = new Map<string, AuditEntry[]>();
   const events: DomainEvent[] = [];
+  const assessors = new Map<string, AssessorRecord>();
+  const assignments = new Map<string, AssignmentRecord>();
+  const heads = new Map<
+    string,
+    { members: Set<string>; revision: number; finalizedAt?: string | undefined }
+  >();
+  const loads = new Map<string, number>();
+  const scores = new Map<string, StageScore>();
+  const reviews = new Map<string, ReviewMark>();
+  const resultVersions = new Map<string, ResultVersion>();
+  const currents = new Map<string, CurrentResult>();
+  const appeals = new Map<string, AppealRecord>();
   let commitCount = 0;
+
+  const assignmentKey = (year: number, agencyId: string, subject: string) => `${year}#${agencyId}#${subject}`;
+  const scoreKey = (year: number, agencyId: string, score: StageScore) =>
+    `${year}#${agencyId}#${score.stage}#${score.indicatorNo}#${score.version}`;
+  const reviewKey = (year: number, agencyId: string, indicatorNo: number) =>
+    `${year}#${agencyId}#${indicatorNo}`;
+  const versionKey = (result: ResultVersion) => `${result.year}#${result.agencyId}#${result.version}`;
+  const appealKey = (appeal: AppealRecord) => `${appeal.year}#${appeal.agencyId}#${appeal.appealId}`;
+  const inPartition = (key: string, year: number, agencyId: string) => key.startsWith(`${year}#${agencyId}#`);
+  const currentOf = (
+    identity: { year: number; agencyId: string; agencyName: string; group: CurrentResult['group'] },
+    result: ResultVersion,
+  ): CurrentResult => ({
+    year: identity.year,
+    agencyId: identity.agencyId,
+    agencyName: identity.agencyName,
+    group: identity.group,
+    version: result.version,
+    sha256: result.sha256,
+    summary: resultSummary(result),
+  });
 
   /** Does this change's condition hold against the current state? */
   const holds = (change: StateChange): boolean => {
@@ -111,6 +158,8 @@ export const createMemoryPorts = (): MemoryPorts => {
       }
       case 'cycle':
         return !cycles.has(change.cycle.year);
+      case 'cycle.windows':
+        return cycles.get(change.cycle.year)?.version === change.expectedVersion;
       case 'self-assessment.answers': {
         const header = headers.get(selfKey(change.year, change.agencyId));
         return change.expectedVersion === 0
@@ -123,6 +172,81 @@ export const createMemoryPorts = (): MemoryPorts => {
           header?.version === change.expectedVersion &&
           header.status === 'draft' &&
           header.answeredCount === change.requiredAnswers
+        );
+      }
+      case 'assessor': {
+        const stored = assessors.get(change.assessor.subject);
+        return change.before ? stored?.version === change.before.version : stored === undefined;
+      }
+      case 'panel.assign':
+        return (
+          heads.get(selfKey(change.year, change.agencyId))?.finalizedAt === undefined &&
+          change.assignments.every(
+            (assignment) =>
+              !assignments.has(assignmentKey(change.year, change.agencyId, assignment.assessor)) &&
+              (loads.get(`${assignment.assessor}#${change.year}`) ?? 0) < change.loadCap,
+          )
+        );
+      case 'panel.recuse': {
+        const { year, agencyId, assessor } = change.assignment;
+        const head = heads.get(selfKey(year, agencyId));
+        return (
+          assignments.get(assignmentKey(year, agencyId, assessor))?.status === 'active' &&
+          head !== undefined &&
+          head.members.has(assessor) &&
+          head.members.size > 1
+        );
+      }
+      case 'scores': {
+        const head = heads.get(selfKey(change.year, change.agencyId));
+        return (
+          head?.members.has(change.recordedBy) === true &&
+          head.finalizedAt === undefined &&
+          change.scores.every((score) => !scores.has(scoreKey(change.year, change.agencyId, score)))
+        );
+      }
+      case 'reviews': {
+        const head = heads.get(selfKey(change.year, change.agencyId));
+        return (
+          head !== undefined &&
+          head.finalizedAt === undefined &&
+          change.reviews.every(
+            ({ review, expectedVersion }) =>
+              (reviews.get(reviewKey(change.year, change.agencyId, review.indicatorNo))?.version ?? 0) ===
+              expectedVersion,
+          )
+        );
+      }
+      case 'result.finalize': {
+        const head = heads.get(selfKey(change.year, change.agencyId));
+        return (
+          head?.revision === change.revision &&
+          head.finalizedAt === undefined &&
+          !resultVersions.has(versionKey(change.result)) &&
+          !currents.has(selfKey(change.year, change.agencyId))
+        );
+      }
+      case 'result.import':
+        return (
+          !resultVersions.has(versionKey(change.result)) &&
+          !currents.has(selfKey(change.year, change.agencyId))
+        );
+      case 'appeal.file': {
+        const current = currents.get(selfKey(change.appeal.year, change.appeal.agencyId));
+        return (
+          !appeals.has(appealKey(change.appeal)) &&
+          current !== undefined &&
+          current.openAppealId === undefined &&
+          current.version === change.appeal.resultVersion
+        );
+      }
+      case 'appeal.decide': {
+        const current = currents.get(selfKey(change.year, change.agencyId));
+        return (
+          appeals.get(appealKey(change.appeal))?.status === 'open' &&
+          current?.openAppealId === change.appeal.appealId &&
+          current.version === change.appealedVersion &&
+          (change.newResult === undefined || !resultVersions.has(versionKey(change.newResult)))
         );
       }
     }
@@ -153,6 +277,7 @@ export const createMemoryPorts = (): MemoryPorts => {
         clients.set(change.client.clientId, change.client);
         return;
       case 'cycle':
+      case 'cycle.windows':
         cycles.set(change.cycle.year, change.cycle);
         return;
       case 'self-assessment.answers': {
@@ -166,6 +291,69 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'self-assessment.submission':
         headers.set(selfKey(change.year, change.agencyId), change.header);
         return;
+      case 'assessor':
+        assessors.set(change.assessor.subject, change.assessor);
+        return;
+      case 'panel.assign': {
+        const key = selfKey(change.year, change.agencyId);
+        const head = heads.get(key) ?? { members: new Set<string>(), revision: 0 };
+        for (const assignment of change.assignments) {
+          assignments.set(assignmentKey(change.year, change.agencyId, assignment.assessor), assignment);
+          head.members.add(assignment.assessor);
+          const load = `${assignment.assessor}#${change.year}`;
+          loads.set(load, (loads.get(load) ?? 0) + 1);
+        }
+        heads.set(key, head);
+        return;
+      }
+      case 'panel.recuse': {
+        const { year, agencyId, assessor } = change.assignment;
+        assignments.set(assignmentKey(year, agencyId, assessor), change.assignment);
+        heads.get(selfKey(year, agencyId))?.members.delete(assessor);
+        loads.set(`${assessor}#${year}`, (loads.get(`${assessor}#${year}`) ?? 1) - 1);
+        return;
+      }
+      case 'scores': {
+        for (const score of change.scores) scores.set(scoreKey(change.year, change.agencyId, score), score);
+        const head = heads.get(selfKey(change.year, change.agencyId));
+        if (head) head.revision += 1;
+        return;
+      }
+      case 'reviews': {
+        for (const { review } of change.reviews) {
+          reviews.set(reviewKey(change.year, change.agencyId, review.indicatorNo), review);
+        }
+        const head = heads.get(selfKey(change.year, change.agencyId));
+        if (head) head.revision += 1;
+        return;
+      }
+      case 'result.finalize':
+      case 'result.import': {
+        if (change.kind === 'result.finalize') {
+          const head = heads.get(selfKey(change.year, change.agencyId));
+          if (head) head.finalizedAt = change.result.finalizedAt;
+        }
+        resultVersions.set(versionKey(change.result), change.result);
+        currents.set(selfKey(change.year, change.agencyId), currentOf(change, change.result));
+        return;
+      }
+      case 'appeal.file': {
+        appeals.set(appealKey(change.appeal), change.appeal);
+        const key = selfKey(change.appeal.year, change.appeal.agencyId);
+        const current = currents.get(key);
+        if (current) currents.set(key, { ...current, openAppealId: change.appeal.appealId });
+        return;
+      }
+      case 'appeal.decide': {
+        appeals.set(appealKey(change.appeal), change.appeal);
+        const key = selfKey(change.year, change.agencyId);
+        const current = currents.get(key);
+        if (!current) return;
+        const { openAppealId: _closed, ...rest } = current;
+        if (change.newResult) resultVersions.set(versionKey(change.newResult), change.newResult);
+        currents.set(key, change.newResult ? currentOf(change, change.newResult) : rest);
+        return;
+      }
     }
   };
 
@@ -225,6 +413,78 @@ export const createMemoryPorts = (): MemoryPorts => {
           nextCursor: result.nextCursor,
         };
       },
+    },
+    assessors: {
+      get: async (subject) => assessors.get(subject),
+      getMany: async (subjects) =>
+        new Map(
+          subjects.flatMap((subject) => {
+            const assessor = assessors.get(subject);
+            return assessor ? [[subject, assessor] as const] : [];
+          }),
+        ),
+    },
+    assignments: {
+      listByCycle: async (year, { agencyId, assessor, ...page }) =>
+        pageOf(
+          [...assignments.values()]
+            .filter(
+              (assignment) =>
+                assignment.year === year &&
+                (agencyId === undefined || assignment.agencyId === agencyId) &&
+                (assessor === undefined || assignment.assessor === assessor),
+            )
+            .sort((a, b) => (`${a.agencyId}#${a.assessor}` < `${b.agencyId}#${b.assessor}` ? -1 : 1)),
+          (assignment) => `${assignment.agencyId}#${assignment.assessor}`,
+          page,
+        ),
+      listByAssessor: async (subject, { year, ...page }) =>
+        pageOf(
+          [...assignments.values()]
+            .filter(
+              (assignment) =>
+                assignment.assessor === subject && (year === undefined || assignment.year === year),
+            )
+            .sort((a, b) => b.year - a.year || (a.agencyId < b.agencyId ? -1 : 1)),
+          (assignment) => `${9999 - assignment.year}#${assignment.agencyId}`,
+          page,
+        ),
+      loads: async (year, subjects) =>
+        new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
+    },
+    assessments: {
+      load: async (year, agencyId) => {
+        const head = heads.get(selfKey(year, agencyId));
+        return {
+          head: head
+            ? { members: [...head.members].sort(), revision: head.revision, finalizedAt: head.finalizedAt }
+            : undefined,
+          assignments: [...assignments]
+            .filter(([key]) => inPartition(key, year, agencyId))
+            .map(([, value]) => value),
+          scores: [...scores].filter(([key]) => inPartition(key, year, agencyId)).map(([, value]) => value),
+          reviews: [...reviews].filter(([key]) => inPartition(key, year, agencyId)).map(([, value]) => value),
+          selfAssessment: {
+            header: headers.get(selfKey(year, agencyId)),
+            answers: new Map(answers.get(selfKey(year, agencyId)) ?? []),
+          },
+        };
+      },
+    },
+    results: {
+      current: async (year, agencyId) => currents.get(selfKey(year, agencyId)),
+      load: async (year, agencyId) => ({
+        current: currents.get(selfKey(year, agencyId)),
+        versions: [...resultVersions.values()]
+          .filter((version) => version.year === year && version.agencyId === agencyId)
+          .sort((a, b) => a.version - b.version),
+      }),
+      appeals: async (year, agencyId) =>
+        [...appeals.values()]
+          .filter((appeal) => appeal.year === year && appeal.agencyId === agencyId)
+          .sort((a, b) => (a.appealId < b.appealId ? -1 : 1)),
+      existing: async (year, agencyIds) =>
+        new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
     },
     writes: {
       commit,

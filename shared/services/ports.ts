@@ -1,7 +1,9 @@
 import type { AuditEntry } from '#shared/domain/audit.ts';
 import type { DomainEvent, IdSource } from '#shared/domain/events.ts';
+import type { AssessmentStateChange } from './assessment/ports.ts';
 import type { CycleStateChange } from './cycles/ports.ts';
 import type { RegistryStateChange } from './registry/ports.ts';
+import type { ResultStateChange } from './results/ports.ts';
 import type { SelfAssessmentStateChange } from './self-assessment/ports.ts';
 
 /**
@@ -27,7 +29,12 @@ export interface PageRequest {
 }
 
 /** Every kind of state change a service can ask the write path for, each with its own condition. */
-export type StateChange = RegistryStateChange | CycleStateChange | SelfAssessmentStateChange;
+export type StateChange =
+  | RegistryStateChange
+  | CycleStateChange
+  | SelfAssessmentStateChange
+  | AssessmentStateChange
+  | ResultStateChange;
 
 /**
  * One atomic change: the state items, the audit record of each, and the domain events it causes.

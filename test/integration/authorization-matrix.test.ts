@@ -15,6 +15,7 @@ import {
   jawaBarat,
   jawaTimur,
   openCycle,
+  samplePathValues,
 } from './support.ts';
 
 /**
@@ -35,15 +36,47 @@ const agencyRoutes = jwtRoutes.filter(
 );
 
 /** A request each route would accept from an allowed caller, so only the caller decides the answer. */
+/** Final results are read from a published cycle: last year's, with imported results. */
+const resultRoutes = new Set(['getResult', 'listResultVersions', 'getResultBundle', 'listAppeals']);
+
 const validRequest = (route: RouteSpec, agencyId: string) => {
   const path = fillPath(route.path, {
-    year: String(year),
+    ...samplePathValues,
+    year: String(resultRoutes.has(route.operationId) ? year - 1 : year),
     agencyId,
     no: '1',
-    frameworkId: 'spbe-2020',
-    clientId: 'sample-client',
   });
   switch (route.operationId) {
+    case 'putAssessor':
+      return { path: '/v1/assessors/asesor-matriks', body: { name: 'Asesor Matriks', affiliations: [] } };
+    case 'createAssignments':
+      return { path, body: { assignments: [{ agencyId: agencyA, assessor: 'asesor-matriks' }] } };
+    case 'recuse':
+      return { path, body: { reason: 'Pernah menjadi konsultan instansi ini.' } };
+    case 'saveStageScores':
+      return { path, body: { scores: [{ indicatorNo: 1, expectedVersion: 0, level: 3 }] } };
+    case 'saveStageScore':
+      return { path, body: { level: 3 }, headers: { 'if-match': '"0"' } };
+    case 'saveReviews':
+      return { path, body: { reviews: [{ indicatorNo: 1, valid: true, expectedVersion: 0 }] } };
+    case 'fileAppeal':
+      return {
+        path,
+        body: {
+          indicators: [{ indicatorNo: 1, justification: 'Kebijakan internal sudah ditetapkan lengkap.' }],
+        },
+      };
+    case 'decideAppeal':
+      return { path, body: { decisions: [{ indicatorNo: 1, upheld: false, reason: 'Tidak terbukti' }] } };
+    case 'importResults':
+      return {
+        path,
+        body: {
+          results: [{ agencyId: agencyA, levels: Array.from({ length: 47 }, () => 3), reference: 'Matriks' }],
+        },
+      };
+    case 'putCycleWindows':
+      return { path, body: openCycle(year).windows, headers: { 'if-match': '"99"' } };
     case 'saveSelfAssessment':
       return { path, body: { answers: [{ indicatorNo: 1, level: 3 }] }, headers: { 'if-match': '"0"' } };
     case 'saveIndicatorAnswer':
@@ -76,6 +109,33 @@ beforeAll(async () => {
   await ensureAgency(api, admin, agencyA, jawaTimur);
   await ensureAgency(api, admin, agencyB, jawaBarat);
   await createCycle(api, admin, openCycle(year));
+  // A published cycle (last year's, all windows past) with results, and an assessor on agency A's panel.
+  await createCycle(api, admin, openCycle(year - 1));
+  const imported = await api.request('POST', `/v1/cycles/${year - 1}/results/import`, {
+    token: admin,
+    body: {
+      results: [agencyA, agencyB].map((agencyId) => ({
+        agencyId,
+        levels: Array.from({ length: 47 }, () => 3),
+        reference: 'Matriks otorisasi',
+      })),
+    },
+  });
+  expectStatus(imported, 200);
+  expectStatus(
+    await api.request('PUT', '/v1/assessors/test-assessor', {
+      token: admin,
+      body: { name: 'Asesor Uji', affiliations: [] },
+    }),
+    201,
+  );
+  expectStatus(
+    await api.request('POST', `/v1/cycles/${year}/assignments`, {
+      token: admin,
+      body: { assignments: [{ agencyId: agencyA, assessor: 'test-assessor' }] },
+    }),
+    200,
+  );
   const client = await api.request('PUT', '/v1/machine-clients/sample-client', {
     token: admin,
     body: { role: 'agency', agencyId: agencyA, description: 'Sample portal client' },
@@ -215,7 +275,17 @@ describe('an agency operator on another agency', () => {
 
   it('covers every per-agency route an operator may call', () => {
     expect(agencyRoutes.map((route) => route.operationId).sort()).toEqual(
-      ['getSelfAssessment', 'saveIndicatorAnswer', 'saveSelfAssessment', 'submitSelfAssessment'].sort(),
+      [
+        'getSelfAssessment',
+        'saveIndicatorAnswer',
+        'saveSelfAssessment',
+        'submitSelfAssessment',
+        'getResult',
+        'listResultVersions',
+        'getResultBundle',
+        'fileAppeal',
+        'listAppeals',
+      ].sort(),
     );
   });
 });

@@ -15,7 +15,7 @@ import {
   routeKeyOf,
 } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
-import { fillPath, type Problem } from './support.ts';
+import { fillPath, type Problem, samplePathValues } from './support.ts';
 
 /**
  * The API Gateway stand-in on its own, in front of counting fake handlers: what reaches a Lambda,
@@ -25,7 +25,10 @@ import { fillPath, type Problem } from './support.ts';
 type Event = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
 type JwtRoute = RouteSpec & { readonly access: Extract<RouteAccess, { kind: 'jwt' }> };
 
-const calls: Record<LambdaName, Event[]> = { public: [], registry: [], submissions: [] };
+const calls = Object.fromEntries(lambdaNames.map((name) => [name, [] as Event[]])) as Record<
+  LambdaName,
+  Event[]
+>;
 const callCount = () => lambdaNames.reduce((sum, capability) => sum + calls[capability].length, 0);
 
 const fakeHandler =
@@ -39,13 +42,7 @@ const fakeHandler =
     };
   };
 
-const sample = {
-  year: '2026',
-  agencyId: 'prov-jawa-timur',
-  no: '12',
-  frameworkId: 'spbe-2020',
-  clientId: 'sample-client',
-} as const;
+const sample = samplePathValues;
 
 const jwtRoutes = routeList.filter((route): route is JwtRoute => route.access.kind === 'jwt');
 const publicRoutes = routeList.filter((route) => route.access.kind === 'public');
@@ -110,11 +107,10 @@ beforeAll(async () => {
   api = await startLocalApi({
     port: 0,
     identityProvider: idp,
-    handlers: {
-      public: fakeHandler('public'),
-      registry: fakeHandler('registry'),
-      submissions: fakeHandler('submissions'),
-    },
+    handlers: Object.fromEntries(lambdaNames.map((name) => [name, fakeHandler(name)])) as Record<
+      LambdaName,
+      LambdaHandler
+    >,
   });
 });
 

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
@@ -6,7 +6,7 @@ import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import { defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
-import { scoreAssessment } from '#shared/domain/scoring/score.ts';
+import { buildResultVersion } from '#shared/domain/results.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
 import { programmeTable } from '#shared/dynamodb/table-definitions.ts';
@@ -18,25 +18,40 @@ let local: DynamoDbLocal;
 let client: DynamoDBDocumentClient;
 let tableName: string;
 
-const uniform = (level: Level) => new Map(framework.indicators.map((indicator) => [indicator.no, level]));
-
-/** Writes a final result as the results work will: the current result carries the cycle's GSI1 key. */
-const putResult = (year: number, agencyId: string, group: AgencyGroup, level: Level) =>
-  client.send(
-    new PutCommand({
-      TableName: tableName,
-      Item: {
-        PK: `CYCLE#${year}#AGENCY#${agencyId}`,
-        SK: 'RESULT#CURRENT',
-        GSI1PK: `CYCLE#${year}#RESULTS`,
-        GSI1SK: `${group}#${agencyId}`,
-        entity: 'Result',
-        agencyId,
-        group,
-        score: scoreAssessment(framework, uniform(level)),
-      },
-    }),
+/** Writes a final result through the write path, as an import of a past result would. */
+const putResult = async (year: number, agencyId: string, group: AgencyGroup, level: Level) => {
+  const result = buildResultVersion(
+    framework,
+    {
+      year,
+      agencyId,
+      levels: framework.indicators.map(() => level),
+      sources: framework.indicators.map(() => ({ kind: 'import' as const, reference: 'test' })),
+      predicateBasis: 'exact',
+      finalizedAt: `${year}-06-01T00:00:00Z`,
+      finalizedBy: 'test',
+      reason: 'test',
+    },
+    undefined,
   );
+  const outcome = await createWritePath(client, local.tables).commit({
+    state: [{ kind: 'result.import', year, agencyId, agencyName: agencyId, group, result }],
+    audits: [
+      {
+        trail: { kind: 'cycle-agency', year, agencyId },
+        at: `${year}-06-01T00:00:00Z`,
+        actor: { subject: 'test', role: 'admin' },
+        action: 'result.imported',
+        route: 'test',
+        requestId: `result-${year}-${agencyId}`,
+        target: 'result',
+        changes: [],
+      },
+    ],
+    events: [],
+  });
+  expect(outcome.committed).toBe(true);
+};
 
 beforeAll(async () => {
   local = await startDynamoDbLocal();
@@ -56,6 +71,7 @@ beforeAll(async () => {
     },
     predicateBasis: 'exact',
     awardRules: defaultAwardRules2023,
+    assessorLoadCap: 25,
     createdAt: '2025-01-01T00:00:00Z',
     createdBy: 'test',
     version: 1,

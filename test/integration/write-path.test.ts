@@ -80,6 +80,7 @@ beforeAll(async () => {
       publication: { at: at(51) },
     },
     predicateBasis: 'exact',
+    assessorLoadCap: 25,
   });
 }, 60_000);
 

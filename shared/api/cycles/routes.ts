@@ -2,7 +2,13 @@ import { AuditPageSchema, AuditQuerySchema } from '#shared/api/common/schemas.ts
 import { adminOnly, anyCaller, errors, etag } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import { SelfAssessmentParamsSchema } from '#shared/api/self-assessment/schemas.ts';
-import { CycleCreateSchema, CycleListSchema, CycleSchema, YearParamsSchema } from './schemas.ts';
+import {
+  CycleCreateSchema,
+  CycleListSchema,
+  CycleSchema,
+  CycleWindowsSchema,
+  YearParamsSchema,
+} from './schemas.ts';
 
 /** Evaluation cycles and the audit trail of an agency within one. */
 export const cycleRoutes = {
@@ -43,6 +49,24 @@ export const cycleRoutes = {
     responses: {
       200: { description: 'The cycle', schema: CycleSchema, headers: etag },
       ...errors(400, 401, 403, 404),
+    },
+  }),
+  putCycleWindows: defineRoute({
+    operationId: 'putCycleWindows',
+    method: 'PUT',
+    path: '/v1/cycles/{year}/windows',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'Reschedule a cycle: extend a deadline, open the appeals, move the publication',
+    description:
+      'Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after.',
+    tags: ['Cycles'],
+    params: YearParamsSchema,
+    body: CycleWindowsSchema,
+    requiresIfMatch: true,
+    responses: {
+      200: { description: 'Rescheduled', schema: CycleSchema, headers: etag },
+      ...errors(400, 401, 403, 404, 412, 415, 428),
     },
   }),
   getAgencyCycleAudit: defineRoute({

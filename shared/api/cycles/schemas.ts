@@ -41,6 +41,9 @@ export const CycleWindowsSchema = z
 
 export const cycleTypes = ['pemantauan', 'evaluasi'] as const;
 
+/** Agencies per assessor in a cycle unless the cycle says otherwise: a month's work of document reviews. */
+export const defaultAssessorLoadCap = 25;
+
 const measure = z
   .union([
     z.literal('index'),
@@ -97,6 +100,12 @@ export const CycleCreateSchema = z
         'Whether predicate bands apply to the exact index (2024 practice) or the rounded one (2023)',
     }),
     awardRules: AwardRulesSchema.optional().meta({ description: 'Defaults to the 2023 six-category rules' }),
+    assessorLoadCap: z
+      .int()
+      .min(1)
+      .max(1000)
+      .default(defaultAssessorLoadCap)
+      .meta({ description: 'The most agencies one external assessor may be assigned in this cycle' }),
   })
   .meta({ id: 'CycleCreate' });
 export type CycleCreate = z.output<typeof CycleCreateSchema>;
@@ -109,6 +118,7 @@ export const CycleSchema = z
     windows: CycleWindowsSchema,
     predicateBasis: z.enum(predicateBases),
     awardRules: AwardRulesSchema,
+    assessorLoadCap: z.number().int(),
     phase: z.object({
       current: z.enum(['not-started', ...cyclePhases]).meta({
         description: 'The latest phase whose window has opened',

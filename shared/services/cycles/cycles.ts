@@ -1,13 +1,26 @@
 import type { CycleCreate } from '#shared/api/cycles/schemas.ts';
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { diffFields } from '#shared/domain/audit.ts';
 import { defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
 import { awardRuleProblems } from '#shared/domain/awards/select.ts';
-import { checkCycleWindows, currentPhase, windowYearProblems } from '#shared/domain/cycles.ts';
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import {
+  type CycleWindows,
+  checkCycleWindows,
+  currentPhase,
+  windowYearProblems,
+} from '#shared/domain/cycles.ts';
+import {
+  ConflictError,
+  type FieldError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import type { Page, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyStore, AuditRecord, AuditTrailStore } from '../registry/ports.ts';
+import { assertVersion } from '../versioned-put.ts';
 import type { CycleRecord, CycleStore } from './ports.ts';
 
 /**
@@ -24,6 +37,7 @@ export const cycleView = (cycle: CycleRecord, now: Date, viewer: Role) => {
 };
 
 const pointer = (path: readonly (string | number)[]) => `/body/${path.join('/')}`;
+const windowPointer = (path: readonly (string | number)[]) => pointer(['windows', ...path]);
 
 export interface CycleServicePorts {
   readonly cycles: CycleStore;
@@ -48,7 +62,7 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
     const errors: FieldError[] = [
       ...checkCycleWindows(input.type, input.windows),
       ...windowYearProblems(input.year, input.windows),
-    ].map((problem) => ({ pointer: pointer(['windows', ...problem.path]), detail: problem.message }));
+    ].map((problem) => ({ pointer: windowPointer(problem.path), detail: problem.message }));
     const framework = findFramework(input.frameworkId);
     if (!framework) {
       errors.push({ pointer: '/body/frameworkId', detail: `Unknown framework "${input.frameworkId}"` });
@@ -76,6 +90,7 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
       windows: input.windows,
       predicateBasis: input.predicateBasis,
       awardRules,
+      assessorLoadCap: input.assessorLoadCap,
       createdAt: actor.now.toISOString(),
       createdBy: actor.subject,
       version: 1,
@@ -97,8 +112,49 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
     return cycle;
   };
 
+  /**
+   * Reschedules a cycle (a deadline extended, the appeals opened): the new windows are checked like
+   * a new cycle's, written at the version the caller read, audited with before and after.
+   */
+  const rescheduleCycle = async (
+    actor: Actor,
+    year: number,
+    windows: CycleWindows,
+    expectedVersion: number,
+  ): Promise<CycleRecord> => {
+    const current = await getCycle(year);
+    assertVersion(expectedVersion, current.version, `The ${year} cycle`);
+    const errors: FieldError[] = [
+      ...checkCycleWindows(current.type, windows),
+      ...windowYearProblems(year, windows),
+    ].map((problem) => ({ pointer: pointer(problem.path), detail: problem.message }));
+    if (errors.length > 0) {
+      throw new ValidationError(
+        `The windows are not valid: ${errors.map((error) => error.detail).join(' ')}`,
+        {
+          errors,
+        },
+      );
+    }
+    const changes = diffFields(current, { windows }, ['windows']);
+    if (changes.length === 0) return current;
+    const cycle: CycleRecord = { ...current, windows, version: current.version + 1 };
+    const outcome = await writes.commit({
+      state: [{ kind: 'cycle.windows', cycle, expectedVersion: current.version }],
+      audits: [auditEntry(actor, { kind: 'cycle', year }, 'cycle.rescheduled', `cycle ${year}`, changes)],
+      events: [],
+    });
+    if (!outcome.committed) {
+      throw new PreconditionFailedError(
+        `The ${year} cycle changed while you were rescheduling it; re-read it.`,
+      );
+    }
+    return cycle;
+  };
+
   return {
     createCycle,
+    rescheduleCycle,
     getCycle,
     listCycles: () => cycles.list(),
     /** The audit trail of one agency in one cycle: every answer saved, every submission. */

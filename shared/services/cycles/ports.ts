@@ -17,5 +17,9 @@ export interface CycleStore {
   list(): Promise<CycleRecord[]>;
 }
 
-/** A new cycle: the write path requires that no cycle of that year exists. */
-export type CycleStateChange = { readonly kind: 'cycle'; readonly cycle: CycleRecord };
+/**
+ * Cycle writes: a new cycle (no cycle of that year may exist), or new windows at the version read.
+ */
+export type CycleStateChange =
+  | { readonly kind: 'cycle'; readonly cycle: CycleRecord }
+  | { readonly kind: 'cycle.windows'; readonly cycle: CycleRecord; readonly expectedVersion: number };

@@ -6,10 +6,9 @@ import {
   type Ranking,
   type RankingEntry,
   rank,
-  rankingEntryFromResult,
   standardRankingQueries,
 } from '#shared/domain/ranking/rank.ts';
-import type { ScoreResult } from '#shared/domain/scoring/types.ts';
+import type { ResultSummary } from '#shared/domain/results.ts';
 import type { CycleRecord } from '../cycles/ports.ts';
 
 /** A cycle's final result of one agency, as the ranking run reads it. */
@@ -17,7 +16,7 @@ export interface FinalResult {
   readonly agencyId: string;
   readonly agencyName?: string | undefined;
   readonly group: AgencyGroup;
-  readonly score: ScoreResult;
+  readonly summary: ResultSummary;
 }
 
 export interface RankingRunSummary {
@@ -44,17 +43,16 @@ const entriesOf = (
   results: readonly FinalResult[],
   previous: ReadonlyMap<string, FinalResult>,
 ): RankingEntry[] =>
-  results.map((result) =>
-    rankingEntryFromResult(
-      {
-        agencyId: result.agencyId,
-        group: result.group,
-        ...(result.agencyName ? { agencyName: result.agencyName } : {}),
-      },
-      result.score,
-      previous.get(result.agencyId)?.score ?? null,
-    ),
-  );
+  results.map((result) => ({
+    agencyId: result.agencyId,
+    ...(result.agencyName ? { agencyName: result.agencyName } : {}),
+    group: result.group,
+    index: result.summary.index,
+    domains: result.summary.domains,
+    previousIndex: previous.get(result.agencyId)?.summary.index ?? null,
+    predicateId: result.summary.predicateId,
+    complete: result.summary.complete,
+  }));
 
 /**
  * The national ranking run (scheduled yearly, or on demand): ranks every final result of the

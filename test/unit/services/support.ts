@@ -31,6 +31,7 @@ export const sequentialIds = (): IdSource => {
 
 /** A Pemantauan cycle of 2026 whose self-assessment window is open at `now`. */
 export const openCycle = (overrides: Partial<CycleCreate> = {}): CycleCreate => ({
+  assessorLoadCap: 25,
   year: 2026,
   frameworkId: 'spbe-2020',
   type: 'pemantauan',

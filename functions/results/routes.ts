@@ -1,0 +1,74 @@
+import { actorOf } from '#shared/http/actor.ts';
+import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
+import { createResultService, type ResultServicePorts } from '#shared/services/results/results.ts';
+
+export interface ResultsDependencies extends ResultServicePorts {
+  readonly serviceVersion: string;
+  readonly http: HttpOptions;
+}
+
+/** Final results (finalize, read, verify, bundle, import) and appeals. */
+export const createResultsHandler = (dependencies: ResultsDependencies) => {
+  const results = createResultService(dependencies);
+  const location = (year: number, agencyId: string) => `/v1/cycles/${year}/agencies/${agencyId}`;
+
+  return createLambdaHandler(
+    'results',
+    {
+      finalizeResult: async ({ params }, context) => ({
+        status: 201,
+        body: await results.finalize(actorOf(context, context.now), params.year, params.agencyId),
+        headers: { location: `${location(params.year, params.agencyId)}/result` },
+      }),
+      getResult: async ({ params }, context) => ({
+        status: 200,
+        body: await results.current(actorOf(context, context.now), params.year, params.agencyId),
+      }),
+      listResultVersions: async ({ params }, context) => ({
+        status: 200,
+        body: await results.versions(actorOf(context, context.now), params.year, params.agencyId),
+      }),
+      getResultBundle: async ({ params }, context) => ({
+        status: 200,
+        body: await results.bundle(
+          actorOf(context, context.now),
+          params.year,
+          params.agencyId,
+          dependencies.serviceVersion,
+        ),
+      }),
+      fileAppeal: async ({ params, body }, context) => {
+        const appeal = await results.fileAppeal(
+          actorOf(context, context.now),
+          params.year,
+          params.agencyId,
+          body,
+        );
+        return {
+          status: 201,
+          body: appeal,
+          headers: { location: `${location(params.year, params.agencyId)}/appeals` },
+        };
+      },
+      listAppeals: async ({ params }, context) => ({
+        status: 200,
+        body: { items: await results.appeals(actorOf(context, context.now), params.year, params.agencyId) },
+      }),
+      decideAppeal: async ({ params, body }, context) => ({
+        status: 200,
+        body: await results.decideAppeal(
+          actorOf(context, context.now),
+          params.year,
+          params.agencyId,
+          params.appealId,
+          body,
+        ),
+      }),
+      importResults: async ({ params, body }, context) => ({
+        status: 200,
+        body: await results.importResults(actorOf(context, context.now), params.year, body.results),
+      }),
+    },
+    dependencies.http,
+  );
+};

@@ -1,0 +1,273 @@
+import * as z from 'zod';
+import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
+import {
+  IndicatorAnswerSchema,
+  IndicatorNoSchema,
+  LevelSchema,
+} from '#shared/api/self-assessment/schemas.ts';
+import { stages } from '#shared/domain/assessment.ts';
+
+/** An assessor is a user of the identity provider: their token's `sub` names them. */
+export const AssessorSubjectSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._@+-]{1,128}$/, 'A token subject: letters, digits and . _ @ + -')
+  .meta({ description: 'The assessor’s token subject (`sub`)', example: 'asesor-budi' });
+
+export const AssessorParamsSchema = z.strictObject({ subject: AssessorSubjectSchema });
+
+export const AssessorWriteSchema = z
+  .strictObject({
+    name: z.string().trim().min(3).max(200).meta({ example: 'Dr. Budi Santoso' }),
+    affiliations: z.array(AgencyIdSchema).max(50).default([]).meta({
+      description:
+        'Agencies the assessor works for or belongs to: they may not assess these, their province or (for a province) its kabupaten/kota',
+    }),
+  })
+  .meta({ id: 'AssessorWrite' });
+export type AssessorWrite = z.output<typeof AssessorWriteSchema>;
+
+export const AssessorSchema = z
+  .object({
+    subject: z.string(),
+    name: z.string(),
+    affiliations: z.array(z.string()),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Assessor' });
+
+export const StageSchema = z.enum(stages).meta({
+  description:
+    'dokumen (every cycle), interviu (Evaluasi), visitasi (Evaluasi, when the cycle has its window)',
+});
+
+// Assignments
+
+export const AssignmentRowSchema = z
+  .strictObject({ agencyId: AgencyIdSchema, assessor: AssessorSubjectSchema })
+  .meta({ id: 'AssignmentRow' });
+export type AssignmentRow = z.output<typeof AssignmentRowSchema>;
+
+/** Rows are validated one by one by the service (to report every bad row); the envelope here. */
+export const AssignmentsWriteSchema = z
+  .strictObject({
+    assignments: z
+      .array(z.unknown())
+      .min(1)
+      .max(5000)
+      .meta({ description: 'Rows of AssignmentRow: one panel member of one agency each' }),
+  })
+  .meta({
+    id: 'AssignmentsWrite',
+    description: 'Panel members for the cycle; CSV uploads use the header agencyId,assessor',
+  });
+
+export const assignmentStatuses = ['active', 'recused'] as const;
+
+export const AssignmentSchema = z
+  .object({
+    year: z.number().int(),
+    agencyId: z.string(),
+    assessor: z.string(),
+    status: z.enum(assignmentStatuses),
+    assignedAt: z.string(),
+    assignedBy: z.string(),
+    recusedAt: z.string().optional(),
+    recusalReason: z.string().optional(),
+  })
+  .meta({ id: 'Assignment' });
+
+export const AssignmentPageSchema = z
+  .object({ items: z.array(AssignmentSchema), nextCursor: z.string().optional() })
+  .meta({ id: 'AssignmentPage' });
+
+export const AssignmentReportSchema = z
+  .object({
+    received: z.number().int(),
+    assigned: z.number().int(),
+    unchanged: z.number().int().meta({ description: 'Rows already assigned: left as they are' }),
+  })
+  .meta({ id: 'AssignmentReport' });
+
+export const AssignmentListQuerySchema = z
+  .strictObject({
+    agencyId: AgencyIdSchema.optional(),
+    assessor: AssessorSubjectSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(100),
+    cursor: z.string().max(500).optional(),
+  })
+  .meta({ id: 'AssignmentListQuery' });
+
+export const MyAssignmentsQuerySchema = z
+  .strictObject({
+    year: YearParamSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(100),
+    cursor: z.string().max(500).optional(),
+  })
+  .meta({ id: 'MyAssignmentsQuery' });
+
+export const RecusalWriteSchema = z
+  .strictObject({
+    reason: z
+      .string()
+      .trim()
+      .min(10)
+      .max(1000)
+      .meta({ example: 'Saya pernah menjadi konsultan instansi ini.' }),
+  })
+  .meta({ id: 'RecusalWrite' });
+
+// Stage scores
+
+export const StageParamsSchema = z.strictObject({
+  year: YearParamSchema,
+  agencyId: AgencyIdSchema,
+  stage: StageSchema,
+});
+export const StageIndicatorParamsSchema = z.strictObject({
+  year: YearParamSchema,
+  agencyId: AgencyIdSchema,
+  stage: StageSchema,
+  no: IndicatorNoSchema,
+});
+
+const scoreFields = {
+  level: LevelSchema,
+  note: z.string().max(4000).default('').meta({ description: 'The assessor’s note on the evidence' }),
+  evidenceUsed: z.array(z.int().min(0).max(99)).max(10).default([]).meta({
+    description: 'Indices of the agency’s evidence items for this indicator that the score relies on',
+  }),
+  reason: z
+    .string()
+    .trim()
+    .min(5)
+    .max(1000)
+    .optional()
+    .meta({ description: 'Required when correcting a score recorded at this stage before' }),
+};
+
+export const ScoreWriteSchema = z.strictObject(scoreFields).meta({ id: 'ScoreWrite' });
+export type ScoreWrite = z.output<typeof ScoreWriteSchema>;
+
+export const BulkScoresWriteSchema = z
+  .strictObject({
+    scores: z
+      .array(
+        z.strictObject({
+          indicatorNo: z.int().min(1).max(999),
+          expectedVersion: z.int().min(0).meta({
+            description: 'The version of this score you read (0: none yet): the per-score If-Match',
+          }),
+          ...scoreFields,
+        }),
+      )
+      .min(1)
+      .max(47)
+      .superRefine((scores, ctx) => {
+        const seen = new Set<number>();
+        scores.forEach((score, index) => {
+          if (seen.has(score.indicatorNo)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'indicatorNo'],
+              message: `Indicator ${score.indicatorNo} appears more than once.`,
+            });
+          }
+          seen.add(score.indicatorNo);
+        });
+      }),
+  })
+  .meta({ id: 'BulkScoresWrite' });
+
+export const StageScoreSchema = z
+  .object({
+    stage: StageSchema,
+    indicatorNo: z.number().int(),
+    version: z.number().int(),
+    level: LevelSchema,
+    note: z.string(),
+    evidenceUsed: z.array(z.number().int()),
+    recordedBy: z.string().meta({ description: 'The assessor who recorded it' }),
+    recordedAt: z.string(),
+    reason: z.string().optional(),
+  })
+  .meta({ id: 'StageScore' });
+
+export const StageScoreVersionsSchema = z
+  .object({ items: z.array(StageScoreSchema).meta({ description: 'Oldest first' }) })
+  .meta({ id: 'StageScoreVersions' });
+
+// Review
+
+export const ReviewsWriteSchema = z
+  .strictObject({
+    reviews: z
+      .array(
+        z
+          .strictObject({
+            indicatorNo: z.int().min(1).max(999),
+            valid: z.boolean(),
+            reason: z.string().trim().max(1000).default(''),
+            expectedVersion: z
+              .int()
+              .min(0)
+              .meta({ description: 'The review’s version you read (0: none yet)' }),
+          })
+          .refine((review) => review.valid || review.reason.length >= 5, {
+            message: 'A score marked not valid needs a reason (5 characters or more).',
+            path: ['reason'],
+          }),
+      )
+      .min(1)
+      .max(47),
+  })
+  .meta({ id: 'ReviewsWrite' });
+
+export const ReviewSchema = z
+  .object({
+    indicatorNo: z.number().int(),
+    stage: StageSchema,
+    scoreVersion: z.number().int(),
+    valid: z.boolean(),
+    reason: z.string(),
+    version: z.number().int(),
+    reviewedBy: z.string(),
+    reviewedAt: z.string(),
+  })
+  .meta({ id: 'Review' });
+
+export const AssessmentIndicatorSchema = z.object({
+  indicatorNo: z.number().int(),
+  selfAssessed: IndicatorAnswerSchema.optional(),
+  stages: z.array(
+    z.object({
+      stage: StageSchema,
+      score: StageScoreSchema.optional(),
+      carriedForward: z.boolean(),
+    }),
+  ),
+  standing: StageScoreSchema.optional().meta({
+    description: 'The score of the last stage: the one reviewed',
+  }),
+  review: ReviewSchema.optional(),
+  counts: z.boolean().meta({ description: 'Whether the review marks the standing score valid' }),
+});
+
+export const AssessmentSchema = z
+  .object({
+    year: z.number().int(),
+    agencyId: z.string(),
+    agencyName: z.string(),
+    group: AgencyGroupSchema,
+    stages: z.array(StageSchema),
+    selfAssessmentStatus: z.enum(['none', 'draft', 'submitted']),
+    panel: z.array(AssignmentSchema),
+    indicators: z.array(AssessmentIndicatorSchema),
+    missingValidScores: z.array(z.number().int()).meta({ description: 'What finalizing still waits for' }),
+    finalized: z.boolean(),
+  })
+  .meta({ id: 'Assessment' });
+
+export const AssessmentParamsSchema = z.strictObject({ year: YearParamSchema, agencyId: AgencyIdSchema });

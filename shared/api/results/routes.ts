@@ -1,0 +1,154 @@
+import { scope } from '#shared/api/access.ts';
+import { YearParamsSchema } from '#shared/api/cycles/schemas.ts';
+import { adminOnly, errors } from '#shared/api/route-kit.ts';
+import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
+import {
+  AppealDecisionWriteSchema,
+  AppealListSchema,
+  AppealParamsSchema,
+  AppealSchema,
+  AppealWriteSchema,
+  ResultBundleSchema,
+  ResultParamsSchema,
+  ResultSchema,
+  ResultsImportReportSchema,
+  ResultsImportSchema,
+  ResultVersionsSchema,
+} from './schemas.ts';
+
+const resultReaders = {
+  kind: 'jwt',
+  roles: ['admin', 'agency'],
+  scopes: [scope('admin'), scope('self-assessment.read'), scope('self-assessment.write')],
+} as const;
+const agencyWriters = { kind: 'jwt', roles: ['agency'], scopes: [scope('self-assessment.write')] } as const;
+const readerNote =
+  'Agencies read their own from the cycle’s publication time (404 before it); admins always.';
+
+/** Final results (immutable, hash-chained versions) and appeals. */
+export const resultRoutes = {
+  finalizeResult: defineRoute({
+    operationId: 'finalizeResult',
+    method: 'POST',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/result/finalize',
+    lambda: 'results',
+    access: adminOnly,
+    summary: 'Finalize an agency’s result from its validly reviewed scores',
+    description:
+      'Every indicator needs a valid review of its standing score (409 lists the ones that lack one). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals. Honours Idempotency-Key.',
+    tags: ['Results'],
+    params: ResultParamsSchema,
+    idempotent: true,
+    responses: {
+      201: { description: 'Finalized', schema: ResultSchema, headers: ['Location'] },
+      ...errors(400, 401, 403, 404, 409, 422),
+    },
+  }),
+  getResult: defineRoute({
+    operationId: 'getResult',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/result',
+    lambda: 'results',
+    access: resultReaders,
+    summary: 'An agency’s final result: the current version',
+    description: readerNote,
+    tags: ['Results'],
+    params: ResultParamsSchema,
+    responses: { 200: { description: 'The result', schema: ResultSchema }, ...errors(400, 401, 403, 404) },
+  }),
+  listResultVersions: defineRoute({
+    operationId: 'listResultVersions',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/result/versions',
+    lambda: 'results',
+    access: resultReaders,
+    summary: 'Every version of an agency’s result, oldest first, with the hash chain verified',
+    description: readerNote,
+    tags: ['Results'],
+    params: ResultParamsSchema,
+    responses: {
+      200: { description: 'The chain', schema: ResultVersionsSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  getResultBundle: defineRoute({
+    operationId: 'getResultBundle',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/result/bundle',
+    lambda: 'results',
+    access: resultReaders,
+    summary: 'A self-contained reproducibility bundle of the current result',
+    description: `Inputs, the framework data and its hash, the engine version and the hashes: anyone can recompute the same bytes. ${readerNote}`,
+    tags: ['Results'],
+    params: ResultParamsSchema,
+    responses: {
+      200: { description: 'The bundle', schema: ResultBundleSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  fileAppeal: defineRoute({
+    operationId: 'fileAppeal',
+    method: 'POST',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/appeals',
+    lambda: 'results',
+    access: agencyWriters,
+    summary: 'Appeal chosen indicators of the final result, with a justification and new evidence',
+    description:
+      'Only in the cycle’s appeals window (409 outside it), against a finalized result, one open appeal at a time. Honours Idempotency-Key.',
+    tags: ['Results'],
+    params: ResultParamsSchema,
+    body: AppealWriteSchema,
+    idempotent: true,
+    responses: {
+      201: { description: 'Filed', schema: AppealSchema, headers: ['Location'] },
+      ...errors(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  listAppeals: defineRoute({
+    operationId: 'listAppeals',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/appeals',
+    lambda: 'results',
+    access: resultReaders,
+    summary: 'An agency’s appeals in a cycle, with their decisions',
+    tags: ['Results'],
+    params: ResultParamsSchema,
+    responses: { 200: { description: 'Appeals', schema: AppealListSchema }, ...errors(400, 401, 403, 404) },
+  }),
+  decideAppeal: defineRoute({
+    operationId: 'decideAppeal',
+    method: 'PUT',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/appeals/{appealId}/decision',
+    lambda: 'results',
+    access: adminOnly,
+    summary: 'Decide an appeal: uphold or reject each indicator with a reason',
+    description:
+      'Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction.',
+    tags: ['Results'],
+    params: AppealParamsSchema,
+    body: AppealDecisionWriteSchema,
+    responses: {
+      200: { description: 'Decided', schema: AppealSchema },
+      ...errors(400, 401, 403, 404, 409, 415),
+    },
+  }),
+  importResults: defineRoute({
+    operationId: 'importResults',
+    method: 'POST',
+    path: '/v1/cycles/{year}/results/import',
+    lambda: 'results',
+    access: adminOnly,
+    summary: 'Import a past cycle’s published final results (levels per agency), all or nothing',
+    description:
+      'For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone. Honours Idempotency-Key.',
+    tags: ['Results'],
+    params: YearParamsSchema,
+    body: ResultsImportSchema,
+    maxBodyBytes: 2 * 1024 * 1024,
+    idempotent: true,
+    responses: {
+      200: { description: 'Import report', schema: ResultsImportReportSchema },
+      ...errors(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+} as const satisfies Record<string, RouteSpec>;

@@ -1,0 +1,352 @@
+import {
+  type AssessorWrite,
+  type AssignmentRow,
+  AssignmentRowSchema,
+} from '#shared/api/assessment/schemas.ts';
+import { fieldErrorsFromZod } from '#shared/api/field-errors.ts';
+import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { conflictOfInterest } from '#shared/domain/assessment.ts';
+import { diffFields } from '#shared/domain/audit.ts';
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import type { CycleStore } from '../cycles/ports.ts';
+import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
+import type { AgencyStore } from '../registry/ports.ts';
+import { putVersioned } from '../versioned-put.ts';
+import type {
+  AssessmentStore,
+  AssessorRecord,
+  AssessorStore,
+  AssignmentRecord,
+  AssignmentStore,
+} from './ports.ts';
+
+interface RowProblem {
+  readonly row: number;
+  readonly line?: number;
+  readonly errors: FieldError[];
+}
+
+export interface AssignmentServicePorts {
+  readonly cycles: CycleStore;
+  readonly agencies: AgencyStore;
+  readonly assessors: AssessorStore;
+  readonly assignments: AssignmentStore;
+  readonly assessments: AssessmentStore;
+  readonly writes: WritePath;
+}
+
+/** Assessor profiles, panels and recusals. */
+export const createAssignmentService = (ports: AssignmentServicePorts) => {
+  const { cycles, agencies, assessors, assignments, assessments, writes } = ports;
+
+  const requireCycle = async (year: number) => {
+    const cycle = await cycles.get(year);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    return cycle;
+  };
+
+  /** Registers an assessor (no If-Match) or updates the profile (If-Match required). */
+  const putAssessor = async (
+    actor: Actor,
+    subject: string,
+    write: AssessorWrite,
+    ifMatch: number | undefined,
+  ): Promise<{ created: boolean; assessor: AssessorRecord }> => {
+    const affiliations = [...new Set(write.affiliations)].sort();
+    const unknown = (
+      await Promise.all(affiliations.map(async (id) => ((await agencies.get(id)) ? undefined : id)))
+    ).filter((id): id is string => id !== undefined);
+    if (unknown.length > 0) {
+      throw new ValidationError(`Unknown agencies in affiliations: ${unknown.join(', ')}.`, {
+        errors: unknown.map((id) => ({
+          pointer: `/body/affiliations/${write.affiliations.indexOf(id)}`,
+          detail: `"${id}" is not a registered agency`,
+        })),
+      });
+    }
+    const content = { subject, name: write.name, affiliations };
+    const { created, record } = await putVersioned<AssessorRecord>({
+      what: `Assessor "${subject}"`,
+      current: await assessors.get(subject),
+      ifMatch,
+      at: actor.now.toISOString(),
+      content,
+      unchanged: (stored) => diffFields(stored, content, ['name', 'affiliations']).length === 0,
+      commit: (assessor, before) =>
+        writes.commit({
+          state: [{ kind: 'assessor', assessor, before }],
+          audits: [
+            auditEntry(
+              actor,
+              { kind: 'assessor', subject },
+              before ? 'assessor.updated' : 'assessor.registered',
+              `assessor ${subject}`,
+              diffFields(before, assessor, ['name', 'affiliations']),
+            ),
+          ],
+          events: [],
+        }),
+    });
+    return { created, assessor: record };
+  };
+
+  /**
+   * Assigns panel members, all or nothing: every row is checked (schema, duplicates, registered
+   * and active agency, registered assessor), then conflicts of interest and the load cap (409 with
+   * every offending row); rows already assigned are left alone. Each agency's new members are one
+   * change set: their assignments, the panel, each assessor's load counter (conditional on the cap,
+   * so concurrent batches cannot exceed it) and an audit record per assignment.
+   */
+  const assign = async (
+    actor: Actor,
+    year: number,
+    rows: readonly unknown[],
+    csvLines?: readonly number[],
+  ): Promise<{ received: number; assigned: number; unchanged: number }> => {
+    const cycle = await requireCycle(year);
+    const locate = (index: number) => ({
+      row: index + 1,
+      ...(csvLines?.[index] !== undefined ? { line: csvLines[index] } : {}),
+    });
+    const problems: RowProblem[] = [];
+    const valid: { index: number; row: AssignmentRow }[] = [];
+    const seen = new Map<string, number>();
+    rows.forEach((raw, index) => {
+      const parsed = AssignmentRowSchema.safeParse(raw);
+      if (!parsed.success) {
+        problems.push({
+          ...locate(index),
+          errors: fieldErrorsFromZod(['body', 'assignments', index], parsed.error),
+        });
+        return;
+      }
+      const key = `${parsed.data.agencyId}#${parsed.data.assessor}`;
+      const first = seen.get(key);
+      if (first !== undefined) {
+        problems.push({
+          ...locate(index),
+          errors: [{ pointer: `/body/assignments/${index}`, detail: `Duplicate of row ${first}` }],
+        });
+        return;
+      }
+      seen.set(key, index + 1);
+      valid.push({ index, row: parsed.data });
+    });
+    const [roster, profiles] = await Promise.all([
+      agencies.listAll(),
+      assessors.getMany(valid.map(({ row }) => row.assessor)),
+    ]);
+    const registry = new Map(roster.map((agency) => [agency.id, agency]));
+    for (const { index, row } of valid) {
+      const agency = registry.get(row.agencyId);
+      const errors: FieldError[] = [];
+      if (!agency?.active) {
+        errors.push({
+          pointer: `/body/assignments/${index}/agencyId`,
+          detail: `"${row.agencyId}" is not a registered, active agency`,
+        });
+      }
+      if (!profiles.has(row.assessor)) {
+        errors.push({
+          pointer: `/body/assignments/${index}/assessor`,
+          detail: `"${row.assessor}" is not a registered assessor (PUT /v1/assessors/${row.assessor})`,
+        });
+      }
+      if (errors.length > 0) problems.push({ ...locate(index), errors });
+    }
+    if (problems.length > 0) {
+      problems.sort((a, b) => a.row - b.row);
+      throw new ValidationError(
+        `${problems.length} of ${rows.length} rows are invalid; nothing was assigned.`,
+        { errors: problems.flatMap((problem) => problem.errors), extensions: { rows: problems } },
+      );
+    }
+
+    // Conflicts of interest, rows already assigned (or recused), and the load cap.
+    const existing = new Map<string, AssignmentRecord>();
+    for (const agencyId of new Set(valid.map(({ row }) => row.agencyId))) {
+      let cursor: string | undefined;
+      do {
+        const page = await assignments.listByCycle(year, { agencyId, limit: 200, cursor });
+        for (const item of page.items) existing.set(`${item.agencyId}#${item.assessor}`, item);
+        cursor = page.nextCursor;
+      } while (cursor);
+    }
+    const fresh = valid.filter(({ row }) => !existing.has(`${row.agencyId}#${row.assessor}`));
+    const loads = await assignments.loads(
+      year,
+      fresh.map(({ row }) => row.assessor),
+    );
+    const conflicts: (RowProblem & { rule?: string })[] = [];
+    const planned = new Map(loads);
+    for (const { index, row } of valid) {
+      const pointer = `/body/assignments/${index}`;
+      const previous = existing.get(`${row.agencyId}#${row.assessor}`);
+      if (previous?.status === 'recused') {
+        conflicts.push({
+          ...locate(index),
+          rule: 'recused',
+          errors: [
+            {
+              pointer,
+              detail: `${row.assessor} recused themselves from ${row.agencyId}: ${previous.recusalReason}`,
+            },
+          ],
+        });
+        continue;
+      }
+      if (previous) continue;
+      const agency = registry.get(row.agencyId);
+      const profile = profiles.get(row.assessor);
+      if (!agency || !profile) continue;
+      const ties = profile.affiliations.map((id) => registry.get(id) ?? { id, group: 'lainnya' as const });
+      const conflict = conflictOfInterest(agency, ties);
+      if (conflict) {
+        conflicts.push({
+          ...locate(index),
+          rule: conflict.rule,
+          errors: [{ pointer, detail: `Conflict of interest (${conflict.rule}): ${conflict.message}` }],
+        });
+        continue;
+      }
+      const load = (planned.get(row.assessor) ?? 0) + 1;
+      planned.set(row.assessor, load);
+      if (load > cycle.assessorLoadCap) {
+        conflicts.push({
+          ...locate(index),
+          rule: 'load-cap',
+          errors: [
+            {
+              pointer,
+              detail: `${row.assessor} would carry ${load} assignments in ${year}, over the cycle's cap of ${cycle.assessorLoadCap}`,
+            },
+          ],
+        });
+      }
+    }
+    if (conflicts.length > 0) {
+      const rules = [...new Set(conflicts.map((conflict) => conflict.rule))].join(', ');
+      throw new ConflictError(
+        `${conflicts.length} rows cannot be assigned (${rules}); nothing was assigned.`,
+        { errors: conflicts.flatMap((conflict) => conflict.errors), extensions: { rows: conflicts } },
+      );
+    }
+
+    const at = actor.now.toISOString();
+    const byAgency = new Map<string, AssignmentRecord[]>();
+    for (const { row } of fresh) {
+      const assignment: AssignmentRecord = {
+        year,
+        agencyId: row.agencyId,
+        assessor: row.assessor,
+        status: 'active',
+        assignedAt: at,
+        assignedBy: actor.subject,
+      };
+      byAgency.set(row.agencyId, [...(byAgency.get(row.agencyId) ?? []), assignment]);
+    }
+    const changes = [...byAgency].map(([agencyId, panel]): ChangeSet => {
+      const [first, ...rest] = panel.map((assignment) =>
+        auditEntry(
+          actor,
+          { kind: 'cycle-agency', year, agencyId },
+          'assessment.assigned',
+          `assessor ${assignment.assessor}`,
+          [{ field: 'assessor', before: null, after: assignment.assessor }],
+        ),
+      );
+      return {
+        state: [{ kind: 'panel.assign', year, agencyId, assignments: panel, loadCap: cycle.assessorLoadCap }],
+        // A panel always has at least one new member here.
+        audits: [first as NonNullable<typeof first>, ...rest],
+        events: [],
+      };
+    });
+    const outcome = await writes.commitMany(changes);
+    if (outcome.failed) {
+      const failed = outcome.failed.change;
+      const agencyId = failed.kind === 'panel.assign' ? failed.agencyId : 'an agency';
+      throw new ConflictError(
+        `The panel of "${agencyId}" changed, or an assessor reached the load cap, while assigning; ${outcome.committed} of ${changes.length} agencies' panels were written. Send the same rows again: assigned rows are skipped.`,
+        { extensions: { written: outcome.committed } },
+      );
+    }
+    return { received: rows.length, assigned: fresh.length, unchanged: valid.length - fresh.length };
+  };
+
+  /**
+   * An assessor steps down from an agency's panel with a reason. The panel keeps at least one active
+   * member (409 otherwise); the write is conditional on it, so two members cannot both leave.
+   */
+  const recuse = async (
+    actor: Actor,
+    year: number,
+    agencyId: string,
+    reason: string,
+  ): Promise<AssignmentRecord> => {
+    const snapshot = await assessments.load(year, agencyId);
+    const assignment = snapshot.assignments.find(
+      (candidate) => candidate.assessor === actor.subject && candidate.status === 'active',
+    );
+    if (!assignment) {
+      throw new NotFoundError(`You have no active assignment to "${agencyId}" in the ${year} cycle.`);
+    }
+    if ((snapshot.head?.members.length ?? 0) <= 1) {
+      throw new ConflictError(
+        `You are the only active assessor of "${agencyId}": ask the review team to assign another before recusing.`,
+      );
+    }
+    const recused: AssignmentRecord = {
+      ...assignment,
+      status: 'recused',
+      recusedAt: actor.now.toISOString(),
+      recusalReason: reason,
+    };
+    const outcome = await writes.commit({
+      state: [{ kind: 'panel.recuse', assignment: recused }],
+      audits: [
+        auditEntry(
+          actor,
+          { kind: 'cycle-agency', year, agencyId },
+          'assessment.recused',
+          `assessor ${actor.subject}`,
+          [
+            { field: 'status', before: 'active', after: 'recused' },
+            { field: 'reason', before: null, after: reason },
+          ],
+        ),
+      ],
+      events: [],
+    });
+    if (!outcome.committed) {
+      throw new ConflictError(
+        `The panel of "${agencyId}" changed while you were recusing (another member may have left); re-read it.`,
+      );
+    }
+    return recused;
+  };
+
+  return {
+    putAssessor,
+    getAssessor: async (subject: string): Promise<AssessorRecord> => {
+      const assessor = await assessors.get(subject);
+      if (!assessor) throw new NotFoundError(`No assessor "${subject}" is registered.`);
+      return assessor;
+    },
+    assign,
+    recuse,
+    listForCycle: async (
+      year: number,
+      query: { agencyId?: string | undefined; assessor?: string | undefined } & PageRequest,
+    ): Promise<Page<AssignmentRecord>> => {
+      await requireCycle(year);
+      return assignments.listByCycle(year, query);
+    },
+    listMine: (
+      actor: Actor,
+      query: { year?: number | undefined } & PageRequest,
+    ): Promise<Page<AssignmentRecord>> => assignments.listByAssessor(actor.subject, query),
+  };
+};
+
+export type AssignmentService = ReturnType<typeof createAssignmentService>;

@@ -1,0 +1,91 @@
+import type * as z from 'zod';
+import type { AssessorSchema, AssignmentSchema } from '#shared/api/assessment/schemas.ts';
+import type { ReviewMark, StageScore } from '#shared/domain/assessment.ts';
+import type { Page, PageRequest } from '../ports.ts';
+import type { SelfAssessmentState } from '../self-assessment/ports.ts';
+
+export type AssessorRecord = z.output<typeof AssessorSchema>;
+export type AssignmentRecord = z.output<typeof AssignmentSchema>;
+
+/**
+ * The assessment's own record in the agency's cycle partition: who is on the panel (active
+ * members), a revision every score and review bumps (finalizing is conditional on the revision it
+ * read, so no score slips in between), and when the result was finalized (no scoring after it).
+ */
+export interface AssessmentHead {
+  readonly members: readonly string[];
+  readonly revision: number;
+  readonly finalizedAt?: string | undefined;
+}
+
+/** Everything about one agency's assessment in a cycle, read in one go. */
+export interface AssessmentSnapshot {
+  readonly head: AssessmentHead | undefined;
+  readonly assignments: readonly AssignmentRecord[];
+  readonly scores: readonly StageScore[];
+  readonly reviews: readonly ReviewMark[];
+  readonly selfAssessment: SelfAssessmentState;
+}
+
+export interface AssessorStore {
+  get(subject: string): Promise<AssessorRecord | undefined>;
+  /** Several at once (the assessors of an assignment batch). */
+  getMany(subjects: readonly string[]): Promise<Map<string, AssessorRecord>>;
+}
+
+export interface AssignmentStore {
+  /** A cycle's assignments, by agency then assessor; filtered to one agency or one assessor. */
+  listByCycle(
+    year: number,
+    filter: { readonly agencyId?: string | undefined; readonly assessor?: string | undefined } & PageRequest,
+  ): Promise<Page<AssignmentRecord>>;
+  /** One assessor's assignments, newest cycle first; optionally of one cycle. */
+  listByAssessor(
+    subject: string,
+    filter: { readonly year?: number | undefined } & PageRequest,
+  ): Promise<Page<AssignmentRecord>>;
+  /** How many active assignments each assessor has in the cycle. */
+  loads(year: number, subjects: readonly string[]): Promise<Map<string, number>>;
+}
+
+export interface AssessmentStore {
+  load(year: number, agencyId: string): Promise<AssessmentSnapshot>;
+}
+
+/**
+ * Assessment writes. Conditions the write path enforces:
+ * - assessor: versioned (absent for a new one);
+ * - panel.assign: each assignment new; each assessor's load in the cycle stays within `loadCap`;
+ *   the panel's members grow;
+ * - panel.recuse: the assignment active; another member stays on the panel;
+ * - scores: each version new (two members writing from one version: one wins); the recorder an
+ *   active panel member; not finalized; the revision grows;
+ * - reviews: each review at its expected version; not finalized; the revision grows.
+ */
+export type AssessmentStateChange =
+  | {
+      readonly kind: 'assessor';
+      readonly assessor: AssessorRecord;
+      readonly before: AssessorRecord | undefined;
+    }
+  | {
+      readonly kind: 'panel.assign';
+      readonly year: number;
+      readonly agencyId: string;
+      readonly assignments: readonly AssignmentRecord[];
+      readonly loadCap: number;
+    }
+  | { readonly kind: 'panel.recuse'; readonly assignment: AssignmentRecord }
+  | {
+      readonly kind: 'scores';
+      readonly year: number;
+      readonly agencyId: string;
+      readonly recordedBy: string;
+      readonly scores: readonly StageScore[];
+    }
+  | {
+      readonly kind: 'reviews';
+      readonly year: number;
+      readonly agencyId: string;
+      readonly reviews: readonly { readonly review: ReviewMark; readonly expectedVersion: number }[];
+    };

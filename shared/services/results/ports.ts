@@ -1,0 +1,66 @@
+import type * as z from 'zod';
+import type { AppealSchema } from '#shared/api/results/schemas.ts';
+import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
+import type { ResultSummary, ResultVersion } from '#shared/domain/results.ts';
+
+export type AppealRecord = z.output<typeof AppealSchema>;
+
+/**
+ * The current result of an agency in a cycle, small: which version stands, its summary (what the
+ * ranking run reads for every agency), and the open appeal. The versions hold everything else.
+ */
+export interface CurrentResult {
+  readonly year: number;
+  readonly agencyId: string;
+  readonly agencyName: string;
+  readonly group: AgencyGroup;
+  readonly version: number;
+  readonly sha256: string;
+  readonly summary: ResultSummary;
+  readonly openAppealId?: string | undefined;
+}
+
+export interface ResultStore {
+  current(year: number, agencyId: string): Promise<CurrentResult | undefined>;
+  /** The current result and every version (oldest first), in one read. */
+  load(
+    year: number,
+    agencyId: string,
+  ): Promise<{ current: CurrentResult | undefined; versions: ResultVersion[] }>;
+  /** The agency's appeals in the cycle, oldest first. */
+  appeals(year: number, agencyId: string): Promise<AppealRecord[]>;
+  /** Which of these agencies have a result in the cycle (an import skips them). */
+  existing(year: number, agencyIds: readonly string[]): Promise<Set<string>>;
+}
+
+interface AgencyIdentity {
+  readonly year: number;
+  readonly agencyId: string;
+  readonly agencyName: string;
+  readonly group: AgencyGroup;
+}
+
+/**
+ * Result writes. Conditions the write path enforces:
+ * - result.finalize: version 1 new; the assessment at the revision read and not finalized (it
+ *   becomes finalized in the same transaction);
+ * - result.import: version 1 new, no current result;
+ * - appeal.file: the appeal new; the current result at `resultVersion` with no open appeal;
+ * - appeal.decide: the appeal still open; the current result at the appealed version; an upheld
+ *   appeal writes the next version (new) and moves the current result to it.
+ */
+export type ResultStateChange =
+  | (AgencyIdentity & {
+      readonly kind: 'result.finalize';
+      readonly result: ResultVersion;
+      readonly revision: number;
+    })
+  | (AgencyIdentity & { readonly kind: 'result.import'; readonly result: ResultVersion })
+  | { readonly kind: 'appeal.file'; readonly appeal: AppealRecord }
+  | (AgencyIdentity & {
+      readonly kind: 'appeal.decide';
+      readonly appeal: AppealRecord;
+      /** The version appealed against (the current one when the appeal was filed). */
+      readonly appealedVersion: number;
+      readonly newResult: ResultVersion | undefined;
+    });

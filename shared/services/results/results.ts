@@ -1,0 +1,524 @@
+import type { AppealDecisionWrite, AppealWrite } from '#shared/api/results/schemas.ts';
+import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { reviewCounts, stagesOf, standingScores } from '#shared/domain/assessment.ts';
+import { isWindowOpen } from '#shared/domain/cycles.ts';
+import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
+import { findFramework, getFramework } from '#shared/domain/framework/registry.ts';
+import type { Framework, Level } from '#shared/domain/framework/types.ts';
+import {
+  buildResultVersion,
+  type LevelSource,
+  type ResultVersion,
+  scoringEngine,
+  verifyResultChain,
+} from '#shared/domain/results.ts';
+import type { AssessmentStore } from '../assessment/ports.ts';
+import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
+import type { ChangeSet, WritePath } from '../ports.ts';
+import type { AgencyRecord, AgencyStore } from '../registry/ports.ts';
+import type { SelfAssessmentStore } from '../self-assessment/ports.ts';
+import type { AppealRecord, CurrentResult, ResultStore } from './ports.ts';
+
+export interface ResultServicePorts {
+  readonly cycles: CycleStore;
+  readonly agencies: AgencyStore;
+  readonly selfAssessments: SelfAssessmentStore;
+  readonly assessments: AssessmentStore;
+  readonly results: ResultStore;
+  readonly writes: WritePath;
+  readonly ids: IdSource;
+}
+
+const notFound = (year: number, agencyId: string) =>
+  new NotFoundError(`No final result of agency "${agencyId}" in the ${year} cycle.`);
+
+const resultLink = (year: number, agencyId: string) => `/v1/cycles/${year}/agencies/${agencyId}/result`;
+
+/** The representation of a current result: the standing version in full. */
+export const resultView = (
+  current: Pick<CurrentResult, 'agencyName' | 'group' | 'openAppealId'>,
+  result: ResultVersion,
+) => ({
+  agencyName: current.agencyName,
+  group: current.group,
+  result,
+  ...(current.openAppealId ? { openAppealId: current.openAppealId } : {}),
+});
+
+export type ResultView = ReturnType<typeof resultView>;
+
+/**
+ * Final results (finalize, read, verify, bundle, import of past cycles) and appeals. Results are
+ * legal records: never changed in place — an upheld appeal is a new version chained to the old.
+ */
+export const createResultService = (ports: ResultServicePorts) => {
+  const { cycles, agencies, selfAssessments, assessments, results, writes, ids } = ports;
+
+  const context = async (
+    year: number,
+    agencyId: string,
+  ): Promise<{ cycle: CycleRecord; agency: AgencyRecord }> => {
+    const { cycle, agency } = await selfAssessments.context(year, agencyId);
+    if (!cycle || !agency) throw notFound(year, agencyId);
+    return { cycle, agency };
+  };
+
+  /**
+   * Who may read a result: admins always; the agency's own operators from the cycle's publication
+   * time; nobody else (404, so that existence does not leak).
+   */
+  const assertReadable = (actor: Actor, cycle: CycleRecord, agencyId: string) => {
+    if (actor.role === 'admin') return;
+    const published = Date.parse(cycle.windows.publication.at) <= actor.now.getTime();
+    if (actor.role === 'agency' && actor.agencyId === agencyId && published) return;
+    throw notFound(cycle.year, agencyId);
+  };
+
+  /** The current result, the standing version and the chain, for a reader allowed to see them. */
+  const readResult = async (actor: Actor, year: number, agencyId: string) => {
+    const { cycle } = await context(year, agencyId);
+    assertReadable(actor, cycle, agencyId);
+    const { current, versions } = await results.load(year, agencyId);
+    const latest = versions.at(-1);
+    if (!current || !latest) throw notFound(year, agencyId);
+    return { current, latest, versions };
+  };
+
+  const finalizedEvent = (actor: Actor, result: ResultVersion) =>
+    domainEvent(
+      ids,
+      eventTypes.resultFinalized,
+      actor.now,
+      { year: result.year, agencyId: result.agencyId },
+      {
+        version: result.version,
+        index: result.computed.score.index.exact,
+        predicate: result.computed.score.predicate.id,
+        link: resultLink(result.year, result.agencyId),
+      },
+    );
+
+  /**
+   * Finalizes from the review: every indicator's standing score (the cycle's last stage) must carry
+   * a valid, current review (409 listing those that do not). One transaction writes version 1, the
+   * current result, the audit record and `result.finalized`, conditional on the assessment's
+   * revision being the one read: a score or review written meanwhile makes it fail (409, retry).
+   */
+  const finalize = async (actor: Actor, year: number, agencyId: string): Promise<ResultView> => {
+    const [{ cycle, agency }, snapshot] = await Promise.all([
+      context(year, agencyId),
+      assessments.load(year, agencyId),
+    ]);
+    if (!snapshot.head) {
+      throw new ConflictError(
+        `"${agencyId}" has no assessment panel in the ${year} cycle: nothing to finalize.`,
+      );
+    }
+    if (snapshot.head.finalizedAt) {
+      throw new ConflictError(
+        `The ${year} result of "${agencyId}" was finalized at ${snapshot.head.finalizedAt}; later changes come through appeals.`,
+      );
+    }
+    const framework = getFramework(cycle.frameworkId);
+    const stages = stagesOf(cycle.type, cycle.windows);
+    const standing = standingScores(snapshot.scores, stages, stages.at(-1) ?? 'dokumen');
+    const reviews = new Map(snapshot.reviews.map((review) => [review.indicatorNo, review]));
+    const missing = framework.indicators
+      .map((indicator) => indicator.no)
+      .filter((no) => !reviewCounts(reviews.get(no), standing.get(no)));
+    if (missing.length > 0) {
+      throw new ConflictError(
+        `${missing.length} of ${framework.indicators.length} indicators lack a valid, current review of their score: ${missing.join(', ')}.`,
+        { extensions: { missing } },
+      );
+    }
+    const levels: Level[] = [];
+    const sources: LevelSource[] = [];
+    for (const indicator of framework.indicators) {
+      const score = standing.get(indicator.no)?.score;
+      const review = reviews.get(indicator.no);
+      if (!score || !review) throw new Error('A counted review lost its score');
+      levels.push(score.level);
+      sources.push({
+        kind: 'review',
+        stage: score.stage,
+        scoreVersion: score.version,
+        reviewVersion: review.version,
+      });
+    }
+    const result = buildResultVersion(
+      framework,
+      {
+        year,
+        agencyId,
+        levels,
+        sources,
+        predicateBasis: cycle.predicateBasis,
+        finalizedAt: actor.now.toISOString(),
+        finalizedBy: actor.subject,
+        reason: 'finalized from the review',
+      },
+      undefined,
+    );
+    const identity = { year, agencyId, agencyName: agency.name, group: agency.group };
+    const outcome = await writes.commit({
+      state: [{ kind: 'result.finalize', ...identity, result, revision: snapshot.head.revision }],
+      audits: [
+        auditEntry(actor, { kind: 'cycle-agency', year, agencyId }, 'result.finalized', 'result', [
+          { field: 'version', before: null, after: result.version },
+          { field: 'index', before: null, after: result.computed.score.index.exact },
+          { field: 'predicate', before: null, after: result.computed.score.predicate.id },
+        ]),
+      ],
+      events: [finalizedEvent(actor, result)],
+    });
+    if (!outcome.committed) {
+      throw new ConflictError(
+        `Scores or reviews of "${agencyId}" changed while finalizing (or it was finalized meanwhile); re-read the assessment and finalize again.`,
+      );
+    }
+    return resultView(identity, result);
+  };
+
+  /**
+   * Imports a past cycle's published results: each row's levels become version 1, computed and
+   * hashed like any other. Validated all or nothing; agencies with a result already are skipped.
+   * No `result.finalized` events: a backfill of history is not news to send to portals.
+   */
+  const importResults = async (
+    actor: Actor,
+    year: number,
+    rows: readonly { agencyId: string; levels: readonly (Level | null)[]; reference: string }[],
+  ) => {
+    const cycle = await cycles.get(year);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    const framework = getFramework(cycle.frameworkId);
+    const roster = new Map((await agencies.listAll()).map((agency) => [agency.id, agency]));
+    const problems: FieldError[] = [];
+    const seen = new Set<string>();
+    rows.forEach((row, index) => {
+      if (!roster.has(row.agencyId)) {
+        problems.push({
+          pointer: `/body/results/${index}/agencyId`,
+          detail: `"${row.agencyId}" is not a registered agency`,
+        });
+      }
+      if (seen.has(row.agencyId)) {
+        problems.push({
+          pointer: `/body/results/${index}/agencyId`,
+          detail: `"${row.agencyId}" appears more than once`,
+        });
+      }
+      seen.add(row.agencyId);
+      if (row.levels.length !== framework.indicators.length) {
+        problems.push({
+          pointer: `/body/results/${index}/levels`,
+          detail: `${framework.id} has ${framework.indicators.length} indicators; ${row.levels.length} levels given`,
+        });
+      }
+    });
+    if (problems.length > 0) {
+      throw new ValidationError(`${problems.length} problems in the import; nothing was imported.`, {
+        errors: problems,
+      });
+    }
+    const existing = await results.existing(
+      year,
+      rows.map((row) => row.agencyId),
+    );
+    const changes: ChangeSet[] = rows
+      .filter((row) => !existing.has(row.agencyId))
+      .map((row) => {
+        const agency = roster.get(row.agencyId) as AgencyRecord;
+        const result = buildResultVersion(
+          framework,
+          {
+            year,
+            agencyId: row.agencyId,
+            levels: row.levels,
+            sources: row.levels.map(() => ({ kind: 'import' as const, reference: row.reference })),
+            predicateBasis: cycle.predicateBasis,
+            finalizedAt: actor.now.toISOString(),
+            finalizedBy: actor.subject,
+            reason: `imported: ${row.reference}`,
+          },
+          undefined,
+        );
+        return {
+          state: [
+            {
+              kind: 'result.import',
+              year,
+              agencyId: agency.id,
+              agencyName: agency.name,
+              group: agency.group,
+              result,
+            },
+          ],
+          audits: [
+            auditEntry(
+              actor,
+              { kind: 'cycle-agency', year, agencyId: agency.id },
+              'result.imported',
+              'result',
+              [
+                { field: 'index', before: null, after: result.computed.score.index.exact },
+                { field: 'reference', before: null, after: row.reference },
+              ],
+            ),
+          ],
+          events: [],
+        };
+      });
+    const outcome = await writes.commitMany(changes);
+    if (outcome.failed) {
+      throw new ConflictError(
+        `A result was written by another request during the import; ${outcome.committed} of ${changes.length} were imported. Send the import again: imported agencies are skipped.`,
+        { extensions: { written: outcome.committed } },
+      );
+    }
+    return { received: rows.length, imported: changes.length, unchanged: rows.length - changes.length };
+  };
+
+  const frameworkOf = (id: string): Framework | undefined => findFramework(id);
+
+  const fileAppeal = async (
+    actor: Actor,
+    year: number,
+    agencyId: string,
+    write: AppealWrite,
+  ): Promise<AppealRecord> => {
+    if (actor.role !== 'agency' || actor.agencyId !== agencyId) throw notFound(year, agencyId);
+    const { cycle } = await context(year, agencyId);
+    const window = cycle.windows.appeals;
+    if (!isWindowOpen(window, actor.now)) {
+      throw new ConflictError(
+        `The appeals window of the ${year} cycle is not open (${window.opensAt} – ${window.closesAt}; server time ${actor.now.toISOString()}).`,
+        { extensions: { window } },
+      );
+    }
+    const current = await results.current(year, agencyId);
+    if (!current) throw new ConflictError(`"${agencyId}" has no final result in ${year} to appeal.`);
+    if (current.openAppealId) {
+      throw new ConflictError(
+        `Appeal ${current.openAppealId} of "${agencyId}" is still open: wait for its decision.`,
+      );
+    }
+    const count = getFramework(cycle.frameworkId).indicators.length;
+    const unknown = write.indicators
+      .map((indicator, index) => ({ indicator, index }))
+      .filter(({ indicator }) => indicator.indicatorNo > count);
+    if (unknown.length > 0) {
+      throw new ValidationError(`The framework has indicators 1–${count}.`, {
+        errors: unknown.map(({ indicator, index }) => ({
+          pointer: `/body/indicators/${index}/indicatorNo`,
+          detail: `No indicator ${indicator.indicatorNo}`,
+        })),
+      });
+    }
+    const appeal: AppealRecord = {
+      appealId: ids.next('apl'),
+      year,
+      agencyId,
+      status: 'open',
+      resultVersion: current.version,
+      filedAt: actor.now.toISOString(),
+      filedBy: actor.subject,
+      indicators: write.indicators.map((indicator) => ({ ...indicator, evidence: [...indicator.evidence] })),
+    };
+    const outcome = await writes.commit({
+      state: [{ kind: 'appeal.file', appeal }],
+      audits: [
+        auditEntry(
+          actor,
+          { kind: 'cycle-agency', year, agencyId },
+          'appeal.filed',
+          `appeal ${appeal.appealId}`,
+          [
+            {
+              field: 'indicators',
+              before: null,
+              after: appeal.indicators.map((indicator) => indicator.indicatorNo),
+            },
+          ],
+        ),
+      ],
+      events: [],
+    });
+    if (!outcome.committed) {
+      throw new ConflictError(
+        `The result of "${agencyId}" changed or another appeal was filed meanwhile; re-read it.`,
+      );
+    }
+    return appeal;
+  };
+
+  /**
+   * Decides an open appeal, once: a decision for exactly the appealed indicators. Upheld
+   * indicators with a new level make a new result version chained to the appealed one (which stays
+   * readable); the decision, the version and `appeal.decided` commit together.
+   */
+  const decideAppeal = async (
+    actor: Actor,
+    year: number,
+    agencyId: string,
+    appealId: string,
+    write: AppealDecisionWrite,
+  ): Promise<AppealRecord> => {
+    const [{ cycle, agency }, appeals, { versions }] = await Promise.all([
+      context(year, agencyId),
+      results.appeals(year, agencyId),
+      results.load(year, agencyId),
+    ]);
+    const appeal = appeals.find((candidate) => candidate.appealId === appealId);
+    const previous = versions.at(-1);
+    if (!appeal || !previous) throw new NotFoundError(`No appeal ${appealId} of "${agencyId}" in ${year}.`);
+    if (appeal.status !== 'open') {
+      throw new ConflictError(`Appeal ${appealId} was decided at ${appeal.decidedAt}; decisions are final.`);
+    }
+    const appealed = new Set(appeal.indicators.map((indicator) => indicator.indicatorNo));
+    const decided = new Set(write.decisions.map((decision) => decision.indicatorNo));
+    const problems: FieldError[] = [
+      ...write.decisions
+        .map((decision, index) => ({ decision, index }))
+        .filter(({ decision }) => !appealed.has(decision.indicatorNo))
+        .map(({ decision, index }) => ({
+          pointer: `/body/decisions/${index}/indicatorNo`,
+          detail: `Indicator ${decision.indicatorNo} is not part of appeal ${appealId}`,
+        })),
+      ...[...appealed]
+        .filter((no) => !decided.has(no))
+        .map((no) => ({
+          pointer: '/body/decisions',
+          detail: `Indicator ${no} is appealed and needs a decision`,
+        })),
+    ];
+    if (problems.length > 0) {
+      throw new ValidationError('Decide every appealed indicator, and only those.', { errors: problems });
+    }
+    const upheld = write.decisions.filter(
+      (decision) =>
+        decision.upheld &&
+        decision.level !== undefined &&
+        decision.level !== previous.inputs.levels[decision.indicatorNo - 1],
+    );
+    const framework = getFramework(cycle.frameworkId);
+    const newResult =
+      upheld.length === 0
+        ? undefined
+        : buildResultVersion(
+            framework,
+            {
+              year,
+              agencyId,
+              levels: previous.inputs.levels.map(
+                (level, index) =>
+                  upheld.find((decision) => decision.indicatorNo === index + 1)?.level ?? level,
+              ),
+              sources: previous.inputs.sources.map((source, index) =>
+                upheld.some((decision) => decision.indicatorNo === index + 1)
+                  ? { kind: 'appeal' as const, appealId }
+                  : source,
+              ),
+              predicateBasis: previous.inputs.predicateBasis,
+              finalizedAt: actor.now.toISOString(),
+              finalizedBy: actor.subject,
+              reason: `appeal ${appealId} upheld for indicators ${upheld.map((decision) => decision.indicatorNo).join(', ')}`,
+            },
+            previous,
+          );
+    const decidedAppeal: AppealRecord = {
+      ...appeal,
+      status: 'decided',
+      decisions: write.decisions.map((decision) => ({ ...decision })),
+      decidedAt: actor.now.toISOString(),
+      decidedBy: actor.subject,
+      ...(newResult ? { newResultVersion: newResult.version } : {}),
+    };
+    const outcome = await writes.commit({
+      state: [
+        {
+          kind: 'appeal.decide',
+          year,
+          agencyId,
+          agencyName: agency.name,
+          group: agency.group,
+          appeal: decidedAppeal,
+          appealedVersion: previous.version,
+          newResult,
+        },
+      ],
+      audits: [
+        auditEntry(actor, { kind: 'cycle-agency', year, agencyId }, 'appeal.decided', `appeal ${appealId}`, [
+          { field: 'decisions', before: null, after: decidedAppeal.decisions },
+          ...(newResult
+            ? [{ field: 'resultVersion', before: previous.version, after: newResult.version }]
+            : []),
+        ]),
+      ],
+      events: [
+        domainEvent(
+          ids,
+          eventTypes.appealDecided,
+          actor.now,
+          { year, agencyId },
+          {
+            appealId,
+            upheld: write.decisions
+              .filter((decision) => decision.upheld)
+              .map((decision) => decision.indicatorNo),
+            rejected: write.decisions
+              .filter((decision) => !decision.upheld)
+              .map((decision) => decision.indicatorNo),
+            resultVersion: newResult?.version ?? previous.version,
+            link: resultLink(year, agencyId),
+          },
+        ),
+      ],
+    });
+    if (!outcome.committed) {
+      throw new ConflictError(
+        `Appeal ${appealId} or the result of "${agencyId}" changed meanwhile; re-read them.`,
+      );
+    }
+    return decidedAppeal;
+  };
+
+  return {
+    finalize,
+    importResults,
+    fileAppeal,
+    decideAppeal,
+    current: async (actor: Actor, year: number, agencyId: string): Promise<ResultView> => {
+      const { current, latest } = await readResult(actor, year, agencyId);
+      return resultView(current, latest);
+    },
+    versions: async (actor: Actor, year: number, agencyId: string) => {
+      const { versions } = await readResult(actor, year, agencyId);
+      return { items: versions, verification: verifyResultChain(versions, frameworkOf) };
+    },
+    bundle: async (actor: Actor, year: number, agencyId: string, serviceVersion: string) => {
+      const { latest, versions } = await readResult(actor, year, agencyId);
+      return {
+        format: 'spbe-result-bundle/1' as const,
+        result: latest,
+        framework: getFramework(latest.inputs.frameworkId),
+        engine: scoringEngine,
+        serviceVersion,
+        verification: verifyResultChain(versions, frameworkOf),
+        recompute:
+          'Score `result.inputs.levels` (indicator n at index n − 1; null = unanswered, worth 0) with `framework` under `result.inputs.predicateBasis` — Σ level × weight / 100, exact, displayed half-up to 2 decimals — and plan the fewest one-level raises to the next predicate: the result is `result.computed`. `result.sha256` is the SHA-256 of the canonical JSON (keys sorted, no spaces) of every field of `result` but `sha256`; `inputs.frameworkSha256` that of `framework`.',
+      };
+    },
+    appeals: async (actor: Actor, year: number, agencyId: string): Promise<AppealRecord[]> => {
+      const { cycle } = await context(year, agencyId);
+      if (actor.role !== 'admin' && !(actor.role === 'agency' && actor.agencyId === agencyId)) {
+        throw notFound(cycle.year, agencyId);
+      }
+      return results.appeals(year, agencyId);
+    },
+  };
+};
+
+export type ResultService = ReturnType<typeof createResultService>;

@@ -1,0 +1,490 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '#shared/domain/actor.ts';
+import { canonicalJson } from '#shared/domain/audit.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
+import { getFramework } from '#shared/domain/framework/registry.ts';
+import type { Level } from '#shared/domain/framework/types.ts';
+import { computeResult } from '#shared/domain/results.ts';
+import type { MemoryPorts } from '#shared/memory/ports.ts';
+import { createAssignmentService } from '#shared/services/assessment/assignments.ts';
+import { createScoringService, type ScoreInput } from '#shared/services/assessment/scoring.ts';
+import { createCycleService } from '#shared/services/cycles/cycles.ts';
+import { createAgencyService } from '#shared/services/registry/agencies.ts';
+import { createResultService } from '#shared/services/results/results.ts';
+import { createSelfAssessmentService } from '#shared/services/self-assessment/self-assessment.ts';
+import { actor, at, now, openCycle, operatorOf, preparedPorts, sequentialIds } from './support.ts';
+
+/**
+ * The external assessment on in-memory ports, with the clock moved through the cycle's windows:
+ * self-assessment (now), documents (day 30), interview (day 55), appeals (day 75), publication (day 90).
+ */
+const day = (n: number) => new Date(now.getTime() + n * 86_400_000);
+const framework = getFramework('spbe-2020');
+
+const setUp = async () => {
+  const ports = await preparedPorts();
+  const agencies = createAgencyService(ports);
+  await agencies.putAgency(
+    actor(),
+    'kota-surabaya',
+    { name: 'Pemerintah Kota Surabaya', group: 'kota', parentProvinceId: 'prov-jawa-timur', active: true },
+    undefined,
+  );
+  // An Evaluasi cycle for 2027 (the 2026 one of preparedPorts is Pemantauan).
+  await createCycleService(ports).createCycle(
+    actor(),
+    openCycle({
+      year: 2027,
+      type: 'evaluasi',
+      windows: {
+        selfAssessment: { opensAt: at(-1), closesAt: at(20) },
+        documentAssessment: { opensAt: at(21), closesAt: at(40) },
+        interviewAssessment: { opensAt: at(41), closesAt: at(60) },
+        appeals: { opensAt: at(70), closesAt: at(80) },
+        publication: { at: at(90) },
+      },
+    }),
+  );
+  const ids = sequentialIds();
+  const panels = createAssignmentService(ports);
+  for (const [subject, affiliations] of [
+    ['asesor-a', []],
+    ['asesor-b', []],
+    ['asesor-jatim', ['prov-jawa-timur']],
+  ] as const) {
+    await panels.putAssessor(
+      actor(),
+      subject,
+      { name: `Asesor ${subject}`, affiliations: [...affiliations] },
+      undefined,
+    );
+  }
+  return {
+    ports,
+    panels,
+    scoring: createScoringService(ports),
+    results: createResultService({ ...ports, ids }),
+    selfAssessments: createSelfAssessmentService({ ...ports, ids }),
+  };
+};
+
+type Setup = Awaited<ReturnType<typeof setUp>>;
+const assessor = (subject: string, at: Date): Actor => actor({ subject, role: 'assessor', now: at });
+
+const submitAll = async ({ selfAssessments }: Setup, agencyId: string, level: Level = 3) => {
+  const operator = operatorOf(agencyId);
+  const answers = framework.indicators.map((indicator) => ({
+    indicatorNo: indicator.no,
+    level,
+    explanation: '',
+    evidence: [{ title: 'Data dukung', url: `https://example.go.id/${indicator.no}.pdf` }],
+    pointer: `/x/${indicator.no}`,
+  }));
+  const saved = await selfAssessments.saveAnswers(operator, 2027, agencyId, 0, answers);
+  await selfAssessments.submit(operator, 2027, agencyId, saved.version);
+};
+
+const scores = (level: Level, nos = framework.indicators.map((indicator) => indicator.no)): ScoreInput[] =>
+  nos.map((no) => ({
+    indicatorNo: no,
+    level,
+    note: 'ok',
+    evidenceUsed: [0],
+    expectedVersion: 0,
+    pointer: `/x/${no}/indicatorNo`,
+    fieldsPointer: `/x/${no}`,
+  }));
+
+describe('assigning panels (in-memory ports)', () => {
+  it('blocks conflicts of interest with 409 naming the rule, and writes nothing', async () => {
+    // Prepare
+    const { panels, ports } = await setUp();
+
+    // Act: asesor-jatim on Jawa Timur itself and on its kota
+    const error = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+        { agencyId: 'prov-jawa-timur', assessor: 'asesor-jatim' },
+        { agencyId: 'kota-surabaya', assessor: 'asesor-jatim' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    const rows = (error as ConflictError).extensions.rows as { row: number; rule: string }[];
+    expect(rows.map(({ row, rule }) => [row, rule])).toEqual([
+      [2, 'own-agency'],
+      [3, 'parent-province'],
+    ]);
+    expect((await ports.assignments.listByCycle(2027, { limit: 10 })).items).toEqual([]);
+  });
+
+  it('refuses unknown assessors and agencies (400 per row), and the load cap (409)', async () => {
+    const { panels, ports } = await setUp();
+    const invalid = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'prov-tidak-ada', assessor: 'asesor-a' },
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-tidak-ada' },
+      ])
+      .catch((caught: unknown) => caught);
+    expect((invalid as ValidationError).errors.map((field) => field.pointer)).toEqual([
+      '/body/assignments/0/agencyId',
+      '/body/assignments/1/assessor',
+    ]);
+
+    await createCycleService(ports).createCycle(actor(), openCycle({ year: 2025, assessorLoadCap: 1 }));
+    await expect(
+      panels.assign(actor(), 2025, [
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-b' },
+        { agencyId: 'prov-jawa-timur', assessor: 'asesor-b' },
+      ]),
+    ).rejects.toThrow('cap');
+  });
+
+  it('leaves rows already assigned alone, and lists assignments both ways', async () => {
+    const { panels } = await setUp();
+    const rows = [
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-b' },
+    ];
+    expect(await panels.assign(actor(), 2027, rows)).toEqual({ received: 2, assigned: 2, unchanged: 0 });
+    expect(await panels.assign(actor(), 2027, rows)).toEqual({ received: 2, assigned: 0, unchanged: 2 });
+    expect((await panels.listMine(assessor('asesor-a', now), { limit: 10 })).items).toMatchObject([
+      { agencyId: 'prov-jawa-barat', status: 'active' },
+    ]);
+    expect((await panels.listForCycle(2027, { agencyId: 'prov-jawa-barat', limit: 10 })).items).toHaveLength(
+      2,
+    );
+  });
+
+  it('lets a member recuse with a reason while another stays; the last one may not', async () => {
+    const { panels } = await setUp();
+    await panels.assign(actor(), 2027, [
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-b' },
+    ]);
+    await expect(
+      panels.recuse(assessor('asesor-a', now), 2027, 'prov-jawa-barat', 'Pernah menjadi konsultan'),
+    ).resolves.toMatchObject({ status: 'recused', recusalReason: 'Pernah menjadi konsultan' });
+    await expect(
+      panels.recuse(assessor('asesor-b', now), 2027, 'prov-jawa-barat', 'Saya juga'),
+    ).rejects.toThrow(ConflictError);
+  });
+});
+
+describe('staged scoring, review and finalizing (in-memory ports)', () => {
+  const prepared = async () => {
+    const setup = await setUp();
+    await submitAll(setup, 'prov-jawa-barat', 3);
+    await setup.panels.assign(actor(), 2027, [
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-b' },
+    ]);
+    return setup;
+  };
+
+  it('shows an agency only to its panel and admins: others get 404', async () => {
+    const { scoring } = await prepared();
+    await expect(scoring.view(assessor('asesor-jatim', day(30)), 2027, 'prov-jawa-barat')).rejects.toThrow(
+      NotFoundError,
+    );
+    await expect(scoring.view(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat')).resolves.toMatchObject(
+      {
+        selfAssessmentStatus: 'submitted',
+        panel: [{ assessor: 'asesor-a' }, { assessor: 'asesor-b' }],
+      },
+    );
+  });
+
+  it('scores only in the stage’s window, only stages the cycle has, only submitted self-assessments', async () => {
+    const { scoring, selfAssessments, panels } = await prepared();
+    await expect(
+      scoring.saveScores(assessor('asesor-a', day(5)), 2027, 'prov-jawa-barat', 'dokumen', scores(3, [1])),
+    ).rejects.toThrow(ConflictError);
+    await expect(
+      scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'visitasi', scores(3, [1])),
+    ).rejects.toThrow(ValidationError);
+    await selfAssessments.saveAnswers(operatorOf('prov-jawa-timur'), 2027, 'prov-jawa-timur', 0, [
+      { indicatorNo: 1, level: 2, explanation: '', evidence: [], pointer: '/x' },
+    ]);
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-a' }]);
+    await expect(
+      scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-timur', 'dokumen', scores(3, [1])),
+    ).rejects.toThrow('has not submitted');
+  });
+
+  it('keeps scores append-only: a correction needs a reason, the original stays, a stale version is 412', async () => {
+    // Prepare
+    const { scoring } = await prepared();
+    const a = assessor('asesor-a', day(30));
+    await scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [1]));
+
+    // Act + Assess
+    const noReason = await scoring
+      .saveScore(a, 2027, 'prov-jawa-barat', 'dokumen', {
+        ...scores(4, [1])[0]!,
+        expectedVersion: 1,
+        pointer: '/params/no',
+        fieldsPointer: '/body',
+      })
+      .catch((caught: unknown) => caught);
+    expect((noReason as ValidationError).errors?.[0]?.pointer).toBe('/body/reason');
+    await expect(
+      scoring.saveScore(a, 2027, 'prov-jawa-barat', 'dokumen', { ...scores(4, [1])[0]!, expectedVersion: 0 }),
+    ).rejects.toThrow(PreconditionFailedError);
+    const corrected = await scoring.saveScore(a, 2027, 'prov-jawa-barat', 'dokumen', {
+      ...scores(4, [1])[0]!,
+      expectedVersion: 1,
+      reason: 'Bukti tambahan diperiksa',
+    });
+    expect(corrected).toMatchObject({
+      version: 2,
+      level: 4,
+      reason: 'Bukti tambahan diperiksa',
+      recordedBy: 'asesor-a',
+    });
+    expect(
+      (await scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 1)).map((score) => score.level),
+    ).toEqual([2, 4]);
+  });
+
+  it('lets one of two panel members writing from the same version win; the other gets 412', async () => {
+    const { scoring } = await prepared();
+    const outcomes = await Promise.allSettled([
+      scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'dokumen', scores(2, [5])),
+      scoring.saveScores(assessor('asesor-b', day(30)), 2027, 'prov-jawa-barat', 'dokumen', scores(4, [5])),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
+    expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it('refuses evidence indices the agency did not submit', async () => {
+    const { scoring } = await prepared();
+    const error = await scoring
+      .saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'dokumen', [
+        { ...scores(3, [7])[0]!, evidenceUsed: [0, 3] },
+      ])
+      .catch((caught: unknown) => caught);
+    expect((error as ValidationError).errors).toEqual([
+      expect.objectContaining({ pointer: '/x/7/evidenceUsed/1' }),
+    ]);
+  });
+
+  it('carries document scores forward to the interview, finalizes only on valid current reviews, then closes scoring', async () => {
+    // Prepare: every indicator scored at the documents, three re-scored at the interview
+    const { scoring, results, ports } = await prepared();
+    await scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'dokumen', scores(3));
+    const interview = await scoring.saveScores(
+      assessor('asesor-b', day(50)),
+      2027,
+      'prov-jawa-barat',
+      'interviu',
+      scores(4, [1, 2, 3]),
+    );
+    expect(interview.indicators[0]?.stages).toMatchObject([
+      { stage: 'dokumen', carriedForward: false },
+      { stage: 'interviu', carriedForward: false, score: { level: 4 } },
+    ]);
+    expect(interview.indicators[9]?.stages[1]).toMatchObject({
+      carriedForward: true,
+      score: { stage: 'dokumen' },
+    });
+
+    // Act: review all valid but indicator 47, which is not valid
+    const admin = actor({ now: day(58) });
+    const reviews = framework.indicators.map((indicator) => ({
+      indicatorNo: indicator.no,
+      valid: indicator.no !== 47,
+      reason: indicator.no === 47 ? 'Bukti tidak cukup' : '',
+      expectedVersion: 0,
+      pointer: `/x/${indicator.no}`,
+    }));
+    await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', reviews);
+    const early = await results.finalize(admin, 2027, 'prov-jawa-barat').catch((caught: unknown) => caught);
+    expect((early as ConflictError).extensions).toEqual({ missing: [47] });
+
+    // A rescore of 47 makes its review stale; a new review of the new score counts
+    await scoring.saveScores(
+      assessor('asesor-a', day(55)),
+      2027,
+      'prov-jawa-barat',
+      'interviu',
+      scores(2, [47]),
+    );
+    await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', [
+      { indicatorNo: 47, valid: true, reason: '', expectedVersion: 1, pointer: '/x' },
+    ]);
+    const finalized = await results.finalize(admin, 2027, 'prov-jawa-barat');
+
+    // Assess: the engine's numbers on the validated levels, the event, and scoring closed
+    const expectedLevels = framework.indicators.map((indicator) =>
+      indicator.no <= 3 ? 4 : indicator.no === 47 ? 2 : 3,
+    );
+    expect(finalized.result.inputs.levels).toEqual(expectedLevels);
+    expect(canonicalJson(finalized.result.computed)).toBe(
+      canonicalJson(computeResult(framework, finalized.result.inputs)),
+    );
+    expect(ports.events.filter((event) => event.type === 'result.finalized')).toEqual([
+      expect.objectContaining({
+        subject: { year: 2027, agencyId: 'prov-jawa-barat' },
+        data: expect.objectContaining({ version: 1 }),
+      }),
+    ]);
+    await expect(
+      scoring.saveScores(assessor('asesor-a', day(56)), 2027, 'prov-jawa-barat', 'interviu', scores(5, [10])),
+    ).rejects.toThrow('finalized');
+    await expect(results.finalize(admin, 2027, 'prov-jawa-barat')).rejects.toThrow(ConflictError);
+  });
+});
+
+describe('results and appeals (in-memory ports)', () => {
+  const finalized = async () => {
+    const setup = await setUp();
+    await submitAll(setup, 'prov-jawa-barat', 3);
+    await setup.panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-a' }]);
+    await setup.scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3),
+    );
+    await setup.scoring.saveReviews(
+      actor({ now: day(58) }),
+      2027,
+      'prov-jawa-barat',
+      framework.indicators.map((indicator) => ({
+        indicatorNo: indicator.no,
+        valid: true,
+        reason: '',
+        expectedVersion: 0,
+        pointer: '/x',
+      })),
+    );
+    await setup.results.finalize(actor({ now: day(59) }), 2027, 'prov-jawa-barat');
+    return setup;
+  };
+  const operator = (at: Date) => operatorOf('prov-jawa-barat', { now: at });
+
+  it('are read by the agency only from publication time; admins always', async () => {
+    const { results } = await finalized();
+    await expect(results.current(operator(day(60)), 2027, 'prov-jawa-barat')).rejects.toThrow(NotFoundError);
+    await expect(
+      results.current(operatorOf('prov-jawa-timur', { now: day(95) }), 2027, 'prov-jawa-barat'),
+    ).rejects.toThrow(NotFoundError);
+    await expect(results.current(operator(day(95)), 2027, 'prov-jawa-barat')).resolves.toMatchObject({
+      result: { version: 1 },
+    });
+    await expect(results.current(actor({ now: day(60) }), 2027, 'prov-jawa-barat')).resolves.toMatchObject({
+      agencyName: 'Pemerintah Provinsi Jawa Barat',
+    });
+  });
+
+  it('take appeals only in the window; an upheld one makes version 2 chained to version 1', async () => {
+    // Prepare
+    const { results, ports } = await finalized();
+    const appeal = {
+      indicators: [
+        {
+          indicatorNo: 12,
+          justification: 'Dokumen Renstra TIK telah ditetapkan sebelum batas waktu.',
+          evidence: [],
+        },
+        {
+          indicatorNo: 13,
+          justification: 'Peta rencana SPBE sudah dilaksanakan seluruhnya pada 2026.',
+          evidence: [],
+        },
+      ],
+    };
+
+    // Act + Assess: outside the window
+    await expect(results.fileAppeal(operator(day(65)), 2027, 'prov-jawa-barat', appeal)).rejects.toThrow(
+      'appeals window',
+    );
+
+    // Act: in the window; one upheld, one rejected
+    const filed = await results.fileAppeal(operator(day(72)), 2027, 'prov-jawa-barat', appeal);
+    await expect(results.fileAppeal(operator(day(72)), 2027, 'prov-jawa-barat', appeal)).rejects.toThrow(
+      'still open',
+    );
+    const decided = await results.decideAppeal(
+      actor({ now: day(75) }),
+      2027,
+      'prov-jawa-barat',
+      filed.appealId,
+      {
+        decisions: [
+          { indicatorNo: 12, upheld: true, level: 5, reason: 'Bukti sah' },
+          { indicatorNo: 13, upheld: false, reason: 'Belum terbukti' },
+        ],
+      },
+    );
+
+    // Assess
+    expect(decided).toMatchObject({ status: 'decided', newResultVersion: 2 });
+    const chain = await results.versions(actor({ now: day(76) }), 2027, 'prov-jawa-barat');
+    expect(chain.items.map((version) => version.version)).toEqual([1, 2]);
+    expect(chain.items[1]?.previousSha256).toBe(chain.items[0]?.sha256);
+    expect(chain.items[1]?.inputs.levels[11]).toBe(5);
+    expect(chain.items[1]?.inputs.sources[11]).toEqual({ kind: 'appeal', appealId: filed.appealId });
+    expect(chain.verification).toEqual({ valid: true, problems: [] });
+    expect(ports.events.filter((event) => event.type === 'appeal.decided')).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({ upheld: [12], rejected: [13], resultVersion: 2 }),
+      }),
+    ]);
+    await expect(
+      results.decideAppeal(actor({ now: day(76) }), 2027, 'prov-jawa-barat', filed.appealId, {
+        decisions: [{ indicatorNo: 12, upheld: false, reason: 'Berubah pikiran' }],
+      }),
+    ).rejects.toThrow('decided');
+  });
+
+  it('bundle everything needed to recompute the same bytes', async () => {
+    const { results } = await finalized();
+    const bundle = JSON.parse(
+      JSON.stringify(await results.bundle(actor({ now: day(60) }), 2027, 'prov-jawa-barat', 'test')),
+    );
+    expect(canonicalJson(computeResult(bundle.framework, bundle.result.inputs))).toBe(
+      canonicalJson(bundle.result.computed),
+    );
+    expect(bundle.verification.valid).toBe(true);
+  });
+});
+
+describe('importing past results (in-memory ports)', () => {
+  it('computes and hashes each agency’s levels as version 1, all or nothing, skipping existing ones', async () => {
+    // Prepare
+    const ports: MemoryPorts = (await setUp()).ports;
+    const results = createResultService({ ...ports, ids: sequentialIds() });
+    const levels = framework.indicators.map(() => 4 as Level);
+
+    // Act
+    const bad = results.importResults(actor(), 2026, [
+      { agencyId: 'prov-jawa-timur', levels: levels.slice(1), reference: 'r' },
+    ]);
+    const report = await results.importResults(actor(), 2026, [
+      { agencyId: 'prov-jawa-timur', levels, reference: 'Laporan 2026' },
+    ]);
+    const again = await results.importResults(actor(), 2026, [
+      { agencyId: 'prov-jawa-timur', levels, reference: 'Laporan 2026' },
+    ]);
+
+    // Assess
+    await expect(bad).rejects.toThrow(ValidationError);
+    expect(report).toEqual({ received: 1, imported: 1, unchanged: 0 });
+    expect(again).toEqual({ received: 1, imported: 0, unchanged: 1 });
+    expect(await ports.results.current(2026, 'prov-jawa-timur')).toMatchObject({
+      version: 1,
+      summary: { index: '4', predicateId: 'sangat-baik' },
+    });
+    expect(ports.events).toHaveLength(0);
+  });
+});
