@@ -272,7 +272,26 @@ describe('bad input leaves the stored draft unchanged', () => {
     trailBefore = (await auditTrail()).length;
   });
   const tooLong = 'x'.repeat(4001);
+  // Strings the WHATWG URL parser refuses: they once made the schema itself throw (500).
+  const unparseableUrls = ['x', 'https://', '//a.go.id/x', 'https://a.go.id:70000/x'];
   const cases: readonly (readonly [string, 'bulk' | number | string, unknown, string])[] = [
+    ...unparseableUrls.flatMap(
+      (url) =>
+        [
+          [
+            `an evidence URL the URL parser refuses: ${url}`,
+            1,
+            { level: 3, evidence: [{ title: 't', url }] },
+            '/body/evidence/0/url',
+          ],
+          [
+            `an evidence URL the URL parser refuses: ${url} (bulk)`,
+            'bulk',
+            { answers: [{ indicatorNo: 1, level: 3, evidence: [{ title: 't', url }] }] },
+            '/body/answers/0/evidence/0/url',
+          ],
+        ] as const,
+    ),
     ['level 0 (bulk)', 'bulk', { answers: [{ indicatorNo: 1, level: 0 }] }, '/body/answers/0/level'],
     [
       'level 6 (bulk, second answer)',

@@ -9,6 +9,15 @@ export const answerLimits = {
   evidenceTitleMaxChars: 200,
 } as const;
 
+/** `new URL` throws on what it cannot parse; a zod check must answer instead (a throw is a 500). */
+const parseUrl = (value: string): URL | undefined => {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+};
+
 export const EvidenceSchema = z
   .strictObject({
     title: z
@@ -23,8 +32,10 @@ export const EvidenceSchema = z
       // Encoded form only (no spaces, non-ASCII percent-encoded), and no credentials that assessors would see.
       .regex(/^[\x21-\x7e]+$/, 'Percent-encode spaces and non-ASCII characters in the URL')
       .refine((value) => {
-        const url = new URL(value);
-        return url.username === '' && url.password === '';
+        // zod runs this check even when the URL check above failed, so the value may not parse:
+        // that check has then already said what is wrong.
+        const url = parseUrl(value);
+        return url === undefined || (url.username === '' && url.password === '');
       }, 'The URL must not carry a user name or password')
       .meta({ example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf' }),
     mediaType: z
