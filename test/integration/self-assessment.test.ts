@@ -6,12 +6,14 @@ import { getFramework, type Level, scoreAssessment } from '#shared/domain/index.
 import { type ApiResponse, startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import {
   closedCycle,
+  controlTexts,
   createCycle,
   currentYear,
   ensureAgency,
   expectFieldProblem,
   expectProblem,
   expectStatus,
+  hostileNames,
   jawaTimur,
   openCycle,
   type Problem,
@@ -290,6 +292,24 @@ describe('bad input leaves the stored draft unchanged', () => {
             { answers: [{ indicatorNo: 1, level: 3, evidence: [{ title: 't', url }] }] },
             '/body/answers/0/evidence/0/url',
           ],
+        ] as const,
+    ),
+    ...hostileNames.map(
+      ([name, title]) =>
+        [
+          `an evidence title of ${name}`,
+          1,
+          { level: 3, evidence: [{ ...evidence, title }] },
+          '/body/evidence/0/title',
+        ] as const,
+    ),
+    ...controlTexts.map(
+      ([name, explanation]) =>
+        [
+          `an explanation with ${name} (bulk)`,
+          'bulk',
+          { answers: [{ indicatorNo: 1, level: 3, explanation }] },
+          '/body/answers/0/explanation',
         ] as const,
     ),
     ['level 0 (bulk)', 'bulk', { answers: [{ indicatorNo: 1, level: 0 }] }, '/body/answers/0/level'],

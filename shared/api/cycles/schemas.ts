@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { YearParamSchema, YearSchema } from '#shared/api/common/schemas.ts';
+import { displayText, YearParamSchema, YearSchema } from '#shared/api/common/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 import { predicateBases } from '#shared/domain/scoring/types.ts';
 
@@ -49,18 +49,20 @@ const measure = z
   ])
   .meta({ description: 'index, improvement or domain-<no>', example: 'domain-4' });
 
+const awardName = (description: string) => displayText({ min: 1, max: 200, description });
+
 export const AwardRulesSchema = z
   .strictObject({
     id: z.string().min(1).max(60),
     frameworkId: z.string().min(1),
-    nameId: z.string().min(1).max(200),
-    nameEn: z.string().min(1).max(200),
+    nameId: awardName('Name in Indonesian'),
+    nameEn: awardName('Name in English'),
     categories: z
       .array(
         z.strictObject({
           id: z.string().regex(/^[a-z0-9-]{2,40}$/),
-          nameId: z.string().min(1).max(200),
-          nameEn: z.string().min(1).max(200),
+          nameId: awardName('Name in Indonesian'),
+          nameEn: awardName('Name in English'),
           measure,
           groups: z.array(z.array(z.enum(agencyGroups)).min(1)).min(1),
           winnersPerGroup: z.number().int().min(1).max(100),

@@ -1,12 +1,14 @@
 import * as z from 'zod';
-import { AgencyIdSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText } from '#shared/api/common/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 
 export const AgencyGroupSchema = z
   .enum(agencyGroups)
   .meta({ description: 'Agency group (kelompok IPPD)', example: 'provinsi' });
 
-const officialName = z.string().trim().min(3).max(200).meta({ example: 'Pemerintah Provinsi Jawa Timur' });
+const officialName = displayText({ min: 3, max: 200, description: 'Official name' }).meta({
+  example: 'Pemerintah Provinsi Jawa Timur',
+});
 
 /** Fields an admin sets; the id comes from the path (PUT) or the row (import). */
 const agencyFields = {
@@ -143,12 +145,9 @@ export const MachineClientWriteSchema = z
     agencyId: AgencyIdSchema.optional().meta({
       description: 'Required for role agency: the one agency it acts for',
     }),
-    description: z
-      .string()
-      .trim()
-      .min(3)
-      .max(200)
-      .meta({ example: 'Portal SPBE Pemprov Jawa Timur (integrasi)' }),
+    description: displayText({ min: 3, max: 200, description: 'What the client is, for admins' }).meta({
+      example: 'Portal SPBE Pemprov Jawa Timur (integrasi)',
+    }),
   })
   .superRefine((value, ctx) => {
     if (value.role === 'agency' && !value.agencyId) {

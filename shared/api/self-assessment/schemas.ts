@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
 
 /** Bounds keep the 47 answers, their audit records and one transaction well inside DynamoDB's limits. */
 export const answerLimits = {
@@ -20,12 +20,13 @@ const parseUrl = (value: string): URL | undefined => {
 
 export const EvidenceSchema = z
   .strictObject({
-    title: z
-      .string()
-      .trim()
-      .min(1)
-      .max(answerLimits.evidenceTitleMaxChars)
-      .meta({ example: 'Peraturan Gubernur Arsitektur SPBE' }),
+    title: displayText({
+      min: 1,
+      max: answerLimits.evidenceTitleMaxChars,
+      description: 'Document title',
+    }).meta({
+      example: 'Peraturan Gubernur Arsitektur SPBE',
+    }),
     url: z
       .url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Evidence must be an https:// URL' })
       .max(answerLimits.evidenceUrlMaxChars)
@@ -56,11 +57,11 @@ export const LevelSchema = z
 
 const answerFields = {
   level: LevelSchema,
-  explanation: z
-    .string()
-    .max(answerLimits.explanationMaxChars)
-    .default('')
-    .meta({ description: 'Penjelasan: why this level is met' }),
+  explanation: displayText({
+    max: answerLimits.explanationMaxChars,
+    multiline: true,
+    description: 'Penjelasan: why this level is met',
+  }).default(''),
   evidence: z.array(EvidenceSchema).max(answerLimits.evidenceMaxItems).default([]),
 };
 
