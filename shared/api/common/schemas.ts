@@ -117,10 +117,13 @@ export const YearSchema = z
   .max(2100)
   .meta({ description: 'Evaluation cycle year', example: 2026 });
 
-/** A year in a path: four digits exactly, so that one cycle has one URL (no `0x7EA`, `2.026e3`). */
+/**
+ * A year in a path: four digits exactly, so that one cycle has one URL (no `0x7EA`, `2.026e3`).
+ * The pattern also states YearSchema's range, so that the published parameter says it.
+ */
 export const YearParamSchema = z
   .string()
-  .regex(/^\d{4}$/, 'A four-digit year such as 2026')
+  .regex(/^(?:201[89]|20[2-9]\d|2100)$/, 'A four-digit year from 2018 to 2100, such as 2026')
   .transform(Number)
   .pipe(YearSchema);
 

@@ -15,7 +15,8 @@ const agencyFields = {
   name: officialName,
   group: AgencyGroupSchema,
   parentProvinceId: AgencyIdSchema.optional().meta({
-    description: 'Required for kabupaten and kota: the province they belong to',
+    description:
+      'Required for kabupaten and kota (the province they belong to); refused for every other group',
     example: 'prov-jawa-timur',
   }),
   active: z
@@ -143,7 +144,7 @@ export const MachineClientWriteSchema = z
   .strictObject({
     role: z.enum(machineClientRoles),
     agencyId: AgencyIdSchema.optional().meta({
-      description: 'Required for role agency: the one agency it acts for',
+      description: 'Required for role agency (the one agency it acts for); refused for role admin',
     }),
     description: displayText({ min: 3, max: 200, description: 'What the client is, for admins' }).meta({
       example: 'Portal SPBE Pemprov Jawa Timur (integrasi)',
