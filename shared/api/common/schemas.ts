@@ -34,6 +34,34 @@ const lineControls = String.raw`\t\n\r`;
  */
 const invisibleChars = String.raw`\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Cs}\u2800`;
 
+/**
+ * A class of `u`-flag property escapes as the `\\uXXXX` ranges of its Basic Multilingual Plane
+ * members: `\\p{Bidi_Control}` and friends are ECMA-262, but Java, .NET, Python and Go clients
+ * generated from the document read only plain escapes. Computed once, when the document is built
+ * (not at every cold start), from the same classes the check uses.
+ */
+const publishedClass = (() => {
+  const computed = new Map<string, string>();
+  const hex = (cp: number) => `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  return (charClass: string): string => {
+    const known = computed.get(charClass);
+    if (known !== undefined) return known;
+    const member = new RegExp(`[${charClass}]`, 'u');
+    const ranges: [number, number][] = [];
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      if (!member.test(String.fromCharCode(cp))) continue;
+      const last = ranges.at(-1);
+      if (last && last[1] === cp - 1) last[1] = cp;
+      else ranges.push([cp, cp]);
+    }
+    const escaped = ranges
+      .map(([from, to]) => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`))
+      .join('');
+    computed.set(charClass, escaped);
+    return escaped;
+  };
+})();
+
 const codePoint = (char: string): string =>
   `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -63,7 +91,6 @@ export interface DisplayTextOptions {
  * message saying what is wrong.
  */
 export const displayText = ({ min = 0, max, multiline = false, description }: DisplayTextOptions) => {
-  const allowed = multiline ? `(?:[^${forbiddenChars}]|[${lineControls}])` : `[^${forbiddenChars}]`;
   const offending = new RegExp(
     multiline ? `(?![${lineControls}])[${forbiddenChars}]` : `[${forbiddenChars}]`,
     'u',
@@ -94,8 +121,17 @@ export const displayText = ({ min = 0, max, multiline = false, description }: Di
   return (
     min > 0 ? text.min(min, `At least ${min} characters, surrounding white space not counted`) : text
   ).meta({
-    pattern: needsVisible ? `^${allowed}*[^${invisibleChars}]${allowed}*$` : `^${allowed}*$`,
-    description: `${description ? `${description}. ` : ''}${rules}. Surrounding white space is removed${
+    // A getter: the ranges are computed when the document is built, not when a handler loads.
+    get pattern() {
+      const forbidden = publishedClass(forbiddenChars);
+      const allowed = multiline ? `(?:[^${forbidden}]|[${lineControls}])` : `[^${forbidden}]`;
+      return needsVisible ? `^${allowed}*[^${publishedClass(invisibleChars)}]${allowed}*$` : `^${allowed}*$`;
+    },
+    description: `${description ? `${description}. ` : ''}${rules}${
+      needsVisible
+        ? ' (invisible characters beyond U+FFFF, such as tag characters, count as invisible too)'
+        : ''
+    }. Surrounding white space is removed${
       min > 1 ? ` before the length (at least ${min}) is counted` : ''
     }; stored in Unicode NFC.`,
   });

@@ -214,6 +214,7 @@ const texts = [
   '\u2060\u2060\u2060',
   '\uFEFF\uFEFF\uFEFF',
   '\u3164\u3164\u3164',
+  '\u{E0020}\u{E0020}\u{E0020}',
   ' \u200B\u3000 ',
   'Kota\uD800Baru',
   'x',
@@ -449,6 +450,12 @@ const zodOnlyRules: readonly {
     path: /./,
     message: /surrounding white space not counted/,
     documentedAs: 'Surrounding white space is removed before the length',
+  },
+  {
+    rule: 'invisible characters beyond U+FFFF (the published pattern lists the BMP only)',
+    path: /./,
+    message: /no visible character/,
+    documentedAs: 'invisible characters beyond U+FFFF, such as tag characters, count as invisible too',
   },
   {
     rule: 'an evidence URL the WHATWG parser accepts',
