@@ -27,10 +27,11 @@ export const registryRoutes = {
     tags: ['Agency registry'],
     params: AgencyIdParamsSchema,
     body: AgencyWriteSchema,
+    optionalIfMatch: true,
     responses: {
       200: { description: 'Updated', schema: AgencySchema, headers: etag },
       201: { description: 'Created', schema: AgencySchema, headers: [...etag, 'Location'] },
-      ...errors(400, 401, 403, 412, 415, 428),
+      ...errors(400, 401, 403, 415, 428),
     },
   }),
   importAgencies: defineRoute({
@@ -105,10 +106,11 @@ export const registryRoutes = {
     tags: ['Agency registry'],
     params: MachineClientParamsSchema,
     body: MachineClientWriteSchema,
+    optionalIfMatch: true,
     responses: {
       200: { description: 'Updated', schema: MachineClientSchema, headers: etag },
       201: { description: 'Registered', schema: MachineClientSchema, headers: [...etag, 'Location'] },
-      ...errors(400, 401, 403, 412, 415, 428),
+      ...errors(400, 401, 403, 415, 428),
     },
   }),
   getMachineClient: defineRoute({
