@@ -22,7 +22,7 @@ const requestHeaders = (route: RouteSpec) => {
     ...(route.requiresIfMatch
       ? {
           'If-Match': etagHeader(
-            'The ETag you last read (a never-saved draft: "0"): 428 without it, 412 when stale',
+            'The ETag you last read (a never-saved draft: "0"; `*` is refused): 428 without it, 412 when stale',
           ),
         }
       : route.optionalIfMatch

@@ -46,6 +46,8 @@ const absoluteRefs = (value: Json): Json => {
 const newAjv = (coerceTypes: boolean) => {
   // strictSchema off: the document carries OpenAPI keywords (example, x-…) JSON Schema does not know.
   const ajv = new Ajv2020({ strictSchema: false, allErrors: true, coerceTypes });
+  // ajv-formats is CommonJS: under NodeNext its default import is `module.exports`, the plugin
+  // sits on its `default`.
   addFormats.default(ajv);
   ajv.addSchema({ ...document, $id: documentId });
   return ajv;
