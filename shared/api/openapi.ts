@@ -75,6 +75,21 @@ const securityOf = (route: RouteSpec) => {
   return route.access.scopes.map((required) => ({ [oauthScheme]: [required] }));
 };
 
+/**
+ * The body as published. Rows a route validates one by one (`rowSchema`) are published as the
+ * items of their field, within the limits the envelope sets.
+ */
+const publishedBody = (route: RouteSpec): z.ZodType | undefined => {
+  const { body, rowSchema, csvRowsField } = route;
+  if (!(body instanceof z.ZodObject) || !rowSchema || !csvRowsField) return body;
+  const rows = body.shape[csvRowsField];
+  if (!(rows instanceof z.ZodArray)) return body;
+  const typedRows = rows
+    .clone({ ...rows.def, element: rowSchema } as typeof rows.def)
+    .meta(rows.meta() ?? {});
+  return body.extend({ [csvRowsField]: typedRows }).meta({ description: body.meta()?.description });
+};
+
 const responseContent = (status: number, schema: z.ZodType | undefined) => {
   if (!schema) return undefined;
   const mediaType = status >= 400 ? 'application/problem+json' : 'application/json';
@@ -100,6 +115,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
   for (const route of routeList) {
     const bodyTypes = route.bodyContentTypes ?? ['application/json'];
     const headers = requestHeaders(route);
+    const body = publishedBody(route);
     registry.registerPath({
       method: route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete',
       path: route.path,
@@ -113,7 +129,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
         ...(headers ? { headers } : {}),
         ...(route.params ? { params: route.params as z.ZodObject } : {}),
         ...(route.query ? { query: route.query as z.ZodObject } : {}),
-        ...(route.body
+        ...(body
           ? {
               body: {
                 required: true,
@@ -122,7 +138,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
                     type,
                     type === 'text/csv'
                       ? { schema: { type: 'string' as const, description: 'CSV with a header line' } }
-                      : { schema: route.body as z.ZodType },
+                      : { schema: body },
                   ]),
                 ),
               },

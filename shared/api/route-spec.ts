@@ -54,6 +54,12 @@ export interface RouteSpec {
    * the header line, empty cells left out) under this field. One schema then validates both forms.
    */
   readonly csvRowsField?: string;
+  /**
+   * The schema of each row under `csvRowsField`. The route validates rows one by one (to report
+   * every bad row, with its CSV line), so `body` checks only the envelope; the OpenAPI document
+   * publishes the rows with this schema.
+   */
+  readonly rowSchema?: z.ZodType;
   /** Body size limit in bytes; default `defaultMaxBodyBytes`. */
   readonly maxBodyBytes?: number;
   /** Writes guarded by optimistic concurrency: `If-Match` required (428 without, 412 when stale). */

@@ -3,6 +3,7 @@ import { adminOnly, errors, etag, publicAccess } from '#shared/api/route-kit.ts'
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import {
   AgencyIdParamsSchema,
+  AgencyImportRowSchema,
   AgencyImportSchema,
   AgencyListQuerySchema,
   AgencyPageSchema,
@@ -47,6 +48,7 @@ export const registryRoutes = {
     body: AgencyImportSchema,
     bodyContentTypes: ['application/json', 'text/csv'],
     csvRowsField: 'agencies',
+    rowSchema: AgencyImportRowSchema,
     maxBodyBytes: 2 * 1024 * 1024,
     idempotent: true,
     responses: {

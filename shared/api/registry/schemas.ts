@@ -65,8 +65,7 @@ export type AgencyImportRow = z.output<typeof AgencyImportRowSchema>;
 export const AgencyImportSchema = z
   .strictObject({
     agencies: z.array(z.unknown()).min(1).max(2000).meta({
-      description:
-        'Rows of id (as in the path of PUT /v1/agencies/{agencyId}) and the fields of AgencyWrite, validated one by one: a 400 lists every bad row (`rows[]`, with CSV line numbers)',
+      description: 'Validated one by one: a 400 lists every bad row (`rows[]`, with CSV line numbers)',
     }),
   })
   .meta({
