@@ -22,8 +22,8 @@ export const ProblemSchema = z
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 // Human-readable text (names, titles, descriptions, explanations): what a reader sees must be what
-// is stored. Character classes as source text, shared by the check (which names the culprit) and
-// the `pattern` the OpenAPI document publishes (ECMA-262 with the `u` flag, as JSON Schema uses).
+// is stored. Character classes as `u`-flag source text, shared by the check (which names the
+// culprit) and the `pattern` the OpenAPI document publishes (as the plain ranges they stand for).
 /** Never allowed: controls (C0, DEL, C1), lone surrogates, and bidi controls that reorder what displays. */
 const forbiddenChars = String.raw`\p{Cc}\p{Cs}\p{Bidi_Control}`;
 /** The controls a multi-line text keeps: tab, line feed, carriage return. */
