@@ -10,6 +10,10 @@ const problem = (description: string) => ({ description, schema: ProblemSchema }
 
 export const problemResponse = problem;
 
+/**
+ * Statuses the HTTP layer answers from a route's flags (413 with a body, 412/428 with If-Match) are
+ * added to every such route by the OpenAPI generator; list the others a route's logic gives.
+ */
 export const commonErrorResponses = {
   400: problem('Invalid request: `errors[]` names each invalid field'),
   401: problem('Missing, expired or invalid token'),
@@ -18,6 +22,7 @@ export const commonErrorResponses = {
   500: problem('Unexpected error; `requestId` identifies it in the logs'),
   409: problem('Conflicts with the current state (window closed, already submitted, duplicate in flight)'),
   412: problem('If-Match does not match the current ETag: re-read and retry'),
+  413: problem('The request body is larger than this route accepts'),
   415: problem('Unsupported Content-Type'),
   422: problem('Idempotency-Key reused with a different request'),
   428: problem('If-Match is required on this write'),

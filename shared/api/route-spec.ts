@@ -54,16 +54,30 @@ export interface RouteSpec {
    * the header line, empty cells left out) under this field. One schema then validates both forms.
    */
   readonly csvRowsField?: string;
+  /**
+   * The schema of each row under `csvRowsField`. The route validates rows one by one (to report
+   * every bad row, with its CSV line), so `body` checks only the envelope; the OpenAPI document
+   * publishes the rows with this schema.
+   */
+  readonly rowSchema?: z.ZodType;
   /** Body size limit in bytes; default `defaultMaxBodyBytes`. */
   readonly maxBodyBytes?: number;
   /** Writes guarded by optimistic concurrency: `If-Match` required (428 without, 412 when stale). */
   readonly requiresIfMatch?: boolean;
+  /**
+   * Writes that honour `If-Match` when sent (412 when stale) without requiring it on every request:
+   * a PUT that creates (updating an existing resource still needs it), a submission.
+   */
+  readonly optionalIfMatch?: boolean;
   /** POST routes that honour `Idempotency-Key`. */
   readonly idempotent?: boolean;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
 
 export const defaultMaxBodyBytes = 256 * 1024;
+
+/** Longest `Idempotency-Key` accepted (the key is stored with the replay record). */
+export const idempotencyKeyMaxChars = 255;
 
 export const routeKeyOf = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;

@@ -280,7 +280,8 @@ export const createAssignmentStore = (
           // DynamoDB refuses an empty begins_with: the whole partition needs no prefix.
           KeyConditionExpression:
             prefix === '' ? `${index}PK = :pk` : `${index}PK = :pk AND begins_with(${index}SK, :prefix)`,
-          ExpressionAttributeValues: prefix === '' ? { ':pk': partition } : { ':pk': partition, ':prefix': prefix },
+          ExpressionAttributeValues:
+            prefix === '' ? { ':pk': partition } : { ':pk': partition, ':prefix': prefix },
           Limit: limit,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),

@@ -440,7 +440,7 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     const stored = await client.send(
       new GetCommand({ TableName: api.runtime.dynamodb.tables.programme, Key: key }),
     );
-    const level = (stored.Item?.inputs as { levels: Level[] }).levels[0];
+    const level = (stored.Item as { inputs: { levels: Level[] } } | undefined)?.inputs.levels[0];
     await client.send(
       new UpdateCommand({
         TableName: api.runtime.dynamodb.tables.programme,

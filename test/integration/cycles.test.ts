@@ -10,6 +10,7 @@ import {
   expectFieldProblem,
   expectProblem,
   expectStatus,
+  hostileNames,
   openCycle,
   pointersOf,
   shiftYears,
@@ -217,6 +218,44 @@ describe('POST /v1/cycles', () => {
   ])('rejects %s with 400 naming the field', async (_name, body, pointer) => {
     expectFieldProblem(await post(body), 400, pointer);
     expectProblem(await api.request('GET', `/v1/cycles/${year + 10}`, { token: admin }), 404);
+  });
+
+  describe('award rule names', () => {
+    const rules = (names: { rules?: string; category?: string }) => ({
+      id: 'rules-hidden',
+      frameworkId: 'spbe-2020',
+      nameId: names.rules ?? 'Penghargaan Uji',
+      nameEn: 'Test award',
+      categories: [
+        {
+          id: 'best-index',
+          nameId: 'Indeks terbaik',
+          nameEn: names.category ?? 'Best index',
+          measure: 'index',
+          groups: [['provinsi']],
+          winnersPerGroup: 3,
+        },
+      ],
+    });
+
+    it.each(hostileNames)(
+      'refuses %s in nameId and a category’s nameEn, naming both',
+      async (_name, text, detail) => {
+        // Act
+        const response = await post({
+          ...openCycle(year + 10),
+          awardRules: rules({ rules: text, category: text }),
+        });
+
+        // Assess
+        const problem = expectProblem(response, 400);
+        expect(problem.errors).toEqual([
+          { pointer: '/body/awardRules/nameId', detail: expect.stringContaining(detail) },
+          { pointer: '/body/awardRules/categories/0/nameEn', detail: expect.stringContaining(detail) },
+        ]);
+        expectProblem(await api.request('GET', `/v1/cycles/${year + 10}`, { token: admin }), 404);
+      },
+    );
   });
 
   it('rejects a framework it does not know, naming frameworkId', async () => {

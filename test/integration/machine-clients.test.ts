@@ -5,7 +5,16 @@ import { createPreTokenGenerationHandler } from '#functions/identity/pre-token-t
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { createCycle, ensureAgency, expectProblem, expectStatus, jawaTimur, openCycle } from './support.ts';
+import {
+  createCycle,
+  ensureAgency,
+  expectFieldProblem,
+  expectProblem,
+  expectStatus,
+  hostileNames,
+  jawaTimur,
+  openCycle,
+} from './support.ts';
 
 /**
  * Machine clients end to end: an admin registers a client-credentials client for an agency; the
@@ -70,6 +79,24 @@ describe('machine clients', () => {
     });
     expect(expectProblem(response, 400).errors?.[0]?.pointer).toBe('/body/agencyId');
   });
+
+  it.each(hostileNames)(
+    'refuses a description of %s: 400 naming /body/description',
+    async (_name, text, detail) => {
+      // Act
+      const response = await api.request('PUT', '/v1/machine-clients/hidden-client', {
+        token: admin,
+        body: { role: 'admin', description: text },
+      });
+
+      // Assess
+      const problem = expectFieldProblem(response, 400, '/body/description');
+      expect(problem.errors).toEqual([
+        { pointer: '/body/description', detail: expect.stringContaining(detail) },
+      ]);
+      expectProblem(await api.request('GET', '/v1/machine-clients/hidden-client', { token: admin }), 404);
+    },
+  );
 
   it('puts the registered role and agency into the client’s token, which then reads only its own agency', async () => {
     // Act: the trigger Cognito runs when the client asks for a token

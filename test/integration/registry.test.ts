@@ -10,7 +10,14 @@ import type {
   PublicAgencySchema,
 } from '#shared/api/registry/schemas.ts';
 import { type ApiResponse, startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { expectFieldProblem, expectProblem, expectStatus, type Problem, pointersOf } from './support.ts';
+import {
+  expectFieldProblem,
+  expectProblem,
+  expectStatus,
+  hostileNames,
+  type Problem,
+  pointersOf,
+} from './support.ts';
 
 /**
  * The agency registry over HTTP: create and update (ETag / If-Match), the all-or-nothing roster
@@ -203,6 +210,54 @@ describe('roster import: all or nothing', () => {
 
     // Assess
     expect(await listAll()).toEqual([]);
+  });
+
+  describe('names a reader cannot see, or that display otherwise than stored', () => {
+    const validRow = { id: 'kemenkeu', name: 'Kementerian Keuangan', group: 'kementerian' } as const;
+    const hostileRows = hostileNames.map(([, name], index) => ({ id: `lpnk-${index}`, name, group: 'lpnk' }));
+    /** Each hostile row, as the problem must report it: after the valid row 1, one error on its name. */
+    const expectedRows = (lines: boolean) =>
+      hostileNames.map(([, name, detail], index) => ({
+        row: index + 2,
+        ...(lines ? { line: index + 3 } : {}),
+        id: `lpnk-${index}`,
+        errors: [
+          {
+            pointer: `/body/agencies/${index + 1}/name`,
+            // The CSV reader trims cells, U+FEFF included, and leaves empty cells out: that name
+            // arrives missing, refused as such.
+            detail: lines && name.startsWith('\uFEFF') ? expect.any(String) : expect.stringContaining(detail),
+          },
+        ],
+      }));
+
+    it('are refused in a JSON import, each row naming its name field', async () => {
+      // Act
+      const response = await api.request('POST', '/v1/agencies/import', {
+        token: admin,
+        body: { agencies: [validRow, ...hostileRows] },
+      });
+
+      // Assess
+      const problem = expectProblem(response, 400) as ImportProblem;
+      expect(problem.rows).toEqual(expectedRows(false));
+      expect(await listAll()).toEqual([]);
+    });
+
+    it('are refused in a CSV import, each row naming its line', async () => {
+      // Prepare
+      const csv = ['id,name,group', validRow, ...hostileRows]
+        .map((row) => (typeof row === 'string' ? row : `${row.id},${row.name},${row.group}`))
+        .join('\n');
+
+      // Act
+      const response = await importCsv(`${csv}\n`);
+
+      // Assess
+      const problem = expectProblem(response, 400) as ImportProblem;
+      expect(problem.rows).toEqual(expectedRows(true));
+      expect(await listAll()).toEqual([]);
+    });
   });
 
   it('rejects an import without rows', async () => {
@@ -508,6 +563,33 @@ describe('PUT /v1/agencies/{agencyId}', () => {
   ])('rejects %s with 400 naming the field', async (_name, path, body, pointer) => {
     expectFieldProblem(await api.request('PUT', path, { token: admin, body }), 400, pointer);
     expectProblem(await api.request('GET', '/v1/agencies/prov-ntb'), 404);
+  });
+
+  it.each(hostileNames)('refuses a name of %s: 400 naming /body/name', async (_name, name, detail) => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-ntb', {
+      token: admin,
+      body: { name, group: 'provinsi' },
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body/name');
+    expect(problem.errors).toEqual([{ pointer: '/body/name', detail: expect.stringContaining(detail) }]);
+    expectProblem(await api.request('GET', '/v1/agencies/prov-ntb'), 404);
+  });
+
+  it('stores a name in Unicode NFC, without surrounding spaces', async () => {
+    // Prepare: "é" as e + combining acute accent (NFD), as some keyboards and PDFs produce it
+    const decomposed = '  Lembaga Kajian Ne\u0301gara ';
+
+    // Act
+    const response = await api.request<Agency>('PUT', '/v1/agencies/lkn', {
+      token: admin,
+      body: { name: decomposed, group: 'lpnk' },
+    });
+
+    // Assess
+    expect(expectStatus(response, 201).name).toBe('Lembaga Kajian N\u00E9gara');
   });
 });
 

@@ -6,12 +6,14 @@ import { getFramework, type Level, scoreAssessment } from '#shared/domain/index.
 import { type ApiResponse, startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import {
   closedCycle,
+  controlTexts,
   createCycle,
   currentYear,
   ensureAgency,
   expectFieldProblem,
   expectProblem,
   expectStatus,
+  hostileNames,
   jawaBarat,
   jawaTimur,
   openCycle,
@@ -273,7 +275,44 @@ describe('bad input leaves the stored draft unchanged', () => {
     trailBefore = (await auditTrail()).length;
   });
   const tooLong = 'x'.repeat(4001);
+  // Strings the WHATWG URL parser refuses: they once made the schema itself throw (500).
+  const unparseableUrls = ['x', 'https://', '//a.go.id/x', 'https://a.go.id:70000/x'];
   const cases: readonly (readonly [string, 'bulk' | number | string, unknown, string])[] = [
+    ...unparseableUrls.flatMap(
+      (url) =>
+        [
+          [
+            `an evidence URL the URL parser refuses: ${url}`,
+            1,
+            { level: 3, evidence: [{ title: 't', url }] },
+            '/body/evidence/0/url',
+          ],
+          [
+            `an evidence URL the URL parser refuses: ${url} (bulk)`,
+            'bulk',
+            { answers: [{ indicatorNo: 1, level: 3, evidence: [{ title: 't', url }] }] },
+            '/body/answers/0/evidence/0/url',
+          ],
+        ] as const,
+    ),
+    ...hostileNames.map(
+      ([name, title]) =>
+        [
+          `an evidence title of ${name}`,
+          1,
+          { level: 3, evidence: [{ ...evidence, title }] },
+          '/body/evidence/0/title',
+        ] as const,
+    ),
+    ...controlTexts.map(
+      ([name, explanation]) =>
+        [
+          `an explanation with ${name} (bulk)`,
+          'bulk',
+          { answers: [{ indicatorNo: 1, level: 3, explanation }] },
+          '/body/answers/0/explanation',
+        ] as const,
+    ),
     ['level 0 (bulk)', 'bulk', { answers: [{ indicatorNo: 1, level: 0 }] }, '/body/answers/0/level'],
     [
       'level 6 (bulk, second answer)',

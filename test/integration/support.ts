@@ -164,3 +164,28 @@ export const fillPath = (path: string, values: Readonly<Record<string, string>>)
     if (value === undefined) throw new Error(`No sample value for path parameter {${name}} in ${path}`);
     return encodeURIComponent(value);
   });
+
+/**
+ * Text a reader cannot see, or that displays otherwise than it is stored (hostile-input audit).
+ * Written with escapes on purpose: the characters themselves would hide in this file too.
+ * Each entry: what it is, the text, and what the 400 must say.
+ */
+export const invisibleOnlyTexts = [
+  ['only zero-width spaces (U+200B)', '\u200B\u200B\u200B\u200B', 'no visible character'],
+  ['only word joiners (U+2060)', '\u2060\u2060\u2060\u2060', 'no visible character'],
+  ['only byte-order marks (U+FEFF)', '\uFEFF\uFEFF\uFEFF\uFEFF', 'no visible character'],
+  ['only Hangul fillers (U+3164)', '\u3164\u3164\u3164\u3164', 'no visible character'],
+  ['spaces mixed with invisible characters', ' \u200B\u3000\u00A0\u2060\u2002 ', 'no visible character'],
+] as const;
+
+/** Refused even in multi-line text (which keeps tab, line feed and carriage return). */
+export const controlTexts = [
+  ['a NUL (U+0000)', 'Pemerintah\u0000Kota', 'control character U+0000'],
+  ['a C0 control (U+001B)', 'Pemerintah\u001B[31mKota', 'control character U+001B'],
+  ['a C1 control (U+0085)', 'Pemerintah\u0085Kota', 'control character U+0085'],
+  ['a right-to-left override (U+202E)', 'Pemerintah \u202EatoK', 'bidirectional control U+202E'],
+  ['a left-to-right isolate (U+2066)', 'Pemerintah \u2066Kota\u2069', 'bidirectional control U+2066'],
+] as const;
+
+/** Everything a one-line, required text (a name, a title) refuses. */
+export const hostileNames = [...invisibleOnlyTexts, ...controlTexts] as const;

@@ -21,6 +21,122 @@ export const ProblemSchema = z
   })
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
+// Human-readable text (names, titles, descriptions, explanations): what a reader sees must be what
+// is stored. Character classes as `u`-flag source text, shared by the check (which names the
+// culprit) and the `pattern` the OpenAPI document publishes (as the plain ranges they stand for).
+/** Never allowed: controls (C0, DEL, C1), lone surrogates, and bidi controls that reorder what displays. */
+const forbiddenChars = String.raw`\p{Cc}\p{Cs}\p{Bidi_Control}`;
+/** The controls a multi-line text keeps: tab, line feed, carriage return. */
+const lineControls = String.raw`\t\n\r`;
+/**
+ * What renders as nothing: white space, format and default-ignorable characters (U+200B, U+2060,
+ * U+FEFF, U+3164 …), and U+2800, a braille "blank" that is a symbol and in none of those properties.
+ */
+const invisibleChars = String.raw`\p{White_Space}\p{Default_Ignorable_Code_Point}\p{Cc}\p{Cf}\p{Cs}\u2800`;
+
+/**
+ * A class of `u`-flag property escapes as the `\\uXXXX` ranges of its Basic Multilingual Plane
+ * members: `\\p{Bidi_Control}` and friends are ECMA-262, but Java, .NET, Python and Go clients
+ * generated from the document read only plain escapes. Computed once, when the document is built
+ * (not at every cold start), from the same classes the check uses.
+ */
+const publishedClass = (() => {
+  const computed = new Map<string, string>();
+  const hex = (cp: number) => `\\u${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  return (charClass: string): string => {
+    const known = computed.get(charClass);
+    if (known !== undefined) return known;
+    const member = new RegExp(`[${charClass}]`, 'u');
+    const ranges: [number, number][] = [];
+    for (let cp = 0; cp <= 0xffff; cp++) {
+      if (!member.test(String.fromCharCode(cp))) continue;
+      const last = ranges.at(-1);
+      if (last && last[1] === cp - 1) last[1] = cp;
+      else ranges.push([cp, cp]);
+    }
+    const escaped = ranges
+      .map(([from, to]) => (from === to ? hex(from) : `${hex(from)}-${hex(to)}`))
+      .join('');
+    computed.set(charClass, escaped);
+    return escaped;
+  };
+})();
+
+const codePoint = (char: string): string =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+const whatIsWrong = (char: string): string =>
+  /\p{Cc}/u.test(char)
+    ? `The text contains a control character ${codePoint(char)}.`
+    : /\p{Cs}/u.test(char)
+      ? `The text contains a lone surrogate ${codePoint(char)}: it is not valid Unicode.`
+      : `The text contains a bidirectional control ${codePoint(char)}, which changes how it displays.`;
+
+export interface DisplayTextOptions {
+  /** Characters once surrounding white space is removed; from 1 on, a visible character is required. */
+  readonly min?: number;
+  /** Characters as sent. */
+  readonly max: number;
+  /** Keeps tab, line feed and carriage return (an explanation); one-line text refuses them. */
+  readonly multiline?: boolean;
+  /** What the field is; the rules are appended to it in the OpenAPI document. */
+  readonly description?: string;
+}
+
+/**
+ * Every human-readable text field, so the rule lives once. Refuses control characters, lone
+ * surrogates and bidi controls (overrides, embeddings, isolates, marks), and — when the field is
+ * required (`min` ≥ 1) — text with no visible character. Accepted text is trimmed and normalised
+ * to NFC, so that one name has one spelling. Issues abort the remaining checks: one field, one
+ * message saying what is wrong.
+ */
+export const displayText = ({ min = 0, max, multiline = false, description }: DisplayTextOptions) => {
+  const offending = new RegExp(
+    multiline ? `(?![${lineControls}])[${forbiddenChars}]` : `[${forbiddenChars}]`,
+    'u',
+  );
+  const visible = new RegExp(`[^${invisibleChars}]`, 'u');
+  const needsVisible = min > 0;
+  const rules = [
+    multiline ? 'No control characters other than tab and line breaks' : 'One line: no control characters',
+    'no bidirectional controls',
+    ...(needsVisible ? ['at least one visible character'] : []),
+  ].join(', ');
+  const text = z
+    .string()
+    .max(max)
+    .superRefine((value, ctx) => {
+      const culprit = offending.exec(value)?.[0];
+      if (culprit !== undefined) {
+        ctx.addIssue({ code: 'custom', message: whatIsWrong(culprit), continue: false });
+      } else if (needsVisible && !visible.test(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'The text contains no visible character (only spaces or invisible characters).',
+          continue: false,
+        });
+      }
+    })
+    .overwrite((value) => value.trim().normalize('NFC'));
+  return (
+    min > 0 ? text.min(min, `At least ${min} characters, surrounding white space not counted`) : text
+  ).meta({
+    // A getter: the ranges are computed when the document is built, not when a handler loads.
+    get pattern() {
+      const forbidden = publishedClass(forbiddenChars);
+      const allowed = multiline ? `(?:[^${forbidden}]|[${lineControls}])` : `[^${forbidden}]`;
+      return needsVisible ? `^${allowed}*[^${publishedClass(invisibleChars)}]${allowed}*$` : `^${allowed}*$`;
+    },
+    description: `${description ? `${description}. ` : ''}${rules}${
+      needsVisible
+        ? ' (invisible characters beyond U+FFFF, such as tag characters, count as invisible too)'
+        : ''
+    }. Surrounding white space is removed${
+      min > 1 ? ` before the length (at least ${min}) is counted` : ''
+    }; stored in Unicode NFC.`,
+  });
+};
+
 export const agencyIdPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export const AgencyIdSchema = z
@@ -37,10 +153,13 @@ export const YearSchema = z
   .max(2100)
   .meta({ description: 'Evaluation cycle year', example: 2026 });
 
-/** A year in a path: four digits exactly, so that one cycle has one URL (no `0x7EA`, `2.026e3`). */
+/**
+ * A year in a path: four digits exactly, so that one cycle has one URL (no `0x7EA`, `2.026e3`).
+ * The pattern also states YearSchema's range, so that the published parameter says it.
+ */
 export const YearParamSchema = z
   .string()
-  .regex(/^\d{4}$/, 'A four-digit year such as 2026')
+  .regex(/^(?:201[89]|20[2-9]\d|2100)$/, 'A four-digit year from 2018 to 2100, such as 2026')
   .transform(Number)
   .pipe(YearSchema);
 

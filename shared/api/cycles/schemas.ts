@@ -1,12 +1,18 @@
 import * as z from 'zod';
-import { YearParamSchema, YearSchema } from '#shared/api/common/schemas.ts';
+import { displayText, YearParamSchema, YearSchema } from '#shared/api/common/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 import { predicateBases } from '#shared/domain/scoring/types.ts';
 
-const instant = z.iso.datetime({ offset: true }).meta({ example: '2026-03-01T00:00:00+07:00' });
+const isoInstant = z.iso.datetime({ offset: true });
+// `format: date-time` alone admits what zod refuses (a space or a lower-case t, RFC 3339 §5.6):
+// publish zod's own pattern beside it.
+const instant = isoInstant.meta({
+  pattern: isoInstant.def.pattern?.source,
+  example: '2026-03-01T00:00:00+07:00',
+});
 
 export const WindowSchema = z
-  .strictObject({ opensAt: instant, closesAt: instant })
+  .strictObject({ opensAt: instant, closesAt: instant.meta({ description: 'Must be after opensAt' }) })
   .refine((window) => Date.parse(window.opensAt) < Date.parse(window.closesAt), {
     message: 'closesAt must be after opensAt',
     path: ['closesAt'],
@@ -44,26 +50,35 @@ export const cycleTypes = ['pemantauan', 'evaluasi'] as const;
 /** Agencies per assessor in a cycle unless the cycle says otherwise: a month's work of document reviews. */
 export const defaultAssessorLoadCap = 25;
 
+/** One spelling per domain: 1 to 99 without sign, leading zero or fraction (`domain-04` is refused). */
+const domainMeasurePattern = /^domain-[1-9][0-9]?$/;
+
 const measure = z
   .union([
     z.literal('index'),
     z.literal('improvement'),
-    z.templateLiteral(['domain-', z.int().min(1).max(99)]),
+    z
+      .templateLiteral(['domain-', z.int().min(1).max(99)])
+      .refine((value) => domainMeasurePattern.test(value), 'domain-<no> with no from 1 to 99, e.g. domain-4')
+      // zod-to-openapi would publish the template as any signed decimal.
+      .meta({ pattern: domainMeasurePattern.source }),
   ])
   .meta({ description: 'index, improvement or domain-<no>', example: 'domain-4' });
+
+const awardName = (description: string) => displayText({ min: 1, max: 200, description });
 
 export const AwardRulesSchema = z
   .strictObject({
     id: z.string().min(1).max(60),
     frameworkId: z.string().min(1),
-    nameId: z.string().min(1).max(200),
-    nameEn: z.string().min(1).max(200),
+    nameId: awardName('Name in Indonesian'),
+    nameEn: awardName('Name in English'),
     categories: z
       .array(
         z.strictObject({
           id: z.string().regex(/^[a-z0-9-]{2,40}$/),
-          nameId: z.string().min(1).max(200),
-          nameEn: z.string().min(1).max(200),
+          nameId: awardName('Name in Indonesian'),
+          nameEn: awardName('Name in English'),
           measure,
           groups: z.array(z.array(z.enum(agencyGroups)).min(1)).min(1),
           winnersPerGroup: z.number().int().min(1).max(100),

@@ -3,6 +3,7 @@ import { adminOnly, errors, etag, publicAccess } from '#shared/api/route-kit.ts'
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import {
   AgencyIdParamsSchema,
+  AgencyImportRowSchema,
   AgencyImportSchema,
   AgencyListQuerySchema,
   AgencyPageSchema,
@@ -27,10 +28,11 @@ export const registryRoutes = {
     tags: ['Agency registry'],
     params: AgencyIdParamsSchema,
     body: AgencyWriteSchema,
+    optionalIfMatch: true,
     responses: {
       200: { description: 'Updated', schema: AgencySchema, headers: etag },
       201: { description: 'Created', schema: AgencySchema, headers: [...etag, 'Location'] },
-      ...errors(400, 401, 403, 412, 415, 428),
+      ...errors(400, 401, 403, 415, 428),
     },
   }),
   importAgencies: defineRoute({
@@ -46,6 +48,7 @@ export const registryRoutes = {
     body: AgencyImportSchema,
     bodyContentTypes: ['application/json', 'text/csv'],
     csvRowsField: 'agencies',
+    rowSchema: AgencyImportRowSchema,
     maxBodyBytes: 2 * 1024 * 1024,
     idempotent: true,
     responses: {
@@ -105,10 +108,11 @@ export const registryRoutes = {
     tags: ['Agency registry'],
     params: MachineClientParamsSchema,
     body: MachineClientWriteSchema,
+    optionalIfMatch: true,
     responses: {
       200: { description: 'Updated', schema: MachineClientSchema, headers: etag },
       201: { description: 'Registered', schema: MachineClientSchema, headers: [...etag, 'Location'] },
-      ...errors(400, 401, 403, 412, 415, 428),
+      ...errors(400, 401, 403, 415, 428),
     },
   }),
   getMachineClient: defineRoute({

@@ -1,19 +1,22 @@
 import * as z from 'zod';
-import { AgencyIdSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText } from '#shared/api/common/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 
 export const AgencyGroupSchema = z
   .enum(agencyGroups)
   .meta({ description: 'Agency group (kelompok IPPD)', example: 'provinsi' });
 
-const officialName = z.string().trim().min(3).max(200).meta({ example: 'Pemerintah Provinsi Jawa Timur' });
+const officialName = displayText({ min: 3, max: 200, description: 'Official name' }).meta({
+  example: 'Pemerintah Provinsi Jawa Timur',
+});
 
 /** Fields an admin sets; the id comes from the path (PUT) or the row (import). */
 const agencyFields = {
   name: officialName,
   group: AgencyGroupSchema,
   parentProvinceId: AgencyIdSchema.optional().meta({
-    description: 'Required for kabupaten and kota: the province they belong to',
+    description:
+      'Required for kabupaten and kota (the province they belong to); refused for every other group',
     example: 'prov-jawa-timur',
   }),
   active: z
@@ -61,7 +64,9 @@ export type AgencyImportRow = z.output<typeof AgencyImportRowSchema>;
  */
 export const AgencyImportSchema = z
   .strictObject({
-    agencies: z.array(z.unknown()).min(1).max(2000).meta({ description: 'Rows of AgencyImportRow' }),
+    agencies: z.array(z.unknown()).min(1).max(2000).meta({
+      description: 'Validated one by one: a 400 lists every bad row (`rows[]`, with CSV line numbers)',
+    }),
   })
   .meta({
     id: 'AgencyImport',
@@ -141,14 +146,11 @@ export const MachineClientWriteSchema = z
   .strictObject({
     role: z.enum(machineClientRoles),
     agencyId: AgencyIdSchema.optional().meta({
-      description: 'Required for role agency: the one agency it acts for',
+      description: 'Required for role agency (the one agency it acts for); refused for role admin',
     }),
-    description: z
-      .string()
-      .trim()
-      .min(3)
-      .max(200)
-      .meta({ example: 'Portal SPBE Pemprov Jawa Timur (integrasi)' }),
+    description: displayText({ min: 3, max: 200, description: 'What the client is, for admins' }).meta({
+      example: 'Portal SPBE Pemprov Jawa Timur (integrasi)',
+    }),
   })
   .superRefine((value, ctx) => {
     if (value.role === 'agency' && !value.agencyId) {

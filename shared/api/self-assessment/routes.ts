@@ -53,7 +53,7 @@ export const selfAssessmentRoutes = {
     requiresIfMatch: true,
     responses: {
       200: { description: 'Saved', schema: SelfAssessmentSchema, headers: etag },
-      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+      ...errors(400, 401, 403, 404, 409, 415),
     },
   }),
   saveIndicatorAnswer: defineRoute({
@@ -69,7 +69,7 @@ export const selfAssessmentRoutes = {
     requiresIfMatch: true,
     responses: {
       200: { description: 'Saved', schema: SelfAssessmentSchema, headers: etag },
-      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+      ...errors(400, 401, 403, 404, 409, 415),
     },
   }),
   submitSelfAssessment: defineRoute({
@@ -83,10 +83,11 @@ export const selfAssessmentRoutes = {
       'If-Match is optional here; when sent it must match. Honours Idempotency-Key. Answers with a receipt: the self-assessment without its answers (Location points at the full representation).',
     tags: ['Self-assessment'],
     params: SelfAssessmentParamsSchema,
+    optionalIfMatch: true,
     idempotent: true,
     responses: {
       200: { description: 'Submitted', schema: SubmissionReceiptSchema, headers: [...etag, 'Location'] },
-      ...errors(400, 401, 403, 404, 409, 412, 422),
+      ...errors(400, 401, 403, 404, 409, 422),
     },
   }),
 } as const satisfies Record<string, RouteSpec>;

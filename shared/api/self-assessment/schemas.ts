@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { levels } from '#shared/domain/framework/types.ts';
 
 /** Bounds keep the 47 answers, their audit records and one transaction well inside DynamoDB's limits. */
 export const answerLimits = {
@@ -9,24 +10,57 @@ export const answerLimits = {
   evidenceTitleMaxChars: 200,
 } as const;
 
+/**
+ * Evidence links: https, a domain name (no IP address, no user name or password), an optional port
+ * up to 65535, and the encoded form (no spaces; non-ASCII percent-encoded). One regex, checked by
+ * zod and published as the `pattern`, so a generated client refuses what the API refuses.
+ */
+const evidenceUrlPattern = new RegExp(
+  [
+    '^https://',
+    // A domain name as zod's `z.regexes.domain` spells it: at most 253 characters, labels of 1–63.
+    '(?=[^/?#:]{1,253}(?:[/?#:]|$))(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}',
+    '(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0))?',
+    '(?:[/?#][\\x21-\\x7e]*)?$',
+  ].join(''),
+);
+
+/** The WHATWG URL parser has the last word (it refuses e.g. `xn--` labels that are not Punycode). */
+const parsesAsUrl = (value: string): boolean => {
+  try {
+    new URL(value);
+    return true;
+  } catch {
+    // `new URL` throws on what it cannot parse; a zod check must answer instead (a throw is a 500).
+    return false;
+  }
+};
+
 export const EvidenceSchema = z
   .strictObject({
-    title: z
-      .string()
-      .trim()
-      .min(1)
-      .max(answerLimits.evidenceTitleMaxChars)
-      .meta({ example: 'Peraturan Gubernur Arsitektur SPBE' }),
+    title: displayText({
+      min: 1,
+      max: answerLimits.evidenceTitleMaxChars,
+      description: 'Document title',
+    }).meta({
+      example: 'Peraturan Gubernur Arsitektur SPBE',
+    }),
     url: z
-      .url({ protocol: /^https$/, hostname: z.regexes.domain, error: 'Evidence must be an https:// URL' })
+      .string()
       .max(answerLimits.evidenceUrlMaxChars)
-      // Encoded form only (no spaces, non-ASCII percent-encoded), and no credentials that assessors would see.
-      .regex(/^[\x21-\x7e]+$/, 'Percent-encode spaces and non-ASCII characters in the URL')
-      .refine((value) => {
-        const url = new URL(value);
-        return url.username === '' && url.password === '';
-      }, 'The URL must not carry a user name or password')
-      .meta({ example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf' }),
+      .regex(
+        evidenceUrlPattern,
+        'An https:// URL with a domain name and no user name or password, such as https://jatimprov.go.id/spbe/pergub.pdf; percent-encode spaces and non-ASCII characters',
+      )
+      .refine(parsesAsUrl, {
+        message: 'Not a URL the WHATWG URL parser accepts',
+        // Only a value of the right shape is worth parsing; otherwise the message above says it.
+        when: (payload) => payload.issues.length === 0,
+      })
+      .meta({
+        description: 'An https:// link to the document; it must also parse as a URL (WHATWG URL Standard).',
+        example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf',
+      }),
     mediaType: z
       .string()
       .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'A media type such as application/pdf')
@@ -40,16 +74,17 @@ export const EvidenceSchema = z
   .meta({ id: 'Evidence', description: 'Data dukung: a reference to a supporting document' });
 
 export const LevelSchema = z
-  .literal([1, 2, 3, 4, 5], { error: 'The level must be a whole number from 1 to 5' })
-  .meta({ description: 'Maturity level 1–5' });
+  .literal([...levels], { error: 'The level must be a whole number from 1 to 5' })
+  // zod-to-openapi publishes a literal of several values as its first one only (`enum: [1]`).
+  .meta({ type: 'integer', enum: [...levels], description: 'Maturity level 1–5' });
 
 const answerFields = {
   level: LevelSchema,
-  explanation: z
-    .string()
-    .max(answerLimits.explanationMaxChars)
-    .default('')
-    .meta({ description: 'Penjelasan: why this level is met' }),
+  explanation: displayText({
+    max: answerLimits.explanationMaxChars,
+    multiline: true,
+    description: 'Penjelasan: why this level is met',
+  }).default(''),
   evidence: z.array(EvidenceSchema).max(answerLimits.evidenceMaxItems).default([]),
 };
 
@@ -81,7 +116,8 @@ export const BulkAnswersWriteSchema = z
           }
           seen.add(answer.indicatorNo);
         });
-      }),
+      })
+      .meta({ description: 'Each indicator at most once' }),
   })
   .meta({
     id: 'BulkAnswersWrite',

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { displayText } from '#shared/api/common/schemas.ts';
+
+/** The one rule for human-readable text: names, titles, descriptions and explanations. */
+
+const name = displayText({ min: 3, max: 20 });
+const explanation = displayText({ max: 40, multiline: true });
+
+const messagesOf = (result: ReturnType<typeof name.safeParse>): string[] =>
+  result.success ? [] : result.error.issues.map((issue) => issue.message);
+
+describe('displayText', () => {
+  it.each([
+    ['a NUL', 'Kota\u0000Baru', 'control character U+0000'],
+    ['DEL', 'Kota\u007FBaru', 'control character U+007F'],
+    ['a C1 control', 'Kota\u009BBaru', 'control character U+009B'],
+    ['a tab in one-line text', 'Kota\tBaru', 'control character U+0009'],
+    ['a right-to-left override', 'Kota \u202EuraB', 'bidirectional control U+202E'],
+    ['a first-strong isolate', 'Kota \u2068Baru\u2069', 'bidirectional control U+2068'],
+    ['a right-to-left mark', 'Kota\u200FBaru', 'bidirectional control U+200F'],
+    ['a lone surrogate', 'Kota\uD800Baru', 'lone surrogate U+D800'],
+    ['only zero-width spaces', '\u200B\u200B\u200B', 'no visible character'],
+    ['only braille blanks', '\u2800\u2800\u2800', 'no visible character'],
+    ['only ideographic spaces', '\u3000\u3000\u3000', 'no visible character'],
+  ])('refuses %s with one message saying what is wrong', (_what, text, message) => {
+    // Act
+    const messages = messagesOf(name.safeParse(text));
+
+    // Assess
+    expect(messages).toEqual([expect.stringContaining(message)]);
+  });
+
+  it('trims, normalises to NFC, and counts the minimum on the result', () => {
+    expect(name.parse('  Ne\u0301gara ')).toBe('N\u00E9gara');
+    expect(messagesOf(name.safeParse('  ab  '))).toEqual([expect.stringContaining('At least 3 characters')]);
+  });
+
+  it('keeps tab and line breaks in multi-line text, and lets it be blank', () => {
+    expect(explanation.parse('Pergub 12/2026:\r\n\t- ditetapkan')).toBe('Pergub 12/2026:\r\n\t- ditetapkan');
+    expect(explanation.parse(' \u200B ')).toBe('\u200B');
+    expect(messagesOf(explanation.safeParse('a\u0000b'))).toEqual([
+      expect.stringContaining('control character U+0000'),
+    ]);
+  });
+
+  it('publishes a pattern that accepts and refuses what the check does', () => {
+    // Prepare
+    const samples = [
+      'Kota Baru',
+      'Kota\u0000Baru',
+      'Kota\tBaru',
+      '\u200B\u200B\u200B',
+      'A\u202Eb',
+      'Kota\uD800x',
+    ];
+    for (const [schema, multiline] of [
+      [name, false],
+      [explanation, true],
+    ] as const) {
+      const pattern = new RegExp(String(schema.meta()?.pattern), 'u');
+      for (const sample of [...samples, ...(multiline ? ['a\nb\tc', ''] : [])]) {
+        // Act
+        const published = pattern.test(sample);
+        const enforced = schema.safeParse(sample).success;
+
+        // Assess: length aside (published as maxLength/minLength), both agree
+        expect({ sample, multiline, published }).toEqual({ sample, multiline, published: enforced });
+      }
+    }
+  });
+});
