@@ -142,20 +142,7 @@ export const jawaBarat: AgencyWriteBody = { name: 'Pemerintah Provinsi Jawa Bara
 /** `"3"` for version 3. */
 export const etagOf = (version: number): string => `"${version}"`;
 
-/**
- * A valid sample value for every path parameter of the route table, for tests that call every
- * route. A new parameter name gets its sample here, once.
- */
-export const samplePathValues = {
-  year: '2026',
-  agencyId: 'prov-jawa-timur',
-  no: '12',
-  frameworkId: 'spbe-2020',
-  clientId: 'sample-client',
-  subject: 'test-assessor',
-  stage: 'dokumen',
-  appealId: 'apl_01JF00000000000000000000AA',
-} as const;
+export { samplePathValues } from '#test/helpers/route-samples.ts';
 
 /** A path template filled with sample values, e.g. `{year}`, `{agencyId}`, `{no}`, `{clientId}`. */
 export const fillPath = (path: string, values: Readonly<Record<string, string>>): string =>

@@ -1,9 +1,11 @@
 import * as z from 'zod';
-import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import {
   IndicatorAnswerSchema,
+  IndicatorNoFieldSchema,
   IndicatorNoSchema,
+  indicatorItems,
   LevelSchema,
 } from '#shared/api/self-assessment/schemas.ts';
 import { stages } from '#shared/domain/assessment.ts';
@@ -18,7 +20,7 @@ export const AssessorParamsSchema = z.strictObject({ subject: AssessorSubjectSch
 
 export const AssessorWriteSchema = z
   .strictObject({
-    name: z.string().trim().min(3).max(200).meta({ example: 'Dr. Budi Santoso' }),
+    name: displayText({ min: 3, max: 200, description: 'Full name' }).meta({ example: 'Dr. Budi Santoso' }),
     affiliations: z.array(AgencyIdSchema).max(50).default([]).meta({
       description:
         'Agencies the assessor works for or belongs to: they may not assess these, their province or (for a province) its kabupaten/kota',
@@ -110,12 +112,9 @@ export const MyAssignmentsQuerySchema = z
 
 export const RecusalWriteSchema = z
   .strictObject({
-    reason: z
-      .string()
-      .trim()
-      .min(10)
-      .max(1000)
-      .meta({ example: 'Saya pernah menjadi konsultan instansi ini.' }),
+    reason: displayText({ min: 10, max: 1000, multiline: true, description: 'Why you step down' }).meta({
+      example: 'Saya pernah menjadi konsultan instansi ini.',
+    }),
   })
   .meta({ id: 'RecusalWrite' });
 
@@ -135,17 +134,20 @@ export const StageIndicatorParamsSchema = z.strictObject({
 
 const scoreFields = {
   level: LevelSchema,
-  note: z.string().max(4000).default('').meta({ description: 'The assessor’s note on the evidence' }),
+  note: displayText({
+    max: 4000,
+    multiline: true,
+    description: 'The assessor’s note on the evidence',
+  }).default(''),
   evidenceUsed: z.array(z.int().min(0).max(99)).max(10).default([]).meta({
     description: 'Indices of the agency’s evidence items for this indicator that the score relies on',
   }),
-  reason: z
-    .string()
-    .trim()
-    .min(5)
-    .max(1000)
-    .optional()
-    .meta({ description: 'Required when correcting a score recorded at this stage before' }),
+  reason: displayText({
+    min: 5,
+    max: 1000,
+    multiline: true,
+    description: 'Required when correcting a score recorded at this stage before',
+  }).optional(),
 };
 
 export const ScoreWriteSchema = z.strictObject(scoreFields).meta({ id: 'ScoreWrite' });
@@ -153,31 +155,16 @@ export type ScoreWrite = z.output<typeof ScoreWriteSchema>;
 
 export const BulkScoresWriteSchema = z
   .strictObject({
-    scores: z
-      .array(
-        z.strictObject({
-          indicatorNo: z.int().min(1).max(999),
-          expectedVersion: z.int().min(0).meta({
-            description: 'The version of this score you read (0: none yet): the per-score If-Match',
-          }),
-          ...scoreFields,
+    scores: indicatorItems(
+      z.strictObject({
+        indicatorNo: IndicatorNoFieldSchema,
+        expectedVersion: z.int().min(0).max(999_999).meta({
+          description: 'The version of this score you read (0: none yet): the per-score If-Match',
         }),
-      )
-      .min(1)
-      .max(47)
-      .superRefine((scores, ctx) => {
-        const seen = new Set<number>();
-        scores.forEach((score, index) => {
-          if (seen.has(score.indicatorNo)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'indicatorNo'],
-              message: `Indicator ${score.indicatorNo} appears more than once.`,
-            });
-          }
-          seen.add(score.indicatorNo);
-        });
+        ...scoreFields,
       }),
+      47,
+    ),
   })
   .meta({ id: 'BulkScoresWrite' });
 
@@ -203,25 +190,26 @@ export const StageScoreVersionsSchema = z
 
 export const ReviewsWriteSchema = z
   .strictObject({
-    reviews: z
-      .array(
-        z
-          .strictObject({
-            indicatorNo: z.int().min(1).max(999),
-            valid: z.boolean(),
-            reason: z.string().trim().max(1000).default(''),
-            expectedVersion: z
-              .int()
-              .min(0)
-              .meta({ description: 'The review’s version you read (0: none yet)' }),
-          })
-          .refine((review) => review.valid || review.reason.length >= 5, {
-            message: 'A score marked not valid needs a reason (5 characters or more).',
-            path: ['reason'],
-          }),
-      )
-      .min(1)
-      .max(47),
+    reviews: indicatorItems(
+      z
+        .strictObject({
+          indicatorNo: IndicatorNoFieldSchema,
+          valid: z.boolean(),
+          reason: displayText({ max: 1000, multiline: true, description: 'Required when not valid' }).default(
+            '',
+          ),
+          expectedVersion: z
+            .int()
+            .min(0)
+            .max(999_999)
+            .meta({ description: 'The review’s version you read (0: none yet)' }),
+        })
+        .refine((review) => review.valid || review.reason.length >= 5, {
+          message: 'A score marked not valid needs a reason (5 characters or more).',
+          path: ['reason'],
+        }),
+      47,
+    ),
   })
   .meta({ id: 'ReviewsWrite' });
 

@@ -1,8 +1,14 @@
 import * as z from 'zod';
-import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
 import { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
-import { EvidenceSchema, LevelSchema } from '#shared/api/self-assessment/schemas.ts';
+import {
+  EvidenceSchema,
+  IndicatorNoFieldSchema,
+  indicatorItems,
+  LevelOrNoneSchema,
+  LevelSchema,
+} from '#shared/api/self-assessment/schemas.ts';
 import { stages } from '#shared/domain/assessment.ts';
 import { predicateBases } from '#shared/domain/scoring/types.ts';
 
@@ -46,7 +52,7 @@ export const ScoreResultSchema = z
         no: z.number().int(),
         aspectNo: z.number().int(),
         domainNo: z.number().int(),
-        level: LevelSchema.nullable(),
+        level: LevelOrNoneSchema,
         answered: z.boolean(),
         weight: z.number(),
         contribution: IndexValueSchema,
@@ -70,7 +76,7 @@ export const ImprovementPlanSchema = z
         indicatorNo: z.number().int(),
         aspectNo: z.number().int(),
         domainNo: z.number().int(),
-        from: LevelSchema.nullable(),
+        from: LevelOrNoneSchema,
         to: LevelSchema,
         gain: IndexValueSchema,
       }),
@@ -102,7 +108,7 @@ export const ResultVersionSchema = z
       frameworkId: z.string(),
       frameworkSha256: z.string(),
       predicateBasis: z.enum(predicateBases),
-      levels: z.array(LevelSchema.nullable()).meta({ description: 'Level of indicator n at index n − 1' }),
+      levels: z.array(LevelOrNoneSchema).meta({ description: 'Level of indicator n at index n − 1' }),
       sources: z.array(LevelSourceSchema),
     }),
     computed: z.object({ score: ScoreResultSchema, improvementPlan: ImprovementPlanSchema }),
@@ -153,25 +159,19 @@ export const ResultParamsSchema = z.strictObject({ year: YearParamSchema, agency
 
 export const AppealWriteSchema = z
   .strictObject({
-    indicators: z
-      .array(
-        z.strictObject({
-          indicatorNo: z.int().min(1).max(999),
-          justification: z.string().trim().min(20).max(4000),
-          evidence: z.array(EvidenceSchema).max(10).default([]),
+    indicators: indicatorItems(
+      z.strictObject({
+        indicatorNo: IndicatorNoFieldSchema,
+        justification: displayText({
+          min: 20,
+          max: 4000,
+          multiline: true,
+          description: 'Why the score is wrong',
         }),
-      )
-      .min(1)
-      .max(47)
-      .superRefine((indicators, ctx) => {
-        const seen = new Set<number>();
-        indicators.forEach((indicator, index) => {
-          if (seen.has(indicator.indicatorNo)) {
-            ctx.addIssue({ code: 'custom', path: [index, 'indicatorNo'], message: 'Appealed twice' });
-          }
-          seen.add(indicator.indicatorNo);
-        });
+        evidence: z.array(EvidenceSchema).max(10).default([]),
       }),
+      47,
+    ),
   })
   .meta({
     id: 'AppealWrite',
@@ -181,22 +181,20 @@ export type AppealWrite = z.output<typeof AppealWriteSchema>;
 
 export const AppealDecisionWriteSchema = z
   .strictObject({
-    decisions: z
-      .array(
-        z
-          .strictObject({
-            indicatorNo: z.int().min(1).max(999),
-            upheld: z.boolean(),
-            level: LevelSchema.optional().meta({ description: 'The new level: required when upheld' }),
-            reason: z.string().trim().min(5).max(2000),
-          })
-          .refine((decision) => !decision.upheld || decision.level !== undefined, {
-            message: 'An upheld appeal needs the new level.',
-            path: ['level'],
-          }),
-      )
-      .min(1)
-      .max(47),
+    decisions: indicatorItems(
+      z
+        .strictObject({
+          indicatorNo: IndicatorNoFieldSchema,
+          upheld: z.boolean(),
+          level: LevelSchema.optional().meta({ description: 'The new level: required when upheld' }),
+          reason: displayText({ min: 5, max: 2000, multiline: true, description: 'Why upheld or rejected' }),
+        })
+        .refine((decision) => !decision.upheld || decision.level !== undefined, {
+          message: 'An upheld appeal needs the new level.',
+          path: ['level'],
+        }),
+      47,
+    ),
   })
   .meta({ id: 'AppealDecisionWrite', description: 'A decision for every appealed indicator' });
 export type AppealDecisionWrite = z.output<typeof AppealDecisionWriteSchema>;
@@ -254,16 +252,13 @@ export const ResultsImportSchema = z
         z.strictObject({
           agencyId: AgencyIdSchema,
           levels: z
-            .array(LevelSchema.nullable())
+            .array(LevelOrNoneSchema)
             .min(1)
             .max(999)
             .meta({ description: 'Level of indicator n at index n − 1, null when not answered (worth 0)' }),
-          reference: z
-            .string()
-            .trim()
-            .min(1)
-            .max(200)
-            .meta({ example: 'Laporan Evaluasi SPBE 2024, lampiran 3' }),
+          reference: displayText({ min: 1, max: 200, description: 'Where the levels come from' }).meta({
+            example: 'Laporan Evaluasi SPBE 2024, lampiran 3',
+          }),
         }),
       )
       .min(1)

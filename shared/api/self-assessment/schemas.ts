@@ -78,6 +78,11 @@ export const LevelSchema = z
   // zod-to-openapi publishes a literal of several values as its first one only (`enum: [1]`).
   .meta({ type: 'integer', enum: [...levels], description: 'Maturity level 1–5' });
 
+/** A level or null (not answered / no valid evidence: worth 0), in results and imports. */
+export const LevelOrNoneSchema = z.union([LevelSchema, z.null()]).meta({
+  description: 'Maturity level 1–5, or null when not answered (worth 0)',
+});
+
 const answerFields = {
   level: LevelSchema,
   explanation: displayText({
@@ -98,26 +103,36 @@ export const IndicatorNoSchema = z
   .transform(Number)
   .meta({ example: '12' });
 
+/** An indicator number in a body; its upper bound is the cycle framework's, checked by the service. */
+export const IndicatorNoFieldSchema = z.int().min(1).max(999);
+
+/**
+ * A list of per-indicator items (answers, scores, reviews, appeals, decisions): at least one, each
+ * indicator at most once — one rule, one message, everywhere.
+ */
+export const indicatorItems = <Item extends z.ZodType<{ indicatorNo: number }>>(item: Item, max: number) =>
+  z
+    .array(item)
+    .min(1)
+    .max(max)
+    .superRefine((items, ctx) => {
+      const seen = new Set<number>();
+      items.forEach((entry, index) => {
+        if (seen.has(entry.indicatorNo)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'indicatorNo'],
+            message: `Indicator ${entry.indicatorNo} appears more than once.`,
+          });
+        }
+        seen.add(entry.indicatorNo);
+      });
+    })
+    .meta({ description: 'Each indicator at most once' });
+
 export const BulkAnswersWriteSchema = z
   .strictObject({
-    answers: z
-      .array(z.strictObject({ indicatorNo: z.int().min(1).max(999), ...answerFields }))
-      .min(1)
-      .max(100)
-      .superRefine((answers, ctx) => {
-        const seen = new Set<number>();
-        answers.forEach((answer, index) => {
-          if (seen.has(answer.indicatorNo)) {
-            ctx.addIssue({
-              code: 'custom',
-              path: [index, 'indicatorNo'],
-              message: `Indicator ${answer.indicatorNo} appears more than once.`,
-            });
-          }
-          seen.add(answer.indicatorNo);
-        });
-      })
-      .meta({ description: 'Each indicator at most once' }),
+    answers: indicatorItems(z.strictObject({ indicatorNo: IndicatorNoFieldSchema, ...answerFields }), 100),
   })
   .meta({
     id: 'BulkAnswersWrite',

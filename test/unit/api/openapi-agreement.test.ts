@@ -5,6 +5,7 @@ import * as z from 'zod';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import type { RouteSpec } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
+import { sampleBodies, samplePathValues } from '#test/helpers/route-samples.ts';
 
 /**
  * The published contract agrees with what the API enforces: for a valid sample of every request
@@ -81,87 +82,18 @@ const publishedSchema = (route: RouteSpec, part: Part): ValidateFunction | undef
   );
 };
 
-// Valid samples: what a client sends (parameters as text).
-const evidence = {
-  title: 'Peraturan Gubernur Jawa Timur tentang Arsitektur SPBE',
-  url: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf',
-  mediaType: 'application/pdf',
-  sha256: 'a'.repeat(64),
-};
-const answer = { level: 3, explanation: 'Pergub Arsitektur SPBE ditetapkan', evidence: [evidence] };
-const window = (from: string, to: string) => ({
-  opensAt: `${from}T00:00:00+07:00`,
-  closesAt: `${to}T00:00:00Z`,
-});
-const cycle = {
-  year: 2030,
-  frameworkId: 'spbe-2020',
-  type: 'evaluasi',
-  windows: {
-    selfAssessment: window('2030-02-01', '2030-03-01'),
-    documentAssessment: window('2030-03-02', '2030-04-01'),
-    interviewAssessment: window('2030-04-02', '2030-05-01'),
-    visitAssessment: window('2030-05-02', '2030-06-01'),
-    appeals: window('2030-06-02', '2030-07-01'),
-    publication: { at: '2030-08-01T00:00:00.000Z' },
-  },
-  predicateBasis: 'exact',
-  awardRules: {
-    id: 'rules-2030',
-    frameworkId: 'spbe-2020',
-    nameId: 'Anugerah Pemerintahan Digital',
-    nameEn: 'Digital Government Award',
-    categories: [
-      {
-        id: 'best-index',
-        nameId: 'Indeks terbaik',
-        nameEn: 'Best index',
-        measure: 'domain-4',
-        groups: [['provinsi'], ['kabupaten', 'kota']],
-        winnersPerGroup: 3,
-        eligibility: { minPredicate: 'baik', requireComplete: true, valueAbove: '2.5' },
-      },
-    ],
-  },
-};
-const parameterSamples: Readonly<Record<string, string>> = {
-  year: '2026',
-  agencyId: 'prov-jawa-timur',
-  no: '12',
-  frameworkId: 'spbe-2020',
-  clientId: 'sample-client',
-};
-
+// Valid samples: what a client sends (parameters as text); one catalogue for every route.
 const validSample = (route: RouteSpec): Readonly<Partial<Record<Part, JsonObject>>> => {
   const names = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1] ?? '');
-  const params = Object.fromEntries(names.map((name) => [name, parameterSamples[name] ?? 'x']));
+  const params = Object.fromEntries(
+    names.map((name) => [name, (samplePathValues as Readonly<Record<string, string>>)[name] ?? 'x']),
+  );
   const query: JsonObject | undefined = route.query
     ? route.operationId === 'listAgencies'
       ? { group: 'kota', limit: '50', cursor: 'eyJQSyI6IngifQ' }
       : { limit: '100', cursor: 'eyJQSyI6IngifQ' }
     : undefined;
-  const bodies: Readonly<Record<string, JsonObject>> = {
-    putAgency: {
-      name: 'Pemerintah Kota Surabaya',
-      group: 'kota',
-      parentProvinceId: 'prov-jawa-timur',
-      active: true,
-    },
-    importAgencies: {
-      agencies: [
-        {
-          id: 'kota-surabaya',
-          name: 'Pemerintah Kota Surabaya',
-          group: 'kota',
-          parentProvinceId: 'prov-jawa-timur',
-        },
-      ],
-    },
-    putMachineClient: { role: 'agency', agencyId: 'prov-jawa-timur', description: 'Portal SPBE Jawa Timur' },
-    createCycle: cycle,
-    saveSelfAssessment: { answers: [{ indicatorNo: 1, ...answer }] },
-    saveIndicatorAnswer: answer,
-  };
+  const bodies = sampleBodies as unknown as Readonly<Record<string, JsonObject>>;
   const body = route.body ? bodies[route.operationId] : undefined;
   if (route.body && !body) throw new Error(`No valid body sample for ${route.operationId}: add one`);
   return {
@@ -437,15 +369,27 @@ const zodOnlyRules: readonly {
   },
   {
     rule: 'a window closes after it opens',
-    path: /^windows\/\w+\/closesAt$/,
+    path: /^(windows\/)?\w+\/closesAt$/,
     message: /closesAt must be after opensAt/,
     documentedAs: 'Must be after opensAt',
   },
   {
     rule: 'each indicator at most once in a bulk save',
-    path: /^answers\/\d+\/indicatorNo$/,
+    path: /^(answers|scores|reviews|indicators|decisions)\/\d+\/indicatorNo$/,
     message: /appears more than once/,
     documentedAs: 'Each indicator at most once',
+  },
+  {
+    rule: 'a score marked not valid gives its reason',
+    path: /^reviews\/\d+\/reason$/,
+    message: /needs a reason/,
+    documentedAs: 'Required when not valid',
+  },
+  {
+    rule: 'an upheld appeal gives the new level',
+    path: /^decisions\/\d+\/level$/,
+    message: /needs the new level/,
+    documentedAs: 'required when upheld',
   },
   {
     rule: 'the minimum length of a text counts without surrounding white space',
