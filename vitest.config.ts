@@ -10,7 +10,14 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          environment: 'node',
+          // A timeout only catches hangs (speed lives in benchmarks): the contract's mutation sweeps take
+          // seconds on a loaded 2-core machine.
+          testTimeout: 30_000,
+        },
       },
       {
         extends: true,

@@ -1,11 +1,29 @@
 /**
  * `npm run bench`: runs every bench, prints its table and PASS/FAIL per target, and exits non-zero when a
- * target fails. Add a bench by exporting a `() => BenchReport` from a module here and listing it below.
+ * target fails. `npm run bench -- ranking` runs only the benches whose name contains "ranking". Add a
+ * bench by exporting a `() => BenchReport | Promise<BenchReport>` from a module here and listing it below.
  */
 import { type BenchReport, machineLoad, printReport, sink } from './lib.ts';
+import { runRankingRunBench } from './ranking-run.ts';
 import { runScoringBench } from './scoring.ts';
 
-const benches: readonly (() => BenchReport)[] = [() => runScoringBench()];
+const benches: readonly { readonly name: string; readonly run: () => BenchReport | Promise<BenchReport> }[] =
+  [
+    { name: 'scoring', run: () => runScoringBench() },
+    { name: 'ranking-run', run: () => runRankingRunBench() },
+  ];
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const filters = process.argv.slice(2).filter((argument) => !argument.startsWith('-'));
+const chosen = benches.filter(
+  (bench) => filters.length === 0 || filters.some((filter) => bench.name.includes(filter)),
+);
+if (chosen.length === 0) {
+  console.error(
+    `No bench matches ${filters.join(', ')}; there are: ${benches.map((bench) => bench.name).join(', ')}`,
+  );
+  process.exit(2);
+}
 
 const started = performance.now();
 const loadAtStart = machineLoad();
@@ -13,8 +31,8 @@ console.log(`Node ${process.version}; ${loadAtStart.text} at start`);
 if (loadAtStart.busy)
   console.log('Note: the machine is busy; timings will be noisy (re-run when it is quiet).');
 let failed = 0;
-for (const bench of benches) {
-  const report = bench();
+for (const bench of chosen) {
+  const report = await bench.run();
   printReport(report);
   failed += report.targets.filter((t) => !t.pass).length;
 }

@@ -88,8 +88,11 @@ export interface SpbeAwardApiStackProps extends StackProps {
   readonly functionsRoot?: string;
 }
 
-/** The scheduled run ranks every agency in one invocation: minutes, not the API's 29 s. */
-const rankingRunTimeout = Duration.minutes(5);
+/**
+ * The ranking run ranks every agency: minutes at national scale, not the API's 29 s. Lambda's maximum,
+ * and a run that needs longer continues itself in a fresh invocation from its checkpoint.
+ */
+const rankingRunTimeout = Duration.minutes(15);
 
 /** Cognito waits 5 s for a trigger and then gives up: running longer would only bill for nothing. */
 const cognitoTriggerTimeout = Duration.seconds(5);
@@ -194,6 +197,11 @@ export class SpbeAwardApiStack extends Stack {
       logLevel: props.logLevel,
     });
     useTables(this.rankingRunFunction, rankingRunTableUses);
+    this.rankingRunFunction.invokesItself();
+    // POST /v1/cycles/{year}/rankings/runs records the run and starts this function on it.
+    capabilityFunctions
+      .get('rankings')
+      ?.invokes(this.rankingRunFunction.function, 'RANKING_RUN_FUNCTION_NAME');
 
     const rankingRun = new AnnualRankingRun(this, 'AnnualRankingRun', {
       function: this.rankingRunFunction.function,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { type LambdaName, lambdaNames } from '#shared/api/route-spec.ts';
 import { createLocalIdentityProvider, type LocalIdentityProvider } from './auth.ts';
 import { type DynamoDbLocal, functionEnvironment, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type AsyncHandler, type LambdaEmulator, startLambdaEmulator } from './lambda-emulator.ts';
 import { type LambdaHandler, type LocalApi, startLocalApi } from './server.ts';
 
 /**
@@ -14,6 +15,8 @@ export interface LocalRuntime {
   readonly api: LocalApi;
   readonly dynamodb: DynamoDbLocal;
   readonly identityProvider: LocalIdentityProvider;
+  /** Functions invoked asynchronously (the ranking run): `settle()` waits for them. */
+  readonly lambda: LambdaEmulator;
   stop(): Promise<void>;
 }
 
@@ -49,13 +52,25 @@ const loadHandlers = async (): Promise<Record<LambdaName, LambdaHandler>> => {
   return Object.fromEntries(entries) as Record<LambdaName, LambdaHandler>;
 };
 
+/** The ranking run's function name locally; the Lambda emulator serves it. */
+export const localRankingRunFunction = 'spbe-local-ranking-run';
+
 export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Promise<LocalRuntime> => {
   const dynamodb = await startDynamoDbLocal(
     options.dataDirectory ? { dataDirectory: options.dataDirectory } : {},
   );
+  let lambda: LambdaEmulator | undefined;
   try {
     await options.beforeServe?.(dynamodb);
+    // Functions the API invokes asynchronously, loaded on first invocation with the same environment.
+    lambda = await startLambdaEmulator({
+      [localRankingRunFunction]: async () =>
+        ((await import(join(functionsDirectory, 'rankings', 'scheduled.ts'))) as { handler: AsyncHandler })
+          .handler,
+    });
     Object.assign(process.env, functionEnvironment(dynamodb), {
+      AWS_ENDPOINT_URL_LAMBDA: lambda.endpoint,
+      RANKING_RUN_FUNCTION_NAME: localRankingRunFunction,
       CORS_ALLOWED_ORIGINS: (options.corsAllowedOrigins ?? []).join(','),
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'spbe-award-api',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -72,16 +87,20 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
       ...(options.onResponse ? { onResponse: options.onResponse } : {}),
     });
+    const emulator = lambda;
     return {
       api,
       dynamodb,
       identityProvider,
+      lambda: emulator,
       stop: async () => {
         await api.close();
+        await emulator.close();
         await dynamodb.stop();
       },
     };
   } catch (error) {
+    await lambda?.close();
     await dynamodb.stop();
     throw error;
   }

@@ -5,6 +5,7 @@ import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
+import { clearRunning, recordRunning } from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
 
@@ -79,6 +80,8 @@ try {
 }
 
 const { api, identityProvider } = runtime;
+// `npm run rankings` and other local CLIs find this instance's DynamoDB Local here.
+recordRunning({ pid: process.pid, apiUrl: api.url, dynamodbEndpoint: runtime.dynamodb.endpoint });
 const tokens = {
   admin: await identityProvider.mint(demoUsers.admin),
   assessor: await identityProvider.mint(demoUsers.assessor),
@@ -112,6 +115,7 @@ const stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   log(`${signal}: stopping…`);
+  clearRunning();
   await runtime.stop();
   log('stopped');
   process.exit(0);

@@ -20,6 +20,7 @@ const ConfigSchema = z.object({
   [eventsTable.environmentVariable]: z.string().min(3).optional(),
   [idempotencyTable.environmentVariable]: z.string().min(3).optional(),
   CORS_ALLOWED_ORIGINS: commaList,
+  RANKING_RUN_FUNCTION_NAME: z.string().min(1).optional(),
   SERVICE_VERSION: z.string().default('0.1.0'),
 });
 
@@ -31,6 +32,8 @@ export interface AppConfig {
   readonly idempotencyTableName: string | undefined;
   readonly corsAllowedOrigins: readonly string[];
   readonly serviceVersion: string;
+  /** The scheduled ranking function, on which the rankings API and the run itself start runs. */
+  readonly rankingRunFunctionName: string | undefined;
 }
 
 export class ConfigurationError extends Error {
@@ -53,6 +56,7 @@ export const loadConfig = (
     idempotencyTableName: env[idempotencyTable.environmentVariable] as string | undefined,
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     serviceVersion: env.SERVICE_VERSION,
+    rankingRunFunctionName: env.RANKING_RUN_FUNCTION_NAME,
   };
 };
 

@@ -84,8 +84,11 @@ export class AnnualRankingRun extends Construct {
       schedule: scheduler.ScheduleExpression.expression(expression, TimeZone.of(timeZone)),
       target: new LambdaInvoke(props.function, {
         role,
-        // The function ranks the current year when no year is given.
-        input: scheduler.ScheduleTargetInput.fromObject({}),
+        // The slot's scheduled time names the run, so the Scheduler's retries of one slot (and Lambda's
+        // retries of its invocation) are one run; the function ranks that time's year.
+        input: scheduler.ScheduleTargetInput.fromObject({
+          scheduledTime: scheduler.ContextAttribute.scheduledTime,
+        }),
         retryAttempts: 3,
         maxEventAge,
         deadLetterQueue: this.deadLetterQueue,

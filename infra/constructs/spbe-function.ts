@@ -199,6 +199,38 @@ export class SpbeFunction extends Construct {
     }
   }
 
+  /**
+   * Lets this function start `target` asynchronously (lambda:InvokeFunction) and tells it the name in
+   * `environmentVariable`, in one step, like {@link useTable}.
+   */
+  invokes(target: lambda.IFunction, environmentVariable: string): void {
+    target.grantInvoke(this.function);
+    this.function.addEnvironment(environmentVariable, target.functionName);
+    const targetLogicalId = Stack.of(target).getLogicalId(target.node.defaultChild as CfnElement);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${targetLogicalId}.Arn>:*]`,
+      reason:
+        'grantInvoke covers the function’s versions and aliases too; it is the one function this one starts.',
+    });
+  }
+
+  /**
+   * Lets this function invoke itself (a long job continuing in a fresh invocation). A separate policy:
+   * the function's own role policy naming its own ARN would be a dependency cycle. The function finds
+   * its name in Lambda's own `AWS_LAMBDA_FUNCTION_NAME`.
+   */
+  invokesItself(): void {
+    const policy = new iam.Policy(this, 'SelfInvoke', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [this.function.functionArn],
+        }),
+      ],
+    });
+    policy.attachToRole(this.role);
+  }
+
   /** The access this function was granted on each table, by the table's construct id. */
   get tableAccess(): ReadonlyMap<string, TableAccess> {
     return this.tablesInUse;

@@ -9,6 +9,7 @@ import {
   createAssignmentService,
 } from '#shared/services/assessment/assignments.ts';
 import { type CycleServicePorts, createCycleService } from '#shared/services/cycles/cycles.ts';
+import { createRankingRunner, type RankingRunnerPorts } from '#shared/services/rankings/run.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import { createResultService, type ResultServicePorts } from '#shared/services/results/results.ts';
 import {
@@ -58,7 +59,8 @@ const demoLevels = (seed: number, count: number): Level[] => {
 export type SeedPorts = CycleServicePorts &
   Omit<SelfAssessmentServicePorts, 'ids'> &
   AssignmentServicePorts &
-  Omit<ResultServicePorts, 'ids'>;
+  Omit<ResultServicePorts, 'ids'> &
+  Pick<RankingRunnerPorts, 'rankings'>;
 
 export interface SeedOptions {
   readonly ports: SeedPorts;
@@ -157,6 +159,21 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
       say(`history: ${pastYear} cycle, ${report.imported} final results imported`);
       seeded = true;
     }
+  }
+
+  // Each past cycle's national ranking, published by the same run the schedule starts: the public
+  // rankings, open data and rank stability show from the first start.
+  const rankingRunner = createRankingRunner({ ...ports, ids });
+  for (const pastYear of historyYears(year)) {
+    if (await ports.rankings.published(pastYear)) continue;
+    const run = await rankingRunner.start(actor(), pastYear, 'admin');
+    const outcome = await rankingRunner.execute(
+      actor(),
+      { year: pastYear, runId: run.runId },
+      { remainingMs: () => Number.POSITIVE_INFINITY, now: () => new Date() },
+    );
+    say(`rankings: ${pastYear} ranking ${outcome.outcome} (run ${run.runId})`);
+    seeded = true;
   }
 
   const at = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString();

@@ -11,7 +11,14 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * module (`shared/api/<capability>/routes.ts`); which function serves a route is a deployment choice
  * made on the route.
  */
-export const lambdaNames = ['public', 'registry', 'submissions', 'assessment', 'results'] as const;
+export const lambdaNames = [
+  'public',
+  'registry',
+  'submissions',
+  'assessment',
+  'results',
+  'rankings',
+] as const;
 export type LambdaName = (typeof lambdaNames)[number];
 
 export type RouteAccess =
@@ -100,7 +107,7 @@ type DeepReadonly<T> = T extends (infer Item)[]
 /** A documented schema makes the body required and typed; without one (e.g. 204) it is free. */
 type BodyOf<Response> = Response extends { readonly schema: infer Schema extends z.ZodType }
   ? { readonly body: DeepReadonly<z.input<Schema>> }
-  : { readonly body?: unknown };
+  : { readonly body?: unknown; readonly text?: string };
 
 /**
  * What a route implementation returns, typed from its documented responses: one of its 2xx/304

@@ -1,6 +1,7 @@
 import { assessmentRoutes } from './assessment/routes.ts';
 import { cycleRoutes } from './cycles/routes.ts';
 import { publicRoutes } from './public/routes.ts';
+import { rankingRoutes } from './rankings/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { resultRoutes } from './results/routes.ts';
 import { type RouteSpec, routeKeyOf } from './route-spec.ts';
@@ -23,6 +24,7 @@ export const routes = {
   ...selfAssessmentRoutes,
   ...assessmentRoutes,
   ...resultRoutes,
+  ...rankingRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type OperationId = keyof typeof routes;

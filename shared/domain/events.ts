@@ -12,6 +12,7 @@ export const eventTypes = {
   selfAssessmentSubmitted: 'self_assessment.submitted',
   resultFinalized: 'result.finalized',
   appealDecided: 'appeal.decided',
+  rankingPublished: 'ranking.published',
 } as const;
 
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];

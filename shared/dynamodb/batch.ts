@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { translateStorageError } from './errors.ts';
 import type { ItemKey } from './keys.ts';
 
@@ -39,4 +39,58 @@ export const batchGetAll = async (
     }
   }
   return items;
+};
+
+/** BatchWriteItem's limit of items per call. */
+const itemsPerBatchWrite = 25;
+
+export interface BatchWriteOptions {
+  /** Attempts per batch before giving up (the SDK's own retries come on top). */
+  readonly maxAttempts?: number;
+  /** First backoff; doubles per attempt, with full jitter. */
+  readonly baseDelayMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/**
+ * Puts many items, 25 a call, re-sending `UnprocessedItems` (what DynamoDB returns under throttling
+ * instead of an error) with exponential backoff and full jitter, so a throttled bulk write slows down
+ * instead of failing or hammering the table. For write-once items only (no conditions exist in a
+ * batch). Returns the items written and the write capacity consumed.
+ */
+export const batchWriteAll = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  options: BatchWriteOptions = {},
+): Promise<{ items: number; capacity: number }> => {
+  const maxAttempts = options.maxAttempts ?? 10;
+  const baseDelayMs = options.baseDelayMs ?? 50;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const random = options.random ?? Math.random;
+  let capacity = 0;
+  for (let start = 0; start < items.length; start += itemsPerBatchWrite) {
+    let pending = items
+      .slice(start, start + itemsPerBatchWrite)
+      .map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > maxAttempts) {
+        throw new Error(
+          `${pending.length} items stayed unprocessed after ${maxAttempts} attempts (sustained throttling)`,
+        );
+      }
+      if (attempt > 1) await sleep(random() * baseDelayMs * 2 ** (attempt - 2));
+      const result = await client
+        .send(
+          new BatchWriteCommand({ RequestItems: { [tableName]: pending }, ReturnConsumedCapacity: 'TOTAL' }),
+        )
+        .catch(translateStorageError);
+      capacity += (result.ConsumedCapacity ?? []).reduce((sum, entry) => sum + (entry.CapacityUnits ?? 0), 0);
+      pending = (result.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+        request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+      );
+    }
+  }
+  return { items: items.length, capacity };
 };

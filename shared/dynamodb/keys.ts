@@ -187,14 +187,14 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'RUN#<runId>',
     status: 'built',
     notes:
-      'Run report (status, counts, inputs hash, duration). A scheduled run’s id derives from its schedule slot, so retries of one slot are one run.',
+      'Run report (status, phase, progress checkpoint, counts, inputs hash, duration, consumed capacity, changes against the previous published run). A scheduled run’s id derives from its schedule slot (`slot-<time>`), so retries of one slot are one run.',
   },
   {
     name: 'RankingLease',
     table: 'programme',
     pk: 'CYCLE#<year>#RANKINGS',
     sk: 'LEASE',
-    status: 'planned',
+    status: 'built',
     notes:
       'Who runs the cycle’s ranking until when: taken with `attribute_not_exists(PK) OR leaseUntil < :now` (times compared, TTL never trusted).',
   },
@@ -203,7 +203,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     table: 'programme',
     pk: 'CYCLE#<year>#RANKINGS',
     sk: 'PUBLISHED',
-    status: 'planned',
+    status: 'built',
     notes:
       'The published run id, switched by one conditional write (with `ranking.published` in the same transaction) after every entry of the run is stored: readers resolve it first, so they see the old ranking whole or the new one whole.',
   },
@@ -213,7 +213,17 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     pk: 'CYCLE#<year>#RANKING#<runId>',
     sk: '<scope>#<measure>#<page>',
     status: 'built',
-    notes: 'Rows of one ranking of a run, in pages; immutable once written.',
+    notes:
+      'Up to 400 rows of one ranking (scope × measure) of a run, written once by BatchWriteItem (unprocessed items retried with backoff and jitter): derived data nobody reads until the audited pointer switch publishes the run.',
+  },
+  {
+    name: 'AgencyRankingPositions',
+    table: 'programme',
+    pk: 'AGENCY#<agencyId>',
+    sk: 'RANK#<year>#<runId>',
+    status: 'built',
+    notes:
+      'One agency’s positions in every ranking of one run and its rank range; read for `GET /agencies/{agencyId}/rankings`, filtered to the published run of each published cycle.',
   },
   {
     name: 'AwardDecision',
@@ -436,7 +446,7 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     operation: 'Query',
     index: 'GSI1',
     key: 'CYCLE#<year>#RESULTS',
-    status: 'planned',
+    status: 'built',
     notes: 'The ranking run’s input, by group.',
   },
   {
@@ -444,8 +454,32 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     table: 'programme',
     operation: 'GetItem',
     key: 'CYCLE#<year>#RANKINGS / PUBLISHED',
-    status: 'planned',
-    notes: 'Then the run’s pages.',
+    status: 'built',
+    notes: 'Then GetItem of the one or two pages an API page spans.',
+  },
+  {
+    name: 'listRankingPages',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#RANKING#<runId> AND begins_with(SK, <scope>#<measure>#)',
+    status: 'built',
+    notes: 'A whole ranking of a run: open data, changes between runs.',
+  },
+  {
+    name: 'listAgencyPositions',
+    table: 'programme',
+    operation: 'Query',
+    key: 'AGENCY#<agencyId> AND begins_with(SK, RANK#)',
+    status: 'built',
+    notes: 'Then BatchGetItem of the pointers of those years.',
+  },
+  {
+    name: 'takeRankingLease',
+    table: 'programme',
+    operation: 'PutItem',
+    key: 'CYCLE#<year>#RANKINGS / LEASE',
+    status: 'built',
+    notes: '`attribute_not_exists(PK) OR leaseUntil < :now OR runId = :me`.',
   },
   {
     name: 'listAgencyAwards',
@@ -619,11 +653,22 @@ export const appealKeys = {
 } as const;
 
 export const rankingKeys = {
+  partition: (year: number) => `CYCLE#${year}#RANKINGS`,
   run: (year: number, runId: string): ItemKey => ({ PK: `CYCLE#${year}#RANKINGS`, SK: `RUN#${runId}` }),
+  runPrefix: 'RUN#',
+  lease: (year: number): ItemKey => ({ PK: `CYCLE#${year}#RANKINGS`, SK: 'LEASE' }),
+  published: (year: number): ItemKey => ({ PK: `CYCLE#${year}#RANKINGS`, SK: 'PUBLISHED' }),
+  pagePartition: (year: number, runId: string) => `CYCLE#${year}#RANKING#${runId}`,
   page: (year: number, runId: string, scope: string, measure: string, page: number): ItemKey => ({
     PK: `CYCLE#${year}#RANKING#${runId}`,
-    SK: `${scope}#${measure}#${pad(page, 3)}`,
+    SK: `${scope}#${measure}#${pad(page, 4)}`,
   }),
+  pagePrefix: (scope: string, measure: string) => `${scope}#${measure}#`,
+  positions: (agencyId: string, year: number, runId: string): ItemKey => ({
+    PK: `AGENCY#${agencyId}`,
+    SK: `RANK#${pad(year, 4)}#${runId}`,
+  }),
+  positionsPrefix: 'RANK#',
 } as const;
 
 export const eventKeys = {

@@ -4,6 +4,7 @@ import { createAssessmentStore, createAssessorStore, createAssignmentStore } fro
 import { createAuditTrailStore } from './audit-store.ts';
 import { createCycleStore } from './cycle-store.ts';
 import { createMachineClientStore } from './machine-client-store.ts';
+import { createRankingStore } from './ranking-store.ts';
 import { createResultStore } from './result-store.ts';
 import { createSelfAssessmentStore } from './self-assessment-store.ts';
 import { createWritePath } from './write-path.ts';
@@ -25,6 +26,7 @@ export const createDynamoDbPorts = (
   assignments: createAssignmentStore(client, tables.programme),
   assessments: createAssessmentStore(client, tables.programme),
   results: createResultStore(client, tables.programme),
+  rankings: createRankingStore(client, tables.programme),
   writes: createWritePath(client, tables),
 });
 

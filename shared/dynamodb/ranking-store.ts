@@ -1,77 +1,321 @@
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Ranking } from '#shared/domain/ranking/rank.ts';
-import type { FinalResult, RankingStore } from '#shared/services/rankings/ranking-run.ts';
-import { createCycleStore } from './cycle-store.ts';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { RankingRunSchema } from '#shared/api/rankings/schemas.ts';
+import type {
+  AgencyPositionsRecord,
+  PublishedRun,
+  RankingInput,
+  RankingLease,
+  RankingPageRecord,
+  RankingRunRecord,
+  RankingStateChange,
+  RankingStore,
+} from '#shared/services/rankings/ports.ts';
+import { type BatchWriteOptions, batchGetAll, batchWriteAll } from './batch.ts';
 import { translateStorageError } from './errors.ts';
-import { rankingKeys, resultKeys } from './keys.ts';
+import { recordFromItem } from './items.ts';
+import { type ItemKey, rankingKeys, resultKeys } from './keys.ts';
+import type { TransactAction } from './write-path.ts';
 
-// Rows per stored page: a national ranking of ~620 agencies fits in two items far below 400 KB.
-const rowsPerPage = 400;
+const runItem = (run: RankingRunRecord) => ({
+  ...rankingKeys.run(run.year, run.runId),
+  entity: 'RankingRun',
+  ...run,
+});
 
-const scopeKey = (scope: Ranking['scope']) => (scope === 'national' ? 'national' : [...scope].join('+'));
+const leaseCondition = {
+  // Times compared here, never TTL (which deletes up to days late): a lapsed lease is free.
+  ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now OR runId = :me',
+};
 
-export const createRankingStore = (client: DynamoDBDocumentClient, tableName: string): RankingStore => {
-  const cycles = createCycleStore(client, tableName);
-  const putNew = (item: Record<string, unknown>) =>
-    client
-      .send(
-        new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(PK)' }),
-      )
-      .catch(translateStorageError);
+/** Pure: the audited ranking writes — a run's start (with the lease) and its publication. */
+export const rankingActions = (tableName: string, change: RankingStateChange): TransactAction[] => {
+  if (change.kind === 'ranking.start') {
+    const { run } = change;
+    return [
+      { Put: { TableName: tableName, Item: runItem(run), ConditionExpression: 'attribute_not_exists(PK)' } },
+      {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...rankingKeys.lease(run.year),
+            entity: 'RankingLease',
+            runId: run.runId,
+            leaseUntil: change.leaseUntil,
+          },
+          ...leaseCondition,
+          ExpressionAttributeValues: { ':now': change.now, ':me': run.runId },
+        },
+      },
+    ];
+  }
+  const { run } = change;
+  return [
+    {
+      Put: {
+        TableName: tableName,
+        Item: runItem(run),
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':running': 'running' },
+      },
+    },
+    {
+      Put: {
+        TableName: tableName,
+        Item: {
+          ...rankingKeys.published(run.year),
+          entity: 'RankingPointer',
+          runId: run.runId,
+          publishedAt: change.publishedAt,
+        },
+        // The pointer moves only from the run it pointed at when this run began publishing.
+        ...(change.previousRunId === undefined
+          ? { ConditionExpression: 'attribute_not_exists(PK)' }
+          : {
+              ConditionExpression: 'runId = :previous',
+              ExpressionAttributeValues: { ':previous': change.previousRunId },
+            }),
+      },
+    },
+    {
+      Delete: {
+        TableName: tableName,
+        Key: rankingKeys.lease(run.year),
+        ConditionExpression: 'runId = :me',
+        ExpressionAttributeValues: { ':me': run.runId },
+      },
+    },
+  ];
+};
+
+const runFromItem = (item: Record<string, unknown>): RankingRunRecord =>
+  recordFromItem(RankingRunSchema, item);
+
+const pageFromItem = (item: Record<string, unknown>): RankingPageRecord => ({
+  year: item.year as number,
+  runId: item.runId as string,
+  scope: item.scope as RankingPageRecord['scope'],
+  measure: item.measure as string,
+  page: item.page as number,
+  pages: item.pages as number,
+  total: item.total as number,
+  rows: item.rows as RankingPageRecord['rows'],
+});
+
+const positionsFromItem = (item: Record<string, unknown>): AgencyPositionsRecord => ({
+  year: item.year as number,
+  runId: item.runId as string,
+  agencyId: item.agencyId as string,
+  positions: item.positions as AgencyPositionsRecord['positions'],
+  ...(item.rankRange ? { rankRange: item.rankRange as AgencyPositionsRecord['rankRange'] } : {}),
+});
+
+/** The item of a run's derived, write-once record: a ranking page or one agency's positions. */
+export const derivedRankingItem = (entry: Parameters<RankingStore['writeItems']>[0][number]) =>
+  entry.kind === 'page'
+    ? {
+        ...rankingKeys.page(
+          entry.page.year,
+          entry.page.runId,
+          entry.page.scope,
+          entry.page.measure,
+          entry.page.page,
+        ),
+        entity: 'RankingPage',
+        ...entry.page,
+      }
+    : {
+        ...rankingKeys.positions(entry.positions.agencyId, entry.positions.year, entry.positions.runId),
+        entity: 'AgencyRankingPositions',
+        ...entry.positions,
+      };
+
+export const createRankingStore = (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  batchOptions: BatchWriteOptions = {},
+): RankingStore => {
+  const get = async (key: ItemKey) =>
+    (
+      await client
+        .send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))
+        .catch(translateStorageError)
+    ).Item;
+
+  const queryAll = async (
+    input: {
+      IndexName?: string;
+      KeyConditionExpression: string;
+      ExpressionAttributeValues: Record<string, unknown>;
+    },
+    consistent = true,
+  ) => {
+    const items: Record<string, unknown>[] = [];
+    let capacity = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client
+        .send(
+          new QueryCommand({
+            TableName: tableName,
+            ...input,
+            ...(input.IndexName ? {} : { ConsistentRead: consistent }),
+            ReturnConsumedCapacity: 'TOTAL',
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        )
+        .catch(translateStorageError);
+      items.push(...(page.Items ?? []));
+      capacity += page.ConsumedCapacity?.CapacityUnits ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return { items, capacity };
+  };
 
   return {
-    cycle: (year) => cycles.get(year),
-
-    finalResults: async (year) => {
-      const results: FinalResult[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await client
-          .send(
-            new QueryCommand({
-              TableName: tableName,
-              IndexName: 'GSI1',
-              KeyConditionExpression: 'GSI1PK = :pk',
-              ExpressionAttributeValues: { ':pk': resultKeys.cycleResultsPartition(year) },
-              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-            }),
-          )
-          .catch(translateStorageError);
-        for (const item of page.Items ?? []) {
-          results.push({
-            agencyId: item.agencyId as string,
-            agencyName: item.agencyName as string | undefined,
-            group: item.group as FinalResult['group'],
-            summary: item.summary as FinalResult['summary'],
-          });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return results;
+    results: async (year) => {
+      const { items, capacity } = await queryAll({
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': resultKeys.cycleResultsPartition(year) },
+      });
+      const results: RankingInput[] = items.map((item) => ({
+        agencyId: item.agencyId as string,
+        agencyName: item.agencyName as string,
+        group: item.group as RankingInput['group'],
+        version: item.version as number,
+        sha256: item.sha256 as string,
+        summary: item.summary as RankingInput['summary'],
+      }));
+      return { results, stats: { items: items.length, capacity } };
     },
 
-    saveRun: async (summary, rankings) => {
-      for (const ranking of rankings) {
-        const scope = scopeKey(ranking.scope);
-        const pages = Math.max(1, Math.ceil(ranking.rows.length / rowsPerPage));
-        for (let page = 0; page < pages; page += 1) {
-          await putNew({
-            ...rankingKeys.page(summary.year, summary.runId, scope, ranking.measure, page),
-            entity: 'RankingPage',
-            year: summary.year,
-            runId: summary.runId,
-            scope,
-            measure: ranking.measure,
-            page,
-            pages,
-            tieOrder: ranking.tieOrder,
-            rows: ranking.rows.slice(page * rowsPerPage, (page + 1) * rowsPerPage),
-            ...(page === 0 ? { excluded: ranking.excluded } : {}),
-          });
-        }
+    run: async (year, runId) => {
+      const item = await get(rankingKeys.run(year, runId));
+      return item ? runFromItem(item) : undefined;
+    },
+
+    runs: async (year) =>
+      (
+        await queryAll({
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: { ':pk': rankingKeys.partition(year), ':prefix': rankingKeys.runPrefix },
+        })
+      ).items.map(runFromItem),
+
+    lease: async (year) => {
+      const item = await get(rankingKeys.lease(year));
+      return item ? { runId: item.runId as string, until: item.leaseUntil as string } : undefined;
+    },
+
+    published: async (year) => {
+      const item = await get(rankingKeys.published(year));
+      return item ? { runId: item.runId as string, publishedAt: item.publishedAt as string } : undefined;
+    },
+
+    publishedMany: async (years) => {
+      const items = await batchGetAll(
+        client,
+        tableName,
+        years.map((year) => rankingKeys.published(year)),
+      );
+      return new Map(
+        items.map((item): [number, PublishedRun] => [
+          Number(String(item.PK).split('#')[1]),
+          { runId: item.runId as string, publishedAt: item.publishedAt as string },
+        ]),
+      );
+    },
+
+    acquireLease: async (year, runId, until, now): Promise<RankingLease | undefined> => {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...rankingKeys.lease(year), entity: 'RankingLease', runId, leaseUntil: until },
+            ...leaseCondition,
+            ExpressionAttributeValues: { ':now': now, ':me': runId },
+          }),
+        );
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) return translateStorageError(error);
+        const item = await get(rankingKeys.lease(year));
+        return { runId: String(item?.runId ?? '(released)'), until: String(item?.leaseUntil ?? now) };
       }
-      // The summary goes last: a run is visible only once every page of it is stored.
-      await putNew({ ...rankingKeys.run(summary.year, summary.runId), entity: 'RankingRun', ...summary });
     },
+
+    releaseLease: async (year, runId) => {
+      try {
+        await client.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: rankingKeys.lease(year),
+            ConditionExpression: 'runId = :me',
+            ExpressionAttributeValues: { ':me': runId },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) translateStorageError(error);
+      }
+    },
+
+    checkpoint: async (run) => {
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: runItem(run),
+            // A published run is final: a late checkpoint of a resumed twin never rewrites it.
+            ConditionExpression: 'attribute_exists(PK) AND #status <> :published',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':published': 'published' },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        return translateStorageError(error);
+      }
+    },
+
+    writeItems: (items) => batchWriteAll(client, tableName, items.map(derivedRankingItem), batchOptions),
+
+    page: async (year, runId, scope, measure, page) => {
+      const item = await get(rankingKeys.page(year, runId, scope, measure, page));
+      return item ? pageFromItem(item) : undefined;
+    },
+
+    pages: async (year, runId, scope, measure) =>
+      (
+        await queryAll({
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+          ExpressionAttributeValues: {
+            ':pk': rankingKeys.pagePartition(year, runId),
+            ':prefix': rankingKeys.pagePrefix(scope, measure),
+          },
+        })
+      ).items.map(pageFromItem),
+
+    positions: async (agencyId) =>
+      (
+        await queryAll(
+          {
+            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+            ExpressionAttributeValues: {
+              ':pk': `AGENCY#${agencyId}`,
+              ':prefix': rankingKeys.positionsPrefix,
+            },
+          },
+          false,
+        )
+      ).items.map(positionsFromItem),
   };
 };

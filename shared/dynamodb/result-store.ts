@@ -18,7 +18,7 @@ import type { TransactAction } from './write-path.ts';
  * ranking run reads one per agency (100,000 of them must not mean gigabytes); the version items
  * hold the rest.
  */
-const currentItem = (
+export const currentResultItem = (
   change: {
     readonly year: number;
     readonly agencyId: string;
@@ -74,12 +74,12 @@ export const resultActions = (tableName: string, change: ResultStateChange): Tra
           },
         },
         putNew(tableName, versionItem(change.result)),
-        putNew(tableName, currentItem(change, change.result)),
+        putNew(tableName, currentResultItem(change, change.result)),
       ];
     case 'result.import':
       return [
         putNew(tableName, versionItem(change.result)),
-        putNew(tableName, currentItem(change, change.result)),
+        putNew(tableName, currentResultItem(change, change.result)),
       ];
     case 'appeal.file':
       return [
@@ -132,7 +132,7 @@ export const resultActions = (tableName: string, change: ResultStateChange): Tra
           Put: {
             TableName: tableName,
             // A new current item without `openAppealId`: the appeal is closed with it.
-            Item: currentItem(change, change.newResult),
+            Item: currentResultItem(change, change.newResult),
             ...guard,
           },
         },

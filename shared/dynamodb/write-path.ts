@@ -19,6 +19,7 @@ import { cycleActions } from './cycle-store.ts';
 import { cancellationReasons, translateStorageError } from './errors.ts';
 import { eventKeys } from './keys.ts';
 import { machineClientActions } from './machine-client-store.ts';
+import { rankingActions } from './ranking-store.ts';
 import { resultActions } from './result-store.ts';
 import { selfAssessmentActions } from './self-assessment-store.ts';
 
@@ -57,6 +58,9 @@ export const stateActions = (tableName: string, change: StateChange): TransactAc
     case 'appeal.file':
     case 'appeal.decide':
       return resultActions(tableName, change);
+    case 'ranking.start':
+    case 'ranking.publish':
+      return rankingActions(tableName, change);
   }
 };
 

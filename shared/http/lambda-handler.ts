@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -48,6 +49,8 @@ export interface RequestContext {
 interface AnyRouteResponse {
   readonly status: number;
   readonly body?: unknown;
+  /** A non-JSON representation (CSV, HTML), sent as is with the route's own content-type header. */
+  readonly text?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -132,14 +135,34 @@ const refuseQuery = (query: Readonly<Record<string, string | undefined>> | undef
   );
 };
 
-const toHttpResponse = (response: AnyRouteResponse): APIGatewayProxyStructuredResultV2 => {
+/** `If-None-Match` holds this ETag (or `*`): RFC 9110 §13.1.2 compares weakly, so W/ is ignored. */
+const noneMatch = (header: string | undefined, etag: string): boolean =>
+  (header ?? '').split(',').some((candidate) => {
+    const tag = candidate.trim().replace(/^W\//, '');
+    return tag === '*' || tag === etag;
+  });
+
+/**
+ * The HTTP answer of a route's response. Publicly cacheable answers get a strong ETag over their
+ * bytes (unless the route set one), and a matching `If-None-Match` gets 304 without a body: caches
+ * and portals revalidate for the price of a header.
+ */
+const toHttpResponse = (
+  response: AnyRouteResponse,
+  requestHeaders: Readonly<Record<string, string | undefined>>,
+): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
-  if (response.body === undefined) return { statusCode: response.status, headers };
-  return {
-    statusCode: response.status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(response.body),
-  };
+  const body = response.text ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
+  if (body === undefined) return { statusCode: response.status, headers };
+  if (response.text === undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
+  if (response.status === 200 && (headers['cache-control'] ?? '').includes('public')) {
+    headers.etag ??= `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    if (noneMatch(requestHeaders['if-none-match'], headers.etag)) {
+      const { 'content-type': _type, ...rest } = headers;
+      return { statusCode: 304, headers: rest };
+    }
+  }
+  return { statusCode: response.status, headers, body };
 };
 
 type AnyImplementation = (input: RouteInput<RouteSpec>, context: RequestContext) => Promise<AnyRouteResponse>;
@@ -194,7 +217,7 @@ export const createLambdaHandler = <L extends LambdaName>(
         now: options.clock.now(),
       });
     const idempotencyKey = route.idempotent ? readIdempotencyKey(headers) : undefined;
-    if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute());
+    if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute(), headers);
     const response = await options.idempotency.run(
       {
         subject: identity?.subject ?? 'anonymous',
@@ -209,7 +232,7 @@ export const createLambdaHandler = <L extends LambdaName>(
       lambdaContext,
       execute,
     );
-    return toHttpResponse(response);
+    return toHttpResponse(response, headers);
   };
 
   return middy<HttpEvent, APIGatewayProxyResultV2>()

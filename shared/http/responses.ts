@@ -1,3 +1,4 @@
+import { stringify } from 'csv-stringify/sync';
 import { etagOf } from '#shared/domain/versions.ts';
 
 /**
@@ -19,3 +20,39 @@ export const pageBody = <T>(result: { readonly items: T[]; readonly nextCursor: 
   items: result.items,
   ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
 });
+
+/** Public reads: shared caches may keep them five minutes; the ETag makes revalidation cheap. */
+export const publicCache = { 'cache-control': 'public, max-age=300' } as const;
+
+/** CSV when the `format` parameter says so, or when the client asks for it and not for JSON. */
+export const negotiatedCsv = (format: 'csv' | 'json' | undefined, accept: string | undefined): boolean => {
+  if (format !== undefined) return format === 'csv';
+  const wanted = (accept ?? '').toLowerCase();
+  return wanted.includes('text/csv') && !wanted.includes('application/json');
+};
+
+/**
+ * Cells a spreadsheet would run as a formula start with =, +, - or @ (and tab or carriage return):
+ * an apostrophe in front makes them text (OWASP, CSV injection). Applied to every cell, numbers
+ * included, because a reader cannot tell a crafted "number" from a real one.
+ */
+const neutralise = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+
+/**
+ * A CSV document (RFC 4180, CRLF) with leading `#` comment lines of metadata, a header line, and one
+ * line per row; `null` is an empty cell.
+ */
+export const toCsv = <Column extends string>(
+  metadata: readonly string[],
+  columns: readonly Column[],
+  rows: readonly Readonly<Record<Column, string | number | boolean | null>>[],
+): string => {
+  const cells = rows.map((row) =>
+    columns.map((column) => {
+      const value = row[column];
+      return value === null ? '' : neutralise(String(value));
+    }),
+  );
+  const comments = metadata.map((line) => `# ${line.replaceAll(/[\r\n]+/g, ' ')}\r\n`).join('');
+  return comments + stringify([[...columns], ...cells], { record_delimiter: 'windows' });
+};

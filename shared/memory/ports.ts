@@ -20,6 +20,12 @@ import type {
   WritePath,
 } from '#shared/services/ports.ts';
 import type {
+  AgencyPositionsRecord,
+  RankingPageRecord,
+  RankingRunRecord,
+  RankingStore,
+} from '#shared/services/rankings/ports.ts';
+import type {
   AgencyRecord,
   AgencyStore,
   AuditRecord,
@@ -85,6 +91,7 @@ export interface MemoryPorts {
   readonly assignments: AssignmentStore;
   readonly assessments: AssessmentStore;
   readonly results: ResultStore;
+  readonly rankings: RankingStore;
   readonly writes: WritePath;
   /** Everything committed to the outbox, in order (what tests assert on). */
   readonly events: readonly DomainEvent[];
@@ -112,7 +119,17 @@ export const createMemoryPorts = (): MemoryPorts => {
   const resultVersions = new Map<string, ResultVersion>();
   const currents = new Map<string, CurrentResult>();
   const appeals = new Map<string, AppealRecord>();
+  const runs = new Map<string, RankingRunRecord>();
+  const leases = new Map<number, { runId: string; until: string }>();
+  const pointers = new Map<number, { runId: string; publishedAt: string }>();
+  const rankingPages = new Map<string, RankingPageRecord>();
+  const positions = new Map<string, AgencyPositionsRecord>();
   let commitCount = 0;
+  const runKey = (year: number, runId: string) => `${year}#${runId}`;
+  const leaseFree = (year: number, runId: string, now: string) => {
+    const lease = leases.get(year);
+    return lease === undefined || lease.until < now || lease.runId === runId;
+  };
 
   const assignmentKey = (year: number, agencyId: string, subject: string) => `${year}#${agencyId}#${subject}`;
   const scoreKey = (year: number, agencyId: string, score: StageScore) =>
@@ -240,6 +257,17 @@ export const createMemoryPorts = (): MemoryPorts => {
           current.version === change.appeal.resultVersion
         );
       }
+      case 'ranking.start':
+        return (
+          !runs.has(runKey(change.run.year, change.run.runId)) &&
+          leaseFree(change.run.year, change.run.runId, change.now)
+        );
+      case 'ranking.publish':
+        return (
+          runs.get(runKey(change.run.year, change.run.runId))?.status === 'running' &&
+          pointers.get(change.run.year)?.runId === change.previousRunId &&
+          leases.get(change.run.year)?.runId === change.run.runId
+        );
       case 'appeal.decide': {
         const current = currents.get(selfKey(change.year, change.agencyId));
         return (
@@ -344,6 +372,15 @@ export const createMemoryPorts = (): MemoryPorts => {
         if (current) currents.set(key, { ...current, openAppealId: change.appeal.appealId });
         return;
       }
+      case 'ranking.start':
+        runs.set(runKey(change.run.year, change.run.runId), change.run);
+        leases.set(change.run.year, { runId: change.run.runId, until: change.leaseUntil });
+        return;
+      case 'ranking.publish':
+        runs.set(runKey(change.run.year, change.run.runId), change.run);
+        pointers.set(change.run.year, { runId: change.run.runId, publishedAt: change.publishedAt });
+        leases.delete(change.run.year);
+        return;
       case 'appeal.decide': {
         appeals.set(appealKey(change.appeal), change.appeal);
         const key = selfKey(change.year, change.agencyId);
@@ -485,6 +522,68 @@ export const createMemoryPorts = (): MemoryPorts => {
           .sort((a, b) => (a.appealId < b.appealId ? -1 : 1)),
       existing: async (year, agencyIds) =>
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+    },
+    rankings: {
+      results: async (year) => {
+        const results = [...currents.values()]
+          .filter((current) => current.year === year)
+          .map(({ agencyId, agencyName, group, version, sha256, summary }) => ({
+            agencyId,
+            agencyName,
+            group,
+            version,
+            sha256,
+            summary,
+          }));
+        return { results, stats: { items: results.length, capacity: 0 } };
+      },
+      run: async (year, runId) => runs.get(runKey(year, runId)),
+      runs: async (year) => [...runs.values()].filter((run) => run.year === year),
+      lease: async (year) => leases.get(year),
+      published: async (year) => pointers.get(year),
+      publishedMany: async (years) =>
+        new Map(
+          years.flatMap((year) => {
+            const pointer = pointers.get(year);
+            return pointer ? [[year, pointer] as const] : [];
+          }),
+        ),
+      acquireLease: async (year, runId, until, now) => {
+        if (!leaseFree(year, runId, now)) return leases.get(year);
+        leases.set(year, { runId, until });
+        return undefined;
+      },
+      releaseLease: async (year, runId) => {
+        if (leases.get(year)?.runId === runId) leases.delete(year);
+      },
+      checkpoint: async (run) => {
+        const stored = runs.get(runKey(run.year, run.runId));
+        if (!stored || stored.status === 'published') return false;
+        runs.set(runKey(run.year, run.runId), run);
+        return true;
+      },
+      writeItems: async (items) => {
+        for (const item of items) {
+          if (item.kind === 'page') {
+            const { year, runId, scope, measure, page } = item.page;
+            rankingPages.set(`${year}#${runId}#${scope}#${measure}#${page}`, item.page);
+          } else {
+            const { year, runId, agencyId } = item.positions;
+            positions.set(`${agencyId}#${year}#${runId}`, item.positions);
+          }
+        }
+        return { items: items.length, capacity: 0 };
+      },
+      page: async (year, runId, scope, measure, page) =>
+        rankingPages.get(`${year}#${runId}#${scope}#${measure}#${page}`),
+      pages: async (year, runId, scope, measure) =>
+        [...rankingPages.values()]
+          .filter(
+            (page) =>
+              page.year === year && page.runId === runId && page.scope === scope && page.measure === measure,
+          )
+          .sort((a, b) => a.page - b.page),
+      positions: async (agencyId) => [...positions.values()].filter((entry) => entry.agencyId === agencyId),
     },
     writes: {
       commit,

@@ -2,6 +2,7 @@ import type { AuditEntry } from '#shared/domain/audit.ts';
 import type { DomainEvent, IdSource } from '#shared/domain/events.ts';
 import type { AssessmentStateChange } from './assessment/ports.ts';
 import type { CycleStateChange } from './cycles/ports.ts';
+import type { RankingStateChange } from './rankings/ports.ts';
 import type { RegistryStateChange } from './registry/ports.ts';
 import type { ResultStateChange } from './results/ports.ts';
 import type { SelfAssessmentStateChange } from './self-assessment/ports.ts';
@@ -34,7 +35,8 @@ export type StateChange =
   | CycleStateChange
   | SelfAssessmentStateChange
   | AssessmentStateChange
-  | ResultStateChange;
+  | ResultStateChange
+  | RankingStateChange;
 
 /**
  * One atomic change: the state items, the audit record of each, and the domain events it causes.

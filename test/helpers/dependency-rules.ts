@@ -44,6 +44,13 @@ export const layers: readonly Layer[] = [
     mayImport: ['domain', 'services'],
     packages: ['node:crypto'],
   },
+  // AWS service clients other than DynamoDB (Lambda invocations).
+  {
+    name: 'aws',
+    paths: ['shared/aws/'],
+    mayImport: ['domain', 'services'],
+    packages: ['@aws-sdk/client-lambda'],
+  },
   { name: 'identity', paths: ['shared/identity/'], mayImport: ['domain', 'http'], packages: [] },
   { name: 'config', paths: ['shared/config.ts'], mayImport: ['dynamodb'], packages: ['zod'] },
   {
@@ -59,6 +66,7 @@ export const layers: readonly Layer[] = [
       'identity',
       'config',
       'memory',
+      'aws',
     ],
   },
   // The stack refers to functions by entry path only; it reads the route table and table definitions.

@@ -17,7 +17,16 @@ export const samplePathValues = {
   subject: 'test-assessor',
   stage: 'dokumen',
   appealId: 'apl_01JF00000000000000000000AA',
+  runId: 'slot-20261201T000000Z',
 } as const satisfies Readonly<Record<string, string>>;
+
+/** A valid query of the routes that take one; the others page with `limit` and `cursor`. */
+export const sampleQueries: Readonly<Partial<Record<OperationId, Readonly<Record<string, string>>>>> = {
+  listAgencies: { group: 'kota', limit: '50', cursor: 'eyJQSyI6IngifQ' },
+  getRankings: { scope: 'kota', measure: 'domain-2', limit: '100', cursor: 'eyJQSyI6IngifQ' },
+  getRankingOpenData: { format: 'csv' },
+};
+export const samplePageQuery = { limit: '100', cursor: 'eyJQSyI6IngifQ' } as const;
 
 type WithBody = {
   [K in OperationId]: (typeof routes)[K] extends { readonly body: z.ZodType } ? K : never;

@@ -139,12 +139,12 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('API functions have 1024 MB and a 29 s timeout (below the HTTP API 30 s limit); the ranking run 5 min; the Cognito trigger 5 s', () => {
+  it('API functions have 1024 MB and a 29 s timeout (below the HTTP API 30 s limit); the ranking run 15 min (Lambda’s maximum; longer runs continue themselves); the Cognito trigger 5 s', () => {
     for (const { name, construct } of functionsUnderTest) {
       const fn = functionJson(construct);
       const expectedTimeout =
         construct === synth.stack.rankingRunFunction
-          ? 300
+          ? 900
           : construct === preTokenGenerationFunction
             ? 5
             : 29;
@@ -459,7 +459,7 @@ const assertTableAccess = ({ name, construct, uses }: FunctionUnderTest): void =
 };
 
 describe('annual ranking run', () => {
-  it('schedules the ranking function yearly in Asia/Jakarta with {} as input, a retry policy and a DLQ', () => {
+  it('schedules the ranking function yearly in Asia/Jakarta with the slot’s scheduled time as input (one run per slot), a retry policy and a DLQ', () => {
     const queueId = Object.keys(synth.template.findResources('AWS::SQS::Queue'));
     expect(queueId).toHaveLength(1);
     synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -468,11 +468,31 @@ describe('annual ranking run', () => {
       State: 'ENABLED',
       Target: {
         Arn: { 'Fn::GetAtt': [synth.logicalIdOf(synth.stack.rankingRunFunction.function), 'Arn'] },
-        Input: '{}',
+        Input: JSON.stringify({ scheduledTime: '<aws.scheduler.scheduled-time>' }),
         RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId[0], 'Arn'] } },
       },
     });
+  });
+
+  it('the rankings API function may start the ranking run (and knows its name); the run may continue itself', () => {
+    const runArn = { 'Fn::GetAtt': [synth.logicalIdOf(synth.stack.rankingRunFunction.function), 'Arn'] };
+    const invokeResources = (role: SpbeFunction['role']) =>
+      statementsOfRole(synth.template, synth.logicalIdOf(role))
+        .filter((statement) => asArray(statement.Action).includes('lambda:InvokeFunction'))
+        .flatMap((statement) => asArray(statement.Resource as unknown));
+    const rankings = synth.stack.capabilityFunctions.get('rankings');
+    if (rankings === undefined) throw new Error('No rankings function');
+    expect(invokeResources(rankings.role)).toContainEqual(runArn);
+    expect(functionJson(rankings).Environment?.Variables?.RANKING_RUN_FUNCTION_NAME).toEqual({
+      Ref: synth.logicalIdOf(synth.stack.rankingRunFunction.function),
+    });
+    expect(invokeResources(synth.stack.rankingRunFunction.role)).toContainEqual(runArn);
+    // No other function may start a ranking.
+    for (const [name, other] of synth.stack.capabilityFunctions) {
+      if (name !== 'rankings')
+        expect({ name, invokes: invokeResources(other.role) }).toEqual({ name, invokes: [] });
+    }
   });
 
   it('sends failed runs (after Lambda async retries) to the same dead-letter queue', () => {

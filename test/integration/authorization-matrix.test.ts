@@ -95,6 +95,9 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
       };
     case 'createCycle':
       return { path, body: openCycle(year + 5) };
+    case 'getRankingRun':
+    case 'getRankingRunEntries':
+      return { path: fillPath(route.path, { year: String(year - 1), runId: rankingRunId }) };
     default:
       return { path };
   }
@@ -102,6 +105,8 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
 
 let api: TestApi;
 let admin: string;
+/** Last year's ranking run, started in beforeAll: the run routes read it. */
+let rankingRunId = '';
 
 beforeAll(async () => {
   api = await startTestApi();
@@ -122,6 +127,11 @@ beforeAll(async () => {
     },
   });
   expectStatus(imported, 200);
+  const run = await api.request<{ runId: string }>('POST', `/v1/cycles/${year - 1}/rankings/runs`, {
+    token: admin,
+  });
+  rankingRunId = expectStatus(run, 202).runId;
+  await api.runtime.lambda.settle();
   expectStatus(
     await api.request('PUT', '/v1/assessors/test-assessor', {
       token: admin,

@@ -5,7 +5,12 @@ import * as z from 'zod';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import type { RouteSpec } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
-import { sampleBodies, samplePathValues } from '#test/helpers/route-samples.ts';
+import {
+  sampleBodies,
+  samplePageQuery,
+  samplePathValues,
+  sampleQueries,
+} from '#test/helpers/route-samples.ts';
 
 /**
  * The published contract agrees with what the API enforces: for a valid sample of every request
@@ -89,9 +94,11 @@ const validSample = (route: RouteSpec): Readonly<Partial<Record<Part, JsonObject
     names.map((name) => [name, (samplePathValues as Readonly<Record<string, string>>)[name] ?? 'x']),
   );
   const query: JsonObject | undefined = route.query
-    ? route.operationId === 'listAgencies'
-      ? { group: 'kota', limit: '50', cursor: 'eyJQSyI6IngifQ' }
-      : { limit: '100', cursor: 'eyJQSyI6IngifQ' }
+    ? {
+        ...((sampleQueries as Readonly<Record<string, Readonly<Record<string, string>>>>)[
+          route.operationId
+        ] ?? samplePageQuery),
+      }
     : undefined;
   const bodies = sampleBodies as unknown as Readonly<Record<string, JsonObject>>;
   const body = route.body ? bodies[route.operationId] : undefined;

@@ -1,0 +1,115 @@
+import { actorOf } from '#shared/http/actor.ts';
+import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
+import { negotiatedCsv, publicCache, toCsv } from '#shared/http/responses.ts';
+import type { RunLauncher } from '#shared/services/rankings/ports.ts';
+import { createRankingReader, type RankingReaderPorts } from '#shared/services/rankings/read.ts';
+import { createRankingRunner, type RankingRunnerPorts } from '#shared/services/rankings/run.ts';
+
+export interface RankingsDependencies extends RankingRunnerPorts, RankingReaderPorts {
+  readonly launcher: RunLauncher;
+  readonly http: HttpOptions;
+}
+
+const openDataColumns = [
+  'measure',
+  'rank',
+  'groupRank',
+  'agencyId',
+  'agencyName',
+  'group',
+  'valueExact',
+  'valueDisplay',
+  'predicate',
+  'previousRank',
+  'change',
+  'displayTie',
+  'rankBest',
+  'rankWorst',
+] as const;
+
+/** National rankings: runs (admins), the published ranking and open data (public). */
+export const createRankingsHandler = (dependencies: RankingsDependencies) => {
+  const runner = createRankingRunner(dependencies);
+  const reader = createRankingReader(dependencies);
+
+  return createLambdaHandler(
+    'rankings',
+    {
+      startRankingRun: async ({ params }, context) => {
+        const run = await runner.start(actorOf(context, context.now), params.year, 'admin');
+        // The run is recorded and holds the lease: its worker does the rest asynchronously.
+        await dependencies.launcher.launch({ year: run.year, runId: run.runId });
+        return {
+          status: 202,
+          body: run,
+          headers: { location: `/v1/cycles/${run.year}/rankings/runs/${run.runId}` },
+        };
+      },
+      listRankingRuns: async ({ params }) => ({
+        status: 200,
+        body: { items: await reader.runs(params.year) },
+      }),
+      getRankingRun: async ({ params }) => ({
+        status: 200,
+        body: await reader.run(params.year, params.runId),
+      }),
+      getRankingRunEntries: async ({ params, query }) => ({
+        status: 200,
+        body: await reader.ofRun(params.year, params.runId, query),
+      }),
+      getRankings: async ({ params, query }, context) => ({
+        status: 200,
+        body: await reader.published(undefined, params.year, query, context.now),
+        headers: publicCache,
+      }),
+      getRankingOpenData: async ({ params, query, headers }, context) => {
+        const data = await reader.openData(params.year, context.now);
+        const name = `peringkat-spbe-${params.year}`;
+        if (!negotiatedCsv(query.format, headers.accept)) {
+          return {
+            status: 200,
+            body: data,
+            headers: { ...publicCache, 'content-disposition': `inline; filename="${name}.json"` },
+          };
+        }
+        const csv = toCsv(
+          Object.entries(data.metadata).map(
+            ([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+          ),
+          openDataColumns,
+          data.rows.map((row) => ({
+            measure: row.measure,
+            rank: row.rank,
+            groupRank: row.groupRank,
+            agencyId: row.agency.id,
+            agencyName: row.agency.name,
+            group: row.agency.group,
+            valueExact: row.value.exact,
+            valueDisplay: row.value.display,
+            predicate: row.predicate.name,
+            previousRank: row.previousRank,
+            change: row.change,
+            displayTie: row.displayTie,
+            rankBest: row.rankRange?.best ?? null,
+            rankWorst: row.rankRange?.worst ?? null,
+          })),
+        );
+        return {
+          status: 200,
+          text: csv,
+          headers: {
+            ...publicCache,
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="${name}.csv"`,
+          },
+        };
+      },
+      getAgencyRankings: async ({ params }, context) => ({
+        status: 200,
+        body: await reader.ofAgency(params.agencyId, context.now),
+        headers: publicCache,
+      }),
+    },
+    dependencies.http,
+  );
+};

@@ -1,0 +1,137 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createRankingWorker } from '#functions/rankings/worker.ts';
+import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { eventsTable, programmeTable } from '#shared/dynamodb/table-definitions.ts';
+import { systemIds } from '#shared/runtime/system.ts';
+import type { RankingRunRecord } from '#shared/services/rankings/ports.ts';
+import { createRankingRunner } from '#shared/services/rankings/run.ts';
+import { JavaMissingError, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
+import { dynamoDbDataDirectory } from './paths.ts';
+import { createProgressBar } from './progress.ts';
+import { findRunning } from './running.ts';
+
+/**
+ * `npm run rankings -- --year 2025`: ranks a cycle's final results and publishes the ranking on the
+ * local data, through the same worker the Lambda runs (functions/rankings/worker.ts) — an on-demand
+ * run, audited and leased like `POST /v1/cycles/{year}/rankings/runs`. Uses the DynamoDB Local of a
+ * running `npm start`, or starts one on its data when none runs.
+ */
+
+const usage = `Usage: npm run rankings -- --year <year> [--quiet]
+
+Ranks every final result of the cycle (nationally and per group; by index, each domain and
+improvement), writes the entries and publishes them, as the scheduled Lambda does.`;
+
+const { values } = parseArgs({
+  options: {
+    year: { type: 'string' },
+    quiet: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const year = Number(values.year);
+if (!Number.isInteger(year) || year < 2018 || year > 2100) {
+  console.error(`--year must be a cycle year (2018–2100); got "${values.year ?? ''}".\n\n${usage}`);
+  process.exit(2);
+}
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const connect = async () => {
+  const running = findRunning();
+  const tables = { programme: programmeTable.localTableName, events: eventsTable.localTableName };
+  if (running) {
+    console.error(`Using the DynamoDB Local of the running npm start (${running.dynamodbEndpoint}).`);
+    const client = new DynamoDBClient({
+      endpoint: running.dynamodbEndpoint,
+      region: localRegion,
+      credentials: localCredentials,
+    });
+    return { client, tables, stop: async () => client.destroy() };
+  }
+  if (!existsSync(dynamoDbDataDirectory)) {
+    console.error('No local data yet: run `npm start` once (it creates the tables and the demo data).');
+    process.exit(1);
+  }
+  console.error('Starting DynamoDB Local on the local data…');
+  const local = await startDynamoDbLocal({ dataDirectory: dynamoDbDataDirectory });
+  return { client: local.client, tables: local.tables, stop: local.stop };
+};
+
+let connection: Awaited<ReturnType<typeof connect>>;
+try {
+  connection = await connect();
+} catch (error) {
+  const cause = (error as Error).cause;
+  console.error(cause instanceof JavaMissingError ? cause.message : (error as Error).message);
+  process.exit(1);
+}
+
+const ports = createDynamoDbPorts(createDocumentClient(connection.client), connection.tables);
+const bar = createProgressBar();
+const continuations: { year: number; runId: string }[] = [];
+const worker = createRankingWorker({
+  runner: createRankingRunner({ ...ports, ids: systemIds }),
+  // Where Lambda would start a fresh invocation, the CLI runs the worker again in this process.
+  launcher: { launch: async (request) => void continuations.push(request) },
+  logger: new Logger({ logLevel: 'WARN', serviceName: 'spbe-rankings-cli' }),
+  ...(values.quiet ? {} : { onProgress: ({ phase, done, total }) => bar.update(phase, done, total) }),
+});
+
+/** Lambda's longest invocation: what the worker plans its checkpoints against. */
+const invocationBudgetMs = 15 * 60 * 1000;
+const invoke = (event: { year: number; runId: string }) => {
+  const deadline = Date.now() + invocationBudgetMs;
+  return worker(event, {
+    awsRequestId: `cli-${process.pid}`,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
+  });
+};
+
+const describeReport = (report: RankingRunRecord['report']): string => {
+  if (!report) return '';
+  const changes = report.changes;
+  return [
+    `  ranked       ${report.rankedAgencies} agencies (${report.previousYearAgencies} in ${year - 1} for improvement)`,
+    `  rankings     ${report.rankings.length} (scope × measure)`,
+    `  items        ${report.itemsRead} read, ${report.itemsWritten} written`,
+    `  inputs       sha256 ${report.inputsSha256}`,
+    changes.previousRunId
+      ? `  changes      ${changes.moved} moved, ${changes.enteredCount} entered, ${changes.leftCount} left since run ${changes.previousRunId}`
+      : '  changes      first published ranking of the cycle',
+  ].join('\n');
+};
+
+let exitCode = 0;
+try {
+  const runId = systemIds.next('run');
+  let result = await invoke({ year, runId });
+  for (let next = continuations.shift(); next; next = continuations.shift()) result = await invoke(next);
+  if (result.outcome === 'busy') {
+    bar.done(
+      `Another ranking run of ${year} is running${result.holder ? ` (${result.holder})` : ''}: nothing done.`,
+    );
+    exitCode = 1;
+  } else {
+    bar.done(`Ranking run ${runId} of ${year}: ${result.outcome}`);
+    console.log(describeReport(result.report as RankingRunRecord['report']));
+    console.log(
+      `\nRead it: GET /v1/cycles/${year}/rankings (public from the cycle’s publication time), or as an admin\n` +
+        `GET /v1/cycles/${year}/rankings/runs/${runId} and …/runs/${runId}/entries.`,
+    );
+  }
+} catch (error) {
+  bar.done(`Ranking run of ${year} failed: ${(error as Error).message}`);
+  exitCode = 1;
+} finally {
+  await connection.stop();
+}
+process.exit(exitCode);
