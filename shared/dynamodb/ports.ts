@@ -4,6 +4,8 @@ import { createAuditTrailStore } from './audit-store.ts';
 import { createCycleStore } from './cycle-store.ts';
 import { createMachineClientStore } from './machine-client-store.ts';
 import { createSelfAssessmentStore } from './self-assessment-store.ts';
+import { createWebhookDeliveryStore } from './webhook-delivery-store.ts';
+import { createWebhookEndpointStore } from './webhook-endpoint-store.ts';
 import { createWritePath } from './write-path.ts';
 
 /**
@@ -19,6 +21,8 @@ export const createDynamoDbPorts = (
   machineClients: createMachineClientStore(client, tables.programme),
   selfAssessments: createSelfAssessmentStore(client, tables.programme),
   audits: createAuditTrailStore(client, tables.programme),
+  webhookEndpoints: createWebhookEndpointStore(client, tables.programme),
+  webhookDeliveries: createWebhookDeliveryStore(client, tables),
   writes: createWritePath(client, tables),
 });
 

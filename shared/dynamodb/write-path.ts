@@ -19,6 +19,7 @@ import { cancellationReasons, translateStorageError } from './errors.ts';
 import { eventKeys } from './keys.ts';
 import { machineClientActions } from './machine-client-store.ts';
 import { selfAssessmentActions } from './self-assessment-store.ts';
+import { webhookEndpointActions } from './webhook-endpoint-store.ts';
 
 /** One action of a `TransactWriteItems` request (DocumentClient form). */
 export type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -43,6 +44,9 @@ export const stateActions = (tableName: string, change: StateChange): TransactAc
     case 'self-assessment.answers':
     case 'self-assessment.submission':
       return selfAssessmentActions(tableName, change);
+    case 'webhook-endpoint':
+    case 'webhook-endpoint.deletion':
+      return webhookEndpointActions(tableName, change);
   }
 };
 

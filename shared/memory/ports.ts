@@ -23,6 +23,8 @@ import type {
   SelfAssessmentStore,
   StoredAnswer,
 } from '#shared/services/self-assessment/ports.ts';
+import type { WebhookDeliveryStore, WebhookEndpointStore } from '#shared/services/webhooks/ports.ts';
+import { createMemoryWebhooks } from './webhooks.ts';
 
 /**
  * The services' ports in memory: the second adapter beside DynamoDB, so every service rule is unit
@@ -71,6 +73,10 @@ export interface MemoryPorts {
   readonly machineClients: MachineClientStore;
   readonly selfAssessments: SelfAssessmentStore;
   readonly audits: AuditTrailStore;
+  readonly webhookEndpoints: WebhookEndpointStore;
+  readonly webhookDeliveries: WebhookDeliveryStore;
+  /** Webhook state for tests: every delivery, an endpoint's health. */
+  readonly webhooks: Pick<ReturnType<typeof createMemoryWebhooks>, 'deliveries' | 'health'>;
   readonly writes: WritePath;
   /** Everything committed to the outbox, in order (what tests assert on). */
   readonly events: readonly DomainEvent[];
@@ -87,6 +93,7 @@ export const createMemoryPorts = (): MemoryPorts => {
   const audits = new Map<string, AuditEntry[]>();
   const events: DomainEvent[] = [];
   let commitCount = 0;
+  const webhooks = createMemoryWebhooks((agencyId) => agencies.has(agencyId));
 
   /** Does this change's condition hold against the current state? */
   const holds = (change: StateChange): boolean => {
@@ -125,6 +132,9 @@ export const createMemoryPorts = (): MemoryPorts => {
           header.answeredCount === change.requiredAnswers
         );
       }
+      case 'webhook-endpoint':
+      case 'webhook-endpoint.deletion':
+        return webhooks.holds(change);
     }
   };
 
@@ -165,6 +175,10 @@ export const createMemoryPorts = (): MemoryPorts => {
       }
       case 'self-assessment.submission':
         headers.set(selfKey(change.year, change.agencyId), change.header);
+        return;
+      case 'webhook-endpoint':
+      case 'webhook-endpoint.deletion':
+        webhooks.apply(change);
         return;
     }
   };
@@ -226,6 +240,9 @@ export const createMemoryPorts = (): MemoryPorts => {
         };
       },
     },
+    webhookEndpoints: webhooks.webhookEndpoints,
+    webhookDeliveries: webhooks.webhookDeliveries,
+    webhooks: { deliveries: webhooks.deliveries, health: webhooks.health },
     writes: {
       commit,
       commitMany: async (changes) => {

@@ -3,6 +3,7 @@ import type { DomainEvent, IdSource } from '#shared/domain/events.ts';
 import type { CycleStateChange } from './cycles/ports.ts';
 import type { RegistryStateChange } from './registry/ports.ts';
 import type { SelfAssessmentStateChange } from './self-assessment/ports.ts';
+import type { WebhookStateChange } from './webhooks/ports.ts';
 
 /**
  * The ports every capability shares: time, ids, pages, and the one audited write path. Capability
@@ -27,7 +28,11 @@ export interface PageRequest {
 }
 
 /** Every kind of state change a service can ask the write path for, each with its own condition. */
-export type StateChange = RegistryStateChange | CycleStateChange | SelfAssessmentStateChange;
+export type StateChange =
+  | RegistryStateChange
+  | CycleStateChange
+  | SelfAssessmentStateChange
+  | WebhookStateChange;
 
 /**
  * One atomic change: the state items, the audit record of each, and the domain events it causes.

@@ -33,7 +33,8 @@ export const layers: readonly Layer[] = [
     name: 'services',
     paths: ['shared/services/'],
     mayImport: ['domain', 'contract'],
-    packages: ['zod', 'node:crypto'],
+    // ipaddr.js: pure address parsing, the very rule the connect-time SSRF filter applies.
+    packages: ['zod', 'node:crypto', 'ipaddr.js'],
   },
   { name: 'http', paths: ['shared/http/'], mayImport: ['domain', 'contract'] },
   { name: 'dynamodb', paths: ['shared/dynamodb/'], mayImport: ['domain', 'contract', 'services'] },
@@ -45,6 +46,8 @@ export const layers: readonly Layer[] = [
     packages: ['node:crypto'],
   },
   { name: 'identity', paths: ['shared/identity/'], mayImport: ['domain', 'http'], packages: [] },
+  // Webhook delivery adapters: DNS, the SSRF-filtering HTTP client, the SQS queue, metrics.
+  { name: 'webhooks', paths: ['shared/webhooks/'], mayImport: ['domain', 'contract', 'services'] },
   { name: 'config', paths: ['shared/config.ts'], mayImport: ['dynamodb'], packages: ['zod'] },
   {
     name: 'functions',
@@ -59,6 +62,7 @@ export const layers: readonly Layer[] = [
       'identity',
       'config',
       'memory',
+      'webhooks',
     ],
   },
   // The stack refers to functions by entry path only; it reads the route table and table definitions.
