@@ -1,8 +1,15 @@
 import { join } from 'node:path';
 import { type LambdaName, lambdaNames } from '#shared/api/route-spec.ts';
+import { loopbackDevSetting } from '#shared/webhooks/config.ts';
 import { createLocalIdentityProvider, type LocalIdentityProvider } from './auth.ts';
 import { type DynamoDbLocal, functionEnvironment, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type LambdaHandler, type LocalApi, startLocalApi } from './server.ts';
+import {
+  createLocalWebhooksHandler,
+  type LocalDispatcher,
+  type LocalWebhookOptions,
+  startLocalDispatcher,
+} from './webhooks.ts';
 
 /**
  * The whole local stack: DynamoDB Local with the project's tables, the Lambda handlers CDK deploys
@@ -14,6 +21,8 @@ export interface LocalRuntime {
   readonly api: LocalApi;
   readonly dynamodb: DynamoDbLocal;
   readonly identityProvider: LocalIdentityProvider;
+  /** The webhook dispatcher, in-process (see local/webhooks.ts). */
+  readonly webhooks: LocalDispatcher;
   stop(): Promise<void>;
 }
 
@@ -28,6 +37,8 @@ export interface LocalRuntimeOptions {
   readonly onResponse?: Parameters<typeof startLocalApi>[0]['onResponse'];
   /** Runs after the tables exist and before the API serves (seeding). */
   readonly beforeServe?: (dynamodb: DynamoDbLocal) => Promise<void>;
+  /** The in-process webhook dispatcher: schedule, timeouts, stubbed DNS for tests. */
+  readonly webhooks?: LocalWebhookOptions;
 }
 
 // This machine runs Node 20 while Lambda runs nodejs22.x; the SDK's Node-version notice is known and
@@ -53,6 +64,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
   const dynamodb = await startDynamoDbLocal(
     options.dataDirectory ? { dataDirectory: options.dataDirectory } : {},
   );
+  let webhooks: LocalDispatcher | undefined;
   try {
     await options.beforeServe?.(dynamodb);
     Object.assign(process.env, functionEnvironment(dynamodb), {
@@ -60,11 +72,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'spbe-award-api',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_LAMBDA_FUNCTION_NAME: 'spbe-local',
+      // Development setting: http://127.0.0.1:<port> webhook receivers (the stack never sets it).
+      [loopbackDevSetting]: 'true',
     });
     const identityProvider = await createLocalIdentityProvider(
       options.signingKeyFile ? { keyFile: options.signingKeyFile } : {},
     );
     const handlers = await loadHandlers();
+    // Tests stub the DNS of the registration check; the handler is built by the same factory.
+    if (options.webhooks?.resolver) {
+      handlers.webhooks = createLocalWebhooksHandler(dynamodb, options.webhooks.resolver) as LambdaHandler;
+    }
+    const dispatcher = startLocalDispatcher(dynamodb, options.webhooks);
+    webhooks = dispatcher;
     const api = await startLocalApi({
       port: options.port ?? 0,
       identityProvider,
@@ -76,12 +96,15 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       api,
       dynamodb,
       identityProvider,
+      webhooks: dispatcher,
       stop: async () => {
         await api.close();
+        await dispatcher.stop();
         await dynamodb.stop();
       },
     };
   } catch (error) {
+    await webhooks?.stop();
     await dynamodb.stop();
     throw error;
   }

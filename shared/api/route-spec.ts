@@ -11,7 +11,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * module (`shared/api/<capability>/routes.ts`); which function serves a route is a deployment choice
  * made on the route.
  */
-export const lambdaNames = ['public', 'registry', 'submissions'] as const;
+export const lambdaNames = ['public', 'registry', 'submissions', 'webhooks'] as const;
 export type LambdaName = (typeof lambdaNames)[number];
 
 export type RouteAccess =

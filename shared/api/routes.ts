@@ -3,6 +3,7 @@ import { publicRoutes } from './public/routes.ts';
 import { registryRoutes } from './registry/routes.ts';
 import { type RouteSpec, routeKeyOf } from './route-spec.ts';
 import { selfAssessmentRoutes } from './self-assessment/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 /**
  * The one route table, assembled from one module per capability (`shared/api/<capability>/routes.ts`,
@@ -19,6 +20,7 @@ export const routes = {
   ...registryRoutes,
   ...cycleRoutes,
   ...selfAssessmentRoutes,
+  ...webhookRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type OperationId = keyof typeof routes;

@@ -34,6 +34,10 @@ const agencyRoutes = jwtRoutes.filter(
   (route) => route.path.includes('{agencyId}') && route.access.roles.includes('agency'),
 );
 
+/** Agency A's webhook endpoint, registered in `beforeAll` (its id is made by the server). */
+let sampleEndpointId = 'whe_00000000000000000000000000';
+const sampleEventId = 'evt_00000000000000000000000000';
+
 /** A request each route would accept from an allowed caller, so only the caller decides the answer. */
 const validRequest = (route: RouteSpec, agencyId: string) => {
   const path = fillPath(route.path, {
@@ -42,6 +46,8 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
     no: '1',
     frameworkId: 'spbe-2020',
     clientId: 'sample-client',
+    endpointId: sampleEndpointId,
+    eventId: sampleEventId,
   });
   switch (route.operationId) {
     case 'saveSelfAssessment':
@@ -62,6 +68,15 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
       };
     case 'createCycle':
       return { path, body: openCycle(year + 5) };
+    // Webhooks: a loopback receiver (the local runtime's development setting), no DNS involved.
+    case 'createWebhookEndpoint':
+      return { path, body: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['award.published'] } };
+    case 'updateWebhookEndpoint':
+      return { path, body: { description: 'Matriks' }, headers: { 'if-match': '"1"' } };
+    case 'rotateWebhookSecret':
+      return { path, body: {} };
+    case 'redeliverFailedWebhooks':
+      return { path, body: { since: '2026-01-01T00:00:00Z' } };
     default:
       return { path };
   }
@@ -81,6 +96,11 @@ beforeAll(async () => {
     body: { role: 'agency', agencyId: agencyA, description: 'Sample portal client' },
   });
   expectStatus(client, 201);
+  const endpoint = await api.request<{ id: string }>('POST', `/v1/agencies/${agencyA}/webhook-endpoints`, {
+    token: admin,
+    body: { url: 'http://127.0.0.1:9/sample', eventTypes: ['award.published'] },
+  });
+  sampleEndpointId = expectStatus(endpoint, 201).id;
 });
 
 afterAll(async () => {
@@ -215,7 +235,22 @@ describe('an agency operator on another agency', () => {
 
   it('covers every per-agency route an operator may call', () => {
     expect(agencyRoutes.map((route) => route.operationId).sort()).toEqual(
-      ['getSelfAssessment', 'saveIndicatorAnswer', 'saveSelfAssessment', 'submitSelfAssessment'].sort(),
+      [
+        'getSelfAssessment',
+        'saveIndicatorAnswer',
+        'saveSelfAssessment',
+        'submitSelfAssessment',
+        'createWebhookEndpoint',
+        'listWebhookEndpoints',
+        'getWebhookEndpoint',
+        'updateWebhookEndpoint',
+        'deleteWebhookEndpoint',
+        'rotateWebhookSecret',
+        'sendWebhookTest',
+        'listWebhookDeliveries',
+        'redeliverWebhook',
+        'redeliverFailedWebhooks',
+      ].sort(),
     );
   });
 });

@@ -25,7 +25,7 @@ import { fillPath, type Problem } from './support.ts';
 type Event = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
 type JwtRoute = RouteSpec & { readonly access: Extract<RouteAccess, { kind: 'jwt' }> };
 
-const calls: Record<LambdaName, Event[]> = { public: [], registry: [], submissions: [] };
+const calls: Record<LambdaName, Event[]> = { public: [], registry: [], submissions: [], webhooks: [] };
 const callCount = () => lambdaNames.reduce((sum, capability) => sum + calls[capability].length, 0);
 
 const fakeHandler =
@@ -45,6 +45,8 @@ const sample = {
   no: '12',
   frameworkId: 'spbe-2020',
   clientId: 'sample-client',
+  endpointId: 'whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
+  eventId: 'evt_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
 } as const;
 
 const jwtRoutes = routeList.filter((route): route is JwtRoute => route.access.kind === 'jwt');
@@ -114,6 +116,7 @@ beforeAll(async () => {
       public: fakeHandler('public'),
       registry: fakeHandler('registry'),
       submissions: fakeHandler('submissions'),
+      webhooks: fakeHandler('webhooks'),
     },
   });
 });
