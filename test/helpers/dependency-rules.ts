@@ -65,8 +65,9 @@ export const layers: readonly Layer[] = [
       'webhooks',
     ],
   },
-  // The stack refers to functions by entry path only; it reads the route table and table definitions.
-  { name: 'infra', paths: ['infra/'], mayImport: ['contract', 'domain', 'dynamodb'] },
+  // The stack refers to functions by entry path only; it reads the route table, table definitions and
+  // the names of the webhook settings it sets.
+  { name: 'infra', paths: ['infra/'], mayImport: ['contract', 'domain', 'dynamodb', 'webhooks'] },
 ];
 
 export const layerOf = (file: string): Layer | undefined =>
@@ -125,6 +126,15 @@ export const violationsOf = (file: string, source: string): Violation[] => {
       !target.path.endsWith('table-definitions.ts')
     ) {
       return [{ file, specifier, reason: 'the stack reads table definitions only, not DynamoDB adapters' }];
+    }
+    if (
+      layer.name === 'infra' &&
+      targetLayer.name === 'webhooks' &&
+      !target.path.endsWith('webhooks/config.ts')
+    ) {
+      return [
+        { file, specifier, reason: 'the stack reads webhook setting names only, not webhook adapters' },
+      ];
     }
     if (layer.mayImport.includes(targetLayer.name)) return [];
     return [
