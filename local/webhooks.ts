@@ -36,8 +36,9 @@ import { type DynamoDbLocal, localCredentials, localRegion } from './dynamodb-lo
  *   late can carry an earlier `occurredAt` than events already seen, so a cursor on it can skip
  *   one) and over hooking the write path (it would miss events written by other processes, such
  *   as the seed): the stream is what AWS uses, so what is tested here is what runs there.
- * - **Queue: timers in this process** with a concurrency limit (one hanging endpoint holds one
- *   lane), delaying up to 15 minutes like SQS; longer waits go through the due index and the sweep.
+ * - **Queue: timers in this process**, delaying up to 15 minutes like SQS (longer waits go through
+ *   the due index and the sweep), handing out batches of ten like SQS to a few lanes at a time (a
+ *   hanging endpoint holds one lane; its batch-mates are POSTed and recorded without waiting).
  * - **Sweep: a timer**, every second by default (once a minute in AWS).
  */
 
@@ -50,8 +51,8 @@ export interface LocalWebhookOptions extends Pick<DispatcherOptions, 'schedule' 
   readonly resolver?: AddressResolver;
   readonly pollIntervalMs?: number;
   readonly sweepIntervalMs?: number;
-  /** Attempts in flight at once; default 64. */
-  readonly concurrency?: number;
+  /** Batches (of up to ten attempts) in flight at once, like concurrent Lambda invocations; default 16. */
+  readonly lanes?: number;
   /** One line per attempt (npm start prints them). */
   readonly onAttempt?: (line: string) => void;
 }
@@ -79,46 +80,84 @@ const lambdaRecord = (record: StreamRecord): DynamoDBRecord =>
     },
   }) as DynamoDBRecord;
 
-/** Timers standing in for SQS: messages wait their delay, then run at most `concurrency` at a time. */
-const createTimerQueue = (run: (message: DeliveryMessage) => Promise<void>, concurrency: number) => {
-  const ready: DeliveryMessage[] = [];
+/** Times a message is tried before it is given up on (SQS: the redrive policy's five receives). */
+const maxReceives = 5;
+
+/** Messages handed to one run, as SQS hands up to ten to one Lambda invocation. */
+const batchSize = 10;
+
+interface Queued {
+  readonly message: DeliveryMessage;
+  readonly receives: number;
+}
+
+/**
+ * Timers standing in for SQS: messages wait their delay, then run in batches of up to ten on at most
+ * `lanes` batches at a time; a message whose attempt fails to complete (a storage error) is tried
+ * again a second later, five times in all.
+ */
+const createTimerQueue = (
+  /** Runs a batch; answers the messages that failed to complete. */
+  run: (messages: readonly DeliveryMessage[]) => Promise<readonly DeliveryMessage[]>,
+  lanes: number,
+  /** After the last try: what a dead-letter queue would receive. */
+  onGiveUp: (message: DeliveryMessage) => void,
+) => {
+  const ready: Queued[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  let active = 0;
+  const running = new Set<Promise<void>>();
   let stopped = false;
+  const later = (entry: Queued, delayMs: number) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      ready.push(entry);
+      pump();
+    }, delayMs);
+    timers.add(timer);
+  };
+  const retry = (entries: readonly Queued[]) => {
+    for (const entry of entries) {
+      if (entry.receives + 1 >= maxReceives) onGiveUp(entry.message);
+      else later({ message: entry.message, receives: entry.receives + 1 }, 1_000);
+    }
+  };
   const pump = () => {
-    while (!stopped && active < concurrency && ready.length > 0) {
-      const message = ready.shift() as DeliveryMessage;
-      active += 1;
-      void run(message).finally(() => {
-        active -= 1;
-        pump();
-      });
+    while (!stopped && running.size < lanes && ready.length > 0) {
+      const entries = ready.splice(0, batchSize);
+      const task: Promise<void> = run(entries.map((entry) => entry.message))
+        .then(
+          (failed) => {
+            if (!stopped) retry(entries.filter((entry) => failed.includes(entry.message)));
+          },
+          () => {
+            if (!stopped) retry(entries);
+          },
+        )
+        .finally(() => {
+          running.delete(task);
+          pump();
+        });
+      running.add(task);
     }
   };
   const queue: DeliveryQueue = {
     maxDelayMs: 15 * 60_000,
     send: async (messages) => {
       for (const { message, delayMs } of messages) {
-        if (delayMs <= 0) {
-          ready.push(message);
-          continue;
-        }
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          ready.push(message);
-          pump();
-        }, delayMs);
-        timers.add(timer);
+        if (delayMs <= 0) ready.push({ message, receives: 0 });
+        else later({ message, receives: 0 }, delayMs);
       }
       pump();
     },
   };
   return {
     queue,
-    stop: () => {
+    /** Stops taking work and waits for the attempts in flight. */
+    stop: async () => {
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
+      await Promise.allSettled([...running]);
     },
   };
 };
@@ -224,8 +263,17 @@ export const startLocalDispatcher = (
   const logger = new Logger({ serviceName: 'spbe-webhooks-local' });
   const ports = createDynamoDbPorts(createDocumentClient(dynamodb.client), dynamodb.tables);
   let stopped = false;
-  let runAttempt: (message: DeliveryMessage) => Promise<void> = async () => undefined;
-  const timers = createTimerQueue((message) => runAttempt(message), options.concurrency ?? 64);
+  let runBatch: (messages: readonly DeliveryMessage[]) => Promise<readonly DeliveryMessage[]> =
+    async () => [];
+  const timers = createTimerQueue(
+    (messages) => runBatch(messages),
+    options.lanes ?? 16,
+    (message) =>
+      logger.error('Webhook attempt given up after five tries (dead letter)', {
+        eventId: message.eventId,
+        endpointId: message.endpointId,
+      }),
+  );
   const dispatcher = createWebhookDispatcher(
     {
       ...ports,
@@ -252,18 +300,25 @@ export const startLocalDispatcher = (
         : { disableFailingAfterMs: options.disableFailingAfterMs }),
     },
   );
-  runAttempt = async (message) => {
-    try {
-      const result = await dispatcher.attempt(message);
-      if (result.kind === 'attempted') {
-        const { outcome } = result;
+  runBatch = async (messages) => {
+    const results = await dispatcher.attemptMany(messages);
+    return messages.filter((message, index) => {
+      const result = results[index];
+      if (result?.status === 'rejected') {
+        logger.warn('Webhook attempt failed to complete; it will be tried again', {
+          error: result.reason as Error,
+          eventId: message.eventId,
+        });
+        return true;
+      }
+      if (result?.value.kind === 'attempted') {
+        const { outcome, delivery } = result.value;
         options.onAttempt?.(
-          `${message.eventId} → ${message.endpointId} attempt ${message.attempt}: ${outcome.kind === 'response' ? outcome.status : outcome.errorClass} (${Math.round(outcome.latencyMs)} ms)${result.delivery.nextAttemptAt ? `, next ${result.delivery.nextAttemptAt}` : ''}`,
+          `${message.eventId} → ${message.endpointId} attempt ${message.attempt}: ${outcome.kind === 'response' ? outcome.status : outcome.errorClass} (${Math.round(outcome.latencyMs)} ms)${delivery.nextAttemptAt ? `, next ${delivery.nextAttemptAt}` : ''}`,
         );
       }
-    } catch (error) {
-      logger.error('Webhook attempt failed to complete', { error: error as Error, eventId: message.eventId });
-    }
+      return false;
+    });
   };
   const streamHandler = createStreamHandler(dispatcher, logger);
   const polling = pollStream(
@@ -292,8 +347,8 @@ export const startLocalDispatcher = (
     stop: async () => {
       stopped = true;
       clearInterval(sweeper);
-      timers.stop();
       await polling;
+      await timers.stop();
     },
   };
 };

@@ -78,42 +78,50 @@ export const attemptLog = (message: DeliveryMessage, result: AttemptResult) =>
       };
 
 /**
- * Queue messages → attempts, all of a batch at once (a hanging endpoint holds only its own). Only a
- * storage failure fails a message (SQS retries it, then dead-letters it); a failed POST is a
- * recorded attempt with its retry scheduled, not an error.
+ * Queue messages → attempts, all of a batch at once (read together, then each POSTed and recorded on
+ * its own: a hanging endpoint holds only its own). Only a storage failure fails a message (SQS
+ * retries it, then dead-letters it); a failed POST is a recorded attempt with its retry scheduled,
+ * not an error.
  */
 export const createQueueHandler =
   (
-    dispatcher: Pick<WebhookDispatcher, 'attempt'>,
+    dispatcher: Pick<WebhookDispatcher, 'attemptMany'>,
     logger: Logger,
     afterBatch: () => void = () => undefined,
   ) =>
   async (event: SQSEvent): Promise<SQSBatchResponse> => {
+    const batch: { messageId: string; message: DeliveryMessage }[] = [];
+    for (const record of event.Records) {
+      let message: unknown;
+      try {
+        message = JSON.parse(record.body);
+      } catch {
+        message = undefined;
+      }
+      // Retrying cannot fix a malformed message: log it loudly and let it go.
+      if (isDeliveryMessage(message)) batch.push({ messageId: record.messageId, message });
+      else logger.error('Malformed delivery message', { messageId: record.messageId });
+    }
     const failures: { itemIdentifier: string }[] = [];
-    await Promise.all(
-      event.Records.map(async (record) => {
-        let message: unknown;
-        try {
-          message = JSON.parse(record.body);
-        } catch {
-          message = undefined;
-        }
-        if (!isDeliveryMessage(message)) {
-          // Retrying cannot fix it: log it loudly and let it go.
-          logger.error('Malformed delivery message', { messageId: record.messageId });
-          return;
-        }
-        try {
-          logger.info('Webhook attempt', attemptLog(message, await dispatcher.attempt(message)));
-        } catch (error) {
+    try {
+      const results = await dispatcher.attemptMany(batch.map(({ message }) => message));
+      results.forEach((result, index) => {
+        const { messageId, message } = batch[index] as (typeof batch)[number];
+        if (result.status === 'fulfilled') {
+          logger.info('Webhook attempt', attemptLog(message, result.value));
+        } else {
           logger.error('Webhook attempt failed to complete', {
-            error: error as Error,
+            error: result.reason as Error,
             eventId: message.eventId,
           });
-          failures.push({ itemIdentifier: record.messageId });
+          failures.push({ itemIdentifier: messageId });
         }
-      }),
-    );
+      });
+    } catch (error) {
+      // The batch's read failed: every message is tried again.
+      logger.error('Webhook attempts could not start', { error: error as Error });
+      failures.push(...batch.map(({ messageId }) => ({ itemIdentifier: messageId })));
+    }
     afterBatch();
     return { batchItemFailures: failures };
   };

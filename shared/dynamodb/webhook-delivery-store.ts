@@ -72,38 +72,59 @@ export const createWebhookDeliveryStore = (
     client.send(new QueryCommand(input)).catch(translateStorageError);
 
   return {
-    attemptContext: async ({ agencyId, endpointId, eventId }): Promise<AttemptContext> => {
-      let requests: Record<string, { Keys: Readonly<Record<string, unknown>>[]; ConsistentRead: boolean }> = {
-        [tables.programme]: {
-          Keys: [{ ...webhookKeys.endpoint(agencyId, endpointId) }],
-          ConsistentRead: true,
-        },
-        [events]: {
-          Keys: [{ ...deliveryKeys.delivery(endpointId, eventId) }, { ...deliveryKeys.health(endpointId) }],
-          ConsistentRead: true,
-        },
-      };
-      const items: Record<string, unknown>[] = [];
-      for (let round = 0; Object.keys(requests).length > 0; round += 1) {
-        if (round === 5) {
-          return translateStorageError(
-            Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }),
-          );
+    attemptContexts: async (refs) => {
+      // Three keys per attempt, across both tables; BatchGetItem takes 100 keys: 33 attempts a call.
+      const found = new Map<string, Record<string, unknown>>();
+      const keyOf = (item: { readonly PK?: unknown; readonly SK?: unknown }) =>
+        `${String(item.PK)}|${String(item.SK)}`;
+      for (let start = 0; start < refs.length; start += 33) {
+        const chunk = refs.slice(start, start + 33);
+        const endpointKeys = new Map(
+          chunk.map((ref) => {
+            const key = webhookKeys.endpoint(ref.agencyId, ref.endpointId);
+            return [keyOf(key), { ...key }];
+          }),
+        );
+        const eventKeys = new Map(
+          chunk.flatMap((ref) => [
+            [
+              keyOf(deliveryKeys.delivery(ref.endpointId, ref.eventId)),
+              { ...deliveryKeys.delivery(ref.endpointId, ref.eventId) },
+            ],
+            [keyOf(deliveryKeys.health(ref.endpointId)), { ...deliveryKeys.health(ref.endpointId) }],
+          ]),
+        );
+        let requests: Record<string, { Keys: Readonly<Record<string, unknown>>[]; ConsistentRead: boolean }> =
+          {
+            [tables.programme]: { Keys: [...endpointKeys.values()], ConsistentRead: true },
+            [events]: { Keys: [...eventKeys.values()], ConsistentRead: true },
+          };
+        // Keys left unprocessed under load are asked for again (the SDK already backed off).
+        for (let round = 0; Object.keys(requests).length > 0; round += 1) {
+          if (round === 5) {
+            return translateStorageError(
+              Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }),
+            );
+          }
+          const result = await client
+            .send(new BatchGetCommand({ RequestItems: requests }))
+            .catch(translateStorageError);
+          for (const items of Object.values(result.Responses ?? {})) {
+            for (const item of items) found.set(keyOf(item), item);
+          }
+          requests = (result.UnprocessedKeys ?? {}) as typeof requests;
         }
-        const result = await client
-          .send(new BatchGetCommand({ RequestItems: requests }))
-          .catch(translateStorageError);
-        for (const found of Object.values(result.Responses ?? {})) items.push(...found);
-        requests = (result.UnprocessedKeys ?? {}) as typeof requests;
       }
-      const endpoint = items.find((item) => item.entity === 'WebhookEndpoint');
-      const delivery = items.find((item) => item.entity === 'WebhookDelivery');
-      const health = items.find((item) => item.SK === deliveryKeys.health(endpointId).SK);
-      return {
-        endpoint: endpoint ? endpointFromItem(endpoint) : undefined,
-        delivery: delivery ? deliveryFromItem(delivery) : undefined,
-        health: typeof health?.failingSince === 'string' ? { failingSince: health.failingSince } : {},
-      };
+      return refs.map((ref): AttemptContext => {
+        const endpoint = found.get(keyOf(webhookKeys.endpoint(ref.agencyId, ref.endpointId)));
+        const delivery = found.get(keyOf(deliveryKeys.delivery(ref.endpointId, ref.eventId)));
+        const health = found.get(keyOf(deliveryKeys.health(ref.endpointId)));
+        return {
+          endpoint: endpoint ? endpointFromItem(endpoint) : undefined,
+          delivery: delivery ? deliveryFromItem(delivery) : undefined,
+          health: typeof health?.failingSince === 'string' ? { failingSince: health.failingSince } : {},
+        };
+      });
     },
 
     saveAttempt: (delivery, expectedAttemptCount) =>

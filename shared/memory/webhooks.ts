@@ -112,11 +112,12 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
       .sort((a, b) => byTime(b.eventId, a.eventId));
 
   const webhookDeliveries: WebhookDeliveryStore = {
-    attemptContext: async ({ agencyId, endpointId, eventId }) => ({
-      endpoint: endpoints.get(endpointKey(agencyId, endpointId)),
-      delivery: deliveries.get(deliveryKey(endpointId, eventId)),
-      health: health.get(endpointId) ?? {},
-    }),
+    attemptContexts: async (refs) =>
+      refs.map(({ agencyId, endpointId, eventId }) => ({
+        endpoint: endpoints.get(endpointKey(agencyId, endpointId)),
+        delivery: deliveries.get(deliveryKey(endpointId, eventId)),
+        health: health.get(endpointId) ?? {},
+      })),
     saveAttempt: async (delivery, expectedAttemptCount) => {
       const key = deliveryKey(delivery.endpointId, delivery.eventId);
       const stored = deliveries.get(key);

@@ -14,6 +14,7 @@ import {
 import { type SigningKeys, webhookHeaders } from '#shared/domain/webhooks/signing.ts';
 import type { Clock, WritePath } from '../ports.ts';
 import type {
+  AttemptContext,
   DeliveryMessage,
   DeliveryMetrics,
   DeliveryQueue,
@@ -27,6 +28,9 @@ import type {
 
 /** The delivery log keeps this many attempts per delivery (the count keeps growing). */
 export const keptAttempts = 25;
+
+/** From this many events of one type in a batch, the type's subscribers are read once, whole. */
+const wholeTypeReadThreshold = 8;
 
 /** Delivery records live this long after their last change (events table TTL). */
 export const deliveryRetentionMs = 30 * 86_400_000;
@@ -115,9 +119,35 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
   const graceMs = options.sweepGraceMs ?? 120_000;
   const userAgent = options.userAgent ?? 'SPBE-Award-Webhooks/1.0';
 
+  /**
+   * The subscribers of each event type in a batch. A type with many agency events in the batch (a
+   * national publication: an award for each of 620 agencies) is read once, whole, and split by
+   * agency, instead of one query per agency; a type with few is read per agency.
+   */
+  const subscribersOf = async (events: readonly DomainEvent[]) => {
+    const byType = new Map<string, DomainEvent[]>();
+    for (const event of events) byType.set(event.type, [...(byType.get(event.type) ?? []), event]);
+    const whole = new Map<string, Promise<EndpointRef[]>>();
+    for (const [type, ofType] of byType) {
+      if (
+        ofType.length >= wholeTypeReadThreshold ||
+        ofType.some((event) => event.subject.agencyId === undefined)
+      ) {
+        whole.set(type, webhookEndpoints.subscribers(type as DomainEvent['type'], undefined));
+      }
+    }
+    return async (event: DomainEvent): Promise<EndpointRef[]> => {
+      const agencyId = event.subject.agencyId;
+      const all = whole.get(event.type);
+      if (all === undefined) return webhookEndpoints.subscribers(event.type, agencyId);
+      return agencyId === undefined ? all : (await all).filter((ref) => ref.agencyId === agencyId);
+    };
+  };
+
   /** Queues the first attempt of each event to each endpoint that should receive it. */
   const fanOut = async (events: readonly DomainEvent[]): Promise<number> => {
     const messages: { message: DeliveryMessage; delayMs: number }[] = [];
+    const subscribers = await subscribersOf(events.filter((event) => event.type !== eventTypes.webhookTest));
     await eachLimited(events, 16, async (event) => {
       const targeted = targetedEndpoint(event);
       let targets: EndpointRef[];
@@ -126,9 +156,8 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
         const agencyId = event.subject.agencyId;
         targets = targeted && agencyId ? [{ agencyId, endpointId: targeted }] : [];
       } else {
-        const subscribers = await webhookEndpoints.subscribers(event.type, event.subject.agencyId);
         // A disabled endpoint has no subscriptions; its own disabling is news for the others only.
-        targets = subscribers.filter((ref) => ref.endpointId !== targeted);
+        targets = (await subscribers(event)).filter((ref) => ref.endpointId !== targeted);
       }
       for (const ref of targets) {
         messages.push({
@@ -204,8 +233,8 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
   };
 
   /** Makes one attempt of one delivery; a message for an attempt already made is dropped. */
-  const attempt = async (message: DeliveryMessage): Promise<AttemptResult> => {
-    const { endpoint, delivery, health } = await webhookDeliveries.attemptContext(message);
+  const attemptWith = async (message: DeliveryMessage, context: AttemptContext): Promise<AttemptResult> => {
+    const { endpoint, delivery, health } = context;
     if (
       delivery
         ? delivery.status !== 'pending' || delivery.attemptCount + 1 !== message.attempt
@@ -338,6 +367,27 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
   };
 
   /**
+   * Attempts a batch of messages (a queue batch): what they need is read in one round trip, then
+   * each goes on its own — POSTed at once, recorded as soon as its answer comes — so a slow
+   * endpoint delays no other. Each result is settled on its own (a storage failure fails its
+   * message only).
+   */
+  const attemptMany = async (
+    messages: readonly DeliveryMessage[],
+  ): Promise<PromiseSettledResult<AttemptResult>[]> => {
+    const contexts = await webhookDeliveries.attemptContexts(messages);
+    return Promise.allSettled(
+      messages.map((message, index) => attemptWith(message, contexts[index] as AttemptContext)),
+    );
+  };
+
+  const attempt = async (message: DeliveryMessage): Promise<AttemptResult> => {
+    const [result] = await attemptMany([message]);
+    if (result?.status === 'fulfilled') return result.value;
+    throw result?.reason;
+  };
+
+  /**
    * Queues every attempt due within the look-ahead that is not already on its way: retries too far
    * off for the queue's delay limit, redeliveries, and — after a grace period — retries whose
    * queued message was lost.
@@ -366,7 +416,7 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
     return messages.length;
   };
 
-  return { fanOut, attempt, sweep };
+  return { fanOut, attempt, attemptMany, sweep };
 };
 
 export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

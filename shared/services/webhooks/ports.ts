@@ -86,7 +86,11 @@ export interface AttemptContext {
  * writes (not through the audited write path) and expire 30 days after their last change.
  */
 export interface WebhookDeliveryStore {
-  attemptContext(ref: EndpointRef & { readonly eventId: string }): Promise<AttemptContext>;
+  /**
+   * What each attempt needs (endpoint, delivery, endpoint health), for a batch of attempts in as few
+   * round trips as the store allows; in the order asked.
+   */
+  attemptContexts(refs: readonly (EndpointRef & { readonly eventId: string })[]): Promise<AttemptContext[]>;
   /**
    * Stores the delivery after an attempt: the first attempt creates it (it must not exist), a later
    * one needs the stored `attemptCount` to be `expectedAttemptCount`. False when that condition
