@@ -99,7 +99,12 @@ describe('the stream handler', () => {
     // Prepare
     const fannedOut: DomainEvent[][] = [];
     const handler = createStreamHandler(
-      { fanOut: async (events) => (fannedOut.push([...events]), events.length) },
+      {
+        fanOut: async (events) => {
+          fannedOut.push([...events]);
+          return events.length;
+        },
+      },
       logger,
     );
     const records = [
