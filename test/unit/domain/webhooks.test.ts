@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { type DomainEvent, eventTypes } from '#shared/domain/events.ts';
@@ -126,6 +127,14 @@ describe('Standard Webhooks signing', () => {
     expect(verifyWebhook(pair.publicKey, headers, `${body} `, now.getTime())).toBe(false);
     expect(verifyWebhook(pair.publicKey, headers, body, now.getTime() + 301_000)).toBe(false);
     expect(verifyWebhook(keyPair().publicKey, headers, body, now.getTime())).toBe(false);
+  });
+
+  it('docs/webhooks.md shows receivers exactly the verifier these tests run', () => {
+    const read = (path: string) => readFileSync(new URL(`../../../docs/${path}`, import.meta.url), 'utf8');
+    const shown = /<!-- verifier:start -->\n```ts\n([\s\S]*?)```\n<!-- verifier:end -->/.exec(
+      read('webhooks.md'),
+    );
+    expect(shown?.[1]).toBe(read('examples/verify-webhook.ts'));
   });
 
   it('payloads are thin: {type, timestamp, data} with ids and links, far under 20 KB', () => {
