@@ -5,4 +5,7 @@ import { dispatcherFromEnvironment } from './wiring.ts';
 // Lambda entry (delivery queue): one attempt per message; metrics flushed after every batch.
 const { dispatcher, metrics } = dispatcherFromEnvironment();
 
-export const handler = createQueueHandler(dispatcher, new Logger(), () => metrics.publishStoredMetrics());
+export const handler = createQueueHandler(dispatcher, new Logger(), () => {
+  // A batch of duplicates only emits nothing; Powertools would warn about an empty flush.
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+});
