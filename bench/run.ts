@@ -6,14 +6,19 @@
 import { type BenchReport, machineLoad, printReport, sink } from './lib.ts';
 import { runRankingRunBench } from './ranking-run.ts';
 import { runScoringBench } from './scoring.ts';
+import { runWebhookBench } from './webhooks.ts';
 
 const benches: readonly { readonly name: string; readonly run: () => BenchReport | Promise<BenchReport> }[] =
   [
     { name: 'scoring', run: () => runScoringBench() },
     { name: 'ranking-run', run: () => runRankingRunBench() },
+    { name: 'webhooks', run: () => runWebhookBench() },
   ];
 
+// The machine runs Node 20 while Lambda runs nodejs22.x; the SDK's notice says nothing about the bench.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The dispatcher's per-batch INFO lines would drown the tables.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 const filters = process.argv.slice(2).filter((argument) => !argument.startsWith('-'));
 const chosen = benches.filter(
   (bench) => filters.length === 0 || filters.some((filter) => bench.name.includes(filter)),

@@ -48,3 +48,19 @@ export const rankingRunTableUses: readonly TableUse[] = [readWrite(programmeTabl
  * nothing else: read-only, and no idempotency table (it serves no POST).
  */
 export const preTokenGenerationTableUses: readonly TableUse[] = [read(programmeTable)];
+
+/**
+ * The webhook dispatcher (stream fan-out and the due-index sweep) reads subscriptions and endpoints
+ * and marks due deliveries as queued; it changes no programme record.
+ */
+export const webhookDispatcherTableUses: readonly TableUse[] = [read(programmeTable), readWrite(eventsTable)];
+
+/**
+ * The webhook delivery function reads endpoints, writes the delivery log and endpoint health, and
+ * disables endpoints (410, or failing for days) through the audited write path: endpoint, audit
+ * record and `webhook.endpoint_disabled` in one transaction.
+ */
+export const webhookDeliveryTableUses: readonly TableUse[] = [
+  readWrite(programmeTable),
+  readWrite(eventsTable),
+];

@@ -19,3 +19,11 @@ export const rankingRunEntry = (functionsRoot: string): string =>
 /** The Cognito pre-token-generation trigger (only deployed with the stack's own user pool). */
 export const preTokenGenerationEntry = (functionsRoot: string): string =>
   join(functionsRoot, 'identity', 'pre-token.ts');
+
+/** The webhook dispatcher: events stream fan-out and the scheduled sweep. */
+export const webhookDispatcherEntry = (functionsRoot: string): string =>
+  join(functionsRoot, 'webhooks', 'dispatcher.ts');
+
+/** The webhook delivery function: one attempt per queued message. */
+export const webhookDeliveryEntry = (functionsRoot: string): string =>
+  join(functionsRoot, 'webhooks', 'deliver.ts');

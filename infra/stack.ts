@@ -6,18 +6,22 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type LambdaName, lambdaNames } from '../shared/api/route-spec.ts';
 import { routeList } from '../shared/api/routes.ts';
-import { type TableDefinition, tableDefinitions } from '../shared/dynamodb/table-definitions.ts';
+import { eventsTable, type TableDefinition, tableDefinitions } from '../shared/dynamodb/table-definitions.ts';
+import { deliveryQueueSetting } from '../shared/webhooks/config.ts';
 import {
   preTokenGenerationTableUses,
   rankingRunTableUses,
   type TableUse,
   tableUsesByCapability,
+  webhookDeliveryTableUses,
+  webhookDispatcherTableUses,
 } from './capability-access.ts';
 import { AnnualRankingRun } from './constructs/annual-ranking-run.ts';
 import { type PowertoolsLogLevel, SpbeFunction } from './constructs/spbe-function.ts';
 import { SpbeHttpApi } from './constructs/spbe-http-api.ts';
 import { SpbeUserPool } from './constructs/spbe-user-pool.ts';
 import { createTable } from './constructs/tables.ts';
+import { deliveryTimeout, WebhookDispatch } from './constructs/webhook-dispatch.ts';
 import { pascalCase } from './naming.ts';
 import {
   capabilityEntry,
@@ -25,6 +29,8 @@ import {
   preTokenGenerationEntry,
   projectRoot,
   rankingRunEntry,
+  webhookDeliveryEntry,
+  webhookDispatcherEntry,
 } from './paths.ts';
 
 /** An external OpenID Connect issuer (for example the national SSO) instead of our own user pool. */
@@ -97,6 +103,12 @@ const rankingRunTimeout = Duration.minutes(15);
 /** Cognito waits 5 s for a trigger and then gives up: running longer would only bill for nothing. */
 const cognitoTriggerTimeout = Duration.seconds(5);
 
+/** Fan-out of a stream batch (100 events, their subscribers) or a sweep: seconds; a minute is ample. */
+const webhookDispatchTimeout = Duration.seconds(60);
+
+/** The delivery function's Powertools service name: also the dimension its alarm's metric carries. */
+const webhookDeliveryServiceName = 'spbe-webhook-delivery';
+
 /**
  * The SPBE Award API: DynamoDB tables, one Lambda function per capability behind an HTTP API with a
  * JWT authorizer, the identity provider (unless an external issuer is given) and the annual ranking run.
@@ -110,6 +122,10 @@ export class SpbeAwardApiStack extends Stack {
   /** The Cognito pre-token-generation trigger; only with the stack's own user pool. */
   readonly preTokenGenerationFunction: SpbeFunction | undefined;
   readonly api: SpbeHttpApi;
+  /** Webhook fan-out and sweep (events stream, schedule), and the delivery function (SQS). */
+  readonly webhookDispatcherFunction: SpbeFunction;
+  readonly webhookDeliveryFunction: SpbeFunction;
+  readonly webhookDispatch: WebhookDispatch;
 
   constructor(scope: Construct, id: string, props: SpbeAwardApiStackProps) {
     super(scope, id, props);
@@ -210,6 +226,37 @@ export class SpbeAwardApiStack extends Stack {
       alarmTopicArn: props.alarmTopicArn,
     });
 
+    // Webhook delivery. Outside any VPC on purpose: receivers are on the public internet, and the
+    // SSRF defence is in the delivery client itself (docs/webhooks.md, "Egress").
+    this.webhookDispatcherFunction = new SpbeFunction(this, 'WebhookDispatcherFunction', {
+      entry: webhookDispatcherEntry(functionsRoot),
+      projectRoot,
+      serviceName: 'spbe-webhook-dispatcher',
+      description: 'SPBE Award: webhook fan-out (events stream) and sweep of due retries (every minute)',
+      timeout: webhookDispatchTimeout,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+    });
+    useTables(this.webhookDispatcherFunction, webhookDispatcherTableUses);
+    this.webhookDeliveryFunction = new SpbeFunction(this, 'WebhookDeliveryFunction', {
+      entry: webhookDeliveryEntry(functionsRoot),
+      projectRoot,
+      serviceName: webhookDeliveryServiceName,
+      description: 'SPBE Award: webhook delivery attempts (delivery queue)',
+      timeout: deliveryTimeout,
+      logRetention: props.logRetention,
+      logLevel: props.logLevel,
+    });
+    useTables(this.webhookDeliveryFunction, webhookDeliveryTableUses);
+    this.webhookDispatch = new WebhookDispatch(this, 'WebhookDispatch', {
+      eventsTable: tableOf(tables, eventsTable),
+      dispatcherFunction: this.webhookDispatcherFunction.function,
+      deliveryFunction: this.webhookDeliveryFunction.function,
+      deliveryServiceName: webhookDeliveryServiceName,
+      queueUrlVariable: deliveryQueueSetting,
+      alarmTopicArn: props.alarmTopicArn,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     for (const definition of tableDefinitions) {
       new CfnOutput(this, `${definition.constructId}Name`, {
@@ -236,6 +283,10 @@ export class SpbeAwardApiStack extends Stack {
       description: 'Invoke with {"year": <year>} to re-run a ranking by hand',
     });
     new CfnOutput(this, 'RankingRunDeadLetterQueueUrl', { value: rankingRun.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {
+      value: this.webhookDispatch.deadLetterQueue.queueUrl,
+      description: 'Webhook dispatch that could not be processed (redrive after fixing the cause)',
+    });
   }
 }
 
@@ -255,13 +306,16 @@ const assertEntriesExist = (functionsRoot: string, ownUserPool: boolean): void =
   const missing = [
     ...lambdaNames.map((capability) => capabilityEntry(functionsRoot, capability)),
     rankingRunEntry(functionsRoot),
+    webhookDispatcherEntry(functionsRoot),
+    webhookDeliveryEntry(functionsRoot),
     ...(ownUserPool ? [preTokenGenerationEntry(functionsRoot)] : []),
   ].filter((entry) => !existsSync(entry));
   if (missing.length > 0) {
     throw new Error(
       `SpbeAwardApiStack: missing Lambda entry file(s): ${missing.join(', ')}. Every capability in ` +
         'shared/api/route-spec.ts needs functions/<capability>/handler.ts exporting `handler`, the ranking ' +
-        'run needs functions/rankings/scheduled.ts, and the stack’s own user pool needs ' +
+        'run needs functions/rankings/scheduled.ts, webhook delivery functions/webhooks/dispatcher.ts and ' +
+        'functions/webhooks/deliver.ts, and the stack’s own user pool needs ' +
         'functions/identity/pre-token.ts.',
     );
   }

@@ -1,9 +1,16 @@
 import { join } from 'node:path';
 import { type LambdaName, lambdaNames } from '#shared/api/route-spec.ts';
+import { loopbackDevSetting } from '#shared/webhooks/config.ts';
 import { createLocalIdentityProvider, type LocalIdentityProvider } from './auth.ts';
 import { type DynamoDbLocal, functionEnvironment, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type AsyncHandler, type LambdaEmulator, startLambdaEmulator } from './lambda-emulator.ts';
 import { type LambdaHandler, type LocalApi, startLocalApi } from './server.ts';
+import {
+  createLocalWebhooksHandler,
+  type LocalDispatcher,
+  type LocalWebhookOptions,
+  startLocalDispatcher,
+} from './webhooks.ts';
 
 /**
  * The whole local stack: DynamoDB Local with the project's tables, the Lambda handlers CDK deploys
@@ -17,6 +24,8 @@ export interface LocalRuntime {
   readonly identityProvider: LocalIdentityProvider;
   /** Functions invoked asynchronously (the ranking run): `settle()` waits for them. */
   readonly lambda: LambdaEmulator;
+  /** The webhook dispatcher, in-process (see local/webhooks.ts). */
+  readonly webhooks: LocalDispatcher;
   stop(): Promise<void>;
 }
 
@@ -31,6 +40,8 @@ export interface LocalRuntimeOptions {
   readonly onResponse?: Parameters<typeof startLocalApi>[0]['onResponse'];
   /** Runs after the tables exist and before the API serves (seeding). */
   readonly beforeServe?: (dynamodb: DynamoDbLocal) => Promise<void>;
+  /** The in-process webhook dispatcher: schedule, timeouts, stubbed DNS for tests. */
+  readonly webhooks?: LocalWebhookOptions;
 }
 
 // This machine runs Node 20 while Lambda runs nodejs22.x; the SDK's Node-version notice is known and
@@ -60,6 +71,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     options.dataDirectory ? { dataDirectory: options.dataDirectory } : {},
   );
   let lambda: LambdaEmulator | undefined;
+  let webhooks: LocalDispatcher | undefined;
   try {
     await options.beforeServe?.(dynamodb);
     // Functions the API invokes asynchronously, loaded on first invocation with the same environment.
@@ -75,11 +87,19 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'spbe-award-api',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_LAMBDA_FUNCTION_NAME: 'spbe-local',
+      // Development setting: http://127.0.0.1:<port> webhook receivers (the stack never sets it).
+      [loopbackDevSetting]: 'true',
     });
     const identityProvider = await createLocalIdentityProvider(
       options.signingKeyFile ? { keyFile: options.signingKeyFile } : {},
     );
     const handlers = await loadHandlers();
+    // Tests stub the DNS of the registration check; the handler is built by the same factory.
+    if (options.webhooks?.resolver) {
+      handlers.webhooks = createLocalWebhooksHandler(dynamodb, options.webhooks.resolver) as LambdaHandler;
+    }
+    const dispatcher = startLocalDispatcher(dynamodb, options.webhooks);
+    webhooks = dispatcher;
     const api = await startLocalApi({
       port: options.port ?? 0,
       identityProvider,
@@ -93,14 +113,17 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       dynamodb,
       identityProvider,
       lambda: emulator,
+      webhooks: dispatcher,
       stop: async () => {
         await api.close();
         await emulator.close();
+        await dispatcher.stop();
         await dynamodb.stop();
       },
     };
   } catch (error) {
     await lambda?.close();
+    await webhooks?.stop();
     await dynamodb.stop();
     throw error;
   }

@@ -54,6 +54,7 @@ try {
       : {
           onResponse: ({ method, path, status, ms }) =>
             console.log(`[spbe] ${method} ${path} → ${status} (${ms.toFixed(1)} ms)`),
+          webhooks: { onAttempt: (line: string) => console.log(`[webhooks] ${line}`) },
         }),
     beforeServe: async (dynamodb) => {
       log(`DynamoDB Local answering on ${dynamodb.endpoint}; tables ready`);
@@ -106,6 +107,13 @@ Try:
   curl -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/me
   curl -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment
   curl -H "authorization: Bearer $ADMIN_TOKEN" "${api.url}/v1/agencies?group=provinsi&limit=5"
+
+Webhooks (delivered in-process from the events table's stream; http://127.0.0.1:<port> allowed here only):
+  curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" -H 'content-type: application/json' \
+    -d '{"url":"http://127.0.0.1:4000/","eventTypes":["webhook.test","award.published","ranking.published"]}' \
+    ${api.url}/v1/agencies/prov-jawa-timur/webhook-endpoints          # note "id" and the "secret" (shown once)
+  npm run webhook-receiver -- --secret whsec_…                        # in another terminal
+  curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/agencies/prov-jawa-timur/webhook-endpoints/<id>/test
 
 Ctrl-C stops the API and DynamoDB Local.
 `);

@@ -18,6 +18,7 @@ export const lambdaNames = [
   'assessment',
   'results',
   'rankings',
+  'webhooks',
 ] as const;
 export type LambdaName = (typeof lambdaNames)[number];
 

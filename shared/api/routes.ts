@@ -6,6 +6,7 @@ import { registryRoutes } from './registry/routes.ts';
 import { resultRoutes } from './results/routes.ts';
 import { type RouteSpec, routeKeyOf } from './route-spec.ts';
 import { selfAssessmentRoutes } from './self-assessment/routes.ts';
+import { webhookRoutes } from './webhooks/routes.ts';
 
 /**
  * The one route table, assembled from one module per capability (`shared/api/<capability>/routes.ts`,
@@ -25,6 +26,7 @@ export const routes = {
   ...assessmentRoutes,
   ...resultRoutes,
   ...rankingRoutes,
+  ...webhookRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type OperationId = keyof typeof routes;

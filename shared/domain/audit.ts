@@ -18,14 +18,15 @@ export interface FieldChange {
 
 /**
  * Where a record's history is kept: the trail an auditor reads it from. One trail per thing that
- * has a history (an agency's registry record, a cycle, an agency within a cycle, a machine client).
+ * has a history (an agency's registry record, a cycle, an agency within a cycle, a machine client, a webhook endpoint).
  */
 export type AuditTrail =
   | { readonly kind: 'agency'; readonly agencyId: string }
   | { readonly kind: 'cycle'; readonly year: number }
   | { readonly kind: 'cycle-agency'; readonly year: number; readonly agencyId: string }
   | { readonly kind: 'machine-client'; readonly clientId: string }
-  | { readonly kind: 'assessor'; readonly subject: string };
+  | { readonly kind: 'assessor'; readonly subject: string }
+  | { readonly kind: 'webhook-endpoint'; readonly agencyId: string; readonly endpointId: string };
 
 export interface AuditEntry {
   /** Where the record is appended; not part of what a trail reader sees. */

@@ -10,12 +10,26 @@
  */
 export const eventTypes = {
   selfAssessmentSubmitted: 'self_assessment.submitted',
+  // Listed before their capabilities emit them, so webhook endpoints can subscribe to them now.
   resultFinalized: 'result.finalized',
   appealDecided: 'appeal.decided',
+  /** National: subject `{ year }` without an agency, delivered to every subscriber of the type. */
   rankingPublished: 'ranking.published',
+  awardPublished: 'award.published',
+  /** Sent to one endpoint on request (`data.endpointId`), whatever it subscribes to. */
+  webhookTest: 'webhook.test',
+  /** An endpoint was disabled (410 Gone, or failing for days): sent to the agency's other endpoints. */
+  webhookEndpointDisabled: 'webhook.endpoint_disabled',
 } as const;
 
 export type EventType = (typeof eventTypes)[keyof typeof eventTypes];
+
+/** Every event type, e.g. for validating what a webhook endpoint subscribes to. */
+export const allEventTypes = Object.values(eventTypes) as [EventType, ...EventType[]];
+
+/** National events concern no single agency: every subscriber of their type receives them. */
+export const isNationalEvent = (event: Pick<DomainEvent, 'subject'>): boolean =>
+  event.subject.agencyId === undefined;
 
 export const eventTypePattern = /^[a-z0-9_]+(?:\.[a-z0-9_]+)+$/;
 

@@ -58,7 +58,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'AUDIT#<at>#<requestId>#<sequence>',
     status: 'built',
     notes:
-      'Append-only (`attribute_not_exists`), written in the same transaction as the change. Trail partitions: `AGENCY#<agencyId>`, `CYCLE#<year>`, `CYCLE#<year>#AGENCY#<agencyId>`, `CLIENT#<clientId>` (and `ASSESSOR#<subject>` planned).',
+      'Append-only (`attribute_not_exists`), written in the same transaction as the change. Trail partitions: `AGENCY#<agencyId>`, `CYCLE#<year>`, `CYCLE#<year>#AGENCY#<agencyId>`, `CLIENT#<clientId>`, `WEBHOOK#<endpointId>` (and `ASSESSOR#<subject>` planned).',
   },
   {
     name: 'Cycle',
@@ -267,9 +267,10 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     table: 'programme',
     pk: 'AGENCY#<agencyId>',
     sk: 'WEBHOOK#<endpointId>',
-    gsi1: ['WEBHOOKS', '<agencyId>#<endpointId>'],
-    status: 'planned',
-    notes: 'URL, state, signing secrets (current and, during rotation, previous) or ed25519 key; versioned.',
+    gsi2: ['WEBHOOK-KEYS', '<agencyId>#<endpointId>'],
+    status: 'built',
+    notes:
+      'URL, event types, enabled, signature schemes and signing keys (current and, during a rotation, the previous ones until their expiry); versioned. Read with its agency’s partition (consistent). GSI2 only for ed25519 (v1a) endpoints: the published public keys.',
   },
   {
     name: 'WebhookSubscription',
@@ -277,9 +278,9 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     pk: 'AGENCY#<agencyId>',
     sk: 'WEBHOOK#<endpointId>#SUB#<eventType>',
     gsi1: ['SUBSCRIBERS#<eventType>', '<agencyId>#<endpointId>'],
-    status: 'planned',
+    status: 'built',
     notes:
-      'One per event type an enabled endpoint wants (removed while disabled). The dispatcher finds an event’s endpoints with one Query: the agency’s (`begins_with <agencyId>#`) or, for national events, all.',
+      'One per event type an enabled endpoint wants (none while disabled), written in the endpoint’s transaction. The dispatcher finds an event’s endpoints with one Query: the agency’s (`begins_with <agencyId>#`) or, for national events, all.',
   },
   {
     name: 'Event',
@@ -298,17 +299,18 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'DELIVERY#<eventId>',
     gsi1: ['DUE#<shard>', '<nextAttemptAt>#<endpointId>#<eventId>'],
     gsi2: ['ENDPOINT#<endpointId>#<status>', '<createdAt>#<eventId>'],
-    status: 'planned',
+    status: 'built',
     notes:
-      'One event to one endpoint: status, attempt count, next attempt. GSI1 keys exist only while an attempt is due (sparse), GSI2 lists an endpoint’s deliveries by status.',
+      'One event to one endpoint, created by its first attempt (`attribute_not_exists`) and replaced by each later one (`attemptCount = :previous`): status, the event, next attempt, and the attempts themselves (time, status code, latency, error class; the latest 25). GSI1 keys only while an attempt is due (sparse; 4 shards), GSI2 lists an endpoint’s deliveries by status. Expires 30 days after its last change.',
   },
   {
-    name: 'WebhookAttempt',
+    name: 'WebhookEndpointHealth',
     table: 'events',
     pk: 'ENDPOINT#<endpointId>',
-    sk: 'DELIVERY#<eventId>#ATTEMPT#<attempt>',
-    status: 'planned',
-    notes: 'Time, status code, latency, error class of one attempt; expires with its delivery.',
+    sk: 'HEALTH',
+    status: 'built',
+    notes:
+      '`failingSince`: set by the first failed attempt after a success, removed by a success (or by enabling the endpoint). Five days failing disables the endpoint.',
   },
 ];
 
@@ -491,31 +493,75 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     notes: 'Published awards only, across years.',
   },
   {
+    name: 'listAgencyWebhookEndpoints',
+    table: 'programme',
+    operation: 'Query',
+    key: 'AGENCY#<agencyId> AND begins_with(SK, WEBHOOK#)',
+    status: 'built',
+    notes:
+      'Consistent; subscription items filtered out (at most 10 endpoints per agency). Also the get, as GetItem.',
+  },
+  {
     name: 'findSubscribers',
     table: 'programme',
     operation: 'Query',
     index: 'GSI1',
     key: 'SUBSCRIBERS#<eventType> [AND begins_with(GSI1SK, <agencyId>#)]',
-    status: 'planned',
-    notes: 'Endpoints of an event: the subject agency’s, or all for national events.',
+    status: 'built',
+    notes:
+      'Endpoints of an event: the subject agency’s, or all for national events; then one BatchGetItem per 100.',
+  },
+  {
+    name: 'listWebhookPublicKeys',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI2',
+    key: 'WEBHOOK-KEYS',
+    status: 'built',
+    notes: 'Public, paginated: the whpk_ keys of v1a endpoints.',
+  },
+  {
+    name: 'loadAttemptContext',
+    table: 'events',
+    operation: 'BatchGetItem',
+    key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId> (programme) + ENDPOINT#<endpointId> / DELIVERY#<eventId> and / HEALTH',
+    status: 'built',
+    notes: 'Everything one attempt needs in one round trip, across both tables.',
+  },
+  {
+    name: 'saveDeliveryAttempt',
+    table: 'events',
+    operation: 'PutItem',
+    key: 'ENDPOINT#<endpointId> / DELIVERY#<eventId>',
+    status: 'built',
+    notes: 'Conditional on the attempt count read (a duplicate message loses).',
   },
   {
     name: 'listDueDeliveries',
     table: 'events',
     operation: 'Query',
     index: 'GSI1',
-    key: 'DUE#<shard> AND GSI1SK <= <now>',
-    status: 'planned',
-    notes: 'The retry sweep.',
+    key: 'DUE#<shard> AND GSI1SK <= <until>',
+    status: 'built',
+    notes:
+      'The sweep, once a minute: retries further off than the queue’s 15-minute delay limit, redeliveries, lost messages.',
   },
   {
     name: 'listEndpointDeliveries',
     table: 'events',
     operation: 'Query',
+    key: 'ENDPOINT#<endpointId> AND begins_with(SK, DELIVERY#)',
+    status: 'built',
+    notes: 'Delivery log, newest event first (event ids are time-ordered), paginated.',
+  },
+  {
+    name: 'listEndpointDeliveriesByStatus',
+    table: 'events',
+    operation: 'Query',
     index: 'GSI2',
-    key: 'ENDPOINT#<endpointId>#<status>',
-    status: 'planned',
-    notes: 'Delivery log filtered by status, newest first.',
+    key: 'ENDPOINT#<endpointId>#<status> [AND GSI2SK >= <since>]',
+    status: 'built',
+    notes: 'Delivery log filtered by status, newest first; failed ones since a time for redelivery.',
   },
 ];
 
@@ -573,6 +619,8 @@ export const auditKeys = {
         return machineClientKeys.registration(trail.clientId).PK;
       case 'assessor':
         return assessorKeys.profile(trail.subject).PK;
+      case 'webhook-endpoint':
+        return webhookKeys.auditPartition(trail.endpointId);
     }
   },
   /** Time first so a partition's trail reads in order; request id and sequence keep keys unique. */
@@ -677,4 +725,57 @@ export const eventKeys = {
     GSI1PK: `EVENTS#${occurredAt.slice(0, 10)}`,
     GSI1SK: `${occurredAt}#${eventId}`,
   }),
+} as const;
+
+/** Deliveries due for an attempt spread over this many index partitions (the sweep reads them all). */
+export const dueShards = 4;
+
+const dueShardOf = (endpointId: string): number => {
+  let sum = 0;
+  for (const char of endpointId) sum = (sum + char.charCodeAt(0)) % dueShards;
+  return sum;
+};
+
+export const webhookKeys = {
+  endpoint: (agencyId: string, endpointId: string): ItemKey => ({
+    PK: agencyKeys.partition(agencyId),
+    SK: `WEBHOOK#${endpointId}`,
+  }),
+  /** Endpoints and their subscriptions share this prefix in the agency's partition. */
+  endpointPrefix: 'WEBHOOK#',
+  publicKeys: (agencyId: string, endpointId: string) => ({
+    GSI2PK: 'WEBHOOK-KEYS',
+    GSI2SK: `${agencyId}#${endpointId}`,
+  }),
+  publicKeysPartition: 'WEBHOOK-KEYS',
+  subscription: (agencyId: string, endpointId: string, eventType: string): ItemKey => ({
+    PK: agencyKeys.partition(agencyId),
+    SK: `WEBHOOK#${endpointId}#SUB#${eventType}`,
+  }),
+  subscribers: (eventType: string, agencyId: string, endpointId: string) => ({
+    GSI1PK: `SUBSCRIBERS#${eventType}`,
+    GSI1SK: `${agencyId}#${endpointId}`,
+  }),
+  subscribersPartition: (eventType: string) => `SUBSCRIBERS#${eventType}`,
+  auditPartition: (endpointId: string) => `WEBHOOK#${endpointId}`,
+} as const;
+
+export const deliveryKeys = {
+  delivery: (endpointId: string, eventId: string): ItemKey => ({
+    PK: `ENDPOINT#${endpointId}`,
+    SK: `DELIVERY#${eventId}`,
+  }),
+  prefix: 'DELIVERY#',
+  partition: (endpointId: string) => `ENDPOINT#${endpointId}`,
+  due: (nextAttemptAt: string, endpointId: string, eventId: string) => ({
+    GSI1PK: `DUE#${dueShardOf(endpointId)}`,
+    GSI1SK: `${nextAttemptAt}#${endpointId}#${eventId}`,
+  }),
+  duePartitions: Array.from({ length: dueShards }, (_, shard) => `DUE#${shard}`),
+  byStatus: (endpointId: string, status: string, createdAt: string, eventId: string) => ({
+    GSI2PK: `ENDPOINT#${endpointId}#${status}`,
+    GSI2SK: `${createdAt}#${eventId}`,
+  }),
+  statusPartition: (endpointId: string, status: string) => `ENDPOINT#${endpointId}#${status}`,
+  health: (endpointId: string): ItemKey => ({ PK: `ENDPOINT#${endpointId}`, SK: 'HEALTH' }),
 } as const;

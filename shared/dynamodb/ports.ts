@@ -7,6 +7,8 @@ import { createMachineClientStore } from './machine-client-store.ts';
 import { createRankingStore } from './ranking-store.ts';
 import { createResultStore } from './result-store.ts';
 import { createSelfAssessmentStore } from './self-assessment-store.ts';
+import { createWebhookDeliveryStore } from './webhook-delivery-store.ts';
+import { createWebhookEndpointStore } from './webhook-endpoint-store.ts';
 import { createWritePath } from './write-path.ts';
 
 /**
@@ -27,6 +29,8 @@ export const createDynamoDbPorts = (
   assessments: createAssessmentStore(client, tables.programme),
   results: createResultStore(client, tables.programme),
   rankings: createRankingStore(client, tables.programme),
+  webhookEndpoints: createWebhookEndpointStore(client, tables.programme),
+  webhookDeliveries: createWebhookDeliveryStore(client, tables),
   writes: createWritePath(client, tables),
 });
 

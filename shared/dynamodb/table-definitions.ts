@@ -53,14 +53,14 @@ export const programmeTable = {
       partitionKey: { name: 'GSI1PK', type: 'S' },
       sortKey: { name: 'GSI1SK', type: 'S' },
       purpose:
-        'Collections read in order: agencies by group, cycles, an assessor’s assignments, a cycle’s results by group, an agency’s awards, due outbox deliveries.',
+        'Collections read in order: agencies by group, cycles, an assessor’s assignments, a cycle’s results by group, an agency’s awards, webhook subscribers by event type.',
     },
     {
       indexName: 'GSI2',
       partitionKey: { name: 'GSI2PK', type: 'S' },
       sortKey: { name: 'GSI2SK', type: 'S' },
       purpose:
-        'Second ordering of a collection: the whole agency roster by id, a cycle’s submissions by status.',
+        'Second ordering of a collection: the whole agency roster by id, a cycle’s submissions by status, the public keys of ed25519 webhook endpoints.',
     },
   ],
   // No TTL and no stream: results are legal records (nothing here may expire), and nothing consumes
@@ -71,7 +71,8 @@ export const programmeTable = {
 
 /**
  * The events table: the transactional outbox (every domain event, written in the same transaction
- * as the change that caused it) and, later, webhook deliveries and their attempts. Its stream
+ * as the change that caused it) and the webhook delivery log (deliveries with their attempts,
+ * endpoint health). Its stream
  * starts the first delivery attempt of each new event; TTL clears delivery records after their
  * retention (events themselves carry no expiry). Kept apart from the programme table so delivery
  * churn never shares capacity or a stream with legal records.

@@ -22,6 +22,7 @@ import { machineClientActions } from './machine-client-store.ts';
 import { rankingActions } from './ranking-store.ts';
 import { resultActions } from './result-store.ts';
 import { selfAssessmentActions } from './self-assessment-store.ts';
+import { webhookEndpointActions } from './webhook-endpoint-store.ts';
 
 /** One action of a `TransactWriteItems` request (DocumentClient form). */
 export type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -61,6 +62,9 @@ export const stateActions = (tableName: string, change: StateChange): TransactAc
     case 'ranking.start':
     case 'ranking.publish':
       return rankingActions(tableName, change);
+    case 'webhook-endpoint':
+    case 'webhook-endpoint.deletion':
+      return webhookEndpointActions(tableName, change);
   }
 };
 

@@ -39,6 +39,8 @@ import type {
   SelfAssessmentStore,
   StoredAnswer,
 } from '#shared/services/self-assessment/ports.ts';
+import type { WebhookDeliveryStore, WebhookEndpointStore } from '#shared/services/webhooks/ports.ts';
+import { createMemoryWebhooks } from './webhooks.ts';
 
 /**
  * The services' ports in memory: the second adapter beside DynamoDB, so every service rule is unit
@@ -92,6 +94,10 @@ export interface MemoryPorts {
   readonly assessments: AssessmentStore;
   readonly results: ResultStore;
   readonly rankings: RankingStore;
+  readonly webhookEndpoints: WebhookEndpointStore;
+  readonly webhookDeliveries: WebhookDeliveryStore;
+  /** Webhook state for tests: every delivery, an endpoint's health. */
+  readonly webhooks: Pick<ReturnType<typeof createMemoryWebhooks>, 'deliveries' | 'health'>;
   readonly writes: WritePath;
   /** Everything committed to the outbox, in order (what tests assert on). */
   readonly events: readonly DomainEvent[];
@@ -151,6 +157,7 @@ export const createMemoryPorts = (): MemoryPorts => {
     sha256: result.sha256,
     summary: resultSummary(result),
   });
+  const webhooks = createMemoryWebhooks((agencyId) => agencies.has(agencyId));
 
   /** Does this change's condition hold against the current state? */
   const holds = (change: StateChange): boolean => {
@@ -277,6 +284,9 @@ export const createMemoryPorts = (): MemoryPorts => {
           (change.newResult === undefined || !resultVersions.has(versionKey(change.newResult)))
         );
       }
+      case 'webhook-endpoint':
+      case 'webhook-endpoint.deletion':
+        return webhooks.holds(change);
     }
   };
 
@@ -391,6 +401,10 @@ export const createMemoryPorts = (): MemoryPorts => {
         currents.set(key, change.newResult ? currentOf(change, change.newResult) : rest);
         return;
       }
+      case 'webhook-endpoint':
+      case 'webhook-endpoint.deletion':
+        webhooks.apply(change);
+        return;
     }
   };
 
@@ -585,6 +599,9 @@ export const createMemoryPorts = (): MemoryPorts => {
           .sort((a, b) => a.page - b.page),
       positions: async (agencyId) => [...positions.values()].filter((entry) => entry.agencyId === agencyId),
     },
+    webhookEndpoints: webhooks.webhookEndpoints,
+    webhookDeliveries: webhooks.webhookDeliveries,
+    webhooks: { deliveries: webhooks.deliveries, health: webhooks.health },
     writes: {
       commit,
       commitMany: async (changes) => {

@@ -6,6 +6,7 @@ import type { RankingStateChange } from './rankings/ports.ts';
 import type { RegistryStateChange } from './registry/ports.ts';
 import type { ResultStateChange } from './results/ports.ts';
 import type { SelfAssessmentStateChange } from './self-assessment/ports.ts';
+import type { WebhookStateChange } from './webhooks/ports.ts';
 
 /**
  * The ports every capability shares: time, ids, pages, and the one audited write path. Capability
@@ -36,7 +37,8 @@ export type StateChange =
   | SelfAssessmentStateChange
   | AssessmentStateChange
   | ResultStateChange
-  | RankingStateChange;
+  | RankingStateChange
+  | WebhookStateChange;
 
 /**
  * One atomic change: the state items, the audit record of each, and the domain events it causes.

@@ -33,7 +33,8 @@ export const layers: readonly Layer[] = [
     name: 'services',
     paths: ['shared/services/'],
     mayImport: ['domain', 'contract'],
-    packages: ['zod', 'node:crypto'],
+    // ipaddr.js: pure address parsing, the very rule the connect-time SSRF filter applies.
+    packages: ['zod', 'node:crypto', 'ipaddr.js'],
   },
   { name: 'http', paths: ['shared/http/'], mayImport: ['domain', 'contract'] },
   { name: 'dynamodb', paths: ['shared/dynamodb/'], mayImport: ['domain', 'contract', 'services'] },
@@ -52,6 +53,8 @@ export const layers: readonly Layer[] = [
     packages: ['@aws-sdk/client-lambda'],
   },
   { name: 'identity', paths: ['shared/identity/'], mayImport: ['domain', 'http'], packages: [] },
+  // Webhook delivery adapters: DNS, the SSRF-filtering HTTP client, the SQS queue, metrics.
+  { name: 'webhooks', paths: ['shared/webhooks/'], mayImport: ['domain', 'contract', 'services'] },
   { name: 'config', paths: ['shared/config.ts'], mayImport: ['dynamodb'], packages: ['zod'] },
   {
     name: 'functions',
@@ -67,10 +70,12 @@ export const layers: readonly Layer[] = [
       'config',
       'memory',
       'aws',
+      'webhooks',
     ],
   },
-  // The stack refers to functions by entry path only; it reads the route table and table definitions.
-  { name: 'infra', paths: ['infra/'], mayImport: ['contract', 'domain', 'dynamodb'] },
+  // The stack refers to functions by entry path only; it reads the route table, table definitions and
+  // the names of the webhook settings it sets.
+  { name: 'infra', paths: ['infra/'], mayImport: ['contract', 'domain', 'dynamodb', 'webhooks'] },
 ];
 
 export const layerOf = (file: string): Layer | undefined =>
@@ -129,6 +134,15 @@ export const violationsOf = (file: string, source: string): Violation[] => {
       !target.path.endsWith('table-definitions.ts')
     ) {
       return [{ file, specifier, reason: 'the stack reads table definitions only, not DynamoDB adapters' }];
+    }
+    if (
+      layer.name === 'infra' &&
+      targetLayer.name === 'webhooks' &&
+      !target.path.endsWith('webhooks/config.ts')
+    ) {
+      return [
+        { file, specifier, reason: 'the stack reads webhook setting names only, not webhook adapters' },
+      ];
     }
     if (layer.mayImport.includes(targetLayer.name)) return [];
     return [

@@ -33,11 +33,12 @@ export interface TestApi {
 }
 
 export const startTestApi = async (
-  options: Pick<LocalRuntimeOptions, 'beforeServe'> = {},
+  options: Pick<LocalRuntimeOptions, 'beforeServe' | 'webhooks'> = {},
 ): Promise<TestApi> => {
   const runtime = await startLocalRuntime({
     port: 0,
     ...(options.beforeServe ? { beforeServe: options.beforeServe } : {}),
+    ...(options.webhooks ? { webhooks: options.webhooks } : {}),
   });
   try {
     assertLoopbackEndpoint(runtime.dynamodb.endpoint);

@@ -18,6 +18,8 @@ export const samplePathValues = {
   stage: 'dokumen',
   appealId: 'apl_01JF00000000000000000000AA',
   runId: 'slot-20261201T000000Z',
+  endpointId: 'whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
+  eventId: 'evt_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** A valid query of the routes that take one; the others page with `limit` and `cursor`. */
@@ -137,4 +139,12 @@ export const sampleBodies: { readonly [K in WithBody]: BodyOf<K> } = {
       },
     ],
   },
+  createWebhookEndpoint: {
+    url: 'https://hooks.jatimprov.go.id/spbe/events',
+    eventTypes: ['award.published', 'ranking.published'],
+    description: 'Portal SPBE Jawa Timur',
+  },
+  updateWebhookEndpoint: { description: 'Portal SPBE Jawa Timur (produksi)' },
+  rotateWebhookSecret: { overlapHours: 48 },
+  redeliverFailedWebhooks: { since: '2026-01-01T00:00:00Z' },
 };

@@ -10,6 +10,8 @@ import {
   rankingRunTableUses,
   type TableUse,
   tableUsesByCapability,
+  webhookDeliveryTableUses,
+  webhookDispatcherTableUses,
 } from '../../infra/capability-access.ts';
 import type { SpbeFunction } from '../../infra/constructs/spbe-function.ts';
 import { lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
@@ -66,6 +68,16 @@ beforeAll(() => {
     ...capabilityFunctions,
     { name: 'ranking run', construct: synth.stack.rankingRunFunction, uses: rankingRunTableUses },
     { name: 'pre-token generation', construct: preToken, uses: preTokenGenerationTableUses },
+    {
+      name: 'webhook dispatcher',
+      construct: synth.stack.webhookDispatcherFunction,
+      uses: webhookDispatcherTableUses,
+    },
+    {
+      name: 'webhook delivery',
+      construct: synth.stack.webhookDeliveryFunction,
+      uses: webhookDeliveryTableUses,
+    },
   ];
 }, 180_000);
 
@@ -99,9 +111,9 @@ describe('stack identity', () => {
 describe('Lambda functions', () => {
   it('every function in the template runs nodejs22.x on arm64 with active tracing', () => {
     const functions = resourcesOfType<LambdaFunctionJson>(synth.template, 'AWS::Lambda::Function');
-    // One per capability, the ranking run and the Cognito pre-token trigger: no helper functions (log
-    // retention, custom resources).
-    expect(functions).toHaveLength(lambdaNames.length + 2);
+    // One per capability, the ranking run, the Cognito pre-token trigger and the two webhook dispatch
+    // functions: no helper functions (log retention, custom resources).
+    expect(functions).toHaveLength(lambdaNames.length + 4);
     for (const [logicalId, fn] of functions) {
       expect({ logicalId, runtime: fn.Properties.Runtime }).toEqual({ logicalId, runtime: 'nodejs22.x' });
       expect({ logicalId, architectures: fn.Properties.Architectures }).toEqual({
@@ -139,7 +151,7 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('API functions have 1024 MB and a 29 s timeout (below the HTTP API 30 s limit); the ranking run 15 min (Lambda’s maximum; longer runs continue themselves); the Cognito trigger 5 s', () => {
+  it('API functions have 1024 MB and a 29 s timeout (below the HTTP API 30 s limit); the ranking run 15 min (Lambda’s maximum; longer runs continue themselves); the Cognito trigger 5 s; webhook dispatch 60 s', () => {
     for (const { name, construct } of functionsUnderTest) {
       const fn = functionJson(construct);
       const expectedTimeout =
@@ -147,7 +159,10 @@ describe('Lambda functions', () => {
           ? 900
           : construct === preTokenGenerationFunction
             ? 5
-            : 29;
+            : construct === synth.stack.webhookDispatcherFunction ||
+                construct === synth.stack.webhookDeliveryFunction
+              ? 60
+              : 29;
       expect({ name, memory: fn.MemorySize, timeout: fn.Timeout }).toEqual({
         name,
         memory: 1024,
@@ -459,8 +474,14 @@ const assertTableAccess = ({ name, construct, uses }: FunctionUnderTest): void =
 };
 
 describe('annual ranking run', () => {
+  /** The ranking run's dead-letter queue (webhook dispatch has queues of its own). */
+  const rankingQueueIds = () =>
+    Object.keys(synth.template.findResources('AWS::SQS::Queue')).filter((id) =>
+      id.startsWith('AnnualRankingRun'),
+    );
+
   it('schedules the ranking function yearly in Asia/Jakarta with the slot’s scheduled time as input (one run per slot), a retry policy and a DLQ', () => {
-    const queueId = Object.keys(synth.template.findResources('AWS::SQS::Queue'));
+    const queueId = rankingQueueIds();
     expect(queueId).toHaveLength(1);
     synth.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 0 1 12 ? *)',
@@ -496,7 +517,7 @@ describe('annual ranking run', () => {
   });
 
   it('sends failed runs (after Lambda async retries) to the same dead-letter queue', () => {
-    const queueId = Object.keys(synth.template.findResources('AWS::SQS::Queue'))[0];
+    const queueId = rankingQueueIds()[0];
     synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: synth.logicalIdOf(synth.stack.rankingRunFunction.function) },
       MaximumRetryAttempts: 2,
@@ -505,7 +526,7 @@ describe('annual ranking run', () => {
   });
 
   it('the dead-letter queue is encrypted, refuses plain HTTP, and has an alarm on visible messages', () => {
-    const queueId = Object.keys(synth.template.findResources('AWS::SQS::Queue'))[0];
+    const queueId = rankingQueueIds()[0];
     synth.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId }],
@@ -619,7 +640,7 @@ describe('context: external issuer and CORS', () => {
     external.template.resourceCountIs('AWS::Cognito::UserPool', 0);
     // No own pool, no trigger: the external issuer must issue the role claims itself.
     expect(external.stack.preTokenGenerationFunction).toBeUndefined();
-    external.template.resourceCountIs('AWS::Lambda::Function', lambdaNames.length + 1);
+    external.template.resourceCountIs('AWS::Lambda::Function', lambdaNames.length + 3);
     const cognitoPermissions = resourcesOfType<{ Principal: string }>(
       external.template,
       'AWS::Lambda::Permission',

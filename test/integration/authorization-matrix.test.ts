@@ -35,6 +35,10 @@ const agencyRoutes = jwtRoutes.filter(
   (route) => route.path.includes('{agencyId}') && route.access.roles.includes('agency'),
 );
 
+/** Agency A's webhook endpoint, registered in `beforeAll` (its id is made by the server). */
+let sampleEndpointId = 'whe_00000000000000000000000000';
+const sampleEventId = 'evt_00000000000000000000000000';
+
 /** A request each route would accept from an allowed caller, so only the caller decides the answer. */
 /** Final results are read from a published cycle: last year's, with imported results. */
 const resultRoutes = new Set(['getResult', 'listResultVersions', 'getResultBundle', 'listAppeals']);
@@ -45,6 +49,8 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
     year: String(resultRoutes.has(route.operationId) ? year - 1 : year),
     agencyId,
     no: '1',
+    endpointId: sampleEndpointId,
+    eventId: sampleEventId,
   });
   switch (route.operationId) {
     case 'putAssessor':
@@ -98,6 +104,15 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
     case 'getRankingRun':
     case 'getRankingRunEntries':
       return { path: fillPath(route.path, { year: String(year - 1), runId: rankingRunId }) };
+    // Webhooks: a loopback receiver (the local runtime's development setting), no DNS involved.
+    case 'createWebhookEndpoint':
+      return { path, body: { url: 'http://127.0.0.1:9/matrix', eventTypes: ['award.published'] } };
+    case 'updateWebhookEndpoint':
+      return { path, body: { description: 'Matriks' }, headers: { 'if-match': '"1"' } };
+    case 'rotateWebhookSecret':
+      return { path, body: {} };
+    case 'redeliverFailedWebhooks':
+      return { path, body: { since: '2026-01-01T00:00:00Z' } };
     default:
       return { path };
   }
@@ -151,6 +166,11 @@ beforeAll(async () => {
     body: { role: 'agency', agencyId: agencyA, description: 'Sample portal client' },
   });
   expectStatus(client, 201);
+  const endpoint = await api.request<{ id: string }>('POST', `/v1/agencies/${agencyA}/webhook-endpoints`, {
+    token: admin,
+    body: { url: 'http://127.0.0.1:9/sample', eventTypes: ['award.published'] },
+  });
+  sampleEndpointId = expectStatus(endpoint, 201).id;
 });
 
 afterAll(async () => {
@@ -295,6 +315,16 @@ describe('an agency operator on another agency', () => {
         'getResultBundle',
         'fileAppeal',
         'listAppeals',
+        'createWebhookEndpoint',
+        'listWebhookEndpoints',
+        'getWebhookEndpoint',
+        'updateWebhookEndpoint',
+        'deleteWebhookEndpoint',
+        'rotateWebhookSecret',
+        'sendWebhookTest',
+        'listWebhookDeliveries',
+        'redeliverWebhook',
+        'redeliverFailedWebhooks',
       ].sort(),
     );
   });

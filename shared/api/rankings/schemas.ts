@@ -88,6 +88,15 @@ export const RankingRunSchema = z
         .string()
         .optional()
         .meta({ description: 'The inputs being written: a resumed run checks them' }),
+      io: z
+        .object({
+          itemsRead: z.number().int(),
+          itemsWritten: z.number().int(),
+          readCapacity: z.number(),
+          writeCapacity: z.number(),
+        })
+        .optional()
+        .meta({ description: 'Work done so far, over every invocation of the run (resumed ones too)' }),
     }),
     error: z.string().optional(),
     report: z
@@ -106,8 +115,11 @@ export const RankingRunSchema = z
             excluded: z.number().int(),
           }),
         ),
-        itemsRead: z.number().int(),
-        itemsWritten: z.number().int(),
+        itemsRead: z.number().int().meta({ description: 'Over every invocation of the run' }),
+        itemsWritten: z
+          .number()
+          .int()
+          .meta({ description: 'Over every invocation (a restarted run rewrites, and counts it)' }),
         consumedCapacity: z.object({ read: z.number(), write: z.number() }),
         durationMs: z.number().int(),
         changes: z

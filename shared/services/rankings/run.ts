@@ -162,15 +162,16 @@ export const computeRun = (
   for (const ranking of rankings) {
     const scope = scopeKeyOf(ranking.scope);
     const withRanges = scope === 'national' && ranking.measure === 'index';
-    const rows: StoredRankingRow[] = ranking.rows.map((row, index) => {
-      const neighbours = [ranking.rows[index - 1], ranking.rows[index + 1]];
-      // Shown equal (2 decimals) to a neighbour, yet ranked apart: readers must not be misled.
-      const displayTie = neighbours.some(
-        (other) =>
-          other !== undefined &&
-          other.value.display === row.value.display &&
-          other.value.exact !== row.value.exact,
-      );
+    // Shown equal (2 decimals) to another entry, yet ranked apart: readers must not be misled. Every
+    // entry of such a display value is flagged, so members of one exact tie always agree.
+    const exactsByDisplay = new Map<string, Set<string>>();
+    for (const row of ranking.rows) {
+      const exacts = exactsByDisplay.get(row.value.display) ?? new Set<string>();
+      exacts.add(row.value.exact);
+      exactsByDisplay.set(row.value.display, exacts);
+    }
+    const rows: StoredRankingRow[] = ranking.rows.map((row) => {
+      const displayTie = (exactsByDisplay.get(row.value.display)?.size ?? 0) > 1;
       const range = withRanges ? ranges.get(row.agencyId) : undefined;
       return {
         rank: row.rank,
@@ -313,7 +314,6 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
     let run = await rankings.run(year, runId);
     if (!run) throw new NotFoundError(`No ranking run ${runId} of the ${year} cycle.`);
     if (run.status === 'published') return { outcome: 'already-published', run };
-    const began = Date.now();
     const lease = () => new Date(options.now().getTime() + leaseDuration).toISOString();
     const holder = await rankings.acquireLease(year, runId, lease(), options.now().toISOString());
     if (holder) return { outcome: 'busy', holder: holder.runId };
@@ -338,8 +338,15 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
       const resumeAt =
         run.progress.inputsSha256 === inputsSha256 ? Math.min(run.progress.itemsWritten, total) : 0;
       let written = resumeAt;
-      const wroteStats: IoStats[] = [];
-      const progress = () => ({ itemsTotal: total, itemsWritten: written, inputsSha256 });
+      // Work over every invocation of this run: what earlier ones recorded, plus this one's.
+      const before = run.progress.io ?? { itemsRead: 0, itemsWritten: 0, readCapacity: 0, writeCapacity: 0 };
+      const io = {
+        itemsRead: before.itemsRead + current.stats.items + previous.stats.items,
+        itemsWritten: before.itemsWritten,
+        readCapacity: before.readCapacity + current.stats.capacity + previous.stats.capacity,
+        writeCapacity: before.writeCapacity,
+      };
+      const progress = () => ({ itemsTotal: total, itemsWritten: written, inputsSha256, io: { ...io } });
       await save({ phase: 'writing', progress: progress() });
       options.onProgress?.({ phase: 'writing', done: written, total });
       while (written < total) {
@@ -348,7 +355,9 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
           return { outcome: 'continue', run };
         }
         const batch = computed.items.slice(written, written + batchSize);
-        wroteStats.push(await rankings.writeItems(batch));
+        const wrote: IoStats = await rankings.writeItems(batch);
+        io.itemsWritten += wrote.items;
+        io.writeCapacity += wrote.capacity;
         written += batch.length;
         options.onProgress?.({ phase: 'writing', done: written, total });
         await save({ progress: progress() });
@@ -369,13 +378,10 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
           entries: ranking.rows.length,
           excluded: ranking.excluded.length,
         })),
-        itemsRead: current.stats.items + previous.stats.items,
-        itemsWritten: wroteStats.reduce((sum, stats) => sum + stats.items, 0),
-        consumedCapacity: {
-          read: current.stats.capacity + previous.stats.capacity,
-          write: wroteStats.reduce((sum, stats) => sum + stats.capacity, 0),
-        },
-        durationMs: Date.parse(finishedAt) - Date.parse(run.startedAt) || Date.now() - began,
+        itemsRead: io.itemsRead,
+        itemsWritten: io.itemsWritten,
+        consumedCapacity: { read: io.readCapacity, write: io.writeCapacity },
+        durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt)),
         changes,
       };
       const done: RankingRunRecord = {
@@ -384,7 +390,7 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
         phase: 'done',
         updatedAt: finishedAt,
         finishedAt,
-        progress: { itemsTotal: total, itemsWritten: total, inputsSha256 },
+        progress: { itemsTotal: total, itemsWritten: total, inputsSha256, io: { ...io } },
         report,
       };
       const outcome = await writes.commit({

@@ -34,6 +34,7 @@ describe('dependency direction: functions → adapters → services → contract
     ['shared/api/bad.ts', "const x = await import('#shared/services/ports.ts');", 'services'],
     ['functions/public/bad.ts', "import { createRegistryHandler } from '../registry/routes.ts';", 'function'],
     ['infra/bad.ts', "import { handler } from '../functions/public/handler.ts';", 'functions'],
+    ['infra/bad.ts', "import { createHttpSender } from '../shared/webhooks/http-sender.ts';", 'webhook'],
     ['shared/services/bad.ts', "import { startLocalRuntime } from '#local/runtime.ts';", 'local'],
   ])('refuses a wrong-way import in %s: %s', (file, source, named) => {
     // Act
@@ -57,6 +58,7 @@ describe('dependency direction: functions → adapters → services → contract
     ],
     ['functions/registry/routes.ts', "import { actorOf } from '#shared/http/actor.ts';"],
     ['infra/stack.ts', "import { tableDefinitions } from '../shared/dynamodb/table-definitions.ts';"],
+    ['infra/stack.ts', "import { deliveryQueueSetting } from '../shared/webhooks/config.ts';"],
   ])('allows the right way in %s: %s', (file, source) => {
     expect(violationsOf(file, source)).toEqual([]);
   });

@@ -5,11 +5,13 @@ import {
   agencyKeys,
   auditKeys,
   cycleKeys,
+  deliveryKeys,
   eventKeys,
   itemCatalogue,
   machineClientKeys,
   rankingKeys,
   selfAssessmentKeys,
+  webhookKeys,
 } from '#shared/dynamodb/keys.ts';
 
 /** A key template (`AGENCY#<agencyId>`) as a pattern: `<name>` is any non-empty value. */
@@ -52,6 +54,25 @@ describe('the key catalogue', () => {
     ['RankingRun', rankingKeys.run(2026, 'run-1'), undefined, undefined],
     ['RankingPage', rankingKeys.page(2026, 'run-1', 'national', 'index', 0), undefined, undefined],
     ['Event', eventKeys.event('evt_1'), eventKeys.byDay('2026-03-10T00:00:00.000Z', 'evt_1'), undefined],
+    [
+      'WebhookEndpoint',
+      webhookKeys.endpoint('prov-bali', 'whe_1'),
+      undefined,
+      webhookKeys.publicKeys('prov-bali', 'whe_1'),
+    ],
+    [
+      'WebhookSubscription',
+      webhookKeys.subscription('prov-bali', 'whe_1', 'award.published'),
+      webhookKeys.subscribers('award.published', 'prov-bali', 'whe_1'),
+      undefined,
+    ],
+    [
+      'WebhookDelivery',
+      deliveryKeys.delivery('whe_1', 'evt_1'),
+      deliveryKeys.due('2026-03-10T00:00:05.000Z', 'whe_1', 'evt_1'),
+      deliveryKeys.byStatus('whe_1', 'failed', '2026-03-10T00:00:00.000Z', 'evt_1'),
+    ],
+    ['WebhookEndpointHealth', deliveryKeys.health('whe_1'), undefined, undefined],
   ] as const)('builds %s keys of the catalogued shape', (name, key, gsi1, gsi2) => {
     const item = entry(name);
     expect(key.PK).toMatch(patternOf(item.pk));
@@ -85,6 +106,9 @@ describe('the key catalogue', () => {
     expect(auditKeys.partition({ kind: 'machine-client', clientId: 'abc' })).toBe(
       machineClientKeys.registration('abc').PK,
     );
+    expect(
+      auditKeys.partition({ kind: 'webhook-endpoint', agencyId: 'prov-bali', endpointId: 'whe_1' }),
+    ).toBe('WEBHOOK#whe_1');
   });
 
   it('names every item type once', () => {

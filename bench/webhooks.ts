@@ -1,0 +1,272 @@
+/**
+ * Webhook dispatch at national scale: awards published to 620 recipients, one loopback endpoint each,
+ * delivered through the whole local path — outbox events written by the audited write path, the
+ * events table's stream, fan-out, the timer queue, one attempt per delivery (read, sign, POST, record)
+ * on DynamoDB Local. Beside it, a floor measured in the same run: the same number of signed POSTs to
+ * the same receivers from a bare loop (sign, POST, await the answer, next), nothing stored.
+ *
+ * Targets (issue): every delivery within 60 s here, and within 3× the floor.
+ */
+import { createHmac } from 'node:crypto';
+import { Agent, createServer, request, type Server } from 'node:http';
+import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { nationalRoster } from '../local/seed/roster.ts';
+import { startLocalDispatcher } from '../local/webhooks.ts';
+import type { Actor } from '../shared/domain/actor.ts';
+import { auditEntry } from '../shared/domain/actor.ts';
+import { type DomainEvent, eventTypes } from '../shared/domain/events.ts';
+import { webhookPayload } from '../shared/domain/webhooks/delivery.ts';
+import { webhookHeaders } from '../shared/domain/webhooks/signing.ts';
+import { createDocumentClient } from '../shared/dynamodb/client.ts';
+import { createDynamoDbPorts } from '../shared/dynamodb/ports.ts';
+import { systemIds, systemSecrets } from '../shared/runtime/system.ts';
+import type { ChangeSet } from '../shared/services/ports.ts';
+import { createAgencyService } from '../shared/services/registry/agencies.ts';
+import { createWebhookEndpointService } from '../shared/services/webhooks/endpoints.ts';
+import type { BenchReport } from './lib.ts';
+
+const recipients = 620;
+const year = new Date().getUTCFullYear();
+
+interface Receiver {
+  readonly url: string;
+  readonly server: Server;
+  secret: string;
+  received: number;
+  verified: number;
+}
+
+/** A receiver on 127.0.0.1 that checks the v1 signature (node:crypto, as a receiver would) and answers 204. */
+const startReceiver = async (onReceive: () => void): Promise<Receiver> => {
+  const receiver: Receiver = { url: '', server: createServer(), secret: '', received: 0, verified: 0 };
+  receiver.server.on('request', (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const signed = `${req.headers['webhook-id']}.${req.headers['webhook-timestamp']}.${body}`;
+      const expected = createHmac('sha256', Buffer.from(receiver.secret.slice(6), 'base64'))
+        .update(signed)
+        .digest('base64');
+      const signatures = String(req.headers['webhook-signature'] ?? '').split(' ');
+      receiver.received += 1;
+      if (signatures.includes(`v1,${expected}`)) receiver.verified += 1;
+      res.writeHead(204).end();
+      onReceive();
+    });
+  });
+  await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve));
+  const address = receiver.server.address();
+  const port = address && typeof address === 'object' ? address.port : 0;
+  return Object.assign(receiver, { url: `http://127.0.0.1:${port}/spbe` });
+};
+
+const post = (agent: Agent, url: string, headers: Record<string, string>, body: string) =>
+  new Promise<number>((resolve, reject) => {
+    const req = request(
+      url,
+      { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+
+export async function runWebhookBench(): Promise<BenchReport> {
+  const local = await startDynamoDbLocal();
+  const receivers: Receiver[] = [];
+  let dispatcher: ReturnType<typeof startLocalDispatcher> | undefined;
+  try {
+    // Prepare: 620 agencies, 620 receivers, one endpoint each (the development setting allows loopback).
+    const ports = createDynamoDbPorts(createDocumentClient(local.client), local.tables);
+    const admin: Actor = {
+      subject: 'bench',
+      role: 'admin',
+      requestId: 'bench',
+      route: 'bench',
+      now: new Date(),
+    };
+    await createAgencyService(ports).importAgencies(admin, nationalRoster);
+    const agencies = nationalRoster.slice(0, recipients);
+    let arrived = 0;
+    let allArrived: () => void = () => undefined;
+    for (let index = 0; index < recipients; index += 1) {
+      receivers.push(
+        await startReceiver(() => {
+          arrived += 1;
+          if (arrived === recipients) allArrived();
+        }),
+      );
+    }
+    const endpoints = createWebhookEndpointService({
+      ...ports,
+      ids: systemIds,
+      secrets: systemSecrets,
+      resolver: { resolve: async () => [] },
+      urlPolicy: { allowLoopbackHttp: true },
+    });
+    for (const [index, agency] of agencies.entries()) {
+      const receiver = receivers[index] as Receiver;
+      const { secret } = await endpoints.create({ ...admin, now: new Date() }, agency.id, {
+        url: receiver.url,
+        eventTypes: [eventTypes.awardPublished],
+        signatureSchemes: ['v1'],
+      });
+      receiver.secret = secret ?? '';
+    }
+    const events: DomainEvent[] = agencies.map((agency) => ({
+      id: systemIds.next('evt'),
+      type: eventTypes.awardPublished,
+      occurredAt: new Date().toISOString(),
+      subject: { year, agencyId: agency.id },
+      data: { category: 'provinsi', rank: 1, link: `/v1/cycles/${year}/awards?agencyId=${agency.id}` },
+    }));
+
+    // Floor: the same signed POSTs from a bare loop, one after the other.
+    const agent = new Agent({ keepAlive: true });
+    const floorStart = performance.now();
+    for (const [index, event] of events.entries()) {
+      const receiver = receivers[index] as Receiver;
+      const body = webhookPayload(event);
+      const headers = {
+        'content-type': 'application/json',
+        ...webhookHeaders(event.id, new Date(), body, ['v1'], [{ secret: receiver.secret }]),
+      };
+      await post(agent, receiver.url, headers, body);
+    }
+    const floorMs = performance.now() - floorStart;
+    agent.destroy();
+    const floorVerified = receivers.reduce((sum, receiver) => sum + receiver.verified, 0);
+    for (const receiver of receivers) {
+      receiver.received = 0;
+      receiver.verified = 0;
+    }
+    arrived = 0;
+
+    // Product: publish through the write path; the dispatcher (started now, reading the stream)
+    // delivers every award.
+    const delivered = new Promise<void>((resolve) => {
+      allArrived = resolve;
+    });
+    dispatcher = startLocalDispatcher(local, { pollIntervalMs: 20 });
+    const publishStart = performance.now();
+    const changes: ChangeSet[] = events.map((event) => ({
+      state: [],
+      audits: [
+        auditEntry(
+          { ...admin, now: new Date() },
+          { kind: 'cycle', year },
+          'award.published',
+          event.subject.agencyId ?? '',
+          [],
+        ),
+      ],
+      events: [event],
+    }));
+    const outcome = await ports.writes.commitMany(changes);
+    const publishMs = performance.now() - publishStart;
+    const timeout = new Promise<'timeout'>((resolve) =>
+      setTimeout(() => resolve('timeout'), 120_000).unref(),
+    );
+    const finished = await Promise.race([delivered.then(() => 'delivered' as const), timeout]);
+    const totalMs = performance.now() - publishStart;
+    await dispatcher.stop();
+    dispatcher = undefined;
+
+    // Storage floor: the dispatcher's DynamoDB work alone, on the same instance — for each delivery a
+    // read of what its attempt needs (in batches of ten) and one conditional write of its record — with
+    // the same parallelism (16 lanes), no HTTP. It shows how much of the dispatch time is storage.
+    const deliveredRecords = await Promise.all(
+      events.map(async (event, index) => {
+        const endpointId =
+          (await ports.webhookEndpoints.listByAgency(agencies[index]?.id ?? ''))[0]?.id ?? '';
+        return ports.webhookDeliveries.get(endpointId, event.id);
+      }),
+    );
+    const records = deliveredRecords.flatMap((record) => (record ? [record] : []));
+    const storageStart = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < records.length) {
+          const batch = records.slice(next, next + 10);
+          next += 10;
+          await ports.webhookDeliveries.attemptContexts(
+            batch.map((record) => ({
+              agencyId: record.agencyId,
+              endpointId: record.endpointId,
+              eventId: `${record.eventId}x`,
+            })),
+          );
+          await Promise.all(
+            batch.map((record) =>
+              ports.webhookDeliveries.saveAttempt({ ...record, eventId: `${record.eventId}x` }, 0),
+            ),
+          );
+        }
+      }),
+    );
+    const storageMs = performance.now() - storageStart;
+    const received = receivers.reduce((sum, receiver) => sum + receiver.received, 0);
+    const verified = receivers.reduce((sum, receiver) => sum + receiver.verified, 0);
+    const complete = finished === 'delivered' && outcome.committed === recipients && verified === recipients;
+    const perSecond = (count: number, ms: number) => ((count / ms) * 1000).toFixed(0);
+
+    return {
+      title: `Webhooks: ${recipients} award.published events, one loopback endpoint each (whole local path on DynamoDB Local)`,
+      measurements: [
+        {
+          name: `floor: ${recipients} signed POSTs, bare loop`,
+          ms: floorMs,
+          ratio: 1,
+          note: `${perSecond(recipients, floorMs)}/s; ${floorVerified} verified`,
+        },
+        {
+          name: `storage floor: ${recipients} × (read, conditional write)`,
+          ms: storageMs,
+          ratio: storageMs / floorMs,
+          note: 'the dispatcher’s DynamoDB Local work alone, same parallelism, no HTTP',
+        },
+        {
+          name: 'publish: events through the write path',
+          ms: publishMs,
+          ratio: null,
+          note: `${outcome.committed} change sets (event + audit record each)`,
+        },
+        {
+          name: `dispatch: stream → all ${recipients} delivered`,
+          ms: totalMs,
+          ratio: totalMs / floorMs,
+          note: `${perSecond(received, totalMs)} deliveries/s; ${received} received, ${verified} verified`,
+        },
+      ],
+      targets: [
+        {
+          name: `all ${recipients} delivered and verified within 60 s`,
+          pass: complete && totalMs <= 60_000,
+          detail: `${received} received, ${verified} verified in ${(totalMs / 1000).toFixed(2)} s`,
+        },
+        {
+          name: 'within 3× the floor',
+          pass: complete && totalMs <= 3 * floorMs,
+          detail: `${totalMs.toFixed(0)} ms vs ${(3 * floorMs).toFixed(0)} ms allowed (${(totalMs / floorMs).toFixed(2)}×)`,
+        },
+      ],
+    };
+  } finally {
+    await dispatcher?.stop();
+    await Promise.all(
+      receivers.map(
+        (receiver) =>
+          new Promise<void>((resolve) => {
+            receiver.server.closeAllConnections();
+            receiver.server.close(() => resolve());
+          }),
+      ),
+    );
+    await local.stop();
+  }
+}

@@ -1,0 +1,93 @@
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { verifyWebhook } from '../docs/examples/verify-webhook.ts';
+
+/**
+ * `npm run webhook-receiver`: a webhook receiver for local demos, on http://127.0.0.1:4000. It
+ * verifies each delivery — `v1` with the standardwebhooks package and the endpoint's `whsec_`
+ * secret, `v1a` with node:crypto and its `whpk_` public key (docs/examples/verify-webhook.ts) —
+ * prints it, and answers 204 (400 when the signature does not verify).
+ *
+ *   npm run webhook-receiver -- --secret whsec_…          (or WEBHOOK_SECRET=whsec_…)
+ *   npm run webhook-receiver -- --public-key whpk_…       (v1a endpoints)
+ *   npm run webhook-receiver -- --fail-first 2            (answer 503 twice, to watch the retries)
+ */
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: process.env.PORT ?? '4000' },
+    secret: { type: 'string', default: process.env.WEBHOOK_SECRET },
+    'public-key': { type: 'string', default: process.env.WEBHOOK_PUBLIC_KEY },
+    'fail-first': { type: 'string', default: '0' },
+  },
+});
+
+const port = Number(values.port);
+const failFirst = Number(values['fail-first']);
+const secret = values.secret;
+const publicKey = values['public-key'];
+let received = 0;
+
+/** Why a delivery does not verify, or undefined when it does. */
+const refusal = (body: string, headers: Record<string, string>): string | undefined => {
+  if (secret) {
+    try {
+      new Webhook(secret).verify(body, headers);
+      return undefined;
+    } catch (error) {
+      return `v1: ${(error as Error).message}`;
+    }
+  }
+  if (publicKey)
+    return verifyWebhook(publicKey, headers, body) ? undefined : 'v1a: no matching signature (or stale)';
+  return undefined;
+};
+
+const server = createServer((request, response) => {
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
+  request.on('end', () => {
+    received += 1;
+    const body = Buffer.concat(chunks).toString('utf8');
+    const headers = {
+      'webhook-id': String(request.headers['webhook-id'] ?? ''),
+      'webhook-timestamp': String(request.headers['webhook-timestamp'] ?? ''),
+      'webhook-signature': String(request.headers['webhook-signature'] ?? ''),
+    };
+    const problem = refusal(body, headers);
+    const at = new Date().toISOString();
+    if (problem) {
+      console.log(`${at}  ✗ ${headers['webhook-id']} refused — ${problem}`);
+      response.writeHead(400).end();
+      return;
+    }
+    if (received <= failFirst) {
+      console.log(
+        `${at}  … ${headers['webhook-id']} verified; answering 503 on purpose (${received}/${failFirst})`,
+      );
+      response.writeHead(503, { 'retry-after': '1' }).end();
+      return;
+    }
+    let type = '?';
+    try {
+      type = (JSON.parse(body) as { type?: string }).type ?? '?';
+    } catch {
+      // Not JSON: print it as it came.
+    }
+    console.log(
+      `${at}  ✓ ${type} ${headers['webhook-id']}${secret || publicKey ? ' (signature verified)' : ''}`,
+    );
+    console.log(`    ${body}`);
+    response.writeHead(204).end();
+  });
+});
+
+server.listen(port, '127.0.0.1', () => {
+  console.log(`Webhook receiver on http://127.0.0.1:${port}/ (Ctrl-C stops it)`);
+  if (!secret && !publicKey) {
+    console.log(
+      'Not verifying: pass --secret whsec_… (v1) or --public-key whpk_… (v1a) to check signatures.',
+    );
+  }
+});

@@ -1,0 +1,213 @@
+import { scope } from '#shared/api/access.ts';
+import { AgencyIdParamsSchema } from '#shared/api/registry/schemas.ts';
+import { errors, etag, problemResponse, publicAccess } from '#shared/api/route-kit.ts';
+import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
+import {
+  RedeliverFailedSchema,
+  RedeliveryReceiptSchema,
+  RotateSecretSchema,
+  WebhookDeliveryPageSchema,
+  WebhookDeliveryParamsSchema,
+  WebhookDeliveryQuerySchema,
+  WebhookEndpointCreateSchema,
+  WebhookEndpointListSchema,
+  WebhookEndpointParamsSchema,
+  WebhookEndpointPatchSchema,
+  WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
+  WebhookPublicKeysPageSchema,
+  WebhookPublicKeysQuerySchema,
+  WebhookTestReceiptSchema,
+} from './schemas.ts';
+
+/** An agency operator manages the own agency's endpoints (scope webhooks.manage); admins any agency's. */
+const webhookManagers = {
+  kind: 'jwt',
+  roles: ['admin', 'agency'],
+  scopes: [scope('admin'), scope('webhooks.manage')],
+} as const;
+
+const endpoints = '/v1/agencies/{agencyId}/webhook-endpoints';
+const endpoint = `${endpoints}/{endpointId}`;
+const tags = ['Webhooks'];
+
+/** Webhook endpoints of an agency, their delivery log and redelivery; the published v1a public keys. */
+export const webhookRoutes = {
+  createWebhookEndpoint: defineRoute({
+    operationId: 'createWebhookEndpoint',
+    method: 'POST',
+    path: endpoints,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'Register an https endpoint for the event types it wants; the signing secret is shown once',
+    description:
+      'The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. Not idempotent on purpose: a replayed response would store the secret for a day; a retry creates a second endpoint, which can be deleted.',
+    tags,
+    params: AgencyIdParamsSchema,
+    body: WebhookEndpointCreateSchema,
+    responses: {
+      201: {
+        description: 'Registered; `secret` appears in this response only',
+        schema: WebhookEndpointWithSecretSchema,
+        headers: [...etag, 'Location'],
+      },
+      ...errors(400, 401, 403, 404, 409, 415),
+      503: problemResponse('The URL’s name could not be resolved right now; retry'),
+    },
+  }),
+  listWebhookEndpoints: defineRoute({
+    operationId: 'listWebhookEndpoints',
+    method: 'GET',
+    path: endpoints,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'The agency’s webhook endpoints (at most 10), oldest first',
+    tags,
+    params: AgencyIdParamsSchema,
+    responses: {
+      200: { description: 'Endpoints, without secrets', schema: WebhookEndpointListSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  getWebhookEndpoint: defineRoute({
+    operationId: 'getWebhookEndpoint',
+    method: 'GET',
+    path: endpoint,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'One webhook endpoint (never its secret)',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    responses: {
+      200: { description: 'The endpoint', schema: WebhookEndpointSchema, headers: etag },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  updateWebhookEndpoint: defineRoute({
+    operationId: 'updateWebhookEndpoint',
+    method: 'PATCH',
+    path: endpoint,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'Enable or disable an endpoint, change its event types or description (If-Match required)',
+    description:
+      'Disabling stops new deliveries at once (pending retries end as failed); enabling starts afresh, so an endpoint disabled for failing gets five more days.',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    body: WebhookEndpointPatchSchema,
+    requiresIfMatch: true,
+    responses: {
+      200: { description: 'Updated', schema: WebhookEndpointSchema, headers: etag },
+      ...errors(400, 401, 403, 404, 412, 415, 428),
+    },
+  }),
+  deleteWebhookEndpoint: defineRoute({
+    operationId: 'deleteWebhookEndpoint',
+    method: 'DELETE',
+    path: endpoint,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'Delete an endpoint; If-Match is optional, and must match when sent',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 412) },
+  }),
+  rotateWebhookSecret: defineRoute({
+    operationId: 'rotateWebhookSecret',
+    method: 'POST',
+    path: `${endpoint}/rotate-secret`,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'New signing keys; the previous ones keep signing beside them for an overlap (24 h default)',
+    description:
+      'During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. Not idempotent, for the same reason as registration.',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    body: RotateSecretSchema,
+    responses: {
+      200: {
+        description: 'Rotated; `secret` appears in this response only',
+        schema: WebhookEndpointWithSecretSchema,
+        headers: etag,
+      },
+      ...errors(400, 401, 403, 404, 412, 415),
+    },
+  }),
+  sendWebhookTest: defineRoute({
+    operationId: 'sendWebhookTest',
+    method: 'POST',
+    path: `${endpoint}/test`,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'Send a `webhook.test` event to this endpoint (whatever it subscribes to)',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    idempotent: true,
+    responses: {
+      202: { description: 'Queued: the delivery log shows its attempts', schema: WebhookTestReceiptSchema },
+      ...errors(400, 401, 403, 404, 409, 422),
+    },
+  }),
+  listWebhookDeliveries: defineRoute({
+    operationId: 'listWebhookDeliveries',
+    method: 'GET',
+    path: `${endpoint}/deliveries`,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'The endpoint’s delivery log, newest event first, with every attempt; filter by status',
+    description: 'Deliveries are kept 30 days after their last attempt.',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    query: WebhookDeliveryQuerySchema,
+    responses: {
+      200: { description: 'A page of deliveries', schema: WebhookDeliveryPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  redeliverWebhook: defineRoute({
+    operationId: 'redeliverWebhook',
+    method: 'POST',
+    path: `${endpoint}/deliveries/{eventId}/redeliver`,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'Attempt one finished delivery once more, with the same `webhook-id`',
+    tags,
+    params: WebhookDeliveryParamsSchema,
+    idempotent: true,
+    responses: {
+      202: { description: 'Scheduled', schema: RedeliveryReceiptSchema },
+      ...errors(400, 401, 403, 404, 409, 422),
+    },
+  }),
+  redeliverFailedWebhooks: defineRoute({
+    operationId: 'redeliverFailedWebhooks',
+    method: 'POST',
+    path: `${endpoint}/deliveries/redeliver-failed`,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'Attempt every failed delivery of events since a time once more (same `webhook-id`s)',
+    description: 'At most 500 deliveries per request; send it again for more.',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    body: RedeliverFailedSchema,
+    idempotent: true,
+    responses: {
+      202: { description: 'Scheduled', schema: RedeliveryReceiptSchema },
+      ...errors(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  listWebhookPublicKeys: defineRoute({
+    operationId: 'listWebhookPublicKeys',
+    method: 'GET',
+    path: '/v1/webhooks/public-keys',
+    lambda: 'webhooks',
+    access: publicAccess,
+    summary: 'The ed25519 public keys (whpk_) of v1a endpoints, to verify `v1a` signatures with',
+    tags,
+    query: WebhookPublicKeysQuerySchema,
+    responses: {
+      200: { description: 'A page of endpoints and their keys', schema: WebhookPublicKeysPageSchema },
+      ...errors(400),
+    },
+  }),
+} as const satisfies Record<string, RouteSpec>;

@@ -1,0 +1,192 @@
+import { ValidationError } from '#shared/domain/errors.ts';
+import type { Page, PageRequest } from '#shared/services/ports.ts';
+import type {
+  EndpointHealth,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStore,
+  WebhookEndpointRecord,
+  WebhookEndpointStore,
+  WebhookStateChange,
+} from '#shared/services/webhooks/ports.ts';
+
+/**
+ * Webhook endpoints and their delivery log in memory, with the DynamoDB adapters' conditions
+ * (`shared/dynamodb/webhook-*-store.ts`), for service unit tests.
+ */
+
+const endpointKey = (agencyId: string, endpointId: string) => `${agencyId}#${endpointId}`;
+const deliveryKey = (endpointId: string, eventId: string) => `${endpointId}#${eventId}`;
+
+const cursorOf = (after: string) => Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
+const afterOf = (cursor: string | undefined): string | undefined => {
+  if (cursor === undefined) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
+    if (typeof value.after === 'string') return value.after;
+  } catch {
+    // fall through
+  }
+  throw new ValidationError('The cursor is not one this listing returned.', {
+    errors: [
+      { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
+    ],
+  });
+};
+
+/** A page of `items` already in listing order, keyed by `keyOf` (strictly after the cursor's key). */
+const pageAfter = <T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  page: PageRequest,
+  descending: boolean,
+): Page<T> => {
+  const after = afterOf(page.cursor);
+  const rest =
+    after === undefined
+      ? items
+      : items.filter((item) => (descending ? keyOf(item) < after : keyOf(item) > after));
+  const slice = rest.slice(0, page.limit);
+  const last = slice.at(-1);
+  return {
+    items: [...slice],
+    nextCursor: rest.length > page.limit && last ? cursorOf(keyOf(last)) : undefined,
+  };
+};
+
+export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean) => {
+  const endpoints = new Map<string, WebhookEndpointRecord>();
+  const deliveries = new Map<string, WebhookDeliveryRecord>();
+  const health = new Map<string, EndpointHealth>();
+
+  const holds = (change: WebhookStateChange): boolean => {
+    const { endpoint } = change;
+    const stored = endpoints.get(endpointKey(endpoint.agencyId, endpoint.id));
+    if (change.kind === 'webhook-endpoint.deletion') return stored?.version === endpoint.version;
+    if (change.before === undefined) return stored === undefined && agencyExists(endpoint.agencyId);
+    return stored?.version === change.before.version;
+  };
+
+  const apply = (change: WebhookStateChange): void => {
+    const key = endpointKey(change.endpoint.agencyId, change.endpoint.id);
+    if (change.kind === 'webhook-endpoint.deletion') endpoints.delete(key);
+    else endpoints.set(key, change.endpoint);
+  };
+
+  const byTime = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+  const webhookEndpoints: WebhookEndpointStore = {
+    get: async ({ agencyId, endpointId }) => endpoints.get(endpointKey(agencyId, endpointId)),
+    listByAgency: async (agencyId) =>
+      [...endpoints.values()]
+        .filter((endpoint) => endpoint.agencyId === agencyId)
+        .sort((a, b) => byTime(a.id, b.id)),
+    subscribers: async (eventType, agencyId) =>
+      [...endpoints.values()]
+        .filter(
+          (endpoint) =>
+            endpoint.enabled &&
+            endpoint.eventTypes.includes(eventType) &&
+            (agencyId === undefined || endpoint.agencyId === agencyId),
+        )
+        .sort((a, b) => byTime(endpointKey(a.agencyId, a.id), endpointKey(b.agencyId, b.id)))
+        .map((endpoint) => ({ agencyId: endpoint.agencyId, endpointId: endpoint.id })),
+    getMany: async (refs) =>
+      refs.flatMap((ref) => {
+        const endpoint = endpoints.get(endpointKey(ref.agencyId, ref.endpointId));
+        return endpoint ? [endpoint] : [];
+      }),
+    withPublicKeys: async (page) =>
+      pageAfter(
+        [...endpoints.values()]
+          .filter((endpoint) => endpoint.keys.current.publicKey !== undefined)
+          .sort((a, b) => byTime(endpointKey(a.agencyId, a.id), endpointKey(b.agencyId, b.id))),
+        (endpoint) => endpointKey(endpoint.agencyId, endpoint.id),
+        page,
+        false,
+      ),
+  };
+
+  const newestFirst = (endpointId: string) =>
+    [...deliveries.values()]
+      .filter((delivery) => delivery.endpointId === endpointId)
+      .sort((a, b) => byTime(b.eventId, a.eventId));
+
+  const webhookDeliveries: WebhookDeliveryStore = {
+    attemptContexts: async (refs) =>
+      refs.map(({ agencyId, endpointId, eventId }) => ({
+        endpoint: endpoints.get(endpointKey(agencyId, endpointId)),
+        delivery: deliveries.get(deliveryKey(endpointId, eventId)),
+        health: health.get(endpointId) ?? {},
+      })),
+    saveAttempt: async (delivery, expectedAttemptCount) => {
+      const key = deliveryKey(delivery.endpointId, delivery.eventId);
+      const stored = deliveries.get(key);
+      const holdsNow =
+        expectedAttemptCount === 0 ? stored === undefined : stored?.attemptCount === expectedAttemptCount;
+      if (!holdsNow) return false;
+      deliveries.set(key, delivery);
+      return true;
+    },
+    get: async (endpointId, eventId) => deliveries.get(deliveryKey(endpointId, eventId)),
+    list: async (endpointId, { status, ...page }) =>
+      pageAfter(
+        newestFirst(endpointId).filter((delivery) => status === undefined || delivery.status === status),
+        (delivery) => delivery.eventId,
+        page,
+        true,
+      ),
+    failedSince: async (endpointId, since, limit) =>
+      newestFirst(endpointId)
+        .filter((delivery) => delivery.status === 'failed' && delivery.createdAt >= since)
+        .slice(0, limit),
+    requestRedelivery: async (delivery, at) => {
+      const key = deliveryKey(delivery.endpointId, delivery.eventId);
+      const stored = deliveries.get(key);
+      if (stored?.status !== delivery.status || stored.attemptCount !== delivery.attemptCount) return false;
+      const { enqueuedFor: _queued, ...rest } = stored;
+      deliveries.set(key, {
+        ...rest,
+        status: 'pending',
+        nextAttemptAt: at,
+        redeliveryRequestedAt: at,
+        updatedAt: at,
+      });
+      return true;
+    },
+    due: async (until, limit) =>
+      [...deliveries.values()]
+        .filter(
+          (delivery) =>
+            delivery.status === 'pending' &&
+            delivery.nextAttemptAt !== undefined &&
+            delivery.nextAttemptAt <= until,
+        )
+        .sort((a, b) => byTime(a.nextAttemptAt ?? '', b.nextAttemptAt ?? ''))
+        .slice(0, limit),
+    markEnqueued: async (delivery, nextAttemptAt) => {
+      const key = deliveryKey(delivery.endpointId, delivery.eventId);
+      const stored = deliveries.get(key);
+      if (stored?.status !== 'pending' || stored.nextAttemptAt !== nextAttemptAt) return false;
+      deliveries.set(key, { ...stored, enqueuedFor: nextAttemptAt });
+      return true;
+    },
+    markFailing: async (endpointId, at) => {
+      const failingSince = health.get(endpointId)?.failingSince ?? at;
+      health.set(endpointId, { failingSince });
+      return failingSince;
+    },
+    markHealthy: async (endpointId) => {
+      health.delete(endpointId);
+    },
+  };
+
+  return {
+    holds,
+    apply,
+    webhookEndpoints,
+    webhookDeliveries,
+    /** For tests: every delivery, and an endpoint's health. */
+    deliveries: () => [...deliveries.values()],
+    health: (endpointId: string) => health.get(endpointId) ?? {},
+  };
+};

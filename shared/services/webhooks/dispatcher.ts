@@ -1,0 +1,426 @@
+import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { diffFields } from '#shared/domain/audit.ts';
+import { type DomainEvent, domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
+import {
+  type AttemptVerdict,
+  failingEndpointDisableAfterMs,
+  judgeAttempt,
+  maxPayloadBytes,
+  nextRetryDelayMs,
+  type SendOutcome,
+  standardRetrySchedule,
+  webhookPayload,
+} from '#shared/domain/webhooks/delivery.ts';
+import { type SigningKeys, webhookHeaders } from '#shared/domain/webhooks/signing.ts';
+import type { Clock, WritePath } from '../ports.ts';
+import type {
+  AttemptContext,
+  DeliveryMessage,
+  DeliveryMetrics,
+  DeliveryQueue,
+  EndpointRef,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStore,
+  WebhookEndpointRecord,
+  WebhookEndpointStore,
+  WebhookSender,
+} from './ports.ts';
+
+/** The delivery log keeps this many attempts per delivery (the count keeps growing). */
+export const keptAttempts = 25;
+
+/** From this many events of one type in a batch, the type's subscribers are read once, whole. */
+const wholeTypeReadThreshold = 8;
+
+/** Delivery records live this long after their last change (events table TTL). */
+export const deliveryRetentionMs = 30 * 86_400_000;
+
+export interface DispatcherPorts {
+  readonly webhookEndpoints: WebhookEndpointStore;
+  readonly webhookDeliveries: WebhookDeliveryStore;
+  readonly queue: DeliveryQueue;
+  readonly sender: WebhookSender;
+  readonly writes: WritePath;
+  readonly ids: IdSource;
+  readonly clock: Clock;
+  readonly metrics: DeliveryMetrics;
+  /** Spreads retries (jitter); [0, 1). */
+  readonly random: () => number;
+}
+
+export interface DispatcherOptions {
+  /**
+   * Delays after the first attempt, in ms.
+   * @default standardRetrySchedule (5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h)
+   */
+  readonly schedule?: readonly number[];
+  /**
+   * An endpoint whose attempts all failed for this long is disabled.
+   * @default 5 days
+   */
+  readonly disableFailingAfterMs?: number;
+  /**
+   * The sweep queues what falls due within this window (it runs about once a minute in AWS).
+   * @default 60 s
+   */
+  readonly sweepLookaheadMs?: number;
+  /**
+   * A queued retry whose attempt has not happened this long after it was due is queued again.
+   * @default 2 min
+   */
+  readonly sweepGraceMs?: number;
+  readonly userAgent?: string;
+}
+
+export type AttemptResult =
+  | { readonly kind: 'skipped'; readonly reason: 'duplicate' | 'endpoint-gone' }
+  | {
+      readonly kind: 'attempted';
+      readonly delivery: WebhookDeliveryRecord;
+      readonly outcome: SendOutcome;
+      readonly verdict: AttemptVerdict;
+    };
+
+const systemActor = (ids: IdSource, now: Date): Actor => ({
+  subject: 'system:webhook-dispatcher',
+  role: 'admin',
+  requestId: ids.next('req'),
+  route: 'webhook-dispatcher',
+  now,
+});
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+const eachLimited = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  });
+  await Promise.all(lanes);
+};
+
+/** Which endpoints an event goes to: the one a test names, else the subscribers of its type. */
+const targetedEndpoint = (event: DomainEvent): string | undefined =>
+  typeof event.data.endpointId === 'string' ? event.data.endpointId : undefined;
+
+/**
+ * The webhook dispatcher: fans each outbox event out to the endpoints that want it, makes one
+ * attempt per queued message, and sweeps the due index for retries too far off to queue directly.
+ * The same code runs in AWS (stream → SQS → worker; scheduled sweep) and in `npm start`
+ * (in-process stream poller, timer queue and sweep).
+ */
+export const createWebhookDispatcher = (ports: DispatcherPorts, options: DispatcherOptions = {}) => {
+  const { webhookEndpoints, webhookDeliveries, queue, sender, writes, ids, clock, metrics } = ports;
+  const schedule = options.schedule ?? standardRetrySchedule;
+  const disableAfterMs = options.disableFailingAfterMs ?? failingEndpointDisableAfterMs;
+  const lookaheadMs = options.sweepLookaheadMs ?? 60_000;
+  const graceMs = options.sweepGraceMs ?? 120_000;
+  const userAgent = options.userAgent ?? 'SPBE-Award-Webhooks/1.0';
+
+  /**
+   * The subscribers of each event type in a batch. A type with many agency events in the batch (a
+   * national publication: an award for each of 620 agencies) is read once, whole, and split by
+   * agency, instead of one query per agency; a type with few is read per agency.
+   */
+  const subscribersOf = async (events: readonly DomainEvent[]) => {
+    const byType = new Map<string, DomainEvent[]>();
+    for (const event of events) byType.set(event.type, [...(byType.get(event.type) ?? []), event]);
+    const whole = new Map<string, Promise<EndpointRef[]>>();
+    for (const [type, ofType] of byType) {
+      if (
+        ofType.length >= wholeTypeReadThreshold ||
+        ofType.some((event) => event.subject.agencyId === undefined)
+      ) {
+        whole.set(type, webhookEndpoints.subscribers(type as DomainEvent['type'], undefined));
+      }
+    }
+    return async (event: DomainEvent): Promise<EndpointRef[]> => {
+      const agencyId = event.subject.agencyId;
+      const all = whole.get(event.type);
+      if (all === undefined) return webhookEndpoints.subscribers(event.type, agencyId);
+      return agencyId === undefined ? all : (await all).filter((ref) => ref.agencyId === agencyId);
+    };
+  };
+
+  /** Queues the first attempt of each event to each endpoint that should receive it. */
+  const fanOut = async (events: readonly DomainEvent[]): Promise<number> => {
+    const messages: { message: DeliveryMessage; delayMs: number }[] = [];
+    const subscribers = await subscribersOf(events.filter((event) => event.type !== eventTypes.webhookTest));
+    await eachLimited(events, 16, async (event) => {
+      const targeted = targetedEndpoint(event);
+      let targets: EndpointRef[];
+      if (event.type === eventTypes.webhookTest) {
+        // A test goes to the endpoint that asked for it, and only there.
+        const agencyId = event.subject.agencyId;
+        targets = targeted && agencyId ? [{ agencyId, endpointId: targeted }] : [];
+      } else {
+        // A disabled endpoint has no subscriptions; its own disabling is news for the others only.
+        targets = (await subscribers(event)).filter((ref) => ref.endpointId !== targeted);
+      }
+      for (const ref of targets) {
+        messages.push({
+          message: { ...ref, eventId: event.id, attempt: 1, trigger: 'scheduled', event },
+          delayMs: 0,
+        });
+      }
+    });
+    await queue.send(messages);
+    return messages.length;
+  };
+
+  /** Keys that sign now: the current ones, and the previous ones while a rotation's overlap lasts. */
+  const signingGenerations = (endpoint: WebhookEndpointRecord, now: Date): SigningKeys[] => {
+    const previous = endpoint.keys.previous;
+    return previous !== undefined && Date.parse(previous.expiresAt) > now.getTime()
+      ? [endpoint.keys.current, previous]
+      : [endpoint.keys.current];
+  };
+
+  /** Disables an endpoint (410 Gone, or failing for days) through the audited write path. */
+  const disable = async (ref: EndpointRef, reason: 'gone' | 'failing', failingSince?: string) => {
+    for (let round = 0; round < 3; round += 1) {
+      const current = await webhookEndpoints.get(ref);
+      if (!current?.enabled) return;
+      const now = clock.now();
+      const at = now.toISOString();
+      const endpoint: WebhookEndpointRecord = {
+        ...current,
+        enabled: false,
+        disabledReason: reason,
+        disabledAt: at,
+        version: current.version + 1,
+        updatedAt: at,
+      };
+      const actor = systemActor(ids, now);
+      const outcome = await writes.commit({
+        state: [{ kind: 'webhook-endpoint', endpoint, before: current }],
+        audits: [
+          auditEntry(
+            actor,
+            { kind: 'webhook-endpoint', agencyId: ref.agencyId, endpointId: ref.endpointId },
+            'webhook.endpoint.disabled',
+            `webhook endpoint ${ref.endpointId}`,
+            diffFields<WebhookEndpointRecord>(current, endpoint, ['enabled', 'disabledReason']),
+          ),
+        ],
+        events: [
+          domainEvent(
+            ids,
+            eventTypes.webhookEndpointDisabled,
+            now,
+            { agencyId: ref.agencyId },
+            {
+              endpointId: ref.endpointId,
+              reason,
+              ...(failingSince === undefined ? {} : { failingSince }),
+              link: `/v1/agencies/${ref.agencyId}/webhook-endpoints/${ref.endpointId}`,
+            },
+          ),
+        ],
+      });
+      if (outcome.committed) {
+        metrics.endpointDisabled(reason);
+        return;
+      }
+      // Someone changed the endpoint meanwhile: read it again and decide again.
+    }
+  };
+
+  const finalFailure = (delivery: WebhookDeliveryRecord, reason: string) => {
+    if (delivery.status === 'failed') metrics.failed(reason);
+  };
+
+  /** Makes one attempt of one delivery; a message for an attempt already made is dropped. */
+  const attemptWith = async (message: DeliveryMessage, context: AttemptContext): Promise<AttemptResult> => {
+    const { endpoint, delivery, health } = context;
+    if (
+      delivery
+        ? delivery.status !== 'pending' || delivery.attemptCount + 1 !== message.attempt
+        : message.attempt !== 1
+    ) {
+      return { kind: 'skipped', reason: 'duplicate' };
+    }
+    const event = delivery?.event ?? message.event;
+    if (!event) return { kind: 'skipped', reason: 'duplicate' };
+    const startedAt = clock.now();
+    const base = {
+      endpointId: message.endpointId,
+      agencyId: message.agencyId,
+      eventId: event.id,
+      eventType: event.type,
+      event,
+      createdAt: delivery?.createdAt ?? startedAt.toISOString(),
+      attempts: delivery?.attempts ?? [],
+      attemptCount: delivery?.attemptCount ?? 0,
+      scheduleStep: delivery?.scheduleStep ?? 0,
+    };
+
+    if (!endpoint?.enabled) {
+      // Disabled or deleted meanwhile: a pending delivery ends here, without an attempt.
+      if (!delivery) return { kind: 'skipped', reason: 'endpoint-gone' };
+      const ended: WebhookDeliveryRecord = { ...base, status: 'failed', updatedAt: startedAt.toISOString() };
+      if (await webhookDeliveries.saveAttempt(ended, delivery.attemptCount))
+        finalFailure(ended, 'endpoint_disabled');
+      return { kind: 'skipped', reason: 'endpoint-gone' };
+    }
+
+    const body = webhookPayload(event);
+    const outcome: SendOutcome =
+      Buffer.byteLength(body) > maxPayloadBytes
+        ? {
+            kind: 'error',
+            errorClass: 'payload_too_large',
+            detail: `${Buffer.byteLength(body)} bytes`,
+            latencyMs: 0,
+          }
+        : await sender.post({
+            url: endpoint.url,
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': userAgent,
+              ...webhookHeaders(
+                event.id,
+                startedAt,
+                body,
+                endpoint.signatureSchemes,
+                signingGenerations(endpoint, startedAt),
+              ),
+            },
+            body,
+          });
+    const finishedAt = clock.now();
+    const verdict: AttemptVerdict =
+      outcome.kind === 'error' && outcome.errorClass === 'payload_too_large'
+        ? { kind: 'gone', errorClass: 'payload_too_large' }
+        : judgeAttempt(outcome, finishedAt);
+    const scheduled = message.trigger === 'scheduled';
+    const scheduleStep = base.scheduleStep + (scheduled ? 1 : 0);
+    // A redelivery is one attempt; a scheduled attempt that fails waits for the next on the schedule.
+    const delayMs =
+      verdict.kind === 'retry' && scheduled
+        ? nextRetryDelayMs(scheduleStep, schedule, ports.random(), verdict.notBeforeMs)
+        : undefined;
+    const nextAttemptAt =
+      delayMs === undefined ? undefined : new Date(finishedAt.getTime() + delayMs).toISOString();
+    const queueNow = delayMs !== undefined && delayMs <= queue.maxDelayMs;
+    const updated: WebhookDeliveryRecord = {
+      ...base,
+      status: verdict.kind === 'succeeded' ? 'succeeded' : nextAttemptAt ? 'pending' : 'failed',
+      attemptCount: message.attempt,
+      scheduleStep,
+      ...(nextAttemptAt ? { nextAttemptAt } : {}),
+      ...(queueNow && nextAttemptAt ? { enqueuedFor: nextAttemptAt } : {}),
+      updatedAt: finishedAt.toISOString(),
+      attempts: [
+        ...base.attempts,
+        {
+          attempt: message.attempt,
+          at: startedAt.toISOString(),
+          trigger: message.trigger,
+          outcome: verdict.kind === 'succeeded' ? ('succeeded' as const) : ('failed' as const),
+          ...(outcome.kind === 'response' ? { statusCode: outcome.status } : {}),
+          latencyMs: Math.round(outcome.latencyMs),
+          ...(verdict.kind === 'succeeded' ? {} : { errorClass: verdict.errorClass }),
+        },
+      ].slice(-keptAttempts),
+    };
+    if (!(await webhookDeliveries.saveAttempt(updated, base.attemptCount))) {
+      // Another worker recorded this attempt first (a duplicate message): at least once, as promised.
+      return { kind: 'skipped', reason: 'duplicate' };
+    }
+    if (queueNow && delayMs !== undefined) {
+      await queue.send([
+        {
+          message: {
+            agencyId: message.agencyId,
+            endpointId: message.endpointId,
+            eventId: event.id,
+            attempt: message.attempt + 1,
+            trigger: 'scheduled',
+          },
+          delayMs,
+        },
+      ]);
+    }
+
+    const ref = { agencyId: message.agencyId, endpointId: message.endpointId };
+    if (verdict.kind === 'succeeded') {
+      metrics.delivered(outcome.latencyMs);
+      if (health.failingSince !== undefined) await webhookDeliveries.markHealthy(message.endpointId);
+    } else {
+      finalFailure(updated, verdict.errorClass);
+      if (verdict.kind === 'gone' && verdict.errorClass !== 'payload_too_large') {
+        await disable(ref, 'gone');
+      } else {
+        const failingSince = await webhookDeliveries.markFailing(
+          message.endpointId,
+          finishedAt.toISOString(),
+        );
+        if (finishedAt.getTime() - Date.parse(failingSince) >= disableAfterMs) {
+          await disable(ref, 'failing', failingSince);
+        }
+      }
+    }
+    return { kind: 'attempted', delivery: updated, outcome, verdict };
+  };
+
+  /**
+   * Attempts a batch of messages (a queue batch): what they need is read in one round trip, then
+   * each goes on its own — POSTed at once, recorded as soon as its answer comes — so a slow
+   * endpoint delays no other. Each result is settled on its own (a storage failure fails its
+   * message only).
+   */
+  const attemptMany = async (
+    messages: readonly DeliveryMessage[],
+  ): Promise<PromiseSettledResult<AttemptResult>[]> => {
+    const contexts = await webhookDeliveries.attemptContexts(messages);
+    return Promise.allSettled(
+      messages.map((message, index) => attemptWith(message, contexts[index] as AttemptContext)),
+    );
+  };
+
+  const attempt = async (message: DeliveryMessage): Promise<AttemptResult> => {
+    const [result] = await attemptMany([message]);
+    if (result?.status === 'fulfilled') return result.value;
+    throw result?.reason;
+  };
+
+  /**
+   * Queues every attempt due within the look-ahead that is not already on its way: retries too far
+   * off for the queue's delay limit, redeliveries, and — after a grace period — retries whose
+   * queued message was lost.
+   */
+  const sweep = async (): Promise<number> => {
+    const now = clock.now();
+    const due = await webhookDeliveries.due(new Date(now.getTime() + lookaheadMs).toISOString(), 500);
+    const messages: { message: DeliveryMessage; delayMs: number }[] = [];
+    for (const delivery of due) {
+      const dueAt = delivery.nextAttemptAt;
+      if (dueAt === undefined) continue;
+      const onItsWay = delivery.enqueuedFor === dueAt && Date.parse(dueAt) > now.getTime() - graceMs;
+      if (onItsWay || !(await webhookDeliveries.markEnqueued(delivery, dueAt))) continue;
+      messages.push({
+        message: {
+          agencyId: delivery.agencyId,
+          endpointId: delivery.endpointId,
+          eventId: delivery.eventId,
+          attempt: delivery.attemptCount + 1,
+          trigger: delivery.redeliveryRequestedAt === undefined ? 'scheduled' : 'redelivery',
+        },
+        delayMs: Math.max(0, Date.parse(dueAt) - now.getTime()),
+      });
+    }
+    await queue.send(messages);
+    return messages.length;
+  };
+
+  return { fanOut, attempt, attemptMany, sweep };
+};
+
+export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;
+
+/** A delivery record expires this long after `updatedAt` (epoch seconds, the events table's TTL). */
+export const deliveryExpiry = (updatedAt: string): number =>
+  Math.floor((Date.parse(updatedAt) + deliveryRetentionMs) / 1000);

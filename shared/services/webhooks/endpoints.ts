@@ -1,0 +1,493 @@
+import { createHash } from 'node:crypto';
+import {
+  type WebhookEndpoint,
+  type WebhookEndpointCreate,
+  type WebhookEndpointPatch,
+  webhookLimits,
+} from '#shared/api/webhooks/schemas.ts';
+import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { type AuditTrail, diffFields, type FieldChange } from '#shared/domain/audit.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
+import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
+import { checkWebhookUrl, type UrlPolicyOptions } from '#shared/domain/webhooks/urls.ts';
+import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
+import type { AgencyStore } from '../registry/ports.ts';
+import { assertVersion } from '../versioned-put.ts';
+import { addressRange } from './addresses.ts';
+import type {
+  AddressResolver,
+  KeyGeneration,
+  SecretSource,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStore,
+  WebhookEndpointRecord,
+  WebhookEndpointStore,
+} from './ports.ts';
+
+/** Redelivering "every failed delivery since" stops after this many per request (the client repeats). */
+export const redeliverFailedLimit = 500;
+
+const hour = 3_600_000;
+
+/** What any caller may see of an endpoint: never its secret or signing key. */
+export const endpointView = (endpoint: WebhookEndpointRecord, now: Date): WebhookEndpoint => {
+  const previous = endpoint.keys.previous;
+  const previousLive = previous !== undefined && Date.parse(previous.expiresAt) > now.getTime();
+  const publicKeys = [
+    ...(endpoint.keys.current.publicKey
+      ? [{ key: endpoint.keys.current.publicKey, status: 'current' as const }]
+      : []),
+    ...(previousLive && previous.publicKey
+      ? [{ key: previous.publicKey, status: 'previous' as const, expiresAt: previous.expiresAt }]
+      : []),
+  ];
+  return {
+    id: endpoint.id,
+    agencyId: endpoint.agencyId,
+    url: endpoint.url,
+    ...(endpoint.description === undefined ? {} : { description: endpoint.description }),
+    eventTypes: [...endpoint.eventTypes],
+    enabled: endpoint.enabled,
+    ...(endpoint.disabledReason === undefined
+      ? {}
+      : { disabledReason: endpoint.disabledReason, disabledAt: endpoint.disabledAt }),
+    signatureSchemes: [...endpoint.signatureSchemes],
+    ...(publicKeys.length > 0 ? { publicKeys } : {}),
+    ...(previousLive && previous.secret ? { previousSecretExpiresAt: previous.expiresAt } : {}),
+    version: endpoint.version,
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+  };
+};
+
+/** The delivery log entry as the API shows it. */
+export const deliveryView = (delivery: WebhookDeliveryRecord) => ({
+  eventId: delivery.eventId,
+  eventType: delivery.eventType,
+  endpointId: delivery.endpointId,
+  status: delivery.status,
+  attemptCount: delivery.attemptCount,
+  ...(delivery.nextAttemptAt === undefined ? {} : { nextAttemptAt: delivery.nextAttemptAt }),
+  createdAt: delivery.createdAt,
+  updatedAt: delivery.updatedAt,
+  attempts: delivery.attempts.map((attempt) => ({ ...attempt })),
+});
+
+/**
+ * Audit records name keys by fingerprint (the public key, or a digest of the secret), never by value:
+ * an auditor sees that and when a key changed, not the key.
+ */
+const fingerprint = (keys: KeyGeneration): string =>
+  [
+    ...(keys.secret
+      ? [`whsec sha256:${createHash('sha256').update(keys.secret).digest('hex').slice(0, 16)}`]
+      : []),
+    ...(keys.publicKey ? [keys.publicKey] : []),
+  ].join(' ');
+
+const auditedFields = [
+  'url',
+  'description',
+  'eventTypes',
+  'enabled',
+  'disabledReason',
+  'signatureSchemes',
+] as const;
+
+const endpointTrail = (endpoint: Pick<WebhookEndpointRecord, 'agencyId' | 'id'>): AuditTrail => ({
+  kind: 'webhook-endpoint',
+  agencyId: endpoint.agencyId,
+  endpointId: endpoint.id,
+});
+
+const changesOf = (
+  before: WebhookEndpointRecord | undefined,
+  after: WebhookEndpointRecord,
+): FieldChange[] => {
+  const changes = diffFields<WebhookEndpointRecord>(before, after, auditedFields);
+  const keysBefore = before ? fingerprint(before.keys.current) : undefined;
+  const keysAfter = fingerprint(after.keys.current);
+  return keysBefore === keysAfter
+    ? changes
+    : [...changes, { field: 'signingKeys', before: keysBefore ?? null, after: keysAfter }];
+};
+
+const urlRefused = (detail: string, reason: string) =>
+  new ValidationError(`The webhook URL is refused: ${detail}`, {
+    errors: [{ pointer: '/body/url', detail }],
+    extensions: { reason },
+  });
+
+const notFound = (agencyId: string, endpointId?: string) =>
+  new NotFoundError(
+    endpointId === undefined
+      ? `No agency "${agencyId}".`
+      : `No webhook endpoint "${endpointId}" of agency "${agencyId}".`,
+  );
+
+export interface WebhookEndpointServicePorts {
+  readonly webhookEndpoints: WebhookEndpointStore;
+  readonly webhookDeliveries: WebhookDeliveryStore;
+  readonly agencies: AgencyStore;
+  readonly writes: WritePath;
+  readonly ids: IdSource;
+  readonly secrets: SecretSource;
+  readonly resolver: AddressResolver;
+  readonly urlPolicy: UrlPolicyOptions;
+}
+
+/**
+ * Webhook endpoints: an agency operator registers and manages the own agency's (scope
+ * webhooks.manage), an admin any agency's; anyone else gets the 404 of a missing agency.
+ */
+export const createWebhookEndpointService = ({
+  webhookEndpoints,
+  webhookDeliveries,
+  agencies,
+  writes,
+  ids,
+  secrets,
+  resolver,
+  urlPolicy,
+}: WebhookEndpointServicePorts) => {
+  const assertVisible = (actor: Actor, agencyId: string, endpointId?: string) => {
+    const visible = actor.role === 'admin' || (actor.role === 'agency' && actor.agencyId === agencyId);
+    if (!visible) throw notFound(agencyId, endpointId);
+  };
+
+  const load = async (actor: Actor, agencyId: string, endpointId: string): Promise<WebhookEndpointRecord> => {
+    assertVisible(actor, agencyId, endpointId);
+    const endpoint = await webhookEndpoints.get({ agencyId, endpointId });
+    if (!endpoint) throw notFound(agencyId, endpointId);
+    return endpoint;
+  };
+
+  /** The URL rules that need no DNS, then DNS: every address must be public unicast. */
+  const checkUrl = async (raw: string): Promise<string> => {
+    const verdict = checkWebhookUrl(raw, urlPolicy);
+    if (!verdict.ok) throw urlRefused(verdict.detail, verdict.reason);
+    if (!verdict.resolve) return verdict.url;
+    let addresses: readonly string[];
+    try {
+      addresses = await resolver.resolve(verdict.hostname);
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        `The name "${verdict.hostname}" could not be resolved right now; retry.`,
+        {
+          cause: error,
+          headers: { 'retry-after': '5' },
+        },
+      );
+    }
+    if (addresses.length === 0) {
+      throw urlRefused(`"${verdict.hostname}" does not resolve to any address.`, 'unresolvable');
+    }
+    for (const address of addresses) {
+      const range = addressRange(address);
+      if (range !== 'unicast') {
+        throw urlRefused(
+          `"${verdict.hostname}" resolves to ${address}, ${range === undefined ? 'not an IP address' : `a ${range} address`}; webhooks reach public addresses only.`,
+          'non-public-address',
+        );
+      }
+    }
+    return verdict.url;
+  };
+
+  const newKeys = (schemes: readonly string[], at: string): KeyGeneration => ({
+    createdAt: at,
+    ...(schemes.includes('v1') ? { secret: secrets.newSecret() } : {}),
+    ...(schemes.includes('v1a') ? secrets.newKeyPair() : {}),
+  });
+
+  const changeOf = (
+    actor: Actor,
+    endpoint: WebhookEndpointRecord,
+    before: WebhookEndpointRecord | undefined,
+    action: string,
+  ): ChangeSet => ({
+    state: [{ kind: 'webhook-endpoint', endpoint, before }],
+    audits: [
+      auditEntry(
+        actor,
+        endpointTrail(endpoint),
+        action,
+        `webhook endpoint ${endpoint.id}`,
+        changesOf(before, endpoint),
+      ),
+    ],
+    events: [],
+  });
+
+  const commitUpdate = async (
+    actor: Actor,
+    endpoint: WebhookEndpointRecord,
+    before: WebhookEndpointRecord,
+    action: string,
+  ) => {
+    const outcome = await writes.commit(changeOf(actor, endpoint, before, action));
+    if (!outcome.committed) {
+      throw new PreconditionFailedError(
+        `Webhook endpoint "${endpoint.id}" changed while you were updating it; re-read it and try again.`,
+      );
+    }
+    return endpoint;
+  };
+
+  const create = async (
+    actor: Actor,
+    agencyId: string,
+    write: WebhookEndpointCreate,
+  ): Promise<{ endpoint: WebhookEndpointRecord; secret: string | undefined }> => {
+    assertVisible(actor, agencyId);
+    const [agency, existing] = await Promise.all([
+      agencies.get(agencyId),
+      webhookEndpoints.listByAgency(agencyId),
+    ]);
+    if (!agency) throw notFound(agencyId);
+    const url = await checkUrl(write.url);
+    if (existing.length >= webhookLimits.endpointsPerAgency) {
+      throw new ConflictError(
+        `Agency "${agencyId}" has ${existing.length} webhook endpoints, the most it may have; delete one first.`,
+      );
+    }
+    const at = actor.now.toISOString();
+    const endpoint: WebhookEndpointRecord = {
+      id: ids.next('whe'),
+      agencyId,
+      url,
+      ...(write.description === undefined ? {} : { description: write.description }),
+      eventTypes: write.eventTypes,
+      enabled: true,
+      signatureSchemes: write.signatureSchemes,
+      keys: { current: newKeys(write.signatureSchemes, at) },
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      createdBy: actor.subject,
+    };
+    const outcome = await writes.commit(changeOf(actor, endpoint, undefined, 'webhook.endpoint.created'));
+    // The condition also requires the agency: it was removed in between.
+    if (!outcome.committed) throw notFound(agencyId);
+    return { endpoint, secret: endpoint.keys.current.secret };
+  };
+
+  const update = async (
+    actor: Actor,
+    agencyId: string,
+    endpointId: string,
+    patch: WebhookEndpointPatch,
+    ifMatch: number,
+  ): Promise<WebhookEndpointRecord> => {
+    const current = await load(actor, agencyId, endpointId);
+    assertVersion(ifMatch, current.version, `Webhook endpoint "${endpointId}"`);
+    const at = actor.now.toISOString();
+    const enabled = patch.enabled ?? current.enabled;
+    const { description: _description, disabledReason: _reason, disabledAt: _at, ...rest } = current;
+    const description = patch.description === null ? undefined : (patch.description ?? current.description);
+    const next: WebhookEndpointRecord = {
+      ...rest,
+      ...(description === undefined ? {} : { description }),
+      eventTypes: patch.eventTypes ?? current.eventTypes,
+      enabled,
+      // Disabled by hand now; or still disabled, for whatever reason it was.
+      ...(enabled
+        ? {}
+        : current.enabled
+          ? { disabledReason: 'manual' as const, disabledAt: at }
+          : { disabledReason: current.disabledReason, disabledAt: current.disabledAt }),
+    };
+    if (changesOf(current, next).length === 0) return current;
+    const updated = await commitUpdate(
+      actor,
+      { ...next, version: current.version + 1, updatedAt: at },
+      current,
+      'webhook.endpoint.updated',
+    );
+    // Enabled again: its failure streak starts over (else it would be disabled at its next failure).
+    if (enabled && !current.enabled) await webhookDeliveries.markHealthy(endpointId);
+    return updated;
+  };
+
+  const remove = async (actor: Actor, agencyId: string, endpointId: string, ifMatch: number | undefined) => {
+    const current = await load(actor, agencyId, endpointId);
+    assertVersion(ifMatch, current.version, `Webhook endpoint "${endpointId}"`);
+    const outcome = await writes.commit({
+      state: [{ kind: 'webhook-endpoint.deletion', endpoint: current }],
+      audits: [
+        auditEntry(
+          actor,
+          endpointTrail(current),
+          'webhook.endpoint.deleted',
+          `webhook endpoint ${endpointId}`,
+          [{ field: 'url', before: current.url, after: null }],
+        ),
+      ],
+      events: [],
+    });
+    if (!outcome.committed) {
+      throw new PreconditionFailedError(`Webhook endpoint "${endpointId}" changed meanwhile; re-read it.`);
+    }
+  };
+
+  /** New keys; the previous ones keep signing beside them for `overlapHours` (0: stop at once). */
+  const rotate = async (actor: Actor, agencyId: string, endpointId: string, overlapHours: number) => {
+    const current = await load(actor, agencyId, endpointId);
+    const at = actor.now.toISOString();
+    const keys = {
+      current: newKeys(current.signatureSchemes, at),
+      ...(overlapHours > 0
+        ? {
+            previous: {
+              ...current.keys.current,
+              expiresAt: new Date(actor.now.getTime() + overlapHours * hour).toISOString(),
+            },
+          }
+        : {}),
+    };
+    const endpoint = await commitUpdate(
+      actor,
+      { ...current, keys, version: current.version + 1, updatedAt: at },
+      current,
+      'webhook.endpoint.secret_rotated',
+    );
+    return { endpoint, secret: endpoint.keys.current.secret };
+  };
+
+  /** Writes a `webhook.test` event for this endpoint only; the dispatcher delivers it like any other. */
+  const sendTest = async (actor: Actor, agencyId: string, endpointId: string) => {
+    const endpoint = await load(actor, agencyId, endpointId);
+    if (!endpoint.enabled) {
+      throw new ConflictError(`Webhook endpoint "${endpointId}" is disabled; enable it first.`);
+    }
+    const event = domainEvent(
+      ids,
+      eventTypes.webhookTest,
+      actor.now,
+      { agencyId },
+      { endpointId, link: `/v1/agencies/${agencyId}/webhook-endpoints/${endpointId}` },
+    );
+    await writes.commit({
+      state: [],
+      audits: [auditEntry(actor, endpointTrail(endpoint), 'webhook.test.sent', `event ${event.id}`, [])],
+      events: [event],
+    });
+    return { eventId: event.id, type: eventTypes.webhookTest };
+  };
+
+  const deliveries = async (
+    actor: Actor,
+    agencyId: string,
+    endpointId: string,
+    query: PageRequest & { readonly status?: WebhookDeliveryRecord['status'] | undefined },
+  ) => {
+    await load(actor, agencyId, endpointId);
+    const page = await webhookDeliveries.list(endpointId, query);
+    return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
+  };
+
+  const requireEnabled = (endpoint: WebhookEndpointRecord) => {
+    if (!endpoint.enabled) {
+      throw new ConflictError(
+        `Webhook endpoint "${endpoint.id}" is disabled; enable it before redelivering.`,
+      );
+    }
+  };
+
+  const auditRedelivery = (actor: Actor, endpoint: WebhookEndpointRecord, eventIds: readonly string[]) =>
+    writes.commit({
+      state: [],
+      audits: [
+        auditEntry(
+          actor,
+          endpointTrail(endpoint),
+          'webhook.redelivery.requested',
+          `${eventIds.length} deliveries`,
+          [{ field: 'eventIds', before: null, after: eventIds }],
+        ),
+      ],
+      events: [],
+    });
+
+  /** One more attempt of a finished delivery, with its original `webhook-id`. */
+  const redeliver = async (actor: Actor, agencyId: string, endpointId: string, eventId: string) => {
+    const endpoint = await load(actor, agencyId, endpointId);
+    requireEnabled(endpoint);
+    const delivery = await webhookDeliveries.get(endpointId, eventId);
+    if (!delivery) throw new NotFoundError(`No delivery of event "${eventId}" to endpoint "${endpointId}".`);
+    if (delivery.status === 'pending') {
+      throw new ConflictError(
+        `The delivery of "${eventId}" is still pending (next attempt ${delivery.nextAttemptAt}).`,
+      );
+    }
+    if (!(await webhookDeliveries.requestRedelivery(delivery, actor.now.toISOString()))) {
+      throw new ConflictError(`The delivery of "${eventId}" changed meanwhile; re-read the log and retry.`);
+    }
+    await auditRedelivery(actor, endpoint, [eventId]);
+    return { requested: 1, eventIds: [eventId] };
+  };
+
+  const redeliverFailed = async (actor: Actor, agencyId: string, endpointId: string, since: string) => {
+    const endpoint = await load(actor, agencyId, endpointId);
+    requireEnabled(endpoint);
+    const failed = await webhookDeliveries.failedSince(
+      endpointId,
+      new Date(since).toISOString(),
+      redeliverFailedLimit,
+    );
+    const at = actor.now.toISOString();
+    const eventIds: string[] = [];
+    for (const delivery of failed) {
+      if (await webhookDeliveries.requestRedelivery(delivery, at)) eventIds.push(delivery.eventId);
+    }
+    if (eventIds.length > 0) await auditRedelivery(actor, endpoint, eventIds);
+    return { requested: eventIds.length, eventIds };
+  };
+
+  const publicKeys = async (
+    page: PageRequest,
+    now: Date,
+  ): Promise<
+    Page<{ endpointId: string; agencyId: string; publicKeys: NonNullable<WebhookEndpoint['publicKeys']> }>
+  > => {
+    const result = await webhookEndpoints.withPublicKeys(page);
+    return {
+      items: result.items.map((endpoint) => ({
+        endpointId: endpoint.id,
+        agencyId: endpoint.agencyId,
+        publicKeys: endpointView(endpoint, now).publicKeys ?? [],
+      })),
+      nextCursor: result.nextCursor,
+    };
+  };
+
+  return {
+    create,
+    list: async (actor: Actor, agencyId: string) => {
+      assertVisible(actor, agencyId);
+      const [agency, endpoints] = await Promise.all([
+        agencies.get(agencyId),
+        webhookEndpoints.listByAgency(agencyId),
+      ]);
+      if (!agency) throw notFound(agencyId);
+      return endpoints;
+    },
+    get: load,
+    update,
+    remove,
+    rotate,
+    sendTest,
+    deliveries,
+    redeliver,
+    redeliverFailed,
+    publicKeys,
+  };
+};
+
+export type WebhookEndpointService = ReturnType<typeof createWebhookEndpointService>;

@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { LookupFunction } from 'node:net';
+
+/**
+ * Webhook receivers for tests: real HTTP servers on 127.0.0.1 (never another address) that record
+ * every request with its raw body and answer as the test scripts them.
+ */
+
+export interface ReceivedWebhook {
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+  /** ms since the receiver started. */
+  readonly at: number;
+  /** What the receiver's verifier said (undefined: no verifier set). */
+  readonly verified: boolean | undefined;
+}
+
+/** The answer to the n-th request (1-based): a status, or never answer at all. */
+export type Answer = number | 'hang';
+
+export interface TestReceiver {
+  readonly url: string;
+  readonly received: ReceivedWebhook[];
+  /** Verifies each request as it arrives: a real receiver answers 400 to what fails it. */
+  verifier: ((body: string, headers: Readonly<Record<string, string>>) => boolean) | undefined;
+  /** Waits until `count` requests have arrived (or throws after `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<ReceivedWebhook[]>;
+  close(): Promise<void>;
+}
+
+const readBody = async (request: IncomingMessage): Promise<string> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+export const startReceiver = async (answer: (n: number) => Answer = () => 200): Promise<TestReceiver> => {
+  const started = performance.now();
+  const received: ReceivedWebhook[] = [];
+  const waiters: (() => void)[] = [];
+  const receiver: TestReceiver = {
+    url: '',
+    received,
+    verifier: undefined,
+    waitFor: async (count, timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (Date.now() > deadline) {
+          throw new Error(`Receiver got ${received.length} of ${count} webhooks within ${timeoutMs} ms`);
+        }
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+      return received.slice(0, count);
+    },
+    close: async () => undefined,
+  };
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // A request the sender abandons (its timeout) ends here: nothing to record.
+    readBody(request).then(
+      (body) => {
+        const headers = Object.fromEntries(
+          Object.entries(request.headers).map(([name, value]) => [
+            name,
+            Array.isArray(value) ? value.join(',') : (value ?? ''),
+          ]),
+        );
+        const verified = receiver.verifier?.(body, headers);
+        received.push({ headers, body, at: performance.now() - started, verified });
+        for (const wake of waiters.splice(0)) wake();
+        const scripted = answer(received.length);
+        if (scripted === 'hang') return;
+        response.writeHead(verified === false ? 400 : scripted).end();
+      },
+      () => undefined,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : 0;
+  return Object.assign(receiver, {
+    url: `http://127.0.0.1:${port}/hooks`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+};
+
+/**
+ * A DNS stub for connections: names map to addresses, and every lookup is recorded. Supports both
+ * callback shapes Node uses (`all: true` under autoSelectFamily, and single-address).
+ */
+export const stubLookup = (table: Readonly<Record<string, string>>) => {
+  const calls: string[] = [];
+  const lookup = ((hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    calls.push(hostname);
+    const address = table[hostname];
+    if (address === undefined) {
+      callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }));
+      return;
+    }
+    const family = address.includes(':') ? 6 : 4;
+    if (options.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as LookupFunction;
+  return { lookup, calls };
+};

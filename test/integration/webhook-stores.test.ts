@@ -1,0 +1,308 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
+import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
+import type { Actor } from '#shared/domain/actor.ts';
+import { auditEntry } from '#shared/domain/actor.ts';
+import { eventTypes } from '#shared/domain/events.ts';
+import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { webhookKeys } from '#shared/dynamodb/keys.ts';
+import { createDynamoDbPorts, type DynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import type { ChangeSet } from '#shared/services/ports.ts';
+import { createAgencyService } from '#shared/services/registry/agencies.ts';
+import type { WebhookDeliveryRecord, WebhookEndpointRecord } from '#shared/services/webhooks/ports.ts';
+
+/**
+ * The webhook adapters on DynamoDB Local: endpoint writes through the audited write path (with
+ * their subscription items and conditions), and the delivery log's conditional writes and indexes.
+ */
+
+let local: DynamoDbLocal;
+let client: DynamoDBDocumentClient;
+let ports: DynamoDbPorts;
+let sequence = 0;
+const jatim = 'prov-jawa-timur';
+
+const actor = (): Actor => ({
+  subject: 'stores-admin',
+  role: 'admin',
+  requestId: `req-${++sequence}`,
+  route: 'test',
+  now: new Date(),
+});
+
+const endpoint = (id: string, overrides: Partial<WebhookEndpointRecord> = {}): WebhookEndpointRecord => ({
+  id,
+  agencyId: jatim,
+  url: 'https://hooks.jatimprov.go.id/spbe',
+  eventTypes: [eventTypes.awardPublished, eventTypes.rankingPublished],
+  enabled: true,
+  signatureSchemes: ['v1'],
+  keys: { current: { secret: 'whsec_c2VjcmV0', createdAt: '2026-01-01T00:00:00.000Z' } },
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  createdBy: 'stores-admin',
+  ...overrides,
+});
+
+const write = (change: ChangeSet['state'][number]): Promise<{ committed: boolean }> =>
+  ports.writes.commit({
+    state: [change],
+    audits: [
+      auditEntry(actor(), { kind: 'webhook-endpoint', agencyId: jatim, endpointId: 'x' }, 'test', 'x', []),
+    ],
+    events: [],
+  });
+
+/** Subscription items of an agency (base table, consistent). */
+const subscriptionsOf = async (agencyId: string) => {
+  const result = await client.send(
+    new QueryCommand({
+      TableName: local.tables.programme,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      FilterExpression: 'entity = :entity',
+      ExpressionAttributeValues: {
+        ':pk': `AGENCY#${agencyId}`,
+        ':prefix': 'WEBHOOK#',
+        ':entity': 'WebhookSubscription',
+      },
+      ConsistentRead: true,
+    }),
+  );
+  return (result.Items ?? []).map((item) => `${item.endpointId}:${item.eventType}`).sort();
+};
+
+const delivery = (
+  eventId: string,
+  overrides: Partial<WebhookDeliveryRecord> = {},
+): WebhookDeliveryRecord => ({
+  endpointId: 'whe_DELIVERIES',
+  agencyId: jatim,
+  eventId,
+  eventType: 'award.published',
+  event: {
+    id: eventId,
+    type: 'award.published',
+    occurredAt: '2026-12-01T00:00:00.000Z',
+    subject: { agencyId: jatim },
+    data: {},
+  },
+  status: 'succeeded',
+  attemptCount: 1,
+  scheduleStep: 1,
+  createdAt: `2026-12-01T00:00:0${eventId.slice(-1)}.000Z`,
+  updatedAt: `2026-12-01T00:00:0${eventId.slice(-1)}.000Z`,
+  attempts: [
+    {
+      attempt: 1,
+      at: '2026-12-01T00:00:00.000Z',
+      trigger: 'scheduled',
+      outcome: 'succeeded',
+      statusCode: 200,
+      latencyMs: 12,
+    },
+  ],
+  ...overrides,
+});
+
+beforeAll(async () => {
+  local = await startDynamoDbLocal();
+  assertLoopbackEndpoint(local.endpoint);
+  client = createDocumentClient(local.client);
+  ports = createDynamoDbPorts(client, local.tables);
+  await createAgencyService(ports).putAgency(
+    actor(),
+    jatim,
+    { name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi', active: true },
+    undefined,
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await local?.stop();
+});
+
+describe('endpoint writes (audited write path)', () => {
+  it('a create needs its agency: for an unknown agency nothing is written', async () => {
+    const outcome = await write({
+      kind: 'webhook-endpoint',
+      endpoint: endpoint('whe_NOAGENCY', { agencyId: 'prov-tidak-ada' }),
+      before: undefined,
+    });
+    expect(outcome).toMatchObject({ committed: false });
+    expect(
+      await ports.webhookEndpoints.get({ agencyId: 'prov-tidak-ada', endpointId: 'whe_NOAGENCY' }),
+    ).toBeUndefined();
+  });
+
+  it('subscriptions follow the event types of an enabled endpoint, in the same transaction', async () => {
+    // Prepare
+    const created = endpoint('whe_SUBS');
+    expect(await write({ kind: 'webhook-endpoint', endpoint: created, before: undefined })).toEqual({
+      committed: true,
+    });
+    expect(await subscriptionsOf(jatim)).toEqual(['whe_SUBS:award.published', 'whe_SUBS:ranking.published']);
+
+    // Act: change the types, then disable, then a stale update
+    const retyped = {
+      ...created,
+      eventTypes: [eventTypes.rankingPublished, eventTypes.resultFinalized],
+      version: 2,
+    };
+    await write({ kind: 'webhook-endpoint', endpoint: retyped, before: created });
+    const afterRetype = await subscriptionsOf(jatim);
+    const disabled = { ...retyped, enabled: false, disabledReason: 'manual' as const, version: 3 };
+    await write({ kind: 'webhook-endpoint', endpoint: disabled, before: retyped });
+    const afterDisable = await subscriptionsOf(jatim);
+    const stale = await write({
+      kind: 'webhook-endpoint',
+      endpoint: { ...created, version: 4 },
+      before: created,
+    });
+
+    // Assess
+    expect(afterRetype).toEqual(['whe_SUBS:ranking.published', 'whe_SUBS:result.finalized']);
+    expect(afterDisable).toEqual([]);
+    expect(stale).toMatchObject({ committed: false });
+    expect(await ports.webhookEndpoints.subscribers(eventTypes.rankingPublished, jatim)).toEqual([]);
+  });
+
+  it('finds subscribers by agency or nationally, lists endpoints without their subscriptions, deletes with them', async () => {
+    const first = endpoint('whe_LIST1');
+    const second = endpoint('whe_LIST2', {
+      eventTypes: [eventTypes.rankingPublished],
+      signatureSchemes: ['v1a'],
+      keys: {
+        current: { publicKey: 'whpk_AAAA', signingKey: 'whsk_BBBB', createdAt: '2026-01-01T00:00:00.000Z' },
+      },
+    });
+    await write({ kind: 'webhook-endpoint', endpoint: first, before: undefined });
+    await write({ kind: 'webhook-endpoint', endpoint: second, before: undefined });
+
+    const national = await ports.webhookEndpoints.subscribers(eventTypes.rankingPublished, undefined);
+    const forAgency = await ports.webhookEndpoints.subscribers(eventTypes.awardPublished, jatim);
+    const listed = await ports.webhookEndpoints.listByAgency(jatim);
+    const keys = await ports.webhookEndpoints.withPublicKeys({ limit: 10 });
+    const many = await ports.webhookEndpoints.getMany([
+      { agencyId: jatim, endpointId: 'whe_LIST2' },
+      { agencyId: jatim, endpointId: 'whe_NONE' },
+    ]);
+    await ports.writes.commit({
+      state: [{ kind: 'webhook-endpoint.deletion', endpoint: first }],
+      audits: [
+        auditEntry(
+          actor(),
+          { kind: 'webhook-endpoint', agencyId: jatim, endpointId: first.id },
+          'deleted',
+          'x',
+          [],
+        ),
+      ],
+      events: [],
+    });
+
+    expect(national.map((ref) => ref.endpointId)).toEqual(['whe_LIST1', 'whe_LIST2']);
+    expect(forAgency.map((ref) => ref.endpointId)).toEqual(['whe_LIST1']);
+    expect(listed.map((item) => item.id)).toEqual(['whe_LIST1', 'whe_LIST2', 'whe_SUBS']);
+    expect(listed[0]).toEqual(first);
+    expect(keys.items.map((item) => item.id)).toEqual(['whe_LIST2']);
+    expect(many.map((item) => item.id)).toEqual(['whe_LIST2']);
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: 'whe_LIST1' })).toBeUndefined();
+    expect((await subscriptionsOf(jatim)).filter((item) => item.startsWith('whe_LIST1'))).toEqual([]);
+    expect(webhookKeys.endpoint(jatim, 'whe_LIST1').SK).toBe('WEBHOOK#whe_LIST1');
+  });
+});
+
+describe('the delivery log', () => {
+  it('the first attempt creates a delivery once; a later one needs the attempt count it read', async () => {
+    const first = delivery('evt_1');
+    expect(await ports.webhookDeliveries.saveAttempt(first, 0)).toBe(true);
+    expect(await ports.webhookDeliveries.saveAttempt(first, 0)).toBe(false);
+    const second = { ...first, attemptCount: 2 };
+    expect(await ports.webhookDeliveries.saveAttempt(second, 1)).toBe(true);
+    expect(await ports.webhookDeliveries.saveAttempt({ ...first, attemptCount: 3 }, 1)).toBe(false);
+    const stored = await ports.webhookDeliveries.get('whe_DELIVERIES', 'evt_1');
+    expect(stored).toEqual(second);
+  });
+
+  it('reads what a batch of attempts needs, across both tables, in the order asked', async () => {
+    await ports.webhookDeliveries.markFailing('whe_SUBS', '2026-12-01T00:00:00.000Z');
+    const contexts = await ports.webhookDeliveries.attemptContexts([
+      { agencyId: jatim, endpointId: 'whe_LIST2', eventId: 'evt_none' },
+      { agencyId: jatim, endpointId: 'whe_DELIVERIES', eventId: 'evt_1' },
+      { agencyId: jatim, endpointId: 'whe_SUBS', eventId: 'evt_none' },
+    ]);
+    expect(
+      contexts.map((context) => [
+        context.endpoint?.id,
+        context.delivery?.eventId,
+        context.health.failingSince,
+      ]),
+    ).toEqual([
+      ['whe_LIST2', undefined, undefined],
+      [undefined, 'evt_1', undefined],
+      ['whe_SUBS', undefined, '2026-12-01T00:00:00.000Z'],
+    ]);
+  });
+
+  it('endpoint health: the first failure sets failingSince, later ones keep it, a success clears it', async () => {
+    expect(await ports.webhookDeliveries.markFailing('whe_HEALTH', '2026-12-01T00:00:00.000Z')).toBe(
+      '2026-12-01T00:00:00.000Z',
+    );
+    expect(await ports.webhookDeliveries.markFailing('whe_HEALTH', '2026-12-03T00:00:00.000Z')).toBe(
+      '2026-12-01T00:00:00.000Z',
+    );
+    await ports.webhookDeliveries.markHealthy('whe_HEALTH');
+    expect(await ports.webhookDeliveries.markFailing('whe_HEALTH', '2026-12-04T00:00:00.000Z')).toBe(
+      '2026-12-04T00:00:00.000Z',
+    );
+  });
+
+  it('lists newest first with a cursor, by status through the status index, and failed ones since a time', async () => {
+    for (const id of ['evt_2', 'evt_3', 'evt_4']) {
+      await ports.webhookDeliveries.saveAttempt(delivery(id, { status: 'failed' }), 0);
+    }
+    const page = await ports.webhookDeliveries.list('whe_DELIVERIES', { limit: 2 });
+    const rest = await ports.webhookDeliveries.list('whe_DELIVERIES', { limit: 2, cursor: page.nextCursor });
+    const failed = await ports.webhookDeliveries.list('whe_DELIVERIES', { limit: 10, status: 'failed' });
+    const since = await ports.webhookDeliveries.failedSince('whe_DELIVERIES', '2026-12-01T00:00:03.000Z', 10);
+
+    expect(page.items.map((item) => item.eventId)).toEqual(['evt_4', 'evt_3']);
+    expect(rest.items.map((item) => item.eventId)).toEqual(['evt_2', 'evt_1']);
+    expect(failed.items.map((item) => item.eventId)).toEqual(['evt_4', 'evt_3', 'evt_2']);
+    expect(since.map((item) => item.eventId)).toEqual(['evt_4', 'evt_3']);
+    await expect(
+      ports.webhookDeliveries.list('whe_DELIVERIES', { limit: 2, cursor: 'bm90LWEtY3Vyc29y' }),
+    ).rejects.toThrow('The cursor is not one this listing returned.');
+  });
+
+  it('only pending deliveries are in the due index; a redelivery puts one back, conditionally; queuing is noted', async () => {
+    // Prepare
+    const pending = delivery('evt_5', { status: 'pending', nextAttemptAt: '2026-12-01T00:05:00.000Z' });
+    await ports.webhookDeliveries.saveAttempt(pending, 0);
+    const failed = (await ports.webhookDeliveries.get('whe_DELIVERIES', 'evt_2')) as WebhookDeliveryRecord;
+
+    // Act
+    const dueEarly = await ports.webhookDeliveries.due('2026-12-01T00:04:59.000Z', 10);
+    const dueLater = await ports.webhookDeliveries.due('2026-12-01T00:05:00.000Z', 10);
+    const requested = await ports.webhookDeliveries.requestRedelivery(failed, '2026-12-01T00:06:00.000Z');
+    const again = await ports.webhookDeliveries.requestRedelivery(failed, '2026-12-01T00:06:00.000Z');
+    const marked = await ports.webhookDeliveries.markEnqueued(pending, '2026-12-01T00:05:00.000Z');
+    const markedStale = await ports.webhookDeliveries.markEnqueued(pending, '2026-12-01T00:09:00.000Z');
+    const dueAll = await ports.webhookDeliveries.due('2026-12-01T00:10:00.000Z', 10);
+
+    // Assess
+    expect(dueEarly).toEqual([]);
+    expect(dueLater.map((item) => item.eventId)).toEqual(['evt_5']);
+    expect([requested, again, marked, markedStale]).toEqual([true, false, true, false]);
+    expect(
+      dueAll.map((item) => [item.eventId, item.status, item.redeliveryRequestedAt, item.enqueuedFor]),
+    ).toEqual([
+      ['evt_5', 'pending', undefined, '2026-12-01T00:05:00.000Z'],
+      ['evt_2', 'pending', '2026-12-01T00:06:00.000Z', undefined],
+    ]);
+    const failedNow = await ports.webhookDeliveries.list('whe_DELIVERIES', { limit: 10, status: 'failed' });
+    expect(failedNow.items.map((item) => item.eventId)).toEqual(['evt_4', 'evt_3']);
+  });
+});

@@ -1,0 +1,562 @@
+import { describe, expect, it } from 'vitest';
+import type { WebhookEndpointCreate } from '#shared/api/webhooks/schemas.ts';
+import {
+  ConflictError,
+  NotFoundError,
+  PreconditionFailedError,
+  ServiceUnavailableError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
+import { type DomainEvent, eventTypes } from '#shared/domain/events.ts';
+import type { SendOutcome } from '#shared/domain/webhooks/delivery.ts';
+import type { MemoryPorts } from '#shared/memory/ports.ts';
+import { createWebhookDispatcher } from '#shared/services/webhooks/dispatcher.ts';
+import { createWebhookEndpointService } from '#shared/services/webhooks/endpoints.ts';
+import type {
+  AddressResolver,
+  DeliveryMessage,
+  DeliveryQueue,
+  SecretSource,
+} from '#shared/services/webhooks/ports.ts';
+import { actor, now, operatorOf, preparedPorts, sequentialIds } from './support.ts';
+
+/** Webhook endpoints and the dispatcher over in-memory ports, a scripted receiver and a hand-driven queue. */
+
+const jatim = 'prov-jawa-timur';
+const jabar = 'prov-jawa-barat';
+
+/** DNS as a table; anything else does not exist. */
+const stubResolver = (table: Readonly<Record<string, readonly string[]>>): AddressResolver => ({
+  resolve: async (hostname) => table[hostname] ?? [],
+});
+
+const predictableSecrets = (): SecretSource => {
+  let next = 0;
+  return {
+    newSecret: () => `whsec_${Buffer.alloc(32, ++next).toString('base64')}`,
+    newKeyPair: () => ({ signingKey: `whsk_key${++next}`, publicKey: `whpk_key${next}` }),
+  };
+};
+
+const publicDns = stubResolver({
+  'hooks.jatimprov.go.id': ['203.0.114.10', '2001:4860:4860::8888'],
+  'hooks.jabarprov.go.id': ['198.51.99.20'],
+  'rebind.example.id': ['10.0.0.7'],
+  'metadata.example.id': ['93.184.216.34', '169.254.169.254'],
+});
+
+const endpointService = (ports: MemoryPorts, resolver: AddressResolver = publicDns) =>
+  createWebhookEndpointService({
+    ...ports,
+    ids: sequentialIdsWithUlids(),
+    secrets: predictableSecrets(),
+    resolver,
+    urlPolicy: { allowLoopbackHttp: false },
+  });
+
+/** Ids shaped like the real ones (prefix + 26 base32 characters), in creation order. */
+function sequentialIdsWithUlids() {
+  const ids = sequentialIds();
+  return { next: (prefix: string) => `${prefix}_${ids.next('x').slice(2).padStart(26, '0')}` };
+}
+
+const create = (overrides: Partial<WebhookEndpointCreate> = {}): WebhookEndpointCreate => ({
+  url: 'https://hooks.jatimprov.go.id/spbe',
+  eventTypes: [eventTypes.awardPublished, eventTypes.rankingPublished],
+  signatureSchemes: ['v1'],
+  ...overrides,
+});
+
+describe('webhook endpoints (in-memory ports)', () => {
+  it('an operator registers the own agency’s endpoint: the secret is returned once, never in the view', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+
+    // Act
+    const { endpoint, secret } = await service.create(operatorOf(jatim), jatim, create());
+    const read = await service.get(operatorOf(jatim), jatim, endpoint.id);
+
+    // Assess
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(Buffer.from((secret ?? '').slice(6), 'base64').length).toBeGreaterThanOrEqual(24);
+    expect(read).toMatchObject({
+      agencyId: jatim,
+      url: 'https://hooks.jatimprov.go.id/spbe',
+      enabled: true,
+      version: 1,
+    });
+    const trail = await ports.audits.list(
+      { kind: 'webhook-endpoint', agencyId: jatim, endpointId: endpoint.id },
+      { limit: 10 },
+    );
+    expect(trail.items.map((record) => record.action)).toEqual(['webhook.endpoint.created']);
+    expect(JSON.stringify(trail)).not.toContain(secret);
+  });
+
+  it('another agency’s operator gets 404, and so does an admin for an agency that does not exist', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint } = await service.create(actor(), jatim, create());
+
+    await expect(service.create(operatorOf(jabar), jatim, create())).rejects.toThrow(NotFoundError);
+    await expect(service.get(operatorOf(jabar), jatim, endpoint.id)).rejects.toThrow(NotFoundError);
+    await expect(service.list(operatorOf(jabar), jatim)).rejects.toThrow(NotFoundError);
+    await expect(service.create(actor(), 'prov-tidak-ada', create())).rejects.toThrow(NotFoundError);
+  });
+
+  it.each([
+    ['https://10.0.0.1/', 'ip-literal'],
+    ['http://hooks.jatimprov.go.id/', 'https-required'],
+    ['https://rebind.example.id/', 'non-public-address'],
+    ['https://metadata.example.id/', 'non-public-address'],
+    ['https://nowhere.example.id/', 'unresolvable'],
+  ])('refuses %s with a 400 naming the reason (%s) at /body/url', async (url, reason) => {
+    const service = endpointService(await preparedPorts());
+
+    const refused = service.create(operatorOf(jatim), jatim, create({ url }));
+
+    await expect(refused).rejects.toThrow(ValidationError);
+    await expect(refused).rejects.toMatchObject({
+      extensions: { reason },
+      errors: [{ pointer: '/body/url', detail: expect.any(String) }],
+    });
+  });
+
+  it('names the private address a name resolves to; a DNS outage is a 503, not a refusal', async () => {
+    const ports = await preparedPorts();
+    const failing: AddressResolver = {
+      resolve: async () => {
+        throw Object.assign(new Error('queryA ETIMEOUT'), { code: 'ETIMEOUT' });
+      },
+    };
+
+    await expect(
+      endpointService(ports).create(
+        operatorOf(jatim),
+        jatim,
+        create({ url: 'https://metadata.example.id/' }),
+      ),
+    ).rejects.toThrow(/169\.254\.169\.254, a linkLocal address/);
+    await expect(endpointService(ports, failing).create(operatorOf(jatim), jatim, create())).rejects.toThrow(
+      ServiceUnavailableError,
+    );
+  });
+
+  it('an agency has at most 10 endpoints', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    for (let index = 0; index < 10; index += 1) await service.create(actor(), jatim, create());
+
+    await expect(service.create(actor(), jatim, create())).rejects.toThrow(ConflictError);
+  });
+
+  it('v1a endpoints publish their whpk_ key and get no secret', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+
+    const { endpoint, secret } = await service.create(actor(), jatim, create({ signatureSchemes: ['v1a'] }));
+    const keys = await service.publicKeys({ limit: 10 }, now);
+
+    expect(secret).toBeUndefined();
+    expect(keys.items).toEqual([
+      { endpointId: endpoint.id, agencyId: jatim, publicKeys: [{ key: 'whpk_key1', status: 'current' }] },
+    ]);
+  });
+
+  it('disabling removes its subscriptions, enabling restores them; a stale If-Match is 412', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint } = await service.create(operatorOf(jatim), jatim, create());
+
+    // Act
+    const disabled = await service.update(operatorOf(jatim), jatim, endpoint.id, { enabled: false }, 1);
+    const whileDisabled = await ports.webhookEndpoints.subscribers(eventTypes.awardPublished, jatim);
+    const stale = service.update(operatorOf(jatim), jatim, endpoint.id, { enabled: true }, 1);
+    const enabled = await service.update(operatorOf(jatim), jatim, endpoint.id, { enabled: true }, 2);
+    const afterwards = await ports.webhookEndpoints.subscribers(eventTypes.awardPublished, jatim);
+
+    // Assess
+    expect(disabled).toMatchObject({ enabled: false, disabledReason: 'manual', version: 2 });
+    expect(whileDisabled).toEqual([]);
+    await expect(stale).rejects.toThrow(PreconditionFailedError);
+    expect(enabled).toMatchObject({ enabled: true, version: 3 });
+    expect(enabled.disabledReason).toBeUndefined();
+    expect(afterwards).toEqual([{ agencyId: jatim, endpointId: endpoint.id }]);
+  });
+
+  it('rotation keeps the previous secret signing for the overlap, and shows its expiry, not its value', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint, secret: first } = await service.create(actor(), jatim, create());
+
+    const { endpoint: rotated, secret: second } = await service.rotate(actor(), jatim, endpoint.id, 24);
+
+    expect(second).not.toBe(first);
+    expect(rotated.keys.previous).toMatchObject({ secret: first, expiresAt: '2026-03-11T00:00:00.000Z' });
+    const trail = await ports.audits.list(
+      { kind: 'webhook-endpoint', agencyId: jatim, endpointId: endpoint.id },
+      { limit: 10 },
+    );
+    expect(trail.items[0]).toMatchObject({
+      action: 'webhook.endpoint.secret_rotated',
+      changes: [{ field: 'signingKeys' }],
+    });
+    expect(JSON.stringify(trail)).not.toContain(first);
+    expect(JSON.stringify(trail)).not.toContain(second);
+  });
+});
+
+/** A receiver whose answers are scripted per attempt; it records what it was sent. */
+const scriptedReceiver = (answers: readonly (number | 'timeout')[], retryAfter?: string) => {
+  const received: { url: string; headers: Readonly<Record<string, string>>; body: string }[] = [];
+  return {
+    received,
+    post: async (request: {
+      url: string;
+      headers: Readonly<Record<string, string>>;
+      body: string;
+    }): Promise<SendOutcome> => {
+      received.push(request);
+      const answer = answers[Math.min(received.length - 1, answers.length - 1)] ?? 200;
+      return answer === 'timeout'
+        ? { kind: 'error', errorClass: 'timeout', detail: 'no answer', latencyMs: 15_000 }
+        : { kind: 'response', status: answer, retryAfter, latencyMs: 20 };
+    },
+  };
+};
+
+/** A queue the test drains by hand, in due order. */
+const manualQueue = (maxDelayMs = 15 * 60_000) => {
+  const waiting: { message: DeliveryMessage; delayMs: number }[] = [];
+  const queue: DeliveryQueue = { maxDelayMs, send: async (messages) => void waiting.push(...messages) };
+  return { queue, waiting };
+};
+
+const dispatchSetup = async (answers: readonly (number | 'timeout')[] = [200], retryAfter?: string) => {
+  const ports = await preparedPorts();
+  const endpoints = endpointService(ports);
+  const receiver = scriptedReceiver(answers, retryAfter);
+  const { queue, waiting } = manualQueue();
+  const clock = { time: now.getTime(), now: () => new Date(clock.time) };
+  const metrics = { delivered: 0, failed: [] as string[], disabled: [] as string[] };
+  const dispatcher = createWebhookDispatcher(
+    {
+      ...ports,
+      queue,
+      sender: receiver,
+      ids: sequentialIdsWithUlids(),
+      clock,
+      metrics: {
+        delivered: () => {
+          metrics.delivered += 1;
+        },
+        failed: (reason) => void metrics.failed.push(reason),
+        endpointDisabled: (reason) => void metrics.disabled.push(reason),
+      },
+      random: () => 0.5,
+    },
+    { schedule: [1_000, 2_000, 3_000] },
+  );
+  /** Takes the next message off the queue, moves the clock to when it is due, and attempts it. */
+  const step = async () => {
+    const next = waiting.shift();
+    if (!next) throw new Error('Nothing queued');
+    clock.time += next.delayMs;
+    return dispatcher.attempt(next.message);
+  };
+  return { ports, endpoints, receiver, waiting, clock, metrics, dispatcher, step };
+};
+
+const award = (agencyId: string | undefined, id = 'evt_00000000000000000000000001'): DomainEvent => ({
+  id,
+  type: agencyId === undefined ? eventTypes.rankingPublished : eventTypes.awardPublished,
+  occurredAt: now.toISOString(),
+  subject: agencyId === undefined ? { year: 2026 } : { year: 2026, agencyId },
+  data: { link: '/v1/awards/1' },
+});
+
+describe('webhook dispatcher (in-memory ports)', () => {
+  it('sends an agency’s event to that agency’s subscribers, a national event to every subscriber', async () => {
+    // Prepare
+    const { endpoints, dispatcher, waiting } = await dispatchSetup();
+    const { endpoint: east } = await endpoints.create(actor(), jatim, create());
+    const { endpoint: west } = await endpoints.create(
+      actor(),
+      jabar,
+      create({ url: 'https://hooks.jabarprov.go.id/' }),
+    );
+    await endpoints.create(
+      actor(),
+      jabar,
+      create({ url: 'https://hooks.jabarprov.go.id/x', eventTypes: ['result.finalized'] }),
+    );
+
+    // Act
+    const forAgency = await dispatcher.fanOut([award(jatim)]);
+    const national = await dispatcher.fanOut([award(undefined, 'evt_00000000000000000000000002')]);
+
+    // Assess
+    expect([forAgency, national]).toEqual([1, 2]);
+    expect(waiting.map(({ message }) => [message.endpointId, message.eventId, message.attempt])).toEqual([
+      [east.id, 'evt_00000000000000000000000001', 1],
+      [west.id, 'evt_00000000000000000000000002', 1],
+      [east.id, 'evt_00000000000000000000000002', 1],
+    ]);
+  });
+
+  it('fails twice, then succeeds: one webhook-id three times, three attempts in the log', async () => {
+    // Prepare
+    const { endpoints, dispatcher, receiver, waiting, step, ports } = await dispatchSetup([
+      500,
+      'timeout',
+      200,
+    ]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+
+    // Act
+    await step();
+    await step();
+    await step();
+
+    // Assess
+    expect(waiting).toEqual([]);
+    expect(new Set(receiver.received.map((request) => request.headers['webhook-id']))).toEqual(
+      new Set(['evt_00000000000000000000000001']),
+    );
+    expect(receiver.received).toHaveLength(3);
+    const [delivery] = ports.webhooks.deliveries();
+    expect(delivery).toMatchObject({ endpointId: endpoint.id, status: 'succeeded', attemptCount: 3 });
+    expect(
+      delivery?.attempts.map(({ attempt, outcome, statusCode, errorClass }) => ({
+        attempt,
+        outcome,
+        statusCode,
+        errorClass,
+      })),
+    ).toEqual([
+      { attempt: 1, outcome: 'failed', statusCode: 500, errorClass: 'http_status' },
+      { attempt: 2, outcome: 'failed', statusCode: undefined, errorClass: 'timeout' },
+      { attempt: 3, outcome: 'succeeded', statusCode: 200, errorClass: undefined },
+    ]);
+    // A success ends the failure streak.
+    expect(ports.webhooks.health(endpoint.id)).toEqual({});
+  });
+
+  it('after the last attempt the delivery is failed and counted; a duplicate message is dropped', async () => {
+    const { endpoints, dispatcher, receiver, waiting, step, ports, metrics } = await dispatchSetup([503]);
+    await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+    const first = waiting[0]?.message as DeliveryMessage;
+
+    for (let attempt = 0; attempt < 4; attempt += 1) await step();
+    const duplicate = await dispatcher.attempt(first);
+
+    expect(receiver.received).toHaveLength(4);
+    expect(waiting).toEqual([]);
+    expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'failed', attemptCount: 4 });
+    expect(ports.webhooks.deliveries()[0]?.nextAttemptAt).toBeUndefined();
+    expect(metrics.failed).toEqual(['http_status']);
+    expect(duplicate).toEqual({ kind: 'skipped', reason: 'duplicate' });
+  });
+
+  it('honours Retry-After of a 429 when it asks for longer than the schedule', async () => {
+    const { endpoints, dispatcher, waiting, step } = await dispatchSetup([429, 200], '90');
+    await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+
+    await step();
+
+    expect(waiting.map(({ delayMs }) => delayMs)).toEqual([90_000]);
+  });
+
+  it('410 Gone disables the endpoint and tells the agency’s other endpoints (webhook.endpoint_disabled)', async () => {
+    // Prepare
+    const { endpoints, dispatcher, waiting, step, ports, metrics } = await dispatchSetup([410]);
+    const { endpoint: gone } = await endpoints.create(actor(), jatim, create());
+    const { endpoint: other } = await endpoints.create(
+      actor(),
+      jatim,
+      create({ url: 'https://hooks.jatimprov.go.id/ops', eventTypes: ['webhook.endpoint_disabled'] }),
+    );
+    await dispatcher.fanOut([award(jatim)]);
+
+    // Act
+    await step();
+    const disabledEvents = ports.events.filter((event) => event.type === 'webhook.endpoint_disabled');
+    await dispatcher.fanOut(disabledEvents);
+
+    // Assess
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]?.message).toMatchObject({ endpointId: other.id, eventId: disabledEvents[0]?.id });
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: gone.id })).toMatchObject({
+      enabled: false,
+      disabledReason: 'gone',
+    });
+    expect(disabledEvents).toEqual([
+      expect.objectContaining({
+        subject: { agencyId: jatim },
+        data: expect.objectContaining({ endpointId: gone.id, reason: 'gone' }),
+      }),
+    ]);
+    expect(metrics.disabled).toEqual(['gone']);
+    expect(ports.webhooks.deliveries().find((delivery) => delivery.endpointId === gone.id)).toMatchObject({
+      status: 'failed',
+    });
+  });
+
+  it('an endpoint failing for five days straight is disabled, once', async () => {
+    // Prepare: every attempt fails; events keep coming for six days
+    const { endpoints, dispatcher, waiting, clock, ports } = await dispatchSetup([500]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    const day = 86_400_000;
+
+    // Act: one new event a day, its first attempt only
+    for (let index = 1; index <= 6; index += 1) {
+      await dispatcher.fanOut([award(jatim, `evt_0000000000000000000000000${index}`)]);
+      const first = waiting.splice(0).find(({ message }) => message.attempt === 1);
+      if (first) await dispatcher.attempt(first.message);
+      clock.time += day;
+    }
+
+    // Assess
+    const stored = await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id });
+    expect(stored).toMatchObject({ enabled: false, disabledReason: 'failing' });
+    expect(ports.events.filter((event) => event.type === 'webhook.endpoint_disabled')).toHaveLength(1);
+  });
+
+  it('a success restarts the count: failures on days 0–3 and 5–9 around a success on day 4 keep it enabled', async () => {
+    // Prepare: answers per first attempt of each day's event
+    const answers = [500, 500, 500, 500, 200, 500, 500, 500, 500, 500];
+    const { endpoints, dispatcher, waiting, clock, ports } = await dispatchSetup(answers);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+
+    // Act
+    for (let index = 0; index < answers.length; index += 1) {
+      await dispatcher.fanOut([
+        award(jatim, `evt_000000000000000000000000${String(index).padStart(2, '0')}`),
+      ]);
+      const first = waiting.splice(0).find(({ message }) => message.attempt === 1);
+      if (first) await dispatcher.attempt(first.message);
+      clock.time += 86_400_000;
+    }
+
+    // Assess: failing since day 5, four days and a bit: not yet five
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id })).toMatchObject({
+      enabled: true,
+    });
+    expect(ports.webhooks.health(endpoint.id)).toEqual({
+      failingSince: new Date(now.getTime() + 5 * 86_400_000).toISOString(),
+    });
+  });
+
+  it('a pending retry of an endpoint disabled meanwhile ends as failed, without an attempt', async () => {
+    const { endpoints, dispatcher, receiver, step, ports, waiting } = await dispatchSetup([500]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+    await step();
+    await endpoints.update(actor(), jatim, endpoint.id, { enabled: false }, 1);
+
+    const result = await step();
+
+    expect(result).toEqual({ kind: 'skipped', reason: 'endpoint-gone' });
+    expect(receiver.received).toHaveLength(1);
+    expect(waiting).toEqual([]);
+    expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'failed', attemptCount: 1 });
+  });
+
+  it('retries beyond the queue’s delay limit wait in the due index; the sweep queues them when due', async () => {
+    // Prepare: a queue that delays at most 1.5 s, a schedule of 1 s, 2 s, 3 s
+    const ports = await preparedPorts();
+    const { queue, waiting } = manualQueue(1_500);
+    const clock = { time: now.getTime(), now: () => new Date(clock.time) };
+    const receiver = scriptedReceiver([500, 500, 200]);
+    const dispatcher = createWebhookDispatcher(
+      {
+        ...ports,
+        queue,
+        sender: receiver,
+        ids: sequentialIdsWithUlids(),
+        clock,
+        metrics: { delivered: () => {}, failed: () => {}, endpointDisabled: () => {} },
+        random: () => 0.5,
+      },
+      { schedule: [1_000, 2_000, 3_000], sweepLookaheadMs: 500 },
+    );
+    await endpointService(ports).create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+
+    // Act + Assess
+    await dispatcher.attempt((waiting.shift() as { message: DeliveryMessage }).message);
+    expect(waiting.map(({ delayMs }) => delayMs)).toEqual([1_000]); // within the limit: queued at once
+    clock.time += 1_000;
+    await dispatcher.attempt((waiting.shift() as { message: DeliveryMessage }).message);
+    expect(waiting).toEqual([]); // 2 s is over the limit: left to the sweep
+    expect(await dispatcher.sweep()).toBe(0); // not due within the look-ahead yet
+    clock.time += 1_600;
+    expect(await dispatcher.sweep()).toBe(1);
+    expect(await dispatcher.sweep()).toBe(0); // already on its way
+    expect(waiting.map(({ message, delayMs }) => [message.attempt, delayMs])).toEqual([[3, 400]]);
+    clock.time += 400;
+    await dispatcher.attempt((waiting.shift() as { message: DeliveryMessage }).message);
+    expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'succeeded', attemptCount: 3 });
+  });
+
+  it('a redelivery is one more attempt with the same webhook-id, queued by the sweep', async () => {
+    // Prepare: a delivery that failed for good
+    const { endpoints, dispatcher, receiver, waiting, step, ports } = await dispatchSetup([
+      500, 500, 500, 500, 200,
+    ]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+    for (let attempt = 0; attempt < 4; attempt += 1) await step();
+
+    // Act
+    const receipt = await endpoints.redeliver(
+      operatorOf(jatim),
+      jatim,
+      endpoint.id,
+      'evt_00000000000000000000000001',
+    );
+    const again = endpoints.redeliver(
+      operatorOf(jatim),
+      jatim,
+      endpoint.id,
+      'evt_00000000000000000000000001',
+    );
+    await dispatcher.sweep();
+    const result = await step();
+
+    // Assess
+    expect(receipt).toEqual({ requested: 1, eventIds: ['evt_00000000000000000000000001'] });
+    await expect(again).rejects.toThrow(ConflictError);
+    expect(result).toMatchObject({ kind: 'attempted', verdict: { kind: 'succeeded' } });
+    expect(receiver.received.at(-1)?.headers['webhook-id']).toBe('evt_00000000000000000000000001');
+    expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'succeeded', attemptCount: 5 });
+    expect(ports.webhooks.deliveries()[0]?.attempts.at(-1)).toMatchObject({
+      attempt: 5,
+      trigger: 'redelivery',
+    });
+    expect(waiting).toEqual([]);
+  });
+
+  it('a test event goes to the endpoint that asked for it only, whatever it subscribes to', async () => {
+    const { endpoints, dispatcher, waiting, ports } = await dispatchSetup();
+    const { endpoint } = await endpoints.create(
+      operatorOf(jatim),
+      jatim,
+      create({ eventTypes: ['result.finalized'] }),
+    );
+    await endpoints.create(operatorOf(jatim), jatim, create({ eventTypes: ['webhook.test'] }));
+
+    const receipt = await endpoints.sendTest(operatorOf(jatim), jatim, endpoint.id);
+    await dispatcher.fanOut(ports.events);
+
+    expect(receipt.type).toBe('webhook.test');
+    expect(waiting.map(({ message }) => [message.endpointId, message.eventId])).toEqual([
+      [endpoint.id, receipt.eventId],
+    ]);
+  });
+});
