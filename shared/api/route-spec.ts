@@ -24,11 +24,18 @@ export type RouteAccess =
       readonly scopes: readonly Scope[];
     };
 
+/**
+ * Response headers a route sets itself and documents; the OpenAPI generator holds each one's schema
+ * (`shared/api/openapi.ts`). Headers every response may carry (CORS, rate limits) and those a
+ * route's flags imply (idempotent replays) are added by the generator.
+ */
+export type ResponseHeaderName = 'ETag' | 'Location';
+
 export interface ResponseSpec {
   readonly description: string;
   readonly schema?: z.ZodType;
   /** Response headers worth documenting, e.g. ETag. */
-  readonly headers?: readonly string[];
+  readonly headers?: readonly ResponseHeaderName[];
 }
 
 export type BodyContentType = 'application/json' | 'text/csv';
