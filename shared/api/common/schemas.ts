@@ -160,6 +160,8 @@ export const YearSchema = z
 export const YearParamSchema = z
   .string()
   .regex(/^(?:201[89]|20[2-9]\d|2100)$/, 'A four-digit year from 2018 to 2100, such as 2026')
+  // The bound the pattern already sets, published (a check of its own would add a second message).
+  .meta({ maxLength: 4 })
   .transform(Number)
   .pipe(YearSchema);
 
