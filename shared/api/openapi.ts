@@ -233,7 +233,7 @@ const publishedBody = (route: RouteSpec): z.ZodType | undefined => {
 
 const responseContent = (status: number, response: ResponseSpec) => {
   if (!response.schema) return undefined;
-  const mediaType = status >= 400 ? 'application/problem+json' : 'application/json';
+  const mediaType = response.mediaType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
   return { [mediaType]: { schema: response.schema } };
 };
 

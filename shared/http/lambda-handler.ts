@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -132,15 +132,46 @@ const refuseQuery = (query: Readonly<Record<string, string | undefined>> | undef
   );
 };
 
-const toHttpResponse = (response: AnyRouteResponse): APIGatewayProxyStructuredResultV2 => {
+const toHttpResponse = (response: AnyRouteResponse, route: RouteSpec): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
   if (response.body === undefined) return { statusCode: response.status, headers };
+  const mediaType = route.responses[response.status]?.mediaType;
+  if (mediaType !== undefined) {
+    // A text response goes as is; bytes (compressed text) base64-encoded, as API Gateway takes them.
+    const { body } = response;
+    const binary = body instanceof Uint8Array;
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': `${mediaType}; charset=utf-8`, ...headers },
+      body: binary ? Buffer.from(body).toString('base64') : String(body),
+      isBase64Encoded: binary,
+    };
+  }
   return {
     statusCode: response.status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
     body: JSON.stringify(response.body),
   };
 };
+
+/**
+ * A route's own Content-Security-Policy (an HTML page: the docs) replaces the API's default, which
+ * lets an HTML response load nothing at all, on that route's answers only. Header names are
+ * compared without case, so that exactly one policy is sent.
+ */
+const routeContentSecurityPolicy = (): MiddlewareObj<HttpEvent, APIGatewayProxyResultV2> => ({
+  after: async (request) => {
+    const policy = routesByKey.get(request.event.routeKey)?.contentSecurityPolicy;
+    const { response } = request;
+    if (policy === undefined || typeof response !== 'object' || response === null) return;
+    const headers = Object.fromEntries(
+      Object.entries(response.headers ?? {}).filter(
+        ([name]) => name.toLowerCase() !== 'content-security-policy',
+      ),
+    );
+    request.response = { ...response, headers: { ...headers, 'content-security-policy': policy } };
+  },
+});
 
 type AnyImplementation = (input: RouteInput<RouteSpec>, context: RequestContext) => Promise<AnyRouteResponse>;
 
@@ -194,7 +225,7 @@ export const createLambdaHandler = <L extends LambdaName>(
         now: options.clock.now(),
       });
     const idempotencyKey = route.idempotent ? readIdempotencyKey(headers) : undefined;
-    if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute());
+    if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute(), route);
     const response = await options.idempotency.run(
       {
         subject: identity?.subject ?? 'anonymous',
@@ -209,19 +240,23 @@ export const createLambdaHandler = <L extends LambdaName>(
       lambdaContext,
       execute,
     );
-    return toHttpResponse(response);
+    return toHttpResponse(response, route);
   };
 
-  return middy<HttpEvent, APIGatewayProxyResultV2>()
-    .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpSecurityHeaders())
-    .use(
-      httpCors({
-        origins: [...options.corsAllowedOrigins],
-        exposeHeaders: corsExposedResponseHeaders.join(', '),
-      }),
-    )
-    .use(problemDetails(logger))
-    .handler(dispatch);
+  return (
+    middy<HttpEvent, APIGatewayProxyResultV2>()
+      .use(httpHeaderNormalizer())
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      // Before the security headers, so that its `after` runs after theirs and has the last word.
+      .use(routeContentSecurityPolicy())
+      .use(httpSecurityHeaders())
+      .use(
+        httpCors({
+          origins: [...options.corsAllowedOrigins],
+          exposeHeaders: corsExposedResponseHeaders.join(', '),
+        }),
+      )
+      .use(problemDetails(logger))
+      .handler(dispatch)
+  );
 };

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
@@ -12,6 +12,7 @@ import {
   tableUsesByCapability,
 } from '../../infra/capability-access.ts';
 import type { SpbeFunction } from '../../infra/constructs/spbe-function.ts';
+import { swaggerUiBundleFolder, swaggerUiFiles, swaggerUiPackage } from '../../shared/api/public/docs.ts';
 import { lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
 import { routeList } from '../../shared/api/routes.ts';
 import { tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
@@ -166,6 +167,41 @@ describe('Lambda functions', () => {
           POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^spbe-[a-z-]+$/),
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
+      });
+    }
+  });
+});
+
+describe('the docs page’s files', () => {
+  /** The folder CDK staged as a function's code: `asset.<hash>` in the app's output. */
+  const codeFolder = (construct: SpbeFunction): string => {
+    const key = (functionJson(construct) as { Code?: { S3Key?: string } }).Code?.S3Key ?? '';
+    return join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  };
+  const packageFile = (file: string) => new URL(import.meta.resolve(`${swaggerUiPackage}/${file}`));
+
+  it('travel beside the public function’s bundle, not inside its code', () => {
+    // Prepare
+    const publicFunction = synth.stack.capabilityFunctions.get('public');
+    if (publicFunction === undefined) throw new Error('No public function');
+    const folder = codeFolder(publicFunction);
+
+    // Assess: each file as the package ships it, with the licence; the code stays far smaller than
+    // the script it would otherwise carry.
+    for (const file of swaggerUiFiles) {
+      const copied = readFileSync(join(folder, swaggerUiBundleFolder, file));
+      expect({ file, same: copied.equals(readFileSync(packageFile(file))) }).toEqual({ file, same: true });
+    }
+    expect(existsSync(join(folder, swaggerUiBundleFolder, 'LICENSE'))).toBe(true);
+    const code = statSync(join(folder, 'index.mjs')).size;
+    expect(code).toBeLessThan(statSync(packageFile('swagger-ui-bundle.js')).size / 2);
+  });
+
+  it('are in no other function’s package', () => {
+    for (const { name, construct } of functionsUnderTest.filter(({ name }) => name !== 'public')) {
+      expect({ name, files: readdirSync(codeFolder(construct)).sort() }).toEqual({
+        name,
+        files: ['index.mjs', 'index.mjs.map'],
       });
     }
   });

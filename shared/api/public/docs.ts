@@ -1,0 +1,40 @@
+/**
+ * The interactive API reference at `/docs`: Swagger UI reading the served OpenAPI document. Its
+ * files come from the `swagger-ui-dist` package and are served by the public function itself —
+ * never from a CDN — so the page works offline under `npm start` and needs nothing but the API's
+ * own origin once deployed. The routes are in `routes.ts` beside this file; the page itself is
+ * assembled in `functions/public/docs-page.ts`; `infra/` copies the package files beside the public
+ * function's bundle.
+ */
+
+export const swaggerUiPackage = 'swagger-ui-dist';
+
+/** The package files the page loads, each served at `/docs/<file>`. */
+export const swaggerUiFiles = ['swagger-ui-bundle.js', 'swagger-ui.css'] as const;
+export type SwaggerUiFile = (typeof swaggerUiFiles)[number];
+
+/**
+ * The package's licence files, shipped beside the served files (Apache-2.0 asks that a
+ * redistribution carry them); not served.
+ */
+export const swaggerUiLicenceFiles = ['LICENSE', 'NOTICE'] as const;
+
+/** The folder beside the public function's bundle (`index.mjs`) that holds the package files. */
+export const swaggerUiBundleFolder = 'swagger-ui';
+
+/**
+ * What the page may load, and nothing else: its own scripts (no inline script: the initializer is
+ * a file too), its own stylesheet plus inline styles (Swagger UI sets `style` attributes), images
+ * from itself and `data:` URLs (the stylesheet's icons), and requests to its own origin (the
+ * document and "Try it out"). No frames, forms, plugins or base URL; no other page may frame it.
+ */
+export const docsContentSecurityPolicy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
