@@ -689,7 +689,7 @@ export interface components {
     schemas: {
         /** @description RFC 9457 problem details */
         Problem: {
-            /** @example https://spbe.example.id/problems/validation-failed */
+            /** @example /problems/validation-failed */
             type: string;
             title: string;
             /** Format: int64 */
@@ -1837,6 +1837,22 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/validation-failed",
+                 *       "title": "The request has invalid fields",
+                 *       "status": 400,
+                 *       "detail": "Invalid body field /body/answers/3/level: The level must be a whole number from 1 to 5",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21",
+                 *       "errors": [
+                 *         {
+                 *           "pointer": "/body/answers/3/level",
+                 *           "detail": "The level must be a whole number from 1 to 5"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1849,6 +1865,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/unauthorized",
+                 *       "title": "Authentication required",
+                 *       "status": 401,
+                 *       "detail": "This route requires a bearer token.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1861,6 +1887,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/forbidden",
+                 *       "title": "Not allowed",
+                 *       "status": 403,
+                 *       "detail": "This route needs one of the scopes spbe/self-assessment.write.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1873,6 +1909,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/not-found",
+                 *       "title": "Not found",
+                 *       "status": 404,
+                 *       "detail": "No self-assessment of prov-jawa-timur in 2026.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1885,6 +1931,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/conflict",
+                 *       "title": "Conflict with the current state",
+                 *       "status": 409,
+                 *       "detail": "A request with this Idempotency-Key is still being processed; retry shortly.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1897,6 +1953,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/precondition-failed",
+                 *       "title": "The resource has changed (stale If-Match)",
+                 *       "status": 412,
+                 *       "detail": "The self-assessment has changed: you sent If-Match \"3\" but it is now at \"4\". Re-read it and apply your change again.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1909,6 +1975,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/unsupported-media-type",
+                 *       "title": "Unsupported media type",
+                 *       "status": 415,
+                 *       "detail": "Content-Type must be application/json; got \"text/plain\".",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1921,6 +1997,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/idempotency-key-reused",
+                 *       "title": "Idempotency-Key already used for a different request",
+                 *       "status": 422,
+                 *       "detail": "This Idempotency-Key was already used with a different request; use a new key for a new request.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1933,6 +2019,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/precondition-required",
+                 *       "title": "If-Match header required",
+                 *       "status": 428,
+                 *       "detail": "This write needs an If-Match header carrying the ETag you last read (for a new draft: \"0\"); `*` is not accepted.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1946,6 +2042,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/too-many-requests",
+                 *       "title": "Too many requests",
+                 *       "status": 429,
+                 *       "detail": "Too many requests from this client; retry after 30 seconds.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -1956,6 +2062,16 @@ export interface components {
                 [name: string]: unknown;
             };
             content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/internal-error",
+                 *       "title": "Internal server error",
+                 *       "status": 500,
+                 *       "detail": "An unexpected error occurred. Quote the requestId when reporting it.",
+                 *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
+                 *     }
+                 */
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
@@ -2271,6 +2387,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Pemerintah Kota Surabaya",
+                 *       "group": "kota",
+                 *       "parentProvinceId": "prov-jawa-timur",
+                 *       "active": true
+                 *     }
+                 */
                 "application/json": components["schemas"]["AgencyWrite"];
             };
         };
@@ -2336,6 +2460,18 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "agencies": [
+                 *         {
+                 *           "id": "kota-surabaya",
+                 *           "name": "Pemerintah Kota Surabaya",
+                 *           "group": "kota",
+                 *           "parentProvinceId": "prov-jawa-timur"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": {
                     /** @description Validated one by one: a 400 lists every bad row (`rows[]`, with CSV line numbers) */
                     agencies: components["schemas"]["AgencyImportRow"][];
@@ -2495,6 +2631,13 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "agency",
+                 *       "agencyId": "prov-jawa-timur",
+                 *       "description": "Portal SPBE Jawa Timur"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MachineClientWrite"];
             };
         };
@@ -2588,6 +2731,69 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "year": 2030,
+                 *       "frameworkId": "spbe-2020",
+                 *       "type": "evaluasi",
+                 *       "windows": {
+                 *         "selfAssessment": {
+                 *           "opensAt": "2030-02-01T00:00:00+07:00",
+                 *           "closesAt": "2030-03-01T00:00:00Z"
+                 *         },
+                 *         "documentAssessment": {
+                 *           "opensAt": "2030-03-02T00:00:00+07:00",
+                 *           "closesAt": "2030-04-01T00:00:00Z"
+                 *         },
+                 *         "interviewAssessment": {
+                 *           "opensAt": "2030-04-02T00:00:00+07:00",
+                 *           "closesAt": "2030-05-01T00:00:00Z"
+                 *         },
+                 *         "visitAssessment": {
+                 *           "opensAt": "2030-05-02T00:00:00+07:00",
+                 *           "closesAt": "2030-06-01T00:00:00Z"
+                 *         },
+                 *         "appeals": {
+                 *           "opensAt": "2030-06-02T00:00:00+07:00",
+                 *           "closesAt": "2030-07-01T00:00:00Z"
+                 *         },
+                 *         "publication": {
+                 *           "at": "2030-08-01T00:00:00.000Z"
+                 *         }
+                 *       },
+                 *       "predicateBasis": "exact",
+                 *       "assessorLoadCap": 30,
+                 *       "awardRules": {
+                 *         "id": "rules-2030",
+                 *         "frameworkId": "spbe-2020",
+                 *         "nameId": "Anugerah Pemerintahan Digital",
+                 *         "nameEn": "Digital Government Award",
+                 *         "categories": [
+                 *           {
+                 *             "id": "best-index",
+                 *             "nameId": "Indeks terbaik",
+                 *             "nameEn": "Best index",
+                 *             "measure": "domain-4",
+                 *             "groups": [
+                 *               [
+                 *                 "provinsi"
+                 *               ],
+                 *               [
+                 *                 "kabupaten",
+                 *                 "kota"
+                 *               ]
+                 *             ],
+                 *             "winnersPerGroup": 3,
+                 *             "eligibility": {
+                 *               "minPredicate": "baik",
+                 *               "requireComplete": true,
+                 *               "valueAbove": "2.5"
+                 *             }
+                 *           }
+                 *         ]
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CycleCreate"];
             };
         };
@@ -2635,6 +2841,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
             };
             cookie?: never;
@@ -2670,12 +2877,40 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "selfAssessment": {
+                 *         "opensAt": "2030-02-01T00:00:00+07:00",
+                 *         "closesAt": "2030-03-01T00:00:00Z"
+                 *       },
+                 *       "documentAssessment": {
+                 *         "opensAt": "2030-03-02T00:00:00+07:00",
+                 *         "closesAt": "2030-04-01T00:00:00Z"
+                 *       },
+                 *       "interviewAssessment": {
+                 *         "opensAt": "2030-04-02T00:00:00+07:00",
+                 *         "closesAt": "2030-05-01T00:00:00Z"
+                 *       },
+                 *       "visitAssessment": {
+                 *         "opensAt": "2030-05-02T00:00:00+07:00",
+                 *         "closesAt": "2030-06-01T00:00:00Z"
+                 *       },
+                 *       "appeals": {
+                 *         "opensAt": "2030-06-02T00:00:00+07:00",
+                 *         "closesAt": "2030-07-01T00:00:00Z"
+                 *       },
+                 *       "publication": {
+                 *         "at": "2030-08-01T00:00:00.000Z"
+                 *       }
+                 *     }
+                 */
                 "application/json": components["schemas"]["CycleWindows"];
             };
         };
@@ -2724,6 +2959,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -2757,6 +2993,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -2794,6 +3031,7 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -2802,6 +3040,25 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "answers": [
+                 *         {
+                 *           "indicatorNo": 1,
+                 *           "level": 3,
+                 *           "explanation": "Pergub Arsitektur SPBE ditetapkan",
+                 *           "evidence": [
+                 *             {
+                 *               "title": "Peraturan Gubernur Jawa Timur tentang Arsitektur SPBE",
+                 *               "url": "https://jatimprov.go.id/spbe/pergub-arsitektur.pdf",
+                 *               "mediaType": "application/pdf",
+                 *               "sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["BulkAnswersWrite"];
             };
         };
@@ -2851,6 +3108,7 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -2860,6 +3118,20 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "level": 3,
+                 *       "explanation": "Pergub Arsitektur SPBE ditetapkan",
+                 *       "evidence": [
+                 *         {
+                 *           "title": "Peraturan Gubernur Jawa Timur tentang Arsitektur SPBE",
+                 *           "url": "https://jatimprov.go.id/spbe/pergub-arsitektur.pdf",
+                 *           "mediaType": "application/pdf",
+                 *           "sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["IndicatorAnswerWrite"];
             };
         };
@@ -2911,6 +3183,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -2991,6 +3264,14 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "name": "Dr. Budi Santoso",
+                 *       "affiliations": [
+                 *         "prov-jawa-barat"
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssessorWrite"];
             };
         };
@@ -3056,6 +3337,7 @@ export interface operations {
             };
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
             };
             cookie?: never;
@@ -3090,12 +3372,23 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "assignments": [
+                 *         {
+                 *           "agencyId": "prov-jawa-timur",
+                 *           "assessor": "asesor-budi"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["AssignmentsWrite"];
                 "text/csv": string;
             };
@@ -3178,6 +3471,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3186,6 +3480,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reason": "Saya pernah menjadi konsultan instansi ini."
+                 *     }
+                 */
                 "application/json": components["schemas"]["RecusalWrite"];
             };
         };
@@ -3232,6 +3531,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3265,16 +3565,35 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
-                /** @description dokumen (every cycle), interviu (Evaluasi), visitasi (Evaluasi, when the cycle has its window) */
+                /**
+                 * @description dokumen (every cycle), interviu (Evaluasi), visitasi (Evaluasi, when the cycle has its window)
+                 * @example dokumen
+                 */
                 stage: "dokumen" | "interviu" | "visitasi";
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "scores": [
+                 *         {
+                 *           "indicatorNo": 1,
+                 *           "expectedVersion": 0,
+                 *           "level": 3,
+                 *           "note": "Sesuai data dukung",
+                 *           "evidenceUsed": [
+                 *             0
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["BulkScoresWrite"];
             };
         };
@@ -3322,10 +3641,14 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
-                /** @description dokumen (every cycle), interviu (Evaluasi), visitasi (Evaluasi, when the cycle has its window) */
+                /**
+                 * @description dokumen (every cycle), interviu (Evaluasi), visitasi (Evaluasi, when the cycle has its window)
+                 * @example dokumen
+                 */
                 stage: "dokumen" | "interviu" | "visitasi";
                 no: string;
             };
@@ -3333,6 +3656,16 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "level": 4,
+                 *       "note": "Dikoreksi",
+                 *       "evidenceUsed": [
+                 *         0
+                 *       ],
+                 *       "reason": "Bukti tambahan diperiksa"
+                 *     }
+                 */
                 "application/json": components["schemas"]["ScoreWrite"];
             };
         };
@@ -3379,10 +3712,14 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
-                /** @description dokumen (every cycle), interviu (Evaluasi), visitasi (Evaluasi, when the cycle has its window) */
+                /**
+                 * @description dokumen (every cycle), interviu (Evaluasi), visitasi (Evaluasi, when the cycle has its window)
+                 * @example dokumen
+                 */
                 stage: "dokumen" | "interviu" | "visitasi";
                 no: string;
             };
@@ -3415,6 +3752,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3423,6 +3761,23 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "reviews": [
+                 *         {
+                 *           "indicatorNo": 1,
+                 *           "valid": true,
+                 *           "expectedVersion": 0
+                 *         },
+                 *         {
+                 *           "indicatorNo": 2,
+                 *           "valid": false,
+                 *           "reason": "Bukti tidak memadai",
+                 *           "expectedVersion": 1
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ReviewsWrite"];
             };
         };
@@ -3470,6 +3825,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3508,6 +3864,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3541,6 +3898,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3574,6 +3932,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3607,6 +3966,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3643,6 +4003,7 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
@@ -3651,6 +4012,24 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "indicators": [
+                 *         {
+                 *           "indicatorNo": 30,
+                 *           "justification": "Audit TIK 2026 telah selesai; laporannya terlampir.",
+                 *           "evidence": [
+                 *             {
+                 *               "title": "Peraturan Gubernur Jawa Timur tentang Arsitektur SPBE",
+                 *               "url": "https://jatimprov.go.id/spbe/pergub-arsitektur.pdf",
+                 *               "mediaType": "application/pdf",
+                 *               "sha256": "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                 *             }
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["AppealWrite"];
             };
         };
@@ -3698,15 +4077,29 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @example 2026 */
                 year: string;
                 /** @description Agency slug */
                 agencyId: string;
+                /** @example apl_01JF00000000000000000000AA */
                 appealId: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "decisions": [
+                 *         {
+                 *           "indicatorNo": 30,
+                 *           "upheld": true,
+                 *           "level": 4,
+                 *           "reason": "Laporan audit sah"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["AppealDecisionWrite"];
             };
         };
@@ -3753,12 +4146,72 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
+                /** @example 2026 */
                 year: string;
             };
             cookie?: never;
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "results": [
+                 *         {
+                 *           "agencyId": "prov-jawa-timur",
+                 *           "levels": [
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             3,
+                 *             null
+                 *           ],
+                 *           "reference": "Laporan Evaluasi SPBE 2024"
+                 *         }
+                 *       ]
+                 *     }
+                 */
                 "application/json": components["schemas"]["ResultsImport"];
             };
         };

@@ -1,7 +1,22 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import {
+  type AppError,
+  ConflictError,
+  ForbiddenError,
+  IdempotencyKeyReuseError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
 import { scope, scopeDescriptions, scopeNames } from './access.ts';
 import { ProblemSchema } from './common/schemas.ts';
+import { sampleBodies, samplePathValues } from './examples.ts';
 import { commonErrorResponses } from './route-kit.ts';
 import {
   defaultMaxBodyBytes,
@@ -201,6 +216,87 @@ type CommonStatus = keyof typeof problemComponentNames;
 
 const problemSchemaRef = { $ref: '#/components/schemas/Problem' };
 
+/** A problem document as the API sends it for this error (shared/http/problem-details.ts). */
+const problemExample = (error: AppError) => ({
+  type: `/problems/${error.slug}`,
+  title: error.title,
+  status: error.status,
+  detail: error.detail,
+  instance: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+  requestId: '5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21',
+  ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+});
+
+/** What each shared problem response looks like on the wire, from the error the API throws for it. */
+const problemExamples: Readonly<Record<CommonStatus, object>> = {
+  400: problemExample(
+    new ValidationError(
+      'Invalid body field /body/answers/3/level: The level must be a whole number from 1 to 5',
+      {
+        errors: [
+          { pointer: '/body/answers/3/level', detail: 'The level must be a whole number from 1 to 5' },
+        ],
+      },
+    ),
+  ),
+  401: problemExample(new UnauthorizedError('This route requires a bearer token.')),
+  403: problemExample(new ForbiddenError('This route needs one of the scopes spbe/self-assessment.write.')),
+  404: problemExample(new NotFoundError('No self-assessment of prov-jawa-timur in 2026.')),
+  409: problemExample(
+    new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.'),
+  ),
+  412: problemExample(
+    new PreconditionFailedError(
+      'The self-assessment has changed: you sent If-Match "3" but it is now at "4". Re-read it and apply your change again.',
+    ),
+  ),
+  413: problemExample(
+    new PayloadTooLargeError('The request body is 300000 bytes; the limit for this route is 262144.'),
+  ),
+  415: problemExample(
+    new UnsupportedMediaTypeError('Content-Type must be application/json; got "text/plain".'),
+  ),
+  422: problemExample(
+    new IdempotencyKeyReuseError(
+      'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+    ),
+  ),
+  428: problemExample(
+    new PreconditionRequiredError(
+      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0"); `*` is not accepted.',
+    ),
+  ),
+  429: problemExample(
+    new TooManyRequestsError('Too many requests from this client; retry after 30 seconds.'),
+  ),
+  // Unexpected errors are never described: a fixed text and the request id (problemFromError).
+  500: {
+    type: '/problems/internal-error',
+    title: 'Internal server error',
+    status: 500,
+    detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+    instance: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+    requestId: '5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21',
+  },
+};
+
+/** Path parameter examples that their schemas do not give, from the contract's example requests. */
+const withPathParameterExamples = (node: Json): Json => {
+  if (Array.isArray(node)) return node.map(withPathParameterExamples);
+  if (node === null || typeof node !== 'object') return node;
+  const copy: { [key: string]: Json } = Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, withPathParameterExamples(value)]),
+  );
+  const example = (samplePathValues as Readonly<Record<string, string | undefined>>)[String(copy.name)];
+  const schema = copy.schema;
+  const schemaHasExample =
+    schema !== null && typeof schema === 'object' && !Array.isArray(schema) && schema.example !== undefined;
+  if (copy.in === 'path' && example !== undefined && copy.example === undefined && !schemaHasExample) {
+    copy.example = example;
+  }
+  return copy;
+};
+
 const sharedProblem = (status: number, response: ResponseSpec): CommonStatus | undefined => {
   const common = (commonErrorResponses as Readonly<Record<number, ResponseSpec | undefined>>)[status];
   return common !== undefined && common === response ? (status as CommonStatus) : undefined;
@@ -229,6 +325,12 @@ const publishedBody = (route: RouteSpec): z.ZodType | undefined => {
     .clone({ ...rows.def, element: rowSchema } as typeof rows.def)
     .meta(rows.meta() ?? {});
   return body.extend({ [csvRowsField]: typedRows }).meta({ description: body.meta()?.description });
+};
+
+/** A route's example request body, valid on both sides (the zod/OpenAPI agreement test uses it). */
+const requestExample = (route: RouteSpec) => {
+  const example = (sampleBodies as Readonly<Record<string, unknown>>)[route.operationId];
+  return example === undefined ? {} : { example };
 };
 
 const responseContent = (status: number, response: ResponseSpec) => {
@@ -334,7 +436,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
                             description: 'CSV with a header line',
                           },
                         }
-                      : { schema: body },
+                      : { schema: body, ...requestExample(route) },
                   ]),
                 ),
               },
@@ -366,7 +468,9 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
     registry.registerComponent('responses', problemComponentNames[status], {
       description: commonErrorResponses[status].description,
       headers: responseHeaders(status),
-      content: { 'application/problem+json': { schema: problemSchemaRef } },
+      content: {
+        'application/problem+json': { schema: problemSchemaRef, example: problemExamples[status] },
+      },
     });
   }
   // The problem schema by its id: the shared responses refer to it even when no route names it.
@@ -388,5 +492,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
     ],
     tags: tagsOf(routeList),
   });
-  return withIntegerBounds(document as unknown as Json) as unknown as OpenApiDocument;
+  return withPathParameterExamples(
+    withIntegerBounds(document as unknown as Json),
+  ) as unknown as OpenApiDocument;
 };

@@ -4,7 +4,7 @@ import { roles } from '#shared/domain/roles.ts';
 /** RFC 9457 problem details, as every error response carries them. */
 export const ProblemSchema = z
   .object({
-    type: z.string().meta({ example: 'https://spbe.example.id/problems/validation-failed' }),
+    type: z.string().meta({ example: '/problems/validation-failed' }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { scope, scopeDescriptions, scopeNames } from '#shared/api/access.ts';
+import { ProblemSchema } from '#shared/api/common/schemas.ts';
+import { sampleBodies } from '#shared/api/examples.ts';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import { defaultMaxBodyBytes, type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList, routes } from '#shared/api/routes.ts';
+import { problemFromError } from '#shared/http/problem-details.ts';
 
 /**
  * What the document says about the HTTP conventions every route follows (headers, status codes,
@@ -21,7 +24,7 @@ interface Reference {
 interface Response {
   readonly description: string;
   readonly headers?: Readonly<Record<string, Reference | { readonly required?: boolean }>>;
-  readonly content?: Readonly<Record<string, { readonly schema?: unknown }>>;
+  readonly content?: Readonly<Record<string, { readonly schema?: unknown; readonly example?: unknown }>>;
 }
 interface Operation {
   readonly operationId: string;
@@ -316,5 +319,46 @@ describe('the document and the route table agree, both ways', () => {
 
     // Assess
     expect(parameters).toEqual(inPath.map((name) => [name, true]));
+  });
+});
+
+describe('examples', () => {
+  it.each(byKey)('%s shows its example request body', (_key, route) => {
+    // Prepare
+    const operation = operationOf(route) as Operation & {
+      readonly requestBody?: { readonly content: Readonly<Record<string, { readonly example?: unknown }>> };
+    };
+
+    // Act
+    const example = operation.requestBody?.content['application/json']?.example;
+
+    // Assess: the catalogue's (valid for zod and the document: the agreement test starts from it)
+    const expected = (sampleBodies as Readonly<Record<string, unknown>>)[route.operationId];
+    if (route.body) expect(example).toEqual(expected);
+    else expect(example).toBeUndefined();
+  });
+
+  it('shows each shared problem response as the API sends it', () => {
+    // Act
+    const shared = Object.entries(document.components.responses ?? {});
+
+    // Assess
+    expect(shared.length).toBeGreaterThan(5);
+    for (const [name, response] of shared) {
+      const example = response.content?.['application/problem+json']?.example as
+        | { readonly type: string; readonly status: number }
+        | undefined;
+      expect({ name, valid: ProblemSchema.safeParse(example).success }).toEqual({ name, valid: true });
+      expect({ name, type: example?.type }).toEqual({
+        name,
+        type: expect.stringMatching(/^\/problems\/[a-z-]+$/),
+      });
+    }
+    const internal = document.components.responses?.InternalError?.content?.['application/problem+json'];
+    const { problem } = problemFromError(new Error('a database password'), {
+      instance: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+      requestId: '5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21',
+    });
+    expect(internal?.example).toEqual(problem);
   });
 });
