@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -195,6 +196,61 @@ describe('the docs page’s files', () => {
     expect(existsSync(join(folder, swaggerUiBundleFolder, 'LICENSE'))).toBe(true);
     const code = statSync(join(folder, 'index.mjs')).size;
     expect(code).toBeLessThan(statSync(packageFile('swagger-ui-bundle.js')).size / 2);
+  });
+
+  it('are served by the bundled public function from its own folder, compressed when asked', () => {
+    // Prepare: the bundle as Lambda runs it, in a separate Node process (no node_modules next to
+    // it: a file found proves it came from the bundle's folder).
+    const publicFunction = synth.stack.capabilityFunctions.get('public');
+    if (publicFunction === undefined) throw new Error('No public function');
+    const bundle = join(codeFolder(publicFunction), 'index.mjs');
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundle)});
+      const get = (path) => handler({
+        version: '2.0', routeKey: 'GET ' + path, rawPath: path, rawQueryString: '', isBase64Encoded: false,
+        headers: { 'accept-encoding': 'gzip' },
+        requestContext: { http: { method: 'GET', path }, requestId: 'infra-test', routeKey: 'GET ' + path },
+      }, { awsRequestId: 'infra-test', functionName: 'public', getRemainingTimeInMillis: () => 29000 });
+      const answers = [];
+      for (const path of ['/docs', '/docs/swagger-ui.css']) {
+        const { statusCode, headers, isBase64Encoded, body } = await get(path);
+        answers.push({ path, statusCode, type: headers['content-type'], encoding: headers['content-encoding'] ?? null,
+          isBase64Encoded: isBase64Encoded ?? false, bytes: Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8').length });
+      }
+      console.log(JSON.stringify(answers));`;
+
+    // Act
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: codeFolder(publicFunction),
+      env: {
+        PATH: process.env.PATH,
+        PROGRAMME_TABLE_NAME: 'programme',
+        AWS_REGION: 'ap-southeast-3',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    const answers = JSON.parse(output.trim().split('\n').at(-1) ?? '[]') as unknown;
+    expect(answers).toEqual([
+      {
+        path: '/docs',
+        statusCode: 200,
+        type: 'text/html; charset=utf-8',
+        encoding: null,
+        isBase64Encoded: false,
+        bytes: expect.any(Number),
+      },
+      {
+        path: '/docs/swagger-ui.css',
+        statusCode: 200,
+        type: 'text/css; charset=utf-8',
+        encoding: 'gzip',
+        isBase64Encoded: true,
+        bytes: expect.any(Number),
+      },
+    ]);
   });
 
   it('are in no other function’s package', () => {
