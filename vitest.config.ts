@@ -6,7 +6,8 @@ export default defineConfig({
   test: {
     pool: 'forks',
     // The machine runs Node 20 while Lambda runs nodejs22.x: the SDK's Node-version notice is noise here.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    // SCARF_ANALYTICS: Spectral's and swagger-ui-dist's analytics dependency stays silent.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', SCARF_ANALYTICS: 'false' },
     projects: [
       {
         extends: true,

@@ -8,6 +8,7 @@ import { type LambdaName, lambdaNames } from '../shared/api/route-spec.ts';
 import { routeList } from '../shared/api/routes.ts';
 import { eventsTable, type TableDefinition, tableDefinitions } from '../shared/dynamodb/table-definitions.ts';
 import { deliveryQueueSetting } from '../shared/webhooks/config.ts';
+import { bundledFilesOf } from './bundled-files.ts';
 import {
   preTokenGenerationTableUses,
   rankingRunTableUses,
@@ -154,6 +155,7 @@ export class SpbeAwardApiStack extends Stack {
         // The handlers' CORS allow-list (shared/config.ts); API Gateway answers preflight from the same list.
         environment:
           corsAllowedOrigins.length > 0 ? { CORS_ALLOWED_ORIGINS: corsAllowedOrigins.join(',') } : {},
+        bundledFiles: bundledFilesOf(capability),
       });
       useTables(fn, tableUsesByCapability[capability]);
       capabilityFunctions.set(capability, fn);

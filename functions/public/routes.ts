@@ -1,8 +1,10 @@
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
+import type { SwaggerUiFile } from '#shared/api/public/docs.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { checkHealth, type HealthProbe } from '#shared/services/public/health.ts';
+import { createDocsAssets, type DocsAssets, docsInitializer, docsPageHtml } from './docs-page.ts';
 
 const publicCache = { 'cache-control': 'public, max-age=300' } as const;
 
@@ -10,10 +12,31 @@ export interface PublicDependencies {
   readonly http: HttpOptions;
   readonly health: HealthProbe;
   readonly serviceVersion: string;
+  /** Swagger UI's files for the docs page; read lazily, on the first request for each. */
+  readonly docsAssets?: DocsAssets;
 }
 
-/** Public routes and `/v1/me`: health, the framework, the OpenAPI contract. */
-export const createPublicHandler = ({ http, health, serviceVersion }: PublicDependencies) => {
+/** Public routes and `/v1/me`: health, the framework, the OpenAPI contract and its docs page. */
+export const createPublicHandler = ({
+  http,
+  health,
+  serviceVersion,
+  docsAssets = createDocsAssets(),
+}: PublicDependencies) => {
+  const docsAsset = async (file: SwaggerUiFile, headers: Readonly<Record<string, string | undefined>>) => {
+    const { body, encoding } = await docsAssets(file, headers['accept-encoding']);
+    return {
+      status: 200 as const,
+      body,
+      headers: {
+        ...publicCache,
+        // Caches keep the compressed and the plain copy apart.
+        vary: 'accept-encoding',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
+      },
+    };
+  };
+
   // Built once per container: the document is a pure function of the route table.
   let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
 
@@ -33,6 +56,10 @@ export const createPublicHandler = ({ http, health, serviceVersion }: PublicDepe
         if (!framework) throw new NotFoundError(`No framework "${params.frameworkId}".`);
         return { status: 200, body: framework, headers: publicCache };
       },
+      getDocs: async () => ({ status: 200, body: docsPageHtml, headers: publicCache }),
+      getDocsInitializer: async () => ({ status: 200, body: docsInitializer, headers: publicCache }),
+      getDocsScript: async ({ headers }) => docsAsset('swagger-ui-bundle.js', headers),
+      getDocsStylesheet: async ({ headers }) => docsAsset('swagger-ui.css', headers),
       getMe: async (_input, { identity }) => {
         // The dispatcher guarantees an identity on JWT routes.
         if (!identity) throw new Error('getMe reached without an identity');

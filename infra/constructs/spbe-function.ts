@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
+import { dirname, isAbsolute, join, normalize, relative } from 'node:path';
 import { type CfnElement, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -34,6 +34,14 @@ export const defaultMemorySize = 1024;
 
 /** Variables this construct owns; callers cannot override them, so every function is configured alike. */
 const houseVariables = ['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL'] as const;
+
+/** A file copied beside a function's bundle, for the function to read at run time. */
+export interface BundledFile {
+  /** Absolute path of the file, e.g. inside an installed package. */
+  readonly source: string;
+  /** Path relative to the bundle's folder (where `index.mjs` is), e.g. `swagger-ui/swagger-ui.css`. */
+  readonly target: string;
+}
 
 /**
  * Properties of {@link SpbeFunction}.
@@ -87,7 +95,17 @@ export interface SpbeFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Files copied beside the bundle, for a function that serves static files on some of its routes:
+   * they stay out of the code every invocation loads (and parses at cold start) and are read from
+   * disk only when a route asks for them. They count towards the deployment package.
+   * @default - none
+   */
+  readonly bundledFiles?: readonly BundledFile[];
 }
+
+/** Single-quoted for the shell that runs the bundling hooks; paths holding a quote are refused. */
+const shellQuoted = (path: string): string => `'${path}'`;
 
 /**
  * The house Lambda function (after Powertools' `FunctionWithLogGroup`): Node.js 22 on arm64, X-Ray
@@ -155,6 +173,9 @@ export class SpbeFunction extends Construct {
         // the version we run, not whatever the Lambda runtime happens to ship.
         externalModules: [],
         bundleAwsSDK: true,
+        ...(props.bundledFiles && props.bundledFiles.length > 0
+          ? { commandHooks: copyAfterBundling(props.bundledFiles) }
+          : {}),
       },
     });
 
@@ -237,6 +258,17 @@ export class SpbeFunction extends Construct {
   }
 }
 
+/** Bundling hooks that copy each file into the bundle's output folder once esbuild has run. */
+const copyAfterBundling = (files: readonly BundledFile[]) => ({
+  beforeBundling: (): string[] => [],
+  beforeInstall: (): string[] => [],
+  afterBundling: (_inputDir: string, outputDir: string): string[] =>
+    files.flatMap(({ source, target }) => [
+      `mkdir -p ${shellQuoted(dirname(join(outputDir, target)))}`,
+      `cp ${shellQuoted(source)} ${shellQuoted(join(outputDir, target))}`,
+    ]),
+});
+
 const serviceNamePattern = /^[a-z][a-z0-9-]{1,62}$/;
 
 const validateProps = (props: SpbeFunctionProps): void => {
@@ -301,6 +333,23 @@ const validateProps = (props: SpbeFunctionProps): void => {
       `SpbeFunction: logRetention must be one of CloudWatch's retention periods (logs.RetentionDays), ` +
         `got ${logRetention}.`,
     );
+  }
+  for (const { source, target } of props.bundledFiles ?? []) {
+    if (!isAbsolute(source) || !existsSync(source)) {
+      throw new Error(
+        `SpbeFunction: bundled file "${source}" must be the absolute path of an existing file; ` +
+          'resolve it from the installed package (npm ci first).',
+      );
+    }
+    if (isAbsolute(target) || normalize(target).startsWith('..') || target === 'index.mjs') {
+      throw new Error(
+        `SpbeFunction: bundled file target "${target}" must be a path inside the bundle's folder, ` +
+          'e.g. "assets/file.css", and not the bundle itself.',
+      );
+    }
+    if ([source, target].some((path) => path.includes("'"))) {
+      throw new Error(`SpbeFunction: bundled file paths may not contain a quote: "${source}" → "${target}".`);
+    }
   }
   for (const name of Object.keys(props.environment ?? {})) {
     if ((houseVariables as readonly string[]).includes(name) || name.startsWith('POWERTOOLS_')) {

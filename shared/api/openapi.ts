@@ -1,20 +1,47 @@
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import * as z from 'zod';
+import {
+  type AppError,
+  ConflictError,
+  ForbiddenError,
+  IdempotencyKeyReuseError,
+  NotFoundError,
+  PayloadTooLargeError,
+  PreconditionFailedError,
+  PreconditionRequiredError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
 import { scope, scopeDescriptions, scopeNames } from './access.ts';
+import { ProblemSchema } from './common/schemas.ts';
+import { sampleBodies, samplePathValues } from './examples.ts';
 import { commonErrorResponses } from './route-kit.ts';
 import {
   defaultMaxBodyBytes,
   idempotencyKeyMaxChars,
+  type ResponseHeaderName,
   type ResponseSpec,
   type RouteSpec,
 } from './route-spec.ts';
 import { routeList } from './routes.ts';
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
+/** OpenAPI's Header Object (or a reference to one), as the registry types it. */
+type HeaderObject = Exclude<NonNullable<ResponseConfig['headers']>, z.ZodType>[string];
 
 const oauthScheme = 'oauth2';
 
-const etagHeader = (description: string) => z.string().meta({ description, example: '"3"' });
+/**
+ * ETags are a version in canonical decimal, quoted: the only form `shared/http/preconditions.ts`
+ * can match (any other If-Match answers 412), so the only form worth sending.
+ */
+const etagPattern = /^"(?:0|[1-9]\d{0,11})"$/;
+const etagMaxLength = 14;
+
+const etagHeader = (description: string) =>
+  z.string().max(etagMaxLength).regex(etagPattern).meta({ description, example: '"3"' });
 
 /** The request headers the HTTP layer reads for a route, from its flags. */
 const requestHeaders = (route: RouteSpec) => {
@@ -48,21 +75,231 @@ const requestHeaders = (route: RouteSpec) => {
 const kib = (bytes: number) => `${bytes / 1024} KiB`;
 
 /**
- * The problem responses the HTTP layer gives on its own, whatever the route says: 413 over the
- * body limit, 412/428 on If-Match. A route's own documentation of a status wins.
+ * The problem responses every route may give whatever its logic, from its flags: the HTTP layer
+ * answers them before (or around) the route's own code. A route documents only the others (404,
+ * 409 of its own rules …); its own description of a status wins.
+ *
+ * - 400 on every route: an unknown query parameter is refused even where the route takes none.
+ * - 401 and 403 on token routes only (no token or a bad one; a role or scope the route refuses).
+ * - 409 and 422 on idempotent routes (the same key still running; reused for another request).
+ * - 412 with If-Match, 428 when it is required; 413 and 415 with a body.
+ * - 429 and 500 on every route.
  */
-const httpLayerResponses = (route: RouteSpec): Readonly<Record<number, ResponseSpec>> => {
-  const responses: Record<number, ResponseSpec> = {};
+const generatedResponses = (route: RouteSpec): Readonly<Record<number, ResponseSpec>> => {
+  const responses: Record<number, ResponseSpec> = { 400: commonErrorResponses[400] };
+  if (route.access.kind === 'jwt') {
+    responses[401] = commonErrorResponses[401];
+    responses[403] = commonErrorResponses[403];
+  }
+  if (route.idempotent) {
+    responses[409] = commonErrorResponses[409];
+    responses[422] = commonErrorResponses[422];
+  }
+  if (route.requiresIfMatch || route.optionalIfMatch) responses[412] = commonErrorResponses[412];
   if (route.body) {
     const maxBytes = route.maxBodyBytes ?? defaultMaxBodyBytes;
     responses[413] = {
       ...commonErrorResponses[413],
       description: `The request body is larger than this route’s limit of ${maxBytes} bytes (${kib(maxBytes)})`,
     };
+    responses[415] = commonErrorResponses[415];
   }
-  if (route.requiresIfMatch || route.optionalIfMatch) responses[412] = commonErrorResponses[412];
   if (route.requiresIfMatch) responses[428] = commonErrorResponses[428];
+  responses[429] = commonErrorResponses[429];
+  responses[500] = commonErrorResponses[500];
   return responses;
+};
+
+/** The statuses a route's document lists: generated from its flags, and its own. */
+export const documentedStatuses = (route: RouteSpec): readonly number[] =>
+  Object.keys({ ...generatedResponses(route), ...route.responses })
+    .map(Number)
+    .sort((a, b) => a - b);
+
+/**
+ * Response headers, published once under `components.headers` and referenced by each response.
+ * Strings state their length and form, so that a client knows what to expect.
+ */
+const headerComponents = {
+  ETag: {
+    description: 'The representation’s version: send it back in If-Match',
+    schema: { type: 'string', maxLength: etagMaxLength, pattern: etagPattern.source },
+    example: '"3"',
+  },
+  Location: {
+    description: 'The path of the resource created, or of the full representation',
+    schema: { type: 'string', format: 'uri-reference', maxLength: 2048 },
+    example: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+  },
+  'Idempotent-Replayed': {
+    description:
+      '`true` when this is the stored response to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
+  'Idempotency-Key-Expires': {
+    description: 'On a replay: when the stored response (and the key) expire',
+    schema: { type: 'string', format: 'date-time', maxLength: 30 },
+    example: '2026-03-02T10:00:00.000Z',
+  },
+  // draft-ietf-httpapi-ratelimit-headers (09): the structured-field pair `RateLimit` and
+  // `RateLimit-Policy`, not the older `RateLimit-Limit`/`-Remaining`/`-Reset` triple (drafts ≤ 06)
+  // nor the vendor `X-RateLimit-*` headers. The OWASP rule accepts `RateLimit` alone.
+  RateLimit: {
+    description:
+      'The caller’s remaining quota in the current window and the seconds until it resets (draft-ietf-httpapi-ratelimit-headers), sent when a per-client limit applies',
+    schema: { type: 'string', maxLength: 256, pattern: '^[\\x20-\\x7E]+$' },
+    example: '"default";r=57;t=42',
+  },
+  'RateLimit-Policy': {
+    description:
+      'The quota policy: requests (`q`) per window of `w` seconds (draft-ietf-httpapi-ratelimit-headers)',
+    schema: { type: 'string', maxLength: 256, pattern: '^[\\x20-\\x7E]+$' },
+    example: '"default";q=60;w=60',
+  },
+  'Retry-After': {
+    description: 'Seconds to wait before sending another request',
+    required: true,
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 },
+    example: 30,
+  },
+  'Access-Control-Allow-Origin': {
+    description:
+      'CORS: the request’s Origin, when it is one of the deployment’s allowed browser origins (`corsAllowedOrigins`)',
+    schema: { type: 'string', maxLength: 2048, pattern: '^https?://[^\\s/]+$' },
+    example: 'https://portal.spbe.example',
+  },
+} satisfies Record<ResponseHeaderName, HeaderObject> & Record<string, HeaderObject>;
+
+type HeaderName = keyof typeof headerComponents;
+
+const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` });
+
+/**
+ * The headers of one response: the route's own, the idempotency replay headers on an idempotent
+ * route's success, CORS on all, the rate-limit pair on 2xx and 4xx (what a client paces itself by),
+ * and Retry-After on 429.
+ */
+const responseHeaders = (
+  status: number,
+  own: readonly ResponseHeaderName[] = [],
+  idempotentSuccess = false,
+) => {
+  const names: HeaderName[] = [...own];
+  if (idempotentSuccess) names.push('Idempotent-Replayed', 'Idempotency-Key-Expires');
+  if (status < 500) names.push('RateLimit', 'RateLimit-Policy');
+  if (status === 429) names.push('Retry-After');
+  names.push('Access-Control-Allow-Origin');
+  return Object.fromEntries(names.map((name) => [name, headerRef(name)]));
+};
+
+/**
+ * The shared problem responses, published once under `components.responses` and referenced by
+ * every operation that gives them as `commonErrorResponses` words them (the document stays small
+ * enough for the docs page and Spectral; the generated client gets one type per problem).
+ */
+const problemComponentNames = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  409: 'Conflict',
+  412: 'PreconditionFailed',
+  413: 'PayloadTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'IdempotencyKeyReused',
+  428: 'PreconditionRequired',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+} as const satisfies Record<keyof typeof commonErrorResponses, string>;
+
+type CommonStatus = keyof typeof problemComponentNames;
+
+const problemSchemaRef = { $ref: '#/components/schemas/Problem' };
+
+/** A problem document as the API sends it for this error (shared/http/problem-details.ts). */
+const problemExample = (error: AppError) => ({
+  type: `/problems/${error.slug}`,
+  title: error.title,
+  status: error.status,
+  detail: error.detail,
+  instance: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+  requestId: '5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21',
+  ...(error.errors.length > 0 ? { errors: error.errors } : {}),
+});
+
+/** What each shared problem response looks like on the wire, from the error the API throws for it. */
+const problemExamples: Readonly<Record<CommonStatus, object>> = {
+  400: problemExample(
+    new ValidationError(
+      'Invalid body field /body/answers/3/level: The level must be a whole number from 1 to 5',
+      {
+        errors: [
+          { pointer: '/body/answers/3/level', detail: 'The level must be a whole number from 1 to 5' },
+        ],
+      },
+    ),
+  ),
+  401: problemExample(new UnauthorizedError('This route requires a bearer token.')),
+  403: problemExample(new ForbiddenError('This route needs one of the scopes spbe/self-assessment.write.')),
+  404: problemExample(new NotFoundError('No self-assessment of prov-jawa-timur in 2026.')),
+  409: problemExample(
+    new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.'),
+  ),
+  412: problemExample(
+    new PreconditionFailedError(
+      'The self-assessment has changed: you sent If-Match "3" but it is now at "4". Re-read it and apply your change again.',
+    ),
+  ),
+  413: problemExample(
+    new PayloadTooLargeError('The request body is 300000 bytes; the limit for this route is 262144.'),
+  ),
+  415: problemExample(
+    new UnsupportedMediaTypeError('Content-Type must be application/json; got "text/plain".'),
+  ),
+  422: problemExample(
+    new IdempotencyKeyReuseError(
+      'This Idempotency-Key was already used with a different request; use a new key for a new request.',
+    ),
+  ),
+  428: problemExample(
+    new PreconditionRequiredError(
+      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0"); `*` is not accepted.',
+    ),
+  ),
+  429: problemExample(
+    new TooManyRequestsError('Too many requests from this client; retry after 30 seconds.'),
+  ),
+  // Unexpected errors are never described: a fixed text and the request id (problemFromError).
+  500: {
+    type: '/problems/internal-error',
+    title: 'Internal server error',
+    status: 500,
+    detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
+    instance: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+    requestId: '5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21',
+  },
+};
+
+/** Path parameter examples that their schemas do not give, from the contract's example requests. */
+const withPathParameterExamples = (node: Json): Json => {
+  if (Array.isArray(node)) return node.map(withPathParameterExamples);
+  if (node === null || typeof node !== 'object') return node;
+  const copy: { [key: string]: Json } = Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, withPathParameterExamples(value)]),
+  );
+  const example = (samplePathValues as Readonly<Record<string, string | undefined>>)[String(copy.name)];
+  const schema = copy.schema;
+  const schemaHasExample =
+    schema !== null && typeof schema === 'object' && !Array.isArray(schema) && schema.example !== undefined;
+  if (copy.in === 'path' && example !== undefined && copy.example === undefined && !schemaHasExample) {
+    copy.example = example;
+  }
+  return copy;
+};
+
+const sharedProblem = (status: number, response: ResponseSpec): CommonStatus | undefined => {
+  const common = (commonErrorResponses as Readonly<Record<number, ResponseSpec | undefined>>)[status];
+  return common !== undefined && common === response ? (status as CommonStatus) : undefined;
 };
 
 /**
@@ -90,15 +327,59 @@ const publishedBody = (route: RouteSpec): z.ZodType | undefined => {
   return body.extend({ [csvRowsField]: typedRows }).meta({ description: body.meta()?.description });
 };
 
-const responseContent = (status: number, schema: z.ZodType | undefined) => {
-  if (!schema) return undefined;
-  const mediaType = status >= 400 ? 'application/problem+json' : 'application/json';
-  return { [mediaType]: { schema } };
+/** A route's example request body, valid on both sides (the zod/OpenAPI agreement test uses it). */
+const requestExample = (route: RouteSpec) => {
+  const example = (sampleBodies as Readonly<Record<string, unknown>>)[route.operationId];
+  return example === undefined ? {} : { example };
 };
+
+const responseContent = (status: number, response: ResponseSpec) => {
+  if (!response.schema) return undefined;
+  const mediaType = response.mediaType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
+  return { [mediaType]: { schema: response.schema } };
+};
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+const int32 = { min: -(2 ** 31), max: 2 ** 31 - 1 } as const;
+
+/**
+ * Every integer with the bounds zod enforces and its `format`. zod checks every integer
+ * (`z.int()`, `z.number().int()`) to be a safe integer, ±(2^53 − 1), and says so in its own JSON
+ * Schema, but zod-to-openapi publishes neither those bounds nor a format. Bounds a schema sets are
+ * kept; an enum's are its least and greatest value. `int32` when the bounds fit 32 bits, else
+ * `int64`. Applied to the whole document, so that a route added later needs nothing by hand.
+ */
+const withIntegerBounds = (node: Json): Json => {
+  if (Array.isArray(node)) return node.map(withIntegerBounds);
+  if (node === null || typeof node !== 'object') return node;
+  const copy: { [key: string]: Json } = Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, withIntegerBounds(value)]),
+  );
+  const type = copy.type;
+  const integer = type === 'integer' || (Array.isArray(type) && type.includes('integer'));
+  if (!integer) return copy;
+  const values = Array.isArray(copy.enum) ? copy.enum.filter((value) => typeof value === 'number') : [];
+  if (copy.minimum === undefined && copy.exclusiveMinimum === undefined) {
+    copy.minimum = values.length > 0 ? Math.min(...values) : Number.MIN_SAFE_INTEGER;
+  }
+  if (copy.maximum === undefined && copy.exclusiveMaximum === undefined) {
+    copy.maximum = values.length > 0 ? Math.max(...values) : Number.MAX_SAFE_INTEGER;
+  }
+  const lowest = typeof copy.minimum === 'number' ? copy.minimum : Number(copy.exclusiveMinimum) + 1;
+  const highest = typeof copy.maximum === 'number' ? copy.maximum : Number(copy.exclusiveMaximum) - 1;
+  copy.format ??= lowest >= int32.min && highest <= int32.max ? 'int32' : 'int64';
+  return copy;
+};
+
+/** Tags in the order the route table first uses them: one list for the document and the docs page. */
+const tagsOf = (routes: readonly RouteSpec[]) =>
+  [...new Set(routes.flatMap((route) => route.tags))].map((name) => ({ name }));
 
 /**
  * Builds the OpenAPI 3.1 document from the route table and its zod schemas — the same schemas the
- * handlers validate with, so the contract cannot drift from the code.
+ * handlers validate with, so the contract cannot drift from the code. Deterministic: the same table
+ * gives the same bytes (the typed client is generated from it and checked to be current).
  */
 export const buildOpenApiDocument = (options: { version: string; serverUrl?: string }): OpenApiDocument => {
   const registry = new OpenAPIRegistry();
@@ -106,16 +387,26 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
   registry.registerComponent('securitySchemes', oauthScheme, {
     type: 'oauth2',
     description:
-      'OAuth2 access tokens (JWT; ID tokens are refused) with claims `custom:role` (admin | assessor | agency) and `custom:agency_id` (agency operators). The URLs are placeholders relative to the deployment’s issuer: the stack’s Cognito user pool domain, or the identity provider it is configured with (`jwtIssuer`). Agency portals and ministry systems use client credentials; people sign in through the authorization code flow.',
+      'OAuth2 access tokens (JWT; ID tokens are refused) with claims `custom:role` (admin | assessor | agency) and `custom:agency_id` (agency operators). Tokens are checked as RFC8725 (JSON Web Token Best Current Practices) asks: the algorithm is pinned (RS256), issuer, audience, expiry and not-before are verified, and access tokens are told from ID tokens by their claims. Access tokens are short-lived (Cognito: 1 hour); people renew theirs with the refresh token of the authorization code flow, machine clients ask for a new one with their client credentials. The URLs are placeholders relative to the deployment’s issuer: the stack’s Cognito user pool domain, or the identity provider it is configured with (`jwtIssuer`). Agency portals and ministry systems use client credentials; people sign in through the authorization code flow.',
     flows: {
-      authorizationCode: { authorizationUrl: '/oauth2/authorize', tokenUrl: '/oauth2/token', scopes },
+      authorizationCode: {
+        authorizationUrl: '/oauth2/authorize',
+        tokenUrl: '/oauth2/token',
+        refreshUrl: '/oauth2/token',
+        scopes,
+      },
       clientCredentials: { tokenUrl: '/oauth2/token', scopes },
     },
   });
+  for (const [name, header] of Object.entries(headerComponents)) {
+    registry.registerComponent('headers', name, header);
+  }
+  const sharedProblemsInUse = new Set<CommonStatus>();
   for (const route of routeList) {
     const bodyTypes = route.bodyContentTypes ?? ['application/json'];
     const headers = requestHeaders(route);
     const body = publishedBody(route);
+    const maxBodyBytes = route.maxBodyBytes ?? defaultMaxBodyBytes;
     registry.registerPath({
       method: route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete',
       path: route.path,
@@ -137,8 +428,15 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
                   bodyTypes.map((type) => [
                     type,
                     type === 'text/csv'
-                      ? { schema: { type: 'string' as const, description: 'CSV with a header line' } }
-                      : { schema: body },
+                      ? {
+                          schema: {
+                            type: 'string' as const,
+                            // Characters never outnumber the bytes the body limit counts.
+                            maxLength: maxBodyBytes,
+                            description: 'CSV with a header line',
+                          },
+                        }
+                      : { schema: body, ...requestExample(route) },
                   ]),
                 ),
               },
@@ -146,34 +444,55 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
           : {}),
       },
       responses: Object.fromEntries(
-        Object.entries({ ...httpLayerResponses(route), ...route.responses }).map(([status, response]) => {
-          const content = responseContent(Number(status), response.schema);
+        Object.entries({ ...generatedResponses(route), ...route.responses }).map(([key, response]) => {
+          const status = Number(key);
+          const shared = sharedProblem(status, response);
+          if (shared !== undefined) {
+            sharedProblemsInUse.add(shared);
+            return [key, { $ref: `#/components/responses/${problemComponentNames[shared]}` }];
+          }
+          const content = responseContent(status, response);
           return [
-            status,
+            key,
             {
               description: response.description,
+              headers: responseHeaders(status, response.headers, route.idempotent === true && status < 300),
               ...(content ? { content } : {}),
-              ...(response.headers
-                ? {
-                    headers: Object.fromEntries(
-                      response.headers.map((header) => [header, { schema: { type: 'string' as const } }]),
-                    ),
-                  }
-                : {}),
             },
           ];
         }),
       ),
     });
   }
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  for (const status of [...sharedProblemsInUse].sort((a, b) => a - b)) {
+    registry.registerComponent('responses', problemComponentNames[status], {
+      description: commonErrorResponses[status].description,
+      headers: responseHeaders(status),
+      content: {
+        'application/problem+json': { schema: problemSchemaRef, example: problemExamples[status] },
+      },
+    });
+  }
+  // The problem schema by its id: the shared responses refer to it even when no route names it.
+  const definitions = [...registry.definitions, { type: 'schema' as const, schema: ProblemSchema }];
+  const document = new OpenApiGeneratorV31(definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'SPBE Award API',
       version: options.version,
       description:
-        'Runs Indonesia’s SPBE (e-government maturity) evaluation and the Digital Government Award: agency registry, cycles, self-assessments, assessments, results, rankings and awards. Errors are RFC 9457 problem details.',
+        'Runs Indonesia’s SPBE (e-government maturity) evaluation and the Digital Government Award: agency registry, cycles, self-assessments, assessments, results, rankings and awards. Errors are RFC 9457 problem details. Interactive reference: `/docs`.',
     },
-    servers: [{ url: options.serverUrl ?? '/' }],
+    servers: [
+      {
+        url: options.serverUrl ?? '/',
+        description: 'This deployment (production, staging, test or local): the API serves its own document',
+        'x-internal': false,
+      },
+    ],
+    tags: tagsOf(routeList),
   });
+  return withPathParameterExamples(
+    withIntegerBounds(document as unknown as Json),
+  ) as unknown as OpenApiDocument;
 };

@@ -11,8 +11,9 @@ const problem = (description: string) => ({ description, schema: ProblemSchema }
 export const problemResponse = problem;
 
 /**
- * Statuses the HTTP layer answers from a route's flags (413 with a body, 412/428 with If-Match) are
- * added to every such route by the OpenAPI generator; list the others a route's logic gives.
+ * Statuses the HTTP layer answers from a route's flags (400, 429 and 500 on all; 401/403 with a token;
+ * 413/415 with a body; 412/428 with If-Match; 409/422 when idempotent) are added to every such route
+ * by the OpenAPI generator; list the others a route's logic gives (404, its own 409s …).
  */
 export const commonErrorResponses = {
   400: problem('Invalid request: `errors[]` names each invalid field'),
@@ -26,6 +27,9 @@ export const commonErrorResponses = {
   415: problem('Unsupported Content-Type'),
   422: problem('Idempotency-Key reused with a different request'),
   428: problem('If-Match is required on this write'),
+  429: problem(
+    'Too many requests from this caller: wait `Retry-After` seconds. (API Gateway’s stage-wide throttle also answers 429, with its own `{"message":"Too Many Requests"}` body and none of these headers.)',
+  ),
 } as const;
 
 /** The documented problem responses of these statuses, typed by status. */

@@ -32,11 +32,27 @@ export type RouteAccess =
       readonly scopes: readonly Scope[];
     };
 
+/**
+ * Response headers a route sets itself and documents; the OpenAPI generator holds each one's schema
+ * (`shared/api/openapi.ts`). Headers every response may carry (CORS, rate limits) and those a
+ * route's flags imply (idempotent replays) are added by the generator.
+ */
+export type ResponseHeaderName = 'ETag' | 'Location';
+
+/** Media types of the responses that are not JSON: the docs page and its assets. */
+export type TextMediaType = 'text/html' | 'text/css' | 'text/javascript';
+
 export interface ResponseSpec {
   readonly description: string;
+  /** JSON responses: the body's schema. Text responses: a string schema stating the size limit. */
   readonly schema?: z.ZodType;
   /** Response headers worth documenting, e.g. ETag. */
-  readonly headers?: readonly string[];
+  readonly headers?: readonly ResponseHeaderName[];
+  /**
+   * A body that is not JSON: sent as is (text, or bytes when the route compresses it) with this
+   * media type, and documented as a string of it.
+   */
+  readonly mediaType?: TextMediaType;
 }
 
 export type BodyContentType = 'application/json' | 'text/csv';
@@ -79,6 +95,11 @@ export interface RouteSpec {
   readonly optionalIfMatch?: boolean;
   /** POST routes that honour `Idempotency-Key`. */
   readonly idempotent?: boolean;
+  /**
+   * The Content-Security-Policy of an HTML page, replacing the API's default (which lets an HTML
+   * response load nothing at all). Only pages set it, with only what they need.
+   */
+  readonly contentSecurityPolicy?: string;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
 
@@ -105,10 +126,16 @@ type DeepReadonly<T> = T extends (infer Item)[]
     ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
     : T;
 
-/** A documented schema makes the body required and typed; without one (e.g. 204) it is free. */
-type BodyOf<Response> = Response extends { readonly schema: infer Schema extends z.ZodType }
-  ? { readonly body: DeepReadonly<z.input<Schema>> }
-  : { readonly body?: unknown; readonly text?: string };
+/**
+ * A documented schema makes the body required and typed; without one (e.g. 204) it is free. A text
+ * response is its text, or its bytes when the route has compressed them (`content-encoding`). A
+ * response without a schema may send `text` instead (content negotiated by the route, e.g. CSV).
+ */
+type BodyOf<Response> = Response extends { readonly mediaType: TextMediaType }
+  ? { readonly body: string | Uint8Array }
+  : Response extends { readonly schema: infer Schema extends z.ZodType }
+    ? { readonly body: DeepReadonly<z.input<Schema>> }
+    : { readonly body?: unknown; readonly text?: string };
 
 /**
  * What a route implementation returns, typed from its documented responses: one of its 2xx/304

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -143,15 +143,28 @@ const noneMatch = (header: string | undefined, etag: string): boolean =>
   });
 
 /**
- * The HTTP answer of a route's response. Publicly cacheable answers get a strong ETag over their
- * bytes (unless the route set one), and a matching `If-None-Match` gets 304 without a body: caches
- * and portals revalidate for the price of a header.
+ * The HTTP answer of a route's response. A response declared with a text media type goes as is (bytes
+ * — compressed text — base64-encoded, as API Gateway takes them). Publicly cacheable JSON or negotiated
+ * text gets a strong ETag over its bytes (unless the route set one), and a matching `If-None-Match`
+ * gets 304 without a body: caches and portals revalidate for the price of a header.
  */
 const toHttpResponse = (
   response: AnyRouteResponse,
+  route: RouteSpec,
   requestHeaders: Readonly<Record<string, string | undefined>>,
 ): APIGatewayProxyStructuredResultV2 => {
   const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
+  const mediaType = route.responses[response.status]?.mediaType;
+  if (mediaType !== undefined && response.body !== undefined) {
+    const { body } = response;
+    const binary = body instanceof Uint8Array;
+    return {
+      statusCode: response.status,
+      headers: { 'content-type': `${mediaType}; charset=utf-8`, ...headers },
+      body: binary ? Buffer.from(body).toString('base64') : String(body),
+      isBase64Encoded: binary,
+    };
+  }
   const body = response.text ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
   if (body === undefined) return { statusCode: response.status, headers };
   if (response.text === undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
@@ -164,6 +177,25 @@ const toHttpResponse = (
   }
   return { statusCode: response.status, headers, body };
 };
+
+/**
+ * A route's own Content-Security-Policy (an HTML page: the docs) replaces the API's default, which
+ * lets an HTML response load nothing at all, on that route's answers only. Header names are
+ * compared without case, so that exactly one policy is sent.
+ */
+const routeContentSecurityPolicy = (): MiddlewareObj<HttpEvent, APIGatewayProxyResultV2> => ({
+  after: async (request) => {
+    const policy = routesByKey.get(request.event.routeKey)?.contentSecurityPolicy;
+    const { response } = request;
+    if (policy === undefined || typeof response !== 'object' || response === null) return;
+    const headers = Object.fromEntries(
+      Object.entries(response.headers ?? {}).filter(
+        ([name]) => name.toLowerCase() !== 'content-security-policy',
+      ),
+    );
+    request.response = { ...response, headers: { ...headers, 'content-security-policy': policy } };
+  },
+});
 
 type AnyImplementation = (input: RouteInput<RouteSpec>, context: RequestContext) => Promise<AnyRouteResponse>;
 
@@ -217,7 +249,8 @@ export const createLambdaHandler = <L extends LambdaName>(
         now: options.clock.now(),
       });
     const idempotencyKey = route.idempotent ? readIdempotencyKey(headers) : undefined;
-    if (idempotencyKey === undefined || !options.idempotency) return toHttpResponse(await execute(), headers);
+    if (idempotencyKey === undefined || !options.idempotency)
+      return toHttpResponse(await execute(), route, headers);
     const response = await options.idempotency.run(
       {
         subject: identity?.subject ?? 'anonymous',
@@ -232,19 +265,23 @@ export const createLambdaHandler = <L extends LambdaName>(
       lambdaContext,
       execute,
     );
-    return toHttpResponse(response, headers);
+    return toHttpResponse(response, route, headers);
   };
 
-  return middy<HttpEvent, APIGatewayProxyResultV2>()
-    .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpSecurityHeaders())
-    .use(
-      httpCors({
-        origins: [...options.corsAllowedOrigins],
-        exposeHeaders: corsExposedResponseHeaders.join(', '),
-      }),
-    )
-    .use(problemDetails(logger))
-    .handler(dispatch);
+  return (
+    middy<HttpEvent, APIGatewayProxyResultV2>()
+      .use(httpHeaderNormalizer())
+      .use(injectLambdaContext(logger, { resetKeys: true }))
+      // Before the security headers, so that its `after` runs after theirs and has the last word.
+      .use(routeContentSecurityPolicy())
+      .use(httpSecurityHeaders())
+      .use(
+        httpCors({
+          origins: [...options.corsAllowedOrigins],
+          exposeHeaders: corsExposedResponseHeaders.join(', '),
+        }),
+      )
+      .use(problemDetails(logger))
+      .handler(dispatch)
+  );
 };

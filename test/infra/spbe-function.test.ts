@@ -42,6 +42,18 @@ describe('SpbeFunction prop validation', () => {
       /"POWERTOOLS_SERVICE_NAME" is set by SpbeFunction itself/,
     ],
     [{ environment: { AWS_REGION: 'x' } }, /"AWS_REGION" is reserved by Lambda/],
+    [
+      { bundledFiles: [{ source: 'node_modules/x/y.css', target: 'x/y.css' }] },
+      /bundled file "node_modules\/x\/y\.css" must be the absolute path of an existing file/,
+    ],
+    [
+      { bundledFiles: [{ source: join(projectRoot, 'package.json'), target: '../package.json' }] },
+      /bundled file target "\.\.\/package\.json" must be a path inside the bundle's folder/,
+    ],
+    [
+      { bundledFiles: [{ source: join(projectRoot, 'package.json'), target: 'index.mjs' }] },
+      /target "index\.mjs" must be a path inside the bundle's folder, .*not the bundle itself/,
+    ],
   ] as const)('rejects %o with a message quoting the value and the fix', (overrides, message) => {
     expect(() => build(overrides)).toThrow(message);
   });

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
@@ -14,6 +15,7 @@ import {
   webhookDispatcherTableUses,
 } from '../../infra/capability-access.ts';
 import type { SpbeFunction } from '../../infra/constructs/spbe-function.ts';
+import { swaggerUiBundleFolder, swaggerUiFiles, swaggerUiPackage } from '../../shared/api/public/docs.ts';
 import { lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
 import { routeList } from '../../shared/api/routes.ts';
 import { tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
@@ -181,6 +183,96 @@ describe('Lambda functions', () => {
           POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^spbe-[a-z-]+$/),
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
+      });
+    }
+  });
+});
+
+describe('the docs page’s files', () => {
+  /** The folder CDK staged as a function's code: `asset.<hash>` in the app's output. */
+  const codeFolder = (construct: SpbeFunction): string => {
+    const key = (functionJson(construct) as { Code?: { S3Key?: string } }).Code?.S3Key ?? '';
+    return join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  };
+  const packageFile = (file: string) => new URL(import.meta.resolve(`${swaggerUiPackage}/${file}`));
+
+  it('travel beside the public function’s bundle, not inside its code', () => {
+    // Prepare
+    const publicFunction = synth.stack.capabilityFunctions.get('public');
+    if (publicFunction === undefined) throw new Error('No public function');
+    const folder = codeFolder(publicFunction);
+
+    // Assess: each file as the package ships it, with the licence; the code stays far smaller than
+    // the script it would otherwise carry.
+    for (const file of swaggerUiFiles) {
+      const copied = readFileSync(join(folder, swaggerUiBundleFolder, file));
+      expect({ file, same: copied.equals(readFileSync(packageFile(file))) }).toEqual({ file, same: true });
+    }
+    expect(existsSync(join(folder, swaggerUiBundleFolder, 'LICENSE'))).toBe(true);
+    const code = statSync(join(folder, 'index.mjs')).size;
+    expect(code).toBeLessThan(statSync(packageFile('swagger-ui-bundle.js')).size / 2);
+  });
+
+  it('are served by the bundled public function from its own folder, compressed when asked', () => {
+    // Prepare: the bundle as Lambda runs it, in a separate Node process (no node_modules next to
+    // it: a file found proves it came from the bundle's folder).
+    const publicFunction = synth.stack.capabilityFunctions.get('public');
+    if (publicFunction === undefined) throw new Error('No public function');
+    const bundle = join(codeFolder(publicFunction), 'index.mjs');
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundle)});
+      const get = (path) => handler({
+        version: '2.0', routeKey: 'GET ' + path, rawPath: path, rawQueryString: '', isBase64Encoded: false,
+        headers: { 'accept-encoding': 'gzip' },
+        requestContext: { http: { method: 'GET', path }, requestId: 'infra-test', routeKey: 'GET ' + path },
+      }, { awsRequestId: 'infra-test', functionName: 'public', getRemainingTimeInMillis: () => 29000 });
+      const answers = [];
+      for (const path of ['/docs', '/docs/swagger-ui.css']) {
+        const { statusCode, headers, isBase64Encoded, body } = await get(path);
+        answers.push({ path, statusCode, type: headers['content-type'], encoding: headers['content-encoding'] ?? null,
+          isBase64Encoded: isBase64Encoded ?? false, bytes: Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8').length });
+      }
+      console.log(JSON.stringify(answers));`;
+
+    // Act
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: codeFolder(publicFunction),
+      env: {
+        PATH: process.env.PATH,
+        PROGRAMME_TABLE_NAME: 'programme',
+        AWS_REGION: 'ap-southeast-3',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+      },
+      encoding: 'utf8',
+    });
+
+    // Assess
+    const answers = JSON.parse(output.trim().split('\n').at(-1) ?? '[]') as unknown;
+    expect(answers).toEqual([
+      {
+        path: '/docs',
+        statusCode: 200,
+        type: 'text/html; charset=utf-8',
+        encoding: null,
+        isBase64Encoded: false,
+        bytes: expect.any(Number),
+      },
+      {
+        path: '/docs/swagger-ui.css',
+        statusCode: 200,
+        type: 'text/css; charset=utf-8',
+        encoding: 'gzip',
+        isBase64Encoded: true,
+        bytes: expect.any(Number),
+      },
+    ]);
+  });
+
+  it('are in no other function’s package', () => {
+    for (const { name, construct } of functionsUnderTest.filter(({ name }) => name !== 'public')) {
+      expect({ name, files: readdirSync(codeFolder(construct)).sort() }).toEqual({
+        name,
+        files: ['index.mjs', 'index.mjs.map'],
       });
     }
   });

@@ -14,7 +14,8 @@ import { stages } from '#shared/domain/assessment.ts';
 export const AssessorSubjectSchema = z
   .string()
   .regex(/^[A-Za-z0-9._@+-]{1,128}$/, 'A token subject: letters, digits and . _ @ + -')
-  .meta({ description: 'The assessor’s token subject (`sub`)', example: 'asesor-budi' });
+  // maxLength: the bound the pattern already sets, published.
+  .meta({ description: 'The assessor’s token subject (`sub`)', example: 'asesor-budi', maxLength: 128 });
 
 export const AssessorParamsSchema = z.strictObject({ subject: AssessorSubjectSchema });
 

@@ -4,7 +4,7 @@ import { roles } from '#shared/domain/roles.ts';
 /** RFC 9457 problem details, as every error response carries them. */
 export const ProblemSchema = z
   .object({
-    type: z.string().meta({ example: 'https://spbe.example.id/problems/validation-failed' }),
+    type: z.string().meta({ example: '/problems/validation-failed' }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
@@ -160,6 +160,8 @@ export const YearSchema = z
 export const YearParamSchema = z
   .string()
   .regex(/^(?:201[89]|20[2-9]\d|2100)$/, 'A four-digit year from 2018 to 2100, such as 2026')
+  // The bound the pattern already sets, published (a check of its own would add a second message).
+  .meta({ maxLength: 4 })
   .transform(Number)
   .pipe(YearSchema);
 
@@ -213,4 +215,17 @@ export const AuditPageSchema = z
 export const AuditQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(100),
   cursor: z.string().max(500).optional(),
+});
+
+/**
+ * 35 characters: an instant with nanoseconds and a numeric offset (`2026-03-01T00:00:00.123456789+07:00`);
+ * more digits carry no meaning a clock has.
+ */
+const isoInstant = z.iso.datetime({ offset: true }).max(35);
+// `format: date-time` alone admits what zod refuses (a space or a lower-case t, RFC 3339 §5.6):
+// publish zod's own pattern beside it.
+/** An instant a client sends (RFC 3339 with an offset), published with zod's own pattern and bound. */
+export const InstantSchema = isoInstant.meta({
+  pattern: isoInstant.def.pattern?.source,
+  example: '2026-03-01T00:00:00+07:00',
 });

@@ -1,15 +1,9 @@
 import * as z from 'zod';
-import { displayText, YearParamSchema, YearSchema } from '#shared/api/common/schemas.ts';
+import { displayText, InstantSchema, YearParamSchema, YearSchema } from '#shared/api/common/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 import { predicateBases } from '#shared/domain/scoring/types.ts';
 
-const isoInstant = z.iso.datetime({ offset: true });
-// `format: date-time` alone admits what zod refuses (a space or a lower-case t, RFC 3339 §5.6):
-// publish zod's own pattern beside it.
-const instant = isoInstant.meta({
-  pattern: isoInstant.def.pattern?.source,
-  example: '2026-03-01T00:00:00+07:00',
-});
+const instant = InstantSchema;
 
 export const WindowSchema = z
   .strictObject({ opensAt: instant, closesAt: instant.meta({ description: 'Must be after opensAt' }) })
@@ -60,34 +54,49 @@ const measure = z
     z
       .templateLiteral(['domain-', z.int().min(1).max(99)])
       .refine((value) => domainMeasurePattern.test(value), 'domain-<no> with no from 1 to 99, e.g. domain-4')
-      // zod-to-openapi would publish the template as any signed decimal.
-      .meta({ pattern: domainMeasurePattern.source }),
+      // zod-to-openapi would publish the template as any signed decimal; the pattern admits at most
+      // `domain-99`, 9 characters.
+      .meta({ pattern: domainMeasurePattern.source, maxLength: 9 }),
   ])
   .meta({ description: 'index, improvement or domain-<no>', example: 'domain-4' });
 
 const awardName = (description: string) => displayText({ min: 1, max: 200, description });
 
+/** A framework version's id, as long as the path parameter of `GET /v1/frameworks/{frameworkId}` allows. */
+const frameworkIdField = z.string().min(1).max(40);
+
 export const AwardRulesSchema = z
   .strictObject({
     id: z.string().min(1).max(60),
-    frameworkId: z.string().min(1),
+    frameworkId: frameworkIdField,
     nameId: awardName('Name in Indonesian'),
     nameEn: awardName('Name in English'),
     categories: z
       .array(
         z.strictObject({
-          id: z.string().regex(/^[a-z0-9-]{2,40}$/),
+          // maxLength: the bound the pattern already sets, published.
+          id: z
+            .string()
+            .regex(/^[a-z0-9-]{2,40}$/)
+            .meta({ maxLength: 40 }),
           nameId: awardName('Name in Indonesian'),
           nameEn: awardName('Name in English'),
           measure,
-          groups: z.array(z.array(z.enum(agencyGroups)).min(1)).min(1),
+          // Each agency group at most once per list, and at most one list per agency group.
+          groups: z
+            .array(z.array(z.enum(agencyGroups)).min(1).max(agencyGroups.length))
+            .min(1)
+            .max(agencyGroups.length),
           winnersPerGroup: z.number().int().min(1).max(100),
           eligibility: z
             .strictObject({
-              minPredicate: z.string().optional(),
+              minPredicate: z.string().max(40).optional().meta({
+                description: 'The id of a predicate band of the framework, e.g. baik',
+              }),
               requireComplete: z.boolean().optional(),
               valueAbove: z
                 .string()
+                .max(32)
                 .regex(/^-?\d+(\.\d+)?$/)
                 .optional(),
             })
@@ -105,7 +114,7 @@ export const AwardRulesSchema = z
 export const CycleCreateSchema = z
   .strictObject({
     year: YearSchema,
-    frameworkId: z.string().min(1).default('spbe-2020').meta({ example: 'spbe-2020' }),
+    frameworkId: frameworkIdField.default('spbe-2020').meta({ example: 'spbe-2020' }),
     type: z
       .enum(cycleTypes)
       .meta({ description: 'Pemantauan (mandiri + dokumen) or Evaluasi (+ interviu, optional visitasi)' }),

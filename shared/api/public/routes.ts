@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { HealthSchema, MeSchema } from '#shared/api/common/schemas.ts';
 import {
   anyCaller,
@@ -6,10 +7,21 @@ import {
   problemResponse,
   publicAccess,
 } from '#shared/api/route-kit.ts';
-import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
+import { defineRoute, type RouteSpec, type TextMediaType } from '#shared/api/route-spec.ts';
+import { docsContentSecurityPolicy } from './docs.ts';
 import { FrameworkParamsSchema, FrameworkSchema } from './schemas.ts';
 
-/** Public reads and the caller's own identity: health, the contract, the framework, `/me`. */
+/** A text response of at most `maxChars` characters: what the docs page's routes send. */
+const text = <const M extends TextMediaType>(description: string, mediaType: M, maxChars: number) =>
+  ({ description, mediaType, schema: z.string().max(maxChars) }) as const;
+
+const docsRoute = {
+  lambda: 'public',
+  access: publicAccess,
+  tags: ['Docs'],
+} as const;
+
+/** Public reads and the caller's own identity: health, the contract and its docs page, the framework, `/me`. */
 export const publicRoutes = {
   getHealth: defineRoute({
     operationId: 'getHealth',
@@ -55,5 +67,40 @@ export const publicRoutes = {
     tags: ['Public'],
     params: FrameworkParamsSchema,
     responses: { 200: { description: 'The framework', schema: FrameworkSchema }, ...errors(400, 404) },
+  }),
+  getDocs: defineRoute({
+    ...docsRoute,
+    operationId: 'getDocs',
+    method: 'GET',
+    path: '/docs',
+    summary: 'This reference: Swagger UI over the served document, from the API itself (no CDN)',
+    description:
+      'An HTML page with its own Content-Security-Policy: it loads only its script, stylesheet and initializer from `/docs/…` and the document from `/v1/openapi.json`.',
+    contentSecurityPolicy: docsContentSecurityPolicy,
+    responses: { 200: text('The page', 'text/html', 4096) },
+  }),
+  getDocsScript: defineRoute({
+    ...docsRoute,
+    operationId: 'getDocsScript',
+    method: 'GET',
+    path: '/docs/swagger-ui-bundle.js',
+    summary: 'The docs page’s script (swagger-ui-dist), gzip-compressed when the client accepts it',
+    responses: { 200: text('Swagger UI', 'text/javascript', 4 * 1024 * 1024) },
+  }),
+  getDocsStylesheet: defineRoute({
+    ...docsRoute,
+    operationId: 'getDocsStylesheet',
+    method: 'GET',
+    path: '/docs/swagger-ui.css',
+    summary: 'The docs page’s stylesheet (swagger-ui-dist), gzip-compressed when the client accepts it',
+    responses: { 200: text('Swagger UI’s styles', 'text/css', 1024 * 1024) },
+  }),
+  getDocsInitializer: defineRoute({
+    ...docsRoute,
+    operationId: 'getDocsInitializer',
+    method: 'GET',
+    path: '/docs/swagger-initializer.js',
+    summary: 'The docs page’s initializer: starts Swagger UI on /v1/openapi.json, validator off',
+    responses: { 200: text('The initializer', 'text/javascript', 4096) },
   }),
 } as const satisfies Record<string, RouteSpec>;

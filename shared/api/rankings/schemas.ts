@@ -11,7 +11,12 @@ export const RankingScopeSchema = z
 export const RankingMeasureSchema = z
   .string()
   .regex(/^(index|improvement|domain-[1-9][0-9]?)$/, 'index, improvement or domain-<n> such as domain-4')
-  .meta({ description: 'index, improvement (over the previous cycle) or domain-<n>', example: 'index' });
+  // maxLength: the bound the pattern already sets, published.
+  .meta({
+    description: 'index, improvement (over the previous cycle) or domain-<n>',
+    example: 'index',
+    maxLength: 11,
+  });
 
 const RankRangeSchema = z
   .object({ best: z.number().int(), worst: z.number().int() })
@@ -152,7 +157,9 @@ export const RankingRunParamsSchema = z.strictObject({
   year: YearParamSchema,
   runId: z
     .string()
-    .regex(/^(run_[0-9A-Z]{26}|slot-\d{8}T\d{6}Z)$/, 'A run id such as run_01J… or slot-20261201T000000Z'),
+    .regex(/^(run_[0-9A-Z]{26}|slot-\d{8}T\d{6}Z)$/, 'A run id such as run_01J… or slot-20261201T000000Z')
+    // maxLength: the bound the pattern already sets, published.
+    .meta({ example: 'slot-20261201T000000Z', maxLength: 30 }),
 });
 
 export const AgencyRankingsSchema = z

@@ -139,7 +139,8 @@ export const MachineClientParamsSchema = z.strictObject({
   clientId: z
     .string()
     .regex(/^[A-Za-z0-9_+-]{1,128}$/, 'An OAuth2 client id: letters, digits, _ + -')
-    .meta({ example: '4f1kq2s9e0n7h3j5m8p6r2t1vb' }),
+    // maxLength: the bound the pattern already sets, published.
+    .meta({ example: '4f1kq2s9e0n7h3j5m8p6r2t1vb', maxLength: 128 }),
 });
 
 export const MachineClientWriteSchema = z

@@ -240,7 +240,11 @@ export const AppealListSchema = z.object({ items: z.array(AppealSchema) }).meta(
 export const AppealParamsSchema = z.strictObject({
   year: YearParamSchema,
   agencyId: AgencyIdSchema,
-  appealId: z.string().regex(/^apl_[0-9A-Z]{26}$/, 'An appeal id such as apl_01J…'),
+  appealId: z
+    .string()
+    .regex(/^apl_[0-9A-Z]{26}$/, 'An appeal id such as apl_01J…')
+    // maxLength: the bound the pattern already sets, published.
+    .meta({ maxLength: 30 }),
 });
 
 // Importing past results

@@ -63,13 +63,19 @@ export const EvidenceSchema = z
       }),
     mediaType: z
       .string()
+      // RFC 6838 §4.2: a type and a subtype name are at most 127 characters each.
+      .max(255)
       .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'A media type such as application/pdf')
       .optional(),
     sha256: z
       .string()
       .regex(/^[a-f0-9]{64}$/, '64 lower-case hex digits')
       .optional()
-      .meta({ description: 'Digest of the evidence document, so assessors see the same file' }),
+      // maxLength: the bound the pattern already sets, published.
+      .meta({
+        description: 'Digest of the evidence document, so assessors see the same file',
+        maxLength: 64,
+      }),
   })
   .meta({ id: 'Evidence', description: 'Data dukung: a reference to a supporting document' });
 
@@ -100,8 +106,9 @@ export type IndicatorAnswerWrite = z.output<typeof IndicatorAnswerWriteSchema>;
 export const IndicatorNoSchema = z
   .string()
   .regex(/^[1-9]\d{0,2}$/, 'An indicator number such as 12')
-  .transform(Number)
-  .meta({ example: '12' });
+  // maxLength: the bound the pattern already sets, published.
+  .meta({ example: '12', maxLength: 3 })
+  .transform(Number);
 
 /** An indicator number in a body; its upper bound is the cycle framework's, checked by the service. */
 export const IndicatorNoFieldSchema = z.int().min(1).max(999);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, InstantSchema } from '#shared/api/common/schemas.ts';
 import { allEventTypes } from '#shared/domain/events.ts';
 import { deliveryErrorClasses } from '#shared/domain/webhooks/delivery.ts';
 import { signatureSchemes } from '#shared/domain/webhooks/signing.ts';
@@ -15,12 +15,14 @@ export const webhookLimits = {
 export const EndpointIdSchema = z
   .string()
   .regex(/^whe_[0-9A-Z]{26}$/, 'An endpoint id such as whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E')
-  .meta({ example: 'whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E' });
+  // maxLength: the bound the pattern already sets, published.
+  .meta({ example: 'whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E', maxLength: 30 });
 
 export const EventIdSchema = z
   .string()
   .regex(/^evt_[0-9A-Za-z]{1,64}$/, 'An event id such as evt_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E')
-  .meta({ description: 'The event id, also the `webhook-id` of every delivery of it' });
+  // maxLength: the bound the pattern already sets, published.
+  .meta({ description: 'The event id, also the `webhook-id` of every delivery of it', maxLength: 68 });
 
 export const EventTypeSchema = z.enum(allEventTypes).meta({ example: 'award.published' });
 
@@ -34,10 +36,6 @@ const uniqueList = <T extends z.ZodEnum>(item: T, what: string) =>
     .meta({ uniqueItems: true });
 
 const description = displayText({ min: 1, max: webhookLimits.descriptionMaxChars });
-
-// `format: date-time` alone admits what zod refuses (a space or a lower-case t): publish zod's pattern.
-const isoInstant = z.iso.datetime({ offset: true });
-const instant = isoInstant.meta({ pattern: isoInstant.def.pattern?.source });
 
 export const WebhookEndpointCreateSchema = z
   .strictObject({
@@ -175,7 +173,7 @@ export const WebhookDeliveryPageSchema = z
 
 export const RedeliverFailedSchema = z
   .strictObject({
-    since: instant.meta({
+    since: InstantSchema.meta({
       description: 'Redeliver every failed delivery of an event that occurred at or after this instant',
       example: '2026-11-30T00:00:00+07:00',
     }),

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { scope, scopeDescriptions, scopeNames } from '#shared/api/access.ts';
+import { ProblemSchema } from '#shared/api/common/schemas.ts';
+import { sampleBodies } from '#shared/api/examples.ts';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import { defaultMaxBodyBytes, type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList, routes } from '#shared/api/routes.ts';
+import { problemFromError } from '#shared/http/problem-details.ts';
 
 /**
  * What the document says about the HTTP conventions every route follows (headers, status codes,
@@ -15,9 +18,18 @@ interface Parameter {
   readonly required?: boolean;
   readonly schema?: { readonly maxLength?: number };
 }
+interface Reference {
+  readonly $ref: string;
+}
+interface Response {
+  readonly description: string;
+  readonly headers?: Readonly<Record<string, Reference | { readonly required?: boolean }>>;
+  readonly content?: Readonly<Record<string, { readonly schema?: unknown; readonly example?: unknown }>>;
+}
 interface Operation {
+  readonly operationId: string;
   readonly parameters?: readonly Parameter[];
-  readonly responses: Readonly<Record<string, { readonly description: string }>>;
+  readonly responses: Readonly<Record<string, Response | Reference>>;
   readonly security?: readonly Readonly<Record<string, readonly string[]>>[];
 }
 interface OAuthFlow {
@@ -27,7 +39,17 @@ interface OAuthFlow {
 
 const document = buildOpenApiDocument({ version: 'test' }) as unknown as {
   readonly paths: Readonly<Record<string, Readonly<Record<string, Operation>>>>;
-  readonly components: { readonly securitySchemes: Readonly<Record<string, Record<string, unknown>>> };
+  readonly components: {
+    readonly securitySchemes: Readonly<Record<string, Record<string, unknown>>>;
+    readonly responses?: Readonly<Record<string, Response>>;
+  };
+};
+
+/** A response as a client reads it: shared problem responses are references into the components. */
+const resolved = (response: Response | Reference | undefined): Response | undefined => {
+  if (response === undefined || !('$ref' in response)) return response;
+  const name = response.$ref.replace('#/components/responses/', '');
+  return document.components.responses?.[name];
 };
 
 const operationOf = (route: RouteSpec): Operation => {
@@ -35,6 +57,9 @@ const operationOf = (route: RouteSpec): Operation => {
   if (!operation) throw new Error(`${routeKeyOf(route)} is not in the document`);
   return operation;
 };
+
+const responseOf = (route: RouteSpec, status: number): Response | undefined =>
+  resolved(operationOf(route).responses[String(status)]);
 
 const headerOf = (route: RouteSpec, name: string): Parameter | undefined =>
   operationOf(route).parameters?.find(
@@ -74,7 +99,7 @@ describe('request headers', () => {
 describe('problem responses the HTTP layer gives', () => {
   it.each(byKey)('%s documents 413 with its body limit when it takes a body', (_key, route) => {
     // Act
-    const tooLarge = operationOf(route).responses['413'];
+    const tooLarge = responseOf(route, 413);
 
     // Assess
     if (route.body) {
@@ -123,5 +148,217 @@ describe('security', () => {
     if (route.access.kind === 'public') expect(security).toEqual([]);
     else if (route.access.scopes.length === 0) expect(security).toEqual([{ [schemeName ?? '']: [] }]);
     else expect(security).toEqual(route.access.scopes.map((s) => ({ [schemeName ?? '']: [s] })));
+  });
+});
+
+describe('problem responses generated from the route flags', () => {
+  /** What the HTTP layer answers on its own for a route with these flags. */
+  const expectedStatuses = (route: RouteSpec): number[] => [
+    400,
+    429,
+    500,
+    ...(route.access.kind === 'jwt' ? [401, 403] : []),
+    ...(route.idempotent ? [409, 422] : []),
+    ...(route.requiresIfMatch || route.optionalIfMatch ? [412] : []),
+    ...(route.requiresIfMatch ? [428] : []),
+    ...(route.body ? [413, 415] : []),
+  ];
+
+  it.each(byKey)('%s documents every problem its flags imply', (_key, route) => {
+    // Act
+    const statuses = Object.keys(operationOf(route).responses).map(Number);
+
+    // Assess
+    expect(statuses).toEqual(expect.arrayContaining(expectedStatuses(route)));
+  });
+
+  it.each(byKey)('%s documents 401 and 403 only if it takes a token', (_key, route) => {
+    // Act
+    const statuses = Object.keys(operationOf(route).responses).map(Number);
+
+    // Assess
+    const tokenProblems = statuses.filter((status) => status === 401 || status === 403);
+    expect(tokenProblems).toEqual(route.access.kind === 'jwt' ? [401, 403] : []);
+  });
+
+  it.each(byKey)('%s answers every problem as application/problem+json', (_key, route) => {
+    // Act
+    const problems = Object.keys(operationOf(route).responses)
+      .map(Number)
+      .filter((status) => status >= 400)
+      .map((status) => [status, Object.keys(responseOf(route, status)?.content ?? {})] as const);
+
+    // Assess
+    for (const [status, mediaTypes] of problems) {
+      expect({ status, mediaTypes }).toEqual({ status, mediaTypes: ['application/problem+json'] });
+    }
+  });
+});
+
+describe('response headers', () => {
+  const headerNames = (route: RouteSpec, status: number) =>
+    Object.keys(responseOf(route, status)?.headers ?? {});
+
+  it.each(byKey)('%s declares the rate-limit pair on 2xx and 4xx, Retry-After on 429', (_key, route) => {
+    // Act
+    const statuses = Object.keys(operationOf(route).responses).map(Number);
+
+    // Assess
+    for (const status of statuses.filter((candidate) => candidate < 500)) {
+      expect({ status, headers: headerNames(route, status) }).toEqual({
+        status,
+        headers: expect.arrayContaining(['RateLimit', 'RateLimit-Policy']),
+      });
+    }
+    expect(headerNames(route, 429)).toContain('Retry-After');
+  });
+
+  it.each(byKey)('%s declares the CORS origin on every response', (_key, route) => {
+    // Act
+    const statuses = Object.keys(operationOf(route).responses).map(Number);
+
+    // Assess
+    for (const status of statuses)
+      expect(headerNames(route, status)).toContain('Access-Control-Allow-Origin');
+  });
+
+  it.each(byKey)('%s declares the replay headers on its successes when idempotent', (_key, route) => {
+    // Act
+    const successes = Object.keys(route.responses)
+      .map(Number)
+      .filter((status) => status < 300);
+
+    // Assess
+    for (const status of successes) {
+      const replay = headerNames(route, status).filter((name) => name.startsWith('Idempoten'));
+      expect(replay).toEqual(route.idempotent ? ['Idempotent-Replayed', 'Idempotency-Key-Expires'] : []);
+    }
+  });
+});
+
+describe('integers', () => {
+  type Node = null | boolean | number | string | Node[] | { readonly [key: string]: Node };
+  const integerSchemas = (node: Node, path: string, found: [string, Record<string, Node>][] = []) => {
+    if (Array.isArray(node)) {
+      for (const [index, child] of node.entries()) integerSchemas(child, `${path}/${index}`, found);
+    } else if (node !== null && typeof node === 'object') {
+      const type = node.type;
+      if (type === 'integer' || (Array.isArray(type) && type.includes('integer'))) found.push([path, node]);
+      for (const [key, child] of Object.entries(node)) integerSchemas(child, `${path}/${key}`, found);
+    }
+    return found;
+  };
+  const integers = integerSchemas(document as unknown as Node, '#');
+
+  it('are all bounded, with int32 when the bounds fit 32 bits and int64 otherwise', () => {
+    // Assess
+    expect(integers.length).toBeGreaterThan(50);
+    for (const [path, schema] of integers) {
+      const lowest =
+        typeof schema.minimum === 'number' ? schema.minimum : Number(schema.exclusiveMinimum) + 1;
+      const highest =
+        typeof schema.maximum === 'number' ? schema.maximum : Number(schema.exclusiveMaximum) - 1;
+      const fits32 = lowest >= -(2 ** 31) && highest <= 2 ** 31 - 1;
+      expect({ path, lowest, highest, format: schema.format }).toEqual({
+        path,
+        lowest: expect.any(Number),
+        highest: expect.any(Number),
+        format: fits32 ? 'int32' : 'int64',
+      });
+      expect(Number.isSafeInteger(lowest) && Number.isSafeInteger(highest)).toBe(true);
+    }
+  });
+});
+
+describe('the document is deterministic', () => {
+  it('builds to the same bytes every time', () => {
+    // Act
+    const [first, second] = [1, 2].map(() => JSON.stringify(buildOpenApiDocument({ version: 'test' })));
+
+    // Assess
+    expect(second).toBe(first);
+  });
+});
+
+describe('the document and the route table agree, both ways', () => {
+  const methods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+  const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => methods.includes(method))
+      .map(([method, operation]) => ({ key: `${method.toUpperCase()} ${path}`, operation })),
+  );
+
+  it.each(byKey)('%s is in the document under its operation id', (key, route) => {
+    // Act
+    const found = documented.find((entry) => entry.key === key);
+
+    // Assess
+    expect(found?.operation.operationId).toBe(route.operationId);
+  });
+
+  it('documents no operation the route table lacks', () => {
+    // Prepare
+    const tableKeys = new Set(routeList.map(routeKeyOf));
+
+    // Act
+    const extra = documented.filter((entry) => !tableKeys.has(entry.key)).map((entry) => entry.key);
+
+    // Assess
+    expect(documented.length).toBe(routeList.length);
+    expect(extra).toEqual([]);
+  });
+
+  it.each(byKey)('%s documents exactly the path parameters its path names', (_key, route) => {
+    // Prepare
+    const inPath = [...route.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
+
+    // Act
+    const parameters = (operationOf(route).parameters ?? [])
+      .filter((parameter) => parameter.in === 'path')
+      .map((parameter) => [parameter.name, parameter.required]);
+
+    // Assess
+    expect(parameters).toEqual(inPath.map((name) => [name, true]));
+  });
+});
+
+describe('examples', () => {
+  it.each(byKey)('%s shows its example request body', (_key, route) => {
+    // Prepare
+    const operation = operationOf(route) as Operation & {
+      readonly requestBody?: { readonly content: Readonly<Record<string, { readonly example?: unknown }>> };
+    };
+
+    // Act
+    const example = operation.requestBody?.content['application/json']?.example;
+
+    // Assess: the catalogue's (valid for zod and the document: the agreement test starts from it)
+    const expected = (sampleBodies as Readonly<Record<string, unknown>>)[route.operationId];
+    if (route.body) expect(example).toEqual(expected);
+    else expect(example).toBeUndefined();
+  });
+
+  it('shows each shared problem response as the API sends it', () => {
+    // Act
+    const shared = Object.entries(document.components.responses ?? {});
+
+    // Assess
+    expect(shared.length).toBeGreaterThan(5);
+    for (const [name, response] of shared) {
+      const example = response.content?.['application/problem+json']?.example as
+        | { readonly type: string; readonly status: number }
+        | undefined;
+      expect({ name, valid: ProblemSchema.safeParse(example).success }).toEqual({ name, valid: true });
+      expect({ name, type: example?.type }).toEqual({
+        name,
+        type: expect.stringMatching(/^\/problems\/[a-z-]+$/),
+      });
+    }
+    const internal = document.components.responses?.InternalError?.content?.['application/problem+json'];
+    const { problem } = problemFromError(new Error('a database password'), {
+      instance: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+      requestId: '5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21',
+    });
+    expect(internal?.example).toEqual(problem);
   });
 });

@@ -1,0 +1,33 @@
+import createClient from 'openapi-fetch';
+import type { components, paths } from './schema.d.ts';
+
+/**
+ * A typed client of the SPBE Award API: openapi-fetch over the generated types (`schema.d.ts`).
+ * Every path, parameter, header and body is checked by the compiler against the served contract;
+ * answers come back as `{ data, error, response }`, with `error` typed as the problem document.
+ */
+
+/** The API's schemas by name: `Schemas['SelfAssessment']`, `Schemas['Problem']` … */
+export type Schemas = components['schemas'];
+
+export interface SpbeClientOptions {
+  /** Where the API is, without `/v1`: `https://api.spbe.example` or `http://127.0.0.1:3000`. */
+  readonly baseUrl: string;
+  /** An OAuth2 access token (client credentials for portals; `npm start` prints local ones). */
+  readonly token: string;
+}
+
+export const createSpbeClient = ({ baseUrl, token }: SpbeClientOptions) =>
+  createClient<paths>({
+    baseUrl: baseUrl.replace(/\/+$/, ''),
+    headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+  });
+
+export type SpbeClient = ReturnType<typeof createSpbeClient>;
+
+/** One line saying what a problem document says: status, title, detail, the invalid fields. */
+export const describeProblem = (problem: Partial<Schemas['Problem']> | undefined, status: number): string => {
+  if (problem === undefined) return `HTTP ${status}`;
+  const fields = (problem.errors ?? []).map((error) => `${error.pointer}: ${error.detail}`).join('; ');
+  return `${problem.status ?? status} ${problem.title ?? ''}${problem.detail ? ` — ${problem.detail}` : ''}${fields ? ` [${fields}]` : ''}`;
+};

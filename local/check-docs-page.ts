@@ -1,0 +1,139 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { docsPageTitle } from '#functions/public/docs-page.ts';
+import { routes } from '#shared/api/routes.ts';
+import { localDataDirectory } from './paths.ts';
+import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
+
+/**
+ * `npm run check:docs-page`: opens /docs in Debian's headless Chromium and checks that the page
+ * renders — its title, the document's title, its operations — with every request going to
+ * the API's own origin and no error in the console (a Content-Security-Policy violation is one).
+ * Then opens `GET /v1/health`, tries it out and reads the live answer. Saves two screenshots (that
+ * operation, and the whole page beside it). Not part of `npm test`: it needs a browser (`apt-get install -y chromium`).
+ *
+ *   npm run check:docs-page                                  # starts the local runtime on a free port
+ *   SPBE_API_URL=http://127.0.0.1:3000 npm run check:docs-page   # uses a running `npm start`
+ *   npm run check:docs-page -- --screenshot /tmp/docs.png --browser /usr/bin/chromium
+ */
+
+const { values } = parseArgs({
+  options: {
+    screenshot: { type: 'string', default: join(localDataDirectory, 'docs-page.png') },
+    browser: { type: 'string', default: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium' },
+  },
+});
+const screenshotPath = resolve(values.screenshot);
+
+// Chromium as the brief for these machines has it: headless, no sandbox (containers), and nothing
+// that calls home (QUIC, background networking, component updates, sync, first-run).
+const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The whole page, beside the main screenshot (which shows the operation tried out). */
+const fullPagePath = (path: string) => path.replace(/(\.png)?$/, '-full.png');
+
+const log = (message: string) => console.log(`[docs-page] ${message}`);
+
+let runtime: LocalRuntime | undefined;
+const userDataDirectory = mkdtempSync(join(tmpdir(), 'spbe-docs-chromium-'));
+const failures: string[] = [];
+
+try {
+  let baseUrl = process.env.SPBE_API_URL?.replace(/\/+$/, '');
+  if (baseUrl === undefined) {
+    log('starting the local runtime (DynamoDB Local in memory) on a free port…');
+    runtime = await startLocalRuntime({ port: 0 });
+    baseUrl = runtime.api.url;
+  }
+  const origin = new URL(baseUrl).origin;
+  const pageUrl = `${baseUrl}${routes.getDocs.path}`;
+  log(`opening ${pageUrl} in ${values.browser}`);
+
+  const context = await chromium.launchPersistentContext(userDataDirectory, {
+    executablePath: values.browser,
+    headless: true,
+    args: chromiumFlags,
+    viewport: { width: 1280, height: 900 },
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const requests: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+
+    const response = await page.goto(pageUrl, { waitUntil: 'networkidle' });
+    if (response?.status() !== 200) failures.push(`GET ${pageUrl} answered ${response?.status()}`);
+    await page.locator('.swagger-ui .info .title').waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.opblock').first().waitFor({ state: 'visible', timeout: 30_000 });
+
+    const title = await page.title();
+    const documentTitle = ((await page.locator('.swagger-ui .info .title').textContent()) ?? '').trim();
+    const operations = await page.locator('.opblock').count();
+    mkdirSync(dirname(screenshotPath), { recursive: true });
+    await page.screenshot({ path: fullPagePath(screenshotPath), fullPage: true });
+
+    // Use it as a reader would: open GET /v1/health, "Try it out", "Execute" (a request to the API
+    // itself, which the page's policy allows), and read the live answer.
+    const health = page.locator(`#operations-${routes.getHealth.tags[0]}-${routes.getHealth.operationId}`);
+    await health.locator('.opblock-summary').first().click();
+    await health.locator('.try-out__btn').click();
+    await health.locator('.execute').click();
+    const liveStatus = health.locator('.live-responses-table .response .response-col_status').first();
+    await liveStatus.waitFor({ state: 'visible', timeout: 30_000 });
+    const tried = (await liveStatus.textContent())?.trim() ?? '';
+    // More of the page under its policy: a schema opened, the Authorize dialog opened and closed.
+    await page.locator('.models .json-schema-2020-12-expand-deep-button').first().click();
+    await page.locator('.auth-wrapper .btn.authorize').click();
+    await page.locator('.dialog-ux .modal-ux').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('.dialog-ux .close-modal').click();
+    await health.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath });
+
+    if (title !== docsPageTitle) failures.push(`page title is "${title}", expected "${docsPageTitle}"`);
+    if (!documentTitle.startsWith('SPBE Award API')) failures.push(`document title shows "${documentTitle}"`);
+    if (operations === 0) failures.push('no operation is shown');
+    if (!/^\d{3}/.test(tried))
+      failures.push(`"Try it out" on GET ${routes.getHealth.path} showed "${tried}"`);
+    const elsewhere = requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'));
+    if (elsewhere.length > 0) failures.push(`requests left the API's origin: ${elsewhere.join(', ')}`);
+    if (consoleErrors.length > 0) failures.push(`console errors:\n  ${consoleErrors.join('\n  ')}`);
+
+    log(`title "${title}"; document "${documentTitle}"; ${operations} operations shown`);
+    log(
+      `${requests.length} requests, all to ${origin}: ${[...new Set(requests.map((url) => new URL(url).pathname))].join(', ')}`,
+    );
+    log(`"Try it out" on GET ${routes.getHealth.path} answered ${tried}`);
+    log(
+      `screenshots: ${screenshotPath} (GET ${routes.getHealth.path} tried out), ${fullPagePath(screenshotPath)}`,
+    );
+  } finally {
+    await context.close();
+  }
+} catch (error) {
+  failures.push(`the check could not run: ${(error as Error).message}`);
+} finally {
+  await runtime?.stop();
+  rmSync(userDataDirectory, { recursive: true, force: true });
+}
+
+if (failures.length > 0) {
+  console.error(`[docs-page] FAILED\n- ${failures.join('\n- ')}`);
+  process.exit(1);
+}
+log('OK: the docs page renders offline from the API alone');
