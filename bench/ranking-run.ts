@@ -177,14 +177,15 @@ interface SizeResult {
 }
 
 export async function runRankingRunBench(): Promise<BenchReport> {
-  const local = await startDynamoDbLocal();
-  const client = createDocumentClient(local.client);
-  const ports = createDynamoDbPorts(client, local.tables);
-  const cycles = createCycleService(ports);
-  const tableName = local.tables.programme;
   const results: SizeResult[] = [];
-  try {
-    for (const [index, agencies] of sizes.entries()) {
+  for (const [index, agencies] of sizes.entries()) {
+    // A fresh DynamoDB Local per size: no size measures on what an earlier one left behind.
+    const local = await startDynamoDbLocal();
+    const client = createDocumentClient(local.client);
+    const ports = createDynamoDbPorts(client, local.tables);
+    const cycles = createCycleService(ports);
+    const tableName = local.tables.programme;
+    try {
       const year = 2090 + index * 2;
       const bar = createProgressBar();
       // Prepare (untimed): two finished cycles with every agency's final result.
@@ -264,9 +265,9 @@ export async function runRankingRunBench(): Promise<BenchReport> {
         itemsWritten: report?.itemsWritten ?? 0,
         phases,
       });
+    } finally {
+      await local.stop();
     }
-  } finally {
-    await local.stop();
   }
 
   const measurements: Measurement[] = results.flatMap((result) => [

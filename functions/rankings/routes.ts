@@ -37,8 +37,14 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
     {
       startRankingRun: async ({ params }, context) => {
         const run = await runner.start(actorOf(context, context.now), params.year, 'admin');
-        // The run is recorded and holds the lease: its worker does the rest asynchronously.
-        await dependencies.launcher.launch({ year: run.year, runId: run.runId });
+        // The run is recorded and holds the lease: its worker does the rest asynchronously. If the
+        // worker cannot be started, the run is marked failed and the cycle freed before answering.
+        await dependencies.launcher
+          .launch({ year: run.year, runId: run.runId })
+          .catch(async (error: unknown) => {
+            await runner.abandon(run.year, run.runId, 'The ranking worker could not be started');
+            throw error;
+          });
         return {
           status: 202,
           body: run,

@@ -477,7 +477,17 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
     };
   };
 
-  return { start, execute };
+  /**
+   * Records a run that could not be started (its worker never launched) as failed and frees the
+   * cycle, so the next trigger need not wait for the lease to expire.
+   */
+  const abandon = async (year: number, runId: string, reason: string): Promise<void> => {
+    const run = await rankings.run(year, runId);
+    if (run?.status === 'running') await rankings.checkpoint({ ...run, status: 'failed', error: reason });
+    await rankings.releaseLease(year, runId);
+  };
+
+  return { start, execute, abandon };
 };
 
 export type RankingRunner = ReturnType<typeof createRankingRunner>;

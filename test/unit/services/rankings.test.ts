@@ -503,6 +503,24 @@ describe('executing a ranking run (in-memory ports)', () => {
     expect(ports.events.filter((event) => event.type === 'ranking.published')).toHaveLength(0);
   });
 
+  it('abandons a run whose worker never started: recorded failed, the cycle free at once', async () => {
+    // Prepare
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+
+    // Act
+    await runner().abandon(year, run.runId, 'The ranking worker could not be started');
+    const next = await runner().start(actor(), year, 'admin');
+
+    // Assess
+    expect(await ports.rankings.run(year, run.runId)).toMatchObject({
+      status: 'failed',
+      error: 'The ranking worker could not be started',
+    });
+    expect(next.runId).not.toBe(run.runId);
+    expect(await ports.rankings.lease(year)).toMatchObject({ runId: next.runId });
+  });
+
   it('resumes a failed run from its checkpoint and publishes what an uninterrupted run publishes', async () => {
     // Prepare
     const { ports, runner } = await setUp();
