@@ -61,6 +61,8 @@ export interface DraftCategory {
 
 export interface AwardDraft {
   readonly rulesId: string;
+  /** The framework whose domains and predicates the draft's values refer to. */
+  readonly frameworkId: string;
   readonly categories: readonly DraftCategory[];
   /** Every winner, category by category, pool by pool, in rank order. */
   readonly winners: readonly AwardCandidate[];
@@ -171,6 +173,7 @@ export function awardDraft(
   const winners = categories.flatMap((category) => category.pools.flatMap((pool) => pool.winners));
   return {
     rulesId: rules.id,
+    frameworkId: framework.id,
     categories,
     winners,
     recipients: new Set(winners.map((winner) => winner.agencyId)).size,

@@ -51,6 +51,8 @@ export interface AwardRecord {
   readonly valueExact: string;
   readonly valueDisplay: string;
   readonly predicateId: string;
+  /** The framework of the results (the predicate's bands, the domains' names). */
+  readonly frameworkId: string;
   readonly citationId: string;
   readonly citationEn: string;
   /** The published ranking run it rests on, and the SHA-256 of every result that run ranked. */
@@ -87,6 +89,8 @@ export interface AwardPublication {
   readonly previousVersion: number | null;
   readonly previousSha256: string | null;
   readonly rulesId: string;
+  /** The framework the rules (and the predicates named) refer to. */
+  readonly frameworkId: string;
   readonly rulesNameId: string;
   readonly rulesNameEn: string;
   readonly categories: readonly PublicationCategory[];
@@ -190,6 +194,7 @@ export function awardRecords(input: AwardRecordsInput): AwardRecord[] {
           valueExact: winner.value.exact,
           valueDisplay: winner.value.display,
           predicateId: winner.predicateId ?? '',
+          frameworkId: input.draft.frameworkId,
           citationId: winner.citation.id,
           citationEn: winner.citation.en,
           rankingRunId: input.rankingRunId,
@@ -249,6 +254,7 @@ export function newPublication(input: NewPublicationInput): AwardPublication {
     previousVersion: hashed.previousVersion,
     previousSha256: hashed.previousSha256,
     rulesId: input.rules.id,
+    frameworkId: input.rules.frameworkId,
     rulesNameId: input.rules.nameId,
     rulesNameEn: input.rules.nameEn,
     categories: input.draft.categories.map((category) => ({
