@@ -174,7 +174,7 @@ const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): stri
         const title = `${row.agencyName}: ${display(data.lang, row.display)} (${w.rank.toLowerCase()} ${row.rank})`;
         return wanted
           ? `<circle cx="${cx}" cy="${cy}" r="6" fill="${colours.winner}" stroke="${colours.ring}" stroke-width="1.5" class="winner"><title>${escapeHtml(title)}</title></circle>`
-          : `<circle cx="${cx}" cy="${cy}" r="3" fill="${colours.other}" fill-opacity="0.7"><title>${escapeHtml(title)}</title></circle>`;
+          : `<circle cx="${cx}" cy="${cy}" r="3" fill="${colours.other}" fill-opacity="0.7" class="agency"><title>${escapeHtml(title)}</title></circle>`;
       })
       .join('');
   const legendY = chart.height - 14;
