@@ -976,7 +976,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every award decision of the cycle, in order */
+        /**
+         * Every award decision of the cycle, in order
+         * @description Exclusions and reinstatements with their reasons, who decided and when: the record the draft folds into the exclusions in effect.
+         */
         get: operations["listAwardDecisions"];
         put?: never;
         /**
@@ -1117,7 +1120,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The awards page’s stylesheet */
+        /**
+         * The awards page’s stylesheet
+         * @description A file of its own so that the page’s Content-Security-Policy needs no inline styles.
+         */
         get: operations["getAwardsStylesheet"];
         put?: never;
         post?: never;

@@ -86,6 +86,8 @@ export const awardRoutes = {
     lambda: 'awards',
     access: adminOnly,
     summary: 'Every award decision of the cycle, in order',
+    description:
+      'Exclusions and reinstatements with their reasons, who decided and when: the record the draft folds into the exclusions in effect.',
     tags: ['Awards'],
     params: YearParamsSchema,
     responses: {
@@ -181,6 +183,7 @@ export const awardRoutes = {
     lambda: 'awards',
     access: publicAccess,
     summary: 'The awards page’s stylesheet',
+    description: 'A file of its own so that the page’s Content-Security-Policy needs no inline styles.',
     tags: ['Public'],
     responses: { 200: text('The styles', 'text/css', 16 * 1024) },
   }),

@@ -74,9 +74,12 @@ export const createAwardService = (ports: AwardServicePorts) => {
   };
 
   /** Everything the draft is computed from, read once. */
-  const draftContext = async (cycle: CycleRecord, now: Date) => {
-    const { year } = cycle;
-    const published: PublishedRun | undefined = await rankings.published(year);
+  const draftContext = async (year: number, now: Date, known?: CycleRecord) => {
+    // The cycle (unless the caller read it) and the ranking pointer in one round trip.
+    const [cycle, published]: [CycleRecord, PublishedRun | undefined] = await Promise.all([
+      known ?? cycleOf(year),
+      rankings.published(year),
+    ]);
     if (!published) {
       throw new ConflictError(
         `No published ranking of the ${year} cycle: awards are drawn from it. Run the ranking first (POST /v1/cycles/${year}/rankings/runs).`,
@@ -337,13 +340,24 @@ export const createAwardService = (ports: AwardServicePorts) => {
     throw new ConflictError(`Award publication ${version} of the ${year} cycle could not be published.`);
   };
 
-  /** Finishes an unfinished version, if there is one; returns it and the pointer afterwards. */
-  const finishUnfinished = async (actor: Actor, year: number) => {
-    const { pointer, versions } = await awards.publications(year);
+  /**
+   * The cycle and its publications, read together. An unfinished version (a crash half-way, or a
+   * concurrent call still writing) is finished first; `current` is the published version afterwards.
+   */
+  const publicationState = async (actor: Actor, year: number) => {
+    const [cycle, { pointer, versions }] = await Promise.all([cycleOf(year), awards.publications(year)]);
     const unfinished = versions.find((version) => version.status === 'publishing');
-    if (!unfinished) return { pointer, finished: undefined };
+    if (!unfinished) {
+      const current = pointer ? versions.find((version) => version.version === pointer.version) : undefined;
+      return { cycle, pointer, current, finished: undefined };
+    }
     const finished = await finish(actor, year, unfinished.version);
-    return { pointer: await awards.pointer(year), finished: { summary: finished, claim: unfinished } };
+    return {
+      cycle,
+      pointer: await awards.pointer(year),
+      current: finished,
+      finished: { summary: finished, claim: unfinished },
+    };
   };
 
   const refuseBlocked = (context: DraftContext) => {
@@ -357,19 +371,11 @@ export const createAwardService = (ports: AwardServicePorts) => {
     }
   };
 
-  const currentSummary = async (year: number, pointer: AwardPointer) => {
-    const publication = await awards.publication(year, pointer.version);
-    if (!publication)
-      throw new NotFoundError(`No award publication ${pointer.version} of the ${year} cycle.`);
-    return withoutAwards(publication);
-  };
-
   return {
     /** The draft of a cycle's awards, as an admin reviews it before (or after) publication. */
     draft: async (year: number, now: Date) => {
-      const cycle = await cycleOf(year);
-      const context = await draftContext(cycle, now);
-      const { draft, publications } = context;
+      const context = await draftContext(year, now);
+      const { cycle, draft, publications } = context;
       const current = publications.pointer
         ? publications.versions.find((version) => version.version === publications.pointer?.version)
         : undefined;
@@ -410,8 +416,8 @@ export const createAwardService = (ports: AwardServicePorts) => {
 
     /** Every decision of the cycle, in order. */
     decisions: async (year: number) => {
-      await cycleOf(year);
-      return awards.decisions(year);
+      const [, decisions] = await Promise.all([cycleOf(year), awards.decisions(year)]);
+      return decisions;
     },
 
     /**
@@ -484,10 +490,9 @@ export const createAwardService = (ports: AwardServicePorts) => {
      * publication; an unfinished one (a crash half-way) is finished, never duplicated.
      */
     publish: async (actor: Actor, year: number): Promise<PublicationOutcome> => {
-      const cycle = await cycleOf(year);
-      const { pointer } = await finishUnfinished(actor, year);
-      if (pointer) return { publication: await currentSummary(year, pointer), created: false };
-      const context = await draftContext(cycle, actor.now);
+      const { cycle, current } = await publicationState(actor, year);
+      if (current) return { publication: current, created: false };
+      const context = await draftContext(year, actor.now, cycle);
       refuseBlocked(context);
       const { publication } = await prepareVersion(actor, context, 1, 'initial', undefined, undefined);
       const claimed = await commitClaim(actor, publication);
@@ -504,8 +509,7 @@ export const createAwardService = (ports: AwardServicePorts) => {
       year: number,
       input: { readonly reason: RevisionReason; readonly note: string },
     ): Promise<PublicationOutcome> => {
-      const cycle = await cycleOf(year);
-      const { pointer, finished } = await finishUnfinished(actor, year);
+      const { cycle, pointer, finished } = await publicationState(actor, year);
       // A retried request whose revision was claimed before a crash: that revision, now finished.
       if (finished && finished.claim.reason === input.reason && finished.claim.note === input.note) {
         return { publication: finished.summary, created: false };
@@ -515,7 +519,7 @@ export const createAwardService = (ports: AwardServicePorts) => {
           `Nothing of the ${year} cycle’s awards is published yet: publish first (POST /v1/cycles/${year}/awards/publish).`,
         );
       }
-      const context = await draftContext(cycle, actor.now);
+      const context = await draftContext(year, actor.now, cycle);
       refuseBlocked(context);
       const version = pointer.version + 1;
       const { publication, records } = await prepareVersion(
