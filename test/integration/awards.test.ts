@@ -18,6 +18,10 @@ import type { DomainEvent } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { eventKeys } from '#shared/dynamodb/keys.ts';
+import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { systemIds } from '#shared/runtime/system.ts';
+import { createAwardService } from '#shared/services/awards/awards.ts';
+import type { WritePath } from '#shared/services/ports.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { expectProblem, expectStatus, shiftYears, windowsFrom } from './support.ts';
 
@@ -139,7 +143,7 @@ beforeAll(async () => {
       200,
     );
   }
-  for (const target of [rules2024Year, year]) {
+  for (const target of [firstYear, rules2024Year, year]) {
     expectStatus(await api.request('POST', `/v1/cycles/${target}/rankings/runs`, { token: admin }), 202);
     await api.runtime.lambda.settle();
   }
@@ -363,6 +367,59 @@ describe('publishing', () => {
       ['Kabupaten', 7],
     ]);
     expect(awards.categories[1]?.pools.every((pool) => pool.awards.length >= 1)).toBe(true);
+  });
+});
+
+describe('a publication cut off half-way (DynamoDB Local)', () => {
+  it('is finished by the next call, each recipient told once, nothing duplicated', async () => {
+    // Prepare: the awards service on the same tables, its write path dying after two recipients
+    const ports = createDynamoDbPorts(
+      createDocumentClient(api.runtime.dynamodb.client),
+      api.runtime.dynamodb.tables,
+    );
+    const dying: WritePath = {
+      commit: ports.writes.commit,
+      commitMany: async (changes) => {
+        await ports.writes.commitMany(changes.slice(0, 2));
+        throw new Error('Task timed out after 30.00 seconds');
+      },
+    };
+    const actor = {
+      subject: 'awards-test',
+      role: 'admin' as const,
+      requestId: 'awards-crash-1',
+      route: 'test',
+      now: new Date(),
+    };
+    await expect(
+      createAwardService({ ...ports, ids: systemIds, writes: dying }).publish(actor, firstYear),
+    ).rejects.toThrow('timed out');
+    const halfway = await ports.awards.publications(firstYear);
+    expectProblem(await api.request('GET', `/v1/cycles/${firstYear}/awards`), 404);
+
+    // Act: the client's retry
+    const retried = await publish(firstYear);
+
+    // Assess
+    expect(halfway.versions.map((version) => version.status)).toEqual(['publishing']);
+    expect((await ports.awards.recipients(firstYear, 1)).size).toBe(
+      expectStatus(retried, 200).recipientCount,
+    );
+    expect(retried.body).toMatchObject({
+      version: 1,
+      status: 'published',
+      sha256: halfway.versions[0]?.sha256,
+    });
+    const events = await awardEvents(firstYear);
+    expect(events).toHaveLength(retried.body.recipientCount);
+    expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(events.length);
+    const published = expectStatus(
+      await api.request<CycleAwards>('GET', `/v1/cycles/${firstYear}/awards`),
+      200,
+    );
+    expect(
+      published.categories.flatMap((category) => category.pools.flatMap((pool) => pool.awards)),
+    ).toHaveLength(retried.body.awardCount);
   });
 });
 

@@ -25,6 +25,21 @@ export const awardIdPrefix = 'apd';
  */
 export const maxAwardsPerPublication = 300;
 
+/**
+ * The most a publication record may weigh, as JSON (which over-counts DynamoDB's own measure): long
+ * agency and category names (up to 200 characters, each written three times per award) can make 300
+ * awards too heavy for one item, so the size is checked as well as the count.
+ */
+export const maxPublicationBytes = 350_000;
+
+/** Why a publication record would be too large for one item, or null. */
+export const publicationSizeProblem = (publication: AwardPublication): string | null => {
+  const bytes = Buffer.byteLength(JSON.stringify(publication), 'utf8');
+  return bytes > maxPublicationBytes
+    ? `The ${publication.awardCount} awards come to ${Math.round(bytes / 1000)} KB; one publication holds at most ${maxPublicationBytes / 1000} KB.`
+    : null;
+};
+
 export const revisionReasons = ['revocation', 'correction'] as const;
 export type RevisionReason = (typeof revisionReasons)[number];
 /** Why a publication version exists: the first publication, or a revision of the one before. */

@@ -8,6 +8,7 @@ import {
   maxAwardsPerPublication,
   newPublication,
   type PublicationReason,
+  publicationSizeProblem,
   type RecipientNotice,
   type RevisionReason,
   recipientNotices,
@@ -171,6 +172,9 @@ export const createAwardService = (ports: AwardServicePorts) => {
       requestedBy: actor.subject,
       startedAt: actor.now.toISOString(),
     });
+    const tooLarge = publicationSizeProblem(publication);
+    if (tooLarge)
+      throw new ConflictError(`The ${context.cycle.year} awards cannot be published: ${tooLarge}`);
     return { publication, records };
   };
 

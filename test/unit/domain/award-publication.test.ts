@@ -15,6 +15,7 @@ import {
   indonesianDecimal,
   measureLabel,
   newPublication,
+  publicationSizeProblem,
   recipientNotices,
   unchangedAwards,
   yearOfAwardId,
@@ -382,5 +383,37 @@ describe('award records', () => {
       'Kabupaten',
       'Kota',
     ]);
+  });
+
+  it('refuses a publication record too heavy for one item, whatever the count', () => {
+    // Prepare: 300 awards with 200-character names, each written three times per award
+    const long = 'N'.repeat(200);
+    const award = recordsOf(1, [])[0] as AwardRecord;
+    const heavy = Array.from({ length: 300 }, (_, index) => ({
+      ...award,
+      awardId: `${award.awardId}${index}`,
+      agencyName: long,
+      citationId: `${long} — ${long}`,
+      citationEn: `${long} — ${long}`,
+    }));
+    const base = {
+      year: 2025,
+      version: 1,
+      reason: 'initial' as const,
+      previous: undefined,
+      rules: layananRules,
+      draft: draftOf([]),
+      rankingRunId: 'run_1',
+      inputsSha256: 'f'.repeat(64),
+      decisionsThrough: 0,
+      requestedBy: 'admin-1',
+      startedAt: '2025-12-01T00:00:00.000Z',
+    };
+
+    // Act + Assess
+    expect(publicationSizeProblem(newPublication({ ...base, awards: heavy }))).toMatch(
+      /holds at most 350 KB/,
+    );
+    expect(publicationSizeProblem(newPublication({ ...base, awards: recordsOf(1, []) }))).toBeNull();
   });
 });
