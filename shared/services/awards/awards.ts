@@ -436,7 +436,8 @@ export const createAwardService = (ports: AwardServicePorts) => {
     ): Promise<AwardDecision> => {
       const cycle = await cycleOf(year);
       const categories = cycle.awardRules.categories.map((category) => category.id);
-      if (!categories.includes(input.category)) {
+      const category = cycle.awardRules.categories.find((candidate) => candidate.id === input.category);
+      if (!category) {
         throw new ValidationError(`The ${year} award rules have no category '${input.category}'.`, {
           errors: [{ pointer: '/body/category', detail: `One of ${categories.join(', ')}` }],
         });
@@ -448,6 +449,13 @@ export const createAwardService = (ports: AwardServicePorts) => {
       if (!result) {
         throw new ValidationError(`${input.agencyId} has no final result in the ${year} cycle.`, {
           errors: [{ pointer: '/body/agencyId', detail: 'An agency with a final result in the cycle' }],
+        });
+      }
+      if (!category.groups.some((pool) => pool.includes(result.group))) {
+        throw new ValidationError(`'${input.category}' has no pool for ${result.group} agencies.`, {
+          errors: [
+            { pointer: '/body/agencyId', detail: `An agency of ${category.groups.flat().join(', ')}` },
+          ],
         });
       }
       const conflict = decisionConflict(decisions, input);

@@ -221,6 +221,25 @@ describe('award decisions', () => {
     await expect(decide({ category: 'tidak-ada' })).rejects.toThrow(ValidationError);
     await expect(decide({ agencyId: 'prov-tidak-ada' })).rejects.toThrow(ValidationError);
   });
+  it('refuses an agency the category has no pool for', async () => {
+    // Prepare: rules whose only category is for provinces
+    const provincesOnly = {
+      ...defaultAwardRules2023,
+      categories: [{ ...defaultAwardRules2023.categories[0], groups: [['provinsi']] }],
+    } as typeof defaultAwardRules2023;
+    const { service } = await setUp({ rules: provincesOnly });
+    const city = roster.find((agency) => agency.group === 'kota') as RosterAgency;
+
+    // Act + Assess
+    await expect(
+      service.decide(admin(), year, {
+        category: 'layanan',
+        agencyId: city.id,
+        action: 'exclude',
+        reason: 'Alasan yang cukup panjang',
+      }),
+    ).rejects.toThrow(/no pool for kota agencies/);
+  });
 });
 
 describe('publishing once', () => {
