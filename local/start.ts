@@ -108,6 +108,13 @@ Try:
   curl -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment
   curl -H "authorization: Bearer $ADMIN_TOKEN" "${api.url}/v1/agencies?group=provinsi&limit=5"
 
+Awards (Anugerah Pemerintahan Digital):
+  ${api.url}/awards/${year - 2}                     the ${year - 2} winners for the press (?lang=en for English)
+  curl -s ${api.url}/v1/cycles/${year - 2}/awards     the same as JSON (public)
+  curl -s -H "authorization: Bearer $ADMIN_TOKEN" ${api.url}/v1/cycles/${year - 1}/awards/draft      review ${year - 1}
+  curl -s -X POST -H "authorization: Bearer $ADMIN_TOKEN" -H 'idempotency-key: publish-${year - 1}' \
+    ${api.url}/v1/cycles/${year - 1}/awards/publish                                      publish ${year - 1} (once)
+
 Webhooks (delivered in-process from the events table's stream; http://127.0.0.1:<port> allowed here only):
   curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" -H 'content-type: application/json' \
     -d '{"url":"http://127.0.0.1:4000/","eventTypes":["webhook.test","award.published","ranking.published"]}' \

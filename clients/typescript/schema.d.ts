@@ -949,6 +949,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/awards/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The award draft: every category × pool with its winners and runners-up, decisions applied
+         * @description Computed (never stored) from the cycle’s published ranking, its award rules and the recorded decisions. Says whether it can be published now and why not (the ranking is stale, the cycle’s results are not public yet, …), and after publication whether a revision would change anything. 409 while the cycle has no published ranking.
+         */
+        get: operations["getAwardDraft"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cycles/{year}/awards/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every award decision of the cycle, in order
+         * @description Exclusions and reinstatements with their reasons, who decided and when: the record the draft folds into the exclusions in effect.
+         */
+        get: operations["listAwardDecisions"];
+        put?: never;
+        /**
+         * Record a decision: exclude an agency from a category (reason mandatory), or reinstate it
+         * @description The only way to adjust the draft: an excluded agency leaves the category’s ranking and the next eligible agency moves up. Decisions are numbered and audited (the cycle’s and the agency’s trails) and never edited: a reinstatement undoes an exclusion. 409 for an exclusion already in effect, a reinstatement of an agency not excluded, or a decision recorded meanwhile by someone else. Honours Idempotency-Key.
+         */
+        post: operations["createAwardDecision"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cycles/{year}/awards/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish the draft once: numbered immutable awards, the published pointer, award.published
+         * @description Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time). Honours Idempotency-Key.
+         */
+        post: operations["publishAwards"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cycles/{year}/awards/revisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a revision: a new publication version linked to the current one, with its reason
+         * @description For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 409 before the first publication, or when the draft would change nothing. Honours Idempotency-Key.
+         */
+        post: operations["reviseAwards"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cycles/{year}/awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The cycle’s published awards: every category and pool, with the history of versions
+         * @description 404 before the first publication. Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).
+         */
+        get: operations["getCycleAwards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/agencies/{agencyId}/awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One agency’s published awards across cycles, newest first
+         * @description With the awards a revision withdrew. 404 until the agency has a published award. Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).
+         */
+        get: operations["getAgencyAwards"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/awards/{awardId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One award with its citation (Indonesian and English), and its versions
+         * @description Current, or withdrawn by a revision (then the last version holding it). 404 before publication. Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).
+         */
+        get: operations["getAward"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The year’s winners for the press: an HTML page with the citations and the national ranking chart
+         * @description Server-rendered, no script: the winners by category and pool with their citations (Indonesian; English with `?lang=en`), and an SVG chart of every agency’s index by group with the winners marked, with a text alternative. Its own Content-Security-Policy: its stylesheet, nothing else. 404 before publication.
+         */
+        get: operations["getAwardsPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/awards/awards.css": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The awards page’s stylesheet
+         * @description A file of its own so that the page’s Content-Security-Policy needs no inline styles.
+         */
+        get: operations["getAwardsStylesheet"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2296,7 +2480,7 @@ export interface components {
             agencyId: string;
             url: string;
             description?: string;
-            eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "webhook.test" | "webhook.endpoint_disabled")[];
+            eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled")[];
             enabled: boolean;
             /**
              * @description manual; gone: the receiver answered 410; failing: every attempt failed for 5 days
@@ -2336,7 +2520,7 @@ export interface components {
              */
             url: string;
             /** @description What the endpoint receives. National events (ranking.published) go to every subscriber. */
-            eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "webhook.test" | "webhook.endpoint_disabled")[];
+            eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled")[];
             /**
              * @description One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
              * @example Portal SPBE Jawa Timur
@@ -2360,7 +2544,7 @@ export interface components {
             agencyId: string;
             url: string;
             description?: string;
-            eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "webhook.test" | "webhook.endpoint_disabled")[];
+            eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled")[];
             enabled: boolean;
             /**
              * @description manual; gone: the receiver answered 410; failing: every attempt failed for 5 days
@@ -2390,7 +2574,7 @@ export interface components {
         };
         WebhookEndpointPatch: {
             enabled?: boolean;
-            eventTypes?: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "webhook.test" | "webhook.endpoint_disabled")[];
+            eventTypes?: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled")[];
             /** @description null removes it */
             description?: string | null;
         };
@@ -2419,7 +2603,7 @@ export interface components {
              * @example award.published
              * @enum {string}
              */
-            eventType: "self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "webhook.test" | "webhook.endpoint_disabled";
+            eventType: "self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled";
             endpointId: string;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
@@ -2481,6 +2665,511 @@ export interface components {
                 }[];
             }[];
             nextCursor?: string;
+        };
+        AwardDraft: {
+            /** Format: int64 */
+            year: number;
+            rules: {
+                id: string;
+                nameId: string;
+                nameEn: string;
+            };
+            ranking: {
+                runId: string;
+                publishedAt: string;
+                inputsSha256: string;
+                /** @description Whether the results are still those the run ranked (false after a result changed: run the ranking again) */
+                current: boolean;
+            };
+            /** @description The current publication, if any */
+            publication: {
+                /** Format: int64 */
+                year: number;
+                /** Format: int64 */
+                version: number;
+                /** @enum {string} */
+                status: "publishing" | "published";
+                /** @enum {string} */
+                reason: "initial" | "revocation" | "correction";
+                /** @description Why a revision was made */
+                note?: string;
+                /** Format: int64 */
+                previousVersion: number | null;
+                previousSha256: string | null;
+                rules: {
+                    id: string;
+                    nameId: string;
+                    nameEn: string;
+                };
+                rankingRunId: string;
+                inputsSha256: string;
+                /**
+                 * Format: int64
+                 * @description The recorded decisions 1 … n this version applies
+                 */
+                decisionsThrough: number;
+                /** Format: int64 */
+                awardCount: number;
+                /** Format: int64 */
+                recipientCount: number;
+                startedAt: string;
+                publishedAt?: string;
+                /** @description SHA-256 over the version, reason, previous version’s hash, rules, ranking run and inputs, decisions and every award’s hash */
+                sha256: string;
+            } | null;
+            /** @description Whether a revision would change the awards; null before publication */
+            changedSincePublication: boolean | null;
+            /** Format: int64 */
+            decisionsThrough: number;
+            /** @description Decisions whose exclusion is in effect */
+            exclusions: components["schemas"]["AwardDecision"][];
+            publishable: boolean;
+            /** @description Why it cannot be published now */
+            blockers: string[];
+            totals: {
+                /** Format: int64 */
+                awards: number;
+                /** Format: int64 */
+                recipients: number;
+            };
+            categories: {
+                id: string;
+                nameId: string;
+                nameEn: string;
+                /** @example domain-4 */
+                measure: string;
+                pools: {
+                    groups: ("kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota")[];
+                    nameId: string;
+                    nameEn: string;
+                    /** Format: int64 */
+                    winnersPerGroup: number;
+                    winners: {
+                        /** Format: int64 */
+                        rank: number;
+                        agency: {
+                            id: string;
+                            name: string;
+                            /**
+                             * @description Agency group (kelompok IPPD)
+                             * @example provinsi
+                             * @enum {string}
+                             */
+                            group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                        };
+                        value: {
+                            /** @example 4.8775 */
+                            exact: string;
+                            /**
+                             * @description Rounded half-up to 2 decimals
+                             * @example 4.88
+                             */
+                            display: string;
+                        };
+                        predicate: {
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                        };
+                        citation: components["schemas"]["AwardCitation"];
+                    }[];
+                    /** @description The next eligible agencies, in the order they would move up */
+                    runnersUp: {
+                        /** Format: int64 */
+                        rank: number;
+                        agency: {
+                            id: string;
+                            name: string;
+                            /**
+                             * @description Agency group (kelompok IPPD)
+                             * @example provinsi
+                             * @enum {string}
+                             */
+                            group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                        };
+                        value: {
+                            /** @example 4.8775 */
+                            exact: string;
+                            /**
+                             * @description Rounded half-up to 2 decimals
+                             * @example 4.88
+                             */
+                            display: string;
+                        };
+                        predicate: {
+                            id: string;
+                            name: string;
+                            nameEn: string;
+                        };
+                        citation: components["schemas"]["AwardCitation"];
+                    }[];
+                    excludedByDecision: {
+                        agency: {
+                            id: string;
+                            name: string;
+                            /**
+                             * @description Agency group (kelompok IPPD)
+                             * @example provinsi
+                             * @enum {string}
+                             */
+                            group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                        };
+                        decision: components["schemas"]["AwardDecision"];
+                    }[];
+                    /**
+                     * Format: int64
+                     * @description Agencies of the pool the rules leave out (no previous result, …)
+                     */
+                    notCompeting: number;
+                }[];
+            }[];
+        };
+        AwardDecision: {
+            /** Format: int64 */
+            year: number;
+            /**
+             * Format: int64
+             * @description 1, 2, … in the order recorded
+             */
+            number: number;
+            category: string;
+            agencyId: string;
+            /** @enum {string} */
+            action: "exclude" | "reinstate";
+            reason: string;
+            decidedBy: string;
+            decidedAt: string;
+        };
+        AwardCitation: {
+            /**
+             * @description Indonesian, with the decimal comma
+             * @example Pemerintah Provinsi Jawa Timur — Penerapan Layanan SPBE, kelompok Provinsi, 2025: indeks domain Layanan 4,88, peringkat 1
+             */
+            id: string;
+            /**
+             * @description English, with the decimal point
+             * @example Pemerintah Provinsi Jawa Timur — Application of SPBE Services, Provinces group, 2025: Services domain index 4.88, rank 1
+             */
+            en: string;
+        };
+        AwardDecisionCreate: {
+            /** @example layanan */
+            category: string;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
+            agencyId: string;
+            /**
+             * @description exclude: the agency may not win the category; reinstate: undo its exclusion
+             * @enum {string}
+             */
+            action: "exclude" | "reinstate";
+            /** @description Why (mandatory), e.g. a pending investigation. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC. */
+            reason: string;
+        };
+        /** @description Every decision of the cycle, in order */
+        AwardDecisionList: {
+            items: components["schemas"]["AwardDecision"][];
+        };
+        AwardPublication: {
+            /** Format: int64 */
+            year: number;
+            /** Format: int64 */
+            version: number;
+            /** @enum {string} */
+            status: "publishing" | "published";
+            /** @enum {string} */
+            reason: "initial" | "revocation" | "correction";
+            /** @description Why a revision was made */
+            note?: string;
+            /** Format: int64 */
+            previousVersion: number | null;
+            previousSha256: string | null;
+            rules: {
+                id: string;
+                nameId: string;
+                nameEn: string;
+            };
+            rankingRunId: string;
+            inputsSha256: string;
+            /**
+             * Format: int64
+             * @description The recorded decisions 1 … n this version applies
+             */
+            decisionsThrough: number;
+            /** Format: int64 */
+            awardCount: number;
+            /** Format: int64 */
+            recipientCount: number;
+            startedAt: string;
+            publishedAt?: string;
+            /** @description SHA-256 over the version, reason, previous version’s hash, rules, ranking run and inputs, decisions and every award’s hash */
+            sha256: string;
+        };
+        AwardRevisionCreate: {
+            /**
+             * @description revocation: an award is withdrawn (after an exclusion); correction: results or the ranking changed
+             * @enum {string}
+             */
+            reason: "revocation" | "correction";
+            /** @description What changed and why. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC. */
+            note: string;
+        };
+        /** @description The current publication of a cycle’s awards */
+        CycleAwards: {
+            /** Format: int64 */
+            year: number;
+            publication: components["schemas"]["AwardPublication"];
+            /** @description Every published version, newest first (the current one included) */
+            history: components["schemas"]["AwardPublication"][];
+            categories: {
+                id: string;
+                nameId: string;
+                nameEn: string;
+                /** @example domain-4 */
+                measure: string;
+                pools: {
+                    groups: ("kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota")[];
+                    nameId: string;
+                    nameEn: string;
+                    awards: components["schemas"]["Award"][];
+                }[];
+            }[];
+        };
+        /** @description One award of one publication version: immutable */
+        Award: {
+            /** @example apd-2025-layanan-provinsi-1 */
+            id: string;
+            /** Format: int64 */
+            year: number;
+            /** Format: int64 */
+            publicationVersion: number;
+            /**
+             * Format: int64
+             * @description Per pool, in the order first awarded; never reused
+             */
+            number: number;
+            category: {
+                id: string;
+                nameId: string;
+                nameEn: string;
+                /** @example domain-4 */
+                measure: string;
+            };
+            pool: {
+                groups: ("kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota")[];
+                nameId: string;
+                nameEn: string;
+            };
+            agency: {
+                id: string;
+                name: string;
+                /**
+                 * @description Agency group (kelompok IPPD)
+                 * @example provinsi
+                 * @enum {string}
+                 */
+                group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+            };
+            /**
+             * Format: int64
+             * @description Rank in the pool among eligible agencies
+             */
+            rank: number;
+            value: {
+                /** @example 4.8775 */
+                exact: string;
+                /**
+                 * @description Rounded half-up to 2 decimals
+                 * @example 4.88
+                 */
+                display: string;
+            };
+            predicate: {
+                id: string;
+                name: string;
+                nameEn: string;
+            };
+            citation: components["schemas"]["AwardCitation"];
+            /** @description What the award rests on: the published ranking run and the results it ranked */
+            basis: {
+                rankingRunId: string;
+                /** @description SHA-256 of every result (agency, version, hash) the ranking run ranked */
+                inputsSha256: string;
+                result: {
+                    /** Format: int64 */
+                    version: number;
+                    sha256: string;
+                };
+            };
+            /** @description SHA-256 of the award’s canonical record */
+            sha256: string;
+        };
+        /** @description One agency’s published awards, newest cycle first */
+        AgencyAwards: {
+            agencyId: string;
+            items: {
+                /** Format: int64 */
+                year: number;
+                /** Format: int64 */
+                publicationVersion: number;
+                awards: components["schemas"]["Award"][];
+                /** @description Awards an earlier version gave and a revision withdrew */
+                withdrawn: components["schemas"]["WithdrawnAward"][];
+            }[];
+        };
+        WithdrawnAward: {
+            /** @example apd-2025-layanan-provinsi-1 */
+            id: string;
+            /** Format: int64 */
+            year: number;
+            /** Format: int64 */
+            publicationVersion: number;
+            /**
+             * Format: int64
+             * @description Per pool, in the order first awarded; never reused
+             */
+            number: number;
+            category: {
+                id: string;
+                nameId: string;
+                nameEn: string;
+                /** @example domain-4 */
+                measure: string;
+            };
+            pool: {
+                groups: ("kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota")[];
+                nameId: string;
+                nameEn: string;
+            };
+            agency: {
+                id: string;
+                name: string;
+                /**
+                 * @description Agency group (kelompok IPPD)
+                 * @example provinsi
+                 * @enum {string}
+                 */
+                group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+            };
+            /**
+             * Format: int64
+             * @description Rank in the pool among eligible agencies
+             */
+            rank: number;
+            value: {
+                /** @example 4.8775 */
+                exact: string;
+                /**
+                 * @description Rounded half-up to 2 decimals
+                 * @example 4.88
+                 */
+                display: string;
+            };
+            predicate: {
+                id: string;
+                name: string;
+                nameEn: string;
+            };
+            citation: components["schemas"]["AwardCitation"];
+            /** @description What the award rests on: the published ranking run and the results it ranked */
+            basis: {
+                rankingRunId: string;
+                /** @description SHA-256 of every result (agency, version, hash) the ranking run ranked */
+                inputsSha256: string;
+                result: {
+                    /** Format: int64 */
+                    version: number;
+                    sha256: string;
+                };
+            };
+            /** @description SHA-256 of the award’s canonical record */
+            sha256: string;
+            /**
+             * Format: int64
+             * @description The publication version that withdrew it
+             */
+            withdrawnInVersion: number;
+        };
+        AwardDetail: {
+            /** @description In the current publication, or the last version holding it */
+            award: {
+                /** @example apd-2025-layanan-provinsi-1 */
+                id: string;
+                /** Format: int64 */
+                year: number;
+                /** Format: int64 */
+                publicationVersion: number;
+                /**
+                 * Format: int64
+                 * @description Per pool, in the order first awarded; never reused
+                 */
+                number: number;
+                category: {
+                    id: string;
+                    nameId: string;
+                    nameEn: string;
+                    /** @example domain-4 */
+                    measure: string;
+                };
+                pool: {
+                    groups: ("kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota")[];
+                    nameId: string;
+                    nameEn: string;
+                };
+                agency: {
+                    id: string;
+                    name: string;
+                    /**
+                     * @description Agency group (kelompok IPPD)
+                     * @example provinsi
+                     * @enum {string}
+                     */
+                    group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                };
+                /**
+                 * Format: int64
+                 * @description Rank in the pool among eligible agencies
+                 */
+                rank: number;
+                value: {
+                    /** @example 4.8775 */
+                    exact: string;
+                    /**
+                     * @description Rounded half-up to 2 decimals
+                     * @example 4.88
+                     */
+                    display: string;
+                };
+                predicate: {
+                    id: string;
+                    name: string;
+                    nameEn: string;
+                };
+                citation: components["schemas"]["AwardCitation"];
+                /** @description What the award rests on: the published ranking run and the results it ranked */
+                basis: {
+                    rankingRunId: string;
+                    /** @description SHA-256 of every result (agency, version, hash) the ranking run ranked */
+                    inputsSha256: string;
+                    result: {
+                        /** Format: int64 */
+                        version: number;
+                        sha256: string;
+                    };
+                };
+                /** @description SHA-256 of the award’s canonical record */
+                sha256: string;
+            };
+            /** @enum {string} */
+            status: "current" | "withdrawn";
+            /** Format: int64 */
+            currentPublicationVersion: number;
+            /** Format: int64 */
+            withdrawnInVersion?: number;
+            /** @description This award in every publication version holding it, newest first */
+            history: components["schemas"]["Award"][];
         };
     };
     responses: {
@@ -5658,6 +6347,416 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookPublicKeysPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAwardDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 2026 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The draft */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDraft"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAwardDecisions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 2026 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Decisions */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDecisionList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createAwardDecision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first response for 24 h (`Idempotent-Replayed: true`); the same key with another request answers 422, one still running 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @example 2026 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "category": "layanan",
+                 *       "agencyId": "prov-jawa-timur",
+                 *       "action": "exclude",
+                 *       "reason": "Sedang dalam pemeriksaan Inspektorat Jenderal atas data dukung layanan"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AwardDecisionCreate"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotency-Key-Expires": components["headers"]["Idempotency-Key-Expires"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDecision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    publishAwards: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first response for 24 h (`Idempotent-Replayed: true`); the same key with another request answers 422, one still running 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @example 2026 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The publication */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotency-Key-Expires": components["headers"]["Idempotency-Key-Expires"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardPublication"];
+                };
+            };
+            /** @description The publication */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotency-Key-Expires": components["headers"]["Idempotency-Key-Expires"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardPublication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    reviseAwards: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first response for 24 h (`Idempotent-Replayed: true`); the same key with another request answers 422, one still running 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @example 2026 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "revocation",
+                 *       "note": "Penghargaan Penerapan Layanan SPBE kelompok Provinsi dicabut setelah pemeriksaan"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AwardRevisionCreate"];
+            };
+        };
+        responses: {
+            /** @description The publication */
+            200: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotency-Key-Expires": components["headers"]["Idempotency-Key-Expires"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardPublication"];
+                };
+            };
+            /** @description The publication */
+            201: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotency-Key-Expires": components["headers"]["Idempotency-Key-Expires"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardPublication"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCycleAwards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @example 2026 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The awards */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleAwards"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAgencyAwards: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Agency slug */
+                agencyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its awards */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyAwards"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAward: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                awardId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The award */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDetail"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAwardsPage: {
+        parameters: {
+            query?: {
+                /** @description Indonesian (default) or English */
+                lang?: "id" | "en";
+            };
+            header?: never;
+            path: {
+                /** @example 2026 */
+                year: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAwardsStylesheet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The styles */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/css": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -8,6 +8,7 @@ import {
   type AssignmentServicePorts,
   createAssignmentService,
 } from '#shared/services/assessment/assignments.ts';
+import { type AwardServicePorts, createAwardService } from '#shared/services/awards/awards.ts';
 import { type CycleServicePorts, createCycleService } from '#shared/services/cycles/cycles.ts';
 import { createRankingRunner, type RankingRunnerPorts } from '#shared/services/rankings/run.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
@@ -60,7 +61,8 @@ export type SeedPorts = CycleServicePorts &
   Omit<SelfAssessmentServicePorts, 'ids'> &
   AssignmentServicePorts &
   Omit<ResultServicePorts, 'ids'> &
-  Pick<RankingRunnerPorts, 'rankings'>;
+  Pick<RankingRunnerPorts, 'rankings'> &
+  Pick<AwardServicePorts, 'awards'>;
 
 export interface SeedOptions {
   readonly ports: SeedPorts;
@@ -71,6 +73,12 @@ export interface SeedOptions {
 
 /** Past cycles with final results for the whole roster, so results, rankings and awards show something. */
 const historyYears = (year: number) => [year - 2, year - 1];
+
+/**
+ * The past cycle whose awards the demo publishes: the older one, so `/awards/{year}` shows from the
+ * first start, while the newer one stays ready for a visitor to review and publish (README).
+ */
+export const demoAwardsYear = (year: number) => year - 2;
 
 /** The demo assessors (the first is the one `npm start` prints a token for) and their panels this year. */
 const demoAssessors = [
@@ -173,6 +181,17 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
       { remainingMs: () => Number.POSITIVE_INFINITY, now: () => new Date() },
     );
     say(`rankings: ${pastYear} ranking ${outcome.outcome} (run ${run.runId})`);
+    seeded = true;
+  }
+
+  // The older past cycle's awards, published as an admin would (the same claim, recipients and
+  // pointer switch as POST …/awards/publish).
+  const awardYear = demoAwardsYear(year);
+  if (!(await ports.awards.pointer(awardYear))) {
+    const { publication } = await createAwardService({ ...ports, ids }).publish(actor(), awardYear);
+    say(
+      `awards: ${awardYear} published, ${publication.awardCount} awards to ${publication.recipientCount} agencies (page: /awards/${awardYear})`,
+    );
     seeded = true;
   }
 

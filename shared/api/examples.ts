@@ -21,6 +21,7 @@ export const samplePathValues = {
   runId: 'slot-20261201T000000Z',
   endpointId: 'whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
   eventId: 'evt_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
+  awardId: 'apd-2025-layanan-provinsi-1',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** A valid query of the routes that take one; the others page with `limit` and `cursor`. */
@@ -28,6 +29,7 @@ export const sampleQueries: Readonly<Partial<Record<OperationId, Readonly<Record
   listAgencies: { group: 'kota', limit: '50', cursor: 'eyJQSyI6IngifQ' },
   getRankings: { scope: 'kota', measure: 'domain-2', limit: '100', cursor: 'eyJQSyI6IngifQ' },
   getRankingOpenData: { format: 'csv' },
+  getAwardsPage: { lang: 'en' },
 };
 export const samplePageQuery = { limit: '100', cursor: 'eyJQSyI6IngifQ' } as const;
 
@@ -148,4 +150,14 @@ export const sampleBodies: { readonly [K in WithBody]: BodyOf<K> } = {
   updateWebhookEndpoint: { description: 'Portal SPBE Jawa Timur (produksi)' },
   rotateWebhookSecret: { overlapHours: 48 },
   redeliverFailedWebhooks: { since: '2026-01-01T00:00:00Z' },
+  createAwardDecision: {
+    category: 'layanan',
+    agencyId: 'prov-jawa-timur',
+    action: 'exclude',
+    reason: 'Sedang dalam pemeriksaan Inspektorat Jenderal atas data dukung layanan',
+  },
+  reviseAwards: {
+    reason: 'revocation',
+    note: 'Penghargaan Penerapan Layanan SPBE kelompok Provinsi dicabut setelah pemeriksaan',
+  },
 };

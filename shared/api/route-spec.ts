@@ -19,6 +19,7 @@ export const lambdaNames = [
   'results',
   'rankings',
   'webhooks',
+  'awards',
 ] as const;
 export type LambdaName = (typeof lambdaNames)[number];
 

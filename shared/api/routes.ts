@@ -1,4 +1,5 @@
 import { assessmentRoutes } from './assessment/routes.ts';
+import { awardRoutes } from './awards/routes.ts';
 import { cycleRoutes } from './cycles/routes.ts';
 import { publicRoutes } from './public/routes.ts';
 import { rankingRoutes } from './rankings/routes.ts';
@@ -27,6 +28,7 @@ export const routes = {
   ...resultRoutes,
   ...rankingRoutes,
   ...webhookRoutes,
+  ...awardRoutes,
 } as const satisfies Record<string, RouteSpec>;
 
 export type OperationId = keyof typeof routes;

@@ -16,6 +16,8 @@ export const eventTypes = {
   /** National: subject `{ year }` without an agency, delivered to every subscriber of the type. */
   rankingPublished: 'ranking.published',
   awardPublished: 'award.published',
+  /** A revision of a cycle's award publication withdrew an award from the agency. */
+  awardRevoked: 'award.revoked',
   /** Sent to one endpoint on request (`data.endpointId`), whatever it subscribes to. */
   webhookTest: 'webhook.test',
   /** An endpoint was disabled (410 Gone, or failing for days): sent to the agency's other endpoints. */

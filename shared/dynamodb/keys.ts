@@ -229,38 +229,47 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     name: 'AwardDecision',
     table: 'programme',
     pk: 'CYCLE#<year>#AWARDS',
-    sk: 'DECISION#<decisionId>',
-    status: 'planned',
+    sk: 'DECISION#<number>',
+    status: 'built',
     notes:
-      'An admin’s exclusion (or its reversal) of an agency from a category, with the reason; never edited.',
+      'An admin’s exclusion of an agency from a category (or its reinstatement), with the mandatory reason; numbered 1, 2, … and written `attribute_not_exists`, so two admins deciding at once get one 201 and one 409. Never edited: a decision is undone by a later one.',
   },
   {
     name: 'AwardPublication',
     table: 'programme',
     pk: 'CYCLE#<year>#AWARDS',
     sk: 'PUBLICATION#<version>',
-    status: 'planned',
+    status: 'built',
     notes:
-      'One publication version: the ranking run and result versions it rests on, their hash, reason for a revision.',
+      'One publication version: `publishing` from its claim (`attribute_not_exists`, the pointer at the version before) until every recipient is written, then `published`. Holds every award record it publishes (at most 300, so a crashed publication is finished from it), the ranking run and the hash of its inputs, the decisions applied, the reason and note of a revision, and a SHA-256 chained to the previous version’s.',
   },
   {
     name: 'AwardPointer',
     table: 'programme',
     pk: 'CYCLE#<year>#AWARDS',
     sk: 'PUBLISHED',
-    status: 'planned',
-    notes: 'The current publication version; created once, then moved only with a reason and a new version.',
+    status: 'built',
+    notes:
+      'The current publication version (and its hash): created once by the first publication, then moved only from version n − 1 to n, in the transaction that marks n published. `PUBLISHED` sorts beside `PUBLICATION#…`, so one Query (`begins_with PUBLI`) reads the pointer and every version.',
   },
   {
     name: 'Award',
     table: 'programme',
-    pk: 'AWARD#<awardId>',
-    sk: 'AWARD',
-    gsi1: ['CYCLE#<year>#AWARDS#<publication>', '<category>#<pool>#<rank>#<agencyId>'],
-    gsi2: ['AGENCY#<agencyId>#AWARDS', '<year>#<category>'],
-    status: 'planned',
+    pk: 'CYCLE#<year>#AWARDS',
+    sk: 'AWARD#V<version>#<awardId>',
+    gsi2: ['AGENCY#<agencyId>#AWARDS', '<year>#V<version>#<awardId>'],
+    status: 'built',
     notes:
-      'A numbered, immutable award of a publication. Written only by the publish transaction, so an award enters the per-agency index (GSI2) only once published; a revision moves the index keys to the new version’s awards.',
+      'A numbered, immutable award of one publication version (`apd-<year>-<category>-<groups>-<n>`: the agency, value, rank and citation; the ranking run, its inputs’ hash and the winner’s result version and hash; its own SHA-256). Each version writes all of its awards, so a version reads with one Query. GSI2 lists an agency’s awards of every version; readers keep those of each cycle’s published version, so an award shows only once its version is published.',
+  },
+  {
+    name: 'AwardRecipient',
+    table: 'programme',
+    pk: 'CYCLE#<year>#AWARDS',
+    sk: 'RECIPIENT#V<version>#<agencyId>',
+    status: 'built',
+    notes:
+      'One agency’s part of a publication version is written: its awards, this marker and its `award.published` / `award.revoked` event in one transaction (`attribute_not_exists`). Finishing a publication skips the agencies whose marker exists, so a re-drive after a crash notifies each agency once.',
   },
   {
     name: 'WebhookEndpoint',
@@ -484,13 +493,63 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     notes: '`attribute_not_exists(PK) OR leaseUntil < :now OR runId = :me`.',
   },
   {
+    name: 'listAwardDecisions',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AWARDS AND begins_with(SK, DECISION#)',
+    status: 'built',
+    notes: 'Consistent; every decision in order (the draft folds them into the exclusions in effect).',
+  },
+  {
+    name: 'listAwardPublications',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AWARDS AND begins_with(SK, PUBLI)',
+    status: 'built',
+    notes:
+      'The pointer and every version’s summary in one read (the projection leaves out the awards each version holds).',
+  },
+  {
+    name: 'getAwardPointer',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CYCLE#<year>#AWARDS / PUBLISHED',
+    status: 'built',
+    notes: 'Then the awards of that version only; BatchGetItem for several years (an agency’s awards).',
+  },
+  {
+    name: 'listPublicationAwards',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AWARDS AND begins_with(SK, AWARD#V<version>#)',
+    status: 'built',
+    notes: 'Consistent: one version’s awards (the public page and the cycle’s awards after the pointer).',
+  },
+  {
+    name: 'getAwardVersions',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year>#AWARDS / AWARD#V<v>#<awardId> for v = 1 … current',
+    status: 'built',
+    notes: '`GET /awards/{awardId}`: the award in every version, after the pointer.',
+  },
+  {
+    name: 'listPublicationRecipients',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AWARDS AND begins_with(SK, RECIPIENT#V<version>#)',
+    status: 'built',
+    notes: 'Consistent, keys only: which agencies a (re-driven) publication has written.',
+  },
+  {
     name: 'listAgencyAwards',
     table: 'programme',
     operation: 'Query',
     index: 'GSI2',
     key: 'AGENCY#<agencyId>#AWARDS',
-    status: 'planned',
-    notes: 'Published awards only, across years.',
+    status: 'built',
+    notes:
+      'Every version’s records, newest cycle first; then BatchGetItem of those cycles’ pointers keeps the published ones.',
   },
   {
     name: 'listAgencyWebhookEndpoints',
@@ -717,6 +776,38 @@ export const rankingKeys = {
     SK: `RANK#${pad(year, 4)}#${runId}`,
   }),
   positionsPrefix: 'RANK#',
+} as const;
+
+export const awardKeys = {
+  partition: (year: number) => `CYCLE#${year}#AWARDS`,
+  decision: (year: number, number: number): ItemKey => ({
+    PK: `CYCLE#${year}#AWARDS`,
+    SK: `DECISION#${pad(number, 4)}`,
+  }),
+  decisionPrefix: 'DECISION#',
+  publication: (year: number, version: number): ItemKey => ({
+    PK: `CYCLE#${year}#AWARDS`,
+    SK: `PUBLICATION#${pad(version, 4)}`,
+  }),
+  published: (year: number): ItemKey => ({ PK: `CYCLE#${year}#AWARDS`, SK: 'PUBLISHED' }),
+  /** `PUBLICATION#…` and `PUBLISHED` both begin so: one Query reads the pointer and every version. */
+  publicationsPrefix: 'PUBLI',
+  award: (year: number, version: number, awardId: string): ItemKey => ({
+    PK: `CYCLE#${year}#AWARDS`,
+    SK: `AWARD#V${pad(version, 4)}#${awardId}`,
+  }),
+  awardPrefix: 'AWARD#',
+  versionAwardsPrefix: (version: number) => `AWARD#V${pad(version, 4)}#`,
+  byAgency: (agencyId: string, year: number, version: number, awardId: string) => ({
+    GSI2PK: `AGENCY#${agencyId}#AWARDS`,
+    GSI2SK: `${pad(year, 4)}#V${pad(version, 4)}#${awardId}`,
+  }),
+  agencyPartition: (agencyId: string) => `AGENCY#${agencyId}#AWARDS`,
+  recipient: (year: number, version: number, agencyId: string): ItemKey => ({
+    PK: `CYCLE#${year}#AWARDS`,
+    SK: `RECIPIENT#V${pad(version, 4)}#${agencyId}`,
+  }),
+  recipientPrefix: (version: number) => `RECIPIENT#V${pad(version, 4)}#`,
 } as const;
 
 export const eventKeys = {

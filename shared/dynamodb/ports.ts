@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createAgencyStore } from './agency-store.ts';
 import { createAssessmentStore, createAssessorStore, createAssignmentStore } from './assessment-store.ts';
 import { createAuditTrailStore } from './audit-store.ts';
+import { createAwardStore } from './award-store.ts';
 import { createCycleStore } from './cycle-store.ts';
 import { createMachineClientStore } from './machine-client-store.ts';
 import { createRankingStore } from './ranking-store.ts';
@@ -29,6 +30,7 @@ export const createDynamoDbPorts = (
   assessments: createAssessmentStore(client, tables.programme),
   results: createResultStore(client, tables.programme),
   rankings: createRankingStore(client, tables.programme),
+  awards: createAwardStore(client, tables.programme),
   webhookEndpoints: createWebhookEndpointStore(client, tables.programme),
   webhookDeliveries: createWebhookDeliveryStore(client, tables),
   writes: createWritePath(client, tables),

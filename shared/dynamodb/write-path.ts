@@ -15,6 +15,7 @@ import type {
 import { agencyActions } from './agency-store.ts';
 import { assessmentActions } from './assessment-store.ts';
 import { auditAction } from './audit-store.ts';
+import { awardActions } from './award-store.ts';
 import { cycleActions } from './cycle-store.ts';
 import { cancellationReasons, translateStorageError } from './errors.ts';
 import { eventKeys } from './keys.ts';
@@ -65,6 +66,11 @@ export const stateActions = (tableName: string, change: StateChange): TransactAc
     case 'webhook-endpoint':
     case 'webhook-endpoint.deletion':
       return webhookEndpointActions(tableName, change);
+    case 'award.decision':
+    case 'award.claim':
+    case 'award.recipient':
+    case 'award.publish':
+      return awardActions(tableName, change);
   }
 };
 

@@ -10,6 +10,7 @@ import type {
   AssignmentRecord,
   AssignmentStore,
 } from '#shared/services/assessment/ports.ts';
+import type { AwardStore } from '#shared/services/awards/ports.ts';
 import type { CycleRecord, CycleStore } from '#shared/services/cycles/ports.ts';
 import type {
   ChangeSet,
@@ -40,6 +41,7 @@ import type {
   StoredAnswer,
 } from '#shared/services/self-assessment/ports.ts';
 import type { WebhookDeliveryStore, WebhookEndpointStore } from '#shared/services/webhooks/ports.ts';
+import { createMemoryAwards } from './awards.ts';
 import { createMemoryWebhooks } from './webhooks.ts';
 
 /**
@@ -94,6 +96,7 @@ export interface MemoryPorts {
   readonly assessments: AssessmentStore;
   readonly results: ResultStore;
   readonly rankings: RankingStore;
+  readonly awards: AwardStore;
   readonly webhookEndpoints: WebhookEndpointStore;
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Webhook state for tests: every delivery, an endpoint's health. */
@@ -158,6 +161,7 @@ export const createMemoryPorts = (): MemoryPorts => {
     summary: resultSummary(result),
   });
   const webhooks = createMemoryWebhooks((agencyId) => agencies.has(agencyId));
+  const awards = createMemoryAwards();
 
   /** Does this change's condition hold against the current state? */
   const holds = (change: StateChange): boolean => {
@@ -287,6 +291,11 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'webhook-endpoint':
       case 'webhook-endpoint.deletion':
         return webhooks.holds(change);
+      case 'award.decision':
+      case 'award.claim':
+      case 'award.recipient':
+      case 'award.publish':
+        return awards.holds(change);
     }
   };
 
@@ -404,6 +413,12 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'webhook-endpoint':
       case 'webhook-endpoint.deletion':
         webhooks.apply(change);
+        return;
+      case 'award.decision':
+      case 'award.claim':
+      case 'award.recipient':
+      case 'award.publish':
+        awards.apply(change);
         return;
     }
   };
@@ -599,6 +614,7 @@ export const createMemoryPorts = (): MemoryPorts => {
           .sort((a, b) => a.page - b.page),
       positions: async (agencyId) => [...positions.values()].filter((entry) => entry.agencyId === agencyId),
     },
+    awards: awards.store,
     webhookEndpoints: webhooks.webhookEndpoints,
     webhookDeliveries: webhooks.webhookDeliveries,
     webhooks: { deliveries: webhooks.deliveries, health: webhooks.health },

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '#shared/domain/audit.ts';
 import type { DomainEvent, IdSource } from '#shared/domain/events.ts';
 import type { AssessmentStateChange } from './assessment/ports.ts';
+import type { AwardStateChange } from './awards/ports.ts';
 import type { CycleStateChange } from './cycles/ports.ts';
 import type { RankingStateChange } from './rankings/ports.ts';
 import type { RegistryStateChange } from './registry/ports.ts';
@@ -38,7 +39,8 @@ export type StateChange =
   | AssessmentStateChange
   | ResultStateChange
   | RankingStateChange
-  | WebhookStateChange;
+  | WebhookStateChange
+  | AwardStateChange;
 
 /**
  * One atomic change: the state items, the audit record of each, and the domain events it causes.

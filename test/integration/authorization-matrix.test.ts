@@ -101,6 +101,9 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
       };
     case 'createCycle':
       return { path, body: openCycle(year + 5) };
+    // The award draft is drawn from a published ranking: last year's.
+    case 'getAwardDraft':
+      return { path: fillPath(route.path, { year: String(year - 1) }) };
     case 'getRankingRun':
     case 'getRankingRunEntries':
       return { path: fillPath(route.path, { year: String(year - 1), runId: rankingRunId }) };

@@ -95,6 +95,48 @@ describe('responses follow the documented schemas (demo data)', () => {
     expectContract(operationId, 200, response.body);
   });
 
+  it.each([
+    ['getCycleAwards', `/v1/cycles/${year - 2}/awards`],
+    ['getAward', `/v1/awards/apd-${year - 2}-layanan-provinsi-1`],
+  ] as const)(
+    '%s %s (public: the seed published the older past cycle’s awards)',
+    async (operationId, path) => {
+      const response = await api.request('GET', path);
+      expect(response.status).toBe(200);
+      expectContract(operationId, 200, response.body);
+    },
+  );
+
+  it('the older past cycle’s awards are published, the newer one’s draft is ready to publish', async () => {
+    // Prepare
+    const admin = await api.token('admin');
+
+    // Act
+    const published = await api.request<{
+      categories: { id: string; pools: { awards: { agency: { id: string } }[] }[] }[];
+    }>('GET', `/v1/cycles/${year - 2}/awards`);
+    const agencyId = published.body.categories[0]?.pools[1]?.awards[0]?.agency.id ?? '';
+    const agency = await api.request('GET', `/v1/agencies/${agencyId}/awards`);
+    const draft = await api.request<{
+      publishable: boolean;
+      categories: { pools: { winners: unknown[] }[] }[];
+    }>('GET', `/v1/cycles/${year - 1}/awards/draft`, { token: admin });
+    const decisions = await api.request('GET', `/v1/cycles/${year - 1}/awards/decisions`, { token: admin });
+    const page = await api.request('GET', `/awards/${year - 2}`);
+
+    // Assess: the finished cycle has a winner in all six categories for every pool
+    expectContract('getAgencyAwards', 200, agency.body);
+    expectContract('getAwardDraft', 200, draft.body);
+    expectContract('listAwardDecisions', 200, decisions.body);
+    expect(draft.body.publishable).toBe(true);
+    expect(draft.body.categories).toHaveLength(6);
+    expect(
+      draft.body.categories.every((category) => category.pools.every((pool) => pool.winners.length > 0)),
+    ).toBe(true);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<svg id="national-chart"');
+  });
+
   it('the public ranking covers the whole roster, previous ranks included', async () => {
     const response = await api.request<{ total: number; items: { previousRank: number | null }[] }>(
       'GET',

@@ -22,6 +22,7 @@ import {
   rank,
 } from '../ranking/rank.ts';
 import { compare, type IndexValue, parseRational, type Rational } from '../scoring/rational.ts';
+import { awardCitation, measureLabel } from './citation.ts';
 import type { AwardCategory, AwardRules } from './rules.ts';
 
 export interface AwardWinner {
@@ -36,7 +37,9 @@ export interface AwardWinner {
   readonly group: AgencyGroup;
   readonly rank: number;
   readonly value: IndexValue;
-  /** e.g. "Pemerintah Provinsi Jawa Timur — peringkat 1 Penerapan Layanan SPBE kelompok Provinsi, indeks domain Layanan 3.62" */
+  /** Position of the pool in the category's `groups`. */
+  readonly poolIndex: number;
+  /** e.g. "Pemerintah Provinsi Jawa Timur — Penerapan Layanan SPBE, kelompok Provinsi, 2023: indeks domain Layanan 3,62, peringkat 1" */
   readonly citationId: string;
   readonly citationEn: string;
 }
@@ -70,6 +73,13 @@ export interface AwardSelection {
 export interface AwardSelectionOptions {
   /** Defaults to the framework named by the rules. */
   readonly framework?: Framework;
+  /** The cycle's year, named in the citations. */
+  readonly year?: number;
+  /**
+   * Why an agency may not compete in a category beyond the rules' eligibility (an admin's recorded
+   * decision), or null. Its place goes to the next eligible agency, as for any ineligible one.
+   */
+  readonly exclude?: (categoryId: string, entry: RankingEntry) => string | null;
 }
 
 /** One problem of a rule set, located by its path inside the rules (`['categories', 2, 'measure']`). */
@@ -165,16 +175,6 @@ export function validateAwardRules(rules: AwardRules, framework: Framework): Awa
   return rules;
 }
 
-function measureLabel(framework: Framework, measure: AwardCategory['measure']): { id: string; en: string } {
-  if (measure === 'index') return { id: 'Indeks SPBE', en: 'SPBE index' };
-  if (measure === 'improvement') return { id: 'peningkatan Indeks SPBE', en: 'SPBE index increase' };
-  const domain = framework.domains.find((d) => d.no === measureDomainNo(measure));
-  return {
-    id: `indeks domain ${domain?.shortName ?? measure}`,
-    en: `${domain?.shortNameEn ?? measure} domain index`,
-  };
-}
-
 /** Why an entry may not compete in a category, or null. */
 function ineligibility(
   category: AwardCategory,
@@ -223,12 +223,12 @@ export function selectAwardWinners(
     const above: Rational | null =
       category.eligibility?.valueAbove === undefined ? null : parseRational(category.eligibility.valueAbove);
     const pools: AwardPoolResult[] = [];
-    for (const pool of category.groups) {
+    for (const [poolIndex, pool] of category.groups.entries()) {
       const names = poolName(pool);
       const ranking = rank(prepared, {
         measure: category.measure,
         scope: pool,
-        exclude: (entry) => ineligibility(category, bandRank, entry),
+        exclude: (entry) => options.exclude?.(category.id, entry) ?? ineligibility(category, bandRank, entry),
       });
       // valueAbove depends on the measure's value, which only the ranking knows: drop rows at or below it.
       // Dropped rows are all ranked below every kept row, so the kept ranks are unchanged.
@@ -251,11 +251,23 @@ export function selectAwardWinners(
         .filter((r) => r.rank <= category.winnersPerGroup)
         .map((r): AwardWinner => {
           const agencyName = r.agencyName ?? r.agencyId;
+          const citation = awardCitation({
+            agencyName,
+            categoryNameId: category.nameId,
+            categoryNameEn: category.nameEn,
+            poolNameId: names.nameId,
+            poolNameEn: names.nameEn,
+            year: options.year,
+            label,
+            display: r.value.display,
+            rank: r.rank,
+          });
           return {
             categoryId: category.id,
             categoryNameId: category.nameId,
             categoryNameEn: category.nameEn,
             pool: [...pool],
+            poolIndex,
             poolNameId: names.nameId,
             poolNameEn: names.nameEn,
             agencyId: r.agencyId,
@@ -263,8 +275,8 @@ export function selectAwardWinners(
             group: r.group,
             rank: r.rank,
             value: r.value,
-            citationId: `${agencyName} — peringkat ${r.rank} ${category.nameId} kelompok ${names.nameId}, ${label.id} ${r.value.display}`,
-            citationEn: `${agencyName} — rank ${r.rank}, ${category.nameEn}, ${names.nameEn} group, ${label.en} ${r.value.display}`,
+            citationId: citation.id,
+            citationEn: citation.en,
           };
         });
       allWinners.push(...winners);

@@ -95,7 +95,7 @@ export const slotRunId = (scheduledTime: string): string => {
 };
 
 /** SHA-256 over every input result (agency, version, hash), in agency order: what the run ranked. */
-const inputsDigest = (
+export const inputsDigest = (
   frameworkId: string,
   current: readonly RankingInput[],
   previous: readonly RankingInput[],
@@ -112,7 +112,8 @@ const inputsDigest = (
     ].join('\n--\n'),
   );
 
-const entriesOf = (
+/** The ranking entries of a cycle's results, with last year's index for improvement. */
+export const entriesOf = (
   results: readonly RankingInput[],
   previous: ReadonlyMap<string, RankingInput>,
 ): RankingEntry[] =>

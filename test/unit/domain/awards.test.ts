@@ -102,7 +102,7 @@ describe('selectAwardWinners', () => {
     ];
 
     // Act
-    const selection = selectAwardWinners(defaultAwardRules2023, entries);
+    const selection = selectAwardWinners(defaultAwardRules2023, entries, { year: 2023 });
 
     // Assess
     const layanan = selection.winners.filter((w) => w.categoryId === 'layanan');
@@ -111,17 +111,17 @@ describe('selectAwardWinners', () => {
       ['kab-banyuwangi', 'Kabupaten', 1],
     ]);
     expect(layanan[0]?.citationId).toBe(
-      'Pemerintah Provinsi Jawa Timur — peringkat 1 Penerapan Layanan SPBE kelompok Provinsi, indeks domain Layanan 3.62',
+      'Pemerintah Provinsi Jawa Timur — Penerapan Layanan SPBE, kelompok Provinsi, 2023: indeks domain Layanan 3,62, peringkat 1',
     );
     expect(layanan[0]?.citationEn).toBe(
-      'Pemerintah Provinsi Jawa Timur — rank 1, Application of SPBE Services, Provinces group, Services domain index 3.62',
+      'Pemerintah Provinsi Jawa Timur — Application of SPBE Services, Provinces group, 2023: Services domain index 3.62, rank 1',
     );
     expect(layanan[0]?.value).toEqual({ exact: '3.62', display: '3.62', value: 3.62 });
 
     const peningkatan = selection.winners.filter((w) => w.categoryId === 'peningkatan');
     expect(peningkatan.map((w) => [w.agencyId, w.value.exact])).toEqual([['prov-jawa-timur', '0.32']]);
     expect(peningkatan[0]?.citationId).toBe(
-      'Pemerintah Provinsi Jawa Timur — peringkat 1 Peningkatan Indeks SPBE kelompok Provinsi, peningkatan Indeks SPBE 0.32',
+      'Pemerintah Provinsi Jawa Timur — Peningkatan Indeks SPBE, kelompok Provinsi, 2023: peningkatan Indeks SPBE 0,32, peringkat 1',
     );
     const provPool = selection.categories.find((c) => c.id === 'peningkatan')?.pools[1];
     expect(provPool?.excluded.map((x) => [x.agencyId, x.reason])).toEqual([

@@ -4,6 +4,7 @@ import { accessPatternsDocument, renderAccessPatterns } from '#local/docs/access
 import {
   agencyKeys,
   auditKeys,
+  awardKeys,
   cycleKeys,
   deliveryKeys,
   eventKeys,
@@ -53,6 +54,16 @@ describe('the key catalogue', () => {
     ['SelfAssessmentAnswer', selfAssessmentKeys.answer(2026, 'prov-bali', 7), undefined, undefined],
     ['RankingRun', rankingKeys.run(2026, 'run-1'), undefined, undefined],
     ['RankingPage', rankingKeys.page(2026, 'run-1', 'national', 'index', 0), undefined, undefined],
+    ['AwardDecision', awardKeys.decision(2025, 3), undefined, undefined],
+    ['AwardPublication', awardKeys.publication(2025, 2), undefined, undefined],
+    ['AwardPointer', awardKeys.published(2025), undefined, undefined],
+    [
+      'Award',
+      awardKeys.award(2025, 2, 'apd-2025-layanan-provinsi-1'),
+      undefined,
+      awardKeys.byAgency('prov-jawa-timur', 2025, 2, 'apd-2025-layanan-provinsi-1'),
+    ],
+    ['AwardRecipient', awardKeys.recipient(2025, 2, 'prov-jawa-timur'), undefined, undefined],
     ['Event', eventKeys.event('evt_1'), eventKeys.byDay('2026-03-10T00:00:00.000Z', 'evt_1'), undefined],
     [
       'WebhookEndpoint',

@@ -1,0 +1,359 @@
+import { routes } from '#shared/api/routes.ts';
+import { type AgencyGroup, agencyGroupNames, agencyGroups } from '#shared/domain/agency-groups.ts';
+import { indonesianDecimal } from '#shared/domain/awards/citation.ts';
+import type { AwardRecord } from '#shared/domain/awards/publication.ts';
+import { findFramework } from '#shared/domain/framework/registry.ts';
+import type { AwardPublicationSummary } from '#shared/services/awards/ports.ts';
+import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
+
+/**
+ * The public awards page (`GET /awards/{year}`): the year's winners for the press, server-rendered
+ * HTML with an SVG chart of the national ranking — no client framework, no script, no CDN, so it
+ * works under `npm start`, offline, and in any browser. Hand-written rather than a template engine:
+ * the page is a few loops over data the API already serves, and the only rule that matters — escape
+ * every text — is one function here. Its styles are a file of their own (`/awards/awards.css`), so
+ * the page's Content-Security-Policy allows its own stylesheet and nothing else.
+ */
+
+export type PageLanguage = 'id' | 'en';
+
+export interface AwardsPageData {
+  readonly year: number;
+  readonly lang: PageLanguage;
+  readonly publication: AwardPublicationSummary;
+  readonly history: readonly AwardPublicationSummary[];
+  readonly records: readonly AwardRecord[];
+  /** The national index ranking of the run the publication rests on. */
+  readonly national: readonly StoredRankingRow[];
+}
+
+export const escapeHtml = (text: string | number): string =>
+  String(text)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+
+const words = {
+  id: {
+    title: (year: number) => `Anugerah Pemerintahan Digital ${year}`,
+    subtitle: 'Pemenang menurut kategori dan kelompok instansi, dari peringkat nasional Indeks SPBE.',
+    other: { lang: 'en', label: 'English' },
+    version: (version: number, at: string) => `Publikasi versi ${version}, diterbitkan ${at}.`,
+    revision: (reason: string) => (reason === 'revocation' ? 'Revisi (pencabutan)' : 'Revisi (koreksi)'),
+    winners: 'Pemenang',
+    caption: (category: string, measure: string) => `${category}: pemenang per kelompok (${measure})`,
+    pool: 'Kelompok',
+    rank: 'Peringkat',
+    agency: 'Instansi',
+    value: 'Nilai',
+    citation: 'Kutipan',
+    none: 'Tidak ada pemenang',
+    chart: (year: number) => `Peringkat nasional Indeks SPBE ${year}`,
+    chartDescription: (agencies: number, winners: number) =>
+      `Setiap titik adalah satu instansi (${agencies} instansi), dikelompokkan menurut kelompok, setinggi Indeks SPBE-nya. ${winners} instansi penerima penghargaan ditandai dengan titik besar berwarna gelap.`,
+    legendWinner: 'Penerima penghargaan',
+    legendOther: 'Instansi lain',
+    summary: 'Ringkasan per kelompok',
+    group: 'Kelompok',
+    agencies: 'Jumlah instansi',
+    highest: 'Indeks tertinggi',
+    median: 'Median',
+    awarded: 'Penerima',
+    openData: 'Data peringkat lengkap (CSV)',
+    history: 'Riwayat publikasi',
+    api: 'Data penghargaan (JSON)',
+    index: 'Indeks SPBE',
+    decimal: indonesianDecimal,
+    predicate: (band: { name: string }) => band.name,
+  },
+  en: {
+    title: (year: number) => `Digital Government Award ${year}`,
+    subtitle: 'Winners by category and agency group, from the national SPBE index ranking.',
+    other: { lang: 'id', label: 'Bahasa Indonesia' },
+    version: (version: number, at: string) => `Publication version ${version}, published ${at}.`,
+    revision: (reason: string) =>
+      reason === 'revocation' ? 'Revision (revocation)' : 'Revision (correction)',
+    winners: 'Winners',
+    caption: (category: string, measure: string) => `${category}: winners by group (${measure})`,
+    pool: 'Group',
+    rank: 'Rank',
+    agency: 'Agency',
+    value: 'Value',
+    citation: 'Citation',
+    none: 'No winner',
+    chart: (year: number) => `National SPBE index ranking ${year}`,
+    chartDescription: (agencies: number, winners: number) =>
+      `Each dot is one agency (${agencies} agencies), grouped by agency group, as high as its SPBE index. The ${winners} award recipients are marked with larger dark dots.`,
+    legendWinner: 'Award recipient',
+    legendOther: 'Other agency',
+    summary: 'Summary by group',
+    group: 'Group',
+    agencies: 'Agencies',
+    highest: 'Highest index',
+    median: 'Median',
+    awarded: 'Recipients',
+    openData: 'Full ranking data (CSV)',
+    history: 'Publication history',
+    api: 'Award data (JSON)',
+    index: 'SPBE index',
+    decimal: (display: string) => display,
+    predicate: (band: { nameEn: string }) => band.nameEn,
+  },
+} as const;
+
+/** The title of the page in a language: what a browser tab (and the page check) shows. */
+export const awardsPageTitle = (year: number, lang: PageLanguage): string =>
+  `${words[lang].title(year)} — ${lang === 'id' ? 'Pemenang' : 'Winners'}`;
+
+/** Values in the chart's scale: the index runs from 0 to 5. */
+const chart = { width: 960, height: 460, left: 56, right: 120, top: 20, bottom: 56, max: 5 } as const;
+const plotWidth = chart.width - chart.left - chart.right;
+const plotHeight = chart.height - chart.top - chart.bottom;
+const yOf = (value: number) =>
+  chart.top + plotHeight * (1 - Math.min(chart.max, Math.max(0, value)) / chart.max);
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** Palette: dark winners over light others; predicate bands in faint alternating greys. */
+const colours = { winner: '#b3261e', ring: '#ffffff', other: '#7a8b99', grid: '#d0d7de', band: '#f3f5f7' };
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+};
+
+const display = (lang: PageLanguage, value: string) => words[lang].decimal(value);
+
+/**
+ * The national ranking as an SVG: one column per agency group, one dot per agency at its index
+ * (spread across the column by a low-discrepancy sequence, so dots of equal value stay visible), the
+ * winners drawn last, larger and dark. Presentation attributes only (no `style`), so the page's
+ * policy needs no inline styles; each dot has a `<title>` (a tooltip, and read by screen readers).
+ */
+const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): string => {
+  const w = words[data.lang];
+  const framework = findFramework(data.publication.frameworkId);
+  const column = plotWidth / agencyGroups.length;
+  const bands = (framework?.predicateBands ?? [])
+    .map((band, index) => {
+      const top = yOf(band.max);
+      const bottom = yOf(band.min);
+      return `<rect x="${chart.left}" y="${round1(top)}" width="${plotWidth}" height="${round1(bottom - top)}" fill="${index % 2 === 0 ? colours.band : '#ffffff'}"/><text x="${chart.left + plotWidth + 8}" y="${round1((top + bottom) / 2 + 4)}" font-size="12" fill="#57606a">${escapeHtml(w.predicate(band))}</text>`;
+    })
+    .join('');
+  const grid = [0, 1, 2, 3, 4, 5]
+    .map(
+      (tick) =>
+        `<line x1="${chart.left}" x2="${chart.left + plotWidth}" y1="${round1(yOf(tick))}" y2="${round1(yOf(tick))}" stroke="${colours.grid}" stroke-width="1"/><text x="${chart.left - 8}" y="${round1(yOf(tick) + 4)}" font-size="12" text-anchor="end" fill="#57606a">${tick}</text>`,
+    )
+    .join('');
+  const labels = agencyGroups
+    .map(
+      (group, index) =>
+        `<text x="${round1(chart.left + column * (index + 0.5))}" y="${chart.height - chart.bottom + 20}" font-size="13" text-anchor="middle" fill="#1f2328">${escapeHtml(data.lang === 'id' ? agencyGroupNames[group].nameId : agencyGroupNames[group].nameEn)}</text>`,
+    )
+    .join('');
+  const axisTitle = `<text x="16" y="${round1(chart.top + plotHeight / 2)}" font-size="13" text-anchor="middle" fill="#1f2328" transform="rotate(-90 16 ${round1(chart.top + plotHeight / 2)})">${escapeHtml(w.index)}</text>`;
+  const dots = (wanted: boolean) =>
+    agencyGroups
+      .flatMap((group, groupIndex) =>
+        data.national
+          .filter((row) => row.group === group)
+          .map((row, position) => ({ row, position, groupIndex })),
+      )
+      .filter(({ row }) => winners.has(row.agencyId) === wanted)
+      .map(({ row, position, groupIndex }) => {
+        const spread = ((position * 0.618_033_988_75) % 1) - 0.5;
+        const cx = round1(chart.left + column * (groupIndex + 0.5) + spread * column * 0.7);
+        const cy = round1(yOf(Number(row.exact)));
+        const title = `${row.agencyName}: ${display(data.lang, row.display)} (${w.rank.toLowerCase()} ${row.rank})`;
+        return wanted
+          ? `<circle cx="${cx}" cy="${cy}" r="6" fill="${colours.winner}" stroke="${colours.ring}" stroke-width="1.5" class="winner"><title>${escapeHtml(title)}</title></circle>`
+          : `<circle cx="${cx}" cy="${cy}" r="3" fill="${colours.other}" fill-opacity="0.7" class="agency"><title>${escapeHtml(title)}</title></circle>`;
+      })
+      .join('');
+  const legendY = chart.height - 14;
+  const legend = `<circle cx="${chart.left + 8}" cy="${legendY - 4}" r="6" fill="${colours.winner}"/><text x="${chart.left + 20}" y="${legendY}" font-size="12" fill="#1f2328">${escapeHtml(w.legendWinner)}</text><circle cx="${chart.left + 208}" cy="${legendY - 4}" r="3" fill="${colours.other}"/><text x="${chart.left + 218}" y="${legendY}" font-size="12" fill="#1f2328">${escapeHtml(w.legendOther)}</text>`;
+  return `<svg id="national-chart" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 ${chart.width} ${chart.height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+<title id="chart-title">${escapeHtml(w.chart(data.year))}</title>
+<desc id="chart-desc">${escapeHtml(w.chartDescription(data.national.length, winners.size))}</desc>
+<g aria-hidden="true">${bands}${grid}${labels}${axisTitle}${legend}</g>
+<g>${dots(false)}${dots(true)}</g>
+</svg>`;
+};
+
+/** The text alternative of the chart: per group, how many agencies, the best, the median, the winners. */
+const chartSummary = (data: AwardsPageData, winners: ReadonlySet<string>): string => {
+  const w = words[data.lang];
+  const rows = agencyGroups
+    .map((group: AgencyGroup) => {
+      const members = data.national.filter((row) => row.group === group);
+      const best = members[0];
+      const name = data.lang === 'id' ? agencyGroupNames[group].nameId : agencyGroupNames[group].nameEn;
+      const mid = median(members.map((row) => Number(row.exact))).toFixed(2);
+      return `<tr><th scope="row">${escapeHtml(name)}</th><td>${members.length}</td><td>${
+        best ? `${escapeHtml(display(data.lang, best.display))} (${escapeHtml(best.agencyName)})` : '—'
+      }</td><td>${escapeHtml(display(data.lang, mid))}</td><td>${members.filter((row) => winners.has(row.agencyId)).length}</td></tr>`;
+    })
+    .join('\n');
+  return `<table class="summary">
+<caption>${escapeHtml(w.summary)}</caption>
+<thead><tr><th scope="col">${escapeHtml(w.group)}</th><th scope="col">${escapeHtml(w.agencies)}</th><th scope="col">${escapeHtml(w.highest)}</th><th scope="col">${escapeHtml(w.median)}</th><th scope="col">${escapeHtml(w.awarded)}</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+};
+
+const categoryTables = (data: AwardsPageData): string => {
+  const w = words[data.lang];
+  const framework = findFramework(data.publication.frameworkId);
+  return data.publication.categories
+    .map((category) => {
+      const name = data.lang === 'id' ? category.nameId : category.nameEn;
+      const domain = /^domain-(\d+)$/.exec(category.measure);
+      const domainInfo = domain ? framework?.domains.find((d) => d.no === Number(domain[1])) : undefined;
+      const measure = domainInfo
+        ? data.lang === 'id'
+          ? `indeks domain ${domainInfo.shortName}`
+          : `${domainInfo.shortNameEn} domain index`
+        : category.measure === 'improvement'
+          ? data.lang === 'id'
+            ? 'peningkatan Indeks SPBE'
+            : 'SPBE index increase'
+          : w.index;
+      const rows = category.pools
+        .map((pool) => {
+          const poolName = data.lang === 'id' ? pool.nameId : pool.nameEn;
+          const awards = data.records
+            .filter(
+              (award) =>
+                award.categoryId === category.id && award.poolGroups.join('-') === pool.groups.join('-'),
+            )
+            .sort((a, b) => a.rank - b.rank || (a.agencyId < b.agencyId ? -1 : 1));
+          if (awards.length === 0) {
+            return `<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(w.none)}</td></tr>`;
+          }
+          return awards
+            .map(
+              (award, index) =>
+                `<tr id="${escapeHtml(award.awardId)}">${
+                  index === 0
+                    ? `<th scope="rowgroup" rowspan="${awards.length}">${escapeHtml(poolName)}</th>`
+                    : ''
+                }<td>${award.rank}</td><td>${escapeHtml(award.agencyName)}</td><td>${escapeHtml(
+                  display(data.lang, award.valueDisplay),
+                )}</td><td class="citation">${escapeHtml(data.lang === 'id' ? award.citationId : award.citationEn)}</td></tr>`,
+            )
+            .join('\n');
+        })
+        .join('\n');
+      return `<section aria-labelledby="category-${escapeHtml(category.id)}">
+<h3 id="category-${escapeHtml(category.id)}">${escapeHtml(name)}</h3>
+<table class="winners">
+<caption>${escapeHtml(w.caption(name, measure))}</caption>
+<thead><tr><th scope="col">${escapeHtml(w.pool)}</th><th scope="col">${escapeHtml(w.rank)}</th><th scope="col">${escapeHtml(w.agency)}</th><th scope="col">${escapeHtml(w.value)}</th><th scope="col">${escapeHtml(w.citation)}</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>
+</section>`;
+    })
+    .join('\n');
+};
+
+/** The whole page. */
+export const awardsPageHtml = (data: AwardsPageData): string => {
+  const w = words[data.lang];
+  const { publication, year } = data;
+  const winners = new Set(data.records.map((award) => award.agencyId));
+  const published = (publication.publishedAt ?? publication.startedAt).slice(0, 10);
+  const other = w.other;
+  const otherHref = other.lang === 'en' ? `/awards/${year}?lang=en` : `/awards/${year}`;
+  const revision =
+    publication.reason === 'initial'
+      ? ''
+      : `<p class="revision"><strong>${escapeHtml(w.revision(publication.reason))}:</strong> ${escapeHtml(publication.note ?? '')}</p>`;
+  const history = data.history
+    .map(
+      (version) =>
+        `<li>${escapeHtml(w.version(version.version, (version.publishedAt ?? version.startedAt).slice(0, 10)))}${
+          version.reason === 'initial'
+            ? ''
+            : ` ${escapeHtml(w.revision(version.reason))}: ${escapeHtml(version.note ?? '')}`
+        }</li>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="${data.lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(awardsPageTitle(year, data.lang))}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="${routes.getAwardsStylesheet.path}">
+</head>
+<body>
+<header>
+<p class="language"><a href="${escapeHtml(otherHref)}" hreflang="${other.lang}" lang="${other.lang}">${escapeHtml(other.label)}</a></p>
+<h1>${escapeHtml(w.title(year))}</h1>
+<p>${escapeHtml(w.subtitle)}</p>
+<p class="version">${escapeHtml(w.version(publication.version, published))}</p>
+${revision}
+</header>
+<main>
+<section aria-labelledby="winners-heading">
+<h2 id="winners-heading">${escapeHtml(w.winners)}</h2>
+${categoryTables(data)}
+</section>
+<section aria-labelledby="chart-heading">
+<h2 id="chart-heading">${escapeHtml(w.chart(year))}</h2>
+<figure>
+${nationalChart(data, winners)}
+<figcaption>${escapeHtml(w.chartDescription(data.national.length, winners.size))}</figcaption>
+</figure>
+${chartSummary(data, winners)}
+<p><a href="/v1/cycles/${year}/rankings/open-data?format=csv">${escapeHtml(w.openData)}</a></p>
+</section>
+<section aria-labelledby="history-heading">
+<h2 id="history-heading">${escapeHtml(w.history)}</h2>
+<ol reversed>
+${history}
+</ol>
+</section>
+</main>
+<footer>
+<p><a href="/v1/cycles/${year}/awards">${escapeHtml(w.api)}</a></p>
+</footer>
+</body>
+</html>
+`;
+};
+
+/** The page's styles, served at `/awards/awards.css`. */
+export const awardsStylesheet = `:root { color-scheme: light; }
+body { margin: 0 auto; max-width: 70rem; padding: 1.5rem; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; line-height: 1.5; }
+header { border-bottom: 4px solid #b3261e; margin-bottom: 1.5rem; }
+h1 { font-size: 2rem; margin: 0.25rem 0; }
+h2 { font-size: 1.5rem; margin-top: 2.5rem; }
+h3 { font-size: 1.15rem; margin: 1.75rem 0 0.5rem; }
+.language { text-align: right; margin: 0; }
+.version { color: #57606a; }
+.revision { background: #fff8c5; padding: 0.5rem 0.75rem; border-left: 4px solid #bf8700; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
+caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+th, td { border-bottom: 1px solid #d0d7de; padding: 0.4rem 0.5rem; text-align: left; vertical-align: top; }
+thead th { background: #f6f8fa; }
+td:nth-child(2), td:nth-child(4) { font-variant-numeric: tabular-nums; }
+.citation { font-size: 0.9rem; color: #3d444d; }
+figure { margin: 1rem 0; }
+figcaption { color: #57606a; font-size: 0.9rem; }
+svg { max-width: 100%; height: auto; }
+a { color: #0b5cad; }
+@media (max-width: 40rem) { .citation { display: none; } }
+`;

@@ -1,0 +1,190 @@
+import * as z from 'zod';
+import { YearParamsSchema } from '#shared/api/cycles/schemas.ts';
+import { adminOnly, errors, publicAccess } from '#shared/api/route-kit.ts';
+import { defineRoute, type RouteSpec, type TextMediaType } from '#shared/api/route-spec.ts';
+import {
+  AgencyAwardsParamsSchema,
+  AgencyAwardsSchema,
+  AwardDecisionCreateSchema,
+  AwardDecisionListSchema,
+  AwardDecisionSchema,
+  AwardDetailSchema,
+  AwardDraftSchema,
+  AwardIdParamsSchema,
+  AwardPublicationSchema,
+  AwardRevisionCreateSchema,
+  AwardsPageQuerySchema,
+  CycleAwardsSchema,
+} from './schemas.ts';
+
+const publicCache = 'Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).';
+
+/** A text response of at most `maxChars` characters. */
+const text = <const M extends TextMediaType>(description: string, mediaType: M, maxChars: number) =>
+  ({ description, mediaType, schema: z.string().max(maxChars) }) as const;
+
+/**
+ * What the awards page may load: its own stylesheet, nothing else — no script at all, the chart is
+ * inline SVG drawn with presentation attributes (which a policy does not govern), and the language
+ * switch is a plain link. No frames, forms, plugins or base URL; no other page may frame it.
+ */
+export const awardsPageContentSecurityPolicy = [
+  "default-src 'none'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const publication = {
+  description: 'The publication',
+  schema: AwardPublicationSchema,
+  headers: ['Location'],
+} as const;
+
+/** The Digital Government Award: the draft, decisions, one publication and its revisions, public reads. */
+export const awardRoutes = {
+  getAwardDraft: defineRoute({
+    operationId: 'getAwardDraft',
+    method: 'GET',
+    path: '/v1/cycles/{year}/awards/draft',
+    lambda: 'awards',
+    access: adminOnly,
+    summary: 'The award draft: every category × pool with its winners and runners-up, decisions applied',
+    description:
+      'Computed (never stored) from the cycle’s published ranking, its award rules and the recorded decisions. Says whether it can be published now and why not (the ranking is stale, the cycle’s results are not public yet, …), and after publication whether a revision would change anything. 409 while the cycle has no published ranking.',
+    tags: ['Awards'],
+    params: YearParamsSchema,
+    responses: {
+      200: { description: 'The draft', schema: AwardDraftSchema },
+      ...errors(400, 401, 403, 404, 409),
+    },
+  }),
+  createAwardDecision: defineRoute({
+    operationId: 'createAwardDecision',
+    method: 'POST',
+    path: '/v1/cycles/{year}/awards/decisions',
+    lambda: 'awards',
+    access: adminOnly,
+    summary: 'Record a decision: exclude an agency from a category (reason mandatory), or reinstate it',
+    description:
+      'The only way to adjust the draft: an excluded agency leaves the category’s ranking and the next eligible agency moves up. Decisions are numbered and audited (the cycle’s and the agency’s trails) and never edited: a reinstatement undoes an exclusion. 409 for an exclusion already in effect, a reinstatement of an agency not excluded, or a decision recorded meanwhile by someone else. Honours Idempotency-Key.',
+    tags: ['Awards'],
+    params: YearParamsSchema,
+    body: AwardDecisionCreateSchema,
+    idempotent: true,
+    responses: {
+      201: { description: 'Recorded', schema: AwardDecisionSchema },
+      ...errors(400, 401, 403, 404, 409),
+    },
+  }),
+  listAwardDecisions: defineRoute({
+    operationId: 'listAwardDecisions',
+    method: 'GET',
+    path: '/v1/cycles/{year}/awards/decisions',
+    lambda: 'awards',
+    access: adminOnly,
+    summary: 'Every award decision of the cycle, in order',
+    description:
+      'Exclusions and reinstatements with their reasons, who decided and when: the record the draft folds into the exclusions in effect.',
+    tags: ['Awards'],
+    params: YearParamsSchema,
+    responses: {
+      200: { description: 'Decisions', schema: AwardDecisionListSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  publishAwards: defineRoute({
+    operationId: 'publishAwards',
+    method: 'POST',
+    path: '/v1/cycles/{year}/awards/publish',
+    lambda: 'awards',
+    access: adminOnly,
+    summary: 'Publish the draft once: numbered immutable awards, the published pointer, award.published',
+    description:
+      'Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time). Honours Idempotency-Key.',
+    tags: ['Awards'],
+    params: YearParamsSchema,
+    idempotent: true,
+    responses: { 201: publication, 200: publication, ...errors(400, 401, 403, 404, 409) },
+  }),
+  reviseAwards: defineRoute({
+    operationId: 'reviseAwards',
+    method: 'POST',
+    path: '/v1/cycles/{year}/awards/revisions',
+    lambda: 'awards',
+    access: adminOnly,
+    summary: 'Publish a revision: a new publication version linked to the current one, with its reason',
+    description:
+      'For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 409 before the first publication, or when the draft would change nothing. Honours Idempotency-Key.',
+    tags: ['Awards'],
+    params: YearParamsSchema,
+    body: AwardRevisionCreateSchema,
+    idempotent: true,
+    responses: { 201: publication, 200: publication, ...errors(400, 401, 403, 404, 409) },
+  }),
+  getCycleAwards: defineRoute({
+    operationId: 'getCycleAwards',
+    method: 'GET',
+    path: '/v1/cycles/{year}/awards',
+    lambda: 'awards',
+    access: publicAccess,
+    summary: 'The cycle’s published awards: every category and pool, with the history of versions',
+    description: `404 before the first publication. ${publicCache}`,
+    tags: ['Public'],
+    params: YearParamsSchema,
+    responses: { 200: { description: 'The awards', schema: CycleAwardsSchema }, ...errors(400, 404) },
+  }),
+  getAgencyAwards: defineRoute({
+    operationId: 'getAgencyAwards',
+    method: 'GET',
+    path: '/v1/agencies/{agencyId}/awards',
+    lambda: 'awards',
+    access: publicAccess,
+    summary: 'One agency’s published awards across cycles, newest first',
+    description: `With the awards a revision withdrew. 404 until the agency has a published award. ${publicCache}`,
+    tags: ['Public'],
+    params: AgencyAwardsParamsSchema,
+    responses: { 200: { description: 'Its awards', schema: AgencyAwardsSchema }, ...errors(400, 404) },
+  }),
+  getAward: defineRoute({
+    operationId: 'getAward',
+    method: 'GET',
+    path: '/v1/awards/{awardId}',
+    lambda: 'awards',
+    access: publicAccess,
+    summary: 'One award with its citation (Indonesian and English), and its versions',
+    description: `Current, or withdrawn by a revision (then the last version holding it). 404 before publication. ${publicCache}`,
+    tags: ['Public'],
+    params: AwardIdParamsSchema,
+    responses: { 200: { description: 'The award', schema: AwardDetailSchema }, ...errors(400, 404) },
+  }),
+  getAwardsPage: defineRoute({
+    operationId: 'getAwardsPage',
+    method: 'GET',
+    path: '/awards/{year}',
+    lambda: 'awards',
+    access: publicAccess,
+    summary:
+      'The year’s winners for the press: an HTML page with the citations and the national ranking chart',
+    description:
+      'Server-rendered, no script: the winners by category and pool with their citations (Indonesian; English with `?lang=en`), and an SVG chart of every agency’s index by group with the winners marked, with a text alternative. Its own Content-Security-Policy: its stylesheet, nothing else. 404 before publication.',
+    tags: ['Public'],
+    params: YearParamsSchema,
+    query: AwardsPageQuerySchema,
+    contentSecurityPolicy: awardsPageContentSecurityPolicy,
+    responses: { 200: text('The page', 'text/html', 2 * 1024 * 1024), ...errors(400, 404) },
+  }),
+  getAwardsStylesheet: defineRoute({
+    operationId: 'getAwardsStylesheet',
+    method: 'GET',
+    path: '/awards/awards.css',
+    lambda: 'awards',
+    access: publicAccess,
+    summary: 'The awards page’s stylesheet',
+    description: 'A file of its own so that the page’s Content-Security-Policy needs no inline styles.',
+    tags: ['Public'],
+    responses: { 200: text('The styles', 'text/css', 16 * 1024) },
+  }),
+} as const satisfies Record<string, RouteSpec>;

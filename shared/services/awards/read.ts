@@ -1,0 +1,119 @@
+import type { AwardRecord } from '#shared/domain/awards/publication.ts';
+import { yearOfAwardId } from '#shared/domain/awards/publication.ts';
+import { NotFoundError } from '#shared/domain/errors.ts';
+import type { RankingStore, StoredRankingRow } from '../rankings/ports.ts';
+import type { AwardPointer, AwardPublicationSummary, AwardStore } from './ports.ts';
+import { awardView, categoriesView, publicationView } from './views.ts';
+
+export interface AwardReaderPorts {
+  readonly awards: AwardStore;
+  readonly rankings: Pick<RankingStore, 'pages'>;
+}
+
+const notPublished = (year: number) => new NotFoundError(`No published awards of the ${year} cycle (yet).`);
+
+const newestFirst = (a: AwardRecord, b: AwardRecord) => b.publicationVersion - a.publicationVersion;
+
+/**
+ * Public reads of published awards. Each resolves the cycle's published pointer first and then reads
+ * the awards of that version only, so a reader sees one publication whole — never a version being
+ * written — and before the first publication every route answers 404.
+ */
+export const createAwardReader = ({ awards, rankings }: AwardReaderPorts) => {
+  /** The current publication, its history and its awards: two reads. */
+  const currentOf = async (year: number) => {
+    const { pointer, versions } = await awards.publications(year);
+    const current = pointer ? versions.find((version) => version.version === pointer.version) : undefined;
+    if (!pointer || !current) throw notPublished(year);
+    const records = await awards.awards(year, pointer.version);
+    const history = versions
+      .filter((version) => version.status === 'published' && version.version <= pointer.version)
+      .sort((a, b) => b.version - a.version);
+    return { current, history, records };
+  };
+
+  const cycleAwards = async (year: number) => {
+    const { current, history, records } = await currentOf(year);
+    return {
+      year,
+      publication: publicationView(current),
+      history: history.map(publicationView),
+      categories: categoriesView(current, records),
+    };
+  };
+
+  return {
+    /** Every category and pool of a cycle's current publication, with the history of versions. */
+    cycleAwards,
+
+    /** One award: as the current publication holds it, or as last held, and every version of it. */
+    award: async (awardId: string) => {
+      const year = yearOfAwardId(awardId);
+      const pointer: AwardPointer | undefined = year === undefined ? undefined : await awards.pointer(year);
+      if (year === undefined || !pointer) throw new NotFoundError(`No published award ${awardId}.`);
+      const versions = Array.from({ length: pointer.version }, (_, index) => index + 1);
+      const records = (await awards.awardVersions(year, awardId, versions)).sort(newestFirst);
+      const latest = records[0];
+      if (!latest) throw new NotFoundError(`No published award ${awardId}.`);
+      const current = latest.publicationVersion === pointer.version;
+      return {
+        award: awardView(latest),
+        status: current ? ('current' as const) : ('withdrawn' as const),
+        currentPublicationVersion: pointer.version,
+        ...(current ? {} : { withdrawnInVersion: latest.publicationVersion + 1 }),
+        history: records.map(awardView),
+      };
+    },
+
+    /**
+     * One agency's published awards across cycles, newest first, with those a revision withdrew.
+     * 404 until the agency has a published award.
+     */
+    agencyAwards: async (agencyId: string) => {
+      const records = await awards.agencyAwards(agencyId);
+      const years = [...new Set(records.map((record) => record.year))];
+      const pointers = await awards.pointers(years);
+      const items = years
+        .sort((a, b) => b - a)
+        .flatMap((year) => {
+          const pointer = pointers.get(year);
+          if (!pointer) return [];
+          const visible = records
+            .filter((record) => record.year === year && record.publicationVersion <= pointer.version)
+            .sort(newestFirst);
+          const current = visible.filter((record) => record.publicationVersion === pointer.version);
+          const held = new Set(current.map((record) => record.awardId));
+          const withdrawn = new Map<string, AwardRecord>();
+          for (const record of visible) {
+            if (!held.has(record.awardId) && !withdrawn.has(record.awardId))
+              withdrawn.set(record.awardId, record);
+          }
+          if (current.length === 0 && withdrawn.size === 0) return [];
+          return [
+            {
+              year,
+              publicationVersion: pointer.version,
+              awards: current.map(awardView),
+              withdrawn: [...withdrawn.values()].map((record) => ({
+                ...awardView(record),
+                withdrawnInVersion: record.publicationVersion + 1,
+              })),
+            },
+          ];
+        });
+      if (items.length === 0) throw new NotFoundError(`No published award of ${agencyId}.`);
+      return { agencyId, items };
+    },
+
+    /** What the public awards page shows: the current publication and the national index ranking. */
+    page: async (year: number) => {
+      const { current, history, records } = await currentOf(year);
+      const national: StoredRankingRow[] = (
+        await rankings.pages(year, current.rankingRunId, 'national', 'index')
+      ).flatMap((page) => page.rows);
+      return { publication: current satisfies AwardPublicationSummary, history, records, national };
+    },
+  };
+};
+
+export type AwardReader = ReturnType<typeof createAwardReader>;

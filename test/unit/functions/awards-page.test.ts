@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { type AwardsPageData, awardsPageHtml, awardsPageTitle } from '#functions/awards/page.ts';
+import {
+  awardDraft,
+  awardRecords,
+  defaultAwardRules2023,
+  newPublication,
+} from '#shared/domain/awards/index.ts';
+import type { RankingEntry } from '#shared/domain/ranking/rank.ts';
+import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
+
+/**
+ * The public awards page as HTML: the title, winners in tables with their citations in the page's
+ * language, the chart as an accessible image with its text alternative, no script and no inline
+ * style (the page's policy allows neither), and every text escaped.
+ */
+
+const entries: RankingEntry[] = [
+  {
+    agencyId: 'prov-jawa-timur',
+    agencyName: 'Pemerintah Provinsi Jawa Timur',
+    group: 'provinsi',
+    index: '4.0375',
+    domains: { 1: '3.9', 2: '4', 3: '3.8', 4: '4.8775' },
+    previousIndex: '3.62',
+    predicateId: 'sangat-baik',
+    complete: true,
+  },
+  {
+    agencyId: 'kota-jahil',
+    agencyName: 'Kota <script>alert(1)</script> & "Co"',
+    group: 'kota',
+    index: '3.1',
+    domains: { 1: '3.1', 2: '3.1', 3: '3.1', 4: '3.1' },
+    previousIndex: '3.2',
+    predicateId: 'baik',
+    complete: true,
+  },
+];
+
+const pageData = (lang: 'id' | 'en'): AwardsPageData => {
+  const draft = awardDraft(defaultAwardRules2023, entries, [], { year: 2025 });
+  const records = awardRecords({
+    year: 2025,
+    version: 1,
+    draft,
+    rankingRunId: 'run_1',
+    inputsSha256: 'f'.repeat(64),
+    results: new Map(entries.map((entry) => [entry.agencyId, { version: 1, sha256: 'a'.repeat(64) }])),
+    earlier: [],
+  });
+  const { awards: _awards, ...publication } = {
+    ...newPublication({
+      year: 2025,
+      version: 1,
+      reason: 'initial',
+      previous: undefined,
+      rules: defaultAwardRules2023,
+      draft,
+      rankingRunId: 'run_1',
+      inputsSha256: 'f'.repeat(64),
+      decisionsThrough: 0,
+      awards: records,
+      requestedBy: 'admin-1',
+      startedAt: '2025-12-01T00:00:00.000Z',
+    }),
+    status: 'published' as const,
+    publishedAt: '2025-12-01T00:00:01.000Z',
+  };
+  const national: StoredRankingRow[] = entries.map((entry, index) => ({
+    rank: index + 1,
+    agencyId: entry.agencyId,
+    agencyName: entry.agencyName ?? entry.agencyId,
+    group: entry.group,
+    exact: entry.index,
+    display: Number(entry.index).toFixed(2),
+    predicateId: entry.predicateId ?? '',
+    previousRank: null,
+    change: null,
+    displayTie: false,
+  }));
+  return { year: 2025, lang, publication, history: [publication], records, national };
+};
+
+describe('the awards page', () => {
+  it('shows the winners with their Indonesian citations and the chart as an accessible image', () => {
+    // Act
+    const html = awardsPageHtml(pageData('id'));
+
+    // Assess
+    expect(html).toContain('<html lang="id">');
+    expect(html).toContain(`<title>${awardsPageTitle(2025, 'id')}</title>`);
+    expect(html).toContain(
+      'Pemerintah Provinsi Jawa Timur — Penerapan Layanan SPBE, kelompok Provinsi, 2025: indeks domain Layanan 4,88, peringkat 1',
+    );
+    expect(html).toMatch(/<svg id="national-chart" role="img" aria-labelledby="chart-title chart-desc"/);
+    expect(html).toContain('<title id="chart-title">Peringkat nasional Indeks SPBE 2025</title>');
+    expect(html).toMatch(/<figcaption>Setiap titik adalah satu instansi \(2 instansi\)/);
+    expect(html).toContain('<th scope="col">Kutipan</th>');
+    expect(html).toContain('<caption>Ringkasan per kelompok</caption>');
+    expect(html.match(/<circle [^>]*class="winner"/g)).toHaveLength(2);
+    expect(html).toContain('href="/awards/2025?lang=en"');
+  });
+
+  it('speaks English on ?lang=en, with the decimal point', () => {
+    const html = awardsPageHtml(pageData('en'));
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('Provinces group, 2025: Services domain index 4.88, rank 1');
+    expect(html).toContain('href="/awards/2025"');
+  });
+
+  it('escapes every text and carries no script and no inline style', () => {
+    const html = awardsPageHtml(pageData('id'));
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('Kota &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;');
+    expect(html).not.toMatch(/<script|<style|style="/);
+  });
+});

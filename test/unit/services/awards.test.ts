@@ -1,0 +1,483 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AwardRulesSchema } from '#shared/api/cycles/schemas.ts';
+import type { Actor } from '#shared/domain/actor.ts';
+import { type AgencyGroup, agencyGroups } from '#shared/domain/agency-groups.ts';
+import { awardRules2024, defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
+import { ConflictError, ValidationError } from '#shared/domain/errors.ts';
+import { getFramework } from '#shared/domain/framework/registry.ts';
+import type { Level } from '#shared/domain/framework/types.ts';
+import { type RankingEntry, rank } from '#shared/domain/ranking/rank.ts';
+import { createMemoryPorts, type MemoryPorts } from '#shared/memory/ports.ts';
+import { createAwardService } from '#shared/services/awards/awards.ts';
+import { createAwardReader } from '#shared/services/awards/read.ts';
+import { createCycleService } from '#shared/services/cycles/cycles.ts';
+import type { WritePath } from '#shared/services/ports.ts';
+import { createRankingRunner, entriesOf } from '#shared/services/rankings/run.ts';
+import { createAgencyService } from '#shared/services/registry/agencies.ts';
+import { createResultService } from '#shared/services/results/results.ts';
+import { actor, now, openCycle, sequentialIds } from './support.ts';
+
+/**
+ * Award publication on in-memory ports: the draft from the published ranking (each winner the top of
+ * its ranking), decisions that move the next eligible agency up, one publication out of repeated,
+ * concurrent and interrupted calls with one event per recipient, revisions as linked versions, the
+ * public reads, and rules as data (2024 style).
+ */
+
+const framework = getFramework('spbe-2020');
+const year = 2025;
+
+/** 48 agencies, 8 per group; kabupaten and kota belong to the first province. */
+const roster = Array.from({ length: 48 }, (_, index) => {
+  const group = agencyGroups[index % agencyGroups.length] as AgencyGroup;
+  return {
+    index,
+    id: `${group}-uji-${String(index).padStart(2, '0')}`,
+    name: `Instansi Uji ${index}`,
+    group,
+  };
+});
+type RosterAgency = (typeof roster)[number];
+const province = roster[3] as RosterAgency;
+
+/** A number in [0, 1) from a text: deterministic spread without ties in practice. */
+const unit = (text: string) => createHash('sha256').update(text).digest().readUInt32BE(0) / 2 ** 32;
+
+/** Levels spread by agency, indicator and year; most agencies a little better in `year`. */
+const levelsOf = (agency: RosterAgency, target: number): Level[] => {
+  const base = 1.5 + unit(agency.id) * 3 + (target === year ? 0.3 : 0);
+  return framework.indicators.map(
+    (indicator) =>
+      Math.min(
+        5,
+        Math.max(1, Math.round(base + (unit(`${agency.id}#${target}#${indicator.no}`) - 0.5) * 2)),
+      ) as Level,
+  );
+};
+
+const windowsOf = (target: number) => ({
+  selfAssessment: { opensAt: `${target}-02-01T00:00:00Z`, closesAt: `${target}-03-31T00:00:00Z` },
+  documentAssessment: { opensAt: `${target}-04-01T00:00:00Z`, closesAt: `${target}-04-30T00:00:00Z` },
+  appeals: { opensAt: `${target}-06-01T00:00:00Z`, closesAt: `${target}-06-15T00:00:00Z` },
+  publication: { at: `${target}-07-01T00:00:00Z` },
+});
+
+const admin = (overrides: Partial<Actor> = {}) => actor({ subject: 'admin-awards', ...overrides });
+
+/** Memory ports with the roster, the 2024 and 2025 cycles, results and the published 2025 ranking. */
+const setUp = async (options: { rules?: typeof defaultAwardRules2023; publishedRanking?: boolean } = {}) => {
+  const ports = createMemoryPorts();
+  await createAgencyService(ports).importAgencies(
+    actor(),
+    roster.map(({ id, name, group }) =>
+      group === 'kabupaten' || group === 'kota'
+        ? { id, name, group, parentProvinceId: province.id }
+        : { id, name, group },
+    ),
+  );
+  const cycles = createCycleService(ports);
+  for (const target of [year - 1, year]) {
+    await cycles.createCycle(
+      actor(),
+      openCycle({
+        year: target,
+        windows: windowsOf(target),
+        // Through the API's schema, as POST /v1/cycles takes them.
+        ...(target === year && options.rules ? { awardRules: AwardRulesSchema.parse(options.rules) } : {}),
+      }),
+    );
+  }
+  const ids = sequentialIds();
+  const results = createResultService({ ...ports, ids });
+  for (const target of [year - 1, year]) {
+    await results.importResults(
+      actor(),
+      target,
+      roster.map((agency) => ({
+        agencyId: agency.id,
+        levels: levelsOf(agency, target),
+        reference: `uji ${target}`,
+      })),
+    );
+  }
+  if (options.publishedRanking !== false) {
+    const runner = createRankingRunner({ ...ports, ids });
+    const run = await runner.start(actor(), year, 'admin');
+    await runner.execute(actor(), run, { remainingMs: () => 900_000, now: () => now });
+  }
+  const service = createAwardService({ ...ports, ids });
+  const reader = createAwardReader(ports);
+  return { ports, ids, service, reader };
+};
+
+/** The entries the ranking run ranked, for checking winners against the engine. */
+const entriesIn = async (ports: MemoryPorts): Promise<RankingEntry[]> => {
+  const [current, previous] = await Promise.all([
+    ports.rankings.results(year),
+    ports.rankings.results(year - 1),
+  ]);
+  return entriesOf(current.results, new Map(previous.results.map((result) => [result.agencyId, result])));
+};
+
+const awardEvents = (ports: MemoryPorts) => ports.events.filter((event) => event.type.startsWith('award.'));
+
+describe('the award draft', () => {
+  it('gives every category and pool of the 2023 rules its winner: the top of its ranking', async () => {
+    // Prepare
+    const { ports, service } = await setUp();
+    const entries = await entriesIn(ports);
+
+    // Act
+    const draft = await service.draft(year, now);
+
+    // Assess
+    expect(draft.publishable).toBe(true);
+    expect(draft.ranking.current).toBe(true);
+    expect(draft.categories.map((category) => category.id)).toEqual(
+      defaultAwardRules2023.categories.map((category) => category.id),
+    );
+    for (const category of draft.categories) {
+      for (const pool of category.pools) {
+        expect(pool.winners.length).toBeGreaterThanOrEqual(1);
+        const ranking = rank(entries, { measure: category.measure, scope: pool.groups });
+        // The improvement category's eligibility: an increase above zero.
+        const eligibleRows =
+          category.measure === 'improvement'
+            ? ranking.rows.filter((row) => Number(row.value.exact) > 0)
+            : ranking.rows;
+        expect(pool.winners.map((winner) => winner.agency.id)).toEqual(
+          eligibleRows.filter((row) => row.rank === 1).map((row) => row.agencyId),
+        );
+      }
+    }
+    expect(draft.totals.awards).toBeGreaterThanOrEqual(24);
+  });
+
+  it('answers 409 before the cycle’s ranking is published', async () => {
+    const { service } = await setUp({ publishedRanking: false });
+    await expect(service.draft(year, now)).rejects.toThrow(ConflictError);
+  });
+});
+
+describe('award decisions', () => {
+  it('excludes a winner with its reason: the next eligible agency moves up; reinstating undoes it', async () => {
+    // Prepare
+    const { ports, service } = await setUp();
+    const before = await service.draft(year, now);
+    const pool = before.categories[0]?.pools[1];
+    const winner = pool?.winners[0]?.agency.id ?? '';
+    const next = pool?.runnersUp[0]?.agency.id ?? '';
+
+    // Act
+    const exclusion = await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: winner,
+      action: 'exclude',
+      reason: 'Sedang dalam pemeriksaan Inspektorat Jenderal',
+    });
+    const excluded = await service.draft(year, now);
+    const reinstatement = await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: winner,
+      action: 'reinstate',
+      reason: 'Pemeriksaan selesai tanpa temuan',
+    });
+    const reinstated = await service.draft(year, now);
+
+    // Assess
+    expect(exclusion).toMatchObject({ number: 1, action: 'exclude', decidedBy: 'admin-awards' });
+    expect(reinstatement.number).toBe(2);
+    const excludedPool = excluded.categories[0]?.pools[1];
+    expect(excludedPool?.winners.map((candidate) => candidate.agency.id)).toEqual([next]);
+    expect(excludedPool?.winners[0]?.rank).toBe(1);
+    expect(excludedPool?.excludedByDecision.map((entry) => [entry.agency.id, entry.decision.number])).toEqual(
+      [[winner, 1]],
+    );
+    expect(excluded.exclusions.map((decision) => decision.number)).toEqual([1]);
+    expect(reinstated.categories[0]?.pools[1]?.winners.map((candidate) => candidate.agency.id)).toEqual([
+      winner,
+    ]);
+    expect(await service.decisions(year)).toEqual([exclusion, reinstatement]);
+    const trail = await ports.audits.list({ kind: 'cycle-agency', year, agencyId: winner }, { limit: 10 });
+    expect(trail.items.map((entry) => entry.action)).toEqual(
+      expect.arrayContaining(['award.decision.exclude', 'award.decision.reinstate']),
+    );
+  });
+
+  it('refuses what would record nothing, an unknown category and an agency without a result', async () => {
+    const { service } = await setUp();
+    const agencyId = roster[0]?.id ?? '';
+    const decide = (input: { category?: string; agencyId?: string; action?: 'exclude' | 'reinstate' }) =>
+      service.decide(admin(), year, {
+        category: input.category ?? 'layanan',
+        agencyId: input.agencyId ?? agencyId,
+        action: input.action ?? 'exclude',
+        reason: 'Alasan yang cukup panjang',
+      });
+    await expect(decide({ action: 'reinstate' })).rejects.toThrow(ConflictError);
+    await decide({});
+    await expect(decide({})).rejects.toThrow(/already excluded/);
+    await expect(decide({ category: 'tidak-ada' })).rejects.toThrow(ValidationError);
+    await expect(decide({ agencyId: 'prov-tidak-ada' })).rejects.toThrow(ValidationError);
+  });
+  it('refuses an agency the category has no pool for', async () => {
+    // Prepare: rules whose only category is for provinces
+    const provincesOnly = {
+      ...defaultAwardRules2023,
+      categories: [{ ...defaultAwardRules2023.categories[0], groups: [['provinsi']] }],
+    } as typeof defaultAwardRules2023;
+    const { service } = await setUp({ rules: provincesOnly });
+    const city = roster.find((agency) => agency.group === 'kota') as RosterAgency;
+
+    // Act + Assess
+    await expect(
+      service.decide(admin(), year, {
+        category: 'layanan',
+        agencyId: city.id,
+        action: 'exclude',
+        reason: 'Alasan yang cukup panjang',
+      }),
+    ).rejects.toThrow(/no pool for kota agencies/);
+  });
+});
+
+describe('publishing once', () => {
+  it('publishes numbered awards with one award.published event per recipient; again is a no-op', async () => {
+    // Prepare
+    const { ports, service, reader } = await setUp();
+    const draft = await service.draft(year, now);
+
+    // Act
+    const first = await service.publish(admin(), year);
+    const again = await service.publish(admin(), year);
+
+    // Assess
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ publication: first.publication, created: false });
+    expect(first.publication).toMatchObject({
+      version: 1,
+      status: 'published',
+      reason: 'initial',
+      awardCount: draft.totals.awards,
+      recipientCount: draft.totals.recipients,
+      previousSha256: null,
+    });
+    const events = awardEvents(ports);
+    expect(events).toHaveLength(draft.totals.recipients);
+    expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(draft.totals.recipients);
+    expect(events.every((event) => event.type === 'award.published' && event.subject.year === year)).toBe(
+      true,
+    );
+    const published = await reader.cycleAwards(year);
+    expect(published.publication.version).toBe(1);
+    const layananProvinces = published.categories[0]?.pools[1]?.awards[0];
+    expect(layananProvinces?.id).toBe(`apd-${year}-layanan-provinsi-1`);
+    expect(layananProvinces?.citation.id).toMatch(
+      /, kelompok Provinsi, 2025: indeks domain Layanan \d,\d\d, peringkat 1$/,
+    );
+    expect(layananProvinces?.basis.rankingRunId).toBe(first.publication.rankingRunId);
+  });
+
+  it('makes one publication of two concurrent calls, with one set of events', async () => {
+    // Prepare
+    const { ports, service } = await setUp();
+
+    // Act
+    const [a, b] = await Promise.all([service.publish(admin(), year), service.publish(admin(), year)]);
+
+    // Assess
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(a.publication.sha256).toBe(b.publication.sha256);
+    expect(a.publication.version).toBe(1);
+    expect((await ports.awards.publications(year)).versions).toHaveLength(1);
+    const events = awardEvents(ports);
+    expect(events).toHaveLength(a.publication.recipientCount);
+    expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(events.length);
+  });
+
+  it('finishes a publication interrupted half-way, notifying each recipient once', async () => {
+    // Prepare: a write path that dies after the first two recipients are written
+    const { ports, ids } = await setUp();
+    let written = 0;
+    const dying: WritePath = {
+      commit: ports.writes.commit,
+      commitMany: async (changes) => {
+        const outcome = await ports.writes.commitMany(changes.slice(0, 2));
+        written += outcome.committed;
+        throw new Error('Lambda timed out');
+      },
+    };
+    const crashing = createAwardService({ ...ports, ids, writes: dying });
+    await expect(crashing.publish(admin(), year)).rejects.toThrow('timed out');
+    const halfway = await ports.awards.publications(year);
+
+    // Act: the retry (any later call)
+    const retried = await createAwardService({ ...ports, ids }).publish(admin(), year);
+
+    // Assess
+    expect(written).toBe(2);
+    expect(halfway.pointer).toBeUndefined();
+    expect(halfway.versions.map((version) => version.status)).toEqual(['publishing']);
+    expect(retried.publication).toMatchObject({ version: 1, status: 'published' });
+    const events = awardEvents(ports);
+    expect(events).toHaveLength(retried.publication.recipientCount);
+    expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(events.length);
+  });
+
+  it('refuses before the cycle’s results are public, and on results changed since the ranking', async () => {
+    // Prepare
+    const { ports, service, ids } = await setUp();
+    const early = admin({ now: new Date(`${year}-06-30T00:00:00Z`) });
+    const withdrawn = roster[5] as RosterAgency;
+
+    // Act + Assess: before the publication time
+    await expect(service.publish(early, year)).rejects.toThrow(/become public at/);
+
+    // Prepare: a result the published ranking did not rank (a new agency's)
+    await createAgencyService(ports).importAgencies(actor(), [
+      { id: 'kementerian-baru', name: 'Kementerian Baru', group: 'kementerian' },
+    ]);
+    await createResultService({ ...ports, ids }).importResults(actor(), year, [
+      { agencyId: 'kementerian-baru', levels: levelsOf(withdrawn, year), reference: 'uji' },
+    ]);
+
+    // Act + Assess
+    const draft = await service.draft(year, now);
+    expect(draft.ranking.current).toBe(false);
+    expect(draft.publishable).toBe(false);
+    await expect(service.publish(admin(), year)).rejects.toThrow(/run the ranking again/);
+    expect(awardEvents(ports)).toEqual([]);
+  });
+});
+
+describe('revisions', () => {
+  it('withdraws an excluded agency’s award in a new linked version; the public sees it and the history', async () => {
+    // Prepare
+    const { ports, service, reader } = await setUp();
+    const first = await service.publish(admin(), year);
+    const before = await reader.cycleAwards(year);
+    const award = before.categories[0]?.pools[1]?.awards[0];
+    const loser = award?.agency.id ?? '';
+    const eventsBefore = awardEvents(ports).length;
+    await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: loser,
+      action: 'exclude',
+      reason: 'Terbukti memanipulasi data dukung',
+    });
+
+    // Act
+    const revised = await service.revise(admin(), year, {
+      reason: 'revocation',
+      note: 'Penghargaan dicabut: manipulasi data dukung terbukti',
+    });
+
+    // Assess: the new version, linked
+    expect(revised.created).toBe(true);
+    expect(revised.publication).toMatchObject({
+      version: 2,
+      previousVersion: 1,
+      previousSha256: first.publication.sha256,
+      reason: 'revocation',
+      decisionsThrough: 1,
+    });
+    const after = await reader.cycleAwards(year);
+    expect(after.history.map((version) => version.version)).toEqual([2, 1]);
+    const pool = after.categories[0]?.pools[1]?.awards ?? [];
+    expect(pool.map((entry) => entry.agency.id)).not.toContain(loser);
+    expect(pool[0]?.id).toBe(`apd-${year}-layanan-provinsi-2`);
+    // Events: the new winner told it was awarded, the excluded agency that its award was withdrawn.
+    const events = awardEvents(ports).slice(eventsBefore);
+    expect(events.map((event) => [event.type, event.subject.agencyId, event.data.awards])).toEqual(
+      expect.arrayContaining([
+        ['award.published', pool[0]?.agency.id, [`apd-${year}-layanan-provinsi-2`]],
+        ['award.revoked', loser, [`apd-${year}-layanan-provinsi-1`]],
+      ]),
+    );
+    expect(events).toHaveLength(2);
+    // The withdrawn award keeps its id and history.
+    const detail = await reader.award(`apd-${year}-layanan-provinsi-1`);
+    expect(detail).toMatchObject({
+      status: 'withdrawn',
+      withdrawnInVersion: 2,
+      currentPublicationVersion: 2,
+    });
+    expect(detail.history.map((entry) => entry.publicationVersion)).toEqual([1]);
+    const agency = await reader.agencyAwards(loser);
+    expect(agency.items[0]?.withdrawn.map((entry) => [entry.id, entry.withdrawnInVersion])).toEqual([
+      [`apd-${year}-layanan-provinsi-1`, 2],
+    ]);
+    expect(agency.items[0]?.awards.map((entry) => entry.category.id)).not.toContain('layanan');
+  });
+
+  it('refuses a revision before publication and one that would change nothing', async () => {
+    const { service } = await setUp();
+    const input = { reason: 'correction' as const, note: 'Koreksi hasil banding' };
+    await expect(service.revise(admin(), year, input)).rejects.toThrow(/publish first/);
+    await service.publish(admin(), year);
+    await expect(service.revise(admin(), year, input)).rejects.toThrow(/would change nothing/);
+  });
+});
+
+describe('public reads', () => {
+  it('answer 404 before the first publication', async () => {
+    const { reader } = await setUp();
+    await expect(reader.cycleAwards(year)).rejects.toThrow(/No published awards/);
+    await expect(reader.award(`apd-${year}-layanan-provinsi-1`)).rejects.toThrow(/No published award/);
+    await expect(reader.agencyAwards(roster[3]?.id ?? '')).rejects.toThrow(/No published award/);
+  });
+
+  it('show one agency its awards and one award its citation', async () => {
+    // Prepare
+    const { service, reader } = await setUp();
+    await service.publish(admin(), year);
+    const published = await reader.cycleAwards(year);
+    const award = published.categories[1]?.pools[0]?.awards[0];
+
+    // Act
+    const detail = await reader.award(award?.id ?? '');
+    const agency = await reader.agencyAwards(award?.agency.id ?? '');
+
+    // Assess
+    expect(detail).toMatchObject({ status: 'current', currentPublicationVersion: 1, award });
+    expect(agency.items[0]).toMatchObject({ year, publicationVersion: 1, withdrawn: [] });
+    expect(agency.items[0]?.awards.map((entry) => entry.id)).toContain(award?.id);
+  });
+});
+
+describe('rules as data', () => {
+  it('publishes 2024-style rules: the top 10 of five pools plus significant improvement', async () => {
+    // Prepare
+    const { ports, service, reader } = await setUp({ rules: awardRules2024 });
+
+    // Act
+    const { publication } = await service.publish(admin(), year);
+
+    // Assess
+    const published = await reader.cycleAwards(year);
+    expect(published.categories.map((category) => category.id)).toEqual([
+      'indeks-tertinggi',
+      'peningkatan-signifikan',
+    ]);
+    const top = published.categories[0]?.pools ?? [];
+    expect(top.map((pool) => pool.nameId)).toEqual([
+      'Kementerian',
+      'LPNK dan Lembaga Lainnya',
+      'Provinsi',
+      'Kota',
+      'Kabupaten',
+    ]);
+    const entries = await entriesIn(ports);
+    for (const pool of top) {
+      const ranking = rank(entries, { measure: 'index', scope: pool.groups });
+      expect(pool.awards.map((entry) => entry.agency.id)).toEqual(
+        ranking.rows.filter((row) => row.rank <= 10).map((row) => row.agencyId),
+      );
+    }
+    expect(publication.awardCount).toBe(
+      published.categories.flatMap((c) => c.pools.flatMap((p) => p.awards)).length,
+    );
+    expect(awardEvents(ports)).toHaveLength(publication.recipientCount);
+  });
+});
