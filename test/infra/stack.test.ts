@@ -15,9 +15,11 @@ import {
   webhookDispatcherTableUses,
 } from '../../infra/capability-access.ts';
 import type { SpbeFunction } from '../../infra/constructs/spbe-function.ts';
+import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
 import { swaggerUiBundleFolder, swaggerUiFiles, swaggerUiPackage } from '../../shared/api/public/docs.ts';
+import { openApiFileName } from '../../shared/api/public/openapi-file.ts';
 import { lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
-import { routeList } from '../../shared/api/routes.ts';
+import { routeList, routes } from '../../shared/api/routes.ts';
 import { tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
 import { buildStack, type Synthesized, synthesize } from './synth.ts';
 import {
@@ -188,12 +190,13 @@ describe('Lambda functions', () => {
   });
 });
 
+/** The folder CDK staged as a function's code: `asset.<hash>` in the app's output. */
+const codeFolder = (construct: SpbeFunction): string => {
+  const key = (functionJson(construct) as { Code?: { S3Key?: string } }).Code?.S3Key ?? '';
+  return join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+};
+
 describe('the docs page’s files', () => {
-  /** The folder CDK staged as a function's code: `asset.<hash>` in the app's output. */
-  const codeFolder = (construct: SpbeFunction): string => {
-    const key = (functionJson(construct) as { Code?: { S3Key?: string } }).Code?.S3Key ?? '';
-    return join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
-  };
   const packageFile = (file: string) => new URL(import.meta.resolve(`${swaggerUiPackage}/${file}`));
 
   it('travel beside the public function’s bundle, not inside its code', () => {
@@ -270,11 +273,56 @@ describe('the docs page’s files', () => {
 
   it('are in no other function’s package', () => {
     for (const { name, construct } of functionsUnderTest.filter(({ name }) => name !== 'public')) {
+      // No OpenAPI document either: only the public function serves it.
       expect({ name, files: readdirSync(codeFolder(construct)).sort() }).toEqual({
         name,
         files: ['index.mjs', 'index.mjs.map'],
       });
     }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is generated at build time beside the public bundle and served exactly as the generator makes it', () => {
+    // Prepare: the bundle as Lambda runs it, in its own Node process away from node_modules (no
+    // generator to fall back on), with a version of its own.
+    const publicFunction = synth.stack.capabilityFunctions.get('public');
+    if (publicFunction === undefined) throw new Error('No public function');
+    const folder = codeFolder(publicFunction);
+    const path = routes.getOpenApi.path;
+    const script = `
+      const { handler } = await import(${JSON.stringify(join(folder, 'index.mjs'))});
+      const { statusCode, headers, body } = await handler({
+        version: '2.0', routeKey: 'GET ${path}', rawPath: '${path}', rawQueryString: '', isBase64Encoded: false,
+        headers: {}, requestContext: { http: { method: 'GET', path: '${path}' }, requestId: 'infra-test', routeKey: 'GET ${path}' },
+      }, { awsRequestId: 'infra-test', functionName: 'public', getRemainingTimeInMillis: () => 29000 });
+      console.log(JSON.stringify({ statusCode, type: headers['content-type'], body }));`;
+
+    // Act
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: folder,
+      env: {
+        PATH: process.env.PATH,
+        PROGRAMME_TABLE_NAME: 'programme',
+        AWS_REGION: 'ap-southeast-3',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        SERVICE_VERSION: '7.7.7-infra-test',
+      },
+      encoding: 'utf8',
+    });
+
+    // Assess: the very bytes the generator gives for that version.
+    const served = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
+      statusCode?: number;
+      type?: string;
+      body?: string;
+    };
+    expect(existsSync(join(folder, openApiFileName))).toBe(true);
+    expect({ statusCode: served.statusCode, type: served.type }).toEqual({
+      statusCode: 200,
+      type: 'application/json; charset=utf-8',
+    });
+    expect(served.body).toBe(JSON.stringify(buildOpenApiDocument({ version: '7.7.7-infra-test' })));
   });
 });
 
