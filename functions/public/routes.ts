@@ -1,10 +1,11 @@
 import type { SwaggerUiFile } from '#shared/api/public/docs.ts';
+import { publicRoutes } from '#shared/api/public/routes.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { checkHealth, type HealthProbe } from '#shared/services/public/health.ts';
 import { createDocsAssets, type DocsAssets, docsInitializer, docsPageHtml } from './docs-page.ts';
-import type { OpenApiDocumentSource } from './openapi-document.ts';
+import { type OpenApiDocumentSource, routesOfDocument } from './openapi-document.ts';
 
 const publicCache = { 'cache-control': 'public, max-age=300' } as const;
 
@@ -42,6 +43,7 @@ export const createPublicHandler = ({
 
   return createLambdaHandler(
     'public',
+    publicRoutes,
     {
       getHealth: async (_input, { now }) => ({
         status: 200,
@@ -74,6 +76,7 @@ export const createPublicHandler = ({
         };
       },
     },
-    http,
+    // Requests no route matches come here (API Gateway's `$default`): answered from the contract.
+    { ...http, knownRoutes: async () => routesOfDocument(await openApiDocument()) },
   );
 };
