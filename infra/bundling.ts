@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { projectRoot } from './paths.ts';
 
 /**
  * How every Lambda function is bundled, in one place: `SpbeFunction` hands these settings to CDK's
@@ -18,6 +20,14 @@ export const houseBundling = {
   sourcesContent: false,
   // Some dependencies still call `require` (e.g. for Node built-ins); ESM has none, so make one.
   banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+  /**
+   * Modules replaced in every bundle. The SDK's default credential chain becomes Lambda's one
+   * source, environment variables (`shared/aws/lambda-credentials.ts` says why): 134 KB less code
+   * in every function, its import a third faster.
+   */
+  alias: {
+    '@aws-sdk/credential-provider-node': join(projectRoot, 'shared/aws/lambda-credentials.ts'),
+  },
 } as const;
 
 /**
@@ -32,7 +42,7 @@ export const bundleFileName = 'index.mjs';
 /**
  * esbuild API options equivalent to the CLI flags CDK derives from {@link houseBundling}
  * (`--bundle --platform=node --target --format --minify --sourcemap --sources-content=false
- * --main-fields --banner:js`), with nothing external: the AWS SDK is bundled too.
+ * --main-fields --banner:js --alias`), with nothing external: the AWS SDK is bundled too.
  */
 export const esbuildOptionsFor = (
   entry: string,
@@ -51,6 +61,7 @@ export const esbuildOptionsFor = (
   sourcesContent: houseBundling.sourcesContent,
   mainFields: [...houseBundling.mainFields],
   banner: { js: houseBundling.banner },
+  alias: { ...houseBundling.alias },
   metafile: true,
   logLevel: 'error',
 });

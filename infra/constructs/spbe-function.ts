@@ -166,6 +166,12 @@ export class SpbeFunction extends Construct {
         sourcesContent: houseBundling.sourcesContent,
         minify: houseBundling.minify,
         banner: houseBundling.banner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(houseBundling.alias).map(([module, replacement]) => [
+            `--alias:${module}`,
+            replacement,
+          ]),
+        ),
         // Bundle everything, the AWS SDK v3 included: the version we test (pinned by the lockfile) is
         // the version we run, not whatever the Lambda runtime happens to ship.
         externalModules: [],
