@@ -110,8 +110,10 @@ const shellQuoted = (path: string): string => `'${path}'`;
 
 /**
  * The house Lambda function (after Powertools' `FunctionWithLogGroup`): Node.js 22 on arm64, X-Ray
- * tracing, an explicit log group with retention (no `logRetention` custom resource), source maps, and
- * an ESM esbuild bundle that includes the AWS SDK v3 at the version pinned by our lockfile.
+ * tracing, an explicit log group with retention (no `logRetention` custom resource), and an ESM esbuild
+ * bundle with the house settings (`infra/bundling.ts`): the AWS SDK v3 included at the version pinned
+ * by our lockfile, its credential chain narrowed to Lambda's, source maps shipped beside the bundle but
+ * not loaded at run time (`--enable-source-maps` costs every cold start; the number is there).
  *
  * The function gets its own role with no managed policies: it may write to its own log group only,
  * and reaches tables only through {@link SpbeFunction.useTable}.
@@ -153,7 +155,8 @@ export class SpbeFunction extends Construct {
       role: this.role,
       environment: {
         ...props.environment,
-        NODE_OPTIONS: deployedNodeOptions,
+        // No --enable-source-maps: its cost at every cold start was measured (infra/bundling.ts).
+        ...(deployedNodeOptions === '' ? {} : { NODE_OPTIONS: deployedNodeOptions }),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
