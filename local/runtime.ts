@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildOpenApiDocument } from '#shared/api/openapi.ts';
+import { buildTimeVersion, openApiFileName } from '#shared/api/public/openapi-file.ts';
 import { type LambdaName, lambdaNames } from '#shared/api/route-spec.ts';
 import { loopbackDevSetting } from '#shared/webhooks/config.ts';
 import { createLocalIdentityProvider, type LocalIdentityProvider } from './auth.ts';
@@ -63,6 +67,23 @@ const loadHandlers = async (): Promise<Record<LambdaName, LambdaHandler>> => {
   return Object.fromEntries(entries) as Record<LambdaName, LambdaHandler>;
 };
 
+let openApiDocumentFile: string | undefined;
+
+/**
+ * The OpenAPI document the public function serves, generated as the stack generates it at build
+ * time (infra/bundled-files.ts): the sources have no bundle folder to find it beside. Once per
+ * process, kept until it exits, as the handler modules that read it are.
+ */
+const writeOpenApiDocument = (): string => {
+  if (openApiDocumentFile !== undefined) return openApiDocumentFile;
+  const folder = mkdtempSync(join(tmpdir(), 'spbe-local-openapi-'));
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  const file = join(folder, openApiFileName);
+  writeFileSync(file, JSON.stringify(buildOpenApiDocument({ version: buildTimeVersion })));
+  openApiDocumentFile = file;
+  return file;
+};
+
 /** The ranking run's function name locally; the Lambda emulator serves it. */
 export const localRankingRunFunction = 'spbe-local-ranking-run';
 
@@ -89,6 +110,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       AWS_LAMBDA_FUNCTION_NAME: 'spbe-local',
       // Development setting: http://127.0.0.1:<port> webhook receivers (the stack never sets it).
       [loopbackDevSetting]: 'true',
+      OPENAPI_DOCUMENT_FILE: writeOpenApiDocument(),
     });
     const identityProvider = await createLocalIdentityProvider(
       options.signingKeyFile ? { keyFile: options.signingKeyFile } : {},

@@ -22,6 +22,7 @@ const ConfigSchema = z.object({
   CORS_ALLOWED_ORIGINS: commaList,
   RANKING_RUN_FUNCTION_NAME: z.string().min(1).optional(),
   SERVICE_VERSION: z.string().default('0.1.0'),
+  OPENAPI_DOCUMENT_FILE: z.string().min(1).optional(),
 });
 
 export interface AppConfig {
@@ -34,6 +35,11 @@ export interface AppConfig {
   readonly serviceVersion: string;
   /** The scheduled ranking function, on which the rankings API and the run itself start runs. */
   readonly rankingRunFunctionName: string | undefined;
+  /**
+   * The public function's build-time OpenAPI document. Deployed: unset, the file beside the bundle;
+   * the local runtime, which runs the sources, points it at the document it generated.
+   */
+  readonly openApiDocumentFile: string | undefined;
 }
 
 export class ConfigurationError extends Error {
@@ -57,6 +63,7 @@ export const loadConfig = (
     corsAllowedOrigins: env.CORS_ALLOWED_ORIGINS,
     serviceVersion: env.SERVICE_VERSION,
     rankingRunFunctionName: env.RANKING_RUN_FUNCTION_NAME,
+    openApiDocumentFile: env.OPENAPI_DOCUMENT_FILE,
   };
 };
 

@@ -1,3 +1,4 @@
+import { assessmentRoutes } from '#shared/api/assessment/routes.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
@@ -20,6 +21,7 @@ export const createAssessmentHandler = (dependencies: AssessmentDependencies) =>
 
   return createLambdaHandler(
     'assessment',
+    assessmentRoutes,
     {
       putAssessor: async ({ params, body, headers }, context) => {
         const { created, assessor } = await panels.putAssessor(

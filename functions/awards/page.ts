@@ -1,4 +1,4 @@
-import { routes } from '#shared/api/routes.ts';
+import { awardRoutes } from '#shared/api/awards/routes.ts';
 import { type AgencyGroup, agencyGroupNames, agencyGroups } from '#shared/domain/agency-groups.ts';
 import { indonesianDecimal } from '#shared/domain/awards/citation.ts';
 import type { AwardRecord } from '#shared/domain/awards/publication.ts';
@@ -296,7 +296,7 @@ export const awardsPageHtml = (data: AwardsPageData): string => {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(awardsPageTitle(year, data.lang))}</title>
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="${routes.getAwardsStylesheet.path}">
+<link rel="stylesheet" href="${awardRoutes.getAwardsStylesheet.path}">
 </head>
 <body>
 <header>

@@ -1,3 +1,4 @@
+import { awardRoutes } from '#shared/api/awards/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { publicCache } from '#shared/http/responses.ts';
@@ -19,6 +20,7 @@ export const createAwardsHandler = (dependencies: AwardsDependencies) => {
 
   return createLambdaHandler(
     'awards',
+    awardRoutes,
     {
       getAwardDraft: async ({ params }, context) => ({
         status: 200,

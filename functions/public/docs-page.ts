@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type SwaggerUiFile, swaggerUiBundleFolder, swaggerUiPackage } from '#shared/api/public/docs.ts';
-import { routes } from '#shared/api/routes.ts';
+import { publicRoutes as routes } from '#shared/api/public/routes.ts';
 
 /**
  * The docs page (`GET /docs`): Swagger UI over the served document. The page and its initializer are

@@ -1,8 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { openApiFileName } from '#shared/api/public/openapi-file.ts';
 import { loadConfig } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createHealthProbe } from '#shared/dynamodb/health-probe.ts';
 import { systemClock } from '#shared/runtime/system.ts';
+import { bundledOpenApiDocument } from './openapi-document.ts';
 import { createPublicHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
@@ -12,6 +14,11 @@ const logger = new Logger();
 export const handler = createPublicHandler({
   http: { logger, corsAllowedOrigins: config.corsAllowedOrigins, clock: systemClock },
   serviceVersion: config.serviceVersion,
+  // Generated at build time and copied beside the bundle (infra/bundled-files.ts).
+  openApiDocument: bundledOpenApiDocument(
+    config.openApiDocumentFile ?? new URL(`./${openApiFileName}`, import.meta.url),
+    config.serviceVersion,
+  ),
   // Every table the API depends on must answer (keys that never exist: half a read unit each).
   health: createHealthProbe(
     createDocumentClient(),

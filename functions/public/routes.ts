@@ -1,10 +1,11 @@
-import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import type { SwaggerUiFile } from '#shared/api/public/docs.ts';
+import { publicRoutes } from '#shared/api/public/routes.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { checkHealth, type HealthProbe } from '#shared/services/public/health.ts';
 import { createDocsAssets, type DocsAssets, docsInitializer, docsPageHtml } from './docs-page.ts';
+import { type OpenApiDocumentSource, routesOfDocument } from './openapi-document.ts';
 
 const publicCache = { 'cache-control': 'public, max-age=300' } as const;
 
@@ -12,6 +13,8 @@ export interface PublicDependencies {
   readonly http: HttpOptions;
   readonly health: HealthProbe;
   readonly serviceVersion: string;
+  /** The contract, generated at build time (never by zod-to-openapi in the function). */
+  readonly openApiDocument: OpenApiDocumentSource;
   /** Swagger UI's files for the docs page; read lazily, on the first request for each. */
   readonly docsAssets?: DocsAssets;
 }
@@ -21,6 +24,7 @@ export const createPublicHandler = ({
   http,
   health,
   serviceVersion,
+  openApiDocument,
   docsAssets = createDocsAssets(),
 }: PublicDependencies) => {
   const docsAsset = async (file: SwaggerUiFile, headers: Readonly<Record<string, string | undefined>>) => {
@@ -37,20 +41,15 @@ export const createPublicHandler = ({
     };
   };
 
-  // Built once per container: the document is a pure function of the route table.
-  let openApiDocument: ReturnType<typeof buildOpenApiDocument> | undefined;
-
   return createLambdaHandler(
     'public',
+    publicRoutes,
     {
       getHealth: async (_input, { now }) => ({
         status: 200,
         body: await checkHealth(health, serviceVersion, now),
       }),
-      getOpenApi: async () => {
-        openApiDocument ??= buildOpenApiDocument({ version: serviceVersion });
-        return { status: 200, body: openApiDocument, headers: publicCache };
-      },
+      getOpenApi: async () => ({ status: 200, body: await openApiDocument(), headers: publicCache }),
       getFramework: async ({ params }) => {
         const framework = findFramework(params.frameworkId);
         if (!framework) throw new NotFoundError(`No framework "${params.frameworkId}".`);
@@ -77,6 +76,7 @@ export const createPublicHandler = ({
         };
       },
     },
-    http,
+    // Requests no route matches come here (API Gateway's `$default`): answered from the contract.
+    { ...http, knownRoutes: async () => routesOfDocument(await openApiDocument()) },
   );
 };

@@ -1,3 +1,4 @@
+import { rankingRoutes } from '#shared/api/rankings/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { negotiatedCsv, publicCache, toCsv } from '#shared/http/responses.ts';
@@ -34,6 +35,7 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
 
   return createLambdaHandler(
     'rankings',
+    rankingRoutes,
     {
       startRankingRun: async ({ params }, context) => {
         const run = await runner.start(actorOf(context, context.now), params.year, 'admin');

@@ -2,7 +2,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
+import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
+import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { createRankingRunner } from '#shared/services/rankings/run.ts';
 import { createRankingWorker } from './worker.ts';
@@ -10,13 +12,17 @@ import { createRankingWorker } from './worker.ts';
 /** The ranking run's Lambda entry (EventBridge Scheduler, the rankings API, itself): see worker.ts. */
 
 const config = loadConfig();
-const ports = createDynamoDbPorts(createDocumentClient(), {
-  programme: config.programmeTableName,
-  events: requireEventsTable(config),
-});
+const documents = createDocumentClient();
+const programme = config.programmeTableName;
 
 export const handler = createRankingWorker({
-  runner: createRankingRunner({ ...ports, ids: systemIds }),
+  // Only the stores the run uses: no other capability's code in this bundle.
+  runner: createRankingRunner({
+    cycles: createCycleStore(documents, programme),
+    rankings: createRankingStore(documents, programme),
+    writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+    ids: systemIds,
+  }),
   // The worker continues itself through the same asynchronous invocation the API uses.
   launcher: createLambdaRunLauncher(
     config.rankingRunFunctionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ranking-run',

@@ -1,26 +1,39 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
+import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
+import { createAuditTrailStore } from '#shared/dynamodb/audit-store.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
+import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
+import { createWritePath } from '#shared/dynamodb/write-path.ts';
+import { readCsvBody } from '#shared/http/csv-body.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createRegistryHandler } from './routes.ts';
 
-// Lambda entry: configuration and clients are built once per container, at cold start.
+// Lambda entry: configuration and clients are built once per container, at cold start. It imports
+// only what its routes use: its stores, the CSV reader (agency import) and the idempotency guard.
 const config = loadConfig();
 const logger = new Logger();
+// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
+const dynamodb = new DynamoDBClient({});
+const documents = createDocumentClient(dynamodb);
+const programme = config.programmeTableName;
 
 export const handler = createRegistryHandler({
-  ...createDynamoDbPorts(createDocumentClient(), {
-    programme: config.programmeTableName,
-    events: requireEventsTable(config),
-  }),
+  agencies: createAgencyStore(documents, programme),
+  cycles: createCycleStore(documents, programme),
+  machineClients: createMachineClientStore(documents, programme),
+  audits: createAuditTrailStore(documents, programme),
+  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
   ids: systemIds,
   http: {
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
+    csv: readCsvBody,
+    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),
   },

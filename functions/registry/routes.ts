@@ -1,3 +1,5 @@
+import { cycleRoutes } from '#shared/api/cycles/routes.ts';
+import { registryRoutes } from '#shared/api/registry/routes.ts';
 import type { IdSource } from '#shared/domain/events.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
@@ -31,6 +33,7 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
 
   return createLambdaHandler(
     'registry',
+    { ...registryRoutes, ...cycleRoutes },
     {
       putAgency: async ({ params, body, headers }, context) => {
         const { created, agency } = await agencies.putAgency(

@@ -1,27 +1,40 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
+import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
+import { createAssessmentStore } from '#shared/dynamodb/assessment-store.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
+import { createResultStore } from '#shared/dynamodb/result-store.ts';
+import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
+import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createResultsHandler } from './routes.ts';
 
-// Lambda entry: configuration and clients are built once per container, at cold start.
+// Lambda entry: configuration and clients are built once per container, at cold start. It imports
+// only what its routes use: its stores and the idempotency guard.
 const config = loadConfig();
 const logger = new Logger();
+// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
+const dynamodb = new DynamoDBClient({});
+const documents = createDocumentClient(dynamodb);
+const programme = config.programmeTableName;
 
 export const handler = createResultsHandler({
-  ...createDynamoDbPorts(createDocumentClient(), {
-    programme: config.programmeTableName,
-    events: requireEventsTable(config),
-  }),
+  agencies: createAgencyStore(documents, programme),
+  cycles: createCycleStore(documents, programme),
+  selfAssessments: createSelfAssessmentStore(documents, programme),
+  assessments: createAssessmentStore(documents, programme),
+  results: createResultStore(documents, programme),
+  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
   ids: systemIds,
   serviceVersion: config.serviceVersion,
   http: {
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
+    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),
   },

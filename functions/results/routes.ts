@@ -1,3 +1,4 @@
+import { resultRoutes } from '#shared/api/results/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { createResultService, type ResultServicePorts } from '#shared/services/results/results.ts';
@@ -14,6 +15,7 @@ export const createResultsHandler = (dependencies: ResultsDependencies) => {
 
   return createLambdaHandler(
     'results',
+    resultRoutes,
     {
       finalizeResult: async ({ params }, context) => ({
         status: 201,

@@ -1,26 +1,31 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
+import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createSubmissionsHandler } from './routes.ts';
 
-// Lambda entry: configuration and clients are built once per container, at cold start.
+// Lambda entry: configuration and clients are built once per container, at cold start. It imports
+// only what its routes use: its stores and the idempotency guard (submission).
 const config = loadConfig();
 const logger = new Logger();
+// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
+const dynamodb = new DynamoDBClient({});
+const documents = createDocumentClient(dynamodb);
+const programme = config.programmeTableName;
 
 export const handler = createSubmissionsHandler({
-  ...createDynamoDbPorts(createDocumentClient(), {
-    programme: config.programmeTableName,
-    events: requireEventsTable(config),
-  }),
+  selfAssessments: createSelfAssessmentStore(documents, programme),
+  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
   ids: systemIds,
   http: {
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
+    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),
   },

@@ -1,3 +1,4 @@
+import { selfAssessmentRoutes } from '#shared/api/self-assessment/routes.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
@@ -24,6 +25,7 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
 
   return createLambdaHandler(
     'submissions',
+    selfAssessmentRoutes,
     {
       getSelfAssessment: async ({ params }, context) =>
         selfAssessmentResponse(

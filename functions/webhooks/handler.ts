@@ -1,23 +1,32 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
+import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
+import { createWebhookEndpointStore } from '#shared/dynamodb/webhook-endpoint-store.ts';
+import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { systemClock, systemIds, systemSecrets } from '#shared/runtime/system.ts';
 import { loadWebhookConfig } from '#shared/webhooks/config.ts';
 import { createDnsResolver } from '#shared/webhooks/dns-resolver.ts';
 import { createWebhooksHandler } from './routes.ts';
 
-// Lambda entry: configuration and clients are built once per container, at cold start.
+// Lambda entry: configuration and clients are built once per container, at cold start. It imports
+// only what its routes use: its stores, the DNS check of endpoint URLs and the idempotency guard.
 const config = loadConfig();
 const webhookConfig = loadWebhookConfig();
 const logger = new Logger();
+// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
+const dynamodb = new DynamoDBClient({});
+const documents = createDocumentClient(dynamodb);
+const tables = { programme: config.programmeTableName, events: requireEventsTable(config) };
 
 export const handler = createWebhooksHandler({
-  ...createDynamoDbPorts(createDocumentClient(), {
-    programme: config.programmeTableName,
-    events: requireEventsTable(config),
-  }),
+  agencies: createAgencyStore(documents, tables.programme),
+  webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
+  webhookDeliveries: createWebhookDeliveryStore(documents, tables),
+  writes: createWritePath(documents, tables),
   ids: systemIds,
   secrets: systemSecrets,
   resolver: createDnsResolver(),
@@ -26,7 +35,7 @@ export const handler = createWebhooksHandler({
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
+    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),
   },

@@ -1,3 +1,4 @@
+import { webhookRoutes } from '#shared/api/webhooks/routes.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
@@ -25,6 +26,7 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
 
   return createLambdaHandler(
     'webhooks',
+    webhookRoutes,
     {
       createWebhookEndpoint: async ({ params, body }, context) => {
         const { endpoint, secret } = await endpoints.create(

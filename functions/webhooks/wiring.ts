@@ -3,7 +3,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
 import { webhookMetricNamespace } from '#shared/domain/webhooks/delivery.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
+import { createWebhookEndpointStore } from '#shared/dynamodb/webhook-endpoint-store.ts';
+import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createWebhookDispatcher } from '#shared/services/webhooks/dispatcher.ts';
 import { loadWebhookConfig, requireDeliveryQueueUrl } from '#shared/webhooks/config.ts';
@@ -19,11 +21,13 @@ export const dispatcherFromEnvironment = () => {
   const config = loadConfig();
   const webhookConfig = loadWebhookConfig();
   const metrics = new Metrics({ namespace: webhookMetricNamespace });
+  const documents = createDocumentClient();
+  const tables = { programme: config.programmeTableName, events: requireEventsTable(config) };
   const dispatcher = createWebhookDispatcher({
-    ...createDynamoDbPorts(createDocumentClient(), {
-      programme: config.programmeTableName,
-      events: requireEventsTable(config),
-    }),
+    // Only the stores delivery uses: no other capability's code in these bundles.
+    webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
+    webhookDeliveries: createWebhookDeliveryStore(documents, tables),
+    writes: createWritePath(documents, tables),
     queue: createSqsDeliveryQueue(new SQSClient({}), requireDeliveryQueueUrl(webhookConfig)),
     sender: createHttpSender({ allowLoopbackHttp: webhookConfig.allowLoopbackHttp }),
     ids: systemIds,

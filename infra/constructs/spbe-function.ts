@@ -8,6 +8,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { type TableDefinition, tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
+import { deployedNodeOptions, houseBundling } from '../bundling.ts';
 
 /**
  * How a function may use a table: reads only, writes only (appending to the outbox), or both —
@@ -109,8 +110,10 @@ const shellQuoted = (path: string): string => `'${path}'`;
 
 /**
  * The house Lambda function (after Powertools' `FunctionWithLogGroup`): Node.js 22 on arm64, X-Ray
- * tracing, an explicit log group with retention (no `logRetention` custom resource), source maps, and
- * an ESM esbuild bundle that includes the AWS SDK v3 at the version pinned by our lockfile.
+ * tracing, an explicit log group with retention (no `logRetention` custom resource), and an ESM esbuild
+ * bundle with the house settings (`infra/bundling.ts`): the AWS SDK v3 included at the version pinned
+ * by our lockfile, its credential chain narrowed to Lambda's, source maps shipped beside the bundle but
+ * not loaded at run time (`--enable-source-maps` costs every cold start; the number is there).
  *
  * The function gets its own role with no managed policies: it may write to its own log group only,
  * and reaches tables only through {@link SpbeFunction.useTable}.
@@ -152,23 +155,26 @@ export class SpbeFunction extends Construct {
       role: this.role,
       environment: {
         ...props.environment,
-        // Stack traces point at the TypeScript sources, not at the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No --enable-source-maps: its cost at every cold start was measured (infra/bundling.ts).
+        ...(deployedNodeOptions === '' ? {} : { NODE_OPTIONS: deployedNodeOptions }),
         POWERTOOLS_SERVICE_NAME: props.serviceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
       },
       bundling: {
+        // The house settings (infra/bundling.ts), shared with the bundle bench and tests.
         format: OutputFormat.ESM,
-        target: 'node22',
-        // ESM builds of the SDK and Powertools: smaller bundles and faster cold starts than the
-        // CommonJS builds esbuild picks by default for platform `node`.
-        mainFields: ['module', 'main'],
-        sourceMap: true,
-        // Stack traces need only the line mappings; leaving the sources out keeps the asset smaller.
-        sourcesContent: false,
-        minify: true,
-        // Some dependencies still call `require` (e.g. for Node built-ins); ESM has none, so make one.
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        target: houseBundling.target,
+        mainFields: [...houseBundling.mainFields],
+        sourceMap: houseBundling.sourceMap,
+        sourcesContent: houseBundling.sourcesContent,
+        minify: houseBundling.minify,
+        banner: houseBundling.banner,
+        esbuildArgs: Object.fromEntries(
+          Object.entries(houseBundling.alias).map(([module, replacement]) => [
+            `--alias:${module}`,
+            replacement,
+          ]),
+        ),
         // Bundle everything, the AWS SDK v3 included: the version we test (pinned by the lockfile) is
         // the version we run, not whatever the Lambda runtime happens to ship.
         externalModules: [],

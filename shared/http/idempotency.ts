@@ -6,15 +6,12 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context } from 'aws-lambda';
-import {
-  ConflictError,
-  IdempotencyKeyReuseError,
-  ServiceUnavailableError,
-  ValidationError,
-} from '#shared/domain/errors.ts';
-import type { Role } from '#shared/domain/roles.ts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConflictError, IdempotencyKeyReuseError, ServiceUnavailableError } from '#shared/domain/errors.ts';
+import type { IdempotencyGuard, IdempotentRequest, StoredResponse } from './idempotency-key.ts';
+
+export type { IdempotencyGuard, IdempotentRequest, StoredResponse } from './idempotency-key.ts';
+export { idempotencyHeader, readIdempotencyKey } from './idempotency-key.ts';
 
 /**
  * `Idempotency-Key` on POST routes, with Stripe's semantics, on Powertools for AWS Lambda's
@@ -22,33 +19,11 @@ import type { Role } from '#shared/domain/roles.ts';
  * different request → 422; a duplicate while the first is still running → 409. Keys are scoped to
  * the caller and the route: two clients may use the same key without seeing each other's responses.
  * Failed requests (thrown errors) are not stored, so a client may retry them with the same key.
+ * Only functions with idempotent routes import this module (the dispatcher needs only
+ * `idempotency-key.ts`).
  */
 
-export const idempotencyHeader = 'idempotency-key';
 const replayWindowSeconds = 24 * 60 * 60;
-const maxKeyLength = 255;
-
-/**
- * What identifies a request (who sends it, on which route, with which key) and what must be the
- * same for a replay (path and body). The caller is its subject, role and agency, not the subject
- * alone: replays skip every check of the route, so a subject re-bound to another agency or role
- * must not be handed what it received as the first.
- */
-export interface IdempotentRequest {
-  readonly subject: string;
-  readonly role: Role | undefined;
-  readonly agencyId: string | undefined;
-  readonly routeKey: string;
-  readonly key: string;
-  readonly path: string;
-  readonly body: string;
-}
-
-export interface StoredResponse {
-  readonly status: number;
-  readonly body?: unknown;
-  readonly headers?: Readonly<Record<string, string>>;
-}
 
 /**
  * DynamoDB items hold at most 400 KB. A response too large to store is still returned to the
@@ -66,30 +41,13 @@ class UnstorableResponse extends Error {
   }
 }
 
-export interface IdempotencyGuard {
-  run(
-    request: IdempotentRequest,
-    context: Context,
-    execute: () => Promise<StoredResponse>,
-  ): Promise<StoredResponse>;
-}
-
-export const readIdempotencyKey = (
-  headers: Readonly<Record<string, string | undefined>>,
-): string | undefined => {
-  const key = headers[idempotencyHeader];
-  if (key === undefined) return undefined;
-  if (key.trim().length === 0 || key.length > maxKeyLength) {
-    throw new ValidationError(`The Idempotency-Key header must be 1–${maxKeyLength} characters.`, {
-      errors: [{ pointer: '/headers/idempotency-key', detail: `1–${maxKeyLength} characters` }],
-    });
-  }
-  return key;
-};
-
+/**
+ * The guard over the idempotency table, through the function's one DynamoDB client (the one its
+ * DocumentClient wraps): one client, one connection pool, one credential resolution per container.
+ */
 export const createIdempotencyGuard = (
   tableName: string,
-  client = new DynamoDBClient({}),
+  client: DynamoDBClient,
   onUnstorable: (bytes: number) => void = () => undefined,
 ): IdempotencyGuard => {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });

@@ -14,9 +14,16 @@ import type {
 } from 'aws-lambda';
 import { corsExposedResponseHeaders } from '#shared/api/access.ts';
 import { jsonPointer } from '#shared/api/field-errors.ts';
-import { matchRoute } from '#shared/api/route-match.ts';
-import type { LambdaName, RouteInput, RouteResponse, RouteSpec } from '#shared/api/route-spec.ts';
-import { type OperationId, type routes, routesByKey } from '#shared/api/routes.ts';
+import { createRouteMatcher, type RouteShape } from '#shared/api/route-matcher.ts';
+import {
+  type LambdaName,
+  type RouteInput,
+  type RouteResponse,
+  type RouteSpec,
+  routeKeyOf,
+} from '#shared/api/route-spec.ts';
+// Types only: a function imports the route modules it serves, never the whole table's schemas.
+import type { OperationId, routes } from '#shared/api/routes.ts';
 import { canonicalJson } from '#shared/domain/audit.ts';
 import {
   ForbiddenError,
@@ -25,10 +32,10 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '#shared/domain/errors.ts';
-import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
+import { type IdempotencyGuard, readIdempotencyKey } from './idempotency-key.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
-import { readRequestBody } from './request-body.ts';
+import { type CsvBodyReader, readRequestBody } from './request-body.ts';
 import { parseRequestPart } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
@@ -63,6 +70,14 @@ type OperationsOf<L extends LambdaName> = {
   [K in OperationId]: (typeof routes)[K]['lambda'] extends L ? K : never;
 }[OperationId];
 
+/**
+ * The routes a function serves, as its capability modules define them (`{ ...registryRoutes,
+ * ...cycleRoutes }`): the compiler checks every route naming the function is there.
+ */
+export type RoutesOf<L extends LambdaName> = {
+  readonly [K in OperationsOf<L>]: (typeof routes)[K];
+};
+
 /** Every route a function serves must be implemented: the compiler checks this map is complete. */
 export type LambdaImplementations<L extends LambdaName> = {
   readonly [K in OperationsOf<L>]: RouteImplementation<(typeof routes)[K]>;
@@ -74,8 +89,17 @@ export interface HttpOptions {
   readonly corsAllowedOrigins: readonly string[];
   /** The server's clock. */
   readonly clock: { now(): Date };
-  /** Required when the function has routes marked `idempotent`. */
+  /** Required when the function has routes marked `idempotent` (`idempotency.ts` builds it). */
   readonly idempotency?: IdempotencyGuard;
+  /** Required when the function has routes that accept `text/csv` (`csv-body.ts`). */
+  readonly csv?: CsvBodyReader;
+  /**
+   * Every route of the API, for the 404 or 405 (with `Allow`) of a request no route of the function
+   * matches: what API Gateway sends its `$default` route (the public function). Read on the first
+   * such request.
+   * @default - the function's own routes
+   */
+  readonly knownRoutes?: () => Promise<readonly RouteShape[]>;
 }
 
 type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -102,9 +126,12 @@ const authenticate = (route: RouteSpec, event: HttpEvent): Identity | undefined 
   return identity;
 };
 
-/** The `$default` route's answer: 405 with `Allow` when the path exists with other methods, else 404. */
-const unmatched = (method: string, path: string) => {
-  const match = matchRoute(method, path);
+/** A request no route of the function serves: 405 with `Allow` when the path exists with other methods, else 404. */
+const unmatched = (
+  match: ReturnType<ReturnType<typeof createRouteMatcher>>,
+  method: string,
+  path: string,
+) => {
   if (match.kind === 'method-not-allowed') {
     return new MethodNotAllowedError(
       `${method} is not supported on ${path}; use ${match.allowed.join(', ')}.`,
@@ -183,7 +210,9 @@ const toHttpResponse = (
  * lets an HTML response load nothing at all, on that route's answers only. Header names are
  * compared without case, so that exactly one policy is sent.
  */
-const routeContentSecurityPolicy = (): MiddlewareObj<HttpEvent, APIGatewayProxyResultV2> => ({
+const routeContentSecurityPolicy = (
+  routesByKey: ReadonlyMap<string, RouteSpec>,
+): MiddlewareObj<HttpEvent, APIGatewayProxyResultV2> => ({
   after: async (request) => {
     const policy = routesByKey.get(request.event.routeKey)?.contentSecurityPolicy;
     const { response } = request;
@@ -207,27 +236,46 @@ type AnyImplementation = (input: RouteInput<RouteSpec>, context: RequestContext)
  */
 export const createLambdaHandler = <L extends LambdaName>(
   lambda: L,
+  served: RoutesOf<L>,
   implementations: LambdaImplementations<L>,
   options: HttpOptions,
 ) => {
   const byOperation = implementations as unknown as Readonly<Record<string, AnyImplementation | undefined>>;
   const { logger } = options;
-  const needsIdempotency = [...routesByKey.values()].some(
-    (route) => route.lambda === lambda && route.idempotent === true,
+  const ownRoutes = (Object.values(served) as RouteSpec[]).filter((route) => route.lambda === lambda);
+  const routesByKey: ReadonlyMap<string, RouteSpec> = new Map(
+    ownRoutes.map((route) => [routeKeyOf(route), route]),
   );
-  if (needsIdempotency && !options.idempotency) {
+  if (ownRoutes.some((route) => route.idempotent === true) && !options.idempotency) {
     throw new Error(`The ${lambda} function has idempotent routes: pass an idempotency guard (its table).`);
   }
+  if (ownRoutes.some((route) => route.bodyContentTypes?.includes('text/csv')) && !options.csv) {
+    throw new Error(`The ${lambda} function has routes that accept text/csv: pass a CSV reader.`);
+  }
+  const ownMatcher = createRouteMatcher(ownRoutes);
+  let knownMatcher: Promise<ReturnType<typeof createRouteMatcher>> | undefined;
+  const match = async (method: string, path: string) => {
+    if (!options.knownRoutes) return ownMatcher(method, path);
+    const known = options.knownRoutes;
+    knownMatcher ??= known().then(createRouteMatcher, (error: unknown) => {
+      knownMatcher = undefined;
+      throw error;
+    });
+    return (await knownMatcher)(method, path);
+  };
 
   const dispatch = async (event: HttpEvent, lambdaContext: Context): Promise<APIGatewayProxyResultV2> => {
     const route = routesByKey.get(event.routeKey);
-    const implementation = route && route.lambda === lambda ? byOperation[route.operationId] : undefined;
-    if (!route || !implementation) throw unmatched(event.requestContext.http.method, event.rawPath);
+    const implementation = route ? byOperation[route.operationId] : undefined;
+    if (!route || !implementation) {
+      const { method } = event.requestContext.http;
+      throw unmatched(await match(method, event.rawPath), method, event.rawPath);
+    }
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
     const identity = authenticate(route, event);
     if (identity) logger.appendKeys({ caller: identity.subject, role: identity.role });
     const headers = event.headers ?? {};
-    const body = readRequestBody(route, event);
+    const body = readRequestBody(route, event, options.csv);
     const input = {
       params: route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined,
       query: route.query
@@ -273,7 +321,7 @@ export const createLambdaHandler = <L extends LambdaName>(
       .use(httpHeaderNormalizer())
       .use(injectLambdaContext(logger, { resetKeys: true }))
       // Before the security headers, so that its `after` runs after theirs and has the last word.
-      .use(routeContentSecurityPolicy())
+      .use(routeContentSecurityPolicy(routesByKey))
       .use(httpSecurityHeaders())
       .use(
         httpCors({

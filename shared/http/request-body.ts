@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { parse as parseCsv } from 'csv-parse/sync';
 import {
   BadRequestError,
   PayloadTooLargeError,
@@ -20,42 +19,14 @@ export type ReadBody =
   | undefined;
 
 /**
- * The header line as csv-parse's `columns` option: the names as given (already trimmed), but a
- * name given twice is refused, since otherwise its last cell would silently win.
+ * Turns a CSV body (already checked to be UTF-8) into `{ [field]: rows }` and the line on which each
+ * row ends. Injected by the functions whose routes accept CSV (`csv-body.ts`), so that no other
+ * function bundles a CSV parser.
  */
-const uniqueColumns = (header: string[]): string[] => {
-  const duplicate = header.find((name, index) => header.indexOf(name) !== index);
-  if (duplicate !== undefined) {
-    throw new BadRequestError(`The CSV header (line 1) names the column "${duplicate}" more than once.`, {
-      errors: [{ pointer: '/body', detail: `Duplicate column "${duplicate}" on line 1` }],
-    });
-  }
-  return header;
-};
-
-/** Parses CSV (RFC 4180, header line first) into `{ [field]: rows }`; syntax errors name the line. */
-const csvBody = (text: string, field: string): { value: Record<string, unknown>; csvLines: number[] } => {
-  try {
-    const records = parseCsv(text, {
-      columns: uniqueColumns,
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      cast: false,
-      info: true,
-    }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
-    const withoutEmptyCells = records.map(({ record }) =>
-      Object.fromEntries(Object.entries(record).filter(([, cell]) => cell !== '')),
-    );
-    return { value: { [field]: withoutEmptyCells }, csvLines: records.map(({ info }) => info.lines) };
-  } catch (error) {
-    if (error instanceof BadRequestError) throw error;
-    throw new BadRequestError(`The CSV body cannot be read: ${(error as Error).message}`, {
-      errors: [{ pointer: '/body', detail: 'Malformed CSV' }],
-      cause: error,
-    });
-  }
-};
+export type CsvBodyReader = (
+  text: string,
+  field: string,
+) => { readonly value: Record<string, unknown>; readonly csvLines: readonly number[] };
 
 /**
  * How deeply a JSON body may nest arrays and objects. Our deepest request schema nests 5 levels
@@ -143,6 +114,8 @@ const mediaTypeOf = (contentType: string | undefined): string | undefined =>
 export const readRequestBody = (
   route: Pick<RouteSpec, 'body' | 'bodyContentTypes' | 'maxBodyBytes' | 'csvRowsField'>,
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded' | 'headers'>,
+  /** Required when the route accepts `text/csv` (the dispatcher checks it at cold start). */
+  readCsv?: CsvBodyReader,
 ): ReadBody => {
   const raw = event.body ?? '';
   const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -172,7 +145,11 @@ export const readRequestBody = (
     );
   }
   const text = decodeBody(bytes, matched);
-  if (matched === 'text/csv') return { mediaType: matched, ...csvBody(text, route.csvRowsField ?? 'rows') };
+  if (matched === 'text/csv') {
+    if (readCsv === undefined)
+      throw new Error('A route accepts text/csv but its function has no CSV reader.');
+    return { mediaType: matched, ...readCsv(text, route.csvRowsField ?? 'rows') };
+  }
   if (text.trim().length === 0) {
     throw new ValidationError('The request body is empty; a JSON document is required.', {
       errors: [{ pointer: '/body', detail: 'Required' }],

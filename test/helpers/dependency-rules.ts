@@ -50,7 +50,8 @@ export const layers: readonly Layer[] = [
     name: 'aws',
     paths: ['shared/aws/'],
     mayImport: ['domain', 'services'],
-    packages: ['@aws-sdk/client-lambda'],
+    // credential-provider-env: Lambda's credentials, for the bundles' credential chain.
+    packages: ['@aws-sdk/client-lambda', '@aws-sdk/credential-provider-env'],
   },
   { name: 'identity', paths: ['shared/identity/'], mayImport: ['domain', 'http'], packages: [] },
   // Webhook delivery adapters: DNS, the SSRF-filtering HTTP client, the SQS queue, metrics.

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { awardRoutes } from '#shared/api/awards/routes.ts';
+import { bundleFileName, esbuildOptionsFor } from '../../infra/bundling.ts';
 import {
   preTokenGenerationTableUses,
   rankingRunTableUses,
@@ -15,10 +18,27 @@ import {
   webhookDispatcherTableUses,
 } from '../../infra/capability-access.ts';
 import type { SpbeFunction } from '../../infra/constructs/spbe-function.ts';
+import { capabilityEntry, defaultFunctionsRoot, projectRoot } from '../../infra/paths.ts';
+import { assessmentRoutes } from '../../shared/api/assessment/routes.ts';
+import { cycleRoutes } from '../../shared/api/cycles/routes.ts';
+import { buildOpenApiDocument } from '../../shared/api/openapi.ts';
 import { swaggerUiBundleFolder, swaggerUiFiles, swaggerUiPackage } from '../../shared/api/public/docs.ts';
-import { lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
-import { routeList } from '../../shared/api/routes.ts';
+import { openApiFileName } from '../../shared/api/public/openapi-file.ts';
+import { publicRoutes } from '../../shared/api/public/routes.ts';
+import { rankingRoutes } from '../../shared/api/rankings/routes.ts';
+import { registryRoutes } from '../../shared/api/registry/routes.ts';
+import { resultRoutes } from '../../shared/api/results/routes.ts';
+import { type LambdaName, lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
+import { routeList, routes } from '../../shared/api/routes.ts';
+import { selfAssessmentRoutes } from '../../shared/api/self-assessment/routes.ts';
+import { webhookRoutes } from '../../shared/api/webhooks/routes.ts';
 import { tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
+import {
+  bundleContents,
+  functionsWithCsvRoutes,
+  functionsWithIdempotentRoutes,
+  neverBundled,
+} from './bundle-contents.ts';
 import { buildStack, type Synthesized, synthesize } from './synth.ts';
 import {
   asArray,
@@ -173,27 +193,42 @@ describe('Lambda functions', () => {
     }
   });
 
-  it('sets source maps and the Powertools service name and log level on every function', () => {
+  it('sets the Powertools service name and log level on every function, and no NODE_OPTIONS', () => {
     for (const { name, construct } of functionsUnderTest) {
       const variables = functionJson(construct).Environment?.Variables ?? {};
       expect({ name, variables }).toMatchObject({
         name,
         variables: {
-          NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^spbe-[a-z-]+$/),
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
       });
+      // No --enable-source-maps: measured too dear at every cold start (infra/bundling.ts).
+      expect({ name, nodeOptions: variables.NODE_OPTIONS }).toEqual({ name, nodeOptions: undefined });
     }
   });
 });
 
+/** The folder CDK staged as a function's code: `asset.<hash>` in the app's output. */
+const codeFolder = (construct: SpbeFunction): string => {
+  const key = (functionJson(construct) as { Code?: { S3Key?: string } }).Code?.S3Key ?? '';
+  return join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+};
+
+/** Each capability's route module, by its folder under shared/api/. */
+const routeModules: Readonly<Record<string, object>> = {
+  public: publicRoutes,
+  registry: registryRoutes,
+  cycles: cycleRoutes,
+  'self-assessment': selfAssessmentRoutes,
+  assessment: assessmentRoutes,
+  results: resultRoutes,
+  rankings: rankingRoutes,
+  webhooks: webhookRoutes,
+  awards: awardRoutes,
+};
+
 describe('the docs page’s files', () => {
-  /** The folder CDK staged as a function's code: `asset.<hash>` in the app's output. */
-  const codeFolder = (construct: SpbeFunction): string => {
-    const key = (functionJson(construct) as { Code?: { S3Key?: string } }).Code?.S3Key ?? '';
-    return join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`);
-  };
   const packageFile = (file: string) => new URL(import.meta.resolve(`${swaggerUiPackage}/${file}`));
 
   it('travel beside the public function’s bundle, not inside its code', () => {
@@ -270,10 +305,131 @@ describe('the docs page’s files', () => {
 
   it('are in no other function’s package', () => {
     for (const { name, construct } of functionsUnderTest.filter(({ name }) => name !== 'public')) {
+      // No OpenAPI document either: only the public function serves it.
       expect({ name, files: readdirSync(codeFolder(construct)).sort() }).toEqual({
         name,
         files: ['index.mjs', 'index.mjs.map'],
       });
+    }
+  });
+});
+
+describe('the OpenAPI document', () => {
+  it('is generated at build time beside the public bundle and served exactly as the generator makes it', () => {
+    // Prepare: the bundle as Lambda runs it, in its own Node process away from node_modules (no
+    // generator to fall back on), with a version of its own.
+    const publicFunction = synth.stack.capabilityFunctions.get('public');
+    if (publicFunction === undefined) throw new Error('No public function');
+    const folder = codeFolder(publicFunction);
+    const path = routes.getOpenApi.path;
+    const script = `
+      const { handler } = await import(${JSON.stringify(join(folder, 'index.mjs'))});
+      const { statusCode, headers, body } = await handler({
+        version: '2.0', routeKey: 'GET ${path}', rawPath: '${path}', rawQueryString: '', isBase64Encoded: false,
+        headers: {}, requestContext: { http: { method: 'GET', path: '${path}' }, requestId: 'infra-test', routeKey: 'GET ${path}' },
+      }, { awsRequestId: 'infra-test', functionName: 'public', getRemainingTimeInMillis: () => 29000 });
+      console.log(JSON.stringify({ statusCode, type: headers['content-type'], body }));`;
+
+    // Act
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: folder,
+      env: {
+        PATH: process.env.PATH,
+        PROGRAMME_TABLE_NAME: 'programme',
+        AWS_REGION: 'ap-southeast-3',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        SERVICE_VERSION: '7.7.7-infra-test',
+      },
+      encoding: 'utf8',
+    });
+
+    // Assess: the very bytes the generator gives for that version.
+    const served = JSON.parse(output.trim().split('\n').at(-1) ?? '{}') as {
+      statusCode?: number;
+      type?: string;
+      body?: string;
+    };
+    expect(existsSync(join(folder, openApiFileName))).toBe(true);
+    expect({ statusCode: served.statusCode, type: served.type }).toEqual({
+      statusCode: 200,
+      type: 'application/json; charset=utf-8',
+    });
+    expect(served.body).toBe(JSON.stringify(buildOpenApiDocument({ version: '7.7.7-infra-test' })));
+  });
+});
+
+describe('what each bundle carries (its source map’s inputs)', () => {
+  const contentsOf = (construct: SpbeFunction) => bundleContents(codeFolder(construct), projectRoot);
+
+  it('no function carries the OpenAPI generator, the SDK’s default credential chain, the whole route table or every store', () => {
+    for (const { name, construct } of functionsUnderTest) {
+      const { packages, files } = contentsOf(construct);
+      expect({
+        name,
+        packages: neverBundled.packages.filter((item) => packages.has(item)),
+        files: neverBundled.files.filter((item) => files.has(item)),
+      }).toEqual({ name, packages: [], files: [] });
+    }
+  });
+
+  it('a CSV parser only in the functions whose routes accept CSV, and in each of them', () => {
+    for (const { name, construct } of functionsUnderTest) {
+      const csv = contentsOf(construct).packages.has('csv-parse');
+      expect({ name, csv }).toEqual({ name, csv: functionsWithCsvRoutes.has(name as LambdaName) });
+    }
+  });
+
+  it('Powertools idempotency only in the functions with idempotent routes, and in each of them', () => {
+    for (const { name, construct } of functionsUnderTest) {
+      const { packages } = contentsOf(construct);
+      const idempotency = ['@aws-lambda-powertools/idempotency', '@aws-lambda-powertools/jmespath'].map(
+        (item) => packages.has(item),
+      );
+      const expected = functionsWithIdempotentRoutes.has(name as LambdaName);
+      expect({ name, idempotency }).toEqual({ name, idempotency: [expected, expected] });
+    }
+  });
+
+  it('each API function carries the route modules of its own capabilities only', () => {
+    for (const capability of lambdaNames) {
+      const construct = synth.stack.capabilityFunctions.get(capability);
+      if (construct === undefined) throw new Error(`No function for ${capability}`);
+      const served = new Set(
+        routeList
+          .filter((route) => route.lambda === capability)
+          .map(
+            (route) => Object.entries(routeModules).find(([, module]) => route.operationId in module)?.[0],
+          ),
+      );
+      const bundled = Object.keys(routeModules).filter((module) =>
+        contentsOf(construct).files.has(`shared/api/${module}/routes.ts`),
+      );
+      expect({ capability, bundled: bundled.sort() }).toEqual({ capability, bundled: [...served].sort() });
+    }
+  });
+
+  it('are built by the bench and tests exactly as CDK builds them (same esbuild settings)', async () => {
+    // Prepare
+    const construct = synth.stack.capabilityFunctions.get('submissions');
+    if (construct === undefined) throw new Error('No submissions function');
+    const folder = mkdtempSync(join(tmpdir(), 'spbe-bundle-'));
+    try {
+      // Act
+      await build(
+        esbuildOptionsFor(
+          capabilityEntry(defaultFunctionsRoot, 'submissions'),
+          join(folder, bundleFileName),
+          projectRoot,
+        ),
+      );
+
+      // Assess
+      const same = readFileSync(join(folder, bundleFileName)).equals(
+        readFileSync(join(codeFolder(construct), bundleFileName)),
+      );
+      expect(same).toBe(true);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
     }
   });
 });

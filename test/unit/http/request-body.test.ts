@@ -8,6 +8,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import { readCsvBody } from '#shared/http/csv-body.ts';
 import { maxJsonDepth, readRequestBody } from '#shared/http/request-body.ts';
 
 const jsonRoute = { body: z.object({}).loose() };
@@ -138,7 +139,7 @@ describe('readRequestBody: media types', () => {
   });
 
   it('lists every accepted type on a route that takes JSON or CSV', () => {
-    const error = errorOf(() => readRequestBody(csvRoute, event('a', 'text/plain')));
+    const error = errorOf(() => readRequestBody(csvRoute, event('a', 'text/plain'), readCsvBody));
     expect(error.headers).toEqual({ accept: 'application/json, text/csv' });
   });
 });
@@ -194,7 +195,7 @@ describe('readRequestBody: UTF-8', () => {
     const body = base64('id,name,group\nbps,"Badan\nPusat",lpnk\nbrin,Badan Riset ', [0xc3], ',lpnk\n');
 
     // Act
-    const error = errorOf(() => readRequestBody(csvRoute, event(body, 'text/csv', true)));
+    const error = errorOf(() => readRequestBody(csvRoute, event(body, 'text/csv', true), readCsvBody));
 
     // Assess
     expect(error).toBeInstanceOf(BadRequestError);
@@ -208,7 +209,7 @@ describe('readRequestBody: UTF-8', () => {
       name: 'Kementerian Pendidikan – Riset ✓',
     });
     const csv = base64('\uFEFFid,name\nbps,Badan – Statistik\n');
-    expect(readRequestBody(csvRoute, event(csv, 'text/csv', true))?.value).toEqual({
+    expect(readRequestBody(csvRoute, event(csv, 'text/csv', true), readCsvBody)?.value).toEqual({
       agencies: [{ id: 'bps', name: 'Badan – Statistik' }],
     });
   });
@@ -256,7 +257,7 @@ describe('readRequestBody: CSV', () => {
       '\n',
     );
 
-    const read = readRequestBody(csvRoute, event(csv, 'text/csv'));
+    const read = readRequestBody(csvRoute, event(csv, 'text/csv'), readCsvBody);
 
     expect(read?.csvLines).toEqual([3, 6]);
   });
@@ -271,7 +272,7 @@ describe('readRequestBody: CSV', () => {
     ].join('\n');
 
     // Act
-    const read = readRequestBody(csvRoute, event(csv, 'text/csv'));
+    const read = readRequestBody(csvRoute, event(csv, 'text/csv'), readCsvBody);
 
     // Assess
     expect(read?.csvLines).toEqual([2, 3]);
@@ -297,7 +298,7 @@ describe('readRequestBody: CSV', () => {
       '\uFEFFid,name,group\r\n"kemendikbudristek","Kementerian Pendidikan, Kebudayaan, Riset, dan Teknologi",kementerian\r\n\r\n  bps , Badan Pusat Statistik ,lpnk\r\n';
 
     // Act
-    const read = readRequestBody(csvRoute, event(csv, 'text/csv; charset=utf-8'));
+    const read = readRequestBody(csvRoute, event(csv, 'text/csv; charset=utf-8'), readCsvBody);
 
     // Assess
     expect(read?.value).toEqual({
@@ -313,17 +314,21 @@ describe('readRequestBody: CSV', () => {
   });
 
   it('keeps every cell a string (no casting)', () => {
-    const read = readRequestBody(csvRoute, event('id,active\n007,false\n', 'text/csv'));
+    const read = readRequestBody(csvRoute, event('id,active\n007,false\n', 'text/csv'), readCsvBody);
     expect(read?.value).toEqual({ agencies: [{ id: '007', active: 'false' }] });
   });
 
   it('uses "rows" when the route names no field', () => {
     const route = { body: z.unknown(), bodyContentTypes: ['text/csv'] as readonly BodyContentType[] };
-    expect(readRequestBody(route, event('a\n1\n', 'text/csv'))?.value).toEqual({ rows: [{ a: '1' }] });
+    expect(readRequestBody(route, event('a\n1\n', 'text/csv'), readCsvBody)?.value).toEqual({
+      rows: [{ a: '1' }],
+    });
   });
 
   it('reads a header without rows as no rows', () => {
-    expect(readRequestBody(csvRoute, event('id,name,group\n', 'text/csv'))?.value).toEqual({ agencies: [] });
+    expect(readRequestBody(csvRoute, event('id,name,group\n', 'text/csv'), readCsvBody)?.value).toEqual({
+      agencies: [],
+    });
   });
 
   it.each([
@@ -332,7 +337,7 @@ describe('readRequestBody: CSV', () => {
     ['a quote inside an unquoted field', 'id,name,group\nbps,Badan "Pusat" Statistik,lpnk\n'],
   ])('answers %s with 400 pointing at /body and naming the line', (_name, csv) => {
     // Act
-    const error = errorOf(() => readRequestBody(csvRoute, event(csv, 'text/csv')));
+    const error = errorOf(() => readRequestBody(csvRoute, event(csv, 'text/csv'), readCsvBody));
 
     // Assess
     expect(error).toBeInstanceOf(BadRequestError);
@@ -347,7 +352,7 @@ describe('readRequestBody: CSV', () => {
     ['told apart only by spaces', 'id, name ,group,name\nbps,Badan Pusat Statistik,lpnk,BPS\n'],
   ])('answers a header naming a column twice (%s) with 400 naming the column and line 1', (_name, csv) => {
     // Act
-    const error = errorOf(() => readRequestBody(csvRoute, event(csv, 'text/csv')));
+    const error = errorOf(() => readRequestBody(csvRoute, event(csv, 'text/csv'), readCsvBody));
 
     // Assess
     expect(error).toBeInstanceOf(BadRequestError);
@@ -356,7 +361,9 @@ describe('readRequestBody: CSV', () => {
   });
 
   it('still reads JSON on a route that also takes CSV', () => {
-    expect(readRequestBody(csvRoute, event('{"agencies":[]}', 'application/json'))?.value).toEqual({
+    expect(
+      readRequestBody(csvRoute, event('{"agencies":[]}', 'application/json'), readCsvBody)?.value,
+    ).toEqual({
       agencies: [],
     });
   });

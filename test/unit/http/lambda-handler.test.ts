@@ -1,0 +1,109 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { assessmentRoutes } from '#shared/api/assessment/routes.ts';
+import { cycleRoutes } from '#shared/api/cycles/routes.ts';
+import { publicRoutes } from '#shared/api/public/routes.ts';
+import { registryRoutes } from '#shared/api/registry/routes.ts';
+import { selfAssessmentRoutes } from '#shared/api/self-assessment/routes.ts';
+import type { IdempotencyGuard } from '#shared/http/idempotency-key.ts';
+import {
+  createLambdaHandler,
+  type HttpOptions,
+  type LambdaImplementations,
+} from '#shared/http/lambda-handler.ts';
+
+/**
+ * What a function's HTTP stack demands of its wiring at cold start (a guard for idempotent routes, a
+ * CSV reader for CSV routes), and how it answers a request none of its routes serves.
+ */
+
+const http: HttpOptions = {
+  logger: new Logger({ logLevel: 'SILENT' }),
+  corsAllowedOrigins: [],
+  clock: { now: () => new Date('2026-03-10T00:00:00Z') },
+};
+const passThrough: IdempotencyGuard = { run: (_request, _context, execute) => execute() };
+const context = { awsRequestId: 'test', getRemainingTimeInMillis: () => 29_000 } as unknown as Context;
+
+/** Implementations are never reached by these requests: the stack answers before any route runs. */
+const noImplementations = <L extends Parameters<typeof createLambdaHandler>[0]>() =>
+  ({}) as LambdaImplementations<L>;
+
+const unmatchedEvent = (method: string, path: string) =>
+  ({
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: {},
+    isBase64Encoded: false,
+    requestContext: { http: { method, path }, requestId: 'test', routeKey: '$default' },
+  }) as unknown as APIGatewayProxyEventV2;
+
+describe('createLambdaHandler: what a function must be given', () => {
+  it('refuses a function with idempotent routes but no idempotency guard', () => {
+    expect(() =>
+      createLambdaHandler('submissions', selfAssessmentRoutes, noImplementations<'submissions'>(), http),
+    ).toThrow('The submissions function has idempotent routes: pass an idempotency guard (its table).');
+  });
+
+  it('refuses a function with routes accepting text/csv but no CSV reader', () => {
+    expect(() =>
+      createLambdaHandler('assessment', assessmentRoutes, noImplementations<'assessment'>(), {
+        ...http,
+        idempotency: passThrough,
+      }),
+    ).toThrow('The assessment function has routes that accept text/csv: pass a CSV reader.');
+  });
+
+  it('builds a function without CSV routes with no CSV reader', () => {
+    expect(
+      typeof createLambdaHandler('submissions', selfAssessmentRoutes, noImplementations<'submissions'>(), {
+        ...http,
+        idempotency: passThrough,
+      }),
+    ).toBe('function');
+  });
+});
+
+describe('createLambdaHandler: a request none of its routes serves', () => {
+  const answer = async (handler: ReturnType<typeof createLambdaHandler>, method: string, path: string) =>
+    (await handler(unmatchedEvent(method, path), context)) as APIGatewayProxyStructuredResultV2;
+
+  it('answers 405 with Allow from every route it knows (the public function: the whole contract)', async () => {
+    // Prepare
+    const handler = createLambdaHandler('public', publicRoutes, noImplementations<'public'>(), {
+      ...http,
+      knownRoutes: async () => [
+        { method: 'GET', path: '/v1/agencies/{agencyId}' },
+        { method: 'PUT', path: '/v1/agencies/{agencyId}' },
+      ],
+    });
+
+    // Act
+    const response = await answer(handler, 'DELETE', '/v1/agencies/prov-bali');
+
+    // Assess
+    expect(response.statusCode).toBe(405);
+    expect(response.headers?.allow).toBe('GET, PUT');
+  });
+
+  it('answers from its own routes when it knows no others', async () => {
+    // Prepare
+    const handler = createLambdaHandler(
+      'registry',
+      { ...registryRoutes, ...cycleRoutes },
+      noImplementations<'registry'>(),
+      { ...http, idempotency: passThrough, csv: () => ({ value: {}, csvLines: [] }) },
+    );
+
+    // Act
+    const ownPath = await answer(handler, 'DELETE', '/v1/agencies/prov-bali');
+    const otherPath = await answer(handler, 'GET', '/v1/health');
+
+    // Assess
+    expect([ownPath.statusCode, ownPath.headers?.allow]).toEqual([405, 'PUT, GET']);
+    expect(otherPath.statusCode).toBe(404);
+  });
+});
