@@ -1,26 +1,29 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import {
   ConfigurationError,
   loadConfig,
   requireEventsTable,
   requireIdempotencyTable,
+  requireRateLimitTable,
 } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
+import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createRankingsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
 const config = loadConfig();
-const logger = new Logger();
+const logger = createLogger();
+const documents = createDocumentClient();
 if (!config.rankingRunFunctionName) {
   throw new ConfigurationError('Invalid function configuration — RANKING_RUN_FUNCTION_NAME: required');
 }
 
 export const handler = createRankingsHandler({
-  ...createDynamoDbPorts(createDocumentClient(), {
+  ...createDynamoDbPorts(documents, {
     programme: config.programmeTableName,
     events: requireEventsTable(config),
   }),
@@ -30,6 +33,11 @@ export const handler = createRankingsHandler({
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
+    metrics: createMetrics(),
+    rateLimit: {
+      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
+      policies: config.rateLimitPolicies,
+    },
     idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),

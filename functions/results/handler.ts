@@ -1,17 +1,24 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
+import {
+  loadConfig,
+  requireEventsTable,
+  requireIdempotencyTable,
+  requireRateLimitTable,
+} from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
+import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createResultsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
 const config = loadConfig();
-const logger = new Logger();
+const logger = createLogger();
+const documents = createDocumentClient();
 
 export const handler = createResultsHandler({
-  ...createDynamoDbPorts(createDocumentClient(), {
+  ...createDynamoDbPorts(documents, {
     programme: config.programmeTableName,
     events: requireEventsTable(config),
   }),
@@ -21,6 +28,11 @@ export const handler = createResultsHandler({
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
+    metrics: createMetrics(),
+    rateLimit: {
+      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
+      policies: config.rateLimitPolicies,
+    },
     idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),

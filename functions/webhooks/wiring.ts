@@ -1,9 +1,9 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
-import { webhookMetricNamespace } from '#shared/domain/webhooks/delivery.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
+import { createMetrics } from '#shared/observability/powertools.ts';
+import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createWebhookDispatcher } from '#shared/services/webhooks/dispatcher.ts';
 import { loadWebhookConfig, requireDeliveryQueueUrl } from '#shared/webhooks/config.ts';
@@ -18,13 +18,13 @@ import { createSqsDeliveryQueue } from '#shared/webhooks/sqs-queue.ts';
 export const dispatcherFromEnvironment = () => {
   const config = loadConfig();
   const webhookConfig = loadWebhookConfig();
-  const metrics = new Metrics({ namespace: webhookMetricNamespace });
+  const metrics = createMetrics();
   const dispatcher = createWebhookDispatcher({
     ...createDynamoDbPorts(createDocumentClient(), {
       programme: config.programmeTableName,
       events: requireEventsTable(config),
     }),
-    queue: createSqsDeliveryQueue(new SQSClient({}), requireDeliveryQueueUrl(webhookConfig)),
+    queue: createSqsDeliveryQueue(traced(new SQSClient({})), requireDeliveryQueueUrl(webhookConfig)),
     sender: createHttpSender({ allowLoopbackHttp: webhookConfig.allowLoopbackHttp }),
     ids: systemIds,
     clock: systemClock,

@@ -15,6 +15,7 @@ import {
   ValidationError,
 } from '#shared/domain/errors.ts';
 import type { Role } from '#shared/domain/roles.ts';
+import { traced } from '#shared/observability/tracer.ts';
 
 /**
  * `Idempotency-Key` on POST routes, with Stripe's semantics, on Powertools for AWS Lambda's
@@ -89,7 +90,7 @@ export const readIdempotencyKey = (
 
 export const createIdempotencyGuard = (
   tableName: string,
-  client = new DynamoDBClient({}),
+  client = traced(new DynamoDBClient({})),
   onUnstorable: (bytes: number) => void = () => undefined,
 ): IdempotencyGuard => {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });

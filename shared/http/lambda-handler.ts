@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -25,10 +28,13 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import { tracer } from '#shared/observability/tracer.ts';
 import { type IdempotencyGuard, readIdempotencyKey } from './idempotency.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
+import { type RateLimitSettings, rateLimit } from './rate-limit.ts';
 import { readRequestBody } from './request-body.ts';
+import { requestMetrics } from './request-metrics.ts';
 import { parseRequestPart } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
@@ -76,6 +82,16 @@ export interface HttpOptions {
   readonly clock: { now(): Date };
   /** Required when the function has routes marked `idempotent`. */
   readonly idempotency?: IdempotencyGuard;
+  /**
+   * Request, problem and business metrics, flushed once per invocation.
+   * @default - none counted (unit tests over in-memory ports)
+   */
+  readonly metrics?: Metrics;
+  /**
+   * Per-client rate limits (`shared/http/rate-limit.ts`).
+   * @default - no limit and no `RateLimit` headers (unit tests over in-memory ports)
+   */
+  readonly rateLimit?: RateLimitSettings;
 }
 
 type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -224,8 +240,11 @@ export const createLambdaHandler = <L extends LambdaName>(
     const implementation = route && route.lambda === lambda ? byOperation[route.operationId] : undefined;
     if (!route || !implementation) throw unmatched(event.requestContext.http.method, event.rawPath);
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
+    tracer.putAnnotation('routeKey', event.routeKey);
     const identity = authenticate(route, event);
-    if (identity) logger.appendKeys({ caller: identity.subject, role: identity.role });
+    if (identity) {
+      logger.appendKeys({ caller: identity.subject, role: identity.role, agencyId: identity.agencyId });
+    }
     const headers = event.headers ?? {};
     const body = readRequestBody(route, event);
     const input = {
@@ -268,20 +287,27 @@ export const createLambdaHandler = <L extends LambdaName>(
     return toHttpResponse(response, route, headers);
   };
 
-  return (
-    middy<HttpEvent, APIGatewayProxyResultV2>()
-      .use(httpHeaderNormalizer())
-      .use(injectLambdaContext(logger, { resetKeys: true }))
-      // Before the security headers, so that its `after` runs after theirs and has the last word.
-      .use(routeContentSecurityPolicy())
-      .use(httpSecurityHeaders())
-      .use(
-        httpCors({
-          origins: [...options.corsAllowedOrigins],
-          exposeHeaders: corsExposedResponseHeaders.join(', '),
-        }),
-      )
-      .use(problemDetails(logger))
-      .handler(dispatch)
-  );
+  const handler = middy<HttpEvent, APIGatewayProxyResultV2>()
+    // Off outside Lambda (tests, the local runtime); never the response: it may hold secrets.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+  // Outermost of what follows, so that it flushes after everything else has counted.
+  if (options.metrics) handler.use(logMetrics(options.metrics, { captureColdStartMetric: true }));
+  handler
+    // Before the security headers, so that its `after` runs after theirs and has the last word.
+    .use(routeContentSecurityPolicy())
+    .use(httpSecurityHeaders())
+    .use(
+      httpCors({
+        origins: [...options.corsAllowedOrigins],
+        exposeHeaders: corsExposedResponseHeaders.join(', '),
+      }),
+    );
+  // Both before the problem-details middleware: their `onError` then sees the answer it made.
+  if (options.metrics) handler.use(requestMetrics(options.metrics));
+  if (options.rateLimit) {
+    handler.use(rateLimit({ ...options.rateLimit, clock: options.clock, logger, metrics: options.metrics }));
+  }
+  return handler.use(problemDetails(logger)).handler(dispatch);
 };
