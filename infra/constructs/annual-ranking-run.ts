@@ -32,7 +32,8 @@ export interface AnnualRankingRunProps {
    */
   readonly timeZone?: string;
   /**
-   * SNS topic the dead-letter alarm notifies (the operations team's channel).
+   * SNS topic the dead-letter alarm notifies (the operations team's channel). The stack leaves it unset
+   * and hands the alarm to its `Operations` construct, which wires every alarm to one topic.
    * @default - the alarm only shows in CloudWatch
    */
   readonly alarmTopicArn?: string;

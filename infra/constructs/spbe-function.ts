@@ -192,7 +192,10 @@ export class SpbeFunction extends Construct {
       'nodejs22.x is the runtime the project targets and tests (esbuild target node22); moving to a newer ' +
       'runtime is a deliberate, tested upgrade, not a side effect of a CDK release listing one.';
     Validations.of(this.function).acknowledge({ id: 'AwsSolutions-L1', reason: runtimeReason });
-    Validations.of(this.function).acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: runtimeReason });
+    Validations.of(this.function).acknowledge({
+      id: 'Serverless-LambdaLatestVersion',
+      reason: runtimeReason,
+    });
   }
 
   /**

@@ -30,7 +30,8 @@ export interface WebhookDispatchProps {
   /** Environment variable both functions read the queue URL from. */
   readonly queueUrlVariable: string;
   /**
-   * SNS topic the alarms notify.
+   * SNS topic the alarms notify. The stack leaves it unset and hands the alarms to its `Operations`
+   * construct, which wires every alarm to one topic.
    * @default - the alarms only show in CloudWatch
    */
   readonly alarmTopicArn?: string;
