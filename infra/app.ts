@@ -1,5 +1,5 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { stackPropsFromContext } from './context.ts';
 import { SpbeAwardApiStack } from './stack.ts';
 
@@ -9,5 +9,5 @@ const props = stackPropsFromContext((key) => app.node.tryGetContext(key));
 new SpbeAwardApiStack(app, 'SpbeAwardApi', props);
 Tags.of(app).add('project', 'spbe-award-api');
 Tags.of(app).add('stage', props.stage);
-// Every synth is a compliance check: an unacknowledged AWS Solutions finding stops it.
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+// Every synth is a compliance check: an unacknowledged AWS Solutions or Serverless finding stops it.
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

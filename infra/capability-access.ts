@@ -3,6 +3,7 @@ import {
   eventsTable,
   idempotencyTable,
   programmeTable,
+  rateLimitTable,
   type TableDefinition,
 } from '../shared/dynamodb/table-definitions.ts';
 import type { TableAccess } from './constructs/spbe-function.ts';
@@ -19,6 +20,12 @@ const readWrite = (definition: TableDefinition): TableUse => ({ definition, acce
 const write = (definition: TableDefinition): TableUse => ({ definition, access: 'write' });
 
 /**
+ * Every API request is counted against its caller's limit (`shared/http/rate-limit.ts`): one
+ * UpdateItem on the counters, the only write the public function makes.
+ */
+const limits = write(rateLimitTable);
+
+/**
  * What each capability's function may do with each table — least privilege, decided per capability.
  *
  * Capabilities planned but not yet in `lambdaNames` are listed too, so adding one there needs no
@@ -26,15 +33,15 @@ const write = (definition: TableDefinition): TableUse => ({ definition, access: 
  * (`tableUsesByCapability` below), so nobody ships a function with guessed permissions.
  */
 const plannedTableUses = {
-  // Health checks (every table must answer) and public reads: never writes.
-  public: [read(programmeTable), read(eventsTable), read(idempotencyTable)],
-  registry: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
-  submissions: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
-  assessment: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
-  results: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
-  rankings: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
-  awards: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable)],
-  webhooks: [readWrite(programmeTable), readWrite(eventsTable), readWrite(idempotencyTable)],
+  // Health checks (every table must answer) and public reads: no writes but its callers' counters.
+  public: [read(programmeTable), read(eventsTable), read(idempotencyTable), limits],
+  registry: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
+  submissions: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
+  assessment: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
+  results: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
+  rankings: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
+  awards: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
+  webhooks: [readWrite(programmeTable), readWrite(eventsTable), readWrite(idempotencyTable), limits],
 } as const satisfies Readonly<Record<string, readonly TableUse[]>>;
 
 /** Compile-time check that every capability in `shared/api/route-spec.ts` has its grants decided. */

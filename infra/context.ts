@@ -1,5 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { parseRateLimitPolicies, type RateLimitPolicies } from '../shared/domain/rate-limit.ts';
 import { powertoolsLogLevels } from './constructs/spbe-function.ts';
+import { type ApiThrottle, defaultApiThrottle } from './constructs/spbe-http-api.ts';
 import type { SpbeAwardApiStackProps } from './stack.ts';
 
 /**
@@ -16,7 +18,10 @@ import type { SpbeAwardApiStackProps } from './stack.ts';
  * | `logRetentionDays`   | `365`                           | CloudWatch retention of function and access logs|
  * | `logLevel`           | `INFO`                          | Powertools log level                            |
  * | `portalCallbackUrls` | `http://localhost:5173/callback`| comma list (own user pool only)                 |
- * | `alarmTopicArn`      | none                            | SNS topic for the ranking-run alarm             |
+ * | `alarmTopicArn`      | none                            | SNS topic every alarm notifies                  |
+ * | `apiThrottleRate`    | `100`                           | stage-wide steady requests/s (all clients)      |
+ * | `apiThrottleBurst`   | `200`                           | stage-wide burst (≥ the rate)                   |
+ * | `rateLimits`         | `public=300/60,read=600/60,write=120/60` | per-client requests/seconds by route class; classes left out keep their default |
  */
 export type ContextReader = (key: string) => unknown;
 
@@ -31,6 +36,9 @@ const contextKeys = [
   'logLevel',
   'portalCallbackUrls',
   'alarmTopicArn',
+  'apiThrottleRate',
+  'apiThrottleBurst',
+  'rateLimits',
 ] as const;
 
 /** Stack properties from context, validated; every error names the key, the bad value and the fix. */
@@ -108,6 +116,39 @@ export const stackPropsFromContext = (read: ContextReader): SpbeAwardApiStackPro
     throw new Error(`Context "alarmTopicArn" must be an SNS topic ARN, got "${alarmTopicArn}".`);
   }
 
+  const wholeNumber = (key: 'apiThrottleRate' | 'apiThrottleBurst'): number | undefined => {
+    const value = text(key);
+    if (value === undefined) return undefined;
+    if (!/^\d{1,6}$/.test(value) || Number(value) < 1) {
+      throw new Error(
+        `Context "${key}" must be a whole number of requests per second from 1, got "${value}".`,
+      );
+    }
+    return Number(value);
+  };
+  const throttleRate = wholeNumber('apiThrottleRate');
+  const throttleBurst = wholeNumber('apiThrottleBurst');
+  let apiThrottle: ApiThrottle | undefined;
+  if (throttleRate !== undefined || throttleBurst !== undefined) {
+    const rateLimit = throttleRate ?? defaultApiThrottle.rateLimit;
+    const burstLimit = throttleBurst ?? Math.max(defaultApiThrottle.burstLimit, rateLimit);
+    if (burstLimit < rateLimit) {
+      throw new Error(
+        `Context "apiThrottleBurst" (${burstLimit}) must be at least "apiThrottleRate" (${rateLimit}): the burst ` +
+          'is the bucket the steady rate refills.',
+      );
+    }
+    apiThrottle = { rateLimit, burstLimit };
+  }
+
+  const rateLimitsText = text('rateLimits');
+  let rateLimits: RateLimitPolicies | undefined;
+  try {
+    rateLimits = rateLimitsText === undefined ? undefined : parseRateLimitPolicies(rateLimitsText);
+  } catch (error) {
+    throw new Error(`Context "rateLimits": ${(error as Error).message}`);
+  }
+
   return {
     stage,
     jwt:
@@ -121,6 +162,8 @@ export const stackPropsFromContext = (read: ContextReader): SpbeAwardApiStackPro
     logLevel,
     portalCallbackUrls: list('portalCallbackUrls'),
     alarmTopicArn,
+    apiThrottle,
+    rateLimits,
     // Outside dev, a stray `cdk destroy` must not even start.
     terminationProtection: stage !== 'dev',
     // Stage in the CloudFormation name lets dev and staging share an account; the construct id stays put.

@@ -1,11 +1,16 @@
 import { existsSync } from 'node:fs';
-import { CfnOutput, Duration, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { type LambdaName, lambdaNames } from '../shared/api/route-spec.ts';
 import { routeList } from '../shared/api/routes.ts';
+import {
+  defaultRateLimitPolicies,
+  formatRateLimitPolicies,
+  type RateLimitPolicies,
+} from '../shared/domain/rate-limit.ts';
 import { eventsTable, type TableDefinition, tableDefinitions } from '../shared/dynamodb/table-definitions.ts';
 import { deliveryQueueSetting } from '../shared/webhooks/config.ts';
 import { bundledFilesOf } from './bundled-files.ts';
@@ -18,8 +23,9 @@ import {
   webhookDispatcherTableUses,
 } from './capability-access.ts';
 import { AnnualRankingRun } from './constructs/annual-ranking-run.ts';
+import { Operations } from './constructs/operations.ts';
 import { type PowertoolsLogLevel, SpbeFunction } from './constructs/spbe-function.ts';
-import { SpbeHttpApi } from './constructs/spbe-http-api.ts';
+import { type ApiThrottle, SpbeHttpApi } from './constructs/spbe-http-api.ts';
 import { SpbeUserPool } from './constructs/spbe-user-pool.ts';
 import { createTable } from './constructs/tables.ts';
 import { deliveryTimeout, WebhookDispatch } from './constructs/webhook-dispatch.ts';
@@ -84,10 +90,20 @@ export interface SpbeAwardApiStackProps extends StackProps {
    */
   readonly portalCallbackUrls?: readonly string[];
   /**
-   * SNS topic notified when the ranking run fails.
-   * @default - alarm without notification
+   * SNS topic every alarm of the stack notifies (infra/constructs/operations.ts).
+   * @default - alarms without notification (CloudWatch and the dashboard only)
    */
   readonly alarmTopicArn?: string;
+  /**
+   * Stage-wide throttle of the HTTP API, all clients together.
+   * @default defaultApiThrottle (100 requests/s, burst 200)
+   */
+  readonly apiThrottle?: ApiThrottle;
+  /**
+   * Per-client limits of the API functions, by route class (`RATE_LIMITS`).
+   * @default defaultRateLimitPolicies (public 300, read 600, write 120 requests a minute)
+   */
+  readonly rateLimits?: RateLimitPolicies;
   /**
    * Folder holding `<capability>/handler.ts` and `rankings/scheduled.ts`.
    * @default '<repository>/functions'
@@ -127,6 +143,8 @@ export class SpbeAwardApiStack extends Stack {
   readonly webhookDispatcherFunction: SpbeFunction;
   readonly webhookDeliveryFunction: SpbeFunction;
   readonly webhookDispatch: WebhookDispatch;
+  /** Alarms, their SNS action and the dashboard. */
+  readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: SpbeAwardApiStackProps) {
     super(scope, id, props);
@@ -148,16 +166,25 @@ export class SpbeAwardApiStack extends Stack {
       const fn = new SpbeFunction(this, `${pascalCase(capability)}Function`, {
         entry: capabilityEntry(functionsRoot, capability),
         projectRoot,
-        serviceName: `spbe-${capability}`,
+        serviceName: capabilityServiceName(capability),
         description: `SPBE Award API: ${capability} routes`,
         logRetention: props.logRetention,
         logLevel: props.logLevel,
-        // The handlers' CORS allow-list (shared/config.ts); API Gateway answers preflight from the same list.
-        environment:
-          corsAllowedOrigins.length > 0 ? { CORS_ALLOWED_ORIGINS: corsAllowedOrigins.join(',') } : {},
+        environment: {
+          // The handlers' CORS allow-list (shared/config.ts); API Gateway answers preflight from the same list.
+          ...(corsAllowedOrigins.length > 0 ? { CORS_ALLOWED_ORIGINS: corsAllowedOrigins.join(',') } : {}),
+          // Per-client limits (shared/http/rate-limit.ts), stated in full so the deployed values show.
+          RATE_LIMITS: formatRateLimitPolicies(props.rateLimits ?? defaultRateLimitPolicies),
+        },
         bundledFiles: bundledFilesOf(capability),
       });
       useTables(fn, tableUsesByCapability[capability]);
+      Validations.of(fn.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by API Gateway: a failure is the HTTP answer (problem+json 500, counted and ' +
+          'alarmed); a dead-letter config only applies to asynchronous invocations.',
+      });
       capabilityFunctions.set(capability, fn);
     }
     this.capabilityFunctions = capabilityFunctions;
@@ -175,7 +202,15 @@ export class SpbeAwardApiStack extends Stack {
           logLevel: props.logLevel,
         })
       : undefined;
-    if (preTokenGeneration !== undefined) useTables(preTokenGeneration, preTokenGenerationTableUses);
+    if (preTokenGeneration !== undefined) {
+      useTables(preTokenGeneration, preTokenGenerationTableUses);
+      Validations.of(preTokenGeneration.function).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'Invoked synchronously by Cognito: a failure fails that token request and nothing is left to retry; a ' +
+          'dead-letter config only applies to asynchronous invocations.',
+      });
+    }
     this.preTokenGenerationFunction = preTokenGeneration;
 
     const identity = ownUserPool
@@ -203,6 +238,7 @@ export class SpbeAwardApiStack extends Stack {
       jwtAudience,
       corsAllowedOrigins,
       accessLogRetention: props.logRetention,
+      throttle: props.apiThrottle,
     });
 
     this.rankingRunFunction = new SpbeFunction(this, 'RankingRunFunction', {
@@ -225,7 +261,7 @@ export class SpbeAwardApiStack extends Stack {
       function: this.rankingRunFunction.function,
       schedule: props.rankingSchedule,
       timeZone: props.rankingTimeZone,
-      alarmTopicArn: props.alarmTopicArn,
+      // Its alarm notifies through the Operations construct below, like every other alarm.
     });
 
     // Webhook delivery. Outside any VPC on purpose: receivers are on the public internet, and the
@@ -256,6 +292,46 @@ export class SpbeAwardApiStack extends Stack {
       deliveryFunction: this.webhookDeliveryFunction.function,
       deliveryServiceName: webhookDeliveryServiceName,
       queueUrlVariable: deliveryQueueSetting,
+    });
+
+    const backgroundFunctions: [string, SpbeFunction][] = [
+      ['ranking-run', this.rankingRunFunction],
+      ['webhook-dispatcher', this.webhookDispatcherFunction],
+      ['webhook-delivery', this.webhookDeliveryFunction],
+      ...(preTokenGeneration ? [['pre-token-generation', preTokenGeneration] as [string, SpbeFunction]] : []),
+    ];
+    this.operations = new Operations(this, 'Operations', {
+      stage: props.stage,
+      httpApiId: this.api.httpApi.apiId,
+      functions: [
+        ...[...capabilityFunctions].map(([capability, fn]) => ({
+          name: capability,
+          function: fn.function,
+          serviceName: fn.serviceName,
+          api: true,
+        })),
+        ...backgroundFunctions.map(([name, fn]) => ({
+          name,
+          function: fn.function,
+          serviceName: fn.serviceName,
+          api: false,
+        })),
+      ],
+      tables: new Map(
+        tableDefinitions.map((definition) => [
+          definition.localTableName.replace(/^spbe-/, ''),
+          tableOf(tables, definition),
+        ]),
+      ),
+      deadLetterQueues: new Map([
+        ['ranking run', rankingRun.deadLetterQueue],
+        ['webhook dispatch', this.webhookDispatch.deadLetterQueue],
+      ]),
+      existingAlarms: [rankingRun.deadLetterAlarm, ...this.webhookDispatch.alarms],
+      rankingRunServiceName: this.rankingRunFunction.serviceName,
+      webhookDeliveryServiceName: this.webhookDeliveryFunction.serviceName,
+      submissionsServiceName: capabilityServiceName('submissions'),
+      resultsServiceName: capabilityServiceName('results'),
       alarmTopicArn: props.alarmTopicArn,
     });
 
@@ -291,6 +367,9 @@ export class SpbeAwardApiStack extends Stack {
     });
   }
 }
+
+/** The Powertools service name of a capability's function: its metrics' `service` dimension. */
+const capabilityServiceName = (capability: LambdaName): string => `spbe-${capability}`;
 
 const tableOf = (tables: ReadonlyMap<string, TableV2>, definition: TableDefinition): TableV2 => {
   const table = tables.get(definition.constructId);

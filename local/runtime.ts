@@ -83,6 +83,8 @@ const writeOpenApiDocument = (): string => {
   openApiDocumentFile = file;
   return file;
 };
+/** Per-client limits of the local runtime: counted and announced as deployed, never reached in practice. */
+export const localRateLimits = 'public=100000/60,read=100000/60,write=100000/60';
 
 /** The ranking run's function name locally; the Lambda emulator serves it. */
 export const localRankingRunFunction = 'spbe-local-ranking-run';
@@ -108,6 +110,11 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'spbe-award-api',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       AWS_LAMBDA_FUNCTION_NAME: 'spbe-local',
+      // Per-client limits as deployed, but generous: `npm start` and the test suites are never
+      // throttled. `RATE_LIMITS='write=5/60' npm start` shows a 429 within a minute.
+      RATE_LIMITS: process.env.RATE_LIMITS ?? localRateLimits,
+      // No CloudWatch reads stdout here: no embedded-metric-format lines between the request logs.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
       // Development setting: http://127.0.0.1:<port> webhook receivers (the stack never sets it).
       [loopbackDevSetting]: 'true',
       OPENAPI_DOCUMENT_FILE: writeOpenApiDocument(),

@@ -1,5 +1,15 @@
 import * as z from 'zod';
-import { eventsTable, idempotencyTable, programmeTable } from './dynamodb/table-definitions.ts';
+import {
+  defaultRateLimitPolicies,
+  parseRateLimitPolicies,
+  type RateLimitPolicies,
+} from './domain/rate-limit.ts';
+import {
+  eventsTable,
+  idempotencyTable,
+  programmeTable,
+  rateLimitTable,
+} from './dynamodb/table-definitions.ts';
 
 /**
  * Function configuration, read once at cold start from the environment the CDK stack (or the local
@@ -19,6 +29,9 @@ const ConfigSchema = z.object({
   [programmeTable.environmentVariable]: z.string().min(3),
   [eventsTable.environmentVariable]: z.string().min(3).optional(),
   [idempotencyTable.environmentVariable]: z.string().min(3).optional(),
+  [rateLimitTable.environmentVariable]: z.string().min(3).optional(),
+  // `public=300/60,read=600/60,write=120/60` (classes left out keep their defaults).
+  RATE_LIMITS: z.string().optional(),
   CORS_ALLOWED_ORIGINS: commaList,
   RANKING_RUN_FUNCTION_NAME: z.string().min(1).optional(),
   SERVICE_VERSION: z.string().default('0.1.0'),
@@ -40,6 +53,10 @@ export interface AppConfig {
    * the local runtime, which runs the sources, points it at the document it generated.
    */
   readonly openApiDocumentFile: string | undefined;
+  /** API functions receive it: the per-client rate-limit counters. */
+  readonly rateLimitTableName: string | undefined;
+  /** Per-client limits by route class (`RATE_LIMITS`, over the defaults). */
+  readonly rateLimitPolicies: RateLimitPolicies;
 }
 
 export class ConfigurationError extends Error {
@@ -56,6 +73,12 @@ export const loadConfig = (
     throw new ConfigurationError(`Invalid function configuration — ${problems.join('; ')}`);
   }
   const env = parsed.data;
+  let rateLimitPolicies = defaultRateLimitPolicies;
+  try {
+    rateLimitPolicies = parseRateLimitPolicies(env.RATE_LIMITS ?? '');
+  } catch (error) {
+    throw new ConfigurationError(`Invalid function configuration — RATE_LIMITS: ${(error as Error).message}`);
+  }
   return {
     programmeTableName: env[programmeTable.environmentVariable] as string,
     eventsTableName: env[eventsTable.environmentVariable] as string | undefined,
@@ -64,6 +87,8 @@ export const loadConfig = (
     serviceVersion: env.SERVICE_VERSION,
     rankingRunFunctionName: env.RANKING_RUN_FUNCTION_NAME,
     openApiDocumentFile: env.OPENAPI_DOCUMENT_FILE,
+    rateLimitTableName: env[rateLimitTable.environmentVariable] as string | undefined,
+    rateLimitPolicies,
   };
 };
 
@@ -85,4 +110,14 @@ export const requireEventsTable = (config: AppConfig): string => {
     );
   }
   return config.eventsTableName;
+};
+
+/** For API functions: every request is counted against its caller's limit. */
+export const requireRateLimitTable = (config: AppConfig): string => {
+  if (!config.rateLimitTableName) {
+    throw new ConfigurationError(
+      `Invalid function configuration — ${rateLimitTable.environmentVariable}: required`,
+    );
+  }
+  return config.rateLimitTableName;
 };

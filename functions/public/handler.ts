@@ -1,18 +1,29 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { openApiFileName } from '#shared/api/public/openapi-file.ts';
-import { loadConfig } from '#shared/config.ts';
+import { loadConfig, requireRateLimitTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createHealthProbe } from '#shared/dynamodb/health-probe.ts';
+import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
+import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
 import { systemClock } from '#shared/runtime/system.ts';
 import { bundledOpenApiDocument } from './openapi-document.ts';
 import { createPublicHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
 const config = loadConfig();
-const logger = new Logger();
+const logger = createLogger();
+const documents = createDocumentClient();
 
 export const handler = createPublicHandler({
-  http: { logger, corsAllowedOrigins: config.corsAllowedOrigins, clock: systemClock },
+  http: {
+    logger,
+    corsAllowedOrigins: config.corsAllowedOrigins,
+    clock: systemClock,
+    metrics: createMetrics(),
+    rateLimit: {
+      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
+      policies: config.rateLimitPolicies,
+    },
+  },
   serviceVersion: config.serviceVersion,
   // Generated at build time and copied beside the bundle (infra/bundled-files.ts).
   openApiDocument: bundledOpenApiDocument(
@@ -21,7 +32,7 @@ export const handler = createPublicHandler({
   ),
   // Every table the API depends on must answer (keys that never exist: half a read unit each).
   health: createHealthProbe(
-    createDocumentClient(),
+    documents,
     [
       { name: 'programme', tableName: config.programmeTableName, key: { PK: 'HEALTH', SK: 'HEALTH' } },
       ...(config.eventsTableName

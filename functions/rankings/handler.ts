@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import {
@@ -6,24 +5,28 @@ import {
   loadConfig,
   requireEventsTable,
   requireIdempotencyTable,
+  requireRateLimitTable,
 } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
+import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
+import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
+import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createRankingsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start. It imports
 // only what its routes use: its stores, the ranking run's launcher and the idempotency guard.
 const config = loadConfig();
-const logger = new Logger();
+const logger = createLogger();
 if (!config.rankingRunFunctionName) {
   throw new ConfigurationError('Invalid function configuration — RANKING_RUN_FUNCTION_NAME: required');
 }
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = new DynamoDBClient({});
+const dynamodb = traced(new DynamoDBClient({}));
 const documents = createDocumentClient(dynamodb);
 const programme = config.programmeTableName;
 
@@ -37,6 +40,11 @@ export const handler = createRankingsHandler({
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
+    metrics: createMetrics(),
+    rateLimit: {
+      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
+      policies: config.rateLimitPolicies,
+    },
     idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),

@@ -1,12 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
+import { instrumented } from '#shared/observability/lambda.ts';
+import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { createRankingRunner } from '#shared/services/rankings/run.ts';
+import { withRunMetrics } from './run-metrics.ts';
 import { createRankingWorker } from './worker.ts';
 
 /** The ranking run's Lambda entry (EventBridge Scheduler, the rankings API, itself): see worker.ts. */
@@ -14,8 +16,10 @@ import { createRankingWorker } from './worker.ts';
 const config = loadConfig();
 const documents = createDocumentClient();
 const programme = config.programmeTableName;
+const logger = createLogger();
+const metrics = createMetrics();
 
-export const handler = createRankingWorker({
+const worker = createRankingWorker({
   // Only the stores the run uses: no other capability's code in this bundle.
   runner: createRankingRunner({
     cycles: createCycleStore(documents, programme),
@@ -27,5 +31,7 @@ export const handler = createRankingWorker({
   launcher: createLambdaRunLauncher(
     config.rankingRunFunctionName ?? process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'ranking-run',
   ),
-  logger: new Logger(),
+  logger,
 });
+
+export const handler = instrumented(withRunMetrics(worker, metrics), { logger, metrics });

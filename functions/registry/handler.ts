@@ -1,23 +1,30 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
+import {
+  loadConfig,
+  requireEventsTable,
+  requireIdempotencyTable,
+  requireRateLimitTable,
+} from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createAuditTrailStore } from '#shared/dynamodb/audit-store.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
+import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { readCsvBody } from '#shared/http/csv-body.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
+import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
+import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createRegistryHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start. It imports
 // only what its routes use: its stores, the CSV reader (agency import) and the idempotency guard.
 const config = loadConfig();
-const logger = new Logger();
+const logger = createLogger();
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = new DynamoDBClient({});
+const dynamodb = traced(new DynamoDBClient({}));
 const documents = createDocumentClient(dynamodb);
 const programme = config.programmeTableName;
 
@@ -32,6 +39,11 @@ export const handler = createRegistryHandler({
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
+    metrics: createMetrics(),
+    rateLimit: {
+      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
+      policies: config.rateLimitPolicies,
+    },
     csv: readCsvBody,
     idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),

@@ -1,5 +1,6 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { instrumented } from '#shared/observability/lambda.ts';
+import { createLogger } from '#shared/observability/powertools.ts';
 import { createStreamHandler, createSweepHandler } from './dispatch.ts';
 import { dispatcherFromEnvironment } from './wiring.ts';
 
@@ -7,9 +8,12 @@ import { dispatcherFromEnvironment } from './wiring.ts';
 // attempts queued) and the schedule (`{"sweep": true}` every minute → retries and redeliveries that
 // fall due queued). Both only queue: the delivery function makes the attempts.
 const { dispatcher } = dispatcherFromEnvironment();
-const logger = new Logger();
+const logger = createLogger();
 const onStream = createStreamHandler(dispatcher, logger);
 const onSchedule = createSweepHandler(dispatcher, logger);
 
-export const handler = async (event: DynamoDBStreamEvent | { readonly sweep: true }) =>
-  'Records' in event ? onStream(event) : onSchedule();
+export const handler = instrumented(
+  async (event: DynamoDBStreamEvent | { readonly sweep: true }) =>
+    'Records' in event ? onStream(event) : onSchedule(),
+  { logger },
+);

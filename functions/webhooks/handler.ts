@@ -1,12 +1,19 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
+import {
+  loadConfig,
+  requireEventsTable,
+  requireIdempotencyTable,
+  requireRateLimitTable,
+} from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
 import { createWebhookEndpointStore } from '#shared/dynamodb/webhook-endpoint-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
+import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
+import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds, systemSecrets } from '#shared/runtime/system.ts';
 import { loadWebhookConfig } from '#shared/webhooks/config.ts';
 import { createDnsResolver } from '#shared/webhooks/dns-resolver.ts';
@@ -16,9 +23,9 @@ import { createWebhooksHandler } from './routes.ts';
 // only what its routes use: its stores, the DNS check of endpoint URLs and the idempotency guard.
 const config = loadConfig();
 const webhookConfig = loadWebhookConfig();
-const logger = new Logger();
+const logger = createLogger();
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = new DynamoDBClient({});
+const dynamodb = traced(new DynamoDBClient({}));
 const documents = createDocumentClient(dynamodb);
 const tables = { programme: config.programmeTableName, events: requireEventsTable(config) };
 
@@ -35,6 +42,11 @@ export const handler = createWebhooksHandler({
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
+    metrics: createMetrics(),
+    rateLimit: {
+      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
+      policies: config.rateLimitPolicies,
+    },
     idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),

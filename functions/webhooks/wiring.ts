@@ -1,11 +1,11 @@
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
-import { webhookMetricNamespace } from '#shared/domain/webhooks/delivery.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
 import { createWebhookEndpointStore } from '#shared/dynamodb/webhook-endpoint-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
+import { createMetrics } from '#shared/observability/powertools.ts';
+import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createWebhookDispatcher } from '#shared/services/webhooks/dispatcher.ts';
 import { loadWebhookConfig, requireDeliveryQueueUrl } from '#shared/webhooks/config.ts';
@@ -20,7 +20,7 @@ import { createSqsDeliveryQueue } from '#shared/webhooks/sqs-queue.ts';
 export const dispatcherFromEnvironment = () => {
   const config = loadConfig();
   const webhookConfig = loadWebhookConfig();
-  const metrics = new Metrics({ namespace: webhookMetricNamespace });
+  const metrics = createMetrics();
   const documents = createDocumentClient();
   const tables = { programme: config.programmeTableName, events: requireEventsTable(config) };
   const dispatcher = createWebhookDispatcher({
@@ -28,7 +28,7 @@ export const dispatcherFromEnvironment = () => {
     webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
     webhookDeliveries: createWebhookDeliveryStore(documents, tables),
     writes: createWritePath(documents, tables),
-    queue: createSqsDeliveryQueue(new SQSClient({}), requireDeliveryQueueUrl(webhookConfig)),
+    queue: createSqsDeliveryQueue(traced(new SQSClient({})), requireDeliveryQueueUrl(webhookConfig)),
     sender: createHttpSender({ allowLoopbackHttp: webhookConfig.allowLoopbackHttp }),
     ids: systemIds,
     clock: systemClock,

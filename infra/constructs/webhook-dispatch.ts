@@ -30,7 +30,8 @@ export interface WebhookDispatchProps {
   /** Environment variable both functions read the queue URL from. */
   readonly queueUrlVariable: string;
   /**
-   * SNS topic the alarms notify.
+   * SNS topic the alarms notify. The stack leaves it unset and hands the alarms to its `Operations`
+   * construct, which wires every alarm to one topic.
    * @default - the alarms only show in CloudWatch
    */
   readonly alarmTopicArn?: string;
@@ -72,6 +73,24 @@ export class WebhookDispatch extends Construct {
       enforceSSL: true,
       // The most SQS allows: time to read, fix and redrive after a long weekend.
       retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        'This queue is the end of the line (webhook dispatch’s dead-letter queue): its messages wait 14 days for an ' +
+        'operator to redrive them, alerted by its alarm; a queue behind it would hold nothing an operator reads.',
+    });
+    Validations.of(dispatcherFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked by the events stream (its mapping’s on-failure destination is the dead-letter queue) and by the ' +
+        'sweep schedule (its target’s dead-letter queue is the same); never asynchronously by anything else.',
+    });
+    Validations.of(deliveryFunction).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Invoked by the SQS event source, which polls synchronously: a message that fails five times moves to the ' +
+        'dead-letter queue by the delivery queue’s redrive policy.',
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions-SQS3',
@@ -135,15 +154,20 @@ export class WebhookDispatch extends Construct {
       ],
     });
 
-    deliveryFunction.addEventSource(
-      new SqsEventSource(this.deliveryQueue, {
-        batchSize: 10,
-        // A failed message is retried alone; the others of its batch are done.
-        reportBatchItemFailures: true,
-        // Enough parallel workers for a national publication; receivers are agencies' own servers.
-        maxConcurrency: 50,
-      }),
-    );
+    const deliverySource = new SqsEventSource(this.deliveryQueue, {
+      batchSize: 10,
+      // A failed message is retried alone; the others of its batch are done.
+      reportBatchItemFailures: true,
+      // Enough parallel workers for a national publication; receivers are agencies' own servers.
+      maxConcurrency: 50,
+    });
+    deliveryFunction.addEventSource(deliverySource);
+    Validations.of(deliveryFunction).acknowledge({
+      id: 'Serverless-LambdaEventSourceMappingDestination',
+      reason:
+        'SQS event source mappings take no on-failure destination (only stream and Kafka sources do): failed ' +
+        'messages reach the dead-letter queue through the delivery queue’s redrive policy (maxReceiveCount 5).',
+    });
 
     const role = new iam.Role(this, 'SweepSchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com'),

@@ -56,4 +56,7 @@ export const corsExposedResponseHeaders = [
   'allow',
   'idempotent-replayed',
   'idempotency-key-expires',
+  // Per-client limits (shared/http/rate-limit.ts): a browser portal paces itself by them.
+  'ratelimit',
+  'ratelimit-policy',
 ] as const;

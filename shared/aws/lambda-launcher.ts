@@ -1,4 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { traced } from '#shared/observability/tracer.ts';
 import type { RunLauncher } from '#shared/services/rankings/ports.ts';
 
 /**
@@ -9,7 +10,7 @@ import type { RunLauncher } from '#shared/services/rankings/ports.ts';
  */
 export const createLambdaRunLauncher = (
   functionName: string,
-  client = new LambdaClient({}),
+  client = traced(new LambdaClient({})),
 ): RunLauncher => ({
   launch: async (request) => {
     await client.send(

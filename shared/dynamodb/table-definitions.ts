@@ -119,4 +119,27 @@ export const idempotencyTable = {
   description: 'Idempotency-Key records: the first response of a POST, replayed for 24 h.',
 } as const satisfies TableDefinition;
 
-export const tableDefinitions: readonly TableDefinition[] = [programmeTable, eventsTable, idempotencyTable];
+/**
+ * Per-client rate-limit counters: one item per caller, route class and fixed window, counted by one
+ * conditional UpdateItem per request (`shared/dynamodb/rate-limit-store.ts`). Its own table, not the
+ * idempotency table: every API function writes it on every request (the public function included,
+ * which must write nothing else), its churn is the highest of all, and its throttling shows in its own
+ * metrics and alarm. The window is part of the key, so TTL only clears old windows away: correctness
+ * never waits for a TTL deletion.
+ */
+export const rateLimitTable = {
+  constructId: 'RateLimitTable',
+  environmentVariable: 'RATE_LIMIT_TABLE_NAME',
+  localTableName: 'spbe-rate-limits',
+  partitionKey: { name: 'PK', type: 'S' },
+  globalSecondaryIndexes: [],
+  timeToLiveAttribute: 'expiresAt',
+  description: 'Per-client rate-limit counters (one item per caller, route class and minute).',
+} as const satisfies TableDefinition;
+
+export const tableDefinitions: readonly TableDefinition[] = [
+  programmeTable,
+  eventsTable,
+  idempotencyTable,
+  rateLimitTable,
+];

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -32,10 +35,13 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import { tracer } from '#shared/observability/tracer.ts';
 import { type IdempotencyGuard, readIdempotencyKey } from './idempotency-key.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
+import { type RateLimitSettings, rateLimit } from './rate-limit.ts';
 import { type CsvBodyReader, readRequestBody } from './request-body.ts';
+import { requestMetrics } from './request-metrics.ts';
 import { parseRequestPart } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
@@ -100,6 +106,16 @@ export interface HttpOptions {
    * @default - the function's own routes
    */
   readonly knownRoutes?: () => Promise<readonly RouteShape[]>;
+  /**
+   * Request, problem and business metrics, flushed once per invocation.
+   * @default - none counted (unit tests over in-memory ports)
+   */
+  readonly metrics?: Metrics;
+  /**
+   * Per-client rate limits (`shared/http/rate-limit.ts`).
+   * @default - no limit and no `RateLimit` headers (unit tests over in-memory ports)
+   */
+  readonly rateLimit?: RateLimitSettings;
 }
 
 type HttpEvent = APIGatewayProxyEventV2 | APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -272,8 +288,11 @@ export const createLambdaHandler = <L extends LambdaName>(
       throw unmatched(await match(method, event.rawPath), method, event.rawPath);
     }
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
+    tracer.putAnnotation('routeKey', event.routeKey);
     const identity = authenticate(route, event);
-    if (identity) logger.appendKeys({ caller: identity.subject, role: identity.role });
+    if (identity) {
+      logger.appendKeys({ caller: identity.subject, role: identity.role, agencyId: identity.agencyId });
+    }
     const headers = event.headers ?? {};
     const body = readRequestBody(route, event, options.csv);
     const input = {
@@ -316,20 +335,35 @@ export const createLambdaHandler = <L extends LambdaName>(
     return toHttpResponse(response, route, headers);
   };
 
-  return (
-    middy<HttpEvent, APIGatewayProxyResultV2>()
-      .use(httpHeaderNormalizer())
-      .use(injectLambdaContext(logger, { resetKeys: true }))
-      // Before the security headers, so that its `after` runs after theirs and has the last word.
-      .use(routeContentSecurityPolicy(routesByKey))
-      .use(httpSecurityHeaders())
-      .use(
-        httpCors({
-          origins: [...options.corsAllowedOrigins],
-          exposeHeaders: corsExposedResponseHeaders.join(', '),
-        }),
-      )
-      .use(problemDetails(logger))
-      .handler(dispatch)
-  );
+  const handler = middy<HttpEvent, APIGatewayProxyResultV2>()
+    // Off outside Lambda (tests, the local runtime); never the response: it may hold secrets.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(httpHeaderNormalizer())
+    .use(injectLambdaContext(logger, { resetKeys: true }));
+  // Outermost of what follows, so that it flushes after everything else has counted.
+  if (options.metrics) handler.use(logMetrics(options.metrics, { captureColdStartMetric: true }));
+  handler
+    // Before the security headers, so that its `after` runs after theirs and has the last word.
+    .use(routeContentSecurityPolicy(routesByKey))
+    .use(httpSecurityHeaders())
+    .use(
+      httpCors({
+        origins: [...options.corsAllowedOrigins],
+        exposeHeaders: corsExposedResponseHeaders.join(', '),
+      }),
+    );
+  // Both before the problem-details middleware: their `onError` then sees the answer it made.
+  if (options.metrics) handler.use(requestMetrics(options.metrics, routesByKey));
+  if (options.rateLimit) {
+    handler.use(
+      rateLimit({
+        ...options.rateLimit,
+        clock: options.clock,
+        logger,
+        metrics: options.metrics,
+        routesByKey,
+      }),
+    );
+  }
+  return handler.use(problemDetails(logger)).handler(dispatch);
 };

@@ -36,8 +36,25 @@ export const layers: readonly Layer[] = [
     // ipaddr.js: pure address parsing, the very rule the connect-time SSRF filter applies.
     packages: ['zod', 'node:crypto', 'ipaddr.js'],
   },
-  { name: 'http', paths: ['shared/http/'], mayImport: ['domain', 'contract'] },
-  { name: 'dynamodb', paths: ['shared/dynamodb/'], mayImport: ['domain', 'contract', 'services'] },
+  // Powertools as every function uses it: the redacting logger, metrics in one namespace, the tracer.
+  {
+    name: 'observability',
+    paths: ['shared/observability/'],
+    mayImport: ['domain'],
+    packages: [
+      '@aws-lambda-powertools/logger',
+      '@aws-lambda-powertools/metrics',
+      '@aws-lambda-powertools/tracer',
+      '@middy/core',
+      'aws-lambda',
+    ],
+  },
+  { name: 'http', paths: ['shared/http/'], mayImport: ['domain', 'contract', 'observability'] },
+  {
+    name: 'dynamodb',
+    paths: ['shared/dynamodb/'],
+    mayImport: ['domain', 'contract', 'services', 'observability'],
+  },
   { name: 'memory', paths: ['shared/memory/'], mayImport: ['domain', 'contract', 'services'], packages: [] },
   {
     name: 'runtime',
@@ -49,14 +66,14 @@ export const layers: readonly Layer[] = [
   {
     name: 'aws',
     paths: ['shared/aws/'],
-    mayImport: ['domain', 'services'],
+    mayImport: ['domain', 'services', 'observability'],
     // credential-provider-env: Lambda's credentials, for the bundles' credential chain.
     packages: ['@aws-sdk/client-lambda', '@aws-sdk/credential-provider-env'],
   },
   { name: 'identity', paths: ['shared/identity/'], mayImport: ['domain', 'http'], packages: [] },
   // Webhook delivery adapters: DNS, the SSRF-filtering HTTP client, the SQS queue, metrics.
   { name: 'webhooks', paths: ['shared/webhooks/'], mayImport: ['domain', 'contract', 'services'] },
-  { name: 'config', paths: ['shared/config.ts'], mayImport: ['dynamodb'], packages: ['zod'] },
+  { name: 'config', paths: ['shared/config.ts'], mayImport: ['domain', 'dynamodb'], packages: ['zod'] },
   {
     name: 'functions',
     paths: ['functions/'],
@@ -72,6 +89,7 @@ export const layers: readonly Layer[] = [
       'memory',
       'aws',
       'webhooks',
+      'observability',
     ],
   },
   // The stack refers to functions by entry path only; it reads the route table, table definitions and

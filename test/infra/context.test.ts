@@ -42,6 +42,29 @@ describe('stackPropsFromContext', () => {
     });
   });
 
+  it('reads the stage throttle and per-client limits; a rate alone keeps a burst at least as large', () => {
+    expect(
+      stackPropsFromContext(
+        reader({ apiThrottleRate: '20', apiThrottleBurst: '40', rateLimits: 'write=30/60' }),
+      ),
+    ).toMatchObject({
+      apiThrottle: { rateLimit: 20, burstLimit: 40 },
+      rateLimits: {
+        public: { quota: 300, windowSeconds: 60 },
+        read: { quota: 600, windowSeconds: 60 },
+        write: { quota: 30, windowSeconds: 60 },
+      },
+    });
+    expect(stackPropsFromContext(reader({ apiThrottleRate: '500' })).apiThrottle).toEqual({
+      rateLimit: 500,
+      burstLimit: 500,
+    });
+    expect(stackPropsFromContext(reader({}))).toMatchObject({
+      apiThrottle: undefined,
+      rateLimits: undefined,
+    });
+  });
+
   it.each([
     [{ stage: 'Prod' }, /"stage" must be .*got "Prod"/],
     [
@@ -53,6 +76,13 @@ describe('stackPropsFromContext', () => {
     [{ logRetentionDays: '42' }, /"logRetentionDays" must be one of .*got "42"/],
     [{ logLevel: 'verbose' }, /"logLevel" must be one of DEBUG, INFO, WARN, ERROR, got "verbose"/],
     [{ alarmTopicArn: 'my-topic' }, /"alarmTopicArn" must be an SNS topic ARN, got "my-topic"/],
+    [{ apiThrottleRate: '0' }, /"apiThrottleRate" must be a whole number .*got "0"/],
+    [{ apiThrottleBurst: 'lots' }, /"apiThrottleBurst" must be a whole number .*got "lots"/],
+    [
+      { apiThrottleRate: '300', apiThrottleBurst: '250' },
+      /"apiThrottleBurst" \(250\) must be at least "apiThrottleRate" \(300\)/,
+    ],
+    [{ rateLimits: 'writes=10/60' }, /"rateLimits": Rate limit "writes=10\/60" is not of the form/],
   ])('rejects %o with a message naming the key and the bad value', (context, message) => {
     expect(() => stackPropsFromContext(reader(context))).toThrow(message);
   });

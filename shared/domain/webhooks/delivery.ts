@@ -1,4 +1,5 @@
 import type { DomainEvent } from '../events.ts';
+import { metricNames, metricNamespace } from '../metrics.ts';
 
 /**
  * The rules of webhook delivery, pure: the payload, what counts as success, when to try again.
@@ -121,12 +122,15 @@ export const nextRetryDelayMs = (
   return Math.max(jittered, notBeforeMs);
 };
 
-/** The CloudWatch metrics of delivery (namespace and names): the dispatcher emits them, alarms watch them. */
-export const webhookMetricNamespace = 'SpbeAward/Webhooks';
+/**
+ * The CloudWatch metrics of delivery: the API's one namespace and names from its metric catalogue
+ * (`shared/domain/metrics.ts`). The dispatcher emits them, alarms and the dashboard watch them.
+ */
+export const webhookMetricNamespace = metricNamespace;
 export const webhookMetricNames = {
-  delivered: 'DeliveriesSucceeded',
-  latency: 'DeliveryLatency',
+  delivered: metricNames.deliveriesSucceeded,
+  latency: metricNames.deliveryLatency,
   /** A delivery that will not be retried any more (schedule spent, 410, endpoint disabled). */
-  failed: 'DeliveriesFailed',
-  endpointsDisabled: 'EndpointsDisabled',
+  failed: metricNames.deliveriesFailed,
+  endpointsDisabled: metricNames.endpointsDisabled,
 } as const;

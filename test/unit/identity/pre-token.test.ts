@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { PreTokenGenerationV2TriggerEvent, PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
+import type { Context, PreTokenGenerationV2TriggerEvent, PreTokenGenerationV3TriggerEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -195,7 +195,14 @@ describe('Lambda entry (functions/identity/pre-token.ts)', () => {
     dynamo.on(GetCommand).resolves({ Item: { role: 'assessor' } });
     const entry = await import('#functions/identity/pre-token.ts');
 
-    const result = await entry.handler(clientCredentialsEvent());
+    const lambdaContext = {
+      awsRequestId: 'pre-token-test',
+      functionName: 'pre-token',
+      getRemainingTimeInMillis: () => 5_000,
+    } as Context;
+
+    // Act: the entry as Lambda calls it, with its context (the logger and tracer middlewares read it)
+    const result = await entry.handler(clientCredentialsEvent(), lambdaContext);
 
     expect(responseOf(result)).toEqual({
       claimsAndScopeOverrideDetails: {

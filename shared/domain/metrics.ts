@@ -1,0 +1,45 @@
+/**
+ * The one catalogue of the API's own CloudWatch metrics: one namespace, every name, and the
+ * dimensions each carries. Functions emit them (Powertools Metrics, embedded metric format); the
+ * stack's alarms and dashboard read the same names, so the two cannot drift apart.
+ *
+ * Dimensions are kept few and of low cardinality (each combination is a billed custom metric):
+ * `service` (the function's Powertools service name, added by Powertools to every metric) and, on
+ * problem responses only, `problemType` (the problem slug: about a dozen values). No route key, caller
+ * or agency: those live in the logs and the API's access log, where Logs Insights can group by them.
+ */
+
+export const metricNamespace = 'SpbeAward';
+
+/** The dimension Powertools adds to every metric: the function's service name. */
+export const serviceDimension = 'service';
+/** The slug of a problem response's `type` (`not-found`, `too-many-requests`, `internal-error` …). */
+export const problemTypeDimension = 'problemType';
+
+export const metricNames = {
+  /** Every API request a function answered (any status). */
+  requests: 'Requests',
+  /** Every problem+json answer, by `problemType`: 4xx and 5xx alike (the slug tells which). */
+  problems: 'ProblemResponses',
+  /** Unexpected errors (500): the same requests as `problemType=internal-error`, without the extra dimension. */
+  serverErrors: 'ServerErrors',
+  /** A self-assessment submitted (not replays of an Idempotency-Key). */
+  selfAssessmentsSubmitted: 'SelfAssessmentsSubmitted',
+  /** A result finalized by the review team (imports of past results are not counted). */
+  resultsFinalized: 'ResultsFinalized',
+  /** The per-client limiter could not be asked (its table failed): the request went through unlimited. */
+  rateLimiterUnavailable: 'RateLimiterUnavailable',
+  /** A ranking run published; its duration over every invocation in `rankingRunDuration`. */
+  rankingRunsPublished: 'RankingRunsPublished',
+  rankingRunDuration: 'RankingRunDuration',
+  /** A ranking run invocation that failed (Lambda retries it, then dead-letters it). */
+  rankingRunFailures: 'RankingRunFailures',
+  /** Webhook deliveries (the delivery function). */
+  deliveriesSucceeded: 'DeliveriesSucceeded',
+  deliveryLatency: 'DeliveryLatency',
+  /** A delivery that will not be retried any more (schedule spent, 410, endpoint disabled). */
+  deliveriesFailed: 'DeliveriesFailed',
+  endpointsDisabled: 'EndpointsDisabled',
+} as const;
+
+export type MetricName = (typeof metricNames)[keyof typeof metricNames];

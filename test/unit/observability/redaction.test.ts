@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger } from '#shared/observability/powertools.ts';
+import { isCredentialField, redactedMarker, redactText } from '#shared/observability/redaction.ts';
+
+const jwt =
+  'eyJhbGciOiJSUzI1NiIsImtpZCI6ImxvY2FsIn0.eyJzdWIiOiJvcGVyYXRvci1qYXRpbSIsImN1c3RvbTpyb2xlIjoiYWdlbmN5In0.c2lnbmF0dXJl';
+const presigned =
+  'https://bucket.s3.ap-southeast-3.amazonaws.com/pergub.pdf?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=0123abcd';
+
+describe('redactText', () => {
+  it.each([
+    [
+      `see ${presigned} now`,
+      `see https://bucket.s3.ap-southeast-3.amazonaws.com/pergub.pdf?${redactedMarker} now`,
+    ],
+    ['https://x.go.id/a#access_token=abc', `https://x.go.id/a?${redactedMarker}`],
+    [`Bearer ${jwt}`, `Bearer ${redactedMarker}`],
+    [`token ${jwt} inside`, `token ${redactedMarker} inside`],
+    ['secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw=', `secret whsec_${redactedMarker}`],
+    ['key whsk_abc+/=', `key whsk_${redactedMarker}`],
+  ])('scrubs %s', (text, expected) => {
+    expect(redactText(text)).toBe(expected);
+  });
+
+  it.each([
+    'https://jatimprov.go.id/spbe/pergub.pdf',
+    '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+    'whpk_publicKeyIsPublic',
+    'GET /v1/rankings?scope=national',
+  ])('leaves %s alone', (text) => {
+    expect(redactText(text)).toBe(text);
+  });
+
+  it('knows credential fields whatever their spelling', () => {
+    for (const name of [
+      'authorization',
+      'Authorization',
+      'secret',
+      'clientSecret',
+      'client_secret',
+      'x-api-key',
+      'webhook-signature',
+      'signingKey',
+      'accessToken',
+    ]) {
+      expect({ name, credential: isCredentialField(name) }).toEqual({ name, credential: true });
+    }
+    for (const name of ['agencyId', 'routeKey', 'tokenUse', 'url', 'evidence']) {
+      expect({ name, credential: isCredentialField(name) }).toEqual({ name, credential: false });
+    }
+  });
+});
+
+describe('the house logger', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('writes JSON lines with no token, secret or URL query, at DEBUG, in nested data and errors alike', () => {
+    // Prepare: everything the logger prints (errors go to stderr), captured
+    const lines: string[] = [];
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      });
+    }
+    const logger = createLogger({ logLevel: 'DEBUG' });
+
+    // Act
+    logger.debug('Request received', {
+      headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ evidence: [{ title: 'Pergub', url: presigned }] }),
+    });
+    logger.info('Endpoint registered', {
+      secret: 'whsec_abc',
+      endpoint: { url: 'https://x.go.id/hook?t=1' },
+    });
+    logger.error('Failed', new Error(`Could not fetch ${presigned} with ${jwt}`));
+
+    // Assess
+    const output = lines.join('');
+    expect(lines).toHaveLength(3);
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    for (const leaked of [jwt, 'X-Amz-Signature', 'AKIAEXAMPLE', 'whsec_abc', 't=1']) {
+      expect({ leaked, found: output.includes(leaked) }).toEqual({ leaked, found: false });
+    }
+    expect(output).toContain('pergub.pdf?[redacted]');
+    expect(output).toContain('"authorization":"[redacted]"');
+    expect(output).toContain('"content-type":"application/json"');
+  });
+});
