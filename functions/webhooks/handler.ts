@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadConfig, requireEventsTable, requireIdempotencyTable } from '#shared/config.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { systemClock, systemIds, systemSecrets } from '#shared/runtime/system.ts';
@@ -26,7 +26,7 @@ export const handler = createWebhooksHandler({
     logger,
     corsAllowedOrigins: config.corsAllowedOrigins,
     clock: systemClock,
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), undefined, (bytes) =>
+    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), functionDynamoDbClient(), (bytes) =>
       logger.warn('Idempotent response too large to store for replay', { bytes }),
     ),
   },

@@ -1,13 +1,24 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+let functionClient: DynamoDBClient | undefined;
+
 /**
- * One DocumentClient per function instance, built at module scope. The endpoint comes from the
- * SDK's own `AWS_ENDPOINT_URL_DYNAMODB` variable, which only the local runtime and tests set, so
- * the deployed code has no local branch.
+ * The function instance's one DynamoDB client, built on first use. The stores' DocumentClient and
+ * the idempotency records (Powertools) share it: one connection pool per container, one client to
+ * build at cold start, and one middleware stack that sees every DynamoDB call the function makes
+ * (the local runtime counts a request's calls there; `docs/access-patterns.md` lists each route's).
+ * The endpoint comes from the SDK's own `AWS_ENDPOINT_URL_DYNAMODB` variable, which only the local
+ * runtime and tests set, so the deployed code has no local branch.
  */
+export const functionDynamoDbClient = (): DynamoDBClient => {
+  functionClient ??= new DynamoDBClient({});
+  return functionClient;
+};
+
+/** A DocumentClient over `client` (by default the function's one client): one per function instance. */
 export const createDocumentClient = (
-  client: DynamoDBClient = new DynamoDBClient({}),
+  client: DynamoDBClient = functionDynamoDbClient(),
 ): DynamoDBDocumentClient =>
   DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

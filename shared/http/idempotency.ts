@@ -6,7 +6,7 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import {
   ConflictError,
@@ -87,9 +87,13 @@ export const readIdempotencyKey = (
   return key;
 };
 
+/**
+ * `client` is the function's one DynamoDB client (`functionDynamoDbClient()`), so that the records'
+ * calls share its connections and are counted with the function's other calls.
+ */
 export const createIdempotencyGuard = (
   tableName: string,
-  client = new DynamoDBClient({}),
+  client: DynamoDBClient,
   onUnstorable: (bytes: number) => void = () => undefined,
 ): IdempotencyGuard => {
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: client });
