@@ -184,6 +184,10 @@ export const createMemoryPorts = (): MemoryPorts => {
         return !cycles.has(change.cycle.year);
       case 'cycle.windows':
         return cycles.get(change.cycle.year)?.version === change.expectedVersion;
+      case 'cycle.unchanged':
+        return cycles.get(change.year)?.version === change.version;
+      case 'agency.active':
+        return agencies.get(change.agencyId)?.active === true;
       case 'self-assessment.answers': {
         const header = headers.get(selfKey(change.year, change.agencyId));
         return change.expectedVersion === 0
@@ -318,6 +322,9 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'cycle.windows':
         cycles.set(change.cycle.year, change.cycle);
         return;
+      case 'cycle.unchanged':
+      case 'agency.active':
+        return;
       case 'self-assessment.answers': {
         const key = selfKey(change.year, change.agencyId);
         headers.set(key, change.header);
@@ -443,6 +450,8 @@ export const createMemoryPorts = (): MemoryPorts => {
     machineClients: { get: async (clientId) => clients.get(clientId) },
     selfAssessments: {
       context: async (year, agencyId) => ({ cycle: cycles.get(year), agency: agencies.get(agencyId) }),
+      cycle: async (year) => cycles.get(year),
+      agency: async (agencyId) => agencies.get(agencyId),
       load: async (year, agencyId) => ({
         header: headers.get(selfKey(year, agencyId)),
         answers: new Map(answers.get(selfKey(year, agencyId)) ?? []),

@@ -36,8 +36,19 @@ export const layers: readonly Layer[] = [
     // ipaddr.js: pure address parsing, the very rule the connect-time SSRF filter applies.
     packages: ['zod', 'node:crypto', 'ipaddr.js'],
   },
-  { name: 'http', paths: ['shared/http/'], mayImport: ['domain', 'contract'] },
-  { name: 'dynamodb', paths: ['shared/dynamodb/'], mayImport: ['domain', 'contract', 'services'] },
+  // The request scope an idempotency claim rides in from the HTTP guard to the write path.
+  {
+    name: 'request-scope',
+    paths: ['shared/runtime/transaction-claim.ts'],
+    mayImport: [],
+    packages: ['node:async_hooks'],
+  },
+  { name: 'http', paths: ['shared/http/'], mayImport: ['domain', 'contract', 'request-scope'] },
+  {
+    name: 'dynamodb',
+    paths: ['shared/dynamodb/'],
+    mayImport: ['domain', 'contract', 'services', 'request-scope'],
+  },
   { name: 'memory', paths: ['shared/memory/'], mayImport: ['domain', 'contract', 'services'], packages: [] },
   {
     name: 'runtime',
