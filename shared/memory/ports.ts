@@ -511,6 +511,16 @@ export const createMemoryPorts = (): MemoryPorts => {
         ),
       loads: async (year, subjects) =>
         new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
+      planning: async (year, subjects) => ({
+        cycle: cycles.get(year),
+        profiles: new Map(
+          subjects.flatMap((subject) => {
+            const assessor = assessors.get(subject);
+            return assessor ? [[subject, assessor] as const] : [];
+          }),
+        ),
+        loads: new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
+      }),
     },
     assessments: {
       load: async (year, agencyId) => {
@@ -533,6 +543,10 @@ export const createMemoryPorts = (): MemoryPorts => {
     },
     results: {
       current: async (year, agencyId) => currents.get(selfKey(year, agencyId)),
+      currentWithCycle: async (year, agencyId) => ({
+        cycle: cycles.get(year),
+        current: currents.get(selfKey(year, agencyId)),
+      }),
       load: async (year, agencyId) => ({
         current: currents.get(selfKey(year, agencyId)),
         versions: [...resultVersions.values()]
@@ -545,6 +559,10 @@ export const createMemoryPorts = (): MemoryPorts => {
           .sort((a, b) => (a.appealId < b.appealId ? -1 : 1)),
       existing: async (year, agencyIds) =>
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+      existingWithCycle: async (year, agencyIds) => ({
+        cycle: cycles.get(year),
+        existing: new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+      }),
     },
     rankings: {
       results: async (year) => {
@@ -606,6 +624,33 @@ export const createMemoryPorts = (): MemoryPorts => {
               page.year === year && page.runId === runId && page.scope === scope && page.measure === measure,
           )
           .sort((a, b) => a.page - b.page),
+      allPages: async (year, runId) =>
+        [...rankingPages.values()].filter((page) => page.year === year && page.runId === runId),
+      read: async (year, request) => {
+        const { pages } = request;
+        return {
+          cycle: cycles.get(year),
+          ...(request.published ? { published: pointers.get(year) } : {}),
+          ...(request.runId === undefined ? {} : { run: runs.get(runKey(year, request.runId)) }),
+          pages: pages
+            ? [...new Set(pages.numbers)]
+                .sort((a, b) => a - b)
+                .flatMap((number) => {
+                  const page = rankingPages.get(
+                    `${year}#${pages.runId}#${pages.scope}#${pages.measure}#${number}`,
+                  );
+                  return page ? [page] : [];
+                })
+            : [],
+        };
+      },
+      publications: async (years) =>
+        new Map(
+          years.flatMap((year) => {
+            const cycle = cycles.get(year);
+            return cycle ? [[year, { cycle, published: pointers.get(year) }] as const] : [];
+          }),
+        ),
       positions: async (agencyId) => [...positions.values()].filter((entry) => entry.agencyId === agencyId),
     },
     webhookEndpoints: webhooks.webhookEndpoints,
