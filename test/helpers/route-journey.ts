@@ -2,6 +2,8 @@ import type { DynamoDbCall } from '#local/dynamodb-calls.ts';
 import { type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
 import { type OperationId, routes } from '#shared/api/routes.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
+import { type AccessPatternEntry, type AccessPatternName, accessPatterns } from '#shared/dynamodb/keys.ts';
+import { type RouteCalls, routeCalls } from '#shared/dynamodb/route-calls.ts';
 import type { ApiResponse, TestApi } from './local-api.ts';
 import { startReceiver, type TestReceiver } from './webhook-receiver.ts';
 
@@ -196,7 +198,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     });
     await call('listCycles', { token: admin });
     await call('getCycle', { token: operator });
-    await call('getAgencyCycleAudit', { token: admin });
+    await call('getAgencyCycleAudit', { token: admin, note: 'before anything happened in the cycle' });
     const reschedule = async (phase: Phase) => {
       const response = await call<{ version: number }>('putCycleWindows', {
         token: admin,
@@ -237,6 +239,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       token: operator,
       headers: { ...idempotencyKey(), 'if-match': '"3"' },
     });
+    await call('getAgencyCycleAudit', { token: admin });
 
     // The external assessment.
     await call('putAssessor', {
@@ -393,3 +396,49 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
   }
   return steps;
 };
+
+/** How a step's calls compare with its route's documented ones (`shared/dynamodb/route-calls.ts`). */
+export interface CallVerdict {
+  readonly step: JourneyStep;
+  readonly documented: number;
+  /** `exact`: the documented calls; `extra`: those and the extra calls of the situations named. */
+  readonly verdict: 'exact' | 'extra' | 'different';
+  readonly situations: readonly string[];
+}
+
+const operationOf = (name: AccessPatternName): string =>
+  (accessPatterns as readonly AccessPatternEntry[]).find((pattern) => pattern.name === name)?.operation ??
+  `unknown pattern ${name}`;
+
+const sameCalls = (actual: readonly string[], expected: readonly string[]) =>
+  actual.length === expected.length && [...actual].sort().join() === [...expected].sort().join();
+
+/**
+ * Compares the operations a step made with its route's documented calls, alone or with any
+ * combination of the documented extras (a cold cache, an empty page, …). Order is not compared:
+ * parallel calls reach the client in any order.
+ */
+export const verdictOf = (step: JourneyStep): CallVerdict => {
+  const entry: RouteCalls = routeCalls[step.operationId];
+  const actual = step.calls.map((call) => call.operation);
+  const base = entry.calls.map(operationOf);
+  const documented = entry.calls.length;
+  if (sameCalls(actual, base)) return { step, documented, verdict: 'exact', situations: [] };
+  const extras = entry.extra ?? [];
+  for (let mask = 1; mask < 1 << extras.length; mask += 1) {
+    const chosen = extras.filter((_extra, index) => (mask >> index) & 1);
+    if (sameCalls(actual, [...base, ...chosen.flatMap((extra) => extra.calls.map(operationOf))])) {
+      return { step, documented, verdict: 'extra', situations: chosen.map((extra) => extra.when) };
+    }
+  }
+  return { step, documented, verdict: 'different', situations: [] };
+};
+
+/** One line per step: route, calls made against documented, and which. */
+export const callReport = (verdicts: readonly CallVerdict[]): string =>
+  verdicts
+    .map(
+      ({ step, documented, verdict, situations }) =>
+        `${verdict === 'different' ? '✗' : ' '} ${step.routeKey.padEnd(86)} ${String(step.calls.length).padStart(2)} calls (documented ${documented}${situations.length > 0 ? ` + extra: ${situations.join('; ')}` : ''}): ${step.calls.map((call) => call.operation).join(' + ') || 'none'}`,
+    )
+    .join('\n');

@@ -1,24 +1,71 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeCalls } from '#local/dynamodb-calls.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeKeyOf } from '#shared/api/route-spec.ts';
+import { routeList } from '#shared/api/routes.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { type JourneyStep, runRouteJourney } from '#test/helpers/route-journey.ts';
+import {
+  type CallVerdict,
+  callReport,
+  type JourneyStep,
+  runRouteJourney,
+  verdictOf,
+} from '#test/helpers/route-journey.ts';
+
+/**
+ * Every route of the route table, called through the local runtime on DynamoDB Local, makes the
+ * DynamoDB calls documented for it (`shared/dynamodb/route-calls.ts`, the table in
+ * docs/access-patterns.md): counted by the runtime's SDK middleware, idempotency records included.
+ * A route making more calls than documented — or other ones — fails, with every route's counts.
+ */
 
 let api: TestApi;
 let steps: JourneyStep[] = [];
+let verdicts: CallVerdict[] = [];
 
 beforeAll(async () => {
   api = await startTestApi();
-}, 60_000);
+  steps = await runRouteJourney(api);
+  verdicts = steps.map(verdictOf);
+}, 180_000);
 
 afterAll(async () => {
   await api?.stop();
 });
 
-it('journey', async () => {
-  steps = await runRouteJourney(api);
-  for (const step of steps)
-    console.log(
-      `${step.operationId.padEnd(26)} ${step.status} ${step.calls.length} ${describeCalls(step.calls)} ${step.note ?? ''}`,
+describe('DynamoDB calls per route', () => {
+  it('calls every route of the route table with a request it accepts', () => {
+    // Assess
+    const called = new Set(steps.map((step) => step.routeKey));
+    expect(routeList.map(routeKeyOf).filter((key) => !called.has(key))).toEqual([]);
+  });
+
+  it('makes no route call DynamoDB more, or otherwise, than documented', () => {
+    // Assess
+    const wrong = verdicts.filter((verdict) => verdict.verdict === 'different');
+    expect(
+      wrong.map((verdict) => verdict.step.routeKey),
+      `Calls made by each route (✗: not as documented in shared/dynamodb/route-calls.ts):\n${callReport(verdicts)}`,
+    ).toEqual([]);
+  });
+
+  it('makes exactly the documented calls at least once per route: the documented count is the usual one', () => {
+    // Assess
+    const exact = new Set(
+      verdicts.filter((verdict) => verdict.verdict === 'exact').map((v) => v.step.routeKey),
     );
-  expect(steps.length).toBeGreaterThan(0);
-}, 120_000);
+    expect(
+      routeList.map(routeKeyOf).filter((key) => !exact.has(key)),
+      callReport(verdicts),
+    ).toEqual([]);
+  });
+
+  it('counts a cold container’s extra read of the cycle once, then serves the cycle from its cache', () => {
+    // Assess: the first self-assessment read of the year reads the cycle; the next ones do not
+    const reads = verdicts.filter((verdict) => verdict.step.operationId === 'getSelfAssessment');
+    expect(reads[0]?.step.calls.map((call) => call.operation).sort()).toEqual([
+      'GetItem',
+      'GetItem',
+      'Query',
+    ]);
+    expect(reads[1]?.step.calls.map((call) => call.operation)).toEqual(['Query']);
+  });
+});
