@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import { buildTimeVersion, openApiFileName } from '#shared/api/public/openapi-file.ts';
 import { type LambdaName, lambdaNames } from '#shared/api/route-spec.ts';
+import { functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { loopbackDevSetting } from '#shared/webhooks/config.ts';
 import { createLocalIdentityProvider, type LocalIdentityProvider } from './auth.ts';
+import { countDynamoDbCalls, type DynamoDbCall, recordDynamoDbCalls } from './dynamodb-calls.ts';
 import { type DynamoDbLocal, functionEnvironment, startDynamoDbLocal } from './dynamodb-local.ts';
 import { type AsyncHandler, type LambdaEmulator, startLambdaEmulator } from './lambda-emulator.ts';
-import { type LambdaHandler, type LocalApi, startLocalApi } from './server.ts';
+import { type LambdaHandler, type LocalApi, type ResponseLine, startLocalApi } from './server.ts';
 import {
   createLocalWebhooksHandler,
   type LocalDispatcher,
@@ -30,8 +32,24 @@ export interface LocalRuntime {
   readonly lambda: LambdaEmulator;
   /** The webhook dispatcher, in-process (see local/webhooks.ts). */
   readonly webhooks: LocalDispatcher;
+  /** The DynamoDB calls of recent requests (see `local/dynamodb-calls.ts`). */
+  readonly dynamoDbCalls: RecordedRequests;
   stop(): Promise<void>;
 }
+
+/** What a request did to DynamoDB, by its `apigw-requestid`. */
+export interface RecordedRequest {
+  readonly routeKey: string;
+  readonly calls: readonly DynamoDbCall[];
+}
+
+export interface RecordedRequests {
+  /** The calls of one of the last `recordedRequestsKept` requests; undefined when not recorded. */
+  of(requestId: string): RecordedRequest | undefined;
+}
+
+/** Requests whose calls are kept: enough for any test, bounded for a long `npm start`. */
+export const recordedRequestsKept = 2_000;
 
 export interface LocalRuntimeOptions {
   /** Keep DynamoDB data here; in memory when omitted. */
@@ -41,7 +59,13 @@ export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
   readonly port?: number;
   readonly corsAllowedOrigins?: readonly string[];
-  readonly onResponse?: Parameters<typeof startLocalApi>[0]['onResponse'];
+  /** Called for each request after it is answered, with the DynamoDB calls it made. */
+  readonly onResponse?: (line: ResponseLine & { readonly dynamodb: readonly DynamoDbCall[] }) => void;
+  /**
+   * Record each request's DynamoDB calls (default true). The load bench turns it off: Node 20's
+   * AsyncLocalStorage costs every promise a hook, which a throughput comparison must not carry.
+   */
+  readonly recordDynamoDbCalls?: boolean;
   /** Runs after the tables exist and before the API serves (seeding). */
   readonly beforeServe?: (dynamodb: DynamoDbLocal) => Promise<void>;
   /** The in-process webhook dispatcher: schedule, timeouts, stubbed DNS for tests. */
@@ -129,12 +153,35 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
     }
     const dispatcher = startLocalDispatcher(dynamodb, options.webhooks);
     webhooks = dispatcher;
+    // Every client the handlers send with: the functions' one client and, for handlers the runtime
+    // builds itself (stubbed DNS), DynamoDB Local's.
+    countDynamoDbCalls(functionDynamoDbClient());
+    countDynamoDbCalls(dynamodb.client);
+    const recorded = new Map<string, RecordedRequest>();
+    const recording = options.recordDynamoDbCalls ?? true;
+    const { onResponse } = options;
     const api = await startLocalApi({
       port: options.port ?? 0,
       identityProvider,
       handlers,
       ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
-      ...(options.onResponse ? { onResponse: options.onResponse } : {}),
+      ...(onResponse
+        ? {
+            onResponse: (line) =>
+              onResponse({ ...line, dynamodb: recorded.get(line.requestId)?.calls ?? [] }),
+          }
+        : {}),
+      ...(recording
+        ? {
+            aroundInvocation: async ({ requestId, routeKey }, invoke) => {
+              const { result, calls } = await recordDynamoDbCalls(invoke);
+              recorded.set(requestId, { routeKey, calls });
+              // Maps iterate in insertion order: the first key is the oldest request.
+              if (recorded.size > recordedRequestsKept) recorded.delete(recorded.keys().next().value ?? '');
+              return result;
+            },
+          }
+        : {}),
     });
     const emulator = lambda;
     return {
@@ -143,6 +190,7 @@ export const startLocalRuntime = async (options: LocalRuntimeOptions = {}): Prom
       identityProvider,
       lambda: emulator,
       webhooks: dispatcher,
+      dynamoDbCalls: { of: (requestId) => recorded.get(requestId) },
       stop: async () => {
         await api.close();
         await emulator.close();

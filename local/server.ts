@@ -47,7 +47,24 @@ export interface LocalApiOptions {
   /** API Gateway's payload limit. */
   readonly maxPayloadBytes?: number;
   /** Called for each request after it is answered (request logs for `npm start`). */
-  readonly onResponse?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  readonly onResponse?: (line: ResponseLine) => void;
+  /**
+   * Wraps each handler invocation (the local runtime counts the DynamoDB calls of a request
+   * there, `local/dynamodb-calls.ts`).
+   */
+  readonly aroundInvocation?: (
+    request: { readonly requestId: string; readonly routeKey: string },
+    invoke: () => Promise<APIGatewayProxyResultV2>,
+  ) => Promise<APIGatewayProxyResultV2>;
+}
+
+export interface ResponseLine {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly ms: number;
+  /** The `apigw-requestid` header of the answer. */
+  readonly requestId: string;
 }
 
 export interface LocalApi {
@@ -203,6 +220,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         path: url?.pathname ?? request.url ?? '',
         status: response.statusCode,
         ms: performance.now() - started,
+        requestId,
       }),
     );
     response.setHeader('apigw-requestid', requestId);
@@ -330,7 +348,10 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
 
     const handler = options.handlers[capability];
     try {
-      const result = await handler(event, lambdaContext(capability, requestId, 29_000));
+      const invoke = () => handler(event, lambdaContext(capability, requestId, 29_000));
+      const result = options.aroundInvocation
+        ? await options.aroundInvocation({ requestId, routeKey }, invoke)
+        : await invoke();
       send(response, result);
     } catch (error) {
       // A handler that throws is a Lambda invocation error: API Gateway answers 500.

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
+import { describeCalls } from './dynamodb-calls.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
 import { clearRunning, recordRunning } from './running.ts';
@@ -52,8 +53,10 @@ try {
     ...(values.quiet
       ? {}
       : {
-          onResponse: ({ method, path, status, ms }) =>
-            console.log(`[spbe] ${method} ${path} → ${status} (${ms.toFixed(1)} ms)`),
+          onResponse: ({ method, path, status, ms, dynamodb }) =>
+            console.log(
+              `[spbe] ${method} ${path} → ${status} (${ms.toFixed(1)} ms; DynamoDB: ${describeCalls(dynamodb)})`,
+            ),
           webhooks: { onAttempt: (line: string) => console.log(`[webhooks] ${line}`) },
         }),
     beforeServe: async (dynamodb) => {

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   loadConfig,
   requireEventsTable,
@@ -11,7 +10,7 @@ import {
   createAssessorStore,
   createAssignmentStore,
 } from '#shared/dynamodb/assessment-store.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
@@ -19,7 +18,6 @@ import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { readCsvBody } from '#shared/http/csv-body.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { traced } from '#shared/observability/tracer.ts';
 import { systemClock } from '#shared/runtime/system.ts';
 import { createAssessmentHandler } from './routes.ts';
 
@@ -28,7 +26,7 @@ import { createAssessmentHandler } from './routes.ts';
 const config = loadConfig();
 const logger = createLogger();
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = traced(new DynamoDBClient({}));
+const dynamodb = functionDynamoDbClient();
 const documents = createDocumentClient(dynamodb);
 const programme = config.programmeTableName;
 

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   loadConfig,
   requireEventsTable,
@@ -6,7 +5,7 @@ import {
   requireRateLimitTable,
 } from '#shared/config.ts';
 import { createAwardStore } from '#shared/dynamodb/award-store.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
 import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
@@ -14,7 +13,6 @@ import { createResultStore } from '#shared/dynamodb/result-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createAwardsHandler } from './routes.ts';
 
@@ -23,7 +21,7 @@ import { createAwardsHandler } from './routes.ts';
 const config = loadConfig();
 const logger = createLogger();
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = traced(new DynamoDBClient({}));
+const dynamodb = functionDynamoDbClient();
 const documents = createDocumentClient(dynamodb);
 const programme = config.programmeTableName;
 

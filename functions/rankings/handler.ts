@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import {
   ConfigurationError,
@@ -7,14 +6,13 @@ import {
   requireIdempotencyTable,
   requireRateLimitTable,
 } from '#shared/config.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
 import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createRankingsHandler } from './routes.ts';
 
@@ -26,7 +24,7 @@ if (!config.rankingRunFunctionName) {
   throw new ConfigurationError('Invalid function configuration — RANKING_RUN_FUNCTION_NAME: required');
 }
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = traced(new DynamoDBClient({}));
+const dynamodb = functionDynamoDbClient();
 const documents = createDocumentClient(dynamodb);
 const programme = config.programmeTableName;
 

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   loadConfig,
   requireEventsTable,
@@ -7,7 +6,7 @@ import {
 } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createAssessmentStore } from '#shared/dynamodb/assessment-store.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createResultStore } from '#shared/dynamodb/result-store.ts';
@@ -15,7 +14,6 @@ import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-stor
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createResultsHandler } from './routes.ts';
 
@@ -24,7 +22,7 @@ import { createResultsHandler } from './routes.ts';
 const config = loadConfig();
 const logger = createLogger();
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = traced(new DynamoDBClient({}));
+const dynamodb = functionDynamoDbClient();
 const documents = createDocumentClient(dynamodb);
 const programme = config.programmeTableName;
 

@@ -1,17 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   loadConfig,
   requireEventsTable,
   requireIdempotencyTable,
   requireRateLimitTable,
 } from '#shared/config.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds } from '#shared/runtime/system.ts';
 import { createSubmissionsHandler } from './routes.ts';
 
@@ -20,7 +18,7 @@ import { createSubmissionsHandler } from './routes.ts';
 const config = loadConfig();
 const logger = createLogger();
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = traced(new DynamoDBClient({}));
+const dynamodb = functionDynamoDbClient();
 const documents = createDocumentClient(dynamodb);
 const programme = config.programmeTableName;
 

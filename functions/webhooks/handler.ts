@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   loadConfig,
   requireEventsTable,
@@ -6,14 +5,13 @@ import {
   requireRateLimitTable,
 } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
 import { createWebhookEndpointStore } from '#shared/dynamodb/webhook-endpoint-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
 import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { traced } from '#shared/observability/tracer.ts';
 import { systemClock, systemIds, systemSecrets } from '#shared/runtime/system.ts';
 import { loadWebhookConfig } from '#shared/webhooks/config.ts';
 import { createDnsResolver } from '#shared/webhooks/dns-resolver.ts';
@@ -25,7 +23,7 @@ const config = loadConfig();
 const webhookConfig = loadWebhookConfig();
 const logger = createLogger();
 // One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = traced(new DynamoDBClient({}));
+const dynamodb = functionDynamoDbClient();
 const documents = createDocumentClient(dynamodb);
 const tables = { programme: config.programmeTableName, events: requireEventsTable(config) };
 

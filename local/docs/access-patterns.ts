@@ -1,6 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { accessPatterns, itemCatalogue } from '#shared/dynamodb/keys.ts';
+import { routeKeyOf } from '#shared/api/route-spec.ts';
+import { type OperationId, routeList } from '#shared/api/routes.ts';
+import { type AccessPatternEntry, accessPatterns, itemCatalogue } from '#shared/dynamodb/keys.ts';
+import { everyRequestCalls, type RouteCalls, routeCalls } from '#shared/dynamodb/route-calls.ts';
 
 /**
  * docs/access-patterns.md holds prose written by hand and tables generated from the key catalogue
@@ -35,11 +38,13 @@ const itemTable = (table: 'programme' | 'events'): string =>
       .map((row) => `| ${row} |`),
   ].join('\n');
 
+const patterns: readonly AccessPatternEntry[] = accessPatterns;
+
 const patternTable = (): string =>
   [
     '| Pattern | Status | Table | Operation | Index | Key | Notes |',
     '|---|---|---|---|---|---|---|',
-    ...accessPatterns.map(
+    ...patterns.map(
       (pattern) =>
         `| ${[
           pattern.name,
@@ -53,10 +58,46 @@ const patternTable = (): string =>
     ),
   ].join('\n');
 
+const operationOf = (name: string) => patterns.find((pattern) => pattern.name === name)?.operation ?? '?';
+
+/** `a (Query) + b (GetItem) ×2`: each access pattern with its operation, repeats folded. */
+const describePatterns = (calls: readonly string[]): string => {
+  const runs: { name: string; count: number }[] = [];
+  for (const name of calls) {
+    const last = runs.at(-1);
+    if (last?.name === name) last.count += 1;
+    else runs.push({ name, count: 1 });
+  }
+  return runs
+    .map(({ name, count }) => `${name} (${operationOf(name)})${count > 1 ? ` ×${count}` : ''}`)
+    .join(' + ');
+};
+
+/** The calls of every route, from `shared/dynamodb/route-calls.ts`, in route-table order. */
+const routeCallTable = (): string =>
+  [
+    '| Route | Calls (limiter + route) | The route’s own, in order | More calls when | Notes |',
+    '|---|---|---|---|---|',
+    ...routeList.map((route) => {
+      const entry: RouteCalls = routeCalls[route.operationId as OperationId];
+      const extra = (entry.extra ?? [])
+        .map((more) => `+${more.calls.length} ${describePatterns(more.calls)}: ${more.when}`)
+        .join('<br>');
+      return `| ${[
+        code(routeKeyOf(route)),
+        `${everyRequestCalls.length} + ${entry.calls.length}`,
+        entry.calls.length === 0 ? 'none' : describePatterns(entry.calls),
+        cell(extra),
+        cell(entry.notes ?? ''),
+      ].join(' | ')} |`;
+    }),
+  ].join('\n');
+
 export const generatedSections: Readonly<Record<string, () => string>> = {
   'programme-items': () => itemTable('programme'),
   'events-items': () => itemTable('events'),
   'access-patterns': patternTable,
+  'route-calls': routeCallTable,
 };
 
 /** The document with every generated section rewritten from the catalogue. */

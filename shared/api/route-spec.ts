@@ -97,6 +97,13 @@ export interface RouteSpec {
   /** POST routes that honour `Idempotency-Key`. */
   readonly idempotent?: boolean;
   /**
+   * Where an idempotent route claims its key (`shared/http/idempotency.ts`): `with-change` in the
+   * transaction of the one change it commits (a round trip fewer, and a duplicate changes nothing);
+   * by default in a record of its own before the route runs. Only for routes whose success commits
+   * at most one change through the write path and has no other side effect before it.
+   */
+  readonly idempotencyClaim?: 'with-change';
+  /**
    * The Content-Security-Policy of an HTML page, replacing the API's default (which lets an HTML
    * response load nothing at all). Only pages set it, with only what they need.
    */

@@ -19,6 +19,16 @@ export const agencyFromItem = (item: Record<string, unknown>): AgencyRecord =>
  * province's `childCount` (kept by its children's writes) is never overwritten; the parent's count
  * follows every registration and move of a kabupaten/kota in the same transaction.
  */
+/** Pure: the check that an agency exists and is active, inside a transaction (no read). */
+export const agencyActiveCheck = (tableName: string, agencyId: string): TransactAction => ({
+  ConditionCheck: {
+    TableName: tableName,
+    Key: agencyKeys.profile(agencyId),
+    ConditionExpression: 'active = :active',
+    ExpressionAttributeValues: { ':active': true },
+  },
+});
+
 export const agencyActions = (
   tableName: string,
   { agency, before }: Extract<RegistryStateChange, { kind: 'agency' }>,

@@ -14,9 +14,10 @@ import type {
 } from '#shared/services/assessment/ports.ts';
 import type { SelfAssessmentHeader, StoredAnswer } from '#shared/services/self-assessment/ports.ts';
 import { batchGetAll } from './batch.ts';
+import { cycleFromItem } from './cycle-store.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError, versionCondition } from './errors.ts';
 import { recordFromItem } from './items.ts';
-import { assessmentKeys, assessorKeys, cycleAgencyPartition, selfAssessmentKeys } from './keys.ts';
+import { assessmentKeys, assessorKeys, cycleAgencyPartition, cycleKeys, selfAssessmentKeys } from './keys.ts';
 import type { TransactAction } from './write-path.ts';
 
 const assignmentItem = (assignment: AssignmentRecord) => ({
@@ -318,6 +319,32 @@ export const createAssignmentStore = (
     return {
       items: (result.Items ?? []).map(assignmentFromItem),
       nextCursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  },
+
+  planning: async (year, subjects) => {
+    const unique = [...new Set(subjects)];
+    const items = await batchGetAll(client, tableName, [
+      cycleKeys.cycle(year),
+      ...unique.map((subject) => assessorKeys.profile(subject)),
+      ...unique.map((subject) => assessorKeys.load(subject, year)),
+    ]);
+    const cycleItem = items.find((item) => item.SK === 'CYCLE');
+    return {
+      cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
+      profiles: new Map(
+        items
+          .filter((item) => item.SK === 'PROFILE')
+          .map((item) => [item.subject as string, assessorFromItem(item)]),
+      ),
+      loads: new Map(
+        items
+          .filter((item) => String(item.SK).startsWith('LOAD#'))
+          .map((item) => [
+            String(item.PK).slice('ASSESSOR#'.length),
+            (item.count as number | undefined) ?? 0,
+          ]),
+      ),
     };
   },
 

@@ -14,21 +14,41 @@ export const cycleFromItem = (item: Record<string, unknown>): CycleRecord => {
   return cycle.assessorLoadCap === undefined ? { ...cycle, assessorLoadCap: defaultAssessorLoadCap } : cycle;
 };
 
-/** Pure: a new cycle (once per year), or the same cycle rescheduled at the version read. */
-export const cycleActions = (tableName: string, change: CycleStateChange): TransactAction[] => [
-  {
-    Put: {
-      TableName: tableName,
-      Item: {
-        ...cycleKeys.cycle(change.cycle.year),
-        ...cycleKeys.list(change.cycle.year),
-        entity: 'Cycle',
-        ...change.cycle,
+/**
+ * Pure: a new cycle (once per year), the same cycle rescheduled at the version read, or the check
+ * that a cycle is still at the version a decision was made on.
+ */
+export const cycleActions = (tableName: string, change: CycleStateChange): TransactAction[] => {
+  if (change.kind === 'cycle.unchanged') {
+    return [
+      {
+        ConditionCheck: {
+          TableName: tableName,
+          Key: cycleKeys.cycle(change.year),
+          ConditionExpression: 'version = :version',
+          ExpressionAttributeValues: { ':version': change.version },
+        },
       },
-      ...versionCondition(change.kind === 'cycle' ? undefined : change.expectedVersion),
+    ];
+  }
+  return [cycleWrite(tableName, change)];
+};
+
+const cycleWrite = (
+  tableName: string,
+  change: Exclude<CycleStateChange, { kind: 'cycle.unchanged' }>,
+): TransactAction => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      ...cycleKeys.cycle(change.cycle.year),
+      ...cycleKeys.list(change.cycle.year),
+      entity: 'Cycle',
+      ...change.cycle,
     },
+    ...versionCondition(change.kind === 'cycle' ? undefined : change.expectedVersion),
   },
-];
+});
 
 export const createCycleStore = (client: DynamoDBDocumentClient, tableName: string): CycleStore => ({
   get: async (year) => {

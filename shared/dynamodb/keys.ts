@@ -12,7 +12,7 @@ export interface ItemKey {
   readonly SK: string;
 }
 
-type TableName = 'programme' | 'events';
+type TableName = 'programme' | 'events' | 'idempotency' | 'rate-limits';
 
 export interface ItemTypeEntry {
   /** Stable name, also the item's `entity` attribute where it has one. */
@@ -323,7 +323,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
   },
 ];
 
-export const accessPatterns: readonly AccessPatternEntry[] = [
+export const accessPatterns = [
   {
     name: 'getAgency',
     table: 'programme',
@@ -422,7 +422,7 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     operation: 'Query',
     index: 'GSI1',
     key: 'ASSESSOR#<subject> AND begins_with(GSI1SK, CYCLE#<year>#)',
-    status: 'planned',
+    status: 'built',
     notes: '`GET /assessors/me/assignments`; admins by assessor.',
   },
   {
@@ -431,25 +431,58 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     operation: 'Query',
     index: 'GSI2',
     key: 'CYCLE#<year>#ASSIGN AND begins_with(GSI2SK, <agencyId>#)',
-    status: 'planned',
-    notes: 'Admins: a cycle’s assignments, all or one agency’s, paginated.',
+    status: 'built',
+    notes:
+      'Admins: a cycle’s assignments, all or one agency’s, paginated; an assignment batch reads each named agency’s panel.',
+  },
+  {
+    name: 'planAssignments',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year> / CYCLE + ASSESSOR#<subject> / PROFILE and / LOAD#<year> per assessor',
+    status: 'built',
+    notes: 'What an assignment batch checks its rows against: the load cap, affiliations, loads.',
+  },
+  {
+    name: 'getAssessor',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'ASSESSOR#<subject> / PROFILE',
+    status: 'built',
+    notes: 'Profile and affiliations; the versioned PUT reads it first.',
   },
   {
     name: 'loadAssessment',
     table: 'programme',
     operation: 'Query',
-    key: 'CYCLE#<year>#AGENCY#<agencyId> (all SKs)',
-    status: 'planned',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> AND SK BETWEEN ASSESSMENT AND ASSIGN$ · and SK >= REVIEW#',
+    status: 'built',
     notes:
-      'Panel, stage-score heads, reviews, current result: one partition read for scoring and finalizing.',
+      'Two Queries in parallel, around the audit trail (which only grows and sorts between them): panel and head, then reviews, stage scores and the self-assessment.',
   },
   {
     name: 'listResultVersions',
     table: 'programme',
     operation: 'Query',
-    key: 'CYCLE#<year>#AGENCY#<agencyId> AND begins_with(SK, RESULT#V#)',
-    status: 'planned',
-    notes: 'The hash chain.',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> AND begins_with(SK, RESULT#)',
+    status: 'built',
+    notes: 'The current result and every version (the hash chain), in one Query.',
+  },
+  {
+    name: 'listAppeals',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> AND begins_with(SK, APPEAL#)',
+    status: 'built',
+    notes: 'An agency’s appeals in a cycle.',
+  },
+  {
+    name: 'getCycleAndCurrentResults',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT per agency',
+    status: 'built',
+    notes: 'An appeal (one agency) or an import (every agency of the batch; 100 keys a call).',
   },
   {
     name: 'listCycleResults',
@@ -461,12 +494,62 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     notes: 'The ranking run’s input, by group.',
   },
   {
-    name: 'getRankingPointer',
+    name: 'getPublishedRun',
     table: 'programme',
     operation: 'GetItem',
     key: 'CYCLE#<year>#RANKINGS / PUBLISHED',
     status: 'built',
-    notes: 'Then GetItem of the one or two pages an API page spans.',
+    notes: 'The published run alone: awards, which read the cycle in parallel (the same round trip).',
+  },
+  {
+    name: 'getRankingPointer',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#RANKINGS / PUBLISHED',
+    status: 'built',
+    notes: 'The cycle (publication time) and the published run, together.',
+  },
+  {
+    name: 'getRankingPages',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year>#RANKING#<runId> / <scope>#<measure>#<page> (the one or two pages an API page spans) [+ CYCLE#<year> / CYCLE + CYCLE#<year>#RANKINGS / RUN#<runId>]',
+    status: 'built',
+    notes:
+      'A page of a ranking; with the cycle and the run record when the run is named (admins), one call in all.',
+  },
+  {
+    name: 'getRankingRun',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CYCLE#<year>#RANKINGS / RUN#<runId>',
+    status: 'built',
+    notes: 'Status, progress and report.',
+  },
+  {
+    name: 'getCycleAndRankingRun',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#RANKINGS / RUN#<runId>',
+    status: 'built',
+    notes: 'Starting a run: the cycle, and a run of that id (a retried schedule slot).',
+  },
+  {
+    name: 'listRankingRuns',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#RANKINGS AND begins_with(SK, RUN#)',
+    status: 'built',
+    notes: 'Every run of a cycle.',
+  },
+  {
+    name: 'listRunPages',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#RANKING#<runId>',
+    status: 'built',
+    notes:
+      'Every ranking of a run at once: the open-data file (about 1 MB for 620 agencies: one or two pages).',
   },
   {
     name: 'listRankingPages',
@@ -482,7 +565,15 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     operation: 'Query',
     key: 'AGENCY#<agencyId> AND begins_with(SK, RANK#)',
     status: 'built',
-    notes: 'Then BatchGetItem of the pointers of those years.',
+    notes: 'Then getRankingPublications for those years.',
+  },
+  {
+    name: 'getRankingPublications',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#RANKINGS / PUBLISHED per year',
+    status: 'built',
+    notes: 'The cycles and published runs of the years an agency was ranked in.',
   },
   {
     name: 'takeRankingLease',
@@ -515,7 +606,42 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     operation: 'GetItem',
     key: 'CYCLE#<year>#AWARDS / PUBLISHED',
     status: 'built',
-    notes: 'Then the awards of that version only; BatchGetItem for several years (an agency’s awards).',
+    notes: 'Then the awards of that version only.',
+  },
+  {
+    name: 'getCurrentResult',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT',
+    status: 'built',
+    notes: 'Consistent: which result version stands (an award decision names an agency with a final result).',
+  },
+  {
+    name: 'getAwardPointers',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year>#AWARDS / PUBLISHED per year',
+    status: 'built',
+    notes:
+      'The published versions of the years an agency’s award records name: only those versions’ records are shown.',
+  },
+  {
+    name: 'getAwardPublication',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CYCLE#<year>#AWARDS / PUBLICATION#<version>',
+    status: 'built',
+    notes:
+      'Consistent: the claimed version with every award it publishes, to finish it (each recipient’s transaction, then the pointer).',
+  },
+  {
+    name: 'listCycleAwards',
+    table: 'programme',
+    operation: 'Query',
+    key: 'CYCLE#<year>#AWARDS AND begins_with(SK, AWARD#)',
+    status: 'built',
+    notes:
+      'Every award record of every version: numbering (numbers are never reused) and whether a revision changes anything.',
   },
   {
     name: 'listPublicationAwards',
@@ -557,8 +683,15 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     operation: 'Query',
     key: 'AGENCY#<agencyId> AND begins_with(SK, WEBHOOK#)',
     status: 'built',
-    notes:
-      'Consistent; subscription items filtered out (at most 10 endpoints per agency). Also the get, as GetItem.',
+    notes: 'Consistent; subscription items filtered out (at most 10 endpoints per agency).',
+  },
+  {
+    name: 'getWebhookEndpoint',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId>',
+    status: 'built',
+    notes: 'Consistent; the agency in the key is the path’s, so another agency’s endpoint is not found.',
   },
   {
     name: 'findSubscribers',
@@ -586,6 +719,15 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId> (programme) + ENDPOINT#<endpointId> / DELIVERY#<eventId> and / HEALTH',
     status: 'built',
     notes: 'Everything one attempt needs in one round trip, across both tables.',
+  },
+  {
+    name: 'requestRedelivery',
+    table: 'events',
+    operation: 'UpdateItem',
+    key: 'ENDPOINT#<endpointId> / DELIVERY#<eventId>',
+    status: 'built',
+    notes:
+      'Due now again, conditional on the status and attempt count read (delivery bookkeeping, not a programme record: then an audit record through the write path).',
   },
   {
     name: 'saveDeliveryAttempt',
@@ -622,7 +764,53 @@ export const accessPatterns: readonly AccessPatternEntry[] = [
     status: 'built',
     notes: 'Delivery log filtered by status, newest first; failed ones since a time for redelivery.',
   },
-];
+  {
+    name: 'probeTables',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'HEALTH / HEALTH in the programme and events tables + id HEALTH in the idempotency table',
+    status: 'built',
+    notes: 'Readiness: keys that never exist, every table in one call (half a read unit each).',
+  },
+  {
+    name: 'claimIdempotencyKey',
+    table: 'idempotency',
+    operation: 'PutItem',
+    key: 'id = <function>#<hash of caller, route and key>',
+    status: 'built',
+    notes:
+      'Powertools: before an idempotent route runs (`attribute_not_exists` or expired). A `with-change` route puts the same item inside its change’s transaction instead.',
+  },
+  {
+    name: 'storeIdempotentResponse',
+    table: 'idempotency',
+    operation: 'UpdateItem',
+    key: 'id = <function>#<hash of caller, route and key>',
+    status: 'built',
+    notes: 'The response, for replays during 24 h.',
+  },
+  {
+    name: 'readIdempotencyRecord',
+    table: 'idempotency',
+    operation: 'GetItem',
+    key: 'id = <function>#<hash of caller, route and key>',
+    status: 'built',
+    notes:
+      'A `with-change` request that failed before its change committed: replay it, 409 or 422 when it was a duplicate.',
+  },
+  {
+    name: 'countRequest',
+    table: 'rate-limits',
+    operation: 'UpdateItem',
+    key: 'PK = RL#<class>#<caller digest>#<window number>',
+    status: 'built',
+    notes:
+      'The per-client rate limit (`shared/dynamodb/rate-limit-store.ts`): `ADD hits :one` if `hits < quota`, before every API request (one budget across Lambda instances).',
+  },
+] as const satisfies readonly AccessPatternEntry[];
+
+/** The name of a catalogued access pattern (route call counts name their calls by it). */
+export type AccessPatternName = (typeof accessPatterns)[number]['name'];
 
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 

@@ -7,6 +7,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { RankingRunSchema } from '#shared/api/rankings/schemas.ts';
+import type { CycleRecord } from '#shared/services/cycles/ports.ts';
 import type {
   AgencyPositionsRecord,
   PublishedRun,
@@ -18,9 +19,10 @@ import type {
   RankingStore,
 } from '#shared/services/rankings/ports.ts';
 import { type BatchWriteOptions, batchGetAll, batchWriteAll } from './batch.ts';
+import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
 import { recordFromItem } from './items.ts';
-import { type ItemKey, rankingKeys, resultKeys } from './keys.ts';
+import { cycleKeys, type ItemKey, rankingKeys, resultKeys } from './keys.ts';
 import type { TransactAction } from './write-path.ts';
 
 const runItem = (run: RankingRunRecord) => ({
@@ -97,6 +99,11 @@ export const rankingActions = (tableName: string, change: RankingStateChange): T
 
 const runFromItem = (item: Record<string, unknown>): RankingRunRecord =>
   recordFromItem(RankingRunSchema, item);
+
+const publishedFromItem = (item: Record<string, unknown>): PublishedRun => ({
+  runId: item.runId as string,
+  publishedAt: item.publishedAt as string,
+});
 
 const pageFromItem = (item: Record<string, unknown>): RankingPageRecord => ({
   year: item.year as number,
@@ -217,7 +224,7 @@ export const createRankingStore = (
 
     published: async (year) => {
       const item = await get(rankingKeys.published(year));
-      return item ? { runId: item.runId as string, publishedAt: item.publishedAt as string } : undefined;
+      return item ? publishedFromItem(item) : undefined;
     },
 
     publishedMany: async (years) => {
@@ -303,6 +310,60 @@ export const createRankingStore = (
           },
         })
       ).items.map(pageFromItem),
+
+    allPages: async (year, runId) =>
+      (
+        await queryAll({
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': rankingKeys.pagePartition(year, runId) },
+        })
+      ).items.map(pageFromItem),
+
+    read: async (year, request) => {
+      const keys: ItemKey[] = [cycleKeys.cycle(year)];
+      if (request.published) keys.push(rankingKeys.published(year));
+      if (request.runId !== undefined) keys.push(rankingKeys.run(year, request.runId));
+      const { pages } = request;
+      for (const number of new Set(pages?.numbers ?? [])) {
+        if (pages) keys.push(rankingKeys.page(year, pages.runId, pages.scope, pages.measure, number));
+      }
+      const items = await batchGetAll(client, tableName, keys);
+      const find = (key: ItemKey) => items.find((item) => item.PK === key.PK && item.SK === key.SK);
+      const cycleItem = find(cycleKeys.cycle(year));
+      const pointer = request.published ? find(rankingKeys.published(year)) : undefined;
+      const runItem = request.runId === undefined ? undefined : find(rankingKeys.run(year, request.runId));
+      return {
+        cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
+        ...(request.published ? { published: pointer ? publishedFromItem(pointer) : undefined } : {}),
+        ...(request.runId === undefined ? {} : { run: runItem ? runFromItem(runItem) : undefined }),
+        pages: items
+          .filter((item) => item.entity === 'RankingPage')
+          .map(pageFromItem)
+          .sort((a, b) => a.page - b.page),
+      };
+    },
+
+    publications: async (years) => {
+      const unique = [...new Set(years)];
+      const items = await batchGetAll(
+        client,
+        tableName,
+        unique.flatMap((year) => [cycleKeys.cycle(year), rankingKeys.published(year)]),
+      );
+      const result = new Map<number, { cycle: CycleRecord; published: PublishedRun | undefined }>();
+      for (const year of unique) {
+        const cycleItem = items.find((item) => item.PK === cycleKeys.cycle(year).PK && item.SK === 'CYCLE');
+        if (!cycleItem) continue;
+        const pointer = items.find(
+          (item) => item.PK === rankingKeys.published(year).PK && item.SK === 'PUBLISHED',
+        );
+        result.set(year, {
+          cycle: cycleFromItem(cycleItem),
+          published: pointer ? publishedFromItem(pointer) : undefined,
+        });
+      }
+      return result;
+    },
 
     positions: async (agencyId) =>
       (

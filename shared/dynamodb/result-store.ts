@@ -8,9 +8,10 @@ import type {
   ResultStore,
 } from '#shared/services/results/ports.ts';
 import { batchGetAll } from './batch.ts';
+import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
 import { recordFromItem } from './items.ts';
-import { appealKeys, assessmentKeys, cycleAgencyPartition, resultKeys } from './keys.ts';
+import { appealKeys, assessmentKeys, cycleAgencyPartition, cycleKeys, resultKeys } from './keys.ts';
 import type { TransactAction } from './write-path.ts';
 
 /**
@@ -192,6 +193,18 @@ export const createResultStore = (client: DynamoDBDocumentClient, tableName: str
         .catch(translateStorageError);
       return result.Item ? currentFromItem(result.Item) : undefined;
     },
+    currentWithCycle: async (year, agencyId) => {
+      const items = await batchGetAll(client, tableName, [
+        cycleKeys.cycle(year),
+        resultKeys.current(year, agencyId),
+      ]);
+      const cycleItem = items.find((item) => item.SK === 'CYCLE');
+      const currentItem = items.find((item) => item.SK === resultKeys.current(year, agencyId).SK);
+      return {
+        cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
+        current: currentItem ? currentFromItem(currentItem) : undefined,
+      };
+    },
     load: async (year, agencyId) => {
       // RESULT#CURRENT and RESULT#V#… share the prefix: the current result and the chain in one Query.
       const items = await queryPrefix(year, agencyId, resultKeys.prefix);
@@ -207,6 +220,18 @@ export const createResultStore = (client: DynamoDBDocumentClient, tableName: str
       (await queryPrefix(year, agencyId, appealKeys.prefix)).map((item) =>
         recordFromItem(AppealSchema, item),
       ),
+    existingWithCycle: async (year, agencyIds) => {
+      // Current results are small (the ranking run reads one per agency): read whole beside the cycle.
+      const items = await batchGetAll(client, tableName, [
+        cycleKeys.cycle(year),
+        ...[...new Set(agencyIds)].map((agencyId) => resultKeys.current(year, agencyId)),
+      ]);
+      const cycleItem = items.find((item) => item.SK === 'CYCLE');
+      return {
+        cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
+        existing: new Set(items.filter((item) => item.SK !== 'CYCLE').map((item) => item.agencyId as string)),
+      };
+    },
     existing: async (year, agencyIds) => {
       const keys = [...new Set(agencyIds)].map((agencyId) => resultKeys.current(year, agencyId));
       const items = await batchGetAll(client, tableName, keys, { projection: 'agencyId' });

@@ -1,4 +1,9 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { IndicatorAnswerSchema } from '#shared/api/self-assessment/schemas.ts';
 import type {
   SelfAssessmentHeader,
@@ -6,10 +11,11 @@ import type {
   SelfAssessmentStore,
 } from '#shared/services/self-assessment/ports.ts';
 import { agencyFromItem } from './agency-store.ts';
+import { type CycleCacheOptions, createCycleCache } from './cycle-cache.ts';
 import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
 import { recordFromItem } from './items.ts';
-import { agencyKeys, cycleAgencyPartition, cycleKeys, selfAssessmentKeys } from './keys.ts';
+import { agencyKeys, cycleAgencyPartition, cycleKeys, type ItemKey, selfAssessmentKeys } from './keys.ts';
 import type { TransactAction } from './write-path.ts';
 
 const headerFromItem = (item: Record<string, unknown>): SelfAssessmentHeader => ({
@@ -99,58 +105,78 @@ export const selfAssessmentActions = (
 export const createSelfAssessmentStore = (
   client: DynamoDBDocumentClient,
   tableName: string,
-): SelfAssessmentStore => ({
-  context: async (year, agencyId) => {
-    const result = await client
-      .send(
-        new BatchGetCommand({
-          RequestItems: {
-            [tableName]: {
-              Keys: [cycleKeys.cycle(year), agencyKeys.profile(agencyId)],
-              ConsistentRead: true,
-            },
-          },
-        }),
-      )
-      .catch(translateStorageError);
-    // Two small keys never exceed BatchGet limits; UnprocessedKeys only appear under throttling.
-    if (Object.keys(result.UnprocessedKeys ?? {}).length > 0) {
-      return translateStorageError(Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }));
-    }
-    const items = result.Responses?.[tableName] ?? [];
-    const cycleItem = items.find((item) => item.SK === 'CYCLE');
-    const agencyItem = items.find((item) => item.SK === 'PROFILE');
-    return {
-      cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
-      agency: agencyItem ? agencyFromItem(agencyItem) : undefined,
-    };
-  },
+  cacheOptions: CycleCacheOptions = {},
+): SelfAssessmentStore => {
+  const getItem = async (key: ItemKey) =>
+    (
+      await client
+        .send(new GetCommand({ TableName: tableName, Key: key, ConsistentRead: true }))
+        .catch(translateStorageError)
+    ).Item;
+  const cycle = createCycleCache(async (year) => {
+    const item = await getItem(cycleKeys.cycle(year));
+    return item ? cycleFromItem(item) : undefined;
+  }, cacheOptions);
+  return {
+    cycle,
 
-  load: async (year, agencyId) => {
-    // Header and the 47 answers share one partition and the SELF prefix: one Query reads them all.
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
+    agency: async (agencyId) => {
+      const item = await getItem(agencyKeys.profile(agencyId));
+      return item ? agencyFromItem(item) : undefined;
+    },
+
+    context: async (year, agencyId) => {
       const result = await client
         .send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'PK = :pk AND begins_with(SK, :self)',
-            ExpressionAttributeValues: { ':pk': cycleAgencyPartition(year, agencyId), ':self': 'SELF' },
-            ConsistentRead: true,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: [cycleKeys.cycle(year), agencyKeys.profile(agencyId)],
+                ConsistentRead: true,
+              },
+            },
           }),
         )
         .catch(translateStorageError);
-      items.push(...(result.Items ?? []));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    const headerItem = items.find((item) => item.SK === 'SELF');
-    const answers = new Map(
-      items
-        .filter((item) => String(item.SK).startsWith(selfAssessmentKeys.answerPrefix))
-        .map((item) => [item.indicatorNo as number, recordFromItem(IndicatorAnswerSchema, item)]),
-    );
-    return { header: headerItem ? headerFromItem(headerItem) : undefined, answers };
-  },
-});
+      // Two small keys never exceed BatchGet limits; UnprocessedKeys only appear under throttling.
+      if (Object.keys(result.UnprocessedKeys ?? {}).length > 0) {
+        return translateStorageError(Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }));
+      }
+      const items = result.Responses?.[tableName] ?? [];
+      const cycleItem = items.find((item) => item.SK === 'CYCLE');
+      const agencyItem = items.find((item) => item.SK === 'PROFILE');
+      return {
+        cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
+        agency: agencyItem ? agencyFromItem(agencyItem) : undefined,
+      };
+    },
+
+    load: async (year, agencyId) => {
+      // Header and the 47 answers share one partition and the SELF prefix: one Query reads them all.
+      const items: Record<string, unknown>[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const result = await client
+          .send(
+            new QueryCommand({
+              TableName: tableName,
+              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :self)',
+              ExpressionAttributeValues: { ':pk': cycleAgencyPartition(year, agencyId), ':self': 'SELF' },
+              ConsistentRead: true,
+              ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+            }),
+          )
+          .catch(translateStorageError);
+        items.push(...(result.Items ?? []));
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+      const headerItem = items.find((item) => item.SK === 'SELF');
+      const answers = new Map(
+        items
+          .filter((item) => String(item.SK).startsWith(selfAssessmentKeys.answerPrefix))
+          .map((item) => [item.indicatorNo as number, recordFromItem(IndicatorAnswerSchema, item)]),
+      );
+      return { header: headerItem ? headerFromItem(headerItem) : undefined, answers };
+    },
+  };
+};

@@ -3,8 +3,9 @@ import {
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { PayloadTooLargeError } from '#shared/domain/errors.ts';
+import { ConflictError, PayloadTooLargeError } from '#shared/domain/errors.ts';
 import type { DomainEvent } from '#shared/domain/events.ts';
+import { pendingTransactionClaim, type TransactionClaim } from '#shared/runtime/transaction-claim.ts';
 import type {
   ChangeSet,
   CommitOutcome,
@@ -12,7 +13,7 @@ import type {
   StateChange,
   WritePath,
 } from '#shared/services/ports.ts';
-import { agencyActions } from './agency-store.ts';
+import { agencyActions, agencyActiveCheck } from './agency-store.ts';
 import { assessmentActions } from './assessment-store.ts';
 import { auditAction } from './audit-store.ts';
 import { awardActions } from './award-store.ts';
@@ -41,10 +42,13 @@ export const stateActions = (tableName: string, change: StateChange): TransactAc
   switch (change.kind) {
     case 'agency':
       return agencyActions(tableName, change);
+    case 'agency.active':
+      return [agencyActiveCheck(tableName, change.agencyId)];
     case 'machine-client':
       return machineClientActions(tableName, change);
     case 'cycle':
     case 'cycle.windows':
+    case 'cycle.unchanged':
       return cycleActions(tableName, change);
     case 'self-assessment.answers':
     case 'self-assessment.submission':
@@ -146,10 +150,15 @@ export const createWritePath = (client: DynamoDBDocumentClient, tables: WritePat
     };
   };
 
-  /** Sends one transaction; undefined when it committed, else the state change whose condition failed. */
+  /**
+   * Sends one transaction; undefined when it committed, else the state change whose condition
+   * failed. `claimIndex`: the position of a request's idempotency claim, whose failure means
+   * another request with the same key got there first.
+   */
   const send = async (
     actions: readonly TransactAction[],
     owners: readonly (StateChange | undefined)[],
+    claimIndex?: number,
   ): Promise<StateChange | undefined> => {
     try {
       await client.send(new TransactWriteCommand({ TransactItems: [...actions] }));
@@ -157,11 +166,34 @@ export const createWritePath = (client: DynamoDBDocumentClient, tables: WritePat
     } catch (error) {
       const reasons = cancellationReasons(error);
       const failedIndex = reasons?.indexOf('ConditionalCheckFailed') ?? -1;
+      if (failedIndex >= 0 && failedIndex === claimIndex) {
+        throw new ConflictError('A request with this Idempotency-Key was made already.', { cause: error });
+      }
       const failed = failedIndex >= 0 ? owners[failedIndex] : undefined;
       // An audit record or event that already exists is a duplicate write, not a lost race: a defect.
       if (failed) return failed;
       return translateStorageError(error);
     }
+  };
+
+  /**
+   * The change with the request's idempotency claim, when a route claims its key in its change's
+   * transaction (`shared/runtime/transaction-claim.ts`): the claim goes last, with its own condition.
+   */
+  const withClaim = (
+    planned: PlannedChange,
+    claim: TransactionClaim | undefined,
+  ): PlannedChange & { readonly claim?: TransactionClaim; readonly claimIndex?: number } => {
+    if (!claim) return planned;
+    const action: TransactAction = { Put: { ...claim.put } };
+    return {
+      actions: [...planned.actions, action],
+      owners: [...planned.owners, undefined],
+      bytes: planned.bytes + Buffer.byteLength(JSON.stringify(action)),
+      keys: [...planned.keys, keyOf(action)],
+      claim,
+      claimIndex: planned.actions.length,
+    };
   };
 
   const tooLarge = (planned: PlannedChange) =>
@@ -176,10 +208,12 @@ export const createWritePath = (client: DynamoDBDocumentClient, tables: WritePat
 
   return {
     commit: async (change): Promise<CommitOutcome> => {
-      const planned = plan(change);
+      const planned = withClaim(plan(change), pendingTransactionClaim());
       if (!fits(planned)) throw tooLarge(planned);
-      const failed = await send(planned.actions, planned.owners);
-      return failed ? { committed: false, failed } : { committed: true };
+      const failed = await send(planned.actions, planned.owners, planned.claimIndex);
+      if (failed) return { committed: false, failed };
+      if (planned.claim) planned.claim.committed = true;
+      return { committed: true };
     },
 
     commitMany: async (changes): Promise<ManyCommitOutcome> => {

@@ -33,11 +33,20 @@ export interface StoredResponse {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Where a route claims its `Idempotency-Key` (`RouteSpec.idempotencyClaim`): `before` the route
+ * runs, in a record of its own (Powertools' flow: a put before, an update after), or `with-change`,
+ * in the transaction of the change the route commits (one round trip fewer; the key is taken
+ * exactly when the change is made, so a duplicate's transaction fails and changes nothing).
+ */
+export type IdempotencyClaim = 'before' | 'with-change';
+
 export interface IdempotencyGuard {
   run(
     request: IdempotentRequest,
     context: Context,
     execute: () => Promise<StoredResponse>,
+    claim?: IdempotencyClaim,
   ): Promise<StoredResponse>;
 }
 

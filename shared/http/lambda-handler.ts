@@ -331,6 +331,7 @@ export const createLambdaHandler = <L extends LambdaName>(
       },
       lambdaContext,
       execute,
+      route.idempotencyClaim ?? 'before',
     );
     return toHttpResponse(response, route, headers);
   };

@@ -188,6 +188,10 @@ export const createMemoryPorts = (): MemoryPorts => {
         return !cycles.has(change.cycle.year);
       case 'cycle.windows':
         return cycles.get(change.cycle.year)?.version === change.expectedVersion;
+      case 'cycle.unchanged':
+        return cycles.get(change.year)?.version === change.version;
+      case 'agency.active':
+        return agencies.get(change.agencyId)?.active === true;
       case 'self-assessment.answers': {
         const header = headers.get(selfKey(change.year, change.agencyId));
         return change.expectedVersion === 0
@@ -327,6 +331,9 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'cycle.windows':
         cycles.set(change.cycle.year, change.cycle);
         return;
+      case 'cycle.unchanged':
+      case 'agency.active':
+        return;
       case 'self-assessment.answers': {
         const key = selfKey(change.year, change.agencyId);
         headers.set(key, change.header);
@@ -458,6 +465,8 @@ export const createMemoryPorts = (): MemoryPorts => {
     machineClients: { get: async (clientId) => clients.get(clientId) },
     selfAssessments: {
       context: async (year, agencyId) => ({ cycle: cycles.get(year), agency: agencies.get(agencyId) }),
+      cycle: async (year) => cycles.get(year),
+      agency: async (agencyId) => agencies.get(agencyId),
       load: async (year, agencyId) => ({
         header: headers.get(selfKey(year, agencyId)),
         answers: new Map(answers.get(selfKey(year, agencyId)) ?? []),
@@ -517,6 +526,16 @@ export const createMemoryPorts = (): MemoryPorts => {
         ),
       loads: async (year, subjects) =>
         new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
+      planning: async (year, subjects) => ({
+        cycle: cycles.get(year),
+        profiles: new Map(
+          subjects.flatMap((subject) => {
+            const assessor = assessors.get(subject);
+            return assessor ? [[subject, assessor] as const] : [];
+          }),
+        ),
+        loads: new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
+      }),
     },
     assessments: {
       load: async (year, agencyId) => {
@@ -539,6 +558,10 @@ export const createMemoryPorts = (): MemoryPorts => {
     },
     results: {
       current: async (year, agencyId) => currents.get(selfKey(year, agencyId)),
+      currentWithCycle: async (year, agencyId) => ({
+        cycle: cycles.get(year),
+        current: currents.get(selfKey(year, agencyId)),
+      }),
       load: async (year, agencyId) => ({
         current: currents.get(selfKey(year, agencyId)),
         versions: [...resultVersions.values()]
@@ -551,6 +574,10 @@ export const createMemoryPorts = (): MemoryPorts => {
           .sort((a, b) => (a.appealId < b.appealId ? -1 : 1)),
       existing: async (year, agencyIds) =>
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+      existingWithCycle: async (year, agencyIds) => ({
+        cycle: cycles.get(year),
+        existing: new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+      }),
     },
     rankings: {
       results: async (year) => {
@@ -612,6 +639,33 @@ export const createMemoryPorts = (): MemoryPorts => {
               page.year === year && page.runId === runId && page.scope === scope && page.measure === measure,
           )
           .sort((a, b) => a.page - b.page),
+      allPages: async (year, runId) =>
+        [...rankingPages.values()].filter((page) => page.year === year && page.runId === runId),
+      read: async (year, request) => {
+        const { pages } = request;
+        return {
+          cycle: cycles.get(year),
+          ...(request.published ? { published: pointers.get(year) } : {}),
+          ...(request.runId === undefined ? {} : { run: runs.get(runKey(year, request.runId)) }),
+          pages: pages
+            ? [...new Set(pages.numbers)]
+                .sort((a, b) => a - b)
+                .flatMap((number) => {
+                  const page = rankingPages.get(
+                    `${year}#${pages.runId}#${pages.scope}#${pages.measure}#${number}`,
+                  );
+                  return page ? [page] : [];
+                })
+            : [],
+        };
+      },
+      publications: async (years) =>
+        new Map(
+          years.flatMap((year) => {
+            const cycle = cycles.get(year);
+            return cycle ? [[year, { cycle, published: pointers.get(year) }] as const] : [];
+          }),
+        ),
       positions: async (agencyId) => [...positions.values()].filter((entry) => entry.agencyId === agencyId),
     },
     awards: awards.store,

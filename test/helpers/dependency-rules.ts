@@ -49,11 +49,22 @@ export const layers: readonly Layer[] = [
       'aws-lambda',
     ],
   },
-  { name: 'http', paths: ['shared/http/'], mayImport: ['domain', 'contract', 'observability'] },
+  // The request scope an idempotency claim rides in from the HTTP guard to the write path.
+  {
+    name: 'request-scope',
+    paths: ['shared/runtime/transaction-claim.ts'],
+    mayImport: [],
+    packages: ['node:async_hooks'],
+  },
+  {
+    name: 'http',
+    paths: ['shared/http/'],
+    mayImport: ['domain', 'contract', 'observability', 'request-scope'],
+  },
   {
     name: 'dynamodb',
     paths: ['shared/dynamodb/'],
-    mayImport: ['domain', 'contract', 'services', 'observability'],
+    mayImport: ['domain', 'contract', 'services', 'observability', 'request-scope'],
   },
   { name: 'memory', paths: ['shared/memory/'], mayImport: ['domain', 'contract', 'services'], packages: [] },
   {

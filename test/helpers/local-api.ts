@@ -1,4 +1,5 @@
 import type { TokenRequest } from '#local/auth.ts';
+import type { DynamoDbCall } from '#local/dynamodb-calls.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#local/runtime.ts';
 import { defaultScopesByRole } from '#shared/api/access.ts';
@@ -29,6 +30,8 @@ export interface TestApi {
   readonly runtime: LocalRuntime;
   token(role: Role, overrides?: Partial<TokenRequest>): Promise<string>;
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+  /** The DynamoDB calls the request behind `response` made (by its `apigw-requestid`). */
+  dynamoDbCallsOf(response: ApiResponse<unknown>): readonly DynamoDbCall[];
   stop(): Promise<void>;
 }
 
@@ -84,6 +87,12 @@ export const startTestApi = async (
         // Not JSON: leave the text.
       }
       return { status: response.status, headers: response.headers, body: parsed as T, text };
+    },
+    dynamoDbCallsOf: (response) => {
+      const requestId = response.headers.get('apigw-requestid') ?? '';
+      const recorded = runtime.dynamoDbCalls.of(requestId);
+      if (!recorded) throw new Error(`No DynamoDB calls recorded for request "${requestId}"`);
+      return recorded.calls;
     },
     stop: () => runtime.stop(),
   };

@@ -1,8 +1,12 @@
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countDynamoDbCalls, recordDynamoDbCalls } from '#local/dynamodb-calls.ts';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
-import { ConflictError, IdempotencyKeyReuseError } from '#shared/domain/errors.ts';
+import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { ConflictError, IdempotencyKeyReuseError, NotFoundError } from '#shared/domain/errors.ts';
+import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { idempotencyTable } from '#shared/dynamodb/table-definitions.ts';
 import {
   createIdempotencyGuard,
@@ -10,11 +14,13 @@ import {
   type IdempotentRequest,
   type StoredResponse,
 } from '#shared/http/idempotency.ts';
+import type { WritePath } from '#shared/services/ports.ts';
 
 /** The Idempotency-Key guard (Powertools on DynamoDB Local) in the cases HTTP tests cannot time. */
 
 let local: DynamoDbLocal;
 let guard: IdempotencyGuard;
+let ports: ReturnType<typeof createDynamoDbPorts>;
 const unstorable: number[] = [];
 const context = { getRemainingTimeInMillis: () => 29_000, awsRequestId: 'test' } as Context;
 const request = (key: string, body = '{}'): IdempotentRequest => ({
@@ -36,6 +42,8 @@ beforeAll(async () => {
     local.client,
     (bytes) => unstorable.push(bytes),
   );
+  ports = createDynamoDbPorts(createDocumentClient(local.client), local.tables);
+  countDynamoDbCalls(local.client);
 }, 60_000);
 
 afterAll(async () => {
@@ -117,5 +125,141 @@ describe('Idempotency-Key guard', () => {
     expect(runs).toBe(2);
     expect(retry.body).toMatchObject({ run: 2 });
     expect(unstorable).toHaveLength(2);
+  });
+});
+
+describe('Idempotency-Key claimed with the change (`with-change` routes)', () => {
+  const operator: Actor = {
+    subject: 'operator',
+    role: 'agency',
+    agencyId: 'prov-jawa-timur',
+    requestId: 'req',
+    route: 'POST /v1/x',
+    now: new Date('2026-03-10T00:00:00Z'),
+  };
+  const trailOf = (key: string) => ({ kind: 'machine-client', clientId: key }) as const;
+
+  /** A route whose success is one audited change (an audit record in the key's own trail). */
+  const changing =
+    (key: string, writes: WritePath = ports.writes, runs: { count: number } = { count: 0 }) =>
+    async (): Promise<StoredResponse> => {
+      runs.count += 1;
+      const outcome = await writes.commit({
+        state: [],
+        audits: [auditEntry(operator, trailOf(key), 'test.changed', `run ${runs.count}`, [])],
+        events: [],
+      });
+      if (!outcome.committed) throw new ConflictError('Not committed');
+      return { status: 201, body: { run: runs.count } };
+    };
+  const changesIn = async (key: string) =>
+    (await ports.audits.list(trailOf(key), { limit: 10 })).items.map((record) => record.target);
+
+  it('claims the key in the change’s transaction, then stores the response: two round trips', async () => {
+    // Act
+    const { result, calls } = await recordDynamoDbCalls(() =>
+      guard.run(request('w-first'), context, changing('w-first'), 'with-change'),
+    );
+
+    // Assess
+    expect(result).toEqual({ status: 201, body: { run: 1 } });
+    expect(calls.map((call) => call.operation)).toEqual(['TransactWriteItems', 'UpdateItem']);
+  });
+
+  it('replays a retry whose change would be made again: its transaction fails on the claim', async () => {
+    // Prepare
+    const runs = { count: 0 };
+    const first = await guard.run(
+      request('w-retry'),
+      context,
+      changing('w-retry', ports.writes, runs),
+      'with-change',
+    );
+
+    // Act
+    const retry = await guard.run(
+      request('w-retry'),
+      context,
+      changing('w-retry', ports.writes, runs),
+      'with-change',
+    );
+
+    // Assess: the route ran again, but only the first change exists
+    expect(retry.body).toEqual(first.body);
+    expect(retry.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+    expect(await changesIn('w-retry')).toEqual(['run 1']);
+  });
+
+  it('refuses the same key with another request (422), changing nothing', async () => {
+    // Prepare
+    await guard.run(request('w-body', '{"a":1}'), context, changing('w-body'), 'with-change');
+
+    // Act
+    const other = guard.run(request('w-body', '{"a":2}'), context, changing('w-body'), 'with-change');
+
+    // Assess
+    await expect(other).rejects.toBeInstanceOf(IdempotencyKeyReuseError);
+    expect(await changesIn('w-body')).toHaveLength(1);
+  });
+
+  it('answers 409 to a duplicate whose first request committed its change and is still answering', async () => {
+    // Prepare: the first request committed and has not stored its response yet
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = guard.run(
+      request('w-flight'),
+      context,
+      async () => {
+        const response = await changing('w-flight')();
+        await held;
+        return response;
+      },
+      'with-change',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    // Act
+    const duplicate = guard.run(request('w-flight'), context, changing('w-flight'), 'with-change');
+
+    // Assess
+    await expect(duplicate).rejects.toBeInstanceOf(ConflictError);
+    release();
+    expect((await first).status).toBe(201);
+    expect(await changesIn('w-flight')).toHaveLength(1);
+  });
+
+  it('stores nothing when the route fails before its change: a retry runs again', async () => {
+    // Prepare
+    const failing = async (): Promise<StoredResponse> => {
+      throw new NotFoundError('No such thing');
+    };
+    await expect(guard.run(request('w-fail'), context, failing, 'with-change')).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+
+    // Act
+    const retry = await guard.run(request('w-fail'), context, changing('w-fail'), 'with-change');
+
+    // Assess
+    expect(retry).toEqual({ status: 201, body: { run: 1 } });
+  });
+
+  it('stores the response of a route that changed nothing (a put of its own), and replays it', async () => {
+    // Prepare
+    let runs = 0;
+    const unchanged = async (): Promise<StoredResponse> => ({ status: 200, body: { run: ++runs } });
+
+    // Act
+    const { calls } = await recordDynamoDbCalls(() =>
+      guard.run(request('w-none'), context, unchanged, 'with-change'),
+    );
+    const retry = await guard.run(request('w-none'), context, unchanged, 'with-change');
+
+    // Assess
+    expect(calls.map((call) => call.operation)).toEqual(['PutItem', 'UpdateItem']);
+    expect(runs).toBe(2);
+    expect(retry).toMatchObject({ body: { run: 1 }, headers: { 'idempotent-replayed': 'true' } });
   });
 });

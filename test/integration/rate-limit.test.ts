@@ -17,6 +17,7 @@ import { createHealthProbe } from '#shared/dynamodb/health-probe.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { rateLimitTable } from '#shared/dynamodb/table-definitions.ts';
+import { readCsvBody } from '#shared/http/csv-body.ts';
 
 /**
  * Per-client limits over DynamoDB Local: the very handlers the functions run, each "Lambda instance"
@@ -68,6 +69,7 @@ const registryInstance = (): Handler => {
       corsAllowedOrigins: [],
       clock,
       idempotency: { run: (_request, _context, execute) => execute() },
+      csv: readCsvBody,
       rateLimit: { limiter: createDynamoDbRateLimiter(documents, tableName), policies },
     },
   }) as Handler;

@@ -127,6 +127,7 @@ export const assessmentRoutes = {
     params: AssessmentParamsSchema,
     body: RecusalWriteSchema,
     idempotent: true,
+    idempotencyClaim: 'with-change',
     responses: {
       200: { description: 'Recused', schema: AssignmentSchema },
       ...errors(400, 401, 403, 404, 409, 415, 422),

@@ -74,6 +74,8 @@ export const awardRoutes = {
     params: YearParamsSchema,
     body: AwardDecisionCreateSchema,
     idempotent: true,
+    // One change through the write path, nothing before it: the key rides in its transaction.
+    idempotencyClaim: 'with-change',
     responses: {
       201: { description: 'Recorded', schema: AwardDecisionSchema },
       ...errors(400, 401, 403, 404, 409),

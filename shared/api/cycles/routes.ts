@@ -22,6 +22,7 @@ export const cycleRoutes = {
     tags: ['Cycles'],
     body: CycleCreateSchema,
     idempotent: true,
+    idempotencyClaim: 'with-change',
     responses: {
       201: { description: 'Created', schema: CycleSchema, headers: [...etag, 'Location'] },
       ...errors(400, 401, 403, 409, 415, 422),

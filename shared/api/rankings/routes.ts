@@ -28,6 +28,7 @@ export const rankingRoutes = {
     tags: ['Rankings'],
     params: YearParamsSchema,
     idempotent: true,
+    idempotencyClaim: 'with-change',
     responses: {
       202: { description: 'Started', schema: RankingRunSchema, headers: ['Location'] },
       ...errors(400, 401, 403, 404, 409, 422),

@@ -39,6 +39,7 @@ export const resultRoutes = {
     tags: ['Results'],
     params: ResultParamsSchema,
     idempotent: true,
+    idempotencyClaim: 'with-change',
     responses: {
       201: { description: 'Finalized', schema: ResultSchema, headers: ['Location'] },
       ...errors(400, 401, 403, 404, 409, 422),
@@ -99,6 +100,7 @@ export const resultRoutes = {
     params: ResultParamsSchema,
     body: AppealWriteSchema,
     idempotent: true,
+    idempotencyClaim: 'with-change',
     responses: {
       201: { description: 'Filed', schema: AppealSchema, headers: ['Location'] },
       ...errors(400, 401, 403, 404, 409, 415, 422),

@@ -85,6 +85,7 @@ export const selfAssessmentRoutes = {
     params: SelfAssessmentParamsSchema,
     optionalIfMatch: true,
     idempotent: true,
+    idempotencyClaim: 'with-change',
     responses: {
       200: { description: 'Submitted', schema: SubmissionReceiptSchema, headers: [...etag, 'Location'] },
       ...errors(400, 401, 403, 404, 409, 422),

@@ -143,6 +143,7 @@ export const webhookRoutes = {
     tags,
     params: WebhookEndpointParamsSchema,
     idempotent: true,
+    idempotencyClaim: 'with-change',
     responses: {
       202: { description: 'Queued: the delivery log shows its attempts', schema: WebhookTestReceiptSchema },
       ...errors(400, 401, 403, 404, 409, 422),

@@ -45,6 +45,18 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     return cycle;
   };
 
+  /** Every assignment (active or recused) of one agency in the cycle, all pages. */
+  const panelOf = async (year: number, agencyId: string): Promise<AssignmentRecord[]> => {
+    const panel: AssignmentRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await assignments.listByCycle(year, { agencyId, limit: 200, cursor });
+      panel.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return panel;
+  };
+
   /** Registers an assessor (no If-Match) or updates the profile (If-Match required). */
   const putAssessor = async (
     actor: Actor,
@@ -103,7 +115,6 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     rows: readonly unknown[],
     csvLines?: readonly number[],
   ): Promise<{ received: number; assigned: number; unchanged: number }> => {
-    const cycle = await requireCycle(year);
     const locate = (index: number) => ({
       row: index + 1,
       ...(csvLines?.[index] !== undefined ? { line: csvLines[index] } : {}),
@@ -132,10 +143,19 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       seen.set(key, index + 1);
       valid.push({ index, row: parsed.data });
     });
-    const [roster, profiles] = await Promise.all([
+    // Every read in one round of parallel calls: the cycle with the assessors' profiles and loads
+    // (one BatchGetItem), the roster, and the panels of the agencies named.
+    const agencyIds = [...new Set(valid.map(({ row }) => row.agencyId))];
+    const [planning, roster, panels] = await Promise.all([
+      assignments.planning(
+        year,
+        valid.map(({ row }) => row.assessor),
+      ),
       agencies.listAll(),
-      assessors.getMany(valid.map(({ row }) => row.assessor)),
+      Promise.all(agencyIds.map((agencyId) => panelOf(year, agencyId))),
     ]);
+    const { cycle, profiles, loads } = planning;
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
     const registry = new Map(roster.map((agency) => [agency.id, agency]));
     for (const { index, row } of valid) {
       const agency = registry.get(row.agencyId);
@@ -163,20 +183,10 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     }
 
     // Conflicts of interest, rows already assigned (or recused), and the load cap.
-    const existing = new Map<string, AssignmentRecord>();
-    for (const agencyId of new Set(valid.map(({ row }) => row.agencyId))) {
-      let cursor: string | undefined;
-      do {
-        const page = await assignments.listByCycle(year, { agencyId, limit: 200, cursor });
-        for (const item of page.items) existing.set(`${item.agencyId}#${item.assessor}`, item);
-        cursor = page.nextCursor;
-      } while (cursor);
-    }
-    const fresh = valid.filter(({ row }) => !existing.has(`${row.agencyId}#${row.assessor}`));
-    const loads = await assignments.loads(
-      year,
-      fresh.map(({ row }) => row.assessor),
+    const existing = new Map<string, AssignmentRecord>(
+      panels.flat().map((item) => [`${item.agencyId}#${item.assessor}`, item]),
     );
+    const fresh = valid.filter(({ row }) => !existing.has(`${row.agencyId}#${row.assessor}`));
     const conflicts: (RowProblem & { rule?: string })[] = [];
     const planned = new Map(loads);
     for (const { index, row } of valid) {
@@ -339,8 +349,10 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       year: number,
       query: { agencyId?: string | undefined; assessor?: string | undefined } & PageRequest,
     ): Promise<Page<AssignmentRecord>> => {
-      await requireCycle(year);
-      return assignments.listByCycle(year, query);
+      const page = await assignments.listByCycle(year, query);
+      // Assignments prove their cycle; only an empty page needs it read (404 or none yet).
+      if (page.items.length === 0) await requireCycle(year);
+      return page;
     },
     listMine: (
       actor: Actor,

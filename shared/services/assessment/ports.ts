@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { AssessorSchema, AssignmentSchema } from '#shared/api/assessment/schemas.ts';
 import type { ReviewMark, StageScore } from '#shared/domain/assessment.ts';
+import type { CycleRecord } from '../cycles/ports.ts';
 import type { Page, PageRequest } from '../ports.ts';
 import type { SelfAssessmentState } from '../self-assessment/ports.ts';
 
@@ -46,6 +47,18 @@ export interface AssignmentStore {
   ): Promise<Page<AssignmentRecord>>;
   /** How many active assignments each assessor has in the cycle. */
   loads(year: number, subjects: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * What an assignment batch checks its rows against, in one round trip: the cycle (its load cap),
+   * the assessors' profiles (affiliations) and their loads in the cycle.
+   */
+  planning(
+    year: number,
+    subjects: readonly string[],
+  ): Promise<{
+    readonly cycle: CycleRecord | undefined;
+    readonly profiles: Map<string, AssessorRecord>;
+    readonly loads: Map<string, number>;
+  }>;
 }
 
 export interface AssessmentStore {

@@ -163,10 +163,14 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
       agencyId: string,
       page: PageRequest,
     ): Promise<Page<AuditRecord>> => {
+      const trail = await audits.list({ kind: 'cycle-agency', year, agencyId }, page);
+      // Records exist only for changes of a cycle and agency that exist: only an empty page needs
+      // the registry, to tell "nothing happened yet" from "no such cycle or agency".
+      if (trail.items.length > 0) return trail;
       const [cycle, agency] = await Promise.all([cycles.get(year), agencies.get(agencyId)]);
       if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
       if (!agency) throw new NotFoundError(`No agency "${agencyId}".`);
-      return audits.list({ kind: 'cycle-agency', year, agencyId }, page);
+      return trail;
     },
   };
 };

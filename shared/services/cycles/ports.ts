@@ -22,4 +22,10 @@ export interface CycleStore {
  */
 export type CycleStateChange =
   | { readonly kind: 'cycle'; readonly cycle: CycleRecord }
-  | { readonly kind: 'cycle.windows'; readonly cycle: CycleRecord; readonly expectedVersion: number };
+  | { readonly kind: 'cycle.windows'; readonly cycle: CycleRecord; readonly expectedVersion: number }
+  /**
+   * Writes nothing: holds while the cycle is still at `version`. A change decided on a cycle read
+   * from a container's cache carries it, so that a rescheduling the cache has not seen yet fails
+   * the transaction instead of being ignored.
+   */
+  | { readonly kind: 'cycle.unchanged'; readonly year: number; readonly version: number };

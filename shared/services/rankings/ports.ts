@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import type { RankingRunSchema } from '#shared/api/rankings/schemas.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import type { ResultSummary } from '#shared/domain/results.ts';
+import type { CycleRecord } from '../cycles/ports.ts';
 
 export type RankingRunRecord = z.output<typeof RankingRunSchema>;
 
@@ -77,6 +78,29 @@ export interface PublishedRun {
   readonly publishedAt: string;
 }
 
+/** What one `RankingStore.read` fetches besides the cycle: any of these whose keys are known. */
+export interface RankingReadRequest {
+  /** The cycle's published pointer. */
+  readonly published?: boolean;
+  /** A run's record. */
+  readonly runId?: string;
+  /** Stored pages of one ranking of a run, by number. */
+  readonly pages?: {
+    readonly runId: string;
+    readonly scope: RankingScopeKey;
+    readonly measure: string;
+    readonly numbers: readonly number[];
+  };
+}
+
+export interface RankingRead {
+  readonly cycle: CycleRecord | undefined;
+  readonly published?: PublishedRun | undefined;
+  readonly run?: RankingRunRecord | undefined;
+  /** The pages asked for that exist, in page order. */
+  readonly pages: readonly RankingPageRecord[];
+}
+
 export interface RankingStore {
   /** Every current final result of a cycle (all pages of the cycle's results index). */
   results(year: number): Promise<{ readonly results: RankingInput[]; readonly stats: IoStats }>;
@@ -115,6 +139,17 @@ export interface RankingStore {
   ): Promise<RankingPageRecord | undefined>;
   /** Every page of one ranking of a run, in order. */
   pages(year: number, runId: string, scope: RankingScopeKey, measure: string): Promise<RankingPageRecord[]>;
+  /** Every page of every ranking of a run (the open-data file): one Query of the run's partition. */
+  allPages(year: number, runId: string): Promise<RankingPageRecord[]>;
+  /**
+   * The cycle and whichever of its pointer, a run and pages of a run are asked for: one round trip
+   * (BatchGetItem), for readers whose keys are known up front.
+   */
+  read(year: number, request: RankingReadRequest): Promise<RankingRead>;
+  /** The cycles and published pointers of these years: one round trip. */
+  publications(
+    years: readonly number[],
+  ): Promise<Map<number, { readonly cycle: CycleRecord; readonly published: PublishedRun | undefined }>>;
   /** An agency's positions in every run of every cycle. */
   positions(agencyId: string): Promise<AgencyPositionsRecord[]>;
 }

@@ -61,35 +61,57 @@ export const rankingEntryView = (framework: Framework, row: StoredRankingRow) =>
  * Readers resolve the published pointer first: they see one run whole, never a mix.
  */
 export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) => {
-  const publicCycle = async (actor: Actor | undefined, year: number, now: Date): Promise<CycleRecord> => {
-    const cycle = await cycles.get(year);
+  /** The cycle, when the caller may see its published ranking: from its publication time, or an admin. */
+  const visibleCycle = (
+    actor: Actor | undefined,
+    year: number,
+    cycle: CycleRecord | undefined,
+    now: Date,
+  ): CycleRecord => {
     const published = cycle !== undefined && Date.parse(cycle.windows.publication.at) <= now.getTime();
     if (!cycle || (!published && actor?.role !== 'admin')) throw notPublished(year);
     return cycle;
   };
 
-  const pageOf = async (
-    cycle: CycleRecord,
-    runId: string,
-    query: { scope: RankingScopeKey; measure: string; limit: number; cursor?: string | undefined },
-    publishedAt: string | undefined,
-  ) => {
+  /** The cycle and its published pointer, in one round trip; 404 until the caller may see them. */
+  const publication = async (actor: Actor | undefined, year: number, now: Date) => {
+    const read = await rankings.read(year, { published: true });
+    const cycle = visibleCycle(actor, year, read.cycle, now);
+    if (!read.published) throw notPublished(year);
+    return { cycle, published: read.published };
+  };
+
+  type PageQuery = { scope: RankingScopeKey; measure: string; limit: number; cursor?: string | undefined };
+
+  const frameworkFor = (cycle: CycleRecord, measure: string) => {
     const framework = getFramework(cycle.frameworkId);
-    if (!measuresOf(framework).includes(query.measure as never)) {
-      throw new ValidationError(`The ${framework.id} framework has no measure ${query.measure}.`, {
+    if (!measuresOf(framework).includes(measure as never)) {
+      throw new ValidationError(`The ${framework.id} framework has no measure ${measure}.`, {
         errors: [{ pointer: '/query/measure', detail: `One of ${measuresOf(framework).join(', ')}` }],
       });
     }
+    return framework;
+  };
+
+  /** The stored pages holding entries [offset, offset + limit): at most two. */
+  const pageNumbersOf = (query: PageQuery) => {
     const offset = decodeOffset(query.cursor);
-    // The entries [offset, offset + limit) lie on at most two stored pages.
-    const first = Math.floor(offset / rowsPerPage);
-    const last = Math.floor((offset + query.limit - 1) / rowsPerPage);
-    const loaded = await Promise.all(
-      [...new Set([first, last])].map((page) =>
-        rankings.page(cycle.year, runId, query.scope, query.measure, page),
-      ),
-    );
-    const pages = loaded.filter((page): page is RankingPageRecord => page !== undefined);
+    return {
+      offset,
+      first: Math.floor(offset / rowsPerPage),
+      numbers: [Math.floor(offset / rowsPerPage), Math.floor((offset + query.limit - 1) / rowsPerPage)],
+    };
+  };
+
+  const pageOf = (
+    cycle: CycleRecord,
+    runId: string,
+    query: PageQuery,
+    publishedAt: string | undefined,
+    pages: readonly RankingPageRecord[],
+  ) => {
+    const framework = frameworkFor(cycle, query.measure);
+    const { offset, first } = pageNumbersOf(query);
     const head = pages[0];
     if (!head) throw new NotFoundError(`No ${query.scope} ranking by ${query.measure} in run ${runId}.`);
     const rows = pages.flatMap((page) => page.rows);
@@ -118,10 +140,12 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
       query: { scope: RankingScopeKey; measure: string; limit: number; cursor?: string | undefined },
       now: Date,
     ) => {
-      const cycle = await publicCycle(actor, year, now);
-      const published = await rankings.published(year);
-      if (!published) throw notPublished(year);
-      return pageOf(cycle, published.runId, query, published.publishedAt);
+      const { cycle, published } = await publication(actor, year, now);
+      frameworkFor(cycle, query.measure);
+      const { pages } = await rankings.read(year, {
+        pages: { runId: published.runId, ...query, numbers: pageNumbersOf(query).numbers },
+      });
+      return pageOf(cycle, published.runId, query, published.publishedAt, pages);
     },
 
     /** A page of any run's ranking (admins: inspect a run before or after it is published). */
@@ -130,9 +154,14 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
       runId: string,
       query: { scope: RankingScopeKey; measure: string; limit: number; cursor?: string | undefined },
     ) => {
-      const [cycle, run] = await Promise.all([cycles.get(year), rankings.run(year, runId)]);
+      // Every key is known: the cycle, the run and its pages in one round trip.
+      const numbers = pageNumbersOf(query).numbers;
+      const { cycle, run, pages } = await rankings.read(year, {
+        runId,
+        pages: { runId, ...query, numbers },
+      });
       if (!cycle || !run) throw new NotFoundError(`No ranking run ${runId} of the ${year} cycle.`);
-      return pageOf(cycle, runId, query, undefined);
+      return pageOf(cycle, runId, query, undefined, pages);
     },
 
     run: async (year: number, runId: string) => {
@@ -142,8 +171,10 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
     },
 
     runs: async (year: number) => {
-      if (!(await cycles.get(year))) throw new NotFoundError(`No cycle for ${year}.`);
-      return (await rankings.runs(year)).sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+      const runs = await rankings.runs(year);
+      // No run yet: is there such a cycle? (A run proves it; no second read when there is one.)
+      if (runs.length === 0 && !(await cycles.get(year))) throw new NotFoundError(`No cycle for ${year}.`);
+      return runs.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
     },
 
     /**
@@ -151,20 +182,21 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
      * with its group rank, and the method and framework stated.
      */
     openData: async (year: number, now: Date) => {
-      const cycle = await publicCycle(undefined, year, now);
-      const published = await rankings.published(year);
-      if (!published) throw notPublished(year);
+      const { cycle, published } = await publication(undefined, year, now);
       const framework = getFramework(cycle.frameworkId);
       const measures = measuresOf(framework);
       const scopes: RankingScopeKey[] = ['national', ...agencyGroups];
-      const pages = await Promise.all(
-        measures.flatMap((measure) =>
-          scopes.map(async (scope) => ({
-            scope,
-            measure,
-            rows: (await rankings.pages(year, published.runId, scope, measure)).flatMap((page) => page.rows),
-          })),
-        ),
+      // Every ranking of the run in one Query of its partition, then grouped by scope and measure.
+      const stored = await rankings.allPages(year, published.runId);
+      const pages = measures.flatMap((measure) =>
+        scopes.map((scope) => ({
+          scope,
+          measure,
+          rows: stored
+            .filter((page) => page.scope === scope && page.measure === measure)
+            .sort((a, b) => a.page - b.page)
+            .flatMap((page) => page.rows),
+        })),
       );
       const groupRank = new Map<string, number>();
       for (const ranking of pages.filter((entry) => entry.scope !== 'national')) {
@@ -197,11 +229,15 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
     ofAgency: async (agencyId: string, now: Date) => {
       const positions = await rankings.positions(agencyId);
       const years = [...new Set(positions.map((entry) => entry.year))];
-      const [published, cycleList] = await Promise.all([rankings.publishedMany(years), cycles.list()]);
+      // The cycles and pointers of those years only, in one round trip.
+      const publications = years.length > 0 ? await rankings.publications(years) : new Map();
+      const published = new Map(
+        [...publications].flatMap(([year, { published: pointer }]) => (pointer ? [[year, pointer]] : [])),
+      );
       const visible = new Set(
-        cycleList
-          .filter((cycle) => Date.parse(cycle.windows.publication.at) <= now.getTime())
-          .map((cycle) => cycle.year),
+        [...publications.values()]
+          .filter(({ cycle }) => Date.parse(cycle.windows.publication.at) <= now.getTime())
+          .map(({ cycle }) => cycle.year),
       );
       return {
         agencyId,

@@ -255,9 +255,9 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
     trigger: RankingRunRecord['trigger'],
     runId: string = ids.next('run'),
   ): Promise<RankingRunRecord> => {
-    const cycle = await cycles.get(year);
+    // The cycle and a run of this id (a retried slot), in one round trip.
+    const { cycle, run: existing } = await rankings.read(year, { runId });
     if (!cycle) throw new NotFoundError(`No cycle for ${year}: nothing to rank.`);
-    const existing = await rankings.run(year, runId);
     if (existing) return existing;
     const now = actor.now.toISOString();
     const run: RankingRunRecord = {

@@ -280,10 +280,14 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
     getAgency,
     listAgencies: (query: Parameters<AgencyStore['list']>[0]): Promise<Page<AgencyRecord>> =>
       agencies.list(query),
-    /** The registry record's audit trail; 404 for an unknown agency. */
+    /**
+     * The registry record's audit trail; 404 for an unknown agency. An agency's trail starts with
+     * its registration, so only an empty page needs the registry read.
+     */
     auditTrail: async (agencyId: string, page: PageRequest): Promise<Page<AuditRecord>> => {
-      await getAgency(agencyId);
-      return audits.list(agencyTrail(agencyId), page);
+      const trail = await audits.list(agencyTrail(agencyId), page);
+      if (trail.items.length === 0) await getAgency(agencyId);
+      return trail;
     },
   };
 };

@@ -4,22 +4,17 @@ import { diffFields } from '#shared/domain/audit.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { WritePath } from '../ports.ts';
 import { putVersioned } from '../versioned-put.ts';
-import type { AgencyStore, MachineClientRecord, MachineClientStore } from './ports.ts';
+import type { MachineClientRecord, MachineClientStore } from './ports.ts';
 
 const auditedFields = ['role', 'agencyId', 'description'] as const;
 
 export interface MachineClientServicePorts {
   readonly machineClients: MachineClientStore;
-  readonly agencies: AgencyStore;
   readonly writes: WritePath;
 }
 
 /** OAuth2 client-credentials clients bound to a role (and agency): their tokens carry both. */
-export const createMachineClientService = ({
-  machineClients,
-  agencies,
-  writes,
-}: MachineClientServicePorts) => ({
+export const createMachineClientService = ({ machineClients, writes }: MachineClientServicePorts) => ({
   /**
    * Registers (or re-binds) a client: create without If-Match, update with the ETag. An agency
    * client must name a registered, active agency.
@@ -30,15 +25,8 @@ export const createMachineClientService = ({
     write: MachineClientWrite,
     ifMatch: number | undefined,
   ): Promise<{ created: boolean; client: MachineClientRecord }> => {
-    const [current, agency] = await Promise.all([
-      machineClients.get(clientId),
-      write.agencyId ? agencies.get(write.agencyId) : Promise.resolve(undefined),
-    ]);
-    if (write.agencyId && !agency?.active) {
-      throw new ValidationError(`"${write.agencyId}" is not a registered, active agency.`, {
-        errors: [{ pointer: '/body/agencyId', detail: 'Must be the id of a registered, active agency' }],
-      });
-    }
+    const current = await machineClients.get(clientId);
+    const { agencyId } = write;
     const { created, record } = await putVersioned<MachineClientRecord>({
       what: `Client "${clientId}"`,
       current,
@@ -46,9 +34,13 @@ export const createMachineClientService = ({
       at: actor.now.toISOString(),
       content: { clientId, role: write.role, agencyId: write.agencyId, description: write.description },
       unchanged: (stored) => diffFields(stored, write, auditedFields).length === 0,
-      commit: (client, before) =>
-        writes.commit({
-          state: [{ kind: 'machine-client', client, before }],
+      // The agency is checked in the transaction (`agency.active`): no read of the registry.
+      commit: async (client, before) => {
+        const outcome = await writes.commit({
+          state: [
+            { kind: 'machine-client', client, before },
+            ...(agencyId ? [{ kind: 'agency.active', agencyId } as const] : []),
+          ],
           audits: [
             auditEntry(
               actor,
@@ -59,7 +51,14 @@ export const createMachineClientService = ({
             ),
           ],
           events: [],
-        }),
+        });
+        if (!outcome.committed && outcome.failed.kind === 'agency.active') {
+          throw new ValidationError(`"${agencyId}" is not a registered, active agency.`, {
+            errors: [{ pointer: '/body/agencyId', detail: 'Must be the id of a registered, active agency' }],
+          });
+        }
+        return outcome;
+      },
     });
     return { created, client: record };
   },

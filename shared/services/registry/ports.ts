@@ -40,4 +40,6 @@ export type RegistryStateChange =
       readonly kind: 'machine-client';
       readonly client: MachineClientRecord;
       readonly before: MachineClientRecord | undefined;
-    };
+    }
+  /** Writes nothing: holds while the agency exists and is active (checked in the transaction, no read). */
+  | { readonly kind: 'agency.active'; readonly agencyId: string };

@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import type { AppealSchema } from '#shared/api/results/schemas.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import type { ResultSummary, ResultVersion } from '#shared/domain/results.ts';
+import type { CycleRecord } from '../cycles/ports.ts';
 
 export type AppealRecord = z.output<typeof AppealSchema>;
 
@@ -22,6 +23,11 @@ export interface CurrentResult {
 
 export interface ResultStore {
   current(year: number, agencyId: string): Promise<CurrentResult | undefined>;
+  /** The cycle and the agency's current result in it, in one round trip (what an appeal needs). */
+  currentWithCycle(
+    year: number,
+    agencyId: string,
+  ): Promise<{ cycle: CycleRecord | undefined; current: CurrentResult | undefined }>;
   /** The current result and every version (oldest first), in one read. */
   load(
     year: number,
@@ -31,6 +37,11 @@ export interface ResultStore {
   appeals(year: number, agencyId: string): Promise<AppealRecord[]>;
   /** Which of these agencies have a result in the cycle (an import skips them). */
   existing(year: number, agencyIds: readonly string[]): Promise<Set<string>>;
+  /** The cycle and which of these agencies have a result in it, in one round trip (an import). */
+  existingWithCycle(
+    year: number,
+    agencyIds: readonly string[],
+  ): Promise<{ cycle: CycleRecord | undefined; existing: Set<string> }>;
 }
 
 interface AgencyIdentity {

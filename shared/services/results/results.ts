@@ -53,7 +53,7 @@ export type ResultView = ReturnType<typeof resultView>;
  * legal records: never changed in place — an upheld appeal is a new version chained to the old.
  */
 export const createResultService = (ports: ResultServicePorts) => {
-  const { cycles, agencies, selfAssessments, assessments, results, writes, ids } = ports;
+  const { agencies, selfAssessments, assessments, results, writes, ids } = ports;
 
   const context = async (
     year: number,
@@ -77,9 +77,12 @@ export const createResultService = (ports: ResultServicePorts) => {
 
   /** The current result, the standing version and the chain, for a reader allowed to see them. */
   const readResult = async (actor: Actor, year: number, agencyId: string) => {
-    const { cycle } = await context(year, agencyId);
+    // In parallel (one round trip of latency); the results are served only once readable.
+    const [{ cycle }, { current, versions }] = await Promise.all([
+      context(year, agencyId),
+      results.load(year, agencyId),
+    ]);
     assertReadable(actor, cycle, agencyId);
-    const { current, versions } = await results.load(year, agencyId);
     const latest = versions.at(-1);
     if (!current || !latest) throw notFound(year, agencyId);
     return { current, latest, versions };
@@ -191,10 +194,17 @@ export const createResultService = (ports: ResultServicePorts) => {
     year: number,
     rows: readonly { agencyId: string; levels: readonly (Level | null)[]; reference: string }[],
   ) => {
-    const cycle = await cycles.get(year);
+    // The cycle with the agencies' current results (one BatchGetItem) beside the roster.
+    const [{ cycle, existing }, registry] = await Promise.all([
+      results.existingWithCycle(
+        year,
+        rows.map((row) => row.agencyId),
+      ),
+      agencies.listAll(),
+    ]);
     if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
     const framework = getFramework(cycle.frameworkId);
-    const roster = new Map((await agencies.listAll()).map((agency) => [agency.id, agency]));
+    const roster = new Map(registry.map((agency) => [agency.id, agency]));
     const problems: FieldError[] = [];
     const seen = new Set<string>();
     rows.forEach((row, index) => {
@@ -223,10 +233,6 @@ export const createResultService = (ports: ResultServicePorts) => {
         errors: problems,
       });
     }
-    const existing = await results.existing(
-      year,
-      rows.map((row) => row.agencyId),
-    );
     const changes: ChangeSet[] = rows
       .filter((row) => !existing.has(row.agencyId))
       .map((row) => {
@@ -290,7 +296,10 @@ export const createResultService = (ports: ResultServicePorts) => {
     write: AppealWrite,
   ): Promise<AppealRecord> => {
     if (actor.role !== 'agency' || actor.agencyId !== agencyId) throw notFound(year, agencyId);
-    const { cycle } = await context(year, agencyId);
+    // The cycle and the current result in one round trip; a current result proves the agency.
+    const { cycle, current } = await results.currentWithCycle(year, agencyId);
+    if (!cycle) throw notFound(year, agencyId);
+    if (!current) await context(year, agencyId);
     const window = cycle.windows.appeals;
     if (!isWindowOpen(window, actor.now)) {
       throw new ConflictError(
@@ -298,7 +307,6 @@ export const createResultService = (ports: ResultServicePorts) => {
         { extensions: { window } },
       );
     }
-    const current = await results.current(year, agencyId);
     if (!current) throw new ConflictError(`"${agencyId}" has no final result in ${year} to appeal.`);
     if (current.openAppealId) {
       throw new ConflictError(

@@ -31,9 +31,19 @@ export interface SelfAssessmentContext {
   readonly agency: AgencyRecord | undefined;
 }
 
+/**
+ * `cached`: the container's copy when it is young enough (an adapter's setting, at most a minute),
+ * else a read; `fresh`: a read now (which refreshes the copy).
+ */
+export type CycleFreshness = 'cached' | 'fresh';
+
 export interface SelfAssessmentStore {
   /** The cycle and the agency, in one round trip. */
   context(year: number, agencyId: string): Promise<SelfAssessmentContext>;
+  /** The cycle's settings; `cached` costs no round trip while the container's copy is young. */
+  cycle(year: number, freshness: CycleFreshness): Promise<CycleRecord | undefined>;
+  /** The agency's registry record: one round trip. */
+  agency(agencyId: string): Promise<AgencyRecord | undefined>;
   /** The header and every answer, in one round trip. */
   load(year: number, agencyId: string): Promise<SelfAssessmentState>;
 }

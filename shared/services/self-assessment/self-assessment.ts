@@ -13,10 +13,10 @@ import type { Framework, Level } from '#shared/domain/framework/types.ts';
 import { scoreAssessment } from '#shared/domain/scoring/score.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import type { CycleRecord } from '../cycles/ports.ts';
-import type { WritePath } from '../ports.ts';
-import type { AgencyRecord } from '../registry/ports.ts';
+import type { StateChange, WritePath } from '../ports.ts';
 import { assertVersion } from '../versioned-put.ts';
 import type {
+  CycleFreshness,
   EvidenceReference,
   SelfAssessmentHeader,
   SelfAssessmentState,
@@ -35,9 +35,22 @@ export interface AnswerWrite {
 
 interface Loaded {
   readonly cycle: CycleRecord;
-  readonly agency: AgencyRecord;
+  readonly agencyId: string;
   readonly framework: Framework;
   readonly state: SelfAssessmentState;
+  /** Whether `cycle` came from the container's cache (a refusal based on it is checked again). */
+  readonly freshness: CycleFreshness;
+}
+
+/**
+ * A write decided on a cached cycle that may have been rescheduled since: the cached copy refused
+ * it, or the transaction's check of the cycle's version failed. The write is decided again on a
+ * fresh read.
+ */
+class CycleMayBeStale extends Error {
+  constructor(readonly refusal?: Error) {
+    super('The cached cycle may be stale');
+  }
 }
 
 const notFound = (year: number, agencyId: string) =>
@@ -53,15 +66,15 @@ const assertVisible = (actor: Actor, year: number, agencyId: string) => {
 };
 
 /** The representation every self-assessment route returns (and its ETag version). */
-export const selfAssessmentView = (loaded: Loaded, now: Date) => {
-  const { cycle, agency, framework, state } = loaded;
+export const selfAssessmentView = (loaded: Omit<Loaded, 'freshness'>, now: Date) => {
+  const { cycle, agencyId, framework, state } = loaded;
   const answers = [...state.answers.values()].sort((a, b) => a.indicatorNo - b.indicatorNo);
   const levels = new Map<number, Level>(answers.map((answer) => [answer.indicatorNo, answer.level]));
   const score = scoreAssessment(framework, levels, { predicateBasis: cycle.predicateBasis });
   const window = cycle.windows.selfAssessment;
   return {
     year: cycle.year,
-    agencyId: agency.id,
+    agencyId,
     status: state.header?.status ?? 'draft',
     version: state.header?.version ?? 0,
     answers: answers.map((answer) => ({ ...answer, evidence: [...answer.evidence] })),
@@ -86,23 +99,37 @@ export const selfAssessmentView = (loaded: Loaded, now: Date) => {
 
 export type SelfAssessmentView = ReturnType<typeof selfAssessmentView>;
 
-/** Rejects writes to a submitted self-assessment, outside the window, or for an inactive agency. */
+/**
+ * Rejects writes to a submitted self-assessment or outside the window. (An inactive agency is
+ * refused by the transaction's check, `agency.active`: no read.) A window refusal based on a cached
+ * cycle is decided again on a fresh read: the window may have been rescheduled since.
+ */
 const assertWritable = (loaded: Loaded, now: Date) => {
-  const { cycle, agency, state } = loaded;
+  const { cycle, agencyId, state } = loaded;
   if (state.header?.status === 'submitted') {
     throw new ConflictError(
-      `The ${cycle.year} self-assessment of "${agency.id}" was submitted at ${state.header.submittedAt}; its answers are frozen.`,
+      `The ${cycle.year} self-assessment of "${agencyId}" was submitted at ${state.header.submittedAt}; its answers are frozen.`,
     );
   }
   const window = cycle.windows.selfAssessment;
   if (!isWindowOpen(window, now)) {
-    throw new ConflictError(
+    const refusal = new ConflictError(
       `The self-assessment window of the ${cycle.year} cycle is closed (open ${window.opensAt} – ${window.closesAt}; server time ${now.toISOString()}).`,
       { extensions: { window } },
     );
+    throw loaded.freshness === 'cached' ? new CycleMayBeStale(refusal) : refusal;
   }
-  if (!agency.active) throw new ConflictError(`Agency "${agency.id}" is inactive in the registry.`);
 };
+
+/**
+ * The conditions every self-assessment write carries besides its own: the cycle is still the one
+ * the write was decided on, and the agency exists and is active.
+ */
+const writeGuards = (loaded: Loaded) =>
+  [
+    { kind: 'cycle.unchanged', year: loaded.cycle.year, version: loaded.cycle.version },
+    { kind: 'agency.active', agencyId: loaded.agencyId },
+  ] as const;
 
 const answerFields = ['level', 'explanation', 'evidence'] as const;
 
@@ -114,18 +141,73 @@ export interface SelfAssessmentServicePorts {
 
 /** The agency operator's self-assessment (penilaian mandiri): read, save answers, submit. */
 export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: SelfAssessmentServicePorts) => {
-  const load = async (actor: Actor, year: number, agencyId: string): Promise<Loaded> => {
+  /** 404 unless the agency is in the registry: one round trip. */
+  const assertRegistered = async (year: number, agencyId: string) => {
+    if (!(await selfAssessments.agency(agencyId))) throw notFound(year, agencyId);
+  };
+
+  /**
+   * One Query (the header and every answer) and the cycle from the container's cache: one round
+   * trip. A read of an empty partition needs the registry too: nothing saved yet cannot tell a new
+   * draft from an agency that does not exist (agencies are never deleted, so a saved header proves
+   * it). Writes skip that read: their transaction checks the agency (`agency.active`).
+   */
+  const load = async (
+    actor: Actor,
+    year: number,
+    agencyId: string,
+    freshness: CycleFreshness,
+    purpose: 'read' | 'write',
+  ): Promise<Loaded> => {
     assertVisible(actor, year, agencyId);
-    const [{ cycle, agency }, state] = await Promise.all([
-      selfAssessments.context(year, agencyId),
+    const [cycle, state] = await Promise.all([
+      selfAssessments.cycle(year, freshness),
       selfAssessments.load(year, agencyId),
     ]);
-    if (!cycle || !agency) throw notFound(year, agencyId);
-    return { cycle, agency, framework: getFramework(cycle.frameworkId), state };
+    if (!cycle) throw notFound(year, agencyId);
+    if (purpose === 'read' && state.header === undefined && state.answers.size === 0) {
+      await assertRegistered(year, agencyId);
+    }
+    return { cycle, agencyId, framework: getFramework(cycle.frameworkId), state, freshness };
+  };
+
+  /**
+   * Runs a write decided on the cached cycle; when that cycle may be stale (it refused the write,
+   * or the transaction found it rescheduled), decides once more on a fresh read.
+   */
+  const decided = async <T>(attempt: (freshness: CycleFreshness) => Promise<T>): Promise<T> => {
+    try {
+      return await attempt('cached');
+    } catch (error) {
+      if (!(error instanceof CycleMayBeStale)) throw error;
+      try {
+        return await attempt('fresh');
+      } catch (again) {
+        if (!(again instanceof CycleMayBeStale)) throw again;
+        throw (
+          again.refusal ??
+          new ConflictError("The cycle's settings changed while you were writing; retry.", {
+            headers: { 'retry-after': '1' },
+          })
+        );
+      }
+    }
+  };
+
+  /** Why a transaction with the write guards did not commit, as the error the caller gets. */
+  const refusalOf = async (failed: StateChange, loaded: Loaded, otherwise: () => Error): Promise<Error> => {
+    if (failed.kind === 'cycle.unchanged') return new CycleMayBeStale();
+    if (failed.kind === 'agency.active') {
+      const agency = await selfAssessments.agency(loaded.agencyId);
+      return agency
+        ? new ConflictError(`Agency "${loaded.agencyId}" is inactive in the registry.`)
+        : notFound(loaded.cycle.year, loaded.agencyId);
+    }
+    return otherwise();
   };
 
   const read = async (actor: Actor, year: number, agencyId: string): Promise<SelfAssessmentView> =>
-    selfAssessmentView(await load(actor, year, agencyId), actor.now);
+    selfAssessmentView(await load(actor, year, agencyId, 'cached', 'read'), actor.now);
 
   /**
    * Saves answers (one or many) for the operator's own agency: all or nothing, conditional on the
@@ -139,72 +221,79 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
     agencyId: string,
     expectedVersion: number,
     answerWrites: readonly AnswerWrite[],
-  ): Promise<SelfAssessmentView> => {
-    const loaded = await load(actor, year, agencyId);
-    const { framework, state } = loaded;
-    const indicatorCount = framework.indicators.length;
-    const unknown = answerWrites.filter((write) => write.indicatorNo > indicatorCount);
-    if (unknown.length > 0) {
-      throw new ValidationError(`The ${framework.id} framework has indicators 1–${indicatorCount}.`, {
-        errors: unknown.map((write) => ({
-          pointer: write.pointer,
-          detail: `Indicator ${write.indicatorNo} does not exist in ${framework.id} (1–${indicatorCount})`,
-        })),
-      });
-    }
-    assertWritable(loaded, actor.now);
-    const currentVersion = state.header?.version ?? 0;
-    assertVersion(expectedVersion, currentVersion, `The ${year} self-assessment of "${agencyId}"`);
+  ): Promise<SelfAssessmentView> =>
+    decided(async (freshness) => {
+      const loaded = await load(actor, year, agencyId, freshness, 'write');
+      const { framework, state } = loaded;
+      const indicatorCount = framework.indicators.length;
+      const unknown = answerWrites.filter((write) => write.indicatorNo > indicatorCount);
+      if (unknown.length > 0) {
+        throw new ValidationError(`The ${framework.id} framework has indicators 1–${indicatorCount}.`, {
+          errors: unknown.map((write) => ({
+            pointer: write.pointer,
+            detail: `Indicator ${write.indicatorNo} does not exist in ${framework.id} (1–${indicatorCount})`,
+          })),
+        });
+      }
+      assertWritable(loaded, actor.now);
+      const currentVersion = state.header?.version ?? 0;
+      assertVersion(expectedVersion, currentVersion, `The ${year} self-assessment of "${agencyId}"`);
 
-    const at = actor.now.toISOString();
-    const changed: { answer: StoredAnswer; changes: FieldChange[] }[] = [];
-    for (const write of answerWrites) {
-      const before = state.answers.get(write.indicatorNo);
-      const after = { level: write.level, explanation: write.explanation, evidence: [...write.evidence] };
-      const changes = diffFields(before, after, answerFields);
-      if (changes.length === 0) continue;
-      changed.push({
-        answer: { indicatorNo: write.indicatorNo, ...after, updatedAt: at, updatedBy: actor.subject },
-        changes,
-      });
-    }
-    if (changed.length === 0) return selfAssessmentView(loaded, actor.now);
+      const at = actor.now.toISOString();
+      const changed: { answer: StoredAnswer; changes: FieldChange[] }[] = [];
+      for (const write of answerWrites) {
+        const before = state.answers.get(write.indicatorNo);
+        const after = { level: write.level, explanation: write.explanation, evidence: [...write.evidence] };
+        const changes = diffFields(before, after, answerFields);
+        if (changes.length === 0) continue;
+        changed.push({
+          answer: { indicatorNo: write.indicatorNo, ...after, updatedAt: at, updatedBy: actor.subject },
+          changes,
+        });
+      }
+      if (changed.length === 0) return selfAssessmentView(loaded, actor.now);
 
-    const answers = new Map(state.answers);
-    for (const { answer } of changed) answers.set(answer.indicatorNo, answer);
-    const header: SelfAssessmentHeader = {
-      status: 'draft',
-      version: currentVersion + 1,
-      answeredCount: answers.size,
-      createdAt: state.header?.createdAt ?? at,
-      updatedAt: at,
-    };
-    const trail = { kind: 'cycle-agency', year, agencyId } as const;
-    const [first, ...rest] = changed.map(({ answer, changes }) =>
-      auditEntry(actor, trail, 'self-assessment.answer.saved', `indicator ${answer.indicatorNo}`, changes),
-    );
-    const outcome = await writes.commit({
-      state: [
-        {
-          kind: 'self-assessment.answers',
-          year,
-          agencyId,
-          expectedVersion: currentVersion,
-          header,
-          answers: changed.map(({ answer }) => answer),
-        },
-      ],
-      // `changed` is not empty here.
-      audits: [first as NonNullable<typeof first>, ...rest],
-      events: [],
-    });
-    if (!outcome.committed) {
-      throw new PreconditionFailedError(
-        `The ${year} self-assessment of "${agencyId}" changed while you were saving (you sent If-Match ${etagOf(expectedVersion)}). Re-read it and apply your change again.`,
+      const answers = new Map(state.answers);
+      for (const { answer } of changed) answers.set(answer.indicatorNo, answer);
+      const header: SelfAssessmentHeader = {
+        status: 'draft',
+        version: currentVersion + 1,
+        answeredCount: answers.size,
+        createdAt: state.header?.createdAt ?? at,
+        updatedAt: at,
+      };
+      const trail = { kind: 'cycle-agency', year, agencyId } as const;
+      const [first, ...rest] = changed.map(({ answer, changes }) =>
+        auditEntry(actor, trail, 'self-assessment.answer.saved', `indicator ${answer.indicatorNo}`, changes),
       );
-    }
-    return selfAssessmentView({ ...loaded, state: { header, answers } }, actor.now);
-  };
+      const outcome = await writes.commit({
+        state: [
+          {
+            kind: 'self-assessment.answers',
+            year,
+            agencyId,
+            expectedVersion: currentVersion,
+            header,
+            answers: changed.map(({ answer }) => answer),
+          },
+          ...writeGuards(loaded),
+        ],
+        // `changed` is not empty here.
+        audits: [first as NonNullable<typeof first>, ...rest],
+        events: [],
+      });
+      if (!outcome.committed) {
+        throw await refusalOf(
+          outcome.failed,
+          loaded,
+          () =>
+            new PreconditionFailedError(
+              `The ${year} self-assessment of "${agencyId}" changed while you were saving (you sent If-Match ${etagOf(expectedVersion)}). Re-read it and apply your change again.`,
+            ),
+        );
+      }
+      return selfAssessmentView({ ...loaded, state: { header, answers } }, actor.now);
+    });
 
   /**
    * Submits the self-assessment: every indicator answered, the window open, not yet submitted.
@@ -216,72 +305,81 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
     year: number,
     agencyId: string,
     expectedVersion: number | undefined,
-  ): Promise<SelfAssessmentView> => {
-    const loaded = await load(actor, year, agencyId);
-    const { framework, state } = loaded;
-    assertWritable(loaded, actor.now);
-    const currentVersion = state.header?.version ?? 0;
-    assertVersion(expectedVersion, currentVersion, `The ${year} self-assessment of "${agencyId}"`);
-    const unanswered = framework.indicators
-      .map((indicator) => indicator.no)
-      .filter((no) => !state.answers.has(no));
-    if (unanswered.length > 0 || !state.header) {
-      throw new ConflictError(
-        `${unanswered.length} of ${framework.indicators.length} indicators are not answered yet: ${unanswered.join(', ')}.`,
-        { extensions: { unanswered } },
-      );
-    }
-    const at = actor.now.toISOString();
-    const header: SelfAssessmentHeader = {
-      ...state.header,
-      status: 'submitted',
-      version: currentVersion + 1,
-      updatedAt: at,
-      submittedAt: at,
-      submittedBy: actor.subject,
-    };
-    const view = selfAssessmentView({ ...loaded, state: { header, answers: state.answers } }, actor.now);
-    const outcome = await writes.commit({
-      state: [
-        {
-          kind: 'self-assessment.submission',
-          year,
-          agencyId,
-          expectedVersion: currentVersion,
-          requiredAnswers: framework.indicators.length,
-          header,
-        },
-      ],
-      audits: [
-        auditEntry(
-          actor,
-          { kind: 'cycle-agency', year, agencyId },
-          'self-assessment.submitted',
-          'self-assessment',
-          [{ field: 'status', before: 'draft', after: 'submitted' }],
-        ),
-      ],
-      events: [
-        domainEvent(
-          ids,
-          eventTypes.selfAssessmentSubmitted,
-          actor.now,
-          { year, agencyId },
+  ): Promise<SelfAssessmentView> =>
+    decided(async (freshness) => {
+      const loaded = await load(actor, year, agencyId, freshness, 'write');
+      const { framework, state } = loaded;
+      assertWritable(loaded, actor.now);
+      const currentVersion = state.header?.version ?? 0;
+      assertVersion(expectedVersion, currentVersion, `The ${year} self-assessment of "${agencyId}"`);
+      const unanswered = framework.indicators
+        .map((indicator) => indicator.no)
+        .filter((no) => !state.answers.has(no));
+      if (unanswered.length > 0 || !state.header) {
+        // Nothing saved at all: is there such an agency? (404 rather than "47 unanswered".)
+        if (!state.header) await assertRegistered(year, agencyId);
+        throw new ConflictError(
+          `${unanswered.length} of ${framework.indicators.length} indicators are not answered yet: ${unanswered.join(', ')}.`,
+          { extensions: { unanswered } },
+        );
+      }
+      const at = actor.now.toISOString();
+      const header: SelfAssessmentHeader = {
+        ...state.header,
+        status: 'submitted',
+        version: currentVersion + 1,
+        updatedAt: at,
+        submittedAt: at,
+        submittedBy: actor.subject,
+      };
+      const view = selfAssessmentView({ ...loaded, state: { header, answers: state.answers } }, actor.now);
+      const outcome = await writes.commit({
+        state: [
           {
-            version: header.version,
-            provisionalIndex: view.provisional.index.exact,
-            link: `/v1/cycles/${year}/agencies/${agencyId}/self-assessment`,
+            kind: 'self-assessment.submission',
+            year,
+            agencyId,
+            expectedVersion: currentVersion,
+            requiredAnswers: framework.indicators.length,
+            header,
           },
-        ),
-      ],
+          ...writeGuards(loaded),
+        ],
+        audits: [
+          auditEntry(
+            actor,
+            { kind: 'cycle-agency', year, agencyId },
+            'self-assessment.submitted',
+            'self-assessment',
+            [{ field: 'status', before: 'draft', after: 'submitted' }],
+          ),
+        ],
+        events: [
+          domainEvent(
+            ids,
+            eventTypes.selfAssessmentSubmitted,
+            actor.now,
+            { year, agencyId },
+            {
+              version: header.version,
+              provisionalIndex: view.provisional.index.exact,
+              link: `/v1/cycles/${year}/agencies/${agencyId}/self-assessment`,
+            },
+          ),
+        ],
+      });
+      if (!outcome.committed) {
+        throw await refusalOf(
+          outcome.failed,
+          loaded,
+          () =>
+            new PreconditionFailedError(
+              `The ${year} self-assessment of "${agencyId}" changed while you were submitting; re-read it and submit again.`,
+            ),
+        );
+      }
+      return view;
     });
-    if (!outcome.committed) {
-      throw new PreconditionFailedError(
-        `The ${year} self-assessment of "${agencyId}" changed while you were submitting; re-read it and submit again.`,
-      );
-    }
-    return view;
-  };
 
   return { read, saveAnswers, submit };
 };

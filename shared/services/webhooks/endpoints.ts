@@ -246,11 +246,8 @@ export const createWebhookEndpointService = ({
     write: WebhookEndpointCreate,
   ): Promise<{ endpoint: WebhookEndpointRecord; secret: string | undefined }> => {
     assertVisible(actor, agencyId);
-    const [agency, existing] = await Promise.all([
-      agencies.get(agencyId),
-      webhookEndpoints.listByAgency(agencyId),
-    ]);
-    if (!agency) throw notFound(agencyId);
+    // No registry read: the transaction checks the agency exists (404 when it does not).
+    const existing = await webhookEndpoints.listByAgency(agencyId);
     const url = await checkUrl(write.url);
     if (existing.length >= webhookLimits.endpointsPerAgency) {
       throw new ConflictError(
@@ -387,8 +384,11 @@ export const createWebhookEndpointService = ({
     endpointId: string,
     query: PageRequest & { readonly status?: WebhookDeliveryRecord['status'] | undefined },
   ) => {
-    await load(actor, agencyId, endpointId);
-    const page = await webhookDeliveries.list(endpointId, query);
+    // The endpoint (whose agency must be the path's) and the log page, in parallel.
+    const [, page] = await Promise.all([
+      load(actor, agencyId, endpointId),
+      webhookDeliveries.list(endpointId, query),
+    ]);
     return { items: page.items.map(deliveryView), nextCursor: page.nextCursor };
   };
 
@@ -417,9 +417,13 @@ export const createWebhookEndpointService = ({
 
   /** One more attempt of a finished delivery, with its original `webhook-id`. */
   const redeliver = async (actor: Actor, agencyId: string, endpointId: string, eventId: string) => {
-    const endpoint = await load(actor, agencyId, endpointId);
+    assertVisible(actor, agencyId, endpointId);
+    // The endpoint and the delivery, across both tables, in one round trip.
+    const [context] = await webhookDeliveries.attemptContexts([{ agencyId, endpointId, eventId }]);
+    const endpoint = context?.endpoint;
+    if (!endpoint) throw notFound(agencyId, endpointId);
     requireEnabled(endpoint);
-    const delivery = await webhookDeliveries.get(endpointId, eventId);
+    const delivery = context?.delivery;
     if (!delivery) throw new NotFoundError(`No delivery of event "${eventId}" to endpoint "${endpointId}".`);
     if (delivery.status === 'pending') {
       throw new ConflictError(
@@ -471,11 +475,9 @@ export const createWebhookEndpointService = ({
     create,
     list: async (actor: Actor, agencyId: string) => {
       assertVisible(actor, agencyId);
-      const [agency, endpoints] = await Promise.all([
-        agencies.get(agencyId),
-        webhookEndpoints.listByAgency(agencyId),
-      ]);
-      if (!agency) throw notFound(agencyId);
+      const endpoints = await webhookEndpoints.listByAgency(agencyId);
+      // Endpoints prove their agency; only an empty list needs the registry (404 or none yet).
+      if (endpoints.length === 0 && !(await agencies.get(agencyId))) throw notFound(agencyId);
       return endpoints;
     },
     get: load,

@@ -36,6 +36,7 @@ describe('dependency direction: functions → adapters → services → contract
     ['infra/bad.ts', "import { handler } from '../functions/public/handler.ts';", 'functions'],
     ['infra/bad.ts', "import { createHttpSender } from '../shared/webhooks/http-sender.ts';", 'webhook'],
     ['shared/services/bad.ts', "import { startLocalRuntime } from '#local/runtime.ts';", 'local'],
+    ['shared/runtime/transaction-claim.ts', "import { systemClock } from './system.ts';", 'runtime'],
   ])('refuses a wrong-way import in %s: %s', (file, source, named) => {
     // Act
     const violations = violationsOf(file, source);

@@ -5,8 +5,8 @@ import {
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -114,8 +114,10 @@ const saveIndicator = async (): Promise<APIGatewayProxyStructuredResultV2> => {
   return (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
 };
 
+/** The cycle (read once, then from the handler's cache) and an empty self-assessment partition. */
 const prepareReads = () => {
-  dynamo.on(BatchGetCommand).resolves({ Responses: { programme: [cycleItem, agencyItem] } });
+  dynamo.on(GetCommand, { Key: { PK: 'CYCLE#2026', SK: 'CYCLE' } }).resolves({ Item: cycleItem });
+  dynamo.on(GetCommand, { Key: { PK: agencyItem.PK, SK: 'PROFILE' } }).resolves({ Item: agencyItem });
   dynamo.on(QueryCommand).resolves({ Items: [] });
 };
 
@@ -144,10 +146,10 @@ describe('storage failures DynamoDB Local cannot produce', () => {
   });
 
   it('answers 503 when reads exceed provisioned throughput', async () => {
+    prepareReads();
     dynamo
-      .on(BatchGetCommand)
+      .on(QueryCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
-    dynamo.on(QueryCommand).resolves({ Items: [] });
 
     const response = await saveIndicator();
 
@@ -183,7 +185,7 @@ describe('storage failures DynamoDB Local cannot produce', () => {
     expect(response.statusCode).toBe(412);
   });
 
-  it('writes the header with its condition first, then the answer and its audit record', async () => {
+  it('writes the header with its condition first, then the answer, the checks of the cycle and the agency, and its audit record', async () => {
     prepareReads();
     dynamo.on(TransactWriteCommand).resolves({});
 
@@ -192,12 +194,19 @@ describe('storage failures DynamoDB Local cannot produce', () => {
     expect(response.statusCode).toBe(200);
     const [call] = dynamo.commandCalls(TransactWriteCommand);
     const actions = call?.args[0].input.TransactItems ?? [];
-    expect(actions.map((action) => action.Put?.Item?.SK)).toEqual([
+    expect(actions.map((action) => action.Put?.Item?.SK ?? action.ConditionCheck?.Key?.SK)).toEqual([
       'SELF',
       'SELF#IND#12',
+      'CYCLE',
+      'PROFILE',
       expect.stringMatching(/^AUDIT#2026-03-10T00:00:00.000Z#req-1#\d{6}$/),
     ]);
+    expect(actions[2]?.ConditionCheck).toMatchObject({
+      ConditionExpression: 'version = :version',
+      ExpressionAttributeValues: { ':version': 1 },
+    });
+    expect(actions[3]?.ConditionCheck).toMatchObject({ ConditionExpression: 'active = :active' });
     expect(actions[0]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
-    expect(actions[2]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
+    expect(actions[4]?.Put?.ConditionExpression).toBe('attribute_not_exists(PK)');
   });
 });

@@ -8,6 +8,9 @@ import {
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
+import type { CycleRecord } from '#shared/services/cycles/ports.ts';
+import { createAgencyService } from '#shared/services/registry/agencies.ts';
+import type { SelfAssessmentStore } from '#shared/services/self-assessment/ports.ts';
 import { createSelfAssessmentService } from '#shared/services/self-assessment/self-assessment.ts';
 import { actor, at, openCycle, operatorOf, preparedPorts, sequentialIds } from './support.ts';
 
@@ -109,6 +112,77 @@ describe('self-assessment rules (in-memory ports)', () => {
     // Assess
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).message).toContain('window');
+  });
+
+  describe('on a cycle read from the container’s cache', () => {
+    /** The store as a container sees it: `cached` answers with `copy`, `fresh` reads the cycle. */
+    const cachedAs = async (copy: (current: CycleRecord) => CycleRecord) => {
+      const { ports } = await setUp();
+      const freshReads: number[] = [];
+      const selfAssessments: SelfAssessmentStore = {
+        ...ports.selfAssessments,
+        cycle: async (year, freshness) => {
+          const current = await ports.selfAssessments.cycle(year, 'fresh');
+          if (freshness === 'fresh') freshReads.push(year);
+          return freshness === 'cached' && current ? copy(current) : current;
+        },
+      };
+      const service = createSelfAssessmentService({ ...ports, selfAssessments, ids: sequentialIds() });
+      return { ports, service, freshReads };
+    };
+
+    it('decides a save again on a fresh read when the cached copy refused it (the window was reopened)', async () => {
+      // Prepare: the cached copy still has the window closed
+      const { service, freshReads } = await cachedAs((current) => ({
+        ...current,
+        windows: { ...current.windows, selfAssessment: { opensAt: at(-30), closesAt: at(-20) } },
+      }));
+
+      // Act
+      const saved = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(1));
+
+      // Assess
+      expect(saved).toMatchObject({ version: 1, window: { open: true } });
+      expect(freshReads).toEqual([2026]);
+    });
+
+    it('decides a save again when the transaction finds the cycle rescheduled since the cached copy', async () => {
+      // Prepare: the cycle is rescheduled (version 2) after the container cached version 1
+      const { ports, service, freshReads } = await cachedAs((current) => ({ ...current, version: 1 }));
+      const cycles = createCycleService(ports);
+      const cycle = await cycles.getCycle(2026);
+      const windows = { ...cycle.windows, selfAssessment: { opensAt: at(-9), closesAt: at(21) } };
+      expect((await cycles.rescheduleCycle(actor(), 2026, windows, cycle.version)).version).toBe(2);
+
+      // Act
+      const saved = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(1));
+
+      // Assess
+      expect(saved.version).toBe(1);
+      expect(freshReads).toEqual([2026]);
+    });
+  });
+
+  it('refuses saves for an inactive agency (409): the transaction checks it, no read', async () => {
+    // Prepare
+    const { ports, service } = await setUp();
+    const agencies = createAgencyService(ports);
+    await agencies.putAgency(
+      actor(),
+      'prov-jawa-timur',
+      { name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi', active: false },
+      1,
+    );
+
+    // Act
+    const error = await service
+      .saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(1))
+      .catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).message).toContain('inactive');
+    await expect(service.read(jatim, 2026, 'prov-jawa-timur')).resolves.toMatchObject({ version: 0 });
   });
 
   it('submits only when all 47 are answered (409 listing the rest), then freezes the answers', async () => {

@@ -1,0 +1,357 @@
+import type { OperationId } from '#shared/api/routes.ts';
+import type { AccessPatternName } from './keys.ts';
+
+/**
+ * The DynamoDB calls of every route, as data: the one source of the per-route table in
+ * `docs/access-patterns.md` (`npm run docs:keys`) and of the test that calls every route on
+ * DynamoDB Local and counts its calls (`test/integration/dynamodb-calls.test.ts`: it fails when a
+ * route makes other calls than these). Each call is named by its access pattern in the key
+ * catalogue (`keys.ts`), so the table says which reads and writes a route makes, not only how many.
+ * Every SDK call counts as one; calls in parallel (`∥` in the notes) cost one round trip of latency
+ * but each its own request and CPU (about 0.7 ms of Node time per call on this runtime).
+ *
+ * Adding a route: its entry here (the compiler asks for it), then `npm run docs:keys`.
+ */
+
+export interface ExtraCalls {
+  /** When the route makes these calls besides its usual ones. */
+  readonly when: string;
+  readonly calls: readonly AccessPatternName[];
+}
+
+export interface RouteCalls {
+  /** A successful request on a warm container, in call order. */
+  readonly calls: readonly AccessPatternName[];
+  /** Further calls in the situations named (a cold cache, an empty page, a longer list). */
+  readonly extra?: readonly ExtraCalls[];
+  /** Why this is the fewest the access pattern allows, or what is left as it is and why. */
+  readonly notes?: string;
+}
+
+/** The calls of a cycle read from the container's cache when it is older than its maximum age. */
+const cycleNotCached: ExtraCalls = {
+  when: 'the cycle is not in the container’s cache (its first request of the year, or the copy is over 60 s old)',
+  calls: ['getCycle'],
+};
+
+/** Powertools' record of an idempotent route: claimed before the route runs, completed after. */
+const claimedBefore = (calls: readonly AccessPatternName[]): readonly AccessPatternName[] => [
+  'claimIdempotencyKey',
+  ...calls,
+  'storeIdempotentResponse',
+];
+
+/** A `with-change` route: its key is claimed inside its change's transaction; one update stores the answer. */
+const claimedWithChange = (calls: readonly AccessPatternName[]): readonly AccessPatternName[] => [
+  ...calls,
+  'storeIdempotentResponse',
+];
+
+const withChangeNote =
+  'Idempotency-Key claimed in the change’s transaction (`idempotencyClaim: with-change`); a retry runs the route’s reads again and is answered from the record (+ readIdempotencyRecord).';
+const beforeNote =
+  'Idempotency-Key claimed by Powertools before the route runs: the route commits several transactions, or has a side effect before its change, so the claim cannot ride in one.';
+
+export const routeCalls = {
+  // Public and the contract.
+  getHealth: {
+    calls: ['probeTables'],
+    notes:
+      'When the batch fails, each table is probed alone (a GetItem each) to name the one that does not answer.',
+  },
+  getOpenApi: { calls: [] },
+  getMe: { calls: [], notes: 'From the token alone.' },
+  getFramework: { calls: [], notes: 'Frameworks are code (`shared/domain/framework`).' },
+  getDocs: { calls: [] },
+  getDocsScript: { calls: [] },
+  getDocsStylesheet: { calls: [] },
+  getDocsInitializer: { calls: [] },
+
+  // Registry.
+  putAgency: {
+    calls: ['getAgency', 'commitChange'],
+    notes: 'A versioned PUT reads the current record (ETag, audit of changed fields), then one transaction.',
+  },
+  importAgencies: {
+    calls: claimedBefore(['listRoster', 'commitChange']),
+    extra: [
+      { when: 'the roster is over 1 MB', calls: ['listRoster'] },
+      { when: 'per further 100 actions of the import', calls: ['commitChange'] },
+    ],
+    notes: beforeNote,
+  },
+  listAgencies: {
+    calls: ['listAgenciesByGroup'],
+    notes: 'listRoster instead without `group`.',
+  },
+  getAgency: { calls: ['getAgency'] },
+  getAgencyAudit: {
+    calls: ['listAuditTrail'],
+    extra: [{ when: 'the page is empty (no such agency, or past the end)', calls: ['getAgency'] }],
+    notes: 'An agency’s trail starts with its registration: records prove it exists.',
+  },
+  putMachineClient: {
+    calls: ['getMachineClient', 'commitChange'],
+    notes: 'The bound agency is checked in the transaction (`agency.active`), not read.',
+  },
+  getMachineClient: { calls: ['getMachineClient'] },
+
+  // Cycles.
+  createCycle: {
+    calls: claimedWithChange(['commitChange']),
+    notes: `A new cycle is \`attribute_not_exists\`: no read. ${withChangeNote}`,
+  },
+  listCycles: { calls: ['listCycles'] },
+  getCycle: { calls: ['getCycle'] },
+  putCycleWindows: { calls: ['getCycle', 'commitChange'] },
+  getAgencyCycleAudit: {
+    calls: ['listAuditTrail'],
+    extra: [
+      {
+        when: 'the page is empty (nothing happened yet, or no such cycle or agency)',
+        calls: ['getCycle', 'getAgency'],
+      },
+    ],
+  },
+
+  // Self-assessment.
+  getSelfAssessment: {
+    calls: ['loadSelfAssessment'],
+    extra: [
+      cycleNotCached,
+      {
+        when: 'nothing saved yet (an empty partition cannot tell a new draft from no agency)',
+        calls: ['getAgency'],
+      },
+    ],
+    notes:
+      'The cycle’s settings come from the container’s cache (at most 60 s old: a rescheduling shows in reads within a minute).',
+  },
+  saveSelfAssessment: {
+    calls: ['loadSelfAssessment', 'commitChange'],
+    extra: [cycleNotCached],
+    notes:
+      'The transaction checks the cycle is still at the version cached and the agency active (ConditionCheck, no read); a refusal by a cached cycle is decided again on a fresh read.',
+  },
+  saveIndicatorAnswer: {
+    calls: ['loadSelfAssessment', 'commitChange'],
+    extra: [cycleNotCached],
+    notes: 'As the bulk save.',
+  },
+  submitSelfAssessment: {
+    calls: claimedWithChange(['loadSelfAssessment', 'commitChange']),
+    extra: [cycleNotCached],
+    notes: withChangeNote,
+  },
+
+  // External assessment.
+  putAssessor: { calls: ['getAssessor', 'commitChange'] },
+  getAssessor: { calls: ['getAssessor'] },
+  createAssignments: {
+    calls: claimedBefore(['planAssignments', 'listRoster', 'listCycleAssignments', 'commitChange']),
+    extra: [
+      { when: 'per further agency named in the batch', calls: ['listCycleAssignments'] },
+      { when: 'per further 100 actions', calls: ['commitChange'] },
+    ],
+    notes: `Reads in parallel (planAssignments ∥ listRoster ∥ listCycleAssignments per agency). ${beforeNote}`,
+  },
+  listAssignments: {
+    calls: ['listCycleAssignments'],
+    extra: [{ when: 'the page is empty', calls: ['getCycle'] }],
+  },
+  listMyAssignments: { calls: ['listAssessorAssignments'] },
+  recuse: {
+    calls: claimedWithChange(['loadAssessment', 'loadAssessment', 'commitChange']),
+    notes: withChangeNote,
+  },
+  getAssessment: {
+    calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment'],
+    notes:
+      'In parallel. The view needs the agency’s name and group and the cycle’s stages (one BatchGetItem); the partition is read in two ranges around its audit trail.',
+  },
+  saveStageScores: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
+  saveStageScore: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
+  listStageScoreVersions: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment'] },
+  saveReviews: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
+
+  // Results and appeals.
+  finalizeResult: {
+    calls: claimedWithChange(['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange']),
+    notes: withChangeNote,
+  },
+  getResult: {
+    calls: ['getCycleAndAgency', 'listResultVersions'],
+    notes: 'In parallel; served only once the caller may read it.',
+  },
+  listResultVersions: { calls: ['getCycleAndAgency', 'listResultVersions'] },
+  getResultBundle: { calls: ['getCycleAndAgency', 'listResultVersions'] },
+  fileAppeal: {
+    calls: claimedWithChange(['getCycleAndCurrentResults', 'commitChange']),
+    extra: [{ when: 'no current result (404 or 409)', calls: ['getCycleAndAgency'] }],
+    notes: `The current result proves the agency. ${withChangeNote}`,
+  },
+  listAppeals: { calls: ['getCycleAndAgency', 'listAppeals'] },
+  decideAppeal: {
+    calls: ['getCycleAndAgency', 'listAppeals', 'listResultVersions', 'commitChange'],
+    notes:
+      'Reads in parallel; appeals and results are two ranges of the partition with the audit trail between.',
+  },
+  importResults: {
+    calls: claimedBefore(['getCycleAndCurrentResults', 'listRoster', 'commitChange']),
+    extra: [
+      { when: 'per further 100 agencies', calls: ['getCycleAndCurrentResults'] },
+      { when: 'per further 100 actions', calls: ['commitChange'] },
+    ],
+    notes: beforeNote,
+  },
+
+  // Rankings.
+  startRankingRun: {
+    calls: claimedWithChange(['getCycleAndRankingRun', 'commitChange']),
+    notes: `Then the worker is invoked (Lambda, not DynamoDB). ${withChangeNote}`,
+  },
+  listRankingRuns: {
+    calls: ['listRankingRuns'],
+    extra: [{ when: 'no run yet', calls: ['getCycle'] }],
+  },
+  getRankingRun: { calls: ['getRankingRun'] },
+  getRankingRunEntries: {
+    calls: ['getRankingPages'],
+    notes: 'Every key is known: the cycle, the run and the page(s) in one BatchGetItem.',
+  },
+  getRankings: {
+    calls: ['getRankingPointer', 'getRankingPages'],
+    notes: 'The page keys name the published run: two steps.',
+  },
+  getRankingOpenData: {
+    calls: ['getRankingPointer', 'listRunPages'],
+    extra: [{ when: 'the run’s rankings are over 1 MB', calls: ['listRunPages'] }],
+  },
+  getAgencyRankings: { calls: ['listAgencyPositions', 'getRankingPublications'] },
+
+  // Webhooks.
+  createWebhookEndpoint: {
+    calls: ['listAgencyWebhookEndpoints', 'commitChange'],
+    notes: 'The list enforces the per-agency limit; the transaction checks the agency exists.',
+  },
+  listWebhookEndpoints: {
+    calls: ['listAgencyWebhookEndpoints'],
+    extra: [{ when: 'the agency has no endpoint', calls: ['getAgency'] }],
+  },
+  getWebhookEndpoint: { calls: ['getWebhookEndpoint'] },
+  updateWebhookEndpoint: { calls: ['getWebhookEndpoint', 'commitChange'] },
+  deleteWebhookEndpoint: { calls: ['getWebhookEndpoint', 'commitChange'] },
+  rotateWebhookSecret: { calls: ['getWebhookEndpoint', 'commitChange'] },
+  sendWebhookTest: {
+    calls: claimedWithChange(['getWebhookEndpoint', 'commitChange']),
+    notes: withChangeNote,
+  },
+  listWebhookDeliveries: {
+    calls: ['getWebhookEndpoint', 'listEndpointDeliveries'],
+    notes: 'In parallel; listEndpointDeliveriesByStatus with `status`.',
+  },
+  redeliverWebhook: {
+    calls: claimedBefore(['loadAttemptContext', 'requestRedelivery', 'commitChange']),
+    notes: `The delivery log is bookkeeping outside the write path: its update, then the audit record. ${beforeNote}`,
+  },
+  redeliverFailedWebhooks: {
+    calls: claimedBefore(['getWebhookEndpoint', 'listEndpointDeliveriesByStatus']),
+    extra: [
+      { when: 'per failed delivery', calls: ['requestRedelivery'] },
+      { when: 'any redelivered (the audit record)', calls: ['commitChange'] },
+    ],
+    notes: beforeNote,
+  },
+  listWebhookPublicKeys: { calls: ['listWebhookPublicKeys'] },
+  // Awards.
+  getAwardDraft: {
+    calls: [
+      'getCycle',
+      'getPublishedRun',
+      'getRankingRun',
+      'listCycleResults',
+      'listCycleResults',
+      'listAwardDecisions',
+      'listAwardPublications',
+    ],
+    extra: [
+      {
+        when: 'after a publication (would a revision change anything?)',
+        calls: ['listCycleAwards', 'listPublicationAwards'],
+      },
+    ],
+    notes:
+      'Three round trips: the cycle ∥ the ranking pointer; then the run ∥ this and last year’s results ∥ decisions ∥ publications, all in parallel.',
+  },
+  createAwardDecision: {
+    calls: claimedWithChange(['getCycle', 'getCurrentResult', 'listAwardDecisions', 'commitChange']),
+    notes: `The result and the decisions in parallel. ${withChangeNote}`,
+  },
+  listAwardDecisions: { calls: ['getCycle', 'listAwardDecisions'], notes: 'In parallel.' },
+  publishAwards: {
+    calls: claimedBefore([
+      'getCycle',
+      'listAwardPublications',
+      'getPublishedRun',
+      'getRankingRun',
+      'listCycleResults',
+      'listCycleResults',
+      'listAwardDecisions',
+      'listAwardPublications',
+      'listCycleAwards',
+      'commitChange',
+      'getAwardPublication',
+      'listPublicationRecipients',
+      'commitChange',
+      'commitChange',
+    ]),
+    extra: [{ when: 'per further 100 actions of recipients’ transactions', calls: ['commitChange'] }],
+    notes: `The draft’s reads, every earlier award (numbering), the claim; then finishing: the claimed version, who is written, the recipients’ transactions, the pointer switch. Publishing again is answered after getCycle ∥ listAwardPublications. ${beforeNote}`,
+  },
+  reviseAwards: {
+    calls: claimedBefore([
+      'getCycle',
+      'listAwardPublications',
+      'getPublishedRun',
+      'getRankingRun',
+      'listCycleResults',
+      'listCycleResults',
+      'listAwardDecisions',
+      'listAwardPublications',
+      'listCycleAwards',
+      'listPublicationAwards',
+      'commitChange',
+      'getAwardPublication',
+      'listPublicationAwards',
+      'listPublicationRecipients',
+      'commitChange',
+      'commitChange',
+    ]),
+    extra: [{ when: 'per further 100 actions of recipients’ transactions', calls: ['commitChange'] }],
+    notes: `As the first publication, and the current version’s awards (a revision must change something; what each recipient lost). ${beforeNote}`,
+  },
+  getCycleAwards: { calls: ['listAwardPublications', 'listPublicationAwards'] },
+  getAgencyAwards: {
+    calls: ['listAgencyAwards', 'getAwardPointers'],
+    notes: 'Only the records of each year’s published version are shown.',
+  },
+  getAward: { calls: ['getAwardPointer', 'getAwardVersions'] },
+  getAwardsPage: {
+    calls: ['listAwardPublications', 'listPublicationAwards', 'listRankingPages'],
+    notes: 'The chart reads the national index ranking of the run the awards rest on.',
+  },
+  getAwardsStylesheet: { calls: [] },
+} as const satisfies { readonly [K in OperationId]: RouteCalls };
+
+/**
+ * The calls every API request makes before its route runs, whatever the route: the per-client rate
+ * limit's counter (`countRequest`, one UpdateItem on its own table; `shared/http/rate-limit.ts`).
+ * Kept apart from each route's own calls so the table shows what the route itself needs.
+ */
+export const everyRequestCalls: readonly AccessPatternName[] = ['countRequest'];
+
+/** Everything a successful request of the route makes on a warm container, the limiter's call first. */
+export const documentedCallsOf = (operationId: OperationId): readonly AccessPatternName[] => [
+  ...everyRequestCalls,
+  ...routeCalls[operationId].calls,
+];
