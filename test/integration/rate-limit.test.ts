@@ -26,8 +26,11 @@ import { readCsvBody } from '#shared/http/csv-body.ts';
 
 let local: DynamoDbLocal;
 let tableName: string;
-/** The clock every instance reads; tests move it. 10 s into a minute: 50 s left in the window. */
-let now = new Date('2026-03-10T08:00:10Z');
+/**
+ * The clock every instance reads; tests move it. 10 s into a minute: 50 s left in the window. Years
+ * ahead: counters expire (TTL) a window after theirs, and DynamoDB Local deletes expired items.
+ */
+let now = new Date('2036-03-10T08:00:10Z');
 const clock = { now: () => now };
 const policies = parseRateLimitPolicies('public=3/60,read=2/60,write=2/60');
 
@@ -162,7 +165,7 @@ afterAll(async () => {
 describe('per-client rate limits (DynamoDB Local)', () => {
   it('lets the quota through with RateLimit headers counting down, then answers 429 problem+json with Retry-After', async () => {
     // Prepare
-    now = new Date('2026-03-10T08:00:10Z');
+    now = new Date('2036-03-10T08:00:10Z');
     const instance = publicInstance();
     const caller = { sourceIp: '203.0.113.7' };
 
@@ -193,7 +196,7 @@ describe('per-client rate limits (DynamoDB Local)', () => {
 
   it('shares one budget between two instances: the caller’s third request is refused whichever instance gets it', async () => {
     // Prepare: a token holder (read class, quota 2) and two instances over the same table
-    now = new Date('2026-03-10T08:01:05Z');
+    now = new Date('2036-03-10T08:01:05Z');
     const first = publicInstance();
     const second = publicInstance();
     const caller = { subject: 'operator-jatim', clientId: 'portal-jatim' };
@@ -211,14 +214,14 @@ describe('per-client rate limits (DynamoDB Local)', () => {
 
   it('refills when the window turns: the refused caller is let through again, with the whole quota', async () => {
     // Prepare: spend the public quota late in a window
-    now = new Date('2026-03-10T08:02:58Z');
+    now = new Date('2036-03-10T08:02:58Z');
     const instance = publicInstance();
     const caller = { sourceIp: '192.0.2.44' };
     for (let request = 0; request < 3; request++) await framework(instance, caller);
     const refused = await framework(instance, caller);
 
     // Act: two seconds later, the next window
-    now = new Date('2026-03-10T08:03:00Z');
+    now = new Date('2036-03-10T08:03:00Z');
     const next = await framework(instance, caller);
 
     // Assess
@@ -230,7 +233,7 @@ describe('per-client rate limits (DynamoDB Local)', () => {
 
   it('keeps callers apart: another address, another subject, another client of the same subject', async () => {
     // Prepare: exhaust one address and one token
-    now = new Date('2026-03-10T08:04:01Z');
+    now = new Date('2036-03-10T08:04:01Z');
     const instance = publicInstance();
     for (let request = 0; request < 4; request++) await framework(instance, { sourceIp: '203.0.113.8' });
     for (let request = 0; request < 3; request++)
@@ -251,7 +254,7 @@ describe('per-client rate limits (DynamoDB Local)', () => {
 
   it('counts IPv6 callers by their /64: a new address in the same prefix gains nothing', async () => {
     // Prepare
-    now = new Date('2026-03-10T08:05:01Z');
+    now = new Date('2036-03-10T08:05:01Z');
     const instance = publicInstance();
     for (let host = 1; host <= 3; host++) await framework(instance, { sourceIp: `2001:db8:aa:bb::${host}` });
 
@@ -266,7 +269,7 @@ describe('per-client rate limits (DynamoDB Local)', () => {
 
   it('gives writes their own budget, and announces it on 4xx answers too', async () => {
     // Prepare: the admin's reads are spent
-    now = new Date('2026-03-10T08:06:01Z');
+    now = new Date('2036-03-10T08:06:01Z');
     const reads = publicInstance();
     const writes = registryInstance();
     const admin = { subject: 'admin-writer', clientId: 'portal' };
@@ -286,7 +289,7 @@ describe('per-client rate limits (DynamoDB Local)', () => {
 
   it('sends the headers the OpenAPI document declares, in the form its schemas allow', async () => {
     // Prepare
-    now = new Date('2026-03-10T08:07:30Z');
+    now = new Date('2036-03-10T08:07:30Z');
     const document = buildOpenApiDocument({ version: 'test' }) as unknown as {
       components: { headers: Record<string, { schema: { pattern?: string; maximum?: number } }> };
     };
@@ -313,7 +316,7 @@ describe('per-client rate limits (DynamoDB Local)', () => {
 
   it('stores no caller identity: counter keys hold a digest, and expire a window after theirs', async () => {
     // Prepare
-    now = new Date('2026-03-10T08:08:20Z');
+    now = new Date('2036-03-10T08:08:20Z');
     await framework(publicInstance(), { sourceIp: '203.0.113.123' });
 
     // Act
