@@ -3,6 +3,7 @@
  * target fails. `npm run bench -- ranking` runs only the benches whose name contains "ranking". Add a
  * bench by exporting a `() => BenchReport | Promise<BenchReport>` from a module here and listing it below.
  */
+import { runApiLoadBench } from './api-load.ts';
 import { runFunctionsBench } from './functions.ts';
 import { type BenchReport, machineLoad, printReport, sink } from './lib.ts';
 import { runRankingRunBench } from './ranking-run.ts';
@@ -15,6 +16,7 @@ const benches: readonly { readonly name: string; readonly run: () => BenchReport
     { name: 'ranking-run', run: () => runRankingRunBench() },
     { name: 'webhooks', run: () => runWebhookBench() },
     { name: 'functions', run: () => runFunctionsBench() },
+    { name: 'api-load', run: () => runApiLoadBench() },
   ];
 
 // The machine runs Node 20 while Lambda runs nodejs22.x; the SDK's notice says nothing about the bench.
