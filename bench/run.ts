@@ -3,6 +3,7 @@
  * target fails. `npm run bench -- ranking` runs only the benches whose name contains "ranking". Add a
  * bench by exporting a `() => BenchReport | Promise<BenchReport>` from a module here and listing it below.
  */
+import { runApiLoadBench } from './api-load.ts';
 import { runDynamoDbCallsBench } from './dynamodb-calls.ts';
 import { runFunctionsBench } from './functions.ts';
 import { type BenchReport, machineLoad, printReport, sink } from './lib.ts';
@@ -17,6 +18,7 @@ const benches: readonly { readonly name: string; readonly run: () => BenchReport
     { name: 'webhooks', run: () => runWebhookBench() },
     { name: 'functions', run: () => runFunctionsBench() },
     { name: 'dynamodb-calls', run: () => runDynamoDbCallsBench() },
+    { name: 'api-load', run: () => runApiLoadBench() },
   ];
 
 // The machine runs Node 20 while Lambda runs nodejs22.x; the SDK's notice says nothing about the bench.

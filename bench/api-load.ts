@@ -1,0 +1,327 @@
+/**
+ * The API under load (issue #12, production readiness): requests per second and latency (p50, p99)
+ * of three requests, driven by autocannon over loopback, each beside a floor measured in the same
+ * run on the same DynamoDB Local instance.
+ *
+ * - public read: `GET /v1/agencies/{agencyId}` (one GetItem);
+ * - the agency operator's self-assessment read, `GET /v1/cycles/{year}/agencies/{agencyId}/self-assessment`
+ *   with an operator token (a BatchGetItem and a Query in parallel; 47 answers);
+ * - one indicator save, `PUT …/self-assessment/indicators/{no}` with If-Match (the two reads, then one
+ *   TransactWriteItems of header, answer and audit record): each connection saves one agency at a
+ *   time from the version its previous save returned (`api-load-client.ts`), so every save succeeds.
+ *
+ * What the comparison includes. The API side is the runtime `npm start` runs (`local/runtime.ts`): the
+ * API Gateway stand-in (request → v2 event, the JWT authorizer's RS256 verification and scope check),
+ * the very Lambda handlers CDK deploys (middy, zod validation, services, the audited write path,
+ * problem+json) in this process, with the webhook dispatcher and the Lambda emulator idling beside them.
+ * The floor (`api-load-bare.ts`) is a bare `node:http` server making the same DynamoDB calls with the
+ * same items, through a DocumentClient with the project's settings, and nothing else. Deployed, the
+ * JWT check and the gateway's translation happen in API Gateway, outside the function, so the
+ * ratio here overstates what the function adds; it also runs both servers, the load generator (its own
+ * process) and DynamoDB Local on one machine, so DynamoDB Local's capacity bounds both sides.
+ *
+ * Runs alternate API and floor (after one short warm-up of each): round 1 API then floor, round 2
+ * floor then API, … so that a machine slowing down moves both. Each side's figures are the mean of
+ * its rounds; the ratios the targets judge are the median of the rounds' ratios (each API run against
+ * the floor run beside it), which other work on the machine, arriving in bursts, moves least.
+ *
+ * Targets (issue #12): throughput ≥ 0.8× the floor and p99 ≤ 1.5× the floor's, per request; and no
+ * answer other than 2xx, on either side (a failed save or read would flatter the figures).
+ *
+ * `BENCH_LOAD_SECONDS=10` runs longer (default 3 s per run), `BENCH_LOAD_ROUNDS=6` more rounds
+ * (default 4), `BENCH_LOAD_CONNECTIONS=20` more concurrent connections (default 10).
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { startLocalRuntime } from '../local/runtime.ts';
+import { nationalRoster } from '../local/seed/roster.ts';
+import { defaultScopesByRole } from '../shared/api/access.ts';
+import { CycleCreateSchema } from '../shared/api/cycles/schemas.ts';
+import type { Actor } from '../shared/domain/actor.ts';
+import { spbe2020 } from '../shared/domain/framework/index.ts';
+import type { Level } from '../shared/domain/framework/types.ts';
+import { createDocumentClient } from '../shared/dynamodb/client.ts';
+import { createDynamoDbPorts } from '../shared/dynamodb/ports.ts';
+import { rateLimitTable } from '../shared/dynamodb/table-definitions.ts';
+import { systemIds } from '../shared/runtime/system.ts';
+import { createCycleService } from '../shared/services/cycles/cycles.ts';
+import { createAgencyService } from '../shared/services/registry/agencies.ts';
+import { createSelfAssessmentService } from '../shared/services/self-assessment/self-assessment.ts';
+import { startBareServer } from './api-load-bare.ts';
+import type { LoadResult, LoadRun, LoadTarget } from './api-load-client.ts';
+import type { BenchReport, Measurement, Target } from './lib.ts';
+
+const throughputTarget = 0.8;
+const p99Target = 1.5;
+const seconds = Math.max(1, Number(process.env.BENCH_LOAD_SECONDS ?? 3));
+const rounds = Math.max(1, Number(process.env.BENCH_LOAD_ROUNDS ?? 4));
+const connections = Math.max(1, Number(process.env.BENCH_LOAD_CONNECTIONS ?? 10));
+const warmupSeconds = 2;
+/** Agencies per save run: more than connections, so a connection always finds a free one. */
+const slotsPerRun = connections + 2;
+/** The indicator the saves write (every seeded self-assessment has all 47 answered). */
+const savedIndicator = 12;
+const year = new Date().getUTCFullYear();
+const day = 24 * 60 * 60 * 1000;
+
+type Scenario = 'public read' | 'self-assessment read' | 'indicator save';
+type Side = 'API' | 'bare';
+
+const actorAt = (overrides: Partial<Actor> = {}): Actor => ({
+  subject: 'bench',
+  role: 'admin',
+  requestId: `bench-${crypto.randomUUID()}`,
+  route: 'bench',
+  now: new Date(),
+  ...overrides,
+});
+
+/** A load run with the CPU time the server process spent in it, in ms. */
+type MeasuredRun = LoadResult & { readonly serverCpuMs: number };
+
+/**
+ * autocannon ends a timed run by closing its connections: requests then in flight end in `aborted`
+ * (ECONNRESET) in the server, which both servers log as failures. They are the run's end, not
+ * failures: while the bench runs, such lines are counted instead of printed.
+ */
+const quietAbortedRequests = () => {
+  const original = console.error;
+  let aborted = 0;
+  console.error = (...args: unknown[]) => {
+    if (args.some((arg) => arg instanceof Error && (arg as NodeJS.ErrnoException).code === 'ECONNRESET')) {
+      aborted += 1;
+      return;
+    }
+    original(...args);
+  };
+  return {
+    aborted: () => aborted,
+    restore: () => {
+      console.error = original;
+    },
+  };
+};
+
+const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/** The median; of an even count, the mean of the two middle values. */
+const middle = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const half = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[half] as number) : mean(sorted.slice(half - 1, half + 1));
+};
+
+export async function runApiLoadBench(): Promise<BenchReport> {
+  // The per-client rate limits (where the runtime has them) must never answer 429 here.
+  process.env.RATE_LIMITS ??= 'public=999999999/60,read=999999999/60,write=999999999/60';
+  // Not recording each request's DynamoDB calls: Node 20's AsyncLocalStorage costs every promise a hook.
+  const runtime = await startLocalRuntime({ port: 0, recordDynamoDbCalls: false });
+  const quiet = quietAbortedRequests();
+  const client = fork(new URL('./api-load-client.ts', import.meta.url), { stdio: 'inherit' });
+  let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
+  try {
+    // Prepare: the roster, this year's cycle open for self-assessment, and every agency the runs use
+    // with all 47 indicators answered (a save's reads then see a whole self-assessment).
+    const ports = createDynamoDbPorts(createDocumentClient(runtime.dynamodb.client), runtime.dynamodb.tables);
+    await createAgencyService(ports).importAgencies(actorAt(), nationalRoster);
+    const at = (offsetDays: number) => new Date(Date.now() + offsetDays * day).toISOString();
+    await createCycleService(ports).createCycle(
+      actorAt(),
+      CycleCreateSchema.parse({
+        year,
+        frameworkId: spbe2020.id,
+        type: 'evaluasi',
+        windows: {
+          selfAssessment: { opensAt: at(-1), closesAt: at(30) },
+          documentAssessment: { opensAt: at(31), closesAt: at(60) },
+          interviewAssessment: { opensAt: at(61), closesAt: at(75) },
+          appeals: { opensAt: at(76), closesAt: at(90) },
+          publication: { at: at(91) },
+        },
+        predicateBasis: 'exact',
+      }),
+    );
+    const readAgencies = nationalRoster.slice(0, connections).map((agency) => agency.id);
+    const saveRuns = (rounds + 1) * 2;
+    const saveAgencies = nationalRoster
+      .slice(connections, connections + saveRuns * slotsPerRun)
+      .map((agency) => agency.id);
+    if (saveAgencies.length < saveRuns * slotsPerRun) {
+      throw new Error(`The roster has too few agencies for ${saveRuns} save runs of ${slotsPerRun}.`);
+    }
+    const selfAssessments = createSelfAssessmentService({ ...ports, ids: systemIds });
+    const seeded = new Map<string, number>();
+    const seedOne = async (agencyId: string) => {
+      const operator = actorAt({ subject: `bench-${agencyId}`, role: 'agency', agencyId });
+      const saved = await selfAssessments.saveAnswers(
+        operator,
+        year,
+        agencyId,
+        0,
+        spbe2020.indicators.map((indicator) => ({
+          indicatorNo: indicator.no,
+          level: (1 + (indicator.no % 5)) as Level,
+          explanation: `Penjelasan indikator ${indicator.no}: ${indicator.name}.`,
+          evidence: [
+            {
+              title: `Data dukung indikator ${indicator.no}`,
+              url: `https://spbe.example.go.id/${agencyId}/indikator-${indicator.no}.pdf`,
+              mediaType: 'application/pdf',
+            },
+          ],
+          pointer: `/bench/${indicator.no}`,
+        })),
+      );
+      seeded.set(agencyId, saved.version);
+    };
+    const toSeed = [...readAgencies, ...saveAgencies];
+    for (let index = 0; index < toSeed.length; index += 8) {
+      await Promise.all(toSeed.slice(index, index + 8).map(seedOne));
+    }
+    const tokens = new Map<string, string>();
+    for (const agencyId of toSeed) {
+      tokens.set(
+        agencyId,
+        await runtime.identityProvider.mint({
+          subject: `bench-operator-${agencyId}`,
+          role: 'agency',
+          scopes: defaultScopesByRole.agency,
+          agencyId,
+        }),
+      );
+    }
+    bare = await startBareServer(
+      createDocumentClient(),
+      runtime.dynamodb.tables.programme,
+      runtime.dynamodb.tableNames[rateLimitTable.constructId] ?? '',
+    );
+    const urls: Record<Side, string> = { API: runtime.api.url, bare: bare.url };
+
+    const targetsOf = (scenario: Scenario): readonly LoadTarget[] => {
+      if (scenario === 'public read')
+        return readAgencies.map((agencyId) => ({ path: `/v1/agencies/${agencyId}` }));
+      if (scenario === 'self-assessment read') {
+        return readAgencies.map((agencyId) => ({
+          path: `/v1/cycles/${year}/agencies/${agencyId}/self-assessment`,
+          token: tokens.get(agencyId) ?? '',
+        }));
+      }
+      // Fresh agencies each save run: a save still in flight when a run ends moves its agency's
+      // version without the client seeing it.
+      return saveAgencies.splice(0, slotsPerRun).map((agencyId) => ({
+        path: `/v1/cycles/${year}/agencies/${agencyId}/self-assessment/indicators/${savedIndicator}`,
+        token: tokens.get(agencyId) ?? '',
+        version: seeded.get(agencyId) ?? 0,
+      }));
+    };
+
+    const load = async (scenario: Scenario, side: Side, runSeconds: number): Promise<MeasuredRun> => {
+      const request: LoadRun = {
+        kind: scenario === 'indicator save' ? 'save' : 'read',
+        url: urls[side],
+        seconds: runSeconds,
+        connections,
+        targets: targetsOf(scenario),
+      };
+      const cpuAtStart = process.cpuUsage();
+      client.send(request);
+      const [reply] = (await once(client, 'message')) as [{ result?: LoadResult; error?: string }];
+      const cpu = process.cpuUsage(cpuAtStart);
+      if (reply.result === undefined) throw new Error(`Load run failed: ${reply.error}`);
+      // Let requests still in flight when the run ended finish before the next run starts.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return { ...reply.result, serverCpuMs: (cpu.user + cpu.system) / 1000 };
+    };
+
+    const measurements: Measurement[] = [];
+    const targets: Target[] = [];
+    const scenarios: readonly Scenario[] = ['public read', 'self-assessment read', 'indicator save'];
+    for (const scenario of scenarios) {
+      await load(scenario, 'API', warmupSeconds);
+      await load(scenario, 'bare', warmupSeconds);
+      const results: Record<Side, MeasuredRun[]> = { API: [], bare: [] };
+      for (let round = 0; round < rounds; round += 1) {
+        const order: readonly Side[] = round % 2 === 0 ? ['API', 'bare'] : ['bare', 'API'];
+        for (const side of order) results[side].push(await load(scenario, side, seconds));
+      }
+      const summary = (side: Side) => {
+        const runs = results[side];
+        const requestsPerSecond = mean(runs.map((run) => run.ok / run.durationSeconds));
+        const unexpected: Record<string, number> = {};
+        for (const run of runs) {
+          for (const [status, count] of Object.entries(run.unexpected)) {
+            unexpected[status] = (unexpected[status] ?? 0) + count;
+          }
+        }
+        return {
+          requestsPerSecond,
+          perRound: runs.map((run) => (run.ok / run.durationSeconds).toFixed(0)).join(' / '),
+          p50: mean(runs.map((run) => run.p50)),
+          p99: mean(runs.map((run) => run.p99)),
+          cpuMsPerRequest: mean(runs.map((run) => run.serverCpuMs / Math.max(1, run.ok))),
+          ok: runs.reduce((sum, run) => sum + run.ok, 0),
+          failed: runs.reduce((sum, run) => sum + run.non2xx + run.errors + run.timeouts, 0),
+          unexpected,
+          firstUnexpectedBody: runs.find((run) => run.firstUnexpectedBody)?.firstUnexpectedBody,
+        };
+      };
+      const api = summary('API');
+      const floor = summary('bare');
+      const rate = (run: MeasuredRun) => run.ok / run.durationSeconds;
+      const pairs = results.API.map((run, round) => [run, results.bare[round] as MeasuredRun] as const);
+      const throughputRatios = pairs.map(([apiRun, bareRun]) => rate(apiRun) / rate(bareRun));
+      const p99Ratios = pairs.map(([apiRun, bareRun]) => apiRun.p99 / bareRun.p99);
+      const throughputRatio = middle(throughputRatios);
+      const p99Ratio = middle(p99Ratios);
+      const list = (ratios: readonly number[]) => ratios.map((ratio) => ratio.toFixed(2)).join(' ');
+      const describe = (side: typeof api) =>
+        `${side.requestsPerSecond.toFixed(0)} req/s (rounds ${side.perRound}), p50 ${side.p50.toFixed(1)} ms, ${side.ok} answered 2xx`;
+      measurements.push(
+        {
+          name: `${scenario}: bare p99`,
+          ms: floor.p99,
+          cpuMs: floor.cpuMsPerRequest,
+          ratio: null,
+          note: describe(floor),
+        },
+        {
+          name: `${scenario}: API p99`,
+          ms: api.p99,
+          cpuMs: api.cpuMsPerRequest,
+          ratio: p99Ratio,
+          note: `${describe(api)}; throughput ${throughputRatio.toFixed(2)}× bare`,
+        },
+      );
+      targets.push(
+        {
+          name: `${scenario}: API throughput ≥ ${throughputTarget}× bare`,
+          pass: throughputRatio >= throughputTarget,
+          detail: `${throughputRatio.toFixed(2)}× (median of rounds ${list(throughputRatios)}); means ${api.requestsPerSecond.toFixed(0)} vs ${floor.requestsPerSecond.toFixed(0)} req/s`,
+        },
+        {
+          name: `${scenario}: API p99 ≤ ${p99Target}× bare`,
+          pass: p99Ratio <= p99Target,
+          detail: `${p99Ratio.toFixed(2)}× (median of rounds ${list(p99Ratios)}); means ${api.p99.toFixed(1)} vs ${floor.p99.toFixed(1)} ms (p50 ${api.p50.toFixed(1)} vs ${floor.p50.toFixed(1)} ms)`,
+        },
+        {
+          name: `${scenario}: every answer 2xx`,
+          pass: api.failed === 0 && floor.failed === 0 && api.ok > 0 && floor.ok > 0,
+          detail:
+            api.failed === 0 && floor.failed === 0
+              ? `API ${api.ok}, bare ${floor.ok}`
+              : `API ${api.failed} failed ${JSON.stringify(api.unexpected)}, bare ${floor.failed} failed ${JSON.stringify(floor.unexpected)}; first: ${api.firstUnexpectedBody ?? floor.firstUnexpectedBody ?? '(connection errors or timeouts)'}`,
+        },
+      );
+    }
+    return {
+      title: `API under load: ${connections} connections over loopback, ${rounds} × ${seconds} s per side after a ${warmupSeconds} s warm-up (${quiet.aborted()} requests cut off at run ends); wall ms is p99 latency, cpu ms the server process's CPU per request (the runtime or the bare server, with their DynamoDB client)`,
+      measurements,
+      targets,
+    };
+  } finally {
+    quiet.restore();
+    client.disconnect();
+    await bare?.close();
+    await runtime.stop();
+  }
+}
