@@ -3,12 +3,14 @@
  * of three requests, driven by autocannon over loopback, each beside a floor measured in the same
  * run on the same DynamoDB Local instance.
  *
+ * Every request first counts against its caller's rate limit (one UpdateItem; the floor does the same).
  * - public read: `GET /v1/agencies/{agencyId}` (one GetItem);
  * - the agency operator's self-assessment read, `GET /v1/cycles/{year}/agencies/{agencyId}/self-assessment`
- *   with an operator token (a BatchGetItem and a Query in parallel; 47 answers);
- * - one indicator save, `PUT …/self-assessment/indicators/{no}` with If-Match (the two reads, then one
- *   TransactWriteItems of header, answer and audit record): each connection saves one agency at a
- *   time from the version its previous save returned (`api-load-client.ts`), so every save succeeds.
+ *   with an operator token (one Query, the cycle kept per container; 47 answers);
+ * - one indicator save, `PUT …/self-assessment/indicators/{no}` with If-Match (the same Query, then one
+ *   TransactWriteItems of header, answer, audit record and the cycle and agency checks): each
+ *   connection saves one agency at a time from the version its previous save returned
+ *   (`api-load-client.ts`), so every save succeeds.
  *
  * What the comparison includes. The API side is the runtime `npm start` runs (`local/runtime.ts`): the
  * API Gateway stand-in (request → v2 event, the JWT authorizer's RS256 verification and scope check),
