@@ -2,11 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { awardsPageTitle } from '#functions/awards/page.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
+import { openHeadlessPage } from './headless-page.ts';
 import { localDataDirectory } from './paths.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 import { demoAwardsYear, seedDemoData } from './seed/seed.ts';
@@ -37,19 +37,6 @@ const screenshotPath = resolve(values.screenshot);
 const year = Number(values.year);
 const lang = values.lang === 'en' ? 'en' : 'id';
 
-// Chromium as the brief for these machines has it: headless, no sandbox (containers), and nothing
-// that calls home (QUIC, background networking, component updates, sync, first-run).
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 const log = (message: string) => console.log(`[awards-page] ${message}`);
 
 let runtime: LocalRuntime | undefined;
@@ -76,22 +63,11 @@ try {
   const pageUrl = `${baseUrl}/awards/${year}${lang === 'en' ? '?lang=en' : ''}`;
   log(`opening ${pageUrl} in ${values.browser}`);
 
-  const context = await chromium.launchPersistentContext(userDataDirectory, {
-    executablePath: values.browser,
-    headless: true,
-    args: chromiumFlags,
-    viewport: { width: 1280, height: 900 },
-  });
+  const { context, page, requests, consoleErrors } = await openHeadlessPage(
+    userDataDirectory,
+    values.browser,
+  );
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const requests: string[] = [];
-    const consoleErrors: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-
     const response = await page.goto(pageUrl, { waitUntil: 'networkidle' });
     if (response?.status() !== 200) failures.push(`GET ${pageUrl} answered ${response?.status()}`);
 

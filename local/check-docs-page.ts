@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { docsPageTitle } from '#functions/public/docs-page.ts';
 import { routes } from '#shared/api/routes.ts';
+import { openHeadlessPage } from './headless-page.ts';
 import { localDataDirectory } from './paths.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 
@@ -28,19 +28,6 @@ const { values } = parseArgs({
 });
 const screenshotPath = resolve(values.screenshot);
 
-// Chromium as the brief for these machines has it: headless, no sandbox (containers), and nothing
-// that calls home (QUIC, background networking, component updates, sync, first-run).
-const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 /** The whole page, beside the main screenshot (which shows the operation tried out). */
 const fullPagePath = (path: string) => path.replace(/(\.png)?$/, '-full.png');
 
@@ -61,22 +48,11 @@ try {
   const pageUrl = `${baseUrl}${routes.getDocs.path}`;
   log(`opening ${pageUrl} in ${values.browser}`);
 
-  const context = await chromium.launchPersistentContext(userDataDirectory, {
-    executablePath: values.browser,
-    headless: true,
-    args: chromiumFlags,
-    viewport: { width: 1280, height: 900 },
-  });
+  const { context, page, requests, consoleErrors } = await openHeadlessPage(
+    userDataDirectory,
+    values.browser,
+  );
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const requests: string[] = [];
-    const consoleErrors: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
-    page.on('console', (message) => {
-      if (message.type() === 'error') consoleErrors.push(message.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
-
     const response = await page.goto(pageUrl, { waitUntil: 'networkidle' });
     if (response?.status() !== 200) failures.push(`GET ${pageUrl} answered ${response?.status()}`);
     await page.locator('.swagger-ui .info .title').waitFor({ state: 'visible', timeout: 30_000 });

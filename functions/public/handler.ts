@@ -1,29 +1,15 @@
 import { openApiFileName } from '#shared/api/public/openapi-file.ts';
-import { loadConfig, requireRateLimitTable } from '#shared/config.ts';
-import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createHealthProbe } from '#shared/dynamodb/health-probe.ts';
-import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
-import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { systemClock } from '#shared/runtime/system.ts';
+import { apiFunctionBase } from '#shared/wiring/api-function.ts';
 import { bundledOpenApiDocument } from './openapi-document.ts';
 import { createPublicHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start.
-const config = loadConfig();
-const logger = createLogger();
-const documents = createDocumentClient();
+const base = apiFunctionBase();
+const { config, logger, documents } = base;
 
 export const handler = createPublicHandler({
-  http: {
-    logger,
-    corsAllowedOrigins: config.corsAllowedOrigins,
-    clock: systemClock,
-    metrics: createMetrics(),
-    rateLimit: {
-      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
-      policies: config.rateLimitPolicies,
-    },
-  },
+  http: base.http,
   serviceVersion: config.serviceVersion,
   // Generated at build time and copied beside the bundle (infra/bundled-files.ts).
   openApiDocument: bundledOpenApiDocument(

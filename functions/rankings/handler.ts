@@ -1,32 +1,20 @@
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
-import {
-  ConfigurationError,
-  loadConfig,
-  requireEventsTable,
-  requireIdempotencyTable,
-  requireRateLimitTable,
-} from '#shared/config.ts';
-import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
+import { ConfigurationError, requireEventsTable } from '#shared/config.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
-import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
-import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
-import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { systemClock, systemIds } from '#shared/runtime/system.ts';
+import { systemIds } from '#shared/runtime/system.ts';
+import { apiFunctionBase } from '#shared/wiring/api-function.ts';
+import { idempotencyGuardFor } from '#shared/wiring/idempotency.ts';
 import { createRankingsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start. It imports
 // only what its routes use: its stores, the ranking run's launcher and the idempotency guard.
-const config = loadConfig();
-const logger = createLogger();
+const base = apiFunctionBase();
+const { config, documents, programme } = base;
 if (!config.rankingRunFunctionName) {
   throw new ConfigurationError('Invalid function configuration — RANKING_RUN_FUNCTION_NAME: required');
 }
-// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = functionDynamoDbClient();
-const documents = createDocumentClient(dynamodb);
-const programme = config.programmeTableName;
 
 export const handler = createRankingsHandler({
   cycles: createCycleStore(documents, programme),
@@ -35,16 +23,7 @@ export const handler = createRankingsHandler({
   ids: systemIds,
   launcher: createLambdaRunLauncher(config.rankingRunFunctionName),
   http: {
-    logger,
-    corsAllowedOrigins: config.corsAllowedOrigins,
-    clock: systemClock,
-    metrics: createMetrics(),
-    rateLimit: {
-      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
-      policies: config.rateLimitPolicies,
-    },
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
-      logger.warn('Idempotent response too large to store for replay', { bytes }),
-    ),
+    ...base.http,
+    idempotency: idempotencyGuardFor(base),
   },
 });

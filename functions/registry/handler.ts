@@ -1,30 +1,19 @@
-import {
-  loadConfig,
-  requireEventsTable,
-  requireIdempotencyTable,
-  requireRateLimitTable,
-} from '#shared/config.ts';
+import { requireEventsTable } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createAuditTrailStore } from '#shared/dynamodb/audit-store.ts';
-import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
-import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { readCsvBody } from '#shared/http/csv-body.ts';
-import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
-import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { systemClock, systemIds } from '#shared/runtime/system.ts';
+import { systemIds } from '#shared/runtime/system.ts';
+import { apiFunctionBase } from '#shared/wiring/api-function.ts';
+import { idempotencyGuardFor } from '#shared/wiring/idempotency.ts';
 import { createRegistryHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start. It imports
 // only what its routes use: its stores, the CSV reader (agency import) and the idempotency guard.
-const config = loadConfig();
-const logger = createLogger();
-// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = functionDynamoDbClient();
-const documents = createDocumentClient(dynamodb);
-const programme = config.programmeTableName;
+const base = apiFunctionBase();
+const { config, documents, programme } = base;
 
 export const handler = createRegistryHandler({
   agencies: createAgencyStore(documents, programme),
@@ -34,17 +23,8 @@ export const handler = createRegistryHandler({
   writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
   ids: systemIds,
   http: {
-    logger,
-    corsAllowedOrigins: config.corsAllowedOrigins,
-    clock: systemClock,
-    metrics: createMetrics(),
-    rateLimit: {
-      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
-      policies: config.rateLimitPolicies,
-    },
+    ...base.http,
     csv: readCsvBody,
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
-      logger.warn('Idempotent response too large to store for replay', { bytes }),
-    ),
+    idempotency: idempotencyGuardFor(base),
   },
 });

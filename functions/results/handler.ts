@@ -1,30 +1,19 @@
-import {
-  loadConfig,
-  requireEventsTable,
-  requireIdempotencyTable,
-  requireRateLimitTable,
-} from '#shared/config.ts';
+import { requireEventsTable } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createAssessmentStore } from '#shared/dynamodb/assessment-store.ts';
-import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
-import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
 import { createResultStore } from '#shared/dynamodb/result-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
-import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
-import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { systemClock, systemIds } from '#shared/runtime/system.ts';
+import { systemIds } from '#shared/runtime/system.ts';
+import { apiFunctionBase } from '#shared/wiring/api-function.ts';
+import { idempotencyGuardFor } from '#shared/wiring/idempotency.ts';
 import { createResultsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start. It imports
 // only what its routes use: its stores and the idempotency guard.
-const config = loadConfig();
-const logger = createLogger();
-// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = functionDynamoDbClient();
-const documents = createDocumentClient(dynamodb);
-const programme = config.programmeTableName;
+const base = apiFunctionBase();
+const { config, documents, programme } = base;
 
 export const handler = createResultsHandler({
   agencies: createAgencyStore(documents, programme),
@@ -36,16 +25,7 @@ export const handler = createResultsHandler({
   ids: systemIds,
   serviceVersion: config.serviceVersion,
   http: {
-    logger,
-    corsAllowedOrigins: config.corsAllowedOrigins,
-    clock: systemClock,
-    metrics: createMetrics(),
-    rateLimit: {
-      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
-      policies: config.rateLimitPolicies,
-    },
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
-      logger.warn('Idempotent response too large to store for replay', { bytes }),
-    ),
+    ...base.http,
+    idempotency: idempotencyGuardFor(base),
   },
 });

@@ -1,42 +1,22 @@
-import {
-  loadConfig,
-  requireEventsTable,
-  requireIdempotencyTable,
-  requireRateLimitTable,
-} from '#shared/config.ts';
-import { createDocumentClient, functionDynamoDbClient } from '#shared/dynamodb/client.ts';
-import { createDynamoDbRateLimiter } from '#shared/dynamodb/rate-limit-store.ts';
+import { requireEventsTable } from '#shared/config.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
-import { createIdempotencyGuard } from '#shared/http/idempotency.ts';
-import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
-import { systemClock, systemIds } from '#shared/runtime/system.ts';
+import { systemIds } from '#shared/runtime/system.ts';
+import { apiFunctionBase } from '#shared/wiring/api-function.ts';
+import { idempotencyGuardFor } from '#shared/wiring/idempotency.ts';
 import { createSubmissionsHandler } from './routes.ts';
 
 // Lambda entry: configuration and clients are built once per container, at cold start. It imports
 // only what its routes use: its stores and the idempotency guard (submission).
-const config = loadConfig();
-const logger = createLogger();
-// One DynamoDB client: the DocumentClient wraps it, the idempotency guard uses it as is.
-const dynamodb = functionDynamoDbClient();
-const documents = createDocumentClient(dynamodb);
-const programme = config.programmeTableName;
+const base = apiFunctionBase();
+const { config, documents, programme } = base;
 
 export const handler = createSubmissionsHandler({
   selfAssessments: createSelfAssessmentStore(documents, programme),
   writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
   ids: systemIds,
   http: {
-    logger,
-    corsAllowedOrigins: config.corsAllowedOrigins,
-    clock: systemClock,
-    metrics: createMetrics(),
-    rateLimit: {
-      limiter: createDynamoDbRateLimiter(documents, requireRateLimitTable(config)),
-      policies: config.rateLimitPolicies,
-    },
-    idempotency: createIdempotencyGuard(requireIdempotencyTable(config), dynamodb, (bytes) =>
-      logger.warn('Idempotent response too large to store for replay', { bytes }),
-    ),
+    ...base.http,
+    idempotency: idempotencyGuardFor(base),
   },
 });

@@ -85,6 +85,13 @@ export const layers: readonly Layer[] = [
   // Webhook delivery adapters: DNS, the SSRF-filtering HTTP client, the SQS queue, metrics.
   { name: 'webhooks', paths: ['shared/webhooks/'], mayImport: ['domain', 'contract', 'services'] },
   { name: 'config', paths: ['shared/config.ts'], mayImport: ['domain', 'dynamodb'], packages: ['zod'] },
+  // What every API function builds at cold start (config, logger, its one client, HTTP options).
+  {
+    name: 'wiring',
+    paths: ['shared/wiring/'],
+    mayImport: ['config', 'dynamodb', 'http', 'observability', 'runtime'],
+    packages: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb', '@aws-lambda-powertools/logger'],
+  },
   {
     name: 'functions',
     paths: ['functions/'],
@@ -101,6 +108,7 @@ export const layers: readonly Layer[] = [
       'aws',
       'webhooks',
       'observability',
+      'wiring',
     ],
   },
   // The stack refers to functions by entry path only; it reads the route table, table definitions and
