@@ -28,9 +28,8 @@ const limits = write(rateLimitTable);
 /**
  * What each capability's function may do with each table — least privilege, decided per capability.
  *
- * Capabilities planned but not yet in `lambdaNames` are listed too, so adding one there needs no
- * infra change when its entry below is right; a capability with no entry here fails type-checking
- * (`tableUsesByCapability` below), so nobody ships a function with guessed permissions.
+ * A capability in `lambdaNames` with no entry here fails type-checking (`tableUsesByCapability`
+ * below), so nobody ships a function with guessed permissions.
  */
 const plannedTableUses = {
   // Health checks (every table must answer) and public reads: no writes but its callers' counters.

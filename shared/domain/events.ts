@@ -10,7 +10,6 @@
  */
 export const eventTypes = {
   selfAssessmentSubmitted: 'self_assessment.submitted',
-  // Listed before their capabilities emit them, so webhook endpoints can subscribe to them now.
   resultFinalized: 'result.finalized',
   appealDecided: 'appeal.decided',
   /** National: subject `{ year }` without an agency, delivered to every subscriber of the type. */
