@@ -42,7 +42,10 @@ if (onlyIndex >= 0) {
   if (!bench) throw new Error(`No bench named ${process.argv[onlyIndex + 1]}`);
   const report = await bench.run();
   printReport(report);
-  process.send?.({ missed: report.targets.filter((target) => !target.pass).length, checksum: sink.value });
+  const outcome = { missed: report.targets.filter((target) => !target.pass).length, checksum: sink.value };
+  // IPC sends asynchronously: exit only once the parent has the report.
+  const send = process.send?.bind(process);
+  if (send) await new Promise<void>((resolve) => send(outcome, undefined, {}, () => resolve()));
   process.exit(0);
 }
 

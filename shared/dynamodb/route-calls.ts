@@ -52,6 +52,16 @@ const withChangeNote =
 const beforeNote =
   'Idempotency-Key claimed by Powertools before the route runs: the route commits several transactions, or has a side effect before its change, so the claim cannot ride in one.';
 
+/** What an award draft is drawn from, after the cycle (in parallel with it): the draft, publish and revise read it. */
+const awardDraftReads: readonly AccessPatternName[] = [
+  'getPublishedRun',
+  'getRankingRun',
+  'listCycleResults',
+  'listCycleResults',
+  'listAwardDecisions',
+  'listAwardPublications',
+];
+
 export const routeCalls = {
   // Public and the contract.
   getHealth: {
@@ -265,15 +275,7 @@ export const routeCalls = {
   listWebhookPublicKeys: { calls: ['listWebhookPublicKeys'] },
   // Awards.
   getAwardDraft: {
-    calls: [
-      'getCycle',
-      'getPublishedRun',
-      'getRankingRun',
-      'listCycleResults',
-      'listCycleResults',
-      'listAwardDecisions',
-      'listAwardPublications',
-    ],
+    calls: ['getCycle', ...awardDraftReads],
     extra: [
       {
         when: 'after a publication (would a revision change anything?)',
@@ -292,12 +294,7 @@ export const routeCalls = {
     calls: claimedBefore([
       'getCycle',
       'listAwardPublications',
-      'getPublishedRun',
-      'getRankingRun',
-      'listCycleResults',
-      'listCycleResults',
-      'listAwardDecisions',
-      'listAwardPublications',
+      ...awardDraftReads,
       'listCycleAwards',
       'commitChange',
       'getAwardPublication',
@@ -312,12 +309,7 @@ export const routeCalls = {
     calls: claimedBefore([
       'getCycle',
       'listAwardPublications',
-      'getPublishedRun',
-      'getRankingRun',
-      'listCycleResults',
-      'listCycleResults',
-      'listAwardDecisions',
-      'listAwardPublications',
+      ...awardDraftReads,
       'listCycleAwards',
       'listPublicationAwards',
       'commitChange',

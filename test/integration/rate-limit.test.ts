@@ -28,7 +28,7 @@ let local: DynamoDbLocal;
 let tableName: string;
 /**
  * The clock every instance reads; tests move it. 10 s into a minute: 50 s left in the window. Years
- * ahead: counters expire (TTL) a window after theirs, and DynamoDB Local deletes expired items.
+ * ahead of the real clock, so that no counter the tests read carries an expiry (TTL) already past.
  */
 let now = new Date('2036-03-10T08:00:10Z');
 const clock = { now: () => now };
