@@ -31,10 +31,17 @@
  * answer other than 2xx, on either side (a failed save or read would flatter the figures).
  *
  * `BENCH_LOAD_SECONDS=10` runs longer (default 3 s per run), `BENCH_LOAD_ROUNDS=6` more rounds
- * (default 4), `BENCH_LOAD_CONNECTIONS=20` more concurrent connections (default 10).
+ * (default 4), `BENCH_LOAD_CONNECTIONS=20` more concurrent connections (default 10),
+ * `BENCH_LOAD_SCENARIOS='self-assessment read'` runs only the scenarios named (comma-separated).
+ * `BENCH_LOAD_PROFILE=<folder>` adds, after each scenario's rounds, one more run per side under the
+ * V8 CPU profiler (not counted in any figure) and writes `<scenario>-<side>.cpuprofile` there: open
+ * it in Chrome DevTools or summarize it with `npx tsx bench/profile-summary.ts <file>`.
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { nationalRoster } from '../local/seed/roster.ts';
 import { defaultScopesByRole } from '../shared/api/access.ts';
@@ -58,6 +65,7 @@ const p99Target = 1.5;
 const seconds = Math.max(1, Number(process.env.BENCH_LOAD_SECONDS ?? 3));
 const rounds = Math.max(1, Number(process.env.BENCH_LOAD_ROUNDS ?? 4));
 const connections = Math.max(1, Number(process.env.BENCH_LOAD_CONNECTIONS ?? 10));
+const profileFolder = process.env.BENCH_LOAD_PROFILE;
 const warmupSeconds = 2;
 /** Agencies per save run: more than connections, so a connection always finds a free one. */
 const slotsPerRun = connections + 2;
@@ -66,7 +74,17 @@ const savedIndicator = 12;
 const year = new Date().getUTCFullYear();
 const day = 24 * 60 * 60 * 1000;
 
-type Scenario = 'public read' | 'self-assessment read' | 'indicator save';
+const allScenarios = ['public read', 'self-assessment read', 'indicator save'] as const;
+type Scenario = (typeof allScenarios)[number];
+const chosenScenarios = (): readonly Scenario[] => {
+  const names = process.env.BENCH_LOAD_SCENARIOS?.split(',').map((name) => name.trim());
+  if (names === undefined) return allScenarios;
+  const unknown = names.filter((name) => !(allScenarios as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_LOAD_SCENARIOS: unknown ${unknown.join(', ')}; use ${allScenarios.join(', ')}.`);
+  }
+  return allScenarios.filter((scenario) => names.includes(scenario));
+};
 type Side = 'API' | 'bare';
 
 const actorAt = (overrides: Partial<Actor> = {}): Actor => ({
@@ -144,7 +162,7 @@ export async function runApiLoadBench(): Promise<BenchReport> {
       }),
     );
     const readAgencies = nationalRoster.slice(0, connections).map((agency) => agency.id);
-    const saveRuns = (rounds + 1) * 2;
+    const saveRuns = (rounds + (profileFolder ? 2 : 1)) * 2;
     const saveAgencies = nationalRoster
       .slice(connections, connections + saveRuns * slotsPerRun)
       .map((agency) => agency.id);
@@ -237,14 +255,30 @@ export async function runApiLoadBench(): Promise<BenchReport> {
 
     const measurements: Measurement[] = [];
     const targets: Target[] = [];
-    const scenarios: readonly Scenario[] = ['public read', 'self-assessment read', 'indicator save'];
-    for (const scenario of scenarios) {
+    for (const scenario of chosenScenarios()) {
       await load(scenario, 'API', warmupSeconds);
       await load(scenario, 'bare', warmupSeconds);
       const results: Record<Side, MeasuredRun[]> = { API: [], bare: [] };
       for (let round = 0; round < rounds; round += 1) {
         const order: readonly Side[] = round % 2 === 0 ? ['API', 'bare'] : ['bare', 'API'];
         for (const side of order) results[side].push(await load(scenario, side, seconds));
+      }
+      if (profileFolder) {
+        mkdirSync(profileFolder, { recursive: true });
+        for (const side of ['API', 'bare'] as const) {
+          const session = new Session();
+          session.connect();
+          await session.post('Profiler.enable');
+          await session.post('Profiler.start');
+          const profiled = await load(scenario, side, seconds);
+          const { profile } = await session.post('Profiler.stop');
+          session.disconnect();
+          const file = join(profileFolder, `${scenario.replaceAll(' ', '-')}-${side}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+          console.log(
+            `${file}: ${profiled.ok} requests answered 2xx, ${profiled.serverCpuMs.toFixed(0)} ms CPU`,
+          );
+        }
       }
       const summary = (side: Side) => {
         const runs = results[side];
