@@ -12,6 +12,7 @@ import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyResultV2,
+  APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
 import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '#shared/api/access.ts';
@@ -73,7 +74,14 @@ export interface LocalApi {
   close(): Promise<void>;
 }
 
+const noBody = Buffer.alloc(0);
+
 const readBody = async (request: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> => {
+  // Without Content-Length or Transfer-Encoding a request has no body (RFC 9112 §6.3): nothing to
+  // wait for, and Node discards the empty stream once the response ends. Most requests are GETs.
+  if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined) {
+    return noBody;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -169,6 +177,20 @@ const rawProblemResponse = (problem: ProblemDocument): string => {
   ].join('\r\n');
 };
 
+/**
+ * The handler's result as API Gateway receives it: Lambda returns JSON, so the round trip drops
+ * undefined values, as in AWS. A string body comes through that round trip unchanged, so it is kept
+ * aside rather than escaped and parsed again: for a 16 KB answer that costs more than the rest of
+ * the gateway's work on the request.
+ */
+const asReturnedToGateway = (result: APIGatewayProxyResultV2): APIGatewayProxyStructuredResultV2 => {
+  if (typeof result === 'string') return { statusCode: 200, body: result };
+  const { body, ...rest } = result;
+  if (typeof body !== 'string')
+    return JSON.parse(JSON.stringify(result)) as APIGatewayProxyStructuredResultV2;
+  return { ...(JSON.parse(JSON.stringify(rest)) as APIGatewayProxyStructuredResultV2), body };
+};
+
 const lambdaContext = (capability: LambdaName, requestId: string, timeoutMs: number): Context => {
   const deadline = Date.now() + timeoutMs;
   return {
@@ -193,9 +215,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
   const allowedOrigins = new Set(options.corsAllowedOrigins ?? []);
 
   const send = (response: ServerResponse, result: APIGatewayProxyResultV2) => {
-    // Lambda returns JSON to API Gateway: the round trip drops undefined values, as in AWS.
-    const serialized = JSON.parse(JSON.stringify(result)) as APIGatewayProxyResultV2;
-    const structured = typeof serialized === 'string' ? { statusCode: 200, body: serialized } : serialized;
+    const structured = asReturnedToGateway(result);
     const headers: Record<string, string | string[]> = { ...(structured.headers as Record<string, string>) };
     if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
     response.writeHead(structured.statusCode ?? 200, headers);
@@ -214,15 +234,18 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     const url = requestTarget(request.url ?? '/');
     const method = (request.method ?? 'GET').toUpperCase();
     const headers = singleValued(request.headers);
-    response.on('finish', () =>
-      options.onResponse?.({
-        method,
-        path: url?.pathname ?? request.url ?? '',
-        status: response.statusCode,
-        ms: performance.now() - started,
-        requestId,
-      }),
-    );
+    const { onResponse } = options;
+    if (onResponse) {
+      response.on('finish', () =>
+        onResponse({
+          method,
+          path: url?.pathname ?? request.url ?? '',
+          status: response.statusCode,
+          ms: performance.now() - started,
+          requestId,
+        }),
+      );
+    }
     response.setHeader('apigw-requestid', requestId);
     if (url === undefined) {
       const error = new BadRequestError(`The request target ${JSON.stringify(request.url)} is not a path.`);
