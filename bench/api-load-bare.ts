@@ -2,14 +2,24 @@
  * The floor of the `api-load` bench: a bare `node:http` server that answers the same three requests
  * with the same DynamoDB calls as the API routes' documented minimum (docs/access-patterns.md), the
  * same items and conditions (the write path's pure action builders), through a DocumentClient with
- * the project's settings — and nothing else: no token check, no validation, no middleware, no domain
- * view (it returns the items it read).
+ * the project's settings — and otherwise only what the route must do to give the same answer:
+ * no validation, no middleware, no problem+json, no logging or metrics.
  *
- * Every request first counts against its caller's limit as the API does (`countRequest`: the same
- * conditional UpdateItem on the rate-limit table, under a budget it never reaches), then:
+ * What the route must do, the floor does too, so that the ratio measures the API's stack and not
+ * work any server of these routes would have:
+ * - a request with a token is checked as the API's authorizer checks it (the same identity provider
+ *   `verify`: RS256 signature, issuer, audience, expiry, the route's scopes) and answered only for
+ *   the token's own agency — an unchecked token would let anyone read any agency's answers;
+ * - the answer is the same representation the API sends: the public view of an agency, the
+ *   self-assessment view with its provisional index (`selfAssessmentView`, the domain's pure
+ *   function) — not the stored items, which are larger and lack the index.
+ *
+ * Every request first counts against its caller's limit as the API does (the same conditional
+ * UpdateItem on the rate-limit table, under a budget it never reaches, keyed by the token's subject
+ * and client or the source address), then:
  * - `GET /v1/agencies/{agencyId}`: GetItem (consistent) of the profile (`getAgency`).
  * - `GET /v1/cycles/{year}/agencies/{agencyId}/self-assessment`: the Query of header and answers
- *   (`loadSelfAssessment`); the cycle is read once and kept, as the API keeps it (≤ 60 s) per container.
+ *   (the store's `load`); the cycle from the store's per-container cache, as the API reads it.
  * - `PUT …/self-assessment/indicators/{no}`: the same Query, then one TransactWriteItems of the
  *   header (conditional on the If-Match version and still a draft), the answer, its audit record and
  *   the checks that the cycle is unchanged and the agency active (`commitChange`). 412 when the
@@ -19,28 +29,46 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { Verification } from '../local/auth.ts';
+import type { Scope } from '../shared/api/access.ts';
+import { selfAssessmentRoutes } from '../shared/api/self-assessment/routes.ts';
 import { auditEntry } from '../shared/domain/actor.ts';
 import { diffFields } from '../shared/domain/audit.ts';
+import { getFramework } from '../shared/domain/framework/registry.ts';
 import type { Level } from '../shared/domain/framework/types.ts';
+import { agencyFromItem } from '../shared/dynamodb/agency-store.ts';
 import { auditAction } from '../shared/dynamodb/audit-store.ts';
-import { agencyKeys, cycleAgencyPartition, cycleKeys } from '../shared/dynamodb/keys.ts';
+import { agencyKeys } from '../shared/dynamodb/keys.ts';
 import { rateLimitUpdate } from '../shared/dynamodb/rate-limit-store.ts';
-import { selfAssessmentActions } from '../shared/dynamodb/self-assessment-store.ts';
+import {
+  createSelfAssessmentStore,
+  selfAssessmentActions,
+} from '../shared/dynamodb/self-assessment-store.ts';
 import { stateActions } from '../shared/dynamodb/write-path.ts';
-import type { EvidenceReference } from '../shared/services/self-assessment/ports.ts';
+import { agencyClaim, roleClaim } from '../shared/http/identity.ts';
+import { publicAgencyView } from '../shared/services/registry/agencies.ts';
+import type { EvidenceReference, StoredAnswer } from '../shared/services/self-assessment/ports.ts';
+import { selfAssessmentView } from '../shared/services/self-assessment/self-assessment.ts';
 
 export interface BareServer {
   readonly url: string;
   close(): Promise<void>;
 }
 
+/** The token check the API's authorizer makes (the local identity provider's `verify`). */
+export type VerifyToken = (
+  authorization: string | undefined,
+  scopes: readonly Scope[],
+) => Promise<Verification>;
+
 const agencyPath = /^\/v1\/agencies\/([\w-]+)$/;
 const selfAssessmentPath = /^\/v1\/cycles\/(\d{4})\/agencies\/([\w-]+)\/self-assessment$/;
 const indicatorPath = /^\/v1\/cycles\/(\d{4})\/agencies\/([\w-]+)\/self-assessment\/indicators\/(\d+)$/;
+const readScopes = selfAssessmentRoutes.getSelfAssessment.access.scopes;
+const writeScopes = selfAssessmentRoutes.saveIndicatorAnswer.access.scopes;
 
 interface AnswerBody {
   readonly level: Level;
@@ -73,43 +101,40 @@ export const startBareServer = async (
   client: DynamoDBDocumentClient,
   tableName: string,
   rateLimitTableName: string,
+  verifyToken: VerifyToken,
 ): Promise<BareServer> => {
-  const cycleVersions = new Map<number, Promise<number>>();
-  const cycleVersion = (year: number) => {
-    let version = cycleVersions.get(year);
-    if (!version) {
-      version = client
-        .send(new GetCommand({ TableName: tableName, Key: cycleKeys.cycle(year), ConsistentRead: true }))
-        .then((found) => Number(found.Item?.version ?? 0));
-      cycleVersions.set(year, version);
-    }
-    return version;
-  };
-  const countRequest = (request: IncomingMessage, name: 'public' | 'read' | 'write') =>
+  const store = createSelfAssessmentStore(client, tableName);
+  const countRequest = (callerKey: string, name: 'public' | 'read' | 'write') =>
     client.send(
       new UpdateCommand(
         rateLimitUpdate(rateLimitTableName, {
-          callerKey: String(request.headers.authorization ?? request.socket.remoteAddress),
+          callerKey,
           policy: { name, quota: 999_999_999, windowSeconds: 60 },
           now: new Date(),
         }),
       ),
     );
-  const load = (year: number, agencyId: string) =>
-    client.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :self)',
-        ExpressionAttributeValues: { ':pk': cycleAgencyPartition(year, agencyId), ':self': 'SELF' },
-        ConsistentRead: true,
-      }),
-    );
+  /** The token's claims when it is valid for these scopes and this agency's own; else undefined. */
+  const operatorOf = async (request: IncomingMessage, scopes: readonly Scope[], agencyId: string) => {
+    const verification = await verifyToken(request.headers.authorization, scopes);
+    if (!verification.ok) return undefined;
+    const { claims } = verification;
+    const own = claims[roleClaim] === 'admin' || claims[agencyClaim] === agencyId;
+    return own
+      ? { subject: String(claims.sub), callerKey: `token:${claims.sub}:${claims.client_id}` }
+      : undefined;
+  };
+  const load = async (year: number, agencyId: string) => {
+    const [cycle, state] = await Promise.all([store.cycle(year, 'cached'), store.load(year, agencyId)]);
+    if (cycle === undefined) throw new Error(`No ${year} cycle`);
+    return { cycle, agencyId, framework: getFramework(cycle.frameworkId), state };
+  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? '/';
     const agency = agencyPath.exec(path);
     if (request.method === 'GET' && agency) {
-      await countRequest(request, 'public');
+      await countRequest(`address:${request.socket.remoteAddress}`, 'public');
       const result = await client.send(
         new GetCommand({
           TableName: tableName,
@@ -117,54 +142,59 @@ export const startBareServer = async (
           ConsistentRead: true,
         }),
       );
-      return result.Item ? json(response, 200, result.Item) : json(response, 404, {});
+      return result.Item
+        ? json(response, 200, publicAgencyView(agencyFromItem(result.Item)))
+        : json(response, 404, {});
     }
     const selfAssessment = selfAssessmentPath.exec(path);
     if (request.method === 'GET' && selfAssessment) {
       const year = Number(selfAssessment[1]);
       const agencyId = selfAssessment[2] ?? '';
-      await countRequest(request, 'read');
-      const [version, items] = await Promise.all([cycleVersion(year), load(year, agencyId)]);
-      return json(response, 200, { cycleVersion: version, items: items.Items });
+      const operator = await operatorOf(request, readScopes, agencyId);
+      if (operator === undefined) return json(response, 401, {});
+      await countRequest(operator.callerKey, 'read');
+      const view = selfAssessmentView(await load(year, agencyId), new Date());
+      return json(response, 200, view, { etag: `"${view.version}"` });
     }
     const indicator = indicatorPath.exec(path);
     if (request.method === 'PUT' && indicator) {
       const year = Number(indicator[1]);
       const agencyId = indicator[2] ?? '';
       const indicatorNo = Number(indicator[3]);
+      const operator = await operatorOf(request, writeScopes, agencyId);
+      if (operator === undefined) return json(response, 401, {});
       const expectedVersion = Number(String(request.headers['if-match'] ?? '').replaceAll('"', ''));
       const answer = JSON.parse(await readBody(request)) as AnswerBody;
-      await countRequest(request, 'write');
-      const [version, items] = await Promise.all([cycleVersion(year), load(year, agencyId)]);
-      const header = items.Items?.find((item) => item.SK === 'SELF');
-      const before = items.Items?.find((item) => item.indicatorNo === indicatorNo) as
-        | Partial<AnswerBody>
-        | undefined;
+      await countRequest(operator.callerKey, 'write');
+      const loaded = await load(year, agencyId);
+      const { header } = loaded.state;
+      const before = loaded.state.answers.get(indicatorNo);
       const now = new Date();
       const at = now.toISOString();
-      const subject = `bare-${agencyId}`;
       const actor = {
-        subject,
+        subject: operator.subject,
         role: 'agency',
         agencyId,
         requestId: crypto.randomUUID(),
         route: 'bare',
         now,
       } as const;
-      const stored = { indicatorNo, ...answer, updatedAt: at, updatedBy: subject };
+      const stored: StoredAnswer = { indicatorNo, ...answer, updatedAt: at, updatedBy: operator.subject };
+      const answers = new Map(loaded.state.answers).set(indicatorNo, stored);
+      const written = {
+        status: 'draft',
+        version: expectedVersion + 1,
+        answeredCount: answers.size,
+        createdAt: header?.createdAt ?? at,
+        updatedAt: at,
+      } as const;
       const actions = [
         ...selfAssessmentActions(tableName, {
           kind: 'self-assessment.answers',
           year,
           agencyId,
           expectedVersion,
-          header: {
-            status: 'draft',
-            version: expectedVersion + 1,
-            answeredCount: Number(header?.answeredCount ?? 0),
-            createdAt: String(header?.createdAt ?? at),
-            updatedAt: at,
-          },
+          header: written,
           answers: [stored],
         }),
         auditAction(
@@ -178,7 +208,7 @@ export const startBareServer = async (
           ),
           0,
         ),
-        ...stateActions(tableName, { kind: 'cycle.unchanged', year, version }),
+        ...stateActions(tableName, { kind: 'cycle.unchanged', year, version: loaded.cycle.version }),
         ...stateActions(tableName, { kind: 'agency.active', agencyId }),
       ];
       try {
@@ -187,7 +217,8 @@ export const startBareServer = async (
         if ((error as Error).name === 'TransactionCanceledException') return json(response, 412, {});
         throw error;
       }
-      return json(response, 200, { version: expectedVersion + 1 }, { etag: `"${expectedVersion + 1}"` });
+      const view = selfAssessmentView({ ...loaded, state: { header: written, answers } }, now);
+      return json(response, 200, view, { etag: `"${view.version}"` });
     }
     return json(response, 404, {});
   };
