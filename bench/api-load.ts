@@ -57,7 +57,8 @@ import { createCycleService } from '../shared/services/cycles/cycles.ts';
 import { createAgencyService } from '../shared/services/registry/agencies.ts';
 import { createSelfAssessmentService } from '../shared/services/self-assessment/self-assessment.ts';
 import { startBareServer } from './api-load-bare.ts';
-import type { LoadResult, LoadRun, LoadTarget } from './api-load-client.ts';
+import type { LoadTarget as ClientTarget, LoadResult, LoadRun } from './api-load-client.ts';
+import { type CannedAnswer, cannedAnswerOf, startGatewaySplitServers } from './api-load-gateway.ts';
 import type { BenchReport, Measurement, Target } from './lib.ts';
 
 const throughputTarget = 0.8;
@@ -139,6 +140,7 @@ export async function runApiLoadBench(): Promise<BenchReport> {
   const quiet = quietAbortedRequests();
   const client = fork(new URL('./api-load-client.ts', import.meta.url), { stdio: 'inherit' });
   let bare: Awaited<ReturnType<typeof startBareServer>> | undefined;
+  let split: Awaited<ReturnType<typeof startGatewaySplitServers>> | undefined;
   try {
     // Prepare: the roster, this year's cycle open for self-assessment, and every agency the runs use
     // with all 47 indicators answered (a save's reads then see a whole self-assessment).
@@ -214,10 +216,11 @@ export async function runApiLoadBench(): Promise<BenchReport> {
       createDocumentClient(),
       runtime.dynamodb.tables.programme,
       runtime.dynamodb.tableNames[rateLimitTable.constructId] ?? '',
+      runtime.identityProvider.verify,
     );
     const urls: Record<Side, string> = { API: runtime.api.url, bare: bare.url };
 
-    const targetsOf = (scenario: Scenario): readonly LoadTarget[] => {
+    const targetsOf = (scenario: Scenario): readonly ClientTarget[] => {
       if (scenario === 'public read')
         return readAgencies.map((agencyId) => ({ path: `/v1/agencies/${agencyId}` }));
       if (scenario === 'self-assessment read') {
@@ -235,13 +238,18 @@ export async function runApiLoadBench(): Promise<BenchReport> {
       }));
     };
 
-    const load = async (scenario: Scenario, side: Side, runSeconds: number): Promise<MeasuredRun> => {
+    const run = async (
+      scenario: Scenario,
+      url: string,
+      targets: readonly ClientTarget[],
+      runSeconds: number,
+    ): Promise<MeasuredRun> => {
       const request: LoadRun = {
         kind: scenario === 'indicator save' ? 'save' : 'read',
-        url: urls[side],
+        url,
         seconds: runSeconds,
         connections,
-        targets: targetsOf(scenario),
+        targets,
       };
       const cpuAtStart = process.cpuUsage();
       client.send(request);
@@ -251,6 +259,59 @@ export async function runApiLoadBench(): Promise<BenchReport> {
       // Let requests still in flight when the run ended finish before the next run starts.
       await new Promise((resolve) => setTimeout(resolve, 300));
       return { ...reply.result, serverCpuMs: (cpu.user + cpu.system) / 1000 };
+    };
+    const load = (scenario: Scenario, side: Side, runSeconds: number) =>
+      run(scenario, urls[side], targetsOf(scenario), runSeconds);
+
+    // The gateway's share (see api-load-gateway.ts): servers answering a canned copy of a real answer.
+    let canned: CannedAnswer = { status: 500, headers: {}, body: '' };
+    split = await startGatewaySplitServers(runtime.identityProvider, () => canned);
+    const splitUrls = split;
+    const [sampleAgency = ''] = readAgencies;
+    /** One real request of the scenario through the API (a read agency's), kept as the canned answer. */
+    const sampleAnswer = async (scenario: Scenario): Promise<readonly ClientTarget[]> => {
+      const token = tokens.get(sampleAgency) ?? '';
+      const selfAssessment = `/v1/cycles/${year}/agencies/${sampleAgency}/self-assessment`;
+      const target: ClientTarget =
+        scenario === 'public read'
+          ? { path: `/v1/agencies/${sampleAgency}` }
+          : scenario === 'self-assessment read'
+            ? { path: selfAssessment, token }
+            : {
+                path: `${selfAssessment}/indicators/${savedIndicator}`,
+                token,
+                version: seeded.get(sampleAgency) ?? 0,
+              };
+      const response = await fetch(`${runtime.api.url}${target.path}`, {
+        method: scenario === 'indicator save' ? 'PUT' : 'GET',
+        headers: {
+          ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+          ...(scenario === 'indicator save'
+            ? { 'content-type': 'application/json', 'if-match': `"${target.version}"` }
+            : {}),
+        },
+        ...(scenario === 'indicator save'
+          ? {
+              body: JSON.stringify({
+                level: 3,
+                explanation: 'Jawaban contoh untuk salinan.',
+                evidence: [
+                  {
+                    title: 'Data dukung',
+                    url: 'https://spbe.example.go.id/contoh.pdf',
+                    mediaType: 'application/pdf',
+                  },
+                ],
+              }),
+            }
+          : {}),
+      });
+      canned = await cannedAnswerOf(response);
+      if (canned.status !== 200)
+        throw new Error(`The ${scenario} sample answered ${canned.status}: ${canned.body}`);
+      if (scenario === 'indicator save') seeded.set(sampleAgency, (target.version ?? 0) + 1);
+      // The canned servers never change state: every run may use the same targets.
+      return Array.from({ length: slotsPerRun }, () => target);
     };
 
     const measurements: Measurement[] = [];
@@ -280,6 +341,11 @@ export async function runApiLoadBench(): Promise<BenchReport> {
           );
         }
       }
+      const splitTargets = await sampleAnswer(scenario);
+      const gatewayRun = await run(scenario, splitUrls.gatewayUrl, splitTargets, seconds);
+      const httpRun = await run(scenario, splitUrls.httpUrl, splitTargets, seconds);
+      const cpuPerRequest = (measured: MeasuredRun) => measured.serverCpuMs / Math.max(1, measured.ok);
+      const gatewayCpuMs = cpuPerRequest(gatewayRun) - cpuPerRequest(httpRun);
       const summary = (side: Side) => {
         const runs = results[side];
         const requestsPerSecond = mean(runs.map((run) => run.ok / run.durationSeconds));
@@ -327,6 +393,17 @@ export async function runApiLoadBench(): Promise<BenchReport> {
           ratio: p99Ratio,
           note: `${describe(api)}; throughput ${throughputRatio.toFixed(2)}× bare`,
         },
+        {
+          name: `${scenario}: gateway share`,
+          ms: gatewayRun.p99,
+          cpuMs: gatewayCpuMs,
+          ratio: null,
+          note:
+            `what API Gateway does outside the function (JWT check, event translation): the stand-in answering a canned copy, ` +
+            `${cpuPerRequest(gatewayRun).toFixed(2)} ms CPU a request, less node:http sending it, ${cpuPerRequest(httpRun).toFixed(2)} ms ` +
+            `(one run each; wall ms is the stand-in's p99); the function's share of the API's CPU ` +
+            `${(api.cpuMsPerRequest - gatewayCpuMs).toFixed(2)} ms vs the floor's ${floor.cpuMsPerRequest.toFixed(2)} ms (the floor checks tokens itself)`,
+        },
       );
       targets.push(
         {
@@ -358,6 +435,7 @@ export async function runApiLoadBench(): Promise<BenchReport> {
     quiet.restore();
     client.disconnect();
     await bare?.close();
+    await split?.close();
     await runtime.stop();
   }
 }
