@@ -17,10 +17,15 @@
  * the very Lambda handlers CDK deploys (middy, zod validation, services, the audited write path,
  * problem+json) in this process, with the webhook dispatcher and the Lambda emulator idling beside them.
  * The floor (`api-load-bare.ts`) is a bare `node:http` server making the same DynamoDB calls with the
- * same items, through a DocumentClient with the project's settings, and nothing else. Deployed, the
- * JWT check and the gateway's translation happen in API Gateway, outside the function, so the
- * ratio here overstates what the function adds; it also runs both servers, the load generator (its own
- * process) and DynamoDB Local on one machine, so DynamoDB Local's capacity bounds both sides.
+ * same items, through a DocumentClient with the project's settings, and doing only what any server of
+ * these routes must: check the token (the same verification) and send the same representation.
+ * Deployed, the JWT check and the gateway's translation happen in API Gateway, outside the function:
+ * each scenario's "gateway share" row measures them apart (`api-load-gateway.ts`, one run each after
+ * the rounds), and the function's share beside the floor's. The bench runs both servers, the load
+ * generator (its own process) and DynamoDB Local on one machine, so DynamoDB Local's capacity bounds
+ * both sides; the server's CPU per request also carries the runtime's idle work (about 57 ms of CPU a
+ * second measured with no load; the webhook dispatcher polls the stream every 100 ms), spread over
+ * fewer requests on the slower side.
  *
  * Runs alternate API and floor (after one short warm-up of each): round 1 API then floor, round 2
  * floor then API, … so that a machine slowing down moves both. Each side's figures are the mean of
