@@ -30,7 +30,7 @@ import { auditAction } from '../shared/dynamodb/audit-store.ts';
 import { agencyKeys, cycleAgencyPartition, cycleKeys } from '../shared/dynamodb/keys.ts';
 import { rateLimitUpdate } from '../shared/dynamodb/rate-limit-store.ts';
 import { selfAssessmentActions } from '../shared/dynamodb/self-assessment-store.ts';
-import { stateActions } from '../shared/dynamodb/write-path.ts';
+import { stateActions } from '../shared/dynamodb/state-actions.ts';
 import type { EvidenceReference } from '../shared/services/self-assessment/ports.ts';
 
 export interface BareServer {
