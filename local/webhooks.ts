@@ -360,15 +360,17 @@ export const startLocalDispatcher = (
   ).catch((error: unknown) => {
     logger.error('The events stream poller could not start', { error: error as Error });
   });
-  let sweeping = false;
+  let sweeping: Promise<void> | undefined;
   const sweeper = setInterval(() => {
     if (sweeping || stopped) return;
-    sweeping = true;
-    dispatcher
+    sweeping = dispatcher
       .sweep()
-      .catch((error: unknown) => logger.error('Webhook sweep failed', { error: error as Error }))
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error('Webhook sweep failed', { error: error as Error }),
+      )
       .finally(() => {
-        sweeping = false;
+        sweeping = undefined;
       });
   }, options.sweepIntervalMs ?? 1_000);
 
@@ -377,7 +379,8 @@ export const startLocalDispatcher = (
     stop: async () => {
       stopped = true;
       clearInterval(sweeper);
-      await polling;
+      // A sweep under way finishes before the caller may stop DynamoDB Local.
+      await Promise.all([polling, sweeping]);
       await timers.stop();
     },
   };
