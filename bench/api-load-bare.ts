@@ -47,7 +47,7 @@ import {
   createSelfAssessmentStore,
   selfAssessmentActions,
 } from '../shared/dynamodb/self-assessment-store.ts';
-import { stateActions } from '../shared/dynamodb/write-path.ts';
+import { stateActions } from '../shared/dynamodb/state-actions.ts';
 import { agencyClaim, roleClaim } from '../shared/http/identity.ts';
 import { publicAgencyView } from '../shared/services/registry/agencies.ts';
 import type { EvidenceReference, StoredAnswer } from '../shared/services/self-assessment/ports.ts';

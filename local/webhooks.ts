@@ -49,6 +49,10 @@ export interface LocalWebhookOptions extends Pick<DispatcherOptions, 'schedule' 
   readonly lookup?: LookupFunction;
   /** DNS for registration checks (tests stub it); default the system resolver. */
   readonly resolver?: AddressResolver;
+  /**
+   * Wait after an empty poll of the stream, doubling while it stays empty up to 250 ms (Lambda's
+   * rate); records bring it back. Default 100 ms.
+   */
   readonly pollIntervalMs?: number;
   readonly sweepIntervalMs?: number;
   /** Batches (of up to ten attempts) in flight at once, like concurrent Lambda invocations; default 16. */
@@ -162,6 +166,12 @@ const createTimerQueue = (
   };
 };
 
+/** Lambda polls each shard of a stream four times a second; a quiet local poller slows to that. */
+const idlePollMs = 250;
+
+/** How often the local poller looks for new shards besides when one closes. */
+const discoveryIntervalMs = 10_000;
+
 /**
  * Follows every shard of the events table's stream from its oldest record until stopped, handing
  * each batch of records to `handle` (a failed batch is handed over again, as the event source
@@ -237,18 +247,38 @@ const pollStream = async (
     }
     return records.length;
   };
+  let idleWaitMs = pollIntervalMs;
+  let discoveredAt = Number.NEGATIVE_INFINITY;
   try {
     while (!isStopped()) {
       let received = 0;
       try {
-        if (iterators.size === 0) await discover();
+        const shardsBefore = iterators.size;
         for (const [shardId, iterator] of [...iterators]) received += await readShard(shardId, iterator);
-        if (received === 0) await discover();
+        // New shards appear when one closes (its children follow it); a slow periodic look catches
+        // anything else. Describing the stream on every empty poll cost DynamoDB Local as much CPU
+        // as the polls themselves.
+        if (
+          iterators.size === 0 ||
+          iterators.size < shardsBefore ||
+          performance.now() - discoveredAt >= discoveryIntervalMs
+        ) {
+          await discover();
+          discoveredAt = performance.now();
+        }
       } catch (error) {
         // The batch stays unread (its iterator was not advanced): it is handed over again.
         if (!isStopped()) logger.error('Webhook stream polling failed; retrying', { error: error as Error });
       }
-      if (received === 0) await sleep(pollIntervalMs);
+      if (received > 0) {
+        idleWaitMs = pollIntervalMs;
+      } else {
+        // Quiet stream: wait longer after each empty poll, up to Lambda's rate (four polls a second
+        // per shard); records bring the short interval back. Empty polls are not free for DynamoDB
+        // Local: at 20 ms they kept half a core busy.
+        await sleep(idleWaitMs);
+        idleWaitMs = Math.min(Math.max(idleWaitMs * 2, pollIntervalMs), Math.max(pollIntervalMs, idlePollMs));
+      }
     }
   } finally {
     streams.destroy();
@@ -330,15 +360,17 @@ export const startLocalDispatcher = (
   ).catch((error: unknown) => {
     logger.error('The events stream poller could not start', { error: error as Error });
   });
-  let sweeping = false;
+  let sweeping: Promise<void> | undefined;
   const sweeper = setInterval(() => {
     if (sweeping || stopped) return;
-    sweeping = true;
-    dispatcher
+    sweeping = dispatcher
       .sweep()
-      .catch((error: unknown) => logger.error('Webhook sweep failed', { error: error as Error }))
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error('Webhook sweep failed', { error: error as Error }),
+      )
       .finally(() => {
-        sweeping = false;
+        sweeping = undefined;
       });
   }, options.sweepIntervalMs ?? 1_000);
 
@@ -347,7 +379,8 @@ export const startLocalDispatcher = (
     stop: async () => {
       stopped = true;
       clearInterval(sweeper);
-      await polling;
+      // A sweep under way finishes before the caller may stop DynamoDB Local.
+      await Promise.all([polling, sweeping]);
       await timers.stop();
     },
   };

@@ -1,6 +1,7 @@
 import { requireEventsTable } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import {
+  assessmentWrites,
   createAssessmentStore,
   createAssessorStore,
   createAssignmentStore,
@@ -25,7 +26,7 @@ export const handler = createAssessmentHandler({
   assessors: createAssessorStore(documents, programme),
   assignments: createAssignmentStore(documents, programme),
   assessments: createAssessmentStore(documents, programme),
-  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }, assessmentWrites),
   http: {
     ...base.http,
     csv: readCsvBody,

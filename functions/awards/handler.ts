@@ -1,5 +1,5 @@
 import { requireEventsTable } from '#shared/config.ts';
-import { createAwardStore } from '#shared/dynamodb/award-store.ts';
+import { awardWrites, createAwardStore } from '#shared/dynamodb/award-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
 import { createResultStore } from '#shared/dynamodb/result-store.ts';
@@ -19,7 +19,7 @@ export const handler = createAwardsHandler({
   rankings: createRankingStore(documents, programme),
   results: createResultStore(documents, programme),
   awards: createAwardStore(documents, programme),
-  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }, awardWrites),
   ids: systemIds,
   http: {
     ...base.http,

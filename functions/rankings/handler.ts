@@ -1,7 +1,7 @@
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import { ConfigurationError, requireEventsTable } from '#shared/config.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
-import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
+import { createRankingStore, rankingWrites } from '#shared/dynamodb/ranking-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { apiFunctionBase } from '#shared/wiring/api-function.ts';
@@ -19,7 +19,7 @@ if (!config.rankingRunFunctionName) {
 export const handler = createRankingsHandler({
   cycles: createCycleStore(documents, programme),
   rankings: createRankingStore(documents, programme),
-  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }, rankingWrites),
   ids: systemIds,
   launcher: createLambdaRunLauncher(config.rankingRunFunctionName),
   http: {

@@ -2,7 +2,7 @@ import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
-import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
+import { createRankingStore, rankingWrites } from '#shared/dynamodb/ranking-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { instrumented } from '#shared/observability/lambda.ts';
 import { createLogger, createMetrics } from '#shared/observability/powertools.ts';
@@ -24,7 +24,7 @@ const worker = createRankingWorker({
   runner: createRankingRunner({
     cycles: createCycleStore(documents, programme),
     rankings: createRankingStore(documents, programme),
-    writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+    writes: createWritePath(documents, { programme, events: requireEventsTable(config) }, rankingWrites),
     ids: systemIds,
   }),
   // The worker continues itself through the same asynchronous invocation the API uses.

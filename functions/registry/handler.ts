@@ -1,8 +1,8 @@
 import { requireEventsTable } from '#shared/config.ts';
-import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
+import { agencyWrites, createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createAuditTrailStore } from '#shared/dynamodb/audit-store.ts';
-import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
-import { createMachineClientStore } from '#shared/dynamodb/machine-client-store.ts';
+import { createCycleStore, cycleWrites } from '#shared/dynamodb/cycle-store.ts';
+import { createMachineClientStore, machineClientWrites } from '#shared/dynamodb/machine-client-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { readCsvBody } from '#shared/http/csv-body.ts';
 import { systemIds } from '#shared/runtime/system.ts';
@@ -20,7 +20,15 @@ export const handler = createRegistryHandler({
   cycles: createCycleStore(documents, programme),
   machineClients: createMachineClientStore(documents, programme),
   audits: createAuditTrailStore(documents, programme),
-  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+  writes: createWritePath(
+    documents,
+    { programme, events: requireEventsTable(config) },
+    {
+      ...agencyWrites,
+      ...machineClientWrites,
+      ...cycleWrites,
+    },
+  ),
   ids: systemIds,
   http: {
     ...base.http,

@@ -2,7 +2,7 @@ import { requireEventsTable } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createAssessmentStore } from '#shared/dynamodb/assessment-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
-import { createResultStore } from '#shared/dynamodb/result-store.ts';
+import { createResultStore, resultWrites } from '#shared/dynamodb/result-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { systemIds } from '#shared/runtime/system.ts';
@@ -21,7 +21,7 @@ export const handler = createResultsHandler({
   selfAssessments: createSelfAssessmentStore(documents, programme),
   assessments: createAssessmentStore(documents, programme),
   results: createResultStore(documents, programme),
-  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }, resultWrites),
   ids: systemIds,
   serviceVersion: config.serviceVersion,
   http: {

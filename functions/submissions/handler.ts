@@ -1,5 +1,7 @@
 import { requireEventsTable } from '#shared/config.ts';
-import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
+import { agencyWrites } from '#shared/dynamodb/agency-store.ts';
+import { cycleWrites } from '#shared/dynamodb/cycle-store.ts';
+import { createSelfAssessmentStore, selfAssessmentWrites } from '#shared/dynamodb/self-assessment-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { apiFunctionBase } from '#shared/wiring/api-function.ts';
@@ -13,7 +15,15 @@ const { config, documents, programme } = base;
 
 export const handler = createSubmissionsHandler({
   selfAssessments: createSelfAssessmentStore(documents, programme),
-  writes: createWritePath(documents, { programme, events: requireEventsTable(config) }),
+  writes: createWritePath(
+    documents,
+    { programme, events: requireEventsTable(config) },
+    {
+      ...selfAssessmentWrites,
+      ...cycleWrites,
+      ...agencyWrites,
+    },
+  ),
   ids: systemIds,
   http: {
     ...base.http,

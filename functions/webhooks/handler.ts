@@ -1,7 +1,10 @@
 import { requireEventsTable } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
-import { createWebhookEndpointStore } from '#shared/dynamodb/webhook-endpoint-store.ts';
+import {
+  createWebhookEndpointStore,
+  webhookEndpointWrites,
+} from '#shared/dynamodb/webhook-endpoint-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { systemIds, systemSecrets } from '#shared/runtime/system.ts';
 import { loadWebhookConfig } from '#shared/webhooks/config.ts';
@@ -21,7 +24,7 @@ export const handler = createWebhooksHandler({
   agencies: createAgencyStore(documents, tables.programme),
   webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
   webhookDeliveries: createWebhookDeliveryStore(documents, tables),
-  writes: createWritePath(documents, tables),
+  writes: createWritePath(documents, tables, webhookEndpointWrites),
   ids: systemIds,
   secrets: systemSecrets,
   resolver: createDnsResolver(),

@@ -2,7 +2,10 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
-import { createWebhookEndpointStore } from '#shared/dynamodb/webhook-endpoint-store.ts';
+import {
+  createWebhookEndpointStore,
+  webhookEndpointWrites,
+} from '#shared/dynamodb/webhook-endpoint-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
 import { createMetrics } from '#shared/observability/powertools.ts';
 import { traced } from '#shared/observability/tracer.ts';
@@ -27,7 +30,7 @@ export const dispatcherFromEnvironment = () => {
     // Only the stores delivery uses: no other capability's code in these bundles.
     webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
     webhookDeliveries: createWebhookDeliveryStore(documents, tables),
-    writes: createWritePath(documents, tables),
+    writes: createWritePath(documents, tables, webhookEndpointWrites),
     queue: createSqsDeliveryQueue(traced(new SQSClient({})), requireDeliveryQueueUrl(webhookConfig)),
     sender: createHttpSender({ allowLoopbackHttp: webhookConfig.allowLoopbackHttp }),
     ids: systemIds,

@@ -9,7 +9,7 @@ import type { AgencyRecord, AgencyStore, RegistryStateChange } from '#shared/ser
 import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { agencyKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 export const agencyFromItem = (item: Record<string, unknown>): AgencyRecord =>
   recordFromItem(AgencySchema, item);
@@ -95,6 +95,12 @@ export const agencyActions = (
   }
   return actions;
 };
+
+/** The write path's builders of registry agency changes (`createWritePath`). */
+export const agencyWrites = {
+  agency: agencyActions,
+  'agency.active': (tableName, { agencyId }) => [agencyActiveCheck(tableName, agencyId)],
+} as const satisfies StateActionBuilders;
 
 export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: string): AgencyStore => {
   const queryPage = async (

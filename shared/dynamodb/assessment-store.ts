@@ -18,7 +18,7 @@ import { cycleFromItem } from './cycle-store.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError, versionCondition } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { assessmentKeys, assessorKeys, cycleAgencyPartition, cycleKeys, selfAssessmentKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 const assignmentItem = (assignment: AssignmentRecord) => ({
   ...assessmentKeys.assignment(assignment.year, assignment.agencyId, assignment.assessor),
@@ -188,6 +188,15 @@ export const assessmentActions = (tableName: string, change: AssessmentStateChan
       ];
   }
 };
+
+/** The write path's builders of assessment changes (`createWritePath`). */
+export const assessmentWrites = {
+  assessor: assessmentActions,
+  'panel.assign': assessmentActions,
+  'panel.recuse': assessmentActions,
+  scores: assessmentActions,
+  reviews: assessmentActions,
+} as const satisfies StateActionBuilders;
 
 const assessorFromItem = (item: Record<string, unknown>): AssessorRecord =>
   recordFromItem(AssessorSchema, item);

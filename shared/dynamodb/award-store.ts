@@ -10,7 +10,7 @@ import type {
 import { batchGetAll } from './batch.ts';
 import { translateStorageError } from './errors.ts';
 import { awardKeys, type ItemKey } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 /** Storage attributes that are not part of a record. */
 const storageAttributes = new Set(['PK', 'SK', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'entity']);
@@ -138,6 +138,14 @@ export const awardActions = (tableName: string, change: AwardStateChange): Trans
     }
   }
 };
+
+/** The write path's builders of award changes (`createWritePath`). */
+export const awardWrites = {
+  'award.decision': awardActions,
+  'award.claim': awardActions,
+  'award.recipient': awardActions,
+  'award.publish': awardActions,
+} as const satisfies StateActionBuilders;
 
 /** What `listAwardPublications` reads: every attribute of a version but its awards, and the pointer's. */
 const summaryAttributes = [

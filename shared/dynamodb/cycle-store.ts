@@ -4,7 +4,7 @@ import type { CycleRecord, CycleStateChange, CycleStore } from '#shared/services
 import { translateStorageError, versionCondition } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { cycleKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 const StoredCycleSchema = CycleSchema.omit({ phase: true });
 
@@ -33,6 +33,13 @@ export const cycleActions = (tableName: string, change: CycleStateChange): Trans
   }
   return [cycleWrite(tableName, change)];
 };
+
+/** The write path's builders of cycle changes and checks (`createWritePath`). */
+export const cycleWrites = {
+  cycle: cycleActions,
+  'cycle.windows': cycleActions,
+  'cycle.unchanged': cycleActions,
+} as const satisfies StateActionBuilders;
 
 const cycleWrite = (
   tableName: string,

@@ -4,7 +4,7 @@ import type { MachineClientStore, RegistryStateChange } from '#shared/services/r
 import { translateStorageError, versionCondition } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { machineClientKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 /** Pure: a registration, created or replaced at the version the caller read. */
 export const machineClientActions = (
@@ -19,6 +19,11 @@ export const machineClientActions = (
     },
   },
 ];
+
+/** The write path's builders of machine-client changes (`createWritePath`). */
+export const machineClientWrites = {
+  'machine-client': machineClientActions,
+} as const satisfies StateActionBuilders;
 
 /**
  * Machine-client registrations: the item the Cognito pre-token-generation trigger reads

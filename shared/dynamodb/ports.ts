@@ -8,6 +8,7 @@ import { createMachineClientStore } from './machine-client-store.ts';
 import { createRankingStore } from './ranking-store.ts';
 import { createResultStore } from './result-store.ts';
 import { createSelfAssessmentStore } from './self-assessment-store.ts';
+import { everyStateWrite } from './state-actions.ts';
 import { createWebhookDeliveryStore } from './webhook-delivery-store.ts';
 import { createWebhookEndpointStore } from './webhook-endpoint-store.ts';
 import { createWritePath } from './write-path.ts';
@@ -33,7 +34,7 @@ export const createDynamoDbPorts = (
   awards: createAwardStore(client, tables.programme),
   webhookEndpoints: createWebhookEndpointStore(client, tables.programme),
   webhookDeliveries: createWebhookDeliveryStore(client, tables),
-  writes: createWritePath(client, tables),
+  writes: createWritePath(client, tables, everyStateWrite),
 });
 
 export type DynamoDbPorts = ReturnType<typeof createDynamoDbPorts>;

@@ -23,7 +23,7 @@ import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { cycleKeys, type ItemKey, rankingKeys, resultKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 const runItem = (run: RankingRunRecord) => ({
   ...rankingKeys.run(run.year, run.runId),
@@ -96,6 +96,12 @@ export const rankingActions = (tableName: string, change: RankingStateChange): T
     },
   ];
 };
+
+/** The write path's builders of ranking run changes (`createWritePath`). */
+export const rankingWrites = {
+  'ranking.start': rankingActions,
+  'ranking.publish': rankingActions,
+} as const satisfies StateActionBuilders;
 
 const runFromItem = (item: Record<string, unknown>): RankingRunRecord =>
   recordFromItem(RankingRunSchema, item);

@@ -12,7 +12,7 @@ import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { appealKeys, assessmentKeys, cycleAgencyPartition, cycleKeys, resultKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 /**
  * The current-result item: which version stands and its summary — small on purpose, because the
@@ -141,6 +141,14 @@ export const resultActions = (tableName: string, change: ResultStateChange): Tra
     }
   }
 };
+
+/** The write path's builders of result and appeal changes (`createWritePath`). */
+export const resultWrites = {
+  'result.finalize': resultActions,
+  'result.import': resultActions,
+  'appeal.file': resultActions,
+  'appeal.decide': resultActions,
+} as const satisfies StateActionBuilders;
 
 export const currentFromItem = (item: Record<string, unknown>): CurrentResult => ({
   year: item.year as number,

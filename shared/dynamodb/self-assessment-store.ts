@@ -16,7 +16,7 @@ import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
 import { recordFromItem } from './items.ts';
 import { agencyKeys, cycleAgencyPartition, cycleKeys, type ItemKey, selfAssessmentKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 const headerFromItem = (item: Record<string, unknown>): SelfAssessmentHeader => ({
   status: item.status as SelfAssessmentHeader['status'],
@@ -101,6 +101,12 @@ export const selfAssessmentActions = (
     ),
   ];
 };
+
+/** The write path's builders of self-assessment changes (`createWritePath`). */
+export const selfAssessmentWrites = {
+  'self-assessment.answers': selfAssessmentActions,
+  'self-assessment.submission': selfAssessmentActions,
+} as const satisfies StateActionBuilders;
 
 export const createSelfAssessmentStore = (
   client: DynamoDBDocumentClient,

@@ -13,7 +13,7 @@ import type {
 } from '#shared/services/webhooks/ports.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
 import { agencyKeys, webhookKeys } from './keys.ts';
-import type { TransactAction } from './write-path.ts';
+import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 const endpointFields = [
   'id',
@@ -128,6 +128,12 @@ export const webhookEndpointActions = (tableName: string, change: WebhookStateCh
       .map((type) => subscriptionDelete(tableName, endpoint, type)),
   ];
 };
+
+/** The write path's builders of webhook endpoint changes (`createWritePath`). */
+export const webhookEndpointWrites = {
+  'webhook-endpoint': webhookEndpointActions,
+  'webhook-endpoint.deletion': webhookEndpointActions,
+} as const satisfies StateActionBuilders;
 
 export const createWebhookEndpointStore = (
   client: DynamoDBDocumentClient,

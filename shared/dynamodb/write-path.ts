@@ -13,18 +13,9 @@ import type {
   StateChange,
   WritePath,
 } from '#shared/services/ports.ts';
-import { agencyActions, agencyActiveCheck } from './agency-store.ts';
-import { assessmentActions } from './assessment-store.ts';
 import { auditAction } from './audit-store.ts';
-import { awardActions } from './award-store.ts';
-import { cycleActions } from './cycle-store.ts';
 import { cancellationReasons, translateStorageError } from './errors.ts';
 import { eventKeys } from './keys.ts';
-import { machineClientActions } from './machine-client-store.ts';
-import { rankingActions } from './ranking-store.ts';
-import { resultActions } from './result-store.ts';
-import { selfAssessmentActions } from './self-assessment-store.ts';
-import { webhookEndpointActions } from './webhook-endpoint-store.ts';
 
 /** One action of a `TransactWriteItems` request (DocumentClient form). */
 export type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -37,45 +28,36 @@ export interface WritePathTables {
   readonly events: string;
 }
 
-/** Pure: the actions of one state change, each with the condition that makes it safe. */
-export const stateActions = (tableName: string, change: StateChange): TransactAction[] => {
-  switch (change.kind) {
-    case 'agency':
-      return agencyActions(tableName, change);
-    case 'agency.active':
-      return [agencyActiveCheck(tableName, change.agencyId)];
-    case 'machine-client':
-      return machineClientActions(tableName, change);
-    case 'cycle':
-    case 'cycle.windows':
-    case 'cycle.unchanged':
-      return cycleActions(tableName, change);
-    case 'self-assessment.answers':
-    case 'self-assessment.submission':
-      return selfAssessmentActions(tableName, change);
-    case 'assessor':
-    case 'panel.assign':
-    case 'panel.recuse':
-    case 'scores':
-    case 'reviews':
-      return assessmentActions(tableName, change);
-    case 'result.finalize':
-    case 'result.import':
-    case 'appeal.file':
-    case 'appeal.decide':
-      return resultActions(tableName, change);
-    case 'ranking.start':
-    case 'ranking.publish':
-      return rankingActions(tableName, change);
-    case 'webhook-endpoint':
-    case 'webhook-endpoint.deletion':
-      return webhookEndpointActions(tableName, change);
-    case 'award.decision':
-    case 'award.claim':
-    case 'award.recipient':
-    case 'award.publish':
-      return awardActions(tableName, change);
+/** Pure: how one kind of state change becomes its actions, each with the condition that makes it safe. */
+export type StateActionBuilder<Kind extends StateChange['kind']> = (
+  tableName: string,
+  change: Extract<StateChange, { kind: Kind }>,
+) => TransactAction[];
+
+/**
+ * The kinds of state change a write path can write, each with its store's builder. Each store
+ * exports the builders of its own kinds (`selfAssessmentWrites`, …) and each function hands its
+ * write path those of the stores it writes through, so that a function does not bundle every other
+ * capability's store and schemas; `state-actions.ts` has them all (tests, local tools).
+ */
+export type StateActionBuilders = { readonly [Kind in StateChange['kind']]?: StateActionBuilder<Kind> };
+
+/** Pure: the actions of one state change, by the builder of its kind. */
+export const stateActionsWith = (
+  builders: StateActionBuilders,
+  tableName: string,
+  change: StateChange,
+): TransactAction[] => {
+  // TypeScript cannot correlate a union's member with its key's builder; the mapped type pairs them.
+  const build = builders[change.kind] as
+    | ((tableName: string, change: StateChange) => TransactAction[])
+    | undefined;
+  if (build === undefined) {
+    throw new Error(
+      `This write path has no actions for "${change.kind}" changes: pass its store's builders to createWritePath.`,
+    );
   }
+  return build(tableName, change);
 };
 
 /** Pure: an outbox event, written once (`attribute_not_exists`): its id is stable across deliveries. */
@@ -119,7 +101,11 @@ const keyOf = (action: TransactAction): string => {
  * two actions on one item in one transaction (DynamoDB refuses that), in order. Each transaction is
  * atomic; a failed condition stops the run and says how many change sets were written before it.
  */
-export const createWritePath = (client: DynamoDBDocumentClient, tables: WritePathTables): WritePath => {
+export const createWritePath = (
+  client: DynamoDBDocumentClient,
+  tables: WritePathTables,
+  builders: StateActionBuilders,
+): WritePath => {
   // Audit sort keys carry a sequence: unique per record written by this instance, in write order.
   let auditSequence = 0;
 
@@ -127,7 +113,7 @@ export const createWritePath = (client: DynamoDBDocumentClient, tables: WritePat
     const actions: TransactAction[] = [];
     const owners: (StateChange | undefined)[] = [];
     for (const state of change.state) {
-      for (const action of stateActions(tables.programme, state)) {
+      for (const action of stateActionsWith(builders, tables.programme, state)) {
         actions.push(action);
         owners.push(state);
       }

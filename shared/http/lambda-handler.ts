@@ -3,7 +3,6 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -35,7 +34,7 @@ import {
   UnauthorizedError,
   ValidationError,
 } from '#shared/domain/errors.ts';
-import { tracer } from '#shared/observability/tracer.ts';
+import { invocationTracing, tracer } from '#shared/observability/tracer.ts';
 import { type IdempotencyGuard, readIdempotencyKey } from './idempotency-key.ts';
 import { type Identity, identityFromClaims, type JwtClaims } from './identity.ts';
 import { problemDetails } from './problem-details.ts';
@@ -288,7 +287,7 @@ export const createLambdaHandler = <L extends LambdaName>(
       throw unmatched(await match(method, event.rawPath), method, event.rawPath);
     }
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
-    tracer.putAnnotation('routeKey', event.routeKey);
+    tracer?.putAnnotation('routeKey', event.routeKey);
     const identity = authenticate(route, event);
     if (identity) {
       logger.appendKeys({ caller: identity.subject, role: identity.role, agencyId: identity.agencyId });
@@ -337,8 +336,8 @@ export const createLambdaHandler = <L extends LambdaName>(
   };
 
   const handler = middy<HttpEvent, APIGatewayProxyResultV2>()
-    // Off outside Lambda (tests, the local runtime); never the response: it may hold secrets.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    // None outside Lambda (tests, the local runtime); never the response: it may hold secrets.
+    .use(invocationTracing<HttpEvent, APIGatewayProxyResultV2>())
     .use(httpHeaderNormalizer())
     .use(injectLambdaContext(logger, { resetKeys: true }));
   // Outermost of what follows, so that it flushes after everything else has counted.

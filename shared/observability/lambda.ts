@@ -1,10 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { tracer } from './tracer.ts';
+import { invocationTracing } from './tracer.ts';
 
 /**
  * Flushes the invocation's metrics when it has any. Powertools' own `logMetrics` warns on an
@@ -29,7 +28,7 @@ export const instrumented = <Event, Result>(
   options: { readonly logger: Logger; readonly metrics?: Metrics },
 ) => {
   const wrapped = middy<Event, Result>(handler)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(invocationTracing<Event, Result>())
     .use(injectLambdaContext(options.logger, { resetKeys: true }));
   return options.metrics ? wrapped.use(publishMetricsIfAny<Event, Result>(options.metrics)) : wrapped;
 };

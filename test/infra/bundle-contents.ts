@@ -14,6 +14,8 @@ export interface BundleContents {
   readonly packages: ReadonlySet<string>;
   /** Repository files with code in the bundle, from the root: `shared/http/lambda-handler.ts`, … */
   readonly files: ReadonlySet<string>;
+  /** Package files with code in the bundle, from `node_modules`: `semver/functions/gte.js`, … */
+  readonly packageFiles: ReadonlySet<string>;
 }
 
 export const bundleContents = (codeFolder: string, projectRoot: string): BundleContents => {
@@ -25,7 +27,13 @@ export const bundleContents = (codeFolder: string, projectRoot: string): BundleC
       .filter((path) => packageOfInput(path) === undefined && path.startsWith(`${projectRoot}/`))
       .map((path) => path.slice(projectRoot.length + 1)),
   );
-  return { packages, files };
+  const packageFiles = new Set(
+    absolute.flatMap((path) => {
+      const inside = path.lastIndexOf('/node_modules/');
+      return inside >= 0 ? [path.slice(inside + '/node_modules/'.length)] : [];
+    }),
+  );
+  return { packages, files, packageFiles };
 };
 
 /** The API functions with at least one route that has the property. */
@@ -57,5 +65,7 @@ export const neverBundled = {
     'shared/api/routes.ts',
     // Every store at once: functions build the stores they use.
     'shared/dynamodb/ports.ts',
+    // Every store's write-path builders: each function's write path takes its own stores' builders.
+    'shared/dynamodb/state-actions.ts',
   ],
 } as const;

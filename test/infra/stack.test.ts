@@ -380,6 +380,16 @@ describe('what each bundle carries (its source map’s inputs)', () => {
     }
   });
 
+  it('no function carries more of semver than the `gte` the X-Ray SDK requires it for (infra/bundling.ts, alias)', () => {
+    for (const { name, construct } of functionsUnderTest) {
+      const semverFiles = [...contentsOf(construct).packageFiles].filter((file) =>
+        file.startsWith('semver/'),
+      );
+      expect({ name, whole: semverFiles.includes('semver/index.js') }).toEqual({ name, whole: false });
+      if (semverFiles.length > 0) expect(semverFiles).toContain('semver/functions/gte.js');
+    }
+  });
+
   it('a CSV parser only in the functions whose routes accept CSV, and in each of them', () => {
     for (const { name, construct } of functionsUnderTest) {
       const csv = contentsOf(construct).packages.has('csv-parse');
