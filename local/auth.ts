@@ -1,8 +1,16 @@
-import { createPublicKey, type JsonWebKey } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { createDecoder, createVerifier, TokenError } from 'fast-jwt';
-import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
 import { defaultScopesByRole, type Scope } from '#shared/api/access.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import { agencyClaim, roleClaim } from '#shared/http/identity.ts';
@@ -11,11 +19,6 @@ import { agencyClaim, roleClaim } from '#shared/http/identity.ts';
  * A local identity provider standing in for Cognito: one RS256 signing key, tokens with the claims
  * Cognito would issue, and verification exactly as API Gateway's JWT authorizer performs it
  * (signature against the JWKS, `iss`, `aud`, `exp`, `nbf`, route scopes).
- *
- * jose makes the keys and signs; fast-jwt verifies. jose verifies through WebCrypto, which runs
- * each RSA check as a job on libuv's thread pool: under load (`npm run bench -- api-load`) the
- * hand-off cost the gateway stand-in more than the rest of its work on a request, while fast-jwt
- * checks the same signature and claims synchronously with `node:crypto`.
  */
 
 export const localIssuer = 'https://local-idp.spbe.invalid';
@@ -81,30 +84,7 @@ export const createLocalIdentityProvider = async (
   }
   const privateKey = await importJWK(stored.privateJwk, algorithm);
   const jwks = { keys: [stored.publicJwk] };
-  // One verifier per key of the JWKS, by key id, each with its key parsed once. Every request is
-  // verified afresh, as the authorizer does: no cache of verified tokens.
-  const verifiers = new Map(
-    jwks.keys.map((jwk) => [
-      jwk.kid,
-      createVerifier({
-        key: createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' })
-          .export({ type: 'spki', format: 'pem' })
-          .toString(),
-        algorithms: [algorithm],
-        allowedIss: localIssuer,
-        allowedAud: localAudience,
-        requiredClaims: ['exp'],
-        cache: false,
-      }),
-    ]),
-  );
-  const decodeHeader = createDecoder({ complete: true });
-  /** As jose's local JWKS: the key the token names, or the only key when it names none. */
-  const verifierFor = (token: string) => {
-    const { header } = decodeHeader(token) as { header: { kid?: unknown } };
-    if (header.kid === undefined && verifiers.size === 1) return [...verifiers.values()][0];
-    return typeof header.kid === 'string' ? verifiers.get(header.kid) : undefined;
-  };
+  const keySet = createLocalJWKSet(jwks);
 
   const mint = async (request: TokenRequest): Promise<string> => {
     const scopes = request.scopes ?? defaultScopesByRole[request.role];
@@ -134,11 +114,12 @@ export const createLocalIdentityProvider = async (
     if (!authorization) return { ok: false, status: 401, reason: 'The Authorization header is missing.' };
     const token = authorization.replace(/^Bearer\s+/i, '').trim();
     try {
-      const verifyToken = verifierFor(token);
-      if (verifyToken === undefined) {
-        return { ok: false, status: 401, reason: 'The token was signed by an unknown key.' };
-      }
-      const payload = verifyToken(token) as JWTPayload;
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: localIssuer,
+        audience: localAudience,
+        algorithms: [algorithm],
+        requiredClaims: ['exp'],
+      });
       if (routeScopes.length > 0) {
         const granted = String(payload.scope ?? payload.scp ?? '').split(/\s+/);
         if (!routeScopes.some((scope) => granted.includes(scope))) {
@@ -151,35 +132,23 @@ export const createLocalIdentityProvider = async (
       }
       return { ok: true, claims: payload };
     } catch (error) {
-      return { ok: false, status: 401, reason: describeTokenError(error) };
+      return { ok: false, status: 401, reason: describeJoseError(error) };
     }
   };
 
   return { issuer: localIssuer, audience: localAudience, jwks, mint, verify };
 };
 
-/** Why a token was refused, in the words of the authorizer's 401 (fast-jwt's codes, its claim names). */
-const describeTokenError = (error: unknown): string => {
-  if (!(error instanceof TokenError)) return 'The token is malformed.';
-  const { codes } = TokenError;
-  switch (error.code) {
-    case codes.expired:
-      return 'The token has expired.';
-    case codes.inactive:
-      return "The token's `nbf` claim is not accepted (the token is not valid yet).";
-    case codes.invalidClaimValue:
-    case codes.invalidClaimType:
-    case codes.missingRequiredClaim: {
-      const claim = /\b(iss|aud|sub|exp|nbf|iat|jti)\b/.exec(error.message)?.[1] ?? 'claim';
-      return `The token's \`${claim}\` claim is not accepted (${error.message})`;
-    }
-    case codes.invalidSignature:
-      return 'The token signature is invalid.';
-    case codes.invalidAlgorithm:
-      return 'The token is signed with an algorithm that is not accepted.';
-    default:
-      return 'The token is malformed.';
+const describeJoseError = (error: unknown): string => {
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return `The token's \`${error.claim}\` claim is not accepted (${error.reason}).`;
   }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'The token signature is invalid.';
+  if (error instanceof joseErrors.JOSEAlgNotAllowed)
+    return 'The token is signed with an algorithm that is not accepted.';
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was signed by an unknown key.';
+  return 'The token is malformed.';
 };
 
 /**
