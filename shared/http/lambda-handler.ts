@@ -249,6 +249,16 @@ type AnyImplementation = (input: RouteInput<RouteSpec>, context: RequestContext)
  * the route by API Gateway's `routeKey`, authenticates, validates path, query and body with the
  * route's zod schemas, and calls the route's implementation.
  */
+/**
+ * The helmet defaults, less two headers this API has no value for: no reporting endpoint is run, and
+ * the middleware would otherwise send `Reporting-Endpoints` (every answer) and `Report-To` (pages)
+ * with empty values. middy 6.4's typings lack `reportingEndpoints`, which its code reads; a
+ * non-literal object passes it through the declared parameter type without a cast.
+ */
+const securityHeaderOptions: NonNullable<Parameters<typeof httpSecurityHeaders>[0]> & {
+  readonly reportingEndpoints: false;
+} = { reportingEndpoints: false, reportTo: false };
+
 export const createLambdaHandler = <L extends LambdaName>(
   lambda: L,
   served: RoutesOf<L>,
@@ -345,7 +355,7 @@ export const createLambdaHandler = <L extends LambdaName>(
   handler
     // Before the security headers, so that its `after` runs after theirs and has the last word.
     .use(routeContentSecurityPolicy(routesByKey))
-    .use(httpSecurityHeaders())
+    .use(httpSecurityHeaders(securityHeaderOptions))
     .use(
       httpCors({
         origins: [...options.corsAllowedOrigins],

@@ -142,6 +142,22 @@ describe('GET /docs', () => {
     expect(headerValues(response, 'content-security-policy')).toEqual([]);
   });
 
+  it.each([
+    ['the page', routes.getDocs.path],
+    ['a JSON answer', routes.getHealth.path],
+    ['a problem', '/v1/no-such-route'],
+  ])('sends no header without a value on %s', async (_what, path) => {
+    // Act
+    const response = await raw(path);
+
+    // Assess: an empty header (say `Reporting-Endpoints:` with no endpoint) is noise every client
+    // parses, and some proxies refuse it.
+    const empty = response.rawHeaders.filter(
+      (value, index) => index % 2 === 0 && (response.rawHeaders[index + 1] ?? '').trim() === '',
+    );
+    expect(empty).toEqual([]);
+  });
+
   it('refuses a query on the page like on any route', async () => {
     // Act
     const response = await api.request('GET', `${routes.getDocs.path}?url=https://example.invalid/x.json`);
