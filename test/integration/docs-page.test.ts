@@ -153,7 +153,7 @@ describe('GET /docs', () => {
     // Assess: an empty header (say `Reporting-Endpoints:` with no endpoint) is noise every client
     // parses, and some proxies refuse it.
     const empty = response.rawHeaders.filter(
-      (value, index) => index % 2 === 0 && (response.rawHeaders[index + 1] ?? '').trim() === '',
+      (_name, index) => index % 2 === 0 && (response.rawHeaders[index + 1] ?? '').trim() === '',
     );
     expect(empty).toEqual([]);
   });
