@@ -1521,6 +1521,10 @@ export interface components {
         };
         /** @description Award categories × groups × winners × eligibility for this cycle */
         AwardRules: {
+            /**
+             * @description The rule set’s id. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+             * @example dga-2023
+             */
             id: string;
             frameworkId: string;
             /** @description Name in Indonesian. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
@@ -1575,6 +1579,10 @@ export interface components {
             predicateBasis: "exact" | "rounded";
             /** @description Defaults to the 2023 six-category rules */
             awardRules?: {
+                /**
+                 * @description The rule set’s id. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+                 * @example dga-2023
+                 */
                 id: string;
                 frameworkId: string;
                 /** @description Name in Indonesian. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
