@@ -10,6 +10,8 @@ export const WindowSchema = z
   .refine((window) => Date.parse(window.opensAt) < Date.parse(window.closesAt), {
     message: 'closesAt must be after opensAt',
     path: ['closesAt'],
+    // Only between two valid instants: an invalid opensAt is its own error, not closesAt's.
+    when: (payload) => payload.issues.length === 0,
   })
   .meta({ id: 'Window' });
 
