@@ -3707,9 +3707,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The agency */
+            /** @description The agency; its ETag is the one PUT takes */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
