@@ -142,9 +142,9 @@ export const startBareServer = async (
           ConsistentRead: true,
         }),
       );
-      return result.Item
-        ? json(response, 200, publicAgencyView(agencyFromItem(result.Item)))
-        : json(response, 404, {});
+      if (!result.Item) return json(response, 404, {});
+      const record = agencyFromItem(result.Item);
+      return json(response, 200, publicAgencyView(record), { etag: `"${record.version}"` });
     }
     const selfAssessment = selfAssessmentPath.exec(path);
     if (request.method === 'GET' && selfAssessment) {

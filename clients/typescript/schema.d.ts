@@ -1280,7 +1280,7 @@ export interface components {
         /** @description Create or update an agency */
         AgencyWrite: {
             /**
-             * @description Official name. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description Official name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Pemerintah Provinsi Jawa Timur
              */
             name: string;
@@ -1320,7 +1320,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description Official name. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description Official name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Pemerintah Provinsi Jawa Timur
              */
             name: string;
@@ -1406,7 +1406,7 @@ export interface components {
              */
             agencyId?: string;
             /**
-             * @description What the client is, for admins. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description What the client is, for admins. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Portal SPBE Pemprov Jawa Timur (integrasi)
              */
             description: string;
@@ -1521,17 +1521,21 @@ export interface components {
         };
         /** @description Award categories × groups × winners × eligibility for this cycle */
         AwardRules: {
+            /**
+             * @description The rule set’s id. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+             * @example dga-2023
+             */
             id: string;
             frameworkId: string;
-            /** @description Name in Indonesian. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+            /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
             nameId: string;
-            /** @description Name in English. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+            /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
             nameEn: string;
             categories: {
                 id: string;
-                /** @description Name in Indonesian. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameId: string;
-                /** @description Name in English. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameEn: string;
                 /**
                  * @description index, improvement or domain-<no>
@@ -1575,17 +1579,21 @@ export interface components {
             predicateBasis: "exact" | "rounded";
             /** @description Defaults to the 2023 six-category rules */
             awardRules?: {
+                /**
+                 * @description The rule set’s id. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+                 * @example dga-2023
+                 */
                 id: string;
                 frameworkId: string;
-                /** @description Name in Indonesian. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameId: string;
-                /** @description Name in English. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameEn: string;
                 categories: {
                     id: string;
-                    /** @description Name in Indonesian. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                    /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                     nameId: string;
-                    /** @description Name in English. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                    /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                     nameEn: string;
                     /**
                      * @description index, improvement or domain-<no>
@@ -1655,7 +1663,7 @@ export interface components {
         /** @description Data dukung: a reference to a supporting document */
         Evidence: {
             /**
-             * @description Document title. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+             * @description Document title. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
              * @example Peraturan Gubernur Arsitektur SPBE
              */
             title: string;
@@ -1767,7 +1775,7 @@ export interface components {
         };
         AssessorWrite: {
             /**
-             * @description Full name. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description Full name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Dr. Budi Santoso
              */
             name: string;
@@ -2270,7 +2278,7 @@ export interface components {
                 /** @description Level of indicator n at index n − 1, null when not answered (worth 0) */
                 levels: ((1 | 2 | 3 | 4 | 5) | null)[];
                 /**
-                 * @description Where the levels come from. One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Where the levels come from. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
                  * @example Laporan Evaluasi SPBE 2024, lampiran 3
                  */
                 reference: string;
@@ -2522,7 +2530,7 @@ export interface components {
             /** @description What the endpoint receives. National events (ranking.published) go to every subscriber. */
             eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled")[];
             /**
-             * @description One line: no control characters, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+             * @description One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
              * @example Portal SPBE Jawa Timur
              */
             description?: string;
@@ -3699,9 +3707,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The agency */
+            /** @description The agency; its ETag is the one PUT takes */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

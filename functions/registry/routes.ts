@@ -52,11 +52,16 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
         status: 200,
         body: pageBody(await agencies.listAgencies(query)),
       }),
-      getAgency: async ({ params }) => ({
-        status: 200,
-        body: publicAgencyView(await agencies.getAgency(params.agencyId)),
-        headers: { 'cache-control': 'public, max-age=300' },
-      }),
+      getAgency: async ({ params }) => {
+        const agency = await agencies.getAgency(params.agencyId);
+        return {
+          status: 200,
+          body: publicAgencyView(agency),
+          // The record's version, not a hash of these bytes: the one ETag an admin can send back
+          // in If-Match to PUT the same URL (a cache revalidates with it just as well).
+          headers: { 'cache-control': 'public, max-age=300', etag: etagOf(agency.version) },
+        };
+      },
       getAgencyAudit: async ({ params, query }) => ({
         status: 200,
         body: pageBody(await agencies.auditTrail(params.agencyId, query)),

@@ -685,6 +685,33 @@ describe('GET /v1/agencies/{agencyId}', () => {
   });
 });
 
+describe('the ETag of GET /v1/agencies/{agencyId}', () => {
+  it('is the record’s version: an admin updates with the ETag read there, and a cache revalidates with it', async () => {
+    // Prepare
+    const path = '/v1/agencies/prov-bali';
+    const read = await api.request<PublicAgency>('GET', path);
+    const etag = read.headers.get('etag') ?? '';
+    const listed = (await listAll('group=provinsi')).find((agency) => agency.id === 'prov-bali');
+
+    // Act
+    const revalidated = await api.request('GET', path, { headers: { 'if-none-match': etag } });
+    const updated = await api.request<Agency>('PUT', path, {
+      token: admin,
+      body: { name: `${expectStatus(read, 200).name} (Pulau Dewata)`, group: 'provinsi' },
+      headers: { 'if-match': etag },
+    });
+    const reread = await api.request('GET', path, { headers: { 'if-none-match': etag } });
+
+    // Assess
+    expect(etag).toBe(`"${listed?.version}"`);
+    expect(revalidated.status).toBe(304);
+    expect(expectStatus(updated, 200).version).toBe((listed?.version ?? 0) + 1);
+    expect(updated.headers.get('etag')).toBe(`"${(listed?.version ?? 0) + 1}"`);
+    expect(reread.status).toBe(200);
+    expect(reread.headers.get('etag')).toBe(updated.headers.get('etag'));
+  });
+});
+
 describe('If-Match on PUT /v1/agencies/{agencyId}', () => {
   it('fails (412) for an agency that does not exist instead of silently creating it', async () => {
     const response = await api.request('PUT', '/v1/agencies/kab-tidak-ada', {

@@ -28,6 +28,8 @@ export const ProblemSchema = z
 const forbiddenChars = String.raw`\p{Cc}\p{Cs}\p{Bidi_Control}`;
 /** The controls a multi-line text keeps: tab, line feed, carriage return. */
 const lineControls = String.raw`\t\n\r`;
+/** Line and paragraph separators (U+2028, U+2029): line breaks that are not controls, refused in one-line text. */
+const lineSeparators = String.raw`\p{Zl}\p{Zp}`;
 /**
  * What renders as nothing: white space, format and default-ignorable characters (U+200B, U+2060,
  * U+FEFF, U+3164 …), and U+2800, a braille "blank" that is a symbol and in none of those properties.
@@ -70,7 +72,9 @@ const whatIsWrong = (char: string): string =>
     ? `The text contains a control character ${codePoint(char)}.`
     : /\p{Cs}/u.test(char)
       ? `The text contains a lone surrogate ${codePoint(char)}: it is not valid Unicode.`
-      : `The text contains a bidirectional control ${codePoint(char)}, which changes how it displays.`;
+      : /[\p{Zl}\p{Zp}]/u.test(char)
+        ? `The text contains a line break ${codePoint(char)}; this text is one line.`
+        : `The text contains a bidirectional control ${codePoint(char)}, which changes how it displays.`;
 
 export interface DisplayTextOptions {
   /** Characters once surrounding white space is removed; from 1 on, a visible character is required. */
@@ -85,20 +89,21 @@ export interface DisplayTextOptions {
 
 /**
  * Every human-readable text field, so the rule lives once. Refuses control characters, lone
- * surrogates and bidi controls (overrides, embeddings, isolates, marks), and — when the field is
+ * surrogates and bidi controls (overrides, embeddings, isolates, marks), line and paragraph
+ * separators in one-line text, and — when the field is
  * required (`min` ≥ 1) — text with no visible character. Accepted text is trimmed and normalised
  * to NFC, so that one name has one spelling. Issues abort the remaining checks: one field, one
  * message saying what is wrong.
  */
 export const displayText = ({ min = 0, max, multiline = false, description }: DisplayTextOptions) => {
-  const offending = new RegExp(
-    multiline ? `(?![${lineControls}])[${forbiddenChars}]` : `[${forbiddenChars}]`,
-    'u',
-  );
+  const forbidden = multiline ? forbiddenChars : `${forbiddenChars}${lineSeparators}`;
+  const offending = new RegExp(multiline ? `(?![${lineControls}])[${forbidden}]` : `[${forbidden}]`, 'u');
   const visible = new RegExp(`[^${invisibleChars}]`, 'u');
   const needsVisible = min > 0;
   const rules = [
-    multiline ? 'No control characters other than tab and line breaks' : 'One line: no control characters',
+    multiline
+      ? 'No control characters other than tab and line breaks'
+      : 'One line: no control characters or line separators (U+2028, U+2029)',
     'no bidirectional controls',
     ...(needsVisible ? ['at least one visible character'] : []),
   ].join(', ');
@@ -123,8 +128,8 @@ export const displayText = ({ min = 0, max, multiline = false, description }: Di
   ).meta({
     // A getter: the ranges are computed when the document is built, not when a handler loads.
     get pattern() {
-      const forbidden = publishedClass(forbiddenChars);
-      const allowed = multiline ? `(?:[^${forbidden}]|[${lineControls}])` : `[^${forbidden}]`;
+      const published = publishedClass(forbidden);
+      const allowed = multiline ? `(?:[^${published}]|[${lineControls}])` : `[^${published}]`;
       return needsVisible ? `^${allowed}*[^${publishedClass(invisibleChars)}]${allowed}*$` : `^${allowed}*$`;
     },
     description: `${description ? `${description}. ` : ''}${rules}${

@@ -10,6 +10,8 @@ export const WindowSchema = z
   .refine((window) => Date.parse(window.opensAt) < Date.parse(window.closesAt), {
     message: 'closesAt must be after opensAt',
     path: ['closesAt'],
+    // Only between two valid instants: an invalid opensAt is its own error, not closesAt's.
+    when: (payload) => payload.issues.length === 0,
   })
   .meta({ id: 'Window' });
 
@@ -67,7 +69,8 @@ const frameworkIdField = z.string().min(1).max(40);
 
 export const AwardRulesSchema = z
   .strictObject({
-    id: z.string().min(1).max(60),
+    // Shown on every award and on the press page: the one rule for text a reader sees.
+    id: displayText({ min: 1, max: 60, description: 'The rule set’s id' }).meta({ example: 'dga-2023' }),
     frameworkId: frameworkIdField,
     nameId: awardName('Name in Indonesian'),
     nameEn: awardName('Name in English'),

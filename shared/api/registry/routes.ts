@@ -79,7 +79,14 @@ export const registryRoutes = {
     summary: 'Public profile of an agency: name and group',
     tags: ['Public'],
     params: AgencyIdParamsSchema,
-    responses: { 200: { description: 'The agency', schema: PublicAgencySchema }, ...errors(400, 404) },
+    responses: {
+      200: {
+        description: 'The agency; its ETag is the one PUT takes',
+        schema: PublicAgencySchema,
+        headers: etag,
+      },
+      ...errors(400, 404),
+    },
   }),
   getAgencyAudit: defineRoute({
     operationId: 'getAgencyAudit',

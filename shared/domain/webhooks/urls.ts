@@ -44,8 +44,26 @@ const dottedQuad = /^\d{1,3}(?:\.\d{1,3}){3}$/;
 export const isLoopbackDevUrl = (url: URL): boolean =>
   url.protocol === 'http:' && url.hostname === '127.0.0.1' && url.port !== '';
 
+/**
+ * What the WHATWG parser would silently remove (tab, line feed, carriage return anywhere; C0
+ * controls and spaces at either end) or replace (a lone surrogate becomes U+FFFD): refused, so
+ * that the URL stored is the URL sent, percent-encoding aside. C1 controls, which it would encode,
+ * go too: no URL means one.
+ */
+const silentlyAltered = /[\p{Cc}\p{Cs}]/u;
+
+const codePointOf = (char: string): string =>
+  `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+
 /** Checks a webhook URL before any DNS is asked: https, no credentials, a DNS name that is not localhost. */
 export const checkWebhookUrl = (raw: string, options: UrlPolicyOptions): UrlVerdict => {
+  const altered = silentlyAltered.exec(raw)?.[0];
+  if (altered !== undefined) {
+    return refuse(
+      'invalid-url',
+      `The URL contains ${codePointOf(altered)}, which a URL cannot carry as is; percent-encode it or remove it.`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw);

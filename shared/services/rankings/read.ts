@@ -19,19 +19,21 @@ const notPublished = (year: number) => new NotFoundError(`No published ranking o
 /** Cursors are the offset of the next entry, opaque to clients. */
 const encodeOffset = (offset: number) =>
   Buffer.from(JSON.stringify({ o: offset }), 'utf8').toString('base64url');
-const decodeOffset = (cursor: string | undefined): number => {
-  if (cursor === undefined) return 0;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
-    if (typeof value.o === 'number' && Number.isInteger(value.o) && value.o >= 0) return value.o;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('The cursor is not one this listing returned.', {
+const foreignCursor = () =>
+  new ValidationError('The cursor is not one this listing returned.', {
     errors: [
       { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
     ],
   });
+const decodeOffset = (cursor: string | undefined): number => {
+  if (cursor === undefined) return 0;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
+    if (typeof value.o === 'number' && Number.isSafeInteger(value.o) && value.o >= 0) return value.o;
+  } catch {
+    // fall through
+  }
+  throw foreignCursor();
 };
 
 /** A stored row as served: the agency, the value, the predicate by name. */
@@ -113,6 +115,10 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
     const framework = frameworkFor(cycle, query.measure);
     const { offset, first } = pageNumbersOf(query);
     const head = pages[0];
+    // A returned cursor always points inside the ranking (0 < offset < total). One past its end, or
+    // on a page that does not exist, was made or kept from another listing: a 400 naming it, not a
+    // 404 saying that a ranking which exists does not.
+    if (query.cursor !== undefined && (head ? offset >= head.total : first > 0)) throw foreignCursor();
     if (!head) throw new NotFoundError(`No ${query.scope} ranking by ${query.measure} in run ${runId}.`);
     const rows = pages.flatMap((page) => page.rows);
     const start = offset - first * rowsPerPage;

@@ -73,7 +73,7 @@ export interface DispatcherOptions {
 }
 
 export type AttemptResult =
-  | { readonly kind: 'skipped'; readonly reason: 'duplicate' | 'endpoint-gone' }
+  | { readonly kind: 'skipped'; readonly reason: 'duplicate' | 'endpoint-gone' | 'before-endpoint' }
   | {
       readonly kind: 'attempted';
       readonly delivery: WebhookDeliveryRecord;
@@ -266,6 +266,12 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
       return { kind: 'skipped', reason: 'endpoint-gone' };
     }
 
+    // An endpoint receives what happens from its registration on. The stream is read once in AWS,
+    // but a fan-out can still come late (a stream batch retried for hours; `npm start` reading the
+    // stream's last 24 hours again on every start): an older event is not news for a new endpoint.
+    if (!delivery && Date.parse(endpoint.createdAt) > Date.parse(event.occurredAt)) {
+      return { kind: 'skipped', reason: 'before-endpoint' };
+    }
     const body = webhookPayload(event);
     const outcome: SendOutcome =
       Buffer.byteLength(body) > maxPayloadBytes

@@ -19,6 +19,8 @@ describe('displayText', () => {
     ['a first-strong isolate', 'Kota \u2068Baru\u2069', 'bidirectional control U+2068'],
     ['a right-to-left mark', 'Kota\u200FBaru', 'bidirectional control U+200F'],
     ['a lone surrogate', 'Kota\uD800Baru', 'lone surrogate U+D800'],
+    ['a line separator in one-line text', 'Kota\u2028Baru', 'line break U+2028'],
+    ['a paragraph separator in one-line text', 'Kota\u2029Baru', 'line break U+2029'],
     ['only zero-width spaces', '\u200B\u200B\u200B', 'no visible character'],
     ['only braille blanks', '\u2800\u2800\u2800', 'no visible character'],
     ['only ideographic spaces', '\u3000\u3000\u3000', 'no visible character'],
@@ -37,6 +39,7 @@ describe('displayText', () => {
 
   it('keeps tab and line breaks in multi-line text, and lets it be blank', () => {
     expect(explanation.parse('Pergub 12/2026:\r\n\t- ditetapkan')).toBe('Pergub 12/2026:\r\n\t- ditetapkan');
+    expect(explanation.parse('Pergub\u2028ditetapkan\u2029')).toBe('Pergub\u2028ditetapkan');
     expect(explanation.parse(' \u200B ')).toBe('\u200B');
     expect(messagesOf(explanation.safeParse('a\u0000b'))).toEqual([
       expect.stringContaining('control character U+0000'),
@@ -52,6 +55,8 @@ describe('displayText', () => {
       '\u200B\u200B\u200B',
       'A\u202Eb',
       'Kota\uD800x',
+      'Kota\u2028Baru',
+      'Kota\u2029',
     ];
     for (const [schema, multiline] of [
       [name, false],

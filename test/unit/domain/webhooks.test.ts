@@ -175,6 +175,27 @@ describe('webhook URL policy (before DNS)', () => {
     expect(checkWebhookUrl(url, development)).toMatchObject({ ok: false, reason });
   });
 
+  it.each([
+    ['a NUL at the end', 'https://hooks.jatimprov.go.id/spbe\u0000', 'U+0000'],
+    ['a NUL in front', '\u0000https://hooks.jatimprov.go.id/spbe', 'U+0000'],
+    ['a tab in the path', 'https://hooks.jatimprov.go.id/sp\tbe', 'U+0009'],
+    ['a line feed in the host', 'https://hooks.jatim\nprov.go.id/', 'U+000A'],
+    ['an escape', 'https://hooks.jatimprov.go.id/\u001B[0m', 'U+001B'],
+    ['DEL', 'https://hooks.jatimprov.go.id/\u007F', 'U+007F'],
+    ['a lone surrogate', 'https://hooks.jatimprov.go.id/\uD800', 'U+D800'],
+  ])('refuses %s instead of letting the URL parser drop or replace it', (_what, url, codePoint) => {
+    for (const options of [production, development]) {
+      const verdict = checkWebhookUrl(url, options);
+      expect(verdict).toMatchObject({ ok: false, reason: 'invalid-url' });
+      expect(verdict.ok === false && verdict.detail).toContain(codePoint);
+    }
+    // Development's loopback exemption too: the URL is refused before any exemption applies.
+    expect(checkWebhookUrl('http://127.0.0.1:4000/\u0000', development)).toMatchObject({
+      ok: false,
+      reason: 'invalid-url',
+    });
+  });
+
   it('accepts an https DNS name, to be resolved', () => {
     expect(checkWebhookUrl('https://Hooks.JatimProv.go.id:8443/spbe?x=1', production)).toEqual({
       ok: true,

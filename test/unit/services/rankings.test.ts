@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AgencyGroup, agencyGroups } from '#shared/domain/agency-groups.ts';
-import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
@@ -544,6 +544,60 @@ describe('executing a ranking run (in-memory ports)', () => {
       run.runId,
     );
     expect(await writtenBy(ports, run.runId)).toEqual(await writtenBy(ports, uninterrupted.runId));
+  });
+});
+
+describe('reading a published ranking (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+  const cursorOf = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+
+  it('pages through the ranking with the cursors it returns, the last page without one', async () => {
+    // Prepare
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), run, forever);
+    const reader = createRankingReader(ports);
+    const query = { scope: 'national', measure: 'index', limit: 100 } as const;
+
+    // Act
+    const first = await reader.published(undefined, year, query, afterPublication);
+    const second = await reader.published(
+      undefined,
+      year,
+      { ...query, cursor: first.nextCursor },
+      afterPublication,
+    );
+
+    // Assess
+    expect(first.items).toHaveLength(100);
+    expect(second.items).toHaveLength(20);
+    expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('refuses with 400 on /query/cursor a cursor at or past the end, or beyond any page, that it never returned', async () => {
+    // Prepare: 120 ranked agencies, one stored page
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), run, forever);
+    const reader = createRankingReader(ports);
+    const read = (offset: number) =>
+      reader.published(
+        undefined,
+        year,
+        { scope: 'national', measure: 'index', limit: 10, cursor: cursorOf(offset) },
+        afterPublication,
+      );
+
+    // Act
+    const refused = await Promise.all(
+      [120, 121, 100_000, 1e21].map((offset) => read(offset).catch((error: unknown) => error)),
+    );
+
+    // Assess
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((field) => field.pointer)).toEqual(['/query/cursor']);
+    }
   });
 });
 

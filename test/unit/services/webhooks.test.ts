@@ -452,6 +452,23 @@ describe('webhook dispatcher (in-memory ports)', () => {
     });
   });
 
+  it('an event from before an endpoint was registered is not sent to it (a stream read again or late)', async () => {
+    // Prepare: an event of yesterday, read from the stream only after the endpoint was registered
+    const { endpoints, dispatcher, receiver, step, ports, waiting } = await dispatchSetup();
+    await endpoints.create(actor(), jatim, create());
+    const yesterday = new Date(now.getTime() - 86_400_000).toISOString();
+    await dispatcher.fanOut([{ ...award(jatim), occurredAt: yesterday }]);
+
+    // Act
+    const result = await step();
+
+    // Assess
+    expect(result).toEqual({ kind: 'skipped', reason: 'before-endpoint' });
+    expect(receiver.received).toEqual([]);
+    expect(waiting).toEqual([]);
+    expect(ports.webhooks.deliveries()).toEqual([]);
+  });
+
   it('a pending retry of an endpoint disabled meanwhile ends as failed, without an attempt', async () => {
     const { endpoints, dispatcher, receiver, step, ports, waiting } = await dispatchSetup([500]);
     const { endpoint } = await endpoints.create(actor(), jatim, create());

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { WindowSchema } from '#shared/api/cycles/schemas.ts';
+
+/** A window's rule (closesAt after opensAt) speaks only when both instants are valid. */
+
+const pointersOf = (value: unknown): string[][] => {
+  const result = WindowSchema.safeParse(value);
+  return result.success ? [] : result.error.issues.map((issue) => [issue.path.join('/'), issue.message]);
+};
+
+describe('a cycle window', () => {
+  it.each([
+    ['a 30 February', '2031-02-30T00:00:00Z'],
+    ['a 60th second', '2031-01-01T00:00:60Z'],
+    ['an offset of 99 hours', '2031-01-01T00:00:00+99:00'],
+    ['not an instant', 'soon'],
+  ])('names only opensAt when it is %s', (_what, opensAt) => {
+    expect(pointersOf({ opensAt, closesAt: '2031-03-01T00:00:00Z' })).toEqual([
+      ['opensAt', 'Invalid ISO datetime'],
+    ]);
+  });
+
+  it('names closesAt when it is not after opensAt', () => {
+    expect(pointersOf({ opensAt: '2031-03-01T00:00:00Z', closesAt: '2031-03-01T00:00:00+00:00' })).toEqual([
+      ['closesAt', 'closesAt must be after opensAt'],
+    ]);
+  });
+});
