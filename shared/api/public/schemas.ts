@@ -1,78 +1,88 @@
 import * as z from 'zod';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 
-export const FrameworkParamsSchema = z.strictObject({
-  frameworkId: z
-    .string()
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'A framework id such as spbe-2020')
-    .max(40)
-    .meta({ example: 'spbe-2020' }),
-});
+export const FrameworkParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    frameworkId: z
+      .string()
+      .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'A framework id such as spbe-2020')
+      .max(40)
+      .meta({ example: 'spbe-2020' }),
+  })),
+);
 
 const weight = z.number().meta({ description: 'Percent of the index' });
 
 /** The framework as published: the domain `Framework` type, field for field. */
 export const FrameworkSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    nameEn: z.string(),
-    regulation: z.string(),
-    validFrom: z.string(),
-    technicalGuides: z.array(z.string()),
-    domains: z.array(
-      z.object({
-        no: z.number().int(),
-        name: z.string(),
-        nameEn: z.string(),
-        shortName: z.string(),
-        shortNameEn: z.string(),
-        weight,
-        source: z.string(),
-      }),
-    ),
-    aspects: z.array(
-      z.object({
-        no: z.number().int(),
-        domainNo: z.number().int(),
-        name: z.string(),
-        nameEn: z.string(),
-        weight,
-        source: z.string(),
-      }),
-    ),
-    indicators: z.array(
-      z.object({
-        no: z.number().int(),
-        aspectNo: z.number().int(),
-        name: z.string(),
-        nameEn: z.string(),
-        weight,
-        scale: z.string(),
-        source: z.string(),
-      }),
-    ),
-    scales: z.record(
-      z.string(),
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        nameEn: z.string(),
-        levels: z.array(
-          z.object({ level: z.number().int(), name: z.string(), nameEn: z.string(), criterion: z.string() }),
-        ),
-        source: z.string(),
-      }),
-    ),
-    predicateBands: z.array(
-      z.object({
-        id: z.string(),
-        name: z.string(),
-        nameEn: z.string(),
-        min: z.number(),
-        max: z.number(),
-        maxInclusive: z.boolean(),
-      }),
-    ),
-    sources: z.record(z.string(), z.string()),
-  })
+  .object(
+    lazyShape(() => ({
+      id: z.string(),
+      name: z.string(),
+      nameEn: z.string(),
+      regulation: z.string(),
+      validFrom: z.string(),
+      technicalGuides: z.array(z.string()),
+      domains: z.array(
+        z.object({
+          no: z.number().int(),
+          name: z.string(),
+          nameEn: z.string(),
+          shortName: z.string(),
+          shortNameEn: z.string(),
+          weight,
+          source: z.string(),
+        }),
+      ),
+      aspects: z.array(
+        z.object({
+          no: z.number().int(),
+          domainNo: z.number().int(),
+          name: z.string(),
+          nameEn: z.string(),
+          weight,
+          source: z.string(),
+        }),
+      ),
+      indicators: z.array(
+        z.object({
+          no: z.number().int(),
+          aspectNo: z.number().int(),
+          name: z.string(),
+          nameEn: z.string(),
+          weight,
+          scale: z.string(),
+          source: z.string(),
+        }),
+      ),
+      scales: z.record(
+        z.string(),
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          nameEn: z.string(),
+          levels: z.array(
+            z.object({
+              level: z.number().int(),
+              name: z.string(),
+              nameEn: z.string(),
+              criterion: z.string(),
+            }),
+          ),
+          source: z.string(),
+        }),
+      ),
+      predicateBands: z.array(
+        z.object({
+          id: z.string(),
+          name: z.string(),
+          nameEn: z.string(),
+          min: z.number(),
+          max: z.number(),
+          maxInclusive: z.boolean(),
+        }),
+      ),
+      sources: z.record(z.string(), z.string()),
+    })),
+  )
   .meta({ id: 'Framework', description: 'SPBE framework version (PermenPANRB 59/2020 for spbe-2020)' });

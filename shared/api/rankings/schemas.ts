@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 
@@ -19,169 +20,183 @@ export const RankingMeasureSchema = z
   });
 
 const RankRangeSchema = z
-  .object({ best: z.number().int(), worst: z.number().int() })
+  .object(lazyShape(() => ({ best: z.number().int(), worst: z.number().int() })))
   .meta({ description: 'Best and worst national rank when the domain weights each vary by ±10 %' });
 
 export const RankingEntrySchema = z
-  .object({
-    rank: z.number().int().meta({ description: 'Equal exact values share a rank (1, 2, 2, 4)' }),
-    agency: z.object({ id: z.string(), name: z.string(), group: AgencyGroupSchema }),
-    value: z.object({
-      exact: z.string().meta({ example: '3.4985' }),
-      display: z.string().meta({ example: '3.50' }),
-    }),
-    predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
-    previousRank: z.number().int().nullable(),
-    change: z.number().int().nullable().meta({ description: 'previousRank − rank: positive moved up' }),
-    displayTie: z.boolean().meta({
-      description: 'Shown with the same 2-decimal value as a neighbour, yet ranked apart by exact value',
-    }),
-    rankRange: RankRangeSchema.optional().meta({ description: 'National index ranking only' }),
-  })
+  .object(
+    lazyShape(() => ({
+      rank: z.number().int().meta({ description: 'Equal exact values share a rank (1, 2, 2, 4)' }),
+      agency: z.object({ id: z.string(), name: z.string(), group: AgencyGroupSchema }),
+      value: z.object({
+        exact: z.string().meta({ example: '3.4985' }),
+        display: z.string().meta({ example: '3.50' }),
+      }),
+      predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
+      previousRank: z.number().int().nullable(),
+      change: z.number().int().nullable().meta({ description: 'previousRank − rank: positive moved up' }),
+      displayTie: z.boolean().meta({
+        description: 'Shown with the same 2-decimal value as a neighbour, yet ranked apart by exact value',
+      }),
+      rankRange: RankRangeSchema.optional().meta({ description: 'National index ranking only' }),
+    })),
+  )
   .meta({ id: 'RankingEntry' });
 
 export const rankingMethod =
   'Standard competition ranking on exact values (equal exact values share a rank: 1, 2, 2, 4), ties listed by agency id. Values are shown rounded half-up to 2 decimals; entries shown equal but ranked apart are flagged `displayTie`. Improvement is the exact index minus the previous cycle’s; agencies without a previous result are not ranked by it. Rank ranges: the framework’s weights, the 2^4 corners and seeded random draws (1,000 weight vectors in all) of the domain weights each varied by ±10 % and renormalised to 100; the best and worst rank over them.';
 
 export const RankingPageSchema = z
-  .object({
-    year: z.number().int(),
-    runId: z.string(),
-    scope: RankingScopeSchema,
-    measure: RankingMeasureSchema,
-    frameworkId: z.string(),
-    publishedAt: z.string().optional(),
-    method: z.string(),
-    total: z.number().int().meta({ description: 'Entries in this ranking' }),
-    items: z.array(RankingEntrySchema),
-    nextCursor: z.string().optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      runId: z.string(),
+      scope: RankingScopeSchema,
+      measure: RankingMeasureSchema,
+      frameworkId: z.string(),
+      publishedAt: z.string().optional(),
+      method: z.string(),
+      total: z.number().int().meta({ description: 'Entries in this ranking' }),
+      items: z.array(RankingEntrySchema),
+      nextCursor: z.string().optional(),
+    })),
+  )
   .meta({ id: 'RankingPage' });
 
 export const RankingQuerySchema = z
-  .strictObject({
-    scope: RankingScopeSchema.default('national'),
-    measure: RankingMeasureSchema.default('index'),
-    limit: z.coerce.number().int().min(1).max(200).default(100),
-    cursor: z.string().max(200).optional().meta({ description: 'The `nextCursor` of the previous page' }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      scope: RankingScopeSchema.default('national'),
+      measure: RankingMeasureSchema.default('index'),
+      limit: z.coerce.number().int().min(1).max(200).default(100),
+      cursor: z.string().max(200).optional().meta({ description: 'The `nextCursor` of the previous page' }),
+    })),
+  )
   .meta({ id: 'RankingQuery' });
 
 export const OpenDataQuerySchema = z
-  .strictObject({
-    format: z.enum(['csv', 'json']).optional().meta({ description: 'Overrides the Accept header' }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      format: z.enum(['csv', 'json']).optional().meta({ description: 'Overrides the Accept header' }),
+    })),
+  )
   .meta({ id: 'OpenDataQuery' });
 
 export const runStatuses = ['running', 'published', 'failed'] as const;
 
 export const RankingRunSchema = z
-  .object({
-    year: z.number().int(),
-    runId: z.string(),
-    trigger: z.enum(['schedule', 'admin']),
-    requestedBy: z.string(),
-    status: z.enum(runStatuses),
-    phase: z.enum(['reading', 'ranking', 'writing', 'publishing', 'done']),
-    startedAt: z.string(),
-    updatedAt: z.string(),
-    finishedAt: z.string().optional(),
-    progress: z.object({
-      itemsTotal: z.number().int(),
-      itemsWritten: z.number().int(),
-      inputsSha256: z
-        .string()
-        .optional()
-        .meta({ description: 'The inputs being written: a resumed run checks them' }),
-      io: z
-        .object({
-          itemsRead: z.number().int(),
-          itemsWritten: z.number().int(),
-          readCapacity: z.number(),
-          writeCapacity: z.number(),
-        })
-        .optional()
-        .meta({ description: 'Work done so far, over every invocation of the run (resumed ones too)' }),
-    }),
-    error: z.string().optional(),
-    report: z
-      .object({
-        frameworkId: z.string(),
-        rankedAgencies: z.number().int(),
-        previousYearAgencies: z.number().int(),
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      runId: z.string(),
+      trigger: z.enum(['schedule', 'admin']),
+      requestedBy: z.string(),
+      status: z.enum(runStatuses),
+      phase: z.enum(['reading', 'ranking', 'writing', 'publishing', 'done']),
+      startedAt: z.string(),
+      updatedAt: z.string(),
+      finishedAt: z.string().optional(),
+      progress: z.object({
+        itemsTotal: z.number().int(),
+        itemsWritten: z.number().int(),
         inputsSha256: z
           .string()
-          .meta({ description: 'SHA-256 of every input result (agency, version, hash)' }),
-        rankings: z.array(
-          z.object({
-            scope: RankingScopeSchema,
-            measure: z.string(),
-            entries: z.number().int(),
-            excluded: z.number().int(),
-          }),
-        ),
-        itemsRead: z.number().int().meta({ description: 'Over every invocation of the run' }),
-        itemsWritten: z
-          .number()
-          .int()
-          .meta({ description: 'Over every invocation (a restarted run rewrites, and counts it)' }),
-        consumedCapacity: z.object({ read: z.number(), write: z.number() }),
-        durationMs: z.number().int(),
-        changes: z
+          .optional()
+          .meta({ description: 'The inputs being written: a resumed run checks them' }),
+        io: z
           .object({
-            previousRunId: z.string().nullable(),
-            moved: z.number().int(),
-            enteredCount: z.number().int(),
-            entered: z
-              .array(z.string())
-              .meta({ description: 'Agency ids ranked now and not before, in id order: the first 100' }),
-            leftCount: z.number().int(),
-            left: z
-              .array(z.string())
-              .meta({ description: 'Agency ids ranked before and not now, in id order: the first 100' }),
-            biggestMoves: z.array(
-              z.object({ agencyId: z.string(), from: z.number().int(), to: z.number().int() }),
-            ),
+            itemsRead: z.number().int(),
+            itemsWritten: z.number().int(),
+            readCapacity: z.number(),
+            writeCapacity: z.number(),
           })
-          .meta({ description: 'Against the previous published run, national index ranking' }),
-      })
-      .optional(),
-  })
+          .optional()
+          .meta({ description: 'Work done so far, over every invocation of the run (resumed ones too)' }),
+      }),
+      error: z.string().optional(),
+      report: z
+        .object({
+          frameworkId: z.string(),
+          rankedAgencies: z.number().int(),
+          previousYearAgencies: z.number().int(),
+          inputsSha256: z
+            .string()
+            .meta({ description: 'SHA-256 of every input result (agency, version, hash)' }),
+          rankings: z.array(
+            z.object({
+              scope: RankingScopeSchema,
+              measure: z.string(),
+              entries: z.number().int(),
+              excluded: z.number().int(),
+            }),
+          ),
+          itemsRead: z.number().int().meta({ description: 'Over every invocation of the run' }),
+          itemsWritten: z
+            .number()
+            .int()
+            .meta({ description: 'Over every invocation (a restarted run rewrites, and counts it)' }),
+          consumedCapacity: z.object({ read: z.number(), write: z.number() }),
+          durationMs: z.number().int(),
+          changes: z
+            .object({
+              previousRunId: z.string().nullable(),
+              moved: z.number().int(),
+              enteredCount: z.number().int(),
+              entered: z
+                .array(z.string())
+                .meta({ description: 'Agency ids ranked now and not before, in id order: the first 100' }),
+              leftCount: z.number().int(),
+              left: z
+                .array(z.string())
+                .meta({ description: 'Agency ids ranked before and not now, in id order: the first 100' }),
+              biggestMoves: z.array(
+                z.object({ agencyId: z.string(), from: z.number().int(), to: z.number().int() }),
+              ),
+            })
+            .meta({ description: 'Against the previous published run, national index ranking' }),
+        })
+        .optional(),
+    })),
+  )
   .meta({ id: 'RankingRun' });
 
 export const RankingRunListSchema = z
-  .object({ items: z.array(RankingRunSchema) })
+  .object(lazyShape(() => ({ items: z.array(RankingRunSchema) })))
   .meta({ id: 'RankingRunList' });
 
-export const RankingRunParamsSchema = z.strictObject({
-  year: YearParamSchema,
-  runId: z
-    .string()
-    .regex(/^(run_[0-9A-Z]{26}|slot-\d{8}T\d{6}Z)$/, 'A run id such as run_01J… or slot-20261201T000000Z')
-    // maxLength: the bound the pattern already sets, published.
-    .meta({ example: 'slot-20261201T000000Z', maxLength: 30 }),
-});
+export const RankingRunParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    year: YearParamSchema,
+    runId: z
+      .string()
+      .regex(/^(run_[0-9A-Z]{26}|slot-\d{8}T\d{6}Z)$/, 'A run id such as run_01J… or slot-20261201T000000Z')
+      // maxLength: the bound the pattern already sets, published.
+      .meta({ example: 'slot-20261201T000000Z', maxLength: 30 }),
+  })),
+);
 
 export const AgencyRankingsSchema = z
-  .object({
-    agencyId: z.string(),
-    items: z.array(
-      z.object({
-        year: z.number().int(),
-        runId: z.string(),
-        positions: z.array(
-          z.object({
-            scope: RankingScopeSchema,
-            measure: z.string(),
-            rank: z.number().int(),
-            of: z.number().int(),
-            value: z.object({ exact: z.string(), display: z.string() }),
-          }),
-        ),
-        rankRange: RankRangeSchema.optional(),
-      }),
-    ),
-  })
+  .object(
+    lazyShape(() => ({
+      agencyId: z.string(),
+      items: z.array(
+        z.object({
+          year: z.number().int(),
+          runId: z.string(),
+          positions: z.array(
+            z.object({
+              scope: RankingScopeSchema,
+              measure: z.string(),
+              rank: z.number().int(),
+              of: z.number().int(),
+              value: z.object({ exact: z.string(), display: z.string() }),
+            }),
+          ),
+          rankRange: RankRangeSchema.optional(),
+        }),
+      ),
+    })),
+  )
   .meta({ id: 'AgencyRankings', description: 'One agency’s published positions, newest cycle first' });
 
-export const AgencyRankingsParamsSchema = z.strictObject({ agencyId: AgencyIdSchema });
+export const AgencyRankingsParamsSchema = z.strictObject(lazyShape(() => ({ agencyId: AgencyIdSchema })));

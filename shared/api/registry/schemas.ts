@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgencyIdSchema, displayText } from '#shared/api/common/schemas.ts';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 
 export const AgencyGroupSchema = z
@@ -53,7 +54,7 @@ export const AgencyWriteSchema = z
 export type AgencyWrite = z.output<typeof AgencyWriteSchema>;
 
 export const AgencyImportRowSchema = z
-  .strictObject({ id: AgencyIdSchema, ...agencyFields })
+  .strictObject(lazyShape(() => ({ id: AgencyIdSchema, ...agencyFields })))
   .superRefine(parentRule)
   .meta({ id: 'AgencyImportRow' });
 export type AgencyImportRow = z.output<typeof AgencyImportRowSchema>;
@@ -63,30 +64,34 @@ export type AgencyImportRow = z.output<typeof AgencyImportRowSchema>;
  * here only checks the envelope.
  */
 export const AgencyImportSchema = z
-  .strictObject({
-    agencies: z.array(z.unknown()).min(1).max(2000).meta({
-      description: 'Validated one by one: a 400 lists every bad row (`rows[]`, with CSV line numbers)',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      agencies: z.array(z.unknown()).min(1).max(2000).meta({
+        description: 'Validated one by one: a 400 lists every bad row (`rows[]`, with CSV line numbers)',
+      }),
+    })),
+  )
   .meta({
     id: 'AgencyImport',
     description: 'The national roster; CSV uploads use the header id,name,group,parentProvinceId,active',
   });
 
 export const AgencySchema = z
-  .object({
-    id: AgencyIdSchema,
-    name: z.string(),
-    group: AgencyGroupSchema,
-    parentProvinceId: z.string().optional(),
-    active: z.boolean(),
-    childCount: z.number().int().min(0).optional().meta({
-      description: 'Provinces: how many kabupaten and kota are registered under it',
-    }),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      id: AgencyIdSchema,
+      name: z.string(),
+      group: AgencyGroupSchema,
+      parentProvinceId: z.string().optional(),
+      active: z.boolean(),
+      childCount: z.number().int().min(0).optional().meta({
+        description: 'Provinces: how many kabupaten and kota are registered under it',
+      }),
+      version: z.number().int(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })),
+  )
   .meta({ id: 'Agency' });
 export type Agency = z.output<typeof AgencySchema>;
 
@@ -99,60 +104,70 @@ export const PublicAgencySchema = AgencySchema.pick({
   id: 'PublicAgency',
 });
 
-export const AgencyIdParamsSchema = z.strictObject({ agencyId: AgencyIdSchema });
+export const AgencyIdParamsSchema = z.strictObject(lazyShape(() => ({ agencyId: AgencyIdSchema })));
 
 export const AgencyListQuerySchema = z
-  .strictObject({
-    group: AgencyGroupSchema.optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(500).optional().meta({ description: 'The `nextCursor` of the previous page' }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      group: AgencyGroupSchema.optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+      cursor: z.string().max(500).optional().meta({ description: 'The `nextCursor` of the previous page' }),
+    })),
+  )
   .meta({ id: 'AgencyListQuery' });
 
 export const AgencyPageSchema = z
-  .object({ items: z.array(AgencySchema), nextCursor: z.string().optional() })
+  .object(lazyShape(() => ({ items: z.array(AgencySchema), nextCursor: z.string().optional() })))
   .meta({ id: 'AgencyPage' });
 
-export const ImportRowErrorSchema = z.object({
-  row: z.number().int().meta({ description: '1-based row number among the data rows' }),
-  line: z.number().int().optional().meta({ description: 'CSV line number (header is line 1)' }),
-  id: z.string().optional(),
-  errors: z.array(z.object({ pointer: z.string(), detail: z.string() })),
-});
+export const ImportRowErrorSchema = z.object(
+  lazyShape(() => ({
+    row: z.number().int().meta({ description: '1-based row number among the data rows' }),
+    line: z.number().int().optional().meta({ description: 'CSV line number (header is line 1)' }),
+    id: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string() })),
+  })),
+);
 
 export const ImportReportSchema = z
-  .object({
-    received: z.number().int(),
-    created: z.number().int(),
-    updated: z.number().int(),
-    unchanged: z.number().int(),
-    createdIds: z.array(z.string()),
-    updatedIds: z.array(z.string()),
-  })
+  .object(
+    lazyShape(() => ({
+      received: z.number().int(),
+      created: z.number().int(),
+      updated: z.number().int(),
+      unchanged: z.number().int(),
+      createdIds: z.array(z.string()),
+      updatedIds: z.array(z.string()),
+    })),
+  )
   .meta({ id: 'ImportReport' });
 
 // Machine clients (OAuth2 client credentials of agency portals and ministry systems)
 /** Roles a machine client may act in: an agency's portal backend, or the ministry's own systems. */
 export const machineClientRoles = ['agency', 'admin'] as const;
 
-export const MachineClientParamsSchema = z.strictObject({
-  clientId: z
-    .string()
-    .regex(/^[A-Za-z0-9_+-]{1,128}$/, 'An OAuth2 client id: letters, digits, _ + -')
-    // maxLength: the bound the pattern already sets, published.
-    .meta({ example: '4f1kq2s9e0n7h3j5m8p6r2t1vb', maxLength: 128 }),
-});
+export const MachineClientParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    clientId: z
+      .string()
+      .regex(/^[A-Za-z0-9_+-]{1,128}$/, 'An OAuth2 client id: letters, digits, _ + -')
+      // maxLength: the bound the pattern already sets, published.
+      .meta({ example: '4f1kq2s9e0n7h3j5m8p6r2t1vb', maxLength: 128 }),
+  })),
+);
 
 export const MachineClientWriteSchema = z
-  .strictObject({
-    role: z.enum(machineClientRoles),
-    agencyId: AgencyIdSchema.optional().meta({
-      description: 'Required for role agency (the one agency it acts for); refused for role admin',
-    }),
-    description: displayText({ min: 3, max: 200, description: 'What the client is, for admins' }).meta({
-      example: 'Portal SPBE Pemprov Jawa Timur (integrasi)',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      role: z.enum(machineClientRoles),
+      agencyId: AgencyIdSchema.optional().meta({
+        description: 'Required for role agency (the one agency it acts for); refused for role admin',
+      }),
+      description: displayText({ min: 3, max: 200, description: 'What the client is, for admins' }).meta({
+        example: 'Portal SPBE Pemprov Jawa Timur (integrasi)',
+      }),
+    })),
+  )
   .superRefine((value, ctx) => {
     if (value.role === 'agency' && !value.agencyId) {
       ctx.addIssue({
@@ -176,13 +191,15 @@ export const MachineClientWriteSchema = z
 export type MachineClientWrite = z.output<typeof MachineClientWriteSchema>;
 
 export const MachineClientSchema = z
-  .object({
-    clientId: z.string(),
-    role: z.enum(machineClientRoles),
-    agencyId: z.string().optional(),
-    description: z.string(),
-    version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      clientId: z.string(),
+      role: z.enum(machineClientRoles),
+      agencyId: z.string().optional(),
+      description: z.string(),
+      version: z.number().int(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })),
+  )
   .meta({ id: 'MachineClient' });

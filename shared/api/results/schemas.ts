@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import {
@@ -13,76 +14,84 @@ import { stages } from '#shared/domain/assessment.ts';
 import { predicateBases } from '#shared/domain/scoring/types.ts';
 
 const IndexValueSchema = z
-  .object({
-    exact: z.string().meta({ description: 'Exact value: a terminating decimal or n/d', example: '3.4985' }),
-    display: z.string().meta({ description: 'Rounded half-up to 2 decimals', example: '3.50' }),
-    value: z.number(),
-  })
+  .object(
+    lazyShape(() => ({
+      exact: z.string().meta({ description: 'Exact value: a terminating decimal or n/d', example: '3.4985' }),
+      display: z.string().meta({ description: 'Rounded half-up to 2 decimals', example: '3.50' }),
+      value: z.number(),
+    })),
+  )
   .meta({ id: 'IndexValue' });
 
-const PredicateRefSchema = z.object({ id: z.string(), name: z.string(), nameEn: z.string() });
+const PredicateRefSchema = z.object(
+  lazyShape(() => ({ id: z.string(), name: z.string(), nameEn: z.string() })),
+);
 
 export const ScoreResultSchema = z
-  .object({
-    frameworkId: z.string(),
-    predicateBasis: z.enum(predicateBases),
-    index: IndexValueSchema,
-    predicate: PredicateRefSchema,
-    domains: z.array(
-      z.object({
-        no: z.number().int(),
-        name: z.string(),
-        nameEn: z.string(),
-        weight: z.number(),
-        index: IndexValueSchema,
-      }),
-    ),
-    aspects: z.array(
-      z.object({
-        no: z.number().int(),
-        domainNo: z.number().int(),
-        name: z.string(),
-        nameEn: z.string(),
-        weight: z.number(),
-        index: IndexValueSchema,
-      }),
-    ),
-    indicators: z.array(
-      z.object({
-        no: z.number().int(),
-        aspectNo: z.number().int(),
-        domainNo: z.number().int(),
-        level: LevelOrNoneSchema,
-        answered: z.boolean(),
-        weight: z.number(),
-        contribution: IndexValueSchema,
-      }),
-    ),
-    unanswered: z.array(z.number().int()),
-    complete: z.boolean(),
-  })
+  .object(
+    lazyShape(() => ({
+      frameworkId: z.string(),
+      predicateBasis: z.enum(predicateBases),
+      index: IndexValueSchema,
+      predicate: PredicateRefSchema,
+      domains: z.array(
+        z.object({
+          no: z.number().int(),
+          name: z.string(),
+          nameEn: z.string(),
+          weight: z.number(),
+          index: IndexValueSchema,
+        }),
+      ),
+      aspects: z.array(
+        z.object({
+          no: z.number().int(),
+          domainNo: z.number().int(),
+          name: z.string(),
+          nameEn: z.string(),
+          weight: z.number(),
+          index: IndexValueSchema,
+        }),
+      ),
+      indicators: z.array(
+        z.object({
+          no: z.number().int(),
+          aspectNo: z.number().int(),
+          domainNo: z.number().int(),
+          level: LevelOrNoneSchema,
+          answered: z.boolean(),
+          weight: z.number(),
+          contribution: IndexValueSchema,
+        }),
+      ),
+      unanswered: z.array(z.number().int()),
+      complete: z.boolean(),
+    })),
+  )
   .meta({ id: 'ScoreResult', description: 'Indicator → aspect → domain → index, exact and displayed' });
 
 export const ImprovementPlanSchema = z
-  .object({
-    frameworkId: z.string(),
-    predicateBasis: z.enum(predicateBases),
-    target: z.object({ predicate: PredicateRefSchema.nullable(), threshold: IndexValueSchema }),
-    current: z.object({ index: IndexValueSchema, predicate: PredicateRefSchema }),
-    reachable: z.boolean(),
-    reason: z.string().nullable(),
-    steps: z.array(
-      z.object({
-        indicatorNo: z.number().int(),
-        aspectNo: z.number().int(),
-        domainNo: z.number().int(),
-        from: LevelOrNoneSchema,
-        to: LevelSchema,
-        gain: IndexValueSchema,
-      }),
-    ),
-    projected: z.object({ index: IndexValueSchema, predicate: PredicateRefSchema }),
-  })
+  .object(
+    lazyShape(() => ({
+      frameworkId: z.string(),
+      predicateBasis: z.enum(predicateBases),
+      target: z.object({ predicate: PredicateRefSchema.nullable(), threshold: IndexValueSchema }),
+      current: z.object({ index: IndexValueSchema, predicate: PredicateRefSchema }),
+      reachable: z.boolean(),
+      reason: z.string().nullable(),
+      steps: z.array(
+        z.object({
+          indicatorNo: z.number().int(),
+          aspectNo: z.number().int(),
+          domainNo: z.number().int(),
+          from: LevelOrNoneSchema,
+          to: LevelSchema,
+          gain: IndexValueSchema,
+        }),
+      ),
+      projected: z.object({ index: IndexValueSchema, predicate: PredicateRefSchema }),
+    })),
+  )
   .meta({
     id: 'ImprovementPlan',
     description: 'The fewest one-level raises that reach the next predicate (greedy is provably minimal)',
@@ -100,79 +109,93 @@ const LevelSourceSchema = z.union([
 ]);
 
 export const ResultVersionSchema = z
-  .object({
-    year: z.number().int(),
-    agencyId: z.string(),
-    version: z.number().int(),
-    inputs: z.object({
-      frameworkId: z.string(),
-      frameworkSha256: z.string(),
-      predicateBasis: z.enum(predicateBases),
-      levels: z.array(LevelOrNoneSchema).meta({ description: 'Level of indicator n at index n − 1' }),
-      sources: z.array(LevelSourceSchema),
-    }),
-    computed: z.object({ score: ScoreResultSchema, improvementPlan: ImprovementPlanSchema }),
-    engine: z.object({ name: z.string(), version: z.string() }),
-    finalizedAt: z.string(),
-    finalizedBy: z.string(),
-    reason: z.string(),
-    previousSha256: z.string().nullable(),
-    sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of every other field' }),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      agencyId: z.string(),
+      version: z.number().int(),
+      inputs: z.object({
+        frameworkId: z.string(),
+        frameworkSha256: z.string(),
+        predicateBasis: z.enum(predicateBases),
+        levels: z.array(LevelOrNoneSchema).meta({ description: 'Level of indicator n at index n − 1' }),
+        sources: z.array(LevelSourceSchema),
+      }),
+      computed: z.object({ score: ScoreResultSchema, improvementPlan: ImprovementPlanSchema }),
+      engine: z.object({ name: z.string(), version: z.string() }),
+      finalizedAt: z.string(),
+      finalizedBy: z.string(),
+      reason: z.string(),
+      previousSha256: z.string().nullable(),
+      sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of every other field' }),
+    })),
+  )
   .meta({ id: 'ResultVersion', description: 'Immutable; chained to the version before it by hash' });
 
 const VerificationSchema = z
-  .object({ valid: z.boolean(), problems: z.array(z.string()) })
+  .object(lazyShape(() => ({ valid: z.boolean(), problems: z.array(z.string()) })))
   .meta({ id: 'ChainVerification' });
 
 export const ResultSchema = z
-  .object({
-    agencyName: z.string(),
-    group: AgencyGroupSchema,
-    result: ResultVersionSchema,
-    openAppealId: z.string().optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      agencyName: z.string(),
+      group: AgencyGroupSchema,
+      result: ResultVersionSchema,
+      openAppealId: z.string().optional(),
+    })),
+  )
   .meta({ id: 'Result', description: 'The current version of an agency’s final result' });
 
 export const ResultVersionsSchema = z
-  .object({
-    items: z.array(ResultVersionSchema).meta({ description: 'Oldest first' }),
-    verification: VerificationSchema,
-  })
+  .object(
+    lazyShape(() => ({
+      items: z.array(ResultVersionSchema).meta({ description: 'Oldest first' }),
+      verification: VerificationSchema,
+    })),
+  )
   .meta({ id: 'ResultVersions' });
 
 export const ResultBundleSchema = z
-  .object({
-    format: z.literal('spbe-result-bundle/1'),
-    result: ResultVersionSchema,
-    framework: FrameworkSchema,
-    engine: z.object({ name: z.string(), version: z.string() }),
-    serviceVersion: z.string(),
-    verification: VerificationSchema,
-    recompute: z.string().meta({ description: 'How to recompute `result.computed` from this bundle alone' }),
-  })
+  .object(
+    lazyShape(() => ({
+      format: z.literal('spbe-result-bundle/1'),
+      result: ResultVersionSchema,
+      framework: FrameworkSchema,
+      engine: z.object({ name: z.string(), version: z.string() }),
+      serviceVersion: z.string(),
+      verification: VerificationSchema,
+      recompute: z
+        .string()
+        .meta({ description: 'How to recompute `result.computed` from this bundle alone' }),
+    })),
+  )
   .meta({ id: 'ResultBundle', description: 'Everything needed to recompute and verify one result version' });
 
-export const ResultParamsSchema = z.strictObject({ year: YearParamSchema, agencyId: AgencyIdSchema });
+export const ResultParamsSchema = z.strictObject(
+  lazyShape(() => ({ year: YearParamSchema, agencyId: AgencyIdSchema })),
+);
 
 // Appeals
 
 export const AppealWriteSchema = z
-  .strictObject({
-    indicators: indicatorItems(
-      z.strictObject({
-        indicatorNo: IndicatorNoFieldSchema,
-        justification: displayText({
-          min: 20,
-          max: 4000,
-          multiline: true,
-          description: 'Why the score is wrong',
+  .strictObject(
+    lazyShape(() => ({
+      indicators: indicatorItems(
+        z.strictObject({
+          indicatorNo: IndicatorNoFieldSchema,
+          justification: displayText({
+            min: 20,
+            max: 4000,
+            multiline: true,
+            description: 'Why the score is wrong',
+          }),
+          evidence: z.array(EvidenceSchema).max(10).default([]),
         }),
-        evidence: z.array(EvidenceSchema).max(10).default([]),
-      }),
-      47,
-    ),
-  })
+        47,
+      ),
+    })),
+  )
   .meta({
     id: 'AppealWrite',
     description: 'The indicators appealed, each with a justification and new evidence',
@@ -180,94 +203,109 @@ export const AppealWriteSchema = z
 export type AppealWrite = z.output<typeof AppealWriteSchema>;
 
 export const AppealDecisionWriteSchema = z
-  .strictObject({
-    decisions: indicatorItems(
-      z
-        .strictObject({
-          indicatorNo: IndicatorNoFieldSchema,
-          upheld: z.boolean(),
-          level: LevelSchema.optional().meta({ description: 'The new level: required when upheld' }),
-          reason: displayText({ min: 5, max: 2000, multiline: true, description: 'Why upheld or rejected' }),
-        })
-        .refine((decision) => !decision.upheld || decision.level !== undefined, {
-          message: 'An upheld appeal needs the new level.',
-          path: ['level'],
-        }),
-      47,
-    ),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      decisions: indicatorItems(
+        z
+          .strictObject({
+            indicatorNo: IndicatorNoFieldSchema,
+            upheld: z.boolean(),
+            level: LevelSchema.optional().meta({ description: 'The new level: required when upheld' }),
+            reason: displayText({
+              min: 5,
+              max: 2000,
+              multiline: true,
+              description: 'Why upheld or rejected',
+            }),
+          })
+          .refine((decision) => !decision.upheld || decision.level !== undefined, {
+            message: 'An upheld appeal needs the new level.',
+            path: ['level'],
+          }),
+        47,
+      ),
+    })),
+  )
   .meta({ id: 'AppealDecisionWrite', description: 'A decision for every appealed indicator' });
 export type AppealDecisionWrite = z.output<typeof AppealDecisionWriteSchema>;
 
 export const AppealSchema = z
-  .object({
-    appealId: z.string(),
-    year: z.number().int(),
-    agencyId: z.string(),
-    status: z.enum(['open', 'decided']),
-    resultVersion: z.number().int().meta({ description: 'The result version appealed against' }),
-    filedAt: z.string(),
-    filedBy: z.string(),
-    indicators: z.array(
-      z.object({
-        indicatorNo: z.number().int(),
-        justification: z.string(),
-        evidence: z.array(EvidenceSchema),
-      }),
-    ),
-    decisions: z
-      .array(
+  .object(
+    lazyShape(() => ({
+      appealId: z.string(),
+      year: z.number().int(),
+      agencyId: z.string(),
+      status: z.enum(['open', 'decided']),
+      resultVersion: z.number().int().meta({ description: 'The result version appealed against' }),
+      filedAt: z.string(),
+      filedBy: z.string(),
+      indicators: z.array(
         z.object({
           indicatorNo: z.number().int(),
-          upheld: z.boolean(),
-          level: LevelSchema.optional(),
-          reason: z.string(),
+          justification: z.string(),
+          evidence: z.array(EvidenceSchema),
         }),
-      )
-      .optional(),
-    decidedAt: z.string().optional(),
-    decidedBy: z.string().optional(),
-    newResultVersion: z
-      .number()
-      .int()
-      .optional()
-      .meta({ description: 'Set when an upheld appeal changed the result' }),
-  })
+      ),
+      decisions: z
+        .array(
+          z.object({
+            indicatorNo: z.number().int(),
+            upheld: z.boolean(),
+            level: LevelSchema.optional(),
+            reason: z.string(),
+          }),
+        )
+        .optional(),
+      decidedAt: z.string().optional(),
+      decidedBy: z.string().optional(),
+      newResultVersion: z
+        .number()
+        .int()
+        .optional()
+        .meta({ description: 'Set when an upheld appeal changed the result' }),
+    })),
+  )
   .meta({ id: 'Appeal' });
 
-export const AppealListSchema = z.object({ items: z.array(AppealSchema) }).meta({ id: 'AppealList' });
+export const AppealListSchema = z
+  .object(lazyShape(() => ({ items: z.array(AppealSchema) })))
+  .meta({ id: 'AppealList' });
 
-export const AppealParamsSchema = z.strictObject({
-  year: YearParamSchema,
-  agencyId: AgencyIdSchema,
-  appealId: z
-    .string()
-    .regex(/^apl_[0-9A-Z]{26}$/, 'An appeal id such as apl_01J…')
-    // maxLength: the bound the pattern already sets, published.
-    .meta({ maxLength: 30 }),
-});
+export const AppealParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    year: YearParamSchema,
+    agencyId: AgencyIdSchema,
+    appealId: z
+      .string()
+      .regex(/^apl_[0-9A-Z]{26}$/, 'An appeal id such as apl_01J…')
+      // maxLength: the bound the pattern already sets, published.
+      .meta({ maxLength: 30 }),
+  })),
+);
 
 // Importing past results
 
 export const ResultsImportSchema = z
-  .strictObject({
-    results: z
-      .array(
-        z.strictObject({
-          agencyId: AgencyIdSchema,
-          levels: z
-            .array(LevelOrNoneSchema)
-            .min(1)
-            .max(999)
-            .meta({ description: 'Level of indicator n at index n − 1, null when not answered (worth 0)' }),
-          reference: displayText({ min: 1, max: 200, description: 'Where the levels come from' }).meta({
-            example: 'Laporan Evaluasi SPBE 2024, lampiran 3',
+  .strictObject(
+    lazyShape(() => ({
+      results: z
+        .array(
+          z.strictObject({
+            agencyId: AgencyIdSchema,
+            levels: z
+              .array(LevelOrNoneSchema)
+              .min(1)
+              .max(999)
+              .meta({ description: 'Level of indicator n at index n − 1, null when not answered (worth 0)' }),
+            reference: displayText({ min: 1, max: 200, description: 'Where the levels come from' }).meta({
+              example: 'Laporan Evaluasi SPBE 2024, lampiran 3',
+            }),
           }),
-        }),
-      )
-      .min(1)
-      .max(2000),
-  })
+        )
+        .min(1)
+        .max(2000),
+    })),
+  )
   .meta({
     id: 'ResultsImport',
     description:
@@ -275,5 +313,11 @@ export const ResultsImportSchema = z
   });
 
 export const ResultsImportReportSchema = z
-  .object({ received: z.number().int(), imported: z.number().int(), unchanged: z.number().int() })
+  .object(
+    lazyShape(() => ({
+      received: z.number().int(),
+      imported: z.number().int(),
+      unchanged: z.number().int(),
+    })),
+  )
   .meta({ id: 'ResultsImportReport' });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { levels } from '#shared/domain/framework/types.ts';
 
 /** Bounds keep the 47 answers, their audit records and one transaction well inside DynamoDB's limits. */
@@ -37,46 +38,48 @@ const parsesAsUrl = (value: string): boolean => {
 };
 
 export const EvidenceSchema = z
-  .strictObject({
-    title: displayText({
-      min: 1,
-      max: answerLimits.evidenceTitleMaxChars,
-      description: 'Document title',
-    }).meta({
-      example: 'Peraturan Gubernur Arsitektur SPBE',
-    }),
-    url: z
-      .string()
-      .max(answerLimits.evidenceUrlMaxChars)
-      .regex(
-        evidenceUrlPattern,
-        'An https:// URL with a domain name and no user name or password, such as https://jatimprov.go.id/spbe/pergub.pdf; percent-encode spaces and non-ASCII characters',
-      )
-      .refine(parsesAsUrl, {
-        message: 'Not a URL the WHATWG URL parser accepts',
-        // Only a value of the right shape is worth parsing; otherwise the message above says it.
-        when: (payload) => payload.issues.length === 0,
-      })
-      .meta({
-        description: 'An https:// link to the document; it must also parse as a URL (WHATWG URL Standard).',
-        example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf',
+  .strictObject(
+    lazyShape(() => ({
+      title: displayText({
+        min: 1,
+        max: answerLimits.evidenceTitleMaxChars,
+        description: 'Document title',
+      }).meta({
+        example: 'Peraturan Gubernur Arsitektur SPBE',
       }),
-    mediaType: z
-      .string()
-      // RFC 6838 §4.2: a type and a subtype name are at most 127 characters each.
-      .max(255)
-      .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'A media type such as application/pdf')
-      .optional(),
-    sha256: z
-      .string()
-      .regex(/^[a-f0-9]{64}$/, '64 lower-case hex digits')
-      .optional()
-      // maxLength: the bound the pattern already sets, published.
-      .meta({
-        description: 'Digest of the evidence document, so assessors see the same file',
-        maxLength: 64,
-      }),
-  })
+      url: z
+        .string()
+        .max(answerLimits.evidenceUrlMaxChars)
+        .regex(
+          evidenceUrlPattern,
+          'An https:// URL with a domain name and no user name or password, such as https://jatimprov.go.id/spbe/pergub.pdf; percent-encode spaces and non-ASCII characters',
+        )
+        .refine(parsesAsUrl, {
+          message: 'Not a URL the WHATWG URL parser accepts',
+          // Only a value of the right shape is worth parsing; otherwise the message above says it.
+          when: (payload) => payload.issues.length === 0,
+        })
+        .meta({
+          description: 'An https:// link to the document; it must also parse as a URL (WHATWG URL Standard).',
+          example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf',
+        }),
+      mediaType: z
+        .string()
+        // RFC 6838 §4.2: a type and a subtype name are at most 127 characters each.
+        .max(255)
+        .regex(/^[a-z]+\/[a-z0-9.+-]+$/, 'A media type such as application/pdf')
+        .optional(),
+      sha256: z
+        .string()
+        .regex(/^[a-f0-9]{64}$/, '64 lower-case hex digits')
+        .optional()
+        // maxLength: the bound the pattern already sets, published.
+        .meta({
+          description: 'Digest of the evidence document, so assessors see the same file',
+          maxLength: 64,
+        }),
+    })),
+  )
   .meta({ id: 'Evidence', description: 'Data dukung: a reference to a supporting document' });
 
 export const LevelSchema = z
@@ -89,7 +92,7 @@ export const LevelOrNoneSchema = z.union([LevelSchema, z.null()]).meta({
   description: 'Maturity level 1–5, or null when not answered (worth 0)',
 });
 
-const answerFields = {
+const answerFields = () => ({
   level: LevelSchema,
   explanation: displayText({
     max: answerLimits.explanationMaxChars,
@@ -97,9 +100,11 @@ const answerFields = {
     description: 'Penjelasan: why this level is met',
   }).default(''),
   evidence: z.array(EvidenceSchema).max(answerLimits.evidenceMaxItems).default([]),
-};
+});
 
-export const IndicatorAnswerWriteSchema = z.strictObject(answerFields).meta({ id: 'IndicatorAnswerWrite' });
+export const IndicatorAnswerWriteSchema = z
+  .strictObject(lazyShape(answerFields))
+  .meta({ id: 'IndicatorAnswerWrite' });
 export type IndicatorAnswerWrite = z.output<typeof IndicatorAnswerWriteSchema>;
 
 // The upper bound is the cycle framework's indicator count (47 for spbe-2020), checked by the service.
@@ -138,9 +143,14 @@ export const indicatorItems = <Item extends z.ZodType<{ indicatorNo: number }>>(
     .meta({ description: 'Each indicator at most once' });
 
 export const BulkAnswersWriteSchema = z
-  .strictObject({
-    answers: indicatorItems(z.strictObject({ indicatorNo: IndicatorNoFieldSchema, ...answerFields }), 100),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      answers: indicatorItems(
+        z.strictObject({ indicatorNo: IndicatorNoFieldSchema, ...answerFields() }),
+        100,
+      ),
+    })),
+  )
   .meta({
     id: 'BulkAnswersWrite',
     description: 'Saves the listed answers; indicators not listed are left as they are',
@@ -155,51 +165,57 @@ export const IndicatorParamsSchema = z.strictObject({
 });
 
 export const IndicatorAnswerSchema = z
-  .object({
-    indicatorNo: z.number().int(),
-    level: LevelSchema,
-    explanation: z.string(),
-    evidence: z.array(EvidenceSchema),
-    updatedAt: z.string(),
-    updatedBy: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      indicatorNo: z.number().int(),
+      level: LevelSchema,
+      explanation: z.string(),
+      evidence: z.array(EvidenceSchema),
+      updatedAt: z.string(),
+      updatedBy: z.string(),
+    })),
+  )
   .meta({ id: 'IndicatorAnswer' });
 export type IndicatorAnswer = z.output<typeof IndicatorAnswerSchema>;
 
 const IndexValueSchema = z.object({ exact: z.string(), display: z.string(), value: z.number() });
 
 export const ProvisionalScoreSchema = z
-  .object({
-    frameworkId: z.string(),
-    predicateBasis: z.enum(['exact', 'rounded']),
-    index: IndexValueSchema,
-    predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
-    domains: z.array(
-      z.object({ no: z.number(), name: z.string(), weight: z.number(), index: IndexValueSchema }),
-    ),
-    unanswered: z.array(z.number()),
-    complete: z.boolean(),
-  })
+  .object(
+    lazyShape(() => ({
+      frameworkId: z.string(),
+      predicateBasis: z.enum(['exact', 'rounded']),
+      index: IndexValueSchema,
+      predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
+      domains: z.array(
+        z.object({ no: z.number(), name: z.string(), weight: z.number(), index: IndexValueSchema }),
+      ),
+      unanswered: z.array(z.number()),
+      complete: z.boolean(),
+    })),
+  )
   .meta({
     id: 'ProvisionalScore',
     description: 'The index these answers would give; unanswered indicators count 0',
   });
 
 export const SelfAssessmentSchema = z
-  .object({
-    year: z.number().int(),
-    agencyId: z.string(),
-    status: z.enum(['draft', 'submitted']),
-    version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
-    answers: z.array(IndicatorAnswerSchema),
-    answeredCount: z.number().int(),
-    unanswered: z.array(z.number().int()),
-    provisional: ProvisionalScoreSchema,
-    window: z.object({ opensAt: z.string(), closesAt: z.string(), open: z.boolean() }),
-    submittedAt: z.string().optional(),
-    submittedBy: z.string().optional(),
-    updatedAt: z.string().optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      agencyId: z.string(),
+      status: z.enum(['draft', 'submitted']),
+      version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
+      answers: z.array(IndicatorAnswerSchema),
+      answeredCount: z.number().int(),
+      unanswered: z.array(z.number().int()),
+      provisional: ProvisionalScoreSchema,
+      window: z.object({ opensAt: z.string(), closesAt: z.string(), open: z.boolean() }),
+      submittedAt: z.string().optional(),
+      submittedBy: z.string().optional(),
+      updatedAt: z.string().optional(),
+    })),
+  )
   .meta({ id: 'SelfAssessment' });
 export type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
 

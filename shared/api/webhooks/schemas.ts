@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AgencyIdSchema, displayText, InstantSchema } from '#shared/api/common/schemas.ts';
+import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { allEventTypes } from '#shared/domain/events.ts';
 import { deliveryErrorClasses } from '#shared/domain/webhooks/delivery.ts';
 import { signatureSchemes } from '#shared/domain/webhooks/signing.ts';
@@ -38,71 +39,85 @@ const uniqueList = <T extends z.ZodEnum>(item: T, what: string) =>
 const description = displayText({ min: 1, max: webhookLimits.descriptionMaxChars });
 
 export const WebhookEndpointCreateSchema = z
-  .strictObject({
-    url: z.string().trim().max(webhookLimits.urlMaxChars).meta({
-      description:
-        'https:// with a public DNS name: no credentials, no IP address, no localhost; every address the name resolves to must be public. (Local development also accepts http://127.0.0.1:<port>.)',
-      example: 'https://hooks.jatimprov.go.id/spbe',
-    }),
-    eventTypes: uniqueList(EventTypeSchema, 'event type').meta({
-      description: 'What the endpoint receives. National events (ranking.published) go to every subscriber.',
-    }),
-    description: description.optional().meta({ example: 'Portal SPBE Jawa Timur' }),
-    signatureSchemes: uniqueList(z.enum(signatureSchemes), 'scheme').default(['v1']).meta({
-      description:
-        '`v1`: HMAC-SHA256 with the `whsec_` secret shown once. `v1a`: ed25519; verify with the endpoint’s published `whpk_` key, no secret to hold. Both: both signatures.',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      url: z.string().trim().max(webhookLimits.urlMaxChars).meta({
+        description:
+          'https:// with a public DNS name: no credentials, no IP address, no localhost; every address the name resolves to must be public. (Local development also accepts http://127.0.0.1:<port>.)',
+        example: 'https://hooks.jatimprov.go.id/spbe',
+      }),
+      eventTypes: uniqueList(EventTypeSchema, 'event type').meta({
+        description:
+          'What the endpoint receives. National events (ranking.published) go to every subscriber.',
+      }),
+      description: description.optional().meta({ example: 'Portal SPBE Jawa Timur' }),
+      signatureSchemes: uniqueList(z.enum(signatureSchemes), 'scheme').default(['v1']).meta({
+        description:
+          '`v1`: HMAC-SHA256 with the `whsec_` secret shown once. `v1a`: ed25519; verify with the endpoint’s published `whpk_` key, no secret to hold. Both: both signatures.',
+      }),
+    })),
+  )
   .meta({ id: 'WebhookEndpointCreate' });
 export type WebhookEndpointCreate = z.output<typeof WebhookEndpointCreateSchema>;
 
 export const WebhookEndpointPatchSchema = z
-  .strictObject({
-    enabled: z.boolean().optional(),
-    eventTypes: uniqueList(EventTypeSchema, 'event type').optional(),
-    description: description.nullable().optional().meta({ description: 'null removes it' }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      enabled: z.boolean().optional(),
+      eventTypes: uniqueList(EventTypeSchema, 'event type').optional(),
+      description: description.nullable().optional().meta({ description: 'null removes it' }),
+    })),
+  )
   .refine((patch) => Object.keys(patch).length > 0, 'Send at least one of enabled, eventTypes, description.')
   .meta({ id: 'WebhookEndpointPatch', minProperties: 1 });
 export type WebhookEndpointPatch = z.output<typeof WebhookEndpointPatchSchema>;
 
 export const RotateSecretSchema = z
-  .strictObject({
-    overlapHours: z.int().min(0).max(webhookLimits.overlapHoursMax).default(24).meta({
-      description: 'How long the previous key keeps signing beside the new one (both signatures are sent)',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      overlapHours: z.int().min(0).max(webhookLimits.overlapHoursMax).default(24).meta({
+        description: 'How long the previous key keeps signing beside the new one (both signatures are sent)',
+      }),
+    })),
+  )
   .meta({ id: 'RotateSecret' });
 export type RotateSecret = z.output<typeof RotateSecretSchema>;
 
-const PublicKeySchema = z.object({
-  key: z.string().meta({ example: 'whpk_Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=' }),
-  status: z.enum(['current', 'previous']),
-  expiresAt: z.string().optional().meta({ description: 'When a previous key stops signing' }),
-});
+const PublicKeySchema = z.object(
+  lazyShape(() => ({
+    key: z.string().meta({ example: 'whpk_Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=' }),
+    status: z.enum(['current', 'previous']),
+    expiresAt: z.string().optional().meta({ description: 'When a previous key stops signing' }),
+  })),
+);
 
 export const WebhookEndpointSchema = z
-  .object({
-    id: EndpointIdSchema,
-    agencyId: z.string(),
-    url: z.string(),
-    description: z.string().optional(),
-    eventTypes: z.array(EventTypeSchema),
-    enabled: z.boolean(),
-    disabledReason: z.enum(['manual', 'gone', 'failing']).optional().meta({
-      description: 'manual; gone: the receiver answered 410; failing: every attempt failed for 5 days',
-    }),
-    disabledAt: z.string().optional(),
-    signatureSchemes: z.array(z.enum(signatureSchemes)),
-    publicKeys: z.array(PublicKeySchema).optional().meta({ description: 'v1a endpoints: verify with these' }),
-    previousSecretExpiresAt: z
-      .string()
-      .optional()
-      .meta({ description: 'During a rotation: when the previous secret stops signing' }),
-    version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
+  .object(
+    lazyShape(() => ({
+      id: EndpointIdSchema,
+      agencyId: z.string(),
+      url: z.string(),
+      description: z.string().optional(),
+      eventTypes: z.array(EventTypeSchema),
+      enabled: z.boolean(),
+      disabledReason: z.enum(['manual', 'gone', 'failing']).optional().meta({
+        description: 'manual; gone: the receiver answered 410; failing: every attempt failed for 5 days',
+      }),
+      disabledAt: z.string().optional(),
+      signatureSchemes: z.array(z.enum(signatureSchemes)),
+      publicKeys: z
+        .array(PublicKeySchema)
+        .optional()
+        .meta({ description: 'v1a endpoints: verify with these' }),
+      previousSecretExpiresAt: z
+        .string()
+        .optional()
+        .meta({ description: 'During a rotation: when the previous secret stops signing' }),
+      version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+    })),
+  )
   .meta({ id: 'WebhookEndpoint', description: 'A registered receiver; its secrets are never shown here' });
 export type WebhookEndpoint = z.output<typeof WebhookEndpointSchema>;
 
@@ -115,97 +130,115 @@ export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
 }).meta({ id: 'WebhookEndpointWithSecret' });
 
 export const WebhookEndpointListSchema = z
-  .object({ items: z.array(WebhookEndpointSchema) })
+  .object(lazyShape(() => ({ items: z.array(WebhookEndpointSchema) })))
   .meta({ id: 'WebhookEndpointList' });
 
-export const WebhookEndpointParamsSchema = z.strictObject({
-  agencyId: AgencyIdSchema,
-  endpointId: EndpointIdSchema,
-});
+export const WebhookEndpointParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    agencyId: AgencyIdSchema,
+    endpointId: EndpointIdSchema,
+  })),
+);
 
-export const WebhookDeliveryParamsSchema = z.strictObject({
-  agencyId: AgencyIdSchema,
-  endpointId: EndpointIdSchema,
-  eventId: EventIdSchema,
-});
+export const WebhookDeliveryParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    agencyId: AgencyIdSchema,
+    endpointId: EndpointIdSchema,
+    eventId: EventIdSchema,
+  })),
+);
 
 export const deliveryStatuses = ['pending', 'succeeded', 'failed'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 export const WebhookAttemptSchema = z
-  .object({
-    attempt: z.number().int().meta({ description: '1 for the first attempt' }),
-    at: z.string(),
-    trigger: z.enum(['scheduled', 'redelivery']),
-    outcome: z.enum(['succeeded', 'failed']),
-    statusCode: z.number().int().optional(),
-    latencyMs: z.number().int(),
-    errorClass: z.enum(deliveryErrorClasses).optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      attempt: z.number().int().meta({ description: '1 for the first attempt' }),
+      at: z.string(),
+      trigger: z.enum(['scheduled', 'redelivery']),
+      outcome: z.enum(['succeeded', 'failed']),
+      statusCode: z.number().int().optional(),
+      latencyMs: z.number().int(),
+      errorClass: z.enum(deliveryErrorClasses).optional(),
+    })),
+  )
   .meta({ id: 'WebhookAttempt' });
 
 export const WebhookDeliverySchema = z
-  .object({
-    eventId: z.string().meta({ description: 'Also the `webhook-id` header of every attempt' }),
-    eventType: EventTypeSchema,
-    endpointId: z.string(),
-    status: z.enum(deliveryStatuses),
-    attemptCount: z.number().int(),
-    nextAttemptAt: z.string().optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    attempts: z.array(WebhookAttemptSchema).meta({ description: 'Oldest first (the most recent 25)' }),
-  })
+  .object(
+    lazyShape(() => ({
+      eventId: z.string().meta({ description: 'Also the `webhook-id` header of every attempt' }),
+      eventType: EventTypeSchema,
+      endpointId: z.string(),
+      status: z.enum(deliveryStatuses),
+      attemptCount: z.number().int(),
+      nextAttemptAt: z.string().optional(),
+      createdAt: z.string(),
+      updatedAt: z.string(),
+      attempts: z.array(WebhookAttemptSchema).meta({ description: 'Oldest first (the most recent 25)' }),
+    })),
+  )
   .meta({ id: 'WebhookDelivery' });
 export type WebhookDelivery = z.output<typeof WebhookDeliverySchema>;
 
 export const WebhookDeliveryQuerySchema = z
-  .strictObject({
-    status: z.enum(deliveryStatuses).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    cursor: z.string().max(1000).optional(),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      status: z.enum(deliveryStatuses).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(25),
+      cursor: z.string().max(1000).optional(),
+    })),
+  )
   .meta({ id: 'WebhookDeliveryQuery' });
 
 export const WebhookDeliveryPageSchema = z
-  .object({ items: z.array(WebhookDeliverySchema), nextCursor: z.string().optional() })
+  .object(lazyShape(() => ({ items: z.array(WebhookDeliverySchema), nextCursor: z.string().optional() })))
   .meta({ id: 'WebhookDeliveryPage' });
 
 export const RedeliverFailedSchema = z
-  .strictObject({
-    since: InstantSchema.meta({
-      description: 'Redeliver every failed delivery of an event that occurred at or after this instant',
-      example: '2026-11-30T00:00:00+07:00',
-    }),
-  })
+  .strictObject(
+    lazyShape(() => ({
+      since: InstantSchema.meta({
+        description: 'Redeliver every failed delivery of an event that occurred at or after this instant',
+        example: '2026-11-30T00:00:00+07:00',
+      }),
+    })),
+  )
   .meta({ id: 'RedeliverFailed' });
 
 export const RedeliveryReceiptSchema = z
-  .object({
-    requested: z.number().int().meta({ description: 'Deliveries that will be attempted again' }),
-    eventIds: z.array(z.string()),
-  })
+  .object(
+    lazyShape(() => ({
+      requested: z.number().int().meta({ description: 'Deliveries that will be attempted again' }),
+      eventIds: z.array(z.string()),
+    })),
+  )
   .meta({
     id: 'RedeliveryReceipt',
     description: 'Each is attempted once more, with its original `webhook-id`, within about a minute',
   });
 
 export const WebhookTestReceiptSchema = z
-  .object({ eventId: z.string(), type: z.literal('webhook.test') })
+  .object(lazyShape(() => ({ eventId: z.string(), type: z.literal('webhook.test') })))
   .meta({ id: 'WebhookTestReceipt', description: 'The test event, delivered to this endpoint only' });
 
-export const WebhookPublicKeysQuerySchema = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(100),
-  cursor: z.string().max(1000).optional(),
-});
+export const WebhookPublicKeysQuerySchema = z.strictObject(
+  lazyShape(() => ({
+    limit: z.coerce.number().int().min(1).max(200).default(100),
+    cursor: z.string().max(1000).optional(),
+  })),
+);
 
 export const WebhookPublicKeysPageSchema = z
-  .object({
-    items: z.array(
-      z.object({ endpointId: z.string(), agencyId: z.string(), publicKeys: z.array(PublicKeySchema) }),
-    ),
-    nextCursor: z.string().optional(),
-  })
+  .object(
+    lazyShape(() => ({
+      items: z.array(
+        z.object({ endpointId: z.string(), agencyId: z.string(), publicKeys: z.array(PublicKeySchema) }),
+      ),
+      nextCursor: z.string().optional(),
+    })),
+  )
   .meta({
     id: 'WebhookPublicKeysPage',
     description: 'The ed25519 public keys (whpk_) v1a endpoints are signed with, by endpoint',
