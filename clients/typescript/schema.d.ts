@@ -747,7 +747,7 @@ export interface paths {
         };
         /**
          * The published national or group ranking by index, a domain or improvement; cursor pagination
-         * @description Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights. Cacheable: `Cache-Control: public, max-age=300` and an ETag.
+         * @description Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights.
          */
         get: operations["getRankings"];
         put?: never;
@@ -1042,7 +1042,7 @@ export interface paths {
         };
         /**
          * The cycle’s published awards: every category and pool, with the history of versions
-         * @description 404 before the first publication. Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).
+         * @description 404 before the first publication.
          */
         get: operations["getCycleAwards"];
         put?: never;
@@ -1062,7 +1062,7 @@ export interface paths {
         };
         /**
          * One agency’s published awards across cycles, newest first
-         * @description With the awards a revision withdrew. 404 until the agency has a published award. Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).
+         * @description With the awards a revision withdrew. 404 until the agency has a published award.
          */
         get: operations["getAgencyAwards"];
         put?: never;
@@ -1082,7 +1082,7 @@ export interface paths {
         };
         /**
          * One award with its citation (Indonesian and English), and its versions
-         * @description Current, or withdrawn by a revision (then the last version holding it). 404 before publication. Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).
+         * @description Current, or withdrawn by a revision (then the last version holding it). 404 before publication.
          */
         get: operations["getAward"];
         put?: never;
@@ -3433,10 +3433,12 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description The representation’s version: send it back in If-Match
+         * @description The representation’s version (`"3"`): send it back in If-Match to change it. On a public read whose resource has no version, a fingerprint of these bytes: send it in If-None-Match to revalidate
          * @example "3"
          */
         ETag: string;
+        /** @description `public, max-age=300` on a public read (shared caches may keep it five minutes) */
+        "Cache-Control": "public, max-age=300";
         /**
          * @description The path of the resource created, or of the full representation
          * @example /v1/cycles/2026/agencies/prov-jawa-timur/self-assessment
@@ -3513,7 +3515,10 @@ export interface operations {
     getOpenApi: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3522,6 +3527,20 @@ export interface operations {
             /** @description OpenAPI document */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3565,7 +3584,10 @@ export interface operations {
     getFramework: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 frameworkId: string;
             };
@@ -3576,6 +3598,8 @@ export interface operations {
             /** @description The framework */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3584,6 +3608,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Framework"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
@@ -3603,6 +3639,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3629,6 +3666,7 @@ export interface operations {
             /** @description Swagger UI */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3655,6 +3693,7 @@ export interface operations {
             /** @description Swagger UI’s styles */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3681,6 +3720,7 @@ export interface operations {
             /** @description The initializer */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3698,7 +3738,10 @@ export interface operations {
     getAgency: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Agency slug */
                 agencyId: string;
@@ -3711,6 +3754,7 @@ export interface operations {
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -3719,6 +3763,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["PublicAgency"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
@@ -5764,7 +5820,10 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @example 2026 */
                 year: string;
@@ -5776,6 +5835,8 @@ export interface operations {
             /** @description A page */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -5784,6 +5845,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RankingPage"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
@@ -5797,7 +5870,10 @@ export interface operations {
                 /** @description Overrides the Accept header */
                 format?: "csv" | "json";
             };
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @example 2026 */
                 year: string;
@@ -5809,6 +5885,20 @@ export interface operations {
             /** @description The ranking (JSON; `text/csv` when asked) */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -5825,7 +5915,10 @@ export interface operations {
     getAgencyRankings: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Agency slug */
                 agencyId: string;
@@ -5837,6 +5930,8 @@ export interface operations {
             /** @description Newest cycle first */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -5845,6 +5940,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AgencyRankings"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid agency id */
             400: {
@@ -6340,7 +6447,10 @@ export interface operations {
                 limit?: number;
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6349,6 +6459,8 @@ export interface operations {
             /** @description A page of endpoints and their keys */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -6357,6 +6469,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebhookPublicKeysPage"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
@@ -6628,7 +6752,10 @@ export interface operations {
     getCycleAwards: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @example 2026 */
                 year: string;
@@ -6640,6 +6767,8 @@ export interface operations {
             /** @description The awards */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -6648,6 +6777,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CycleAwards"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
@@ -6658,7 +6799,10 @@ export interface operations {
     getAgencyAwards: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Agency slug */
                 agencyId: string;
@@ -6670,6 +6814,8 @@ export interface operations {
             /** @description Its awards */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -6678,6 +6824,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AgencyAwards"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
@@ -6688,7 +6846,10 @@ export interface operations {
     getAward: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 awardId: string;
             };
@@ -6699,6 +6860,8 @@ export interface operations {
             /** @description The award */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -6707,6 +6870,18 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AwardDetail"];
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
@@ -6732,6 +6907,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -6759,6 +6935,7 @@ export interface operations {
             /** @description The styles */
             200: {
                 headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

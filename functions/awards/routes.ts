@@ -1,7 +1,6 @@
 import { awardRoutes } from '#shared/api/awards/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
-import { publicCache } from '#shared/http/responses.ts';
 import { type AwardServicePorts, createAwardService } from '#shared/services/awards/awards.ts';
 import { createAwardReader } from '#shared/services/awards/read.ts';
 import { publicationView } from '#shared/services/awards/views.ts';
@@ -57,27 +56,24 @@ export const createAwardsHandler = (dependencies: AwardsDependencies) => {
       getCycleAwards: async ({ params }) => ({
         status: 200,
         body: await reader.cycleAwards(params.year),
-        headers: publicCache,
       }),
       getAgencyAwards: async ({ params }) => ({
         status: 200,
         body: await reader.agencyAwards(params.agencyId),
-        headers: publicCache,
       }),
       getAward: async ({ params }) => ({
         status: 200,
         body: await reader.award(params.awardId),
-        headers: publicCache,
       }),
       getAwardsPage: async ({ params, query }) => {
         const data = await reader.page(params.year);
         return {
           status: 200,
           body: awardsPageHtml({ ...data, year: params.year, lang: query.lang ?? 'id' }),
-          headers: { ...publicCache, 'content-language': query.lang ?? 'id' },
+          headers: { 'content-language': query.lang ?? 'id' },
         };
       },
-      getAwardsStylesheet: async () => ({ status: 200, body: awardsStylesheet, headers: publicCache }),
+      getAwardsStylesheet: async () => ({ status: 200, body: awardsStylesheet }),
     },
     dependencies.http,
   );

@@ -7,8 +7,6 @@ import { checkHealth, type HealthProbe } from '#shared/services/public/health.ts
 import { createDocsAssets, type DocsAssets, docsInitializer, docsPageHtml } from './docs-page.ts';
 import { type OpenApiDocumentSource, routesOfDocument } from './openapi-document.ts';
 
-const publicCache = { 'cache-control': 'public, max-age=300' } as const;
-
 export interface PublicDependencies {
   readonly http: HttpOptions;
   readonly health: HealthProbe;
@@ -33,7 +31,6 @@ export const createPublicHandler = ({
       status: 200 as const,
       body,
       headers: {
-        ...publicCache,
         // Caches keep the compressed and the plain copy apart.
         vary: 'accept-encoding',
         ...(encoding ? { 'content-encoding': encoding } : {}),
@@ -49,14 +46,14 @@ export const createPublicHandler = ({
         status: 200,
         body: await checkHealth(health, serviceVersion, now),
       }),
-      getOpenApi: async () => ({ status: 200, body: await openApiDocument(), headers: publicCache }),
+      getOpenApi: async () => ({ status: 200, body: await openApiDocument() }),
       getFramework: async ({ params }) => {
         const framework = findFramework(params.frameworkId);
         if (!framework) throw new NotFoundError(`No framework "${params.frameworkId}".`);
-        return { status: 200, body: framework, headers: publicCache };
+        return { status: 200, body: framework };
       },
-      getDocs: async () => ({ status: 200, body: docsPageHtml, headers: publicCache }),
-      getDocsInitializer: async () => ({ status: 200, body: docsInitializer, headers: publicCache }),
+      getDocs: async () => ({ status: 200, body: docsPageHtml }),
+      getDocsInitializer: async () => ({ status: 200, body: docsInitializer }),
       getDocsScript: async ({ headers }) => docsAsset('swagger-ui-bundle.js', headers),
       getDocsStylesheet: async ({ headers }) => docsAsset('swagger-ui.css', headers),
       getMe: async (_input, { identity }) => {

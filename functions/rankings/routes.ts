@@ -1,7 +1,7 @@
 import { rankingRoutes } from '#shared/api/rankings/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
-import { negotiatedCsv, publicCache, toCsv } from '#shared/http/responses.ts';
+import { negotiatedCsv, toCsv } from '#shared/http/responses.ts';
 import type { RunLauncher } from '#shared/services/rankings/ports.ts';
 import { createRankingReader, type RankingReaderPorts } from '#shared/services/rankings/read.ts';
 import { createRankingRunner, type RankingRunnerPorts } from '#shared/services/rankings/run.ts';
@@ -68,7 +68,6 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
       getRankings: async ({ params, query }, context) => ({
         status: 200,
         body: await reader.published(undefined, params.year, query, context.now),
-        headers: publicCache,
       }),
       getRankingOpenData: async ({ params, query, headers }, context) => {
         const data = await reader.openData(params.year, context.now);
@@ -77,7 +76,7 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
           return {
             status: 200,
             body: data,
-            headers: { ...publicCache, 'content-disposition': `inline; filename="${name}.json"` },
+            headers: { 'content-disposition': `inline; filename="${name}.json"` },
           };
         }
         const csv = toCsv(
@@ -102,20 +101,15 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
             rankWorst: row.rankRange?.worst ?? null,
           })),
         );
-        return {
-          status: 200,
-          text: csv,
-          headers: {
-            ...publicCache,
-            'content-type': 'text/csv; charset=utf-8',
-            'content-disposition': `attachment; filename="${name}.csv"`,
-          },
+        const csvHeaders: Readonly<Record<string, string>> = {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${name}.csv"`,
         };
+        return { status: 200, text: csv, headers: csvHeaders };
       },
       getAgencyRankings: async ({ params }, context) => ({
         status: 200,
         body: await reader.ofAgency(params.agencyId, context.now),
-        headers: publicCache,
       }),
     },
     dependencies.http,

@@ -59,7 +59,7 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           body: publicAgencyView(agency),
           // The record's version, not a hash of these bytes: the one ETag an admin can send back
           // in If-Match to PUT the same URL (a cache revalidates with it just as well).
-          headers: { 'cache-control': 'public, max-age=300', etag: etagOf(agency.version) },
+          headers: { etag: etagOf(agency.version) },
         };
       },
       getAgencyAudit: async ({ params, query }) => ({

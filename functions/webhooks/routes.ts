@@ -132,7 +132,6 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
       listWebhookPublicKeys: async ({ query }, context) => ({
         status: 200,
         body: page(await endpoints.publicKeys(query, context.now)),
-        headers: { 'cache-control': 'public, max-age=300' },
       }),
     },
     dependencies.http,

@@ -21,6 +21,7 @@ import { commonErrorResponses } from './route-kit.ts';
 import {
   defaultMaxBodyBytes,
   idempotencyKeyMaxChars,
+  publicCacheControl,
   type ResponseHeaderName,
   type ResponseSpec,
   type RouteSpec,
@@ -39,6 +40,15 @@ const oauthScheme = 'oauth2';
  */
 const etagPattern = /^"(?:0|[1-9]\d{0,11})"$/;
 const etagMaxLength = 14;
+
+/** A public read's ETag when the route sends none of its own: a fingerprint of its bytes (`toHttpResponse`). */
+const fingerprintEtagPattern = /^"[A-Za-z0-9_-]{27}"$/;
+const fingerprintEtagMaxLength = 29;
+const responseEtagPattern = `^(?:${etagPattern.source.slice(1, -1)}|${fingerprintEtagPattern.source.slice(1, -1)})$`;
+
+/** The routes whose 200 goes with an ETag and 304 on `If-None-Match`: public reads of JSON or CSV. */
+const revalidates = (route: RouteSpec): boolean =>
+  route.publicCache === true && route.responses[200]?.mediaType === undefined;
 
 const etagHeader = (description: string) =>
   z.string().max(etagMaxLength).regex(etagPattern).meta({ description, example: '"3"' });
@@ -59,6 +69,15 @@ const requestHeaders = (route: RouteSpec) => {
             ).optional(),
           }
         : {}),
+    ...(revalidates(route)
+      ? {
+          'If-None-Match': z.string().max(1024).optional().meta({
+            description:
+              'ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them',
+            example: '"3"',
+          }),
+        }
+      : {}),
     ...(route.idempotent
       ? {
           'Idempotency-Key': z.string().min(1).max(idempotencyKeyMaxChars).optional().meta({
@@ -87,6 +106,12 @@ const kib = (bytes: number) => `${bytes / 1024} KiB`;
  */
 const generatedResponses = (route: RouteSpec): Readonly<Record<number, ResponseSpec>> => {
   const responses: Record<number, ResponseSpec> = { 400: commonErrorResponses[400] };
+  if (revalidates(route)) {
+    responses[304] = {
+      description: 'Not modified: the representation still has an ETag sent in If-None-Match',
+      headers: ['ETag'],
+    };
+  }
   if (route.access.kind === 'jwt') {
     responses[401] = commonErrorResponses[401];
     responses[403] = commonErrorResponses[403];
@@ -122,9 +147,14 @@ export const documentedStatuses = (route: RouteSpec): readonly number[] =>
  */
 const headerComponents = {
   ETag: {
-    description: 'The representation’s version: send it back in If-Match',
-    schema: { type: 'string', maxLength: etagMaxLength, pattern: etagPattern.source },
+    description:
+      'The representation’s version (`"3"`): send it back in If-Match to change it. On a public read whose resource has no version, a fingerprint of these bytes: send it in If-None-Match to revalidate',
+    schema: { type: 'string', maxLength: fingerprintEtagMaxLength, pattern: responseEtagPattern },
     example: '"3"',
+  },
+  'Cache-Control': {
+    description: `\`${publicCacheControl}\` on a public read (shared caches may keep it five minutes)`,
+    schema: { type: 'string', enum: [publicCacheControl] },
   },
   Location: {
     description: 'The path of the resource created, or of the full representation',
@@ -176,16 +206,17 @@ const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` 
 
 /**
  * The headers of one response: the route's own, the idempotency replay headers on an idempotent
- * route's success, CORS on all, the rate-limit pair on 2xx and 4xx (what a client paces itself by),
- * and Retry-After on 429.
+ * route's success, Cache-Control (and an ETag, when it revalidates) on a public read's 200 and 304,
+ * CORS on all, the rate-limit pair on 2xx and 4xx (what a client paces itself by), and Retry-After
+ * on 429.
  */
-const responseHeaders = (
-  status: number,
-  own: readonly ResponseHeaderName[] = [],
-  idempotentSuccess = false,
-) => {
+const responseHeaders = (status: number, own: readonly ResponseHeaderName[] = [], route?: RouteSpec) => {
   const names: HeaderName[] = [...own];
-  if (idempotentSuccess) names.push('Idempotent-Replayed', 'Idempotency-Key-Expires');
+  if (route?.idempotent && status < 300) names.push('Idempotent-Replayed', 'Idempotency-Key-Expires');
+  if (route?.publicCache && (status === 200 || status === 304)) {
+    if (revalidates(route) && !names.includes('ETag')) names.push('ETag');
+    names.push('Cache-Control');
+  }
   if (status < 500) names.push('RateLimit', 'RateLimit-Policy');
   if (status === 429) names.push('Retry-After');
   names.push('Access-Control-Allow-Origin');
@@ -456,7 +487,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
             key,
             {
               description: response.description,
-              headers: responseHeaders(status, response.headers, route.idempotent === true && status < 300),
+              headers: responseHeaders(status, response.headers, route),
               ...(content ? { content } : {}),
             },
           ];

@@ -108,10 +108,20 @@ export interface RouteSpec {
    * response load nothing at all). Only pages set it, with only what they need.
    */
   readonly contentSecurityPolicy?: string;
+  /**
+   * A public read shared caches may keep: its 200 goes with `Cache-Control: public, max-age=300`
+   * (every other answer `no-store`), and a JSON or CSV 200 with a strong ETag — the route's own
+   * (a version) or a fingerprint of its bytes — and 304 without a body on a matching
+   * `If-None-Match`. The HTTP layer does it and the OpenAPI document declares it, from this flag.
+   */
+  readonly publicCache?: true;
   readonly responses: Readonly<Record<number, ResponseSpec>>;
 }
 
 export const defaultMaxBodyBytes = 256 * 1024;
+
+/** The Cache-Control of a `publicCache` route's 200: shared caches may keep it five minutes. */
+export const publicCacheControl = 'public, max-age=300';
 
 /** Longest `Idempotency-Key` accepted (the key is stored with the replay record). */
 export const idempotencyKeyMaxChars = 255;

@@ -19,6 +19,7 @@ import { jsonPointer } from '#shared/api/field-errors.ts';
 import { createRouteMatcher, type RouteShape } from '#shared/api/route-matcher.ts';
 import {
   type LambdaName,
+  publicCacheControl,
   type RouteInput,
   type RouteResponse,
   type RouteSpec,
@@ -186,16 +187,21 @@ const noneMatch = (header: string | undefined, etag: string): boolean =>
 
 /**
  * The HTTP answer of a route's response. A response declared with a text media type goes as is (bytes
- * — compressed text — base64-encoded, as API Gateway takes them). Publicly cacheable JSON or negotiated
- * text gets a strong ETag over its bytes (unless the route set one), and a matching `If-None-Match`
- * gets 304 without a body: caches and portals revalidate for the price of a header.
+ * — compressed text — base64-encoded, as API Gateway takes them). A `publicCache` route's 200 may be
+ * kept by shared caches; as JSON or negotiated text it gets a strong ETag over its bytes (unless the
+ * route set one), and a matching `If-None-Match` gets 304 without a body: caches and portals
+ * revalidate for the price of a header. Every other answer is `no-store`.
  */
 const toHttpResponse = (
   response: AnyRouteResponse,
   route: RouteSpec,
   requestHeaders: Readonly<Record<string, string | undefined>>,
 ): APIGatewayProxyStructuredResultV2 => {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', ...response.headers };
+  const cacheable = route.publicCache === true && response.status === 200;
+  const headers: Record<string, string> = {
+    'cache-control': cacheable ? publicCacheControl : 'no-store',
+    ...response.headers,
+  };
   const mediaType = route.responses[response.status]?.mediaType;
   if (mediaType !== undefined && response.body !== undefined) {
     const { body } = response;
@@ -210,7 +216,7 @@ const toHttpResponse = (
   const body = response.text ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
   if (body === undefined) return { statusCode: response.status, headers };
   if (response.text === undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
-  if (response.status === 200 && (headers['cache-control'] ?? '').includes('public')) {
+  if (cacheable) {
     headers.etag ??= `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     if (noneMatch(requestHeaders['if-none-match'], headers.etag)) {
       const { 'content-type': _type, ...rest } = headers;

@@ -21,9 +21,6 @@ export const pageBody = <T>(result: { readonly items: T[]; readonly nextCursor: 
   ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
 });
 
-/** Public reads: shared caches may keep them five minutes; the ETag makes revalidation cheap. */
-export const publicCache = { 'cache-control': 'public, max-age=300' } as const;
-
 /** CSV when the `format` parameter says so, or when the client asks for it and not for JSON. */
 export const negotiatedCsv = (format: 'csv' | 'json' | undefined, accept: string | undefined): boolean => {
   if (format !== undefined) return format === 'csv';

@@ -17,8 +17,6 @@ import {
   CycleAwardsSchema,
 } from './schemas.ts';
 
-const publicCache = 'Cacheable: `Cache-Control: public, max-age=300` and an ETag (304 on `If-None-Match`).';
-
 /** A text response of at most `maxChars` characters. */
 const text = <const M extends TextMediaType>(description: string, mediaType: M, maxChars: number) =>
   ({ description, mediaType, schema: z.string().max(maxChars) }) as const;
@@ -128,42 +126,47 @@ export const awardRoutes = {
   }),
   getCycleAwards: defineRoute({
     operationId: 'getCycleAwards',
+    publicCache: true,
     method: 'GET',
     path: '/v1/cycles/{year}/awards',
     lambda: 'awards',
     access: publicAccess,
     summary: 'The cycle’s published awards: every category and pool, with the history of versions',
-    description: `404 before the first publication. ${publicCache}`,
+    description: '404 before the first publication.',
     tags: ['Public'],
     params: YearParamsSchema,
     responses: { 200: { description: 'The awards', schema: CycleAwardsSchema }, ...errors(400, 404) },
   }),
   getAgencyAwards: defineRoute({
     operationId: 'getAgencyAwards',
+    publicCache: true,
     method: 'GET',
     path: '/v1/agencies/{agencyId}/awards',
     lambda: 'awards',
     access: publicAccess,
     summary: 'One agency’s published awards across cycles, newest first',
-    description: `With the awards a revision withdrew. 404 until the agency has a published award. ${publicCache}`,
+    description: 'With the awards a revision withdrew. 404 until the agency has a published award.',
     tags: ['Public'],
     params: AgencyAwardsParamsSchema,
     responses: { 200: { description: 'Its awards', schema: AgencyAwardsSchema }, ...errors(400, 404) },
   }),
   getAward: defineRoute({
     operationId: 'getAward',
+    publicCache: true,
     method: 'GET',
     path: '/v1/awards/{awardId}',
     lambda: 'awards',
     access: publicAccess,
     summary: 'One award with its citation (Indonesian and English), and its versions',
-    description: `Current, or withdrawn by a revision (then the last version holding it). 404 before publication. ${publicCache}`,
+    description:
+      'Current, or withdrawn by a revision (then the last version holding it). 404 before publication.',
     tags: ['Public'],
     params: AwardIdParamsSchema,
     responses: { 200: { description: 'The award', schema: AwardDetailSchema }, ...errors(400, 404) },
   }),
   getAwardsPage: defineRoute({
     operationId: 'getAwardsPage',
+    publicCache: true,
     method: 'GET',
     path: '/awards/{year}',
     lambda: 'awards',
@@ -180,6 +183,7 @@ export const awardRoutes = {
   }),
   getAwardsStylesheet: defineRoute({
     operationId: 'getAwardsStylesheet',
+    publicCache: true,
     method: 'GET',
     path: '/awards/awards.css',
     lambda: 'awards',

@@ -38,6 +38,7 @@ export const publicRoutes = {
   }),
   getOpenApi: defineRoute({
     operationId: 'getOpenApi',
+    publicCache: true,
     method: 'GET',
     path: '/v1/openapi.json',
     lambda: 'public',
@@ -59,6 +60,7 @@ export const publicRoutes = {
   }),
   getFramework: defineRoute({
     operationId: 'getFramework',
+    publicCache: true,
     method: 'GET',
     path: '/v1/frameworks/{frameworkId}',
     lambda: 'public',
@@ -71,6 +73,7 @@ export const publicRoutes = {
   getDocs: defineRoute({
     ...docsRoute,
     operationId: 'getDocs',
+    publicCache: true,
     method: 'GET',
     path: '/docs',
     summary: 'This reference: Swagger UI over the served document, from the API itself (no CDN)',
@@ -82,6 +85,7 @@ export const publicRoutes = {
   getDocsScript: defineRoute({
     ...docsRoute,
     operationId: 'getDocsScript',
+    publicCache: true,
     method: 'GET',
     path: '/docs/swagger-ui-bundle.js',
     summary: 'The docs page’s script (swagger-ui-dist), gzip-compressed when the client accepts it',
@@ -90,6 +94,7 @@ export const publicRoutes = {
   getDocsStylesheet: defineRoute({
     ...docsRoute,
     operationId: 'getDocsStylesheet',
+    publicCache: true,
     method: 'GET',
     path: '/docs/swagger-ui.css',
     summary: 'The docs page’s stylesheet (swagger-ui-dist), gzip-compressed when the client accepts it',
@@ -98,6 +103,7 @@ export const publicRoutes = {
   getDocsInitializer: defineRoute({
     ...docsRoute,
     operationId: 'getDocsInitializer',
+    publicCache: true,
     method: 'GET',
     path: '/docs/swagger-initializer.js',
     summary: 'The docs page’s initializer: starts Swagger UI on /v1/openapi.json, validator off',

@@ -12,8 +12,6 @@ import {
   RankingRunSchema,
 } from './schemas.ts';
 
-const publicCache = 'Cacheable: `Cache-Control: public, max-age=300` and an ETag.';
-
 /** National rankings: runs (scheduled yearly, or on demand), published rankings, open data. */
 export const rankingRoutes = {
   startRankingRun: defineRoute({
@@ -72,12 +70,13 @@ export const rankingRoutes = {
   }),
   getRankings: defineRoute({
     operationId: 'getRankings',
+    publicCache: true,
     method: 'GET',
     path: '/v1/cycles/{year}/rankings',
     lambda: 'rankings',
     access: publicAccess,
     summary: 'The published national or group ranking by index, a domain or improvement; cursor pagination',
-    description: `Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights. ${publicCache}`,
+    description: `Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights.`,
     tags: ['Public'],
     params: YearParamsSchema,
     query: RankingQuerySchema,
@@ -85,6 +84,7 @@ export const rankingRoutes = {
   }),
   getRankingOpenData: defineRoute({
     operationId: 'getRankingOpenData',
+    publicCache: true,
     method: 'GET',
     path: '/v1/cycles/{year}/rankings/open-data',
     lambda: 'rankings',
@@ -103,6 +103,7 @@ export const rankingRoutes = {
   }),
   getAgencyRankings: defineRoute({
     operationId: 'getAgencyRankings',
+    publicCache: true,
     method: 'GET',
     path: '/v1/agencies/{agencyId}/rankings',
     lambda: 'rankings',

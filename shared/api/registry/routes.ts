@@ -72,6 +72,7 @@ export const registryRoutes = {
   }),
   getAgency: defineRoute({
     operationId: 'getAgency',
+    publicCache: true,
     method: 'GET',
     path: '/v1/agencies/{agencyId}',
     lambda: 'registry',

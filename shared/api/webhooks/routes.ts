@@ -199,6 +199,7 @@ export const webhookRoutes = {
   }),
   listWebhookPublicKeys: defineRoute({
     operationId: 'listWebhookPublicKeys',
+    publicCache: true,
     method: 'GET',
     path: '/v1/webhooks/public-keys',
     lambda: 'webhooks',

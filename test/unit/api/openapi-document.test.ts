@@ -96,6 +96,45 @@ describe('request headers', () => {
   });
 });
 
+/** Public reads whose 200 is JSON or CSV: an ETag, and 304 on If-None-Match (`toHttpResponse`). */
+const revalidates = (route: RouteSpec) =>
+  route.publicCache === true && route.responses[200]?.mediaType === undefined;
+
+describe('caching', () => {
+  it('flags the public reads, and only public routes', () => {
+    // Act
+    const flagged = routeList.filter((route) => route.publicCache);
+
+    // Assess
+    expect(flagged.length).toBeGreaterThanOrEqual(16);
+    for (const route of flagged)
+      expect([routeKeyOf(route), route.access.kind]).toEqual([routeKeyOf(route), 'public']);
+  });
+
+  it.each(byKey)('%s declares If-None-Match (optional) exactly when it revalidates', (_key, route) => {
+    // Act
+    const noneMatch = headerOf(route, 'If-None-Match');
+
+    // Assess
+    if (revalidates(route)) expect(noneMatch?.required ?? false).toBe(false);
+    else expect(noneMatch).toBeUndefined();
+  });
+
+  it.each(byKey)('%s declares Cache-Control, an ETag and 304 as shared caches may use it', (_key, route) => {
+    // Act
+    const names = (status: number) => Object.keys(responseOf(route, status)?.headers ?? {});
+
+    // Assess
+    expect(names(200).includes('Cache-Control')).toBe(route.publicCache === true);
+    expect(responseOf(route, 304) !== undefined).toBe(revalidates(route));
+    if (revalidates(route)) {
+      expect(names(200)).toContain('ETag');
+      expect(names(304)).toEqual(expect.arrayContaining(['ETag', 'Cache-Control']));
+      expect(responseOf(route, 304)?.content).toBeUndefined();
+    }
+  });
+});
+
 describe('problem responses the HTTP layer gives', () => {
   it.each(byKey)('%s documents 413 with its body limit when it takes a body', (_key, route) => {
     // Act

@@ -107,3 +107,74 @@ describe('createLambdaHandler: a request none of its routes serves', () => {
     expect(otherPath.statusCode).toBe(404);
   });
 });
+
+describe('createLambdaHandler: what shared caches may keep', () => {
+  const framework = { id: 'spbe-2020', name: 'SPBE 2020' };
+  const handler = createLambdaHandler(
+    'public',
+    publicRoutes,
+    {
+      getFramework: async () => ({ status: 200, body: framework }),
+      getHealth: async () => ({ status: 200, body: { status: 'ok' } }),
+    } as unknown as LambdaImplementations<'public'>,
+    http,
+  );
+  const get = async (routeKey: string, path: string, headers: Record<string, string> = {}) =>
+    (await handler(
+      {
+        ...unmatchedEvent('GET', path),
+        routeKey,
+        headers,
+        ...(path.startsWith('/v1/frameworks/') ? { pathParameters: { frameworkId: 'spbe-2020' } } : {}),
+        requestContext: {
+          ...unmatchedEvent('GET', path).requestContext,
+          http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
+          routeKey,
+        },
+      },
+      context,
+    )) as APIGatewayProxyStructuredResultV2;
+  const frameworkRoute = ['GET /v1/frameworks/{frameworkId}', '/v1/frameworks/spbe-2020'] as const;
+
+  it('lets a route flagged publicCache be kept, with a fingerprint ETag', async () => {
+    // Act
+    const response = await get(...frameworkRoute);
+
+    // Assess
+    expect(publicRoutes.getFramework.publicCache).toBe(true);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['cache-control']).toBe('public, max-age=300');
+    expect(response.headers?.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+  });
+
+  it('answers 304 without a body to an If-None-Match holding that ETag, weak or among others', async () => {
+    // Prepare
+    const etag = String((await get(...frameworkRoute)).headers?.etag);
+
+    // Act
+    const answers = await Promise.all(
+      [etag, `W/${etag}`, `"other", ${etag}`, '*'].map((noneMatch) =>
+        get(...frameworkRoute, { 'if-none-match': noneMatch }),
+      ),
+    );
+    const changed = await get(...frameworkRoute, { 'if-none-match': '"other"' });
+
+    // Assess
+    for (const answer of answers) {
+      expect([answer.statusCode, answer.body, answer.headers?.etag]).toEqual([304, undefined, etag]);
+      expect(answer.headers?.['cache-control']).toBe('public, max-age=300');
+    }
+    expect(changed.statusCode).toBe(200);
+  });
+
+  it('keeps every other route out of caches: no-store, no ETag, never 304', async () => {
+    // Act
+    const response = await get('GET /v1/health', '/v1/health', { 'if-none-match': '*' });
+
+    // Assess
+    expect(publicRoutes.getHealth).not.toHaveProperty('publicCache');
+    expect(response.statusCode).toBe(200);
+    expect(response.headers?.['cache-control']).toBe('no-store');
+    expect(response.headers).not.toHaveProperty('etag');
+  });
+});
