@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, pageLimit, YearParamSchema } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import {
@@ -110,7 +110,7 @@ export const AssignmentListQuerySchema = z
     lazyShape(() => ({
       agencyId: AgencyIdSchema.optional(),
       assessor: AssessorSubjectSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(100),
+      limit: pageLimit(200, 100),
       cursor: z.string().max(500).optional(),
     })),
   )
@@ -120,7 +120,7 @@ export const MyAssignmentsQuerySchema = z
   .strictObject(
     lazyShape(() => ({
       year: YearParamSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(100),
+      limit: pageLimit(200, 100),
       cursor: z.string().max(500).optional(),
     })),
   )

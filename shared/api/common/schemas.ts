@@ -230,9 +230,24 @@ export const AuditPageSchema = z
   .object(lazyShape(() => ({ items: z.array(AuditRecordSchema), nextCursor: z.string().optional() })))
   .meta({ id: 'AuditPage' });
 
+/**
+ * A page size in the query: decimal digits only ('50'; not ' 50', '5e1', '0x32' or '050', all of
+ * which `Number()` would read), published as an integer with its bounds and default. A parameter sent
+ * twice arrives joined ('1,2', as API Gateway joins repeats) and is refused with the same message.
+ */
+export const pageLimit = (max: number, fallback: number) => {
+  const message = `must be one whole number from 1 to ${max}, in decimal digits`;
+  return z
+    .preprocess(
+      (value) => (typeof value === 'string' && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : value),
+      z.int({ error: message }).min(1, { error: message }).max(max, { error: message }),
+    )
+    .default(fallback);
+};
+
 export const AuditQuerySchema = z.strictObject(
   lazyShape(() => ({
-    limit: z.coerce.number().int().min(1).max(200).default(100),
+    limit: pageLimit(200, 100),
     cursor: z.string().max(500).optional(),
   })),
 );

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, pageLimit, YearParamSchema } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
@@ -68,7 +68,7 @@ export const RankingQuerySchema = z
     lazyShape(() => ({
       scope: RankingScopeSchema.default('national'),
       measure: RankingMeasureSchema.default('index'),
-      limit: z.coerce.number().int().min(1).max(200).default(100),
+      limit: pageLimit(200, 100),
       cursor: z.string().max(200).optional().meta({ description: 'The `nextCursor` of the previous page' }),
     })),
   )

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, pageLimit } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 
@@ -110,7 +110,7 @@ export const AgencyListQuerySchema = z
   .strictObject(
     lazyShape(() => ({
       group: AgencyGroupSchema.optional(),
-      limit: z.coerce.number().int().min(1).max(200).default(50),
+      limit: pageLimit(200, 50),
       cursor: z.string().max(500).optional().meta({ description: 'The `nextCursor` of the previous page' }),
     })),
   )

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, InstantSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, InstantSchema, pageLimit } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { allEventTypes } from '#shared/domain/events.ts';
 import { deliveryErrorClasses } from '#shared/domain/webhooks/delivery.ts';
@@ -186,7 +186,7 @@ export const WebhookDeliveryQuerySchema = z
   .strictObject(
     lazyShape(() => ({
       status: z.enum(deliveryStatuses).optional(),
-      limit: z.coerce.number().int().min(1).max(100).default(25),
+      limit: pageLimit(100, 25),
       cursor: z.string().max(1000).optional(),
     })),
   )
@@ -225,7 +225,7 @@ export const WebhookTestReceiptSchema = z
 
 export const WebhookPublicKeysQuerySchema = z.strictObject(
   lazyShape(() => ({
-    limit: z.coerce.number().int().min(1).max(200).default(100),
+    limit: pageLimit(200, 100),
     cursor: z.string().max(1000).optional(),
   })),
 );
