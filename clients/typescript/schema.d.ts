@@ -11,7 +11,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and readiness: checks that every table answers */
+        /**
+         * Liveness and readiness: checks that every table answers
+         * @description **Access:** public, no token.
+         */
         get: operations["getHealth"];
         put?: never;
         post?: never;
@@ -28,7 +31,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** This API’s OpenAPI 3.1 document — the contract */
+        /**
+         * This API’s OpenAPI 3.1 document — the contract
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         */
         get: operations["getOpenApi"];
         put?: never;
         post?: never;
@@ -48,6 +56,8 @@ export interface paths {
         /**
          * The caller’s role, agency and scopes as the API understands them
          * @description What a portal integrator checks first: any valid token may call it.
+         *
+         *     **Access:** admins (Kemenpan RB), assessors, agency operators; any valid token.
          */
         get: operations["getMe"];
         put?: never;
@@ -65,7 +75,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An SPBE framework version: domains, aspects, 47 indicators, weights, levels, predicate bands */
+        /**
+         * An SPBE framework version: domains, aspects, 47 indicators, weights, levels, predicate bands
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         */
         get: operations["getFramework"];
         put?: never;
         post?: never;
@@ -85,6 +100,10 @@ export interface paths {
         /**
          * This reference: Swagger UI over the served document, from the API itself (no CDN)
          * @description An HTML page with its own Content-Security-Policy: it loads only its script, stylesheet and initializer from `/docs/…` and the document from `/v1/openapi.json`.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
          */
         get: operations["getDocs"];
         put?: never;
@@ -102,7 +121,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The docs page’s script (swagger-ui-dist), gzip-compressed when the client accepts it */
+        /**
+         * The docs page’s script (swagger-ui-dist), gzip-compressed when the client accepts it
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
+         */
         get: operations["getDocsScript"];
         put?: never;
         post?: never;
@@ -119,7 +143,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The docs page’s stylesheet (swagger-ui-dist), gzip-compressed when the client accepts it */
+        /**
+         * The docs page’s stylesheet (swagger-ui-dist), gzip-compressed when the client accepts it
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
+         */
         get: operations["getDocsStylesheet"];
         put?: never;
         post?: never;
@@ -136,7 +165,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The docs page’s initializer: starts Swagger UI on /v1/openapi.json, validator off */
+        /**
+         * The docs page’s initializer: starts Swagger UI on /v1/openapi.json, validator off
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
+         */
         get: operations["getDocsInitializer"];
         put?: never;
         post?: never;
@@ -153,9 +187,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public profile of an agency: name and group */
+        /**
+         * Public profile of an agency: name and group
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         */
         get: operations["getAgency"];
-        /** Create an agency, or update it (If-Match required for an update) */
+        /**
+         * Create an agency, or update it (If-Match required for an update)
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         put: operations["putAgency"];
         post?: never;
         delete?: never;
@@ -175,7 +217,11 @@ export interface paths {
         put?: never;
         /**
          * Import the national roster (JSON or CSV): every row validated, all or nothing
-         * @description Creates new agencies and updates changed ones; unchanged rows are not rewritten. Validation is all or nothing: if any row is invalid nothing is written and the problem lists every bad row. Writes go in transactions of 50 agencies (DynamoDB allows 100 actions, each agency also writes its audit record); if an agency is edited concurrently mid-import the answer is 409 with the count written, and sending the same roster again completes it. Honours Idempotency-Key.
+         * @description Creates new agencies and updates changed ones; unchanged rows are not rewritten. Validation is all or nothing: if any row is invalid nothing is written and the problem lists every bad row. Writes go in transactions of 50 agencies (DynamoDB allows 100 actions, each agency also writes its audit record); if an agency is edited concurrently mid-import the answer is 409 with the count written, and sending the same roster again completes it.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["importAgencies"];
         delete?: never;
@@ -191,7 +237,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List agencies, optionally of one group, in id order with cursor pagination */
+        /**
+         * List agencies, optionally of one group, in id order with cursor pagination
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["listAgencies"];
         put?: never;
         post?: never;
@@ -208,7 +257,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit trail of an agency’s registry record */
+        /**
+         * Audit trail of an agency’s registry record
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["getAgencyAudit"];
         put?: never;
         post?: never;
@@ -225,11 +277,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A machine client’s registration */
+        /**
+         * A machine client’s registration
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["getMachineClient"];
         /**
          * Bind a client-credentials client to a role and agency (If-Match required to change it)
          * @description Tokens the client obtains afterwards carry `custom:role` and `custom:agency_id` (Cognito pre-token-generation trigger); its scopes still limit what it may call.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
         put: operations["putMachineClient"];
         post?: never;
@@ -246,10 +303,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** All cycles, newest first, with their current phase */
+        /**
+         * All cycles, newest first, with their current phase
+         * @description **Access:** admins (Kemenpan RB), assessors, agency operators; any valid token.
+         */
         get: operations["listCycles"];
         put?: never;
-        /** Open the evaluation cycle of a year */
+        /**
+         * Open the evaluation cycle of a year
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
+         */
         post: operations["createCycle"];
         delete?: never;
         options?: never;
@@ -264,7 +329,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A cycle: framework, type, windows, predicate basis, award rules and current phase */
+        /**
+         * A cycle: framework, type, windows, predicate basis, award rules and current phase
+         * @description **Access:** admins (Kemenpan RB), assessors, agency operators; any valid token.
+         */
         get: operations["getCycle"];
         put?: never;
         post?: never;
@@ -285,6 +353,10 @@ export interface paths {
         /**
          * Reschedule a cycle: extend a deadline, open the appeals, move the publication
          * @description Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
          */
         put: operations["putCycleWindows"];
         post?: never;
@@ -301,7 +373,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit trail of an agency in a cycle: every answer saved, every submission */
+        /**
+         * Audit trail of an agency in a cycle: every answer saved, every submission
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["getAgencyCycleAudit"];
         put?: never;
         post?: never;
@@ -318,11 +393,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The agency’s self-assessment with its provisional index and predicate */
+        /**
+         * The agency’s self-assessment with its provisional index and predicate
+         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
+         */
         get: operations["getSelfAssessment"];
         /**
          * Save many answers at once (indicators not listed stay as they are)
          * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag).
+         *
+         *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
+         *
+         *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
          */
         put: operations["saveSelfAssessment"];
         post?: never;
@@ -340,7 +422,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Save one indicator’s answer: level, penjelasan and evidence */
+        /**
+         * Save one indicator’s answer: level, penjelasan and evidence
+         * @description **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
+         *
+         *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
+         */
         put: operations["saveIndicatorAnswer"];
         post?: never;
         delete?: never;
@@ -360,7 +447,11 @@ export interface paths {
         put?: never;
         /**
          * Submit: freezes the answers once all 47 are answered and the window is open
-         * @description If-Match is optional here; when sent it must match. Honours Idempotency-Key. Answers with a receipt: the self-assessment without its answers (Location points at the full representation).
+         * @description If-Match is optional here; when sent it must match. Answers with a receipt: the self-assessment without its answers (Location points at the full representation).
+         *
+         *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["submitSelfAssessment"];
         delete?: never;
@@ -376,11 +467,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An assessor’s profile */
+        /**
+         * An assessor’s profile
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["getAssessor"];
         /**
          * Register an external assessor (asesor eksternal) or update their profile
          * @description Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
         put: operations["putAssessor"];
         post?: never;
@@ -397,12 +493,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A cycle’s assignments: all, one agency’s or one assessor’s; cursor pagination */
+        /**
+         * A cycle’s assignments: all, one agency’s or one assessor’s; cursor pagination
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["listAssignments"];
         put?: never;
         /**
          * Assign panels of assessors to agencies for the cycle (JSON or CSV), all or nothing
-         * @description Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone. Honours Idempotency-Key.
+         * @description Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["createAssignments"];
         delete?: never;
@@ -418,7 +521,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The calling assessor’s assignments (optionally of one year), newest cycle first */
+        /**
+         * The calling assessor’s assignments (optionally of one year), newest cycle first
+         * @description **Access:** assessors; a token with the scope `spbe/assessment.write`.
+         */
         get: operations["listMyAssignments"];
         put?: never;
         post?: never;
@@ -439,7 +545,11 @@ export interface paths {
         put?: never;
         /**
          * Recuse yourself from assessing an agency, with a reason (audited)
-         * @description The panel must keep at least one active assessor (409 otherwise). Honours Idempotency-Key.
+         * @description The panel must keep at least one active assessor (409 otherwise).
+         *
+         *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["recuse"];
         delete?: never;
@@ -458,6 +568,8 @@ export interface paths {
         /**
          * An agency’s assessment: submitted answers and evidence, the panel, scores per stage, reviews
          * @description Assessors see only agencies assigned to them (404 otherwise).
+         *
+         *     **Access:** assessors, admins (Kemenpan RB); a token with any one of the scopes `spbe/assessment.write`, `spbe/admin`.
          */
         get: operations["getAssessment"];
         put?: never;
@@ -479,6 +591,8 @@ export interface paths {
         /**
          * Record many scores of a stage at once (each with the version it was read at)
          * @description All or none, during the stage’s window, by a member of the agency’s panel. Scores are append-only: a new score of an indicator already scored at this stage is a correction and needs `reason`; the original stays readable. Each score carries `expectedVersion` (the per-score If-Match): a stale one answers 412.
+         *
+         *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          */
         put: operations["saveStageScores"];
         post?: never;
@@ -496,7 +610,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Record one indicator’s score at a stage (If-Match: the version read, "0" for the first) */
+        /**
+         * Record one indicator’s score at a stage (If-Match: the version read, "0" for the first)
+         * @description **Access:** assessors; a token with the scope `spbe/assessment.write`.
+         *
+         *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
+         */
         put: operations["saveStageScore"];
         post?: never;
         delete?: never;
@@ -512,7 +631,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every version of one indicator’s score at a stage, corrections included */
+        /**
+         * Every version of one indicator’s score at a stage, corrections included
+         * @description **Access:** assessors, admins (Kemenpan RB); a token with any one of the scopes `spbe/assessment.write`, `spbe/admin`.
+         */
         get: operations["listStageScoreVersions"];
         put?: never;
         post?: never;
@@ -533,6 +655,8 @@ export interface paths {
         /**
          * Review: mark indicators’ standing scores valid or not valid, with a reason
          * @description Each review marks the score standing at the last stage right now; a newer score makes it stale. Only valid, current reviews count toward finalizing. Each carries `expectedVersion` of the review (0 for the first).
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
         put: operations["saveReviews"];
         post?: never;
@@ -553,7 +677,11 @@ export interface paths {
         put?: never;
         /**
          * Finalize an agency’s result from its validly reviewed scores
-         * @description Every indicator needs a valid review of its standing score (409 lists the ones that lack one). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals. Honours Idempotency-Key.
+         * @description Every indicator needs a valid review of its standing score (409 lists the ones that lack one). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["finalizeResult"];
         delete?: never;
@@ -572,6 +700,8 @@ export interface paths {
         /**
          * An agency’s final result: the current version
          * @description Agencies read their own from the cycle’s publication time (404 before it); admins always.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
          */
         get: operations["getResult"];
         put?: never;
@@ -592,6 +722,8 @@ export interface paths {
         /**
          * Every version of an agency’s result, oldest first, with the hash chain verified
          * @description Agencies read their own from the cycle’s publication time (404 before it); admins always.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
          */
         get: operations["listResultVersions"];
         put?: never;
@@ -612,6 +744,8 @@ export interface paths {
         /**
          * A self-contained reproducibility bundle of the current result
          * @description Inputs, the framework data and its hash, the engine version and the hashes: anyone can recompute the same bytes. Agencies read their own from the cycle’s publication time (404 before it); admins always.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
          */
         get: operations["getResultBundle"];
         put?: never;
@@ -629,12 +763,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** An agency’s appeals in a cycle, with their decisions */
+        /**
+         * An agency’s appeals in a cycle, with their decisions
+         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
+         */
         get: operations["listAppeals"];
         put?: never;
         /**
          * Appeal chosen indicators of the final result, with a justification and new evidence
-         * @description Only in the cycle’s appeals window (409 outside it), against a finalized result, one open appeal at a time. Honours Idempotency-Key.
+         * @description Only in the cycle’s appeals window (409 outside it), against a finalized result, one open appeal at a time.
+         *
+         *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["fileAppeal"];
         delete?: never;
@@ -654,6 +795,8 @@ export interface paths {
         /**
          * Decide an appeal: uphold or reject each indicator with a reason
          * @description Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
         put: operations["decideAppeal"];
         post?: never;
@@ -674,7 +817,11 @@ export interface paths {
         put?: never;
         /**
          * Import a past cycle’s published final results (levels per agency), all or nothing
-         * @description For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone. Honours Idempotency-Key.
+         * @description For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["importResults"];
         delete?: never;
@@ -690,12 +837,19 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The cycle’s ranking runs, newest first, with their reports */
+        /**
+         * The cycle’s ranking runs, newest first, with their reports
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["listRankingRuns"];
         put?: never;
         /**
          * Rank every final result of the cycle now (asynchronously); poll the run
-         * @description Answers 202 with the run to poll (Location). While another run of the cycle is going, 409 with its link. The run ranks nationally and per group by index, each domain and improvement, writes the entries, then publishes by switching the cycle’s pointer: readers see the previous ranking whole, then the new one whole. Honours Idempotency-Key.
+         * @description Answers 202 with the run to poll (Location). While another run of the cycle is going, 409 with its link. The run ranks nationally and per group by index, each domain and improvement, writes the entries, then publishes by switching the cycle’s pointer: readers see the previous ranking whole, then the new one whole.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["startRankingRun"];
         delete?: never;
@@ -711,7 +865,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A ranking run: status, progress, and when done its report (counts, duration, capacity, changes) */
+        /**
+         * A ranking run: status, progress, and when done its report (counts, duration, capacity, changes)
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["getRankingRun"];
         put?: never;
         post?: never;
@@ -728,7 +885,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A run’s ranking of a scope and measure, published or not (admins: check before the publication time) */
+        /**
+         * A run’s ranking of a scope and measure, published or not (admins: check before the publication time)
+         * @description **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
         get: operations["getRankingRunEntries"];
         put?: never;
         post?: never;
@@ -748,6 +908,10 @@ export interface paths {
         /**
          * The published national or group ranking by index, a domain or improvement; cursor pagination
          * @description Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getRankings"];
         put?: never;
@@ -768,6 +932,10 @@ export interface paths {
         /**
          * The full published ranking as open data: CSV or JSON, with the framework version and the method
          * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getRankingOpenData"];
         put?: never;
@@ -785,7 +953,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One agency’s published positions across cycles */
+        /**
+         * One agency’s published positions across cycles
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         */
         get: operations["getAgencyRankings"];
         put?: never;
         post?: never;
@@ -802,12 +975,17 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The agency’s webhook endpoints (at most 10), oldest first */
+        /**
+         * The agency’s webhook endpoints (at most 10), oldest first
+         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         */
         get: operations["listWebhookEndpoints"];
         put?: never;
         /**
          * Register an https endpoint for the event types it wants; the signing secret is shown once
          * @description The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. Not idempotent on purpose: a replayed response would store the secret for a day; a retry creates a second endpoint, which can be deleted.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -823,17 +1001,27 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One webhook endpoint (never its secret) */
+        /**
+         * One webhook endpoint (never its secret)
+         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         */
         get: operations["getWebhookEndpoint"];
         put?: never;
         post?: never;
-        /** Delete an endpoint; If-Match is optional, and must match when sent */
+        /**
+         * Delete an endpoint; If-Match is optional, and must match when sent
+         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         */
         delete: operations["deleteWebhookEndpoint"];
         options?: never;
         head?: never;
         /**
          * Enable or disable an endpoint, change its event types or description (If-Match required)
          * @description Disabling stops new deliveries at once (pending retries end as failed); enabling starts afresh, so an endpoint disabled for failing gets five more days.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         *
+         *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
          */
         patch: operations["updateWebhookEndpoint"];
         trace?: never;
@@ -850,6 +1038,8 @@ export interface paths {
         /**
          * New signing keys; the previous ones keep signing beside them for an overlap (24 h default)
          * @description During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. Not idempotent, for the same reason as registration.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */
         post: operations["rotateWebhookSecret"];
         delete?: never;
@@ -867,7 +1057,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a `webhook.test` event to this endpoint (whatever it subscribes to) */
+        /**
+         * Send a `webhook.test` event to this endpoint (whatever it subscribes to)
+         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
+         */
         post: operations["sendWebhookTest"];
         delete?: never;
         options?: never;
@@ -885,6 +1080,8 @@ export interface paths {
         /**
          * The endpoint’s delivery log, newest event first, with every attempt; filter by status
          * @description Deliveries are kept 30 days after their last attempt.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */
         get: operations["listWebhookDeliveries"];
         put?: never;
@@ -904,7 +1101,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Attempt one finished delivery once more, with the same `webhook-id` */
+        /**
+         * Attempt one finished delivery once more, with the same `webhook-id`
+         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
+         */
         post: operations["redeliverWebhook"];
         delete?: never;
         options?: never;
@@ -924,6 +1126,10 @@ export interface paths {
         /**
          * Attempt every failed delivery of events since a time once more (same `webhook-id`s)
          * @description At most 500 deliveries per request; send it again for more.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["redeliverFailedWebhooks"];
         delete?: never;
@@ -939,7 +1145,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The ed25519 public keys (whpk_) of v1a endpoints, to verify `v1a` signatures with */
+        /**
+         * The ed25519 public keys (whpk_) of v1a endpoints, to verify `v1a` signatures with
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         */
         get: operations["listWebhookPublicKeys"];
         put?: never;
         post?: never;
@@ -959,6 +1170,8 @@ export interface paths {
         /**
          * The award draft: every category × pool with its winners and runners-up, decisions applied
          * @description Computed (never stored) from the cycle’s published ranking, its award rules and the recorded decisions. Says whether it can be published now and why not (the ranking is stale, the cycle’s results are not public yet, …), and after publication whether a revision would change anything. 409 while the cycle has no published ranking.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
         get: operations["getAwardDraft"];
         put?: never;
@@ -979,12 +1192,18 @@ export interface paths {
         /**
          * Every award decision of the cycle, in order
          * @description Exclusions and reinstatements with their reasons, who decided and when: the record the draft folds into the exclusions in effect.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
         get: operations["listAwardDecisions"];
         put?: never;
         /**
          * Record a decision: exclude an agency from a category (reason mandatory), or reinstate it
-         * @description The only way to adjust the draft: an excluded agency leaves the category’s ranking and the next eligible agency moves up. Decisions are numbered and audited (the cycle’s and the agency’s trails) and never edited: a reinstatement undoes an exclusion. 409 for an exclusion already in effect, a reinstatement of an agency not excluded, or a decision recorded meanwhile by someone else. Honours Idempotency-Key.
+         * @description The only way to adjust the draft: an excluded agency leaves the category’s ranking and the next eligible agency moves up. Decisions are numbered and audited (the cycle’s and the agency’s trails) and never edited: a reinstatement undoes an exclusion. 409 for an exclusion already in effect, a reinstatement of an agency not excluded, or a decision recorded meanwhile by someone else.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["createAwardDecision"];
         delete?: never;
@@ -1004,7 +1223,11 @@ export interface paths {
         put?: never;
         /**
          * Publish the draft once: numbered immutable awards, the published pointer, award.published
-         * @description Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time). Honours Idempotency-Key.
+         * @description Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time).
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["publishAwards"];
         delete?: never;
@@ -1024,7 +1247,11 @@ export interface paths {
         put?: never;
         /**
          * Publish a revision: a new publication version linked to the current one, with its reason
-         * @description For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 409 before the first publication, or when the draft would change nothing. Honours Idempotency-Key.
+         * @description For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 409 before the first publication, or when the draft would change nothing.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["reviseAwards"];
         delete?: never;
@@ -1043,6 +1270,10 @@ export interface paths {
         /**
          * The cycle’s published awards: every category and pool, with the history of versions
          * @description 404 before the first publication.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getCycleAwards"];
         put?: never;
@@ -1063,6 +1294,10 @@ export interface paths {
         /**
          * One agency’s published awards across cycles, newest first
          * @description With the awards a revision withdrew. 404 until the agency has a published award.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getAgencyAwards"];
         put?: never;
@@ -1083,6 +1318,10 @@ export interface paths {
         /**
          * One award with its citation (Indonesian and English), and its versions
          * @description Current, or withdrawn by a revision (then the last version holding it). 404 before publication.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getAward"];
         put?: never;
@@ -1103,6 +1342,10 @@ export interface paths {
         /**
          * The year’s winners for the press: an HTML page with the citations and the national ranking chart
          * @description Server-rendered, no script: the winners by category and pool with their citations (Indonesian; English with `?lang=en`), and an SVG chart of every agency’s index by group with the winners marked, with a text alternative. Its own Content-Security-Policy: its stylesheet, nothing else. 404 before publication.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
          */
         get: operations["getAwardsPage"];
         put?: never;
@@ -1123,6 +1366,10 @@ export interface paths {
         /**
          * The awards page’s stylesheet
          * @description A file of its own so that the page’s Content-Security-Policy needs no inline styles.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
          */
         get: operations["getAwardsStylesheet"];
         put?: never;

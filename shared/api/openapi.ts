@@ -343,6 +343,48 @@ const securityOf = (route: RouteSpec) => {
   return route.access.scopes.map((required) => ({ [oauthScheme]: [required] }));
 };
 
+const roleNames: Readonly<Record<RouteAccessRole, string>> = {
+  admin: 'admins (Kemenpan RB)',
+  assessor: 'assessors',
+  agency: 'agency operators',
+};
+type RouteAccessRole = Extract<RouteSpec['access'], { kind: 'jwt' }>['roles'][number];
+
+/**
+ * An operation's description: the route's own, then what its flags mean to a caller — who may call
+ * it, whether shared caches may keep it, how to retry it safely — so that every operation of the
+ * docs page says so in words, from the same flags the HTTP layer acts on.
+ */
+const operationDescription = (route: RouteSpec): string => {
+  const lines = route.description ? [route.description] : [];
+  if (route.access.kind === 'public') lines.push('**Access:** public, no token.');
+  else {
+    const who = route.access.roles.map((role) => roleNames[role]).join(', ');
+    const scopes =
+      route.access.scopes.length === 0
+        ? 'any valid token'
+        : route.access.scopes.length === 1
+          ? `a token with the scope \`${route.access.scopes[0]}\``
+          : `a token with any one of the scopes ${route.access.scopes.map((name) => `\`${name}\``).join(', ')}`;
+    lines.push(`**Access:** ${who}; ${scopes}.`);
+  }
+  if (route.publicCache) {
+    lines.push(
+      route.responses[200]?.mediaType === undefined
+        ? '**Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).'
+        : '**Caching:** shared caches may keep the answer five minutes.',
+    );
+  }
+  if (route.requiresIfMatch)
+    lines.push('**Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).');
+  if (route.idempotent) {
+    lines.push(
+      '**Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.',
+    );
+  }
+  return lines.join('\n\n');
+};
+
 /**
  * The body as published. Rows a route validates one by one (`rowSchema`) are published as the
  * items of their field, within the limits the envelope sets.
@@ -443,7 +485,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
       path: route.path,
       operationId: route.operationId,
       summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
+      description: operationDescription(route),
       tags: [...route.tags],
       security: securityOf(route),
       ...(route.access.kind === 'jwt' ? { 'x-roles': [...route.access.roles] } : {}),
@@ -511,6 +553,11 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
     info: {
       title: 'SPBE Award API',
       version: options.version,
+      // The programme's owner: the ministry that runs the SPBE evaluation and the award.
+      contact: {
+        name: 'Kementerian PANRB (SPBE evaluation)',
+        url: 'https://www.menpan.go.id',
+      },
       description:
         'Runs Indonesia’s SPBE (e-government maturity) evaluation and the Digital Government Award: agency registry, cycles, self-assessments, assessments, results, rankings and awards. Errors are RFC 9457 problem details. Interactive reference: `/docs`.',
     },

@@ -73,7 +73,7 @@ export const assessmentRoutes = {
     access: adminOnly,
     summary: 'Assign panels of assessors to agencies for the cycle (JSON or CSV), all or nothing',
     description:
-      'Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone. Honours Idempotency-Key.',
+      'Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.',
     tags: ['Assessment'],
     params: YearParamsSchema,
     body: AssignmentsWriteSchema,
@@ -122,7 +122,7 @@ export const assessmentRoutes = {
     lambda: 'assessment',
     access: assessorsOnly,
     summary: 'Recuse yourself from assessing an agency, with a reason (audited)',
-    description: 'The panel must keep at least one active assessor (409 otherwise). Honours Idempotency-Key.',
+    description: 'The panel must keep at least one active assessor (409 otherwise).',
     tags: ['Assessment'],
     params: AssessmentParamsSchema,
     body: RecusalWriteSchema,

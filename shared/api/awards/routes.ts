@@ -67,7 +67,7 @@ export const awardRoutes = {
     access: adminOnly,
     summary: 'Record a decision: exclude an agency from a category (reason mandatory), or reinstate it',
     description:
-      'The only way to adjust the draft: an excluded agency leaves the category’s ranking and the next eligible agency moves up. Decisions are numbered and audited (the cycle’s and the agency’s trails) and never edited: a reinstatement undoes an exclusion. 409 for an exclusion already in effect, a reinstatement of an agency not excluded, or a decision recorded meanwhile by someone else. Honours Idempotency-Key.',
+      'The only way to adjust the draft: an excluded agency leaves the category’s ranking and the next eligible agency moves up. Decisions are numbered and audited (the cycle’s and the agency’s trails) and never edited: a reinstatement undoes an exclusion. 409 for an exclusion already in effect, a reinstatement of an agency not excluded, or a decision recorded meanwhile by someone else.',
     tags: ['Awards'],
     params: YearParamsSchema,
     body: AwardDecisionCreateSchema,
@@ -103,7 +103,7 @@ export const awardRoutes = {
     access: adminOnly,
     summary: 'Publish the draft once: numbered immutable awards, the published pointer, award.published',
     description:
-      'Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time). Honours Idempotency-Key.',
+      'Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time).',
     tags: ['Awards'],
     params: YearParamsSchema,
     idempotent: true,
@@ -117,7 +117,7 @@ export const awardRoutes = {
     access: adminOnly,
     summary: 'Publish a revision: a new publication version linked to the current one, with its reason',
     description:
-      'For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 409 before the first publication, or when the draft would change nothing. Honours Idempotency-Key.',
+      'For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 409 before the first publication, or when the draft would change nothing.',
     tags: ['Awards'],
     params: YearParamsSchema,
     body: AwardRevisionCreateSchema,

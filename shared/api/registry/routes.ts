@@ -43,7 +43,7 @@ export const registryRoutes = {
     access: adminOnly,
     summary: 'Import the national roster (JSON or CSV): every row validated, all or nothing',
     description:
-      'Creates new agencies and updates changed ones; unchanged rows are not rewritten. Validation is all or nothing: if any row is invalid nothing is written and the problem lists every bad row. Writes go in transactions of 50 agencies (DynamoDB allows 100 actions, each agency also writes its audit record); if an agency is edited concurrently mid-import the answer is 409 with the count written, and sending the same roster again completes it. Honours Idempotency-Key.',
+      'Creates new agencies and updates changed ones; unchanged rows are not rewritten. Validation is all or nothing: if any row is invalid nothing is written and the problem lists every bad row. Writes go in transactions of 50 agencies (DynamoDB allows 100 actions, each agency also writes its audit record); if an agency is edited concurrently mid-import the answer is 409 with the count written, and sending the same roster again completes it.',
     tags: ['Agency registry'],
     body: AgencyImportSchema,
     bodyContentTypes: ['application/json', 'text/csv'],

@@ -35,7 +35,7 @@ export const resultRoutes = {
     access: adminOnly,
     summary: 'Finalize an agency’s result from its validly reviewed scores',
     description:
-      'Every indicator needs a valid review of its standing score (409 lists the ones that lack one). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals. Honours Idempotency-Key.',
+      'Every indicator needs a valid review of its standing score (409 lists the ones that lack one). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals.',
     tags: ['Results'],
     params: ResultParamsSchema,
     idempotent: true,
@@ -95,7 +95,7 @@ export const resultRoutes = {
     access: agencyWriters,
     summary: 'Appeal chosen indicators of the final result, with a justification and new evidence',
     description:
-      'Only in the cycle’s appeals window (409 outside it), against a finalized result, one open appeal at a time. Honours Idempotency-Key.',
+      'Only in the cycle’s appeals window (409 outside it), against a finalized result, one open appeal at a time.',
     tags: ['Results'],
     params: ResultParamsSchema,
     body: AppealWriteSchema,
@@ -142,7 +142,7 @@ export const resultRoutes = {
     access: adminOnly,
     summary: 'Import a past cycle’s published final results (levels per agency), all or nothing',
     description:
-      'For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone. Honours Idempotency-Key.',
+      'For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone.',
     tags: ['Results'],
     params: YearParamsSchema,
     body: ResultsImportSchema,

@@ -80,7 +80,7 @@ export const selfAssessmentRoutes = {
     access: selfAssessmentWriters,
     summary: 'Submit: freezes the answers once all 47 are answered and the window is open',
     description:
-      'If-Match is optional here; when sent it must match. Honours Idempotency-Key. Answers with a receipt: the self-assessment without its answers (Location points at the full representation).',
+      'If-Match is optional here; when sent it must match. Answers with a receipt: the self-assessment without its answers (Location points at the full representation).',
     tags: ['Self-assessment'],
     params: SelfAssessmentParamsSchema,
     optionalIfMatch: true,
