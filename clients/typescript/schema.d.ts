@@ -1428,6 +1428,10 @@ export interface components {
             agencyId?: string;
             scopes: string[];
             name?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             tokenExpiresAt?: string;
         };
         /** @description SPBE framework version (PermenPANRB 59/2020 for spbe-2020) */
@@ -1521,7 +1525,15 @@ export interface components {
             childCount?: number;
             /** Format: int64 */
             version: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
         };
         /** @description Create or update an agency */
@@ -1617,6 +1629,10 @@ export interface components {
             actor: {
                 subject: string;
                 role: string;
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
                 agencyId?: string;
                 clientId?: string;
             };
@@ -1636,11 +1652,23 @@ export interface components {
             clientId: string;
             /** @enum {string} */
             role: "agency" | "admin";
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId?: string;
             description: string;
             /** Format: int64 */
             version: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
         };
         /** @description Binds an OAuth2 client-credentials client to a role (and agency); its tokens carry them */
@@ -1680,6 +1708,10 @@ export interface components {
                 windowOpen: boolean;
                 serverTime: string;
             };
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             createdAt: string;
             /** @description The admin who opened it; shown to admins only */
             createdBy?: string;
@@ -1871,6 +1903,10 @@ export interface components {
         SelfAssessment: {
             /** Format: int64 */
             year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             /** @enum {string} */
             status: "draft" | "submitted";
@@ -1885,12 +1921,28 @@ export interface components {
             unanswered: number[];
             provisional: components["schemas"]["ProvisionalScore"];
             window: {
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 closesAt: string;
                 open: boolean;
             };
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             submittedAt?: string;
             submittedBy?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt?: string;
         };
         IndicatorAnswer: {
@@ -1904,6 +1956,10 @@ export interface components {
             level: 1 | 2 | 3 | 4 | 5;
             explanation: string;
             evidence: components["schemas"]["Evidence"][];
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
             updatedBy: string;
         };
@@ -1990,6 +2046,10 @@ export interface components {
         SubmissionReceipt: {
             /** Format: int64 */
             year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             /** @enum {string} */
             status: "draft" | "submitted";
@@ -2003,12 +2063,28 @@ export interface components {
             unanswered: number[];
             provisional: components["schemas"]["ProvisionalScore"];
             window: {
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 closesAt: string;
                 open: boolean;
             };
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             submittedAt?: string;
             submittedBy?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt?: string;
         };
         Assessor: {
@@ -2017,7 +2093,15 @@ export interface components {
             affiliations: string[];
             /** Format: int64 */
             version: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
         };
         AssessorWrite: {
@@ -2055,12 +2139,24 @@ export interface components {
         Assignment: {
             /** Format: int64 */
             year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             assessor: string;
             /** @enum {string} */
             status: "active" | "recused";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             assignedAt: string;
             assignedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             recusedAt?: string;
             recusalReason?: string;
         };
@@ -2074,6 +2170,10 @@ export interface components {
         Assessment: {
             /** Format: int64 */
             year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             agencyName: string;
             /**
@@ -2120,6 +2220,10 @@ export interface components {
                     evidenceUsed: number[];
                     /** @description The assessor who recorded it */
                     recordedBy: string;
+                    /**
+                     * Format: date-time
+                     * @example 2026-03-01T00:00:00+07:00
+                     */
                     recordedAt: string;
                     reason?: string;
                 };
@@ -2151,6 +2255,10 @@ export interface components {
             evidenceUsed: number[];
             /** @description The assessor who recorded it */
             recordedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             recordedAt: string;
             reason?: string;
         };
@@ -2169,6 +2277,10 @@ export interface components {
             /** Format: int64 */
             version: number;
             reviewedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             reviewedAt: string;
         };
         BulkScoresWrite: {
@@ -2259,6 +2371,10 @@ export interface components {
         ResultVersion: {
             /** Format: int64 */
             year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             /** Format: int64 */
             version: number;
@@ -2296,6 +2412,10 @@ export interface components {
                 name: string;
                 version: string;
             };
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             finalizedAt: string;
             finalizedBy: string;
             reason: string;
@@ -2438,6 +2558,10 @@ export interface components {
             appealId: string;
             /** Format: int64 */
             year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             /** @enum {string} */
             status: "open" | "decided";
@@ -2446,6 +2570,10 @@ export interface components {
              * @description The result version appealed against
              */
             resultVersion: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             filedAt: string;
             filedBy: string;
             indicators: {
@@ -2466,6 +2594,10 @@ export interface components {
                 level?: 1 | 2 | 3 | 4 | 5;
                 reason: string;
             }[];
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             decidedAt?: string;
             decidedBy?: string;
             /**
@@ -2542,8 +2674,20 @@ export interface components {
             status: "running" | "published" | "failed";
             /** @enum {string} */
             phase: "reading" | "ranking" | "writing" | "publishing" | "done";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             startedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             finishedAt?: string;
             progress: {
                 /** Format: int64 */
@@ -2614,6 +2758,10 @@ export interface components {
                     /** @description Agency ids ranked before and not now, in id order: the first 100 */
                     left: string[];
                     biggestMoves: {
+                        /**
+                         * @description Agency slug
+                         * @example prov-jawa-timur
+                         */
                         agencyId: string;
                         /** Format: int64 */
                         from: number;
@@ -2642,6 +2790,10 @@ export interface components {
              */
             measure: string;
             frameworkId: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             publishedAt?: string;
             method: string;
             /**
@@ -2698,6 +2850,10 @@ export interface components {
         };
         /** @description One agency’s published positions, newest cycle first */
         AgencyRankings: {
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             items: {
                 /** Format: int64 */
@@ -2732,6 +2888,10 @@ export interface components {
         WebhookEndpointWithSecret: {
             /** @example whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E */
             id: string;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             url: string;
             description?: string;
@@ -2742,6 +2902,10 @@ export interface components {
              * @enum {string}
              */
             disabledReason?: "manual" | "gone" | "failing";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             disabledAt?: string;
             signatureSchemes: ("v1" | "v1a")[];
             /** @description v1a endpoints: verify with these */
@@ -2750,7 +2914,11 @@ export interface components {
                 key: string;
                 /** @enum {string} */
                 status: "current" | "previous";
-                /** @description When a previous key stops signing */
+                /**
+                 * Format: date-time
+                 * @description When a previous key stops signing
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 expiresAt?: string;
             }[];
             /** @description During a rotation: when the previous secret stops signing */
@@ -2760,7 +2928,15 @@ export interface components {
              * @description Also the ETag: send it back in If-Match
              */
             version: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
             /**
              * @description v1 endpoints: the `whsec_` signing secret. Shown in this response only: store it now (it cannot be read again; rotate to get a new one).
@@ -2796,6 +2972,10 @@ export interface components {
         WebhookEndpoint: {
             /** @example whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E */
             id: string;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             url: string;
             description?: string;
@@ -2806,6 +2986,10 @@ export interface components {
              * @enum {string}
              */
             disabledReason?: "manual" | "gone" | "failing";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             disabledAt?: string;
             signatureSchemes: ("v1" | "v1a")[];
             /** @description v1a endpoints: verify with these */
@@ -2814,7 +2998,11 @@ export interface components {
                 key: string;
                 /** @enum {string} */
                 status: "current" | "previous";
-                /** @description When a previous key stops signing */
+                /**
+                 * Format: date-time
+                 * @description When a previous key stops signing
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 expiresAt?: string;
             }[];
             /** @description During a rotation: when the previous secret stops signing */
@@ -2824,7 +3012,15 @@ export interface components {
              * @description Also the ETag: send it back in If-Match
              */
             version: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
         };
         WebhookEndpointPatch: {
@@ -2864,8 +3060,20 @@ export interface components {
             status: "pending" | "succeeded" | "failed";
             /** Format: int64 */
             attemptCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             nextAttemptAt?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             createdAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             updatedAt: string;
             /** @description Oldest first (the most recent 25) */
             attempts: components["schemas"]["WebhookAttempt"][];
@@ -2909,13 +3117,21 @@ export interface components {
         WebhookPublicKeysPage: {
             items: {
                 endpointId: string;
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
                 agencyId: string;
                 publicKeys: {
                     /** @example whpk_Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE= */
                     key: string;
                     /** @enum {string} */
                     status: "current" | "previous";
-                    /** @description When a previous key stops signing */
+                    /**
+                     * Format: date-time
+                     * @description When a previous key stops signing
+                     * @example 2026-03-01T00:00:00+07:00
+                     */
                     expiresAt?: string;
                 }[];
             }[];
@@ -2931,6 +3147,10 @@ export interface components {
             };
             ranking: {
                 runId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 publishedAt: string;
                 inputsSha256: string;
                 /** @description Whether the results are still those the run ranked (false after a result changed: run the ranking again) */
@@ -2967,7 +3187,15 @@ export interface components {
                 awardCount: number;
                 /** Format: int64 */
                 recipientCount: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 startedAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
                 publishedAt?: string;
                 /** @description SHA-256 over the version, reason, previous version’s hash, rules, ranking run and inputs, decisions and every award’s hash */
                 sha256: string;
@@ -3088,11 +3316,19 @@ export interface components {
              */
             number: number;
             category: string;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             /** @enum {string} */
             action: "exclude" | "reinstate";
             reason: string;
             decidedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             decidedAt: string;
         };
         AwardCitation: {
@@ -3157,7 +3393,15 @@ export interface components {
             awardCount: number;
             /** Format: int64 */
             recipientCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             startedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
             publishedAt?: string;
             /** @description SHA-256 over the version, reason, previous version’s hash, rules, ranking run and inputs, decisions and every award’s hash */
             sha256: string;
@@ -3263,6 +3507,10 @@ export interface components {
         };
         /** @description One agency’s published awards, newest cycle first */
         AgencyAwards: {
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
             agencyId: string;
             items: {
                 /** Format: int64 */
@@ -4086,6 +4334,18 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            /** @description A province with kabupaten or kota under it cannot become another group (the problem gives their count) */
+            409: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             412: components["responses"]["PreconditionFailed"];
             /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
             413: {

@@ -3,6 +3,10 @@ import type { DynamoDbCall } from '#local/dynamodb-calls.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#local/runtime.ts';
 import { defaultScopesByRole } from '#shared/api/access.ts';
+import { ProblemSchema } from '#shared/api/common/schemas.ts';
+import { documentedStatuses } from '#shared/api/openapi.ts';
+import { routeKeyOf } from '#shared/api/route-spec.ts';
+import { routeList } from '#shared/api/routes.ts';
 import type { Role } from '#shared/domain/roles.ts';
 
 /**
@@ -34,6 +38,38 @@ export interface TestApi {
   dynamoDbCallsOf(response: ApiResponse<unknown>): readonly DynamoDbCall[];
   stop(): Promise<void>;
 }
+
+const routesByKey = new Map(routeList.map((route) => [routeKeyOf(route), route]));
+
+/**
+ * Every answer an integration test receives is checked against what the OpenAPI document publishes
+ * for its route: its status is one the route lists, a JSON body matches the route's schema for that
+ * status (the same zod schema), a problem the problem schema. A mismatch fails the test that made
+ * the request, so the suite's 1,200-odd requests hold the document to what the API does.
+ */
+const checkAgainstContract = (response: Response, requestIdRoute: string | undefined, body: unknown) => {
+  const type = response.headers.get('content-type') ?? '';
+  const route = requestIdRoute === undefined ? undefined : routesByKey.get(requestIdRoute);
+  if (route !== undefined && !documentedStatuses(route).includes(response.status)) {
+    throw new Error(
+      `${requestIdRoute} answered ${response.status}, which its published responses do not list`,
+    );
+  }
+  const schema = type.startsWith('application/problem+json')
+    ? ProblemSchema
+    : type.startsWith('application/json')
+      ? route?.responses[response.status]?.schema
+      : undefined;
+  if (schema === undefined || body === undefined) return;
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    throw new Error(
+      `${requestIdRoute ?? 'unrouted'} ${response.status}: the body does not match the published schema: ${result.error.issues
+        .map((issue) => `/${issue.path.join('/')} ${issue.message}`)
+        .join('; ')}`,
+    );
+  }
+};
 
 export const startTestApi = async (
   options: Pick<LocalRuntimeOptions, 'beforeServe' | 'webhooks'> = {},
@@ -86,6 +122,8 @@ export const startTestApi = async (
       } catch {
         // Not JSON: leave the text.
       }
+      const recorded = runtime.dynamoDbCalls.of(response.headers.get('apigw-requestid') ?? '');
+      checkAgainstContract(response, recorded?.routeKey, parsed);
       return { status: response.status, headers: response.headers, body: parsed as T, text };
     },
     dynamoDbCallsOf: (response) => {

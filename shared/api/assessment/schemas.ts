@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, pageLimit, YearParamSchema } from '#shared/api/common/schemas.ts';
+import {
+  AgencyIdSchema,
+  displayText,
+  InstantSchema,
+  pageLimit,
+  YearParamSchema,
+} from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import {
@@ -40,8 +46,8 @@ export const AssessorSchema = z
       name: z.string(),
       affiliations: z.array(z.string()),
       version: z.number().int(),
-      createdAt: z.string(),
-      updatedAt: z.string(),
+      createdAt: InstantSchema,
+      updatedAt: InstantSchema,
     })),
   )
   .meta({ id: 'Assessor' });
@@ -80,12 +86,12 @@ export const AssignmentSchema = z
   .object(
     lazyShape(() => ({
       year: z.number().int(),
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       assessor: z.string(),
       status: z.enum(assignmentStatuses),
-      assignedAt: z.string(),
+      assignedAt: InstantSchema,
       assignedBy: z.string(),
-      recusedAt: z.string().optional(),
+      recusedAt: InstantSchema.optional(),
       recusalReason: z.string().optional(),
     })),
   )
@@ -202,7 +208,7 @@ export const StageScoreSchema = z
       note: z.string(),
       evidenceUsed: z.array(z.number().int()),
       recordedBy: z.string().meta({ description: 'The assessor who recorded it' }),
-      recordedAt: z.string(),
+      recordedAt: InstantSchema,
       reason: z.string().optional(),
     })),
   )
@@ -253,7 +259,7 @@ export const ReviewSchema = z
       reason: z.string(),
       version: z.number().int(),
       reviewedBy: z.string(),
-      reviewedAt: z.string(),
+      reviewedAt: InstantSchema,
     })),
   )
   .meta({ id: 'Review' });
@@ -281,7 +287,7 @@ export const AssessmentSchema = z
   .object(
     lazyShape(() => ({
       year: z.number().int(),
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       agencyName: z.string(),
       group: AgencyGroupSchema,
       stages: z.array(StageSchema),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, InstantSchema, Sha256Schema } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { awardDecisionActions } from '#shared/domain/awards/decisions.ts';
@@ -85,12 +85,12 @@ export const AwardSchema = z
           inputsSha256: z
             .string()
             .meta({ description: 'SHA-256 of every result (agency, version, hash) the ranking run ranked' }),
-          result: z.object({ version: z.number().int(), sha256: z.string() }),
+          result: z.object({ version: z.number().int(), sha256: Sha256Schema }),
         })
         .meta({
           description: 'What the award rests on: the published ranking run and the results it ranked',
         }),
-      sha256: z.string().meta({ description: 'SHA-256 of the award’s canonical record' }),
+      sha256: Sha256Schema.meta({ description: 'SHA-256 of the award’s canonical record' }),
     })),
   )
   .meta({ id: 'Award', description: 'One award of one publication version: immutable' });
@@ -104,19 +104,19 @@ export const AwardPublicationSchema = z
       reason: z.enum(['initial', ...revisionReasons]),
       note: z.string().optional().meta({ description: 'Why a revision was made' }),
       previousVersion: z.number().int().nullable(),
-      previousSha256: z.string().nullable(),
+      previousSha256: Sha256Schema.nullable(),
       rules: RulesRefSchema,
       rankingRunId: z.string(),
-      inputsSha256: z.string(),
+      inputsSha256: Sha256Schema,
       decisionsThrough: z
         .number()
         .int()
         .meta({ description: 'The recorded decisions 1 … n this version applies' }),
       awardCount: z.number().int(),
       recipientCount: z.number().int(),
-      startedAt: z.string(),
-      publishedAt: z.string().optional(),
-      sha256: z.string().meta({
+      startedAt: InstantSchema,
+      publishedAt: InstantSchema.optional(),
+      sha256: Sha256Schema.meta({
         description:
           'SHA-256 over the version, reason, previous version’s hash, rules, ranking run and inputs, decisions and every award’s hash',
       }),
@@ -148,7 +148,7 @@ const WithdrawnAwardSchema = AwardSchema.extend({
 export const AgencyAwardsSchema = z
   .object(
     lazyShape(() => ({
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       items: z.array(
         z.object({
           year: z.number().int(),
@@ -183,11 +183,11 @@ export const AwardDecisionSchema = z
       year: z.number().int(),
       number: z.number().int().meta({ description: '1, 2, … in the order recorded' }),
       category: z.string(),
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       action: z.enum(awardDecisionActions),
       reason: z.string(),
       decidedBy: z.string(),
-      decidedAt: z.string(),
+      decidedAt: InstantSchema,
     })),
   )
   .meta({ id: 'AwardDecision' });
@@ -243,8 +243,8 @@ export const AwardDraftSchema = z
       rules: RulesRefSchema,
       ranking: z.object({
         runId: z.string(),
-        publishedAt: z.string(),
-        inputsSha256: z.string(),
+        publishedAt: InstantSchema,
+        inputsSha256: Sha256Schema,
         current: z.boolean().meta({
           description:
             'Whether the results are still those the run ranked (false after a result changed: run the ranking again)',

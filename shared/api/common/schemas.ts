@@ -200,7 +200,7 @@ export const MeSchema = z
         .meta({ description: 'Set for agency operators: the one agency they act for' }),
       scopes: z.array(z.string()),
       name: z.string().optional(),
-      tokenExpiresAt: z.string().optional(),
+      tokenExpiresAt: InstantSchema.optional(),
     })),
   )
   .meta({ id: 'Me', description: 'The caller as the API understands them' });
@@ -213,7 +213,7 @@ export const AuditRecordSchema = z
       actor: z.object({
         subject: z.string(),
         role: z.string(),
-        agencyId: z.string().optional(),
+        agencyId: AgencyIdSchema.optional(),
         clientId: z.string().optional(),
       }),
       action: z.string().meta({ example: 'self-assessment.answer.saved' }),
@@ -259,8 +259,17 @@ export const AuditQuerySchema = z.strictObject(
 const isoInstant = z.iso.datetime({ offset: true }).max(35);
 // `format: date-time` alone admits what zod refuses (a space or a lower-case t, RFC 3339 §5.6):
 // publish zod's own pattern beside it.
-/** An instant a client sends (RFC 3339 with an offset), published with zod's own pattern and bound. */
+/**
+ * An instant (RFC 3339 with an offset), published with zod's own pattern and bound: what a client
+ * sends, and every instant the API answers with (`toISOString()`, or a window as it was set).
+ */
 export const InstantSchema = isoInstant.meta({
   pattern: isoInstant.def.pattern?.source,
   example: '2026-03-01T00:00:00+07:00',
 });
+
+/** A SHA-256 digest in lower-case hex, as every record and its inputs are hashed (`sha256Hex`). */
+export const Sha256Schema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .meta({ maxLength: 64 });

@@ -165,7 +165,7 @@ export const CycleSchema = z
         windowOpen: z.boolean().meta({ description: 'Whether the current phase’s window is open right now' }),
         serverTime: z.string(),
       }),
-      createdAt: z.string(),
+      createdAt: InstantSchema,
       createdBy: z.string().optional().meta({ description: 'The admin who opened it; shown to admins only' }),
       version: z.number().int(),
     })),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, pageLimit, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, InstantSchema, pageLimit, YearParamSchema } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
@@ -54,7 +54,7 @@ export const RankingPageSchema = z
       scope: RankingScopeSchema,
       measure: RankingMeasureSchema,
       frameworkId: z.string(),
-      publishedAt: z.string().optional(),
+      publishedAt: InstantSchema.optional(),
       method: z.string(),
       total: z.number().int().meta({ description: 'Entries in this ranking' }),
       items: z.array(RankingEntrySchema),
@@ -93,9 +93,9 @@ export const RankingRunSchema = z
       requestedBy: z.string(),
       status: z.enum(runStatuses),
       phase: z.enum(['reading', 'ranking', 'writing', 'publishing', 'done']),
-      startedAt: z.string(),
-      updatedAt: z.string(),
-      finishedAt: z.string().optional(),
+      startedAt: InstantSchema,
+      updatedAt: InstantSchema,
+      finishedAt: InstantSchema.optional(),
       progress: z.object({
         itemsTotal: z.number().int(),
         itemsWritten: z.number().int(),
@@ -150,7 +150,7 @@ export const RankingRunSchema = z
                 .array(z.string())
                 .meta({ description: 'Agency ids ranked before and not now, in id order: the first 100' }),
               biggestMoves: z.array(
-                z.object({ agencyId: z.string(), from: z.number().int(), to: z.number().int() }),
+                z.object({ agencyId: AgencyIdSchema, from: z.number().int(), to: z.number().int() }),
               ),
             })
             .meta({ description: 'Against the previous published run, national index ranking' }),
@@ -178,7 +178,7 @@ export const RankingRunParamsSchema = z.strictObject(
 export const AgencyRankingsSchema = z
   .object(
     lazyShape(() => ({
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       items: z.array(
         z.object({
           year: z.number().int(),

@@ -1,5 +1,5 @@
 import { AuditPageSchema, AuditQuerySchema } from '#shared/api/common/schemas.ts';
-import { adminOnly, errors, etag, publicAccess } from '#shared/api/route-kit.ts';
+import { adminOnly, errors, etag, problemResponse, publicAccess } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import {
   AgencyIdParamsSchema,
@@ -33,6 +33,9 @@ export const registryRoutes = {
       200: { description: 'Updated', schema: AgencySchema, headers: etag },
       201: { description: 'Created', schema: AgencySchema, headers: [...etag, 'Location'] },
       ...errors(400, 401, 403, 415, 428),
+      409: problemResponse(
+        'A province with kabupaten or kota under it cannot become another group (the problem gives their count)',
+      ),
     },
   }),
   importAgencies: defineRoute({

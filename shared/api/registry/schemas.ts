@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, pageLimit } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, InstantSchema, pageLimit } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 
@@ -88,8 +88,8 @@ export const AgencySchema = z
         description: 'Provinces: how many kabupaten and kota are registered under it',
       }),
       version: z.number().int(),
-      createdAt: z.string(),
-      updatedAt: z.string(),
+      createdAt: InstantSchema,
+      updatedAt: InstantSchema,
     })),
   )
   .meta({ id: 'Agency' });
@@ -195,11 +195,11 @@ export const MachineClientSchema = z
     lazyShape(() => ({
       clientId: z.string(),
       role: z.enum(machineClientRoles),
-      agencyId: z.string().optional(),
+      agencyId: AgencyIdSchema.optional(),
       description: z.string(),
       version: z.number().int(),
-      createdAt: z.string(),
-      updatedAt: z.string(),
+      createdAt: InstantSchema,
+      updatedAt: InstantSchema,
     })),
   )
   .meta({ id: 'MachineClient' });

@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
+import {
+  AgencyIdSchema,
+  displayText,
+  InstantSchema,
+  Sha256Schema,
+  YearParamSchema,
+} from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
@@ -112,22 +118,22 @@ export const ResultVersionSchema = z
   .object(
     lazyShape(() => ({
       year: z.number().int(),
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       version: z.number().int(),
       inputs: z.object({
         frameworkId: z.string(),
-        frameworkSha256: z.string(),
+        frameworkSha256: Sha256Schema,
         predicateBasis: z.enum(predicateBases),
         levels: z.array(LevelOrNoneSchema).meta({ description: 'Level of indicator n at index n − 1' }),
         sources: z.array(LevelSourceSchema),
       }),
       computed: z.object({ score: ScoreResultSchema, improvementPlan: ImprovementPlanSchema }),
       engine: z.object({ name: z.string(), version: z.string() }),
-      finalizedAt: z.string(),
+      finalizedAt: InstantSchema,
       finalizedBy: z.string(),
       reason: z.string(),
-      previousSha256: z.string().nullable(),
-      sha256: z.string().meta({ description: 'SHA-256 of the canonical JSON of every other field' }),
+      previousSha256: Sha256Schema.nullable(),
+      sha256: Sha256Schema.meta({ description: 'SHA-256 of the canonical JSON of every other field' }),
     })),
   )
   .meta({ id: 'ResultVersion', description: 'Immutable; chained to the version before it by hash' });
@@ -234,10 +240,10 @@ export const AppealSchema = z
     lazyShape(() => ({
       appealId: z.string(),
       year: z.number().int(),
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       status: z.enum(['open', 'decided']),
       resultVersion: z.number().int().meta({ description: 'The result version appealed against' }),
-      filedAt: z.string(),
+      filedAt: InstantSchema,
       filedBy: z.string(),
       indicators: z.array(
         z.object({
@@ -256,7 +262,7 @@ export const AppealSchema = z
           }),
         )
         .optional(),
-      decidedAt: z.string().optional(),
+      decidedAt: InstantSchema.optional(),
       decidedBy: z.string().optional(),
       newResultVersion: z
         .number()

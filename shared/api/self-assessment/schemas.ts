@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { AgencyIdSchema, displayText, InstantSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { levels } from '#shared/domain/framework/types.ts';
 
@@ -171,7 +171,7 @@ export const IndicatorAnswerSchema = z
       level: LevelSchema,
       explanation: z.string(),
       evidence: z.array(EvidenceSchema),
-      updatedAt: z.string(),
+      updatedAt: InstantSchema,
       updatedBy: z.string(),
     })),
   )
@@ -203,17 +203,17 @@ export const SelfAssessmentSchema = z
   .object(
     lazyShape(() => ({
       year: z.number().int(),
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       status: z.enum(['draft', 'submitted']),
       version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
       answers: z.array(IndicatorAnswerSchema),
       answeredCount: z.number().int(),
       unanswered: z.array(z.number().int()),
       provisional: ProvisionalScoreSchema,
-      window: z.object({ opensAt: z.string(), closesAt: z.string(), open: z.boolean() }),
-      submittedAt: z.string().optional(),
+      window: z.object({ opensAt: InstantSchema, closesAt: InstantSchema, open: z.boolean() }),
+      submittedAt: InstantSchema.optional(),
       submittedBy: z.string().optional(),
-      updatedAt: z.string().optional(),
+      updatedAt: InstantSchema.optional(),
     })),
   )
   .meta({ id: 'SelfAssessment' });

@@ -87,7 +87,7 @@ const PublicKeySchema = z.object(
   lazyShape(() => ({
     key: z.string().meta({ example: 'whpk_Gb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=' }),
     status: z.enum(['current', 'previous']),
-    expiresAt: z.string().optional().meta({ description: 'When a previous key stops signing' }),
+    expiresAt: InstantSchema.optional().meta({ description: 'When a previous key stops signing' }),
   })),
 );
 
@@ -95,7 +95,7 @@ export const WebhookEndpointSchema = z
   .object(
     lazyShape(() => ({
       id: EndpointIdSchema,
-      agencyId: z.string(),
+      agencyId: AgencyIdSchema,
       url: z.string(),
       description: z.string().optional(),
       eventTypes: z.array(EventTypeSchema),
@@ -103,7 +103,7 @@ export const WebhookEndpointSchema = z
       disabledReason: z.enum(['manual', 'gone', 'failing']).optional().meta({
         description: 'manual; gone: the receiver answered 410; failing: every attempt failed for 5 days',
       }),
-      disabledAt: z.string().optional(),
+      disabledAt: InstantSchema.optional(),
       signatureSchemes: z.array(z.enum(signatureSchemes)),
       publicKeys: z
         .array(PublicKeySchema)
@@ -114,8 +114,8 @@ export const WebhookEndpointSchema = z
         .optional()
         .meta({ description: 'During a rotation: when the previous secret stops signing' }),
       version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
-      createdAt: z.string(),
-      updatedAt: z.string(),
+      createdAt: InstantSchema,
+      updatedAt: InstantSchema,
     })),
   )
   .meta({ id: 'WebhookEndpoint', description: 'A registered receiver; its secrets are never shown here' });
@@ -173,9 +173,9 @@ export const WebhookDeliverySchema = z
       endpointId: z.string(),
       status: z.enum(deliveryStatuses),
       attemptCount: z.number().int(),
-      nextAttemptAt: z.string().optional(),
-      createdAt: z.string(),
-      updatedAt: z.string(),
+      nextAttemptAt: InstantSchema.optional(),
+      createdAt: InstantSchema,
+      updatedAt: InstantSchema,
       attempts: z.array(WebhookAttemptSchema).meta({ description: 'Oldest first (the most recent 25)' }),
     })),
   )
@@ -234,7 +234,7 @@ export const WebhookPublicKeysPageSchema = z
   .object(
     lazyShape(() => ({
       items: z.array(
-        z.object({ endpointId: z.string(), agencyId: z.string(), publicKeys: z.array(PublicKeySchema) }),
+        z.object({ endpointId: z.string(), agencyId: AgencyIdSchema, publicKeys: z.array(PublicKeySchema) }),
       ),
       nextCursor: z.string().optional(),
     })),
