@@ -358,7 +358,8 @@ export class SpbeAwardApiStack extends Stack {
     }
     new CfnOutput(this, 'RankingRunFunctionName', {
       value: this.rankingRunFunction.function.functionName,
-      description: 'Invoke with {"year": <year>} to re-run a ranking by hand',
+      description:
+        'Invoke with {"year": <year>, "scheduledTime": "<now, ISO 8601>"} to re-run a ranking by hand (the time names the run, so retries resume it)',
     });
     new CfnOutput(this, 'RankingRunDeadLetterQueueUrl', { value: rankingRun.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'WebhookDeadLetterQueueUrl', {

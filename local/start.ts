@@ -9,6 +9,7 @@ import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
 import { clearRunning, recordRunning } from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
+import { startBanner } from './start-banner.ts';
 
 /**
  * `npm start`: DynamoDB Local (data kept in .local-data/ between runs; `--fresh` wipes it), the
@@ -91,42 +92,17 @@ const tokens = {
   assessor: await identityProvider.mint(demoUsers.assessor),
   agency: await identityProvider.mint(demoUsers.agency),
 };
-const year = new Date().getUTCFullYear();
-console.log(`
-SPBE Award API — local, ready in ${((performance.now() - started) / 1000).toFixed(1)} s
-  API        ${api.url}/v1   (contract: ${api.url}/v1/openapi.json)
-  Health     curl ${api.url}/v1/health
-  JWKS       ${api.url}/.well-known/jwks.json   issuer ${identityProvider.issuer}, audience ${identityProvider.audience}
-
-Demo tokens (valid 12 h; more with: npm run token -- --role agency --agency <id>):
-  ADMIN     (${demoUsers.admin.name})
-    export ADMIN_TOKEN=${tokens.admin}
-  ASSESSOR  (${demoUsers.assessor.name})
-    export ASSESSOR_TOKEN=${tokens.assessor}
-  OPERATOR  (${demoUsers.agency.name}, agency ${demoUsers.agency.agencyId})
-    export OPERATOR_TOKEN=${tokens.agency}
-
-Try:
-  curl -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/me
-  curl -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment
-  curl -H "authorization: Bearer $ADMIN_TOKEN" "${api.url}/v1/agencies?group=provinsi&limit=5"
-
-Awards (Anugerah Pemerintahan Digital):
-  ${api.url}/awards/${year - 2}                     the ${year - 2} winners for the press (?lang=en for English)
-  curl -s ${api.url}/v1/cycles/${year - 2}/awards     the same as JSON (public)
-  curl -s -H "authorization: Bearer $ADMIN_TOKEN" ${api.url}/v1/cycles/${year - 1}/awards/draft      review ${year - 1}
-  curl -s -X POST -H "authorization: Bearer $ADMIN_TOKEN" -H 'idempotency-key: publish-${year - 1}' \
-    ${api.url}/v1/cycles/${year - 1}/awards/publish                                      publish ${year - 1} (once)
-
-Webhooks (delivered in-process from the events table's stream; http://127.0.0.1:<port> allowed here only):
-  curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" -H 'content-type: application/json' \
-    -d '{"url":"http://127.0.0.1:4000/","eventTypes":["webhook.test","award.published","ranking.published"]}' \
-    ${api.url}/v1/agencies/prov-jawa-timur/webhook-endpoints          # note "id" and the "secret" (shown once)
-  npm run webhook-receiver -- --secret whsec_…                        # in another terminal
-  curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" ${api.url}/v1/agencies/prov-jawa-timur/webhook-endpoints/<id>/test
-
-Ctrl-C stops the API and DynamoDB Local.
-`);
+console.log(
+  startBanner({
+    apiUrl: api.url,
+    issuer: identityProvider.issuer,
+    audience: identityProvider.audience,
+    readySeconds: (performance.now() - started) / 1000,
+    users: demoUsers,
+    tokens,
+    year: new Date().getUTCFullYear(),
+  }),
+);
 
 let stopping = false;
 const stop = async (signal: string) => {

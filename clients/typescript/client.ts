@@ -17,11 +17,45 @@ export interface SpbeClientOptions {
   readonly token: string;
 }
 
-export const createSpbeClient = ({ baseUrl, token }: SpbeClientOptions) =>
-  createClient<paths>({
+/**
+ * No HTTP answer came back at all: the connection was refused, the host not found, the connection
+ * reset. openapi-fetch returns `{ data, error }` for answers only and throws fetch's own
+ * `TypeError: fetch failed` otherwise; this says which request and why, with fetch's error as `cause`.
+ */
+export class ApiUnreachableError extends Error {
+  override readonly name = 'ApiUnreachableError';
+}
+
+const networkReasons: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found (DNS lookup failed)',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+};
+
+const networkReason = (error: unknown): string => {
+  const cause = error instanceof Error ? error.cause : undefined;
+  const code =
+    typeof cause === 'object' && cause !== null && 'code' in cause ? String(cause.code) : undefined;
+  if (code !== undefined) return networkReasons[code] ?? code;
+  return error instanceof Error ? error.message : String(error);
+};
+
+export const createSpbeClient = ({ baseUrl, token }: SpbeClientOptions) => {
+  const client = createClient<paths>({
     baseUrl: baseUrl.replace(/\/+$/, ''),
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
   });
+  client.use({
+    onError: ({ request, error }) =>
+      new ApiUnreachableError(`${request.method} ${request.url}: no answer (${networkReason(error)})`, {
+        cause: error,
+      }),
+  });
+  return client;
+};
 
 export type SpbeClient = ReturnType<typeof createSpbeClient>;
 

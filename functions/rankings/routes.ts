@@ -72,11 +72,14 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
       getRankingOpenData: async ({ params, query, headers }, context) => {
         const data = await reader.openData(params.year, context.now);
         const name = `peringkat-spbe-${params.year}`;
+        // One URL, two representations chosen by Accept, both kept by shared caches: without
+        // `Vary: Accept` a cache would hand the CSV it kept to a client asking for JSON.
+        const vary = { vary: 'Accept' };
         if (!negotiatedCsv(query.format, headers.accept)) {
           return {
             status: 200,
             body: data,
-            headers: { 'content-disposition': `inline; filename="${name}.json"` },
+            headers: { ...vary, 'content-disposition': `inline; filename="${name}.json"` },
           };
         }
         const csv = toCsv(
@@ -102,6 +105,7 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
           })),
         );
         const csvHeaders: Readonly<Record<string, string>> = {
+          ...vary,
           'content-type': 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="${name}.csv"`,
         };

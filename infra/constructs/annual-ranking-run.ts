@@ -124,7 +124,7 @@ export class AnnualRankingRun extends Construct {
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmDescription:
         'The annual ranking run failed (event in its dead-letter queue): read the message, fix, then invoke the ' +
-        'ranking function again with {"year": <year>}.',
+        'ranking function again with {"year": <year>, "scheduledTime": "<now, ISO 8601>"} (docs/operations.md).',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,

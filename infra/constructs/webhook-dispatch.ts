@@ -194,7 +194,8 @@ export class WebhookDispatch extends Construct {
     const deadLetters = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmDescription:
         'Webhook dispatch left something undone (stream batch, delivery message or sweep in the dead-letter ' +
-        'queue): read it, fix the cause, then redrive the queue.',
+        'queue): read it, fix the cause, then see docs/operations.md, "Webhook redelivery" (only delivery ' +
+        'messages can be moved back to their queue; the other two kinds are handled, then deleted).',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,

@@ -394,6 +394,33 @@ describe('the rankings API', () => {
     expect(json.body.rows).toHaveLength(40 * 5 + 35);
   });
 
+  it('tells shared caches that open data varies with Accept (CSV and JSON share one URL)', async () => {
+    // Act
+    const csv = await api.request('GET', `/v1/cycles/${year}/rankings/open-data`, {
+      headers: { accept: 'text/csv' },
+    });
+    const json = await api.request('GET', `/v1/cycles/${year}/rankings/open-data`, {
+      headers: { accept: 'application/json' },
+    });
+    const revalidated = await api.request('GET', `/v1/cycles/${year}/rankings/open-data`, {
+      headers: { accept: 'text/csv', 'if-none-match': csv.headers.get('etag') ?? '' },
+    });
+
+    // Assess: both publicly cacheable, both keyed on Accept, the 304 too (RFC 9110 §15.4.5).
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    expect(json.headers.get('content-type')).toMatch(/^application\/json/);
+    for (const response of [csv, json, revalidated]) {
+      expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(
+        response.headers
+          .get('vary')
+          ?.split(/\s*,\s*/)
+          .map((name) => name.toLowerCase()),
+      ).toContain('accept');
+    }
+    expect(revalidated.status).toBe(304);
+  });
+
   it('shows one agency’s published positions across cycles', async () => {
     const agencyId = agencies[10]?.id ?? '';
     const response = await api.request<{ items: { year: number; positions: { scope: string }[] }[] }>(

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createSpbeClient, describeProblem, type Schemas } from '../client.ts';
+import { ApiUnreachableError, createSpbeClient, describeProblem, type Schemas } from '../client.ts';
 
 /**
  * A portal integrator's first hour, in one file: the Jawa Timur operator fills and submits the
@@ -28,6 +28,17 @@ if (!token) {
 const year = process.env.SPBE_YEAR ?? String(new Date().getUTCFullYear());
 
 const api = createSpbeClient({ baseUrl, token });
+// An answer, even a problem, comes back as `{ data, error }`; no answer at all (the API not running,
+// a wrong SPBE_API_URL) is thrown. Say that in one line instead of a stack trace of fetch internals.
+process.on('uncaughtException', (error) => {
+  console.error(
+    error instanceof ApiUnreachableError
+      ? `✗ ${error.message}. Is the API running there? \`npm start\` serves it on http://127.0.0.1:3000; ` +
+          'SPBE_API_URL points elsewhere.'
+      : error,
+  );
+  process.exit(1);
+});
 const step = (text: string) => console.log(`\n▸ ${text}`);
 // A declaration, not an arrow: the compiler then knows nothing runs after it and narrows `data`.
 function fail(what: string, problem: Partial<Schemas['Problem']> | undefined, response: Response): never {
