@@ -10,12 +10,11 @@
  * their share): compare categories and functions with each other and with the floor, not with the
  * timed rounds' milliseconds.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { medianOf } from './lib.ts';
+import { medianOf, runProcess } from './lib.ts';
 
 export interface CallFrame {
   readonly functionName: string;
@@ -118,15 +117,15 @@ export const categorizer = (profile: CpuProfile, bundleUrl: string, map: SourceM
   return categoryOf;
 };
 
-const profileOnce = (
+const profileOnce = async (
   nodeBinary: string,
   invokeOnce: string,
   bundle: ProfiledBundle,
   environment: NodeJS.ProcessEnv,
-): Promise<{ profile: CpuProfile; marks: Marks }> =>
-  new Promise((resolve, reject) => {
-    const folder = mkdtempSync(join(tmpdir(), 'spbe-cold-profile-'));
-    const child = spawn(
+): Promise<{ profile: CpuProfile; marks: Marks }> => {
+  const folder = mkdtempSync(join(tmpdir(), 'spbe-cold-profile-'));
+  try {
+    const { code, stdout, stderr } = await runProcess(
       nodeBinary,
       [
         '--cpu-prof',
@@ -138,35 +137,21 @@ const profileOnce = (
         bundle.file,
         JSON.stringify(bundle.event),
       ],
-      { env: { ...environment, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { ...environment, NODE_OPTIONS: '' },
     );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      try {
-        const last = stdout.trim().split('\n').at(-1) ?? '';
-        const profileFile = readdirSync(folder).find((name) => name.endsWith('.cpuprofile'));
-        if (code !== 0 || !last.startsWith('{') || profileFile === undefined) {
-          throw new Error(`${bundle.name}: exit ${code}\n${stderr.slice(-2000)}`);
-        }
-        resolve({
-          profile: JSON.parse(readFileSync(join(folder, profileFile), 'utf8')) as CpuProfile,
-          marks: JSON.parse(last) as Marks,
-        });
-      } catch (error) {
-        reject(error);
-      } finally {
-        rmSync(folder, { recursive: true, force: true });
-      }
-    });
-  });
+    const last = stdout.trim().split('\n').at(-1) ?? '';
+    const profileFile = readdirSync(folder).find((name) => name.endsWith('.cpuprofile'));
+    if (code !== 0 || !last.startsWith('{') || profileFile === undefined) {
+      throw new Error(`${bundle.name}: exit ${code}\n${stderr.slice(-2000)}`);
+    }
+    return {
+      profile: JSON.parse(readFileSync(join(folder, profileFile), 'utf8')) as CpuProfile,
+      marks: JSON.parse(last) as Marks,
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+};
 
 const add = (map: Map<string, number>, key: string, micros: number) =>
   map.set(key, (map.get(key) ?? 0) + micros);

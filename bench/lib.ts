@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 /**
  * Small benchmark kit: a seeded PRNG (so every run measures the same data), warm-up + median timing,
  * and a result table. Each bench module exports a function returning `BenchReport`; `run.ts` prints them.
@@ -112,3 +113,30 @@ export function printReport(report: BenchReport): void {
   }
   for (const t of report.targets) console.log(`${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
 }
+
+/** What a finished child process printed, and how it ended. */
+export interface ProcessOutput {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `command` to its end (stdin closed), collecting what it prints: the cold-start benches' one process. */
+export const runProcess = (
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<ProcessOutput> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
