@@ -20,6 +20,7 @@ import { matchRoute } from '#shared/api/route-match.ts';
 import type { LambdaName } from '#shared/api/route-spec.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
+import { problemTypes } from '#shared/domain/problem-types.ts';
 import {
   type ProblemDocument,
   problemContentType,
@@ -144,16 +145,14 @@ const parserProblem = (error: NodeJS.ErrnoException): ProblemDocument => {
   if (error.code === 'HPE_HEADER_OVERFLOW') {
     return {
       type: problemTypeUri('request-header-fields-too-large'),
-      title: 'Request header fields too large',
-      status: 431,
+      ...problemTypes['request-header-fields-too-large'],
       detail: 'The request headers exceed Node’s limit (`--max-http-header-size`, 16 KB by default).',
     };
   }
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
     return {
       type: problemTypeUri('request-timeout'),
-      title: 'Request timeout',
-      status: 408,
+      ...problemTypes['request-timeout'],
       detail: 'The request was not received in time.',
     };
   }

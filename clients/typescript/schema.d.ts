@@ -180,6 +180,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/problems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every problem type the API answers with: an HTML page linking each one’s page
+         * @description **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
+         */
+        get: operations["listProblemTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/problems/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What one problem type means and what to do about it: the page its `type` URI names
+         * @description Every problem document’s `type` is a relative URI such as `/problems/validation-failed`; resolved against the API’s address it leads here (RFC 9457 §3.1.1). An HTML page: the status, the title, when the API answers with it, what to do next, and whether retrying can help.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes.
+         */
+        get: operations["getProblemType"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agencies/{agencyId}": {
         parameters: {
             query?: never;
@@ -1386,10 +1432,18 @@ export interface components {
     schemas: {
         /** @description RFC 9457 problem details */
         Problem: {
-            /** @example /problems/validation-failed */
-            type: string;
+            /**
+             * @description The problem type: /problems/validation-failed resolved against the API's address is a page explaining it (what it means, what to do); /problems lists them all
+             * @example /problems/validation-failed
+             * @enum {string}
+             */
+            type: "/problems/bad-request" | "/problems/validation-failed" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/request-timeout" | "/problems/conflict" | "/problems/precondition-failed" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/idempotency-key-reused" | "/problems/precondition-required" | "/problems/too-many-requests" | "/problems/request-header-fields-too-large" | "/problems/internal-error" | "/problems/service-unavailable";
+            /** @description The same for every problem of its type */
             title: string;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description The HTTP status it was answered with
+             */
             status: number;
             detail?: string;
             /** @description The request path */
@@ -3913,8 +3967,8 @@ export interface components {
                 /**
                  * @example {
                  *       "type": "/problems/internal-error",
-                 *       "title": "Internal server error",
                  *       "status": 500,
+                 *       "title": "Internal server error",
                  *       "detail": "An unexpected error occurred. Quote the requestId when reporting it.",
                  *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
                  *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
@@ -4226,6 +4280,64 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listProblemTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getProblemType: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The last segment of a problem document’s `type` */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -3,6 +3,7 @@ import { type AgencyGroup, agencyGroupNames, agencyGroups } from '#shared/domain
 import { indonesianDecimal } from '#shared/domain/awards/citation.ts';
 import type { AwardRecord } from '#shared/domain/awards/publication.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
+import { escapeHtml } from '#shared/http/html.ts';
 import type { AwardPublicationSummary } from '#shared/services/awards/ports.ts';
 import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
 
@@ -11,7 +12,7 @@ import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
  * HTML with an SVG chart of the national ranking — no client framework, no script, no CDN, so it
  * works under `npm start`, offline, and in any browser. Hand-written rather than a template engine:
  * the page is a few loops over data the API already serves, and the only rule that matters — escape
- * every text — is one function here. Its styles are a file of their own (`/awards/awards.css`), so
+ * every text — is one function (`shared/http/html.ts`). Its styles are a file of their own (`/awards/awards.css`), so
  * the page's Content-Security-Policy allows its own stylesheet and nothing else.
  */
 
@@ -26,14 +27,6 @@ export interface AwardsPageData {
   /** The national index ranking of the run the publication rests on. */
   readonly national: readonly StoredRankingRow[];
 }
-
-export const escapeHtml = (text: string | number): string =>
-  String(text)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 
 const words = {
   id: {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type SwaggerUiFile, swaggerUiBundleFolder, swaggerUiPackage } from '#shared/api/public/docs.ts';
 import { publicRoutes as routes } from '#shared/api/public/routes.ts';
+import { escapeHtml } from '#shared/http/html.ts';
 
 /**
  * The docs page (`GET /docs`): Swagger UI over the served document. The page and its initializer are
@@ -23,9 +24,6 @@ const packageFolder = (): URL => {
   if (existsSync(bundled)) return bundled;
   return new URL('./', import.meta.resolve(`${swaggerUiPackage}/package.json`));
 };
-
-const escapeHtml = (text: string) =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 /** The page's title: what a browser tab (and the docs-page check) shows. */
 export const docsPageTitle = 'SPBE Award API — reference';

@@ -6,6 +6,7 @@ import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handl
 import { checkHealth, type HealthProbe } from '#shared/services/public/health.ts';
 import { createDocsAssets, type DocsAssets, docsInitializer, docsPageHtml } from './docs-page.ts';
 import { type OpenApiDocumentSource, routesOfDocument } from './openapi-document.ts';
+import { problemTypePageHtml, problemTypesPageHtml } from './problem-pages.ts';
 
 export interface PublicDependencies {
   readonly http: HttpOptions;
@@ -56,6 +57,8 @@ export const createPublicHandler = ({
       getDocsInitializer: async () => ({ status: 200, body: docsInitializer }),
       getDocsScript: async ({ headers }) => docsAsset('swagger-ui-bundle.js', headers),
       getDocsStylesheet: async ({ headers }) => docsAsset('swagger-ui.css', headers),
+      listProblemTypes: async () => ({ status: 200, body: problemTypesPageHtml() }),
+      getProblemType: async ({ params }) => ({ status: 200, body: problemTypePageHtml(params.slug) }),
       getMe: async (_input, { identity }) => {
         // The dispatcher guarantees an identity on JWT routes.
         if (!identity) throw new Error('getMe reached without an identity');

@@ -14,7 +14,9 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import { problemTypes } from '#shared/domain/problem-types.ts';
 import { scope, scopeDescriptions, scopeNames } from './access.ts';
+import { problemTypeUri } from './common/problem-types.ts';
 import { ProblemSchema } from './common/schemas.ts';
 import { sampleBodies, samplePathValues } from './examples.ts';
 import { commonErrorResponses } from './route-kit.ts';
@@ -249,7 +251,7 @@ const problemSchemaRef = { $ref: '#/components/schemas/Problem' };
 
 /** A problem document as the API sends it for this error (shared/http/problem-details.ts). */
 const problemExample = (error: AppError) => ({
-  type: `/problems/${error.slug}`,
+  type: problemTypeUri(error.slug),
   title: error.title,
   status: error.status,
   detail: error.detail,
@@ -302,9 +304,8 @@ const problemExamples: Readonly<Record<CommonStatus, object>> = {
   ),
   // Unexpected errors are never described: a fixed text and the request id (problemFromError).
   500: {
-    type: '/problems/internal-error',
-    title: 'Internal server error',
-    status: 500,
+    type: problemTypeUri('internal-error'),
+    ...problemTypes['internal-error'],
     detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
     instance: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
     requestId: '5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21',

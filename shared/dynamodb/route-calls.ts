@@ -76,6 +76,8 @@ export const routeCalls = {
   getDocsScript: { calls: [] },
   getDocsStylesheet: { calls: [] },
   getDocsInitializer: { calls: [] },
+  listProblemTypes: { calls: [] },
+  getProblemType: { calls: [] },
 
   // Registry.
   putAgency: {

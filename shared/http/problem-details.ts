@@ -5,12 +5,13 @@ import type {
   APIGatewayProxyResultV2,
   APIGatewayProxyStructuredResultV2,
 } from 'aws-lambda';
+import { problemTypeUri } from '#shared/api/common/problem-types.ts';
 import { AppError } from '#shared/domain/errors.ts';
+import { problemTypes } from '#shared/domain/problem-types.ts';
 
 export const problemContentType = 'application/problem+json';
 
-/** Problem `type` URIs are relative references under the API root; README lists them. */
-export const problemTypeUri = (slug: string): string => `/problems/${slug}`;
+export { problemTypeUri } from '#shared/api/common/problem-types.ts';
 
 export interface ProblemDocument {
   readonly type: string;
@@ -60,8 +61,7 @@ export const problemFromError = (
   return {
     problem: {
       type: problemTypeUri('internal-error'),
-      title: 'Internal server error',
-      status: 500,
+      ...problemTypes['internal-error'],
       detail: 'An unexpected error occurred. Quote the requestId when reporting it.',
       ...(context.instance === undefined ? {} : { instance: context.instance }),
       ...(context.requestId === undefined ? {} : { requestId: context.requestId }),

@@ -150,6 +150,8 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     await call('getDocsScript');
     await call('getDocsStylesheet');
     await call('getDocsInitializer');
+    await call('listProblemTypes');
+    await call('getProblemType', { params: { slug: 'validation-failed' } });
     await call('getMe', { token: operator });
 
     // The registry.

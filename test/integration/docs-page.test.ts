@@ -3,7 +3,9 @@ import { request as httpRequest } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docsContentSecurityPolicy, swaggerUiPackage } from '#shared/api/public/docs.ts';
+import { problemPagesContentSecurityPolicy } from '#shared/api/public/routes.ts';
 import { routes } from '#shared/api/routes.ts';
+import { problemSlugs, problemTypes } from '#shared/domain/problem-types.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 
 /**
@@ -165,5 +167,56 @@ describe('GET /docs', () => {
     // Assess
     expect(response.status).toBe(400);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
+  });
+});
+
+describe('GET /problems/{slug}: where a problem’s type leads', () => {
+  it('answers a problem whose type, resolved against the API’s address, is a page explaining it', async () => {
+    // Prepare: a real problem, as a client gets it.
+    const problem = await api.request<{ type: string; title: string; status: number }>(
+      'GET',
+      '/v1/frameworks/NOT_AN_ID',
+    );
+    expect(problem.status).toBe(400);
+    const document = problem.body;
+
+    // Act
+    const page = await raw(new URL(document.type, api.url).pathname);
+
+    // Assess
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headerValues(page, 'content-security-policy')).toEqual([problemPagesContentSecurityPolicy]);
+    expect(page.headers['cache-control']).toMatch(/^public/);
+    const html = page.bytes.toString('utf8');
+    expect(html).toContain(`<h1>${document.title}</h1>`);
+    expect(html).toContain(`<dt>status</dt><dd>${document.status}</dd>`);
+  });
+
+  it('lists every type on /problems, each link answering its page', async () => {
+    // Act
+    const index = await raw(routes.listProblemTypes.path);
+    const pages = await Promise.all(problemSlugs.map((slug) => raw(`/problems/${slug}`)));
+
+    // Assess
+    expect(index.status).toBe(200);
+    const html = index.bytes.toString('utf8');
+    for (const [position, slug] of problemSlugs.entries()) {
+      expect(html).toContain(`<a href="/problems/${slug}">`);
+      expect(pages[position]?.status).toBe(200);
+      expect(pages[position]?.bytes.toString('utf8')).toContain(`<h1>${problemTypes[slug].title}</h1>`);
+    }
+  });
+
+  it('answers 404 problem+json for a type that does not exist, and 400 for one that cannot be', async () => {
+    // Act
+    const unknown = await api.request('GET', '/problems/teapot');
+    const malformed = await api.request('GET', '/problems/Not_A_Type');
+
+    // Assess
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+    expect((unknown.body as { detail: string }).detail).toContain('/problems lists them all');
+    expect(malformed.status).toBe(400);
   });
 });

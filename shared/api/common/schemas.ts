@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { problemListUri, problemTypeUri, problemTypeUris } from '#shared/api/common/problem-types.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { roles } from '#shared/domain/roles.ts';
 
@@ -6,9 +7,12 @@ import { roles } from '#shared/domain/roles.ts';
 export const ProblemSchema = z
   .object(
     lazyShape(() => ({
-      type: z.string().meta({ example: '/problems/validation-failed' }),
-      title: z.string(),
-      status: z.number().int(),
+      type: z.enum(problemTypeUris).meta({
+        description: `The problem type: ${problemTypeUri('validation-failed')} resolved against the API's address is a page explaining it (what it means, what to do); ${problemListUri} lists them all`,
+        example: problemTypeUri('validation-failed'),
+      }),
+      title: z.string().meta({ description: 'The same for every problem of its type' }),
+      status: z.number().int().meta({ description: 'The HTTP status it was answered with' }),
       detail: z.string().optional(),
       instance: z.string().optional().meta({ description: 'The request path' }),
       requestId: z.string().optional().meta({ description: 'Quote it to the on-call engineer' }),

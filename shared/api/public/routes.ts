@@ -9,11 +9,20 @@ import {
 } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec, type TextMediaType } from '#shared/api/route-spec.ts';
 import { docsContentSecurityPolicy } from './docs.ts';
-import { FrameworkParamsSchema, FrameworkSchema } from './schemas.ts';
+import { FrameworkParamsSchema, FrameworkSchema, ProblemTypeParamsSchema } from './schemas.ts';
 
 /** A text response of at most `maxChars` characters: what the docs page's routes send. */
 const text = <const M extends TextMediaType>(description: string, mediaType: M, maxChars: number) =>
   ({ description, mediaType, schema: z.string().max(maxChars) }) as const;
+
+/** The problem type pages are plain HTML: nothing to load but their empty icon. */
+export const problemPagesContentSecurityPolicy = [
+  "default-src 'none'",
+  'img-src data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
 
 const docsRoute = {
   lambda: 'public',
@@ -108,5 +117,28 @@ export const publicRoutes = {
     path: '/docs/swagger-initializer.js',
     summary: 'The docs page’s initializer: starts Swagger UI on /v1/openapi.json, validator off',
     responses: { 200: text('The initializer', 'text/javascript', 4096) },
+  }),
+  listProblemTypes: defineRoute({
+    ...docsRoute,
+    operationId: 'listProblemTypes',
+    publicCache: true,
+    method: 'GET',
+    path: '/problems',
+    summary: 'Every problem type the API answers with: an HTML page linking each one’s page',
+    contentSecurityPolicy: problemPagesContentSecurityPolicy,
+    responses: { 200: text('The page', 'text/html', 64 * 1024) },
+  }),
+  getProblemType: defineRoute({
+    ...docsRoute,
+    operationId: 'getProblemType',
+    publicCache: true,
+    method: 'GET',
+    path: '/problems/{slug}',
+    summary: 'What one problem type means and what to do about it: the page its `type` URI names',
+    description:
+      'Every problem document’s `type` is a relative URI such as `/problems/validation-failed`; resolved against the API’s address it leads here (RFC 9457 §3.1.1). An HTML page: the status, the title, when the API answers with it, what to do next, and whether retrying can help.',
+    params: ProblemTypeParamsSchema,
+    contentSecurityPolicy: problemPagesContentSecurityPolicy,
+    responses: { 200: text('The page', 'text/html', 16 * 1024), ...errors(400, 404) },
   }),
 } as const satisfies Record<string, RouteSpec>;

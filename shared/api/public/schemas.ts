@@ -86,3 +86,16 @@ export const FrameworkSchema = z
     })),
   )
   .meta({ id: 'Framework', description: 'SPBE framework version (PermenPANRB 59/2020 for spbe-2020)' });
+
+export const ProblemTypeParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    slug: z
+      .string()
+      .regex(/^[a-z]+(?:-[a-z]+)*$/, 'A problem type such as validation-failed')
+      .max(40)
+      .meta({
+        description: 'The last segment of a problem document’s `type`',
+        example: 'validation-failed',
+      }),
+  })),
+);
