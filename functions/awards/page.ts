@@ -3,7 +3,7 @@ import { type AgencyGroup, agencyGroupNames, agencyGroups } from '#shared/domain
 import { indonesianDecimal } from '#shared/domain/awards/citation.ts';
 import type { AwardRecord } from '#shared/domain/awards/publication.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
-import { escapeHtml } from '#shared/http/html.ts';
+import { escapeHtml, htmlDocument } from '#shared/http/html.ts';
 import type { AwardPublicationSummary } from '#shared/services/awards/ports.ts';
 import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
 
@@ -282,17 +282,11 @@ export const awardsPageHtml = (data: AwardsPageData): string => {
         }</li>`,
     )
     .join('\n');
-  return `<!doctype html>
-<html lang="${data.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(awardsPageTitle(year, data.lang))}</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="${awardRoutes.getAwardsStylesheet.path}">
-</head>
-<body>
-<header>
+  return htmlDocument({
+    lang: data.lang,
+    title: awardsPageTitle(year, data.lang),
+    stylesheet: awardRoutes.getAwardsStylesheet.path,
+    body: `<header>
 <p class="language"><a href="${escapeHtml(otherHref)}" hreflang="${other.lang}" lang="${other.lang}">${escapeHtml(other.label)}</a></p>
 <h1>${escapeHtml(w.title(year))}</h1>
 <p>${escapeHtml(w.subtitle)}</p>
@@ -322,10 +316,8 @@ ${history}
 </main>
 <footer>
 <p><a href="/v1/cycles/${year}/awards">${escapeHtml(w.api)}</a></p>
-</footer>
-</body>
-</html>
-`;
+</footer>`,
+  });
 };
 
 /** The page's styles, served at `/awards/awards.css`. */

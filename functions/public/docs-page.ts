@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type SwaggerUiFile, swaggerUiBundleFolder, swaggerUiPackage } from '#shared/api/public/docs.ts';
 import { publicRoutes as routes } from '#shared/api/public/routes.ts';
-import { escapeHtml } from '#shared/http/html.ts';
+import { htmlDocument } from '#shared/http/html.ts';
 
 /**
  * The docs page (`GET /docs`): Swagger UI over the served document. The page and its initializer are
@@ -32,22 +32,14 @@ export const docsPageTitle = 'SPBE Award API — reference';
  * The page: no inline script or style element, so that its Content-Security-Policy can allow
  * `'self'` alone for scripts. The empty icon keeps browsers from asking for /favicon.ico.
  */
-export const docsPageHtml = `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeHtml(docsPageTitle)}</title>
-  <link rel="icon" href="data:,">
-  <link rel="stylesheet" href="${routes.getDocsStylesheet.path}">
-</head>
-<body>
-  <div id="swagger-ui"></div>
-  <script src="${routes.getDocsScript.path}"></script>
-  <script src="${routes.getDocsInitializer.path}"></script>
-</body>
-</html>
-`;
+export const docsPageHtml = htmlDocument({
+  lang: 'en',
+  title: docsPageTitle,
+  stylesheet: routes.getDocsStylesheet.path,
+  body: `<div id="swagger-ui"></div>
+<script src="${routes.getDocsScript.path}"></script>
+<script src="${routes.getDocsInitializer.path}"></script>`,
+});
 
 /**
  * Swagger UI's configuration. `validatorUrl: null`: by default it sends the document to

@@ -2,7 +2,7 @@ import { type ProblemGuide, problemGuides, problemTypeUri } from '#shared/api/co
 import { publicRoutes as routes } from '#shared/api/public/routes.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { isProblemSlug, type ProblemSlug, problemSlugs, problemTypes } from '#shared/domain/problem-types.ts';
-import { escapeHtml } from '#shared/http/html.ts';
+import { escapeHtml, htmlDocument } from '#shared/http/html.ts';
 
 /**
  * The pages a problem document's `type` leads to (RFC 9457 §3.1.1): `/problems` lists every type,
@@ -24,19 +24,7 @@ const prose = (text: string): string =>
     .map((part, index) => (index % 2 === 1 ? `<code>${escapeHtml(part)}</code>` : escapeHtml(part)))
     .join('');
 
-const page = (title: string, body: string): string => `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeHtml(title)}</title>
-  <link rel="icon" href="data:,">
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+const page = (title: string, body: string): string => htmlDocument({ lang: 'en', title, body });
 
 const typePage = (slug: ProblemSlug): string => {
   const { status, title } = problemTypes[slug];
