@@ -1438,8 +1438,11 @@ export interface components {
              * @enum {string}
              */
             type: "/problems/bad-request" | "/problems/validation-failed" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/request-timeout" | "/problems/conflict" | "/problems/precondition-failed" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/idempotency-key-reused" | "/problems/precondition-required" | "/problems/too-many-requests" | "/problems/request-header-fields-too-large" | "/problems/internal-error" | "/problems/service-unavailable";
-            /** @description The same for every problem of its type */
-            title: string;
+            /**
+             * @description The same for every problem of its type
+             * @enum {string}
+             */
+            title: "Bad request" | "The request has invalid fields" | "Authentication required" | "Not allowed" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict with the current state" | "The resource has changed (stale If-Match)" | "Request body too large" | "Unsupported media type" | "Idempotency-Key already used for a different request" | "If-Match header required" | "Too many requests" | "Request header fields too large" | "Internal server error" | "Service temporarily unavailable";
             /**
              * Format: int64
              * @description The HTTP status it was answered with

@@ -1,4 +1,4 @@
-import { type ProblemSlug, problemSlugs } from '#shared/domain/problem-types.ts';
+import { type ProblemSlug, problemSlugs, problemTypes } from '#shared/domain/problem-types.ts';
 
 /** The page listing every problem type. */
 export const problemListUri = '/problems';
@@ -11,6 +11,9 @@ export const problemTypeUri = (slug: ProblemSlug): string => `${problemListUri}/
 
 /** Every `type` a problem document can carry. */
 export const problemTypeUris = problemSlugs.map(problemTypeUri);
+
+/** Every `title` a problem document can carry (each type has one). */
+export const problemTitles = [...new Set(problemSlugs.map((slug) => problemTypes[slug].title))];
 
 /**
  * What each problem type means to the client that receives it and what to do about it: the text of

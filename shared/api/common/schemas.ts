@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { problemListUri, problemTypeUri, problemTypeUris } from '#shared/api/common/problem-types.ts';
+import {
+  problemListUri,
+  problemTitles,
+  problemTypeUri,
+  problemTypeUris,
+} from '#shared/api/common/problem-types.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { roles } from '#shared/domain/roles.ts';
 
@@ -11,7 +16,7 @@ export const ProblemSchema = z
         description: `The problem type: ${problemTypeUri('validation-failed')} resolved against the API's address is a page explaining it (what it means, what to do); ${problemListUri} lists them all`,
         example: problemTypeUri('validation-failed'),
       }),
-      title: z.string().meta({ description: 'The same for every problem of its type' }),
+      title: z.enum(problemTitles).meta({ description: 'The same for every problem of its type' }),
       status: z.number().int().meta({ description: 'The HTTP status it was answered with' }),
       detail: z.string().optional(),
       instance: z.string().optional().meta({ description: 'The request path' }),
