@@ -27,6 +27,7 @@ export const startBanner = ({
 }: StartBannerOptions): string => `
 SPBE Award API — local, ready in ${readySeconds.toFixed(1)} s
   API        ${apiUrl}/v1   (contract: ${apiUrl}/v1/openapi.json)
+  Docs       ${apiUrl}/docs   (each problem type explained: ${apiUrl}/problems)
   Health     curl ${apiUrl}/v1/health
   JWKS       ${apiUrl}/.well-known/jwks.json   issuer ${issuer}, audience ${audience}
 
