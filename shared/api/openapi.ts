@@ -560,7 +560,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
         url: 'https://www.menpan.go.id',
       },
       description:
-        'Runs Indonesia’s SPBE (e-government maturity) evaluation and the Digital Government Award: agency registry, cycles, self-assessments, assessments, results, rankings and awards. Errors are RFC 9457 problem details. Interactive reference: `/docs`.',
+        'Runs Indonesia’s SPBE (e-government maturity) evaluation and the Digital Government Award: agency registry, cycles, self-assessments, assessments, results, rankings and awards. Errors are RFC 9457 problem details; each one’s `type` (such as `/problems/validation-failed`) is a page saying what it means and what to do, and `/problems` lists them all. Interactive reference: `/docs`.',
     },
     servers: [
       {
