@@ -3,6 +3,14 @@ import { type AgencyGroup, agencyGroupNames, agencyGroups } from '#shared/domain
 import { indonesianDecimal } from '#shared/domain/awards/citation.ts';
 import type { AwardRecord } from '#shared/domain/awards/publication.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
+import {
+  add,
+  compare,
+  div,
+  parseRational,
+  rational,
+  toDisplayString,
+} from '#shared/domain/scoring/rational.ts';
 import { escapeHtml, htmlDocument } from '#shared/http/html.ts';
 import type { AwardPublicationSummary } from '#shared/services/awards/ports.ts';
 import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
@@ -111,13 +119,17 @@ const round1 = (value: number) => Math.round(value * 10) / 10;
 /** Palette: dark winners over light others; predicate bands in faint alternating greys. */
 const colours = { winner: '#b3261e', ring: '#ffffff', other: '#7a8b99', grid: '#d0d7de', band: '#f3f5f7' };
 
-const median = (values: readonly number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
+/**
+ * The median of exact values, rounded half-up for display like every other figure (a binary
+ * double would print 2.985 as 2.98); none for an empty group.
+ */
+const medianDisplay = (values: readonly string[]): string | undefined => {
+  const sorted = values.map(parseRational).sort(compare);
   const middle = Math.floor(sorted.length / 2);
-  if (sorted.length === 0) return 0;
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  const upper = sorted[middle];
+  if (!upper) return undefined;
+  const lower = sorted.length % 2 === 1 ? upper : (sorted[middle - 1] ?? upper);
+  return toDisplayString(div(add(lower, upper), rational(2)));
 };
 
 const display = (lang: PageLanguage, value: string) => words[lang].decimal(value);
@@ -188,10 +200,10 @@ const chartSummary = (data: AwardsPageData, winners: ReadonlySet<string>): strin
       const members = data.national.filter((row) => row.group === group);
       const best = members[0];
       const name = data.lang === 'id' ? agencyGroupNames[group].nameId : agencyGroupNames[group].nameEn;
-      const mid = median(members.map((row) => Number(row.exact))).toFixed(2);
+      const mid = medianDisplay(members.map((row) => row.exact));
       return `<tr><th scope="row">${escapeHtml(name)}</th><td>${members.length}</td><td>${
         best ? `${escapeHtml(display(data.lang, best.display))} (${escapeHtml(best.agencyName)})` : '—'
-      }</td><td>${escapeHtml(display(data.lang, mid))}</td><td>${members.filter((row) => winners.has(row.agencyId)).length}</td></tr>`;
+      }</td><td>${mid === undefined ? '—' : escapeHtml(display(data.lang, mid))}</td><td>${members.filter((row) => winners.has(row.agencyId)).length}</td></tr>`;
     })
     .join('\n');
   return `<table class="summary">

@@ -109,6 +109,32 @@ describe('the awards page', () => {
     expect(html).toContain('href="/awards/2025"');
   });
 
+  it('gives each group’s median rounded half-up from the exact values, and none for an empty group', () => {
+    // Prepare: 2.985 is 2.98499… as a binary double, so toFixed(2) would print 2.98
+    const data = pageData('id');
+    const row = (agencyId: string, group: StoredRankingRow['group'], exact: string, display: string) => ({
+      ...(data.national[0] as StoredRankingRow),
+      agencyId,
+      agencyName: agencyId,
+      group,
+      exact,
+      display,
+    });
+    const national = [
+      row('prov-a', 'provinsi', '2.985', '2.99'),
+      row('kab-a', 'kabupaten', '3.005', '3.01'),
+      row('kab-b', 'kabupaten', '3.015', '3.02'),
+    ];
+
+    // Act
+    const html = awardsPageHtml({ ...data, national });
+
+    // Assess
+    expect(html).toContain('<tr><th scope="row">Provinsi</th><td>1</td><td>2,99 (prov-a)</td><td>2,99</td>');
+    expect(html).toContain('<tr><th scope="row">Kabupaten</th><td>2</td><td>3,01 (kab-a)</td><td>3,01</td>');
+    expect(html).toContain('<tr><th scope="row">Kota</th><td>0</td><td>—</td><td>—</td>');
+  });
+
   it('escapes every text and carries no script and no inline style', () => {
     const html = awardsPageHtml(pageData('id'));
     expect(html).not.toContain('<script>');
