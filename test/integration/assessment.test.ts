@@ -389,7 +389,14 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       agencyId: 'kota-surabaya',
     });
     const base = `/v1/cycles/${year}/agencies/kota-surabaya`;
-    expectProblem(await api.request('GET', `${base}/result`, { token: operator }), 404);
+    // Its own agency learns when, not that there is no result (result.finalized has told it there is).
+    const early = expectProblem(await api.request('GET', `${base}/result`, { token: operator }), 404);
+    expect(early.detail).toMatch(
+      /readable by kota-surabaya’s operators from the cycle’s publication time, \d{4}-/,
+    );
+    const stranger = await api.token('agency', { subject: 'operator-jatim', agencyId: 'prov-jawa-timur' });
+    const hidden = expectProblem(await api.request('GET', `${base}/result`, { token: stranger }), 404);
+    expect(hidden.detail).toBe(`No final result of agency "kota-surabaya" in the ${year} cycle.`);
     const appeal = {
       indicators: [
         { indicatorNo: 30, justification: 'Audit TIK 2026 telah selesai dan laporannya terlampir.' },

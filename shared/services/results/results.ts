@@ -66,12 +66,18 @@ export const createResultService = (ports: ResultServicePorts) => {
 
   /**
    * Who may read a result: admins always; the agency's own operators from the cycle's publication
-   * time; nobody else (404, so that existence does not leak).
+   * time; nobody else (404, so that existence does not leak). Before publication the agency's own
+   * operators are told when, whether or not a result exists: `result.finalized` sends them here.
    */
   const assertReadable = (actor: Actor, cycle: CycleRecord, agencyId: string) => {
     if (actor.role === 'admin') return;
-    const published = Date.parse(cycle.windows.publication.at) <= actor.now.getTime();
-    if (actor.role === 'agency' && actor.agencyId === agencyId && published) return;
+    const publicationAt = cycle.windows.publication.at;
+    if (actor.role === 'agency' && actor.agencyId === agencyId) {
+      if (Date.parse(publicationAt) <= actor.now.getTime()) return;
+      throw new NotFoundError(
+        `Results of the ${cycle.year} cycle are readable by ${agencyId}’s operators from the cycle’s publication time, ${publicationAt} (server time ${actor.now.toISOString()}).`,
+      );
+    }
     throw notFound(cycle.year, agencyId);
   };
 
