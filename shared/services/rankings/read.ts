@@ -70,8 +70,14 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
     cycle: CycleRecord | undefined,
     now: Date,
   ): CycleRecord => {
-    const published = cycle !== undefined && Date.parse(cycle.windows.publication.at) <= now.getTime();
-    if (!cycle || (!published && actor?.role !== 'admin')) throw notPublished(year);
+    if (!cycle) throw notPublished(year);
+    const publicationAt = cycle.windows.publication.at;
+    if (Date.parse(publicationAt) > now.getTime() && actor?.role !== 'admin') {
+      // Said whether or not a run is published: `ranking.published` may already have sent readers here.
+      throw new NotFoundError(
+        `The ${year} cycle’s ranking is public from its publication time, ${publicationAt}.`,
+      );
+    }
     return cycle;
   };
 

@@ -348,6 +348,28 @@ describe('executing a ranking run (in-memory ports)', () => {
     expect(page.items).toHaveLength(120);
   });
 
+  it('tells the public from when a published run is public, and says nothing of a cycle that does not exist', async () => {
+    // Prepare: a published run (ranking.published has gone out) before the cycle's publication time
+    const { ports, runner } = await setUp();
+    const later = new Date(now.getTime() + 90_000);
+    const run = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor({ now: later }), run, { ...forever, now: () => later });
+    const reader = createRankingReader(ports);
+    const query = { scope: 'national', measure: 'index', limit: 10 } as const;
+    const publicationAt = (await ports.cycles.get(year))?.windows.publication.at;
+
+    // Act
+    const early = await reader.published(undefined, year, query, later).catch((caught: unknown) => caught);
+    const unknown = await reader.published(undefined, 2099, query, later).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(early).toBeInstanceOf(NotFoundError);
+    expect((early as NotFoundError).detail).toBe(
+      `The ${year} cycle’s ranking is public from its publication time, ${publicationAt}.`,
+    );
+    expect((unknown as NotFoundError).detail).toBe('No published ranking of the 2099 cycle (yet).');
+  });
+
   it('moves the published pointer to the next run, auditing the switch', async () => {
     // Prepare
     const { ports, runner } = await setUp();
