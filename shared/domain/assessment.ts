@@ -11,7 +11,8 @@ import type { Level } from './framework/types.ts';
 export const stages = ['dokumen', 'interviu', 'visitasi'] as const;
 export type Stage = (typeof stages)[number];
 
-const stageWindow: Readonly<Record<Stage, keyof CycleWindows>> = {
+/** The cycle window of each stage: the path says `dokumen`, the cycle `documentAssessment`. */
+export const stageWindow: Readonly<Record<Stage, keyof CycleWindows>> = {
   dokumen: 'documentAssessment',
   interviu: 'interviewAssessment',
   visitasi: 'visitAssessment',

@@ -7,6 +7,7 @@ import {
   type StageScore,
   type StandingScore,
   stagesOf,
+  stageWindow,
   standingScores,
   windowOfStage,
 } from '#shared/domain/assessment.ts';
@@ -148,7 +149,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     const window = windowOfStage(cycle.windows, stage);
     if (!window || !isWindowOpen(window, now)) {
       throw new ConflictError(
-        `The ${stage} stage of the ${cycle.year} cycle is not open (${window?.opensAt} – ${window?.closesAt}; server time ${now.toISOString()}).`,
+        `The ${stage} stage of the ${cycle.year} cycle is not open (its window ${stageWindow[stage]}: ${window?.opensAt} – ${window?.closesAt}; server time ${now.toISOString()}).`,
         { extensions: { window } },
       );
     }

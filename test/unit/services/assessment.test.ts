@@ -203,9 +203,18 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
 
   it('scores only in the stage’s window, only stages the cycle has, only submitted self-assessments', async () => {
     const { scoring, selfAssessments, panels } = await prepared();
-    await expect(
-      scoring.saveScores(assessor('asesor-a', day(5)), 2027, 'prov-jawa-barat', 'dokumen', scores(3, [1])),
-    ).rejects.toThrow(ConflictError);
+    const early = scoring.saveScores(
+      assessor('asesor-a', day(5)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3, [1]),
+    );
+    await expect(early).rejects.toThrow(ConflictError);
+    // The stage is named as in the path, its window as in the cycle: the one an admin reschedules.
+    await expect(early).rejects.toThrow(
+      `The dokumen stage of the 2027 cycle is not open (its window documentAssessment: ${at(21)} – ${at(40)};`,
+    );
     await expect(
       scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'visitasi', scores(3, [1])),
     ).rejects.toThrow(ValidationError);
