@@ -398,7 +398,7 @@ export interface paths {
         get?: never;
         /**
          * Reschedule a cycle: extend a deadline, open the appeals, move the publication
-         * @description Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after. Once the publication time has passed it no longer moves (409): results, the ranking and awards are public from then on.
+         * @description Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *
@@ -4964,7 +4964,6 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
             413: {

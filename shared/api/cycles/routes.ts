@@ -60,14 +60,14 @@ export const cycleRoutes = {
     access: adminOnly,
     summary: 'Reschedule a cycle: extend a deadline, open the appeals, move the publication',
     description:
-      'Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after. Once the publication time has passed it no longer moves (409): results, the ranking and awards are public from then on.',
+      'Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after.',
     tags: ['Cycles'],
     params: YearParamsSchema,
     body: CycleWindowsSchema,
     requiresIfMatch: true,
     responses: {
       200: { description: 'Rescheduled', schema: CycleSchema, headers: etag },
-      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+      ...errors(400, 401, 403, 404, 412, 415, 428),
     },
   }),
   getAgencyCycleAudit: defineRoute({

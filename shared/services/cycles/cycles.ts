@@ -114,8 +114,7 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
 
   /**
    * Reschedules a cycle (a deadline extended, the appeals opened): the new windows are checked like
-   * a new cycle's, written at the version the caller read, audited with before and after. A
-   * publication time that has passed stays as it is (409).
+   * a new cycle's, written at the version the caller read, audited with before and after.
    */
   const rescheduleCycle = async (
     actor: Actor,
@@ -136,13 +135,6 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
           errors,
         },
       );
-    }
-    // Once the publication time has passed, results and the ranking are public and awards may cite
-    // them: moving it (back into the future, above all) would make legal records private again.
-    const publishedAt = Date.parse(current.windows.publication.at);
-    if (publishedAt <= actor.now.getTime() && Date.parse(windows.publication.at) !== publishedAt) {
-      const detail = `The ${year} cycle was published at ${current.windows.publication.at}: its publication time no longer moves. Corrections come through appeals and award revisions.`;
-      throw new ConflictError(detail, { errors: [{ pointer: '/body/publication/at', detail }] });
     }
     const changes = diffFields(current, { windows }, ['windows']);
     if (changes.length === 0) return current;
