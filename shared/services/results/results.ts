@@ -100,12 +100,10 @@ export const createResultService = (ports: ResultServicePorts) => {
       eventTypes.resultFinalized,
       actor.now,
       { year: result.year, agencyId: result.agencyId },
-      {
-        version: result.version,
-        index: result.computed.score.index.exact,
-        predicate: result.computed.score.predicate.id,
-        link: resultLink(result.year, result.agencyId),
-      },
+      // Ids and the link only: the index and predicate stay behind the link, which the agency reads
+      // from the cycle's publication time, like everyone else; a payload carrying them would
+      // publish them to the agency's endpoints first.
+      { version: result.version, link: resultLink(result.year, result.agencyId) },
     );
 
   /**

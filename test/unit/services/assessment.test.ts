@@ -339,10 +339,11 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     expect(canonicalJson(finalized.result.computed)).toBe(
       canonicalJson(computeResult(framework, finalized.result.inputs)),
     );
+    // Ids and the link, never the numbers: they are readable from the cycle's publication time.
     expect(ports.events.filter((event) => event.type === 'result.finalized')).toEqual([
       expect.objectContaining({
         subject: { year: 2027, agencyId: 'prov-jawa-barat' },
-        data: expect.objectContaining({ version: 1 }),
+        data: { version: 1, link: '/v1/cycles/2027/agencies/prov-jawa-barat/result' },
       }),
     ]);
     await expect(
