@@ -3209,6 +3209,7 @@ export interface components {
                  * @example 2026-03-01T00:00:00+07:00
                  */
                 publishedAt: string;
+                /** @description SHA-256 of the results as they stand now (agency, version, hash): what a publication now would rest on. The same as the run report’s `inputsSha256` exactly when `current` is true */
                 inputsSha256: string;
                 /** @description Whether the results are still those the run ranked (false after a result changed: run the ranking again) */
                 current: boolean;

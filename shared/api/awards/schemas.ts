@@ -244,7 +244,10 @@ export const AwardDraftSchema = z
       ranking: z.object({
         runId: z.string(),
         publishedAt: InstantSchema,
-        inputsSha256: Sha256Schema,
+        inputsSha256: Sha256Schema.meta({
+          description:
+            'SHA-256 of the results as they stand now (agency, version, hash): what a publication now would rest on. The same as the run report’s `inputsSha256` exactly when `current` is true',
+        }),
         current: z.boolean().meta({
           description:
             'Whether the results are still those the run ranked (false after a result changed: run the ranking again)',
