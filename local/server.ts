@@ -18,7 +18,6 @@ import type {
 import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '#shared/api/access.ts';
 import { matchRoute } from '#shared/api/route-match.ts';
 import type { LambdaName } from '#shared/api/route-spec.ts';
-import { routeKeyOf } from '#shared/api/route-spec.ts';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
 import {
   type ProblemDocument,
@@ -285,7 +284,8 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     // Requests no route matches go to the `$default` route (the public function), as deployed.
     const route = match.kind === 'matched' ? match.route : undefined;
     const pathParameters = match.kind === 'matched' ? match.pathParameters : {};
-    const routeKey = route ? routeKeyOf(route) : '$default';
+    // `HEAD /v1/…` for a HEAD request a GET route matched: the stack deploys that route key too.
+    const routeKey = route ? `${method} ${route.path}` : '$default';
     const capability: LambdaName = route?.lambda ?? 'public';
     if (route === undefined && match.kind === 'malformed') {
       return gatewayProblem(

@@ -252,6 +252,36 @@ describe('JWT authorizer emulation', () => {
     },
   );
 
+  describe.each(
+    jwtRoutes.filter((route) => route.method === 'GET').map((route) => [route.path, route] as const),
+  )('HEAD %s', (_path, route) => {
+    const head = (authorization?: string) =>
+      fetch(`${api.url}${fillPath(route.path, sample)}`, {
+        method: 'HEAD',
+        headers: authorization ? { authorization } : {},
+      });
+
+    it('asks for a token as GET does and never calls the handler without one', async () => {
+      // Act
+      const response = await head();
+
+      // Assess
+      expect([response.status, response.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
+      expect(callCount()).toBe(0);
+    });
+
+    it('passes a valid token to the GET’s handler under the HEAD route key', async () => {
+      // Act
+      const response = await head(`Bearer ${await validToken(route)}`);
+
+      // Assess
+      expect([response.status, await response.text()]).toEqual([200, '']);
+      const [event] = calls[route.lambda] as [APIGatewayProxyEventV2WithJWTAuthorizer];
+      expect([event.routeKey, event.requestContext.http.method]).toEqual([`HEAD ${route.path}`, 'HEAD']);
+      expect(event.requestContext.authorizer.jwt.scopes).toEqual([...route.access.scopes]);
+    });
+  });
+
   it('decodes percent-encoded path parameters as API Gateway does', async () => {
     // Prepare
     const token = await idp.mint({ subject: 'admin-1', role: 'admin', scopes: ['spbe/admin'] });
@@ -271,7 +301,8 @@ describe('JWT authorizer emulation', () => {
     ['DELETE', '/v1/health'],
     ['POST', '/v1/cycles/2026'],
     ['GET', '/v1/health/'],
-    ['HEAD', '/v1/health'],
+    ['HEAD', '/v1/nothing-here'],
+    ['HEAD', '/v1/cycles/2026/agencies/prov-bali/self-assessment/submit'],
   ])(
     'sends %s %s, which no route matches, to the public function as $default without a token',
     async (method, path) => {
