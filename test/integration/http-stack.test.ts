@@ -142,6 +142,20 @@ describe('request bodies', () => {
     expectProblem(await api.request('GET', '/v1/agencies/prov-papua'), 404);
   });
 
+  it('answers a member name sent twice with 400 naming it and writes nothing (no reader may pick another value)', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-papua-tengah', {
+      token: admin,
+      rawBody: '{"name":"Pemerintah Provinsi Papua Tengah","group":"provinsi","group":"kementerian"}',
+      headers: jsonHeaders,
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body/group');
+    expect(problem.type).toBe('/problems/bad-request');
+    expectProblem(await api.request('GET', '/v1/agencies/prov-papua-tengah'), 404);
+  });
+
   it('names every invalid field at once', async () => {
     // Act
     const response = await api.request('PUT', '/v1/agencies/prov-papua', {
