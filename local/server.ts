@@ -222,9 +222,30 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     response.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
   };
 
-  const gatewayProblem = (response: ServerResponse, error: Error, path: string, requestId: string) => {
+  /**
+   * CORS headers on the gateway's own answers (a rejected token, a body too large) for an allowed
+   * origin, so that a portal's script reads the 401 rather than a CORS failure. API Gateway adds its
+   * CORS configuration's headers to CORS responses; AWS documents this for integration responses and
+   * says nothing of its authorizer's 401: check it on a first deployment.
+   */
+  const gatewayCors = (origin: string | undefined): Record<string, string> =>
+    origin !== undefined && allowedOrigins.has(origin)
+      ? {
+          'access-control-allow-origin': origin,
+          'access-control-expose-headers': corsExposedResponseHeaders.join(','),
+          vary: 'origin',
+        }
+      : {};
+
+  const gatewayProblem = (
+    response: ServerResponse,
+    error: Error,
+    path: string,
+    requestId: string,
+    origin: string | undefined,
+  ) => {
     const { problem, headers } = problemFromError(error, { instance: path, requestId });
-    send(response, problemResponse(problem, headers));
+    send(response, problemResponse(problem, { ...headers, ...gatewayCors(origin) }));
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -248,11 +269,11 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     response.setHeader('apigw-requestid', requestId);
     if (url === undefined) {
       const error = new BadRequestError(`The request target ${JSON.stringify(request.url)} is not a path.`);
-      return gatewayProblem(response, error, request.url ?? '', requestId);
+      return gatewayProblem(response, error, request.url ?? '', requestId, headers.origin);
     }
     const badHost = hostError(request);
     if (badHost !== undefined) {
-      return gatewayProblem(response, new BadRequestError(badHost), url.pathname, requestId);
+      return gatewayProblem(response, new BadRequestError(badHost), url.pathname, requestId, headers.origin);
     }
 
     // CORS preflight is answered by API Gateway itself (its CORS configuration), never the Lambda.
@@ -293,6 +314,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         new BadRequestError(`The path ${url.pathname} is not valid percent-encoding.`),
         url.pathname,
         requestId,
+        origin,
       );
     }
 
@@ -304,7 +326,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
           verification.status === 401
             ? new UnauthorizedError(verification.reason, { headers: { 'www-authenticate': 'Bearer' } })
             : new ForbiddenError(verification.reason);
-        return gatewayProblem(response, error, url.pathname, requestId);
+        return gatewayProblem(response, error, url.pathname, requestId, origin);
       }
       const scopes = String(verification.claims.scope ?? '')
         .split(/\s+/)
@@ -320,7 +342,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     if (body === 'too-large') {
       return send(response, {
         statusCode: 413,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...gatewayCors(origin) },
         body: JSON.stringify({ message: 'Request Entity Too Large' }),
       });
     }
@@ -379,7 +401,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     } catch (error) {
       // A handler that throws is a Lambda invocation error: API Gateway answers 500.
       console.error(`Handler for ${capability} threw`, error);
-      gatewayProblem(response, new Error('Internal Server Error'), url.pathname, requestId);
+      gatewayProblem(response, new Error('Internal Server Error'), url.pathname, requestId, origin);
     }
   };
 

@@ -332,3 +332,111 @@ describe('JWT authorizer emulation', () => {
     expect(jwtRoutes.length).toBeGreaterThan(0);
   });
 });
+
+describe('CORS at the gateway (API Gateway answers preflights and decorates its own answers)', () => {
+  const portal = 'https://portal.spbe.example';
+  let corsApi: LocalApi;
+
+  beforeAll(async () => {
+    corsApi = await startLocalApi({
+      port: 0,
+      identityProvider: idp,
+      corsAllowedOrigins: [portal],
+      handlers: Object.fromEntries(lambdaNames.map((name) => [name, fakeHandler(name)])) as Record<
+        LambdaName,
+        LambdaHandler
+      >,
+    });
+  });
+
+  afterAll(async () => {
+    await corsApi?.close();
+  });
+
+  const preflight = (origin: string) =>
+    fetch(`${corsApi.url}/v1/cycles/2026/agencies/prov-bali/self-assessment/indicators/1`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization, content-type, if-match',
+      },
+    });
+
+  it('answers a preflight from an allowed origin with the methods and headers a write needs', async () => {
+    // Act
+    const response = await preflight(portal);
+
+    // Assess
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(portal);
+    expect(response.headers.get('access-control-allow-methods')?.split(',')).toContain('PUT');
+    expect(response.headers.get('access-control-allow-headers')?.split(',')).toEqual(
+      expect.arrayContaining([
+        'authorization',
+        'content-type',
+        'if-match',
+        'idempotency-key',
+        'if-none-match',
+      ]),
+    );
+    expect(callCount()).toBe(0);
+  });
+
+  it('lets a portal revalidate a public read with If-None-Match (not a CORS-safelisted header)', async () => {
+    // Act
+    const response = await fetch(`${corsApi.url}/v1/agencies/prov-bali`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: portal,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'if-none-match',
+      },
+    });
+
+    // Assess
+    expect(response.headers.get('access-control-allow-headers')?.split(',')).toContain('if-none-match');
+  });
+
+  it('gives a preflight from another origin no CORS headers', async () => {
+    const response = await preflight('https://elsewhere.example');
+
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(callCount()).toBe(0);
+  });
+
+  it.each([
+    ['401 for no token', {}, 401],
+    ['403 for a token lacking the route’s scope', { scopes: ['spbe/webhooks.manage'] }, 403],
+  ])(
+    'lets the allowed origin read the gateway’s own %s (a portal must see it to sign in again)',
+    async (_name, overrides, status) => {
+      // Prepare
+      const token =
+        status === 401
+          ? undefined
+          : await idp.mint({ subject: 'user-1', role: 'admin', scopes: [], ...overrides });
+
+      // Act
+      const response = await fetch(`${corsApi.url}/v1/agencies?limit=1`, {
+        headers: { origin: portal, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+
+      // Assess
+      expect(response.status).toBe(status);
+      expect(response.headers.get('access-control-allow-origin')).toBe(portal);
+      expect(response.headers.get('access-control-expose-headers')?.split(',')).toContain('www-authenticate');
+      expect(response.headers.get('vary')?.toLowerCase()).toContain('origin');
+      expect(callCount()).toBe(0);
+    },
+  );
+
+  it('gives the gateway’s answers to another origin no CORS headers', async () => {
+    const response = await fetch(`${corsApi.url}/v1/agencies?limit=1`, {
+      headers: { origin: 'https://elsewhere.example' },
+    });
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
