@@ -93,7 +93,8 @@ const duplicateMemberPath = (text: string): readonly (string | number)[] | undef
       while (/\s/.test(text.charAt(next))) next++;
       if (text.charCodeAt(next) !== colon) continue;
       // Escapes spell the same name in other ways (`"le\u0076el"`): compare names as parsed.
-      const name = JSON.parse(text.slice(start, index + 1)) as string;
+      const raw = text.slice(start + 1, index);
+      const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
       if (top.names.has(name)) {
         return [
           ...open
