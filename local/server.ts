@@ -18,7 +18,6 @@ import type {
 import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '#shared/api/access.ts';
 import { matchRoute } from '#shared/api/route-match.ts';
 import type { LambdaName } from '#shared/api/route-spec.ts';
-import { routeKeyOf } from '#shared/api/route-spec.ts';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
 import { problemTypes } from '#shared/domain/problem-types.ts';
 import {
@@ -222,9 +221,30 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     response.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
   };
 
-  const gatewayProblem = (response: ServerResponse, error: Error, path: string, requestId: string) => {
+  /**
+   * CORS headers on the gateway's own answers (a rejected token, a body too large) for an allowed
+   * origin, so that a portal's script reads the 401 rather than a CORS failure. API Gateway adds its
+   * CORS configuration's headers to CORS responses; AWS documents this for integration responses and
+   * says nothing of its authorizer's 401: check it on a first deployment.
+   */
+  const gatewayCors = (origin: string | undefined): Record<string, string> =>
+    origin !== undefined && allowedOrigins.has(origin)
+      ? {
+          'access-control-allow-origin': origin,
+          'access-control-expose-headers': corsExposedResponseHeaders.join(','),
+          vary: 'origin',
+        }
+      : {};
+
+  const gatewayProblem = (
+    response: ServerResponse,
+    error: Error,
+    path: string,
+    requestId: string,
+    origin: string | undefined,
+  ) => {
     const { problem, headers } = problemFromError(error, { instance: path, requestId });
-    send(response, problemResponse(problem, headers));
+    send(response, problemResponse(problem, { ...headers, ...gatewayCors(origin) }));
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -248,11 +268,11 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     response.setHeader('apigw-requestid', requestId);
     if (url === undefined) {
       const error = new BadRequestError(`The request target ${JSON.stringify(request.url)} is not a path.`);
-      return gatewayProblem(response, error, request.url ?? '', requestId);
+      return gatewayProblem(response, error, request.url ?? '', requestId, headers.origin);
     }
     const badHost = hostError(request);
     if (badHost !== undefined) {
-      return gatewayProblem(response, new BadRequestError(badHost), url.pathname, requestId);
+      return gatewayProblem(response, new BadRequestError(badHost), url.pathname, requestId, headers.origin);
     }
 
     // CORS preflight is answered by API Gateway itself (its CORS configuration), never the Lambda.
@@ -284,7 +304,8 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     // Requests no route matches go to the `$default` route (the public function), as deployed.
     const route = match.kind === 'matched' ? match.route : undefined;
     const pathParameters = match.kind === 'matched' ? match.pathParameters : {};
-    const routeKey = route ? routeKeyOf(route) : '$default';
+    // `HEAD /v1/…` for a HEAD request a GET route matched: the stack deploys that route key too.
+    const routeKey = route ? `${method} ${route.path}` : '$default';
     const capability: LambdaName = route?.lambda ?? 'public';
     if (route === undefined && match.kind === 'malformed') {
       return gatewayProblem(
@@ -292,6 +313,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
         new BadRequestError(`The path ${url.pathname} is not valid percent-encoding.`),
         url.pathname,
         requestId,
+        origin,
       );
     }
 
@@ -303,7 +325,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
           verification.status === 401
             ? new UnauthorizedError(verification.reason, { headers: { 'www-authenticate': 'Bearer' } })
             : new ForbiddenError(verification.reason);
-        return gatewayProblem(response, error, url.pathname, requestId);
+        return gatewayProblem(response, error, url.pathname, requestId, origin);
       }
       const scopes = String(verification.claims.scope ?? '')
         .split(/\s+/)
@@ -319,7 +341,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     if (body === 'too-large') {
       return send(response, {
         statusCode: 413,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...gatewayCors(origin) },
         body: JSON.stringify({ message: 'Request Entity Too Large' }),
       });
     }
@@ -378,7 +400,7 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
     } catch (error) {
       // A handler that throws is a Lambda invocation error: API Gateway answers 500.
       console.error(`Handler for ${capability} threw`, error);
-      gatewayProblem(response, new Error('Internal Server Error'), url.pathname, requestId);
+      gatewayProblem(response, new Error('Internal Server Error'), url.pathname, requestId, origin);
     }
   };
 

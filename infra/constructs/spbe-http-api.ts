@@ -7,7 +7,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '../../shared/api/access.ts';
-import { type LambdaName, type RouteSpec, routeKeyOf } from '../../shared/api/route-spec.ts';
+import { headRouteKeyOf, type LambdaName, type RouteSpec, routeKeyOf } from '../../shared/api/route-spec.ts';
 import { pascalCase } from '../naming.ts';
 
 /** Stage-wide limits for all clients together; per-client limits live in the Lambdas. */
@@ -29,7 +29,7 @@ export const defaultApiThrottle: ApiThrottle = { rateLimit: 100, burstLimit: 200
  * Properties of {@link SpbeHttpApi}.
  */
 export interface SpbeHttpApiProps {
-  /** The route table (`shared/api/routes.ts`): one API Gateway route per entry. */
+  /** The route table (`shared/api/routes.ts`): one API Gateway route per entry, and a HEAD twin per GET entry. */
   readonly routes: readonly RouteSpec[];
   /** The function serving each capability; every capability a route names must have one. */
   readonly functions: ReadonlyMap<LambdaName, IFunction>;
@@ -64,7 +64,7 @@ export class SpbeHttpApi extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly stage: apigw.HttpStage;
   readonly accessLogGroup: logs.LogGroup;
-  /** Routes by route key (`GET /v1/health`). */
+  /** Routes by route key (`GET /v1/health`, `HEAD /v1/health`, `$default`). */
   readonly routes: ReadonlyMap<string, apigw.HttpRoute>;
 
   constructor(scope: Construct, id: string, props: SpbeHttpApiProps) {
@@ -131,22 +131,31 @@ export class SpbeHttpApi extends Construct {
     for (const route of props.routes) {
       const isJwt = route.access.kind === 'jwt';
       const scopes = route.access.kind === 'jwt' ? route.access.scopes : [];
-      // The operation id names the construct: stable, meaningful, and free of the `/` a path would bring.
-      const httpRoute = new apigw.HttpRoute(this.httpApi, `Route${pascalCase(route.operationId)}`, {
-        httpApi: this.httpApi,
-        routeKey: apigw.HttpRouteKey.with(route.path, apigw.HttpMethod[route.method]),
-        integration: integrationFor(route.lambda),
-        authorizer: isJwt ? authorizer : undefined,
-        // API Gateway admits a token carrying any one of these; none listed: any valid token.
-        authorizationScopes: scopes.length > 0 ? [...scopes] : undefined,
-      });
-      if (!isJwt) {
-        Validations.of(httpRoute).acknowledge({
-          id: 'AwsSolutions-APIG4',
-          reason: `Public by design in shared/api/routes.ts (${route.operationId}: ${route.summary}).`,
+      const addRoute = (id: string, method: apigw.HttpMethod, routeKey: string) => {
+        const httpRoute = new apigw.HttpRoute(this.httpApi, id, {
+          httpApi: this.httpApi,
+          routeKey: apigw.HttpRouteKey.with(route.path, method),
+          integration: integrationFor(route.lambda),
+          authorizer: isJwt ? authorizer : undefined,
+          // API Gateway admits a token carrying any one of these; none listed: any valid token.
+          authorizationScopes: scopes.length > 0 ? [...scopes] : undefined,
         });
+        if (!isJwt) {
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `Public by design in shared/api/routes.ts (${route.operationId}: ${route.summary}).`,
+          });
+        }
+        routes.set(routeKey, httpRoute);
+      };
+      // The operation id names the construct: stable, meaningful, and free of the `/` a path would bring.
+      addRoute(`Route${pascalCase(route.operationId)}`, apigw.HttpMethod[route.method], routeKeyOf(route));
+      // API Gateway matches a HEAD request to no GET route, so each GET route gets its HEAD twin with
+      // the same function, authorizer and scopes (RFC 9110 §9.1: HEAD wherever GET is served).
+      const headKey = headRouteKeyOf(route);
+      if (headKey !== undefined) {
+        addRoute(`Route${pascalCase(route.operationId)}Head`, apigw.HttpMethod.HEAD, headKey);
       }
-      routes.set(routeKeyOf(route), httpRoute);
     }
     // Requests matching no route reach the public function, which answers a problem+json 404 (or 405)
     // naming the path, instead of API Gateway's bare {"message":"Not Found"}.

@@ -47,6 +47,8 @@ export const corsAllowedRequestHeaders = [
   'authorization',
   'content-type',
   'if-match',
+  // Not CORS-safelisted: without it a portal's revalidation of a public read (304) fails its preflight.
+  'if-none-match',
   'idempotency-key',
 ] as const;
 export const corsExposedResponseHeaders = [
@@ -59,4 +61,6 @@ export const corsExposedResponseHeaders = [
   // Per-client limits (shared/http/rate-limit.ts): a browser portal paces itself by them.
   'ratelimit',
   'ratelimit-policy',
+  // A 401's reason (API Gateway: `error="invalid_token" error_description="…"`): sign in again or not.
+  'www-authenticate',
 ] as const;

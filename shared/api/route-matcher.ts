@@ -3,7 +3,8 @@ import type { HttpMethod } from './route-spec.ts';
 /**
  * Matching a request path against routes as API Gateway does: literal segments must be equal,
  * `{name}` matches one non-empty segment, the most specific route (most literal segments) wins, and
- * no trailing slash is tolerated. Over any list of routes: the whole table (`route-match.ts`: the
+ * no trailing slash is tolerated. HEAD matches every GET route (RFC 9110 §9.3.2; the stack deploys a
+ * `HEAD` route beside each `GET` one, `headRouteKeyOf`), and `Allow` names it beside GET. Over any list of routes: the whole table (`route-match.ts`: the
  * local API Gateway stand-in), or what one function knows (its own routes; the public function,
  * which answers API Gateway's `$default` route, every route of its OpenAPI document).
  */
@@ -56,8 +57,9 @@ export const createRouteMatcher = <R extends RouteShape>(routes: readonly R[]) =
     for (const candidate of compiledRoutes) {
       const match = candidate.pattern.exec(path);
       if (!match) continue;
-      if (candidate.route.method !== method) {
-        allowed.push(candidate.route.method);
+      const { method: routeMethod } = candidate.route;
+      if (routeMethod !== method && !(method === 'HEAD' && routeMethod === 'GET')) {
+        allowed.push(...(routeMethod === 'GET' ? ['GET', 'HEAD'] : [routeMethod]));
         continue;
       }
       try {

@@ -129,6 +129,20 @@ export const idempotencyKeyMaxChars = 255;
 export const routeKeyOf = (route: Pick<RouteSpec, 'method' | 'path'>): string =>
   `${route.method} ${route.path}`;
 
+/**
+ * The route key of the HEAD route the stack deploys beside a GET route (API Gateway matches HEAD to
+ * no GET route of its own), answered by the GET's implementation: RFC 9110 §9.3.2. Undefined for
+ * other methods.
+ */
+export const headRouteKeyOf = (route: Pick<RouteSpec, 'method' | 'path'>): string | undefined =>
+  route.method === 'GET' ? `HEAD ${route.path}` : undefined;
+
+/** Every route key API Gateway sends a route's requests with: its own, and HEAD's for a GET route. */
+export const routeKeysOf = (route: Pick<RouteSpec, 'method' | 'path'>): readonly string[] => {
+  const head = headRouteKeyOf(route);
+  return head === undefined ? [routeKeyOf(route)] : [routeKeyOf(route), head];
+};
+
 /** Identity helper that keeps the literal types of a route for typed implementations. */
 export const defineRoute = <const R extends RouteSpec>(route: R): R => route;
 

@@ -23,7 +23,7 @@ import {
   type RouteInput,
   type RouteResponse,
   type RouteSpec,
-  routeKeyOf,
+  routeKeysOf,
 } from '#shared/api/route-spec.ts';
 // Types only: a function imports the route modules it serves, never the whole table's schemas.
 import type { OperationId, routes } from '#shared/api/routes.ts';
@@ -274,8 +274,10 @@ export const createLambdaHandler = <L extends LambdaName>(
   const byOperation = implementations as unknown as Readonly<Record<string, AnyImplementation | undefined>>;
   const { logger } = options;
   const ownRoutes = (Object.values(served) as RouteSpec[]).filter((route) => route.lambda === lambda);
+  // A GET route answers its HEAD route key too, with the GET's whole answer: the HTTP server in
+  // front (API Gateway, or Node locally) sends a HEAD's header fields without the content.
   const routesByKey: ReadonlyMap<string, RouteSpec> = new Map(
-    ownRoutes.map((route) => [routeKeyOf(route), route]),
+    ownRoutes.flatMap((route) => routeKeysOf(route).map((key) => [key, route] as const)),
   );
   if (ownRoutes.some((route) => route.idempotent === true) && !options.idempotency) {
     throw new Error(`The ${lambda} function has idempotent routes: pass an idempotency guard (its table).`);

@@ -34,9 +34,20 @@ export const optionalIfMatch = (
 ): number | undefined => {
   const header = headers['if-match'];
   if (header === undefined) return undefined;
-  // A list of ETags is allowed by RFC 9110; any one may match, but our writes need exactly one version.
-  const candidates = header.split(',').map(parseEtag);
-  const version = candidates.length === 1 ? candidates[0] : undefined;
+  // A list of ETags is allowed by RFC 9110 and any one may match. Those that can never match (weak,
+  // or no version's form) drop out; a write is conditional on one version, so at most one may stay.
+  const versions = new Set(
+    header
+      .split(',')
+      .map(parseEtag)
+      .filter((version) => version !== undefined),
+  );
+  const [version] = versions;
+  if (versions.size > 1) {
+    throw new PreconditionFailedError(
+      `If-Match ${JSON.stringify(header)} names ${versions.size} versions; a write is conditional on one version: send the ETag you last read.`,
+    );
+  }
   if (version === undefined) {
     throw new PreconditionFailedError(
       `If-Match ${JSON.stringify(header)} is not an ETag of this resource; re-read it.`,

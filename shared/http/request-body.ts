@@ -6,6 +6,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import { jsonPointer } from '../api/field-errors.ts';
 import { type BodyContentType, defaultMaxBodyBytes, type RouteSpec } from '../api/route-spec.ts';
 
 /** The body as the route declared it: parsed JSON, or raw text for CSV uploads. */
@@ -61,6 +62,58 @@ const nestsDeeperThan = (text: string, limit: number): boolean => {
     } else if (closers.has(code)) depth--;
   }
   return false;
+};
+
+const colon = 0x3a;
+const comma = 0x2c;
+const openBrace = 0x7b;
+const openBracket = 0x5b;
+
+/** An open object (the names seen, the last one) or array (the index of the current element). */
+type Container = { readonly names: Set<string>; name: string } | { readonly names: undefined; index: number };
+
+/**
+ * The path of the first member name that occurs twice in one object, if any; the text is valid
+ * JSON (run after `JSON.parse`). `JSON.parse` keeps the last of two equal names, another reader may
+ * keep the first: I-JSON (RFC 7493 §2.3) forbids them, and so do we, so that no two readers of one
+ * request (a log, an audit record, a gateway) see different values. A single pass, as above.
+ */
+const duplicateMemberPath = (text: string): readonly (string | number)[] | undefined => {
+  const open: Container[] = [];
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === quote) {
+      const start = index;
+      for (index++; text.charCodeAt(index) !== quote; index++) {
+        if (text.charCodeAt(index) === backslash) index++;
+      }
+      const top = open.at(-1);
+      if (top?.names === undefined) continue;
+      let next = index + 1;
+      while (/\s/.test(text.charAt(next))) next++;
+      if (text.charCodeAt(next) !== colon) continue;
+      // Escapes spell the same name in other ways (`"le\u0076el"`): compare names as parsed.
+      const raw = text.slice(start + 1, index);
+      const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+      if (top.names.has(name)) {
+        return [
+          ...open
+            .slice(0, -1)
+            .map((container) => (container.names === undefined ? container.index : container.name)),
+          name,
+        ];
+      }
+      top.names.add(name);
+      top.name = name;
+    } else if (code === openBrace) open.push({ names: new Set(), name: '' });
+    else if (code === openBracket) open.push({ names: undefined, index: 0 });
+    else if (closers.has(code)) open.pop();
+    else if (code === comma) {
+      const top = open.at(-1);
+      if (top?.names === undefined && top !== undefined) top.index++;
+    }
+  }
+  return undefined;
 };
 
 /**
@@ -161,13 +214,23 @@ export const readRequestBody = (
       { errors: [{ pointer: '/body', detail: `Nested deeper than ${maxJsonDepth} levels` }] },
     );
   }
+  let value: unknown;
   try {
     // Any parse failure is the client's (a RangeError included): 400, never 500.
-    return { mediaType: matched, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text);
   } catch (error) {
     throw new BadRequestError(`The request body is not valid JSON: ${(error as Error).message}`, {
       errors: [{ pointer: '/body', detail: 'Malformed JSON' }],
       cause: error,
     });
   }
+  const duplicate = duplicateMemberPath(text);
+  if (duplicate !== undefined) {
+    const pointer = jsonPointer('body', duplicate);
+    throw new BadRequestError(
+      `The request body repeats the member name at ${pointer} in one object; send each name once.`,
+      { errors: [{ pointer, detail: 'Duplicate member name' }] },
+    );
+  }
+  return { mediaType: matched, value };
 };

@@ -21,10 +21,12 @@ export const parseRequestPart = <S extends z.ZodType>(
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const errors = fieldErrorsFromZod(location, result.error);
-  const first = errors[0];
+  // A field may break several rules (too short and not the pattern): it is one invalid field.
+  const pointers = [...new Set(errors.map((error) => error.pointer))];
+  const [only] = pointers;
   const summary =
-    errors.length === 1 && first
-      ? `Invalid ${locationNames[location] ?? location} ${first.pointer}: ${first.detail}`
-      : `${errors.length} invalid fields: ${errors.map((e) => e.pointer).join(', ')}`;
+    pointers.length === 1 && only !== undefined
+      ? `Invalid ${locationNames[location] ?? location} ${only}: ${errors.map((error) => error.detail).join('; ')}`
+      : `${pointers.length} invalid fields: ${pointers.join(', ')}`;
   throw new ValidationError(summary, { errors });
 };

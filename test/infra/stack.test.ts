@@ -28,7 +28,7 @@ import { publicRoutes } from '../../shared/api/public/routes.ts';
 import { rankingRoutes } from '../../shared/api/rankings/routes.ts';
 import { registryRoutes } from '../../shared/api/registry/routes.ts';
 import { resultRoutes } from '../../shared/api/results/routes.ts';
-import { type LambdaName, lambdaNames, routeKeyOf } from '../../shared/api/route-spec.ts';
+import { type LambdaName, lambdaNames, routeKeysOf } from '../../shared/api/route-spec.ts';
 import { routeList, routes } from '../../shared/api/routes.ts';
 import { selfAssessmentRoutes } from '../../shared/api/self-assessment/routes.ts';
 import { webhookRoutes } from '../../shared/api/webhooks/routes.ts';
@@ -461,10 +461,13 @@ describe('HTTP API routes', () => {
       ]),
     );
 
-  it('has exactly one route per routeList entry, plus the $default fallback, and no others', () => {
+  it('has exactly one route per routeList entry, a HEAD route per GET route, the $default fallback, and no others', () => {
     const deployed = [...routesByKey().keys()].sort();
-    const expected = [...routeList.map(routeKeyOf), '$default'].sort();
+    const expected = [...routeList.flatMap(routeKeysOf), '$default'].sort();
     expect(deployed).toEqual(expected);
+    expect(deployed.filter((key) => key.startsWith('HEAD '))).toHaveLength(
+      routeList.filter((route) => route.method === 'GET').length,
+    );
   });
 
   it('sends unmatched requests ($default) to the public function without an authorizer', () => {
@@ -479,7 +482,9 @@ describe('HTTP API routes', () => {
     expect(JSON.stringify(integration?.[1].Properties.IntegrationUri)).toContain('PublicFunction');
   });
 
-  it.each(routeList.map((route) => [routeKeyOf(route), route] as const))(
+  const everyRouteKey = routeList.flatMap((route) => routeKeysOf(route).map((key) => [key, route] as const));
+
+  it.each(everyRouteKey)(
     '%s: JWT authorizer and scopes exactly as the route table says',
     (routeKey, route) => {
       const deployed = routesByKey().get(routeKey);
@@ -498,22 +503,19 @@ describe('HTTP API routes', () => {
     },
   );
 
-  it.each(routeList.map((route) => [routeKeyOf(route), route] as const))(
-    "%s: targets its capability's function",
-    (routeKey, route) => {
-      const deployed = routesByKey().get(routeKey);
-      const [integrationId] = [...referencedLogicalIds(deployed?.Target)];
-      const integration = synth.template.toJSON().Resources[integrationId ?? ''] as
-        | { Properties: { IntegrationUri: unknown } }
-        | undefined;
-      const capabilityFunction = synth.stack.capabilityFunctions.get(route.lambda);
-      expect(capabilityFunction).toBeDefined();
-      if (capabilityFunction === undefined) return;
-      expect([...referencedLogicalIds(integration?.Properties.IntegrationUri)]).toEqual([
-        synth.logicalIdOf(capabilityFunction.function),
-      ]);
-    },
-  );
+  it.each(everyRouteKey)("%s: targets its capability's function", (routeKey, route) => {
+    const deployed = routesByKey().get(routeKey);
+    const [integrationId] = [...referencedLogicalIds(deployed?.Target)];
+    const integration = synth.template.toJSON().Resources[integrationId ?? ''] as
+      | { Properties: { IntegrationUri: unknown } }
+      | undefined;
+    const capabilityFunction = synth.stack.capabilityFunctions.get(route.lambda);
+    expect(capabilityFunction).toBeDefined();
+    if (capabilityFunction === undefined) return;
+    expect([...referencedLogicalIds(integration?.Properties.IntegrationUri)]).toEqual([
+      synth.logicalIdOf(capabilityFunction.function),
+    ]);
+  });
 
   it("the JWT authorizer accepts the user pool's issuer and its two app clients", () => {
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {

@@ -252,6 +252,36 @@ describe('JWT authorizer emulation', () => {
     },
   );
 
+  describe.each(
+    jwtRoutes.filter((route) => route.method === 'GET').map((route) => [route.path, route] as const),
+  )('HEAD %s', (_path, route) => {
+    const head = (authorization?: string) =>
+      fetch(`${api.url}${fillPath(route.path, sample)}`, {
+        method: 'HEAD',
+        headers: authorization ? { authorization } : {},
+      });
+
+    it('asks for a token as GET does and never calls the handler without one', async () => {
+      // Act
+      const response = await head();
+
+      // Assess
+      expect([response.status, response.headers.get('www-authenticate')]).toEqual([401, 'Bearer']);
+      expect(callCount()).toBe(0);
+    });
+
+    it('passes a valid token to the GET’s handler under the HEAD route key', async () => {
+      // Act
+      const response = await head(`Bearer ${await validToken(route)}`);
+
+      // Assess
+      expect([response.status, await response.text()]).toEqual([200, '']);
+      const [event] = calls[route.lambda] as [APIGatewayProxyEventV2WithJWTAuthorizer];
+      expect([event.routeKey, event.requestContext.http.method]).toEqual([`HEAD ${route.path}`, 'HEAD']);
+      expect(event.requestContext.authorizer.jwt.scopes).toEqual([...route.access.scopes]);
+    });
+  });
+
   it('decodes percent-encoded path parameters as API Gateway does', async () => {
     // Prepare
     const token = await idp.mint({ subject: 'admin-1', role: 'admin', scopes: ['spbe/admin'] });
@@ -271,7 +301,8 @@ describe('JWT authorizer emulation', () => {
     ['DELETE', '/v1/health'],
     ['POST', '/v1/cycles/2026'],
     ['GET', '/v1/health/'],
-    ['HEAD', '/v1/health'],
+    ['HEAD', '/v1/nothing-here'],
+    ['HEAD', '/v1/cycles/2026/agencies/prov-bali/self-assessment/submit'],
   ])(
     'sends %s %s, which no route matches, to the public function as $default without a token',
     async (method, path) => {
@@ -299,5 +330,113 @@ describe('JWT authorizer emulation', () => {
     // Assess: the table is the source; a route without access rules would slip through the loops above.
     expect(jwtRoutes.length + publicRoutes.length).toBe(routeList.length);
     expect(jwtRoutes.length).toBeGreaterThan(0);
+  });
+});
+
+describe('CORS at the gateway (API Gateway answers preflights and decorates its own answers)', () => {
+  const portal = 'https://portal.spbe.example';
+  let corsApi: LocalApi;
+
+  beforeAll(async () => {
+    corsApi = await startLocalApi({
+      port: 0,
+      identityProvider: idp,
+      corsAllowedOrigins: [portal],
+      handlers: Object.fromEntries(lambdaNames.map((name) => [name, fakeHandler(name)])) as Record<
+        LambdaName,
+        LambdaHandler
+      >,
+    });
+  });
+
+  afterAll(async () => {
+    await corsApi?.close();
+  });
+
+  const preflight = (origin: string) =>
+    fetch(`${corsApi.url}/v1/cycles/2026/agencies/prov-bali/self-assessment/indicators/1`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'authorization, content-type, if-match',
+      },
+    });
+
+  it('answers a preflight from an allowed origin with the methods and headers a write needs', async () => {
+    // Act
+    const response = await preflight(portal);
+
+    // Assess
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(portal);
+    expect(response.headers.get('access-control-allow-methods')?.split(',')).toContain('PUT');
+    expect(response.headers.get('access-control-allow-headers')?.split(',')).toEqual(
+      expect.arrayContaining([
+        'authorization',
+        'content-type',
+        'if-match',
+        'idempotency-key',
+        'if-none-match',
+      ]),
+    );
+    expect(callCount()).toBe(0);
+  });
+
+  it('lets a portal revalidate a public read with If-None-Match (not a CORS-safelisted header)', async () => {
+    // Act
+    const response = await fetch(`${corsApi.url}/v1/agencies/prov-bali`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: portal,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'if-none-match',
+      },
+    });
+
+    // Assess
+    expect(response.headers.get('access-control-allow-headers')?.split(',')).toContain('if-none-match');
+  });
+
+  it('gives a preflight from another origin no CORS headers', async () => {
+    const response = await preflight('https://elsewhere.example');
+
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(callCount()).toBe(0);
+  });
+
+  it.each([
+    ['401 for no token', {}, 401],
+    ['403 for a token lacking the route’s scope', { scopes: ['spbe/webhooks.manage'] }, 403],
+  ])(
+    'lets the allowed origin read the gateway’s own %s (a portal must see it to sign in again)',
+    async (_name, overrides, status) => {
+      // Prepare
+      const token =
+        status === 401
+          ? undefined
+          : await idp.mint({ subject: 'user-1', role: 'admin', scopes: [], ...overrides });
+
+      // Act
+      const response = await fetch(`${corsApi.url}/v1/agencies?limit=1`, {
+        headers: { origin: portal, ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      });
+
+      // Assess
+      expect(response.status).toBe(status);
+      expect(response.headers.get('access-control-allow-origin')).toBe(portal);
+      expect(response.headers.get('access-control-expose-headers')?.split(',')).toContain('www-authenticate');
+      expect(response.headers.get('vary')?.toLowerCase()).toContain('origin');
+      expect(callCount()).toBe(0);
+    },
+  );
+
+  it('gives the gateway’s answers to another origin no CORS headers', async () => {
+    const response = await fetch(`${corsApi.url}/v1/agencies?limit=1`, {
+      headers: { origin: 'https://elsewhere.example' },
+    });
+
+    expect(response.status).toBe(401);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

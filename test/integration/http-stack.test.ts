@@ -142,6 +142,20 @@ describe('request bodies', () => {
     expectProblem(await api.request('GET', '/v1/agencies/prov-papua'), 404);
   });
 
+  it('answers a member name sent twice with 400 naming it and writes nothing (no reader may pick another value)', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-papua-tengah', {
+      token: admin,
+      rawBody: '{"name":"Pemerintah Provinsi Papua Tengah","group":"provinsi","group":"kementerian"}',
+      headers: jsonHeaders,
+    });
+
+    // Assess
+    const problem = expectFieldProblem(response, 400, '/body/group');
+    expect(problem.type).toBe('/problems/bad-request');
+    expectProblem(await api.request('GET', '/v1/agencies/prov-papua-tengah'), 404);
+  });
+
   it('names every invalid field at once', async () => {
     // Act
     const response = await api.request('PUT', '/v1/agencies/prov-papua', {
@@ -464,9 +478,9 @@ describe('requests no route matches ($default, answered by the public function)'
   });
 
   it.each([
-    ['DELETE', '/v1/health', 'GET'],
-    ['POST', '/v1/cycles/2026', 'GET'],
-    ['PATCH', '/v1/agencies/prov-jawa-timur', 'GET, PUT'],
+    ['DELETE', '/v1/health', 'GET, HEAD'],
+    ['POST', '/v1/cycles/2026', 'GET, HEAD'],
+    ['PATCH', '/v1/agencies/prov-jawa-timur', 'GET, HEAD, PUT'],
   ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
     const response = await api.request<{ type: string }>(method, path);
 
@@ -477,6 +491,90 @@ describe('requests no route matches ($default, answered by the public function)'
 
   it('does not tolerate a trailing slash (API Gateway does not)', async () => {
     expect((await api.request('GET', '/v1/health/')).status).toBe(404);
+  });
+
+  it('answers HEAD on a path without that route with 404, and on a path with no GET with 405', async () => {
+    expect((await api.request('HEAD', '/v1/nothing-here')).status).toBe(404);
+    const noGet = await api.request(
+      'HEAD',
+      '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment/submit',
+    );
+    expect([noGet.status, noGet.headers.get('allow')]).toEqual([405, 'POST']);
+  });
+});
+
+describe('HEAD on every GET route (RFC 9110 §9.3.2: the GET’s header fields, no content)', () => {
+  /** The header fields a HEAD must repeat from the GET; the rest (date, request id, rate counters) move. */
+  const representationHeaders = (headers: Headers) => ({
+    contentType: headers.get('content-type'),
+    etag: headers.get('etag'),
+    cacheControl: headers.get('cache-control'),
+    vary: headers.get('vary'),
+    nosniff: headers.get('x-content-type-options'),
+  });
+
+  beforeAll(async () => {
+    expectStatus(
+      await api.request('PUT', '/v1/agencies/prov-sulawesi-barat', {
+        token: admin,
+        body: { name: 'Pemerintah Provinsi Sulawesi Barat', group: 'provinsi' },
+      }),
+      201,
+    );
+  });
+
+  it.each(['/v1/agencies/prov-sulawesi-barat', '/v1/frameworks/spbe-2020', '/v1/openapi.json'])(
+    'answers HEAD %s as GET does, without a body',
+    async (path) => {
+      // Act
+      const get = await api.request('GET', path);
+      const head = await api.request('HEAD', path);
+
+      // Assess
+      expect(head.status).toBe(200);
+      expect(head.text).toBe('');
+      expect(representationHeaders(head.headers)).toEqual(representationHeaders(get.headers));
+      expect(head.headers.get('ratelimit-policy')).toBe(get.headers.get('ratelimit-policy'));
+    },
+  );
+
+  it('answers a conditional HEAD with 304 as a conditional GET', async () => {
+    // Prepare
+    const etag = (await api.request('GET', '/v1/agencies/prov-sulawesi-barat')).headers.get('etag') ?? '';
+
+    // Act
+    const head = await api.request('HEAD', '/v1/agencies/prov-sulawesi-barat', {
+      headers: { 'if-none-match': etag },
+    });
+
+    // Assess
+    expect([head.status, head.headers.get('etag')]).toEqual([304, etag]);
+  });
+
+  it('asks for a token on a route that needs one, and then answers as GET does', async () => {
+    // Act
+    const anonymous = await api.request('HEAD', '/v1/me');
+    const withToken = await api.request('HEAD', '/v1/me', { token: admin });
+
+    // Assess
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    expect([withToken.status, withToken.text]).toEqual([200, '']);
+    expect(withToken.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('answers HEAD with the GET’s error status, such as 404 for an unknown agency', async () => {
+    const head = await api.request('HEAD', '/v1/agencies/prov-tidak-ada');
+
+    expect([head.status, head.text]).toEqual([404, '']);
+    expect(head.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
+  it('lists HEAD in Allow beside GET', async () => {
+    const response = await api.request('DELETE', '/v1/agencies/prov-jawa-timur');
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')?.split(', ').sort()).toEqual(['GET', 'HEAD', 'PUT']);
   });
 });
 

@@ -394,6 +394,21 @@ describe('the rankings API', () => {
     expect(json.body.rows).toHaveLength(40 * 5 + 35);
   });
 
+  it.each([
+    ['application/json;q=0.5, text/csv', /^text\/csv/],
+    ['text/csv;q=0', /^application\/json/],
+    ['text/*', /^text\/csv/],
+  ])('weighs Accept %s by its q values and ranges', async (accept, contentType) => {
+    // Act
+    const response = await api.request('GET', `/v1/cycles/${year}/rankings/open-data`, {
+      headers: { accept },
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(contentType);
+  });
+
   it('tells shared caches that open data varies with Accept (CSV and JSON share one URL)', async () => {
     // Act
     const csv = await api.request('GET', `/v1/cycles/${year}/rankings/open-data`, {

@@ -86,7 +86,7 @@ describe('createLambdaHandler: a request none of its routes serves', () => {
 
     // Assess
     expect(response.statusCode).toBe(405);
-    expect(response.headers?.allow).toBe('GET, PUT');
+    expect(response.headers?.allow).toBe('GET, HEAD, PUT');
   });
 
   it('answers from its own routes when it knows no others', async () => {
@@ -103,7 +103,7 @@ describe('createLambdaHandler: a request none of its routes serves', () => {
     const otherPath = await answer(handler, 'GET', '/v1/health');
 
     // Assess
-    expect([ownPath.statusCode, ownPath.headers?.allow]).toEqual([405, 'PUT, GET']);
+    expect([ownPath.statusCode, ownPath.headers?.allow]).toEqual([405, 'PUT, GET, HEAD']);
     expect(otherPath.statusCode).toBe(404);
   });
 });
@@ -145,6 +145,15 @@ describe('createLambdaHandler: what shared caches may keep', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['cache-control']).toBe('public, max-age=300');
     expect(response.headers?.etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+  });
+
+  it('answers the HEAD route key of a GET route with the GET’s answer (the HTTP server drops its body)', async () => {
+    // Act
+    const viaGet = await get(...frameworkRoute);
+    const viaHead = await get('HEAD /v1/frameworks/{frameworkId}', frameworkRoute[1]);
+
+    // Assess
+    expect(viaHead).toEqual(viaGet);
   });
 
   it('answers 304 without a body to an If-None-Match holding that ETag, weak or among others', async () => {

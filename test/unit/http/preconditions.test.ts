@@ -15,6 +15,19 @@ describe('requireIfMatch', () => {
   });
 
   it.each([
+    ['W/"3", "3"', 'a weak validator never matches strongly: only "3" can'],
+    ['"3", "3"', 'the same ETag twice'],
+    ['"x", "3"', 'an ETag no version has, beside one'],
+    ['"030", "3"', 'a non-canonical form, beside the canonical one'],
+  ])('reads the list %s (%s) as version 3: only one of its ETags can match', (header) => {
+    expect(requireIfMatch(ifMatch(header))).toBe(3);
+  });
+
+  it('says why a list of several versions is refused, rather than calling them unknown', () => {
+    expect(() => requireIfMatch(ifMatch('"3", "4"'))).toThrow(/one version/);
+  });
+
+  it.each([
     ['"030"', 'a leading zero: strong comparison is exact, "030" is not the ETag "30"'],
     ['"00"', 'two zeros, not the ETag "0"'],
     ['W/"3"', 'a weak validator, which never matches strongly'],

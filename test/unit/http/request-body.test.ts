@@ -251,6 +251,31 @@ describe('readRequestBody: JSON nesting depth', () => {
   });
 });
 
+describe('readRequestBody: duplicate member names (I-JSON, RFC 7493 §2.3)', () => {
+  it.each([
+    ['at the top', '{"level":3,"level":5}', '/body/level'],
+    ['in an array’s object', '{"answers":[{"a":1},{"a":1,"b":2,"a":2}]}', '/body/answers/1/a'],
+    ['spelt with an escape', '{"level":3,"le\\u0076el":5}', '/body/level'],
+    ['under a key with / and ~', '{"a/b~c":{"x":1,"x":2}}', '/body/a~1b~0c/x'],
+    ['as __proto__', '{"__proto__":1,"__proto__":2}', '/body/__proto__'],
+  ])('answers a name repeated %s with 400 naming its pointer', (_where, body, pointer) => {
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json')));
+
+    // Assess
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.errors).toEqual([{ pointer, detail: 'Duplicate member name' }]);
+  });
+
+  it('accepts the same name in sibling and nested objects, and names that are values elsewhere', () => {
+    // Prepare
+    const body = '{"a":{"a":"a"},"b":[{"a":1},{"a":2}],"c":"a","d":["a","a"],"e":{"s":"\\"a\\":"}}';
+
+    // Act + Assess
+    expect(readRequestBody(jsonRoute, event(body, 'application/json'))?.value).toEqual(JSON.parse(body));
+  });
+});
+
 describe('readRequestBody: CSV', () => {
   it('names the line of each row even across blank lines and quoted line breaks', () => {
     const csv = ['id,name,group', '', 'a-1,"Nama, dengan koma",lpnk', '', 'b-2,"Baris', 'kedua",lpnk'].join(

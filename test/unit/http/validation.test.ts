@@ -121,6 +121,27 @@ describe('parseRequestPart', () => {
       expect(error.detail).toContain(pointer);
   });
 
+  it('counts a field that breaks two rules once, giving both reasons', () => {
+    // Act
+    const error = errorOf(() =>
+      parseRequestPart(
+        'params',
+        z.strictObject({
+          id: z
+            .string()
+            .min(2)
+            .regex(/^[a-z]+$/),
+        }),
+        { id: '\u0000' },
+      ),
+    );
+
+    // Assess
+    expect(error.errors.map((e) => e.pointer)).toEqual(['/params/id', '/params/id']);
+    expect(error.detail).toMatch(/^Invalid path parameter \/params\/id: .+; .+/);
+    expect(error.detail).not.toContain('2 invalid fields');
+  });
+
   it('uses the location name as given for parts it does not know', () => {
     const error = errorOf(() => parseRequestPart('cookies', z.object({ a: z.string() }), {}));
     expect(error.detail).toMatch(/^Invalid cookies \/cookies\/a: /);

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { negotiatedCsv } from '#shared/http/responses.ts';
+
+describe('negotiatedCsv: CSV or JSON from `format`, else from Accept (RFC 9110 §12.5.1)', () => {
+  it.each([
+    [undefined, 'JSON: no preference stated'],
+    ['', 'JSON: no preference stated'],
+    ['*/*', 'JSON: anything goes'],
+    ['application/json', 'JSON'],
+    ['text/csv', 'CSV'],
+    ['TEXT/CSV; charset=utf-8', 'CSV: media types compare without case, parameters aside'],
+    ['text/csv, application/json', 'JSON: equally welcome, JSON is the default'],
+    ['text/csv;q=0', 'JSON: q=0 refuses CSV'],
+    ['text/csv;q=0, */*', 'JSON: CSV refused, anything else goes'],
+    ['application/json;q=0.5, text/csv', 'CSV: preferred over JSON'],
+    ['application/json;q=0, text/csv;q=0.1', 'CSV: JSON refused'],
+    ['text/csv;q=0.9, */*;q=0.1', 'CSV: preferred over the rest'],
+    ['text/*', 'CSV: the only text type on offer'],
+    ['text/*;q=0.5, application/*;q=0.6', 'JSON: application/json preferred'],
+    ['text/csv ; q=0.8 , application/json ; q=0.7', 'CSV: spaces around parameters'],
+    ['text/csv;q=bogus, application/json', 'JSON: an unreadable q counts as 1, a tie'],
+  ])('Accept %j: %s', (accept, expected) => {
+    expect(negotiatedCsv(undefined, accept)).toBe(expected.startsWith('CSV'));
+  });
+
+  it('lets `format` decide over Accept', () => {
+    expect(negotiatedCsv('json', 'text/csv')).toBe(false);
+    expect(negotiatedCsv('csv', 'application/json')).toBe(true);
+  });
+});
