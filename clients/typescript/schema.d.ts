@@ -104,6 +104,8 @@ export interface paths {
          *     **Access:** public, no token.
          *
          *     **Caching:** shared caches may keep the answer five minutes.
+         *
+         *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
         get: operations["getDocs"];
         put?: never;
@@ -192,6 +194,8 @@ export interface paths {
          * @description **Access:** public, no token.
          *
          *     **Caching:** shared caches may keep the answer five minutes.
+         *
+         *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
         get: operations["listProblemTypes"];
         put?: never;
@@ -216,6 +220,8 @@ export interface paths {
          *     **Access:** public, no token.
          *
          *     **Caching:** shared caches may keep the answer five minutes.
+         *
+         *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
         get: operations["getProblemType"];
         put?: never;
@@ -1392,6 +1398,8 @@ export interface paths {
          *     **Access:** public, no token.
          *
          *     **Caching:** shared caches may keep the answer five minutes.
+         *
+         *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
         get: operations["getAwardsPage"];
         put?: never;

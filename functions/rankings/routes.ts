@@ -1,7 +1,8 @@
 import { rankingRoutes } from '#shared/api/rankings/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
-import { negotiatedCsv, toCsv } from '#shared/http/responses.ts';
+import { negotiatedCsv } from '#shared/http/negotiation.ts';
+import { toCsv } from '#shared/http/responses.ts';
 import type { RunLauncher } from '#shared/services/rankings/ports.ts';
 import { createRankingReader, type RankingReaderPorts } from '#shared/services/rankings/read.ts';
 import { createRankingRunner, type RankingRunnerPorts } from '#shared/services/rankings/run.ts';

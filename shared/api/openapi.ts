@@ -376,6 +376,11 @@ const operationDescription = (route: RouteSpec): string => {
         : '**Caching:** shared caches may keep the answer five minutes.',
     );
   }
+  if (route.responses[200]?.mediaType === 'text/html') {
+    lines.push(
+      '**Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.',
+    );
+  }
   if (route.requiresIfMatch)
     lines.push('**Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).');
   if (route.idempotent) {

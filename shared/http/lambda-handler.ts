@@ -383,5 +383,10 @@ export const createLambdaHandler = <L extends LambdaName>(
       }),
     );
   }
-  return handler.use(problemDetails(logger)).handler(dispatch);
+  const htmlRouteKeys = new Set(
+    [...routesByKey]
+      .filter(([, route]) => route.responses[200]?.mediaType === 'text/html')
+      .map(([key]) => key),
+  );
+  return handler.use(problemDetails(logger, { htmlRouteKeys })).handler(dispatch);
 };

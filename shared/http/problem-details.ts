@@ -8,6 +8,8 @@ import type {
 import { problemTypeUri } from '#shared/api/common/problem-types.ts';
 import { AppError } from '#shared/domain/errors.ts';
 import { problemTypes } from '#shared/domain/problem-types.ts';
+import { escapeHtml, htmlDocument } from './html.ts';
+import { prefersHtml } from './negotiation.ts';
 
 export const problemContentType = 'application/problem+json';
 
@@ -31,6 +33,27 @@ export const problemResponse = (
   statusCode: problem.status,
   headers: { 'content-type': problemContentType, 'cache-control': 'no-store', ...headers },
   body: JSON.stringify(problem),
+});
+
+/**
+ * The same problem as a page, for a person whose browser asked for one of the API's HTML pages (the
+ * awards page before publication, a problem type that does not exist): the title, the detail, the
+ * request id, and a link to what the type means.
+ */
+export const problemPage = (
+  problem: ProblemDocument,
+  headers: Readonly<Record<string, string>> = {},
+): APIGatewayProxyStructuredResultV2 => ({
+  statusCode: problem.status,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...headers },
+  body: htmlDocument({
+    lang: 'en',
+    title: `${problem.title} (${problem.status})`,
+    body: `<main>
+<h1>${escapeHtml(problem.title)}</h1>
+${problem.detail === undefined ? '' : `<p>${escapeHtml(problem.detail)}</p>\n`}<p><a href="${escapeHtml(problem.type)}">What this means and what to do</a></p>
+${problem.requestId === undefined ? '' : `<p>Request id (quote it when you ask for help): <code>${escapeHtml(problem.requestId)}</code></p>\n`}</main>`,
+  }),
 });
 
 const standardMembers = new Set(['type', 'title', 'status', 'detail', 'instance', 'requestId', 'errors']);
@@ -77,6 +100,10 @@ export const problemFromError = (
  */
 export const problemDetails = (
   logger: Logger,
+  options: {
+    /** Route keys of HTML pages: a browser asking one of them gets its problem as a page too. */
+    readonly htmlRouteKeys?: ReadonlySet<string>;
+  } = {},
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
   onError: async (request) => {
     const requestId = request.event.requestContext?.requestId;
@@ -91,6 +118,9 @@ export const problemDetails = (
         routeKey: request.event.routeKey,
       });
     }
-    request.response = problemResponse(problem, headers);
+    const browsing =
+      options.htmlRouteKeys?.has(request.event.routeKey) === true &&
+      prefersHtml(request.event.headers?.accept);
+    request.response = browsing ? problemPage(problem, headers) : problemResponse(problem, headers);
   },
 });

@@ -220,3 +220,24 @@ describe('GET /problems/{slug}: where a problem’s type leads', () => {
     expect(malformed.status).toBe(400);
   });
 });
+
+describe('problems on the HTML pages, to a browser', () => {
+  const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
+  it('answers a browser the problem as a page that loads nothing, and an API client problem+json', async () => {
+    // Act
+    const page = await raw('/awards/2099', { accept: browserAccept });
+    const client = await raw('/awards/2099');
+
+    // Assess
+    expect(page.status).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(headerValues(page, 'content-security-policy')).toHaveLength(1);
+    expect(headerValues(page, 'content-security-policy')[0]).toMatch(/default-src 'none'/);
+    const html = page.bytes.toString('utf8');
+    expect(html).toContain('<title>Not found (404)</title>');
+    expect(html).toContain('<a href="/problems/not-found">What this means and what to do</a>');
+    expect(client.status).toBe(404);
+    expect(client.headers['content-type']).toBe('application/problem+json');
+  });
+});

@@ -182,3 +182,58 @@ describe('problemDetails middleware', () => {
     expect(errorLog).toHaveBeenCalledWith('Request failed', expect.objectContaining({ error: failure }));
   });
 });
+
+describe('problemDetails middleware on an HTML page', () => {
+  const pageKey = 'GET /awards/{year}';
+  const browserAccept = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+  const eventOf = (routeKey: string, accept: string | undefined) =>
+    ({
+      rawPath: '/awards/2099',
+      routeKey,
+      headers: accept === undefined ? {} : { accept },
+      requestContext: { requestId: 'req-<7>' },
+    }) as unknown as APIGatewayProxyEventV2;
+  const answer = async (routeKey: string, accept: string | undefined) => {
+    const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+      .use(problemDetails(new Logger({ logLevel: 'SILENT' }), { htmlRouteKeys: new Set([pageKey]) }))
+      .handler(async () => {
+        throw new NotFoundError('No award publication of 2099 <yet>.', { headers: { 'retry-after': '60' } });
+      });
+    return (await handler(eventOf(routeKey, accept), {
+      awsRequestId: 'l',
+    } as Context)) as APIGatewayProxyStructuredResultV2;
+  };
+
+  it('answers a browser with the problem as a page: title, escaped detail, request id, the type’s page', async () => {
+    // Act
+    const response = await answer(pageKey, browserAccept);
+
+    // Assess
+    expect(response.statusCode).toBe(404);
+    expect(response.headers).toMatchObject({
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'retry-after': '60',
+    });
+    expect(response.body).toContain('<title>Not found (404)</title>');
+    expect(response.body).toContain('<p>No award publication of 2099 &lt;yet&gt;.</p>');
+    expect(response.body).toContain('<a href="/problems/not-found">');
+    expect(response.body).toContain('<code>req-&lt;7&gt;</code>');
+    expect(response.body).not.toMatch(/<script|<style/);
+  });
+
+  it.each([
+    ['no Accept', undefined],
+    ['any type', '*/*'],
+    ['JSON', 'application/json'],
+    ['problem+json above HTML', 'application/problem+json, text/html;q=0.5'],
+  ])('answers problem+json to a client sending %s', async (_what, accept) => {
+    const response = await answer(pageKey, accept);
+    expect(response.headers?.['content-type']).toBe(problemContentType);
+  });
+
+  it('answers problem+json on a JSON route, whatever the browser asks', async () => {
+    const response = await answer('GET /v1/cycles/{year}/awards', browserAccept);
+    expect(response.headers?.['content-type']).toBe(problemContentType);
+  });
+});

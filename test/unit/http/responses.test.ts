@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { negotiatedCsv } from '#shared/http/responses.ts';
+import { negotiatedCsv } from '#shared/http/negotiation.ts';
 
 describe('negotiatedCsv: CSV or JSON from `format`, else from Accept (RFC 9110 §12.5.1)', () => {
   it.each([
