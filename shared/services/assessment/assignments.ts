@@ -237,7 +237,7 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     if (conflicts.length > 0) {
       const rules = [...new Set(conflicts.map((conflict) => conflict.rule))].join(', ');
       throw new ConflictError(
-        `${conflicts.length} rows cannot be assigned (${rules}); nothing was assigned.`,
+        `${conflicts.length} ${conflicts.length === 1 ? 'row' : 'rows'} cannot be assigned (${rules}); nothing was assigned.`,
         { errors: conflicts.flatMap((conflict) => conflict.errors), extensions: { rows: conflicts } },
       );
     }

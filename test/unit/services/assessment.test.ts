@@ -121,7 +121,14 @@ describe('assigning panels (in-memory ports)', () => {
       [2, 'own-agency'],
       [3, 'parent-province'],
     ]);
+    expect((error as ConflictError).message).toMatch(/^2 rows cannot be assigned/);
     expect((await ports.assignments.listByCycle(2027, { limit: 10 })).items).toEqual([]);
+    const single = await panels
+      .assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-jatim' }])
+      .catch((caught: unknown) => caught);
+    expect((single as ConflictError).message).toBe(
+      '1 row cannot be assigned (own-agency); nothing was assigned.',
+    );
   });
 
   it('refuses unknown assessors and agencies (400 per row), and the load cap (409)', async () => {
