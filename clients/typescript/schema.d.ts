@@ -4882,8 +4882,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -4918,8 +4918,8 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -5000,8 +5000,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5034,8 +5034,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5072,8 +5072,8 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5149,11 +5149,11 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
-                no: string;
+                no: number;
             };
             cookie?: never;
         };
@@ -5224,8 +5224,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5378,8 +5378,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -5413,8 +5413,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -5475,7 +5475,8 @@ export interface operations {
     listMyAssignments: {
         parameters: {
             query?: {
-                year?: string;
+                /** @description Evaluation cycle year */
+                year?: number;
                 limit?: number;
                 cursor?: string;
             };
@@ -5512,8 +5513,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5572,8 +5573,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5606,8 +5607,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
                 /**
@@ -5682,8 +5683,8 @@ export interface operations {
                 "If-Match": string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
                 /**
@@ -5691,7 +5692,7 @@ export interface operations {
                  * @example dokumen
                  */
                 stage: "dokumen" | "interviu" | "visitasi";
-                no: string;
+                no: number;
             };
             cookie?: never;
         };
@@ -5753,8 +5754,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
                 /**
@@ -5762,7 +5763,7 @@ export interface operations {
                  * @example dokumen
                  */
                 stage: "dokumen" | "interviu" | "visitasi";
-                no: string;
+                no: number;
             };
             cookie?: never;
         };
@@ -5793,8 +5794,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5866,8 +5867,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5905,8 +5906,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5939,8 +5940,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -5973,8 +5974,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -6007,8 +6008,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -6044,8 +6045,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
             };
@@ -6118,8 +6119,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 /** @description Agency slug */
                 agencyId: string;
                 /** @example apl_01JF00000000000000000000AA */
@@ -6187,8 +6188,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -6299,8 +6300,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -6334,8 +6335,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -6371,8 +6372,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 runId: string;
             };
             cookie?: never;
@@ -6412,8 +6413,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
                 runId: string;
             };
             cookie?: never;
@@ -6456,8 +6457,8 @@ export interface operations {
                 "If-None-Match"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -6506,8 +6507,8 @@ export interface operations {
                 "If-None-Match"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -7123,8 +7124,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -7156,8 +7157,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -7191,8 +7192,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -7255,8 +7256,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -7310,8 +7311,8 @@ export interface operations {
                 "Idempotency-Key"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -7388,8 +7389,8 @@ export interface operations {
                 "If-None-Match"?: string;
             };
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };
@@ -7528,8 +7529,8 @@ export interface operations {
             };
             header?: never;
             path: {
-                /** @example 2026 */
-                year: string;
+                /** @description Evaluation cycle year */
+                year: number;
             };
             cookie?: never;
         };

@@ -25,7 +25,7 @@ if (!token) {
   );
   process.exit(2);
 }
-const year = process.env.SPBE_YEAR ?? String(new Date().getUTCFullYear());
+const year = Number(process.env.SPBE_YEAR ?? new Date().getUTCFullYear());
 
 const api = createSpbeClient({ baseUrl, token });
 // An answer, even a problem, comes back as `{ data, error }`; no answer at all (the API not running,
@@ -133,7 +133,7 @@ const answers: Answer[] = indicators.map((indicator) => {
 // Our ETag is now stale, which is exactly what If-Match is there to catch.
 step('meanwhile, a colleague saves indicator 1 (PUT …/self-assessment/indicators/1)');
 const colleague = await api.PUT('/v1/cycles/{year}/agencies/{agencyId}/self-assessment/indicators/{no}', {
-  params: { path: { ...selfAssessmentPath, no: '1' }, header: { 'If-Match': first.etag } },
+  params: { path: { ...selfAssessmentPath, no: 1 }, header: { 'If-Match': first.etag } },
   body: { level: 2, explanation: 'Disimpan dari tab lain', evidence: [] },
 });
 if (!colleague.data) fail('the colleague’s save', colleague.error, colleague.response);

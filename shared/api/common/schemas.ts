@@ -173,16 +173,22 @@ export const YearSchema = z
   .meta({ description: 'Evaluation cycle year', example: 2026 });
 
 /**
- * A year in a path: four digits exactly, so that one cycle has one URL (no `0x7EA`, `2.026e3`).
- * The pattern also states YearSchema's range, so that the published parameter says it.
+ * A whole number in a path or query: decimal digits exactly as an integer serialises (no sign,
+ * space, leading zero, exponent or hex: `0x7EA`, `2.026e3` and ` 5` are refused), so that one value
+ * has one URL; published as an integer with its bounds, so typed clients send numbers.
  */
-export const YearParamSchema = z
-  .string()
-  .regex(/^(?:201[89]|20[2-9]\d|2100)$/, 'A four-digit year from 2018 to 2100, such as 2026')
-  // The bound the pattern already sets, published (a check of its own would add a second message).
-  .meta({ maxLength: 4 })
-  .transform(Number)
-  .pipe(YearSchema);
+export const integerParam = (min: number, max: number, message: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : value),
+    z.int({ error: message }).min(min, { error: message }).max(max, { error: message }),
+  );
+
+/** A cycle's year in a path. */
+export const YearParamSchema = integerParam(
+  2018,
+  2100,
+  'A four-digit year from 2018 to 2100, such as 2026',
+).meta({ description: 'Evaluation cycle year', example: 2026 });
 
 export const HealthSchema = z
   .object(
@@ -244,15 +250,8 @@ export const AuditPageSchema = z
  * which `Number()` would read), published as an integer with its bounds and default. A parameter sent
  * twice arrives joined ('1,2', as API Gateway joins repeats) and is refused with the same message.
  */
-export const pageLimit = (max: number, fallback: number) => {
-  const message = `must be one whole number from 1 to ${max}, in decimal digits`;
-  return z
-    .preprocess(
-      (value) => (typeof value === 'string' && /^[1-9]\d{0,8}$/.test(value) ? Number(value) : value),
-      z.int({ error: message }).min(1, { error: message }).max(max, { error: message }),
-    )
-    .default(fallback);
-};
+export const pageLimit = (max: number, fallback: number) =>
+  integerParam(1, max, `must be one whole number from 1 to ${max}, in decimal digits`).default(fallback);
 
 export const AuditQuerySchema = z.strictObject(
   lazyShape(() => ({

@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, InstantSchema, YearParamSchema } from '#shared/api/common/schemas.ts';
+import {
+  AgencyIdSchema,
+  displayText,
+  InstantSchema,
+  integerParam,
+  YearParamSchema,
+} from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { levels } from '#shared/domain/framework/types.ts';
 
@@ -108,12 +114,9 @@ export const IndicatorAnswerWriteSchema = z
 export type IndicatorAnswerWrite = z.output<typeof IndicatorAnswerWriteSchema>;
 
 // The upper bound is the cycle framework's indicator count (47 for spbe-2020), checked by the service.
-export const IndicatorNoSchema = z
-  .string()
-  .regex(/^[1-9]\d{0,2}$/, 'An indicator number such as 12')
-  // maxLength: the bound the pattern already sets, published.
-  .meta({ example: '12', maxLength: 3 })
-  .transform(Number);
+export const IndicatorNoSchema = integerParam(1, 999, 'An indicator number such as 12').meta({
+  example: 12,
+});
 
 /** An indicator number in a body; its upper bound is the cycle framework's, checked by the service. */
 export const IndicatorNoFieldSchema = z.int().min(1).max(999);

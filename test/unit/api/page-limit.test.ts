@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { pageLimit } from '#shared/api/common/schemas.ts';
+import { pageLimit, YearParamSchema } from '#shared/api/common/schemas.ts';
+import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
+import { IndicatorNoSchema } from '#shared/api/self-assessment/schemas.ts';
 
 /**
  * A page size arrives as query text. `Number()` would read far more than digits (' 5', '5e1',
@@ -62,5 +64,53 @@ describe('every listing', () => {
     expect(limit.safeParse('1e2').success).toBe(false);
     expect(limit.safeParse('1,2').success).toBe(false);
     expect(limit.safeParse('1').data).toBe(1);
+  });
+});
+
+describe('whole numbers in paths: the year and the indicator number', () => {
+  it.each([
+    ['2026', 2026],
+    ['2018', 2018],
+    ['2100', 2100],
+  ])('reads the year %j as %j', (text, expected) => {
+    expect(YearParamSchema.parse(text)).toBe(expected);
+  });
+
+  it.each(['02026', '2026.0', '0x7EA', '2.026e3', ' 2026', '+2026', '2017', '2101', '', 'tahun'])(
+    'refuses the year %j, saying what a year looks like',
+    (text) => {
+      const result = YearParamSchema.safeParse(text);
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.message)).toEqual([
+        'A four-digit year from 2018 to 2100, such as 2026',
+      ]);
+    },
+  );
+
+  it.each([
+    ['12', 12],
+    ['1', 1],
+  ])('reads the indicator number %j as %j', (text, expected) => {
+    expect(IndicatorNoSchema.parse(text)).toBe(expected);
+  });
+
+  it.each(['012', '0', '1000', '1e1', '-1'])('refuses the indicator number %j', (text) => {
+    expect(IndicatorNoSchema.safeParse(text).success).toBe(false);
+  });
+
+  it('publishes them as integers with their bounds, so typed clients send numbers', () => {
+    const parameters = Object.values(buildOpenApiDocument({ version: 'test' }).paths ?? {}).flatMap((item) =>
+      Object.values(item as Record<string, { parameters?: { name: string; schema: unknown }[] }>).flatMap(
+        (operation) => operation.parameters ?? [],
+      ),
+    );
+    const published = (name: string) => parameters.filter((parameter) => parameter.name === name);
+    expect(published('year').length).toBeGreaterThan(30);
+    for (const parameter of published('year')) {
+      expect(parameter.schema).toMatchObject({ type: 'integer', minimum: 2018, maximum: 2100 });
+    }
+    for (const parameter of published('no')) {
+      expect(parameter.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 999 });
+    }
   });
 });
