@@ -16,6 +16,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { corsAllowedRequestHeaders, corsExposedResponseHeaders } from '#shared/api/access.ts';
+import { problemTypeUri } from '#shared/api/common/problem-types.ts';
 import { matchRoute } from '#shared/api/route-match.ts';
 import type { LambdaName } from '#shared/api/route-spec.ts';
 import { BadRequestError, ForbiddenError, UnauthorizedError } from '#shared/domain/errors.ts';
@@ -25,7 +26,6 @@ import {
   problemContentType,
   problemFromError,
   problemResponse,
-  problemTypeUri,
 } from '#shared/http/problem-details.ts';
 import { flattenClaims, type LocalIdentityProvider } from './auth.ts';
 

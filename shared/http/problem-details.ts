@@ -13,8 +13,6 @@ import { prefersHtml } from './negotiation.ts';
 
 export const problemContentType = 'application/problem+json';
 
-export { problemTypeUri } from '#shared/api/common/problem-types.ts';
-
 export interface ProblemDocument {
   readonly type: string;
   readonly title: string;
