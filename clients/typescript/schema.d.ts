@@ -404,7 +404,7 @@ export interface paths {
         get?: never;
         /**
          * Reschedule a cycle: extend a deadline, open the appeals, move the publication
-         * @description Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after.
+         * @description Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after. A publication time that has passed may still be corrected until the cycle’s ranking or awards are published; from then on moving it answers 409 (it would hide what the public has read).
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *
@@ -4973,6 +4973,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
             413: {

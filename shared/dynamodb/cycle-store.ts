@@ -3,7 +3,7 @@ import { CycleSchema, defaultAssessorLoadCap } from '#shared/api/cycles/schemas.
 import type { CycleRecord, CycleStateChange, CycleStore } from '#shared/services/cycles/ports.ts';
 import { translateStorageError, versionCondition } from './errors.ts';
 import { recordFromItem } from './items.ts';
-import { cycleKeys } from './keys.ts';
+import { awardKeys, cycleKeys, rankingKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 const StoredCycleSchema = CycleSchema.omit({ phase: true });
@@ -15,8 +15,9 @@ export const cycleFromItem = (item: Record<string, unknown>): CycleRecord => {
 };
 
 /**
- * Pure: a new cycle (once per year), the same cycle rescheduled at the version read, or the check
- * that a cycle is still at the version a decision was made on.
+ * Pure: a new cycle (once per year), the same cycle rescheduled at the version read, the check that
+ * a cycle is still at the version a decision was made on, or the check that neither its ranking nor
+ * its awards are published (no pointer item exists yet).
  */
 export const cycleActions = (tableName: string, change: CycleStateChange): TransactAction[] => {
   if (change.kind === 'cycle.unchanged') {
@@ -31,6 +32,11 @@ export const cycleActions = (tableName: string, change: CycleStateChange): Trans
       },
     ];
   }
+  if (change.kind === 'cycle.unpublished') {
+    return [rankingKeys.published(change.year), awardKeys.published(change.year)].map((key) => ({
+      ConditionCheck: { TableName: tableName, Key: key, ConditionExpression: 'attribute_not_exists(PK)' },
+    }));
+  }
   return [cycleWrite(tableName, change)];
 };
 
@@ -39,11 +45,12 @@ export const cycleWrites = {
   cycle: cycleActions,
   'cycle.windows': cycleActions,
   'cycle.unchanged': cycleActions,
+  'cycle.unpublished': cycleActions,
 } as const satisfies StateActionBuilders;
 
 const cycleWrite = (
   tableName: string,
-  change: Exclude<CycleStateChange, { kind: 'cycle.unchanged' }>,
+  change: Extract<CycleStateChange, { kind: 'cycle' | 'cycle.windows' }>,
 ): TransactAction => ({
   Put: {
     TableName: tableName,

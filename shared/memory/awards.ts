@@ -106,5 +106,8 @@ export const createMemoryAwards = () => {
     agencyAwards: async (agencyId) => [...records.values()].filter((record) => record.agencyId === agencyId),
   };
 
-  return { store, holds, apply };
+  /** Whether a year's awards are published (the pointer exists): what `cycle.unpublished` checks. */
+  const isPublished = (year: number): boolean => pointers.has(year);
+
+  return { store, holds, apply, isPublished };
 };

@@ -190,6 +190,8 @@ export const createMemoryPorts = (): MemoryPorts => {
         return cycles.get(change.cycle.year)?.version === change.expectedVersion;
       case 'cycle.unchanged':
         return cycles.get(change.year)?.version === change.version;
+      case 'cycle.unpublished':
+        return !pointers.has(change.year) && !awards.isPublished(change.year);
       case 'agency.active':
         return agencies.get(change.agencyId)?.active === true;
       case 'self-assessment.answers': {
@@ -332,6 +334,7 @@ export const createMemoryPorts = (): MemoryPorts => {
         cycles.set(change.cycle.year, change.cycle);
         return;
       case 'cycle.unchanged':
+      case 'cycle.unpublished':
       case 'agency.active':
         return;
       case 'self-assessment.answers': {

@@ -15,7 +15,7 @@ import { createRankingRunner, slotRunId } from '#shared/services/rankings/run.ts
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import { createResultService } from '#shared/services/results/results.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { expectProblem, expectStatus, shiftYears, windowsFrom } from './support.ts';
+import { expectFieldProblem, expectProblem, expectStatus, shiftYears, windowsFrom } from './support.ts';
 
 /**
  * The national ranking run on DynamoDB Local: exactly one publication under concurrent and repeated
@@ -434,6 +434,39 @@ describe('the rankings API', () => {
       ).toContain('accept');
     }
     expect(revalidated.status).toBe(304);
+  });
+
+  it('refuses to move a passed publication time once the ranking is published: 409 naming the field, the cycle unchanged', async () => {
+    // Prepare: the cycle's ranking is published (above) and its publication time has passed.
+    expectStatus(await api.request('GET', `/v1/cycles/${year}/rankings`), 200);
+    const admin = await api.token('admin');
+    const read = await api.request<{ version: number; windows: { publication: { at: string } } }>(
+      'GET',
+      `/v1/cycles/${year}`,
+      { token: admin },
+    );
+    const cycle = expectStatus(read, 200);
+    const future = new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString();
+
+    // Act
+    const moved = await api.request('PUT', `/v1/cycles/${year}/windows`, {
+      token: admin,
+      body: { ...cycle.windows, publication: { at: future } },
+      headers: { 'if-match': read.headers.get('etag') ?? '' },
+    });
+
+    // Assess
+    const problem = expectFieldProblem(moved, 409, '/body/windows/publication/at');
+    expect(problem.detail).toContain('ranking or awards are published');
+    const after = expectStatus(
+      await api.request<typeof cycle>('GET', `/v1/cycles/${year}`, { token: admin }),
+      200,
+    );
+    expect(after).toMatchObject({
+      version: cycle.version,
+      windows: { publication: cycle.windows.publication },
+    });
+    expectStatus(await api.request('GET', `/v1/cycles/${year}/rankings`), 200);
   });
 
   it('shows one agency’s published positions across cycles', async () => {

@@ -60,14 +60,14 @@ export const cycleRoutes = {
     access: adminOnly,
     summary: 'Reschedule a cycle: extend a deadline, open the appeals, move the publication',
     description:
-      'Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after.',
+      'Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after. A publication time that has passed may still be corrected until the cycle’s ranking or awards are published; from then on moving it answers 409 (it would hide what the public has read).',
     tags: ['Cycles'],
     params: YearParamsSchema,
     body: CycleWindowsSchema,
     requiresIfMatch: true,
     responses: {
       200: { description: 'Rescheduled', schema: CycleSchema, headers: etag },
-      ...errors(400, 401, 403, 404, 412, 415, 428),
+      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
     },
   }),
   getAgencyCycleAudit: defineRoute({

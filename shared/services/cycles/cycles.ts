@@ -139,11 +139,28 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
     const changes = diffFields(current, { windows }, ['windows']);
     if (changes.length === 0) return current;
     const cycle: CycleRecord = { ...current, windows, version: current.version + 1 };
+    // A publication time already passed may still be corrected (a cycle opened with a wrong date)
+    // until something was published on it: moving it then would hide a ranking the public has read
+    // and the results that published awards cite. The check rides in the transaction, so a ranking
+    // or awards published meanwhile still stop it.
+    const publishedAt = current.windows.publication.at;
+    const movesPassedPublication =
+      Date.parse(publishedAt) <= actor.now.getTime() &&
+      Date.parse(windows.publication.at) !== Date.parse(publishedAt);
     const outcome = await writes.commit({
-      state: [{ kind: 'cycle.windows', cycle, expectedVersion: current.version }],
+      state: [
+        { kind: 'cycle.windows', cycle, expectedVersion: current.version },
+        ...(movesPassedPublication ? [{ kind: 'cycle.unpublished' as const, year }] : []),
+      ],
       audits: [auditEntry(actor, { kind: 'cycle', year }, 'cycle.rescheduled', `cycle ${year}`, changes)],
       events: [],
     });
+    if (!outcome.committed && outcome.failed.kind === 'cycle.unpublished') {
+      throw new ConflictError(
+        `The ${year} cycle’s results have been public since ${publishedAt} and its ranking or awards are published: its publication time can no longer change. Corrections come through appeals and award revisions.`,
+        { errors: [{ pointer: windowPointer(['publication', 'at']), detail: `Must stay ${publishedAt}.` }] },
+      );
+    }
     if (!outcome.committed) {
       throw new PreconditionFailedError(
         `The ${year} cycle changed while you were rescheduling it; re-read it.`,

@@ -28,4 +28,9 @@ export type CycleStateChange =
    * from a container's cache carries it, so that a rescheduling the cache has not seen yet fails
    * the transaction instead of being ignored.
    */
-  | { readonly kind: 'cycle.unchanged'; readonly year: number; readonly version: number };
+  | { readonly kind: 'cycle.unchanged'; readonly year: number; readonly version: number }
+  /**
+   * Writes nothing: holds while the cycle has published neither a ranking nor awards. A rescheduling
+   * that moves a publication time already passed carries it: what the public has read stays public.
+   */
+  | { readonly kind: 'cycle.unpublished'; readonly year: number };

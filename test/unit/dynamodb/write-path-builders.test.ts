@@ -36,4 +36,26 @@ describe('the write path’s builders of state changes', () => {
     ]);
     expect(everyStateWrite['cycle.unchanged']).toBe(cycleWrites['cycle.unchanged']);
   });
+
+  it('checks that a cycle has published neither a ranking nor awards: both pointers absent', () => {
+    // Act
+    const actions = stateActionsWith(cycleWrites, 'spbe-programme', {
+      kind: 'cycle.unpublished',
+      year: 2024,
+    });
+
+    // Assess
+    expect(actions).toEqual(
+      [
+        { PK: 'CYCLE#2024#RANKINGS', SK: 'PUBLISHED' },
+        { PK: 'CYCLE#2024#AWARDS', SK: 'PUBLISHED' },
+      ].map((key) => ({
+        ConditionCheck: {
+          TableName: 'spbe-programme',
+          Key: key,
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      })),
+    );
+  });
 });

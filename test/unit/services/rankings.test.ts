@@ -861,3 +861,43 @@ describe('computeRun: the stored rows', () => {
     expect(computed.items.filter((item) => item.kind === 'positions')).toHaveLength(3);
   });
 });
+
+describe('rescheduling a cycle whose publication time has passed', () => {
+  it('corrects it while nothing is published, and refuses once the ranking is: 409 naming the field', async () => {
+    // Prepare: the 2025 cycle's publication (1 July 2025) has passed; nothing is published yet.
+    const { ports, runner } = await setUp();
+    const cycles = createCycleService(ports);
+    const last = await cycles.getCycle(year - 1);
+    const corrected = { ...last.windows, publication: { at: '2025-07-02T00:00:00.000Z' } };
+
+    // Act + Assess: a correction before anything is published
+    const moved = await cycles.rescheduleCycle(actor(), year - 1, corrected, last.version);
+    expect(moved).toMatchObject({
+      version: last.version + 1,
+      windows: { publication: corrected.publication },
+    });
+
+    // Act: the ranking is published, then the publication moved into the future
+    const run = await runner().start(actor(), year - 1, 'admin');
+    expect((await runner().execute(actor(), run, forever)).outcome).toBe('published');
+    const hidden = { ...corrected, publication: { at: '2026-04-01T00:00:00.000Z' } };
+    const error = await cycles
+      .rescheduleCycle(actor(), year - 1, hidden, moved.version)
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors.map((field) => field.pointer)).toEqual([
+      '/body/windows/publication/at',
+    ]);
+    expect(await cycles.getCycle(year - 1)).toEqual(moved);
+    // The other windows may still be corrected while the publication time stays.
+    const shorterAppeals = {
+      ...corrected,
+      appeals: { ...corrected.appeals, closesAt: '2025-06-14T00:00:00.000Z' },
+    };
+    expect((await cycles.rescheduleCycle(actor(), year - 1, shorterAppeals, moved.version)).version).toBe(
+      moved.version + 1,
+    );
+  });
+});
