@@ -438,6 +438,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/self-assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where every agency’s self-assessment stands: drafts and submissions, by agency; cursor pagination
+         * @description The review team’s overview before a deadline: each agency that has saved at least one answer, with its status, how many indicators it answered and when it last changed or was submitted. An agency with no entry has saved nothing yet (compare with `GET /v1/agencies`).
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
+        get: operations["listCycleSelfAssessments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cycles/{year}/agencies/{agencyId}/self-assessment": {
         parameters: {
             query?: never;
@@ -1964,6 +1986,38 @@ export interface components {
         };
         CycleList: {
             items: components["schemas"]["Cycle"][];
+        };
+        SelfAssessmentSummaryPage: {
+            items: components["schemas"]["SelfAssessmentSummary"][];
+            nextCursor?: string;
+        };
+        SelfAssessmentSummary: {
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
+            agencyId: string;
+            /** @enum {string} */
+            status: "draft" | "submitted";
+            /** Format: int64 */
+            version: number;
+            /** Format: int64 */
+            answeredCount: number;
+            /**
+             * Format: int64
+             * @description Indicators the cycle’s framework has
+             */
+            indicatorCount: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            updatedAt: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            submittedAt?: string;
         };
         SelfAssessment: {
             /** Format: int64 */
@@ -5020,6 +5074,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listCycleSelfAssessments: {
+        parameters: {
+            query?: {
+                /** @description Only drafts or only submissions; without it, drafts first, then submissions */
+                status?: "draft" | "submitted";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of self-assessments */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SelfAssessmentSummaryPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -27,6 +27,11 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
     'submissions',
     selfAssessmentRoutes,
     {
+      listCycleSelfAssessments: async ({ params, query }, context) => ({
+        status: 200,
+        body: await selfAssessments.listByCycle(actorOf(context, context.now), params.year, query),
+      }),
+
       getSelfAssessment: async ({ params }, context) =>
         selfAssessmentResponse(
           await selfAssessments.read(actorOf(context, context.now), params.year, params.agencyId),

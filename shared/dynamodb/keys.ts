@@ -405,8 +405,9 @@ export const accessPatterns = [
     operation: 'Query',
     index: 'GSI2',
     key: 'CYCLE#<year>#SELF AND begins_with(GSI2SK, <status>#)',
-    status: 'planned',
-    notes: 'Admin overview of a cycle.',
+    status: 'built',
+    notes:
+      'The review team’s overview of a cycle: drafts, then submissions, by agency; one status by prefix; paginated.',
   },
   {
     name: 'commitChange',

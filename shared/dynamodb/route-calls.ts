@@ -127,6 +127,12 @@ export const routeCalls = {
   },
 
   // Self-assessment.
+  listCycleSelfAssessments: {
+    calls: ['listSubmissionsByStatus'],
+    extra: [cycleNotCached],
+    notes:
+      'One Query of the cycle’s GSI2 partition; the cycle (its framework, or a 404) from the container’s cache beside it (∥).',
+  },
   getSelfAssessment: {
     calls: ['loadSelfAssessment'],
     extra: [

@@ -474,6 +474,19 @@ export const createMemoryPorts = (): MemoryPorts => {
         header: headers.get(selfKey(year, agencyId)),
         answers: new Map(answers.get(selfKey(year, agencyId)) ?? []),
       }),
+      listByCycle: async (year, { status, ...page }) => {
+        // The adapter's order: status, then agency id (the GSI2 sort key).
+        const ofCycle = [...headers]
+          .filter(
+            ([key, header]) =>
+              key.startsWith(`${year}#`) && (status === undefined || header.status === status),
+          )
+          .map(([key, header]) => ({ agencyId: key.slice(`${year}#`.length), ...header }))
+          .map((header) => ({ header, key: `${header.status}#${header.agencyId}` }))
+          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+        const result = pageOf(ofCycle, ({ key }) => key, page);
+        return { items: result.items.map(({ header }) => header), nextCursor: result.nextCursor };
+      },
     },
     audits: {
       list: async (trail, page) => {

@@ -241,6 +241,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       token: operator,
       headers: { ...idempotencyKey(), 'if-match': '"3"' },
     });
+    await call('listCycleSelfAssessments', { token: admin, query: '?status=submitted' });
     await call('getAgencyCycleAudit', { token: admin });
 
     // The external assessment.

@@ -760,3 +760,101 @@ describe('windows and existence', () => {
     expectProblem(response, 404);
   });
 });
+
+describe('the review team’s overview of a cycle', () => {
+  type Overview = {
+    items: {
+      agencyId: string;
+      status: string;
+      version: number;
+      answeredCount: number;
+      indicatorCount: number;
+      updatedAt: string;
+      submittedAt?: string;
+    }[];
+    nextCursor?: string;
+  };
+  const overviewIds = ['prov-uji-ikhtisar-a', 'prov-uji-ikhtisar-b'];
+  const list = (query = '', token = admin, y = year) =>
+    api.request<Overview>('GET', `/v1/cycles/${y}/self-assessments${query}`, { token });
+
+  beforeAll(async () => {
+    // Two more agencies with a draft of one answer each, beside Jawa Timur's submission.
+    for (const [index, id] of overviewIds.entries()) {
+      await ensureAgency(api, admin, id, { name: `Pemerintah Provinsi Uji ${index}`, group: 'provinsi' });
+      const token = await api.token('agency', { agencyId: id, subject: `operator-${id}` });
+      const saved = await api.request(
+        'PUT',
+        `/v1/cycles/${year}/agencies/${id}/self-assessment/indicators/${index + 1}`,
+        {
+          token,
+          body: { level: 2 },
+          headers: { 'if-match': '"0"' },
+        },
+      );
+      expectStatus(saved, 200);
+    }
+  });
+
+  it('lists drafts first, then submissions, each by agency, with how far each got', async () => {
+    // Act
+    const body = expectStatus(await list(), 200);
+
+    // Assess
+    const statuses = body.items.map((item) => item.status);
+    expect(statuses).toEqual([...statuses].sort());
+    const drafts = body.items.filter((item) => item.status === 'draft').map((item) => item.agencyId);
+    expect(drafts).toEqual([...drafts].sort());
+    expect(body.items).toEqual(
+      expect.arrayContaining([
+        {
+          agencyId: 'prov-uji-ikhtisar-a',
+          status: 'draft',
+          version: 1,
+          answeredCount: 1,
+          indicatorCount: 47,
+          updatedAt: expect.any(String),
+        },
+        expect.objectContaining({
+          agencyId,
+          status: 'submitted',
+          answeredCount: 47,
+          indicatorCount: 47,
+          submittedAt: expect.any(String),
+        }),
+      ]),
+    );
+  });
+
+  it('filters by status and pages with the cursor it returns', async () => {
+    // Act
+    const submitted = expectStatus(await list('?status=submitted'), 200);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = expectStatus(await list(`?status=draft&limit=1${cursor ? `&cursor=${cursor}` : ''}`), 200);
+      expect(page.items.length).toBeLessThanOrEqual(1);
+      seen.push(...page.items.map((item) => item.agencyId));
+      cursor = page.nextCursor;
+    } while (cursor);
+
+    // Assess
+    expect(submitted.items.every((item) => item.status === 'submitted')).toBe(true);
+    expect(submitted.items.map((item) => item.agencyId)).toContain(agencyId);
+    const drafts = expectStatus(await list('?status=draft'), 200).items.map((item) => item.agencyId);
+    expect(seen).toEqual(drafts);
+    expect(drafts).toEqual(expect.arrayContaining(overviewIds));
+    expect(drafts).not.toContain(agencyId);
+  });
+
+  it('refuses another listing’s cursor and an unknown status (400 naming each), an operator (403) and a year without a cycle (404)', async () => {
+    // Prepare
+    const first = expectStatus(await list('?status=draft&limit=1'), 200);
+
+    // Act + Assess
+    expectFieldProblem(await list(`?status=submitted&cursor=${first.nextCursor}`), 400, '/query/cursor');
+    expectFieldProblem(await list('?status=final'), 400, '/query/status');
+    expectProblem(await list('', operator), 403);
+    expectProblem(await list('', admin, 2093), 404);
+  });
+});

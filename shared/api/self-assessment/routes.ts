@@ -1,12 +1,15 @@
 import { scope } from '#shared/api/access.ts';
-import { errors, etag } from '#shared/api/route-kit.ts';
+import { YearParamsSchema } from '#shared/api/cycles/schemas.ts';
+import { adminOnly, errors, etag } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import {
   BulkAnswersWriteSchema,
+  CycleSelfAssessmentsQuerySchema,
   IndicatorAnswerWriteSchema,
   IndicatorParamsSchema,
   SelfAssessmentParamsSchema,
   SelfAssessmentSchema,
+  SelfAssessmentSummaryPageSchema,
   SubmissionReceiptSchema,
 } from './schemas.ts';
 
@@ -23,6 +26,24 @@ const selfAssessmentWriters = {
 
 /** The agency operator's self-assessment (penilaian mandiri). */
 export const selfAssessmentRoutes = {
+  listCycleSelfAssessments: defineRoute({
+    operationId: 'listCycleSelfAssessments',
+    method: 'GET',
+    path: '/v1/cycles/{year}/self-assessments',
+    lambda: 'submissions',
+    access: adminOnly,
+    summary:
+      'Where every agency’s self-assessment stands: drafts and submissions, by agency; cursor pagination',
+    description:
+      'The review team’s overview before a deadline: each agency that has saved at least one answer, with its status, how many indicators it answered and when it last changed or was submitted. An agency with no entry has saved nothing yet (compare with `GET /v1/agencies`).',
+    tags: ['Self-assessment'],
+    params: YearParamsSchema,
+    query: CycleSelfAssessmentsQuerySchema,
+    responses: {
+      200: { description: 'A page of self-assessments', schema: SelfAssessmentSummaryPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
   getSelfAssessment: defineRoute({
     operationId: 'getSelfAssessment',
     method: 'GET',

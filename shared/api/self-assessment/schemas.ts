@@ -4,6 +4,7 @@ import {
   displayText,
   InstantSchema,
   integerParam,
+  pageLimit,
   YearParamSchema,
 } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
@@ -229,3 +230,36 @@ export type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
 export const SubmissionReceiptSchema = SelfAssessmentSchema.omit({ answers: true }).meta({
   id: 'SubmissionReceipt',
 });
+
+export const SelfAssessmentStatusSchema = z.enum(['draft', 'submitted']);
+
+export const CycleSelfAssessmentsQuerySchema = z.strictObject(
+  lazyShape(() => ({
+    status: SelfAssessmentStatusSchema.optional().meta({
+      description: 'Only drafts or only submissions; without it, drafts first, then submissions',
+    }),
+    limit: pageLimit(200, 100),
+    cursor: z.string().max(500).optional(),
+  })),
+);
+
+/** One agency's self-assessment in a cycle, without its answers: where it stands. */
+export const SelfAssessmentSummarySchema = z
+  .object(
+    lazyShape(() => ({
+      agencyId: AgencyIdSchema,
+      status: SelfAssessmentStatusSchema,
+      version: z.number().int(),
+      answeredCount: z.number().int(),
+      indicatorCount: z.number().int().meta({ description: 'Indicators the cycle’s framework has' }),
+      updatedAt: InstantSchema,
+      submittedAt: InstantSchema.optional(),
+    })),
+  )
+  .meta({ id: 'SelfAssessmentSummary' });
+
+export const SelfAssessmentSummaryPageSchema = z
+  .object(
+    lazyShape(() => ({ items: z.array(SelfAssessmentSummarySchema), nextCursor: z.string().optional() })),
+  )
+  .meta({ id: 'SelfAssessmentSummaryPage' });

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { IndicatorAnswerSchema } from '#shared/api/self-assessment/schemas.ts';
 import type { CycleRecord } from '../cycles/ports.ts';
+import type { Page, PageRequest } from '../ports.ts';
 import type { AgencyRecord } from '../registry/ports.ts';
 
 /** One saved answer, as stored and served (the API's `IndicatorAnswer`). */
@@ -46,7 +47,18 @@ export interface SelfAssessmentStore {
   agency(agencyId: string): Promise<AgencyRecord | undefined>;
   /** The header and every answer, in one round trip. */
   load(year: number, agencyId: string): Promise<SelfAssessmentState>;
+  /**
+   * The headers of a cycle's self-assessments (one Query), drafts first, then submissions, each by
+   * agency id; only one status when asked.
+   */
+  listByCycle(
+    year: number,
+    query: PageRequest & { readonly status?: SelfAssessmentStatus | undefined },
+  ): Promise<Page<AgencySelfAssessmentHeader>>;
 }
+
+/** A header with the agency it belongs to: a line of the cycle's overview. */
+export type AgencySelfAssessmentHeader = SelfAssessmentHeader & { readonly agencyId: string };
 
 /**
  * Self-assessment writes. Conditions the write path enforces:

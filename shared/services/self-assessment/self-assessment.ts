@@ -3,6 +3,7 @@ import { diffFields, type FieldChange } from '#shared/domain/audit.ts';
 import { isWindowOpen } from '#shared/domain/cycles.ts';
 import {
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
@@ -13,13 +14,14 @@ import type { Framework, Level } from '#shared/domain/framework/types.ts';
 import { scoreAssessment } from '#shared/domain/scoring/score.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import type { CycleRecord } from '../cycles/ports.ts';
-import type { StateChange, WritePath } from '../ports.ts';
+import type { PageRequest, StateChange, WritePath } from '../ports.ts';
 import { assertVersion } from '../versioned-put.ts';
 import type {
   CycleFreshness,
   EvidenceReference,
   SelfAssessmentHeader,
   SelfAssessmentState,
+  SelfAssessmentStatus,
   SelfAssessmentStore,
   StoredAnswer,
 } from './ports.ts';
@@ -381,7 +383,39 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
       return view;
     });
 
-  return { read, saveAnswers, submit };
+  /**
+   * The review team's overview of a cycle: every self-assessment saved so far, drafts first, with
+   * how far each got. One Query; the cycle (for its framework, and a 404 for a year with no cycle)
+   * comes from the container's cache beside it.
+   */
+  const listByCycle = async (
+    actor: Actor,
+    year: number,
+    query: PageRequest & { readonly status?: SelfAssessmentStatus | undefined },
+  ) => {
+    if (actor.role !== 'admin')
+      throw new ForbiddenError('Only the review team lists a cycle’s self-assessments.');
+    const [cycle, page] = await Promise.all([
+      selfAssessments.cycle(year, 'cached'),
+      selfAssessments.listByCycle(year, query),
+    ]);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    const indicatorCount = getFramework(cycle.frameworkId).indicators.length;
+    return {
+      items: page.items.map((header) => ({
+        agencyId: header.agencyId,
+        status: header.status,
+        version: header.version,
+        answeredCount: header.answeredCount,
+        indicatorCount,
+        updatedAt: header.updatedAt,
+        ...(header.submittedAt ? { submittedAt: header.submittedAt } : {}),
+      })),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  };
+
+  return { read, saveAnswers, submit, listByCycle };
 };
 
 export type SelfAssessmentService = ReturnType<typeof createSelfAssessmentService>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
@@ -213,5 +214,47 @@ describe('self-assessment rules (in-memory ports)', () => {
         subject: { year: 2026, agencyId: 'prov-jawa-timur' },
       }),
     ]);
+  });
+});
+
+describe('the review team’s overview of a cycle (in-memory ports)', () => {
+  it('lists drafts, then submissions, by agency, with how far each got; pages by cursor', async () => {
+    // Prepare: Jawa Timur submits all 47, Jawa Barat saves two answers.
+    const { service } = await setUp();
+    const jabar = operatorOf('prov-jawa-barat');
+    await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(47));
+    await service.submit(jatim, 2026, 'prov-jawa-timur', undefined);
+    await service.saveAnswers(jabar, 2026, 'prov-jawa-barat', 0, answers(2));
+
+    // Act
+    const all = await service.listByCycle(actor(), 2026, { limit: 10 });
+    const first = await service.listByCycle(actor(), 2026, { limit: 1 });
+    const rest = await service.listByCycle(actor(), 2026, { limit: 1, cursor: first.nextCursor });
+    const submitted = await service.listByCycle(actor(), 2026, { limit: 10, status: 'submitted' });
+
+    // Assess
+    expect(all.items).toEqual([
+      expect.objectContaining({
+        agencyId: 'prov-jawa-barat',
+        status: 'draft',
+        answeredCount: 2,
+        indicatorCount: 47,
+      }),
+      expect.objectContaining({
+        agencyId: 'prov-jawa-timur',
+        status: 'submitted',
+        answeredCount: 47,
+        submittedAt: expect.any(String),
+      }),
+    ]);
+    expect(all.nextCursor).toBeUndefined();
+    expect([...first.items, ...rest.items]).toEqual(all.items);
+    expect(submitted.items.map((item) => item.agencyId)).toEqual(['prov-jawa-timur']);
+  });
+
+  it('is the review team’s alone, and a year without a cycle is 404', async () => {
+    const { service } = await setUp();
+    await expect(service.listByCycle(jatim, 2026, { limit: 10 })).rejects.toThrow(ForbiddenError);
+    await expect(service.listByCycle(actor(), 2031, { limit: 10 })).rejects.toThrow(NotFoundError);
   });
 });
