@@ -43,6 +43,7 @@ Try:
   curl -H "authorization: Bearer $OPERATOR_TOKEN" ${apiUrl}/v1/me
   curl -H "authorization: Bearer $OPERATOR_TOKEN" ${apiUrl}/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment
   curl -H "authorization: Bearer $ADMIN_TOKEN" "${apiUrl}/v1/agencies?group=provinsi&limit=5"
+  curl -H "authorization: Bearer $ADMIN_TOKEN" ${apiUrl}/v1/cycles/${year}/self-assessments   # where every agency stands
 
 Awards (Anugerah Pemerintahan Digital):
   ${apiUrl}/awards/${year - 2}     (a browser) the ${year - 2} winners for the press; ?lang=en for English
