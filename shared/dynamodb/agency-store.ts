@@ -1,12 +1,8 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  type QueryCommandOutput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AgencySchema } from '#shared/api/registry/schemas.ts';
 import type { AgencyRecord, AgencyStore, RegistryStateChange } from '#shared/services/registry/ports.ts';
-import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
+import { translateStorageError } from './errors.ts';
+import { queryIndexPage } from './index-page.ts';
 import { recordFromItem } from './items.ts';
 import { agencyKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
@@ -103,32 +99,15 @@ export const agencyWrites = {
 } as const satisfies StateActionBuilders;
 
 export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: string): AgencyStore => {
-  const queryPage = async (
-    index: 'GSI1' | 'GSI2',
-    partition: string,
-    limit: number,
-    cursor: string | undefined,
-  ): Promise<QueryCommandOutput> => {
-    const partitionAttribute = `${index}PK`;
-    const startKey = decodeCursorFor(cursor, {
-      PK: (value) => value.startsWith('AGENCY#'),
-      SK: (value) => value === 'PROFILE',
-      [partitionAttribute]: (value) => value === partition,
-      [`${index}SK`]: (value) => value.length > 0,
+  const queryPage = (index: 'GSI1' | 'GSI2', partition: string, limit: number, cursor: string | undefined) =>
+    queryIndexPage(client, tableName, {
+      index,
+      partition,
+      prefix: '',
+      limit,
+      cursor,
+      tableKey: { PK: (value) => value.startsWith('AGENCY#'), SK: (value) => value === 'PROFILE' },
     });
-    return client
-      .send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index,
-          KeyConditionExpression: `${partitionAttribute} = :pk`,
-          ExpressionAttributeValues: { ':pk': partition },
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      )
-      .catch(translateStorageError);
-  };
 
   return {
     get: async (agencyId) => {
@@ -144,10 +123,7 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
       const result = group
         ? await queryPage('GSI1', agencyKeys.groupPartition(group), limit, cursor)
         : await queryPage('GSI2', agencyKeys.rosterPartition, limit, cursor);
-      return {
-        items: (result.Items ?? []).map(agencyFromItem),
-        nextCursor: encodeCursor(result.LastEvaluatedKey),
-      };
+      return { items: result.items.map(agencyFromItem), nextCursor: result.nextCursor };
     },
 
     listAll: async () => {
@@ -155,8 +131,8 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
       let cursor: string | undefined;
       do {
         const result = await queryPage('GSI2', agencyKeys.rosterPartition, 1000, cursor);
-        all.push(...(result.Items ?? []).map(agencyFromItem));
-        cursor = encodeCursor(result.LastEvaluatedKey);
+        all.push(...result.items.map(agencyFromItem));
+        cursor = result.nextCursor;
       } while (cursor);
       return all;
     },

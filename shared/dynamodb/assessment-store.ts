@@ -15,7 +15,8 @@ import type {
 import type { SelfAssessmentHeader, StoredAnswer } from '#shared/services/self-assessment/ports.ts';
 import { batchGetAll } from './batch.ts';
 import { cycleFromItem } from './cycle-store.ts';
-import { decodeCursorFor, encodeCursor, translateStorageError, versionCondition } from './errors.ts';
+import { translateStorageError, versionCondition } from './errors.ts';
+import { queryIndexPage } from './index-page.ts';
 import { recordFromItem } from './items.ts';
 import { assessmentKeys, assessorKeys, cycleAgencyPartition, cycleKeys, selfAssessmentKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
@@ -259,6 +260,12 @@ export const createAssessorStore = (client: DynamoDBDocumentClient, tableName: s
   },
 });
 
+/** An assignment's own key, as a cursor of its listings must carry it. */
+const assignmentTableKey = {
+  PK: (value: string) => value.startsWith('CYCLE#'),
+  SK: (value: string) => value.startsWith('ASSIGN#'),
+};
+
 export const createAssignmentStore = (
   client: DynamoDBDocumentClient,
   tableName: string,
@@ -267,68 +274,34 @@ export const createAssignmentStore = (
     // One assessor's assignments in the cycle come from their own index (GSI1) by cycle prefix;
     // everything else from the cycle's (GSI2), optionally one agency's by prefix.
     const byAssessor = assessor !== undefined;
-    const index = byAssessor ? 'GSI1' : 'GSI2';
-    const partition = byAssessor
-      ? assessmentKeys.assessorPartition(assessor)
-      : assessmentKeys.cyclePartition(year);
-    const prefix = byAssessor
-      ? `${assessmentKeys.assessorCyclePrefix(year)}${agencyId ?? ''}`
-      : agencyId === undefined
-        ? ''
-        : `${agencyId}#`;
-    const startKey = decodeCursorFor(cursor, {
-      PK: (value) => value.startsWith('CYCLE#'),
-      SK: (value) => value.startsWith('ASSIGN#'),
-      [`${index}PK`]: (value) => value === partition,
-      [`${index}SK`]: (value) => value.startsWith(prefix),
+    const page = await queryIndexPage(client, tableName, {
+      index: byAssessor ? 'GSI1' : 'GSI2',
+      partition: byAssessor
+        ? assessmentKeys.assessorPartition(assessor)
+        : assessmentKeys.cyclePartition(year),
+      prefix: byAssessor
+        ? `${assessmentKeys.assessorCyclePrefix(year)}${agencyId ?? ''}`
+        : agencyId === undefined
+          ? ''
+          : `${agencyId}#`,
+      limit,
+      cursor,
+      tableKey: assignmentTableKey,
     });
-    const result = await client
-      .send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index,
-          // DynamoDB refuses an empty begins_with: the whole partition needs no prefix.
-          KeyConditionExpression:
-            prefix === '' ? `${index}PK = :pk` : `${index}PK = :pk AND begins_with(${index}SK, :prefix)`,
-          ExpressionAttributeValues:
-            prefix === '' ? { ':pk': partition } : { ':pk': partition, ':prefix': prefix },
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      )
-      .catch(translateStorageError);
-    return {
-      items: (result.Items ?? []).map(assignmentFromItem),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
+    return { items: page.items.map(assignmentFromItem), nextCursor: page.nextCursor };
   },
 
   listByAssessor: async (subject, { year, limit, cursor }) => {
-    const partition = assessmentKeys.assessorPartition(subject);
-    const prefix = year === undefined ? 'CYCLE#' : assessmentKeys.assessorCyclePrefix(year);
-    const startKey = decodeCursorFor(cursor, {
-      PK: (value) => value.startsWith('CYCLE#'),
-      SK: (value) => value.startsWith('ASSIGN#'),
-      GSI1PK: (value) => value === partition,
-      GSI1SK: (value) => value.startsWith(prefix),
+    const page = await queryIndexPage(client, tableName, {
+      index: 'GSI1',
+      partition: assessmentKeys.assessorPartition(subject),
+      prefix: year === undefined ? 'CYCLE#' : assessmentKeys.assessorCyclePrefix(year),
+      limit,
+      cursor,
+      tableKey: assignmentTableKey,
+      newestFirst: true,
     });
-    const result = await client
-      .send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :prefix)',
-          ExpressionAttributeValues: { ':pk': partition, ':prefix': prefix },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      )
-      .catch(translateStorageError);
-    return {
-      items: (result.Items ?? []).map(assignmentFromItem),
-      nextCursor: encodeCursor(result.LastEvaluatedKey),
-    };
+    return { items: page.items.map(assignmentFromItem), nextCursor: page.nextCursor };
   },
 
   planning: async (year, subjects) => {

@@ -13,7 +13,8 @@ import type {
 import { agencyFromItem } from './agency-store.ts';
 import { type CycleCacheOptions, createCycleCache } from './cycle-cache.ts';
 import { cycleFromItem } from './cycle-store.ts';
-import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
+import { translateStorageError } from './errors.ts';
+import { queryIndexPage } from './index-page.ts';
 import { recordFromItem } from './items.ts';
 import { agencyKeys, cycleAgencyPartition, cycleKeys, type ItemKey, selfAssessmentKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
@@ -190,33 +191,23 @@ export const createSelfAssessmentStore = (
       // submissions, each by agency; a status is a prefix of the sort key.
       const { GSI2PK: partition } = selfAssessmentKeys.byStatus(year, 'draft', '');
       const prefix = status === undefined ? '' : `${status}#`;
-      const startKey = decodeCursorFor(cursor, {
-        PK: (value) => value.startsWith(`CYCLE#${year}#AGENCY#`),
-        SK: (value) => value === 'SELF',
-        GSI2PK: (value) => value === partition,
-        GSI2SK: (value) => value.startsWith(prefix),
+      const page = await queryIndexPage(client, tableName, {
+        index: 'GSI2',
+        partition,
+        prefix,
+        limit,
+        cursor,
+        tableKey: {
+          PK: (value) => value.startsWith(`CYCLE#${year}#AGENCY#`),
+          SK: (value) => value === 'SELF',
+        },
       });
-      const result = await client
-        .send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: 'GSI2',
-            // DynamoDB refuses an empty begins_with: the whole partition needs no prefix.
-            KeyConditionExpression:
-              prefix === '' ? 'GSI2PK = :pk' : 'GSI2PK = :pk AND begins_with(GSI2SK, :prefix)',
-            ExpressionAttributeValues:
-              prefix === '' ? { ':pk': partition } : { ':pk': partition, ':prefix': prefix },
-            Limit: limit,
-            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-          }),
-        )
-        .catch(translateStorageError);
       return {
-        items: (result.Items ?? []).map((item) => ({
+        items: page.items.map((item) => ({
           agencyId: item.agencyId as string,
           ...headerFromItem(item),
         })),
-        nextCursor: encodeCursor(result.LastEvaluatedKey),
+        nextCursor: page.nextCursor,
       };
     },
   };
