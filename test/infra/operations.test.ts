@@ -175,6 +175,10 @@ describe('alarms', () => {
         referencedLogicalIds(alarm.Dimensions).has(rankingQueue),
     );
     expect(dlqAlarms).toHaveLength(1);
+    // A run that timed out every retry still holds the cycle's lease: a new run ("now") would only
+    // log "busy", so the alarm sends the operator to the dead-lettered payload, which resumes it.
+    expect(dlqAlarms[0]?.AlarmDescription).toContain('requestPayload');
+    expect(dlqAlarms[0]?.AlarmDescription).not.toContain('<now');
   });
 
   it('webhooks: the dead-letter and failed-delivery alarms exist once each, in the one namespace', () => {
