@@ -66,6 +66,12 @@ export const createRankingWorker =
       parsed.data.runId ??
       slotRunId(scheduledTime ?? new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString());
     logger.appendKeys({ year, runId });
+    // A failure is thrown for Lambda to retry; the runtime's own line of it carries no run id, so the
+    // runbook's "read the ranking run function's log for the runId" needs this one.
+    const failed = (error: unknown): never => {
+      logger.error('Ranking run invocation failed', { error: error as Error });
+      throw error;
+    };
     try {
       await runner.start(actor, year, parsed.data.runId ? 'admin' : 'schedule', runId);
     } catch (error) {
@@ -74,17 +80,19 @@ export const createRankingWorker =
         logger.info('Another ranking run of the cycle is running', { detail: error.message });
         return { outcome: 'busy', year, runId } satisfies RankingWorkerResult;
       }
-      throw error;
+      return failed(error);
     }
-    const result = await runner.execute(
-      actor,
-      { year, runId },
-      {
-        remainingMs: () => context.getRemainingTimeInMillis(),
-        now: () => new Date(),
-        ...(onProgress ? { onProgress } : {}),
-      },
-    );
+    const result = await runner
+      .execute(
+        actor,
+        { year, runId },
+        {
+          remainingMs: () => context.getRemainingTimeInMillis(),
+          now: () => new Date(),
+          ...(onProgress ? { onProgress } : {}),
+        },
+      )
+      .catch(failed);
     if (result.outcome === 'continue') {
       logger.info('Ranking run continues in a new invocation', { progress: result.run.progress });
       await launcher.launch({ year, runId });

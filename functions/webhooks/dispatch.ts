@@ -39,7 +39,15 @@ export const createStreamHandler =
   async (event: DynamoDBStreamEvent): Promise<void> => {
     const events = event.Records.filter(isOutboxInsert).map(eventOfRecord);
     if (events.length === 0) return;
-    const queued = await dispatcher.fanOut(events);
+    // Logged as well as thrown: the runtime's own line of a thrown error is plain text, which the
+    // runbook's `filter level = "ERROR"` does not find, and it names no event.
+    const queued = await dispatcher.fanOut(events).catch((error: unknown) => {
+      logger.error('Webhook fan-out failed', {
+        eventIds: events.map((each) => each.id),
+        error: error as Error,
+      });
+      throw error;
+    });
     logger.info('Webhook fan-out', { events: events.length, queued });
   };
 
@@ -129,7 +137,10 @@ export const createQueueHandler =
 /** The scheduled sweep: queues retries and redeliveries that fall due within the next minute. */
 export const createSweepHandler =
   (dispatcher: Pick<WebhookDispatcher, 'sweep'>, logger: Logger) => async (): Promise<{ queued: number }> => {
-    const queued = await dispatcher.sweep();
+    const queued = await dispatcher.sweep().catch((error: unknown) => {
+      logger.error('Webhook sweep failed', { error: error as Error });
+      throw error;
+    });
     if (queued > 0) logger.info('Webhook sweep', { queued });
     return { queued };
   };

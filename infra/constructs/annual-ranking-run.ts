@@ -123,8 +123,10 @@ export class AnnualRankingRun extends Construct {
 
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
       alarmDescription:
-        'The annual ranking run failed (event in its dead-letter queue): read the message, fix, then invoke the ' +
-        'ranking function again with {"year": <year>, "scheduledTime": "<now, ISO 8601>"} (docs/operations.md).',
+        'The annual ranking run failed (event in its dead-letter queue): read the message, fix the cause, then ' +
+        'invoke the ranking function with the failed event as is (the message’s requestPayload; a message ' +
+        'Scheduler dead-lettered is the event itself): it resumes that run, lease and all (docs/operations.md, ' +
+        '"Re-running a ranking").',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
         statistic: cloudwatch.Stats.MAXIMUM,

@@ -161,7 +161,9 @@ export class Operations extends Construct {
           `DynamoDB throttled reads or writes on the ${tableName} table (on-demand tables throttle past their ` +
           'peak or per-partition limits): clients see 503 with Retry-After, or the rate limiter fails open.',
         metric: new cloudwatch.MathExpression({
-          expression: 'reads + writes',
+          // Throttle events are published only when they happen; a plain sum is missing wherever one
+          // of the two is (a table throttled on writes alone), and missing data never alarms.
+          expression: 'FILL(reads, 0) + FILL(writes, 0)',
           usingMetrics: {
             reads: table.metric('ReadThrottleEvents', {
               period: fiveMinutes,
@@ -205,7 +207,11 @@ export class Operations extends Construct {
         'through unlimited (only the stage throttle holds). Check the rate-limit table’s throttles and the ' +
         'functions’ warnings.',
       metric: new cloudwatch.MathExpression({
-        expression: Object.keys(limiterFailures).join(' + ') || '0',
+        // Only a failing function publishes the metric: the others' missing datapoints count as 0.
+        expression:
+          Object.keys(limiterFailures)
+            .map((id) => `FILL(${id}, 0)`)
+            .join(' + ') || '0',
         usingMetrics: limiterFailures,
         label: 'Rate limiter unavailable',
         period: fiveMinutes,

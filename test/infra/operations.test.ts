@@ -148,7 +148,9 @@ describe('alarms', () => {
         ),
       );
       expect({ constructId, alarms: watching.length }).toEqual({ constructId, alarms: 1 });
-      expect(expressionOf(watching[0] as AlarmJson)).toBe('reads + writes');
+      // Throttle events are published only when they happen: a table throttled on writes alone has
+      // no read datapoint, and `reads + writes` would be missing there, so never alarm. FILL makes it 0.
+      expect(expressionOf(watching[0] as AlarmJson)).toBe('FILL(reads, 0) + FILL(writes, 0)');
       expect(metricsOf(watching[0] as AlarmJson).map((metric) => metric.name)).toEqual([
         'ReadThrottleEvents',
         'WriteThrottleEvents',
@@ -175,6 +177,10 @@ describe('alarms', () => {
         referencedLogicalIds(alarm.Dimensions).has(rankingQueue),
     );
     expect(dlqAlarms).toHaveLength(1);
+    // A run that timed out every retry still holds the cycle's lease: a new run ("now") would only
+    // log "busy", so the alarm sends the operator to the dead-lettered payload, which resumes it.
+    expect(dlqAlarms[0]?.AlarmDescription).toContain('requestPayload');
+    expect(dlqAlarms[0]?.AlarmDescription).not.toContain('<now');
   });
 
   it('webhooks: the dead-letter and failed-delivery alarms exist once each, in the one namespace', () => {
@@ -204,6 +210,8 @@ describe('alarms', () => {
       lambdaNames.map((capability) => [{ Name: 'service', Value: `spbe-${capability}` }]),
     );
     expect(alarm).toMatchObject({ Threshold: 0, EvaluationPeriods: 2 });
+    // Only a failing function publishes the metric: the others' missing datapoints count as 0.
+    expect(expressionOf(alarm)).toBe(lambdaNames.map((_, index) => `FILL(f${index}, 0)`).join(' + '));
   });
 });
 

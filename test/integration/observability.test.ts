@@ -71,4 +71,26 @@ describe('logs', () => {
       });
     }
   });
+
+  it('never carry the request’s own query string, where a client may have put a credential', async () => {
+    // Prepare
+    const token = await api.token('admin');
+    const before = logged.length;
+
+    // Act: a read whose URL carries a token and a pre-signed signature as query parameters
+    const response = await api.request(
+      'GET',
+      '/v1/agencies?group=provinsi&access_token=QUERY-TOKEN-1&X-Amz-Signature=QUERY-SIGNATURE-2',
+      { token },
+    );
+
+    // Assess: the invocation event was logged, without either value
+    const output = logged.slice(before).join('');
+    expect(response.status).toBe(400);
+    expect(output).toContain('Lambda invocation event');
+    expect(output).toContain('"rawQueryString":"[redacted]"');
+    for (const secret of ['QUERY-TOKEN-1', 'QUERY-SIGNATURE-2']) {
+      expect({ secret, found: output.includes(secret) }).toEqual({ secret, found: false });
+    }
+  });
 });

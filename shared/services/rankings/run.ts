@@ -292,7 +292,11 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
       if (raced) return raced;
       const holder = await rankings.lease(year);
       throw new ConflictError(
-        `Ranking run ${holder?.runId ?? '(unknown)'} of the ${year} cycle is still running; poll it instead of starting another.`,
+        `Ranking run ${holder?.runId ?? '(unknown)'} of the ${year} cycle is still running; poll it instead of starting another.` +
+          // A crashed run still holds the lease: say when the cycle is free again without it.
+          (holder
+            ? ` Its lease, renewed at every checkpoint, lasts until ${holder.until}; if the run has stopped, a new one can start then.`
+            : ''),
         {
           extensions: {
             runningRunId: holder?.runId,

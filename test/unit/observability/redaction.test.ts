@@ -87,4 +87,32 @@ describe('the house logger', () => {
     expect(output).toContain('"authorization":"[redacted]"');
     expect(output).toContain('"content-type":"application/json"');
   });
+
+  it('drops the query string of a logged invocation event and its AWS session token header', () => {
+    // Prepare: what POWERTOOLS_LOGGER_LOG_EVENT logs of a request whose own URL carries a credential
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const logger = createLogger({ logLevel: 'DEBUG' });
+
+    // Act
+    logger.info('Lambda invocation event', {
+      event: {
+        rawPath: '/v1/agencies',
+        rawQueryString: 'group=provinsi&access_token=QS1&X-Amz-Signature=QS2',
+        queryStringParameters: { group: 'provinsi', access_token: 'QS1', 'X-Amz-Signature': 'QS2' },
+        headers: { 'x-amz-security-token': 'ST1', 'content-type': 'application/json' },
+      },
+    });
+
+    // Assess
+    const output = lines.join('');
+    for (const leaked of ['QS1', 'QS2', 'ST1']) {
+      expect({ leaked, found: output.includes(leaked) }).toEqual({ leaked, found: false });
+    }
+    expect(output).toContain('"rawPath":"/v1/agencies"');
+    expect(output).toContain('"rawQueryString":"[redacted]"');
+  });
 });

@@ -235,6 +235,8 @@ describe('starting a ranking run (in-memory ports)', () => {
     const conflict = error as ConflictError;
     expect(conflict.status).toBe(409);
     expect(conflict.message).toContain(`Ranking run ${running.runId} of the 2026 cycle is still running`);
+    // An operator facing a run that stopped (a crash) learns when the cycle is free again.
+    expect(conflict.message).toContain(`until ${new Date(now.getTime() + leaseDuration).toISOString()}`);
     expect(conflict.extensions).toEqual({
       runningRunId: running.runId,
       link: `/v1/cycles/2026/rankings/runs/${running.runId}`,

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createQueueHandler,
   createStreamHandler,
+  createSweepHandler,
   eventOfRecord,
   isOutboxInsert,
 } from '#functions/webhooks/dispatch.ts';
@@ -126,6 +127,66 @@ describe('the stream handler', () => {
     expect(records.map(isOutboxInsert)).toEqual([true, false, false]);
     expect(fannedOut).toEqual([[event]]);
     expect(eventOfRecord(records[0] as DynamoDBRecord)).toEqual(event);
+  });
+});
+
+describe('a failing fan-out or sweep', () => {
+  /** A logger recording its ERROR lines (the runbook's `filter level = "ERROR"` finds these). */
+  const errorLines = () => {
+    const lines: { message: string; extra: unknown }[] = [];
+    const recording = {
+      info: () => undefined,
+      error: (message: string, extra?: unknown) => lines.push({ message, extra }),
+    } as unknown as Logger;
+    return { lines, recording };
+  };
+
+  it('logs the stream batch’s event ids and the error at ERROR, and throws for the event source to retry', async () => {
+    // Prepare
+    const { lines, recording } = errorLines();
+    const handler = createStreamHandler(
+      {
+        fanOut: async () => {
+          throw new Error('Throughput exceeded reading subscribers');
+        },
+      },
+      recording,
+    );
+    const record = streamRecord('INSERT', { PK: 'EVENT#evt_9', SK: 'EVENT', entity: 'Event', id: 'evt_9' });
+
+    // Act / Assess
+    await expect(handler({ Records: [record] })).rejects.toThrow('Throughput exceeded reading subscribers');
+    expect(lines).toEqual([
+      {
+        message: 'Webhook fan-out failed',
+        extra: {
+          eventIds: ['evt_9'],
+          error: expect.objectContaining({ message: 'Throughput exceeded reading subscribers' }),
+        },
+      },
+    ]);
+  });
+
+  it('logs a failed sweep at ERROR and throws (Scheduler retries it)', async () => {
+    // Prepare
+    const { lines, recording } = errorLines();
+    const handler = createSweepHandler(
+      {
+        sweep: async () => {
+          throw new Error('Throttled');
+        },
+      },
+      recording,
+    );
+
+    // Act / Assess
+    await expect(handler()).rejects.toThrow('Throttled');
+    expect(lines).toEqual([
+      {
+        message: 'Webhook sweep failed',
+        extra: { error: expect.objectContaining({ message: 'Throttled' }) },
+      },
+    ]);
   });
 });
 

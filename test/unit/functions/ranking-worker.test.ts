@@ -1,0 +1,47 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { describe, expect, it, vi } from 'vitest';
+import { createRankingWorker } from '#functions/rankings/worker.ts';
+import type { RankingRunRecord } from '#shared/services/rankings/ports.ts';
+import type { RankingRunner } from '#shared/services/rankings/run.ts';
+
+/** A logger that records what the worker tells it: appended keys and each line. */
+const loggerSpy = () => {
+  const keys: Record<string, unknown> = {};
+  const lines: { level: string; message: string; extra: unknown }[] = [];
+  const logger = {
+    appendKeys: (more: Record<string, unknown>) => Object.assign(keys, more),
+    info: (message: string, extra?: unknown) => lines.push({ level: 'INFO', message, extra }),
+    error: (message: string, extra?: unknown) => lines.push({ level: 'ERROR', message, extra }),
+  };
+  return { logger: logger as unknown as Logger, keys, lines };
+};
+
+const context = { awsRequestId: 'req-1', getRemainingTimeInMillis: () => 900_000 };
+
+describe('the ranking run worker', () => {
+  it('logs a failed invocation at ERROR with its run id and the error, and lets the error through', async () => {
+    // Prepare: a run that starts, then fails while writing
+    const { logger, keys, lines } = loggerSpy();
+    const runner = {
+      start: vi.fn(async () => ({}) as RankingRunRecord),
+      execute: vi.fn(async () => {
+        throw new Error('Throughput exceeded writing entries');
+      }),
+    } as unknown as RankingRunner;
+    const worker = createRankingWorker({ runner, launcher: { launch: vi.fn() }, logger });
+
+    // Act
+    const outcome = worker({ year: 2025, runId: 'run_1' }, context);
+
+    // Assess: Lambda retries it; the log says which run failed and why
+    await expect(outcome).rejects.toThrow('Throughput exceeded writing entries');
+    expect(keys).toMatchObject({ year: 2025, runId: 'run_1' });
+    expect(lines).toEqual([
+      {
+        level: 'ERROR',
+        message: 'Ranking run invocation failed',
+        extra: { error: expect.objectContaining({ message: 'Throughput exceeded writing entries' }) },
+      },
+    ]);
+  });
+});
