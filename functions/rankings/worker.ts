@@ -4,7 +4,12 @@ import * as z from 'zod';
 import type { Actor } from '#shared/domain/actor.ts';
 import { ConflictError } from '#shared/domain/errors.ts';
 import type { RunLauncher } from '#shared/services/rankings/ports.ts';
-import { type RankingRunner, type RunProgress, slotRunId } from '#shared/services/rankings/run.ts';
+import {
+  NothingToRankError,
+  type RankingRunner,
+  type RunProgress,
+  slotRunId,
+} from '#shared/services/rankings/run.ts';
 
 /**
  * The national ranking run's worker. Invoked three ways:
@@ -36,6 +41,7 @@ export interface RankingWorkerDependencies {
 
 export type RankingWorkerResult =
   | { readonly outcome: 'busy'; readonly year: number; readonly runId: string; readonly holder?: string }
+  | { readonly outcome: 'nothing-to-rank'; readonly year: number; readonly runId: string }
   | {
       readonly outcome: 'published' | 'already-published' | 'continue';
       readonly year: number;
@@ -75,6 +81,11 @@ export const createRankingWorker =
     try {
       await runner.start(actor, year, parsed.data.runId ? 'admin' : 'schedule', runId);
     } catch (error) {
+      // Nothing final to rank (a schedule earlier than the results): said, and done (no retry).
+      if (error instanceof NothingToRankError) {
+        logger.warn('Nothing to rank: the cycle has no final result yet', { detail: error.message });
+        return { outcome: 'nothing-to-rank', year, runId } satisfies RankingWorkerResult;
+      }
       // Another run of the cycle holds the lease: this trigger reports it and is done (no retry).
       if (error instanceof ConflictError) {
         logger.info('Another ranking run of the cycle is running', { detail: error.message });

@@ -495,6 +495,15 @@ export const accessPatterns = [
     notes: 'The ranking run’s input, by group.',
   },
   {
+    name: 'findCycleResult',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'CYCLE#<year>#RESULTS (Limit 1, keys only)',
+    status: 'built',
+    notes: 'Whether a cycle has any final result: a ranking run of none is refused before it starts.',
+  },
+  {
     name: 'getPublishedRun',
     table: 'programme',
     operation: 'GetItem',

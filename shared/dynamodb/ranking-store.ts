@@ -210,6 +210,22 @@ export const createRankingStore = (
       return { results, stats: { items: items.length, capacity } };
     },
 
+    hasResults: async (year) => {
+      const page = await client
+        .send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: 'GSI1',
+            KeyConditionExpression: 'GSI1PK = :pk',
+            ExpressionAttributeValues: { ':pk': resultKeys.cycleResultsPartition(year) },
+            ProjectionExpression: 'PK',
+            Limit: 1,
+          }),
+        )
+        .catch(translateStorageError);
+      return (page.Items ?? []).length > 0;
+    },
+
     run: async (year, runId) => {
       const item = await get(rankingKeys.run(year, runId));
       return item ? runFromItem(item) : undefined;

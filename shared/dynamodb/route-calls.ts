@@ -225,8 +225,8 @@ export const routeCalls = {
 
   // Rankings.
   startRankingRun: {
-    calls: claimedWithChange(['getCycleAndRankingRun', 'commitChange']),
-    notes: `Then the worker is invoked (Lambda, not DynamoDB). ${withChangeNote}`,
+    calls: claimedWithChange(['getCycleAndRankingRun', 'findCycleResult', 'commitChange']),
+    notes: `The cycle and run ∥ whether any result is final (a run of none is refused); then the worker is invoked (Lambda, not DynamoDB). ${withChangeNote}`,
   },
   listRankingRuns: {
     calls: ['listRankingRuns'],

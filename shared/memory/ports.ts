@@ -596,6 +596,7 @@ export const createMemoryPorts = (): MemoryPorts => {
       }),
     },
     rankings: {
+      hasResults: async (year) => [...currents.values()].some((current) => current.year === year),
       results: async (year) => {
         const results = [...currents.values()]
           .filter((current) => current.year === year)

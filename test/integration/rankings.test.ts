@@ -436,6 +436,30 @@ describe('the rankings API', () => {
     expect(revalidated.status).toBe(304);
   });
 
+  it('refuses a run of a cycle without a final result: 409, and no run recorded', async () => {
+    // Prepare: a cycle with nothing final yet
+    const admin = await api.token('admin');
+    const empty = year + 2;
+    await createCycleService(ports).createCycle(actor(), {
+      year: empty,
+      frameworkId: 'spbe-2020',
+      type: 'pemantauan',
+      windows: shiftYears(windowsFrom(-1), 1) as never,
+      predicateBasis: 'exact',
+      assessorLoadCap: 25,
+    });
+
+    // Act
+    const refused = await api.request('POST', `/v1/cycles/${empty}/rankings/runs`, { token: admin });
+
+    // Assess
+    expect(expectProblem(refused, 409).detail).toContain('no final result yet');
+    const runs = await api.request<{ items: unknown[] }>('GET', `/v1/cycles/${empty}/rankings/runs`, {
+      token: admin,
+    });
+    expect(expectStatus(runs, 200).items).toEqual([]);
+  });
+
   it('refuses to move a passed publication time once the ranking is published: 409 naming the field, the cycle unchanged', async () => {
     // Prepare: the cycle's ranking is published (above) and its publication time has passed.
     expectStatus(await api.request('GET', `/v1/cycles/${year}/rankings`), 200);

@@ -104,6 +104,8 @@ export interface RankingRead {
 export interface RankingStore {
   /** Every current final result of a cycle (all pages of the cycle's results index). */
   results(year: number): Promise<{ readonly results: RankingInput[]; readonly stats: IoStats }>;
+  /** Whether the cycle has any final result: one read of one key. */
+  hasResults(year: number): Promise<boolean>;
   run(year: number, runId: string): Promise<RankingRunRecord | undefined>;
   runs(year: number): Promise<RankingRunRecord[]>;
   lease(year: number): Promise<RankingLease | undefined>;

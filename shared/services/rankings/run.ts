@@ -53,6 +53,9 @@ const checkpointEvery = 2_000;
 export const scopeKeyOf = (scope: Ranking['scope']): RankingScopeKey =>
   scope === 'national' ? 'national' : ((scope[0] ?? 'national') as RankingScopeKey);
 
+/** A cycle without a single final result: a run would publish an empty ranking. */
+export class NothingToRankError extends ConflictError {}
+
 export interface RankingRunnerPorts {
   readonly cycles: CycleStore;
   readonly rankings: RankingStore;
@@ -255,10 +258,18 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
     trigger: RankingRunRecord['trigger'],
     runId: string = ids.next('run'),
   ): Promise<RankingRunRecord> => {
-    // The cycle and a run of this id (a retried slot), in one round trip.
-    const { cycle, run: existing } = await rankings.read(year, { runId });
+    // The cycle and a run of this id (a retried slot) in one read; whether anything is final, beside it.
+    const [{ cycle, run: existing }, anyResult] = await Promise.all([
+      rankings.read(year, { runId }),
+      rankings.hasResults(year),
+    ]);
     if (!cycle) throw new NotFoundError(`No cycle for ${year}: nothing to rank.`);
     if (existing) return existing;
+    if (!anyResult) {
+      throw new NothingToRankError(
+        `The ${year} cycle has no final result yet: nothing to rank. Finalize (or import) results first; a ranking of none would be published to every subscriber.`,
+      );
+    }
     const now = actor.now.toISOString();
     const run: RankingRunRecord = {
       year,

@@ -2,7 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { createRankingWorker } from '#functions/rankings/worker.ts';
 import type { RankingRunRecord } from '#shared/services/rankings/ports.ts';
-import type { RankingRunner } from '#shared/services/rankings/run.ts';
+import { NothingToRankError, type RankingRunner } from '#shared/services/rankings/run.ts';
 
 /** A logger that records what the worker tells it: appended keys and each line. */
 const loggerSpy = () => {
@@ -11,6 +11,7 @@ const loggerSpy = () => {
   const logger = {
     appendKeys: (more: Record<string, unknown>) => Object.assign(keys, more),
     info: (message: string, extra?: unknown) => lines.push({ level: 'INFO', message, extra }),
+    warn: (message: string, extra?: unknown) => lines.push({ level: 'WARN', message, extra }),
     error: (message: string, extra?: unknown) => lines.push({ level: 'ERROR', message, extra }),
   };
   return { logger: logger as unknown as Logger, keys, lines };
@@ -42,6 +43,28 @@ describe('the ranking run worker', () => {
         message: 'Ranking run invocation failed',
         extra: { error: expect.objectContaining({ message: 'Throughput exceeded writing entries' }) },
       },
+    ]);
+  });
+
+  it('ends a scheduled trigger of a cycle with nothing final at WARN, without a retry or a run', async () => {
+    // Prepare: the schedule fires before any result of the year is final
+    const { logger, lines } = loggerSpy();
+    const runner = {
+      start: vi.fn(async () => {
+        throw new NothingToRankError('The 2025 cycle has no final result yet: nothing to rank.');
+      }),
+      execute: vi.fn(),
+    } as unknown as RankingRunner;
+    const worker = createRankingWorker({ runner, launcher: { launch: vi.fn() }, logger });
+
+    // Act
+    const outcome = await worker({ scheduledTime: '2025-12-01T00:00:00Z' }, context);
+
+    // Assess
+    expect(outcome).toMatchObject({ outcome: 'nothing-to-rank', year: 2025 });
+    expect(runner.execute).not.toHaveBeenCalled();
+    expect(lines).toEqual([
+      expect.objectContaining({ level: 'WARN', message: expect.stringContaining('Nothing to rank') }),
     ]);
   });
 });

@@ -14,6 +14,7 @@ import {
   createRankingRunner,
   type ExecuteOptions,
   leaseDuration,
+  NothingToRankError,
   slotRunId,
 } from '#shared/services/rankings/run.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
@@ -901,5 +902,23 @@ describe('rescheduling a cycle whose publication time has passed', () => {
     expect((await cycles.rescheduleCycle(actor(), year - 1, shorterAppeals, moved.version)).version).toBe(
       moved.version + 1,
     );
+  });
+});
+
+describe('a cycle with nothing final', () => {
+  it('refuses to start a run (409): no run, no lease, nothing published to subscribers', async () => {
+    // Prepare: a 2027 cycle beside the ranked years, without a single final result
+    const { ports, runner } = await setUp();
+    await createCycleService(ports).createCycle(actor(), openCycle({ year: 2027, windows: windowsOf(2027) }));
+
+    // Act
+    const started = runner().start(actor(), 2027, 'admin');
+
+    // Assess
+    await expect(started).rejects.toThrow(NothingToRankError);
+    await expect(started).rejects.toThrow(/no final result yet/);
+    expect(await ports.rankings.runs(2027)).toEqual([]);
+    expect(await ports.rankings.lease(2027)).toBeUndefined();
+    expect(ports.events.filter((event) => event.type === 'ranking.published')).toEqual([]);
   });
 });
