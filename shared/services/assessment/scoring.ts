@@ -220,7 +220,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
         if (index >= evidenceCount) {
           problems.push({
             pointer: `${base}/evidenceUsed/${position}`,
-            detail: `The agency submitted ${evidenceCount} evidence items for indicator ${input.indicatorNo}; there is no item ${index}`,
+            detail: `The agency submitted ${evidenceCount} evidence ${evidenceCount === 1 ? 'item' : 'items'} for indicator ${input.indicatorNo}; there is no item ${index}`,
           });
         }
       });
@@ -251,9 +251,10 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       });
     }
     if (problems.length > 0) {
-      throw new ValidationError(`${problems.length} scores are invalid; none was recorded.`, {
-        errors: problems,
-      });
+      throw new ValidationError(
+        `${problems.length} ${problems.length === 1 ? 'score is' : 'scores are'} invalid; none was recorded.`,
+        { errors: problems },
+      );
     }
     if (stale.length > 0) {
       throw new PreconditionFailedError(
@@ -310,7 +311,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     const unscored = inputs.filter((input) => !standing.has(input.indicatorNo));
     if (unscored.length > 0) {
       throw new ConflictError(
-        `${unscored.length} indicators have no score to review yet: ${unscored.map((input) => input.indicatorNo).join(', ')}.`,
+        `${unscored.length} ${unscored.length === 1 ? 'indicator has' : 'indicators have'} no score to review yet: ${unscored.map((input) => input.indicatorNo).join(', ')}.`,
         { extensions: { unscored: unscored.map((input) => input.indicatorNo) } },
       );
     }

@@ -143,6 +143,13 @@ describe('assigning panels (in-memory ports)', () => {
       '/body/assignments/0/agencyId',
       '/body/assignments/1/assessor',
     ]);
+    const one = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-tidak-ada' },
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+      ])
+      .catch((caught: unknown) => caught);
+    expect((one as ValidationError).message).toBe('1 of 2 rows is invalid; nothing was assigned.');
 
     await createCycleService(ports).createCycle(actor(), openCycle({ year: 2025, assessorLoadCap: 1 }));
     await expect(
@@ -290,6 +297,11 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     expect((error as ValidationError).errors).toEqual([
       expect.objectContaining({ pointer: '/x/7/evidenceUsed/1' }),
     ]);
+    // One of each: said in the singular.
+    expect((error as ValidationError).message).toBe('1 score is invalid; none was recorded.');
+    expect((error as ValidationError).errors[0]?.detail).toBe(
+      'The agency submitted 1 evidence item for indicator 7; there is no item 3',
+    );
   });
 
   it('carries document scores forward to the interview, finalizes only on valid current reviews, then closes scoring', async () => {
