@@ -502,7 +502,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
         ...(body
           ? {
               body: {
-                required: true,
+                required: route.bodyOptional !== true,
                 content: Object.fromEntries(
                   bodyTypes.map((type) => [
                     type,
