@@ -846,7 +846,7 @@ export interface paths {
         get?: never;
         /**
          * Decide an appeal: uphold or reject each indicator with a reason
-         * @description Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction.
+         * @description Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction. The same decisions sent again (a retry) answer 200 with the decided appeal and change nothing; other decisions for a decided appeal answer 409.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */

@@ -474,6 +474,24 @@ describe('results and appeals (in-memory ports)', () => {
         decisions: [{ indicatorNo: 12, upheld: false, reason: 'Berubah pikiran' }],
       }),
     ).rejects.toThrow('decided');
+
+    // Act + Assess: the same decision again (a PUT retried after a lost response), in another order,
+    // answers the decided appeal; nothing more is written
+    const again = await results.decideAppeal(
+      actor({ now: day(76) }),
+      2027,
+      'prov-jawa-barat',
+      filed.appealId,
+      {
+        decisions: [
+          { indicatorNo: 13, upheld: false, reason: 'Belum terbukti' },
+          { indicatorNo: 12, upheld: true, level: 5, reason: 'Bukti sah' },
+        ],
+      },
+    );
+    expect(again).toEqual(decided);
+    expect((await results.versions(actor({ now: day(77) }), 2027, 'prov-jawa-barat')).items).toHaveLength(2);
+    expect(ports.events.filter((event) => event.type === 'appeal.decided')).toHaveLength(1);
   });
 
   it('bundle everything needed to recompute the same bytes', async () => {
