@@ -2049,11 +2049,7 @@ export interface components {
             frameworkId: string;
             /** @enum {string} */
             predicateBasis: "exact" | "rounded";
-            index: {
-                exact: string;
-                display: string;
-                value: number;
-            };
+            index: components["schemas"]["IndexValue"];
             predicate: {
                 id: string;
                 name: string;
@@ -2063,14 +2059,23 @@ export interface components {
                 no: number;
                 name: string;
                 weight: number;
-                index: {
-                    exact: string;
-                    display: string;
-                    value: number;
-                };
+                index: components["schemas"]["IndexValue"];
             }[];
             unanswered: number[];
             complete: boolean;
+        };
+        IndexValue: {
+            /**
+             * @description Exact value: a terminating decimal or n/d
+             * @example 3.4985
+             */
+            exact: string;
+            /**
+             * @description Rounded half-up to 2 decimals
+             * @example 3.50
+             */
+            display: string;
+            value: number;
         };
         /** @description Saves the listed answers; indicators not listed are left as they are */
         BulkAnswersWrite: {
@@ -2532,19 +2537,6 @@ export interface components {
             }[];
             unanswered: number[];
             complete: boolean;
-        };
-        IndexValue: {
-            /**
-             * @description Exact value: a terminating decimal or n/d
-             * @example 3.4985
-             */
-            exact: string;
-            /**
-             * @description Rounded half-up to 2 decimals
-             * @example 3.50
-             */
-            display: string;
-            value: number;
         };
         /** @description The fewest one-level raises that reach the next predicate (greedy is provably minimal) */
         ImprovementPlan: {
