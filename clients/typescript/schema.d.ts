@@ -452,7 +452,7 @@ export interface paths {
         get: operations["getSelfAssessment"];
         /**
          * Save many answers at once (indicators not listed stay as they are)
-         * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag).
+         * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).
          *
          *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *
@@ -476,7 +476,9 @@ export interface paths {
         get?: never;
         /**
          * Save one indicator’s answer: level, penjelasan and evidence
-         * @description **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
+         * @description A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).
+         *
+         *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *
          *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
          */
