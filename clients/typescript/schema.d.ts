@@ -644,7 +644,7 @@ export interface paths {
         get?: never;
         /**
          * Record many scores of a stage at once (each with the version it was read at)
-         * @description All or none, during the stage’s window, by a member of the agency’s panel. Scores are append-only: a new score of an indicator already scored at this stage is a correction and needs `reason`; the original stays readable. Each score carries `expectedVersion` (the per-score If-Match): a stale one answers 412.
+         * @description All or none, during the stage’s window, by a member of the agency’s panel. Scores are append-only: a new score of an indicator already scored at this stage is a correction and needs `reason`; the original stays readable. Each score carries `expectedVersion` (the per-score If-Match): a stale one answers 412, unless the score already stands as sent (a retry after a lost response), which is left as it is.
          *
          *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          */
@@ -666,7 +666,9 @@ export interface paths {
         get?: never;
         /**
          * Record one indicator’s score at a stage (If-Match: the version read, "0" for the first)
-         * @description **Access:** assessors; a token with the scope `spbe/assessment.write`.
+         * @description A score that already stands as sent (a retry after a lost response) answers 200 with it, whatever If-Match; nothing is recorded.
+         *
+         *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          *
          *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
          */

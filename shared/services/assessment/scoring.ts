@@ -182,7 +182,8 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
   /**
    * Records scores of one stage, all or none: the stage open, the self-assessment submitted, each
    * score at the version its writer read (412 otherwise), a correction with its reason, evidence
-   * indices that exist. Unchanged scores are not rewritten. Returns the new versions.
+   * indices that exist. Unchanged scores are not rewritten, whatever version they were sent from
+   * (nothing can be lost). Returns the new versions.
    */
   const record = async (
     actor: Actor,
@@ -209,6 +210,10 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       const current = latest.get(`${stage}#${input.indicatorNo}`);
       const currentVersion = current?.version ?? 0;
       const base = input.fieldsPointer;
+      const after = { level: input.level, note: input.note, evidenceUsed: [...input.evidenceUsed] };
+      const changes = diffFields(current, after, ['level', 'note', 'evidenceUsed']);
+      // Already recorded as sent (a retry after a lost response): nothing to write, nothing to lose.
+      if (changes.length === 0) continue;
       if (input.expectedVersion !== currentVersion) {
         stale.push(
           `indicator ${input.indicatorNo}: you read ${etagOf(input.expectedVersion)}, it is at ${etagOf(currentVersion)}`,
@@ -224,9 +229,6 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
           });
         }
       });
-      const after = { level: input.level, note: input.note, evidenceUsed: [...input.evidenceUsed] };
-      const changes = diffFields(current, after, ['level', 'note', 'evidenceUsed']);
-      if (changes.length === 0) continue;
       if (current && !input.reason) {
         problems.push({
           pointer: `${base}/reason`,

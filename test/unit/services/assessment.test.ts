@@ -276,6 +276,25 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).toEqual([2, 4]);
   });
 
+  it('answers a score retried after its response was lost (stale version, score already as sent) without 412 or a new version', async () => {
+    // Prepare: the first save went through; its response never arrived
+    const { scoring } = await prepared();
+    const a = assessor('asesor-a', day(30));
+    await scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [1, 2]));
+
+    // Act: the same request again, from the versions it was first sent with
+    const retried = await scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [1, 2]));
+
+    // Assess
+    expect(
+      (await scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 1)).map((score) => score.version),
+    ).toEqual([1]);
+    expect(retried.indicators[0]?.stages[0]?.score).toMatchObject({ version: 1, level: 2 });
+    await expect(scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(4, [1]))).rejects.toThrow(
+      PreconditionFailedError,
+    );
+  });
+
   it('lets one of two panel members writing from the same version win; the other gets 412', async () => {
     const { scoring } = await prepared();
     const outcomes = await Promise.allSettled([
