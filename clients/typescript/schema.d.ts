@@ -3934,7 +3934,7 @@ export interface components {
                  *       "type": "/problems/precondition-required",
                  *       "title": "If-Match header required",
                  *       "status": 428,
-                 *       "detail": "This write needs an If-Match header carrying the ETag you last read (for a new draft: \"0\"); `*` is not accepted.",
+                 *       "detail": "This write needs an If-Match header carrying the ETag you last read: GET the resource and send its ETag header, quotes included (\"0\" for a self-assessment or a stage score never saved); `*` is not accepted.",
                  *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
                  *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
                  *     }

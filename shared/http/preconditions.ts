@@ -22,7 +22,7 @@ export const requireIfMatch = (headers: Readonly<Record<string, string | undefin
   // `*` ("any version") would defeat lost-update protection, so these writes ask for the ETag itself.
   if (header === undefined || header.trim() === '' || header.trim() === '*') {
     throw new PreconditionRequiredError(
-      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0"); `*` is not accepted.',
+      'This write needs an If-Match header carrying the ETag you last read: GET the resource and send its ETag header, quotes included ("0" for a self-assessment or a stage score never saved); `*` is not accepted.',
     );
   }
   return optionalIfMatch(headers) as number;

@@ -53,6 +53,12 @@ describe('requireIfMatch', () => {
   it.each([undefined, '', ' ', '*'])('answers %j with 428', (header) => {
     expect(() => requireIfMatch(ifMatch(header))).toThrow(PreconditionRequiredError);
   });
+
+  it('says where the ETag comes from, on every route (not only a draft’s "0")', () => {
+    expect(() => requireIfMatch({})).toThrow(
+      'This write needs an If-Match header carrying the ETag you last read: GET the resource and send its ETag header, quotes included ("0" for a self-assessment or a stage score never saved); `*` is not accepted.',
+    );
+  });
 });
 
 describe('optionalIfMatch', () => {
