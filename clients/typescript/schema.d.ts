@@ -474,7 +474,7 @@ export interface paths {
         get: operations["getSelfAssessment"];
         /**
          * Save many answers at once (indicators not listed stay as they are)
-         * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag).
+         * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).
          *
          *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *
@@ -498,7 +498,9 @@ export interface paths {
         get?: never;
         /**
          * Save one indicator’s answer: level, penjelasan and evidence
-         * @description **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
+         * @description A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).
+         *
+         *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *
          *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
          */
@@ -664,7 +666,7 @@ export interface paths {
         get?: never;
         /**
          * Record many scores of a stage at once (each with the version it was read at)
-         * @description All or none, during the stage’s window, by a member of the agency’s panel. Scores are append-only: a new score of an indicator already scored at this stage is a correction and needs `reason`; the original stays readable. Each score carries `expectedVersion` (the per-score If-Match): a stale one answers 412.
+         * @description All or none, during the stage’s window, by a member of the agency’s panel. Scores are append-only: a new score of an indicator already scored at this stage is a correction and needs `reason`; the original stays readable. Each score carries `expectedVersion` (the per-score If-Match): a stale one answers 412, unless the score already stands as sent (a retry after a lost response), which is left as it is.
          *
          *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          */
@@ -686,7 +688,9 @@ export interface paths {
         get?: never;
         /**
          * Record one indicator’s score at a stage (If-Match: the version read, "0" for the first)
-         * @description **Access:** assessors; a token with the scope `spbe/assessment.write`.
+         * @description A score that already stands as sent (a retry after a lost response) answers 200 with it, whatever If-Match; nothing is recorded.
+         *
+         *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          *
          *     **Concurrency:** send the ETag you read in If-Match (428 without it, 412 when stale).
          */
@@ -868,7 +872,7 @@ export interface paths {
         get?: never;
         /**
          * Decide an appeal: uphold or reject each indicator with a reason
-         * @description Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction.
+         * @description Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction. The same decisions sent again (a retry) answer 200 with the decided appeal and change nothing; other decisions for a decided appeal answer 409.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
@@ -1111,7 +1115,7 @@ export interface paths {
         put?: never;
         /**
          * New signing keys; the previous ones keep signing beside them for an overlap (24 h default)
-         * @description During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. Not idempotent, for the same reason as registration.
+         * @description During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */
@@ -2103,11 +2107,7 @@ export interface components {
             frameworkId: string;
             /** @enum {string} */
             predicateBasis: "exact" | "rounded";
-            index: {
-                exact: string;
-                display: string;
-                value: number;
-            };
+            index: components["schemas"]["IndexValue"];
             predicate: {
                 id: string;
                 name: string;
@@ -2117,14 +2117,23 @@ export interface components {
                 no: number;
                 name: string;
                 weight: number;
-                index: {
-                    exact: string;
-                    display: string;
-                    value: number;
-                };
+                index: components["schemas"]["IndexValue"];
             }[];
             unanswered: number[];
             complete: boolean;
+        };
+        IndexValue: {
+            /**
+             * @description Exact value: a terminating decimal or n/d
+             * @example 3.4985
+             */
+            exact: string;
+            /**
+             * @description Rounded half-up to 2 decimals
+             * @example 3.50
+             */
+            display: string;
+            value: number;
         };
         /** @description Saves the listed answers; indicators not listed are left as they are */
         BulkAnswersWrite: {
@@ -2586,19 +2595,6 @@ export interface components {
             }[];
             unanswered: number[];
             complete: boolean;
-        };
-        IndexValue: {
-            /**
-             * @description Exact value: a terminating decimal or n/d
-             * @example 3.4985
-             */
-            exact: string;
-            /**
-             * @description Rounded half-up to 2 decimals
-             * @example 3.50
-             */
-            display: string;
-            value: number;
         };
         /** @description The fewest one-level raises that reach the next predicate (greedy is provably minimal) */
         ImprovementPlan: {
@@ -3992,7 +3988,7 @@ export interface components {
                  *       "type": "/problems/precondition-required",
                  *       "title": "If-Match header required",
                  *       "status": 428,
-                 *       "detail": "This write needs an If-Match header carrying the ETag you last read (for a new draft: \"0\"); `*` is not accepted.",
+                 *       "detail": "This write needs an If-Match header carrying the ETag you last read: GET the resource and send its ETag header, quotes included (\"0\" for a self-assessment or a stage score never saved); `*` is not accepted.",
                  *       "instance": "/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment",
                  *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21"
                  *     }
@@ -6935,7 +6931,7 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 /**
                  * @example {

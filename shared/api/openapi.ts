@@ -296,7 +296,7 @@ const problemExamples: Readonly<Record<CommonStatus, object>> = {
   ),
   428: problemExample(
     new PreconditionRequiredError(
-      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0"); `*` is not accepted.',
+      'This write needs an If-Match header carrying the ETag you last read: GET the resource and send its ETag header, quotes included ("0" for a self-assessment or a stage score never saved); `*` is not accepted.',
     ),
   ),
   429: problemExample(
@@ -502,7 +502,7 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
         ...(body
           ? {
               body: {
-                required: true,
+                required: route.bodyOptional !== true,
                 content: Object.fromEntries(
                   bodyTypes.map((type) => [
                     type,

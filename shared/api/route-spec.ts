@@ -85,6 +85,11 @@ export interface RouteSpec {
    * publishes the rows with this schema.
    */
   readonly rowSchema?: z.ZodType;
+  /**
+   * The body may be left out (nothing sent, no Content-Type needed): it then reads as `{}`. Only for
+   * a body whose every field has a default, so a bare POST does what the docs say it does.
+   */
+  readonly bodyOptional?: true;
   /** Body size limit in bytes; default `defaultMaxBodyBytes`. */
   readonly maxBodyBytes?: number;
   /** Writes guarded by optimistic concurrency: `If-Match` required (428 without, 412 when stale). */

@@ -22,7 +22,7 @@ export const requireIfMatch = (headers: Readonly<Record<string, string | undefin
   // `*` ("any version") would defeat lost-update protection, so these writes ask for the ETag itself.
   if (header === undefined || header.trim() === '' || header.trim() === '*') {
     throw new PreconditionRequiredError(
-      'This write needs an If-Match header carrying the ETag you last read (for a new draft: "0"); `*` is not accepted.',
+      'This write needs an If-Match header carrying the ETag you last read: GET the resource and send its ETag header, quotes included ("0" for a self-assessment or a stage score never saved); `*` is not accepted.',
     );
   }
   return optionalIfMatch(headers) as number;
@@ -43,17 +43,28 @@ export const optionalIfMatch = (
       .filter((version) => version !== undefined),
   );
   const [version] = versions;
+  // Shown as sent: the problem document is JSON already, so escaping it here would double the quotes.
+  const sent = `If-Match: ${header.trim()}`;
   if (versions.size > 1) {
     throw new PreconditionFailedError(
-      `If-Match ${JSON.stringify(header)} names ${versions.size} versions; a write is conditional on one version: send the ETag you last read.`,
+      `${sent} names ${versions.size} versions; a write is conditional on one version: send the ETag you last read.`,
     );
   }
-  if (version === undefined) {
-    throw new PreconditionFailedError(
-      `If-Match ${JSON.stringify(header)} is not an ETag of this resource; re-read it.`,
-    );
-  }
+  if (version === undefined) throw new PreconditionFailedError(`${sent} ${whyNoEtag(header.trim())}`);
   return version;
+};
+
+/** The usual slips (quotes stripped, a weak ETag) get the header to send instead; anything else a re-read. */
+const whyNoEtag = (header: string): string => {
+  const bare = /^(0|[1-9]\d{0,11})$/.exec(header)?.[1];
+  if (bare !== undefined) {
+    return `has no quotes: an ETag is a quoted string. Send the ETag header as you read it, quotes included: If-Match: "${bare}".`;
+  }
+  const weak = /^W\/"(0|[1-9]\d{0,11})"$/.exec(header)?.[1];
+  if (weak !== undefined) {
+    return `is a weak ETag, which never matches a write (strong comparison, RFC 9110 §13.1.1). Send If-Match: "${weak}".`;
+  }
+  return 'is not an ETag of this resource; re-read it and send its ETag, quotes included (such as "3").';
 };
 
 /** Compares the caller's expected version with the stored one before any write is attempted. */

@@ -165,7 +165,7 @@ const mediaTypeOf = (contentType: string | undefined): string | undefined =>
  * limit, answers malformed JSON with 422, and cannot accept CSV on the same route.
  */
 export const readRequestBody = (
-  route: Pick<RouteSpec, 'body' | 'bodyContentTypes' | 'maxBodyBytes' | 'csvRowsField'>,
+  route: Pick<RouteSpec, 'body' | 'bodyOptional' | 'bodyContentTypes' | 'maxBodyBytes' | 'csvRowsField'>,
   event: Pick<APIGatewayProxyEventV2, 'body' | 'isBase64Encoded' | 'headers'>,
   /** Required when the route accepts `text/csv` (the dispatcher checks it at cold start). */
   readCsv?: CsvBodyReader,
@@ -181,6 +181,9 @@ export const readRequestBody = (
       });
     }
     return undefined;
+  }
+  if (route.bodyOptional && bytes.toString('utf8').trim() === '') {
+    return { mediaType: 'application/json', value: {} };
   }
   const limit = route.maxBodyBytes ?? defaultMaxBodyBytes;
   if (bytes.length > limit) {

@@ -421,6 +421,12 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       },
     );
     expect(expectStatus(decided, 200)).toMatchObject({ status: 'decided', newResultVersion: 2 });
+    // The same PUT retried (its response lost) answers the same appeal; it makes no version 3
+    const retried = await api.request('PUT', `${base}/appeals/${filed.appealId}/decision`, {
+      token: admin,
+      body: { decisions: [{ indicatorNo: 30, upheld: true, level: 5, reason: 'Laporan audit sah' }] },
+    });
+    expect(expectStatus(retried, 200)).toEqual(expectStatus(decided, 200));
 
     await reschedule('publication');
     const result = expectStatus(await api.request<Result>('GET', `${base}/result`, { token: operator }), 200);

@@ -208,6 +208,23 @@ describe('endpoint lifecycle', () => {
     );
   });
 
+  it('rotates on a bare POST (no body, no Content-Type), as the docs show: the overlap is 24 h', async () => {
+    const created = expectStatus(await register({ url: 'https://hooks.jatimprov.go.id/rotate' }), 201);
+
+    const before = Date.now();
+    const rotated = await api.request<EndpointWithSecret>('POST', `${base}/${created.id}/rotate-secret`, {
+      token: operator,
+    });
+
+    const body = expectStatus(rotated, 200);
+    expect(body.secret).toMatch(/^whsec_/);
+    expect(body.secret).not.toBe(created.secret);
+    const overlap = Date.parse(body.previousSecretExpiresAt ?? '') - before;
+    expect(overlap).toBeGreaterThan(23.9 * 3_600_000);
+    expect(overlap).toBeLessThan(24.1 * 3_600_000);
+    secretsHandedOut.push(created.secret ?? '', body.secret ?? '');
+  });
+
   it('DELETE answers 204, then the endpoint is gone (404)', async () => {
     const created = expectStatus(await register({ url: 'https://hooks.jatimprov.go.id/delete' }), 201);
 

@@ -156,7 +156,7 @@ export const assessmentRoutes = {
     access: assessorsOnly,
     summary: 'Record many scores of a stage at once (each with the version it was read at)',
     description:
-      'All or none, during the stage’s window, by a member of the agency’s panel. Scores are append-only: a new score of an indicator already scored at this stage is a correction and needs `reason`; the original stays readable. Each score carries `expectedVersion` (the per-score If-Match): a stale one answers 412.',
+      'All or none, during the stage’s window, by a member of the agency’s panel. Scores are append-only: a new score of an indicator already scored at this stage is a correction and needs `reason`; the original stays readable. Each score carries `expectedVersion` (the per-score If-Match): a stale one answers 412, unless the score already stands as sent (a retry after a lost response), which is left as it is.',
     tags: ['Assessment'],
     params: StageParamsSchema,
     body: BulkScoresWriteSchema,
@@ -172,6 +172,8 @@ export const assessmentRoutes = {
     lambda: 'assessment',
     access: assessorsOnly,
     summary: 'Record one indicator’s score at a stage (If-Match: the version read, "0" for the first)',
+    description:
+      'A score that already stands as sent (a retry after a lost response) answers 200 with it, whatever If-Match; nothing is recorded.',
     tags: ['Assessment'],
     params: StageIndicatorParamsSchema,
     body: ScoreWriteSchema,

@@ -78,7 +78,7 @@ export const problemGuides = {
   },
   'precondition-failed': {
     meaning:
-      'The `If-Match` header carries an ETag that is no longer current: someone changed the resource after you read it. Nothing was written, so nobody’s change was overwritten.',
+      'The `If-Match` header carries an ETag that is no longer current: someone (perhaps your own earlier request, whose answer you did not get) changed the resource after you read it. Or it is no ETag as sent: ETags are quoted (`"3"`, not `3`), and a weak one (`W/"3"`) never matches a write. Nothing was written, so nobody’s change was overwritten.',
     whatToDo:
       'GET the resource again, apply your change to what it holds now, and send it with the new ETag.',
     retry: 'after-fix',

@@ -125,7 +125,7 @@ export const resultRoutes = {
     access: adminOnly,
     summary: 'Decide an appeal: uphold or reject each indicator with a reason',
     description:
-      'Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction.',
+      'Once. An upheld indicator takes the new level: a new result version linked to the previous one (which stays readable), with `appeal.decided`, in one transaction. The same decisions sent again (a retry) answer 200 with the decided appeal and change nothing; other decisions for a decided appeal answer 409.',
     tags: ['Results'],
     params: AppealParamsSchema,
     body: AppealDecisionWriteSchema,

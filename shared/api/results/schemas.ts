@@ -11,6 +11,7 @@ import { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import {
   EvidenceSchema,
+  IndexValueSchema,
   IndicatorNoFieldSchema,
   indicatorItems,
   LevelOrNoneSchema,
@@ -18,16 +19,6 @@ import {
 } from '#shared/api/self-assessment/schemas.ts';
 import { stages } from '#shared/domain/assessment.ts';
 import { predicateBases } from '#shared/domain/scoring/types.ts';
-
-const IndexValueSchema = z
-  .object(
-    lazyShape(() => ({
-      exact: z.string().meta({ description: 'Exact value: a terminating decimal or n/d', example: '3.4985' }),
-      display: z.string().meta({ description: 'Rounded half-up to 2 decimals', example: '3.50' }),
-      value: z.number(),
-    })),
-  )
-  .meta({ id: 'IndexValue' });
 
 const PredicateRefSchema = z.object(
   lazyShape(() => ({ id: z.string(), name: z.string(), nameEn: z.string() })),

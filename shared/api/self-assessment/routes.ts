@@ -66,7 +66,7 @@ export const selfAssessmentRoutes = {
     access: selfAssessmentWriters,
     summary: 'Save many answers at once (indicators not listed stay as they are)',
     description:
-      'All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag).',
+      'All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).',
     tags: ['Self-assessment'],
     params: SelfAssessmentParamsSchema,
     body: BulkAnswersWriteSchema,
@@ -84,6 +84,8 @@ export const selfAssessmentRoutes = {
     lambda: 'submissions',
     access: selfAssessmentWriters,
     summary: 'Save one indicator’s answer: level, penjelasan and evidence',
+    description:
+      'A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).',
     tags: ['Self-assessment'],
     params: IndicatorParamsSchema,
     body: IndicatorAnswerWriteSchema,

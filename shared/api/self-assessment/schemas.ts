@@ -182,7 +182,16 @@ export const IndicatorAnswerSchema = z
   .meta({ id: 'IndicatorAnswer' });
 export type IndicatorAnswer = z.output<typeof IndicatorAnswerSchema>;
 
-const IndexValueSchema = z.object({ exact: z.string(), display: z.string(), value: z.number() });
+/** An index as results and the provisional score show it: exact (a fraction when it does not terminate) and displayed. */
+export const IndexValueSchema = z
+  .object(
+    lazyShape(() => ({
+      exact: z.string().meta({ description: 'Exact value: a terminating decimal or n/d', example: '3.4985' }),
+      display: z.string().meta({ description: 'Rounded half-up to 2 decimals', example: '3.50' }),
+      value: z.number(),
+    })),
+  )
+  .meta({ id: 'IndexValue' });
 
 export const ProvisionalScoreSchema = z
   .object(

@@ -182,7 +182,8 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
   /**
    * Records scores of one stage, all or none: the stage open, the self-assessment submitted, each
    * score at the version its writer read (412 otherwise), a correction with its reason, evidence
-   * indices that exist. Unchanged scores are not rewritten. Returns the new versions.
+   * indices that exist. Unchanged scores are not rewritten, whatever version they were sent from
+   * (nothing can be lost). Returns the new versions.
    */
   const record = async (
     actor: Actor,
@@ -209,6 +210,10 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       const current = latest.get(`${stage}#${input.indicatorNo}`);
       const currentVersion = current?.version ?? 0;
       const base = input.fieldsPointer;
+      const after = { level: input.level, note: input.note, evidenceUsed: [...input.evidenceUsed] };
+      const changes = diffFields(current, after, ['level', 'note', 'evidenceUsed']);
+      // Already recorded as sent (a retry after a lost response): nothing to write, nothing to lose.
+      if (changes.length === 0) continue;
       if (input.expectedVersion !== currentVersion) {
         stale.push(
           `indicator ${input.indicatorNo}: you read ${etagOf(input.expectedVersion)}, it is at ${etagOf(currentVersion)}`,
@@ -220,13 +225,10 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
         if (index >= evidenceCount) {
           problems.push({
             pointer: `${base}/evidenceUsed/${position}`,
-            detail: `The agency submitted ${evidenceCount} evidence items for indicator ${input.indicatorNo}; there is no item ${index}`,
+            detail: `The agency submitted ${evidenceCount} evidence ${evidenceCount === 1 ? 'item' : 'items'} for indicator ${input.indicatorNo}; there is no item ${index}`,
           });
         }
       });
-      const after = { level: input.level, note: input.note, evidenceUsed: [...input.evidenceUsed] };
-      const changes = diffFields(current, after, ['level', 'note', 'evidenceUsed']);
-      if (changes.length === 0) continue;
       if (current && !input.reason) {
         problems.push({
           pointer: `${base}/reason`,
@@ -251,9 +253,10 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       });
     }
     if (problems.length > 0) {
-      throw new ValidationError(`${problems.length} scores are invalid; none was recorded.`, {
-        errors: problems,
-      });
+      throw new ValidationError(
+        `${problems.length} ${problems.length === 1 ? 'score is' : 'scores are'} invalid; none was recorded.`,
+        { errors: problems },
+      );
     }
     if (stale.length > 0) {
       throw new PreconditionFailedError(
@@ -310,7 +313,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     const unscored = inputs.filter((input) => !standing.has(input.indicatorNo));
     if (unscored.length > 0) {
       throw new ConflictError(
-        `${unscored.length} indicators have no score to review yet: ${unscored.map((input) => input.indicatorNo).join(', ')}.`,
+        `${unscored.length} ${unscored.length === 1 ? 'indicator has' : 'indicators have'} no score to review yet: ${unscored.map((input) => input.indicatorNo).join(', ')}.`,
         { extensions: { unscored: unscored.map((input) => input.indicatorNo) } },
       );
     }

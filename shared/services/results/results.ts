@@ -35,6 +35,20 @@ const notFound = (year: number, agencyId: string) =>
 
 const resultLink = (year: number, agencyId: string) => `/v1/cycles/${year}/agencies/${agencyId}/result`;
 
+/** The same decision for each indicator (level and reason included), in whatever order they were sent. */
+const sameDecisions = (
+  stored: NonNullable<AppealRecord['decisions']>,
+  sent: AppealDecisionWrite['decisions'],
+): boolean => {
+  const key = (decisions: readonly AppealDecisionWrite['decisions'][number][]) =>
+    JSON.stringify(
+      [...decisions]
+        .sort((a, b) => a.indicatorNo - b.indicatorNo)
+        .map(({ indicatorNo, upheld, level, reason }) => [indicatorNo, upheld, level ?? null, reason]),
+    );
+  return key(stored) === key(sent);
+};
+
 /** The representation of a current result: the standing version in full. */
 export const resultView = (
   current: Pick<CurrentResult, 'agencyName' | 'group' | 'openAppealId'>,
@@ -387,7 +401,11 @@ export const createResultService = (ports: ResultServicePorts) => {
     const previous = versions.at(-1);
     if (!appeal || !previous) throw new NotFoundError(`No appeal ${appealId} of "${agencyId}" in ${year}.`);
     if (appeal.status !== 'open') {
-      throw new ConflictError(`Appeal ${appealId} was decided at ${appeal.decidedAt}; decisions are final.`);
+      // The same decision again is a PUT retried (its response lost): answer what was decided.
+      if (sameDecisions(appeal.decisions ?? [], write.decisions)) return appeal;
+      throw new ConflictError(
+        `Appeal ${appealId} was decided at ${appeal.decidedAt} with other decisions; decisions are final.`,
+      );
     }
     const appealed = new Set(appeal.indicators.map((indicator) => indicator.indicatorNo));
     const decided = new Set(write.decisions.map((decision) => decision.indicatorNo));

@@ -215,7 +215,7 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
    * Saves answers (one or many) for the operator's own agency: all or nothing, conditional on the
    * version the caller last read (`If-Match`), with one audit record per changed indicator in the
    * same transaction. Unchanged answers are not rewritten; a save that changes nothing changes no
-   * version.
+   * version, and answers 200 whatever version it was conditional on.
    */
   const saveAnswers = async (
     actor: Actor,
@@ -239,7 +239,6 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
       }
       assertWritable(loaded, actor.now);
       const currentVersion = state.header?.version ?? 0;
-      assertVersion(expectedVersion, currentVersion, `The ${year} self-assessment of "${agencyId}"`);
 
       const at = actor.now.toISOString();
       const changed: { answer: StoredAnswer; changes: FieldChange[] }[] = [];
@@ -253,7 +252,10 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
           changes,
         });
       }
+      // Answers already stored as sent: nothing can be lost, so even a stale If-Match gets the current
+      // version, not 412 (RFC 9110 §13.1.1: a save retried after its response was lost).
       if (changed.length === 0) return selfAssessmentView(loaded, actor.now);
+      assertVersion(expectedVersion, currentVersion, `The ${year} self-assessment of "${agencyId}"`);
 
       const answers = new Map(state.answers);
       for (const { answer } of changed) answers.set(answer.indicatorNo, answer);

@@ -401,3 +401,16 @@ describe('examples', () => {
     expect(internal?.example).toEqual(problem);
   });
 });
+
+describe('index values', () => {
+  it('are one described component, in the provisional score as in results: an operator reads what "32/11" is', () => {
+    const schemas = (
+      document.components as unknown as { schemas: Record<string, { properties?: Record<string, unknown> }> }
+    ).schemas;
+    const provisional = schemas.ProvisionalScore?.properties;
+    expect(provisional?.index).toEqual({ $ref: '#/components/schemas/IndexValue' });
+    expect(schemas.IndexValue?.properties?.exact).toMatchObject({
+      description: 'Exact value: a terminating decimal or n/d',
+    });
+  });
+});

@@ -39,8 +39,25 @@ describe('requireIfMatch', () => {
     expect(() => requireIfMatch(ifMatch(header))).toThrow(PreconditionFailedError);
   });
 
+  it.each([
+    ['8', /has no quotes.*If-Match: "8"/],
+    [' 8 ', /has no quotes.*If-Match: "8"/],
+    ['W/"8"', /weak ETag.*never matches.*If-Match: "8"/],
+    ['"abc"', /If-Match: "abc" is not an ETag of this resource/],
+  ])('says what to send instead of %j, quoting the header as it came', (header, detail) => {
+    expect(() => requireIfMatch(ifMatch(header))).toThrow(detail);
+    // The header is shown as sent, not JSON-escaped a second time inside the JSON problem.
+    expect(() => requireIfMatch(ifMatch(header))).not.toThrow(/\\"/);
+  });
+
   it.each([undefined, '', ' ', '*'])('answers %j with 428', (header) => {
     expect(() => requireIfMatch(ifMatch(header))).toThrow(PreconditionRequiredError);
+  });
+
+  it('says where the ETag comes from, on every route (not only a draft’s "0")', () => {
+    expect(() => requireIfMatch({})).toThrow(
+      'This write needs an If-Match header carrying the ETag you last read: GET the resource and send its ETag header, quotes included ("0" for a self-assessment or a stage score never saved); `*` is not accepted.',
+    );
   });
 });
 

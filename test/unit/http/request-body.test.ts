@@ -51,6 +51,36 @@ describe('readRequestBody: routes without a body', () => {
   });
 });
 
+describe('readRequestBody: a body whose every field has a default (bodyOptional)', () => {
+  const optionalRoute = { body: z.strictObject({ hours: z.int().default(24) }), bodyOptional: true as const };
+
+  it('reads nothing sent, with or without a Content-Type, as {}', () => {
+    expect(readRequestBody(optionalRoute, event(undefined))).toEqual({
+      mediaType: 'application/json',
+      value: {},
+    });
+    expect(readRequestBody(optionalRoute, event(' ', 'application/json'))).toEqual({
+      mediaType: 'application/json',
+      value: {},
+    });
+  });
+
+  it('reads a body that is sent as on any other route', () => {
+    expect(readRequestBody(optionalRoute, event('{"hours":2}', 'application/json'))?.value).toEqual({
+      hours: 2,
+    });
+    expect(errorOf(() => readRequestBody(optionalRoute, event('hours=2', 'text/plain')))).toBeInstanceOf(
+      UnsupportedMediaTypeError,
+    );
+  });
+
+  it('still answers a bare request with 415 on a route whose body is required', () => {
+    expect(errorOf(() => readRequestBody(jsonRoute, event(undefined)))).toBeInstanceOf(
+      UnsupportedMediaTypeError,
+    );
+  });
+});
+
 describe('readRequestBody: size limit', () => {
   it('accepts a body of exactly the default limit', () => {
     const body = JSON.stringify({ padding: 'x'.repeat(defaultMaxBodyBytes - 14) });

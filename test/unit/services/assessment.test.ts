@@ -143,6 +143,13 @@ describe('assigning panels (in-memory ports)', () => {
       '/body/assignments/0/agencyId',
       '/body/assignments/1/assessor',
     ]);
+    const one = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-tidak-ada' },
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+      ])
+      .catch((caught: unknown) => caught);
+    expect((one as ValidationError).message).toBe('1 of 2 rows is invalid; nothing was assigned.');
 
     await createCycleService(ports).createCycle(actor(), openCycle({ year: 2025, assessorLoadCap: 1 }));
     await expect(
@@ -269,6 +276,25 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).toEqual([2, 4]);
   });
 
+  it('answers a score retried after its response was lost (stale version, score already as sent) without 412 or a new version', async () => {
+    // Prepare: the first save went through; its response never arrived
+    const { scoring } = await prepared();
+    const a = assessor('asesor-a', day(30));
+    await scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [1, 2]));
+
+    // Act: the same request again, from the versions it was first sent with
+    const retried = await scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [1, 2]));
+
+    // Assess
+    expect(
+      (await scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 1)).map((score) => score.version),
+    ).toEqual([1]);
+    expect(retried.indicators[0]?.stages[0]?.score).toMatchObject({ version: 1, level: 2 });
+    await expect(scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(4, [1]))).rejects.toThrow(
+      PreconditionFailedError,
+    );
+  });
+
   it('lets one of two panel members writing from the same version win; the other gets 412', async () => {
     const { scoring } = await prepared();
     const outcomes = await Promise.allSettled([
@@ -290,6 +316,11 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     expect((error as ValidationError).errors).toEqual([
       expect.objectContaining({ pointer: '/x/7/evidenceUsed/1' }),
     ]);
+    // One of each: said in the singular.
+    expect((error as ValidationError).message).toBe('1 score is invalid; none was recorded.');
+    expect((error as ValidationError).errors[0]?.detail).toBe(
+      'The agency submitted 1 evidence item for indicator 7; there is no item 3',
+    );
   });
 
   it('carries document scores forward to the interview, finalizes only on valid current reviews, then closes scoring', async () => {
@@ -462,6 +493,24 @@ describe('results and appeals (in-memory ports)', () => {
         decisions: [{ indicatorNo: 12, upheld: false, reason: 'Berubah pikiran' }],
       }),
     ).rejects.toThrow('decided');
+
+    // Act + Assess: the same decision again (a PUT retried after a lost response), in another order,
+    // answers the decided appeal; nothing more is written
+    const again = await results.decideAppeal(
+      actor({ now: day(76) }),
+      2027,
+      'prov-jawa-barat',
+      filed.appealId,
+      {
+        decisions: [
+          { indicatorNo: 13, upheld: false, reason: 'Belum terbukti' },
+          { indicatorNo: 12, upheld: true, level: 5, reason: 'Bukti sah' },
+        ],
+      },
+    );
+    expect(again).toEqual(decided);
+    expect((await results.versions(actor({ now: day(77) }), 2027, 'prov-jawa-barat')).items).toHaveLength(2);
+    expect(ports.events.filter((event) => event.type === 'appeal.decided')).toHaveLength(1);
   });
 
   it('bundle everything needed to recompute the same bytes', async () => {

@@ -62,6 +62,23 @@ describe('self-assessment rules (in-memory ports)', () => {
     expect(ports.commits()).toBe(4); // two agencies, the cycle, one save
   });
 
+  it('answers a save retried after its response was lost (stale If-Match, answers already stored as sent) with the current version, writing nothing', async () => {
+    // Prepare: the first save went through; its response never arrived
+    const { ports, service } = await setUp();
+    await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2));
+    const commits = ports.commits();
+
+    // Act: the same request again, with the If-Match it was first sent with (RFC 9110 §13.1.1)
+    const retried = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2));
+
+    // Assess: nothing to lose, so no 412; a different change from that version is still refused
+    expect(retried).toMatchObject({ version: 1, answeredCount: 2 });
+    expect(ports.commits()).toBe(commits);
+    await expect(service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2, 4))).rejects.toThrow(
+      PreconditionFailedError,
+    );
+  });
+
   it('lets one of two saves from the same version win; the other gets 412 (lost race at commit)', async () => {
     const { service } = await setUp();
     const results = await Promise.allSettled([
