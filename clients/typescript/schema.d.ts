@@ -2338,12 +2338,8 @@ export interface components {
                     indicatorNo: number;
                     /** Format: int64 */
                     version: number;
-                    /**
-                     * Format: int32
-                     * @description Maturity level 1–5
-                     * @enum {integer}
-                     */
-                    level: 1 | 2 | 3 | 4 | 5;
+                    /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
+                    level: (1 | 2 | 3 | 4 | 5) | null;
                     note: string;
                     evidenceUsed: number[];
                     /** @description The assessor who recorded it */
@@ -2373,12 +2369,8 @@ export interface components {
             indicatorNo: number;
             /** Format: int64 */
             version: number;
-            /**
-             * Format: int32
-             * @description Maturity level 1–5
-             * @enum {integer}
-             */
-            level: 1 | 2 | 3 | 4 | 5;
+            /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
+            level: (1 | 2 | 3 | 4 | 5) | null;
             note: string;
             evidenceUsed: number[];
             /** @description The assessor who recorded it */
@@ -2421,12 +2413,8 @@ export interface components {
                  * @description The version of this score you read (0: none yet): the per-score If-Match
                  */
                 expectedVersion: number;
-                /**
-                 * Format: int32
-                 * @description Maturity level 1–5
-                 * @enum {integer}
-                 */
-                level: 1 | 2 | 3 | 4 | 5;
+                /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
+                level: (1 | 2 | 3 | 4 | 5) | null;
                 /**
                  * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
                  * @default
@@ -2442,12 +2430,8 @@ export interface components {
             }[];
         };
         ScoreWrite: {
-            /**
-             * Format: int32
-             * @description Maturity level 1–5
-             * @enum {integer}
-             */
-            level: 1 | 2 | 3 | 4 | 5;
+            /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
+            level: (1 | 2 | 3 | 4 | 5) | null;
             /**
              * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
              * @default

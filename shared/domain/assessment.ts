@@ -38,7 +38,8 @@ export interface StageScore {
   readonly indicatorNo: number;
   /** 1, 2, … per stage and indicator: corrections are new versions; the original stays. */
   readonly version: number;
-  readonly level: Level;
+  /** null: the evidence supports no level (worth 0, unanswered in the result). */
+  readonly level: Level | null;
   readonly note: string;
   /** Indices into the agency's submitted evidence for this indicator that the score relies on. */
   readonly evidenceUsed: readonly number[];

@@ -13,7 +13,7 @@ import {
   IndicatorNoFieldSchema,
   IndicatorNoSchema,
   indicatorItems,
-  LevelSchema,
+  LevelOrNoneSchema,
 } from '#shared/api/self-assessment/schemas.ts';
 import { stages } from '#shared/domain/assessment.ts';
 
@@ -160,8 +160,18 @@ export const StageIndicatorParamsSchema = z.strictObject(
   })),
 );
 
+/**
+ * What an assessor finds: a level, or none when the evidence supports no level at all (no evidence,
+ * or none that meets level 1): worth 0 and listed as unanswered in the result, never a silent 1
+ * (methodology, "Levels").
+ */
+const ScoreLevelSchema = LevelOrNoneSchema.meta({
+  description:
+    'Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result',
+});
+
 const scoreFields = {
-  level: LevelSchema,
+  level: ScoreLevelSchema,
   note: displayText({
     max: 4000,
     multiline: true,
@@ -204,7 +214,7 @@ export const StageScoreSchema = z
       stage: StageSchema,
       indicatorNo: z.number().int(),
       version: z.number().int(),
-      level: LevelSchema,
+      level: ScoreLevelSchema,
       note: z.string(),
       evidenceUsed: z.array(z.number().int()),
       recordedBy: z.string().meta({ description: 'The assessor who recorded it' }),

@@ -32,7 +32,8 @@ import type { AssessmentSnapshot, AssessmentStore } from './ports.ts';
 /** One score as a panel member writes it; `pointer` locates it in the request for messages. */
 export interface ScoreInput {
   readonly indicatorNo: number;
-  readonly level: Level;
+  /** null: the evidence supports no level (worth 0). */
+  readonly level: Level | null;
   readonly note: string;
   readonly evidenceUsed: readonly number[];
   readonly reason?: string | undefined;

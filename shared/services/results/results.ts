@@ -154,7 +154,7 @@ export const createResultService = (ports: ResultServicePorts) => {
         { extensions: { missing } },
       );
     }
-    const levels: Level[] = [];
+    const levels: (Level | null)[] = [];
     const sources: LevelSource[] = [];
     for (const indicator of framework.indicators) {
       const score = standing.get(indicator.no)?.score;

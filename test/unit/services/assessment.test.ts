@@ -89,7 +89,10 @@ const submitAll = async ({ selfAssessments }: Setup, agencyId: string, level: Le
   await selfAssessments.submit(operator, 2027, agencyId, saved.version);
 };
 
-const scores = (level: Level, nos = framework.indicators.map((indicator) => indicator.no)): ScoreInput[] =>
+const scores = (
+  level: Level | null,
+  nos = framework.indicators.map((indicator) => indicator.no),
+): ScoreInput[] =>
   nos.map((no) => ({
     indicatorNo: no,
     level,
@@ -356,13 +359,14 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     const early = await results.finalize(admin, 2027, 'prov-jawa-barat').catch((caught: unknown) => caught);
     expect((early as ConflictError).extensions).toEqual({ missing: [47] });
 
-    // A rescore of 47 makes its review stale; a new review of the new score counts
+    // A rescore of 47 makes its review stale; a new review of the new score counts. The rescore
+    // finds no evidence supporting any level: null, worth 0 (never a silent level 1).
     await scoring.saveScores(
       assessor('asesor-a', day(55)),
       2027,
       'prov-jawa-barat',
       'interviu',
-      scores(2, [47]),
+      scores(null, [47]),
     );
     await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', [
       { indicatorNo: 47, valid: true, reason: '', expectedVersion: 1, pointer: '/x' },
@@ -371,9 +375,10 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
 
     // Assess: the engine's numbers on the validated levels, the event, and scoring closed
     const expectedLevels = framework.indicators.map((indicator) =>
-      indicator.no <= 3 ? 4 : indicator.no === 47 ? 2 : 3,
+      indicator.no <= 3 ? 4 : indicator.no === 47 ? null : 3,
     );
     expect(finalized.result.inputs.levels).toEqual(expectedLevels);
+    expect(finalized.result.computed.score).toMatchObject({ unanswered: [47], complete: false });
     expect(canonicalJson(finalized.result.computed)).toBe(
       canonicalJson(computeResult(framework, finalized.result.inputs)),
     );
