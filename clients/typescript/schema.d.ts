@@ -5296,7 +5296,10 @@ export interface operations {
     putAssessor: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last read; when sent it must match (412 when stale) */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The assessor’s token subject (`sub`) */
                 subject: string;
@@ -6742,7 +6745,10 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last read; when sent it must match (412 when stale) */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Agency slug */
                 agencyId: string;

@@ -68,8 +68,17 @@ const headerOf = (route: RouteSpec, name: string): Parameter | undefined =>
 
 const byKey = routeList.map((route) => [routeKeyOf(route), route] as const);
 
-/** Writes that honour If-Match without requiring it on every request. */
-const optionalIfMatch = [routes.putAgency, routes.putMachineClient, routes.submitSelfAssessment];
+/**
+ * Writes that honour If-Match without requiring it on every request: PUTs that create (an update
+ * needs it), a submission, a deletion.
+ */
+const optionalIfMatch = [
+  routes.putAgency,
+  routes.putMachineClient,
+  routes.putAssessor,
+  routes.submitSelfAssessment,
+  routes.deleteWebhookEndpoint,
+];
 
 describe('request headers', () => {
   it.each(byKey)('%s declares If-Match as the route uses it', (_key, route) => {
