@@ -983,7 +983,7 @@ export interface paths {
         };
         /**
          * The full published ranking as open data: CSV or JSON, with the framework version and the method
-         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas.
+         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers.
          *
          *     **Access:** public, no token.
          *

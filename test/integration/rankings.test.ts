@@ -383,8 +383,10 @@ describe('the rankings API', () => {
     expect(header).toBe(
       'measure,rank,groupRank,agencyId,agencyName,group,valueExact,valueDisplay,predicate,previousRank,change,displayTie,rankBest,rankWorst',
     );
-    // Negative improvements and changes begin with "-": every such cell is neutralised.
-    expect(csv.text).not.toMatch(/(^|,)[-=+@][^,]/m);
+    // No cell begins a formula; negative numbers (changes, improvements) stay numbers.
+    expect(csv.text).not.toMatch(/(^|,)([=+@]|-(?!\d+(\.\d+)?(,|\r?$)))/m);
+    expect(csv.text).toMatch(/,-\d+(\.\d+)?,/);
+    expect(csv.text).not.toMatch(/,'-\d+(\.\d+)?(,|\r?$)/m);
     const json = await api.request<{ metadata: { framework: { id: string } }; rows: unknown[] }>(
       'GET',
       `/v1/cycles/${year}/rankings/open-data`,
