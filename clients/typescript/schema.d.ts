@@ -983,7 +983,7 @@ export interface paths {
         };
         /**
          * The full published ranking as open data: CSV or JSON, with the framework version and the method
-         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers.
+         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers. `valueExact` may be a fraction n/d ("28/11"): import that column as text, or a spreadsheet reads it as a date.
          *
          *     **Access:** public, no token.
          *
@@ -2050,6 +2050,7 @@ export interface components {
             /** @enum {string} */
             predicateBasis: "exact" | "rounded";
             index: {
+                /** @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26") */
                 exact: string;
                 display: string;
                 value: number;
@@ -2064,6 +2065,7 @@ export interface components {
                 name: string;
                 weight: number;
                 index: {
+                    /** @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26") */
                     exact: string;
                     display: string;
                     value: number;
@@ -2535,7 +2537,7 @@ export interface components {
         };
         IndexValue: {
             /**
-             * @description Exact value: a terminating decimal or n/d
+             * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
              * @example 3.4985
              */
             exact: string;
@@ -2886,7 +2888,10 @@ export interface components {
                 group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
             };
             value: {
-                /** @example 3.4985 */
+                /**
+                 * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                 * @example 3.4985
+                 */
                 exact: string;
                 /** @example 3.50 */
                 display: string;
@@ -2937,6 +2942,7 @@ export interface components {
                     /** Format: int64 */
                     of: number;
                     value: {
+                        /** @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26") */
                         exact: string;
                         display: string;
                     };
@@ -3307,7 +3313,10 @@ export interface components {
                             group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
                         };
                         value: {
-                            /** @example 4.8775 */
+                            /**
+                             * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                             * @example 4.8775
+                             */
                             exact: string;
                             /**
                              * @description Rounded half-up to 2 decimals
@@ -3337,7 +3346,10 @@ export interface components {
                             group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
                         };
                         value: {
-                            /** @example 4.8775 */
+                            /**
+                             * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                             * @example 4.8775
+                             */
                             exact: string;
                             /**
                              * @description Rounded half-up to 2 decimals
@@ -3543,7 +3555,10 @@ export interface components {
              */
             rank: number;
             value: {
-                /** @example 4.8775 */
+                /**
+                 * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                 * @example 4.8775
+                 */
                 exact: string;
                 /**
                  * @description Rounded half-up to 2 decimals
@@ -3628,7 +3643,10 @@ export interface components {
              */
             rank: number;
             value: {
-                /** @example 4.8775 */
+                /**
+                 * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                 * @example 4.8775
+                 */
                 exact: string;
                 /**
                  * @description Rounded half-up to 2 decimals
@@ -3703,7 +3721,10 @@ export interface components {
                  */
                 rank: number;
                 value: {
-                    /** @example 4.8775 */
+                    /**
+                     * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                     * @example 4.8775
+                     */
                     exact: string;
                     /**
                      * @description Rounded half-up to 2 decimals

@@ -379,6 +379,8 @@ describe('the rankings API', () => {
     const lines = csv.text.split('\r\n');
     expect(lines[0]).toMatch(/^# title: /);
     expect(lines.some((line) => line.startsWith('# method: Standard competition ranking'))).toBe(true);
+    // A spreadsheet reads an exact fraction such as 28/11 as a date: the file says so where it is read.
+    expect(lines.find((line) => line.startsWith('# columns: '))).toMatch(/valueExact .*n\/d.* as text/);
     const header = lines.find((line) => !line.startsWith('#'));
     expect(header).toBe(
       'measure,rank,groupRank,agencyId,agencyName,group,valueExact,valueDisplay,predicate,previousRank,change,displayTie,rankBest,rankWorst',

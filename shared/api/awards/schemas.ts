@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, InstantSchema, Sha256Schema } from '#shared/api/common/schemas.ts';
+import {
+  AgencyIdSchema,
+  displayText,
+  exactValueDescription,
+  InstantSchema,
+  Sha256Schema,
+} from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { awardDecisionActions } from '#shared/domain/awards/decisions.ts';
@@ -16,7 +22,7 @@ const AgencyRefSchema = z.object(
 );
 const ValueSchema = z.object(
   lazyShape(() => ({
-    exact: z.string().meta({ example: '4.8775' }),
+    exact: z.string().meta({ description: exactValueDescription, example: '4.8775' }),
     display: z.string().meta({ example: '4.88', description: 'Rounded half-up to 2 decimals' }),
   })),
 );

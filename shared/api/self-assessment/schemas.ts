@@ -2,6 +2,7 @@ import * as z from 'zod';
 import {
   AgencyIdSchema,
   displayText,
+  exactValueDescription,
   InstantSchema,
   integerParam,
   YearParamSchema,
@@ -181,7 +182,11 @@ export const IndicatorAnswerSchema = z
   .meta({ id: 'IndicatorAnswer' });
 export type IndicatorAnswer = z.output<typeof IndicatorAnswerSchema>;
 
-const IndexValueSchema = z.object({ exact: z.string(), display: z.string(), value: z.number() });
+const IndexValueSchema = z.object({
+  exact: z.string().meta({ description: exactValueDescription }),
+  display: z.string(),
+  value: z.number(),
+});
 
 export const ProvisionalScoreSchema = z
   .object(

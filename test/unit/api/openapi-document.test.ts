@@ -410,3 +410,26 @@ describe('examples', () => {
     expect(internal?.example).toEqual(problem);
   });
 });
+
+describe('exact values', () => {
+  /** Every `exact` property of every schema in the document, with where it is. */
+  const exactProperties = (node: unknown, at: string): [string, Record<string, unknown>][] => {
+    if (typeof node !== 'object' || node === null) return [];
+    const found: [string, Record<string, unknown>][] = [];
+    const properties = (node as { properties?: Record<string, unknown> }).properties;
+    const exact = properties?.exact;
+    if (typeof exact === 'object' && exact !== null) found.push([at, exact as Record<string, unknown>]);
+    for (const [key, value] of Object.entries(node)) found.push(...exactProperties(value, `${at}/${key}`));
+    return found;
+  };
+  const found = exactProperties(document, '#');
+
+  it.each(found)('%s says an exact value may be a fraction n/d', (_at, exact) => {
+    // Assess: "109/26" (a domain index) is as likely as "4.156"; a client parsing a decimal fails.
+    expect(exact.description).toMatch(/n\/d/);
+  });
+
+  it('finds the exact values of results, rankings and awards', () => {
+    expect(found.length).toBeGreaterThanOrEqual(4);
+  });
+});
