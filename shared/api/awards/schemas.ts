@@ -299,8 +299,13 @@ export const AwardIdParamsSchema = z.strictObject(lazyShape(() => ({ awardId: Aw
 
 export const AgencyAwardsParamsSchema = z.strictObject(lazyShape(() => ({ agencyId: AgencyIdSchema })));
 
+/**
+ * The one query that ignores what it does not know: the page is a link the press shares, and social
+ * networks and newsletters append their own parameters (`fbclid`, `utm_source`) to every link a
+ * reader follows; a 400 would greet that reader instead of the winners. API routes stay strict.
+ */
 export const AwardsPageQuerySchema = z
-  .strictObject(
+  .object(
     lazyShape(() => ({
       lang: z.enum(['id', 'en']).optional().meta({ description: 'Indonesian (default) or English' }),
     })),
