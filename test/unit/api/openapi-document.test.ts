@@ -171,11 +171,9 @@ describe('security', () => {
     const expected = Object.fromEntries(scopeNames.map((name) => [scope(name), scopeDescriptions[name]]));
 
     // Act
-    const schemes = Object.values(document.components.securitySchemes);
+    const scheme = document.components.securitySchemes.oauth2;
 
     // Assess
-    expect(schemes).toHaveLength(1);
-    const [scheme] = schemes;
     expect(scheme?.type).toBe('oauth2');
     const flows = Object.values((scheme?.flows ?? {}) as Record<string, OAuthFlow>);
     expect(flows.length).toBeGreaterThan(0);
@@ -185,17 +183,26 @@ describe('security', () => {
     }
   });
 
-  it.each(byKey)('%s requires any one of its scopes through that scheme', (_key, route) => {
-    // Prepare
-    const [schemeName] = Object.keys(document.components.securitySchemes);
+  it('declares the same token as an HTTP bearer JWT, so that /docs takes one pasted as is', () => {
+    // Act: Swagger UI offers OAuth2 flows only through a token URL, which `npm start` has not.
+    const scheme = document.components.securitySchemes.bearer;
 
+    // Assess
+    expect(Object.keys(document.components.securitySchemes)).toEqual(['oauth2', 'bearer']);
+    expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(scheme?.description).toMatch(/RFC8725/);
+  });
+
+  it.each(byKey)('%s requires any one of its scopes, or the same token as a bearer', (_key, route) => {
     // Act
     const { security } = operationOf(route);
 
-    // Assess: alternatives of one scope each (API Gateway admits a token with any one of them)
+    // Assess: alternatives of one scope each (API Gateway admits a token with any one of them), and
+    // the same token as a bearer (OpenAPI gives scopes to OAuth2 only)
+    const required = route.access.kind === 'jwt' && route.access.scopes.length > 0 ? route.access.scopes : [];
     if (route.access.kind === 'public') expect(security).toEqual([]);
-    else if (route.access.scopes.length === 0) expect(security).toEqual([{ [schemeName ?? '']: [] }]);
-    else expect(security).toEqual(route.access.scopes.map((s) => ({ [schemeName ?? '']: [s] })));
+    else if (required.length === 0) expect(security).toEqual([{ oauth2: [] }, { bearer: [] }]);
+    else expect(security).toEqual([...required.map((s) => ({ oauth2: [s] })), { bearer: [] }]);
   });
 });
 
