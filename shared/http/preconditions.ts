@@ -48,6 +48,13 @@ export const optionalIfMatch = (
       `If-Match ${JSON.stringify(header)} names ${versions.size} versions; a write is conditional on one version: send the ETag you last read.`,
     );
   }
+  // The representation's `version` (3) sent for its ETag ("3"): the usual first mistake, named.
+  const unquoted = /^\s*(0|[1-9]\d{0,11})\s*$/.exec(header)?.[1];
+  if (version === undefined && unquoted !== undefined) {
+    throw new PreconditionFailedError(
+      `If-Match ${unquoted} is not an ETag: ETags are quoted. Send ${etagOf(Number(unquoted))}, the ETag header as you read it, quotes included.`,
+    );
+  }
   if (version === undefined) {
     throw new PreconditionFailedError(
       `If-Match ${JSON.stringify(header)} is not an ETag of this resource; re-read it.`,
