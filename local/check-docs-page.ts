@@ -4,16 +4,18 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { docsPageTitle } from '#functions/public/docs-page.ts';
 import { routes } from '#shared/api/routes.ts';
+import { createLocalIdentityProvider } from './auth.ts';
 import { openHeadlessPage } from './headless-page.ts';
-import { localDataDirectory } from './paths.ts';
+import { localDataDirectory, signingKeyFile } from './paths.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
 
 /**
  * `npm run check:docs-page`: opens /docs in Debian's headless Chromium and checks that the page
  * renders — its title, the document's title, its operations — with every request going to
  * the API's own origin and no error in the console (a Content-Security-Policy violation is one).
- * Then opens `GET /v1/health`, tries it out and reads the live answer. Saves two screenshots (that
- * operation, and the whole page beside it). Not part of `npm test`: it needs a browser (`apt-get install -y chromium`).
+ * Then opens `GET /v1/health`, tries it out and reads the live answer; pastes a local token into
+ * Authorize (bearer), as an integrator with the token `npm start` printed would, and tries `GET /v1/me`
+ * with it. Saves two screenshots (the health operation, and the whole page beside it). Not part of `npm test`: it needs a browser (`apt-get install -y chromium`).
  *
  *   npm run check:docs-page                                  # starts the local runtime on a free port
  *   SPBE_API_URL=http://127.0.0.1:3000 npm run check:docs-page   # uses a running `npm start`
@@ -45,6 +47,14 @@ try {
     baseUrl = runtime.api.url;
   }
   const origin = new URL(baseUrl).origin;
+  // A token the API verifies: the runtime's own key, or the one a running `npm start` signs with.
+  const identityProvider =
+    runtime?.identityProvider ?? (await createLocalIdentityProvider({ keyFile: signingKeyFile }));
+  const token = await identityProvider.mint({
+    subject: 'docs-page-check',
+    role: 'admin',
+    scopes: ['spbe/admin'],
+  });
   const pageUrl = `${baseUrl}${routes.getDocs.path}`;
   log(`opening ${pageUrl} in ${values.browser}`);
 
@@ -73,11 +83,22 @@ try {
     const liveStatus = health.locator('.live-responses-table .response .response-col_status').first();
     await liveStatus.waitFor({ state: 'visible', timeout: 30_000 });
     const tried = (await liveStatus.textContent())?.trim() ?? '';
-    // More of the page under its policy: a schema opened, the Authorize dialog opened and closed.
+    // More of the page under its policy: a schema opened; then Authorize with a token pasted as a
+    // bearer (what `npm start` prints), and GET /v1/me tried out with it.
     await page.locator('.models .json-schema-2020-12-expand-deep-button').first().click();
     await page.locator('.auth-wrapper .btn.authorize').click();
     await page.locator('.dialog-ux .modal-ux').waitFor({ state: 'visible', timeout: 10_000 });
+    const bearer = page.locator('.dialog-ux .auth-container').filter({ hasText: 'bearer' });
+    await bearer.locator('input').first().fill(token);
+    await bearer.locator('.btn.authorize').click();
     await page.locator('.dialog-ux .close-modal').click();
+    const me = page.locator(`#operations-${routes.getMe.tags[0]}-${routes.getMe.operationId}`);
+    await me.locator('.opblock-summary').first().click();
+    await me.locator('.try-out__btn').click();
+    await me.locator('.execute').click();
+    const meStatus = me.locator('.live-responses-table .response .response-col_status').first();
+    await meStatus.waitFor({ state: 'visible', timeout: 30_000 });
+    const triedMe = (await meStatus.textContent())?.trim() ?? '';
     await health.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath });
 
@@ -86,6 +107,8 @@ try {
     if (operations === 0) failures.push('no operation is shown');
     if (!/^\d{3}/.test(tried))
       failures.push(`"Try it out" on GET ${routes.getHealth.path} showed "${tried}"`);
+    if (!triedMe.startsWith('200'))
+      failures.push(`"Try it out" on GET ${routes.getMe.path} with a bearer token showed "${triedMe}"`);
     const elsewhere = requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'));
     if (elsewhere.length > 0) failures.push(`requests left the API's origin: ${elsewhere.join(', ')}`);
     if (consoleErrors.length > 0) failures.push(`console errors:\n  ${consoleErrors.join('\n  ')}`);
@@ -95,6 +118,7 @@ try {
       `${requests.length} requests, all to ${origin}: ${[...new Set(requests.map((url) => new URL(url).pathname))].join(', ')}`,
     );
     log(`"Try it out" on GET ${routes.getHealth.path} answered ${tried}`);
+    log(`Authorize (bearer), then "Try it out" on GET ${routes.getMe.path} answered ${triedMe}`);
     log(
       `screenshots: ${screenshotPath} (GET ${routes.getHealth.path} tried out), ${fullPagePath(screenshotPath)}`,
     );

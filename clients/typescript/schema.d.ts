@@ -1009,7 +1009,7 @@ export interface paths {
         };
         /**
          * The full published ranking as open data: CSV or JSON, with the framework version and the method
-         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas.
+         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers. `valueExact` may be a fraction n/d ("28/11"): import that column as text, or a spreadsheet reads it as a date.
          *
          *     **Access:** public, no token.
          *
@@ -1419,7 +1419,7 @@ export interface paths {
         };
         /**
          * The year’s winners for the press: an HTML page with the citations and the national ranking chart
-         * @description Server-rendered, no script: the winners by category and pool with their citations (Indonesian; English with `?lang=en`), and an SVG chart of every agency’s index by group with the winners marked, with a text alternative. Its own Content-Security-Policy: its stylesheet, nothing else. 404 before publication.
+         * @description Server-rendered, no script: the winners by category and pool with their citations (Indonesian; English with `?lang=en`), and an SVG chart of every agency’s index by group with the winners marked, with a text alternative. Its own Content-Security-Policy: its stylesheet, nothing else. 404 before publication. Unlike the API routes, it ignores query parameters it does not know (`fbclid`, `utm_source` …: what social networks and newsletters append to a shared link).
          *
          *     **Access:** public, no token.
          *
@@ -2124,7 +2124,7 @@ export interface components {
         };
         IndexValue: {
             /**
-             * @description Exact value: a terminating decimal or n/d
+             * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
              * @example 3.4985
              */
             exact: string;
@@ -2920,7 +2920,10 @@ export interface components {
                 group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
             };
             value: {
-                /** @example 3.4985 */
+                /**
+                 * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                 * @example 3.4985
+                 */
                 exact: string;
                 /** @example 3.50 */
                 display: string;
@@ -2971,6 +2974,7 @@ export interface components {
                     /** Format: int64 */
                     of: number;
                     value: {
+                        /** @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26") */
                         exact: string;
                         display: string;
                     };
@@ -3341,7 +3345,10 @@ export interface components {
                             group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
                         };
                         value: {
-                            /** @example 4.8775 */
+                            /**
+                             * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                             * @example 4.8775
+                             */
                             exact: string;
                             /**
                              * @description Rounded half-up to 2 decimals
@@ -3371,7 +3378,10 @@ export interface components {
                             group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
                         };
                         value: {
-                            /** @example 4.8775 */
+                            /**
+                             * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                             * @example 4.8775
+                             */
                             exact: string;
                             /**
                              * @description Rounded half-up to 2 decimals
@@ -3577,7 +3587,10 @@ export interface components {
              */
             rank: number;
             value: {
-                /** @example 4.8775 */
+                /**
+                 * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                 * @example 4.8775
+                 */
                 exact: string;
                 /**
                  * @description Rounded half-up to 2 decimals
@@ -3662,7 +3675,10 @@ export interface components {
              */
             rank: number;
             value: {
-                /** @example 4.8775 */
+                /**
+                 * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                 * @example 4.8775
+                 */
                 exact: string;
                 /**
                  * @description Rounded half-up to 2 decimals
@@ -3737,7 +3753,10 @@ export interface components {
                  */
                 rank: number;
                 value: {
-                    /** @example 4.8775 */
+                    /**
+                     * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                     * @example 4.8775
+                     */
                     exact: string;
                     /**
                      * @description Rounded half-up to 2 decimals
@@ -5368,7 +5387,10 @@ export interface operations {
     putAssessor: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last read; when sent it must match (412 when stale) */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description The assessor’s token subject (`sub`) */
                 subject: string;
@@ -6814,7 +6836,10 @@ export interface operations {
     deleteWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last read; when sent it must match (412 when stale) */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Agency slug */
                 agencyId: string;

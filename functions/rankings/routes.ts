@@ -12,6 +12,13 @@ export interface RankingsDependencies extends RankingRunnerPorts, RankingReaderP
   readonly http: HttpOptions;
 }
 
+/**
+ * Read where the file is opened: a domain index is often a fraction ("28/11"), which a spreadsheet
+ * silently turns into a date unless the column is imported as text.
+ */
+const csvColumnsNote =
+  'columns: valueExact is the exact value, a decimal or a fraction n/d (import that column as text: a spreadsheet reads 28/11 as a date); valueDisplay is it rounded half-up to 2 decimals; decimals use a point; rankBest and rankWorst: the rank range of the national index';
+
 const openDataColumns = [
   'measure',
   'rank',
@@ -84,9 +91,12 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
           };
         }
         const csv = toCsv(
-          Object.entries(data.metadata).map(
-            ([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
-          ),
+          [
+            ...Object.entries(data.metadata).map(
+              ([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+            ),
+            csvColumnsNote,
+          ],
           openDataColumns,
           data.rows.map((row) => ({
             measure: row.measure,

@@ -35,6 +35,12 @@ type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 type HeaderObject = Exclude<NonNullable<ResponseConfig['headers']>, z.ZodType>[string];
 
 const oauthScheme = 'oauth2';
+/**
+ * The same access token, pasted as is: Swagger UI obtains an OAuth2 token only through the flows'
+ * token URL (which `npm start` has not, and a portal developer may not be given), so without this
+ * scheme /docs could try out no route but the public ones.
+ */
+const bearerScheme = 'bearer';
 
 /**
  * ETags are a version in canonical decimal, quoted: the only form `shared/http/preconditions.ts`
@@ -336,12 +342,18 @@ const sharedProblem = (status: number, response: ResponseSpec): CommonStatus | u
 
 /**
  * API Gateway admits a token carrying any one of a route's scopes; OpenAPI requires every scope of
- * one requirement object, so each scope is its own alternative.
+ * one requirement object, so each scope is its own alternative. The bearer alternative is the same
+ * token: scopes are OAuth2's alone in OpenAPI (Spectral warns on a bearer requirement naming them),
+ * so it names none and the scopes stand in the OAuth2 alternatives and the description's Access line.
  */
 const securityOf = (route: RouteSpec) => {
   if (route.access.kind === 'public') return [];
-  if (route.access.scopes.length === 0) return [{ [oauthScheme]: [] }];
-  return route.access.scopes.map((required) => ({ [oauthScheme]: [required] }));
+  const scopes: readonly (string | undefined)[] =
+    route.access.scopes.length > 0 ? route.access.scopes : [undefined];
+  return [
+    ...scopes.map((required) => ({ [oauthScheme]: required === undefined ? [] : [required] })),
+    { [bearerScheme]: [] },
+  ];
 };
 
 const roleNames: Readonly<Record<RouteAccessRole, string>> = {
@@ -476,6 +488,13 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
       },
       clientCredentials: { tokenUrl: '/oauth2/token', scopes },
     },
+  });
+  registry.registerComponent('securitySchemes', bearerScheme, {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'The OAuth2 access token of the other scheme, sent as `Authorization: Bearer <token>`: on the docs page, Authorize → bearer and paste one (`npm start` and `npm run token` print local ones). Checked as RFC8725 asks, as described there; a route needs the same scopes as through OAuth2 (its OAuth2 requirements and its Access line name them).',
   });
   for (const [name, header] of Object.entries(headerComponents)) {
     registry.registerComponent('headers', name, header);

@@ -142,11 +142,15 @@ const authenticate = (route: RouteSpec, event: HttpEvent): Identity | undefined 
   return identity;
 };
 
-/** A request no route of the function serves: 405 with `Allow` when the path exists with other methods, else 404. */
+/**
+ * A request no route of the function serves: 405 with `Allow` when the path exists with other methods,
+ * else 404, naming the route a trailing slash kept it from (`/awards/2024/`, as a reader types a page).
+ */
 const unmatched = (
   match: ReturnType<ReturnType<typeof createRouteMatcher>>,
   method: string,
   path: string,
+  withoutSlash?: ReturnType<ReturnType<typeof createRouteMatcher>>,
 ) => {
   if (match.kind === 'method-not-allowed') {
     return new MethodNotAllowedError(
@@ -154,6 +158,11 @@ const unmatched = (
       {
         headers: { allow: match.allowed.join(', ') },
       },
+    );
+  }
+  if (withoutSlash?.kind === 'matched') {
+    return new NotFoundError(
+      `No route ${method} ${path}. Did you mean ${path.replace(/\/+$/, '')}, without the trailing slash?`,
     );
   }
   return new NotFoundError(`No route ${method} ${path}. The API is described at /v1/openapi.json.`);
@@ -302,7 +311,13 @@ export const createLambdaHandler = <L extends LambdaName>(
     const implementation = route ? byOperation[route.operationId] : undefined;
     if (!route || !implementation) {
       const { method } = event.requestContext.http;
-      throw unmatched(await match(method, event.rawPath), method, event.rawPath);
+      const trimmed = event.rawPath.replace(/\/+$/, '');
+      const found = await match(method, event.rawPath);
+      const withoutSlash =
+        found.kind === 'not-found' && trimmed !== '' && trimmed !== event.rawPath
+          ? await match(method, trimmed)
+          : undefined;
+      throw unmatched(found, method, event.rawPath, withoutSlash);
     }
     logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
     tracer?.putAnnotation('routeKey', event.routeKey);

@@ -135,7 +135,7 @@ export const rateLimit = (options: RateLimitOptions): MiddlewareObj<HttpEvent, A
       if (!decision.allowed) {
         throw new TooManyRequestsError(
           `Too many requests: this caller may send ${policy.quota} ${policy.name} requests per ` +
-            `${policy.windowSeconds} s; retry after ${decision.resetSeconds} seconds.`,
+            `${policy.windowSeconds} s; retry after ${decision.resetSeconds} ${decision.resetSeconds === 1 ? 'second' : 'seconds'}.`,
           { headers: { 'retry-after': String(decision.resetSeconds) } },
         );
       }

@@ -23,10 +23,12 @@ export const pageBody = <T>(result: { readonly items: T[]; readonly nextCursor: 
 
 /**
  * Cells a spreadsheet would run as a formula start with =, +, - or @ (and tab or carriage return):
- * an apostrophe in front makes them text (OWASP, CSV injection). Applied to every cell, numbers
- * included, because a reader cannot tell a crafted "number" from a real one.
+ * an apostrophe in front makes them text (OWASP, CSV injection). A cell that is nothing but a
+ * negative decimal number ("-3", "-0.0145") is read as that number, never as a formula, so it is
+ * left alone: prefixed, it would be the text "'-3" that a spreadsheet can neither sum nor sort.
  */
-const neutralise = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+const neutralise = (cell: string): string =>
+  /^[=+\-@\t\r]/.test(cell) && !/^-\d+(\.\d+)?$/.test(cell) ? `'${cell}` : cell;
 
 /**
  * A CSV document (RFC 4180, CRLF) with leading `#` comment lines of metadata, a header line, and one

@@ -487,6 +487,15 @@ describe('the public reads', () => {
     expect(styles.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expectProblem(await api.request('GET', `/awards/${year}?lang=fr`), 400);
   });
+
+  it('serves the page to a link shared with tracking parameters (?fbclid=…, ?utm_source=…)', async () => {
+    // Act: social networks and newsletters append these to every link a reader follows.
+    const shared = await api.request('GET', `/awards/${year}?lang=en&fbclid=IwAR0abc&utm_source=twitter`);
+
+    // Assess
+    expect(shared.status).toBe(200);
+    expect(shared.text).toContain('<html lang="en">');
+  });
 });
 
 describe('revisions', () => {

@@ -477,6 +477,17 @@ describe('requests no route matches ($default, answered by the public function)'
     expect(response.body).toMatchObject({ type: '/problems/not-found', instance: '/v1/nothing-here' });
   });
 
+  it('points a path typed with a trailing slash to the route without it', async () => {
+    // Act: the awards page as a reader might type it
+    const response = await api.request<{ detail: string }>('GET', '/awards/2024/');
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.body.detail).toBe(
+      'No route GET /awards/2024/. Did you mean /awards/2024, without the trailing slash?',
+    );
+  });
+
   it.each([
     ['DELETE', '/v1/health', 'GET, HEAD'],
     ['POST', '/v1/cycles/2026', 'GET, HEAD'],

@@ -379,12 +379,16 @@ describe('the rankings API', () => {
     const lines = csv.text.split('\r\n');
     expect(lines[0]).toMatch(/^# title: /);
     expect(lines.some((line) => line.startsWith('# method: Standard competition ranking'))).toBe(true);
+    // A spreadsheet reads an exact fraction such as 28/11 as a date: the file says so where it is read.
+    expect(lines.find((line) => line.startsWith('# columns: '))).toMatch(/valueExact .*n\/d.* as text/);
     const header = lines.find((line) => !line.startsWith('#'));
     expect(header).toBe(
       'measure,rank,groupRank,agencyId,agencyName,group,valueExact,valueDisplay,predicate,previousRank,change,displayTie,rankBest,rankWorst',
     );
-    // Negative improvements and changes begin with "-": every such cell is neutralised.
-    expect(csv.text).not.toMatch(/(^|,)[-=+@][^,]/m);
+    // No cell begins a formula; negative numbers (changes, improvements) stay numbers.
+    expect(csv.text).not.toMatch(/(^|,)([=+@]|-(?!\d+(\.\d+)?(,|\r?$)))/m);
+    expect(csv.text).toMatch(/,-\d+(\.\d+)?,/);
+    expect(csv.text).not.toMatch(/,'-\d+(\.\d+)?(,|\r?$)/m);
     const json = await api.request<{ metadata: { framework: { id: string } }; rows: unknown[] }>(
       'GET',
       `/v1/cycles/${year}/rankings/open-data`,

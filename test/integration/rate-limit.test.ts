@@ -194,6 +194,21 @@ describe('per-client rate limits (DynamoDB Local)', () => {
     });
   });
 
+  it('says "1 second" when one is left', async () => {
+    // Prepare: the last second of a window, the quota used up
+    now = new Date('2036-03-10T08:02:59.500Z');
+    const instance = publicInstance();
+    const caller = { sourceIp: '203.0.113.8' };
+    for (let request = 0; request < 3; request++) await framework(instance, caller);
+
+    // Act
+    const refused = await framework(instance, caller);
+
+    // Assess
+    expect(refused.statusCode).toBe(429);
+    expect(JSON.parse(refused.body ?? '{}').detail).toMatch(/retry after 1 second\.$/);
+  });
+
   it('shares one budget between two instances: the caller’s third request is refused whichever instance gets it', async () => {
     // Prepare: a token holder (read class, quota 2) and two instances over the same table
     now = new Date('2036-03-10T08:01:05Z');

@@ -45,6 +45,7 @@ export const assessmentRoutes = {
     tags: ['Assessment'],
     params: AssessorParamsSchema,
     body: AssessorWriteSchema,
+    optionalIfMatch: true,
     responses: {
       200: { description: 'Updated', schema: AssessorSchema, headers: etag },
       201: { description: 'Registered', schema: AssessorSchema, headers: [...etag, 'Location'] },

@@ -174,7 +174,7 @@ export const awardRoutes = {
     summary:
       'The year’s winners for the press: an HTML page with the citations and the national ranking chart',
     description:
-      'Server-rendered, no script: the winners by category and pool with their citations (Indonesian; English with `?lang=en`), and an SVG chart of every agency’s index by group with the winners marked, with a text alternative. Its own Content-Security-Policy: its stylesheet, nothing else. 404 before publication.',
+      'Server-rendered, no script: the winners by category and pool with their citations (Indonesian; English with `?lang=en`), and an SVG chart of every agency’s index by group with the winners marked, with a text alternative. Its own Content-Security-Policy: its stylesheet, nothing else. 404 before publication. Unlike the API routes, it ignores query parameters it does not know (`fbclid`, `utm_source` …: what social networks and newsletters append to a shared link).',
     tags: ['Public'],
     params: YearParamsSchema,
     query: AwardsPageQuerySchema,

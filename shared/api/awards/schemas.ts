@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { AgencyIdSchema, displayText, InstantSchema, Sha256Schema } from '#shared/api/common/schemas.ts';
+import {
+  AgencyIdSchema,
+  displayText,
+  exactValueDescription,
+  InstantSchema,
+  Sha256Schema,
+} from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { awardDecisionActions } from '#shared/domain/awards/decisions.ts';
@@ -16,7 +22,7 @@ const AgencyRefSchema = z.object(
 );
 const ValueSchema = z.object(
   lazyShape(() => ({
-    exact: z.string().meta({ example: '4.8775' }),
+    exact: z.string().meta({ description: exactValueDescription, example: '4.8775' }),
     display: z.string().meta({ example: '4.88', description: 'Rounded half-up to 2 decimals' }),
   })),
 );
@@ -293,8 +299,13 @@ export const AwardIdParamsSchema = z.strictObject(lazyShape(() => ({ awardId: Aw
 
 export const AgencyAwardsParamsSchema = z.strictObject(lazyShape(() => ({ agencyId: AgencyIdSchema })));
 
+/**
+ * The one query that ignores what it does not know: the page is a link the press shares, and social
+ * networks and newsletters append their own parameters (`fbclid`, `utm_source`) to every link a
+ * reader follows; a 400 would greet that reader instead of the winners. API routes stay strict.
+ */
 export const AwardsPageQuerySchema = z
-  .strictObject(
+  .object(
     lazyShape(() => ({
       lang: z.enum(['id', 'en']).optional().meta({ description: 'Indonesian (default) or English' }),
     })),

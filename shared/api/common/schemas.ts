@@ -8,6 +8,13 @@ import {
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { roles } from '#shared/domain/roles.ts';
 
+/**
+ * How every exact score reads (`shared/domain/scoring/rational.ts`): a domain index divides by
+ * weights such as 16.5, so it often does not terminate in decimal.
+ */
+export const exactValueDescription =
+  'Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")';
+
 /** RFC 9457 problem details, as every error response carries them. */
 export const ProblemSchema = z
   .object(

@@ -1,5 +1,11 @@
 import * as z from 'zod';
-import { AgencyIdSchema, InstantSchema, pageLimit, YearParamSchema } from '#shared/api/common/schemas.ts';
+import {
+  AgencyIdSchema,
+  exactValueDescription,
+  InstantSchema,
+  pageLimit,
+  YearParamSchema,
+} from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
@@ -29,7 +35,7 @@ export const RankingEntrySchema = z
       rank: z.number().int().meta({ description: 'Equal exact values share a rank (1, 2, 2, 4)' }),
       agency: z.object({ id: z.string(), name: z.string(), group: AgencyGroupSchema }),
       value: z.object({
-        exact: z.string().meta({ example: '3.4985' }),
+        exact: z.string().meta({ description: exactValueDescription, example: '3.4985' }),
         display: z.string().meta({ example: '3.50' }),
       }),
       predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
@@ -189,7 +195,10 @@ export const AgencyRankingsSchema = z
               measure: z.string(),
               rank: z.number().int(),
               of: z.number().int(),
-              value: z.object({ exact: z.string(), display: z.string() }),
+              value: z.object({
+                exact: z.string().meta({ description: exactValueDescription }),
+                display: z.string(),
+              }),
             }),
           ),
           rankRange: RankRangeSchema.optional(),

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import {
   AgencyIdSchema,
   displayText,
+  exactValueDescription,
   InstantSchema,
   integerParam,
   pageLimit,
@@ -186,7 +187,7 @@ export type IndicatorAnswer = z.output<typeof IndicatorAnswerSchema>;
 export const IndexValueSchema = z
   .object(
     lazyShape(() => ({
-      exact: z.string().meta({ description: 'Exact value: a terminating decimal or n/d', example: '3.4985' }),
+      exact: z.string().meta({ description: exactValueDescription, example: '3.4985' }),
       display: z.string().meta({ description: 'Rounded half-up to 2 decimals', example: '3.50' }),
       value: z.number(),
     })),

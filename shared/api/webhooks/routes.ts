@@ -110,6 +110,7 @@ export const webhookRoutes = {
     summary: 'Delete an endpoint; If-Match is optional, and must match when sent',
     tags,
     params: WebhookEndpointParamsSchema,
+    optionalIfMatch: true,
     responses: { 204: { description: 'Deleted' }, ...errors(400, 401, 403, 404, 412) },
   }),
   rotateWebhookSecret: defineRoute({

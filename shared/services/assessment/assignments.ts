@@ -177,7 +177,7 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     if (problems.length > 0) {
       problems.sort((a, b) => a.row - b.row);
       throw new ValidationError(
-        `${problems.length} of ${rows.length} rows ${problems.length === 1 ? 'is' : 'are'} invalid; nothing was assigned.`,
+        `${problems.length} of ${rows.length} ${rows.length === 1 ? 'row' : 'rows'} ${problems.length === 1 ? 'is' : 'are'} invalid; nothing was assigned.`,
         { errors: problems.flatMap((problem) => problem.errors), extensions: { rows: problems } },
       );
     }

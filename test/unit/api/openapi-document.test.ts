@@ -68,8 +68,17 @@ const headerOf = (route: RouteSpec, name: string): Parameter | undefined =>
 
 const byKey = routeList.map((route) => [routeKeyOf(route), route] as const);
 
-/** Writes that honour If-Match without requiring it on every request. */
-const optionalIfMatch = [routes.putAgency, routes.putMachineClient, routes.submitSelfAssessment];
+/**
+ * Writes that honour If-Match without requiring it on every request: PUTs that create (an update
+ * needs it), a submission, a deletion.
+ */
+const optionalIfMatch = [
+  routes.putAgency,
+  routes.putMachineClient,
+  routes.putAssessor,
+  routes.submitSelfAssessment,
+  routes.deleteWebhookEndpoint,
+];
 
 describe('request headers', () => {
   it.each(byKey)('%s declares If-Match as the route uses it', (_key, route) => {
@@ -162,11 +171,9 @@ describe('security', () => {
     const expected = Object.fromEntries(scopeNames.map((name) => [scope(name), scopeDescriptions[name]]));
 
     // Act
-    const schemes = Object.values(document.components.securitySchemes);
+    const scheme = document.components.securitySchemes.oauth2;
 
     // Assess
-    expect(schemes).toHaveLength(1);
-    const [scheme] = schemes;
     expect(scheme?.type).toBe('oauth2');
     const flows = Object.values((scheme?.flows ?? {}) as Record<string, OAuthFlow>);
     expect(flows.length).toBeGreaterThan(0);
@@ -176,17 +183,26 @@ describe('security', () => {
     }
   });
 
-  it.each(byKey)('%s requires any one of its scopes through that scheme', (_key, route) => {
-    // Prepare
-    const [schemeName] = Object.keys(document.components.securitySchemes);
+  it('declares the same token as an HTTP bearer JWT, so that /docs takes one pasted as is', () => {
+    // Act: Swagger UI offers OAuth2 flows only through a token URL, which `npm start` has not.
+    const scheme = document.components.securitySchemes.bearer;
 
+    // Assess
+    expect(Object.keys(document.components.securitySchemes)).toEqual(['oauth2', 'bearer']);
+    expect(scheme).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(scheme?.description).toMatch(/RFC8725/);
+  });
+
+  it.each(byKey)('%s requires any one of its scopes, or the same token as a bearer', (_key, route) => {
     // Act
     const { security } = operationOf(route);
 
-    // Assess: alternatives of one scope each (API Gateway admits a token with any one of them)
+    // Assess: alternatives of one scope each (API Gateway admits a token with any one of them), and
+    // the same token as a bearer (OpenAPI gives scopes to OAuth2 only)
+    const required = route.access.kind === 'jwt' && route.access.scopes.length > 0 ? route.access.scopes : [];
     if (route.access.kind === 'public') expect(security).toEqual([]);
-    else if (route.access.scopes.length === 0) expect(security).toEqual([{ [schemeName ?? '']: [] }]);
-    else expect(security).toEqual(route.access.scopes.map((s) => ({ [schemeName ?? '']: [s] })));
+    else if (required.length === 0) expect(security).toEqual([{ oauth2: [] }, { bearer: [] }]);
+    else expect(security).toEqual([...required.map((s) => ({ oauth2: [s] })), { bearer: [] }]);
   });
 });
 
@@ -410,7 +426,30 @@ describe('index values', () => {
     const provisional = schemas.ProvisionalScore?.properties;
     expect(provisional?.index).toEqual({ $ref: '#/components/schemas/IndexValue' });
     expect(schemas.IndexValue?.properties?.exact).toMatchObject({
-      description: 'Exact value: a terminating decimal or n/d',
+      description: expect.stringContaining('n/d'),
     });
+  });
+});
+
+describe('exact values', () => {
+  /** Every `exact` property of every schema in the document, with where it is. */
+  const exactProperties = (node: unknown, at: string): [string, Record<string, unknown>][] => {
+    if (typeof node !== 'object' || node === null) return [];
+    const found: [string, Record<string, unknown>][] = [];
+    const properties = (node as { properties?: Record<string, unknown> }).properties;
+    const exact = properties?.exact;
+    if (typeof exact === 'object' && exact !== null) found.push([at, exact as Record<string, unknown>]);
+    for (const [key, value] of Object.entries(node)) found.push(...exactProperties(value, `${at}/${key}`));
+    return found;
+  };
+  const found = exactProperties(document, '#');
+
+  it.each(found)('%s says an exact value may be a fraction n/d', (_at, exact) => {
+    // Assess: "109/26" (a domain index) is as likely as "4.156"; a client parsing a decimal fails.
+    expect(exact.description).toMatch(/n\/d/);
+  });
+
+  it('finds the exact values of results, rankings and awards', () => {
+    expect(found.length).toBeGreaterThanOrEqual(4);
   });
 });

@@ -69,4 +69,11 @@ describe('optionalIfMatch', () => {
   it('matches strongly too: "030" is not version 30', () => {
     expect(() => optionalIfMatch(ifMatch('"030"'))).toThrow(PreconditionFailedError);
   });
+
+  it('tells a caller who sent the version without its quotes how an ETag is written', () => {
+    // The JSON's `version` is 3 and its ETag "3": sending the former is the usual first mistake.
+    expect(() => optionalIfMatch(ifMatch('3'))).toThrow(
+      'If-Match: 3 has no quotes: an ETag is a quoted string. Send the ETag header as you read it, quotes included: If-Match: "3".',
+    );
+  });
 });

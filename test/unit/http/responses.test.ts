@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { negotiatedCsv } from '#shared/http/negotiation.ts';
+import { toCsv } from '#shared/http/responses.ts';
 
 describe('negotiatedCsv: CSV or JSON from `format`, else from Accept (RFC 9110 ยง12.5.1)', () => {
   it.each([
@@ -26,5 +27,30 @@ describe('negotiatedCsv: CSV or JSON from `format`, else from Accept (RFC 9110 ย
   it('lets `format` decide over Accept', () => {
     expect(negotiatedCsv('json', 'text/csv')).toBe(false);
     expect(negotiatedCsv('csv', 'application/json')).toBe(true);
+  });
+});
+
+describe('toCsv: cells a spreadsheet would run as a formula are neutralised, numbers stay numbers', () => {
+  const cellOf = (value: string | number) => toCsv([], ['cell'], [{ cell: value }]).split('\r\n')[1];
+
+  it.each([
+    ['=HYPERLINK("http://x")', `"'=HYPERLINK(""http://x"")"`],
+    ['+1+1', "'+1+1"],
+    ["-1+cmd|' /C calc'!A0", "'-1+cmd|' /C calc'!A0"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['-3/11', "'-3/11"],
+    ['-', "'-"],
+  ])('prefixes %s with an apostrophe', (value, cell) => {
+    expect(cellOf(value)).toBe(cell);
+  });
+
+  it.each([
+    [-3, '-3'],
+    ['-3', '-3'],
+    ['-0.0145', '-0.0145'],
+    ['-0.01', '-0.01'],
+    ['4.156', '4.156'],
+  ])('leaves the number %s as it is, so a spreadsheet sums and sorts it', (value, cell) => {
+    expect(cellOf(value)).toBe(cell);
   });
 });

@@ -146,6 +146,11 @@ describe('assigning panels (in-memory ports)', () => {
       '/body/assignments/0/agencyId',
       '/body/assignments/1/assessor',
     ]);
+    expect((invalid as ValidationError).message).toBe('2 of 2 rows are invalid; nothing was assigned.');
+    const single = await panels
+      .assign(actor(), 2027, [{ agencyId: 'prov-tidak-ada', assessor: 'asesor-a' }])
+      .catch((caught: unknown) => caught);
+    expect((single as ValidationError).message).toBe('1 of 1 row is invalid; nothing was assigned.');
     const one = await panels
       .assign(actor(), 2027, [
         { agencyId: 'prov-jawa-barat', assessor: 'asesor-tidak-ada' },
