@@ -5,6 +5,20 @@ import { traced } from '#shared/observability/tracer.ts';
 let functionClient: DynamoDBClient | undefined;
 
 /**
+ * How long a DynamoDB call may stall before the SDK abandons that attempt (and retries it, as a
+ * transient error; the last failure answers 503). A healthy call takes milliseconds; without these
+ * a stalled connection held the request until the function's own 29 s timeout (the SDK's default
+ * socket timeout for DynamoDB is 300 s), and the rate limiter, which fails open only on an error,
+ * held every request with it. Four attempts of 5 s stay inside the 29 s an API function has.
+ */
+export const dynamoDbTimeouts = { connectionTimeout: 2_000, socketTimeout: 5_000 } as const;
+
+/** A client as the functions build theirs: bounded waits, traced when tracing is on. */
+export const createFunctionDynamoDbClient = (
+  timeouts: { readonly connectionTimeout: number; readonly socketTimeout: number } = dynamoDbTimeouts,
+): DynamoDBClient => traced(new DynamoDBClient({ requestHandler: { ...timeouts } }));
+
+/**
  * The function instance's one DynamoDB client, built on first use. The stores' DocumentClient and
  * the idempotency records (Powertools) share it: one connection pool per container, one client to
  * build at cold start, and one middleware stack that sees every DynamoDB call the function makes
@@ -14,7 +28,7 @@ let functionClient: DynamoDBClient | undefined;
  * code has no local branch.
  */
 export const functionDynamoDbClient = (): DynamoDBClient => {
-  functionClient ??= traced(new DynamoDBClient({}));
+  functionClient ??= createFunctionDynamoDbClient();
   return functionClient;
 };
 

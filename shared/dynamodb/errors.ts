@@ -47,8 +47,17 @@ const conflicted = (error: unknown): boolean =>
   error instanceof TransactionConflictException ||
   (cancellationReasons(error)?.includes('TransactionConflict') ?? false);
 
+/** A call that stalled past the client's timeouts on every attempt (`dynamoDbTimeouts`). */
+const timedOut = (error: unknown): boolean => error instanceof Error && error.name === 'TimeoutError';
+
 /** Rethrows a storage failure as the API error a client can act on; anything else unchanged. */
 export const translateStorageError = (error: unknown): never => {
+  if (timedOut(error)) {
+    throw new ServiceUnavailableError('The database did not answer in time; retry in a moment.', {
+      cause: error,
+      headers: { 'retry-after': '1' },
+    });
+  }
   if (throttled(error)) {
     throw new ServiceUnavailableError('The database is busy; retry in a moment.', {
       cause: error,
