@@ -103,7 +103,7 @@ export interface paths {
          *
          *     **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          *
          *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
@@ -127,7 +127,7 @@ export interface paths {
          * The docs page’s script (swagger-ui-dist), gzip-compressed when the client accepts it
          * @description **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getDocsScript"];
         put?: never;
@@ -149,7 +149,7 @@ export interface paths {
          * The docs page’s stylesheet (swagger-ui-dist), gzip-compressed when the client accepts it
          * @description **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getDocsStylesheet"];
         put?: never;
@@ -171,7 +171,7 @@ export interface paths {
          * The docs page’s initializer: starts Swagger UI on /v1/openapi.json, validator off
          * @description **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getDocsInitializer"];
         put?: never;
@@ -193,7 +193,7 @@ export interface paths {
          * Every problem type the API answers with: an HTML page linking each one’s page
          * @description **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          *
          *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
@@ -219,7 +219,7 @@ export interface paths {
          *
          *     **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          *
          *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
@@ -1423,7 +1423,7 @@ export interface paths {
          *
          *     **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          *
          *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
          */
@@ -1449,7 +1449,7 @@ export interface paths {
          *
          *     **Access:** public, no token.
          *
-         *     **Caching:** shared caches may keep the answer five minutes.
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
          */
         get: operations["getAwardsStylesheet"];
         put?: never;
@@ -4244,7 +4244,10 @@ export interface operations {
     getDocs: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4253,6 +4256,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4263,6 +4267,18 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -4271,7 +4287,10 @@ export interface operations {
     getDocsScript: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4280,6 +4299,7 @@ export interface operations {
             /** @description Swagger UI */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4290,6 +4310,18 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -4298,7 +4330,10 @@ export interface operations {
     getDocsStylesheet: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4307,6 +4342,7 @@ export interface operations {
             /** @description Swagger UI’s styles */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4317,6 +4353,18 @@ export interface operations {
                     "text/css": string;
                 };
             };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -4325,7 +4373,10 @@ export interface operations {
     getDocsInitializer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4334,6 +4385,7 @@ export interface operations {
             /** @description The initializer */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4344,6 +4396,18 @@ export interface operations {
                     "text/javascript": string;
                 };
             };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -4352,7 +4416,10 @@ export interface operations {
     listProblemTypes: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4361,6 +4428,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4371,6 +4439,18 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -4379,7 +4459,10 @@ export interface operations {
     getProblemType: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The last segment of a problem document’s `type` */
                 slug: string;
@@ -4391,6 +4474,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -4400,6 +4484,18 @@ export interface operations {
                 content: {
                     "text/html": string;
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
@@ -7624,7 +7720,10 @@ export interface operations {
                 /** @description Indonesian (default) or English */
                 lang?: "id" | "en";
             };
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Evaluation cycle year */
                 year: number;
@@ -7636,6 +7735,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7646,6 +7746,18 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
@@ -7655,7 +7767,10 @@ export interface operations {
     getAwardsStylesheet: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7664,6 +7779,7 @@ export interface operations {
             /** @description The styles */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
@@ -7673,6 +7789,18 @@ export interface operations {
                 content: {
                     "text/css": string;
                 };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];

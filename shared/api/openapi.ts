@@ -54,9 +54,8 @@ const fingerprintEtagPattern = /^"[A-Za-z0-9_-]{27}"$/;
 const fingerprintEtagMaxLength = 29;
 const responseEtagPattern = `^(?:${etagPattern.source.slice(1, -1)}|${fingerprintEtagPattern.source.slice(1, -1)})$`;
 
-/** The routes whose 200 goes with an ETag and 304 on `If-None-Match`: public reads of JSON or CSV. */
-const revalidates = (route: RouteSpec): boolean =>
-  route.publicCache === true && route.responses[200]?.mediaType === undefined;
+/** The routes whose 200 goes with an ETag and 304 on `If-None-Match`: every public read (JSON, CSV, pages). */
+const revalidates = (route: RouteSpec): boolean => route.publicCache === true;
 
 const etagHeader = (description: string) =>
   z.string().max(etagMaxLength).regex(etagPattern).meta({ description, example: '"3"' });
@@ -383,9 +382,7 @@ const operationDescription = (route: RouteSpec): string => {
   }
   if (route.publicCache) {
     lines.push(
-      route.responses[200]?.mediaType === undefined
-        ? '**Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).'
-        : '**Caching:** shared caches may keep the answer five minutes.',
+      '**Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).',
     );
   }
   if (route.responses[200]?.mediaType === 'text/html') {

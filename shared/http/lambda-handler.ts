@@ -197,9 +197,9 @@ const noneMatch = (header: string | undefined, etag: string): boolean =>
 /**
  * The HTTP answer of a route's response. A response declared with a text media type goes as is (bytes
  * — compressed text — base64-encoded, as API Gateway takes them). A `publicCache` route's 200 may be
- * kept by shared caches; as JSON or negotiated text it gets a strong ETag over its bytes (unless the
- * route set one), and a matching `If-None-Match` gets 304 without a body: caches and portals
- * revalidate for the price of a header. Every other answer is `no-store`.
+ * kept by shared caches; it gets a strong ETag over the bytes it sends (JSON, CSV, a page, a script;
+ * unless the route set one), and a matching `If-None-Match` gets 304 without a body: caches, portals
+ * and browsers revalidate for the price of a header. Every other answer is `no-store`.
  */
 const toHttpResponse = (
   response: AnyRouteResponse,
@@ -211,10 +211,20 @@ const toHttpResponse = (
     'cache-control': cacheable ? publicCacheControl : 'no-store',
     ...response.headers,
   };
+  /** 304 instead of the representation while the caller holds its fingerprint (a public read's ETag). */
+  const unchanged = (bytes: string | Uint8Array): APIGatewayProxyStructuredResultV2 | undefined => {
+    if (!cacheable) return undefined;
+    headers.etag ??= `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+    if (!noneMatch(requestHeaders['if-none-match'], headers.etag)) return undefined;
+    const { 'content-type': _type, ...rest } = headers;
+    return { statusCode: 304, headers: rest };
+  };
   const mediaType = route.responses[response.status]?.mediaType;
   if (mediaType !== undefined && response.body !== undefined) {
     const { body } = response;
     const binary = body instanceof Uint8Array;
+    const notModified = unchanged(binary ? body : String(body));
+    if (notModified) return notModified;
     return {
       statusCode: response.status,
       headers: { 'content-type': `${mediaType}; charset=utf-8`, ...headers },
@@ -225,14 +235,7 @@ const toHttpResponse = (
   const body = response.text ?? (response.body === undefined ? undefined : JSON.stringify(response.body));
   if (body === undefined) return { statusCode: response.status, headers };
   if (response.text === undefined) headers['content-type'] ??= 'application/json; charset=utf-8';
-  if (cacheable) {
-    headers.etag ??= `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    if (noneMatch(requestHeaders['if-none-match'], headers.etag)) {
-      const { 'content-type': _type, ...rest } = headers;
-      return { statusCode: 304, headers: rest };
-    }
-  }
-  return { statusCode: response.status, headers, body };
+  return unchanged(body) ?? { statusCode: response.status, headers, body };
 };
 
 /**

@@ -488,6 +488,32 @@ describe('the public reads', () => {
     expectProblem(await api.request('GET', `/awards/${year}?lang=fr`), 400);
   });
 
+  it('revalidates the page and its stylesheet: an ETag per language, 304 without a body while unchanged', async () => {
+    // Prepare
+    const page = await api.request('GET', `/awards/${year}`);
+    const english = await api.request('GET', `/awards/${year}?lang=en`);
+    const styles = await api.request('GET', '/awards/awards.css');
+    const etag = page.headers.get('etag') ?? '';
+
+    // Act
+    const again = await api.request('GET', `/awards/${year}`, { headers: { 'if-none-match': etag } });
+    const otherLanguage = await api.request('GET', `/awards/${year}?lang=en`, {
+      headers: { 'if-none-match': etag },
+    });
+    const stylesAgain = await api.request('GET', '/awards/awards.css', {
+      headers: { 'if-none-match': styles.headers.get('etag') ?? '' },
+    });
+
+    // Assess
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{27}"$/);
+    expect(english.headers.get('etag')).not.toBe(etag);
+    expect(again.status).toBe(304);
+    expect(again.text).toBe('');
+    expect(again.headers.get('etag')).toBe(etag);
+    expect(otherLanguage.status).toBe(200);
+    expect(stylesAgain.status).toBe(304);
+  });
+
   it('serves the page to a link shared with tracking parameters (?fbclid=…, ?utm_source=…)', async () => {
     // Act: social networks and newsletters append these to every link a reader follows.
     const shared = await api.request('GET', `/awards/${year}?lang=en&fbclid=IwAR0abc&utm_source=twitter`);
