@@ -2806,6 +2806,11 @@ export interface components {
                 };
             };
             error?: string;
+            /**
+             * @description Running on record, but its last checkpoint is older than its 20-minute lease: the run stopped (a crash, a timeout). Trigger it again under its own id to resume it (docs/operations.md, "Re-running a ranking").
+             * @enum {boolean}
+             */
+            stalled?: true;
             report?: {
                 frameworkId: string;
                 /** Format: int64 */

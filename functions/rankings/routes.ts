@@ -61,13 +61,13 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
           headers: { location: `/v1/cycles/${run.year}/rankings/runs/${run.runId}` },
         };
       },
-      listRankingRuns: async ({ params }) => ({
+      listRankingRuns: async ({ params }, context) => ({
         status: 200,
-        body: { items: await reader.runs(params.year) },
+        body: { items: await reader.runs(params.year, context.now) },
       }),
-      getRankingRun: async ({ params }) => ({
+      getRankingRun: async ({ params }, context) => ({
         status: 200,
-        body: await reader.run(params.year, params.runId),
+        body: await reader.run(params.year, params.runId, context.now),
       }),
       getRankingRunEntries: async ({ params, query }) => ({
         status: 200,

@@ -120,6 +120,10 @@ export const RankingRunSchema = z
           .meta({ description: 'Work done so far, over every invocation of the run (resumed ones too)' }),
       }),
       error: z.string().optional(),
+      stalled: z.literal(true).optional().meta({
+        description:
+          'Running on record, but its last checkpoint is older than its 20-minute lease: the run stopped (a crash, a timeout). Trigger it again under its own id to resume it (docs/operations.md, "Re-running a ranking").',
+      }),
       report: z
         .object({
           frameworkId: z.string(),

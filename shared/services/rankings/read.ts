@@ -6,8 +6,24 @@ import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Framework } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
-import type { RankingPageRecord, RankingScopeKey, RankingStore, StoredRankingRow } from './ports.ts';
-import { rowsPerPage } from './run.ts';
+import type {
+  RankingPageRecord,
+  RankingRunRecord,
+  RankingScopeKey,
+  RankingStore,
+  StoredRankingRow,
+} from './ports.ts';
+import { leaseDuration, rowsPerPage } from './run.ts';
+
+/**
+ * A run as an admin reads it: one still `running` on record whose last checkpoint is older than
+ * its lease has stopped (a crash, a timeout) and is marked `stalled`, so the on-call engineer need not
+ * guess from `updatedAt`.
+ */
+export const runView = (run: RankingRunRecord, now: Date): RankingRunRecord & { stalled?: true } =>
+  run.status === 'running' && Date.parse(run.updatedAt) + leaseDuration < now.getTime()
+    ? { ...run, stalled: true }
+    : run;
 
 export interface RankingReaderPorts {
   readonly cycles: CycleStore;
@@ -176,17 +192,17 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
       return pageOf(cycle, runId, query, undefined, pages);
     },
 
-    run: async (year: number, runId: string) => {
+    run: async (year: number, runId: string, now: Date) => {
       const run = await rankings.run(year, runId);
       if (!run) throw new NotFoundError(`No ranking run ${runId} of the ${year} cycle.`);
-      return run;
+      return runView(run, now);
     },
 
-    runs: async (year: number) => {
+    runs: async (year: number, now: Date) => {
       const runs = await rankings.runs(year);
       // No run yet: is there such a cycle? (A run proves it; no second read when there is one.)
       if (runs.length === 0 && !(await cycles.get(year))) throw new NotFoundError(`No cycle for ${year}.`);
-      return runs.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+      return runs.sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1)).map((run) => runView(run, now));
     },
 
     /**

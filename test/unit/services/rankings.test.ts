@@ -922,3 +922,23 @@ describe('a cycle with nothing final', () => {
     expect(ports.events.filter((event) => event.type === 'ranking.published')).toEqual([]);
   });
 });
+
+describe('a run that stopped', () => {
+  it('reads as stalled once its last checkpoint is older than its lease, and only then', async () => {
+    // Prepare: a run started at `now`, never executed (its worker crashed before the first checkpoint)
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+    const reader = createRankingReader(ports);
+    const later = (ms: number) => new Date(now.getTime() + ms);
+
+    // Act
+    const within = await reader.run(year, run.runId, later(leaseDuration - minute));
+    const after = await reader.run(year, run.runId, later(leaseDuration + minute));
+    const listed = await reader.runs(year, later(leaseDuration + minute));
+
+    // Assess
+    expect(within.stalled).toBeUndefined();
+    expect(after).toMatchObject({ status: 'running', stalled: true });
+    expect(listed.find((item) => item.runId === run.runId)?.stalled).toBe(true);
+  });
+});
