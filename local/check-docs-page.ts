@@ -76,13 +76,17 @@ try {
 
     // Use it as a reader would: open GET /v1/health, "Try it out", "Execute" (a request to the API
     // itself, which the page's policy allows), and read the live answer.
-    const health = page.locator(`#operations-${routes.getHealth.tags[0]}-${routes.getHealth.operationId}`);
-    await health.locator('.opblock-summary').first().click();
-    await health.locator('.try-out__btn').click();
-    await health.locator('.execute').click();
-    const liveStatus = health.locator('.live-responses-table .response .response-col_status').first();
-    await liveStatus.waitFor({ state: 'visible', timeout: 30_000 });
-    const tried = (await liveStatus.textContent())?.trim() ?? '';
+    /** Opens an operation, "Try it out", "Execute": the live status it shows, and its block. */
+    const tryOut = async (route: { readonly tags: readonly string[]; readonly operationId: string }) => {
+      const block = page.locator(`#operations-${route.tags[0]}-${route.operationId}`);
+      await block.locator('.opblock-summary').first().click();
+      await block.locator('.try-out__btn').click();
+      await block.locator('.execute').click();
+      const status = block.locator('.live-responses-table .response .response-col_status').first();
+      await status.waitFor({ state: 'visible', timeout: 30_000 });
+      return { block, status: (await status.textContent())?.trim() ?? '' };
+    };
+    const { block: health, status: tried } = await tryOut(routes.getHealth);
     // More of the page under its policy: a schema opened; then Authorize with a token pasted as a
     // bearer (what `npm start` prints), and GET /v1/me tried out with it.
     await page.locator('.models .json-schema-2020-12-expand-deep-button').first().click();
@@ -92,13 +96,7 @@ try {
     await bearer.locator('input').first().fill(token);
     await bearer.locator('.btn.authorize').click();
     await page.locator('.dialog-ux .close-modal').click();
-    const me = page.locator(`#operations-${routes.getMe.tags[0]}-${routes.getMe.operationId}`);
-    await me.locator('.opblock-summary').first().click();
-    await me.locator('.try-out__btn').click();
-    await me.locator('.execute').click();
-    const meStatus = me.locator('.live-responses-table .response .response-col_status').first();
-    await meStatus.waitFor({ state: 'visible', timeout: 30_000 });
-    const triedMe = (await meStatus.textContent())?.trim() ?? '';
+    const { status: triedMe } = await tryOut(routes.getMe);
     await health.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath });
 
