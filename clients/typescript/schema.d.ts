@@ -550,7 +550,7 @@ export interface paths {
         get: operations["getAssessor"];
         /**
          * Register an external assessor (asesor eksternal) or update their profile
-         * @description Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag.
+         * @description Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag. An added affiliation that conflicts with one of the assessor’s assignments still in progress (its cycle not yet published) answers 409 naming it: the assignment must end first.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
@@ -5542,6 +5542,7 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
             413: {

@@ -163,7 +163,17 @@ export const routeCalls = {
   },
 
   // External assessment.
-  putAssessor: { calls: ['getAssessor', 'commitChange'] },
+  putAssessor: {
+    calls: ['getAssessor', 'commitChange'],
+    extra: [
+      { when: 'per affiliation named (it must be a registered agency)', calls: ['getAgency'] },
+      {
+        when: 'an update adds affiliations: the assessor’s assignments, then each of their cycles and assigned agencies (conflicts with assignments in progress)',
+        calls: ['listAssessorAssignments', 'getCycle', 'getAgency'],
+      },
+    ],
+    notes: 'The affiliations’ registry records ∥ the profile.',
+  },
   getAssessor: { calls: ['getAssessor'] },
   createAssignments: {
     calls: claimedBefore(['planAssignments', 'listRoster', 'listCycleAssignments', 'commitChange']),

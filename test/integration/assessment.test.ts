@@ -220,6 +220,27 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     ]);
   });
 
+  it('2b. an affiliation added later that conflicts with a panel seat in progress is refused (409 naming it)', async () => {
+    // Prepare: asesor-2 sits on Kota Surabaya's panel; the admin learns they now work for it
+    const read = await api.request<{ affiliations: string[] }>('GET', '/v1/assessors/asesor-2', {
+      token: admin,
+    });
+    const profile = expectStatus(read, 200);
+
+    // Act
+    const joined = await api.request('PUT', '/v1/assessors/asesor-2', {
+      token: admin,
+      body: { name: 'Asesor 2', affiliations: [...profile.affiliations, 'kota-surabaya'] },
+      headers: { 'if-match': read.headers.get('etag') ?? '' },
+    });
+
+    // Assess: refused, the profile unchanged
+    const problem = expectFieldProblem(joined, 409, `/body/affiliations/${profile.affiliations.length}`);
+    expect(JSON.stringify(problem)).toContain('assignment to kota-surabaya');
+    const after = await api.request('GET', '/v1/assessors/asesor-2', { token: admin });
+    expect(after.headers.get('etag')).toBe(read.headers.get('etag'));
+  });
+
   it('3. an assessor sees only the agencies assigned to them: the rest answer 404', async () => {
     expectProblem(
       await api.request('GET', `/v1/cycles/${year}/agencies/prov-jawa-barat/assessment`, {

@@ -41,7 +41,7 @@ export const assessmentRoutes = {
     access: adminOnly,
     summary: 'Register an external assessor (asesor eksternal) or update their profile',
     description:
-      'Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag.',
+      'Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag. An added affiliation that conflicts with one of the assessor’s assignments still in progress (its cycle not yet published) answers 409 naming it: the assignment must end first.',
     tags: ['Assessment'],
     params: AssessorParamsSchema,
     body: AssessorWriteSchema,
@@ -49,7 +49,7 @@ export const assessmentRoutes = {
     responses: {
       200: { description: 'Updated', schema: AssessorSchema, headers: etag },
       201: { description: 'Registered', schema: AssessorSchema, headers: [...etag, 'Location'] },
-      ...errors(400, 401, 403, 412, 415, 428),
+      ...errors(400, 401, 403, 409, 412, 415, 428),
     },
   }),
   getAssessor: defineRoute({

@@ -10,7 +10,7 @@ import { diffFields } from '#shared/domain/audit.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { CycleStore } from '../cycles/ports.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
-import type { AgencyStore } from '../registry/ports.ts';
+import type { AgencyRecord, AgencyStore } from '../registry/ports.ts';
 import { putVersioned } from '../versioned-put.ts';
 import type {
   AssessmentStore,
@@ -57,6 +57,62 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     return panel;
   };
 
+  /**
+   * An affiliation added to an assessor must not conflict with an assignment still in progress (its
+   * cycle not yet published): the conflict-of-interest rules are checked when a panel is assigned,
+   * so an affiliation gained later would otherwise let that assessor go on scoring. 409 naming each
+   * conflicting affiliation and the assignment; past cycles' assignments are history and do not count.
+   */
+  const assertNoLiveConflict = async (
+    actor: Actor,
+    subject: string,
+    addedTies: readonly AgencyRecord[],
+    sent: readonly string[],
+  ): Promise<void> => {
+    const held: AssignmentRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await assignments.listByAssessor(subject, { limit: 100, cursor });
+      held.push(...page.items.filter((assignment) => assignment.status === 'active'));
+      cursor = page.nextCursor;
+    } while (cursor);
+    if (held.length === 0) return;
+    const years = [...new Set(held.map((assignment) => assignment.year))];
+    const live = new Set(
+      (await Promise.all(years.map((year) => cycles.get(year))))
+        .filter(
+          (cycle) => cycle !== undefined && Date.parse(cycle.windows.publication.at) > actor.now.getTime(),
+        )
+        .map((cycle) => cycle?.year),
+    );
+    const current = held.filter((assignment) => live.has(assignment.year));
+    const assigned = new Map(
+      (
+        await Promise.all(
+          [...new Set(current.map((assignment) => assignment.agencyId))].map((id) => agencies.get(id)),
+        )
+      )
+        .filter((agency) => agency !== undefined)
+        .map((agency) => [agency.id, agency]),
+    );
+    const errors: FieldError[] = [];
+    for (const assignment of current) {
+      const agency = assigned.get(assignment.agencyId);
+      const conflict = agency ? conflictOfInterest(agency, addedTies) : undefined;
+      if (!conflict) continue;
+      errors.push({
+        pointer: `/body/affiliations/${sent.indexOf(conflict.affiliation)}`,
+        detail: `Conflict of interest (${conflict.rule}) with the assignment to ${assignment.agencyId} in ${assignment.year}: ${conflict.message} The assignment must end first (the assessor recuses).`,
+      });
+    }
+    if (errors.length > 0) {
+      throw new ConflictError(
+        `${subject} holds ${errors.length === 1 ? 'an assignment' : `${errors.length} assignments`} in progress that the new affiliations would put in conflict; nothing was changed.`,
+        { errors },
+      );
+    }
+  };
+
   /** Registers an assessor (no If-Match) or updates the profile (If-Match required). */
   const putAssessor = async (
     actor: Actor,
@@ -65,9 +121,11 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     ifMatch: number | undefined,
   ): Promise<{ created: boolean; assessor: AssessorRecord }> => {
     const affiliations = [...new Set(write.affiliations)].sort();
-    const unknown = (
-      await Promise.all(affiliations.map(async (id) => ((await agencies.get(id)) ? undefined : id)))
-    ).filter((id): id is string => id !== undefined);
+    const [records, current] = await Promise.all([
+      Promise.all(affiliations.map(async (id) => ({ id, record: await agencies.get(id) }))),
+      assessors.get(subject),
+    ]);
+    const unknown = records.filter(({ record }) => record === undefined).map(({ id }) => id);
     if (unknown.length > 0) {
       throw new ValidationError(`Unknown agencies in affiliations: ${unknown.join(', ')}.`, {
         errors: unknown.map((id) => ({
@@ -76,10 +134,19 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
         })),
       });
     }
+    const added = affiliations.filter((id) => !(current?.affiliations ?? []).includes(id));
+    if (current && added.length > 0) {
+      await assertNoLiveConflict(
+        actor,
+        subject,
+        records.flatMap(({ record }) => (record && added.includes(record.id) ? [record] : [])),
+        write.affiliations,
+      );
+    }
     const content = { subject, name: write.name, affiliations };
     const { created, record } = await putVersioned<AssessorRecord>({
       what: `Assessor "${subject}"`,
-      current: await assessors.get(subject),
+      current,
       ifMatch,
       at: actor.now.toISOString(),
       content,

@@ -134,6 +134,48 @@ describe('assigning panels (in-memory ports)', () => {
     );
   });
 
+  it('refuses an affiliation that would conflict with an assignment in progress (409 naming it); past cycles do not count', async () => {
+    // Prepare: asesor-a sits on Jawa Barat's 2027 panel
+    const { panels } = await setUp();
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-a' }]);
+
+    // Act: the admin records that asesor-a now works for Jawa Barat; then for Jawa Timur only
+    const joined = await panels
+      .putAssessor(
+        actor(),
+        'asesor-a',
+        { name: 'Asesor asesor-a', affiliations: ['prov-jawa-timur', 'prov-jawa-barat'] },
+        1,
+      )
+      .catch((caught: unknown) => caught);
+    const unrelated = await panels.putAssessor(
+      actor(),
+      'asesor-a',
+      { name: 'Asesor asesor-a', affiliations: ['prov-jawa-timur'] },
+      1,
+    );
+    // After the cycle's publication the assignment is history: the affiliation may be recorded.
+    const later = await panels.putAssessor(
+      actor({ now: day(91) }),
+      'asesor-a',
+      { name: 'Asesor asesor-a', affiliations: ['prov-jawa-timur', 'prov-jawa-barat'] },
+      2,
+    );
+
+    // Assess
+    expect(joined).toBeInstanceOf(ConflictError);
+    expect((joined as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/affiliations/1',
+        detail: expect.stringContaining(
+          'Conflict of interest (own-agency) with the assignment to prov-jawa-barat in 2027',
+        ),
+      },
+    ]);
+    expect(unrelated.assessor.affiliations).toEqual(['prov-jawa-timur']);
+    expect(later.assessor.affiliations).toEqual(['prov-jawa-barat', 'prov-jawa-timur']);
+  });
+
   it('refuses unknown assessors and agencies (400 per row), and the load cap (409)', async () => {
     const { panels, ports } = await setUp();
     const invalid = await panels
