@@ -3,6 +3,7 @@ import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
+import { pageBody } from '#shared/http/responses.ts';
 import {
   createSelfAssessmentService,
   type SelfAssessmentServicePorts,
@@ -29,7 +30,7 @@ export const createSubmissionsHandler = (dependencies: SubmissionsDependencies) 
     {
       listCycleSelfAssessments: async ({ params, query }, context) => ({
         status: 200,
-        body: await selfAssessments.listByCycle(actorOf(context, context.now), params.year, query),
+        body: pageBody(await selfAssessments.listByCycle(actorOf(context, context.now), params.year, query)),
       }),
 
       getSelfAssessment: async ({ params }, context) =>

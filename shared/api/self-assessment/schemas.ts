@@ -213,12 +213,14 @@ export const ProvisionalScoreSchema = z
     description: 'The index these answers would give; unanswered indicators count 0',
   });
 
+export const SelfAssessmentStatusSchema = z.enum(['draft', 'submitted']);
+
 export const SelfAssessmentSchema = z
   .object(
     lazyShape(() => ({
       year: z.number().int(),
       agencyId: AgencyIdSchema,
-      status: z.enum(['draft', 'submitted']),
+      status: SelfAssessmentStatusSchema,
       version: z.number().int().meta({ description: 'Also the ETag: send it back in If-Match' }),
       answers: z.array(IndicatorAnswerSchema),
       answeredCount: z.number().int(),
@@ -240,8 +242,6 @@ export type SelfAssessment = z.output<typeof SelfAssessmentSchema>;
 export const SubmissionReceiptSchema = SelfAssessmentSchema.omit({ answers: true }).meta({
   id: 'SubmissionReceipt',
 });
-
-export const SelfAssessmentStatusSchema = z.enum(['draft', 'submitted']);
 
 export const CycleSelfAssessmentsQuerySchema = z.strictObject(
   lazyShape(() => ({

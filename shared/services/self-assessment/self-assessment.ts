@@ -413,7 +413,7 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
         updatedAt: header.updatedAt,
         ...(header.submittedAt ? { submittedAt: header.submittedAt } : {}),
       })),
-      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      nextCursor: page.nextCursor,
     };
   };
 
