@@ -27,7 +27,13 @@ const header = `/**
 export const renderClientSchema = async (): Promise<string> => {
   const document = buildOpenApiDocument({ version });
   // The builder's document type is zod-to-openapi's; openapi-typescript reads any OpenAPI 3 object.
-  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { silent: true });
+  // `defaultNonNullable: false`: a property with a default stays as optional as the document's
+  // `required` says. openapi-typescript's default makes it required, which in a request body forces
+  // integrators to send what the API fills in for them (a cycle's frameworkId, a valid review's reason).
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], {
+    silent: true,
+    defaultNonNullable: false,
+  });
   return `${header}${astToString(ast)}`;
 };
 

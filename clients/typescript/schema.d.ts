@@ -1649,7 +1649,7 @@ export interface components {
              * @description Inactive agencies stay in the registry but join no new cycle
              * @default true
              */
-            active: boolean | ("true" | "false");
+            active?: boolean | ("true" | "false");
         };
         ImportReport: {
             /** Format: int64 */
@@ -1689,7 +1689,7 @@ export interface components {
              * @description Inactive agencies stay in the registry but join no new cycle
              * @default true
              */
-            active: boolean | ("true" | "false");
+            active?: boolean | ("true" | "false");
         };
         AgencyPage: {
             items: components["schemas"]["Agency"][];
@@ -1934,7 +1934,7 @@ export interface components {
              * @default spbe-2020
              * @example spbe-2020
              */
-            frameworkId: string;
+            frameworkId?: string;
             /**
              * @description Pemantauan (mandiri + dokumen) or Evaluasi (+ interviu, optional visitasi)
              * @enum {string}
@@ -1946,7 +1946,7 @@ export interface components {
              * @default exact
              * @enum {string}
              */
-            predicateBasis: "exact" | "rounded";
+            predicateBasis?: "exact" | "rounded";
             /** @description Defaults to the 2023 six-category rules */
             awardRules?: {
                 /**
@@ -1986,7 +1986,7 @@ export interface components {
              * @description The most agencies one external assessor may be assigned in this cycle
              * @default 25
              */
-            assessorLoadCap: number;
+            assessorLoadCap?: number;
         };
         CycleList: {
             items: components["schemas"]["Cycle"][];
@@ -2151,9 +2151,9 @@ export interface components {
                  * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
                  * @default
                  */
-                explanation: string;
+                explanation?: string;
                 /** @default [] */
-                evidence: components["schemas"]["Evidence"][];
+                evidence?: components["schemas"]["Evidence"][];
             }[];
         };
         IndicatorAnswerWrite: {
@@ -2167,9 +2167,9 @@ export interface components {
              * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
              * @default
              */
-            explanation: string;
+            explanation?: string;
             /** @default [] */
-            evidence: components["schemas"]["Evidence"][];
+            evidence?: components["schemas"]["Evidence"][];
         };
         SubmissionReceipt: {
             /** Format: int64 */
@@ -2242,7 +2242,7 @@ export interface components {
              * @description Agencies the assessor works for or belongs to: they may not assess these, their province or (for a province) its kabupaten/kota
              * @default []
              */
-            affiliations: string[];
+            affiliations?: string[];
         };
         AssignmentReport: {
             /** Format: int64 */
@@ -2419,12 +2419,12 @@ export interface components {
                  * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
                  * @default
                  */
-                note: string;
+                note?: string;
                 /**
                  * @description Indices of the agency’s evidence items for this indicator that the score relies on
                  * @default []
                  */
-                evidenceUsed: number[];
+                evidenceUsed?: number[];
                 /** @description Required when correcting a score recorded at this stage before. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
                 reason?: string;
             }[];
@@ -2436,12 +2436,12 @@ export interface components {
              * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
              * @default
              */
-            note: string;
+            note?: string;
             /**
              * @description Indices of the agency’s evidence items for this indicator that the score relies on
              * @default []
              */
-            evidenceUsed: number[];
+            evidenceUsed?: number[];
             /** @description Required when correcting a score recorded at this stage before. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
             reason?: string;
         };
@@ -2459,7 +2459,7 @@ export interface components {
                  * @description Required when not valid. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
                  * @default
                  */
-                reason: string;
+                reason?: string;
                 /**
                  * Format: int32
                  * @description The review’s version you read (0: none yet)
@@ -2714,7 +2714,7 @@ export interface components {
                 /** @description Why the score is wrong. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 20) is counted; stored in Unicode NFC. */
                 justification: string;
                 /** @default [] */
-                evidence: components["schemas"]["Evidence"][];
+                evidence?: components["schemas"]["Evidence"][];
             }[];
         };
         AppealList: {
@@ -3071,7 +3071,7 @@ export interface components {
              *       "v1"
              *     ]
              */
-            signatureSchemes: ("v1" | "v1a")[];
+            signatureSchemes?: ("v1" | "v1a")[];
         };
         WebhookEndpointList: {
             items: components["schemas"]["WebhookEndpoint"][];
@@ -3143,7 +3143,7 @@ export interface components {
              * @description How long the previous key keeps signing beside the new one (both signatures are sent)
              * @default 24
              */
-            overlapHours: number;
+            overlapHours?: number;
         };
         /** @description The test event, delivered to this endpoint only */
         WebhookTestReceipt: {

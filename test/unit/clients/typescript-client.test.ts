@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { Schemas } from '#clients/typescript/client.ts';
 import { renderClientSchema, schemaFile } from '#clients/typescript/generate.ts';
+import { AssessorWriteSchema, ReviewsWriteSchema } from '#shared/api/assessment/schemas.ts';
+import { CycleCreateSchema } from '#shared/api/cycles/schemas.ts';
+import { WebhookEndpointCreateSchema } from '#shared/api/webhooks/schemas.ts';
 
 /**
  * The typed client's types are the served contract's: regenerated in memory from the document
@@ -25,4 +29,40 @@ describe('clients/typescript/schema.d.ts', () => {
         : `stale from line ${line + 1} (${JSON.stringify(currentLines[line])} should be ${JSON.stringify(expectedLines[line])}): run npm run client:generate`,
     ).toBe('current');
   }, 60_000);
+
+  it('lets a request body leave out what the API fills in by default, as the document’s `required` says', () => {
+    // Prepare: typed as integrators type them. Were a property with a default required here (as
+    // openapi-typescript makes it unless told otherwise), \`npm run typecheck\` would fail on this file.
+    const window = { opensAt: '2027-02-01T00:00:00+07:00', closesAt: '2027-03-01T00:00:00+07:00' };
+    const cycle: Schemas['CycleCreate'] = {
+      year: 2027,
+      type: 'pemantauan',
+      windows: {
+        selfAssessment: window,
+        documentAssessment: { opensAt: '2027-03-02T00:00:00+07:00', closesAt: '2027-04-01T00:00:00+07:00' },
+        appeals: { opensAt: '2027-04-02T00:00:00+07:00', closesAt: '2027-05-01T00:00:00+07:00' },
+        publication: { at: '2027-06-01T00:00:00+07:00' },
+      },
+    };
+    const reviews: Schemas['ReviewsWrite'] = {
+      reviews: [{ indicatorNo: 1, valid: true, expectedVersion: 0 }],
+    };
+    const assessor: Schemas['AssessorWrite'] = { name: 'Asesor Uji' };
+    const endpoint: Schemas['WebhookEndpointCreate'] = {
+      url: 'https://hooks.jatimprov.go.id/spbe',
+      eventTypes: ['award.published'],
+    };
+
+    // Act: the API's own schemas read them.
+    const parsed = [
+      CycleCreateSchema.safeParse(cycle),
+      ReviewsWriteSchema.safeParse(reviews),
+      AssessorWriteSchema.safeParse(assessor),
+      WebhookEndpointCreateSchema.safeParse(endpoint),
+    ];
+
+    // Assess: accepted, the defaults filled in.
+    expect(parsed.map((result) => result.error?.issues ?? [])).toEqual([[], [], [], []]);
+    expect(parsed[0]?.data).toMatchObject({ frameworkId: 'spbe-2020', predicateBasis: 'exact' });
+  });
 });
