@@ -59,5 +59,9 @@ Webhooks (delivered in-process from the events table's stream; http://127.0.0.1:
   npm run webhook-receiver -- --secret whsec_…                        # in another terminal
   curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" ${apiUrl}/v1/agencies/prov-jawa-timur/webhook-endpoints/$ENDPOINT_ID/test
 
+A whole year, from next year's cycle opened to its awards published, every webhook verified (about 20 s;
+once per fresh start), with the three exports above:
+  npx tsx clients/typescript/examples/whole-year.ts
+
 Ctrl-C stops the API and DynamoDB Local.
 `;

@@ -5,7 +5,7 @@ import { startBanner } from '#local/start-banner.ts';
 
 /**
  * What `npm start` prints is copied into shells: every command in it must run as printed. A command
- * is a line beginning with `curl` or `npm` and the lines its trailing backslashes continue; what
+ * is a line beginning with `curl`, `npm` or `npx` and the lines its trailing backslashes continue; what
  * follows `#` is a remark for the reader.
  */
 
@@ -25,7 +25,7 @@ const commands = (text: string): string[] => {
   let current: string | undefined;
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
-    if (current === undefined && !/^(curl|npm) /.test(trimmed)) continue;
+    if (current === undefined && !/^(curl|npm|npx) /.test(trimmed)) continue;
     const withoutRemark = trimmed.replace(/\s+#\s.*$/, '');
     const continues = withoutRemark.endsWith(' \\');
     current = `${current === undefined ? '' : `${current} `}${continues ? withoutRemark.slice(0, -2) : withoutRemark}`;
@@ -46,6 +46,7 @@ describe('the banner of npm start', () => {
     expect(printed.some((command) => command.includes('/self-assessments'))).toBe(true);
     expect(printed.filter((command) => command.startsWith('npm run webhook-receiver'))).toHaveLength(1);
     expect(printed.some((command) => command.includes('/awards/publish'))).toBe(true);
+    expect(printed).toContain('npx tsx clients/typescript/examples/whole-year.ts');
   });
 
   it('prints every command so that a shell parses it', () => {
