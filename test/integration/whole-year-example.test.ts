@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
+import { runClientExample } from '#test/helpers/run-example.ts';
 
 /**
  * `clients/typescript/examples/whole-year.ts` as a reader of the README runs it: against a running
@@ -9,28 +8,6 @@ import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
  * published awards. Run here against the real local runtime (a small registry instead of the demo
  * roster), then checked through the API: what the example prints must be what happened.
  */
-
-const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-const runExample = (
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'clients/typescript/examples/whole-year.ts'], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
 
 let api: TestApi;
 beforeAll(async () => {
@@ -73,7 +50,7 @@ describe('clients/typescript/examples/whole-year.ts', () => {
     const assessorSubject = 'asesor-contoh';
 
     // Act
-    const { code, stdout, stderr } = await runExample({
+    const { code, stdout, stderr } = await runClientExample('whole-year.ts', {
       SPBE_API_URL: api.url,
       SPBE_YEAR: String(year),
       ADMIN_TOKEN: await api.token('admin'),
