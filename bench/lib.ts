@@ -121,14 +121,18 @@ export interface ProcessOutput {
   readonly stderr: string;
 }
 
-/** Runs `command` to its end (stdin closed), collecting what it prints: the cold-start benches' one process. */
+/**
+ * Runs `command` to its end (stdin closed), collecting what it prints: the cold-start benches' one
+ * process, and the scripts the tests run as their readers do (`test/helpers/run-tsx.ts`).
+ */
 export const runProcess = (
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  cwd?: string,
 ): Promise<ProcessOutput> =>
   new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, ...(cwd ? { cwd } : {}), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {

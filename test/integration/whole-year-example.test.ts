@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { runClientExample } from '#test/helpers/run-example.ts';
+import { runClientExample } from '#test/helpers/run-tsx.ts';
 
 /**
  * `clients/typescript/examples/whole-year.ts` as a reader of the README runs it: against a running

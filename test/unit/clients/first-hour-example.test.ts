@@ -1,15 +1,12 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runClientExample } from '#test/helpers/run-tsx.ts';
 
 /**
  * The integrator's first-hour example as integrators run it (`npx tsx clients/typescript/examples/
  * first-hour.ts`), where the API is not: the most common first error (npm start not running, or on
  * another port) must read as one line saying so, not as a stack trace of fetch internals.
  */
-
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** A loopback port nothing listens on: taken, then released. */
 const closedPort = (): Promise<number> =>
@@ -22,20 +19,6 @@ const closedPort = (): Promise<number> =>
     });
   });
 
-const runExample = (env: Record<string, string>): Promise<{ code: number | null; stderr: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'clients/typescript/examples/first-hour.ts'], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stderr }));
-  });
-
 describe('clients/typescript/examples/first-hour.ts', () => {
   it('says in one line that the API cannot be reached, and where it looked', async () => {
     // Prepare
@@ -43,7 +26,10 @@ describe('clients/typescript/examples/first-hour.ts', () => {
     const baseUrl = `http://127.0.0.1:${port}`;
 
     // Act
-    const { code, stderr } = await runExample({ SPBE_API_URL: baseUrl, OPERATOR_TOKEN: 'any.token.here' });
+    const { code, stderr } = await runClientExample('first-hour.ts', {
+      SPBE_API_URL: baseUrl,
+      OPERATOR_TOKEN: 'any.token.here',
+    });
 
     // Assess
     expect(code).toBe(1);

@@ -1,16 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalIdentityProvider } from '#local/auth.ts';
 import { scope, scopeNames } from '#shared/api/access.ts';
+import { runTsx } from '#test/helpers/run-tsx.ts';
 
 /** `npm run token` as integrators run it: a process, its exit code, stdout (the token) and stderr. */
 
-const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 let keyDirectory: string;
 let keyFile: string;
 
@@ -23,29 +21,10 @@ afterAll(() => {
   rmSync(keyDirectory, { recursive: true, force: true });
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-const mintToken = (...args: string[]): Promise<Run> =>
-  new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'local/token.ts', ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, SPBE_SIGNING_KEY_FILE: keyFile },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: stdout.trim(), stderr }));
-  });
+const mintToken = async (...args: string[]) => {
+  const run = await runTsx('local/token.ts', args, { SPBE_SIGNING_KEY_FILE: keyFile });
+  return { ...run, stdout: run.stdout.trim() };
+};
 
 const now = () => Math.floor(Date.now() / 1000);
 
