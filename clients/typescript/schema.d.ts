@@ -744,6 +744,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every final result of a cycle: index, predicate, version and open appeal, by group and agency
+         * @description The review team’s view before a ranking run: each agency with a final result, by group then agency id, with its index, predicate, the standing version and any open appeal; `?group=` for one group; cursor pagination. An agency with no entry has no final result yet (compare with `GET /v1/agencies`): a ranking run leaves it out.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
+        get: operations["listCycleResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cycles/{year}/agencies/{agencyId}/result/finalize": {
         parameters: {
             query?: never;
@@ -2466,6 +2488,44 @@ export interface components {
                  */
                 expectedVersion: number;
             }[];
+        };
+        CycleResultSummaryPage: {
+            items: components["schemas"]["CycleResultSummary"][];
+            nextCursor?: string;
+        };
+        CycleResultSummary: {
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
+            agencyId: string;
+            agencyName: string;
+            /**
+             * @description Agency group (kelompok IPPD)
+             * @example provinsi
+             * @enum {string}
+             */
+            group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+            /**
+             * Format: int64
+             * @description The standing version (above 1: changed by an upheld appeal)
+             */
+            version: number;
+            index: components["schemas"]["IndexValue"];
+            predicate: {
+                id: string;
+                name: string;
+                nameEn: string;
+            };
+            /** @description Whether every indicator has a level (none worth 0) */
+            complete: boolean;
+            /** @description An appeal filed and not yet decided */
+            openAppealId?: string;
+            /**
+             * @description The full result: its levels, sources, improvement plan and hashes
+             * @example /v1/cycles/2026/agencies/prov-jawa-timur/result
+             */
+            result: string;
         };
         /** @description The current version of an agency’s final result */
         Result: {
@@ -6051,6 +6111,44 @@ export interface operations {
                 };
             };
             415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listCycleResults: {
+        parameters: {
+            query?: {
+                /** @description Only this agency group */
+                group?: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of final results */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleResultSummaryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -17,6 +17,10 @@ export const createResultsHandler = (dependencies: ResultsDependencies) => {
     'results',
     resultRoutes,
     {
+      listCycleResults: async ({ params, query }, context) => ({
+        status: 200,
+        body: await results.listByCycle(actorOf(context, context.now), params.year, query),
+      }),
       finalizeResult: async ({ params }, context) => ({
         status: 201,
         body: await results.finalize(actorOf(context, context.now), params.year, params.agencyId),

@@ -495,6 +495,15 @@ export const accessPatterns = [
     notes: 'The ranking run’s input, by group.',
   },
   {
+    name: 'pageCycleResults',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'CYCLE#<year>#RESULTS AND begins_with(GSI1SK, <group>#) (Limit, ExclusiveStartKey)',
+    status: 'built',
+    notes: 'The review team’s page of a cycle’s final results, by group then agency; one group by prefix.',
+  },
+  {
     name: 'findCycleResult',
     table: 'programme',
     operation: 'Query',

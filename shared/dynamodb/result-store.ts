@@ -10,6 +10,7 @@ import type {
 import { batchGetAll } from './batch.ts';
 import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
+import { queryIndexPage } from './index-page.ts';
 import { recordFromItem } from './items.ts';
 import { appealKeys, assessmentKeys, cycleAgencyPartition, cycleKeys, resultKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
@@ -200,6 +201,21 @@ export const createResultStore = (client: DynamoDBDocumentClient, tableName: str
         )
         .catch(translateStorageError);
       return result.Item ? currentFromItem(result.Item) : undefined;
+    },
+    listByCycle: async (year, { group, limit, cursor }) => {
+      // The ranking run's partition (GSI1 `CYCLE#<year>#RESULTS`, sorted `<group>#<agencyId>`), a page.
+      const page = await queryIndexPage(client, tableName, {
+        index: 'GSI1',
+        partition: resultKeys.cycleResultsPartition(year),
+        prefix: group === undefined ? '' : `${group}#`,
+        limit,
+        cursor,
+        tableKey: {
+          PK: (value) => value.startsWith(`CYCLE#${year}#AGENCY#`),
+          SK: (value) => value === resultKeys.current(year, '').SK,
+        },
+      });
+      return { items: page.items.map(currentFromItem), nextCursor: page.nextCursor };
     },
     currentWithCycle: async (year, agencyId) => {
       const items = await batchGetAll(client, tableName, [

@@ -203,6 +203,12 @@ export const routeCalls = {
   saveReviews: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
 
   // Results and appeals.
+  listCycleResults: {
+    calls: ['pageCycleResults'],
+    extra: [cycleNotCached],
+    notes:
+      'One Query of the cycle’s results partition (GSI1); the cycle (its framework, or a 404) from the container’s cache beside it (∥).',
+  },
   finalizeResult: {
     calls: claimedWithChange(['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange']),
     notes: withChangeNote,

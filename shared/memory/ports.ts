@@ -574,6 +574,14 @@ export const createMemoryPorts = (): MemoryPorts => {
     },
     results: {
       current: async (year, agencyId) => currents.get(selfKey(year, agencyId)),
+      listByCycle: async (year, { group, ...page }) => {
+        // The adapter's order: group, then agency id (the GSI1 sort key).
+        const keyOf = (current: CurrentResult) => `${current.group}#${current.agencyId}`;
+        const ofCycle = [...currents.values()]
+          .filter((current) => current.year === year && (group === undefined || current.group === group))
+          .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+        return pageOf(ofCycle, keyOf, page);
+      },
       currentWithCycle: async (year, agencyId) => ({
         cycle: cycles.get(year),
         current: currents.get(selfKey(year, agencyId)),

@@ -299,6 +299,8 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     await call('getResult', { token: admin });
     await call('listResultVersions', { token: admin });
     await call('getResultBundle', { token: admin });
+    await call('listCycleResults', { token: admin, note: 'the function’s first read of the cycle' });
+    await call('listCycleResults', { token: admin, query: '?group=provinsi' });
     await reschedule('appeals');
     const appeal = await call<{ appealId: string }>('fileAppeal', {
       token: operator,

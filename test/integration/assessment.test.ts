@@ -5,6 +5,7 @@ import type { AssessmentSchema, StageScoreSchema } from '#shared/api/assessment/
 import type { CycleSchema } from '#shared/api/cycles/schemas.ts';
 import type {
   AppealSchema,
+  CycleResultSummaryPageSchema,
   ResultBundleSchema,
   ResultSchema,
   ResultVersionsSchema,
@@ -404,6 +405,59 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     }
   });
 
+  it('7b. the review team lists the cycle’s final results: by group then agency, one group, a page at a time', async () => {
+    type Page = z.output<typeof CycleResultSummaryPageSchema>;
+    const list = async (query: string) =>
+      expectStatus(
+        await api.request<Page>('GET', `/v1/cycles/${year}/results${query}`, { token: admin }),
+        200,
+      );
+
+    const all = await list('');
+    expect(all.items.map((item) => `${item.group}/${item.agencyId}`)).toEqual([
+      'kabupaten/kab-banyuwangi',
+      'kementerian/kemenkeu',
+      'kota/kota-surabaya',
+      'provinsi/prov-jawa-barat',
+      'provinsi/prov-jawa-timur',
+    ]);
+    const jatim = expectStatus(
+      await api.request<Result>('GET', `/v1/cycles/${year}/agencies/prov-jawa-timur/result`, {
+        token: admin,
+      }),
+      200,
+    );
+    expect(all.items.at(-1)).toEqual({
+      agencyId: 'prov-jawa-timur',
+      agencyName: 'Pemerintah Provinsi Jawa Timur',
+      group: 'provinsi',
+      version: 1,
+      index: jatim.result.computed.score.index,
+      predicate: jatim.result.computed.score.predicate,
+      complete: jatim.result.computed.score.complete,
+      result: `/v1/cycles/${year}/agencies/prov-jawa-timur/result`,
+    });
+    expect((await list('?group=provinsi')).items.map((item) => item.agencyId)).toEqual([
+      'prov-jawa-barat',
+      'prov-jawa-timur',
+    ]);
+    const first = await list('?limit=3');
+    const rest = await list(`?limit=3&cursor=${first.nextCursor}`);
+    expect([...first.items, ...rest.items]).toEqual(all.items);
+    expect(rest.nextCursor).toBeUndefined();
+
+    // A cursor of the whole listing, stopped at a city, is no cursor of the provinces'; and the list is the review team's alone.
+    expectProblem(
+      await api.request('GET', `/v1/cycles/${year}/results?group=provinsi&cursor=${first.nextCursor}`, {
+        token: admin,
+      }),
+      400,
+    );
+    const operator = await api.token('agency', { subject: 'operator-jatim', agencyId: 'prov-jawa-timur' });
+    expectProblem(await api.request('GET', `/v1/cycles/${year}/results`, { token: operator }), 403);
+    expectProblem(await api.request('GET', `/v1/cycles/${year + 5}/results`, { token: admin }), 404);
+  });
+
   it('8. agencies read their result only from publication; appeals only in their window; an upheld appeal is a new, chained version', async () => {
     const operator = await api.token('agency', {
       subject: 'operator-kota-surabaya',
@@ -433,6 +487,18 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       }),
       201,
     );
+    // The review team sees the open appeal beside the result it contests.
+    const contested = expectStatus(
+      await api.request<z.output<typeof CycleResultSummaryPageSchema>>(
+        'GET',
+        `/v1/cycles/${year}/results?group=kota`,
+        { token: admin },
+      ),
+      200,
+    );
+    expect(contested.items).toEqual([
+      expect.objectContaining({ agencyId: 'kota-surabaya', version: 1, openAppealId: filed.appealId }),
+    ]);
     const decided = await api.request<z.output<typeof AppealSchema>>(
       'PUT',
       `${base}/appeals/${filed.appealId}/decision`,

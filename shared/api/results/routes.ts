@@ -8,6 +8,8 @@ import {
   AppealParamsSchema,
   AppealSchema,
   AppealWriteSchema,
+  CycleResultSummaryPageSchema,
+  CycleResultsQuerySchema,
   ResultBundleSchema,
   ResultParamsSchema,
   ResultSchema,
@@ -27,6 +29,23 @@ const readerNote =
 
 /** Final results (immutable, hash-chained versions) and appeals. */
 export const resultRoutes = {
+  listCycleResults: defineRoute({
+    operationId: 'listCycleResults',
+    method: 'GET',
+    path: '/v1/cycles/{year}/results',
+    lambda: 'results',
+    access: adminOnly,
+    summary: 'Every final result of a cycle: index, predicate, version and open appeal, by group and agency',
+    description:
+      'The review team’s view before a ranking run: each agency with a final result, by group then agency id, with its index, predicate, the standing version and any open appeal; `?group=` for one group; cursor pagination. An agency with no entry has no final result yet (compare with `GET /v1/agencies`): a ranking run leaves it out.',
+    tags: ['Results'],
+    params: YearParamsSchema,
+    query: CycleResultsQuerySchema,
+    responses: {
+      200: { description: 'A page of final results', schema: CycleResultSummaryPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
   finalizeResult: defineRoute({
     operationId: 'finalizeResult',
     method: 'POST',

@@ -3,6 +3,7 @@ import {
   AgencyIdSchema,
   displayText,
   InstantSchema,
+  pageLimit,
   Sha256Schema,
   YearParamSchema,
 } from '#shared/api/common/schemas.ts';
@@ -143,6 +144,43 @@ export const ResultSchema = z
     })),
   )
   .meta({ id: 'Result', description: 'The current version of an agency’s final result' });
+
+export const CycleResultsQuerySchema = z
+  .strictObject(
+    lazyShape(() => ({
+      group: AgencyGroupSchema.optional().meta({ description: 'Only this agency group' }),
+      limit: pageLimit(200, 100),
+      cursor: z.string().max(500).optional().meta({ description: 'The `nextCursor` of the previous page' }),
+    })),
+  )
+  .meta({ id: 'CycleResultsQuery' });
+
+/** One agency's current final result in a cycle, without its inputs: where it stands. */
+export const CycleResultSummarySchema = z
+  .object(
+    lazyShape(() => ({
+      agencyId: AgencyIdSchema,
+      agencyName: z.string(),
+      group: AgencyGroupSchema,
+      version: z
+        .number()
+        .int()
+        .meta({ description: 'The standing version (above 1: changed by an upheld appeal)' }),
+      index: IndexValueSchema,
+      predicate: PredicateRefSchema,
+      complete: z.boolean().meta({ description: 'Whether every indicator has a level (none worth 0)' }),
+      openAppealId: z.string().optional().meta({ description: 'An appeal filed and not yet decided' }),
+      result: z.string().meta({
+        description: 'The full result: its levels, sources, improvement plan and hashes',
+        example: '/v1/cycles/2026/agencies/prov-jawa-timur/result',
+      }),
+    })),
+  )
+  .meta({ id: 'CycleResultSummary' });
+
+export const CycleResultSummaryPageSchema = z
+  .object(lazyShape(() => ({ items: z.array(CycleResultSummarySchema), nextCursor: z.string().optional() })))
+  .meta({ id: 'CycleResultSummaryPage' });
 
 export const ResultVersionsSchema = z
   .object(

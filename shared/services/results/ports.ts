@@ -3,6 +3,7 @@ import type { AppealSchema } from '#shared/api/results/schemas.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import type { ResultSummary, ResultVersion } from '#shared/domain/results.ts';
 import type { CycleRecord } from '../cycles/ports.ts';
+import type { Page, PageRequest } from '../ports.ts';
 
 export type AppealRecord = z.output<typeof AppealSchema>;
 
@@ -23,6 +24,11 @@ export interface CurrentResult {
 
 export interface ResultStore {
   current(year: number, agencyId: string): Promise<CurrentResult | undefined>;
+  /** A page of a cycle's current results (one Query), by group then agency id; one group when asked. */
+  listByCycle(
+    year: number,
+    query: PageRequest & { readonly group?: AgencyGroup | undefined },
+  ): Promise<Page<CurrentResult>>;
   /** The cycle and the agency's current result in it, in one round trip (what an appeal needs). */
   currentWithCycle(
     year: number,

@@ -1,8 +1,15 @@
 import type { AppealDecisionWrite, AppealWrite } from '#shared/api/results/schemas.ts';
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import { reviewCounts, stagesOf, standingScores } from '#shared/domain/assessment.ts';
 import { isWindowOpen } from '#shared/domain/cycles.ts';
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
 import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
 import { findFramework, getFramework } from '#shared/domain/framework/registry.ts';
 import type { Framework, Level } from '#shared/domain/framework/types.ts';
@@ -13,9 +20,10 @@ import {
   scoringEngine,
   verifyResultChain,
 } from '#shared/domain/results.ts';
+import { parseRational, toIndexValue } from '#shared/domain/scoring/rational.ts';
 import type { AssessmentStore } from '../assessment/ports.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
-import type { ChangeSet, WritePath } from '../ports.ts';
+import type { ChangeSet, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyRecord, AgencyStore } from '../registry/ports.ts';
 import type { SelfAssessmentStore } from '../self-assessment/ports.ts';
 import type { AppealRecord, CurrentResult, ResultStore } from './ports.ts';
@@ -515,7 +523,48 @@ export const createResultService = (ports: ResultServicePorts) => {
     return decidedAppeal;
   };
 
+  /**
+   * The review team's view of a cycle's final results before a ranking run: one page of current
+   * results (one Query), with the cycle (its framework names the predicates; a 404 for a year with
+   * no cycle) from the container's cache beside it.
+   */
+  const listByCycle = async (
+    actor: Actor,
+    year: number,
+    query: PageRequest & { readonly group?: AgencyGroup | undefined },
+  ) => {
+    if (actor.role !== 'admin') throw new ForbiddenError('Only the review team lists a cycle’s results.');
+    const [cycle, page] = await Promise.all([
+      selfAssessments.cycle(year, 'cached'),
+      results.listByCycle(year, query),
+    ]);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    const bands = getFramework(cycle.frameworkId).predicateBands;
+    return {
+      items: page.items.map((current) => {
+        const band = bands.find((candidate) => candidate.id === current.summary.predicateId);
+        return {
+          agencyId: current.agencyId,
+          agencyName: current.agencyName,
+          group: current.group,
+          version: current.version,
+          index: toIndexValue(parseRational(current.summary.index)),
+          predicate: {
+            id: current.summary.predicateId,
+            name: band?.name ?? current.summary.predicateId,
+            nameEn: band?.nameEn ?? current.summary.predicateId,
+          },
+          complete: current.summary.complete,
+          ...(current.openAppealId ? { openAppealId: current.openAppealId } : {}),
+          result: resultLink(year, current.agencyId),
+        };
+      }),
+      ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+    };
+  };
+
   return {
+    listByCycle,
     finalize,
     importResults,
     fileAppeal,

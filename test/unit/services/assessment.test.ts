@@ -3,6 +3,7 @@ import type { Actor } from '#shared/domain/actor.ts';
 import { canonicalJson } from '#shared/domain/audit.ts';
 import {
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
@@ -604,5 +605,61 @@ describe('importing past results (in-memory ports)', () => {
       summary: { index: '4', predicateId: 'sangat-baik' },
     });
     expect(ports.events).toHaveLength(0);
+  });
+});
+
+describe('the review team’s list of a cycle’s results (in-memory ports)', () => {
+  const setUpResults = async () => {
+    // Jawa Timur, Jawa Barat and Kota Surabaya are registered.
+    const ports: MemoryPorts = (await setUp()).ports;
+    const results = createResultService({ ...ports, ids: sequentialIds() });
+    const levels = (level: Level) => framework.indicators.map(() => level);
+    await results.importResults(actor(), 2026, [
+      { agencyId: 'prov-jawa-timur', levels: levels(4), reference: 'Laporan 2026' },
+      { agencyId: 'prov-jawa-barat', levels: levels(3), reference: 'Laporan 2026' },
+      { agencyId: 'kota-surabaya', levels: [null, ...levels(5).slice(1)], reference: 'Laporan 2026' },
+    ]);
+    return results;
+  };
+
+  it('lists every final result by group then agency, with its index, predicate, version and link', async () => {
+    // Prepare
+    const results = await setUpResults();
+
+    // Act
+    const all = await results.listByCycle(actor(), 2026, { limit: 10 });
+    const first = await results.listByCycle(actor(), 2026, { limit: 2 });
+    const rest = await results.listByCycle(actor(), 2026, { limit: 2, cursor: first.nextCursor });
+    const provinces = await results.listByCycle(actor(), 2026, { limit: 10, group: 'provinsi' });
+
+    // Assess
+    expect(all.items.map((item) => item.agencyId)).toEqual([
+      'kota-surabaya',
+      'prov-jawa-barat',
+      'prov-jawa-timur',
+    ]);
+    expect(all.items[2]).toEqual({
+      agencyId: 'prov-jawa-timur',
+      agencyName: 'Pemerintah Provinsi Jawa Timur',
+      group: 'provinsi',
+      version: 1,
+      index: { exact: '4', display: '4.00', value: 4 },
+      predicate: { id: 'sangat-baik', name: 'Sangat Baik', nameEn: 'Very good' },
+      complete: true,
+      result: '/v1/cycles/2026/agencies/prov-jawa-timur/result',
+    });
+    expect(all.items[0]).toMatchObject({ group: 'kota', complete: false });
+    expect(all.nextCursor).toBeUndefined();
+    expect([...first.items, ...rest.items]).toEqual(all.items);
+    expect(rest.nextCursor).toBeUndefined();
+    expect(provinces.items.map((item) => item.agencyId)).toEqual(['prov-jawa-barat', 'prov-jawa-timur']);
+  });
+
+  it('is the review team’s alone, and a year without a cycle is 404', async () => {
+    const results = await setUpResults();
+    await expect(results.listByCycle(operatorOf('prov-jawa-timur'), 2026, { limit: 10 })).rejects.toThrow(
+      ForbiddenError,
+    );
+    await expect(results.listByCycle(actor(), 2031, { limit: 10 })).rejects.toThrow(NotFoundError);
   });
 });
