@@ -61,6 +61,7 @@ describe('clients/typescript/examples/whole-year.ts', () => {
     // Assess: it finished, and says so.
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(stdout).toContain('5 results imported');
+    expect(stdout).toContain('3 provinces with a final result; highest: ');
     expect(stdout).toMatch(
       new RegExp(
         `✓ the ${year} year is done: \\d webhooks received and verified \\(self_assessment\\.submitted, result\\.finalized, appeal\\.decided, ranking\\.published`,

@@ -397,6 +397,19 @@ const imported = await admin.POST('/v1/cycles/{year}/results/import', {
 if (!imported.data) fail('importing results', imported.error, imported.response);
 console.log(`  ${imported.data.imported} results imported (${imported.data.unchanged} unchanged)`);
 
+// Before ranking, the review team checks who has a final result (an agency without one is left out).
+step(`GET /v1/cycles/${year}/results?group=provinsi`);
+const provinces = await admin.GET('/v1/cycles/{year}/results', {
+  params: { path: { year }, query: { group: 'provinsi', limit: 200 } },
+});
+if (!provinces.data) fail('listing the provinces’ results', provinces.error, provinces.response);
+const best = [...provinces.data.items].sort((a, b) => b.index.value - a.index.value).slice(0, 3);
+console.log(
+  `  ${provinces.data.items.length} provinces with a final result; highest: ${best
+    .map((item) => `${item.agencyName} ${item.index.display}`)
+    .join(', ')}`,
+);
+
 // 9. Appeals: the province contests the indicator scored without evidence, with the audit report.
 await moveTo('appeals');
 step(`POST …/appeals: indicator 30, with the audit report`);
