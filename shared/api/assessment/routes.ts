@@ -206,7 +206,7 @@ export const assessmentRoutes = {
     access: adminOnly,
     summary: 'Review: mark indicators’ standing scores valid or not valid, with a reason',
     description:
-      'Each review marks the score standing at the last stage right now; a newer score makes it stale. Only valid, current reviews count toward finalizing. Each carries `expectedVersion` of the review (0 for the first).',
+      'Each review marks the score standing at the last stage right now; a newer score makes it stale. Only valid, current reviews count toward finalizing. Each carries `expectedVersion` of the review (0 for the first): a stale one answers 412, unless the review already stands as sent (a retry after a lost response), which is left as it is.',
     tags: ['Assessment'],
     params: AssessmentParamsSchema,
     body: ReviewsWriteSchema,

@@ -302,7 +302,8 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
 
   /**
    * Reviews: each marks the score standing at the cycle's last stage now, valid or not, with a
-   * reason; each at the review version its writer read. A later score makes a review stale.
+   * reason; each at the review version its writer read (a mark already standing as sent is left
+   * alone, whatever version it was sent from). A later score makes a review stale.
    */
   const review = async (actor: Actor, year: number, agencyId: string, inputs: readonly ReviewInput[]) => {
     const context = await load(actor, year, agencyId);
@@ -318,14 +319,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
         { extensions: { unscored: unscored.map((input) => input.indicatorNo) } },
       );
     }
-    const stale = inputs.filter(
-      (input) => input.expectedVersion !== (stored.get(input.indicatorNo)?.version ?? 0),
-    );
-    if (stale.length > 0) {
-      throw new PreconditionFailedError(
-        `Reviews of indicators ${stale.map((input) => input.indicatorNo).join(', ')} changed since you read them; re-read the assessment.`,
-      );
-    }
+    const stale: number[] = [];
     const marks: { review: ReviewMark; expectedVersion: number; changes: FieldChange[] }[] = [];
     for (const input of inputs) {
       const score = standing.get(input.indicatorNo)?.score;
@@ -338,7 +332,13 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
         scoreVersion: score.version,
       };
       const changes = diffFields(before, after, ['valid', 'reason', 'stage', 'scoreVersion']);
+      // Already marked as sent (a retry after a lost response): nothing to write, nothing to lose,
+      // whatever version it was sent from — as for scores.
       if (changes.length === 0) continue;
+      if (input.expectedVersion !== (before?.version ?? 0)) {
+        stale.push(input.indicatorNo);
+        continue;
+      }
       marks.push({
         review: {
           indicatorNo: input.indicatorNo,
@@ -350,6 +350,11 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
         expectedVersion: input.expectedVersion,
         changes,
       });
+    }
+    if (stale.length > 0) {
+      throw new PreconditionFailedError(
+        `Reviews of indicators ${stale.join(', ')} changed since you read them; re-read the assessment.`,
+      );
     }
     if (marks.length === 0) return context;
     const [first, ...rest] = marks.map(({ review: mark, changes }) =>

@@ -345,6 +345,33 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     );
   });
 
+  it('answers reviews retried after their response was lost (stale versions, marks already as sent) without 412 or a new version', async () => {
+    // Prepare: two indicators scored; the review went through, its response never arrived
+    const { scoring } = await prepared();
+    await scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3, [1, 2]),
+    );
+    const admin = actor({ now: day(58) });
+    const marks = [
+      { indicatorNo: 1, valid: true, reason: '', expectedVersion: 0, pointer: '/x/0' },
+      { indicatorNo: 2, valid: false, reason: 'Bukti tidak cukup', expectedVersion: 0, pointer: '/x/1' },
+    ];
+    await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks);
+
+    // Act: the same request again, from the versions it was first sent with
+    const retried = await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks);
+
+    // Assess: the marks stand at version 1; a different mark from the stale version is still 412
+    expect(retried.indicators.slice(0, 2).map((indicator) => indicator.review?.version)).toEqual([1, 1]);
+    await expect(
+      scoring.saveReviews(admin, 2027, 'prov-jawa-barat', [{ ...marks[1]!, valid: true, reason: '' }]),
+    ).rejects.toThrow(PreconditionFailedError);
+  });
+
   it('lets one of two panel members writing from the same version win; the other gets 412', async () => {
     const { scoring } = await prepared();
     const outcomes = await Promise.allSettled([
