@@ -643,7 +643,7 @@ export interface paths {
         };
         /**
          * An agency’s assessment: submitted answers and evidence, the panel, scores per stage, reviews
-         * @description Assessors see only agencies assigned to them (404 otherwise).
+         * @description Assessors see only agencies assigned to them (404 otherwise), and the agency’s answers and evidence once its self-assessment is submitted (`selfAssessmentStatus`); admins see a draft’s too.
          *
          *     **Access:** assessors, admins (Kemenpan RB); a token with any one of the scopes `spbe/assessment.write`, `spbe/admin`.
          */

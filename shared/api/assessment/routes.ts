@@ -141,7 +141,8 @@ export const assessmentRoutes = {
     lambda: 'assessment',
     access: assessorsAndAdmins,
     summary: 'An agency’s assessment: submitted answers and evidence, the panel, scores per stage, reviews',
-    description: 'Assessors see only agencies assigned to them (404 otherwise).',
+    description:
+      'Assessors see only agencies assigned to them (404 otherwise), and the agency’s answers and evidence once its self-assessment is submitted (`selfAssessmentStatus`); admins see a draft’s too.',
     tags: ['Assessment'],
     params: AssessmentParamsSchema,
     responses: {

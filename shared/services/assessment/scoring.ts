@@ -131,12 +131,18 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     ]);
     if (actor.role !== 'admin' && !onPanel(actor, snapshot)) throw notFound(year, agencyId);
     if (!cycle || !agency) throw notFound(year, agencyId);
+    // A draft is the agency's work in progress, not what it answers for: its panel sees the
+    // answers once submitted (scoring waits for that too); the review team sees drafts as well.
+    const submitted = snapshot.selfAssessment.header?.status === 'submitted';
     return {
       cycle,
       agency,
       framework: getFramework(cycle.frameworkId),
       stages: stagesOf(cycle.type, cycle.windows),
-      snapshot,
+      snapshot:
+        submitted || actor.role === 'admin'
+          ? snapshot
+          : { ...snapshot, selfAssessment: { ...snapshot.selfAssessment, answers: new Map() } },
     };
   };
 

@@ -265,6 +265,26 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     );
   });
 
+  it('shows the panel a self-assessment’s answers once submitted, not the agency’s draft; admins see both', async () => {
+    // Prepare: Jawa Timur has a draft of one answer and a panel
+    const { scoring, selfAssessments, panels } = await prepared();
+    await selfAssessments.saveAnswers(operatorOf('prov-jawa-timur'), 2027, 'prov-jawa-timur', 0, [
+      { indicatorNo: 1, level: 2, explanation: 'Masih disusun', evidence: [], pointer: '/x' },
+    ]);
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-a' }]);
+
+    // Act
+    const panel = await scoring.view(assessor('asesor-a', day(5)), 2027, 'prov-jawa-timur');
+    const admin = await scoring.view(actor({ now: day(5) }), 2027, 'prov-jawa-timur');
+    const submitted = await scoring.view(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat');
+
+    // Assess
+    expect(panel.selfAssessmentStatus).toBe('draft');
+    expect(panel.indicators.filter((indicator) => indicator.selfAssessed)).toEqual([]);
+    expect(admin.indicators[0]?.selfAssessed).toMatchObject({ level: 2, explanation: 'Masih disusun' });
+    expect(submitted.indicators.filter((indicator) => indicator.selfAssessed)).toHaveLength(47);
+  });
+
   it('scores only in the stage’s window, only stages the cycle has, only submitted self-assessments', async () => {
     const { scoring, selfAssessments, panels } = await prepared();
     const early = scoring.saveScores(
