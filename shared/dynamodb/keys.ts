@@ -481,9 +481,10 @@ export const accessPatterns = [
     name: 'getCycleAndCurrentResults',
     table: 'programme',
     operation: 'BatchGetItem',
-    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT per agency',
+    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT per agency [+ / ASSESSMENT per agency]',
     status: 'built',
-    notes: 'An appeal (one agency) or an import (every agency of the batch; 100 keys a call).',
+    notes:
+      'An appeal (one agency) or an import (every agency of the batch, with its assessment head: an agency with a panel is refused; 100 keys a call).',
   },
   {
     name: 'listCycleResults',

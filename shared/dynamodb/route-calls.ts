@@ -227,7 +227,7 @@ export const routeCalls = {
   importResults: {
     calls: claimedBefore(['getCycleAndCurrentResults', 'listRoster', 'commitChange']),
     extra: [
-      { when: 'per further 100 agencies', calls: ['getCycleAndCurrentResults'] },
+      { when: 'per further 50 agencies', calls: ['getCycleAndCurrentResults'] },
       { when: 'per further 100 actions', calls: ['commitChange'] },
     ],
     notes: beforeNote,

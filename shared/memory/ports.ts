@@ -593,6 +593,7 @@ export const createMemoryPorts = (): MemoryPorts => {
       existingWithCycle: async (year, agencyIds) => ({
         cycle: cycles.get(year),
         existing: new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+        assessed: new Set(agencyIds.filter((agencyId) => heads.has(selfKey(year, agencyId)))),
       }),
     },
     rankings: {

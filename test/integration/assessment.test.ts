@@ -241,6 +241,20 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expect(after.headers.get('etag')).toBe(read.headers.get('etag'));
   });
 
+  it('2c. an agency with a panel gets its result by finalizing, never by an import of past results (409 naming the row)', async () => {
+    const levels = indicators.map(() => 3);
+    const response = await api.request('POST', `/v1/cycles/${year}/results/import`, {
+      token: admin,
+      headers: { 'idempotency-key': `import-assessed-${year}` },
+      body: { results: [{ agencyId: 'kemenkeu', levels, reference: 'Laporan yang keliru' }] },
+    });
+    expectFieldProblem(response, 409, '/body/results/0/agencyId');
+    expectProblem(
+      await api.request('GET', `/v1/cycles/${year}/agencies/kemenkeu/result`, { token: admin }),
+      404,
+    );
+  });
+
   it('3. an assessor sees only the agencies assigned to them: the rest answer 404', async () => {
     expectProblem(
       await api.request('GET', `/v1/cycles/${year}/agencies/prov-jawa-barat/assessment`, {

@@ -142,7 +142,7 @@ export const resultRoutes = {
     access: adminOnly,
     summary: 'Import a past cycle’s published final results (levels per agency), all or nothing',
     description:
-      'For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone.',
+      'For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone; an agency the cycle assesses (a panel is assigned) gets its result by finalizing, so naming one answers 409 and nothing is imported.',
     tags: ['Results'],
     params: YearParamsSchema,
     body: ResultsImportSchema,

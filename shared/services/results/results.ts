@@ -215,7 +215,7 @@ export const createResultService = (ports: ResultServicePorts) => {
     rows: readonly { agencyId: string; levels: readonly (Level | null)[]; reference: string }[],
   ) => {
     // The cycle with the agencies' current results (one BatchGetItem) beside the roster.
-    const [{ cycle, existing }, registry] = await Promise.all([
+    const [{ cycle, existing, assessed }, registry] = await Promise.all([
       results.existingWithCycle(
         year,
         rows.map((row) => row.agencyId),
@@ -252,6 +252,22 @@ export const createResultService = (ports: ResultServicePorts) => {
       throw new ValidationError(`${problems.length} problems in the import; nothing was imported.`, {
         errors: problems,
       });
+    }
+    // An agency this cycle assesses gets its result by finalizing its review: an imported one
+    // would stand beside an assessment still open, and its finalizing could never be written.
+    const assessedRows = rows
+      .map((row, index) => ({ row, index }))
+      .filter(({ row }) => assessed.has(row.agencyId) && !existing.has(row.agencyId));
+    if (assessedRows.length > 0) {
+      throw new ConflictError(
+        `${assessedRows.length} ${assessedRows.length === 1 ? 'agency is' : 'agencies are'} assessed in the ${year} cycle; nothing was imported.`,
+        {
+          errors: assessedRows.map(({ row, index }) => ({
+            pointer: `/body/results/${index}/agencyId`,
+            detail: `"${row.agencyId}" is assessed in the ${year} cycle (a panel is assigned): its result comes from finalizing the review, not from an import`,
+          })),
+        },
+      );
     }
     const changes: ChangeSet[] = rows
       .filter((row) => !existing.has(row.agencyId))

@@ -664,4 +664,30 @@ describe('importing past results (in-memory ports)', () => {
     });
     expect(ports.events).toHaveLength(0);
   });
+  it('refuses agencies the cycle assesses (a panel is assigned): their result comes from finalizing, so nothing is imported (409 naming the row)', async () => {
+    // Prepare: Jawa Barat has a panel in 2027 and no result yet
+    const { ports, panels } = await setUp();
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-a' }]);
+    const results = createResultService({ ...ports, ids: sequentialIds() });
+    const levels = framework.indicators.map(() => 4 as Level);
+
+    // Act
+    const error = await results
+      .importResults(actor(), 2027, [
+        { agencyId: 'prov-jawa-timur', levels, reference: 'Laporan 2027' },
+        { agencyId: 'prov-jawa-barat', levels, reference: 'Laporan 2027' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess: all or nothing, the row named
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/results/1/agencyId',
+        detail:
+          '"prov-jawa-barat" is assessed in the 2027 cycle (a panel is assigned): its result comes from finalizing the review, not from an import',
+      },
+    ]);
+    expect(await ports.results.current(2027, 'prov-jawa-timur')).toBeUndefined();
+  });
 });
