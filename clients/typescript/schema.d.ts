@@ -2421,7 +2421,7 @@ export interface components {
                  */
                 note: string;
                 /**
-                 * @description Indices of the agency’s evidence items for this indicator that the score relies on
+                 * @description Indices of the agency’s evidence items for this indicator that the score relies on, each once
                  * @default []
                  */
                 evidenceUsed: number[];
@@ -2438,7 +2438,7 @@ export interface components {
              */
             note: string;
             /**
-             * @description Indices of the agency’s evidence items for this indicator that the score relies on
+             * @description Indices of the agency’s evidence items for this indicator that the score relies on, each once
              * @default []
              */
             evidenceUsed: number[];

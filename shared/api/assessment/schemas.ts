@@ -177,9 +177,27 @@ const scoreFields = {
     multiline: true,
     description: 'The assessor’s note on the evidence',
   }).default(''),
-  evidenceUsed: z.array(z.int().min(0).max(99)).max(10).default([]).meta({
-    description: 'Indices of the agency’s evidence items for this indicator that the score relies on',
-  }),
+  evidenceUsed: z
+    .array(z.int().min(0).max(99))
+    .max(10)
+    // Each item once: a repeated index would be stored as sent and counted twice by readers.
+    .superRefine((indices, ctx) => {
+      indices.forEach((index, position) => {
+        if (indices.indexOf(index) < position) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [position],
+            message: `Evidence item ${index} is listed more than once.`,
+          });
+        }
+      });
+    })
+    .default([])
+    .meta({
+      description:
+        'Indices of the agency’s evidence items for this indicator that the score relies on, each once',
+      uniqueItems: true,
+    }),
   reason: displayText({
     min: 5,
     max: 1000,

@@ -48,3 +48,19 @@ describe('levels that may be null', () => {
     ]);
   });
 });
+
+describe('evidence a score relies on', () => {
+  it('names each evidence item once: a repeated index is refused where it repeats', () => {
+    // Act
+    const parsed = ScoreWriteSchema.safeParse({ level: 3, evidenceUsed: [0, 2, 0] });
+
+    // Assess
+    expect(parsed.error?.issues).toEqual([
+      expect.objectContaining({
+        path: ['evidenceUsed', 2],
+        message: 'Evidence item 0 is listed more than once.',
+      }),
+    ]);
+    expect(ScoreWriteSchema.safeParse({ level: 3, evidenceUsed: [0, 2] }).success).toBe(true);
+  });
+});
