@@ -862,6 +862,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A cycle’s appeals across agencies: the review team’s queue (`status=open`), oldest first
+         * @description Every agency’s appeals of the cycle, decided then open, each by filing time; `status` keeps one. Cursor pagination.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
+        get: operations["listCycleAppeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cycles/{year}/agencies/{agencyId}/appeals/{appealId}/decision": {
         parameters: {
             query?: never;
@@ -2719,6 +2741,11 @@ export interface components {
         };
         AppealList: {
             items: components["schemas"]["Appeal"][];
+        };
+        AppealPage: {
+            /** @description Decided, then open; each by filing time, oldest first */
+            items: components["schemas"]["Appeal"][];
+            nextCursor?: string;
         };
         /** @description A decision for every appealed indicator */
         AppealDecisionWrite: {
@@ -6306,6 +6333,43 @@ export interface operations {
             };
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listCycleAppeals: {
+        parameters: {
+            query?: {
+                /** @description Only open or only decided appeals */
+                status?: "open" | "decided";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of appeals */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

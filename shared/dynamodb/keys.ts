@@ -478,6 +478,16 @@ export const accessPatterns = [
     notes: 'An agency’s appeals in a cycle.',
   },
   {
+    name: 'listCycleAppeals',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'CYCLE#<year>#APPEALS [AND begins_with(GSI1SK, <status>#)]',
+    status: 'built',
+    notes:
+      'The review team’s queue: every agency’s appeals of a cycle, decided then open, by filing time; paginated.',
+  },
+  {
     name: 'getCycleAndCurrentResults',
     table: 'programme',
     operation: 'BatchGetItem',

@@ -10,6 +10,7 @@ import type {
 import { batchGetAll } from './batch.ts';
 import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError } from './errors.ts';
+import { queryIndexPage } from './index-page.ts';
 import { recordFromItem } from './items.ts';
 import { appealKeys, assessmentKeys, cycleAgencyPartition, cycleKeys, resultKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
@@ -228,6 +229,26 @@ export const createResultStore = (client: DynamoDBDocumentClient, tableName: str
       (await queryPrefix(year, agencyId, appealKeys.prefix)).map((item) =>
         recordFromItem(AppealSchema, item),
       ),
+    appealsByCycle: async (year, { status, limit, cursor }) => {
+      // Every appeal carries GSI1 (`CYCLE#<year>#APPEALS`, `<status>#<filedAt>#<agencyId>`):
+      // decided before open, each by filing time; a status is a prefix of the sort key.
+      const { GSI1PK: partition } = appealKeys.byCycle(year, 'open', '', '');
+      const page = await queryIndexPage(client, tableName, {
+        index: 'GSI1',
+        partition,
+        prefix: status === undefined ? '' : `${status}#`,
+        limit,
+        cursor,
+        tableKey: {
+          PK: (value) => value.startsWith(`CYCLE#${year}#AGENCY#`),
+          SK: (value) => value.startsWith(appealKeys.prefix),
+        },
+      });
+      return {
+        items: page.items.map((item) => recordFromItem(AppealSchema, item)),
+        nextCursor: page.nextCursor,
+      };
+    },
     existingWithCycle: async (year, agencyIds) => {
       // Current results are small (the ranking run reads one per agency): read whole beside the
       // cycle, with each agency's assessment head (its panel), whose id is in its partition key.

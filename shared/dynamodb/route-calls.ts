@@ -219,6 +219,12 @@ export const routeCalls = {
     notes: `The current result proves the agency. ${withChangeNote}`,
   },
   listAppeals: { calls: ['getCycleAndAgency', 'listAppeals'] },
+  listCycleAppeals: {
+    calls: ['listCycleAppeals'],
+    extra: [cycleNotCached],
+    notes:
+      'One Query of the cycle’s GSI1 appeals partition; the cycle (a 404) from the container’s cache beside it (∥).',
+  },
   decideAppeal: {
     calls: ['getCycleAndAgency', 'listAppeals', 'listResultVersions', 'commitChange'],
     notes:

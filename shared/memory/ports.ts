@@ -588,6 +588,14 @@ export const createMemoryPorts = (): MemoryPorts => {
         [...appeals.values()]
           .filter((appeal) => appeal.year === year && appeal.agencyId === agencyId)
           .sort((a, b) => (a.appealId < b.appealId ? -1 : 1)),
+      appealsByCycle: async (year, { status, ...page }) => {
+        // The adapter's order: status, filing time, agency (the GSI1 sort key).
+        const keyOf = (appeal: AppealRecord) => `${appeal.status}#${appeal.filedAt}#${appeal.agencyId}`;
+        const ofCycle = [...appeals.values()]
+          .filter((appeal) => appeal.year === year && (status === undefined || appeal.status === status))
+          .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+        return pageOf(ofCycle, keyOf, page);
+      },
       existing: async (year, agencyIds) =>
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
       existingWithCycle: async (year, agencyIds) => ({

@@ -454,6 +454,16 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       }),
       201,
     );
+    // The review team finds it in the cycle's queue of open appeals; an operator may not list it
+    const queue = `/v1/cycles/${year}/appeals`;
+    const open = expectStatus(
+      await api.request<{ items: z.output<typeof AppealSchema>[] }>('GET', `${queue}?status=open`, {
+        token: admin,
+      }),
+      200,
+    );
+    expect(open.items).toEqual([filed]);
+    expectProblem(await api.request('GET', queue, { token: operator }), 403);
     const decided = await api.request<z.output<typeof AppealSchema>>(
       'PUT',
       `${base}/appeals/${filed.appealId}/decision`,
@@ -469,6 +479,17 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       body: { decisions: [{ indicatorNo: 30, upheld: true, level: 5, reason: 'Laporan audit sah' }] },
     });
     expect(expectStatus(retried, 200)).toEqual(expectStatus(decided, 200));
+    const closed = expectStatus(
+      await api.request<{ items: z.output<typeof AppealSchema>[] }>('GET', `${queue}?status=decided`, {
+        token: admin,
+      }),
+      200,
+    );
+    expect(closed.items.map((item) => [item.appealId, item.status])).toEqual([[filed.appealId, 'decided']]);
+    expectStatus(
+      await api.request<{ items: unknown[] }>('GET', `${queue}?status=open`, { token: admin }),
+      200,
+    );
 
     await reschedule('publication');
     const result = expectStatus(await api.request<Result>('GET', `${base}/result`, { token: operator }), 200);

@@ -5,9 +5,11 @@ import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import {
   AppealDecisionWriteSchema,
   AppealListSchema,
+  AppealPageSchema,
   AppealParamsSchema,
   AppealSchema,
   AppealWriteSchema,
+  CycleAppealsQuerySchema,
   ResultBundleSchema,
   ResultParamsSchema,
   ResultSchema,
@@ -116,6 +118,23 @@ export const resultRoutes = {
     tags: ['Results'],
     params: ResultParamsSchema,
     responses: { 200: { description: 'Appeals', schema: AppealListSchema }, ...errors(400, 401, 403, 404) },
+  }),
+  listCycleAppeals: defineRoute({
+    operationId: 'listCycleAppeals',
+    method: 'GET',
+    path: '/v1/cycles/{year}/appeals',
+    lambda: 'results',
+    access: adminOnly,
+    summary: 'A cycle’s appeals across agencies: the review team’s queue (`status=open`), oldest first',
+    description:
+      'Every agency’s appeals of the cycle, decided then open, each by filing time; `status` keeps one. Cursor pagination.',
+    tags: ['Results'],
+    params: YearParamsSchema,
+    query: CycleAppealsQuerySchema,
+    responses: {
+      200: { description: 'A page of appeals', schema: AppealPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
   }),
   decideAppeal: defineRoute({
     operationId: 'decideAppeal',

@@ -3,6 +3,7 @@ import type { AppealSchema } from '#shared/api/results/schemas.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import type { ResultSummary, ResultVersion } from '#shared/domain/results.ts';
 import type { CycleRecord } from '../cycles/ports.ts';
+import type { Page, PageRequest } from '../ports.ts';
 
 export type AppealRecord = z.output<typeof AppealSchema>;
 
@@ -35,6 +36,11 @@ export interface ResultStore {
   ): Promise<{ current: CurrentResult | undefined; versions: ResultVersion[] }>;
   /** The agency's appeals in the cycle, oldest first. */
   appeals(year: number, agencyId: string): Promise<AppealRecord[]>;
+  /** Every agency's appeals in the cycle: decided, then open, each by filing time; one status by prefix. */
+  appealsByCycle(
+    year: number,
+    query: PageRequest & { readonly status?: AppealRecord['status'] | undefined },
+  ): Promise<Page<AppealRecord>>;
   /** Which of these agencies have a result in the cycle (an import skips them). */
   existing(year: number, agencyIds: readonly string[]): Promise<Set<string>>;
   /**

@@ -2,7 +2,13 @@ import type { AppealDecisionWrite, AppealWrite } from '#shared/api/results/schem
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
 import { reviewCounts, stagesOf, standingScores } from '#shared/domain/assessment.ts';
 import { isWindowOpen } from '#shared/domain/cycles.ts';
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import {
+  ConflictError,
+  type FieldError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
 import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
 import { findFramework, getFramework } from '#shared/domain/framework/registry.ts';
 import type { Framework, Level } from '#shared/domain/framework/types.ts';
@@ -15,7 +21,7 @@ import {
 } from '#shared/domain/results.ts';
 import type { AssessmentStore } from '../assessment/ports.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
-import type { ChangeSet, WritePath } from '../ports.ts';
+import type { ChangeSet, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyRecord, AgencyStore } from '../registry/ports.ts';
 import type { SelfAssessmentStore } from '../self-assessment/ports.ts';
 import type { AppealRecord, CurrentResult, ResultStore } from './ports.ts';
@@ -533,9 +539,28 @@ export const createResultService = (ports: ResultServicePorts) => {
     return decidedAppeal;
   };
 
+  /**
+   * The review team's queue: every agency's appeals of a cycle, one status or both. One Query; the
+   * cycle (a 404 for a year with no cycle) from the container's cache beside it.
+   */
+  const cycleAppeals = async (
+    actor: Actor,
+    year: number,
+    query: PageRequest & { readonly status?: AppealRecord['status'] | undefined },
+  ) => {
+    if (actor.role !== 'admin') throw new ForbiddenError('Only the review team lists a cycle’s appeals.');
+    const [cycle, page] = await Promise.all([
+      selfAssessments.cycle(year, 'cached'),
+      results.appealsByCycle(year, query),
+    ]);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    return page;
+  };
+
   return {
     finalize,
     importResults,
+    cycleAppeals,
     fileAppeal,
     decideAppeal,
     current: async (actor: Actor, year: number, agencyId: string): Promise<ResultView> => {

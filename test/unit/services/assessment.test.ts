@@ -3,6 +3,7 @@ import type { Actor } from '#shared/domain/actor.ts';
 import { canonicalJson } from '#shared/domain/audit.ts';
 import {
   ConflictError,
+  ForbiddenError,
   NotFoundError,
   PreconditionFailedError,
   ValidationError,
@@ -622,6 +623,35 @@ describe('results and appeals (in-memory ports)', () => {
     expect(again).toEqual(decided);
     expect((await results.versions(actor({ now: day(77) }), 2027, 'prov-jawa-barat')).items).toHaveLength(2);
     expect(ports.events.filter((event) => event.type === 'appeal.decided')).toHaveLength(1);
+  });
+
+  it('are listed for the review team per cycle, open ones oldest first, by status; others get 403', async () => {
+    // Prepare: one appeal filed, not yet decided
+    const { results } = await finalized();
+    const filed = await results.fileAppeal(operator(day(72)), 2027, 'prov-jawa-barat', {
+      indicators: [
+        {
+          indicatorNo: 12,
+          justification: 'Dokumen Renstra TIK telah ditetapkan sebelum batas waktu.',
+          evidence: [],
+        },
+      ],
+    });
+
+    // Act
+    const open = await results.cycleAppeals(actor({ now: day(73) }), 2027, { status: 'open', limit: 10 });
+    const decided = await results.cycleAppeals(actor({ now: day(73) }), 2027, {
+      status: 'decided',
+      limit: 10,
+    });
+
+    // Assess
+    expect(open.items).toEqual([filed]);
+    expect(decided.items).toEqual([]);
+    await expect(
+      results.cycleAppeals(operator(day(73)), 2027, { status: 'open', limit: 10 }),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(results.cycleAppeals(actor(), 2031, { limit: 10 })).rejects.toThrow(NotFoundError);
   });
 
   it('bundle everything needed to recompute the same bytes', async () => {
