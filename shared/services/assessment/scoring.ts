@@ -146,13 +146,18 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     };
   };
 
-  const requireStage = (context: Context, stage: Stage, now: Date) => {
+  const requireCycleStage = (context: Context, stage: Stage) => {
     const { cycle } = context;
     if (!context.stages.includes(stage)) {
       throw new ValidationError(`The ${cycle.year} cycle (${cycle.type}) has no ${stage} stage.`, {
         errors: [{ pointer: '/params/stage', detail: `One of ${context.stages.join(', ')}` }],
       });
     }
+  };
+
+  const requireStage = (context: Context, stage: Stage, now: Date) => {
+    const { cycle } = context;
+    requireCycleStage(context, stage);
     const window = windowOfStage(cycle.windows, stage);
     if (!window || !isWindowOpen(window, now)) {
       throw new ConflictError(
@@ -432,8 +437,11 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       stage: Stage,
       indicatorNo: number,
     ): Promise<StageScore[]> => {
-      const { snapshot } = await load(actor, year, agencyId);
-      return snapshot.scores
+      const context = await load(actor, year, agencyId);
+      // The same 400s as a write to this path: an empty list would say "never scored" instead.
+      requireIndicators(context.framework, [{ indicatorNo, pointer: '/params/no' }]);
+      requireCycleStage(context, stage);
+      return context.snapshot.scores
         .filter((score) => score.stage === stage && score.indicatorNo === indicatorNo)
         .sort((a, b) => a.version - b.version);
     },

@@ -404,6 +404,24 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(PreconditionFailedError);
   });
 
+  it('lists score versions only of indicators the framework has and stages the cycle has (400 naming the path parameter)', async () => {
+    const { scoring } = await prepared();
+    const a = assessor('asesor-a', day(30));
+    const noIndicator = await scoring
+      .versions(a, 2027, 'prov-jawa-barat', 'dokumen', 48)
+      .catch((caught: unknown) => caught);
+    expect((noIndicator as ValidationError).errors).toEqual([
+      { pointer: '/params/no', detail: 'No indicator 48' },
+    ]);
+    const noStage = await scoring
+      .versions(a, 2027, 'prov-jawa-barat', 'visitasi', 1)
+      .catch((caught: unknown) => caught);
+    expect((noStage as ValidationError).errors).toEqual([
+      { pointer: '/params/stage', detail: 'One of dokumen, interviu' },
+    ]);
+    await expect(scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 1)).resolves.toEqual([]);
+  });
+
   it('refuses evidence indices the agency did not submit', async () => {
     const { scoring } = await prepared();
     const error = await scoring
