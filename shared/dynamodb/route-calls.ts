@@ -34,6 +34,12 @@ const cycleNotCached: ExtraCalls = {
   calls: ['getCycle'],
 };
 
+/** A score write that lost its transaction to another reads again: the same scores standing as sent answer 200. */
+const lostScoreRace: ExtraCalls = {
+  when: 'its transaction lost to a concurrent write (it reads the assessment again: an identical save that won answers 200)',
+  calls: ['loadAssessment', 'loadAssessment'],
+};
+
 /** Powertools' record of an idempotent route: claimed before the route runs, completed after. */
 const claimedBefore = (calls: readonly AccessPatternName[]): readonly AccessPatternName[] => [
   'claimIdempotencyKey',
@@ -197,8 +203,14 @@ export const routeCalls = {
     notes:
       'In parallel. The view needs the agency’s name and group and the cycle’s stages (one BatchGetItem); the partition is read in two ranges around its audit trail.',
   },
-  saveStageScores: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
-  saveStageScore: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
+  saveStageScores: {
+    calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'],
+    extra: [lostScoreRace],
+  },
+  saveStageScore: {
+    calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'],
+    extra: [lostScoreRace],
+  },
   listStageScoreVersions: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment'] },
   saveReviews: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
 

@@ -300,6 +300,19 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       events: [],
     });
     if (!outcome.committed) {
+      // Lost a race: when what won already holds every score as sent (the same request twice, a
+      // double submit), nothing is lost and the caller gets the state, as for a retry.
+      const now = await assessments.load(year, agencyId);
+      const standing = latestVersions(now.scores);
+      const sameAsSent = recorded.every(({ score }) => {
+        const current = standing.get(`${stage}#${score.indicatorNo}`);
+        return (
+          current !== undefined && diffFields(current, score, ['level', 'note', 'evidenceUsed']).length === 0
+        );
+      });
+      if (sameAsSent && now.head?.finalizedAt === undefined) {
+        return { context: { ...context, snapshot: { ...snapshot, scores: now.scores } }, recorded: [] };
+      }
       throw new PreconditionFailedError(
         `Another panel member recorded a score of ${agencyId} meanwhile (or the panel or result changed). Re-read the assessment and apply your change again.`,
       );

@@ -393,6 +393,24 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).rejects.toThrow(PreconditionFailedError);
   });
 
+  it('answers both of two identical saves racing (a double submit): one writes, the other finds its scores standing as sent', async () => {
+    // Prepare
+    const { scoring } = await prepared();
+    const a = assessor('asesor-a', day(30));
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [5, 6])),
+      scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [5, 6])),
+    ]);
+
+    // Assess: both 200, one version each
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(
+      (await scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 5)).map((score) => score.version),
+    ).toEqual([1]);
+  });
+
   it('lets one of two panel members writing from the same version win; the other gets 412', async () => {
     const { scoring } = await prepared();
     const outcomes = await Promise.allSettled([
