@@ -239,6 +239,12 @@ export const routeCalls = {
   },
   decideAppeal: {
     calls: ['getCycleAndAgency', 'listAppeals', 'listResultVersions', 'commitChange'],
+    extra: [
+      {
+        when: 'its transaction lost to a concurrent decision (it reads the appeals again: the same decisions answer 200)',
+        calls: ['listAppeals'],
+      },
+    ],
     notes:
       'Reads in parallel; appeals and results are two ranges of the partition with the audit trail between.',
   },

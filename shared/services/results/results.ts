@@ -532,6 +532,11 @@ export const createResultService = (ports: ResultServicePorts) => {
       ],
     });
     if (!outcome.committed) {
+      // Lost a race: the same decisions that won (a double submit) answer as a retry would.
+      const now = (await results.appeals(year, agencyId)).find(
+        (candidate) => candidate.appealId === appealId,
+      );
+      if (now?.status === 'decided' && sameDecisions(now.decisions ?? [], write.decisions)) return now;
       throw new ConflictError(
         `Appeal ${appealId} or the result of "${agencyId}" changed meanwhile; re-read them.`,
       );

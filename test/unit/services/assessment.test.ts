@@ -661,6 +661,34 @@ describe('results and appeals (in-memory ports)', () => {
     expect(ports.events.filter((event) => event.type === 'appeal.decided')).toHaveLength(1);
   });
 
+  it('answer both of two identical decisions racing (a double submit) with the decided appeal; one result version is made', async () => {
+    // Prepare
+    const { results, ports } = await finalized();
+    const filed = await results.fileAppeal(operator(day(72)), 2027, 'prov-jawa-barat', {
+      indicators: [
+        {
+          indicatorNo: 12,
+          justification: 'Dokumen Renstra TIK telah ditetapkan sebelum batas waktu.',
+          evidence: [],
+        },
+      ],
+    });
+    const decision = {
+      decisions: [{ indicatorNo: 12, upheld: true, level: 5 as const, reason: 'Bukti sah' }],
+    };
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      results.decideAppeal(actor({ now: day(75) }), 2027, 'prov-jawa-barat', filed.appealId, decision),
+      results.decideAppeal(actor({ now: day(75) }), 2027, 'prov-jawa-barat', filed.appealId, decision),
+    ]);
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect((await results.versions(actor({ now: day(76) }), 2027, 'prov-jawa-barat')).items).toHaveLength(2);
+    expect(ports.events.filter((event) => event.type === 'appeal.decided')).toHaveLength(1);
+  });
+
   it('are listed for the review team per cycle, open ones oldest first, by status; others get 403', async () => {
     // Prepare: one appeal filed, not yet decided
     const { results } = await finalized();
