@@ -34,7 +34,7 @@ const cycleNotCached: ExtraCalls = {
   calls: ['getCycle'],
 };
 
-/** A score write that lost its transaction to another reads again: the same scores standing as sent answer 200. */
+/** A score or review write that lost its transaction reads again: the same standing as sent answers 200. */
 const lostScoreRace: ExtraCalls = {
   when: 'its transaction lost to a concurrent write (it reads the assessment again: an identical save that won answers 200)',
   calls: ['loadAssessment', 'loadAssessment'],
@@ -212,7 +212,10 @@ export const routeCalls = {
     extra: [lostScoreRace],
   },
   listStageScoreVersions: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment'] },
-  saveReviews: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
+  saveReviews: {
+    calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'],
+    extra: [lostScoreRace],
+  },
 
   // Results and appeals.
   finalizeResult: {

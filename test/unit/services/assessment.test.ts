@@ -411,6 +411,31 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).toEqual([1]);
   });
 
+  it('answers both of two identical reviews racing (a double submit); one mark is written', async () => {
+    // Prepare
+    const { scoring } = await prepared();
+    await scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3, [1]),
+    );
+    const admin = actor({ now: day(58) });
+    const marks = [{ indicatorNo: 1, valid: true, reason: '', expectedVersion: 0, pointer: '/x/0' }];
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks),
+      scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks),
+    ]);
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    const view = await scoring.view(admin, 2027, 'prov-jawa-barat');
+    expect(view.indicators[0]?.review?.version).toBe(1);
+  });
+
   it('lets one of two panel members writing from the same version win; the other gets 412', async () => {
     const { scoring } = await prepared();
     const outcomes = await Promise.allSettled([
