@@ -340,7 +340,13 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     if (unscored.length > 0) {
       throw new ConflictError(
         `${unscored.length} ${unscored.length === 1 ? 'indicator has' : 'indicators have'} no score to review yet: ${unscored.map((input) => input.indicatorNo).join(', ')}.`,
-        { extensions: { unscored: unscored.map((input) => input.indicatorNo) } },
+        {
+          errors: unscored.map((input) => ({
+            pointer: input.pointer,
+            detail: `Indicator ${input.indicatorNo} has no score to review yet`,
+          })),
+          extensions: { unscored: unscored.map((input) => input.indicatorNo) },
+        },
       );
     }
     const stale: number[] = [];

@@ -411,6 +411,39 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).toEqual([1]);
   });
 
+  it('refuses reviews of indicators with no score yet (409 naming each in the body)', async () => {
+    const { scoring } = await prepared();
+    await scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3, [1]),
+    );
+    const error = await scoring
+      .saveReviews(actor({ now: day(58) }), 2027, 'prov-jawa-barat', [
+        {
+          indicatorNo: 1,
+          valid: true,
+          reason: '',
+          expectedVersion: 0,
+          pointer: '/body/reviews/0/indicatorNo',
+        },
+        {
+          indicatorNo: 2,
+          valid: true,
+          reason: '',
+          expectedVersion: 0,
+          pointer: '/body/reviews/1/indicatorNo',
+        },
+      ])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      { pointer: '/body/reviews/1/indicatorNo', detail: 'Indicator 2 has no score to review yet' },
+    ]);
+  });
+
   it('answers both of two identical reviews racing (a double submit); one mark is written', async () => {
     // Prepare
     const { scoring } = await prepared();
