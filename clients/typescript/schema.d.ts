@@ -599,7 +599,9 @@ export interface paths {
         };
         /**
          * The calling assessor’s assignments (optionally of one year), newest cycle first
-         * @description **Access:** assessors; a token with the scope `spbe/assessment.write`.
+         * @description Each with the agency’s name and where its self-assessment stands (`selfAssessmentStatus`: scoring waits for `submitted`).
+         *
+         *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          */
         get: operations["listMyAssignments"];
         put?: never;
@@ -2309,6 +2311,40 @@ export interface components {
              */
             recusedAt?: string;
             recusalReason?: string;
+        };
+        MyAssignmentPage: {
+            items: components["schemas"]["MyAssignment"][];
+            nextCursor?: string;
+        };
+        MyAssignment: {
+            /** Format: int64 */
+            year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
+            agencyId: string;
+            assessor: string;
+            /** @enum {string} */
+            status: "active" | "recused";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            assignedAt: string;
+            assignedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            recusedAt?: string;
+            recusalReason?: string;
+            agencyName: string;
+            /**
+             * @description Where the agency’s self-assessment stands: scoring waits for `submitted`
+             * @enum {string}
+             */
+            selfAssessmentStatus: "none" | "draft" | "submitted";
         };
         RecusalWrite: {
             /**
@@ -5718,7 +5754,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentPage"];
+                    "application/json": components["schemas"]["MyAssignmentPage"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -427,6 +427,14 @@ export const accessPatterns = [
     notes: '`GET /assessors/me/assignments`; admins by assessor.',
   },
   {
+    name: 'getAssignmentSummaries',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'AGENCY#<agencyId> / PROFILE + CYCLE#<year>#AGENCY#<agencyId> / SELF per assignment of the page',
+    status: 'built',
+    notes: 'An assessor’s list: each agency’s name and where its self-assessment stands (100 keys a call).',
+  },
+  {
     name: 'listCycleAssignments',
     table: 'programme',
     operation: 'Query',

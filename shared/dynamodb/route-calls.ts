@@ -193,7 +193,11 @@ export const routeCalls = {
     calls: ['listCycleAssignments'],
     extra: [{ when: 'the page is empty', calls: ['getCycle'] }],
   },
-  listMyAssignments: { calls: ['listAssessorAssignments'] },
+  listMyAssignments: {
+    calls: ['listAssessorAssignments', 'getAssignmentSummaries'],
+    extra: [{ when: 'per further 50 assignments on the page', calls: ['getAssignmentSummaries'] }],
+    notes: 'An empty page makes the Query alone.',
+  },
   recuse: {
     calls: claimedWithChange(['loadAssessment', 'loadAssessment', 'commitChange']),
     notes: withChangeNote,

@@ -540,6 +540,17 @@ export const createMemoryPorts = (): MemoryPorts => {
           (assignment) => `${9999 - assignment.year}#${assignment.agencyId}`,
           page,
         ),
+      summaries: async (keys) =>
+        new Map(
+          keys.flatMap(({ year, agencyId }) => {
+            const agency = agencies.get(agencyId);
+            if (!agency) return [];
+            const status = headers.get(selfKey(year, agencyId))?.status ?? 'none';
+            return [
+              [`${year}#${agencyId}`, { agencyName: agency.name, selfAssessmentStatus: status }] as const,
+            ];
+          }),
+        ),
       loads: async (year, subjects) =>
         new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
       planning: async (year, subjects) => ({

@@ -203,7 +203,7 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expect(JSON.stringify(expectProblem(province, 409))).toContain('province of kota-surabaya');
     expect(expectStatus(assigned, 200)).toEqual({ received: 8, assigned: 8, unchanged: 0 });
     const mine = expectStatus(
-      await api.request<{ items: { agencyId: string }[] }>(
+      await api.request<{ items: { agencyId: string; agencyName: string; selfAssessmentStatus: string }[] }>(
         'GET',
         `/v1/assessors/me/assignments?year=${year}`,
         {
@@ -218,6 +218,11 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       'prov-jawa-barat',
       'prov-jawa-timur',
     ]);
+    // Each with its agency's name and where its self-assessment stands (all five submitted in step 1)
+    expect(mine.items.find((item) => item.agencyId === 'kota-surabaya')).toMatchObject({
+      agencyName: 'Pemerintah Kota Surabaya',
+      selfAssessmentStatus: 'submitted',
+    });
   });
 
   it('2b. an affiliation added later that conflicts with a panel seat in progress is refused (409 naming it)', async () => {

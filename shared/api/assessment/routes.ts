@@ -14,6 +14,7 @@ import {
   AssignmentSchema,
   AssignmentsWriteSchema,
   BulkScoresWriteSchema,
+  MyAssignmentPageSchema,
   MyAssignmentsQuerySchema,
   RecusalWriteSchema,
   ReviewsWriteSchema,
@@ -109,10 +110,12 @@ export const assessmentRoutes = {
     lambda: 'assessment',
     access: assessorsOnly,
     summary: 'The calling assessor’s assignments (optionally of one year), newest cycle first',
+    description:
+      'Each with the agency’s name and where its self-assessment stands (`selfAssessmentStatus`: scoring waits for `submitted`).',
     tags: ['Assessment'],
     query: MyAssignmentsQuerySchema,
     responses: {
-      200: { description: 'A page of assignments', schema: AssignmentPageSchema },
+      200: { description: 'A page of assignments', schema: MyAssignmentPageSchema },
       ...errors(400, 401, 403),
     },
   }),

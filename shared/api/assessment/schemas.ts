@@ -101,6 +101,22 @@ export const AssignmentPageSchema = z
   .object(lazyShape(() => ({ items: z.array(AssignmentSchema), nextCursor: z.string().optional() })))
   .meta({ id: 'AssignmentPage' });
 
+export const MyAssignmentSchema = z
+  .object(
+    lazyShape(() => ({
+      ...AssignmentSchema.shape,
+      agencyName: z.string(),
+      selfAssessmentStatus: z.enum(['none', 'draft', 'submitted']).meta({
+        description: 'Where the agency’s self-assessment stands: scoring waits for `submitted`',
+      }),
+    })),
+  )
+  .meta({ id: 'MyAssignment' });
+
+export const MyAssignmentPageSchema = z
+  .object(lazyShape(() => ({ items: z.array(MyAssignmentSchema), nextCursor: z.string().optional() })))
+  .meta({ id: 'MyAssignmentPage' });
+
 export const AssignmentReportSchema = z
   .object(
     lazyShape(() => ({

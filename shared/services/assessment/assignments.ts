@@ -421,10 +421,22 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       if (page.items.length === 0) await requireCycle(year);
       return page;
     },
-    listMine: (
-      actor: Actor,
-      query: { year?: number | undefined } & PageRequest,
-    ): Promise<Page<AssignmentRecord>> => assignments.listByAssessor(actor.subject, query),
+    /** With each agency's name and where its self-assessment stands: what to assess next. */
+    listMine: async (actor: Actor, query: { year?: number | undefined } & PageRequest) => {
+      const page = await assignments.listByAssessor(actor.subject, query);
+      const summaries = page.items.length === 0 ? new Map() : await assignments.summaries(page.items);
+      return {
+        items: page.items.map((assignment) => {
+          const summary = summaries.get(`${assignment.year}#${assignment.agencyId}`);
+          return {
+            ...assignment,
+            agencyName: summary?.agencyName ?? assignment.agencyId,
+            selfAssessmentStatus: summary?.selfAssessmentStatus ?? ('none' as const),
+          };
+        }),
+        nextCursor: page.nextCursor,
+      };
+    },
   };
 };
 

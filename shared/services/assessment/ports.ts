@@ -19,6 +19,12 @@ export interface AssessmentHead {
   readonly finalizedAt?: string | undefined;
 }
 
+/** What an assessor sees of an assigned agency in their list. */
+export interface AssignmentSummary {
+  readonly agencyName: string;
+  readonly selfAssessmentStatus: 'none' | 'draft' | 'submitted';
+}
+
 /** Everything about one agency's assessment in a cycle, read in one go. */
 export interface AssessmentSnapshot {
   readonly head: AssessmentHead | undefined;
@@ -45,6 +51,13 @@ export interface AssignmentStore {
     subject: string,
     filter: { readonly year?: number | undefined } & PageRequest,
   ): Promise<Page<AssignmentRecord>>;
+  /**
+   * The agency's name and its self-assessment's status for each (year, agency), keyed
+   * `<year>#<agencyId>` (an assessor's list of assignments). Agencies not found are absent.
+   */
+  summaries(
+    keys: readonly { readonly year: number; readonly agencyId: string }[],
+  ): Promise<Map<string, AssignmentSummary>>;
   /** How many active assignments each assessor has in the cycle. */
   loads(year: number, subjects: readonly string[]): Promise<Map<string, number>>;
   /**

@@ -227,6 +227,40 @@ describe('assigning panels (in-memory ports)', () => {
     );
   });
 
+  it('lists an assessor’s own assignments with the agency’s name and where its self-assessment stands', async () => {
+    // Prepare: Jawa Barat submitted, Jawa Timur has a draft, Surabaya nothing yet
+    const setup = await setUp();
+    const { panels, selfAssessments } = setup;
+    await submitAll(setup, 'prov-jawa-barat', 3);
+    await selfAssessments.saveAnswers(operatorOf('prov-jawa-timur'), 2027, 'prov-jawa-timur', 0, [
+      { indicatorNo: 1, level: 2, explanation: '', evidence: [], pointer: '/x' },
+    ]);
+    await panels.assign(
+      actor(),
+      2027,
+      ['prov-jawa-barat', 'prov-jawa-timur', 'kota-surabaya'].map((agencyId) => ({
+        agencyId,
+        assessor: 'asesor-a',
+      })),
+    );
+
+    // Act
+    const mine = await panels.listMine(assessor('asesor-a', now), { limit: 10 });
+
+    // Assess
+    expect(
+      mine.items.map(({ agencyId, agencyName, selfAssessmentStatus }) => [
+        agencyId,
+        agencyName,
+        selfAssessmentStatus,
+      ]),
+    ).toEqual([
+      ['kota-surabaya', 'Pemerintah Kota Surabaya', 'none'],
+      ['prov-jawa-barat', 'Pemerintah Provinsi Jawa Barat', 'submitted'],
+      ['prov-jawa-timur', 'Pemerintah Provinsi Jawa Timur', 'draft'],
+    ]);
+  });
+
   it('lets a member recuse with a reason while another stays; the last one may not', async () => {
     const { panels } = await setUp();
     await panels.assign(actor(), 2027, [
