@@ -24,6 +24,7 @@ import {
   assessorKeys,
   cycleAgencyPartition,
   cycleKeys,
+  resultKeys,
   selfAssessmentKeys,
 } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
@@ -337,16 +338,23 @@ export const createAssignmentStore = (
     );
   },
 
-  planning: async (year, subjects) => {
+  planning: async (year, subjects, agencyIds) => {
     const unique = [...new Set(subjects)];
     const items = await batchGetAll(client, tableName, [
       cycleKeys.cycle(year),
       ...unique.map((subject) => assessorKeys.profile(subject)),
       ...unique.map((subject) => assessorKeys.load(subject, year)),
+      ...[...new Set(agencyIds)].map((agencyId) => resultKeys.current(year, agencyId)),
     ]);
     const cycleItem = items.find((item) => item.SK === 'CYCLE');
+    const currentSortKey = resultKeys.current(year, '').SK;
     return {
       cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
+      results: new Map(
+        items
+          .filter((item) => item.SK === currentSortKey)
+          .map((item) => [item.agencyId as string, item.version as number]),
+      ),
       profiles: new Map(
         items
           .filter((item) => item.SK === 'PROFILE')

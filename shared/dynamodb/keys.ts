@@ -448,9 +448,10 @@ export const accessPatterns = [
     name: 'planAssignments',
     table: 'programme',
     operation: 'BatchGetItem',
-    key: 'CYCLE#<year> / CYCLE + ASSESSOR#<subject> / PROFILE and / LOAD#<year> per assessor',
+    key: 'CYCLE#<year> / CYCLE + ASSESSOR#<subject> / PROFILE and / LOAD#<year> per assessor + CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT per agency',
     status: 'built',
-    notes: 'What an assignment batch checks its rows against: the load cap, affiliations, loads.',
+    notes:
+      'What an assignment batch checks its rows against: the load cap, affiliations, loads, and agencies whose result is final already.',
   },
   {
     name: 'getAssessor',

@@ -185,6 +185,10 @@ export const routeCalls = {
     calls: claimedBefore(['planAssignments', 'listRoster', 'listCycleAssignments', 'commitChange']),
     extra: [
       { when: 'per further agency named in the batch', calls: ['listCycleAssignments'] },
+      {
+        when: 'per further 100 keys of the plan (two per assessor, one per agency)',
+        calls: ['planAssignments'],
+      },
       { when: 'per further 100 actions', calls: ['commitChange'] },
     ],
     notes: `Reads in parallel (planAssignments ∥ listRoster ∥ listCycleAssignments per agency). ${beforeNote}`,

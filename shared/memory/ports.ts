@@ -553,8 +553,14 @@ export const createMemoryPorts = (): MemoryPorts => {
         ),
       loads: async (year, subjects) =>
         new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
-      planning: async (year, subjects) => ({
+      planning: async (year, subjects, agencyIds) => ({
         cycle: cycles.get(year),
+        results: new Map(
+          agencyIds.flatMap((agencyId) => {
+            const current = currents.get(selfKey(year, agencyId));
+            return current ? [[agencyId, current.version] as const] : [];
+          }),
+        ),
         profiles: new Map(
           subjects.flatMap((subject) => {
             const assessor = assessors.get(subject);

@@ -258,6 +258,29 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       await api.request('GET', `/v1/cycles/${year}/agencies/kemenkeu/result`, { token: admin }),
       404,
     );
+
+    // The other way round: an agency whose result was imported first gets no panel
+    expectStatus(
+      await api.request('PUT', '/v1/agencies/prov-bali', {
+        token: admin,
+        body: { name: 'Pemerintah Provinsi Bali', group: 'provinsi' },
+      }),
+      201,
+    );
+    expectStatus(
+      await api.request('POST', `/v1/cycles/${year}/results/import`, {
+        token: admin,
+        headers: { 'idempotency-key': `import-bali-${year}` },
+        body: { results: [{ agencyId: 'prov-bali', levels, reference: 'Laporan yang diimpor' }] },
+      }),
+      200,
+    );
+    const late = await api.request('POST', `/v1/cycles/${year}/assignments`, {
+      token: admin,
+      headers: { 'idempotency-key': `assign-bali-${year}` },
+      body: { assignments: [{ agencyId: 'prov-bali', assessor: 'asesor-1' }] },
+    });
+    expect(expectFieldProblem(late, 409, '/body/assignments/0').detail).toContain('has-result');
   });
 
   it('3. an assessor sees only the agencies assigned to them: the rest answer 404', async () => {

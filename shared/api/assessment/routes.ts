@@ -75,7 +75,7 @@ export const assessmentRoutes = {
     access: adminOnly,
     summary: 'Assign panels of assessors to agencies for the cycle (JSON or CSV), all or nothing',
     description:
-      'Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.',
+      'Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); no final result of the agency in the cycle yet (imported or finalized: nothing left to assess, 409 `has-result`); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.',
     tags: ['Assessment'],
     params: YearParamsSchema,
     body: AssignmentsWriteSchema,

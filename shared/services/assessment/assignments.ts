@@ -217,11 +217,12 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       assignments.planning(
         year,
         valid.map(({ row }) => row.assessor),
+        agencyIds,
       ),
       agencies.listAll(),
       Promise.all(agencyIds.map((agencyId) => panelOf(year, agencyId))),
     ]);
-    const { cycle, profiles, loads } = planning;
+    const { cycle, profiles, loads, results } = planning;
     if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
     const registry = new Map(roster.map((agency) => [agency.id, agency]));
     for (const { index, row } of valid) {
@@ -273,6 +274,22 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
         continue;
       }
       if (previous) continue;
+      // A final result (imported, or finalized) leaves nothing to assess: a panel could score, but
+      // its result could never be finalized.
+      const resultVersion = results.get(row.agencyId);
+      if (resultVersion !== undefined) {
+        conflicts.push({
+          ...locate(index),
+          rule: 'has-result',
+          errors: [
+            {
+              pointer,
+              detail: `${row.agencyId} has a final result in ${year} already (version ${resultVersion}): there is nothing left to assess; changes come through appeals`,
+            },
+          ],
+        });
+        continue;
+      }
       const agency = registry.get(row.agencyId);
       const profile = profiles.get(row.assessor);
       if (!agency || !profile) continue;

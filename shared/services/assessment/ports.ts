@@ -62,14 +62,17 @@ export interface AssignmentStore {
   loads(year: number, subjects: readonly string[]): Promise<Map<string, number>>;
   /**
    * What an assignment batch checks its rows against, in one round trip: the cycle (its load cap),
-   * the assessors' profiles (affiliations) and their loads in the cycle.
+   * the assessors' profiles (affiliations) and their loads in the cycle, and the version of each
+   * named agency's final result in the cycle, if it has one (nothing left to assess).
    */
   planning(
     year: number,
     subjects: readonly string[],
+    agencyIds: readonly string[],
   ): Promise<{
     readonly cycle: CycleRecord | undefined;
     readonly profiles: Map<string, AssessorRecord>;
+    readonly results: Map<string, number>;
     readonly loads: Map<string, number>;
   }>;
 }

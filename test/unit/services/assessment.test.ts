@@ -227,6 +227,37 @@ describe('assigning panels (in-memory ports)', () => {
     );
   });
 
+  it('refuses a panel for an agency whose result in the cycle is final already (409, rule has-result): scoring could never finalize', async () => {
+    // Prepare: Jawa Timur's 2027 result imported before any panel
+    const { panels, ports } = await setUp();
+    await createResultService({ ...ports, ids: sequentialIds() }).importResults(actor(), 2027, [
+      {
+        agencyId: 'prov-jawa-timur',
+        levels: framework.indicators.map(() => 3 as Level),
+        reference: 'Laporan',
+      },
+    ]);
+
+    // Act
+    const error = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+        { agencyId: 'prov-jawa-timur', assessor: 'asesor-a' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess: nothing assigned, the row named
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/assignments/1',
+        detail:
+          'prov-jawa-timur has a final result in 2027 already (version 1): there is nothing left to assess; changes come through appeals',
+      },
+    ]);
+    expect((await panels.listForCycle(2027, { limit: 10 })).items).toEqual([]);
+  });
+
   it('lists an assessor’s own assignments with the agency’s name and where its self-assessment stands', async () => {
     // Prepare: Jawa Barat submitted, Jawa Timur has a draft, Surabaya nothing yet
     const setup = await setUp();
