@@ -25,7 +25,7 @@ const resultReaders = {
 } as const;
 const agencyWriters = { kind: 'jwt', roles: ['agency'], scopes: [scope('self-assessment.write')] } as const;
 const readerNote =
-  'Agencies read their own from the opening of the cycle’s appeals window, so that they appeal what they read (404 before it, saying when); admins always.';
+  'Agencies read their own from the cycle’s publication time (404 before it); admins always.';
 
 /** Final results (immutable, hash-chained versions) and appeals. */
 export const resultRoutes = {

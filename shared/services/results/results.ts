@@ -85,19 +85,17 @@ export const createResultService = (ports: ResultServicePorts) => {
   };
 
   /**
-   * Who may read a result: admins always; the agency's own operators from the opening of the
-   * cycle's appeals window (windows are in order, so before publication: an agency appeals the
-   * result it reads, and hiding it until publication made every appeal blind); nobody else (404,
-   * so that existence does not leak). Before then the agency's own operators are told when, whether
-   * or not a result exists: `result.finalized` sends them here.
+   * Who may read a result: admins always; the agency's own operators from the cycle's publication
+   * time; nobody else (404, so that existence does not leak). Before publication the agency's own
+   * operators are told when, whether or not a result exists: `result.finalized` sends them here.
    */
   const assertReadable = (actor: Actor, cycle: CycleRecord, agencyId: string) => {
     if (actor.role === 'admin') return;
+    const publicationAt = cycle.windows.publication.at;
     if (actor.role === 'agency' && actor.agencyId === agencyId) {
-      const readableAt = cycle.windows.appeals.opensAt;
-      if (Date.parse(readableAt) <= actor.now.getTime()) return;
+      if (Date.parse(publicationAt) <= actor.now.getTime()) return;
       throw new NotFoundError(
-        `Results of the ${cycle.year} cycle are readable by ${agencyId}’s operators from the opening of the cycle’s appeals window, ${readableAt} (server time ${actor.now.toISOString()}).`,
+        `Results of the ${cycle.year} cycle are readable by ${agencyId}’s operators from the cycle’s publication time, ${publicationAt} (server time ${actor.now.toISOString()}).`,
       );
     }
     throw notFound(cycle.year, agencyId);
@@ -123,8 +121,8 @@ export const createResultService = (ports: ResultServicePorts) => {
       actor.now,
       { year: result.year, agencyId: result.agencyId },
       // Ids and the link only: the index and predicate stay behind the link, which the agency reads
-      // from the opening of the cycle's appeals window; a payload carrying them would publish them
-      // to the agency's endpoints at finalization, before the review team has finished the cycle.
+      // from the cycle's publication time, like everyone else; a payload carrying them would
+      // publish them to the agency's endpoints first.
       { version: result.version, link: resultLink(result.year, result.agencyId) },
     );
 

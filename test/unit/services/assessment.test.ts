@@ -636,7 +636,7 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     expect(canonicalJson(finalized.result.computed)).toBe(
       canonicalJson(computeResult(framework, finalized.result.inputs)),
     );
-    // Ids and the link, never the numbers: the agency reads them from the appeals window on.
+    // Ids and the link, never the numbers: they are readable from the cycle's publication time.
     expect(ports.events.filter((event) => event.type === 'result.finalized')).toEqual([
       expect.objectContaining({
         subject: { year: 2027, agencyId: 'prov-jawa-barat' },
@@ -679,21 +679,9 @@ describe('results and appeals (in-memory ports)', () => {
   };
   const operator = (at: Date) => operatorOf('prov-jawa-barat', { now: at });
 
-  it('are read by the agency from the opening of the appeals window (it appeals what it reads), never by another agency; admins always', async () => {
+  it('are read by the agency only from publication time; admins always', async () => {
     const { results } = await finalized();
-    await expect(results.current(operator(day(60)), 2027, 'prov-jawa-barat')).rejects.toThrow(
-      `readable by prov-jawa-barat’s operators from the opening of the cycle’s appeals window, ${at(70)}`,
-    );
-    // In the appeals window, before publication: the agency reads what it may appeal; nobody else
-    await expect(results.current(operator(day(72)), 2027, 'prov-jawa-barat')).resolves.toMatchObject({
-      result: { version: 1 },
-    });
-    await expect(results.versions(operator(day(72)), 2027, 'prov-jawa-barat')).resolves.toMatchObject({
-      verification: { valid: true },
-    });
-    await expect(
-      results.current(operatorOf('prov-jawa-timur', { now: day(72) }), 2027, 'prov-jawa-barat'),
-    ).rejects.toThrow(NotFoundError);
+    await expect(results.current(operator(day(60)), 2027, 'prov-jawa-barat')).rejects.toThrow(NotFoundError);
     await expect(
       results.current(operatorOf('prov-jawa-timur', { now: day(95) }), 2027, 'prov-jawa-barat'),
     ).rejects.toThrow(NotFoundError);
