@@ -577,7 +577,7 @@ export interface paths {
         put?: never;
         /**
          * Assign panels of assessors to agencies for the cycle (JSON or CSV), all or nothing
-         * @description Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.
+         * @description Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); no final result of the agency in the cycle yet (imported or finalized: nothing left to assess, 409 `has-result`); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *
@@ -599,7 +599,9 @@ export interface paths {
         };
         /**
          * The calling assessor’s assignments (optionally of one year), newest cycle first
-         * @description **Access:** assessors; a token with the scope `spbe/assessment.write`.
+         * @description Each with the agency’s name and where its self-assessment stands (`selfAssessmentStatus`: scoring waits for `submitted`).
+         *
+         *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          */
         get: operations["listMyAssignments"];
         put?: never;
@@ -643,7 +645,7 @@ export interface paths {
         };
         /**
          * An agency’s assessment: submitted answers and evidence, the panel, scores per stage, reviews
-         * @description Assessors see only agencies assigned to them (404 otherwise).
+         * @description Assessors see only agencies assigned to them (404 otherwise), and the agency’s answers and evidence once its self-assessment is submitted (`selfAssessmentStatus`); admins see a draft’s too.
          *
          *     **Access:** assessors, admins (Kemenpan RB); a token with any one of the scopes `spbe/assessment.write`, `spbe/admin`.
          */
@@ -732,7 +734,7 @@ export interface paths {
         get?: never;
         /**
          * Review: mark indicators’ standing scores valid or not valid, with a reason
-         * @description Each review marks the score standing at the last stage right now; a newer score makes it stale. Only valid, current reviews count toward finalizing. Each carries `expectedVersion` of the review (0 for the first).
+         * @description Each review marks the score standing at the last stage right now; a newer score makes it stale. Only valid, current reviews count toward finalizing. Each carries `expectedVersion` of the review (0 for the first): a stale one answers 412, unless the review already stands as sent (a retry after a lost response), which is left as it is.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
@@ -884,6 +886,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/appeals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A cycle’s appeals across agencies: the review team’s queue (`status=open`), oldest first
+         * @description Every agency’s appeals of the cycle, decided then open, each by filing time; `status` keeps one. Cursor pagination.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
+        get: operations["listCycleAppeals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cycles/{year}/agencies/{agencyId}/appeals/{appealId}/decision": {
         parameters: {
             query?: never;
@@ -917,7 +941,7 @@ export interface paths {
         put?: never;
         /**
          * Import a past cycle’s published final results (levels per agency), all or nothing
-         * @description For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone.
+         * @description For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone; an agency the cycle assesses (a panel is assigned) gets its result by finalizing, so naming one answers 409 and nothing is imported.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *
@@ -2310,6 +2334,40 @@ export interface components {
             recusedAt?: string;
             recusalReason?: string;
         };
+        MyAssignmentPage: {
+            items: components["schemas"]["MyAssignment"][];
+            nextCursor?: string;
+        };
+        MyAssignment: {
+            /** Format: int64 */
+            year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
+            agencyId: string;
+            assessor: string;
+            /** @enum {string} */
+            status: "active" | "recused";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            assignedAt: string;
+            assignedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            recusedAt?: string;
+            recusalReason?: string;
+            agencyName: string;
+            /**
+             * @description Where the agency’s self-assessment stands: scoring waits for `submitted`
+             * @enum {string}
+             */
+            selfAssessmentStatus: "none" | "draft" | "submitted";
+        };
         RecusalWrite: {
             /**
              * @description Why you step down. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC.
@@ -2443,7 +2501,7 @@ export interface components {
                  */
                 note?: string;
                 /**
-                 * @description Indices of the agency’s evidence items for this indicator that the score relies on
+                 * @description Indices of the agency’s evidence items for this indicator that the score relies on, each once
                  * @default []
                  */
                 evidenceUsed?: number[];
@@ -2460,7 +2518,7 @@ export interface components {
              */
             note?: string;
             /**
-             * @description Indices of the agency’s evidence items for this indicator that the score relies on
+             * @description Indices of the agency’s evidence items for this indicator that the score relies on, each once
              * @default []
              */
             evidenceUsed?: number[];
@@ -2779,6 +2837,11 @@ export interface components {
         };
         AppealList: {
             items: components["schemas"]["Appeal"][];
+        };
+        AppealPage: {
+            /** @description Decided, then open; each by filing time, oldest first */
+            items: components["schemas"]["Appeal"][];
+            nextCursor?: string;
         };
         /** @description A decision for every appealed indicator */
         AppealDecisionWrite: {
@@ -5751,7 +5814,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AssignmentPage"];
+                    "application/json": components["schemas"]["MyAssignmentPage"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6404,6 +6467,43 @@ export interface operations {
             };
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listCycleAppeals: {
+        parameters: {
+            query?: {
+                /** @description Only open or only decided appeals */
+                status?: "open" | "decided";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of appeals */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppealPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

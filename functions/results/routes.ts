@@ -1,6 +1,7 @@
 import { resultRoutes } from '#shared/api/results/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
+import { pageBody } from '#shared/http/responses.ts';
 import { createResultService, type ResultServicePorts } from '#shared/services/results/results.ts';
 
 export interface ResultsDependencies extends ResultServicePorts {
@@ -59,6 +60,10 @@ export const createResultsHandler = (dependencies: ResultsDependencies) => {
       listAppeals: async ({ params }, context) => ({
         status: 200,
         body: { items: await results.appeals(actorOf(context, context.now), params.year, params.agencyId) },
+      }),
+      listCycleAppeals: async ({ params, query }, context) => ({
+        status: 200,
+        body: pageBody(await results.cycleAppeals(actorOf(context, context.now), params.year, query)),
       }),
       decideAppeal: async ({ params, body }, context) => ({
         status: 200,

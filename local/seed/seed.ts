@@ -270,10 +270,20 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
     }
   }
   if (cycle) {
-    const rows = demoAssessors.flatMap((assessor) =>
-      assessor.agencies.map((agencyId) => ({ agencyId, assessor: assessor.subject })),
-    );
-    const report = await assignmentService.assign(actor(), year, rows);
+    // Rows the cycle already holds in any state are left out: a demo assessor who has recused since
+    // the last start stays recused (assigning a recused row again is refused, and would stop the start).
+    const held = new Set<string>();
+    for (const agencyId of new Set(demoAssessors.flatMap((assessor) => assessor.agencies))) {
+      const { assignments } = await ports.assessments.load(year, agencyId);
+      for (const assignment of assignments) held.add(`${agencyId}#${assignment.assessor}`);
+    }
+    const rows = demoAssessors
+      .flatMap((assessor) => assessor.agencies.map((agencyId) => ({ agencyId, assessor: assessor.subject })))
+      .filter((row) => !held.has(`${row.agencyId}#${row.assessor}`));
+    const report =
+      rows.length > 0
+        ? await assignmentService.assign(actor(), year, rows)
+        : { received: 0, assigned: 0, unchanged: 0 };
     if (report.assigned > 0) {
       say(
         `assessment: ${report.assigned} demo assignments (${demoUsers.assessor.subject} on ${demoAssessors[0].agencies.length} agencies)`,

@@ -18,7 +18,15 @@ import { cycleFromItem } from './cycle-store.ts';
 import { translateStorageError, versionCondition } from './errors.ts';
 import { queryIndexPage } from './index-page.ts';
 import { recordFromItem } from './items.ts';
-import { assessmentKeys, assessorKeys, cycleAgencyPartition, cycleKeys, selfAssessmentKeys } from './keys.ts';
+import {
+  agencyKeys,
+  assessmentKeys,
+  assessorKeys,
+  cycleAgencyPartition,
+  cycleKeys,
+  resultKeys,
+  selfAssessmentKeys,
+} from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 const assignmentItem = (assignment: AssignmentRecord) => ({
@@ -304,16 +312,49 @@ export const createAssignmentStore = (
     return { items: page.items.map(assignmentFromItem), nextCursor: page.nextCursor };
   },
 
-  planning: async (year, subjects) => {
+  summaries: async (keys) => {
+    // Each agency's profile (its name) and each (year, agency)'s self-assessment header, at once.
+    const agencyIds = [...new Set(keys.map((key) => key.agencyId))];
+    const pairs = [...new Map(keys.map((key) => [`${key.year}#${key.agencyId}`, key])).values()];
+    const items = await batchGetAll(client, tableName, [
+      ...agencyIds.map((agencyId) => agencyKeys.profile(agencyId)),
+      ...pairs.map(({ year, agencyId }) => selfAssessmentKeys.header(year, agencyId)),
+    ]);
+    const names = new Map(
+      items.filter((item) => item.SK === 'PROFILE').map((item) => [item.id as string, item.name as string]),
+    );
+    const statuses = new Map(
+      items
+        .filter((item) => item.SK === 'SELF')
+        .map((item) => [item.PK as string, item.status as 'draft' | 'submitted']),
+    );
+    return new Map(
+      pairs.flatMap(({ year, agencyId }) => {
+        const agencyName = names.get(agencyId);
+        if (agencyName === undefined) return [];
+        const status = statuses.get(cycleAgencyPartition(year, agencyId)) ?? 'none';
+        return [[`${year}#${agencyId}`, { agencyName, selfAssessmentStatus: status }] as const];
+      }),
+    );
+  },
+
+  planning: async (year, subjects, agencyIds) => {
     const unique = [...new Set(subjects)];
     const items = await batchGetAll(client, tableName, [
       cycleKeys.cycle(year),
       ...unique.map((subject) => assessorKeys.profile(subject)),
       ...unique.map((subject) => assessorKeys.load(subject, year)),
+      ...[...new Set(agencyIds)].map((agencyId) => resultKeys.current(year, agencyId)),
     ]);
     const cycleItem = items.find((item) => item.SK === 'CYCLE');
+    const currentSortKey = resultKeys.current(year, '').SK;
     return {
       cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
+      results: new Map(
+        items
+          .filter((item) => item.SK === currentSortKey)
+          .map((item) => [item.agencyId as string, item.version as number]),
+      ),
       profiles: new Map(
         items
           .filter((item) => item.SK === 'PROFILE')

@@ -427,6 +427,14 @@ export const accessPatterns = [
     notes: '`GET /assessors/me/assignments`; admins by assessor.',
   },
   {
+    name: 'getAssignmentSummaries',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'AGENCY#<agencyId> / PROFILE + CYCLE#<year>#AGENCY#<agencyId> / SELF per assignment of the page',
+    status: 'built',
+    notes: 'An assessor’s list: each agency’s name and where its self-assessment stands (100 keys a call).',
+  },
+  {
     name: 'listCycleAssignments',
     table: 'programme',
     operation: 'Query',
@@ -440,9 +448,10 @@ export const accessPatterns = [
     name: 'planAssignments',
     table: 'programme',
     operation: 'BatchGetItem',
-    key: 'CYCLE#<year> / CYCLE + ASSESSOR#<subject> / PROFILE and / LOAD#<year> per assessor',
+    key: 'CYCLE#<year> / CYCLE + ASSESSOR#<subject> / PROFILE and / LOAD#<year> per assessor + CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT per agency',
     status: 'built',
-    notes: 'What an assignment batch checks its rows against: the load cap, affiliations, loads.',
+    notes:
+      'What an assignment batch checks its rows against: the load cap, affiliations, loads, and agencies whose result is final already.',
   },
   {
     name: 'getAssessor',
@@ -478,12 +487,23 @@ export const accessPatterns = [
     notes: 'An agency’s appeals in a cycle.',
   },
   {
+    name: 'listCycleAppeals',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'CYCLE#<year>#APPEALS [AND begins_with(GSI1SK, <status>#)]',
+    status: 'built',
+    notes:
+      'The review team’s queue: every agency’s appeals of a cycle, decided then open, by filing time; paginated.',
+  },
+  {
     name: 'getCycleAndCurrentResults',
     table: 'programme',
     operation: 'BatchGetItem',
-    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT per agency',
+    key: 'CYCLE#<year> / CYCLE + CYCLE#<year>#AGENCY#<agencyId> / RESULT#CURRENT per agency [+ / ASSESSMENT per agency]',
     status: 'built',
-    notes: 'An appeal (one agency) or an import (every agency of the batch; 100 keys a call).',
+    notes:
+      'An appeal (one agency) or an import (every agency of the batch, with its assessment head: an agency with a panel is refused; 100 keys a call).',
   },
   {
     name: 'listCycleResults',

@@ -244,16 +244,50 @@ export const createResultStore = (client: DynamoDBDocumentClient, tableName: str
       (await queryPrefix(year, agencyId, appealKeys.prefix)).map((item) =>
         recordFromItem(AppealSchema, item),
       ),
+    appealsByCycle: async (year, { status, limit, cursor }) => {
+      // Every appeal carries GSI1 (`CYCLE#<year>#APPEALS`, `<status>#<filedAt>#<agencyId>`):
+      // decided before open, each by filing time; a status is a prefix of the sort key.
+      const { GSI1PK: partition } = appealKeys.byCycle(year, 'open', '', '');
+      const page = await queryIndexPage(client, tableName, {
+        index: 'GSI1',
+        partition,
+        prefix: status === undefined ? '' : `${status}#`,
+        limit,
+        cursor,
+        tableKey: {
+          PK: (value) => value.startsWith(`CYCLE#${year}#AGENCY#`),
+          SK: (value) => value.startsWith(appealKeys.prefix),
+        },
+      });
+      return {
+        items: page.items.map((item) => recordFromItem(AppealSchema, item)),
+        nextCursor: page.nextCursor,
+      };
+    },
     existingWithCycle: async (year, agencyIds) => {
-      // Current results are small (the ranking run reads one per agency): read whole beside the cycle.
+      // Current results are small (the ranking run reads one per agency): read whole beside the
+      // cycle, with each agency's assessment head (its panel), whose id is in its partition key.
+      const agencies = [...new Set(agencyIds)];
       const items = await batchGetAll(client, tableName, [
         cycleKeys.cycle(year),
-        ...[...new Set(agencyIds)].map((agencyId) => resultKeys.current(year, agencyId)),
+        ...agencies.flatMap((agencyId) => [
+          resultKeys.current(year, agencyId),
+          assessmentKeys.head(year, agencyId),
+        ]),
       ]);
       const cycleItem = items.find((item) => item.SK === 'CYCLE');
+      const agencyOf = new Map(agencies.map((agencyId) => [cycleAgencyPartition(year, agencyId), agencyId]));
+      const agenciesWith = (sortKey: string) =>
+        new Set(
+          items
+            .filter((item) => item.SK === sortKey)
+            .map((item) => agencyOf.get(item.PK as string))
+            .filter((agencyId): agencyId is string => agencyId !== undefined),
+        );
       return {
         cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
-        existing: new Set(items.filter((item) => item.SK !== 'CYCLE').map((item) => item.agencyId as string)),
+        existing: agenciesWith(resultKeys.current(year, '').SK),
+        assessed: agenciesWith(assessmentKeys.head(year, '').SK),
       };
     },
     existing: async (year, agencyIds) => {

@@ -34,6 +34,12 @@ const cycleNotCached: ExtraCalls = {
   calls: ['getCycle'],
 };
 
+/** A score or review write that lost its transaction reads again: the same standing as sent answers 200. */
+const lostScoreRace: ExtraCalls = {
+  when: 'its transaction lost to a concurrent write (it reads the assessment again: an identical save that won answers 200)',
+  calls: ['loadAssessment', 'loadAssessment'],
+};
+
 /** Powertools' record of an idempotent route: claimed before the route runs, completed after. */
 const claimedBefore = (calls: readonly AccessPatternName[]): readonly AccessPatternName[] => [
   'claimIdempotencyKey',
@@ -179,6 +185,10 @@ export const routeCalls = {
     calls: claimedBefore(['planAssignments', 'listRoster', 'listCycleAssignments', 'commitChange']),
     extra: [
       { when: 'per further agency named in the batch', calls: ['listCycleAssignments'] },
+      {
+        when: 'per further 100 keys of the plan (two per assessor, one per agency)',
+        calls: ['planAssignments'],
+      },
       { when: 'per further 100 actions', calls: ['commitChange'] },
     ],
     notes: `Reads in parallel (planAssignments ∥ listRoster ∥ listCycleAssignments per agency). ${beforeNote}`,
@@ -187,7 +197,11 @@ export const routeCalls = {
     calls: ['listCycleAssignments'],
     extra: [{ when: 'the page is empty', calls: ['getCycle'] }],
   },
-  listMyAssignments: { calls: ['listAssessorAssignments'] },
+  listMyAssignments: {
+    calls: ['listAssessorAssignments', 'getAssignmentSummaries'],
+    extra: [{ when: 'per further 50 assignments on the page', calls: ['getAssignmentSummaries'] }],
+    notes: 'An empty page makes the Query alone.',
+  },
   recuse: {
     calls: claimedWithChange(['loadAssessment', 'loadAssessment', 'commitChange']),
     notes: withChangeNote,
@@ -197,10 +211,19 @@ export const routeCalls = {
     notes:
       'In parallel. The view needs the agency’s name and group and the cycle’s stages (one BatchGetItem); the partition is read in two ranges around its audit trail.',
   },
-  saveStageScores: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
-  saveStageScore: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
+  saveStageScores: {
+    calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'],
+    extra: [lostScoreRace],
+  },
+  saveStageScore: {
+    calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'],
+    extra: [lostScoreRace],
+  },
   listStageScoreVersions: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment'] },
-  saveReviews: { calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'] },
+  saveReviews: {
+    calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange'],
+    extra: [lostScoreRace],
+  },
 
   // Results and appeals.
   listCycleResults: {
@@ -225,15 +248,27 @@ export const routeCalls = {
     notes: `The current result proves the agency. ${withChangeNote}`,
   },
   listAppeals: { calls: ['getCycleAndAgency', 'listAppeals'] },
+  listCycleAppeals: {
+    calls: ['listCycleAppeals'],
+    extra: [cycleNotCached],
+    notes:
+      'One Query of the cycle’s GSI1 appeals partition; the cycle (a 404) from the container’s cache beside it (∥).',
+  },
   decideAppeal: {
     calls: ['getCycleAndAgency', 'listAppeals', 'listResultVersions', 'commitChange'],
+    extra: [
+      {
+        when: 'its transaction lost to a concurrent decision (it reads the appeals again: the same decisions answer 200)',
+        calls: ['listAppeals'],
+      },
+    ],
     notes:
       'Reads in parallel; appeals and results are two ranges of the partition with the audit trail between.',
   },
   importResults: {
     calls: claimedBefore(['getCycleAndCurrentResults', 'listRoster', 'commitChange']),
     extra: [
-      { when: 'per further 100 agencies', calls: ['getCycleAndCurrentResults'] },
+      { when: 'per further 50 agencies', calls: ['getCycleAndCurrentResults'] },
       { when: 'per further 100 actions', calls: ['commitChange'] },
     ],
     notes: beforeNote,

@@ -540,10 +540,27 @@ export const createMemoryPorts = (): MemoryPorts => {
           (assignment) => `${9999 - assignment.year}#${assignment.agencyId}`,
           page,
         ),
+      summaries: async (keys) =>
+        new Map(
+          keys.flatMap(({ year, agencyId }) => {
+            const agency = agencies.get(agencyId);
+            if (!agency) return [];
+            const status = headers.get(selfKey(year, agencyId))?.status ?? 'none';
+            return [
+              [`${year}#${agencyId}`, { agencyName: agency.name, selfAssessmentStatus: status }] as const,
+            ];
+          }),
+        ),
       loads: async (year, subjects) =>
         new Map(subjects.map((subject) => [subject, loads.get(`${subject}#${year}`) ?? 0])),
-      planning: async (year, subjects) => ({
+      planning: async (year, subjects, agencyIds) => ({
         cycle: cycles.get(year),
+        results: new Map(
+          agencyIds.flatMap((agencyId) => {
+            const current = currents.get(selfKey(year, agencyId));
+            return current ? [[agencyId, current.version] as const] : [];
+          }),
+        ),
         profiles: new Map(
           subjects.flatMap((subject) => {
             const assessor = assessors.get(subject);
@@ -596,11 +613,20 @@ export const createMemoryPorts = (): MemoryPorts => {
         [...appeals.values()]
           .filter((appeal) => appeal.year === year && appeal.agencyId === agencyId)
           .sort((a, b) => (a.appealId < b.appealId ? -1 : 1)),
+      appealsByCycle: async (year, { status, ...page }) => {
+        // The adapter's order: status, filing time, agency (the GSI1 sort key).
+        const keyOf = (appeal: AppealRecord) => `${appeal.status}#${appeal.filedAt}#${appeal.agencyId}`;
+        const ofCycle = [...appeals.values()]
+          .filter((appeal) => appeal.year === year && (status === undefined || appeal.status === status))
+          .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
+        return pageOf(ofCycle, keyOf, page);
+      },
       existing: async (year, agencyIds) =>
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
       existingWithCycle: async (year, agencyIds) => ({
         cycle: cycles.get(year),
         existing: new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+        assessed: new Set(agencyIds.filter((agencyId) => heads.has(selfKey(year, agencyId)))),
       }),
     },
     rankings: {

@@ -310,6 +310,9 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       },
     });
     await call('listAppeals', { token: operator });
+    await call('listCycleAppeals', { token: admin, query: '?status=open' });
+    // Again, with the cycle now in the container's cache: the usual single Query.
+    await call('listCycleAppeals', { token: admin });
     await call('decideAppeal', {
       params: { appealId: appeal.body.appealId },
       token: admin,

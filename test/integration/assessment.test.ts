@@ -204,7 +204,7 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expect(JSON.stringify(expectProblem(province, 409))).toContain('province of kota-surabaya');
     expect(expectStatus(assigned, 200)).toEqual({ received: 8, assigned: 8, unchanged: 0 });
     const mine = expectStatus(
-      await api.request<{ items: { agencyId: string }[] }>(
+      await api.request<{ items: { agencyId: string; agencyName: string; selfAssessmentStatus: string }[] }>(
         'GET',
         `/v1/assessors/me/assignments?year=${year}`,
         {
@@ -219,6 +219,11 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       'prov-jawa-barat',
       'prov-jawa-timur',
     ]);
+    // Each with its agency's name and where its self-assessment stands (all five submitted in step 1)
+    expect(mine.items.find((item) => item.agencyId === 'kota-surabaya')).toMatchObject({
+      agencyName: 'Pemerintah Kota Surabaya',
+      selfAssessmentStatus: 'submitted',
+    });
   });
 
   it('2b. an affiliation added later that conflicts with a panel seat in progress is refused (409 naming it)', async () => {
@@ -240,6 +245,43 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expect(JSON.stringify(problem)).toContain('assignment to kota-surabaya');
     const after = await api.request('GET', '/v1/assessors/asesor-2', { token: admin });
     expect(after.headers.get('etag')).toBe(read.headers.get('etag'));
+  });
+
+  it('2c. an agency with a panel gets its result by finalizing, never by an import of past results (409 naming the row)', async () => {
+    const levels = indicators.map(() => 3);
+    const response = await api.request('POST', `/v1/cycles/${year}/results/import`, {
+      token: admin,
+      headers: { 'idempotency-key': `import-assessed-${year}` },
+      body: { results: [{ agencyId: 'kemenkeu', levels, reference: 'Laporan yang keliru' }] },
+    });
+    expectFieldProblem(response, 409, '/body/results/0/agencyId');
+    expectProblem(
+      await api.request('GET', `/v1/cycles/${year}/agencies/kemenkeu/result`, { token: admin }),
+      404,
+    );
+
+    // The other way round: an agency whose result was imported first gets no panel
+    expectStatus(
+      await api.request('PUT', '/v1/agencies/prov-bali', {
+        token: admin,
+        body: { name: 'Pemerintah Provinsi Bali', group: 'provinsi' },
+      }),
+      201,
+    );
+    expectStatus(
+      await api.request('POST', `/v1/cycles/${year}/results/import`, {
+        token: admin,
+        headers: { 'idempotency-key': `import-bali-${year}` },
+        body: { results: [{ agencyId: 'prov-bali', levels, reference: 'Laporan yang diimpor' }] },
+      }),
+      200,
+    );
+    const late = await api.request('POST', `/v1/cycles/${year}/assignments`, {
+      token: admin,
+      headers: { 'idempotency-key': `assign-bali-${year}` },
+      body: { assignments: [{ agencyId: 'prov-bali', assessor: 'asesor-1' }] },
+    });
+    expect(expectFieldProblem(late, 409, '/body/assignments/0').detail).toContain('has-result');
   });
 
   it('3. an assessor sees only the agencies assigned to them: the rest answer 404', async () => {
@@ -418,6 +460,7 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       'kabupaten/kab-banyuwangi',
       'kementerian/kemenkeu',
       'kota/kota-surabaya',
+      'provinsi/prov-bali', // imported in 2c
       'provinsi/prov-jawa-barat',
       'provinsi/prov-jawa-timur',
     ]);
@@ -438,19 +481,24 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       result: `/v1/cycles/${year}/agencies/prov-jawa-timur/result`,
     });
     expect((await list('?group=provinsi')).items.map((item) => item.agencyId)).toEqual([
+      'prov-bali',
       'prov-jawa-barat',
       'prov-jawa-timur',
     ]);
-    const first = await list('?limit=3');
-    const rest = await list(`?limit=3&cursor=${first.nextCursor}`);
+    const first = await list('?limit=4');
+    const rest = await list(`?limit=4&cursor=${first.nextCursor}`);
     expect([...first.items, ...rest.items]).toEqual(all.items);
     expect(rest.nextCursor).toBeUndefined();
 
     // A cursor of the whole listing, stopped at a city, is no cursor of the provinces'; and the list is the review team's alone.
     expectProblem(
-      await api.request('GET', `/v1/cycles/${year}/results?group=provinsi&cursor=${first.nextCursor}`, {
-        token: admin,
-      }),
+      await api.request(
+        'GET',
+        `/v1/cycles/${year}/results?group=provinsi&cursor=${(await list('?limit=3')).nextCursor}`,
+        {
+          token: admin,
+        },
+      ),
       400,
     );
     const operator = await api.token('agency', { subject: 'operator-jatim', agencyId: 'prov-jawa-timur' });
@@ -499,6 +547,16 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expect(contested.items).toEqual([
       expect.objectContaining({ agencyId: 'kota-surabaya', version: 1, openAppealId: filed.appealId }),
     ]);
+    // The review team finds it in the cycle's queue of open appeals; an operator may not list it
+    const queue = `/v1/cycles/${year}/appeals`;
+    const open = expectStatus(
+      await api.request<{ items: z.output<typeof AppealSchema>[] }>('GET', `${queue}?status=open`, {
+        token: admin,
+      }),
+      200,
+    );
+    expect(open.items).toEqual([filed]);
+    expectProblem(await api.request('GET', queue, { token: operator }), 403);
     const decided = await api.request<z.output<typeof AppealSchema>>(
       'PUT',
       `${base}/appeals/${filed.appealId}/decision`,
@@ -514,6 +572,17 @@ describe('a whole external assessment, five agencies and two assessors', () => {
       body: { decisions: [{ indicatorNo: 30, upheld: true, level: 5, reason: 'Laporan audit sah' }] },
     });
     expect(expectStatus(retried, 200)).toEqual(expectStatus(decided, 200));
+    const closed = expectStatus(
+      await api.request<{ items: z.output<typeof AppealSchema>[] }>('GET', `${queue}?status=decided`, {
+        token: admin,
+      }),
+      200,
+    );
+    expect(closed.items.map((item) => [item.appealId, item.status])).toEqual([[filed.appealId, 'decided']]);
+    expectStatus(
+      await api.request<{ items: unknown[] }>('GET', `${queue}?status=open`, { token: admin }),
+      200,
+    );
 
     await reschedule('publication');
     const result = expectStatus(await api.request<Result>('GET', `${base}/result`, { token: operator }), 200);

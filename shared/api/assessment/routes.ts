@@ -14,6 +14,7 @@ import {
   AssignmentSchema,
   AssignmentsWriteSchema,
   BulkScoresWriteSchema,
+  MyAssignmentPageSchema,
   MyAssignmentsQuerySchema,
   RecusalWriteSchema,
   ReviewsWriteSchema,
@@ -74,7 +75,7 @@ export const assessmentRoutes = {
     access: adminOnly,
     summary: 'Assign panels of assessors to agencies for the cycle (JSON or CSV), all or nothing',
     description:
-      'Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.',
+      'Every row is validated first — registered, active agency; registered assessor; no conflict of interest (the assessor is affiliated with the agency, with its province, or with one of a province’s kabupaten/kota: 409 naming the rule); no final result of the agency in the cycle yet (imported or finalized: nothing left to assess, 409 `has-result`); the cycle’s per-assessor load cap — and nothing is written if any row fails. Rows already assigned are left alone.',
     tags: ['Assessment'],
     params: YearParamsSchema,
     body: AssignmentsWriteSchema,
@@ -109,10 +110,12 @@ export const assessmentRoutes = {
     lambda: 'assessment',
     access: assessorsOnly,
     summary: 'The calling assessor’s assignments (optionally of one year), newest cycle first',
+    description:
+      'Each with the agency’s name and where its self-assessment stands (`selfAssessmentStatus`: scoring waits for `submitted`).',
     tags: ['Assessment'],
     query: MyAssignmentsQuerySchema,
     responses: {
-      200: { description: 'A page of assignments', schema: AssignmentPageSchema },
+      200: { description: 'A page of assignments', schema: MyAssignmentPageSchema },
       ...errors(400, 401, 403),
     },
   }),
@@ -141,7 +144,8 @@ export const assessmentRoutes = {
     lambda: 'assessment',
     access: assessorsAndAdmins,
     summary: 'An agency’s assessment: submitted answers and evidence, the panel, scores per stage, reviews',
-    description: 'Assessors see only agencies assigned to them (404 otherwise).',
+    description:
+      'Assessors see only agencies assigned to them (404 otherwise), and the agency’s answers and evidence once its self-assessment is submitted (`selfAssessmentStatus`); admins see a draft’s too.',
     tags: ['Assessment'],
     params: AssessmentParamsSchema,
     responses: {
@@ -206,7 +210,7 @@ export const assessmentRoutes = {
     access: adminOnly,
     summary: 'Review: mark indicators’ standing scores valid or not valid, with a reason',
     description:
-      'Each review marks the score standing at the last stage right now; a newer score makes it stale. Only valid, current reviews count toward finalizing. Each carries `expectedVersion` of the review (0 for the first).',
+      'Each review marks the score standing at the last stage right now; a newer score makes it stale. Only valid, current reviews count toward finalizing. Each carries `expectedVersion` of the review (0 for the first): a stale one answers 412, unless the review already stands as sent (a retry after a lost response), which is left as it is.',
     tags: ['Assessment'],
     params: AssessmentParamsSchema,
     body: ReviewsWriteSchema,

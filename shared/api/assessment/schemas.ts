@@ -101,6 +101,22 @@ export const AssignmentPageSchema = z
   .object(lazyShape(() => ({ items: z.array(AssignmentSchema), nextCursor: z.string().optional() })))
   .meta({ id: 'AssignmentPage' });
 
+export const MyAssignmentSchema = z
+  .object(
+    lazyShape(() => ({
+      ...AssignmentSchema.shape,
+      agencyName: z.string(),
+      selfAssessmentStatus: z.enum(['none', 'draft', 'submitted']).meta({
+        description: 'Where the agency’s self-assessment stands: scoring waits for `submitted`',
+      }),
+    })),
+  )
+  .meta({ id: 'MyAssignment' });
+
+export const MyAssignmentPageSchema = z
+  .object(lazyShape(() => ({ items: z.array(MyAssignmentSchema), nextCursor: z.string().optional() })))
+  .meta({ id: 'MyAssignmentPage' });
+
 export const AssignmentReportSchema = z
   .object(
     lazyShape(() => ({
@@ -177,9 +193,27 @@ const scoreFields = {
     multiline: true,
     description: 'The assessor’s note on the evidence',
   }).default(''),
-  evidenceUsed: z.array(z.int().min(0).max(99)).max(10).default([]).meta({
-    description: 'Indices of the agency’s evidence items for this indicator that the score relies on',
-  }),
+  evidenceUsed: z
+    .array(z.int().min(0).max(99))
+    .max(10)
+    // Each item once: a repeated index would be stored as sent and counted twice by readers.
+    .superRefine((indices, ctx) => {
+      indices.forEach((index, position) => {
+        if (indices.indexOf(index) < position) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [position],
+            message: `Evidence item ${index} is listed more than once.`,
+          });
+        }
+      });
+    })
+    .default([])
+    .meta({
+      description:
+        'Indices of the agency’s evidence items for this indicator that the score relies on, each once',
+      uniqueItems: true,
+    }),
   reason: displayText({
     min: 5,
     max: 1000,

@@ -5,9 +5,11 @@ import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import {
   AppealDecisionWriteSchema,
   AppealListSchema,
+  AppealPageSchema,
   AppealParamsSchema,
   AppealSchema,
   AppealWriteSchema,
+  CycleAppealsQuerySchema,
   CycleResultSummaryPageSchema,
   CycleResultsQuerySchema,
   ResultBundleSchema,
@@ -136,6 +138,23 @@ export const resultRoutes = {
     params: ResultParamsSchema,
     responses: { 200: { description: 'Appeals', schema: AppealListSchema }, ...errors(400, 401, 403, 404) },
   }),
+  listCycleAppeals: defineRoute({
+    operationId: 'listCycleAppeals',
+    method: 'GET',
+    path: '/v1/cycles/{year}/appeals',
+    lambda: 'results',
+    access: adminOnly,
+    summary: 'A cycle’s appeals across agencies: the review team’s queue (`status=open`), oldest first',
+    description:
+      'Every agency’s appeals of the cycle, decided then open, each by filing time; `status` keeps one. Cursor pagination.',
+    tags: ['Results'],
+    params: YearParamsSchema,
+    query: CycleAppealsQuerySchema,
+    responses: {
+      200: { description: 'A page of appeals', schema: AppealPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
   decideAppeal: defineRoute({
     operationId: 'decideAppeal',
     method: 'PUT',
@@ -161,7 +180,7 @@ export const resultRoutes = {
     access: adminOnly,
     summary: 'Import a past cycle’s published final results (levels per agency), all or nothing',
     description:
-      'For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone.',
+      'For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone; an agency the cycle assesses (a panel is assigned) gets its result by finalizing, so naming one answers 409 and nothing is imported.',
     tags: ['Results'],
     params: YearParamsSchema,
     body: ResultsImportSchema,

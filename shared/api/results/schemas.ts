@@ -264,13 +264,15 @@ export const AppealDecisionWriteSchema = z
   .meta({ id: 'AppealDecisionWrite', description: 'A decision for every appealed indicator' });
 export type AppealDecisionWrite = z.output<typeof AppealDecisionWriteSchema>;
 
+export const appealStatuses = ['open', 'decided'] as const;
+
 export const AppealSchema = z
   .object(
     lazyShape(() => ({
       appealId: z.string(),
       year: z.number().int(),
       agencyId: AgencyIdSchema,
-      status: z.enum(['open', 'decided']),
+      status: z.enum(appealStatuses),
       resultVersion: z.number().int().meta({ description: 'The result version appealed against' }),
       filedAt: InstantSchema,
       filedBy: z.string(),
@@ -305,6 +307,27 @@ export const AppealSchema = z
 export const AppealListSchema = z
   .object(lazyShape(() => ({ items: z.array(AppealSchema) })))
   .meta({ id: 'AppealList' });
+
+export const CycleAppealsQuerySchema = z
+  .strictObject(
+    lazyShape(() => ({
+      status: z.enum(appealStatuses).optional().meta({ description: 'Only open or only decided appeals' }),
+      limit: pageLimit(200, 100),
+      cursor: z.string().max(500).optional(),
+    })),
+  )
+  .meta({ id: 'CycleAppealsQuery' });
+
+export const AppealPageSchema = z
+  .object(
+    lazyShape(() => ({
+      items: z
+        .array(AppealSchema)
+        .meta({ description: 'Decided, then open; each by filing time, oldest first' }),
+      nextCursor: z.string().optional(),
+    })),
+  )
+  .meta({ id: 'AppealPage' });
 
 export const AppealParamsSchema = z.strictObject(
   lazyShape(() => ({

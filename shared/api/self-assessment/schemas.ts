@@ -96,9 +96,17 @@ export const LevelSchema = z
   .meta({ type: 'integer', enum: [...levels], description: 'Maturity level 1–5' });
 
 /** A level or null (not answered / no valid evidence: worth 0), in results and imports. */
-export const LevelOrNoneSchema = z.union([LevelSchema, z.null()]).meta({
-  description: 'Maturity level 1–5, or null when not answered (worth 0)',
-});
+export const LevelOrNoneSchema = z
+  .union([LevelSchema, z.null()], {
+    // The union's own message is "Invalid input": say what the field takes, and when it is missing.
+    error: (issue) =>
+      issue.input === undefined
+        ? 'Required: a level from 1 to 5, or null for none (worth 0)'
+        : 'The level must be a whole number from 1 to 5, or null for none (worth 0)',
+  })
+  .meta({
+    description: 'Maturity level 1–5, or null when not answered (worth 0)',
+  });
 
 const answerFields = () => ({
   level: LevelSchema,

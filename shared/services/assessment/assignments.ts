@@ -217,11 +217,12 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       assignments.planning(
         year,
         valid.map(({ row }) => row.assessor),
+        agencyIds,
       ),
       agencies.listAll(),
       Promise.all(agencyIds.map((agencyId) => panelOf(year, agencyId))),
     ]);
-    const { cycle, profiles, loads } = planning;
+    const { cycle, profiles, loads, results } = planning;
     if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
     const registry = new Map(roster.map((agency) => [agency.id, agency]));
     for (const { index, row } of valid) {
@@ -273,6 +274,22 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
         continue;
       }
       if (previous) continue;
+      // A final result (imported, or finalized) leaves nothing to assess: a panel could score, but
+      // its result could never be finalized.
+      const resultVersion = results.get(row.agencyId);
+      if (resultVersion !== undefined) {
+        conflicts.push({
+          ...locate(index),
+          rule: 'has-result',
+          errors: [
+            {
+              pointer,
+              detail: `${row.agencyId} has a final result in ${year} already (version ${resultVersion}): there is nothing left to assess; changes come through appeals`,
+            },
+          ],
+        });
+        continue;
+      }
       const agency = registry.get(row.agencyId);
       const profile = profiles.get(row.assessor);
       if (!agency || !profile) continue;
@@ -421,10 +438,22 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       if (page.items.length === 0) await requireCycle(year);
       return page;
     },
-    listMine: (
-      actor: Actor,
-      query: { year?: number | undefined } & PageRequest,
-    ): Promise<Page<AssignmentRecord>> => assignments.listByAssessor(actor.subject, query),
+    /** With each agency's name and where its self-assessment stands: what to assess next. */
+    listMine: async (actor: Actor, query: { year?: number | undefined } & PageRequest) => {
+      const page = await assignments.listByAssessor(actor.subject, query);
+      const summaries = page.items.length === 0 ? new Map() : await assignments.summaries(page.items);
+      return {
+        items: page.items.map((assignment) => {
+          const summary = summaries.get(`${assignment.year}#${assignment.agencyId}`);
+          return {
+            ...assignment,
+            agencyName: summary?.agencyName ?? assignment.agencyId,
+            selfAssessmentStatus: summary?.selfAssessmentStatus ?? ('none' as const),
+          };
+        }),
+        nextCursor: page.nextCursor,
+      };
+    },
   };
 };
 

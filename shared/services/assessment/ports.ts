@@ -19,6 +19,12 @@ export interface AssessmentHead {
   readonly finalizedAt?: string | undefined;
 }
 
+/** What an assessor sees of an assigned agency in their list. */
+export interface AssignmentSummary {
+  readonly agencyName: string;
+  readonly selfAssessmentStatus: 'none' | 'draft' | 'submitted';
+}
+
 /** Everything about one agency's assessment in a cycle, read in one go. */
 export interface AssessmentSnapshot {
   readonly head: AssessmentHead | undefined;
@@ -45,18 +51,28 @@ export interface AssignmentStore {
     subject: string,
     filter: { readonly year?: number | undefined } & PageRequest,
   ): Promise<Page<AssignmentRecord>>;
+  /**
+   * The agency's name and its self-assessment's status for each (year, agency), keyed
+   * `<year>#<agencyId>` (an assessor's list of assignments). Agencies not found are absent.
+   */
+  summaries(
+    keys: readonly { readonly year: number; readonly agencyId: string }[],
+  ): Promise<Map<string, AssignmentSummary>>;
   /** How many active assignments each assessor has in the cycle. */
   loads(year: number, subjects: readonly string[]): Promise<Map<string, number>>;
   /**
    * What an assignment batch checks its rows against, in one round trip: the cycle (its load cap),
-   * the assessors' profiles (affiliations) and their loads in the cycle.
+   * the assessors' profiles (affiliations) and their loads in the cycle, and the version of each
+   * named agency's final result in the cycle, if it has one (nothing left to assess).
    */
   planning(
     year: number,
     subjects: readonly string[],
+    agencyIds: readonly string[],
   ): Promise<{
     readonly cycle: CycleRecord | undefined;
     readonly profiles: Map<string, AssessorRecord>;
+    readonly results: Map<string, number>;
     readonly loads: Map<string, number>;
   }>;
 }

@@ -131,22 +131,33 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     ]);
     if (actor.role !== 'admin' && !onPanel(actor, snapshot)) throw notFound(year, agencyId);
     if (!cycle || !agency) throw notFound(year, agencyId);
+    // A draft is the agency's work in progress, not what it answers for: its panel sees the
+    // answers once submitted (scoring waits for that too); the review team sees drafts as well.
+    const submitted = snapshot.selfAssessment.header?.status === 'submitted';
     return {
       cycle,
       agency,
       framework: getFramework(cycle.frameworkId),
       stages: stagesOf(cycle.type, cycle.windows),
-      snapshot,
+      snapshot:
+        submitted || actor.role === 'admin'
+          ? snapshot
+          : { ...snapshot, selfAssessment: { ...snapshot.selfAssessment, answers: new Map() } },
     };
   };
 
-  const requireStage = (context: Context, stage: Stage, now: Date) => {
+  const requireCycleStage = (context: Context, stage: Stage) => {
     const { cycle } = context;
     if (!context.stages.includes(stage)) {
       throw new ValidationError(`The ${cycle.year} cycle (${cycle.type}) has no ${stage} stage.`, {
         errors: [{ pointer: '/params/stage', detail: `One of ${context.stages.join(', ')}` }],
       });
     }
+  };
+
+  const requireStage = (context: Context, stage: Stage, now: Date) => {
+    const { cycle } = context;
+    requireCycleStage(context, stage);
     const window = windowOfStage(cycle.windows, stage);
     if (!window || !isWindowOpen(window, now)) {
       throw new ConflictError(
@@ -289,6 +300,19 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       events: [],
     });
     if (!outcome.committed) {
+      // Lost a race: when what won already holds every score as sent (the same request twice, a
+      // double submit), nothing is lost and the caller gets the state, as for a retry.
+      const now = await assessments.load(year, agencyId);
+      const standing = latestVersions(now.scores);
+      const sameAsSent = recorded.every(({ score }) => {
+        const current = standing.get(`${stage}#${score.indicatorNo}`);
+        return (
+          current !== undefined && diffFields(current, score, ['level', 'note', 'evidenceUsed']).length === 0
+        );
+      });
+      if (sameAsSent && now.head?.finalizedAt === undefined) {
+        return { context: { ...context, snapshot: { ...snapshot, scores: now.scores } }, recorded: [] };
+      }
       throw new PreconditionFailedError(
         `Another panel member recorded a score of ${agencyId} meanwhile (or the panel or result changed). Re-read the assessment and apply your change again.`,
       );
@@ -302,7 +326,8 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
 
   /**
    * Reviews: each marks the score standing at the cycle's last stage now, valid or not, with a
-   * reason; each at the review version its writer read. A later score makes a review stale.
+   * reason; each at the review version its writer read (a mark already standing as sent is left
+   * alone, whatever version it was sent from). A later score makes a review stale.
    */
   const review = async (actor: Actor, year: number, agencyId: string, inputs: readonly ReviewInput[]) => {
     const context = await load(actor, year, agencyId);
@@ -315,17 +340,16 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     if (unscored.length > 0) {
       throw new ConflictError(
         `${unscored.length} ${unscored.length === 1 ? 'indicator has' : 'indicators have'} no score to review yet: ${unscored.map((input) => input.indicatorNo).join(', ')}.`,
-        { extensions: { unscored: unscored.map((input) => input.indicatorNo) } },
+        {
+          errors: unscored.map((input) => ({
+            pointer: input.pointer,
+            detail: `Indicator ${input.indicatorNo} has no score to review yet`,
+          })),
+          extensions: { unscored: unscored.map((input) => input.indicatorNo) },
+        },
       );
     }
-    const stale = inputs.filter(
-      (input) => input.expectedVersion !== (stored.get(input.indicatorNo)?.version ?? 0),
-    );
-    if (stale.length > 0) {
-      throw new PreconditionFailedError(
-        `Reviews of indicators ${stale.map((input) => input.indicatorNo).join(', ')} changed since you read them; re-read the assessment.`,
-      );
-    }
+    const stale: number[] = [];
     const marks: { review: ReviewMark; expectedVersion: number; changes: FieldChange[] }[] = [];
     for (const input of inputs) {
       const score = standing.get(input.indicatorNo)?.score;
@@ -338,7 +362,13 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
         scoreVersion: score.version,
       };
       const changes = diffFields(before, after, ['valid', 'reason', 'stage', 'scoreVersion']);
+      // Already marked as sent (a retry after a lost response): nothing to write, nothing to lose,
+      // whatever version it was sent from — as for scores.
       if (changes.length === 0) continue;
+      if (input.expectedVersion !== (before?.version ?? 0)) {
+        stale.push(input.indicatorNo);
+        continue;
+      }
       marks.push({
         review: {
           indicatorNo: input.indicatorNo,
@@ -350,6 +380,11 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
         expectedVersion: input.expectedVersion,
         changes,
       });
+    }
+    if (stale.length > 0) {
+      throw new PreconditionFailedError(
+        `Reviews of indicators ${stale.join(', ')} changed since you read them; re-read the assessment.`,
+      );
     }
     if (marks.length === 0) return context;
     const [first, ...rest] = marks.map(({ review: mark, changes }) =>
@@ -374,6 +409,19 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       events: [],
     });
     if (!outcome.committed) {
+      // Lost a race: when what won holds every mark as sent (a double submit), answer the state.
+      const now = await assessments.load(year, agencyId);
+      const standingNow = new Map(now.reviews.map((mark) => [mark.indicatorNo, mark]));
+      const sameAsSent = marks.every(({ review: mark }) => {
+        const current = standingNow.get(mark.indicatorNo);
+        return (
+          current !== undefined &&
+          diffFields(current, mark, ['valid', 'reason', 'stage', 'scoreVersion']).length === 0
+        );
+      });
+      if (sameAsSent && now.head?.finalizedAt === undefined) {
+        return { ...context, snapshot: { ...snapshot, reviews: now.reviews, scores: now.scores } };
+      }
       throw new PreconditionFailedError(
         `The review of ${agencyId} changed while you were saving; re-read it.`,
       );
@@ -421,8 +469,11 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       stage: Stage,
       indicatorNo: number,
     ): Promise<StageScore[]> => {
-      const { snapshot } = await load(actor, year, agencyId);
-      return snapshot.scores
+      const context = await load(actor, year, agencyId);
+      // The same 400s as a write to this path: an empty list would say "never scored" instead.
+      requireIndicators(context.framework, [{ indicatorNo, pointer: '/params/no' }]);
+      requireCycleStage(context, stage);
+      return context.snapshot.scores
         .filter((score) => score.stage === stage && score.indicatorNo === indicatorNo)
         .sort((a, b) => a.version - b.version);
     },

@@ -41,13 +41,21 @@ export interface ResultStore {
   ): Promise<{ current: CurrentResult | undefined; versions: ResultVersion[] }>;
   /** The agency's appeals in the cycle, oldest first. */
   appeals(year: number, agencyId: string): Promise<AppealRecord[]>;
+  /** Every agency's appeals in the cycle: decided, then open, each by filing time; one status by prefix. */
+  appealsByCycle(
+    year: number,
+    query: PageRequest & { readonly status?: AppealRecord['status'] | undefined },
+  ): Promise<Page<AppealRecord>>;
   /** Which of these agencies have a result in the cycle (an import skips them). */
   existing(year: number, agencyIds: readonly string[]): Promise<Set<string>>;
-  /** The cycle and which of these agencies have a result in it, in one round trip (an import). */
+  /**
+   * The cycle, which of these agencies have a result in it and which are assessed in it (a panel
+   * was assigned: their result comes from finalizing), in one round trip (an import).
+   */
   existingWithCycle(
     year: number,
     agencyIds: readonly string[],
-  ): Promise<{ cycle: CycleRecord | undefined; existing: Set<string> }>;
+  ): Promise<{ cycle: CycleRecord | undefined; existing: Set<string>; assessed: Set<string> }>;
 }
 
 interface AgencyIdentity {

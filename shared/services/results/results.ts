@@ -221,7 +221,7 @@ export const createResultService = (ports: ResultServicePorts) => {
     rows: readonly { agencyId: string; levels: readonly (Level | null)[]; reference: string }[],
   ) => {
     // The cycle with the agencies' current results (one BatchGetItem) beside the roster.
-    const [{ cycle, existing }, registry] = await Promise.all([
+    const [{ cycle, existing, assessed }, registry] = await Promise.all([
       results.existingWithCycle(
         year,
         rows.map((row) => row.agencyId),
@@ -258,6 +258,22 @@ export const createResultService = (ports: ResultServicePorts) => {
       throw new ValidationError(`${problems.length} problems in the import; nothing was imported.`, {
         errors: problems,
       });
+    }
+    // An agency this cycle assesses gets its result by finalizing its review: an imported one
+    // would stand beside an assessment still open, and its finalizing could never be written.
+    const assessedRows = rows
+      .map((row, index) => ({ row, index }))
+      .filter(({ row }) => assessed.has(row.agencyId) && !existing.has(row.agencyId));
+    if (assessedRows.length > 0) {
+      throw new ConflictError(
+        `${assessedRows.length} ${assessedRows.length === 1 ? 'agency is' : 'agencies are'} assessed in the ${year} cycle; nothing was imported.`,
+        {
+          errors: assessedRows.map(({ row, index }) => ({
+            pointer: `/body/results/${index}/agencyId`,
+            detail: `"${row.agencyId}" is assessed in the ${year} cycle (a panel is assigned): its result comes from finalizing the review, not from an import`,
+          })),
+        },
+      );
     }
     const changes: ChangeSet[] = rows
       .filter((row) => !existing.has(row.agencyId))
@@ -516,6 +532,11 @@ export const createResultService = (ports: ResultServicePorts) => {
       ],
     });
     if (!outcome.committed) {
+      // Lost a race: the same decisions that won (a double submit) answer as a retry would.
+      const now = (await results.appeals(year, agencyId)).find(
+        (candidate) => candidate.appealId === appealId,
+      );
+      if (now?.status === 'decided' && sameDecisions(now.decisions ?? [], write.decisions)) return now;
       throw new ConflictError(
         `Appeal ${appealId} or the result of "${agencyId}" changed meanwhile; re-read them.`,
       );
@@ -563,10 +584,29 @@ export const createResultService = (ports: ResultServicePorts) => {
     };
   };
 
+  /**
+   * The review team's queue: every agency's appeals of a cycle, one status or both. One Query; the
+   * cycle (a 404 for a year with no cycle) from the container's cache beside it.
+   */
+  const cycleAppeals = async (
+    actor: Actor,
+    year: number,
+    query: PageRequest & { readonly status?: AppealRecord['status'] | undefined },
+  ) => {
+    if (actor.role !== 'admin') throw new ForbiddenError('Only the review team lists a cycle’s appeals.');
+    const [cycle, page] = await Promise.all([
+      selfAssessments.cycle(year, 'cached'),
+      results.appealsByCycle(year, query),
+    ]);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    return page;
+  };
+
   return {
     listByCycle,
     finalize,
     importResults,
+    cycleAppeals,
     fileAppeal,
     decideAppeal,
     current: async (actor: Actor, year: number, agencyId: string): Promise<ResultView> => {

@@ -227,6 +227,71 @@ describe('assigning panels (in-memory ports)', () => {
     );
   });
 
+  it('refuses a panel for an agency whose result in the cycle is final already (409, rule has-result): scoring could never finalize', async () => {
+    // Prepare: Jawa Timur's 2027 result imported before any panel
+    const { panels, ports } = await setUp();
+    await createResultService({ ...ports, ids: sequentialIds() }).importResults(actor(), 2027, [
+      {
+        agencyId: 'prov-jawa-timur',
+        levels: framework.indicators.map(() => 3 as Level),
+        reference: 'Laporan',
+      },
+    ]);
+
+    // Act
+    const error = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+        { agencyId: 'prov-jawa-timur', assessor: 'asesor-a' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess: nothing assigned, the row named
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/assignments/1',
+        detail:
+          'prov-jawa-timur has a final result in 2027 already (version 1): there is nothing left to assess; changes come through appeals',
+      },
+    ]);
+    expect((await panels.listForCycle(2027, { limit: 10 })).items).toEqual([]);
+  });
+
+  it('lists an assessor’s own assignments with the agency’s name and where its self-assessment stands', async () => {
+    // Prepare: Jawa Barat submitted, Jawa Timur has a draft, Surabaya nothing yet
+    const setup = await setUp();
+    const { panels, selfAssessments } = setup;
+    await submitAll(setup, 'prov-jawa-barat', 3);
+    await selfAssessments.saveAnswers(operatorOf('prov-jawa-timur'), 2027, 'prov-jawa-timur', 0, [
+      { indicatorNo: 1, level: 2, explanation: '', evidence: [], pointer: '/x' },
+    ]);
+    await panels.assign(
+      actor(),
+      2027,
+      ['prov-jawa-barat', 'prov-jawa-timur', 'kota-surabaya'].map((agencyId) => ({
+        agencyId,
+        assessor: 'asesor-a',
+      })),
+    );
+
+    // Act
+    const mine = await panels.listMine(assessor('asesor-a', now), { limit: 10 });
+
+    // Assess
+    expect(
+      mine.items.map(({ agencyId, agencyName, selfAssessmentStatus }) => [
+        agencyId,
+        agencyName,
+        selfAssessmentStatus,
+      ]),
+    ).toEqual([
+      ['kota-surabaya', 'Pemerintah Kota Surabaya', 'none'],
+      ['prov-jawa-barat', 'Pemerintah Provinsi Jawa Barat', 'submitted'],
+      ['prov-jawa-timur', 'Pemerintah Provinsi Jawa Timur', 'draft'],
+    ]);
+  });
+
   it('lets a member recuse with a reason while another stays; the last one may not', async () => {
     const { panels } = await setUp();
     await panels.assign(actor(), 2027, [
@@ -264,6 +329,26 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
         panel: [{ assessor: 'asesor-a' }, { assessor: 'asesor-b' }],
       },
     );
+  });
+
+  it('shows the panel a self-assessment’s answers once submitted, not the agency’s draft; admins see both', async () => {
+    // Prepare: Jawa Timur has a draft of one answer and a panel
+    const { scoring, selfAssessments, panels } = await prepared();
+    await selfAssessments.saveAnswers(operatorOf('prov-jawa-timur'), 2027, 'prov-jawa-timur', 0, [
+      { indicatorNo: 1, level: 2, explanation: 'Masih disusun', evidence: [], pointer: '/x' },
+    ]);
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-a' }]);
+
+    // Act
+    const panel = await scoring.view(assessor('asesor-a', day(5)), 2027, 'prov-jawa-timur');
+    const admin = await scoring.view(actor({ now: day(5) }), 2027, 'prov-jawa-timur');
+    const submitted = await scoring.view(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat');
+
+    // Assess
+    expect(panel.selfAssessmentStatus).toBe('draft');
+    expect(panel.indicators.filter((indicator) => indicator.selfAssessed)).toEqual([]);
+    expect(admin.indicators[0]?.selfAssessed).toMatchObject({ level: 2, explanation: 'Masih disusun' });
+    expect(submitted.indicators.filter((indicator) => indicator.selfAssessed)).toHaveLength(47);
   });
 
   it('scores only in the stage’s window, only stages the cycle has, only submitted self-assessments', async () => {
@@ -346,6 +431,109 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     );
   });
 
+  it('answers reviews retried after their response was lost (stale versions, marks already as sent) without 412 or a new version', async () => {
+    // Prepare: two indicators scored; the review went through, its response never arrived
+    const { scoring } = await prepared();
+    await scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3, [1, 2]),
+    );
+    const admin = actor({ now: day(58) });
+    const marks = [
+      { indicatorNo: 1, valid: true, reason: '', expectedVersion: 0, pointer: '/x/0' },
+      { indicatorNo: 2, valid: false, reason: 'Bukti tidak cukup', expectedVersion: 0, pointer: '/x/1' },
+    ];
+    await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks);
+
+    // Act: the same request again, from the versions it was first sent with
+    const retried = await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks);
+
+    // Assess: the marks stand at version 1; a different mark from the stale version is still 412
+    expect(retried.indicators.slice(0, 2).map((indicator) => indicator.review?.version)).toEqual([1, 1]);
+    await expect(
+      scoring.saveReviews(admin, 2027, 'prov-jawa-barat', [{ ...marks[1]!, valid: true, reason: '' }]),
+    ).rejects.toThrow(PreconditionFailedError);
+  });
+
+  it('answers both of two identical saves racing (a double submit): one writes, the other finds its scores standing as sent', async () => {
+    // Prepare
+    const { scoring } = await prepared();
+    const a = assessor('asesor-a', day(30));
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [5, 6])),
+      scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', scores(2, [5, 6])),
+    ]);
+
+    // Assess: both 200, one version each
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(
+      (await scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 5)).map((score) => score.version),
+    ).toEqual([1]);
+  });
+
+  it('refuses reviews of indicators with no score yet (409 naming each in the body)', async () => {
+    const { scoring } = await prepared();
+    await scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3, [1]),
+    );
+    const error = await scoring
+      .saveReviews(actor({ now: day(58) }), 2027, 'prov-jawa-barat', [
+        {
+          indicatorNo: 1,
+          valid: true,
+          reason: '',
+          expectedVersion: 0,
+          pointer: '/body/reviews/0/indicatorNo',
+        },
+        {
+          indicatorNo: 2,
+          valid: true,
+          reason: '',
+          expectedVersion: 0,
+          pointer: '/body/reviews/1/indicatorNo',
+        },
+      ])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      { pointer: '/body/reviews/1/indicatorNo', detail: 'Indicator 2 has no score to review yet' },
+    ]);
+  });
+
+  it('answers both of two identical reviews racing (a double submit); one mark is written', async () => {
+    // Prepare
+    const { scoring } = await prepared();
+    await scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(3, [1]),
+    );
+    const admin = actor({ now: day(58) });
+    const marks = [{ indicatorNo: 1, valid: true, reason: '', expectedVersion: 0, pointer: '/x/0' }];
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks),
+      scoring.saveReviews(admin, 2027, 'prov-jawa-barat', marks),
+    ]);
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    const view = await scoring.view(admin, 2027, 'prov-jawa-barat');
+    expect(view.indicators[0]?.review?.version).toBe(1);
+  });
+
   it('lets one of two panel members writing from the same version win; the other gets 412', async () => {
     const { scoring } = await prepared();
     const outcomes = await Promise.allSettled([
@@ -355,6 +543,24 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     expect(outcomes.map((outcome) => outcome.status).sort()).toEqual(['fulfilled', 'rejected']);
     const rejected = outcomes.find((outcome) => outcome.status === 'rejected');
     expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(PreconditionFailedError);
+  });
+
+  it('lists score versions only of indicators the framework has and stages the cycle has (400 naming the path parameter)', async () => {
+    const { scoring } = await prepared();
+    const a = assessor('asesor-a', day(30));
+    const noIndicator = await scoring
+      .versions(a, 2027, 'prov-jawa-barat', 'dokumen', 48)
+      .catch((caught: unknown) => caught);
+    expect((noIndicator as ValidationError).errors).toEqual([
+      { pointer: '/params/no', detail: 'No indicator 48' },
+    ]);
+    const noStage = await scoring
+      .versions(a, 2027, 'prov-jawa-barat', 'visitasi', 1)
+      .catch((caught: unknown) => caught);
+    expect((noStage as ValidationError).errors).toEqual([
+      { pointer: '/params/stage', detail: 'One of dokumen, interviu' },
+    ]);
+    await expect(scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 1)).resolves.toEqual([]);
   });
 
   it('refuses evidence indices the agency did not submit', async () => {
@@ -566,6 +772,63 @@ describe('results and appeals (in-memory ports)', () => {
     expect(ports.events.filter((event) => event.type === 'appeal.decided')).toHaveLength(1);
   });
 
+  it('answer both of two identical decisions racing (a double submit) with the decided appeal; one result version is made', async () => {
+    // Prepare
+    const { results, ports } = await finalized();
+    const filed = await results.fileAppeal(operator(day(72)), 2027, 'prov-jawa-barat', {
+      indicators: [
+        {
+          indicatorNo: 12,
+          justification: 'Dokumen Renstra TIK telah ditetapkan sebelum batas waktu.',
+          evidence: [],
+        },
+      ],
+    });
+    const decision = {
+      decisions: [{ indicatorNo: 12, upheld: true, level: 5 as const, reason: 'Bukti sah' }],
+    };
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      results.decideAppeal(actor({ now: day(75) }), 2027, 'prov-jawa-barat', filed.appealId, decision),
+      results.decideAppeal(actor({ now: day(75) }), 2027, 'prov-jawa-barat', filed.appealId, decision),
+    ]);
+
+    // Assess
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect((await results.versions(actor({ now: day(76) }), 2027, 'prov-jawa-barat')).items).toHaveLength(2);
+    expect(ports.events.filter((event) => event.type === 'appeal.decided')).toHaveLength(1);
+  });
+
+  it('are listed for the review team per cycle, open ones oldest first, by status; others get 403', async () => {
+    // Prepare: one appeal filed, not yet decided
+    const { results } = await finalized();
+    const filed = await results.fileAppeal(operator(day(72)), 2027, 'prov-jawa-barat', {
+      indicators: [
+        {
+          indicatorNo: 12,
+          justification: 'Dokumen Renstra TIK telah ditetapkan sebelum batas waktu.',
+          evidence: [],
+        },
+      ],
+    });
+
+    // Act
+    const open = await results.cycleAppeals(actor({ now: day(73) }), 2027, { status: 'open', limit: 10 });
+    const decided = await results.cycleAppeals(actor({ now: day(73) }), 2027, {
+      status: 'decided',
+      limit: 10,
+    });
+
+    // Assess
+    expect(open.items).toEqual([filed]);
+    expect(decided.items).toEqual([]);
+    await expect(
+      results.cycleAppeals(operator(day(73)), 2027, { status: 'open', limit: 10 }),
+    ).rejects.toThrow(ForbiddenError);
+    await expect(results.cycleAppeals(actor(), 2031, { limit: 10 })).rejects.toThrow(NotFoundError);
+  });
+
   it('bundle everything needed to recompute the same bytes', async () => {
     const { results } = await finalized();
     const bundle = JSON.parse(
@@ -605,6 +868,32 @@ describe('importing past results (in-memory ports)', () => {
       summary: { index: '4', predicateId: 'sangat-baik' },
     });
     expect(ports.events).toHaveLength(0);
+  });
+  it('refuses agencies the cycle assesses (a panel is assigned): their result comes from finalizing, so nothing is imported (409 naming the row)', async () => {
+    // Prepare: Jawa Barat has a panel in 2027 and no result yet
+    const { ports, panels } = await setUp();
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-a' }]);
+    const results = createResultService({ ...ports, ids: sequentialIds() });
+    const levels = framework.indicators.map(() => 4 as Level);
+
+    // Act
+    const error = await results
+      .importResults(actor(), 2027, [
+        { agencyId: 'prov-jawa-timur', levels, reference: 'Laporan 2027' },
+        { agencyId: 'prov-jawa-barat', levels, reference: 'Laporan 2027' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess: all or nothing, the row named
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/results/1/agencyId',
+        detail:
+          '"prov-jawa-barat" is assessed in the 2027 cycle (a panel is assigned): its result comes from finalizing the review, not from an import',
+      },
+    ]);
+    expect(await ports.results.current(2027, 'prov-jawa-timur')).toBeUndefined();
   });
 });
 

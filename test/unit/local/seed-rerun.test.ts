@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { seedDemoData } from '#local/seed/seed.ts';
+import { createMemoryPorts } from '#shared/memory/ports.ts';
+import { createAssignmentService } from '#shared/services/assessment/assignments.ts';
+import { sequentialIds } from '#test/unit/services/support.ts';
+
+/**
+ * `npm start` keeps its data between runs and seeds only what is missing: what users did with the
+ * demo data since must not stop the next start.
+ */
+describe('the demo seed, run again over data users have changed', () => {
+  it('starts after a demo assessor recused from a demo panel', async () => {
+    // Prepare: the demo seeded; the second demo assessor steps down from Banyuwangi
+    const ports = createMemoryPorts();
+    const ids = sequentialIds();
+    const now = new Date();
+    await seedDemoData({ ports, ids, now });
+    const year = now.getUTCFullYear();
+    await createAssignmentService(ports).recuse(
+      { subject: 'demo-assessor-2', role: 'assessor', requestId: 'req-recuse', route: 'test', now },
+      year,
+      'kab-banyuwangi',
+      'Pernah menjadi konsultan instansi ini.',
+    );
+
+    // Act
+    const again = seedDemoData({ ports, ids, now: new Date(now.getTime() + 60_000) });
+
+    // Assess: it starts, and the recusal stands
+    await expect(again).resolves.toBe(false);
+    const panel = await ports.assignments.listByCycle(year, { agencyId: 'kab-banyuwangi', limit: 10 });
+    expect(panel.items.map((item) => [item.assessor, item.status])).toEqual([
+      ['demo-assessor', 'active'],
+      ['demo-assessor-2', 'recused'],
+    ]);
+  }, 120_000);
+});
