@@ -2901,6 +2901,13 @@ export interface components {
             publishedAt?: string;
             method: string;
             /**
+             * @description On which value the cycle applies the predicate bands: the exact index, or the index rounded half-up to 2 decimals
+             * @enum {string}
+             */
+            predicateBasis: "exact" | "rounded";
+            /** @description What each entry’s predicate is (`predicateNote`) */
+            predicate: string;
+            /**
              * Format: int64
              * @description Entries in this ranking
              */
@@ -2933,6 +2940,7 @@ export interface components {
                 /** @example 3.50 */
                 display: string;
             };
+            /** @description The predicate of the agency’s SPBE index, whatever the measure; the page’s `predicate` says on which value */
             predicate: {
                 id: string;
                 name: string;

@@ -1,4 +1,4 @@
-import { rankingMethod } from '#shared/api/rankings/schemas.ts';
+import { predicateNote, rankingMethod } from '#shared/api/rankings/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
@@ -154,6 +154,8 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
       frameworkId: framework.id,
       ...(publishedAt ? { publishedAt } : {}),
       method: rankingMethod,
+      predicateBasis: cycle.predicateBasis,
+      predicate: predicateNote(cycle.predicateBasis),
       total: head.total,
       items: slice.map((row) => rankingEntryView(framework, row)),
       ...(next < head.total ? { nextCursor: encodeOffset(next) } : {}),
@@ -247,6 +249,8 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
           publishedAt: published.publishedAt,
           framework: { id: framework.id, name: framework.name, regulation: framework.regulation },
           method: rankingMethod,
+          predicateBasis: cycle.predicateBasis,
+          predicate: predicateNote(cycle.predicateBasis),
           licence: 'Open data of the Government of Indonesia (public information under UU 14/2008)',
         },
         rows,

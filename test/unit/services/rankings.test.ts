@@ -5,6 +5,7 @@ import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
 import { defaultStability } from '#shared/domain/ranking/stability.ts';
+import type { PredicateBasis } from '#shared/domain/scoring/types.ts';
 import { createMemoryPorts, type MemoryPorts } from '#shared/memory/ports.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
 import type { RankingInput, RankingRunRecord, RankingStore } from '#shared/services/rankings/ports.ts';
@@ -69,9 +70,10 @@ const setUp = async (
   options: {
     current?: readonly RosterAgency[];
     levels?: (agency: RosterAgency, salt: number) => Level[];
+    predicateBasis?: PredicateBasis;
   } = {},
 ) => {
-  const { current = roster, levels = variedLevels } = options;
+  const { current = roster, levels = variedLevels, predicateBasis = 'exact' } = options;
   const ports = createMemoryPorts();
   await createAgencyService(ports).importAgencies(
     actor(),
@@ -83,7 +85,10 @@ const setUp = async (
   );
   const cycles = createCycleService(ports);
   for (const target of [year - 1, year]) {
-    await cycles.createCycle(actor(), openCycle({ year: target, windows: windowsOf(target) }));
+    await cycles.createCycle(
+      actor(),
+      openCycle({ year: target, windows: windowsOf(target), predicateBasis }),
+    );
   }
   const ids = sequentialIds();
   const results = createResultService({ ...ports, ids });
@@ -622,6 +627,38 @@ describe('reading a published ranking (in-memory ports)', () => {
     for (const error of refused) {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).errors.map((field) => field.pointer)).toEqual(['/query/cursor']);
+    }
+  });
+});
+
+describe('the predicate a ranking shows (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+
+  it('says it is the agency’s index predicate and on which value the cycle decides it, in the page and the open data', async () => {
+    for (const predicateBasis of ['exact', 'rounded'] as const) {
+      // Prepare: an index of 3.499 is shown 3.50; under `exact` it is Baik, the band below 3.50
+      const { ports, runner } = await setUp({ predicateBasis });
+      const run = await runner().start(actor(), year, 'admin');
+      await runner().execute(actor(), run, forever);
+      const reader = createRankingReader(ports);
+
+      // Act
+      const page = await reader.published(
+        undefined,
+        year,
+        { scope: 'national', measure: 'domain-1', limit: 5 },
+        afterPublication,
+      );
+      const openData = await reader.openData(year, afterPublication);
+
+      // Assess
+      expect(page.predicateBasis).toBe(predicateBasis);
+      expect(openData.metadata.predicateBasis).toBe(predicateBasis);
+      expect(page.predicate).toBe(openData.metadata.predicate);
+      expect(page.predicate).toContain('SPBE index');
+      expect(page.predicate).toContain(
+        predicateBasis === 'exact' ? 'exact index' : 'index rounded half-up to 2 decimals',
+      );
     }
   });
 });
