@@ -6763,7 +6763,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest cycle first */
+            /** @description Newest cycle first; no items for a registered agency never ranked in a published cycle */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -6791,6 +6791,18 @@ export interface operations {
             };
             /** @description Invalid agency id */
             400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No agency with this id */
+            404: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];

@@ -255,7 +255,11 @@ export const routeCalls = {
     calls: ['getRankingPointer', 'listRunPages'],
     extra: [{ when: 'the run’s rankings are over 1 MB', calls: ['listRunPages'] }],
   },
-  getAgencyRankings: { calls: ['listAgencyPositions', 'getRankingPublications'] },
+  getAgencyRankings: {
+    calls: ['listAgencyPositions', 'getRankingPublications'],
+    extra: [{ when: 'the agency has no positions (never ranked, or no such agency)', calls: ['getAgency'] }],
+    notes: 'Positions prove the agency exists: only an empty list needs the registry read.',
+  },
 
   // Webhooks.
   createWebhookEndpoint: {

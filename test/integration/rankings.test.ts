@@ -509,4 +509,10 @@ describe('the rankings API', () => {
       expect.arrayContaining(['national', agencies[10]?.group]),
     );
   });
+
+  it('answers 404 for an agency id the registry does not know, not an empty list that reads as never ranked', async () => {
+    const response = await api.request('GET', '/v1/agencies/kab-no-such-agency/rankings');
+    const problem = expectStatus(response, 404);
+    expect(problem).toMatchObject({ type: '/problems/not-found', detail: 'No agency "kab-no-such-agency".' });
+  });
 });

@@ -112,8 +112,12 @@ export const rankingRoutes = {
     tags: ['Public'],
     params: AgencyRankingsParamsSchema,
     responses: {
-      200: { description: 'Newest cycle first', schema: AgencyRankingsSchema },
+      200: {
+        description: 'Newest cycle first; no items for a registered agency never ranked in a published cycle',
+        schema: AgencyRankingsSchema,
+      },
       400: problemResponse('Invalid agency id'),
+      404: problemResponse('No agency with this id'),
     },
   }),
 } as const satisfies Record<string, RouteSpec>;

@@ -6,6 +6,7 @@ import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Framework } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
+import type { AgencyStore } from '../registry/ports.ts';
 import type {
   RankingPageRecord,
   RankingRunRecord,
@@ -28,6 +29,8 @@ export const runView = (run: RankingRunRecord, now: Date): RankingRunRecord & { 
 export interface RankingReaderPorts {
   readonly cycles: CycleStore;
   readonly rankings: RankingStore;
+  /** Only to tell an unknown agency id from an agency never ranked. */
+  readonly agencies: Pick<AgencyStore, 'get'>;
 }
 
 const notPublished = (year: number) => new NotFoundError(`No published ranking of the ${year} cycle (yet).`);
@@ -78,7 +81,7 @@ export const rankingEntryView = (framework: Framework, row: StoredRankingRow) =>
  * any time), any run's entries (admins), the open-data file, and one agency's positions over years.
  * Readers resolve the published pointer first: they see one run whole, never a mix.
  */
-export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) => {
+export const createRankingReader = ({ cycles, rankings, agencies }: RankingReaderPorts) => {
   /** The cycle, when the caller may see its published ranking: from its publication time, or an admin. */
   const visibleCycle = (
     actor: Actor | undefined,
@@ -257,9 +260,16 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
       };
     },
 
-    /** One agency's positions in the published rankings of published cycles, newest first. */
+    /**
+     * One agency's positions in the published rankings of published cycles, newest first. 404 for an
+     * id the registry does not know: a mistyped id must not read as "never ranked". Positions prove
+     * the agency exists, so only an empty list needs the registry read.
+     */
     ofAgency: async (agencyId: string, now: Date) => {
       const positions = await rankings.positions(agencyId);
+      if (positions.length === 0 && !(await agencies.get(agencyId))) {
+        throw new NotFoundError(`No agency "${agencyId}".`);
+      }
       const years = [...new Set(positions.map((entry) => entry.year))];
       // The cycles and pointers of those years only, in one round trip.
       const publications = years.length > 0 ? await rankings.publications(years) : new Map();

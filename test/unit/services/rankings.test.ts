@@ -663,6 +663,30 @@ describe('the predicate a ranking shows (in-memory ports)', () => {
   });
 });
 
+describe('one agency’s published positions (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+
+  it('answers 404 for an agency id the registry does not know, and an empty list for one never ranked', async () => {
+    // Prepare: a published run; one registered agency without a result
+    const { ports, runner } = await setUp({ current: roster.slice(1) });
+    const run = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), run, forever);
+    const reader = createRankingReader(ports);
+    const unranked = roster[0] as RosterAgency;
+
+    // Act
+    const typo = await reader.ofAgency('kab-banyuwangii', afterPublication).catch((error: unknown) => error);
+    const none = await reader.ofAgency(unranked.id, afterPublication);
+    const ranked = await reader.ofAgency((roster[1] as RosterAgency).id, afterPublication);
+
+    // Assess
+    expect(typo).toBeInstanceOf(NotFoundError);
+    expect((typo as NotFoundError).message).toBe('No agency "kab-banyuwangii".');
+    expect(none.items.filter((item) => item.year === year)).toEqual([]);
+    expect(ranked.items.map((item) => item.year)).toContain(year);
+  });
+});
+
 describe('the run report (in-memory ports)', () => {
   it('counts every ranking by scope and measure, the agencies, items and time', async () => {
     // Prepare: 2025 results for all but the first 20 agencies (4 kementerian, 4 lpnk, 3 of each other group)
