@@ -62,6 +62,8 @@ const words = {
     highest: 'Indeks tertinggi',
     median: 'Median',
     awarded: 'Penerima',
+    predicates: 'Jumlah instansi per predikat',
+    allAgencies: 'Semua instansi',
     openData: 'Data peringkat lengkap (CSV)',
     history: 'Riwayat publikasi',
     api: 'Data penghargaan (JSON)',
@@ -95,6 +97,8 @@ const words = {
     highest: 'Highest index',
     median: 'Median',
     awarded: 'Recipients',
+    predicates: 'Agencies by predicate',
+    allAgencies: 'All agencies',
     openData: 'Full ranking data (CSV)',
     history: 'Publication history',
     api: 'Award data (JSON)',
@@ -215,6 +219,41 @@ ${rows}
 </table>`;
 };
 
+/**
+ * How many agencies hold each predicate, per group and nationally, best predicate first: the
+ * year's first figure in the press ("how many agencies are Baik or better?"), from the rows the
+ * chart already draws.
+ */
+const predicateCounts = (data: AwardsPageData): string => {
+  const w = words[data.lang];
+  const bands = [...(findFramework(data.publication.frameworkId)?.predicateBands ?? [])].sort(
+    (a, b) => b.min - a.min,
+  );
+  if (bands.length === 0) return '';
+  const row = (name: string, rows: readonly StoredRankingRow[]) =>
+    `<tr><th scope="row">${escapeHtml(name)}</th>${bands
+      .map((band) => `<td>${rows.filter((entry) => entry.predicateId === band.id).length}</td>`)
+      .join('')}</tr>`;
+  const rows = [
+    ...agencyGroups.map((group) =>
+      row(
+        data.lang === 'id' ? agencyGroupNames[group].nameId : agencyGroupNames[group].nameEn,
+        data.national.filter((entry) => entry.group === group),
+      ),
+    ),
+    row(w.allAgencies, data.national),
+  ].join('\n');
+  return `<table class="summary">
+<caption>${escapeHtml(w.predicates)}</caption>
+<thead><tr><th scope="col">${escapeHtml(w.group)}</th>${bands
+    .map((band) => `<th scope="col">${escapeHtml(w.predicate(band))}</th>`)
+    .join('')}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+};
+
 const categoryTables = (data: AwardsPageData): string => {
   const w = words[data.lang];
   const framework = findFramework(data.publication.frameworkId);
@@ -317,6 +356,7 @@ ${nationalChart(data, winners)}
 <figcaption>${escapeHtml(w.chartDescription(data.national.length, winners.size))}</figcaption>
 </figure>
 ${chartSummary(data, winners)}
+${predicateCounts(data)}
 <p><a href="/v1/cycles/${year}/rankings/open-data?format=csv">${escapeHtml(w.openData)}</a></p>
 </section>
 <section aria-labelledby="history-heading">

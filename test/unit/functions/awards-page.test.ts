@@ -135,6 +135,47 @@ describe('the awards page', () => {
     expect(html).toContain('<tr><th scope="row">Kota</th><td>0</td><td>—</td><td>—</td>');
   });
 
+  it('counts the agencies of each predicate, per group and nationally, best predicate first', () => {
+    // Prepare
+    const data = pageData('id');
+    const row = (agencyId: string, group: StoredRankingRow['group'], predicateId: string) => ({
+      ...(data.national[0] as StoredRankingRow),
+      agencyId,
+      group,
+      predicateId,
+    });
+    const national = [
+      row('prov-a', 'provinsi', 'sangat-baik'),
+      row('prov-b', 'provinsi', 'baik'),
+      row('kab-a', 'kabupaten', 'baik'),
+      row('kab-b', 'kabupaten', 'kurang'),
+    ];
+
+    // Act
+    const html = awardsPageHtml({ ...data, national });
+    const english = awardsPageHtml({ ...pageData('en'), national });
+
+    // Assess: columns Memuaskan, Sangat Baik, Baik, Cukup, Kurang
+    expect(html).toContain('<caption>Jumlah instansi per predikat</caption>');
+    expect(html).toContain(
+      '<thead><tr><th scope="col">Kelompok</th><th scope="col">Memuaskan</th><th scope="col">Sangat Baik</th><th scope="col">Baik</th><th scope="col">Cukup</th><th scope="col">Kurang</th></tr></thead>',
+    );
+    expect(html).toContain(
+      '<tr><th scope="row">Provinsi</th><td>0</td><td>1</td><td>1</td><td>0</td><td>0</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><th scope="row">Kabupaten</th><td>0</td><td>0</td><td>1</td><td>0</td><td>1</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><th scope="row">Semua instansi</th><td>0</td><td>1</td><td>2</td><td>0</td><td>1</td></tr>',
+    );
+    expect(english).toContain('<caption>Agencies by predicate</caption>');
+    expect(english).toContain('<th scope="col">Very good</th>');
+    expect(english).toContain(
+      '<tr><th scope="row">All agencies</th><td>0</td><td>1</td><td>2</td><td>0</td><td>1</td></tr>',
+    );
+  });
+
   it('escapes every text and carries no script and no inline style', () => {
     const html = awardsPageHtml(pageData('id'));
     expect(html).not.toContain('<script>');
