@@ -51,6 +51,8 @@ const words = {
     value: 'Nilai',
     citation: 'Kutipan',
     none: 'Tidak ada pemenang',
+    noPrevious: (previousYear: number) =>
+      `Tidak ada pemenang: tidak ada instansi kelompok ini dengan hasil ${previousYear} untuk dibandingkan`,
     chart: (year: number) => `Peringkat nasional Indeks SPBE ${year}`,
     chartDescription: (agencies: number, winners: number) =>
       `Setiap titik adalah satu instansi (${agencies} instansi), dikelompokkan menurut kelompok, setinggi Indeks SPBE-nya. ${winners} instansi penerima penghargaan ditandai dengan titik besar berwarna gelap.`,
@@ -86,6 +88,8 @@ const words = {
     value: 'Value',
     citation: 'Citation',
     none: 'No winner',
+    noPrevious: (previousYear: number) =>
+      `No winner: no agency of this group has a ${previousYear} result to compare with`,
     chart: (year: number) => `National SPBE index ranking ${year}`,
     chartDescription: (agencies: number, winners: number) =>
       `Each dot is one agency (${agencies} agencies), grouped by agency group, as high as its SPBE index. The ${winners} award recipients are marked with larger dark dots.`,
@@ -281,7 +285,13 @@ const categoryTables = (data: AwardsPageData): string => {
             )
             .sort((a, b) => a.rank - b.rank || (a.agencyId < b.agencyId ? -1 : 1));
           if (awards.length === 0) {
-            return `<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(w.none)}</td></tr>`;
+            // An improvement needs last year's result: in a pool where nobody has one (the first year
+            // evaluated), "no winner" alone reads as if every agency got worse.
+            const nothingToCompare =
+              category.measure === 'improvement' &&
+              !data.national.some((row) => pool.groups.includes(row.group) && row.previousRank !== null);
+            const none = nothingToCompare ? w.noPrevious(data.year - 1) : w.none;
+            return `<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(none)}</td></tr>`;
           }
           return awards
             .map(

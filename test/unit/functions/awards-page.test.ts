@@ -176,6 +176,34 @@ describe('the awards page', () => {
     );
   });
 
+  it('says why an improvement pool has no winner when none of its agencies has a previous result', () => {
+    // Prepare: Kota has no improvement winner (kota-jahil went down)
+    const data = pageData('id');
+    const withPrevious = {
+      ...data,
+      national: data.national.map((row) => ({ ...row, previousRank: 7, change: 0 })),
+    };
+
+    // Act
+    const firstYear = awardsPageHtml(data);
+    const english = awardsPageHtml({ ...pageData('en') });
+    const nobodyImproved = awardsPageHtml(withPrevious);
+
+    // Assess
+    expect(firstYear).toContain(
+      '<td colspan="4">Tidak ada pemenang: tidak ada instansi kelompok ini dengan hasil 2024 untuk dibandingkan</td>',
+    );
+    expect(english).toContain(
+      '<td colspan="4">No winner: no agency of this group has a 2024 result to compare with</td>',
+    );
+    expect(firstYear).toContain(
+      '<tr><th scope="row">Kota</th><td colspan="4">Tidak ada pemenang: tidak ada instansi kelompok ini dengan hasil 2024 untuk dibandingkan</td></tr>',
+    );
+    expect(nobodyImproved).toContain(
+      '<tr><th scope="row">Kota</th><td colspan="4">Tidak ada pemenang</td></tr>',
+    );
+  });
+
   it('escapes every text and carries no script and no inline style', () => {
     const html = awardsPageHtml(pageData('id'));
     expect(html).not.toContain('<script>');
