@@ -321,12 +321,19 @@ ${rows}
     .join('\n');
 };
 
+/**
+ * The date of an instant on the calendar in Jakarta (WIB, UTC+7, no daylight saving): the award is
+ * announced there, and an evening publication in UTC is already the next day in Indonesia.
+ */
+const jakartaDate = (at: string): string =>
+  new Date(Date.parse(at) + 7 * 60 * 60 * 1000).toISOString().slice(0, 10);
+
 /** The whole page. */
 export const awardsPageHtml = (data: AwardsPageData): string => {
   const w = words[data.lang];
   const { publication, year } = data;
   const winners = new Set(data.records.map((award) => award.agencyId));
-  const published = (publication.publishedAt ?? publication.startedAt).slice(0, 10);
+  const published = jakartaDate(publication.publishedAt ?? publication.startedAt);
   const other = w.other;
   const otherHref = other.lang === 'en' ? `/awards/${year}?lang=en` : `/awards/${year}`;
   const revision =
@@ -336,7 +343,7 @@ export const awardsPageHtml = (data: AwardsPageData): string => {
   const history = data.history
     .map(
       (version) =>
-        `<li>${escapeHtml(w.version(version.version, (version.publishedAt ?? version.startedAt).slice(0, 10)))}${
+        `<li>${escapeHtml(w.version(version.version, jakartaDate(version.publishedAt ?? version.startedAt)))}${
           version.reason === 'initial'
             ? ''
             : ` ${escapeHtml(w.revision(version.reason))}: ${escapeHtml(version.note ?? '')}`

@@ -204,6 +204,20 @@ describe('the awards page', () => {
     );
   });
 
+  it('dates a publication by the calendar in Jakarta (WIB), where it is announced, not by UTC', () => {
+    // Prepare: 20:30 UTC on 1 December is 03:30 on 2 December in Jakarta
+    const data = pageData('id');
+    const late = { ...data.publication, publishedAt: '2025-12-01T20:30:00.000Z' };
+
+    // Act
+    const html = awardsPageHtml({ ...data, publication: late, history: [late] });
+
+    // Assess
+    expect(html).toContain('<p class="version">Publikasi versi 1, diterbitkan 2025-12-02.</p>');
+    expect(html).toContain('<li>Publikasi versi 1, diterbitkan 2025-12-02.</li>');
+    expect(html).not.toContain('2025-12-01');
+  });
+
   it('escapes every text and carries no script and no inline style', () => {
     const html = awardsPageHtml(pageData('id'));
     expect(html).not.toContain('<script>');
