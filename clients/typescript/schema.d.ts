@@ -985,7 +985,7 @@ export interface paths {
         };
         /**
          * The published national or group ranking by index, a domain or improvement; cursor pagination
-         * @description Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights.
+         * @description Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights. A cursor pages through the run that returned it: once a newer run is published (a ranking run again after an upheld appeal), its cursors answer 409 and paging starts again from the first page, so that no listing mixes two rankings.
          *
          *     **Access:** public, no token.
          *
@@ -6696,6 +6696,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -76,11 +76,11 @@ export const rankingRoutes = {
     lambda: 'rankings',
     access: publicAccess,
     summary: 'The published national or group ranking by index, a domain or improvement; cursor pagination',
-    description: `Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights.`,
+    description: `Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights. A cursor pages through the run that returned it: once a newer run is published (a ranking run again after an upheld appeal), its cursors answer 409 and paging starts again from the first page, so that no listing mixes two rankings.`,
     tags: ['Public'],
     params: YearParamsSchema,
     query: RankingQuerySchema,
-    responses: { 200: { description: 'A page', schema: RankingPageSchema }, ...errors(400, 404) },
+    responses: { 200: { description: 'A page', schema: RankingPageSchema }, ...errors(400, 404, 409) },
   }),
   getRankingOpenData: defineRoute({
     operationId: 'getRankingOpenData',

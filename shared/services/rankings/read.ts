@@ -1,7 +1,7 @@
 import { predicateNote, rankingMethod } from '#shared/api/rankings/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
-import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Framework } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
@@ -35,20 +35,35 @@ export interface RankingReaderPorts {
 
 const notPublished = (year: number) => new NotFoundError(`No published ranking of the ${year} cycle (yet).`);
 
-/** Cursors are the offset of the next entry, opaque to clients. */
-const encodeOffset = (offset: number) =>
-  Buffer.from(JSON.stringify({ o: offset }), 'utf8').toString('base64url');
+/**
+ * Cursors are the offset of the next entry and the run it pages through, opaque to clients: a
+ * cursor of a run since replaced by a newer publication is refused, not read on in the new run
+ * (its pages would repeat or skip agencies whose rank changed). Cursors without a run (issued before
+ * runs were named in them) are read as offsets.
+ */
+const encodeCursor = (offset: number, runId: string) =>
+  Buffer.from(JSON.stringify({ o: offset, r: runId }), 'utf8').toString('base64url');
 const foreignCursor = () =>
   new ValidationError('The cursor is not one this listing returned.', {
     errors: [
       { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
     ],
   });
-const decodeOffset = (cursor: string | undefined): number => {
-  if (cursor === undefined) return 0;
+const decodeCursor = (cursor: string | undefined): { offset: number; runId?: string } => {
+  if (cursor === undefined) return { offset: 0 };
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
-    if (typeof value.o === 'number' && Number.isSafeInteger(value.o) && value.o >= 0) return value.o;
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      o?: unknown;
+      r?: unknown;
+    };
+    if (
+      typeof value.o === 'number' &&
+      Number.isSafeInteger(value.o) &&
+      value.o >= 0 &&
+      (value.r === undefined || typeof value.r === 'string')
+    ) {
+      return { offset: value.o, ...(typeof value.r === 'string' ? { runId: value.r } : {}) };
+    }
   } catch {
     // fall through
   }
@@ -122,7 +137,7 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
 
   /** The stored pages holding entries [offset, offset + limit): at most two. */
   const pageNumbersOf = (query: PageQuery) => {
-    const offset = decodeOffset(query.cursor);
+    const { offset } = decodeCursor(query.cursor);
     return {
       offset,
       first: Math.floor(offset / rowsPerPage),
@@ -161,7 +176,7 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
       predicate: predicateNote(cycle.predicateBasis),
       total: head.total,
       items: slice.map((row) => rankingEntryView(framework, row)),
-      ...(next < head.total ? { nextCursor: encodeOffset(next) } : {}),
+      ...(next < head.total ? { nextCursor: encodeCursor(next, runId) } : {}),
     };
   };
 
@@ -175,6 +190,12 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
     ) => {
       const { cycle, published } = await publication(actor, year, now);
       frameworkFor(cycle, query.measure);
+      const paging = decodeCursor(query.cursor).runId;
+      if (paging !== undefined && paging !== published.runId) {
+        throw new ConflictError(
+          `The ${year} ranking was published again (run ${published.runId}) after this cursor’s page (run ${paging}): start again from the first page, without a cursor.`,
+        );
+      }
       const { pages } = await rankings.read(year, {
         pages: { runId: published.runId, ...query, numbers: pageNumbersOf(query).numbers },
       });
@@ -187,6 +208,8 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
       runId: string,
       query: { scope: RankingScopeKey; measure: string; limit: number; cursor?: string | undefined },
     ) => {
+      const paging = decodeCursor(query.cursor).runId;
+      if (paging !== undefined && paging !== runId) throw foreignCursor();
       // Every key is known: the cycle, the run and its pages in one round trip.
       const numbers = pageNumbersOf(query).numbers;
       const { cycle, run, pages } = await rankings.read(year, {

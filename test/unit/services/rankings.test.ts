@@ -604,6 +604,29 @@ describe('reading a published ranking (in-memory ports)', () => {
     expect(second.nextCursor).toBeUndefined();
   });
 
+  it('refuses with 409 the next page once another run is published: its pages would mix two rankings', async () => {
+    // Prepare: the first page of one run, then a second run published
+    const { ports, runner } = await setUp();
+    const first = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), first, forever);
+    const reader = createRankingReader(ports);
+    const query = { scope: 'national', measure: 'index', limit: 50 } as const;
+    const page = await reader.published(undefined, year, query, afterPublication);
+    const second = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), second, forever);
+
+    // Act
+    const next = await reader
+      .published(undefined, year, { ...query, cursor: page.nextCursor }, afterPublication)
+      .catch((error: unknown) => error);
+    const again = await reader.published(undefined, year, query, afterPublication);
+
+    // Assess
+    expect(next).toBeInstanceOf(ConflictError);
+    expect((next as ConflictError).message).toContain(second.runId);
+    expect(again.runId).toBe(second.runId);
+  });
+
   it('refuses with 400 on /query/cursor a cursor at or past the end, or beyond any page, that it never returned', async () => {
     // Prepare: 120 ranked agencies, one stored page
     const { ports, runner } = await setUp();
