@@ -293,6 +293,8 @@ const categoryTables = (data: AwardsPageData): string => {
             const none = nothingToCompare ? w.noPrevious(data.year - 1) : w.none;
             return `<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(none)}</td></tr>`;
           }
+          // Each row is anchored by its award's id (`/awards/<year>#<awardId>`), and shows that id,
+          // the award's stable name to cite, linked to its record (hashes, history).
           return awards
             .map(
               (award, index) =>
@@ -300,7 +302,7 @@ const categoryTables = (data: AwardsPageData): string => {
                   index === 0
                     ? `<th scope="rowgroup" rowspan="${awards.length}">${escapeHtml(poolName)}</th>`
                     : ''
-                }<td>${award.rank}</td><td>${escapeHtml(award.agencyName)}</td><td>${escapeHtml(
+                }<td>${award.rank}</td><td>${escapeHtml(award.agencyName)}<br><a class="award-id" href="/v1/awards/${escapeHtml(award.awardId)}">${escapeHtml(award.awardId)}</a></td><td>${escapeHtml(
                   display(data.lang, award.valueDisplay),
                 )}</td><td class="citation">${escapeHtml(data.lang === 'id' ? award.citationId : award.citationEn)}</td></tr>`,
             )
@@ -405,6 +407,7 @@ th, td { border-bottom: 1px solid #d0d7de; padding: 0.4rem 0.5rem; text-align: l
 thead th { background: #f6f8fa; }
 td:nth-child(2), td:nth-child(4) { font-variant-numeric: tabular-nums; }
 .citation { font-size: 0.9rem; color: #3d444d; }
+.award-id { font-size: 0.8rem; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 figure { margin: 1rem 0; }
 figcaption { color: #57606a; font-size: 0.9rem; }
 svg { max-width: 100%; height: auto; }

@@ -218,6 +218,16 @@ describe('the awards page', () => {
     expect(html).not.toContain('2025-12-01');
   });
 
+  it('gives each award its stable id to cite, linked to its record, on the row the id anchors', () => {
+    // Act
+    const html = awardsPageHtml(pageData('id'));
+
+    // Assess
+    const id = 'apd-2025-layanan-provinsi-1';
+    expect(html).toContain(`<tr id="${id}">`);
+    expect(html).toContain(`<a class="award-id" href="/v1/awards/${id}">${id}</a>`);
+  });
+
   it('escapes every text and carries no script and no inline style', () => {
     const html = awardsPageHtml(pageData('id'));
     expect(html).not.toContain('<script>');
