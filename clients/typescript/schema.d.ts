@@ -2974,6 +2974,12 @@ export interface components {
                 /** Format: int64 */
                 year: number;
                 runId: string;
+                /** @description The agency’s predicate that year: the band of its SPBE index under the cycle’s predicate basis, as the ranking shows it */
+                predicate?: {
+                    id: string;
+                    name: string;
+                    nameEn: string;
+                };
                 positions: {
                     /**
                      * @description national, or one agency group

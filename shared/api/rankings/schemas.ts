@@ -214,6 +214,10 @@ export const AgencyRankingsSchema = z
         z.object({
           year: z.number().int(),
           runId: z.string(),
+          predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }).optional().meta({
+            description:
+              'The agency’s predicate that year: the band of its SPBE index under the cycle’s predicate basis, as the ranking shows it',
+          }),
           positions: z.array(
             z.object({
               scope: RankingScopeSchema,

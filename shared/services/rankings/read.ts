@@ -5,9 +5,11 @@ import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/er
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Framework } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
+import { predicateOf } from '#shared/domain/scoring/score.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
 import type { AgencyStore } from '../registry/ports.ts';
 import type {
+  AgencyPositionsRecord,
   RankingPageRecord,
   RankingRunRecord,
   RankingScopeKey,
@@ -89,6 +91,19 @@ export const rankingEntryView = (framework: Framework, row: StoredRankingRow) =>
       ? { rankRange: { best: row.best, worst: row.worst } }
       : {}),
   };
+};
+
+/**
+ * An agency's predicate in one cycle, from its national index as ranked, by the framework's bands
+ * under the cycle's predicate basis: how its result's predicate was decided, so the agency's page
+ * says what the ranking says without storing it again in every positions item.
+ */
+const predicateOfEntry = (cycle: CycleRecord | undefined, entry: AgencyPositionsRecord) => {
+  const index = entry.positions.find(
+    (position) => position.scope === 'national' && position.measure === 'index',
+  );
+  if (!cycle || !index) return undefined;
+  return predicateOf(getFramework(cycle.frameworkId), index.value.exact, cycle.predicateBasis);
 };
 
 /**
@@ -309,12 +324,16 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
         items: positions
           .filter((entry) => visible.has(entry.year) && published.get(entry.year)?.runId === entry.runId)
           .sort((a, b) => b.year - a.year)
-          .map((entry) => ({
-            year: entry.year,
-            runId: entry.runId,
-            positions: entry.positions.map((position) => ({ ...position })),
-            ...(entry.rankRange ? { rankRange: entry.rankRange } : {}),
-          })),
+          .map((entry) => {
+            const predicate = predicateOfEntry(publications.get(entry.year)?.cycle, entry);
+            return {
+              year: entry.year,
+              runId: entry.runId,
+              ...(predicate ? { predicate } : {}),
+              positions: entry.positions.map((position) => ({ ...position })),
+              ...(entry.rankRange ? { rankRange: entry.rankRange } : {}),
+            };
+          }),
       };
     },
   };

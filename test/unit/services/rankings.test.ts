@@ -710,6 +710,36 @@ describe('one agency’s published positions (in-memory ports)', () => {
   });
 });
 
+describe('one agency’s predicate beside its positions (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+
+  it('gives each year’s predicate, the one the published ranking shows for the agency', async () => {
+    for (const predicateBasis of ['exact', 'rounded'] as const) {
+      // Prepare
+      const { ports, runner } = await setUp({ predicateBasis });
+      const run = await runner().start(actor(), year, 'admin');
+      await runner().execute(actor(), run, forever);
+      const reader = createRankingReader(ports);
+      const ranking = await reader.published(
+        undefined,
+        year,
+        { scope: 'national', measure: 'index', limit: 200 },
+        afterPublication,
+      );
+
+      // Act
+      const agencies = await Promise.all(
+        ranking.items.map((entry) => reader.ofAgency(entry.agency.id, afterPublication)),
+      );
+
+      // Assess
+      expect(agencies.map((agency) => agency.items[0]?.predicate)).toEqual(
+        ranking.items.map((entry) => entry.predicate),
+      );
+    }
+  });
+});
+
 describe('the run report (in-memory ports)', () => {
   it('counts every ranking by scope and measure, the agencies, items and time', async () => {
     // Prepare: 2025 results for all but the first 20 agencies (4 kementerian, 4 lpnk, 3 of each other group)
