@@ -381,6 +381,11 @@ describe('the rankings API', () => {
     expect(lines.some((line) => line.startsWith('# method: Standard competition ranking'))).toBe(true);
     // A spreadsheet reads an exact fraction such as 28/11 as a date: the file says so where it is read.
     expect(lines.find((line) => line.startsWith('# columns: '))).toMatch(/valueExact .*n\/d.* as text/);
+    // The year's predicate counts, readable where the file is opened, and what the predicate column is.
+    expect(lines.find((line) => line.startsWith('# predicateCounts: '))).toMatch(
+      /^# predicateCounts: Memuaskan \d+; Sangat Baik \d+; Baik \d+; Cukup \d+; Kurang \d+ \(agencies ranked by index\)$/,
+    );
+    expect(lines.find((line) => line.startsWith('# predicate: '))).toContain('predicateBasis is exact');
     const header = lines.find((line) => !line.startsWith('#'));
     expect(header).toBe(
       'measure,rank,groupRank,agencyId,agencyName,group,valueExact,valueDisplay,predicate,previousRank,change,displayTie,rankBest,rankWorst',

@@ -282,6 +282,16 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
             groupRank: groupRank.get(`${ranking.measure}#${row.agencyId}`) ?? null,
           })),
         );
+      // The year's first figure in the press ("how many agencies are Baik or better?"), best first.
+      const indexRows = rows.filter((row) => row.measure === 'index');
+      const predicateCounts = [...framework.predicateBands]
+        .sort((a, b) => b.min - a.min)
+        .map((band) => ({
+          id: band.id,
+          name: band.name,
+          nameEn: band.nameEn,
+          agencies: indexRows.filter((row) => row.predicate.id === band.id).length,
+        }));
       return {
         metadata: {
           title: `Peringkat Indeks SPBE ${year} / SPBE index rankings ${year}`,
@@ -292,6 +302,7 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
           method: rankingMethod,
           predicateBasis: cycle.predicateBasis,
           predicate: predicateNote(cycle.predicateBasis),
+          predicateCounts,
           licence: 'Open data of the Government of Indonesia (public information under UU 14/2008)',
         },
         rows,

@@ -740,6 +740,29 @@ describe('one agency’s predicate beside its positions (in-memory ports)', () =
   });
 });
 
+describe('the open data’s predicate counts (in-memory ports)', () => {
+  it('counts the ranked agencies of each predicate, best first, as the national index ranking shows them', async () => {
+    // Prepare
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), run, forever);
+    const reader = createRankingReader(ports);
+
+    // Act
+    const { metadata, rows } = await reader.openData(year, new Date(`${year}-07-02T00:00:00Z`));
+
+    // Assess
+    const ranked = rows.filter((row) => row.measure === 'index');
+    expect(metadata.predicateCounts.map((count) => count.id)).toEqual(
+      framework.predicateBands.map((band) => band.id),
+    );
+    for (const count of metadata.predicateCounts) {
+      expect(count.agencies).toBe(ranked.filter((row) => row.predicate.id === count.id).length);
+    }
+    expect(metadata.predicateCounts.reduce((sum, count) => sum + count.agencies, 0)).toBe(ranked.length);
+  });
+});
+
 describe('the run report (in-memory ports)', () => {
   it('counts every ranking by scope and measure, the agencies, items and time', async () => {
     // Prepare: 2025 results for all but the first 20 agencies (4 kementerian, 4 lpnk, 3 of each other group)
