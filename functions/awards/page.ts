@@ -142,6 +142,12 @@ const medianDisplay = (values: readonly string[]): string | undefined => {
 
 const display = (lang: PageLanguage, value: string) => words[lang].decimal(value);
 
+/** An exact value as the nearest double, for drawing: `Number("37/11")` is NaN, a dot off the chart. */
+const approximately = (exact: string): number => {
+  const { num, den } = parseRational(exact);
+  return Number(num) / Number(den);
+};
+
 /**
  * The national ranking as an SVG: one column per agency group, one dot per agency at its index
  * (spread across the column by a low-discrepancy sequence, so dots of equal value stay visible), the
@@ -183,7 +189,7 @@ const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): stri
       .map(({ row, position, groupIndex }) => {
         const spread = ((position * 0.618_033_988_75) % 1) - 0.5;
         const cx = round1(chart.left + column * (groupIndex + 0.5) + spread * column * 0.7);
-        const cy = round1(yOf(Number(row.exact)));
+        const cy = round1(yOf(approximately(row.exact)));
         const title = `${row.agencyName}: ${display(data.lang, row.display)} (${w.rank.toLowerCase()} ${row.rank})`;
         return wanted
           ? `<circle cx="${cx}" cy="${cy}" r="6" fill="${colours.winner}" stroke="${colours.ring}" stroke-width="1.5" class="winner"><title>${escapeHtml(title)}</title></circle>`

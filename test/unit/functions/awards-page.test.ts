@@ -228,6 +228,21 @@ describe('the awards page', () => {
     expect(html).toContain(`<a class="award-id" href="/v1/awards/${id}">${id}</a>`);
   });
 
+  it('places an agency whose exact index is a fraction (n/d) on the chart', () => {
+    // Prepare: 37/11 = 3.3636…, a value that does not end as a decimal
+    const data = pageData('id');
+    const national = data.national.map((row, index) =>
+      index === 1 ? { ...row, exact: '37/11', display: '3.36' } : row,
+    );
+
+    // Act
+    const html = awardsPageHtml({ ...data, national });
+
+    // Assess: 20 + 384 × (1 − 3.3636 / 5) = 145.7
+    expect(html).not.toContain('NaN');
+    expect(html).toMatch(/<circle cx="[\d.]+" cy="145\.7" r="6"/);
+  });
+
   it('escapes every text and carries no script and no inline style', () => {
     const html = awardsPageHtml(pageData('id'));
     expect(html).not.toContain('<script>');
