@@ -1371,7 +1371,7 @@ export interface paths {
         };
         /**
          * One agency’s published awards across cycles, newest first
-         * @description With the awards a revision withdrew. 404 until the agency has a published award.
+         * @description With the awards a revision withdrew. 404 until the agency has a published award (and, saying so, for an agency id the registry does not know).
          *
          *     **Access:** public, no token.
          *

@@ -347,6 +347,7 @@ export const routeCalls = {
   getCycleAwards: { calls: ['listAwardPublications', 'listPublicationAwards'] },
   getAgencyAwards: {
     calls: ['listAgencyAwards', 'getAwardPointers'],
+    extra: [{ when: 'the agency has no award records (none won, or no such agency)', calls: ['getAgency'] }],
     notes: 'Only the records of each year’s published version are shown.',
   },
   getAward: { calls: ['getAwardPointer', 'getAwardVersions'] },
