@@ -1031,7 +1031,7 @@ export interface paths {
         };
         /**
          * The published national or group ranking by index, a domain or improvement; cursor pagination
-         * @description Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights.
+         * @description Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights. A cursor pages through the run that returned it: once a newer run is published (a ranking run again after an upheld appeal), its cursors answer 409 and paging starts again from the first page, so that no listing mixes two rankings.
          *
          *     **Access:** public, no token.
          *
@@ -1055,7 +1055,7 @@ export interface paths {
         };
         /**
          * The full published ranking as open data: CSV or JSON, with the framework version and the method
-         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers. `valueExact` may be a fraction n/d ("28/11"): import that column as text, or a spreadsheet reads it as a date.
+         * @description Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The metadata (in the CSV, its `#` comment lines) says what the predicate is and on which value the cycle decides it (`predicate`, `predicateBasis`) and counts the agencies of each predicate (`predicateCounts`, best first). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers. `valueExact` may be a fraction n/d ("28/11"): import that column as text, or a spreadsheet reads it as a date.
          *
          *     **Access:** public, no token.
          *
@@ -1417,7 +1417,7 @@ export interface paths {
         };
         /**
          * One agency’s published awards across cycles, newest first
-         * @description With the awards a revision withdrew. 404 until the agency has a published award.
+         * @description With the awards a revision withdrew. 404 until the agency has a published award (and, saying so, for an agency id the registry does not know).
          *
          *     **Access:** public, no token.
          *
@@ -3024,6 +3024,13 @@ export interface components {
             publishedAt?: string;
             method: string;
             /**
+             * @description On which value the cycle applies the predicate bands: the exact index, or the index rounded half-up to 2 decimals
+             * @enum {string}
+             */
+            predicateBasis: "exact" | "rounded";
+            /** @description What each entry’s predicate is (`predicateNote`) */
+            predicate: string;
+            /**
              * Format: int64
              * @description Entries in this ranking
              */
@@ -3056,6 +3063,7 @@ export interface components {
                 /** @example 3.50 */
                 display: string;
             };
+            /** @description The predicate of the agency’s SPBE index, whatever the measure; the page’s `predicate` says on which value */
             predicate: {
                 id: string;
                 name: string;
@@ -3089,6 +3097,12 @@ export interface components {
                 /** Format: int64 */
                 year: number;
                 runId: string;
+                /** @description The agency’s predicate that year: the band of its SPBE index under the cycle’s predicate basis, as the ranking shows it */
+                predicate?: {
+                    id: string;
+                    name: string;
+                    nameEn: string;
+                };
                 positions: {
                     /**
                      * @description national, or one agency group
@@ -6886,6 +6900,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };
@@ -6953,7 +6968,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Newest cycle first */
+            /** @description Newest cycle first; no items for a registered agency never ranked in a published cycle */
             200: {
                 headers: {
                     ETag: components["headers"]["ETag"];
@@ -6981,6 +6996,18 @@ export interface operations {
             };
             /** @description Invalid agency id */
             400: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No agency with this id */
+            404: {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];

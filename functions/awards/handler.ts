@@ -1,4 +1,5 @@
 import { requireEventsTable } from '#shared/config.ts';
+import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { awardWrites, createAwardStore } from '#shared/dynamodb/award-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore } from '#shared/dynamodb/ranking-store.ts';
@@ -15,6 +16,7 @@ const base = apiFunctionBase();
 const { config, documents, programme } = base;
 
 export const handler = createAwardsHandler({
+  agencies: createAgencyStore(documents, programme),
   cycles: createCycleStore(documents, programme),
   rankings: createRankingStore(documents, programme),
   results: createResultStore(documents, programme),

@@ -51,6 +51,8 @@ const words = {
     value: 'Nilai',
     citation: 'Kutipan',
     none: 'Tidak ada pemenang',
+    noPrevious: (previousYear: number) =>
+      `Tidak ada pemenang: tidak ada instansi kelompok ini dengan hasil ${previousYear} untuk dibandingkan`,
     chart: (year: number) => `Peringkat nasional Indeks SPBE ${year}`,
     chartDescription: (agencies: number, winners: number) =>
       `Setiap titik adalah satu instansi (${agencies} instansi), dikelompokkan menurut kelompok, setinggi Indeks SPBE-nya. ${winners} instansi penerima penghargaan ditandai dengan titik besar berwarna gelap.`,
@@ -62,6 +64,8 @@ const words = {
     highest: 'Indeks tertinggi',
     median: 'Median',
     awarded: 'Penerima',
+    predicates: 'Jumlah instansi per predikat',
+    allAgencies: 'Semua instansi',
     openData: 'Data peringkat lengkap (CSV)',
     history: 'Riwayat publikasi',
     api: 'Data penghargaan (JSON)',
@@ -84,6 +88,8 @@ const words = {
     value: 'Value',
     citation: 'Citation',
     none: 'No winner',
+    noPrevious: (previousYear: number) =>
+      `No winner: no agency of this group has a ${previousYear} result to compare with`,
     chart: (year: number) => `National SPBE index ranking ${year}`,
     chartDescription: (agencies: number, winners: number) =>
       `Each dot is one agency (${agencies} agencies), grouped by agency group, as high as its SPBE index. The ${winners} award recipients are marked with larger dark dots.`,
@@ -95,6 +101,8 @@ const words = {
     highest: 'Highest index',
     median: 'Median',
     awarded: 'Recipients',
+    predicates: 'Agencies by predicate',
+    allAgencies: 'All agencies',
     openData: 'Full ranking data (CSV)',
     history: 'Publication history',
     api: 'Award data (JSON)',
@@ -133,6 +141,12 @@ const medianDisplay = (values: readonly string[]): string | undefined => {
 };
 
 const display = (lang: PageLanguage, value: string) => words[lang].decimal(value);
+
+/** An exact value as the nearest double, for drawing: `Number("37/11")` is NaN, a dot off the chart. */
+const approximately = (exact: string): number => {
+  const { num, den } = parseRational(exact);
+  return Number(num) / Number(den);
+};
 
 /**
  * The national ranking as an SVG: one column per agency group, one dot per agency at its index
@@ -175,7 +189,7 @@ const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): stri
       .map(({ row, position, groupIndex }) => {
         const spread = ((position * 0.618_033_988_75) % 1) - 0.5;
         const cx = round1(chart.left + column * (groupIndex + 0.5) + spread * column * 0.7);
-        const cy = round1(yOf(Number(row.exact)));
+        const cy = round1(yOf(approximately(row.exact)));
         const title = `${row.agencyName}: ${display(data.lang, row.display)} (${w.rank.toLowerCase()} ${row.rank})`;
         return wanted
           ? `<circle cx="${cx}" cy="${cy}" r="6" fill="${colours.winner}" stroke="${colours.ring}" stroke-width="1.5" class="winner"><title>${escapeHtml(title)}</title></circle>`
@@ -215,6 +229,41 @@ ${rows}
 </table>`;
 };
 
+/**
+ * How many agencies hold each predicate, per group and nationally, best predicate first: the
+ * year's first figure in the press ("how many agencies are Baik or better?"), from the rows the
+ * chart already draws.
+ */
+const predicateCounts = (data: AwardsPageData): string => {
+  const w = words[data.lang];
+  const bands = [...(findFramework(data.publication.frameworkId)?.predicateBands ?? [])].sort(
+    (a, b) => b.min - a.min,
+  );
+  if (bands.length === 0) return '';
+  const row = (name: string, rows: readonly StoredRankingRow[]) =>
+    `<tr><th scope="row">${escapeHtml(name)}</th>${bands
+      .map((band) => `<td>${rows.filter((entry) => entry.predicateId === band.id).length}</td>`)
+      .join('')}</tr>`;
+  const rows = [
+    ...agencyGroups.map((group) =>
+      row(
+        data.lang === 'id' ? agencyGroupNames[group].nameId : agencyGroupNames[group].nameEn,
+        data.national.filter((entry) => entry.group === group),
+      ),
+    ),
+    row(w.allAgencies, data.national),
+  ].join('\n');
+  return `<table class="summary">
+<caption>${escapeHtml(w.predicates)}</caption>
+<thead><tr><th scope="col">${escapeHtml(w.group)}</th>${bands
+    .map((band) => `<th scope="col">${escapeHtml(w.predicate(band))}</th>`)
+    .join('')}</tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`;
+};
+
 const categoryTables = (data: AwardsPageData): string => {
   const w = words[data.lang];
   const framework = findFramework(data.publication.frameworkId);
@@ -242,8 +291,16 @@ const categoryTables = (data: AwardsPageData): string => {
             )
             .sort((a, b) => a.rank - b.rank || (a.agencyId < b.agencyId ? -1 : 1));
           if (awards.length === 0) {
-            return `<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(w.none)}</td></tr>`;
+            // An improvement needs last year's result: in a pool where nobody has one (the first year
+            // evaluated), "no winner" alone reads as if every agency got worse.
+            const nothingToCompare =
+              category.measure === 'improvement' &&
+              !data.national.some((row) => pool.groups.includes(row.group) && row.previousRank !== null);
+            const none = nothingToCompare ? w.noPrevious(data.year - 1) : w.none;
+            return `<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(none)}</td></tr>`;
           }
+          // Each row is anchored by its award's id (`/awards/<year>#<awardId>`), and shows that id,
+          // the award's stable name to cite, linked to its record (hashes, history).
           return awards
             .map(
               (award, index) =>
@@ -251,7 +308,7 @@ const categoryTables = (data: AwardsPageData): string => {
                   index === 0
                     ? `<th scope="rowgroup" rowspan="${awards.length}">${escapeHtml(poolName)}</th>`
                     : ''
-                }<td>${award.rank}</td><td>${escapeHtml(award.agencyName)}</td><td>${escapeHtml(
+                }<td>${award.rank}</td><td>${escapeHtml(award.agencyName)}<br><a class="award-id" href="/v1/awards/${escapeHtml(award.awardId)}">${escapeHtml(award.awardId)}</a></td><td>${escapeHtml(
                   display(data.lang, award.valueDisplay),
                 )}</td><td class="citation">${escapeHtml(data.lang === 'id' ? award.citationId : award.citationEn)}</td></tr>`,
             )
@@ -272,12 +329,19 @@ ${rows}
     .join('\n');
 };
 
+/**
+ * The date of an instant on the calendar in Jakarta (WIB, UTC+7, no daylight saving): the award is
+ * announced there, and an evening publication in UTC is already the next day in Indonesia.
+ */
+const jakartaDate = (at: string): string =>
+  new Date(Date.parse(at) + 7 * 60 * 60 * 1000).toISOString().slice(0, 10);
+
 /** The whole page. */
 export const awardsPageHtml = (data: AwardsPageData): string => {
   const w = words[data.lang];
   const { publication, year } = data;
   const winners = new Set(data.records.map((award) => award.agencyId));
-  const published = (publication.publishedAt ?? publication.startedAt).slice(0, 10);
+  const published = jakartaDate(publication.publishedAt ?? publication.startedAt);
   const other = w.other;
   const otherHref = other.lang === 'en' ? `/awards/${year}?lang=en` : `/awards/${year}`;
   const revision =
@@ -287,7 +351,7 @@ export const awardsPageHtml = (data: AwardsPageData): string => {
   const history = data.history
     .map(
       (version) =>
-        `<li>${escapeHtml(w.version(version.version, (version.publishedAt ?? version.startedAt).slice(0, 10)))}${
+        `<li>${escapeHtml(w.version(version.version, jakartaDate(version.publishedAt ?? version.startedAt)))}${
           version.reason === 'initial'
             ? ''
             : ` ${escapeHtml(w.revision(version.reason))}: ${escapeHtml(version.note ?? '')}`
@@ -317,6 +381,7 @@ ${nationalChart(data, winners)}
 <figcaption>${escapeHtml(w.chartDescription(data.national.length, winners.size))}</figcaption>
 </figure>
 ${chartSummary(data, winners)}
+${predicateCounts(data)}
 <p><a href="/v1/cycles/${year}/rankings/open-data?format=csv">${escapeHtml(w.openData)}</a></p>
 </section>
 <section aria-labelledby="history-heading">
@@ -348,6 +413,7 @@ th, td { border-bottom: 1px solid #d0d7de; padding: 0.4rem 0.5rem; text-align: l
 thead th { background: #f6f8fa; }
 td:nth-child(2), td:nth-child(4) { font-variant-numeric: tabular-nums; }
 .citation { font-size: 0.9rem; color: #3d444d; }
+.award-id { font-size: 0.8rem; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
 figure { margin: 1rem 0; }
 figcaption { color: #57606a; font-size: 0.9rem; }
 svg { max-width: 100%; height: auto; }

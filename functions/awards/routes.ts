@@ -2,12 +2,13 @@ import { awardRoutes } from '#shared/api/awards/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { type AwardServicePorts, createAwardService } from '#shared/services/awards/awards.ts';
-import { createAwardReader } from '#shared/services/awards/read.ts';
+import { type AwardReaderPorts, createAwardReader } from '#shared/services/awards/read.ts';
 import { publicationView } from '#shared/services/awards/views.ts';
 import { awardsPageHtml, awardsStylesheet } from './page.ts';
 
 /** The reader needs a subset of the service's ports. */
 export interface AwardsDependencies extends AwardServicePorts {
+  readonly agencies: AwardReaderPorts['agencies'];
   readonly http: HttpOptions;
 }
 

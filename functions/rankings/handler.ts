@@ -1,5 +1,6 @@
 import { createLambdaRunLauncher } from '#shared/aws/lambda-launcher.ts';
 import { ConfigurationError, requireEventsTable } from '#shared/config.ts';
+import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createRankingStore, rankingWrites } from '#shared/dynamodb/ranking-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
@@ -17,6 +18,7 @@ if (!config.rankingRunFunctionName) {
 }
 
 export const handler = createRankingsHandler({
+  agencies: createAgencyStore(documents, programme),
   cycles: createCycleStore(documents, programme),
   rankings: createRankingStore(documents, programme),
   writes: createWritePath(documents, { programme, events: requireEventsTable(config) }, rankingWrites),

@@ -90,11 +90,14 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
             headers: { ...vary, 'content-disposition': `inline; filename="${name}.json"` },
           };
         }
+        const { predicateCounts, ...metadata } = data.metadata;
         const csv = toCsv(
           [
-            ...Object.entries(data.metadata).map(
+            ...Object.entries(metadata).map(
               ([key, value]) => `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`,
             ),
+            // Read by people where the file is opened, not parsed: words, not JSON.
+            `predicateCounts: ${predicateCounts.map((count) => `${count.name} ${count.agencies}`).join('; ')} (agencies ranked by index)`,
             csvColumnsNote,
           ],
           openDataColumns,

@@ -296,7 +296,11 @@ export const routeCalls = {
     calls: ['getRankingPointer', 'listRunPages'],
     extra: [{ when: 'the run’s rankings are over 1 MB', calls: ['listRunPages'] }],
   },
-  getAgencyRankings: { calls: ['listAgencyPositions', 'getRankingPublications'] },
+  getAgencyRankings: {
+    calls: ['listAgencyPositions', 'getRankingPublications'],
+    extra: [{ when: 'the agency has no positions (never ranked, or no such agency)', calls: ['getAgency'] }],
+    notes: 'Positions prove the agency exists: only an empty list needs the registry read.',
+  },
 
   // Webhooks.
   createWebhookEndpoint: {
@@ -384,6 +388,7 @@ export const routeCalls = {
   getCycleAwards: { calls: ['listAwardPublications', 'listPublicationAwards'] },
   getAgencyAwards: {
     calls: ['listAgencyAwards', 'getAwardPointers'],
+    extra: [{ when: 'the agency has no award records (none won, or no such agency)', calls: ['getAgency'] }],
     notes: 'Only the records of each year’s published version are shown.',
   },
   getAward: { calls: ['getAwardPointer', 'getAwardVersions'] },

@@ -42,7 +42,7 @@ import { problemDetails } from './problem-details.ts';
 import { type RateLimitSettings, rateLimit } from './rate-limit.ts';
 import { type CsvBodyReader, readRequestBody } from './request-body.ts';
 import { requestMetrics } from './request-metrics.ts';
-import { parseRequestPart } from './validation.ts';
+import { boundQueryErrors, parseRequestPart } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
 export interface RequestContext {
@@ -176,10 +176,11 @@ const unmatched = (
 const refuseQuery = (query: Readonly<Record<string, string | undefined>> | undefined): undefined => {
   const names = Object.keys(query ?? {});
   if (names.length === 0) return undefined;
+  const { shown, more } = boundQueryErrors(names);
   throw new ValidationError(
-    `This route takes no query parameters; got ${names.map((name) => JSON.stringify(name)).join(', ')}.`,
+    `This route takes no query parameters; got ${shown.map((name) => JSON.stringify(name)).join(', ')}${more > 0 ? `, and ${more} more` : ''}.`,
     {
-      errors: names.map((name) => ({
+      errors: shown.map((name) => ({
         pointer: jsonPointer('query', [name]),
         detail: 'Unknown query parameter',
       })),

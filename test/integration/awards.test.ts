@@ -167,6 +167,13 @@ describe('before publication', () => {
     for (const response of responses) expectProblem(response, 404);
   });
 
+  it('says so when the agency id is unknown, not that it won nothing', async () => {
+    const unknown = expectProblem(await api.request('GET', '/v1/agencies/kab-no-such-agency/awards'), 404);
+    const known = expectProblem(await api.request('GET', `/v1/agencies/${agencies[0]?.id}/awards`), 404);
+    expect(unknown.detail).toBe('No agency "kab-no-such-agency".');
+    expect(known.detail).toBe(`No published award of ${agencies[0]?.id}.`);
+  });
+
   it('lets only admins draft, decide and publish: agencies and assessors get 403', async () => {
     // Prepare
     const tokens = [await api.token('agency', { agencyId: agencies[3]?.id }), await api.token('assessor')];

@@ -314,6 +314,27 @@ describe('query parameters on routes that take none', () => {
     );
   });
 
+  it.each([
+    ['a route that takes none', '/v1/health'],
+    ['a route with a strict query', '/v1/agencies'],
+  ])(
+    'answers 1,000 unknown parameters on %s with a bounded problem: 20 named, the rest counted',
+    async (_kind, path) => {
+      // Prepare: a query of 10 KB a client can send for nothing
+      const query = Array.from({ length: 1000 }, (_, index) => `p${index}=1`).join('&');
+
+      // Act
+      const response = await api.request('GET', `${path}?${query}`, { token: admin });
+
+      // Assess: the answer stays smaller than the request
+      const problem = expectProblem(response, 400);
+      expect(problem.errors).toHaveLength(20);
+      expect(problem.errors?.[0]?.pointer).toBe('/query/p0');
+      expect(problem.detail).toContain('and 980 more');
+      expect(JSON.stringify(problem).length).toBeLessThan(query.length);
+    },
+  );
+
   it('still serves those routes without a query', async () => {
     expectStatus(await api.request('GET', '/v1/health'), 200);
     expectStatus(await api.request('GET', '/v1/cycles', { token: admin }), 200);

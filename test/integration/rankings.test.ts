@@ -381,6 +381,11 @@ describe('the rankings API', () => {
     expect(lines.some((line) => line.startsWith('# method: Standard competition ranking'))).toBe(true);
     // A spreadsheet reads an exact fraction such as 28/11 as a date: the file says so where it is read.
     expect(lines.find((line) => line.startsWith('# columns: '))).toMatch(/valueExact .*n\/d.* as text/);
+    // The year's predicate counts, readable where the file is opened, and what the predicate column is.
+    expect(lines.find((line) => line.startsWith('# predicateCounts: '))).toMatch(
+      /^# predicateCounts: Memuaskan \d+; Sangat Baik \d+; Baik \d+; Cukup \d+; Kurang \d+ \(agencies ranked by index\)$/,
+    );
+    expect(lines.find((line) => line.startsWith('# predicate: '))).toContain('predicateBasis is exact');
     const header = lines.find((line) => !line.startsWith('#'));
     expect(header).toBe(
       'measure,rank,groupRank,agencyId,agencyName,group,valueExact,valueDisplay,predicate,previousRank,change,displayTie,rankBest,rankWorst',
@@ -508,5 +513,11 @@ describe('the rankings API', () => {
     expect(body.items[0]?.positions.map((position) => position.scope)).toEqual(
       expect.arrayContaining(['national', agencies[10]?.group]),
     );
+  });
+
+  it('answers 404 for an agency id the registry does not know, not an empty list that reads as never ranked', async () => {
+    const response = await api.request('GET', '/v1/agencies/kab-no-such-agency/rankings');
+    const problem = expectStatus(response, 404);
+    expect(problem).toMatchObject({ type: '/problems/not-found', detail: 'No agency "kab-no-such-agency".' });
   });
 });

@@ -145,7 +145,8 @@ export const awardRoutes = {
     lambda: 'awards',
     access: publicAccess,
     summary: 'One agency’s published awards across cycles, newest first',
-    description: 'With the awards a revision withdrew. 404 until the agency has a published award.',
+    description:
+      'With the awards a revision withdrew. 404 until the agency has a published award (and, saying so, for an agency id the registry does not know).',
     tags: ['Public'],
     params: AgencyAwardsParamsSchema,
     responses: { 200: { description: 'Its awards', schema: AgencyAwardsSchema }, ...errors(400, 404) },

@@ -76,11 +76,11 @@ export const rankingRoutes = {
     lambda: 'rankings',
     access: publicAccess,
     summary: 'The published national or group ranking by index, a domain or improvement; cursor pagination',
-    description: `Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights.`,
+    description: `Public from the cycle’s publication time (404 before it; admins read any run at …/runs/{runId}/entries). Equal exact values share a rank (1, 2, 2, 4) and are listed by agency id; entries shown with equal 2-decimal values but ranked apart are flagged. The national index ranking carries each agency’s rank range under ±10 % domain weights. A cursor pages through the run that returned it: once a newer run is published (a ranking run again after an upheld appeal), its cursors answer 409 and paging starts again from the first page, so that no listing mixes two rankings.`,
     tags: ['Public'],
     params: YearParamsSchema,
     query: RankingQuerySchema,
-    responses: { 200: { description: 'A page', schema: RankingPageSchema }, ...errors(400, 404) },
+    responses: { 200: { description: 'A page', schema: RankingPageSchema }, ...errors(400, 404, 409) },
   }),
   getRankingOpenData: defineRoute({
     operationId: 'getRankingOpenData',
@@ -92,7 +92,7 @@ export const rankingRoutes = {
     summary:
       'The full published ranking as open data: CSV or JSON, with the framework version and the method',
     description:
-      'Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers. `valueExact` may be a fraction n/d ("28/11"): import that column as text, or a spreadsheet reads it as a date.',
+      'Every agency’s national rank (and group rank) by every measure. `format=csv|json` or the Accept header (`text/csv`, `application/json`). The metadata (in the CSV, its `#` comment lines) says what the predicate is and on which value the cycle decides it (`predicate`, `predicateBasis`) and counts the agencies of each predicate (`predicateCounts`, best first). The CSV starts with `#` comment lines stating the method and framework (read with a comment-aware reader, e.g. `pandas.read_csv(..., comment="#")`); cells that begin with =, +, - or @ are prefixed with an apostrophe so that spreadsheets never run them as formulas, except negative numbers (`-3`, `-0.0145`), which stay numbers. `valueExact` may be a fraction n/d ("28/11"): import that column as text, or a spreadsheet reads it as a date.',
     tags: ['Public'],
     params: YearParamsSchema,
     query: OpenDataQuerySchema,
@@ -112,8 +112,12 @@ export const rankingRoutes = {
     tags: ['Public'],
     params: AgencyRankingsParamsSchema,
     responses: {
-      200: { description: 'Newest cycle first', schema: AgencyRankingsSchema },
+      200: {
+        description: 'Newest cycle first; no items for a registered agency never ranked in a published cycle',
+        schema: AgencyRankingsSchema,
+      },
       400: problemResponse('Invalid agency id'),
+      404: problemResponse('No agency with this id'),
     },
   }),
 } as const satisfies Record<string, RouteSpec>;

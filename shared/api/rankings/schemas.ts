@@ -9,6 +9,7 @@ import {
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
+import { type PredicateBasis, predicateBases } from '#shared/domain/scoring/types.ts';
 
 /** `national`, or one agency group. */
 export const RankingScopeSchema = z
@@ -38,7 +39,10 @@ export const RankingEntrySchema = z
         exact: z.string().meta({ description: exactValueDescription, example: '3.4985' }),
         display: z.string().meta({ example: '3.50' }),
       }),
-      predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }),
+      predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }).meta({
+        description:
+          'The predicate of the agency’s SPBE index, whatever the measure; the page’s `predicate` says on which value',
+      }),
       previousRank: z.number().int().nullable(),
       change: z.number().int().nullable().meta({ description: 'previousRank − rank: positive moved up' }),
       displayTie: z.boolean().meta({
@@ -52,6 +56,21 @@ export const RankingEntrySchema = z
 export const rankingMethod =
   'Standard competition ranking on exact values (equal exact values share a rank: 1, 2, 2, 4), ties listed by agency id. Values are shown rounded half-up to 2 decimals; entries shown equal but ranked apart are flagged `displayTie`. Improvement is the exact index minus the previous cycle’s; agencies without a previous result are not ranked by it. Rank ranges: the framework’s weights, the 2^4 corners and seeded random draws (1,000 weight vectors in all) of the domain weights each varied by ±10 % and renormalised to 100; the best and worst rank over them.';
 
+/**
+ * What the predicate of a ranking entry is, said beside every ranking: without it a reader sees an
+ * index shown 3.50 marked Baik (the band below 3.50) and takes it for an error, and a domain or
+ * improvement ranking seems to grade that measure. The cycle decides on which value the bands apply.
+ */
+export const predicateNote = (basis: PredicateBasis): string =>
+  basis === 'exact'
+    ? 'The predicate is that of the agency’s SPBE index, whatever the measure ranked, from the framework’s bands applied to the exact index (this cycle’s predicateBasis is exact): an index just below a band’s lower bound is shown rounded up to it and still takes the band below (3.499 is shown 3.50 and is below a band from 3.50).'
+    : 'The predicate is that of the agency’s SPBE index, whatever the measure ranked, from the framework’s bands applied to the index rounded half-up to 2 decimals (this cycle’s predicateBasis is rounded): an index shown on a band’s lower bound takes that band (3.495 is shown 3.50 and is in a band from 3.50).';
+
+const PredicateBasisSchema = z.enum(predicateBases).meta({
+  description:
+    'On which value the cycle applies the predicate bands: the exact index, or the index rounded half-up to 2 decimals',
+});
+
 export const RankingPageSchema = z
   .object(
     lazyShape(() => ({
@@ -62,6 +81,8 @@ export const RankingPageSchema = z
       frameworkId: z.string(),
       publishedAt: InstantSchema.optional(),
       method: z.string(),
+      predicateBasis: PredicateBasisSchema,
+      predicate: z.string().meta({ description: 'What each entry’s predicate is (`predicateNote`)' }),
       total: z.number().int().meta({ description: 'Entries in this ranking' }),
       items: z.array(RankingEntrySchema),
       nextCursor: z.string().optional(),
@@ -193,6 +214,10 @@ export const AgencyRankingsSchema = z
         z.object({
           year: z.number().int(),
           runId: z.string(),
+          predicate: z.object({ id: z.string(), name: z.string(), nameEn: z.string() }).optional().meta({
+            description:
+              'The agency’s predicate that year: the band of its SPBE index under the cycle’s predicate basis, as the ranking shows it',
+          }),
           positions: z.array(
             z.object({
               scope: RankingScopeSchema,

@@ -2,12 +2,15 @@ import type { AwardRecord } from '#shared/domain/awards/publication.ts';
 import { yearOfAwardId } from '#shared/domain/awards/publication.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { RankingStore, StoredRankingRow } from '../rankings/ports.ts';
+import type { AgencyStore } from '../registry/ports.ts';
 import type { AwardPointer, AwardPublicationSummary, AwardStore } from './ports.ts';
 import { awardView, categoriesView, publicationView } from './views.ts';
 
 export interface AwardReaderPorts {
   readonly awards: AwardStore;
   readonly rankings: Pick<RankingStore, 'pages'>;
+  /** Only to tell an unknown agency id from an agency without an award. */
+  readonly agencies: Pick<AgencyStore, 'get'>;
 }
 
 const notPublished = (year: number) => new NotFoundError(`No published awards of the ${year} cycle (yet).`);
@@ -19,7 +22,7 @@ const newestFirst = (a: AwardRecord, b: AwardRecord) => b.publicationVersion - a
  * the awards of that version only, so a reader sees one publication whole — never a version being
  * written — and before the first publication every route answers 404.
  */
-export const createAwardReader = ({ awards, rankings }: AwardReaderPorts) => {
+export const createAwardReader = ({ awards, rankings, agencies }: AwardReaderPorts) => {
   /** The current publication, its history and its awards: two reads. */
   const currentOf = async (year: number) => {
     const { pointer, versions } = await awards.publications(year);
@@ -67,7 +70,7 @@ export const createAwardReader = ({ awards, rankings }: AwardReaderPorts) => {
 
     /**
      * One agency's published awards across cycles, newest first, with those a revision withdrew.
-     * 404 until the agency has a published award.
+     * 404 until the agency has a published award; for an id the registry does not know, 404 saying so.
      */
     agencyAwards: async (agencyId: string) => {
       const records = await awards.agencyAwards(agencyId);
@@ -101,7 +104,13 @@ export const createAwardReader = ({ awards, rankings }: AwardReaderPorts) => {
             },
           ];
         });
-      if (items.length === 0) throw new NotFoundError(`No published award of ${agencyId}.`);
+      if (items.length === 0) {
+        // A mistyped id must not read as "won nothing": the registry read only on this path.
+        if (records.length === 0 && !(await agencies.get(agencyId))) {
+          throw new NotFoundError(`No agency "${agencyId}".`);
+        }
+        throw new NotFoundError(`No published award of ${agencyId}.`);
+      }
       return { agencyId, items };
     },
 

@@ -1,12 +1,15 @@
-import { rankingMethod } from '#shared/api/rankings/schemas.ts';
+import { predicateNote, rankingMethod } from '#shared/api/rankings/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
-import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Framework } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
+import { predicateOf } from '#shared/domain/scoring/score.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
+import type { AgencyStore } from '../registry/ports.ts';
 import type {
+  AgencyPositionsRecord,
   RankingPageRecord,
   RankingRunRecord,
   RankingScopeKey,
@@ -28,24 +31,41 @@ export const runView = (run: RankingRunRecord, now: Date): RankingRunRecord & { 
 export interface RankingReaderPorts {
   readonly cycles: CycleStore;
   readonly rankings: RankingStore;
+  /** Only to tell an unknown agency id from an agency never ranked. */
+  readonly agencies: Pick<AgencyStore, 'get'>;
 }
 
 const notPublished = (year: number) => new NotFoundError(`No published ranking of the ${year} cycle (yet).`);
 
-/** Cursors are the offset of the next entry, opaque to clients. */
-const encodeOffset = (offset: number) =>
-  Buffer.from(JSON.stringify({ o: offset }), 'utf8').toString('base64url');
+/**
+ * Cursors are the offset of the next entry and the run it pages through, opaque to clients: a
+ * cursor of a run since replaced by a newer publication is refused, not read on in the new run
+ * (its pages would repeat or skip agencies whose rank changed). Cursors without a run (issued before
+ * runs were named in them) are read as offsets.
+ */
+const encodeCursor = (offset: number, runId: string) =>
+  Buffer.from(JSON.stringify({ o: offset, r: runId }), 'utf8').toString('base64url');
 const foreignCursor = () =>
   new ValidationError('The cursor is not one this listing returned.', {
     errors: [
       { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
     ],
   });
-const decodeOffset = (cursor: string | undefined): number => {
-  if (cursor === undefined) return 0;
+const decodeCursor = (cursor: string | undefined): { offset: number; runId?: string } => {
+  if (cursor === undefined) return { offset: 0 };
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { o?: unknown };
-    if (typeof value.o === 'number' && Number.isSafeInteger(value.o) && value.o >= 0) return value.o;
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
+      o?: unknown;
+      r?: unknown;
+    };
+    if (
+      typeof value.o === 'number' &&
+      Number.isSafeInteger(value.o) &&
+      value.o >= 0 &&
+      (value.r === undefined || typeof value.r === 'string')
+    ) {
+      return { offset: value.o, ...(typeof value.r === 'string' ? { runId: value.r } : {}) };
+    }
   } catch {
     // fall through
   }
@@ -74,11 +94,24 @@ export const rankingEntryView = (framework: Framework, row: StoredRankingRow) =>
 };
 
 /**
+ * An agency's predicate in one cycle, from its national index as ranked, by the framework's bands
+ * under the cycle's predicate basis: how its result's predicate was decided, so the agency's page
+ * says what the ranking says without storing it again in every positions item.
+ */
+const predicateOfEntry = (cycle: CycleRecord | undefined, entry: AgencyPositionsRecord) => {
+  const index = entry.positions.find(
+    (position) => position.scope === 'national' && position.measure === 'index',
+  );
+  if (!cycle || !index) return undefined;
+  return predicateOf(getFramework(cycle.frameworkId), index.value.exact, cycle.predicateBasis);
+};
+
+/**
  * Reading rankings: the published run of a cycle (public from the cycle's publication time, admins
  * any time), any run's entries (admins), the open-data file, and one agency's positions over years.
  * Readers resolve the published pointer first: they see one run whole, never a mix.
  */
-export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) => {
+export const createRankingReader = ({ cycles, rankings, agencies }: RankingReaderPorts) => {
   /** The cycle, when the caller may see its published ranking: from its publication time, or an admin. */
   const visibleCycle = (
     actor: Actor | undefined,
@@ -119,7 +152,7 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
 
   /** The stored pages holding entries [offset, offset + limit): at most two. */
   const pageNumbersOf = (query: PageQuery) => {
-    const offset = decodeOffset(query.cursor);
+    const { offset } = decodeCursor(query.cursor);
     return {
       offset,
       first: Math.floor(offset / rowsPerPage),
@@ -154,9 +187,11 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
       frameworkId: framework.id,
       ...(publishedAt ? { publishedAt } : {}),
       method: rankingMethod,
+      predicateBasis: cycle.predicateBasis,
+      predicate: predicateNote(cycle.predicateBasis),
       total: head.total,
       items: slice.map((row) => rankingEntryView(framework, row)),
-      ...(next < head.total ? { nextCursor: encodeOffset(next) } : {}),
+      ...(next < head.total ? { nextCursor: encodeCursor(next, runId) } : {}),
     };
   };
 
@@ -170,6 +205,12 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
     ) => {
       const { cycle, published } = await publication(actor, year, now);
       frameworkFor(cycle, query.measure);
+      const paging = decodeCursor(query.cursor).runId;
+      if (paging !== undefined && paging !== published.runId) {
+        throw new ConflictError(
+          `The ${year} ranking was published again (run ${published.runId}) after this cursor’s page (run ${paging}): start again from the first page, without a cursor.`,
+        );
+      }
       const { pages } = await rankings.read(year, {
         pages: { runId: published.runId, ...query, numbers: pageNumbersOf(query).numbers },
       });
@@ -182,6 +223,8 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
       runId: string,
       query: { scope: RankingScopeKey; measure: string; limit: number; cursor?: string | undefined },
     ) => {
+      const paging = decodeCursor(query.cursor).runId;
+      if (paging !== undefined && paging !== runId) throw foreignCursor();
       // Every key is known: the cycle, the run and its pages in one round trip.
       const numbers = pageNumbersOf(query).numbers;
       const { cycle, run, pages } = await rankings.read(year, {
@@ -239,6 +282,16 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
             groupRank: groupRank.get(`${ranking.measure}#${row.agencyId}`) ?? null,
           })),
         );
+      // The year's first figure in the press ("how many agencies are Baik or better?"), best first.
+      const indexRows = rows.filter((row) => row.measure === 'index');
+      const predicateCounts = [...framework.predicateBands]
+        .sort((a, b) => b.min - a.min)
+        .map((band) => ({
+          id: band.id,
+          name: band.name,
+          nameEn: band.nameEn,
+          agencies: indexRows.filter((row) => row.predicate.id === band.id).length,
+        }));
       return {
         metadata: {
           title: `Peringkat Indeks SPBE ${year} / SPBE index rankings ${year}`,
@@ -247,15 +300,25 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
           publishedAt: published.publishedAt,
           framework: { id: framework.id, name: framework.name, regulation: framework.regulation },
           method: rankingMethod,
+          predicateBasis: cycle.predicateBasis,
+          predicate: predicateNote(cycle.predicateBasis),
+          predicateCounts,
           licence: 'Open data of the Government of Indonesia (public information under UU 14/2008)',
         },
         rows,
       };
     },
 
-    /** One agency's positions in the published rankings of published cycles, newest first. */
+    /**
+     * One agency's positions in the published rankings of published cycles, newest first. 404 for an
+     * id the registry does not know: a mistyped id must not read as "never ranked". Positions prove
+     * the agency exists, so only an empty list needs the registry read.
+     */
     ofAgency: async (agencyId: string, now: Date) => {
       const positions = await rankings.positions(agencyId);
+      if (positions.length === 0 && !(await agencies.get(agencyId))) {
+        throw new NotFoundError(`No agency "${agencyId}".`);
+      }
       const years = [...new Set(positions.map((entry) => entry.year))];
       // The cycles and pointers of those years only, in one round trip.
       const publications = years.length > 0 ? await rankings.publications(years) : new Map();
@@ -272,12 +335,16 @@ export const createRankingReader = ({ cycles, rankings }: RankingReaderPorts) =>
         items: positions
           .filter((entry) => visible.has(entry.year) && published.get(entry.year)?.runId === entry.runId)
           .sort((a, b) => b.year - a.year)
-          .map((entry) => ({
-            year: entry.year,
-            runId: entry.runId,
-            positions: entry.positions.map((position) => ({ ...position })),
-            ...(entry.rankRange ? { rankRange: entry.rankRange } : {}),
-          })),
+          .map((entry) => {
+            const predicate = predicateOfEntry(publications.get(entry.year)?.cycle, entry);
+            return {
+              year: entry.year,
+              runId: entry.runId,
+              ...(predicate ? { predicate } : {}),
+              positions: entry.positions.map((position) => ({ ...position })),
+              ...(entry.rankRange ? { rankRange: entry.rankRange } : {}),
+            };
+          }),
       };
     },
   };

@@ -135,6 +135,114 @@ describe('the awards page', () => {
     expect(html).toContain('<tr><th scope="row">Kota</th><td>0</td><td>—</td><td>—</td>');
   });
 
+  it('counts the agencies of each predicate, per group and nationally, best predicate first', () => {
+    // Prepare
+    const data = pageData('id');
+    const row = (agencyId: string, group: StoredRankingRow['group'], predicateId: string) => ({
+      ...(data.national[0] as StoredRankingRow),
+      agencyId,
+      group,
+      predicateId,
+    });
+    const national = [
+      row('prov-a', 'provinsi', 'sangat-baik'),
+      row('prov-b', 'provinsi', 'baik'),
+      row('kab-a', 'kabupaten', 'baik'),
+      row('kab-b', 'kabupaten', 'kurang'),
+    ];
+
+    // Act
+    const html = awardsPageHtml({ ...data, national });
+    const english = awardsPageHtml({ ...pageData('en'), national });
+
+    // Assess: columns Memuaskan, Sangat Baik, Baik, Cukup, Kurang
+    expect(html).toContain('<caption>Jumlah instansi per predikat</caption>');
+    expect(html).toContain(
+      '<thead><tr><th scope="col">Kelompok</th><th scope="col">Memuaskan</th><th scope="col">Sangat Baik</th><th scope="col">Baik</th><th scope="col">Cukup</th><th scope="col">Kurang</th></tr></thead>',
+    );
+    expect(html).toContain(
+      '<tr><th scope="row">Provinsi</th><td>0</td><td>1</td><td>1</td><td>0</td><td>0</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><th scope="row">Kabupaten</th><td>0</td><td>0</td><td>1</td><td>0</td><td>1</td></tr>',
+    );
+    expect(html).toContain(
+      '<tr><th scope="row">Semua instansi</th><td>0</td><td>1</td><td>2</td><td>0</td><td>1</td></tr>',
+    );
+    expect(english).toContain('<caption>Agencies by predicate</caption>');
+    expect(english).toContain('<th scope="col">Very good</th>');
+    expect(english).toContain(
+      '<tr><th scope="row">All agencies</th><td>0</td><td>1</td><td>2</td><td>0</td><td>1</td></tr>',
+    );
+  });
+
+  it('says why an improvement pool has no winner when none of its agencies has a previous result', () => {
+    // Prepare: Kota has no improvement winner (kota-jahil went down)
+    const data = pageData('id');
+    const withPrevious = {
+      ...data,
+      national: data.national.map((row) => ({ ...row, previousRank: 7, change: 0 })),
+    };
+
+    // Act
+    const firstYear = awardsPageHtml(data);
+    const english = awardsPageHtml({ ...pageData('en') });
+    const nobodyImproved = awardsPageHtml(withPrevious);
+
+    // Assess
+    expect(firstYear).toContain(
+      '<td colspan="4">Tidak ada pemenang: tidak ada instansi kelompok ini dengan hasil 2024 untuk dibandingkan</td>',
+    );
+    expect(english).toContain(
+      '<td colspan="4">No winner: no agency of this group has a 2024 result to compare with</td>',
+    );
+    expect(firstYear).toContain(
+      '<tr><th scope="row">Kota</th><td colspan="4">Tidak ada pemenang: tidak ada instansi kelompok ini dengan hasil 2024 untuk dibandingkan</td></tr>',
+    );
+    expect(nobodyImproved).toContain(
+      '<tr><th scope="row">Kota</th><td colspan="4">Tidak ada pemenang</td></tr>',
+    );
+  });
+
+  it('dates a publication by the calendar in Jakarta (WIB), where it is announced, not by UTC', () => {
+    // Prepare: 20:30 UTC on 1 December is 03:30 on 2 December in Jakarta
+    const data = pageData('id');
+    const late = { ...data.publication, publishedAt: '2025-12-01T20:30:00.000Z' };
+
+    // Act
+    const html = awardsPageHtml({ ...data, publication: late, history: [late] });
+
+    // Assess
+    expect(html).toContain('<p class="version">Publikasi versi 1, diterbitkan 2025-12-02.</p>');
+    expect(html).toContain('<li>Publikasi versi 1, diterbitkan 2025-12-02.</li>');
+    expect(html).not.toContain('2025-12-01');
+  });
+
+  it('gives each award its stable id to cite, linked to its record, on the row the id anchors', () => {
+    // Act
+    const html = awardsPageHtml(pageData('id'));
+
+    // Assess
+    const id = 'apd-2025-layanan-provinsi-1';
+    expect(html).toContain(`<tr id="${id}">`);
+    expect(html).toContain(`<a class="award-id" href="/v1/awards/${id}">${id}</a>`);
+  });
+
+  it('places an agency whose exact index is a fraction (n/d) on the chart', () => {
+    // Prepare: 37/11 = 3.3636…, a value that does not end as a decimal
+    const data = pageData('id');
+    const national = data.national.map((row, index) =>
+      index === 1 ? { ...row, exact: '37/11', display: '3.36' } : row,
+    );
+
+    // Act
+    const html = awardsPageHtml({ ...data, national });
+
+    // Assess: 20 + 384 × (1 − 3.3636 / 5) = 145.7
+    expect(html).not.toContain('NaN');
+    expect(html).toMatch(/<circle cx="[\d.]+" cy="145\.7" r="6"/);
+  });
+
   it('escapes every text and carries no script and no inline style', () => {
     const html = awardsPageHtml(pageData('id'));
     expect(html).not.toContain('<script>');

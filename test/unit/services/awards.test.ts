@@ -428,6 +428,14 @@ describe('public reads', () => {
     await expect(reader.agencyAwards(roster[3]?.id ?? '')).rejects.toThrow(/No published award/);
   });
 
+  it('tell an agency id the registry does not know from an agency without an award', async () => {
+    const { reader } = await setUp();
+    await expect(reader.agencyAwards('kab-banyuwangii')).rejects.toThrow('No agency "kab-banyuwangii".');
+    await expect(reader.agencyAwards(roster[3]?.id ?? '')).rejects.toThrow(
+      `No published award of ${roster[3]?.id}.`,
+    );
+  });
+
   it('show one agency its awards and one award its citation', async () => {
     // Prepare
     const { service, reader } = await setUp();

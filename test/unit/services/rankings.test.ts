@@ -5,6 +5,7 @@ import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
 import { defaultStability } from '#shared/domain/ranking/stability.ts';
+import type { PredicateBasis } from '#shared/domain/scoring/types.ts';
 import { createMemoryPorts, type MemoryPorts } from '#shared/memory/ports.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
 import type { RankingInput, RankingRunRecord, RankingStore } from '#shared/services/rankings/ports.ts';
@@ -69,9 +70,10 @@ const setUp = async (
   options: {
     current?: readonly RosterAgency[];
     levels?: (agency: RosterAgency, salt: number) => Level[];
+    predicateBasis?: PredicateBasis;
   } = {},
 ) => {
-  const { current = roster, levels = variedLevels } = options;
+  const { current = roster, levels = variedLevels, predicateBasis = 'exact' } = options;
   const ports = createMemoryPorts();
   await createAgencyService(ports).importAgencies(
     actor(),
@@ -83,7 +85,10 @@ const setUp = async (
   );
   const cycles = createCycleService(ports);
   for (const target of [year - 1, year]) {
-    await cycles.createCycle(actor(), openCycle({ year: target, windows: windowsOf(target) }));
+    await cycles.createCycle(
+      actor(),
+      openCycle({ year: target, windows: windowsOf(target), predicateBasis }),
+    );
   }
   const ids = sequentialIds();
   const results = createResultService({ ...ports, ids });
@@ -599,6 +604,29 @@ describe('reading a published ranking (in-memory ports)', () => {
     expect(second.nextCursor).toBeUndefined();
   });
 
+  it('refuses with 409 the next page once another run is published: its pages would mix two rankings', async () => {
+    // Prepare: the first page of one run, then a second run published
+    const { ports, runner } = await setUp();
+    const first = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), first, forever);
+    const reader = createRankingReader(ports);
+    const query = { scope: 'national', measure: 'index', limit: 50 } as const;
+    const page = await reader.published(undefined, year, query, afterPublication);
+    const second = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), second, forever);
+
+    // Act
+    const next = await reader
+      .published(undefined, year, { ...query, cursor: page.nextCursor }, afterPublication)
+      .catch((error: unknown) => error);
+    const again = await reader.published(undefined, year, query, afterPublication);
+
+    // Assess
+    expect(next).toBeInstanceOf(ConflictError);
+    expect((next as ConflictError).message).toContain(second.runId);
+    expect(again.runId).toBe(second.runId);
+  });
+
   it('refuses with 400 on /query/cursor a cursor at or past the end, or beyond any page, that it never returned', async () => {
     // Prepare: 120 ranked agencies, one stored page
     const { ports, runner } = await setUp();
@@ -623,6 +651,115 @@ describe('reading a published ranking (in-memory ports)', () => {
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).errors.map((field) => field.pointer)).toEqual(['/query/cursor']);
     }
+  });
+});
+
+describe('the predicate a ranking shows (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+
+  it('says it is the agency’s index predicate and on which value the cycle decides it, in the page and the open data', async () => {
+    for (const predicateBasis of ['exact', 'rounded'] as const) {
+      // Prepare: an index of 3.499 is shown 3.50; under `exact` it is Baik, the band below 3.50
+      const { ports, runner } = await setUp({ predicateBasis });
+      const run = await runner().start(actor(), year, 'admin');
+      await runner().execute(actor(), run, forever);
+      const reader = createRankingReader(ports);
+
+      // Act
+      const page = await reader.published(
+        undefined,
+        year,
+        { scope: 'national', measure: 'domain-1', limit: 5 },
+        afterPublication,
+      );
+      const openData = await reader.openData(year, afterPublication);
+
+      // Assess
+      expect(page.predicateBasis).toBe(predicateBasis);
+      expect(openData.metadata.predicateBasis).toBe(predicateBasis);
+      expect(page.predicate).toBe(openData.metadata.predicate);
+      expect(page.predicate).toContain('SPBE index');
+      expect(page.predicate).toContain(
+        predicateBasis === 'exact' ? 'exact index' : 'index rounded half-up to 2 decimals',
+      );
+    }
+  });
+});
+
+describe('one agency’s published positions (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+
+  it('answers 404 for an agency id the registry does not know, and an empty list for one never ranked', async () => {
+    // Prepare: a published run; one registered agency without a result
+    const { ports, runner } = await setUp({ current: roster.slice(1) });
+    const run = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), run, forever);
+    const reader = createRankingReader(ports);
+    const unranked = roster[0] as RosterAgency;
+
+    // Act
+    const typo = await reader.ofAgency('kab-banyuwangii', afterPublication).catch((error: unknown) => error);
+    const none = await reader.ofAgency(unranked.id, afterPublication);
+    const ranked = await reader.ofAgency((roster[1] as RosterAgency).id, afterPublication);
+
+    // Assess
+    expect(typo).toBeInstanceOf(NotFoundError);
+    expect((typo as NotFoundError).message).toBe('No agency "kab-banyuwangii".');
+    expect(none.items.filter((item) => item.year === year)).toEqual([]);
+    expect(ranked.items.map((item) => item.year)).toContain(year);
+  });
+});
+
+describe('one agency’s predicate beside its positions (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+
+  it('gives each year’s predicate, the one the published ranking shows for the agency', async () => {
+    for (const predicateBasis of ['exact', 'rounded'] as const) {
+      // Prepare
+      const { ports, runner } = await setUp({ predicateBasis });
+      const run = await runner().start(actor(), year, 'admin');
+      await runner().execute(actor(), run, forever);
+      const reader = createRankingReader(ports);
+      const ranking = await reader.published(
+        undefined,
+        year,
+        { scope: 'national', measure: 'index', limit: 200 },
+        afterPublication,
+      );
+
+      // Act
+      const agencies = await Promise.all(
+        ranking.items.map((entry) => reader.ofAgency(entry.agency.id, afterPublication)),
+      );
+
+      // Assess
+      expect(agencies.map((agency) => agency.items[0]?.predicate)).toEqual(
+        ranking.items.map((entry) => entry.predicate),
+      );
+    }
+  });
+});
+
+describe('the open data’s predicate counts (in-memory ports)', () => {
+  it('counts the ranked agencies of each predicate, best first, as the national index ranking shows them', async () => {
+    // Prepare
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), run, forever);
+    const reader = createRankingReader(ports);
+
+    // Act
+    const { metadata, rows } = await reader.openData(year, new Date(`${year}-07-02T00:00:00Z`));
+
+    // Assess
+    const ranked = rows.filter((row) => row.measure === 'index');
+    expect(metadata.predicateCounts.map((count) => count.id)).toEqual(
+      framework.predicateBands.map((band) => band.id),
+    );
+    for (const count of metadata.predicateCounts) {
+      expect(count.agencies).toBe(ranked.filter((row) => row.predicate.id === count.id).length);
+    }
+    expect(metadata.predicateCounts.reduce((sum, count) => sum + count.agencies, 0)).toBe(ranked.length);
   });
 });
 
