@@ -779,7 +779,7 @@ export interface paths {
         put?: never;
         /**
          * Finalize an agency’s result from its validly reviewed scores
-         * @description Every indicator needs a valid review of its standing score (409 lists the ones that lack one). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals.
+         * @description Every indicator needs a valid review of its standing score (409 lists the ones that lack one), and the cycle’s last assessment stage must have opened (409 naming it: finalizing closes scoring, which would skip that stage). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *

@@ -56,7 +56,7 @@ export const resultRoutes = {
     access: adminOnly,
     summary: 'Finalize an agency’s result from its validly reviewed scores',
     description:
-      'Every indicator needs a valid review of its standing score (409 lists the ones that lack one). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals.',
+      'Every indicator needs a valid review of its standing score (409 lists the ones that lack one), and the cycle’s last assessment stage must have opened (409 naming it: finalizing closes scoring, which would skip that stage). Writes result version 1 with its inputs, indices, predicate, improvement plan and hashes, and `result.finalized`, in one transaction. Later changes come only through appeals.',
     tags: ['Results'],
     params: ResultParamsSchema,
     idempotent: true,

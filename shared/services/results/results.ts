@@ -1,7 +1,13 @@
 import type { AppealDecisionWrite, AppealWrite } from '#shared/api/results/schemas.ts';
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
-import { reviewCounts, stagesOf, standingScores } from '#shared/domain/assessment.ts';
+import {
+  reviewCounts,
+  stagesOf,
+  stageWindow,
+  standingScores,
+  windowOfStage,
+} from '#shared/domain/assessment.ts';
 import { isWindowOpen } from '#shared/domain/cycles.ts';
 import {
   ConflictError,
@@ -151,7 +157,16 @@ export const createResultService = (ports: ResultServicePorts) => {
     }
     const framework = getFramework(cycle.frameworkId);
     const stages = stagesOf(cycle.type, cycle.windows);
-    const standing = standingScores(snapshot.scores, stages, stages.at(-1) ?? 'dokumen');
+    // Finalizing closes scoring for good: before the last stage's window opens, the agency would
+    // silently lose that stage (an interview it was due).
+    const lastStage = stages.at(-1) ?? 'dokumen';
+    const lastWindow = windowOfStage(cycle.windows, lastStage);
+    if (lastWindow && actor.now.getTime() < Date.parse(lastWindow.opensAt)) {
+      throw new ConflictError(
+        `The ${lastStage} stage of the ${year} cycle opens at ${lastWindow.opensAt} (${stageWindow[lastStage]}): finalizing before it would close scoring and skip it (server time ${actor.now.toISOString()}).`,
+      );
+    }
+    const standing = standingScores(snapshot.scores, stages, lastStage);
     const reviews = new Map(snapshot.reviews.map((review) => [review.indicatorNo, review]));
     const missing = framework.indicators
       .map((indicator) => indicator.no)

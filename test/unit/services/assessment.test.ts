@@ -648,6 +648,37 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).rejects.toThrow('finalized');
     await expect(results.finalize(admin, 2027, 'prov-jawa-barat')).rejects.toThrow(ConflictError);
   });
+  it('does not finalize before the cycle’s last stage has opened: its interview would be skipped (409 naming it)', async () => {
+    // Prepare: every indicator scored and validly reviewed at the documents (day 30); the
+    // interview window opens on day 41.
+    const { scoring, results } = await prepared();
+    await scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'dokumen', scores(3));
+    await scoring.saveReviews(
+      actor({ now: day(35) }),
+      2027,
+      'prov-jawa-barat',
+      framework.indicators.map((indicator) => ({
+        indicatorNo: indicator.no,
+        valid: true,
+        reason: '',
+        expectedVersion: 0,
+        pointer: '/x',
+      })),
+    );
+
+    // Act
+    const early = await results
+      .finalize(actor({ now: day(35) }), 2027, 'prov-jawa-barat')
+      .catch((caught: unknown) => caught);
+    const inTime = await results.finalize(actor({ now: day(41) }), 2027, 'prov-jawa-barat');
+
+    // Assess: refused while the interview was ahead; once it opened, the document scores carried forward count.
+    expect(early).toBeInstanceOf(ConflictError);
+    expect((early as ConflictError).message).toMatch(
+      /The interviu stage of the 2027 cycle opens at .*\(interviewAssessment\): finalizing before it would close scoring and skip it/,
+    );
+    expect(inTime.result.version).toBe(1);
+  });
 });
 
 describe('results and appeals (in-memory ports)', () => {
