@@ -70,7 +70,9 @@ const decodeAfter = (cursor: string | undefined): string | undefined => {
   });
 };
 
-const pageOf = <T>(items: readonly T[], keyOf: (item: T) => string, page: PageRequest): Page<T> => {
+/** A page of `items` in the order of their keys (an index's sort key), resumed after the cursor's key. */
+const pageOf = <T>(unordered: readonly T[], keyOf: (item: T) => string, page: PageRequest): Page<T> => {
+  const items = [...unordered].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const after = decodeAfter(page.cursor);
   const start = after === undefined ? 0 : items.findIndex((item) => keyOf(item) > after);
   const slice = start < 0 ? [] : items.slice(start, start + page.limit);
@@ -482,8 +484,7 @@ export const createMemoryPorts = (): MemoryPorts => {
               key.startsWith(`${year}#`) && (status === undefined || header.status === status),
           )
           .map(([key, header]) => ({ agencyId: key.slice(`${year}#`.length), ...header }))
-          .map((header) => ({ header, key: `${header.status}#${header.agencyId}` }))
-          .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+          .map((header) => ({ header, key: `${header.status}#${header.agencyId}` }));
         const result = pageOf(ofCycle, ({ key }) => key, page);
         return { items: result.items.map(({ header }) => header), nextCursor: result.nextCursor };
       },
@@ -593,11 +594,13 @@ export const createMemoryPorts = (): MemoryPorts => {
       current: async (year, agencyId) => currents.get(selfKey(year, agencyId)),
       listByCycle: async (year, { group, ...page }) => {
         // The adapter's order: group, then agency id (the GSI1 sort key).
-        const keyOf = (current: CurrentResult) => `${current.group}#${current.agencyId}`;
-        const ofCycle = [...currents.values()]
-          .filter((current) => current.year === year && (group === undefined || current.group === group))
-          .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-        return pageOf(ofCycle, keyOf, page);
+        return pageOf(
+          [...currents.values()].filter(
+            (current) => current.year === year && (group === undefined || current.group === group),
+          ),
+          (current) => `${current.group}#${current.agencyId}`,
+          page,
+        );
       },
       currentWithCycle: async (year, agencyId) => ({
         cycle: cycles.get(year),
@@ -615,11 +618,13 @@ export const createMemoryPorts = (): MemoryPorts => {
           .sort((a, b) => (a.appealId < b.appealId ? -1 : 1)),
       appealsByCycle: async (year, { status, ...page }) => {
         // The adapter's order: status, filing time, agency (the GSI1 sort key).
-        const keyOf = (appeal: AppealRecord) => `${appeal.status}#${appeal.filedAt}#${appeal.agencyId}`;
-        const ofCycle = [...appeals.values()]
-          .filter((appeal) => appeal.year === year && (status === undefined || appeal.status === status))
-          .sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-        return pageOf(ofCycle, keyOf, page);
+        return pageOf(
+          [...appeals.values()].filter(
+            (appeal) => appeal.year === year && (status === undefined || appeal.status === status),
+          ),
+          (appeal) => `${appeal.status}#${appeal.filedAt}#${appeal.agencyId}`,
+          page,
+        );
       },
       existing: async (year, agencyIds) =>
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),

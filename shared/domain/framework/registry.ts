@@ -29,6 +29,12 @@ export function findFramework(id: string): Framework | undefined {
   return Object.hasOwn(frameworks, id) ? frameworks[id] : undefined;
 }
 
+/** A predicate band by its names in the framework (the id itself where the framework does not know it). */
+export function predicateRef(framework: Framework | undefined, predicateId: string) {
+  const band = framework?.predicateBands.find((candidate) => candidate.id === predicateId);
+  return { id: predicateId, name: band?.name ?? predicateId, nameEn: band?.nameEn ?? predicateId };
+}
+
 /**
  * The registered framework with this id.
  * @throws UnknownFrameworkError (404) naming the known ids.

@@ -3,18 +3,15 @@ import type { AwardPublicationSchema, AwardSchema } from '#shared/api/awards/sch
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import type { AwardCandidate } from '#shared/domain/awards/draft.ts';
 import type { AwardRecord } from '#shared/domain/awards/publication.ts';
-import { findFramework } from '#shared/domain/framework/registry.ts';
+import { findFramework, predicateRef } from '#shared/domain/framework/registry.ts';
 import type { AwardPublicationSummary } from './ports.ts';
 
 type AwardView = z.input<typeof AwardSchema>;
 type PublicationView = z.input<typeof AwardPublicationSchema>;
 
 /** A predicate by its names in the framework (the id itself when the framework does not know it). */
-export const predicateView = (frameworkId: string, predicateId: string | undefined) => {
-  const band = findFramework(frameworkId)?.predicateBands.find((candidate) => candidate.id === predicateId);
-  const id = predicateId ?? '';
-  return { id, name: band?.name ?? id, nameEn: band?.nameEn ?? id };
-};
+export const predicateView = (frameworkId: string, predicateId: string | undefined) =>
+  predicateRef(findFramework(frameworkId), predicateId ?? '');
 
 /** An award record as the API shows it. */
 export const awardView = (record: AwardRecord): AwardView => ({

@@ -2,7 +2,7 @@ import { predicateNote, rankingMethod } from '#shared/api/rankings/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
-import { getFramework } from '#shared/domain/framework/registry.ts';
+import { getFramework, predicateRef } from '#shared/domain/framework/registry.ts';
 import type { Framework } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
 import { predicateOf } from '#shared/domain/scoring/score.ts';
@@ -74,16 +74,11 @@ const decodeCursor = (cursor: string | undefined): { offset: number; runId?: str
 
 /** A stored row as served: the agency, the value, the predicate by name. */
 export const rankingEntryView = (framework: Framework, row: StoredRankingRow) => {
-  const band = framework.predicateBands.find((candidate) => candidate.id === row.predicateId);
   return {
     rank: row.rank,
     agency: { id: row.agencyId, name: row.agencyName, group: row.group },
     value: { exact: row.exact, display: row.display },
-    predicate: {
-      id: row.predicateId,
-      name: band?.name ?? row.predicateId,
-      nameEn: band?.nameEn ?? row.predicateId,
-    },
+    predicate: predicateRef(framework, row.predicateId),
     previousRank: row.previousRank,
     change: row.change,
     displayTie: row.displayTie,

@@ -17,7 +17,7 @@ import {
   ValidationError,
 } from '#shared/domain/errors.ts';
 import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
-import { findFramework, getFramework } from '#shared/domain/framework/registry.ts';
+import { findFramework, getFramework, predicateRef } from '#shared/domain/framework/registry.ts';
 import type { Framework, Level } from '#shared/domain/framework/types.ts';
 import {
   buildResultVersion,
@@ -29,7 +29,7 @@ import {
 import { parseRational, toIndexValue } from '#shared/domain/scoring/rational.ts';
 import type { AssessmentStore } from '../assessment/ports.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
-import type { ChangeSet, PageRequest, WritePath } from '../ports.ts';
+import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyRecord, AgencyStore } from '../registry/ports.ts';
 import type { SelfAssessmentStore } from '../self-assessment/ports.ts';
 import type { AppealRecord, CurrentResult, ResultStore } from './ports.ts';
@@ -560,6 +560,22 @@ export const createResultService = (ports: ResultServicePorts) => {
   };
 
   /**
+   * A page of one of a cycle's listings, for the review team alone: the page (one Query) and the
+   * cycle (a 404 for a year with none) from the container's cache, read side by side.
+   */
+  const reviewTeamPage = async <T>(
+    actor: Actor,
+    year: number,
+    listing: string,
+    read: () => Promise<Page<T>>,
+  ): Promise<{ cycle: CycleRecord; page: Page<T> }> => {
+    if (actor.role !== 'admin') throw new ForbiddenError(`Only the review team lists a cycle’s ${listing}.`);
+    const [cycle, page] = await Promise.all([selfAssessments.cycle(year, 'cached'), read()]);
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    return { cycle, page };
+  };
+
+  /**
    * The review team's view of a cycle's final results before a ranking run: one page of current
    * results (one Query), with the cycle (its framework names the predicates; a 404 for a year with
    * no cycle) from the container's cache beside it.
@@ -569,32 +585,22 @@ export const createResultService = (ports: ResultServicePorts) => {
     year: number,
     query: PageRequest & { readonly group?: AgencyGroup | undefined },
   ) => {
-    if (actor.role !== 'admin') throw new ForbiddenError('Only the review team lists a cycle’s results.');
-    const [cycle, page] = await Promise.all([
-      selfAssessments.cycle(year, 'cached'),
+    const { cycle, page } = await reviewTeamPage(actor, year, 'results', () =>
       results.listByCycle(year, query),
-    ]);
-    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
-    const bands = getFramework(cycle.frameworkId).predicateBands;
+    );
+    const framework = getFramework(cycle.frameworkId);
     return {
-      items: page.items.map((current) => {
-        const band = bands.find((candidate) => candidate.id === current.summary.predicateId);
-        return {
-          agencyId: current.agencyId,
-          agencyName: current.agencyName,
-          group: current.group,
-          version: current.version,
-          index: toIndexValue(parseRational(current.summary.index)),
-          predicate: {
-            id: current.summary.predicateId,
-            name: band?.name ?? current.summary.predicateId,
-            nameEn: band?.nameEn ?? current.summary.predicateId,
-          },
-          complete: current.summary.complete,
-          ...(current.openAppealId ? { openAppealId: current.openAppealId } : {}),
-          result: resultLink(year, current.agencyId),
-        };
-      }),
+      items: page.items.map((current) => ({
+        agencyId: current.agencyId,
+        agencyName: current.agencyName,
+        group: current.group,
+        version: current.version,
+        index: toIndexValue(parseRational(current.summary.index)),
+        predicate: predicateRef(framework, current.summary.predicateId),
+        complete: current.summary.complete,
+        ...(current.openAppealId ? { openAppealId: current.openAppealId } : {}),
+        result: resultLink(year, current.agencyId),
+      })),
       ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
     };
   };
@@ -608,12 +614,7 @@ export const createResultService = (ports: ResultServicePorts) => {
     year: number,
     query: PageRequest & { readonly status?: AppealRecord['status'] | undefined },
   ) => {
-    if (actor.role !== 'admin') throw new ForbiddenError('Only the review team lists a cycle’s appeals.');
-    const [cycle, page] = await Promise.all([
-      selfAssessments.cycle(year, 'cached'),
-      results.appealsByCycle(year, query),
-    ]);
-    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    const { page } = await reviewTeamPage(actor, year, 'appeals', () => results.appealsByCycle(year, query));
     return page;
   };
 

@@ -90,6 +90,16 @@ const submitAll = async ({ selfAssessments }: Setup, agencyId: string, level: Le
   await selfAssessments.submit(operator, 2027, agencyId, saved.version);
 };
 
+/** A valid first review of every indicator's standing score. */
+const allValid = () =>
+  framework.indicators.map((indicator) => ({
+    indicatorNo: indicator.no,
+    valid: true,
+    reason: '',
+    expectedVersion: 0,
+    pointer: `/x/${indicator.no}`,
+  }));
+
 const scores = (
   level: Level | null,
   nos = framework.indicators.map((indicator) => indicator.no),
@@ -653,18 +663,7 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     // interview window opens on day 41.
     const { scoring, results } = await prepared();
     await scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'dokumen', scores(3));
-    await scoring.saveReviews(
-      actor({ now: day(35) }),
-      2027,
-      'prov-jawa-barat',
-      framework.indicators.map((indicator) => ({
-        indicatorNo: indicator.no,
-        valid: true,
-        reason: '',
-        expectedVersion: 0,
-        pointer: '/x',
-      })),
-    );
+    await scoring.saveReviews(actor({ now: day(35) }), 2027, 'prov-jawa-barat', allValid());
 
     // Act
     const early = await results
@@ -693,18 +692,7 @@ describe('results and appeals (in-memory ports)', () => {
       'dokumen',
       scores(3),
     );
-    await setup.scoring.saveReviews(
-      actor({ now: day(58) }),
-      2027,
-      'prov-jawa-barat',
-      framework.indicators.map((indicator) => ({
-        indicatorNo: indicator.no,
-        valid: true,
-        reason: '',
-        expectedVersion: 0,
-        pointer: '/x',
-      })),
-    );
+    await setup.scoring.saveReviews(actor({ now: day(58) }), 2027, 'prov-jawa-barat', allValid());
     await setup.results.finalize(actor({ now: day(59) }), 2027, 'prov-jawa-barat');
     return setup;
   };
