@@ -143,7 +143,13 @@ export const displayText = ({ min = 0, max, multiline = false, description }: Di
         });
       }
     })
-    .overwrite((value) => value.trim().normalize('NFC'));
+    .overwrite((value) => value.trim().normalize('NFC'))
+    // Counted again: NFC writes a few characters (composition exclusions such as U+0958) as two,
+    // so text within the limit as sent could be stored beyond it.
+    .refine((value) => value.length <= max, {
+      message: `At most ${max} characters in Unicode NFC (some characters, such as U+0958, are stored as two)`,
+      abort: true,
+    });
   return (
     min > 0 ? text.min(min, `At least ${min} characters, surrounding white space not counted`) : text
   ).meta({

@@ -37,6 +37,18 @@ describe('displayText', () => {
     expect(messagesOf(name.safeParse('  ab  '))).toEqual([expect.stringContaining('At least 3 characters')]);
   });
 
+  it('stores no more than the maximum, counted again once normalised to NFC', () => {
+    // Prepare: U+0958 is one character that NFC writes as two (a composition exclusion)
+    const expanding = '\u0958'.repeat(20);
+
+    // Act
+    const messages = messagesOf(name.safeParse(expanding));
+
+    // Assess
+    expect(messages).toEqual([expect.stringContaining('At most 20 characters in Unicode NFC')]);
+    expect(name.parse('\u0958'.repeat(10))).toHaveLength(20);
+  });
+
   it('keeps tab and line breaks in multi-line text, and lets it be blank', () => {
     expect(explanation.parse('Pergub 12/2026:\r\n\t- ditetapkan')).toBe('Pergub 12/2026:\r\n\t- ditetapkan');
     expect(explanation.parse('Pergub\u2028ditetapkan\u2029')).toBe('Pergub\u2028ditetapkan');
