@@ -43,6 +43,7 @@ Try:
   curl -H "authorization: Bearer $OPERATOR_TOKEN" ${apiUrl}/v1/me
   curl -H "authorization: Bearer $OPERATOR_TOKEN" ${apiUrl}/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment
   curl -H "authorization: Bearer $ADMIN_TOKEN" "${apiUrl}/v1/agencies?group=provinsi&limit=5"
+  curl -s "${apiUrl}/v1/agency-directory?q=kota+malang"   # find an agency's id (public)
   curl -H "authorization: Bearer $ADMIN_TOKEN" ${apiUrl}/v1/cycles/${year}/self-assessments   # where every agency stands
 
 Awards (Anugerah Pemerintahan Digital):

@@ -302,6 +302,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/agency-directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find an agency by name or id: active agencies matching `q` (every agency without it), optionally of one group, in id order
+         * @description For journalists, portals and citizens: the agency ids the other public reads take (rankings, awards, profile). Words match the start of a word of the name or id, in any order, case and diacritics ignored.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         */
+        get: operations["listAgencyDirectory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/agencies/{agencyId}/audit": {
         parameters: {
             query?: never;
@@ -1755,6 +1779,16 @@ export interface components {
              */
             group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
             parentProvinceId?: string;
+        };
+        /** @description Active agencies matching the query, in id order */
+        AgencyDirectoryPage: {
+            items: components["schemas"]["PublicAgency"][];
+            /**
+             * Format: int64
+             * @description Agencies matching, over every page
+             */
+            total: number;
+            nextCursor?: string;
         };
         AuditPage: {
             items: components["schemas"]["AuditRecord"][];
@@ -4878,6 +4912,57 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAgencyDirectory: {
+        parameters: {
+            query?: {
+                /** @description Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`). One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                q?: string;
+                /** @description Agency group (kelompok IPPD) */
+                group?: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                limit?: number;
+                /** @description The `nextCursor` of the previous page, with the same `q` and `group` */
+                cursor?: string;
+            };
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the directory, with the number of agencies matching */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgencyDirectoryPage"];
+                };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -62,6 +62,7 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           headers: { etag: etagOf(agency.version) },
         };
       },
+      listAgencyDirectory: async ({ query }) => ({ status: 200, body: await agencies.directory(query) }),
       getAgencyAudit: async ({ params, query }) => ({
         status: 200,
         body: pageBody(await agencies.auditTrail(params.agencyId, query)),

@@ -126,11 +126,13 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
       return { items: result.items.map(agencyFromItem), nextCursor: result.nextCursor };
     },
 
-    listAll: async () => {
+    listAll: async (group) => {
       const all: AgencyRecord[] = [];
       let cursor: string | undefined;
       do {
-        const result = await queryPage('GSI2', agencyKeys.rosterPartition, 1000, cursor);
+        const result = group
+          ? await queryPage('GSI1', agencyKeys.groupPartition(group), 1000, cursor)
+          : await queryPage('GSI2', agencyKeys.rosterPartition, 1000, cursor);
         all.push(...result.items.map(agencyFromItem));
         cursor = result.nextCursor;
       } while (cursor);

@@ -103,6 +103,12 @@ export const routeCalls = {
     notes: 'listRoster instead without `group`.',
   },
   getAgency: { calls: ['getAgency'] },
+  listAgencyDirectory: {
+    calls: ['listRoster'],
+    extra: [{ when: 'per further 1,000 agencies (the page size) or 1 MB', calls: ['listRoster'] }],
+    notes:
+      'listAgenciesByGroup instead with `group`. The partition is read whole and matched in the function: case- and diacritic-free matching on any word cannot be a key condition, and a few hundred small items are one page.',
+  },
   getAgencyAudit: {
     calls: ['listAuditTrail'],
     extra: [{ when: 'the page is empty (no such agency, or past the end)', calls: ['getAgency'] }],

@@ -461,7 +461,7 @@ export const createMemoryPorts = (): MemoryPorts => {
           (agency) => agency.id,
           page,
         ),
-      listAll: async () => roster(),
+      listAll: async (group) => roster().filter((agency) => group === undefined || agency.group === group),
     },
     cycles: {
       get: async (year) => cycles.get(year),

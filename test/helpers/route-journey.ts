@@ -177,6 +177,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     });
     await call('listAgencies', { token: admin, query: '?group=provinsi' });
     await call('getAgency');
+    await call('listAgencyDirectory', { query: '?q=jawa+timur' });
     await call('getAgencyAudit', { token: admin });
     await call('putMachineClient', {
       params: { clientId: 'portal-jatim' },

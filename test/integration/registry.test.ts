@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import type { AuditPageSchema } from '#shared/api/common/schemas.ts';
 import type {
+  AgencyDirectoryPageSchema,
   AgencyPageSchema,
   AgencySchema,
   ImportReportSchema,
@@ -672,6 +673,74 @@ describe('GET /v1/agencies', () => {
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.status).toBeLessThan(500);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('GET /v1/agency-directory', () => {
+  type DirectoryPage = z.output<typeof AgencyDirectoryPageSchema>;
+
+  it('finds agencies by words of their name without a token, cacheable, naming their ids', async () => {
+    // Act
+    const response = await api.request<DirectoryPage>('GET', '/v1/agency-directory?q=MALANG');
+    const province = await api.request<DirectoryPage>(
+      'GET',
+      `/v1/agency-directory?q=${encodeURIComponent('timur jawa')}&group=provinsi`,
+    );
+
+    // Assess
+    expect(expectStatus(response, 200)).toEqual({
+      items: [
+        {
+          id: 'kab-malang',
+          name: 'Pemerintah Kabupaten Malang',
+          group: 'kabupaten',
+          parentProvinceId: 'prov-jawa-timur',
+        },
+        {
+          id: 'kota-malang',
+          name: 'Pemerintah Kota Malang',
+          group: 'kota',
+          parentProvinceId: 'prov-jawa-timur',
+        },
+      ],
+      total: 2,
+    });
+    expect(response.headers.get('cache-control')).toBe('public, max-age=300');
+    expect(expectStatus(province, 200).items.map((agency) => agency.id)).toEqual(['prov-jawa-timur']);
+  });
+
+  it('pages the whole directory in id order, as the admin list has it', async () => {
+    // Prepare
+    const active = (await listAll()).filter((agency) => agency.active).map((agency) => agency.id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+
+    // Act
+    do {
+      const page = expectStatus(
+        await api.request<DirectoryPage>(
+          'GET',
+          `/v1/agency-directory?limit=9${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        ),
+        200,
+      );
+      expect(page.total).toBe(active.length);
+      seen.push(...page.items.map((agency) => agency.id));
+      cursor = page.nextCursor;
+    } while (cursor && seen.length <= active.length);
+
+    // Assess
+    expect(seen).toEqual(active);
+  });
+
+  it('names the field of a query without letters, an unknown group and a foreign cursor', async () => {
+    expectFieldProblem(await api.request('GET', '/v1/agency-directory?q=---'), 400, '/query/q');
+    expectFieldProblem(await api.request('GET', '/v1/agency-directory?group=desa'), 400, '/query/group');
+    expectFieldProblem(
+      await api.request('GET', '/v1/agency-directory?q=malang&cursor=bm90LWEtY3Vyc29y'),
+      400,
+      '/query/cursor',
+    );
   });
 });
 

@@ -2,6 +2,8 @@ import { AuditPageSchema, AuditQuerySchema } from '#shared/api/common/schemas.ts
 import { adminOnly, errors, etag, problemResponse, publicAccess } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
 import {
+  AgencyDirectoryPageSchema,
+  AgencyDirectoryQuerySchema,
   AgencyIdParamsSchema,
   AgencyImportRowSchema,
   AgencyImportSchema,
@@ -90,6 +92,27 @@ export const registryRoutes = {
         headers: etag,
       },
       ...errors(400, 404),
+    },
+  }),
+  listAgencyDirectory: defineRoute({
+    operationId: 'listAgencyDirectory',
+    publicCache: true,
+    method: 'GET',
+    path: '/v1/agency-directory',
+    lambda: 'registry',
+    access: publicAccess,
+    summary:
+      'Find an agency by name or id: active agencies matching `q` (every agency without it), optionally of one group, in id order',
+    description:
+      'For journalists, portals and citizens: the agency ids the other public reads take (rankings, awards, profile). Words match the start of a word of the name or id, in any order, case and diacritics ignored.',
+    tags: ['Public'],
+    query: AgencyDirectoryQuerySchema,
+    responses: {
+      200: {
+        description: 'A page of the directory, with the number of agencies matching',
+        schema: AgencyDirectoryPageSchema,
+      },
+      ...errors(400),
     },
   }),
   getAgencyAudit: defineRoute({

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { AgencyIdSchema, displayText, InstantSchema, pageLimit } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
+import { searchWords } from '#shared/domain/agency-search.ts';
 
 export const AgencyGroupSchema = z
   .enum(agencyGroups)
@@ -115,6 +116,45 @@ export const AgencyListQuerySchema = z
     })),
   )
   .meta({ id: 'AgencyListQuery' });
+
+/** What the public directory answers per page at most, and the query's longest text. */
+export const directoryLimits = { maxPage: 100, defaultPage: 20, queryMaxChars: 100 } as const;
+
+export const AgencyDirectoryQuerySchema = z
+  .strictObject(
+    lazyShape(() => ({
+      q: displayText({
+        min: 1,
+        max: directoryLimits.queryMaxChars,
+        description:
+          'Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`)',
+      })
+        .refine((text) => searchWords(text).length > 0, {
+          message: 'Type at least one letter or digit of the agency’s name, such as "jawa timur"',
+        })
+        .optional()
+        .meta({ example: 'jawa timur' }),
+      group: AgencyGroupSchema.optional(),
+      limit: pageLimit(directoryLimits.maxPage, directoryLimits.defaultPage),
+      cursor: z.string().max(500).optional().meta({
+        description: 'The `nextCursor` of the previous page, with the same `q` and `group`',
+      }),
+    })),
+  )
+  .meta({ id: 'AgencyDirectoryQuery' });
+
+export const AgencyDirectoryPageSchema = z
+  .object(
+    lazyShape(() => ({
+      items: z.array(PublicAgencySchema),
+      total: z.number().int().min(0).meta({ description: 'Agencies matching, over every page' }),
+      nextCursor: z.string().optional(),
+    })),
+  )
+  .meta({
+    id: 'AgencyDirectoryPage',
+    description: 'Active agencies matching the query, in id order',
+  });
 
 export const AgencyPageSchema = z
   .object(lazyShape(() => ({ items: z.array(AgencySchema), nextCursor: z.string().optional() })))

@@ -1,3 +1,4 @@
+import { agencyIdPattern } from '#shared/api/common/schemas.ts';
 import { fieldErrorsFromZod } from '#shared/api/field-errors.ts';
 import {
   type AgencyImportRow,
@@ -5,6 +6,8 @@ import {
   type AgencyWrite,
 } from '#shared/api/registry/schemas.ts';
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
+import { agencyMatcher } from '#shared/domain/agency-search.ts';
 import { type AuditTrail, diffFields } from '#shared/domain/audit.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
@@ -22,6 +25,52 @@ export const publicAgencyView = (agency: AgencyRecord) => ({
 });
 
 const agencyTrail = (agencyId: string): AuditTrail => ({ kind: 'agency', agencyId });
+
+export interface DirectoryQuery {
+  readonly q?: string | undefined;
+  readonly group?: AgencyGroup | undefined;
+  readonly limit: number;
+  readonly cursor?: string | undefined;
+}
+
+/** A directory cursor names the last agency of its page and the query it belongs to. */
+interface DirectoryCursor {
+  readonly after: string;
+  readonly q: string | null;
+  readonly group: string | null;
+}
+
+const encodeDirectoryCursor = (cursor: DirectoryCursor): string =>
+  Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+
+/** The cursor's last agency, if it is one this query returned; otherwise 400 naming the cursor. */
+const directoryCursorAfter = (query: DirectoryQuery): string | undefined => {
+  if (query.cursor === undefined) return undefined;
+  let decoded: Partial<DirectoryCursor> | undefined;
+  try {
+    decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as Partial<DirectoryCursor>;
+  } catch {
+    // Not base64url JSON: refused below like any other cursor this listing did not return.
+  }
+  const fits =
+    decoded !== undefined &&
+    decoded !== null &&
+    typeof decoded.after === 'string' &&
+    agencyIdPattern.test(decoded.after) &&
+    decoded.q === (query.q ?? null) &&
+    decoded.group === (query.group ?? null);
+  if (!fits) {
+    throw new ValidationError('The cursor is not one this listing returned.', {
+      errors: [
+        {
+          pointer: '/query/cursor',
+          detail: 'Use the nextCursor of the previous page with the same q and group',
+        },
+      ],
+    });
+  }
+  return decoded?.after;
+};
 
 /** Every field an admin sets, spelled out: an omitted parent must clear the stored one. */
 const contentOf = (agencyId: string, write: AgencyWrite) => ({
@@ -280,6 +329,34 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
     getAgency,
     listAgencies: (query: Parameters<AgencyStore['list']>[0]): Promise<Page<AgencyRecord>> =>
       agencies.list(query),
+    /**
+     * The public directory: active agencies whose name or id matches `q` (all without it), one
+     * group's or all, in id order. The roster is a few hundred small items, so one Query reads the
+     * partition whole and the match runs here: case and diacritics cannot be compared in a key.
+     */
+    directory: async (query: DirectoryQuery) => {
+      const after = directoryCursorAfter(query);
+      const matches = query.q === undefined ? () => true : agencyMatcher(query.q);
+      const found = (await agencies.listAll(query.group)).filter(
+        (agency) => agency.active && matches(agency),
+      );
+      const rest = after === undefined ? found : found.filter((agency) => agency.id > after);
+      const page = rest.slice(0, query.limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(publicAgencyView),
+        total: found.length,
+        ...(rest.length > page.length && last
+          ? {
+              nextCursor: encodeDirectoryCursor({
+                after: last.id,
+                q: query.q ?? null,
+                group: query.group ?? null,
+              }),
+            }
+          : {}),
+      };
+    },
     /**
      * The registry record's audit trail; 404 for an unknown agency. An agency's trail starts with
      * its registration, so only an empty page needs the registry read.

@@ -14,8 +14,8 @@ export type AuditRecord = z.output<typeof AuditRecordSchema>;
 export interface AgencyStore {
   get(agencyId: string): Promise<AgencyRecord | undefined>;
   list(query: { group?: AgencyGroup | undefined } & PageRequest): Promise<Page<AgencyRecord>>;
-  /** The whole roster (an import compares every row with it). */
-  listAll(): Promise<AgencyRecord[]>;
+  /** The whole roster (an import compares every row with it), or one group's, in id order. */
+  listAll(group?: AgencyGroup): Promise<AgencyRecord[]>;
 }
 
 export interface MachineClientStore {

@@ -41,8 +41,9 @@ describe('the banner of npm start', () => {
   const printed = commands(banner);
 
   it('prints the commands it promises', () => {
-    // Assess: four reads to try, three award commands, two webhook calls and the receiver.
-    expect(printed.filter((command) => command.startsWith('curl'))).toHaveLength(9);
+    // Assess: five reads to try, three award commands, two webhook calls and the receiver.
+    expect(printed.filter((command) => command.startsWith('curl'))).toHaveLength(10);
+    expect(printed.some((command) => command.includes('/agency-directory?q='))).toBe(true);
     expect(printed.some((command) => command.includes('/self-assessments'))).toBe(true);
     expect(printed.filter((command) => command.startsWith('npm run webhook-receiver'))).toHaveLength(1);
     expect(printed.some((command) => command.includes('/awards/publish'))).toBe(true);

@@ -168,3 +168,77 @@ describe('machine clients (in-memory ports)', () => {
     });
   });
 });
+
+describe('the public agency directory (in-memory ports)', () => {
+  const roster = [
+    { id: 'prov-jawa-timur', name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi' },
+    { id: 'prov-jawa-barat', name: 'Pemerintah Provinsi Jawa Barat', group: 'provinsi' },
+    {
+      id: 'kab-malang',
+      name: 'Pemerintah Kabupaten Malang',
+      group: 'kabupaten',
+      parentProvinceId: 'prov-jawa-timur',
+    },
+    { id: 'kota-malang', name: 'Pemerintah Kota Malang', group: 'kota', parentProvinceId: 'prov-jawa-timur' },
+    {
+      id: 'kota-lama',
+      name: 'Pemerintah Kota Lama',
+      group: 'kota',
+      parentProvinceId: 'prov-jawa-timur',
+      active: false,
+    },
+  ] as const;
+
+  const directoryOf = async () => {
+    const agencies = createAgencyService(createMemoryPorts());
+    for (const { id, ...agency } of roster) {
+      await agencies.putAgency(actor(), id, { active: true, ...agency }, undefined);
+    }
+    return agencies;
+  };
+
+  it('finds active agencies by words of their name or id, in id order, with the number matching', async () => {
+    const agencies = await directoryOf();
+
+    const malang = await agencies.directory({ q: 'malang', limit: 20 });
+    const jatim = await agencies.directory({ q: 'Timur JAWA', limit: 20 });
+    const cities = await agencies.directory({ group: 'kota', limit: 20 });
+
+    expect(malang).toEqual({
+      items: [
+        {
+          id: 'kab-malang',
+          name: 'Pemerintah Kabupaten Malang',
+          group: 'kabupaten',
+          parentProvinceId: 'prov-jawa-timur',
+        },
+        {
+          id: 'kota-malang',
+          name: 'Pemerintah Kota Malang',
+          group: 'kota',
+          parentProvinceId: 'prov-jawa-timur',
+        },
+      ],
+      total: 2,
+    });
+    expect(jatim.items.map((agency) => agency.id)).toEqual(['prov-jawa-timur']);
+    // The inactive Kota Lama is not listed
+    expect(cities.items.map((agency) => agency.id)).toEqual(['kota-malang']);
+  });
+
+  it('pages with a cursor bound to its query', async () => {
+    const agencies = await directoryOf();
+
+    const first = await agencies.directory({ q: 'pemerintah', limit: 3 });
+    const second = await agencies.directory({ q: 'pemerintah', limit: 3, cursor: first.nextCursor });
+    const otherQuery = agencies.directory({ q: 'jawa', limit: 3, cursor: first.nextCursor });
+    const garbage = agencies.directory({ limit: 3, cursor: 'not-a-cursor' });
+
+    expect(first.items.map((agency) => agency.id)).toEqual(['kab-malang', 'kota-malang', 'prov-jawa-barat']);
+    expect(first.total).toBe(4);
+    expect(second.items.map((agency) => agency.id)).toEqual(['prov-jawa-timur']);
+    expect(second.nextCursor).toBeUndefined();
+    await expect(otherQuery).rejects.toThrow(ValidationError);
+    await expect(garbage).rejects.toMatchObject({ errors: [{ pointer: '/query/cursor' }] });
+  });
+});
