@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { awardsPageTitle } from '#functions/awards/page.ts';
+import { awardsIndexTitle, awardsPageTitle } from '#functions/awards/page.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
@@ -94,6 +94,17 @@ try {
     mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
 
+    // The way to every other year: the footer's link, followed as a reader would.
+    await page.getByRole('link', { name: lang === 'id' ? 'Semua tahun' : 'All years' }).click();
+    await page.waitForURL(/\/awards(\?lang=en)?$/, { timeout: 10_000 });
+    const indexTitle = await page.title();
+    const yearLinks = await page.locator(`ul.years a[href^="/awards/${year}"]`).count();
+    if (indexTitle !== awardsIndexTitle(lang))
+      failures.push(`the index of years is titled "${indexTitle}", expected "${awardsIndexTitle(lang)}"`);
+    if (yearLinks !== 1)
+      failures.push(`the index of years links ${year}'s page ${yearLinks} times, not once`);
+    log(`"${indexTitle}" (${page.url()}) links the ${year} page`);
+
     const expectedTitle = awardsPageTitle(year, lang);
     if (title !== expectedTitle) failures.push(`page title is "${title}", expected "${expectedTitle}"`);
     const pattern =
@@ -133,4 +144,6 @@ if (failures.length > 0) {
   console.error(`[awards-page] FAILED\n- ${failures.join('\n- ')}`);
   process.exit(1);
 }
-log('OK: the awards page shows its title, the winners’ citations and the chart, from the API alone');
+log(
+  'OK: the awards page shows its title, the winners’ citations and the chart, from the API alone, and links the index of years',
+);

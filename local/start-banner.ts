@@ -48,6 +48,7 @@ Try:
 
 Awards (Anugerah Pemerintahan Digital):
   ${apiUrl}/awards/${year - 2}     (a browser) the ${year - 2} winners for the press; ?lang=en for English
+  ${apiUrl}/awards          (a browser) every year with published awards
   curl -s ${apiUrl}/v1/cycles/${year - 2}/awards                        # the same as JSON (public)
   curl -s -H "authorization: Bearer $ADMIN_TOKEN" ${apiUrl}/v1/cycles/${year - 1}/awards/draft   # review ${year - 1}
   curl -s -X POST -H "authorization: Bearer $ADMIN_TOKEN" -H 'idempotency-key: publish-${year - 1}' \\

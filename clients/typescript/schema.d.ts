@@ -1506,6 +1506,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every year with published awards, for the press: an HTML page linking each year’s page
+         * @description Newest first, with each year’s publication version and date (WIB), links to its page and its JSON. Before the first publication it says that no awards are published yet (200, not 404: the address is printed in press releases before the day). Ignores unknown query parameters, as the year’s page does.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         *
+         *     **Errors:** problem+json; a browser (Accept weighing text/html above JSON) gets the same problem as an HTML page linking its type’s page.
+         */
+        get: operations["getAwardsIndexPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/awards/awards.css": {
         parameters: {
             query?: never;
@@ -8076,6 +8102,52 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAwardsIndexPage: {
+        parameters: {
+            query?: {
+                /** @description Indonesian (default) or English */
+                lang?: "id" | "en";
+            };
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

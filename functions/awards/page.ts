@@ -69,6 +69,11 @@ const words = {
     openData: 'Data peringkat lengkap (CSV)',
     history: 'Riwayat publikasi',
     api: 'Data penghargaan (JSON)',
+    allYears: 'Semua tahun',
+    indexTitle: 'Anugerah Pemerintahan Digital',
+    indexSubtitle: 'Pemenang setiap tahun evaluasi SPBE, dari publikasi terbaru.',
+    noneYet: 'Belum ada penghargaan yang diterbitkan.',
+    yearEntry: (version: number, at: string) => `publikasi versi ${version}, diterbitkan ${at}`,
     index: 'Indeks SPBE',
     decimal: indonesianDecimal,
     predicate: (band: { name: string }) => band.name,
@@ -106,6 +111,11 @@ const words = {
     openData: 'Full ranking data (CSV)',
     history: 'Publication history',
     api: 'Award data (JSON)',
+    allYears: 'All years',
+    indexTitle: 'Digital Government Award',
+    indexSubtitle: 'The winners of every SPBE evaluation year, newest first.',
+    noneYet: 'No awards have been published yet.',
+    yearEntry: (version: number, at: string) => `publication version ${version}, published ${at}`,
     index: 'SPBE index',
     decimal: (display: string) => display,
     predicate: (band: { nameEn: string }) => band.nameEn,
@@ -392,8 +402,57 @@ ${history}
 </section>
 </main>
 <footer>
-<p><a href="/v1/cycles/${year}/awards">${escapeHtml(w.api)}</a></p>
+<p><a href="/v1/cycles/${year}/awards">${escapeHtml(w.api)}</a> · <a href="${escapeHtml(indexHref(data.lang))}">${escapeHtml(w.allYears)}</a></p>
 </footer>`,
+  });
+};
+
+const indexHref = (lang: PageLanguage): string =>
+  lang === 'en' ? `${awardRoutes.getAwardsIndexPage.path}?lang=en` : awardRoutes.getAwardsIndexPage.path;
+
+/** A year whose awards are published, as the index lists it. */
+export interface PublishedAwardYear {
+  readonly year: number;
+  readonly publicationVersion: number;
+  readonly publishedAt: string;
+}
+
+/** The title of the index of years in a language. */
+export const awardsIndexTitle = (lang: PageLanguage): string => words[lang].indexTitle;
+
+/** The index of years (`GET /awards`): each year's page and data, newest first. */
+export const awardsIndexHtml = (data: {
+  readonly years: readonly PublishedAwardYear[];
+  readonly lang: PageLanguage;
+}): string => {
+  const w = words[data.lang];
+  const other = w.other;
+  const suffix = data.lang === 'en' ? '?lang=en' : '';
+  const list =
+    data.years.length === 0
+      ? `<p>${escapeHtml(w.noneYet)}</p>`
+      : `<ul class="years">
+${data.years
+  .map(
+    ({ year, publicationVersion, publishedAt }) =>
+      `<li><a href="/awards/${year}${suffix}">${escapeHtml(w.title(year))}</a> — ${escapeHtml(
+        w.yearEntry(publicationVersion, jakartaDate(publishedAt)),
+      )} (<a href="/v1/cycles/${year}/awards">JSON</a>)</li>`,
+  )
+  .join('\n')}
+</ul>`;
+  return htmlDocument({
+    lang: data.lang,
+    title: awardsIndexTitle(data.lang),
+    stylesheet: awardRoutes.getAwardsStylesheet.path,
+    body: `<header>
+<p class="language"><a href="${escapeHtml(indexHref(other.lang))}" hreflang="${other.lang}" lang="${other.lang}">${escapeHtml(other.label)}</a></p>
+<h1>${escapeHtml(w.indexTitle)}</h1>
+<p>${escapeHtml(w.indexSubtitle)}</p>
+</header>
+<main>
+${list}
+</main>`,
   });
 };
 
@@ -418,5 +477,6 @@ figure { margin: 1rem 0; }
 figcaption { color: #57606a; font-size: 0.9rem; }
 svg { max-width: 100%; height: auto; }
 a { color: #0b5cad; }
+.years li { margin: 0.5rem 0; font-size: 1.1rem; }
 @media (max-width: 40rem) { .citation { display: none; } }
 `;

@@ -4,7 +4,7 @@ import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handl
 import { type AwardServicePorts, createAwardService } from '#shared/services/awards/awards.ts';
 import { type AwardReaderPorts, createAwardReader } from '#shared/services/awards/read.ts';
 import { publicationView } from '#shared/services/awards/views.ts';
-import { awardsPageHtml, awardsStylesheet } from './page.ts';
+import { awardsIndexHtml, awardsPageHtml, awardsStylesheet } from './page.ts';
 
 /** The reader needs a subset of the service's ports. */
 export interface AwardsDependencies extends AwardServicePorts {
@@ -72,6 +72,14 @@ export const createAwardsHandler = (dependencies: AwardsDependencies) => {
           status: 200,
           body: awardsPageHtml({ ...data, year: params.year, lang: query.lang ?? 'id' }),
           headers: { 'content-language': query.lang ?? 'id' },
+        };
+      },
+      getAwardsIndexPage: async ({ query }) => {
+        const lang = query.lang ?? 'id';
+        return {
+          status: 200,
+          body: awardsIndexHtml({ years: await reader.publishedYears(), lang }),
+          headers: { 'content-language': lang },
         };
       },
       getAwardsStylesheet: async () => ({ status: 200, body: awardsStylesheet }),

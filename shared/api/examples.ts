@@ -31,6 +31,8 @@ export const sampleQueries: Readonly<Partial<Record<OperationId, Readonly<Record
   getRankings: { scope: 'kota', measure: 'domain-2', limit: '100', cursor: 'eyJQSyI6IngifQ' },
   getRankingOpenData: { format: 'csv' },
   getAwardsPage: { lang: 'en' },
+  getAwardsIndexPage: { lang: 'en' },
+  listAgencyDirectory: { q: 'jawa timur', group: 'provinsi', limit: '20' },
 };
 export const samplePageQuery = { limit: '100', cursor: 'eyJQSyI6IngifQ' } as const;
 

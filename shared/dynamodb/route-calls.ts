@@ -402,6 +402,10 @@ export const routeCalls = {
     calls: ['listAwardPublications', 'listPublicationAwards', 'listRankingPages'],
     notes: 'The chart reads the national index ranking of the run the awards rest on.',
   },
+  getAwardsIndexPage: {
+    calls: ['listCycles', 'getAwardPointers'],
+    notes: 'One cycle a year: the cycles are one page, their published pointers one batch.',
+  },
   getAwardsStylesheet: { calls: [] },
 } as const satisfies { readonly [K in OperationId]: RouteCalls };
 

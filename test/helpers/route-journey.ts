@@ -373,6 +373,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     await call('getAgencyAwards', { params: { agencyId: firstAward.agency.id } });
     await call('getAward', { params: { awardId: firstAward.id } });
     await call('getAwardsPage', { params: { year: lastYear } });
+    await call('getAwardsIndexPage');
     await call('getAwardsStylesheet');
     await call('createAwardDecision', {
       params: { year: lastYear },

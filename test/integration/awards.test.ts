@@ -167,6 +167,16 @@ describe('before publication', () => {
     for (const response of responses) expectProblem(response, 404);
   });
 
+  it('lists no year on the index of awards pages, saying none are published yet', async () => {
+    // Act
+    const index = await api.request('GET', '/awards');
+
+    // Assess
+    expect(index.status).toBe(200);
+    expect(index.text).toContain('Belum ada penghargaan yang diterbitkan.');
+    expect(index.text).not.toContain(`/awards/${year}`);
+  });
+
   it('says so when the agency id is unknown, not that it won nothing', async () => {
     const unknown = expectProblem(await api.request('GET', '/v1/agencies/kab-no-such-agency/awards'), 404);
     const known = expectProblem(await api.request('GET', `/v1/agencies/${agencies[0]?.id}/awards`), 404);
@@ -493,6 +503,27 @@ describe('the public reads', () => {
     expect(english.text).toMatch(/Provinces group, \d{4}: Services domain index \d\.\d\d, rank 1/);
     expect(styles.headers.get('content-type')).toBe('text/css; charset=utf-8');
     expectProblem(await api.request('GET', `/awards/${year}?lang=fr`), 400);
+  });
+
+  it('lists the published year on the index of awards pages, which each year’s page links back to', async () => {
+    // Act
+    const index = await api.request('GET', '/awards');
+    const english = await api.request('GET', '/awards?lang=en&utm_source=newsletter');
+    const page = await api.request('GET', `/awards/${year}?lang=en`);
+
+    // Assess
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(index.headers.get('content-security-policy')).toBe(awardsPageContentSecurityPolicy);
+    expect(index.text).toContain('<title>Anugerah Pemerintahan Digital</title>');
+    expect(index.text).toMatch(
+      new RegExp(
+        `<a href="/awards/${year}">Anugerah Pemerintahan Digital ${year}</a> — publikasi versi 1, diterbitkan \\d{4}-\\d{2}-\\d{2}`,
+      ),
+    );
+    expect(index.text).not.toContain('Belum ada penghargaan');
+    expect(english.text).toContain(`<a href="/awards/${year}?lang=en">Digital Government Award ${year}</a>`);
+    expect(page.text).toContain('<a href="/awards?lang=en">All years</a>');
   });
 
   it('revalidates the page and its stylesheet: an ETag per language, 304 without a body while unchanged', async () => {

@@ -182,6 +182,21 @@ export const awardRoutes = {
     contentSecurityPolicy: awardsPageContentSecurityPolicy,
     responses: { 200: text('The page', 'text/html', 2 * 1024 * 1024), ...errors(400, 404) },
   }),
+  getAwardsIndexPage: defineRoute({
+    operationId: 'getAwardsIndexPage',
+    publicCache: true,
+    method: 'GET',
+    path: '/awards',
+    lambda: 'awards',
+    access: publicAccess,
+    summary: 'Every year with published awards, for the press: an HTML page linking each year’s page',
+    description:
+      'Newest first, with each year’s publication version and date (WIB), links to its page and its JSON. Before the first publication it says that no awards are published yet (200, not 404: the address is printed in press releases before the day). Ignores unknown query parameters, as the year’s page does.',
+    tags: ['Public'],
+    query: AwardsPageQuerySchema,
+    contentSecurityPolicy: awardsPageContentSecurityPolicy,
+    responses: { 200: text('The page', 'text/html', 256 * 1024), ...errors(400) },
+  }),
   getAwardsStylesheet: defineRoute({
     operationId: 'getAwardsStylesheet',
     publicCache: true,

@@ -1,6 +1,7 @@
 import type { AwardRecord } from '#shared/domain/awards/publication.ts';
 import { yearOfAwardId } from '#shared/domain/awards/publication.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
+import type { CycleStore } from '../cycles/ports.ts';
 import type { RankingStore, StoredRankingRow } from '../rankings/ports.ts';
 import type { AgencyStore } from '../registry/ports.ts';
 import type { AwardPointer, AwardPublicationSummary, AwardStore } from './ports.ts';
@@ -8,6 +9,8 @@ import { awardView, categoriesView, publicationView } from './views.ts';
 
 export interface AwardReaderPorts {
   readonly awards: AwardStore;
+  /** Which cycles exist, for the index of years with published awards. */
+  readonly cycles: Pick<CycleStore, 'list'>;
   readonly rankings: Pick<RankingStore, 'pages'>;
   /** Only to tell an unknown agency id from an agency without an award. */
   readonly agencies: Pick<AgencyStore, 'get'>;
@@ -22,7 +25,7 @@ const newestFirst = (a: AwardRecord, b: AwardRecord) => b.publicationVersion - a
  * the awards of that version only, so a reader sees one publication whole — never a version being
  * written — and before the first publication every route answers 404.
  */
-export const createAwardReader = ({ awards, rankings, agencies }: AwardReaderPorts) => {
+export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardReaderPorts) => {
   /** The current publication, its history and its awards: two reads. */
   const currentOf = async (year: number) => {
     const { pointer, versions } = await awards.publications(year);
@@ -112,6 +115,23 @@ export const createAwardReader = ({ awards, rankings, agencies }: AwardReaderPor
         throw new NotFoundError(`No published award of ${agencyId}.`);
       }
       return { agencyId, items };
+    },
+
+    /**
+     * The cycles whose awards are published, newest first: the index of the awards pages. Two reads:
+     * the cycles, then their published pointers in one batch.
+     */
+    publishedYears: async () => {
+      const years = (await cycles.list()).map((cycle) => cycle.year);
+      const pointers = await awards.pointers(years);
+      return years
+        .sort((a, b) => b - a)
+        .flatMap((year) => {
+          const pointer = pointers.get(year);
+          return pointer
+            ? [{ year, publicationVersion: pointer.version, publishedAt: pointer.publishedAt }]
+            : [];
+        });
     },
 
     /** What the public awards page shows: the current publication and the national index ranking. */

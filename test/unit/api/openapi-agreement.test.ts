@@ -92,7 +92,7 @@ const asSerialised = (parameters: readonly JsonObject[], value: JsonObject): Jso
  * Routes whose query ignores unknown parameters, as their description says: OpenAPI lists a route's
  * parameters but cannot say that others are ignored rather than refused.
  */
-const ignoresUnknownQuery: readonly string[] = ['getAwardsPage'];
+const ignoresUnknownQuery: readonly string[] = ['getAwardsPage', 'getAwardsIndexPage'];
 
 /** The published JSON Schema of one request part of a route. */
 const publishedSchema = (route: RouteSpec, part: Part): ValidateFunction | undefined => {

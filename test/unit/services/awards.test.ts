@@ -454,6 +454,22 @@ describe('public reads', () => {
   });
 });
 
+describe('the years with published awards', () => {
+  it('lists only cycles whose awards are published, newest first, with their publication', async () => {
+    // Prepare: cycles of 2024 and 2025 exist; nothing is published yet
+    const { service, reader } = await setUp();
+    const before = await reader.publishedYears();
+
+    // Act
+    const { publication } = await service.publish(admin(), year);
+    const after = await reader.publishedYears();
+
+    // Assess
+    expect(before).toEqual([]);
+    expect(after).toEqual([{ year, publicationVersion: 1, publishedAt: publication.publishedAt }]);
+  });
+});
+
 describe('rules as data', () => {
   it('publishes 2024-style rules: the top 10 of five pools plus significant improvement', async () => {
     // Prepare
