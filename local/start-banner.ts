@@ -45,6 +45,7 @@ Try:
   curl -H "authorization: Bearer $ADMIN_TOKEN" "${apiUrl}/v1/agencies?group=provinsi&limit=5"
   curl -s "${apiUrl}/v1/agency-directory?q=kota+malang"   # find an agency's id (public)
   curl -H "authorization: Bearer $ADMIN_TOKEN" ${apiUrl}/v1/cycles/${year}/self-assessments   # where every agency stands
+  curl -H "authorization: Bearer $ADMIN_TOKEN" ${apiUrl}/v1/cycles/${year}/progress           # the same counted, by group
 
 Awards (Anugerah Pemerintahan Digital):
   ${apiUrl}/awards/${year - 2}     (a browser) the ${year - 2} winners for the press; ?lang=en for English

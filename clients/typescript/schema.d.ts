@@ -792,6 +792,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Where a cycle stands: self-assessments not started, drafted and submitted, final results and appeals, in all and by group
+         * @description The review team’s glance before each deadline (and the on-call engineer’s before a ranking run): counts over the active agencies (and any inactive one with a record in the cycle), with links to the listings that name them.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
+        get: operations["getCycleProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cycles/{year}/agencies/{agencyId}/result/finalize": {
         parameters: {
             query?: never;
@@ -2644,6 +2666,145 @@ export interface components {
              * @example /v1/cycles/2026/agencies/prov-jawa-timur/result
              */
             result: string;
+        };
+        /** @description Where a cycle stands: self-assessments, final results and appeals, in all and by group */
+        CycleProgress: {
+            /** Format: int64 */
+            year: number;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            asOf: string;
+            phase: {
+                /**
+                 * @description The latest phase whose window has opened
+                 * @enum {string}
+                 */
+                current: "not-started" | "selfAssessment" | "documentAssessment" | "interviewAssessment" | "visitAssessment" | "appeals" | "publication";
+                windowOpen: boolean;
+            };
+            totals: {
+                /**
+                 * Format: int64
+                 * @description Active agencies, and any inactive one with a record in the cycle
+                 */
+                agencies: number;
+                selfAssessment: {
+                    /**
+                     * Format: int64
+                     * @description No answer saved yet
+                     */
+                    notStarted: number;
+                    /**
+                     * Format: int64
+                     * @description Answers saved, not submitted
+                     */
+                    draft: number;
+                    /**
+                     * Format: int64
+                     * @description Submitted
+                     */
+                    submitted: number;
+                };
+                results: {
+                    /**
+                     * Format: int64
+                     * @description With a final result (finalized or imported)
+                     */
+                    final: number;
+                    /**
+                     * Format: int64
+                     * @description Without one yet: a ranking run leaves them out
+                     */
+                    missing: number;
+                    /**
+                     * Format: int64
+                     * @description Final result under an open appeal
+                     */
+                    withOpenAppeal: number;
+                };
+                appeals: {
+                    /**
+                     * Format: int64
+                     * @description Appeals awaiting a decision
+                     */
+                    open: number;
+                    /**
+                     * Format: int64
+                     * @description Appeals decided
+                     */
+                    decided: number;
+                };
+            };
+            /** @description The same counts per group, in the groups’ order; groups without agencies left out */
+            groups: {
+                /**
+                 * @description Agency group (kelompok IPPD)
+                 * @example provinsi
+                 * @enum {string}
+                 */
+                group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                /**
+                 * Format: int64
+                 * @description Active agencies, and any inactive one with a record in the cycle
+                 */
+                agencies: number;
+                selfAssessment: {
+                    /**
+                     * Format: int64
+                     * @description No answer saved yet
+                     */
+                    notStarted: number;
+                    /**
+                     * Format: int64
+                     * @description Answers saved, not submitted
+                     */
+                    draft: number;
+                    /**
+                     * Format: int64
+                     * @description Submitted
+                     */
+                    submitted: number;
+                };
+                results: {
+                    /**
+                     * Format: int64
+                     * @description With a final result (finalized or imported)
+                     */
+                    final: number;
+                    /**
+                     * Format: int64
+                     * @description Without one yet: a ranking run leaves them out
+                     */
+                    missing: number;
+                    /**
+                     * Format: int64
+                     * @description Final result under an open appeal
+                     */
+                    withOpenAppeal: number;
+                };
+                appeals: {
+                    /**
+                     * Format: int64
+                     * @description Appeals awaiting a decision
+                     */
+                    open: number;
+                    /**
+                     * Format: int64
+                     * @description Appeals decided
+                     */
+                    decided: number;
+                };
+            }[];
+            links: {
+                /** @description Who drafts and who submitted, by agency */
+                selfAssessments: string;
+                /** @description The final results, by group and agency */
+                results: string;
+                /** @description The appeals queue */
+                appeals: string;
+            };
         };
         /** @description The current version of an agency’s final result */
         Result: {
@@ -6331,6 +6492,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CycleResultSummaryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCycleProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CycleProgress"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -2,6 +2,7 @@ import { resultRoutes } from '#shared/api/results/routes.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { pageBody } from '#shared/http/responses.ts';
+import { createCycleProgress } from '#shared/services/results/progress.ts';
 import { createResultService, type ResultServicePorts } from '#shared/services/results/results.ts';
 
 export interface ResultsDependencies extends ResultServicePorts {
@@ -12,6 +13,7 @@ export interface ResultsDependencies extends ResultServicePorts {
 /** Final results (finalize, read, verify, bundle, import) and appeals. */
 export const createResultsHandler = (dependencies: ResultsDependencies) => {
   const results = createResultService(dependencies);
+  const progress = createCycleProgress(dependencies);
   const location = (year: number, agencyId: string) => `/v1/cycles/${year}/agencies/${agencyId}`;
 
   return createLambdaHandler(
@@ -21,6 +23,10 @@ export const createResultsHandler = (dependencies: ResultsDependencies) => {
       listCycleResults: async ({ params, query }, context) => ({
         status: 200,
         body: await results.listByCycle(actorOf(context, context.now), params.year, query),
+      }),
+      getCycleProgress: async ({ params }, context) => ({
+        status: 200,
+        body: await progress.of(actorOf(context, context.now), params.year),
       }),
       finalizeResult: async ({ params }, context) => ({
         status: 201,

@@ -238,6 +238,14 @@ export const routeCalls = {
     notes:
       'One Query of the cycle’s results partition (GSI1); the cycle (its framework, or a 404) from the container’s cache beside it (∥).',
   },
+  getCycleProgress: {
+    calls: ['getCycle', 'listRoster', 'listSubmissionsByStatus', 'pageCycleResults', 'listCycleAppeals'],
+    extra: [
+      { when: 'the roster past 1,000 agencies or 1 MB (likewise each listing)', calls: ['listRoster'] },
+    ],
+    notes:
+      'The cycle (its windows, read fresh: the phase shown must not be a copy from before a reschedule) and four listings read whole, side by side (∥, one round trip): one Query each at the programme’s size.',
+  },
   finalizeResult: {
     calls: claimedWithChange(['getCycleAndAgency', 'loadAssessment', 'loadAssessment', 'commitChange']),
     notes: withChangeNote,

@@ -302,6 +302,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     await call('getResultBundle', { token: admin });
     await call('listCycleResults', { token: admin, note: 'the function’s first read of the cycle' });
     await call('listCycleResults', { token: admin, query: '?group=provinsi' });
+    await call('getCycleProgress', { token: admin });
     await reschedule('appeals');
     const appeal = await call<{ appealId: string }>('fileAppeal', {
       token: operator,

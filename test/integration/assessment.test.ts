@@ -5,6 +5,7 @@ import type { AssessmentSchema, StageScoreSchema } from '#shared/api/assessment/
 import type { CycleSchema } from '#shared/api/cycles/schemas.ts';
 import type {
   AppealSchema,
+  CycleProgressSchema,
   CycleResultSummaryPageSchema,
   ResultBundleSchema,
   ResultSchema,
@@ -557,6 +558,24 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     );
     expect(open.items).toEqual([filed]);
     expectProblem(await api.request('GET', queue, { token: operator }), 403);
+    // The cycle's progress counts it: six final results, one under appeal, in Kota's group
+    const progress = expectStatus(
+      await api.request<z.output<typeof CycleProgressSchema>>('GET', `/v1/cycles/${year}/progress`, {
+        token: admin,
+      }),
+      200,
+    );
+    expect(progress.phase).toEqual({ current: 'appeals', windowOpen: true });
+    expect(progress.totals).toMatchObject({
+      results: { final: 6, missing: progress.totals.agencies - 6, withOpenAppeal: 1 },
+      appeals: { open: 1, decided: 0 },
+    });
+    const { notStarted, draft, submitted } = progress.totals.selfAssessment;
+    expect(notStarted + draft + submitted).toBe(progress.totals.agencies);
+    expect(submitted).toBeGreaterThan(0);
+    expect(progress.groups.reduce((sum, group) => sum + group.agencies, 0)).toBe(progress.totals.agencies);
+    expect(progress.groups.find((group) => group.group === 'kota')?.results.withOpenAppeal).toBe(1);
+    expectProblem(await api.request('GET', `/v1/cycles/${year}/progress`, { token: operator }), 403);
     const decided = await api.request<z.output<typeof AppealSchema>>(
       'PUT',
       `${base}/appeals/${filed.appealId}/decision`,

@@ -10,6 +10,7 @@ import {
   AppealSchema,
   AppealWriteSchema,
   CycleAppealsQuerySchema,
+  CycleProgressSchema,
   CycleResultSummaryPageSchema,
   CycleResultsQuerySchema,
   ResultBundleSchema,
@@ -45,6 +46,23 @@ export const resultRoutes = {
     query: CycleResultsQuerySchema,
     responses: {
       200: { description: 'A page of final results', schema: CycleResultSummaryPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  getCycleProgress: defineRoute({
+    operationId: 'getCycleProgress',
+    method: 'GET',
+    path: '/v1/cycles/{year}/progress',
+    lambda: 'results',
+    access: adminOnly,
+    summary:
+      'Where a cycle stands: self-assessments not started, drafted and submitted, final results and appeals, in all and by group',
+    description:
+      'The review team’s glance before each deadline (and the on-call engineer’s before a ranking run): counts over the active agencies (and any inactive one with a record in the cycle), with links to the listings that name them.',
+    tags: ['Results'],
+    params: YearParamsSchema,
+    responses: {
+      200: { description: 'The counts', schema: CycleProgressSchema },
       ...errors(400, 401, 403, 404),
     },
   }),

@@ -7,6 +7,7 @@ import {
   Sha256Schema,
   YearParamSchema,
 } from '#shared/api/common/schemas.ts';
+import { cyclePhases } from '#shared/api/cycles/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
@@ -379,3 +380,47 @@ export const ResultsImportReportSchema = z
     })),
   )
   .meta({ id: 'ResultsImportReport' });
+
+const count = (description: string) => z.number().int().min(0).meta({ description });
+
+const ProgressCountsShape = () => ({
+  agencies: count('Active agencies, and any inactive one with a record in the cycle'),
+  selfAssessment: z.object({
+    notStarted: count('No answer saved yet'),
+    draft: count('Answers saved, not submitted'),
+    submitted: count('Submitted'),
+  }),
+  results: z.object({
+    final: count('With a final result (finalized or imported)'),
+    missing: count('Without one yet: a ranking run leaves them out'),
+    withOpenAppeal: count('Final result under an open appeal'),
+  }),
+  appeals: z.object({ open: count('Appeals awaiting a decision'), decided: count('Appeals decided') }),
+});
+
+export const CycleProgressSchema = z
+  .object(
+    lazyShape(() => ({
+      year: z.number().int(),
+      asOf: InstantSchema,
+      phase: z.object({
+        current: z.enum(['not-started', ...cyclePhases]).meta({
+          description: 'The latest phase whose window has opened',
+        }),
+        windowOpen: z.boolean(),
+      }),
+      totals: z.object(ProgressCountsShape()),
+      groups: z.array(z.object({ group: AgencyGroupSchema, ...ProgressCountsShape() })).meta({
+        description: 'The same counts per group, in the groups’ order; groups without agencies left out',
+      }),
+      links: z.object({
+        selfAssessments: z.string().meta({ description: 'Who drafts and who submitted, by agency' }),
+        results: z.string().meta({ description: 'The final results, by group and agency' }),
+        appeals: z.string().meta({ description: 'The appeals queue' }),
+      }),
+    })),
+  )
+  .meta({
+    id: 'CycleProgress',
+    description: 'Where a cycle stands: self-assessments, final results and appeals, in all and by group',
+  });

@@ -41,8 +41,9 @@ describe('the banner of npm start', () => {
   const printed = commands(banner);
 
   it('prints the commands it promises', () => {
-    // Assess: five reads to try, three award commands, two webhook calls and the receiver.
-    expect(printed.filter((command) => command.startsWith('curl'))).toHaveLength(10);
+    // Assess: six reads to try, three award commands, two webhook calls and the receiver.
+    expect(printed.filter((command) => command.startsWith('curl'))).toHaveLength(11);
+    expect(printed.some((command) => command.includes('/progress'))).toBe(true);
     expect(printed.some((command) => command.includes('/agency-directory?q='))).toBe(true);
     expect(printed.some((command) => command.includes('/self-assessments'))).toBe(true);
     expect(printed.filter((command) => command.startsWith('npm run webhook-receiver'))).toHaveLength(1);
