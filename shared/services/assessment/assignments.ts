@@ -9,6 +9,7 @@ import { conflictOfInterest } from '#shared/domain/assessment.ts';
 import { diffFields } from '#shared/domain/audit.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import type { CycleStore } from '../cycles/ports.ts';
+import { readWholeListing } from '../paging.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyRecord, AgencyStore } from '../registry/ports.ts';
 import { putVersioned } from '../versioned-put.ts';
@@ -46,16 +47,8 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
   };
 
   /** Every assignment (active or recused) of one agency in the cycle, all pages. */
-  const panelOf = async (year: number, agencyId: string): Promise<AssignmentRecord[]> => {
-    const panel: AssignmentRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await assignments.listByCycle(year, { agencyId, limit: 200, cursor });
-      panel.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return panel;
-  };
+  const panelOf = (year: number, agencyId: string): Promise<AssignmentRecord[]> =>
+    readWholeListing((page) => assignments.listByCycle(year, { agencyId, ...page }), 200);
 
   /**
    * An affiliation added to an assessor must not conflict with an assignment still in progress (its
@@ -69,13 +62,9 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     addedTies: readonly AgencyRecord[],
     sent: readonly string[],
   ): Promise<void> => {
-    const held: AssignmentRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await assignments.listByAssessor(subject, { limit: 100, cursor });
-      held.push(...page.items.filter((assignment) => assignment.status === 'active'));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const held = (await readWholeListing((page) => assignments.listByAssessor(subject, page), 100)).filter(
+      (assignment) => assignment.status === 'active',
+    );
     if (held.length === 0) return;
     const years = [...new Set(held.map((assignment) => assignment.year))];
     const live = new Set(
