@@ -6,17 +6,9 @@ import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import { createCycleProgress } from '#shared/services/results/progress.ts';
 import { createResultService } from '#shared/services/results/results.ts';
 import { createSelfAssessmentService } from '#shared/services/self-assessment/self-assessment.ts';
-import { actor, at, operatorOf, preparedPorts, sequentialIds } from './support.ts';
+import { actor, answers, at, operatorOf, preparedPorts, sequentialIds } from './support.ts';
 
 const framework = getFramework('spbe-2020');
-const answers = (count: number) =>
-  framework.indicators.slice(0, count).map((indicator) => ({
-    indicatorNo: indicator.no,
-    level: 3 as Level,
-    explanation: `Penjelasan ${indicator.no}`,
-    evidence: [],
-    pointer: `/body/answers/${indicator.no - 1}/indicatorNo`,
-  }));
 
 /**
  * The 2026 cycle with Jawa Timur drafting, Jawa Barat submitted with an imported result under

@@ -13,18 +13,7 @@ import type { CycleRecord } from '#shared/services/cycles/ports.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import type { SelfAssessmentStore } from '#shared/services/self-assessment/ports.ts';
 import { createSelfAssessmentService } from '#shared/services/self-assessment/self-assessment.ts';
-import { actor, at, openCycle, operatorOf, preparedPorts, sequentialIds } from './support.ts';
-
-const answers = (count: number, level: Level = 3) =>
-  getFramework('spbe-2020')
-    .indicators.slice(0, count)
-    .map((indicator) => ({
-      indicatorNo: indicator.no,
-      level,
-      explanation: `Penjelasan ${indicator.no}`,
-      evidence: [],
-      pointer: `/body/answers/${indicator.no - 1}/indicatorNo`,
-    }));
+import { actor, answers, at, openCycle, operatorOf, preparedPorts, sequentialIds } from './support.ts';
 
 const setUp = async () => {
   const ports = await preparedPorts();

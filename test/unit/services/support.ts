@@ -1,6 +1,8 @@
 import type { CycleCreate } from '#shared/api/cycles/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import type { IdSource } from '#shared/domain/events.ts';
+import { getFramework } from '#shared/domain/framework/registry.ts';
+import type { Level } from '#shared/domain/framework/types.ts';
 import { createMemoryPorts, type MemoryPorts } from '#shared/memory/ports.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
@@ -58,3 +60,15 @@ export const preparedPorts = async (): Promise<MemoryPorts> => {
   await createCycleService(ports).createCycle(actor(), openCycle());
   return ports;
 };
+
+/** The first `count` indicators answered at one level, as a save sends them. */
+export const answers = (count: number, level: Level = 3) =>
+  getFramework('spbe-2020')
+    .indicators.slice(0, count)
+    .map((indicator) => ({
+      indicatorNo: indicator.no,
+      level,
+      explanation: `Penjelasan ${indicator.no}`,
+      evidence: [],
+      pointer: `/body/answers/${indicator.no - 1}/indicatorNo`,
+    }));
