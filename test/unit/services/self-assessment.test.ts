@@ -6,8 +6,6 @@ import {
   PreconditionFailedError,
   ValidationError,
 } from '#shared/domain/errors.ts';
-import { getFramework } from '#shared/domain/framework/registry.ts';
-import type { Level } from '#shared/domain/framework/types.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
 import type { CycleRecord } from '#shared/services/cycles/ports.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
