@@ -2693,7 +2693,7 @@ export interface components {
                 selfAssessment: {
                     /**
                      * Format: int64
-                     * @description No answer saved yet
+                     * @description No answer saved yet (an agency whose result was imported needs none)
                      */
                     notStarted: number;
                     /**
@@ -2753,7 +2753,7 @@ export interface components {
                 selfAssessment: {
                     /**
                      * Format: int64
-                     * @description No answer saved yet
+                     * @description No answer saved yet (an agency whose result was imported needs none)
                      */
                     notStarted: number;
                     /**

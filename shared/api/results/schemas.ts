@@ -386,7 +386,7 @@ const count = (description: string) => z.number().int().min(0).meta({ descriptio
 const ProgressCountsShape = () => ({
   agencies: count('Active agencies, and any inactive one with a record in the cycle'),
   selfAssessment: z.object({
-    notStarted: count('No answer saved yet'),
+    notStarted: count('No answer saved yet (an agency whose result was imported needs none)'),
     draft: count('Answers saved, not submitted'),
     submitted: count('Submitted'),
   }),
