@@ -1478,6 +1478,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/awards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every year with published awards, newest first, with links to its awards and its page
+         * @description An empty list before the first publication. The same years as the page `GET /awards`.
+         *
+         *     **Access:** public, no token.
+         *
+         *     **Caching:** shared caches may keep the answer five minutes; revalidate with its ETag in If-None-Match (304 when unchanged).
+         */
+        get: operations["listAwardYears"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/awards/{awardId}": {
         parameters: {
             query?: never;
@@ -4073,6 +4097,35 @@ export interface components {
              * @description The publication version that withdrew it
              */
             withdrawnInVersion: number;
+        };
+        /** @description Every year with published awards, newest first */
+        AwardYears: {
+            items: {
+                /** Format: int64 */
+                year: number;
+                /**
+                 * Format: int64
+                 * @description The version the public sees
+                 */
+                publicationVersion: number;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                publishedAt: string;
+                links: {
+                    /**
+                     * @description The year’s awards (JSON)
+                     * @example /v1/cycles/2024/awards
+                     */
+                    awards: string;
+                    /**
+                     * @description The year’s page for the press
+                     * @example /awards/2024
+                     */
+                    page: string;
+                };
+            }[];
         };
         AwardDetail: {
             /** @description In the current publication, or the last version holding it */
@@ -8199,6 +8252,49 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listAwardYears: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description ETags you hold (comma-separated, or `*`): 304 without a body while the representation still has one of them */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The years */
+            200: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardYears"];
+                };
+            };
+            /** @description Not modified: the representation still has an ETag sent in If-None-Match */
+            304: {
+                headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Cache-Control": components["headers"]["Cache-Control"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

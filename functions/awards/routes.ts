@@ -62,6 +62,15 @@ export const createAwardsHandler = (dependencies: AwardsDependencies) => {
         status: 200,
         body: await reader.agencyAwards(params.agencyId),
       }),
+      listAwardYears: async () => ({
+        status: 200,
+        body: {
+          items: (await reader.publishedYears()).map((published) => ({
+            ...published,
+            links: { awards: location(published.year), page: `/awards/${published.year}` },
+          })),
+        },
+      }),
       getAward: async ({ params }) => ({
         status: 200,
         body: await reader.award(params.awardId),

@@ -405,6 +405,10 @@ export const routeCalls = {
     extra: [{ when: 'the agency has no award records (none won, or no such agency)', calls: ['getAgency'] }],
     notes: 'Only the records of each year’s published version are shown.',
   },
+  listAwardYears: {
+    calls: ['listCycles', 'getAwardPointers'],
+    notes: 'As the page `GET /awards`: the cycles are one page, their published pointers one batch.',
+  },
   getAward: { calls: ['getAwardPointer', 'getAwardVersions'] },
   getAwardsPage: {
     calls: ['listAwardPublications', 'listPublicationAwards', 'listRankingPages'],

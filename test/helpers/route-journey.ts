@@ -375,6 +375,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     await call('getAward', { params: { awardId: firstAward.id } });
     await call('getAwardsPage', { params: { year: lastYear } });
     await call('getAwardsIndexPage');
+    await call('listAwardYears');
     await call('getAwardsStylesheet');
     await call('createAwardDecision', {
       params: { year: lastYear },

@@ -175,6 +175,7 @@ describe('before publication', () => {
     expect(index.status).toBe(200);
     expect(index.text).toContain('Belum ada penghargaan yang diterbitkan.');
     expect(index.text).not.toContain(`/awards/${year}`);
+    expect(expectStatus(await api.request('GET', '/v1/awards'), 200)).toEqual({ items: [] });
   });
 
   it('says so when the agency id is unknown, not that it won nothing', async () => {
@@ -524,6 +525,13 @@ describe('the public reads', () => {
     expect(index.text).not.toContain('Belum ada penghargaan');
     expect(english.text).toContain(`<a href="/awards/${year}?lang=en">Digital Government Award ${year}</a>`);
     expect(page.text).toContain('<a href="/awards?lang=en">All years</a>');
+    const years = expectStatus(await api.request<{ items: unknown[] }>('GET', '/v1/awards'), 200);
+    expect(years.items).toContainEqual({
+      year,
+      publicationVersion: 1,
+      publishedAt: expect.any(String),
+      links: { awards: `/v1/cycles/${year}/awards`, page: `/awards/${year}` },
+    });
   });
 
   it('revalidates the page and its stylesheet: an ETag per language, 304 without a body while unchanged', async () => {

@@ -14,6 +14,7 @@ import {
   AwardPublicationSchema,
   AwardRevisionCreateSchema,
   AwardsPageQuerySchema,
+  AwardYearsSchema,
   CycleAwardsSchema,
 } from './schemas.ts';
 
@@ -150,6 +151,18 @@ export const awardRoutes = {
     tags: ['Public'],
     params: AgencyAwardsParamsSchema,
     responses: { 200: { description: 'Its awards', schema: AgencyAwardsSchema }, ...errors(400, 404) },
+  }),
+  listAwardYears: defineRoute({
+    operationId: 'listAwardYears',
+    publicCache: true,
+    method: 'GET',
+    path: '/v1/awards',
+    lambda: 'awards',
+    access: publicAccess,
+    summary: 'Every year with published awards, newest first, with links to its awards and its page',
+    description: 'An empty list before the first publication. The same years as the page `GET /awards`.',
+    tags: ['Public'],
+    responses: { 200: { description: 'The years', schema: AwardYearsSchema } },
   }),
   getAward: defineRoute({
     operationId: 'getAward',

@@ -169,6 +169,26 @@ export const AgencyAwardsSchema = z
   )
   .meta({ id: 'AgencyAwards', description: 'One agency’s published awards, newest cycle first' });
 
+export const AwardYearsSchema = z
+  .object(
+    lazyShape(() => ({
+      items: z.array(
+        z.object({
+          year: z.number().int(),
+          publicationVersion: z.number().int().min(1).meta({ description: 'The version the public sees' }),
+          publishedAt: InstantSchema,
+          links: z.object({
+            awards: z
+              .string()
+              .meta({ description: 'The year’s awards (JSON)', example: '/v1/cycles/2024/awards' }),
+            page: z.string().meta({ description: 'The year’s page for the press', example: '/awards/2024' }),
+          }),
+        }),
+      ),
+    })),
+  )
+  .meta({ id: 'AwardYears', description: 'Every year with published awards, newest first' });
+
 export const AwardDetailSchema = z
   .object(
     lazyShape(() => ({
