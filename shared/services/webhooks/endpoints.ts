@@ -333,9 +333,20 @@ export const createWebhookEndpointService = ({
     }
   };
 
-  /** New keys; the previous ones keep signing beside them for `overlapHours` (0: stop at once). */
-  const rotate = async (actor: Actor, agencyId: string, endpointId: string, overlapHours: number) => {
+  /**
+   * New keys; the previous ones keep signing beside them for `overlapHours` (0: stop at once).
+   * `ifMatch`, when sent, must be the current version: a second rotation would end the first one's
+   * overlap at once, so a double click or a blind retry must not make one.
+   */
+  const rotate = async (
+    actor: Actor,
+    agencyId: string,
+    endpointId: string,
+    overlapHours: number,
+    ifMatch?: number,
+  ) => {
     const current = await load(actor, agencyId, endpointId);
+    assertVersion(ifMatch, current.version, `Webhook endpoint "${endpointId}"`);
     const at = actor.now.toISOString();
     const keys = {
       current: newKeys(current.signatureSchemes, at),

@@ -70,7 +70,7 @@ const byKey = routeList.map((route) => [routeKeyOf(route), route] as const);
 
 /**
  * Writes that honour If-Match without requiring it on every request: PUTs that create (an update
- * needs it), a submission, a deletion.
+ * needs it), a submission, a deletion, a secret rotation.
  */
 const optionalIfMatch = [
   routes.putAgency,
@@ -78,6 +78,7 @@ const optionalIfMatch = [
   routes.putAssessor,
   routes.submitSelfAssessment,
   routes.deleteWebhookEndpoint,
+  routes.rotateWebhookSecret,
 ];
 
 describe('request headers', () => {
