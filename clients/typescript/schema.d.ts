@@ -1541,6 +1541,30 @@ export interface components {
                 pointer: string;
                 detail: string;
             }[];
+            /** @description A submission refused (409): the indicators not answered yet */
+            unanswered?: number[];
+            /** @description A write outside its window (409): the window as scheduled */
+            window?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                closesAt: string;
+            };
+            /**
+             * @description A webhook URL refused (400): why, as a stable code
+             * @enum {string}
+             */
+            reason?: "invalid-url" | "https-required" | "credentials" | "ip-literal" | "localhost" | "single-label-host" | "fragment" | "unresolvable" | "non-public-address";
+            /** @description A finalization refused (409): the indicators lacking a valid, current review */
+            missing?: number[];
+            /** @description Reviews refused (409): the indicators with no score to review yet */
+            unscored?: number[];
         };
         Health: {
             /** @enum {string} */

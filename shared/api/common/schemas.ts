@@ -7,6 +7,7 @@ import {
 } from '#shared/api/common/problem-types.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { roles } from '#shared/domain/roles.ts';
+import { addressRefusalReasons, urlRefusalReasons } from '#shared/domain/webhooks/urls.ts';
 
 /**
  * How every exact score reads (`shared/domain/scoring/rational.ts`): a domain index divides by
@@ -38,6 +39,25 @@ export const ProblemSchema = z
           }),
         )
         .optional(),
+      // Extension members (RFC 9457 §3.2) some refusals carry, declared so that a typed client
+      // reads them without a cast; every problem may carry others.
+      unanswered: z.array(z.number().int()).optional().meta({
+        description: 'A submission refused (409): the indicators not answered yet',
+      }),
+      window: z
+        .object({ opensAt: InstantSchema, closesAt: InstantSchema })
+        .optional()
+        .meta({ description: 'A write outside its window (409): the window as scheduled' }),
+      reason: z
+        .enum([...urlRefusalReasons, ...addressRefusalReasons])
+        .optional()
+        .meta({ description: 'A webhook URL refused (400): why, as a stable code' }),
+      missing: z.array(z.number().int()).optional().meta({
+        description: 'A finalization refused (409): the indicators lacking a valid, current review',
+      }),
+      unscored: z.array(z.number().int()).optional().meta({
+        description: 'Reviews refused (409): the indicators with no score to review yet',
+      }),
     })),
   )
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });

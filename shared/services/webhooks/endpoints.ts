@@ -15,7 +15,12 @@ import {
   ValidationError,
 } from '#shared/domain/errors.ts';
 import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
-import { checkWebhookUrl, type UrlPolicyOptions } from '#shared/domain/webhooks/urls.ts';
+import {
+  type AddressRefusalReason,
+  checkWebhookUrl,
+  type UrlPolicyOptions,
+  type UrlRefusalReason,
+} from '#shared/domain/webhooks/urls.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyStore } from '../registry/ports.ts';
 import { assertVersion } from '../versioned-put.ts';
@@ -118,7 +123,7 @@ const changesOf = (
     : [...changes, { field: 'signingKeys', before: keysBefore ?? null, after: keysAfter }];
 };
 
-const urlRefused = (detail: string, reason: string) =>
+const urlRefused = (detail: string, reason: UrlRefusalReason | AddressRefusalReason) =>
   new ValidationError(`The webhook URL is refused: ${detail}`, {
     errors: [{ pointer: '/body/url', detail }],
     extensions: { reason },

@@ -166,6 +166,29 @@ describe('problem responses the HTTP layer gives', () => {
   });
 });
 
+describe('problem extension members', () => {
+  /** What a refusal carries beside `detail`, for a client to act on without parsing prose. */
+  const schemas = (
+    buildOpenApiDocument({ version: 'test' }) as unknown as {
+      readonly components: { readonly schemas: Readonly<Record<string, { readonly properties?: object }>> };
+    }
+  ).components.schemas;
+
+  it.each([
+    ['unanswered', 'a submission with indicators not answered yet (409)'],
+    ['window', 'a write outside its window (409)'],
+    ['reason', 'a refused webhook URL (400)'],
+    ['missing', 'a finalization with indicators lacking a valid review (409)'],
+    ['unscored', 'reviews of indicators with no score yet (409)'],
+  ])('the Problem schema declares `%s`, which %s carries, so a typed client reads it', (member) => {
+    // Act
+    const properties = schemas.Problem?.properties ?? {};
+
+    // Assess
+    expect(properties).toHaveProperty(member);
+  });
+});
+
 describe('security', () => {
   it('declares an OAuth2 scheme whose flows list every scope with its description', () => {
     // Prepare
