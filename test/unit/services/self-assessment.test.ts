@@ -90,6 +90,21 @@ describe('self-assessment rules (in-memory ports)', () => {
     expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(PreconditionFailedError);
   });
 
+  it('answers both of two identical saves racing from the same version (a double click) with the saved state', async () => {
+    // Prepare
+    const { service } = await setUp();
+
+    // Act: the same answers twice at once; one commits, the other loses the race at commit
+    const results = await Promise.all([
+      service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2, 4)),
+      service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2, 4)),
+    ]);
+
+    // Assess: nothing was lost, so no 412; both show the one version that was written
+    expect(results.map((result) => result.version)).toEqual([1, 1]);
+    expect(results[1]?.answers).toEqual(results[0]?.answers);
+  });
+
   it('refuses indicators the framework does not have, naming them', async () => {
     const { service } = await setUp();
     const write = {
