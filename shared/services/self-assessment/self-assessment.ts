@@ -174,7 +174,8 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
       selfAssessments.cycle(year, freshness),
       selfAssessments.load(year, agencyId),
     ]);
-    if (!cycle) throw notFound(year, agencyId);
+    // Cycles are public to every token (GET /v1/cycles): a mistyped year is named as one.
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
     if (purpose === 'read' && state.header === undefined && state.answers.size === 0) {
       await assertRegistered(year, agencyId);
     }
