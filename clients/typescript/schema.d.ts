@@ -498,7 +498,7 @@ export interface paths {
         get: operations["getSelfAssessment"];
         /**
          * Save many answers at once (indicators not listed stay as they are)
-         * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).
+         * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).
          *
          *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *
@@ -522,7 +522,7 @@ export interface paths {
         get?: never;
         /**
          * Save one indicator’s answer: level, penjelasan and evidence
-         * @description A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost).
+         * @description A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).
          *
          *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *
@@ -1207,7 +1207,7 @@ export interface paths {
         put?: never;
         /**
          * New signing keys; the previous ones keep signing beside them for an overlap (24 h default)
-         * @description During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying.
+         * @description During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying. If-Match is optional; when sent it must match (412 otherwise, nothing rotated): send the ETag you read, and a double click or a retry of a rotation that happened cannot end its overlap.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */
@@ -1637,6 +1637,30 @@ export interface components {
                 pointer: string;
                 detail: string;
             }[];
+            /** @description A submission refused (409): the indicators not answered yet */
+            unanswered?: number[];
+            /** @description A write outside its window (409): the window as scheduled */
+            window?: {
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                opensAt: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                closesAt: string;
+            };
+            /**
+             * @description A webhook URL refused (400): why, as a stable code
+             * @enum {string}
+             */
+            reason?: "invalid-url" | "https-required" | "credentials" | "ip-literal" | "localhost" | "single-label-host" | "fragment" | "unresolvable" | "non-public-address";
+            /** @description A finalization refused (409): the indicators lacking a valid, current review */
+            missing?: number[];
+            /** @description Reviews refused (409): the indicators with no score to review yet */
+            unscored?: number[];
         };
         Health: {
             /** @enum {string} */
@@ -7616,7 +7640,10 @@ export interface operations {
     rotateWebhookSecret: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you last read; when sent it must match (412 when stale) */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Agency slug */
                 agencyId: string;

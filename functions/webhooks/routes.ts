@@ -83,12 +83,13 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
         );
         return { status: 204 };
       },
-      rotateWebhookSecret: async ({ params, body }, context) => {
+      rotateWebhookSecret: async ({ params, body, headers }, context) => {
         const { endpoint, secret } = await endpoints.rotate(
           actorOf(context, context.now),
           params.agencyId,
           params.endpointId,
           body.overlapHours,
+          optionalIfMatch(headers),
         );
         return {
           status: 200,

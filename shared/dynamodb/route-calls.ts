@@ -40,6 +40,12 @@ const lostScoreRace: ExtraCalls = {
   calls: ['loadAssessment', 'loadAssessment'],
 };
 
+/** A save of answers that lost its transaction reads again: the same answers as sent answer 200. */
+const lostAnswerRace: ExtraCalls = {
+  when: 'its transaction lost to a concurrent save (it reads the self-assessment again: an identical save that won answers 200)',
+  calls: ['loadSelfAssessment'],
+};
+
 /** Powertools' record of an idempotent route: claimed before the route runs, completed after. */
 const claimedBefore = (calls: readonly AccessPatternName[]): readonly AccessPatternName[] => [
   'claimIdempotencyKey',
@@ -159,13 +165,13 @@ export const routeCalls = {
   },
   saveSelfAssessment: {
     calls: ['loadSelfAssessment', 'commitChange'],
-    extra: [cycleNotCached],
+    extra: [cycleNotCached, lostAnswerRace],
     notes:
       'The transaction checks the cycle is still at the version cached and the agency active (ConditionCheck, no read); a refusal by a cached cycle is decided again on a fresh read.',
   },
   saveIndicatorAnswer: {
     calls: ['loadSelfAssessment', 'commitChange'],
-    extra: [cycleNotCached],
+    extra: [cycleNotCached, lostAnswerRace],
     notes: 'As the bulk save.',
   },
   submitSelfAssessment: {

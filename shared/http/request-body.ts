@@ -119,7 +119,7 @@ const duplicateMemberPath = (text: string): readonly (string | number)[] | undef
 /**
  * Bodies are UTF-8 (RFC 8259 §8.1 for JSON; our CSV contract). Fatal, so that a byte that is not
  * UTF-8 is refused instead of silently becoming U+FFFD in an agency's name; the BOM is left for
- * the readers (csv-parse drops it, JSON.parse refuses it) as before.
+ * the readers (csv-parse drops it; a JSON body with one is refused, saying so).
  */
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
@@ -210,6 +210,14 @@ export const readRequestBody = (
     throw new ValidationError('The request body is empty; a JSON document is required.', {
       errors: [{ pointer: '/body', detail: 'Required' }],
     });
+  }
+  // JSON.parse refuses a BOM as "Unexpected token '\uFEFF'", quoting a character nobody can see;
+  // Windows tools (Notepad, PowerShell's -InFile) save one, so the refusal says what to do.
+  if (text.startsWith('\uFEFF')) {
+    throw new BadRequestError(
+      'The request body begins with a byte order mark (U+FEFF), which JSON sent over a network must not carry (RFC 8259 §8.1): send UTF-8 without a BOM (in Notepad, save as "UTF-8", not "UTF-8 with BOM").',
+      { errors: [{ pointer: '/body', detail: 'Begins with a byte order mark (U+FEFF)' }] },
+    );
   }
   if (nestsDeeperThan(text, maxJsonDepth)) {
     throw new BadRequestError(

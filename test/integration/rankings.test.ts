@@ -489,7 +489,7 @@ describe('the rankings API', () => {
     });
 
     // Assess
-    const problem = expectFieldProblem(moved, 409, '/body/windows/publication/at');
+    const problem = expectFieldProblem(moved, 409, '/body/publication/at');
     expect(problem.detail).toContain('ranking or awards are published');
     const after = expectStatus(
       await api.request<typeof cycle>('GET', `/v1/cycles/${year}`, { token: admin }),

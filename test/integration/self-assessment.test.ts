@@ -536,6 +536,25 @@ describe('concurrent saves with the same If-Match', () => {
     expect(expectStatus(retry, 200).version).toBe(current.body.version + 1);
     saved.set(17, patternLevel(17));
   });
+
+  it('10 identical saves at once (a double click): all answer 200 with the one version written', async () => {
+    // Prepare
+    const before = await read();
+    const trailBefore = (await auditTrail()).length;
+    const body = { level: patternLevel(18), explanation: 'Satu klik, dua permintaan' };
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 10 }, () => saveOne(18, body, before.etag)));
+
+    // Assess: nothing was lost, so none is told to re-read; one version and one audit record
+    expect(responses.map((response) => response.status)).toEqual(Array(10).fill(200));
+    expect(new Set(responses.map((response) => response.headers.get('etag')))).toEqual(
+      new Set([`"${before.body.version + 1}"`]),
+    );
+    expect((await read()).body.version).toBe(before.body.version + 1);
+    expect(await auditTrail()).toHaveLength(trailBefore + 1);
+    saved.set(18, patternLevel(18));
+  });
 });
 
 describe('filling all 47 and submitting', () => {

@@ -225,6 +225,35 @@ describe('endpoint lifecycle', () => {
     secretsHandedOut.push(created.secret ?? '', body.secret ?? '');
   });
 
+  it('rotation honours If-Match: a stale one (a double click, a retry) answers 412 and keeps the keys', async () => {
+    // Prepare
+    const created = expectStatus(await register({ url: 'https://hooks.jatimprov.go.id/rotate-twice' }), 201);
+    const path = `${base}/${created.id}`;
+
+    // Act
+    const first = await api.request<EndpointWithSecret>('POST', `${path}/rotate-secret`, {
+      token: operator,
+      headers: { 'if-match': '"1"' },
+    });
+    const second = await api.request('POST', `${path}/rotate-secret`, {
+      token: operator,
+      headers: { 'if-match': '"1"' },
+    });
+    const read = await api.request<Endpoint>('GET', path, { token: operator });
+
+    // Assess
+    const rotated = expectStatus(first, 200);
+    expect(first.headers.get('etag')).toBe('"2"');
+    expectProblem(second, 412);
+    expect(second.headers.get('etag')).toBe('"2"');
+    // The first rotation's overlap stands: the original secret still signs beside the new one.
+    expect(expectStatus(read, 200)).toMatchObject({
+      version: 2,
+      previousSecretExpiresAt: rotated.previousSecretExpiresAt,
+    });
+    secretsHandedOut.push(created.secret ?? '', rotated.secret ?? '');
+  });
+
   it('DELETE answers 204, then the endpoint is gone (404)', async () => {
     const created = expectStatus(await register({ url: 'https://hooks.jatimprov.go.id/delete' }), 201);
 

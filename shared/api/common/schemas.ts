@@ -7,6 +7,7 @@ import {
 } from '#shared/api/common/problem-types.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { roles } from '#shared/domain/roles.ts';
+import { addressRefusalReasons, urlRefusalReasons } from '#shared/domain/webhooks/urls.ts';
 
 /**
  * How every exact score reads (`shared/domain/scoring/rational.ts`): a domain index divides by
@@ -38,6 +39,25 @@ export const ProblemSchema = z
           }),
         )
         .optional(),
+      // Extension members (RFC 9457 §3.2) some refusals carry, declared so that a typed client
+      // reads them without a cast; every problem may carry others.
+      unanswered: z.array(z.number().int()).optional().meta({
+        description: 'A submission refused (409): the indicators not answered yet',
+      }),
+      window: z
+        .object({ opensAt: InstantSchema, closesAt: InstantSchema })
+        .optional()
+        .meta({ description: 'A write outside its window (409): the window as scheduled' }),
+      reason: z
+        .enum([...urlRefusalReasons, ...addressRefusalReasons])
+        .optional()
+        .meta({ description: 'A webhook URL refused (400): why, as a stable code' }),
+      missing: z.array(z.number().int()).optional().meta({
+        description: 'A finalization refused (409): the indicators lacking a valid, current review',
+      }),
+      unscored: z.array(z.number().int()).optional().meta({
+        description: 'Reviews refused (409): the indicators with no score to review yet',
+      }),
     })),
   )
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
@@ -116,6 +136,13 @@ export interface DisplayTextOptions {
  * to NFC, so that one name has one spelling. Issues abort the remaining checks: one field, one
  * message saying what is wrong.
  */
+/** Characters as JSON Schema's `maxLength` counts them (code points), not UTF-16 units. */
+const codePointCount = (value: string): number => {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+};
+
 export const displayText = ({ min = 0, max, multiline = false, description }: DisplayTextOptions) => {
   const forbidden = multiline ? forbiddenChars : `${forbiddenChars}${lineSeparators}`;
   const offending = new RegExp(multiline ? `(?![${lineControls}])[${forbidden}]` : `[${forbidden}]`, 'u');
@@ -130,7 +157,8 @@ export const displayText = ({ min = 0, max, multiline = false, description }: Di
   ].join(', ');
   const text = z
     .string()
-    .max(max)
+    // Aborts: text too long as sent needs one message, not this and the count after NFC as well.
+    .max(max, { abort: true })
     .superRefine((value, ctx) => {
       const culprit = offending.exec(value)?.[0];
       if (culprit !== undefined) {
@@ -145,8 +173,10 @@ export const displayText = ({ min = 0, max, multiline = false, description }: Di
     })
     .overwrite((value) => value.trim().normalize('NFC'))
     // Counted again: NFC writes a few characters (composition exclusions such as U+0958) as two,
-    // so text within the limit as sent could be stored beyond it.
-    .refine((value) => value.length <= max, {
+    // so text within the limit as sent could be stored beyond it. Counted in characters (code
+    // points), as zod's `max` and the published `maxLength` count them: `length` counts UTF-16
+    // units, which made an emoji two and refused 2,001 emoji in a field of 4,000 characters.
+    .refine((value) => codePointCount(value) <= max, {
       message: `At most ${max} characters in Unicode NFC (some characters, such as U+0958, are stored as two)`,
       abort: true,
     });

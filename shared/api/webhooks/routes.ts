@@ -121,11 +121,12 @@ export const webhookRoutes = {
     access: webhookManagers,
     summary: 'New signing keys; the previous ones keep signing beside them for an overlap (24 h default)',
     description:
-      'During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying.',
+      'During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying. If-Match is optional; when sent it must match (412 otherwise, nothing rotated): send the ETag you read, and a double click or a retry of a rotation that happened cannot end its overlap.',
     tags,
     params: WebhookEndpointParamsSchema,
     body: RotateSecretSchema,
     bodyOptional: true,
+    optionalIfMatch: true,
     responses: {
       200: {
         description: 'Rotated; `secret` appears in this response only',

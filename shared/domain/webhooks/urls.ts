@@ -5,14 +5,21 @@
  * delivery connects to, so a name that turns private later (DNS rebinding) is refused then.
  */
 
-export type UrlRefusalReason =
-  | 'invalid-url'
-  | 'https-required'
-  | 'credentials'
-  | 'ip-literal'
-  | 'localhost'
-  | 'single-label-host'
-  | 'fragment';
+/** Why a URL is refused without DNS; the problem document's `reason` names it. */
+export const urlRefusalReasons = [
+  'invalid-url',
+  'https-required',
+  'credentials',
+  'ip-literal',
+  'localhost',
+  'single-label-host',
+  'fragment',
+] as const;
+export type UrlRefusalReason = (typeof urlRefusalReasons)[number];
+
+/** Why a URL is refused once its name is resolved (registration's DNS check). */
+export const addressRefusalReasons = ['unresolvable', 'non-public-address'] as const;
+export type AddressRefusalReason = (typeof addressRefusalReasons)[number];
 
 export type UrlVerdict =
   | {

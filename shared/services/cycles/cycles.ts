@@ -158,7 +158,8 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
     if (!outcome.committed && outcome.failed.kind === 'cycle.unpublished') {
       throw new ConflictError(
         `The ${year} cycle’s results have been public since ${publishedAt} and its ranking or awards are published: its publication time can no longer change. Corrections come through appeals and award revisions.`,
-        { errors: [{ pointer: windowPointer(['publication', 'at']), detail: `Must stay ${publishedAt}.` }] },
+        // PUT …/windows sends the windows themselves: the field is /body/publication/at.
+        { errors: [{ pointer: pointer(['publication', 'at']), detail: `Must stay ${publishedAt}.` }] },
       );
     }
     if (!outcome.committed) {

@@ -38,38 +38,78 @@ export interface RankingReaderPorts {
 const notPublished = (year: number) => new NotFoundError(`No published ranking of the ${year} cycle (yet).`);
 
 /**
- * Cursors are the offset of the next entry and the run it pages through, opaque to clients: a
- * cursor of a run since replaced by a newer publication is refused, not read on in the new run
- * (its pages would repeat or skip agencies whose rank changed). Cursors without a run (issued before
- * runs were named in them) are read as offsets.
+ * Cursors are the offset of the next entry, the run it pages through and the listing it belongs to
+ * (cycle, scope, measure), opaque to clients: a cursor of a run since replaced by a newer
+ * publication is refused, not read on in the new run (its pages would repeat or skip agencies whose
+ * rank changed), and so is a cursor of another listing (read as an offset there, it would skip that
+ * listing's first entries without a word). Cursors without a run or a listing (issued before they
+ * were named in them) are read as offsets.
  */
-const encodeCursor = (offset: number, runId: string) =>
-  Buffer.from(JSON.stringify({ o: offset, r: runId }), 'utf8').toString('base64url');
+interface Listing {
+  readonly year: number;
+  readonly scope: string;
+  readonly measure: string;
+}
+const encodeCursor = (offset: number, runId: string, listing: Listing) =>
+  Buffer.from(
+    JSON.stringify({ o: offset, r: runId, y: listing.year, s: listing.scope, m: listing.measure }),
+    'utf8',
+  ).toString('base64url');
 const foreignCursor = () =>
   new ValidationError('The cursor is not one this listing returned.', {
     errors: [
       { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
     ],
   });
-const decodeCursor = (cursor: string | undefined): { offset: number; runId?: string } => {
+const decodeCursor = (
+  cursor: string | undefined,
+): { offset: number; runId?: string; listing?: Partial<Listing> } => {
   if (cursor === undefined) return { offset: 0 };
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
       o?: unknown;
       r?: unknown;
+      y?: unknown;
+      s?: unknown;
+      m?: unknown;
     };
     if (
       typeof value.o === 'number' &&
       Number.isSafeInteger(value.o) &&
       value.o >= 0 &&
-      (value.r === undefined || typeof value.r === 'string')
+      (value.r === undefined || typeof value.r === 'string') &&
+      (value.y === undefined || typeof value.y === 'number') &&
+      (value.s === undefined || typeof value.s === 'string') &&
+      (value.m === undefined || typeof value.m === 'string')
     ) {
-      return { offset: value.o, ...(typeof value.r === 'string' ? { runId: value.r } : {}) };
+      return {
+        offset: value.o,
+        ...(typeof value.r === 'string' ? { runId: value.r } : {}),
+        listing: {
+          ...(typeof value.y === 'number' ? { year: value.y } : {}),
+          ...(typeof value.s === 'string' ? { scope: value.s } : {}),
+          ...(typeof value.m === 'string' ? { measure: value.m } : {}),
+        },
+      };
     }
   } catch {
     // fall through
   }
   throw foreignCursor();
+};
+
+/** The run a cursor pages through, once it is known to belong to this listing (400 otherwise). */
+const cursorRunOf = (cursor: string | undefined, listing: Listing): string | undefined => {
+  const decoded = decodeCursor(cursor);
+  const named = decoded.listing ?? {};
+  if (
+    (named.year !== undefined && named.year !== listing.year) ||
+    (named.scope !== undefined && named.scope !== listing.scope) ||
+    (named.measure !== undefined && named.measure !== listing.measure)
+  ) {
+    throw foreignCursor();
+  }
+  return decoded.runId;
 };
 
 /** A stored row as served: the agency, the value, the predicate by name. */
@@ -186,7 +226,7 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
       predicate: predicateNote(cycle.predicateBasis),
       total: head.total,
       items: slice.map((row) => rankingEntryView(framework, row)),
-      ...(next < head.total ? { nextCursor: encodeCursor(next, runId) } : {}),
+      ...(next < head.total ? { nextCursor: encodeCursor(next, runId, { year: cycle.year, ...query }) } : {}),
     };
   };
 
@@ -200,7 +240,7 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
     ) => {
       const { cycle, published } = await publication(actor, year, now);
       frameworkFor(cycle, query.measure);
-      const paging = decodeCursor(query.cursor).runId;
+      const paging = cursorRunOf(query.cursor, { year, ...query });
       if (paging !== undefined && paging !== published.runId) {
         throw new ConflictError(
           `The ${year} ranking was published again (run ${published.runId}) after this cursor’s page (run ${paging}): start again from the first page, without a cursor.`,
@@ -218,7 +258,7 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
       runId: string,
       query: { scope: RankingScopeKey; measure: string; limit: number; cursor?: string | undefined },
     ) => {
-      const paging = decodeCursor(query.cursor).runId;
+      const paging = cursorRunOf(query.cursor, { year, ...query });
       if (paging !== undefined && paging !== runId) throw foreignCursor();
       // Every key is known: the cycle, the run and its pages in one round trip.
       const numbers = pageNumbersOf(query).numbers;

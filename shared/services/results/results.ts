@@ -542,6 +542,9 @@ export const createResultService = (ports: ResultServicePorts) => {
               .map((decision) => decision.indicatorNo),
             resultVersion: newResult?.version ?? previous.version,
             link: resultLink(year, agencyId),
+            // The result is readable from the cycle's publication, after the appeals window: the
+            // decisions and their reasons are readable now, in the agency's appeals.
+            appealsLink: `/v1/cycles/${year}/agencies/${agencyId}/appeals`,
           },
         ),
       ],

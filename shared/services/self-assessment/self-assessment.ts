@@ -135,6 +135,14 @@ const writeGuards = (loaded: Loaded) =>
 
 const answerFields = ['level', 'explanation', 'evidence'] as const;
 
+/** What a write changes in the stored answer (nothing: stored exactly as sent). */
+const changesOf = (state: SelfAssessmentState, write: AnswerWrite) =>
+  diffFields(
+    state.answers.get(write.indicatorNo),
+    { level: write.level, explanation: write.explanation, evidence: [...write.evidence] },
+    answerFields,
+  );
+
 export interface SelfAssessmentServicePorts {
   readonly selfAssessments: SelfAssessmentStore;
   readonly writes: WritePath;
@@ -166,7 +174,8 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
       selfAssessments.cycle(year, freshness),
       selfAssessments.load(year, agencyId),
     ]);
-    if (!cycle) throw notFound(year, agencyId);
+    // Cycles are public to every token (GET /v1/cycles): a mistyped year is named as one.
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
     if (purpose === 'read' && state.header === undefined && state.answers.size === 0) {
       await assertRegistered(year, agencyId);
     }
@@ -243,10 +252,9 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
       const at = actor.now.toISOString();
       const changed: { answer: StoredAnswer; changes: FieldChange[] }[] = [];
       for (const write of answerWrites) {
-        const before = state.answers.get(write.indicatorNo);
-        const after = { level: write.level, explanation: write.explanation, evidence: [...write.evidence] };
-        const changes = diffFields(before, after, answerFields);
+        const changes = changesOf(state, write);
         if (changes.length === 0) continue;
+        const after = { level: write.level, explanation: write.explanation, evidence: [...write.evidence] };
         changed.push({
           answer: { indicatorNo: write.indicatorNo, ...after, updatedAt: at, updatedBy: actor.subject },
           changes,
@@ -287,6 +295,17 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
         events: [],
       });
       if (!outcome.committed) {
+        if (outcome.failed.kind === 'self-assessment.answers') {
+          // Lost the race to a save of the same answers (a double click, a retry sent before the
+          // first answered): nothing is lost, so the state that won is the answer, as for a retry.
+          const now = await selfAssessments.load(year, agencyId);
+          if (
+            now.header?.status === 'draft' &&
+            answerWrites.every((write) => changesOf(now, write).length === 0)
+          ) {
+            return selfAssessmentView({ ...loaded, state: now }, actor.now);
+          }
+        }
         throw await refusalOf(
           outcome.failed,
           loaded,

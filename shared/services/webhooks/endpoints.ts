@@ -15,7 +15,12 @@ import {
   ValidationError,
 } from '#shared/domain/errors.ts';
 import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
-import { checkWebhookUrl, type UrlPolicyOptions } from '#shared/domain/webhooks/urls.ts';
+import {
+  type AddressRefusalReason,
+  checkWebhookUrl,
+  type UrlPolicyOptions,
+  type UrlRefusalReason,
+} from '#shared/domain/webhooks/urls.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyStore } from '../registry/ports.ts';
 import { assertVersion } from '../versioned-put.ts';
@@ -118,7 +123,7 @@ const changesOf = (
     : [...changes, { field: 'signingKeys', before: keysBefore ?? null, after: keysAfter }];
 };
 
-const urlRefused = (detail: string, reason: string) =>
+const urlRefused = (detail: string, reason: UrlRefusalReason | AddressRefusalReason) =>
   new ValidationError(`The webhook URL is refused: ${detail}`, {
     errors: [{ pointer: '/body/url', detail }],
     extensions: { reason },
@@ -333,9 +338,20 @@ export const createWebhookEndpointService = ({
     }
   };
 
-  /** New keys; the previous ones keep signing beside them for `overlapHours` (0: stop at once). */
-  const rotate = async (actor: Actor, agencyId: string, endpointId: string, overlapHours: number) => {
+  /**
+   * New keys; the previous ones keep signing beside them for `overlapHours` (0: stop at once).
+   * `ifMatch`, when sent, must be the current version: a second rotation would end the first one's
+   * overlap at once, so a double click or a blind retry must not make one.
+   */
+  const rotate = async (
+    actor: Actor,
+    agencyId: string,
+    endpointId: string,
+    overlapHours: number,
+    ifMatch?: number,
+  ) => {
     const current = await load(actor, agencyId, endpointId);
+    assertVersion(ifMatch, current.version, `Webhook endpoint "${endpointId}"`);
     const at = actor.now.toISOString();
     const keys = {
       current: newKeys(current.signatureSchemes, at),

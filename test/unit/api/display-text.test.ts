@@ -49,6 +49,20 @@ describe('displayText', () => {
     expect(name.parse('\u0958'.repeat(10))).toHaveLength(20);
   });
 
+  it('counts characters, as the published maxLength does, after NFC too: an emoji is one, not two UTF-16 units', () => {
+    // Prepare: 20 emoji are 20 characters (40 UTF-16 code units)
+    const twenty = '\u{1F600}'.repeat(20);
+
+    // Act
+    const accepted = name.safeParse(twenty);
+    const refused = messagesOf(name.safeParse(`${twenty}\u{1F600}`));
+
+    // Assess
+    expect(accepted).toMatchObject({ success: true, data: twenty });
+    expect(refused).toEqual([expect.stringContaining('20')]);
+    expect(refused).toHaveLength(1);
+  });
+
   it('keeps tab and line breaks in multi-line text, and lets it be blank', () => {
     expect(explanation.parse('Pergub 12/2026:\r\n\t- ditetapkan')).toBe('Pergub 12/2026:\r\n\t- ditetapkan');
     expect(explanation.parse('Pergub\u2028ditetapkan\u2029')).toBe('Pergub\u2028ditetapkan');

@@ -70,7 +70,7 @@ const byKey = routeList.map((route) => [routeKeyOf(route), route] as const);
 
 /**
  * Writes that honour If-Match without requiring it on every request: PUTs that create (an update
- * needs it), a submission, a deletion.
+ * needs it), a submission, a deletion, a secret rotation.
  */
 const optionalIfMatch = [
   routes.putAgency,
@@ -78,6 +78,7 @@ const optionalIfMatch = [
   routes.putAssessor,
   routes.submitSelfAssessment,
   routes.deleteWebhookEndpoint,
+  routes.rotateWebhookSecret,
 ];
 
 describe('request headers', () => {
@@ -162,6 +163,29 @@ describe('problem responses the HTTP layer gives', () => {
     // Assess
     if (route.requiresIfMatch) expect(Object.keys(responses)).toEqual(expect.arrayContaining(['412', '428']));
     if (headerOf(route, 'If-Match')) expect(responses['412']).toBeDefined();
+  });
+});
+
+describe('problem extension members', () => {
+  /** What a refusal carries beside `detail`, for a client to act on without parsing prose. */
+  const schemas = (
+    buildOpenApiDocument({ version: 'test' }) as unknown as {
+      readonly components: { readonly schemas: Readonly<Record<string, { readonly properties?: object }>> };
+    }
+  ).components.schemas;
+
+  it.each([
+    ['unanswered', 'a submission with indicators not answered yet (409)'],
+    ['window', 'a write outside its window (409)'],
+    ['reason', 'a refused webhook URL (400)'],
+    ['missing', 'a finalization with indicators lacking a valid review (409)'],
+    ['unscored', 'reviews of indicators with no score yet (409)'],
+  ])('the Problem schema declares `%s`, which %s carries, so a typed client reads it', (member) => {
+    // Act
+    const properties = schemas.Problem?.properties ?? {};
+
+    // Assess
+    expect(properties).toHaveProperty(member);
   });
 });
 

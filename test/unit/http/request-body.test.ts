@@ -197,6 +197,22 @@ describe('readRequestBody: JSON', () => {
     },
   );
 
+  it('answers a JSON body that begins with a byte order mark with 400 saying so (a file saved by Notepad)', () => {
+    // Prepare: UTF-8 with a BOM, as Windows tools save and send a file
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"level":3}')]).toString(
+      'base64',
+    );
+
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, event(body, 'application/json', true)));
+
+    // Assess: the detail names the mark in words, not as an invisible character
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error.detail).toContain('byte order mark (U+FEFF)');
+    expect(error.detail).not.toContain('\uFEFF');
+    expect(error.errors).toEqual([{ pointer: '/body', detail: 'Begins with a byte order mark (U+FEFF)' }]);
+  });
+
   it('returns any JSON value; the schema decides whether it fits', () => {
     expect(readRequestBody(jsonRoute, event('[1,2]', 'application/json'))?.value).toEqual([1, 2]);
     expect(readRequestBody(jsonRoute, event('null', 'application/json'))?.value).toBeNull();

@@ -763,7 +763,14 @@ describe('results and appeals (in-memory ports)', () => {
     expect(chain.verification).toEqual({ valid: true, problems: [] });
     expect(ports.events.filter((event) => event.type === 'appeal.decided')).toEqual([
       expect.objectContaining({
-        data: expect.objectContaining({ upheld: [12], rejected: [13], resultVersion: 2 }),
+        data: expect.objectContaining({
+          upheld: [12],
+          rejected: [13],
+          resultVersion: 2,
+          // Where the decisions and their reasons are readable at once: the result (`link`) is not
+          // before the cycle's publication, and the appeals window closes before it.
+          appealsLink: '/v1/cycles/2027/agencies/prov-jawa-barat/appeals',
+        }),
       }),
     ]);
     await expect(

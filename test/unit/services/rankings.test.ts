@@ -627,6 +627,33 @@ describe('reading a published ranking (in-memory ports)', () => {
     expect(again.runId).toBe(second.runId);
   });
 
+  it('refuses with 400 on /query/cursor a cursor of another scope, measure or cycle, rather than reading it as an offset there', async () => {
+    // Prepare: both cycles ranked and published; a cursor of the national index ranking
+    const { ports, runner } = await setUp();
+    for (const target of [year - 1, year]) {
+      const run = await runner().start(actor(), target, 'admin');
+      await runner().execute(actor(), run, forever);
+    }
+    const reader = createRankingReader(ports);
+    const query = { scope: 'national', measure: 'index', limit: 10 } as const;
+    const { nextCursor: cursor } = await reader.published(undefined, year, query, afterPublication);
+
+    // Act
+    const refused = await Promise.all(
+      [
+        reader.published(undefined, year, { ...query, measure: 'domain-1', cursor }, afterPublication),
+        reader.published(undefined, year, { ...query, scope: 'kabupaten', cursor }, afterPublication),
+        reader.published(undefined, year - 1, { ...query, cursor }, afterPublication),
+      ].map((read) => read.catch((error: unknown) => error)),
+    );
+
+    // Assess: not a page of another listing, and not "published again" for a cycle that was not
+    for (const error of refused) {
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).errors.map((field) => field.pointer)).toEqual(['/query/cursor']);
+    }
+  });
+
   it('refuses with 400 on /query/cursor a cursor at or past the end, or beyond any page, that it never returned', async () => {
     // Prepare: 120 ranked agencies, one stored page
     const { ports, runner } = await setUp();
@@ -1025,11 +1052,9 @@ describe('rescheduling a cycle whose publication time has passed', () => {
       .rescheduleCycle(actor(), year - 1, hidden, moved.version)
       .catch((caught: unknown) => caught);
 
-    // Assess
+    // Assess: the field as the request body holds it (PUT …/windows sends the windows themselves)
     expect(error).toBeInstanceOf(ConflictError);
-    expect((error as ConflictError).errors.map((field) => field.pointer)).toEqual([
-      '/body/windows/publication/at',
-    ]);
+    expect((error as ConflictError).errors.map((field) => field.pointer)).toEqual(['/body/publication/at']);
     expect(await cycles.getCycle(year - 1)).toEqual(moved);
     // The other windows may still be corrected while the publication time stays.
     const shorterAppeals = {

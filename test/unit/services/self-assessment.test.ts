@@ -77,6 +77,45 @@ describe('self-assessment rules (in-memory ports)', () => {
     expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(PreconditionFailedError);
   });
 
+  it('answers both of two identical saves racing from the same version (a double click) with the saved state', async () => {
+    // Prepare
+    const { service } = await setUp();
+
+    // Act: the same answers twice at once; one commits, the other loses the race at commit
+    const results = await Promise.all([
+      service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2, 4)),
+      service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(2, 4)),
+    ]);
+
+    // Assess: nothing was lost, so no 412; both show the one version that was written
+    expect(results.map((result) => result.version)).toEqual([1, 1]);
+    expect(results[1]?.answers).toEqual(results[0]?.answers);
+  });
+
+  it('says that a year has no cycle, rather than that the agency has no self-assessment in it', async () => {
+    // Prepare
+    const { service } = await setUp();
+
+    // Act
+    const reads = await Promise.all(
+      [
+        service.read(jatim, 2031, 'prov-jawa-timur'),
+        service.saveAnswers(jatim, 2031, 'prov-jawa-timur', 0, answers(1)),
+        service.submit(jatim, 2031, 'prov-jawa-timur', undefined),
+      ].map((attempt) => attempt.catch((error: unknown) => error)),
+    );
+
+    // Assess: a mistyped year reads as one (the cycles are public to every token)
+    for (const error of reads) {
+      expect(error).toBeInstanceOf(NotFoundError);
+      expect((error as NotFoundError).message).toBe('No cycle for 2031.');
+    }
+    // Another agency’s self-assessment still answers like a missing one, whatever the year
+    await expect(service.read(operatorOf('prov-jawa-barat'), 2031, 'prov-jawa-timur')).rejects.toThrow(
+      'No self-assessment of agency "prov-jawa-timur" in the 2031 cycle.',
+    );
+  });
+
   it('refuses indicators the framework does not have, naming them', async () => {
     const { service } = await setUp();
     const write = {

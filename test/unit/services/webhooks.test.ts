@@ -208,6 +208,25 @@ describe('webhook endpoints (in-memory ports)', () => {
   });
 });
 
+describe('webhook secret rotation with If-Match (in-memory ports)', () => {
+  it('a rotation sent with a stale version is refused (412) and the previous secret keeps signing', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint, secret: original } = await service.create(actor(), jatim, create());
+    const { endpoint: rotated } = await service.rotate(actor(), jatim, endpoint.id, 24, 1);
+
+    // Act
+    const again = service.rotate(actor(), jatim, endpoint.id, 24, 1);
+
+    // Assess
+    await expect(again).rejects.toThrow(PreconditionFailedError);
+    const stored = await service.get(actor(), jatim, endpoint.id);
+    expect(stored.version).toBe(rotated.version);
+    expect(stored.keys.previous?.secret).toBe(original);
+  });
+});
+
 /** A receiver whose answers are scripted per attempt; it records what it was sent. */
 const scriptedReceiver = (answers: readonly (number | 'timeout')[], retryAfter?: string) => {
   const received: { url: string; headers: Readonly<Record<string, string>>; body: string }[] = [];
