@@ -128,6 +128,13 @@ export interface DisplayTextOptions {
   readonly description?: string;
 }
 
+/** Characters as JSON Schema's `maxLength` counts them (code points), not UTF-16 units. */
+const codePointCount = (value: string): number => {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+};
+
 /**
  * Every human-readable text field, so the rule lives once. Refuses control characters, lone
  * surrogates and bidi controls (overrides, embeddings, isolates, marks), line and paragraph
@@ -136,13 +143,6 @@ export interface DisplayTextOptions {
  * to NFC, so that one name has one spelling. Issues abort the remaining checks: one field, one
  * message saying what is wrong.
  */
-/** Characters as JSON Schema's `maxLength` counts them (code points), not UTF-16 units. */
-const codePointCount = (value: string): number => {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
-};
-
 export const displayText = ({ min = 0, max, multiline = false, description }: DisplayTextOptions) => {
   const forbidden = multiline ? forbiddenChars : `${forbiddenChars}${lineSeparators}`;
   const offending = new RegExp(multiline ? `(?![${lineControls}])[${forbidden}]` : `[${forbidden}]`, 'u');
