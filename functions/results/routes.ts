@@ -60,12 +60,21 @@ export const createResultsHandler = (dependencies: ResultsDependencies) => {
         return {
           status: 201,
           body: appeal,
-          headers: { location: `${location(params.year, params.agencyId)}/appeals` },
+          headers: { location: `${location(params.year, params.agencyId)}/appeals/${appeal.appealId}` },
         };
       },
       listAppeals: async ({ params }, context) => ({
         status: 200,
         body: { items: await results.appeals(actorOf(context, context.now), params.year, params.agencyId) },
+      }),
+      getAppeal: async ({ params }, context) => ({
+        status: 200,
+        body: await results.appeal(
+          actorOf(context, context.now),
+          params.year,
+          params.agencyId,
+          params.appealId,
+        ),
       }),
       listCycleAppeals: async ({ params, query }, context) => ({
         status: 200,

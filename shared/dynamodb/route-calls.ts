@@ -268,6 +268,10 @@ export const routeCalls = {
     notes: `The current result proves the agency. ${withChangeNote}`,
   },
   listAppeals: { calls: ['getCycleAndAgency', 'listAppeals'] },
+  getAppeal: {
+    calls: ['getCycleAndAgency', 'listAppeals'],
+    notes: 'An agency has a few appeals a cycle: its appeals are read and the one named picked.',
+  },
   listCycleAppeals: {
     calls: ['listCycleAppeals'],
     extra: [cycleNotCached],

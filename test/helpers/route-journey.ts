@@ -312,6 +312,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       },
     });
     await call('listAppeals', { token: operator });
+    await call('getAppeal', { token: operator, params: { appealId: appeal.body.appealId } });
     await call('listCycleAppeals', { token: admin, query: '?status=open' });
     // Again, with the cycle now in the container's cache: the usual single Query.
     await call('listCycleAppeals', { token: admin });

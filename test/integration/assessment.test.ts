@@ -529,13 +529,16 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expectProblem(await api.request('POST', `${base}/appeals`, { token: operator, body: appeal }), 409);
 
     await reschedule('appeals');
-    const filed = expectStatus(
-      await api.request<z.output<typeof AppealSchema>>('POST', `${base}/appeals`, {
-        token: operator,
-        body: appeal,
-      }),
-      201,
-    );
+    const filing = await api.request<z.output<typeof AppealSchema>>('POST', `${base}/appeals`, {
+      token: operator,
+      body: appeal,
+    });
+    const filed = expectStatus(filing, 201);
+    // Its Location reads the appeal alone, for the agency (before publication too) and not for another
+    const location = filing.headers.get('location') ?? '';
+    expect(location).toBe(`${base}/appeals/${filed.appealId}`);
+    expect(expectStatus(await api.request('GET', location, { token: operator }), 200)).toEqual(filed);
+    expectProblem(await api.request('GET', location, { token: stranger }), 404);
     // The review team sees the open appeal beside the result it contests.
     const contested = expectStatus(
       await api.request<z.output<typeof CycleResultSummaryPageSchema>>(

@@ -37,6 +37,9 @@ const agencyRoutes = jwtRoutes.filter(
 
 /** Agency A's webhook endpoint, registered in `beforeAll` (its id is made by the server). */
 let sampleEndpointId = 'whe_00000000000000000000000000';
+/** Agency A's appeal in next year's cycle (its appeals window open now), filed in `beforeAll`. */
+let sampleAppealId = 'apl_00000000000000000000000000';
+const appealYear = year + 1;
 const sampleEventId = 'evt_00000000000000000000000000';
 
 /** A request each route would accept from an allowed caller, so only the caller decides the answer. */
@@ -46,10 +49,13 @@ const resultRoutes = new Set(['getResult', 'listResultVersions', 'getResultBundl
 const validRequest = (route: RouteSpec, agencyId: string) => {
   const path = fillPath(route.path, {
     ...samplePathValues,
-    year: String(resultRoutes.has(route.operationId) ? year - 1 : year),
+    year: String(
+      resultRoutes.has(route.operationId) ? year - 1 : route.operationId === 'getAppeal' ? appealYear : year,
+    ),
     agencyId,
     no: '1',
     endpointId: sampleEndpointId,
+    appealId: sampleAppealId,
     eventId: sampleEventId,
   });
   switch (route.operationId) {
@@ -174,6 +180,38 @@ beforeAll(async () => {
     body: { url: 'http://127.0.0.1:9/sample', eventTypes: ['award.published'] },
   });
   sampleEndpointId = expectStatus(endpoint, 201).id;
+  // Next year's cycle with its appeals window open now, agency A's result imported and appealed.
+  // Its earlier windows closed minutes ago: they must fall in this year to belong to next year's cycle.
+  const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  await createCycle(api, admin, {
+    ...openCycle(appealYear),
+    windows: {
+      selfAssessment: { opensAt: minutesAgo(30), closesAt: minutesAgo(20) },
+      documentAssessment: { opensAt: minutesAgo(20), closesAt: minutesAgo(10) },
+      appeals: { opensAt: minutesAgo(10), closesAt: minutesAgo(-60 * 24 * 10) },
+      publication: { at: minutesAgo(-60 * 24 * 20) },
+    },
+  });
+  expectStatus(
+    await api.request('POST', `/v1/cycles/${appealYear}/results/import`, {
+      token: admin,
+      body: {
+        results: [{ agencyId: agencyA, levels: Array.from({ length: 47 }, () => 3), reference: 'Banding' }],
+      },
+    }),
+    200,
+  );
+  const appeal = await api.request<{ appealId: string }>(
+    'POST',
+    `/v1/cycles/${appealYear}/agencies/${agencyA}/appeals`,
+    {
+      token: await api.token('agency', { agencyId: agencyA }),
+      body: {
+        indicators: [{ indicatorNo: 1, justification: 'Kebijakan internal sudah ditetapkan lengkap.' }],
+      },
+    },
+  );
+  sampleAppealId = expectStatus(appeal, 201).appealId;
 });
 
 afterAll(async () => {
@@ -318,6 +356,7 @@ describe('an agency operator on another agency', () => {
         'getResultBundle',
         'fileAppeal',
         'listAppeals',
+        'getAppeal',
         'createWebhookEndpoint',
         'listWebhookEndpoints',
         'getWebhookEndpoint',

@@ -156,6 +156,19 @@ export const resultRoutes = {
     params: ResultParamsSchema,
     responses: { 200: { description: 'Appeals', schema: AppealListSchema }, ...errors(400, 401, 403, 404) },
   }),
+  getAppeal: defineRoute({
+    operationId: 'getAppeal',
+    method: 'GET',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/appeals/{appealId}',
+    lambda: 'results',
+    access: resultReaders,
+    summary: 'One appeal with its decisions: what a filing’s Location names',
+    description:
+      'The agency’s own (any time, unlike its result) and the review team’s; 404 for other agencies.',
+    tags: ['Results'],
+    params: AppealParamsSchema,
+    responses: { 200: { description: 'The appeal', schema: AppealSchema }, ...errors(400, 401, 403, 404) },
+  }),
   listCycleAppeals: defineRoute({
     operationId: 'listCycleAppeals',
     method: 'GET',

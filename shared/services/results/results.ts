@@ -621,6 +621,15 @@ export const createResultService = (ports: ResultServicePorts) => {
     return page;
   };
 
+  /** An agency's appeals in a cycle, for the agency itself or the review team (404 for others). */
+  const appealsOf = async (actor: Actor, year: number, agencyId: string): Promise<AppealRecord[]> => {
+    const { cycle } = await context(year, agencyId);
+    if (actor.role !== 'admin' && !(actor.role === 'agency' && actor.agencyId === agencyId)) {
+      throw notFound(cycle.year, agencyId);
+    }
+    return results.appeals(year, agencyId);
+  };
+
   return {
     listByCycle,
     finalize,
@@ -649,12 +658,13 @@ export const createResultService = (ports: ResultServicePorts) => {
           'Score `result.inputs.levels` (indicator n at index n − 1; null = unanswered, worth 0) with `framework` under `result.inputs.predicateBasis` — Σ level × weight / 100, exact, displayed half-up to 2 decimals — and plan the fewest one-level raises to the next predicate: the result is `result.computed`. `result.sha256` is the SHA-256 of the canonical JSON (keys sorted, no spaces) of every field of `result` but `sha256`; `inputs.frameworkSha256` that of `framework`.',
       };
     },
-    appeals: async (actor: Actor, year: number, agencyId: string): Promise<AppealRecord[]> => {
-      const { cycle } = await context(year, agencyId);
-      if (actor.role !== 'admin' && !(actor.role === 'agency' && actor.agencyId === agencyId)) {
-        throw notFound(cycle.year, agencyId);
-      }
-      return results.appeals(year, agencyId);
+    appeals: (actor: Actor, year: number, agencyId: string): Promise<AppealRecord[]> =>
+      appealsOf(actor, year, agencyId),
+    /** One appeal (what a filing's Location names): the agency's own, or any for the review team. */
+    appeal: async (actor: Actor, year: number, agencyId: string, appealId: string): Promise<AppealRecord> => {
+      const appeal = (await appealsOf(actor, year, agencyId)).find((filed) => filed.appealId === appealId);
+      if (!appeal) throw new NotFoundError(`No appeal ${appealId} of ${agencyId} in the ${year} cycle.`);
+      return appeal;
     },
   };
 };

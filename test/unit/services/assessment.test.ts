@@ -755,6 +755,24 @@ describe('results and appeals (in-memory ports)', () => {
 
     // Assess
     expect(decided).toMatchObject({ status: 'decided', newResultVersion: 2 });
+    // One appeal reads alone, by its agency and the review team; not by another agency
+    await expect(results.appeal(operator(day(76)), 2027, 'prov-jawa-barat', filed.appealId)).resolves.toEqual(
+      decided,
+    );
+    await expect(
+      results.appeal(actor({ now: day(76) }), 2027, 'prov-jawa-barat', filed.appealId),
+    ).resolves.toEqual(decided);
+    await expect(
+      results.appeal(
+        operatorOf('prov-jawa-timur', { now: day(76) }),
+        2027,
+        'prov-jawa-barat',
+        filed.appealId,
+      ),
+    ).rejects.toThrow(NotFoundError);
+    await expect(
+      results.appeal(operator(day(76)), 2027, 'prov-jawa-barat', 'apl_00000000000000000000000000'),
+    ).rejects.toThrow('No appeal apl_00000000000000000000000000 of prov-jawa-barat in the 2027 cycle.');
     const chain = await results.versions(actor({ now: day(76) }), 2027, 'prov-jawa-barat');
     expect(chain.items.map((version) => version.version)).toEqual([1, 2]);
     expect(chain.items[1]?.previousSha256).toBe(chain.items[0]?.sha256);
