@@ -50,6 +50,16 @@ const conflicted = (error: unknown): boolean =>
 /** A call that stalled past the client's timeouts on every attempt (`dynamoDbTimeouts`). */
 const timedOut = (error: unknown): boolean => error instanceof Error && error.name === 'TimeoutError';
 
+/**
+ * The error of a call abandoned at its own budget (`abortSignal`) says so, for the log line an
+ * on-call reads ("did not answer within 2000 ms" rather than the SDK's bare "Request aborted");
+ * any other error is returned unchanged.
+ */
+export const abandonedAfter = (error: unknown, budgetMs: number, what: string): unknown =>
+  error instanceof Error && error.name === 'AbortError'
+    ? new Error(`${what} did not answer within ${budgetMs} ms.`, { cause: error })
+    : error;
+
 /** Rethrows a storage failure as the API error a client can act on; anything else unchanged. */
 export const translateStorageError = (error: unknown): never => {
   if (timedOut(error)) {
