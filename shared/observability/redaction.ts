@@ -15,13 +15,14 @@ export const redactedMarker = '[redacted]';
 /**
  * Field names whose whole value is never logged, whatever it looks like: credentials
  * (`authorization`, `cookie`, `secret`, `clientSecret`, `token`, `accessToken`, `password`,
- * `signingKey`, `webhook-signature`, `x-api-key`, `x-amz-security-token` …) and the query string of
- * the request itself as a logged invocation event holds it (`rawQueryString`,
- * `queryStringParameters`): no scheme in front, so the URL rule below cannot see it, and a client
- * may put `access_token=` or a pre-signed signature there. Compared without case, separators ignored.
+ * `signingKey`, `webhook-signature`, `x-api-key`, `x-amz-security-token` …), the `cookies` API
+ * Gateway (payload 2.0) moves the Cookie headers into, and the query string of the request itself
+ * as a logged invocation event holds it (`rawQueryString`, `queryStringParameters`): no scheme in
+ * front, so the URL rule below cannot see it, and a client may put `access_token=` or a pre-signed
+ * signature there. Compared without case, separators ignored.
  */
 const credentialFieldPattern =
-  /^(authorization|proxyauthorization|cookie|setcookie|xapikey|apikey|secret|clientsecret|webhooksecret|password|token|accesstoken|idtoken|refreshtoken|bearertoken|signingkey|privatekey|webhooksignature|signature|credentials?|xamzsecuritytoken|sessiontoken|secretaccesskey|rawquerystring|querystringparameters|multivaluequerystringparameters)$/;
+  /^(authorization|proxyauthorization|cookies?|setcookie|xapikey|apikey|secret|clientsecret|webhooksecret|password|token|accesstoken|idtoken|refreshtoken|bearertoken|signingkey|privatekey|webhooksignature|signature|credentials?|xamzsecuritytoken|sessiontoken|secretaccesskey|rawquerystring|querystringparameters|multivaluequerystringparameters)$/;
 
 const normalisedFieldName = (key: string): string => key.toLowerCase().replace(/[^a-z]/g, '');
 

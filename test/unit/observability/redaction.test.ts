@@ -146,4 +146,29 @@ describe('the house logger', () => {
     expect(plain?.event.body).toContain('pergub.pdf?[redacted]');
     expect(lines.join('')).not.toContain(Buffer.from(body).toString('base64').slice(0, 40));
   });
+  it('drops the cookies of a logged invocation event, where API Gateway (payload 2.0) moves Cookie headers', () => {
+    // Prepare: a browser on the portal's site sends its session cookie to the API as well
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const logger = createLogger({ logLevel: 'DEBUG' });
+
+    // Act
+    logger.info('Lambda invocation event', {
+      event: {
+        rawPath: '/v1/me',
+        cookies: ['portal_session=CK1', 'theme=dark'],
+        headers: { cookie: 'a=CK2' },
+      },
+    });
+
+    // Assess
+    const output = lines.join('');
+    for (const leaked of ['CK1', 'CK2']) {
+      expect({ leaked, found: output.includes(leaked) }).toEqual({ leaked, found: false });
+    }
+    expect(output).toContain('"cookies":"[redacted]"');
+  });
 });
