@@ -6,7 +6,7 @@ import { systemIds } from '#shared/runtime/system.ts';
 import { describeCalls } from './dynamodb-calls.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
-import { clearRunning, recordRunning } from './running.ts';
+import { clearRunning, findRunning, recordRunning, secondStartRefusal } from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
 import { startBanner } from './start-banner.ts';
@@ -36,6 +36,13 @@ const corsAllowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhos
   .filter(Boolean);
 
 const log = (message: string) => console.log(`[spbe] ${message}`);
+
+// Before anything touches .local-data/: `--fresh` would wipe it under the running instance.
+const refusal = secondStartRefusal(findRunning());
+if (refusal !== undefined) {
+  console.error(`\n${refusal}\n`);
+  process.exit(1);
+}
 
 if (values.fresh) {
   rmSync(dynamoDbDataDirectory, { recursive: true, force: true });
