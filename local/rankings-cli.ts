@@ -74,3 +74,11 @@ export const busyMessage = (year: number, holder: string | undefined): string =>
     ? `Another ranking run of ${year} is running: nothing done.`
     : `Another ranking run of ${year} is running (${holder}): nothing done. If it was interrupted ` +
       `(npm start stopped during it), resume it now: npm run rankings -- --year ${year} --run-id ${holder}`;
+
+/**
+ * A cycle with no final result: the worker makes no run (the schedule's case too), so there is no
+ * run to read and the command has failed at what it was asked.
+ */
+export const nothingToRankMessage = (year: number): string =>
+  `Nothing to rank: the ${year} cycle has no final result yet, so no run was made. Finalize (or import) ` +
+  `results first (GET /v1/cycles/${year}/results lists them), then run this again.`;

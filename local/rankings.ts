@@ -11,7 +11,7 @@ import { createRankingRunner } from '#shared/services/rankings/run.ts';
 import { JavaMissingError, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory } from './paths.ts';
 import { createProgressBar } from './progress.ts';
-import { busyMessage, parseRankingsArguments, rankingsUsage } from './rankings-cli.ts';
+import { busyMessage, nothingToRankMessage, parseRankingsArguments, rankingsUsage } from './rankings-cli.ts';
 import { findRunning } from './running.ts';
 
 /**
@@ -72,7 +72,8 @@ const worker = createRankingWorker({
   runner: createRankingRunner({ ...ports, ids: systemIds }),
   // Where Lambda would start a fresh invocation, the CLI runs the worker again in this process.
   launcher: { launch: async (request) => void continuations.push(request) },
-  logger: new Logger({ logLevel: 'WARN', serviceName: 'spbe-rankings-cli' }),
+  // ERROR: the CLI says what the worker warns of (nothing to rank) in its own words.
+  logger: new Logger({ logLevel: 'ERROR', serviceName: 'spbe-rankings-cli' }),
   ...(quiet ? {} : { onProgress: ({ phase, done, total }) => bar.update(phase, done, total) }),
 });
 
@@ -111,6 +112,9 @@ try {
   for (let next = continuations.shift(); next; next = continuations.shift()) result = await invoke(next);
   if (result.outcome === 'busy') {
     bar.done(busyMessage(year, result.holder));
+    exitCode = 1;
+  } else if (result.outcome === 'nothing-to-rank') {
+    bar.done(nothingToRankMessage(year));
     exitCode = 1;
   } else {
     bar.done(`Ranking run ${runId} of ${year}: ${result.outcome}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busyMessage, parseRankingsArguments } from '#local/rankings-cli.ts';
+import { busyMessage, nothingToRankMessage, parseRankingsArguments } from '#local/rankings-cli.ts';
 
 /** `npm run rankings`: its arguments, and what it says when the cycle is busy. */
 
@@ -37,5 +37,11 @@ describe('npm run rankings', () => {
         'npm run rankings -- --year 2025 --run-id run_01M8X9Q9SBD89C7Q5CAFKMAWAA',
     );
     expect(busyMessage(2025, undefined)).toBe('Another ranking run of 2025 is running: nothing done.');
+  });
+  it('says a cycle without a final result has nothing to rank, and names no run to read', () => {
+    expect(nothingToRankMessage(2026)).toBe(
+      'Nothing to rank: the 2026 cycle has no final result yet, so no run was made. Finalize (or import) ' +
+        'results first (GET /v1/cycles/2026/results lists them), then run this again.',
+    );
   });
 });
