@@ -4,7 +4,10 @@ import { stackPropsFromContext } from './context.ts';
 import { SpbeAwardApiStack } from './stack.ts';
 
 const app = new App();
-const props = stackPropsFromContext((key) => app.node.tryGetContext(key));
+const props = stackPropsFromContext(
+  (key) => app.node.tryGetContext(key),
+  Object.keys(app.node.getAllContext()),
+);
 // The id `SpbeAwardApi` is the contract `cdk deploy SpbeAwardApi` and the logical ids depend on.
 new SpbeAwardApiStack(app, 'SpbeAwardApi', props);
 Tags.of(app).add('project', 'spbe-award-api');

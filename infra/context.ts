@@ -41,8 +41,31 @@ const contextKeys = [
   'rateLimits',
 ] as const;
 
-/** Stack properties from context, validated; every error names the key, the bad value and the fix. */
-export const stackPropsFromContext = (read: ContextReader): SpbeAwardApiStackProps => {
+/**
+ * A key of this app's own form (lower camel case: no `@`, `:` or `-`, which the CDK's feature flags,
+ * lookups and acknowledgements all have) that it does not read.
+ */
+const unknownOwnKeys = (givenKeys: readonly string[]): string[] =>
+  givenKeys.filter(
+    (key) => /^[a-z][a-zA-Z0-9]*$/.test(key) && !(contextKeys as readonly string[]).includes(key),
+  );
+
+/**
+ * Stack properties from context, validated; every error names the key, the bad value and the fix.
+ * `givenKeys` (every context key the app was given) lets a mistyped key fail the synthesis: read by
+ * nothing, `-c alarmTopicArm=…` would otherwise deploy a stack whose alarms notify no one.
+ */
+export const stackPropsFromContext = (
+  read: ContextReader,
+  givenKeys: readonly string[] = [],
+): SpbeAwardApiStackProps => {
+  const unknown = unknownOwnKeys(givenKeys);
+  if (unknown.length > 0) {
+    throw new Error(
+      `Unknown context key${unknown.length === 1 ? '' : 's'} ${unknown.map((key) => `"${key}"`).join(', ')}: ` +
+        `the keys are ${contextKeys.join(', ')} (infra/context.ts). Check the spelling of each -c key=value.`,
+    );
+  }
   const text = (key: (typeof contextKeys)[number]): string | undefined => {
     const value = read(key);
     if (value === undefined || value === null || value === '') return undefined;

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRankingWorker } from '#functions/rankings/worker.ts';
@@ -12,36 +11,27 @@ import { createRankingRunner } from '#shared/services/rankings/run.ts';
 import { JavaMissingError, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory } from './paths.ts';
 import { createProgressBar } from './progress.ts';
+import { busyMessage, nothingToRankMessage, parseRankingsArguments, rankingsUsage } from './rankings-cli.ts';
 import { findRunning } from './running.ts';
 
 /**
  * `npm run rankings -- --year 2025`: ranks a cycle's final results and publishes the ranking on the
  * local data, through the same worker the Lambda runs (functions/rankings/worker.ts) — an on-demand
- * run, audited and leased like `POST /v1/cycles/{year}/rankings/runs`. Uses the DynamoDB Local of a
- * running `npm start`, or starts one on its data when none runs.
+ * run, audited and leased like `POST /v1/cycles/{year}/rankings/runs`; `--run-id` resumes a run
+ * interrupted with `npm start`, as invoking the function with its id does. Uses the DynamoDB Local of
+ * a running `npm start`, or starts one on its data when none runs.
  */
 
-const usage = `Usage: npm run rankings -- --year <year> [--quiet]
-
-Ranks every final result of the cycle (nationally and per group; by index, each domain and
-improvement), writes the entries and publishes them, as the scheduled Lambda does.`;
-
-const { values } = parseArgs({
-  options: {
-    year: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
-if (values.help) {
-  console.log(usage);
+const parsed = parseRankingsArguments(process.argv.slice(2));
+if (parsed.kind === 'help') {
+  console.log(rankingsUsage);
   process.exit(0);
 }
-const year = Number(values.year);
-if (!Number.isInteger(year) || year < 2018 || year > 2100) {
-  console.error(`--year must be a cycle year (2018–2100); got "${values.year ?? ''}".\n\n${usage}`);
+if (parsed.kind === 'invalid') {
+  console.error(parsed.message);
   process.exit(2);
 }
+const { year, resume, quiet } = parsed.request;
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -82,8 +72,9 @@ const worker = createRankingWorker({
   runner: createRankingRunner({ ...ports, ids: systemIds }),
   // Where Lambda would start a fresh invocation, the CLI runs the worker again in this process.
   launcher: { launch: async (request) => void continuations.push(request) },
-  logger: new Logger({ logLevel: 'WARN', serviceName: 'spbe-rankings-cli' }),
-  ...(values.quiet ? {} : { onProgress: ({ phase, done, total }) => bar.update(phase, done, total) }),
+  // ERROR: the CLI says what the worker warns of (nothing to rank) in its own words.
+  logger: new Logger({ logLevel: 'ERROR', serviceName: 'spbe-rankings-cli' }),
+  ...(quiet ? {} : { onProgress: ({ phase, done, total }) => bar.update(phase, done, total) }),
 });
 
 /** Lambda's longest invocation: what the worker plans its checkpoints against. */
@@ -112,13 +103,18 @@ const describeReport = (report: RankingRunRecord['report']): string => {
 
 let exitCode = 0;
 try {
-  const runId = systemIds.next('run');
+  // A run to resume must exist: the worker would otherwise start a new run under the id given.
+  if (resume !== undefined && !(await ports.rankings.run(year, resume))) {
+    throw new Error(`No ranking run ${resume} of ${year} (GET /v1/cycles/${year}/rankings/runs lists them).`);
+  }
+  const runId = resume ?? systemIds.next('run');
   let result = await invoke({ year, runId });
   for (let next = continuations.shift(); next; next = continuations.shift()) result = await invoke(next);
   if (result.outcome === 'busy') {
-    bar.done(
-      `Another ranking run of ${year} is running${result.holder ? ` (${result.holder})` : ''}: nothing done.`,
-    );
+    bar.done(busyMessage(year, result.holder));
+    exitCode = 1;
+  } else if (result.outcome === 'nothing-to-rank') {
+    bar.done(nothingToRankMessage(year));
     exitCode = 1;
   } else {
     bar.done(`Ranking run ${runId} of ${year}: ${result.outcome}`);

@@ -44,3 +44,16 @@ export const findRunning = (): RunningLocalApi | undefined => {
   const recorded = findRecorded();
   return recorded && isAlive(recorded.pid) ? recorded : undefined;
 };
+
+/**
+ * Why `npm start` must not start here, or undefined when it may: another `npm start` of this checkout
+ * runs (`findRunning()`). A second one would run a second DynamoDB Local on the same files, take over
+ * the record the local CLIs read (and remove it on stopping, while the first still runs), and with
+ * `--fresh` wipe the data under the first.
+ */
+export const secondStartRefusal = (running: RunningLocalApi | undefined): string | undefined =>
+  running === undefined
+    ? undefined
+    : `npm start is already running in this checkout (process ${running.pid}, the API at ${running.apiUrl}), ` +
+      'on the same data in .local-data/: use that one, or stop it first (Ctrl-C in its terminal, or kill ' +
+      `${running.pid}). If process ${running.pid} is not npm start, delete .local-data/running.json.`;

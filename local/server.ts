@@ -258,7 +258,9 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       response.on('finish', () =>
         onResponse({
           method,
-          path: url?.pathname ?? request.url ?? '',
+          // Never the query or fragment, of a path or of a target that is not one: a client may put
+          // a credential there, and this line is npm start's request log.
+          path: url?.pathname ?? (request.url ?? '').replace(/[?#].*$/s, ''),
           status: response.statusCode,
           ms: performance.now() - started,
           requestId,

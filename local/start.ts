@@ -6,7 +6,7 @@ import { systemIds } from '#shared/runtime/system.ts';
 import { describeCalls } from './dynamodb-calls.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
-import { clearRunning, recordRunning } from './running.ts';
+import { clearRunning, findRunning, recordRunning, secondStartRefusal } from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
 import { startBanner } from './start-banner.ts';
@@ -16,14 +16,35 @@ import { startBanner } from './start-banner.ts';
  * tables, demo data when empty, and the API on http://127.0.0.1:3000 (PORT to change it).
  */
 
-const { values } = parseArgs({
-  options: {
-    fresh: { type: 'boolean', default: false },
-    'no-seed': { type: 'boolean', default: false },
-    port: { type: 'string' },
-    quiet: { type: 'boolean', default: false },
-  },
-});
+const usage = `Usage: npm start -- [--fresh] [--no-seed] [--port <port>] [--quiet]
+
+  --fresh     wipe the local data (.local-data/dynamodb) and seed the demo data again
+  --no-seed   start without demo data when the tables are empty
+  --port      the API's port (or PORT=…; default 3000)
+  --quiet     no request lines`;
+
+const parsed = (() => {
+  try {
+    return parseArgs({
+      options: {
+        fresh: { type: 'boolean', default: false },
+        'no-seed': { type: 'boolean', default: false },
+        port: { type: 'string' },
+        quiet: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    // A mistyped option (--fersh) is told as such, with the usage, not as a stack trace.
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+})();
+const { values } = parsed;
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -36,6 +57,13 @@ const corsAllowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhos
   .filter(Boolean);
 
 const log = (message: string) => console.log(`[spbe] ${message}`);
+
+// Before anything touches .local-data/: `--fresh` would wipe it under the running instance.
+const refusal = secondStartRefusal(findRunning());
+if (refusal !== undefined) {
+  console.error(`\n${refusal}\n`);
+  process.exit(1);
+}
 
 if (values.fresh) {
   rmSync(dynamoDbDataDirectory, { recursive: true, force: true });

@@ -14,14 +14,34 @@ import { verifyWebhook } from '../docs/examples/verify-webhook.ts';
  *   npm run webhook-receiver -- --fail-first 2            (answer 503 twice, to watch the retries)
  */
 
-const { values } = parseArgs({
-  options: {
-    port: { type: 'string', default: process.env.PORT ?? '4000' },
-    secret: { type: 'string', default: process.env.WEBHOOK_SECRET },
-    'public-key': { type: 'string', default: process.env.WEBHOOK_PUBLIC_KEY },
-    'fail-first': { type: 'string', default: '0' },
-  },
-});
+const usage = `Usage: npm run webhook-receiver -- [--secret whsec_… | --public-key whpk_…] [--port <port>] [--fail-first <n>]
+
+  --secret      verify v1 signatures with the endpoint's secret (or WEBHOOK_SECRET=…)
+  --public-key  verify v1a signatures with the endpoint's public key (or WEBHOOK_PUBLIC_KEY=…)
+  --port        where to listen on 127.0.0.1 (or PORT=…; default 4000)
+  --fail-first  answer 503 to the first n deliveries, to watch the retries`;
+
+const { values } = (() => {
+  try {
+    return parseArgs({
+      options: {
+        port: { type: 'string', default: process.env.PORT ?? '4000' },
+        secret: { type: 'string', default: process.env.WEBHOOK_SECRET },
+        'public-key': { type: 'string', default: process.env.WEBHOOK_PUBLIC_KEY },
+        'fail-first': { type: 'string', default: '0' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    // A mistyped option is told as such, with the usage, not as a stack trace.
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+})();
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
 
 const port = Number(values.port);
 const failFirst = Number(values['fail-first']);

@@ -87,9 +87,19 @@ export const createRankingWorker =
         return { outcome: 'nothing-to-rank', year, runId } satisfies RankingWorkerResult;
       }
       // Another run of the cycle holds the lease: this trigger reports it and is done (no retry).
+      // Named, so that whoever triggered it can resume that run rather than wait for its lease.
       if (error instanceof ConflictError) {
-        logger.info('Another ranking run of the cycle is running', { detail: error.message });
-        return { outcome: 'busy', year, runId } satisfies RankingWorkerResult;
+        const holder = error.extensions.runningRunId;
+        logger.info('Another ranking run of the cycle is running', {
+          detail: error.message,
+          ...(typeof holder === 'string' ? { holder } : {}),
+        });
+        return {
+          outcome: 'busy',
+          year,
+          runId,
+          ...(typeof holder === 'string' ? { holder } : {}),
+        } satisfies RankingWorkerResult;
       }
       return failed(error);
     }

@@ -8,8 +8,9 @@ let functionClient: DynamoDBClient | undefined;
  * How long a DynamoDB call may stall before the SDK abandons that attempt (and retries it, as a
  * transient error; the last failure answers 503). A healthy call takes milliseconds; without these
  * a stalled connection held the request until the function's own 29 s timeout (the SDK's default
- * socket timeout for DynamoDB is 300 s), and the rate limiter, which fails open only on an error,
- * held every request with it. Four attempts of 5 s stay inside the 29 s an API function has.
+ * socket timeout for DynamoDB is 300 s). Four attempts of 5 s stay inside the 29 s an API function
+ * has; the calls in front of a route's own (the rate limiter) and the health probe have shorter
+ * budgets of their own (`rateLimiterBudgetMs`, `healthProbeBudgetMs`), so they leave it that room.
  */
 export const dynamoDbTimeouts = { connectionTimeout: 2_000, socketTimeout: 5_000 } as const;
 

@@ -50,10 +50,43 @@ const conflicted = (error: unknown): boolean =>
 /** A call that stalled past the client's timeouts on every attempt (`dynamoDbTimeouts`). */
 const timedOut = (error: unknown): boolean => error instanceof Error && error.name === 'TimeoutError';
 
+/**
+ * Node's codes of a connection that failed (refused, reset, no route, no DNS answer): the SDK retried
+ * them as transient, so what reaches us is a database out of reach for the moment, as a stalled one is.
+ */
+const connectionFailureCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+const unreachable = (error: unknown): boolean =>
+  error instanceof Error && connectionFailureCodes.has(String((error as NodeJS.ErrnoException).code));
+
+/**
+ * The error of a call abandoned at its own budget (`abortSignal`) says so, for the log line an
+ * on-call reads ("did not answer within 2000 ms" rather than the SDK's bare "Request aborted");
+ * any other error is returned unchanged.
+ */
+export const abandonedAfter = (error: unknown, budgetMs: number, what: string): unknown =>
+  error instanceof Error && error.name === 'AbortError'
+    ? new Error(`${what} did not answer within ${budgetMs} ms.`, { cause: error })
+    : error;
+
 /** Rethrows a storage failure as the API error a client can act on; anything else unchanged. */
 export const translateStorageError = (error: unknown): never => {
   if (timedOut(error)) {
     throw new ServiceUnavailableError('The database did not answer in time; retry in a moment.', {
+      cause: error,
+      headers: { 'retry-after': '1' },
+    });
+  }
+  if (unreachable(error)) {
+    throw new ServiceUnavailableError('The database could not be reached; retry in a moment.', {
       cause: error,
       headers: { 'retry-after': '1' },
     });

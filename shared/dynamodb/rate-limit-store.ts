@@ -7,6 +7,7 @@ import {
   type RateLimiter,
   type RateLimitPolicy,
 } from '#shared/domain/rate-limit.ts';
+import { abandonedAfter } from './errors.ts';
 
 /**
  * The rate-limit counters on DynamoDB (the `rateLimitTable`): one item per caller, route class and
@@ -48,24 +49,36 @@ export const rateLimitUpdate = (
 };
 
 /**
+ * How long the counter's update may take, retries included, before the request goes on without it.
+ * A limiter that fails open has to fail fast: with the client's own bounds (four attempts of up to
+ * 5 s) a stalled table held every request 20 s before its own work began, and the route's first
+ * DynamoDB call then ran into the function's 29 s timeout (500 instead of 503). A healthy update
+ * takes milliseconds; a cold container's first one, with its TLS handshake, well under a second.
+ */
+export const rateLimiterBudgetMs = 2_000;
+
+/**
  * The limiter over a DocumentClient (the function's own, so it shares its connection). Errors other
  * than a refused condition are thrown: the HTTP middleware decides what a failing limiter means.
  */
 export const createDynamoDbRateLimiter = (
   documents: DynamoDBDocumentClient,
   tableName: string,
+  budgetMs: number = rateLimiterBudgetMs,
 ): RateLimiter => ({
   consume: async (request): Promise<RateLimitDecision> => {
     const { resetSeconds } = fixedWindowOf(request.policy, request.now);
     try {
-      const output = await documents.send(new UpdateCommand(rateLimitUpdate(tableName, request)));
+      const output = await documents.send(new UpdateCommand(rateLimitUpdate(tableName, request)), {
+        abortSignal: AbortSignal.timeout(budgetMs),
+      });
       const hits = Number(output.Attributes?.hits ?? request.policy.quota);
       return { allowed: true, remaining: Math.max(0, request.policy.quota - hits), resetSeconds };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         return { allowed: false, remaining: 0, resetSeconds };
       }
-      throw error;
+      throw abandonedAfter(error, budgetMs, 'The rate-limit table');
     }
   },
 });

@@ -260,6 +260,18 @@ const routeContentSecurityPolicy = (
   },
 });
 
+/**
+ * API Gateway's request id (the `requestId` of every problem document, which is not Lambda's
+ * `function_request_id`) and the route key on every log line of the request, from its first: the
+ * runbook finds a quoted request by it, and the rate limiter's refusal or warning and an unmatched
+ * path's 404 are logged before the dispatcher runs. Cleared with the other keys after each invocation.
+ */
+const requestLogKeys = (logger: Logger): MiddlewareObj<HttpEvent, APIGatewayProxyResultV2> => ({
+  before: async ({ event }) => {
+    logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext?.requestId });
+  },
+});
+
 type AnyImplementation = (input: RouteInput<RouteSpec>, context: RequestContext) => Promise<AnyRouteResponse>;
 
 /**
@@ -323,7 +335,6 @@ export const createLambdaHandler = <L extends LambdaName>(
           : undefined;
       throw unmatched(found, method, event.rawPath, withoutSlash);
     }
-    logger.appendKeys({ routeKey: event.routeKey, requestId: event.requestContext.requestId });
     tracer?.putAnnotation('routeKey', event.routeKey);
     const identity = authenticate(route, event);
     if (identity) {
@@ -376,7 +387,8 @@ export const createLambdaHandler = <L extends LambdaName>(
     // None outside Lambda (tests, the local runtime); never the response: it may hold secrets.
     .use(invocationTracing<HttpEvent, APIGatewayProxyResultV2>())
     .use(httpHeaderNormalizer())
-    .use(injectLambdaContext(logger, { resetKeys: true }));
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLogKeys(logger));
   // Outermost of what follows, so that it flushes after everything else has counted.
   if (options.metrics) handler.use(logMetrics(options.metrics, { captureColdStartMetric: true }));
   handler

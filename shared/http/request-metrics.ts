@@ -52,7 +52,9 @@ export const requestMetrics = (
   onError: async (request) => {
     metrics.addMetric(metricNames.requests, MetricUnit.Count, 1);
     const { problem } = problemFromError(request.error, {});
-    if (problem.status >= 500) metrics.addMetric(metricNames.serverErrors, MetricUnit.Count, 1);
+    // Unexpected errors only, as the catalogue defines it: a 503 (the database throttled, stalled or
+    // out of reach) is counted by its problem type and its own alarms, not as a defect.
+    if (problem.status === 500) metrics.addMetric(metricNames.serverErrors, MetricUnit.Count, 1);
     // Its own metric object: the extra dimension must not reach the invocation's other metrics.
     const single = metrics.singleMetric();
     single.addDimension(problemTypeDimension, problemSlug(problem.type));

@@ -86,4 +86,27 @@ describe('stackPropsFromContext', () => {
   ])('rejects %o with a message naming the key and the bad value', (context, message) => {
     expect(() => stackPropsFromContext(reader(context))).toThrow(message);
   });
+  it('refuses a context key of its own form that it does not know, so a typo cannot drop a setting silently', () => {
+    // Prepare: the deploy guide's command with one key mistyped (no alarm would ever notify)
+    const context = {
+      stage: 'prod',
+      alarmTopicArm: 'arn:aws:sns:ap-southeast-3:123456789012:spbe-operations',
+    };
+
+    // Act and Assess
+    expect(() => stackPropsFromContext(reader(context), Object.keys(context))).toThrow(
+      /Unknown context key "alarmTopicArm".*alarmTopicArn/s,
+    );
+  });
+
+  it('leaves the CDK’s own context keys alone (feature flags, lookups, acknowledgements)', () => {
+    const context = {
+      stage: 'prod',
+      '@aws-cdk/aws-lambda:recognizeLayerVersion': true,
+      'aws:cdk:enable-path-metadata': true,
+      'availability-zones:account=123456789012:region=ap-southeast-3': ['ap-southeast-3a'],
+      'acknowledged-issue-numbers': [32775],
+    };
+    expect(stackPropsFromContext(reader(context), Object.keys(context)).stage).toBe('prod');
+  });
 });

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -6,7 +7,7 @@ import {
   localAudience,
   localIssuer,
 } from '#local/auth.ts';
-import { type LambdaHandler, type LocalApi, startLocalApi } from '#local/server.ts';
+import { type LambdaHandler, type LocalApi, type ResponseLine, startLocalApi } from '#local/server.ts';
 import {
   type LambdaName,
   lambdaNames,
@@ -438,5 +439,55 @@ describe('CORS at the gateway (API Gateway answers preflights and decorates its 
 
     expect(response.status).toBe(401);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('the request line npm start prints for each answer', () => {
+  let loggedApi: LocalApi;
+  const lines: ResponseLine[] = [];
+
+  beforeAll(async () => {
+    loggedApi = await startLocalApi({
+      port: 0,
+      identityProvider: idp,
+      handlers: Object.fromEntries(lambdaNames.map((name) => [name, fakeHandler(name)])) as Record<
+        LambdaName,
+        LambdaHandler
+      >,
+      onResponse: (line) => lines.push(line),
+    });
+  });
+
+  afterAll(async () => {
+    await loggedApi?.close();
+  });
+
+  /** Sends a request line as is (fetch would normalise the target), and waits for its answer. */
+  const sendTarget = (target: string): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(new URL(loggedApi.url).port), '127.0.0.1');
+      socket.on('error', reject);
+      socket.on('close', () => resolve());
+      socket.on('data', () => undefined);
+      socket.write(
+        `GET ${target} HTTP/1.1\r\nHost: ${new URL(loggedApi.url).host}\r\nConnection: close\r\n\r\n`,
+      );
+    });
+
+  it.each([
+    ['a path', '/v1/health?access_token=QS1'],
+    ['a target that is not a path', '*?access_token=QS2'],
+    ['a target in absolute form', 'http://127.0.0.1/v1/health?access_token=QS3'],
+  ])('never carries the query string of %s (a client may put a credential there)', async (_case, target) => {
+    // Prepare
+    lines.length = 0;
+
+    // Act
+    await sendTarget(target);
+
+    // Assess
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.path).not.toMatch(/QS\d/);
+    expect(lines[0]?.path).toBe(target.replace(/^http:\/\/[^/]+/, '').replace(/[?#].*$/s, ''));
   });
 });

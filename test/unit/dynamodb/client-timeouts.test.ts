@@ -70,3 +70,40 @@ describe('the functions’ DynamoDB client', () => {
     client.destroy();
   }, 20_000);
 });
+
+describe('a DynamoDB endpoint that refuses connections', () => {
+  it('answers 503 with Retry-After, as a stalled one does, once the SDK’s retries are spent', async () => {
+    // Prepare: a port that was just listening and no longer is (DynamoDB Local stopped, a lost route)
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const address = closed.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    // The SDK reads the endpoint variable when it first sends.
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${address.port}`;
+    const unreachable = createFunctionDynamoDbClient();
+
+    // Act
+    const error = await unreachable
+      .send(new GetItemCommand({ TableName: 'spbe-programme', Key: { PK: { S: 'X' }, SK: { S: 'Y' } } }))
+      .catch((caught: unknown) => caught);
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+    const translated = (() => {
+      try {
+        return translateStorageError(error);
+      } catch (caught) {
+        return caught;
+      }
+    })();
+
+    // Assess
+    expect(error).toMatchObject({ code: 'ECONNREFUSED' });
+    expect(translated).toBeInstanceOf(ServiceUnavailableError);
+    expect(translated).toMatchObject({
+      status: 503,
+      detail: 'The database could not be reached; retry in a moment.',
+      headers: { 'retry-after': '1' },
+    });
+    unreachable.destroy();
+  }, 20_000);
+});

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it, vi } from 'vitest';
 import { createRankingWorker } from '#functions/rankings/worker.ts';
+import { ConflictError } from '#shared/domain/errors.ts';
 import type { RankingRunRecord } from '#shared/services/rankings/ports.ts';
 import { NothingToRankError, type RankingRunner } from '#shared/services/rankings/run.ts';
 
@@ -65,6 +66,33 @@ describe('the ranking run worker', () => {
     expect(runner.execute).not.toHaveBeenCalled();
     expect(lines).toEqual([
       expect.objectContaining({ level: 'WARN', message: expect.stringContaining('Nothing to rank') }),
+    ]);
+  });
+  it('names the run that holds the cycle’s lease when a new trigger finds it busy', async () => {
+    // Prepare: a crashed run still holds the lease, and a new run is asked for
+    const { logger, lines } = loggerSpy();
+    const runner = {
+      start: vi.fn(async () => {
+        throw new ConflictError('Ranking run run_crashed of the 2025 cycle is still running.', {
+          extensions: { runningRunId: 'run_crashed', link: '/v1/cycles/2025/rankings/runs/run_crashed' },
+        });
+      }),
+      execute: vi.fn(),
+    } as unknown as RankingRunner;
+    const worker = createRankingWorker({ runner, launcher: { launch: vi.fn() }, logger });
+
+    // Act
+    const outcome = await worker({ year: 2025, runId: 'run_new' }, context);
+
+    // Assess: `npm run rankings` says which run to resume (its holder), and the log line does too
+    expect(outcome).toEqual({ outcome: 'busy', year: 2025, runId: 'run_new', holder: 'run_crashed' });
+    expect(runner.execute).not.toHaveBeenCalled();
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 'INFO',
+        message: 'Another ranking run of the cycle is running',
+        extra: expect.objectContaining({ holder: 'run_crashed' }),
+      }),
     ]);
   });
 });

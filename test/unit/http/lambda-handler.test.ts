@@ -1,17 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { assessmentRoutes } from '#shared/api/assessment/routes.ts';
 import { cycleRoutes } from '#shared/api/cycles/routes.ts';
 import { publicRoutes } from '#shared/api/public/routes.ts';
 import { registryRoutes } from '#shared/api/registry/routes.ts';
 import { selfAssessmentRoutes } from '#shared/api/self-assessment/routes.ts';
+import { defaultRateLimitPolicies } from '#shared/domain/rate-limit.ts';
 import type { IdempotencyGuard } from '#shared/http/idempotency-key.ts';
 import {
   createLambdaHandler,
   type HttpOptions,
   type LambdaImplementations,
 } from '#shared/http/lambda-handler.ts';
+import { createLogger } from '#shared/observability/powertools.ts';
 
 /**
  * What a function's HTTP stack demands of its wiring at cold start (a guard for idempotent routes, a
@@ -185,5 +187,107 @@ describe('createLambdaHandler: what shared caches may keep', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers?.['cache-control']).toBe('no-store');
     expect(response.headers).not.toHaveProperty('etag');
+  });
+});
+
+describe('createLambdaHandler: log lines an on-call finds by the problem’s requestId', () => {
+  /** What the logger prints, parsed, while `act` runs. */
+  const logLines = async (act: () => Promise<unknown>): Promise<Record<string, unknown>[]> => {
+    const lines: string[] = [];
+    // Warnings and errors go to stderr.
+    const writes = [process.stdout, process.stderr].map((stream) =>
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        lines.push(String(chunk));
+        return true;
+      }),
+    );
+    try {
+      await act();
+    } finally {
+      for (const write of writes) write.mockRestore();
+    }
+    return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  };
+  // API Gateway's request id (in every problem document) is not Lambda's (`function_request_id`).
+  const gatewayRequestId = 'Xk2fQiTYyQ0EJ3w=';
+  const frameworkEvent = {
+    ...unmatchedEvent('GET', '/v1/frameworks/spbe-2020'),
+    routeKey: 'GET /v1/frameworks/{frameworkId}',
+    pathParameters: { frameworkId: 'spbe-2020' },
+    requestContext: {
+      http: { method: 'GET', path: '/v1/frameworks/spbe-2020', sourceIp: '203.0.113.7' },
+      requestId: gatewayRequestId,
+      routeKey: 'GET /v1/frameworks/{frameworkId}',
+    },
+  } as unknown as APIGatewayProxyEventV2;
+  const lambdaContext = { ...context, awsRequestId: 'lambda-invocation-1' } as Context;
+
+  it.each([
+    ['a refusal by the rate limiter (429)', { allowed: false, remaining: 0, resetSeconds: 30 }, 429],
+    ['a rate limiter that cannot answer (its warning)', undefined, 200],
+  ])('carries it on %s, logged before any route runs', async (_case, decision, status) => {
+    // Prepare
+    const logger = createLogger({ logLevel: 'INFO' });
+    const handler = createLambdaHandler(
+      'public',
+      publicRoutes,
+      {
+        getFramework: async () => ({ status: 200, body: {} }),
+      } as unknown as LambdaImplementations<'public'>,
+      {
+        ...http,
+        logger,
+        rateLimit: {
+          limiter: {
+            consume: async () => {
+              if (decision === undefined) throw new Error('Rate-limit table throttled');
+              return decision;
+            },
+          },
+          policies: defaultRateLimitPolicies,
+        },
+      },
+    );
+    let response: APIGatewayProxyStructuredResultV2 | undefined;
+
+    // Act
+    const lines = await logLines(async () => {
+      response = (await handler(frameworkEvent, lambdaContext)) as APIGatewayProxyStructuredResultV2;
+    });
+
+    // Assess
+    expect(response?.statusCode).toBe(status);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        requestId: gatewayRequestId,
+        routeKey: 'GET /v1/frameworks/{frameworkId}',
+      });
+    }
+  });
+
+  it('carries it on the 404 of a path no route serves', async () => {
+    // Prepare
+    const logger = createLogger({ logLevel: 'INFO' });
+    const handler = createLambdaHandler('public', publicRoutes, noImplementations<'public'>(), {
+      ...http,
+      logger,
+    });
+    const event = {
+      ...unmatchedEvent('GET', '/v1/nowhere'),
+      requestContext: {
+        http: { method: 'GET', path: '/v1/nowhere' },
+        requestId: gatewayRequestId,
+        routeKey: '$default',
+      },
+    } as unknown as APIGatewayProxyEventV2;
+
+    // Act
+    const lines = await logLines(() => handler(event, lambdaContext));
+
+    // Assess
+    expect(lines).toEqual([
+      expect.objectContaining({ message: 'Request rejected', status: 404, requestId: gatewayRequestId }),
+    ]);
   });
 });

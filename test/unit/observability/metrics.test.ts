@@ -112,6 +112,44 @@ describe('API request metrics (embedded metric format, flushed per invocation)',
     expect(blobs.some((blob) => blob[metricNames.serverErrors] !== undefined)).toBe(false);
   });
 
+  it('counts ServerErrors for unexpected errors (500) only, not for a database that is unavailable (503)', async () => {
+    // Prepare: health answers 503 when a table does not answer, 500 when the probe itself breaks
+    const blobs = captureEmf();
+    const withProbe = (
+      check: () => Promise<never[] | { name: string; status: 'failed'; latencyMs: number }[]>,
+    ) =>
+      createPublicHandler({
+        http: {
+          logger: new Logger({ logLevel: 'SILENT' }),
+          corsAllowedOrigins: [],
+          clock: { now: () => new Date('2026-03-10T08:00:00Z') },
+          metrics: new Metrics({ namespace: metricNamespace, serviceName: 'spbe-public' }),
+        },
+        serviceVersion: 'test',
+        openApiDocument: async () => buildOpenApiDocument({ version: 'test' }),
+        health: { check },
+      });
+    const health = getRequest('GET /v1/health', '/v1/health', {});
+
+    // Act
+    await withProbe(async () => [{ name: 'programme', status: 'failed', latencyMs: 2000 }])(
+      health,
+      lambdaContext,
+    );
+    const afterUnavailable = blobs.filter((blob) => blob[metricNames.serverErrors] !== undefined).length;
+    await withProbe(async () => {
+      throw new Error('a defect');
+    })(health, lambdaContext);
+
+    // Assess
+    expect(blobs.map((blob) => blob[problemTypeDimension]).filter(Boolean)).toEqual([
+      'service-unavailable',
+      'internal-error',
+    ]);
+    expect(afterUnavailable).toBe(0);
+    expect(blobs.filter((blob) => blob[metricNames.serverErrors] !== undefined)).toHaveLength(1);
+  });
+
   it('counts submissions and finalized results when they ran, not when a stored answer is replayed', async () => {
     // Prepare
     const metrics = new Metrics({ namespace: metricNamespace, serviceName: 'spbe-submissions' });

@@ -115,4 +115,60 @@ describe('the house logger', () => {
     expect(output).toContain('"rawPath":"/v1/agencies"');
     expect(output).toContain('"rawQueryString":"[redacted]"');
   });
+  it('drops a base64-encoded body of a logged invocation event, which the text rules cannot read', () => {
+    // Prepare: API Gateway base64-encodes a body it does not take for text (a client sending JSON as
+    // application/octet-stream): the evidence link's pre-signed query is then in no readable form
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const logger = createLogger({ logLevel: 'DEBUG' });
+    const body = JSON.stringify({ level: 4, evidence: [{ title: 'Pergub', url: presigned }] });
+
+    // Act
+    logger.info('Lambda invocation event', {
+      event: {
+        rawPath: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment/indicators/1',
+        body: Buffer.from(body).toString('base64'),
+        isBase64Encoded: true,
+      },
+    });
+    logger.info('Lambda invocation event', { event: { body, isBase64Encoded: false } });
+
+    // Assess
+    const [encoded, plain] = lines.map((line) => JSON.parse(line) as { event: Record<string, unknown> });
+    expect(encoded?.event).toEqual({
+      rawPath: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment/indicators/1',
+      body: redactedMarker,
+      isBase64Encoded: true,
+    });
+    expect(plain?.event.body).toContain('pergub.pdf?[redacted]');
+    expect(lines.join('')).not.toContain(Buffer.from(body).toString('base64').slice(0, 40));
+  });
+  it('drops the cookies of a logged invocation event, where API Gateway (payload 2.0) moves Cookie headers', () => {
+    // Prepare: a browser on the portal's site sends its session cookie to the API as well
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const logger = createLogger({ logLevel: 'DEBUG' });
+
+    // Act
+    logger.info('Lambda invocation event', {
+      event: {
+        rawPath: '/v1/me',
+        cookies: ['portal_session=CK1', 'theme=dark'],
+        headers: { cookie: 'a=CK2' },
+      },
+    });
+
+    // Assess
+    const output = lines.join('');
+    for (const leaked of ['CK1', 'CK2']) {
+      expect({ leaked, found: output.includes(leaked) }).toEqual({ leaked, found: false });
+    }
+    expect(output).toContain('"cookies":"[redacted]"');
+  });
 });
