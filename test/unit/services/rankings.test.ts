@@ -378,6 +378,29 @@ describe('executing a ranking run (in-memory ports)', () => {
     expect((unknown as NotFoundError).detail).toBe('No published ranking of the 2099 cycle (yet).');
   });
 
+  it('reports its writing progress every 50 items, between checkpoints too, so a progress bar moves', async () => {
+    // Prepare: the default checkpoint (2,000 items) is more than this whole run writes
+    const { runner } = await setUp();
+    const run = await runner({ checkpointEvery: 2_000 }).start(actor(), year, 'admin');
+    const done: number[] = [];
+
+    // Act
+    await runner({ checkpointEvery: 2_000 }).execute(actor(), run, {
+      ...forever,
+      onProgress: (progress) => {
+        if (progress.phase === 'writing') done.push(progress.done);
+      },
+    });
+
+    // Assess
+    const total = itemsOf(roster.length);
+    expect(total).toBeGreaterThan(100);
+    expect(done[0]).toBe(0);
+    expect(done.at(-1)).toBe(total);
+    const steps = done.slice(1).map((value, index) => value - (done[index] ?? 0));
+    expect(Math.max(...steps)).toBeLessThanOrEqual(50);
+  });
+
   it('moves the published pointer to the next run, auditing the switch', async () => {
     // Prepare
     const { ports, runner } = await setUp();
