@@ -4579,6 +4579,7 @@ export interface operations {
             /** @description A table does not answer */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
@@ -7556,6 +7557,7 @@ export interface operations {
             /** @description The URL’s name could not be resolved right now; retry */
             503: {
                 headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };

@@ -215,7 +215,7 @@ const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` 
  * The headers of one response: the route's own, the idempotency replay headers on an idempotent
  * route's success, Cache-Control (and an ETag, when it revalidates) on a public read's 200 and 304,
  * CORS on all, the rate-limit pair on 2xx and 4xx (what a client paces itself by), and Retry-After
- * on 429.
+ * on 429 and 503.
  */
 const responseHeaders = (status: number, own: readonly ResponseHeaderName[] = [], route?: RouteSpec) => {
   const names: HeaderName[] = [...own];
@@ -225,7 +225,7 @@ const responseHeaders = (status: number, own: readonly ResponseHeaderName[] = []
     names.push('Cache-Control');
   }
   if (status < 500) names.push('RateLimit', 'RateLimit-Policy');
-  if (status === 429) names.push('Retry-After');
+  if (status === 429 || status === 503) names.push('Retry-After');
   names.push('Access-Control-Allow-Origin');
   return Object.fromEntries(names.map((name) => [name, headerRef(name)]));
 };

@@ -130,6 +130,8 @@ describe('a stalled database', () => {
 
     // Assess
     expect(response.statusCode).toBe(503);
+    // A load balancer or monitor probing health learns when to look again
+    expect(response.headers?.['retry-after']).toBe('5');
     expect(JSON.parse(String(response.body))).toMatchObject({
       type: '/problems/service-unavailable',
       detail: 'programme, events do not answer.',
