@@ -88,7 +88,9 @@ export const createResultService = (ports: ResultServicePorts) => {
     agencyId: string,
   ): Promise<{ cycle: CycleRecord; agency: AgencyRecord }> => {
     const { cycle, agency } = await selfAssessments.context(year, agencyId);
-    if (!cycle || !agency) throw notFound(year, agencyId);
+    // A mistyped year is named as such (cycles are public knowledge), not as a missing result.
+    if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    if (!agency) throw notFound(year, agencyId);
     return { cycle, agency };
   };
 

@@ -755,6 +755,10 @@ describe('results and appeals (in-memory ports)', () => {
 
     // Assess
     expect(decided).toMatchObject({ status: 'decided', newResultVersion: 2 });
+    // A year without a cycle is named as such
+    await expect(results.appeals(operator(day(76)), 2031, 'prov-jawa-barat')).rejects.toThrow(
+      'No cycle for 2031.',
+    );
     // One appeal reads alone, by its agency and the review team; not by another agency
     await expect(results.appeal(operator(day(76)), 2027, 'prov-jawa-barat', filed.appealId)).resolves.toEqual(
       decided,
