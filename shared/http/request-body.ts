@@ -182,7 +182,10 @@ export const readRequestBody = (
     }
     return undefined;
   }
-  if (route.bodyOptional && bytes.toString('utf8').trim() === '') {
+  const blank = bytes.toString('utf8').trim() === '';
+  // A bare request (nothing sent, no Content-Type) reads as {}: the route's schema then names each
+  // field it requires (400), where a 415 "got none" left the client a round trip from knowing them.
+  if (blank && (route.bodyOptional || event.headers?.['content-type'] === undefined)) {
     return { mediaType: 'application/json', value: {} };
   }
   const limit = route.maxBodyBytes ?? defaultMaxBodyBytes;

@@ -8,7 +8,7 @@ import { routeList } from '#shared/api/routes.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import { maxJsonDepth } from '#shared/http/request-body.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { expectFieldProblem, expectProblem, expectStatus, jsonHeaders } from './support.ts';
+import { expectFieldProblem, expectProblem, expectStatus, jsonHeaders, pointersOf } from './support.ts';
 
 /** The shared HTTP stack over the full local runtime: body reading, validation, identity, public routes. */
 
@@ -112,6 +112,15 @@ describe('request bodies', () => {
 
     // Assess
     expectProblem(response, 415);
+  });
+
+  it('answers a bare request (no body, no Content-Type) with 400 naming each required field', async () => {
+    // Act
+    const response = await api.request('PUT', '/v1/agencies/prov-bali', { token: admin });
+
+    // Assess
+    const problem = expectProblem(response, 400);
+    expect(pointersOf(problem)).toEqual(expect.arrayContaining(['/body/name', '/body/group']));
   });
 
   it('accepts application/json with a charset parameter', async () => {

@@ -74,8 +74,17 @@ describe('readRequestBody: a body whose every field has a default (bodyOptional)
     );
   });
 
-  it('still answers a bare request with 415 on a route whose body is required', () => {
-    expect(errorOf(() => readRequestBody(jsonRoute, event(undefined)))).toBeInstanceOf(
+  it('reads a bare request (no body, no Content-Type) on a route whose body is required as {}, so its schema names each required field', () => {
+    // Before: 415 "got none", and a client learned the fields one round trip later
+    expect(readRequestBody(jsonRoute, event(undefined))).toEqual({
+      mediaType: 'application/json',
+      value: {},
+    });
+    expect(readRequestBody(csvRoute, event(''))).toEqual({ mediaType: 'application/json', value: {} });
+  });
+
+  it('still answers an empty body sent as another media type with 415', () => {
+    expect(errorOf(() => readRequestBody(jsonRoute, event('', 'text/plain')))).toBeInstanceOf(
       UnsupportedMediaTypeError,
     );
   });
