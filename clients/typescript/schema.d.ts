@@ -2350,7 +2350,10 @@ export interface components {
                  * @default
                  */
                 explanation?: string;
-                /** @default [] */
+                /**
+                 * @description Each document at most once
+                 * @default []
+                 */
                 evidence?: components["schemas"]["Evidence"][];
             }[];
         };
@@ -2366,7 +2369,10 @@ export interface components {
              * @default
              */
             explanation?: string;
-            /** @default [] */
+            /**
+             * @description Each document at most once
+             * @default []
+             */
             evidence?: components["schemas"]["Evidence"][];
         };
         SubmissionReceipt: {
@@ -3122,7 +3128,10 @@ export interface components {
                 indicatorNo: number;
                 /** @description Why the score is wrong. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 20) is counted; stored in Unicode NFC. */
                 justification: string;
-                /** @default [] */
+                /**
+                 * @description Each document at most once
+                 * @default []
+                 */
                 evidence?: components["schemas"]["Evidence"][];
             }[];
         };

@@ -295,6 +295,12 @@ describe('bad input leaves the stored draft unchanged', () => {
           ],
         ] as const,
     ),
+    [
+      'the same evidence document twice',
+      1,
+      { level: 3, evidence: [evidence, { ...evidence, title: 'Salinan' }] },
+      '/body/evidence/1/url',
+    ],
     ...hostileNames.map(
       ([name, title]) =>
         [

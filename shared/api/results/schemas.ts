@@ -13,6 +13,7 @@ import { FrameworkSchema } from '#shared/api/public/schemas.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
 import {
   EvidenceSchema,
+  evidenceList,
   IndexValueSchema,
   IndicatorNoFieldSchema,
   indicatorItems,
@@ -226,7 +227,7 @@ export const AppealWriteSchema = z
             multiline: true,
             description: 'Why the score is wrong',
           }),
-          evidence: z.array(EvidenceSchema).max(10).default([]),
+          evidence: evidenceList(10).default([]),
         }),
         47,
       ),

@@ -26,7 +26,8 @@ export const answerLimits = {
  */
 const evidenceUrlPattern = new RegExp(
   [
-    '^https://',
+    // The scheme in any case (RFC 3986 §3.1: case-insensitive); stored lower-case.
+    '^[Hh][Tt][Tt][Pp][Ss]://',
     // A domain name as zod's `z.regexes.domain` spells it: at most 253 characters, labels of 1–63.
     '(?=[^/?#:]{1,253}(?:[/?#:]|$))(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\\.)+[a-zA-Z]{2,63}',
     '(?::(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[1-9][0-9]{0,3}|0))?',
@@ -67,6 +68,7 @@ export const EvidenceSchema = z
           // Only a value of the right shape is worth parsing; otherwise the message above says it.
           when: (payload) => payload.issues.length === 0,
         })
+        .overwrite((url) => `https${url.slice(5)}`)
         .meta({
           description: 'An https:// link to the document; it must also parse as a URL (WHATWG URL Standard).',
           example: 'https://jatimprov.go.id/spbe/pergub-arsitektur.pdf',
@@ -79,7 +81,9 @@ export const EvidenceSchema = z
         .optional(),
       sha256: z
         .string()
-        .regex(/^[a-f0-9]{64}$/, '64 lower-case hex digits')
+        // Either case: PowerShell's Get-FileHash prints upper case, sha256sum lower; stored lower.
+        .regex(/^[a-fA-F0-9]{64}$/, '64 hex digits, such as sha256sum or Get-FileHash prints')
+        .overwrite((digest) => digest.toLowerCase())
         .optional()
         // maxLength: the bound the pattern already sets, published.
         .meta({
@@ -89,6 +93,39 @@ export const EvidenceSchema = z
     })),
   )
   .meta({ id: 'Evidence', description: 'Data dukung: a reference to a supporting document' });
+
+/** The same document however its URL is spelled (host case, default port, dot segments). */
+const documentKey = (url: string): string => {
+  try {
+    return new URL(url).href;
+  } catch {
+    // The item's own check has refused it already; compare it as sent.
+    return url;
+  }
+};
+
+/** Evidence of one answer or appeal: at most `max` documents, each once. */
+export const evidenceList = (max: number) =>
+  z
+    .array(EvidenceSchema)
+    .max(max)
+    .superRefine((items, ctx) => {
+      const seen = new Map<string, number>();
+      items.forEach((item, index) => {
+        const key = documentKey(item.url);
+        const first = seen.get(key);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'url'],
+            message: `The same document is listed twice (items ${first + 1} and ${index + 1}).`,
+          });
+        } else {
+          seen.set(key, index);
+        }
+      });
+    })
+    .meta({ description: 'Each document at most once' });
 
 export const LevelSchema = z
   .literal([...levels], { error: 'The level must be a whole number from 1 to 5' })
@@ -115,7 +152,7 @@ const answerFields = () => ({
     multiline: true,
     description: 'Penjelasan: why this level is met',
   }).default(''),
-  evidence: z.array(EvidenceSchema).max(answerLimits.evidenceMaxItems).default([]),
+  evidence: evidenceList(answerLimits.evidenceMaxItems).default([]),
 });
 
 export const IndicatorAnswerWriteSchema = z

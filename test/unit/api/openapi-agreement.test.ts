@@ -417,6 +417,12 @@ const zodOnlyRules: readonly {
     documentedAs: 'Each indicator at most once',
   },
   {
+    rule: 'each evidence document at most once',
+    path: /(^|\/)evidence\/\d+\/url$/,
+    message: /listed twice/,
+    documentedAs: 'Each document at most once',
+  },
+  {
     rule: 'a score marked not valid gives its reason',
     path: /^reviews\/\d+\/reason$/,
     message: /needs a reason/,
