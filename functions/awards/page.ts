@@ -13,6 +13,7 @@ import {
 } from '#shared/domain/scoring/rational.ts';
 import { escapeHtml, htmlDocument } from '#shared/http/html.ts';
 import type { AwardPublicationSummary } from '#shared/services/awards/ports.ts';
+import type { AwardReader } from '#shared/services/awards/read.ts';
 import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
 
 /**
@@ -346,6 +347,9 @@ ${rows}
 const jakartaDate = (at: string): string =>
   new Date(Date.parse(at) + 7 * 60 * 60 * 1000).toISOString().slice(0, 10);
 
+/** The query that keeps a page's language in its links (Indonesian, the default, needs none). */
+const langQuery = (lang: PageLanguage): string => (lang === 'en' ? '?lang=en' : '');
+
 /** The whole page. */
 export const awardsPageHtml = (data: AwardsPageData): string => {
   const w = words[data.lang];
@@ -353,7 +357,7 @@ export const awardsPageHtml = (data: AwardsPageData): string => {
   const winners = new Set(data.records.map((award) => award.agencyId));
   const published = jakartaDate(publication.publishedAt ?? publication.startedAt);
   const other = w.other;
-  const otherHref = other.lang === 'en' ? `/awards/${year}?lang=en` : `/awards/${year}`;
+  const otherHref = `/awards/${year}${langQuery(other.lang)}`;
   const revision =
     publication.reason === 'initial'
       ? ''
@@ -407,15 +411,10 @@ ${history}
   });
 };
 
-const indexHref = (lang: PageLanguage): string =>
-  lang === 'en' ? `${awardRoutes.getAwardsIndexPage.path}?lang=en` : awardRoutes.getAwardsIndexPage.path;
+const indexHref = (lang: PageLanguage): string => `${awardRoutes.getAwardsIndexPage.path}${langQuery(lang)}`;
 
-/** A year whose awards are published, as the index lists it. */
-export interface PublishedAwardYear {
-  readonly year: number;
-  readonly publicationVersion: number;
-  readonly publishedAt: string;
-}
+/** A year whose awards are published, as the reader lists it. */
+type PublishedAwardYear = Awaited<ReturnType<AwardReader['publishedYears']>>[number];
 
 /** The title of the index of years in a language. */
 export const awardsIndexTitle = (lang: PageLanguage): string => words[lang].indexTitle;
@@ -427,7 +426,6 @@ export const awardsIndexHtml = (data: {
 }): string => {
   const w = words[data.lang];
   const other = w.other;
-  const suffix = data.lang === 'en' ? '?lang=en' : '';
   const list =
     data.years.length === 0
       ? `<p>${escapeHtml(w.noneYet)}</p>`
@@ -435,7 +433,7 @@ export const awardsIndexHtml = (data: {
 ${data.years
   .map(
     ({ year, publicationVersion, publishedAt }) =>
-      `<li><a href="/awards/${year}${suffix}">${escapeHtml(w.title(year))}</a> — ${escapeHtml(
+      `<li><a href="/awards/${year}${langQuery(data.lang)}">${escapeHtml(w.title(year))}</a> — ${escapeHtml(
         w.yearEntry(publicationVersion, jakartaDate(publishedAt)),
       )} (<a href="/v1/cycles/${year}/awards">JSON</a>)</li>`,
   )

@@ -90,16 +90,9 @@ export const createRankingWorker =
       // Named, so that whoever triggered it can resume that run rather than wait for its lease.
       if (error instanceof ConflictError) {
         const holder = error.extensions.runningRunId;
-        logger.info('Another ranking run of the cycle is running', {
-          detail: error.message,
-          ...(typeof holder === 'string' ? { holder } : {}),
-        });
-        return {
-          outcome: 'busy',
-          year,
-          runId,
-          ...(typeof holder === 'string' ? { holder } : {}),
-        } satisfies RankingWorkerResult;
+        const named = typeof holder === 'string' ? { holder } : {};
+        logger.info('Another ranking run of the cycle is running', { detail: error.message, ...named });
+        return { outcome: 'busy', year, runId, ...named } satisfies RankingWorkerResult;
       }
       return failed(error);
     }

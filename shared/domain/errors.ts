@@ -68,6 +68,15 @@ export class ValidationError extends AppError {
   readonly slug = 'validation-failed';
 }
 
+/**
+ * A cursor the listing did not return — forged, of other filters, or past its end: 400 naming it,
+ * never read on (it would skip or repeat entries). One wording for every paginated listing.
+ */
+export const foreignCursorError = (filters = 'the same filters'): ValidationError =>
+  new ValidationError('The cursor is not one this listing returned.', {
+    errors: [{ pointer: '/query/cursor', detail: `Use the nextCursor of the previous page with ${filters}` }],
+  });
+
 export class UnauthorizedError extends AppError {
   readonly slug = 'unauthorized';
 }

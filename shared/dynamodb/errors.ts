@@ -6,7 +6,7 @@ import {
   TransactionCanceledException,
   TransactionConflictException,
 } from '@aws-sdk/client-dynamodb';
-import { ConflictError, ServiceUnavailableError, ValidationError } from '#shared/domain/errors.ts';
+import { ConflictError, foreignCursorError, ServiceUnavailableError } from '#shared/domain/errors.ts';
 
 /**
  * DynamoDB failures as the API reports them. The SDK already retried throttles with backoff; what
@@ -153,11 +153,7 @@ export const decodeCursorFor = (
       return typeof value === 'string' && expected[name]?.(value) === true;
     });
   if (!valid) {
-    throw new ValidationError('The cursor is not one this listing returned.', {
-      errors: [
-        { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
-      ],
-    });
+    throw foreignCursorError();
   }
   return key as Record<string, string>;
 };

@@ -1,6 +1,5 @@
 import type { ReviewMark, StageScore } from '#shared/domain/assessment.ts';
 import type { AuditEntry, AuditTrail } from '#shared/domain/audit.ts';
-import { ValidationError } from '#shared/domain/errors.ts';
 import type { DomainEvent } from '#shared/domain/events.ts';
 import { type ResultVersion, resultSummary } from '#shared/domain/results.ts';
 import type {
@@ -42,6 +41,7 @@ import type {
 } from '#shared/services/self-assessment/ports.ts';
 import type { WebhookDeliveryStore, WebhookEndpointStore } from '#shared/services/webhooks/ports.ts';
 import { createMemoryAwards } from './awards.ts';
+import { pageAfter } from './paging.ts';
 import { createMemoryWebhooks } from './webhooks.ts';
 
 /**
@@ -55,37 +55,13 @@ import { createMemoryWebhooks } from './webhooks.ts';
 const trailKey = (trail: AuditTrail): string => JSON.stringify(trail);
 const selfKey = (year: number, agencyId: string) => `${year}#${agencyId}`;
 
-const decodeAfter = (cursor: string | undefined): string | undefined => {
-  if (cursor === undefined) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof value.after === 'string') return value.after;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('The cursor is not one this listing returned.', {
-    errors: [
-      { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
-    ],
-  });
-};
-
 /** A page of `items` in the order of their keys (an index's sort key), resumed after the cursor's key. */
-const pageOf = <T>(unordered: readonly T[], keyOf: (item: T) => string, page: PageRequest): Page<T> => {
-  const items = [...unordered].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
-  const after = decodeAfter(page.cursor);
-  const start = after === undefined ? 0 : items.findIndex((item) => keyOf(item) > after);
-  const slice = start < 0 ? [] : items.slice(start, start + page.limit);
-  const last = slice.at(-1);
-  const more = start >= 0 && start + page.limit < items.length;
-  return {
-    items: [...slice],
-    nextCursor:
-      more && last
-        ? Buffer.from(JSON.stringify({ after: keyOf(last) }), 'utf8').toString('base64url')
-        : undefined,
-  };
-};
+const pageOf = <T>(unordered: readonly T[], keyOf: (item: T) => string, page: PageRequest): Page<T> =>
+  pageAfter(
+    [...unordered].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0)),
+    keyOf,
+    page,
+  );
 
 export interface MemoryPorts {
   readonly agencies: AgencyStore;

@@ -1,5 +1,3 @@
-import { ValidationError } from '#shared/domain/errors.ts';
-import type { Page, PageRequest } from '#shared/services/ports.ts';
 import type {
   EndpointHealth,
   WebhookDeliveryRecord,
@@ -8,6 +6,7 @@ import type {
   WebhookEndpointStore,
   WebhookStateChange,
 } from '#shared/services/webhooks/ports.ts';
+import { pageAfter } from './paging.ts';
 
 /**
  * Webhook endpoints and their delivery log in memory, with the DynamoDB adapters' conditions
@@ -16,42 +15,6 @@ import type {
 
 const endpointKey = (agencyId: string, endpointId: string) => `${agencyId}#${endpointId}`;
 const deliveryKey = (endpointId: string, eventId: string) => `${endpointId}#${eventId}`;
-
-const cursorOf = (after: string) => Buffer.from(JSON.stringify({ after }), 'utf8').toString('base64url');
-const afterOf = (cursor: string | undefined): string | undefined => {
-  if (cursor === undefined) return undefined;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof value.after === 'string') return value.after;
-  } catch {
-    // fall through
-  }
-  throw new ValidationError('The cursor is not one this listing returned.', {
-    errors: [
-      { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
-    ],
-  });
-};
-
-/** A page of `items` already in listing order, keyed by `keyOf` (strictly after the cursor's key). */
-const pageAfter = <T>(
-  items: readonly T[],
-  keyOf: (item: T) => string,
-  page: PageRequest,
-  descending: boolean,
-): Page<T> => {
-  const after = afterOf(page.cursor);
-  const rest =
-    after === undefined
-      ? items
-      : items.filter((item) => (descending ? keyOf(item) < after : keyOf(item) > after));
-  const slice = rest.slice(0, page.limit);
-  const last = slice.at(-1);
-  return {
-    items: [...slice],
-    nextCursor: rest.length > page.limit && last ? cursorOf(keyOf(last)) : undefined,
-  };
-};
 
 export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean) => {
   const endpoints = new Map<string, WebhookEndpointRecord>();

@@ -18,3 +18,17 @@ export const readWholeListing = async <T>(
   } while (cursor);
   return items;
 };
+
+/** An opaque cursor a service pages with: JSON, base64url. */
+export const encodeOpaqueCursor = (value: unknown): string =>
+  Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+
+/** What {@link encodeOpaqueCursor} wrote, or undefined for anything else (the caller refuses it). */
+export const decodeOpaqueCursor = (cursor: string): unknown => {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    // Not base64url JSON: no cursor a listing returned.
+    return undefined;
+  }
+};

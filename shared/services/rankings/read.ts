@@ -1,12 +1,13 @@
 import { predicateNote, rankingMethod } from '#shared/api/rankings/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
-import { ConflictError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { ConflictError, foreignCursorError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
 import { getFramework, predicateRef } from '#shared/domain/framework/registry.ts';
 import type { Framework } from '#shared/domain/framework/types.ts';
 import { measuresOf } from '#shared/domain/ranking/rank.ts';
 import { predicateOf } from '#shared/domain/scoring/score.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../paging.ts';
 import type { AgencyStore } from '../registry/ports.ts';
 import type {
   AgencyPositionsRecord,
@@ -50,66 +51,49 @@ interface Listing {
   readonly scope: string;
   readonly measure: string;
 }
+/** What a cursor holds: the offset, and (from when they were named in it) the run and the listing. */
+interface RankingCursor {
+  readonly o: number;
+  readonly r?: string;
+  readonly y?: number;
+  readonly s?: string;
+  readonly m?: string;
+}
 const encodeCursor = (offset: number, runId: string, listing: Listing) =>
-  Buffer.from(
-    JSON.stringify({ o: offset, r: runId, y: listing.year, s: listing.scope, m: listing.measure }),
-    'utf8',
-  ).toString('base64url');
-const foreignCursor = () =>
-  new ValidationError('The cursor is not one this listing returned.', {
-    errors: [
-      { pointer: '/query/cursor', detail: 'Use the nextCursor of the previous page with the same filters' },
-    ],
-  });
-const decodeCursor = (
-  cursor: string | undefined,
-): { offset: number; runId?: string; listing?: Partial<Listing> } => {
-  if (cursor === undefined) return { offset: 0 };
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as {
-      o?: unknown;
-      r?: unknown;
-      y?: unknown;
-      s?: unknown;
-      m?: unknown;
-    };
-    if (
-      typeof value.o === 'number' &&
-      Number.isSafeInteger(value.o) &&
-      value.o >= 0 &&
-      (value.r === undefined || typeof value.r === 'string') &&
-      (value.y === undefined || typeof value.y === 'number') &&
-      (value.s === undefined || typeof value.s === 'string') &&
-      (value.m === undefined || typeof value.m === 'string')
-    ) {
-      return {
-        offset: value.o,
-        ...(typeof value.r === 'string' ? { runId: value.r } : {}),
-        listing: {
-          ...(typeof value.y === 'number' ? { year: value.y } : {}),
-          ...(typeof value.s === 'string' ? { scope: value.s } : {}),
-          ...(typeof value.m === 'string' ? { measure: value.m } : {}),
-        },
-      };
-    }
-  } catch {
-    // fall through
+  encodeOpaqueCursor({
+    o: offset,
+    r: runId,
+    y: listing.year,
+    s: listing.scope,
+    m: listing.measure,
+  } satisfies RankingCursor);
+const foreignCursor = () => foreignCursorError();
+const absentOr = (value: unknown, type: 'string' | 'number') => value === undefined || typeof value === type;
+const decodeCursor = (cursor: string | undefined): RankingCursor => {
+  if (cursor === undefined) return { o: 0 };
+  const value = decodeOpaqueCursor(cursor) as
+    | Partial<Record<keyof RankingCursor, unknown>>
+    | null
+    | undefined;
+  if (
+    typeof value?.o === 'number' &&
+    Number.isSafeInteger(value.o) &&
+    value.o >= 0 &&
+    absentOr(value.r, 'string') &&
+    absentOr(value.y, 'number') &&
+    absentOr(value.s, 'string') &&
+    absentOr(value.m, 'string')
+  ) {
+    return value as RankingCursor;
   }
   throw foreignCursor();
 };
 
 /** The run a cursor pages through, once it is known to belong to this listing (400 otherwise). */
 const cursorRunOf = (cursor: string | undefined, listing: Listing): string | undefined => {
-  const decoded = decodeCursor(cursor);
-  const named = decoded.listing ?? {};
-  if (
-    (named.year !== undefined && named.year !== listing.year) ||
-    (named.scope !== undefined && named.scope !== listing.scope) ||
-    (named.measure !== undefined && named.measure !== listing.measure)
-  ) {
-    throw foreignCursor();
-  }
-  return decoded.runId;
+  const { r, y = listing.year, s = listing.scope, m = listing.measure } = decodeCursor(cursor);
+  if (y !== listing.year || s !== listing.scope || m !== listing.measure) throw foreignCursor();
+  return r;
 };
 
 /** A stored row as served: the agency, the value, the predicate by name. */
@@ -187,7 +171,7 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
 
   /** The stored pages holding entries [offset, offset + limit): at most two. */
   const pageNumbersOf = (query: PageQuery) => {
-    const { offset } = decodeCursor(query.cursor);
+    const { o: offset } = decodeCursor(query.cursor);
     return {
       offset,
       first: Math.floor(offset / rowsPerPage),

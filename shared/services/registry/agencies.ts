@@ -9,7 +9,14 @@ import { type Actor, auditEntry } from '#shared/domain/actor.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import { agencyMatcher } from '#shared/domain/agency-search.ts';
 import { type AuditTrail, diffFields } from '#shared/domain/audit.ts';
-import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import {
+  ConflictError,
+  type FieldError,
+  foreignCursorError,
+  NotFoundError,
+  ValidationError,
+} from '#shared/domain/errors.ts';
+import { decodeOpaqueCursor, encodeOpaqueCursor } from '../paging.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
 import { putVersioned } from '../versioned-put.ts';
 import type { AgencyRecord, AgencyStore, AuditRecord, AuditTrailStore } from './ports.ts';
@@ -40,36 +47,19 @@ interface DirectoryCursor {
   readonly group: string | null;
 }
 
-const encodeDirectoryCursor = (cursor: DirectoryCursor): string =>
-  Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-
 /** The cursor's last agency, if it is one this query returned; otherwise 400 naming the cursor. */
 const directoryCursorAfter = (query: DirectoryQuery): string | undefined => {
   if (query.cursor === undefined) return undefined;
-  let decoded: Partial<DirectoryCursor> | undefined;
-  try {
-    decoded = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as Partial<DirectoryCursor>;
-  } catch {
-    // Not base64url JSON: refused below like any other cursor this listing did not return.
+  const decoded = decodeOpaqueCursor(query.cursor) as Partial<DirectoryCursor> | null | undefined;
+  if (
+    typeof decoded?.after !== 'string' ||
+    !agencyIdPattern.test(decoded.after) ||
+    decoded.q !== (query.q ?? null) ||
+    decoded.group !== (query.group ?? null)
+  ) {
+    throw foreignCursorError('the same q and group');
   }
-  const fits =
-    decoded !== undefined &&
-    decoded !== null &&
-    typeof decoded.after === 'string' &&
-    agencyIdPattern.test(decoded.after) &&
-    decoded.q === (query.q ?? null) &&
-    decoded.group === (query.group ?? null);
-  if (!fits) {
-    throw new ValidationError('The cursor is not one this listing returned.', {
-      errors: [
-        {
-          pointer: '/query/cursor',
-          detail: 'Use the nextCursor of the previous page with the same q and group',
-        },
-      ],
-    });
-  }
-  return decoded?.after;
+  return decoded.after;
 };
 
 /** Every field an admin sets, spelled out: an omitted parent must clear the stored one. */
@@ -348,11 +338,11 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
         total: found.length,
         ...(rest.length > page.length && last
           ? {
-              nextCursor: encodeDirectoryCursor({
+              nextCursor: encodeOpaqueCursor({
                 after: last.id,
                 q: query.q ?? null,
                 group: query.group ?? null,
-              }),
+              } satisfies DirectoryCursor),
             }
           : {}),
       };

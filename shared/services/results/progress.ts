@@ -1,3 +1,5 @@
+import type * as z from 'zod';
+import type { CycleProgressSchema } from '#shared/api/results/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { type AgencyGroup, agencyGroups } from '#shared/domain/agency-groups.ts';
 import { currentPhase } from '#shared/domain/cycles.ts';
@@ -13,12 +15,8 @@ export interface CycleProgressPorts {
   readonly results: Pick<ResultStore, 'listByCycle' | 'appealsByCycle'>;
 }
 
-export interface ProgressCounts {
-  agencies: number;
-  selfAssessment: { notStarted: number; draft: number; submitted: number };
-  results: { final: number; missing: number; withOpenAppeal: number };
-  appeals: { open: number; decided: number };
-}
+/** One set of counts, as the API's schema defines it (the totals and each group's). */
+type ProgressCounts = z.output<typeof CycleProgressSchema>['totals'];
 
 const noProgress = (): ProgressCounts => ({
   agencies: 0,

@@ -135,13 +135,16 @@ const writeGuards = (loaded: Loaded) =>
 
 const answerFields = ['level', 'explanation', 'evidence'] as const;
 
+/** The answer fields a write sets. */
+const answerOf = (write: AnswerWrite) => ({
+  level: write.level,
+  explanation: write.explanation,
+  evidence: [...write.evidence],
+});
+
 /** What a write changes in the stored answer (nothing: stored exactly as sent). */
 const changesOf = (state: SelfAssessmentState, write: AnswerWrite) =>
-  diffFields(
-    state.answers.get(write.indicatorNo),
-    { level: write.level, explanation: write.explanation, evidence: [...write.evidence] },
-    answerFields,
-  );
+  diffFields(state.answers.get(write.indicatorNo), answerOf(write), answerFields);
 
 export interface SelfAssessmentServicePorts {
   readonly selfAssessments: SelfAssessmentStore;
@@ -254,9 +257,13 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
       for (const write of answerWrites) {
         const changes = changesOf(state, write);
         if (changes.length === 0) continue;
-        const after = { level: write.level, explanation: write.explanation, evidence: [...write.evidence] };
         changed.push({
-          answer: { indicatorNo: write.indicatorNo, ...after, updatedAt: at, updatedBy: actor.subject },
+          answer: {
+            indicatorNo: write.indicatorNo,
+            ...answerOf(write),
+            updatedAt: at,
+            updatedBy: actor.subject,
+          },
           changes,
         });
       }
