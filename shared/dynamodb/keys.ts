@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { AuditTrail } from '#shared/domain/audit.ts';
 
 /**
@@ -280,6 +281,15 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     status: 'built',
     notes:
       'URL, event types, enabled, signature schemes and signing keys (current and, during a rotation, the previous ones until their expiry); versioned. Read with its agency’s partition (consistent). GSI2 only for ed25519 (v1a) endpoints: the published public keys.',
+  },
+  {
+    name: 'WebhookUrlClaim',
+    table: 'programme',
+    pk: 'AGENCY#<agencyId>',
+    sk: 'WEBHOOK-URL#<sha256 of the URL>',
+    status: 'built',
+    notes:
+      'An agency registers a URL once: put with `attribute_not_exists` in the endpoint’s creating transaction, deleted with it, so two racing registrations of one URL (a double click) leave one endpoint and a 409. Hashed because a URL may outgrow a sort key.',
   },
   {
     name: 'WebhookSubscription',
@@ -1075,6 +1085,14 @@ export const webhookKeys = {
     GSI1SK: `${agencyId}#${endpointId}`,
   }),
   subscribersPartition: (eventType: string) => `SUBSCRIBERS#${eventType}`,
+  /**
+   * An agency's claim on a URL (one endpoint per URL). The URL is hashed: it may be 2,048
+   * characters, a sort key at most 1,024 bytes. Outside the `WEBHOOK#` prefix, so listings skip it.
+   */
+  urlClaim: (agencyId: string, url: string): ItemKey => ({
+    PK: agencyKeys.partition(agencyId),
+    SK: `WEBHOOK-URL#${createHash('sha256').update(url).digest('hex')}`,
+  }),
   auditPartition: (endpointId: string) => `WEBHOOK#${endpointId}`,
 } as const;
 

@@ -329,7 +329,14 @@ export const routeCalls = {
   // Webhooks.
   createWebhookEndpoint: {
     calls: ['listAgencyWebhookEndpoints', 'commitChange'],
-    notes: 'The list enforces the per-agency limit; the transaction checks the agency exists.',
+    extra: [
+      {
+        when: 'the transaction is refused (a racing registration of the URL, or the agency removed)',
+        calls: ['listAgencyWebhookEndpoints'],
+      },
+    ],
+    notes:
+      'The list enforces the per-agency limit and finds the URL already registered; the transaction checks the agency exists and claims the URL.',
   },
   listWebhookEndpoints: {
     calls: ['listAgencyWebhookEndpoints'],

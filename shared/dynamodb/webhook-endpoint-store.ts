@@ -68,8 +68,9 @@ const subscriptionDelete = (
 });
 
 /**
- * Pure: the actions of an endpoint write. The endpoint item carries the condition (absent and its
- * agency present for a create, the version read for an update or deletion); subscription items
+ * Pure: the actions of an endpoint write. The endpoint item carries the condition (absent, its
+ * agency present and its URL unclaimed for a create, the version read for an update or deletion);
+ * the URL claim is made at creation and released at deletion; subscription items
  * follow the difference between the event types subscribed before and after, in the same
  * transaction, so the dispatcher never sees a disabled endpoint's subscriptions.
  */
@@ -85,6 +86,7 @@ export const webhookEndpointActions = (tableName: string, change: WebhookStateCh
           ExpressionAttributeValues: { ':expected': endpoint.version },
         },
       },
+      { Delete: { TableName: tableName, Key: webhookKeys.urlClaim(endpoint.agencyId, endpoint.url) } },
       ...[...subscribedTypes(endpoint)].map((type) => subscriptionDelete(tableName, endpoint, type)),
     ];
   }
@@ -99,6 +101,18 @@ export const webhookEndpointActions = (tableName: string, change: WebhookStateCh
               TableName: tableName,
               Key: agencyKeys.profile(endpoint.agencyId),
               ConditionExpression: 'attribute_exists(PK)',
+            },
+          } satisfies TransactAction,
+          {
+            Put: {
+              TableName: tableName,
+              Item: {
+                ...webhookKeys.urlClaim(endpoint.agencyId, endpoint.url),
+                entity: 'WebhookUrlClaim',
+                endpointId: endpoint.id,
+                url: endpoint.url,
+              },
+              ConditionExpression: 'attribute_not_exists(PK)',
             },
           } satisfies TransactAction,
         ]

@@ -25,7 +25,12 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
     const { endpoint } = change;
     const stored = endpoints.get(endpointKey(endpoint.agencyId, endpoint.id));
     if (change.kind === 'webhook-endpoint.deletion') return stored?.version === endpoint.version;
-    if (change.before === undefined) return stored === undefined && agencyExists(endpoint.agencyId);
+    if (change.before === undefined) {
+      const urlTaken = [...endpoints.values()].some(
+        (other) => other.agencyId === endpoint.agencyId && other.url === endpoint.url,
+      );
+      return stored === undefined && !urlTaken && agencyExists(endpoint.agencyId);
+    }
     return stored?.version === change.before.version;
   };
 

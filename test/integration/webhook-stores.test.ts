@@ -31,10 +31,11 @@ const actor = (): Actor => ({
   now: new Date(),
 });
 
+/** Each endpoint at its own URL: an agency registers a URL once. */
 const endpoint = (id: string, overrides: Partial<WebhookEndpointRecord> = {}): WebhookEndpointRecord => ({
   id,
   agencyId: jatim,
-  url: 'https://hooks.jatimprov.go.id/spbe',
+  url: `https://hooks.jatimprov.go.id/spbe/${id}`,
   eventTypes: [eventTypes.awardPublished, eventTypes.rankingPublished],
   enabled: true,
   signatureSchemes: ['v1'],

@@ -272,6 +272,21 @@ describe('endpoint lifecycle', () => {
     expectProblem(read, 404);
   });
 
+  it('one URL is one endpoint: a double click gets one 201 and one 409 naming it; deleted, the URL is free', async () => {
+    const url = 'https://hooks.jatimprov.go.id/double-click';
+
+    const [first, second] = await Promise.all([register({ url }), register({ url })]);
+    const [created, refused] = first.status === 201 ? [first, second] : [second, first];
+    const endpoint = expectStatus(created, 201);
+    const problem = expectFieldProblem(refused, 409, '/body/url');
+    const deleted = await api.request('DELETE', `${base}/${endpoint.id}`, { token: operator });
+    const again = await register({ url: 'https://HOOKS.jatimprov.go.id:443/double-click' });
+
+    expect(problem.detail).toContain(endpoint.id);
+    expect(deleted.status).toBe(204);
+    expect(expectStatus(again, 201).url).toBe(url);
+  });
+
   it('an operator without the webhooks.manage scope is refused (403)', async () => {
     const token = await api.token('agency', { agencyId: jatim, scopes: ['spbe/self-assessment.write'] });
     expectProblem(await api.request('GET', base, { token }), 403);

@@ -41,7 +41,7 @@ export const webhookRoutes = {
     access: webhookManagers,
     summary: 'Register an https endpoint for the event types it wants; the signing secret is shown once',
     description:
-      'The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. Not idempotent on purpose: a replayed response would store the secret for a day; a retry creates a second endpoint, which can be deleted.',
+      'The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. An agency registers a URL once: registering it again (a double click, a retry whose answer was lost) answers 409 naming the endpoint that has it (`/body/url`); that endpoint’s secret was shown once, so a client that lost it rotates it. Idempotency-Key is not honoured on purpose: a replayed response would store the secret for a day.',
     tags,
     params: AgencyIdParamsSchema,
     body: WebhookEndpointCreateSchema,

@@ -129,6 +129,17 @@ const urlRefused = (detail: string, reason: UrlRefusalReason | AddressRefusalRea
     extensions: { reason },
   });
 
+/**
+ * One endpoint per URL and agency: a second registration (a double click, a retried request whose
+ * answer was lost) would deliver every event twice under two secrets. The first one's secret was shown
+ * once; a client that lost it rotates it.
+ */
+const urlTaken = (agencyId: string, existing: WebhookEndpointRecord) =>
+  new ConflictError(
+    `Agency "${agencyId}" already has webhook endpoint "${existing.id}" for ${existing.url}; change that one (PATCH its event types, or rotate its secret if the secret was lost) or delete it first.`,
+    { errors: [{ pointer: '/body/url', detail: `Already registered as endpoint "${existing.id}".` }] },
+  );
+
 const notFound = (agencyId: string, endpointId?: string) =>
   new NotFoundError(
     endpointId === undefined
@@ -254,6 +265,8 @@ export const createWebhookEndpointService = ({
     // No registry read: the transaction checks the agency exists (404 when it does not).
     const existing = await webhookEndpoints.listByAgency(agencyId);
     const url = await checkUrl(write.url);
+    const sameUrl = existing.find((endpoint) => endpoint.url === url);
+    if (sameUrl) throw urlTaken(agencyId, sameUrl);
     if (existing.length >= webhookLimits.endpointsPerAgency) {
       throw new ConflictError(
         `Agency "${agencyId}" has ${existing.length} webhook endpoints, the most it may have; delete one first.`,
@@ -275,8 +288,11 @@ export const createWebhookEndpointService = ({
       createdBy: actor.subject,
     };
     const outcome = await writes.commit(changeOf(actor, endpoint, undefined, 'webhook.endpoint.created'));
-    // The condition also requires the agency: it was removed in between.
-    if (!outcome.committed) throw notFound(agencyId);
+    if (!outcome.committed) {
+      // The conditions: the URL still free (a racing registration took it) and the agency present.
+      const racing = (await webhookEndpoints.listByAgency(agencyId)).find((endpoint) => endpoint.url === url);
+      throw racing ? urlTaken(agencyId, racing) : notFound(agencyId);
+    }
     return { endpoint, secret: endpoint.keys.current.secret };
   };
 

@@ -146,9 +146,54 @@ describe('webhook endpoints (in-memory ports)', () => {
   it('an agency has at most 10 endpoints', async () => {
     const ports = await preparedPorts();
     const service = endpointService(ports);
-    for (let index = 0; index < 10; index += 1) await service.create(actor(), jatim, create());
+    for (let index = 0; index < 10; index += 1) {
+      await service.create(actor(), jatim, create({ url: `https://hooks.jatimprov.go.id/spbe/${index}` }));
+    }
 
     await expect(service.create(actor(), jatim, create())).rejects.toThrow(ConflictError);
+  });
+
+  it('a URL the agency already registered is refused with 409 naming that endpoint, however it is spelled', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint } = await service.create(operatorOf(jatim), jatim, create());
+
+    const again = service.create(
+      operatorOf(jatim),
+      jatim,
+      create({ url: 'https://HOOKS.jatimprov.go.id:443/spbe', eventTypes: [eventTypes.resultFinalized] }),
+    );
+
+    await expect(again).rejects.toThrow(ConflictError);
+    await expect(again).rejects.toThrow(endpoint.id);
+    expect(await service.list(operatorOf(jatim), jatim)).toHaveLength(1);
+  });
+
+  it('two registrations of one URL racing each other (a double click) leave one endpoint and a 409', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+
+    const outcomes = await Promise.allSettled([
+      service.create(operatorOf(jatim), jatim, create()),
+      service.create(operatorOf(jatim), jatim, create()),
+    ]);
+
+    const [created] = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toBeInstanceOf(ConflictError);
+    expect(String(refused[0])).toContain(created?.endpoint.id);
+    expect(await service.list(operatorOf(jatim), jatim)).toHaveLength(1);
+  });
+
+  it('the same URL is another agency’s to register, and the agency’s own again once deleted', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint } = await service.create(actor(), jatim, create());
+
+    await expect(service.create(actor(), jabar, create())).resolves.toBeDefined();
+    await service.remove(actor(), jatim, endpoint.id, undefined);
+    await expect(service.create(actor(), jatim, create())).resolves.toBeDefined();
   });
 
   it('v1a endpoints publish their whpk_ key and get no secret', async () => {
@@ -585,7 +630,11 @@ describe('webhook dispatcher (in-memory ports)', () => {
       jatim,
       create({ eventTypes: ['result.finalized'] }),
     );
-    await endpoints.create(operatorOf(jatim), jatim, create({ eventTypes: ['webhook.test'] }));
+    await endpoints.create(
+      operatorOf(jatim),
+      jatim,
+      create({ url: 'https://hooks.jatimprov.go.id/tests', eventTypes: ['webhook.test'] }),
+    );
 
     const receipt = await endpoints.sendTest(operatorOf(jatim), jatim, endpoint.id);
     await dispatcher.fanOut(ports.events);
