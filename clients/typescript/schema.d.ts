@@ -1294,8 +1294,10 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Attempt one finished delivery once more, with the same `webhook-id`
-         * @description **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
+         * Attempt one delivery once more, with the same `webhook-id`: a finished one again, a pending one now
+         * @description A finished delivery (succeeded or failed) gets one more attempt, logged as `redelivery`. A pending one — its receiver fixed while the next retry is hours away — gets the next attempt of its schedule now (logged as `scheduled`; should it fail, the schedule goes on). Asking again while that attempt is on its way answers the same receipt and adds no attempt. Attempts are queued within a minute.
+         *
+         *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          *
          *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */

@@ -220,8 +220,8 @@ export const createWebhookDeliveryStore = (
           new UpdateCommand({
             TableName: events,
             Key: deliveryKeys.delivery(delivery.endpointId, delivery.eventId),
-            UpdateExpression:
-              'SET #status = :pending, nextAttemptAt = :at, redeliveryRequestedAt = :at, updatedAt = :at, GSI1PK = :duePk, GSI1SK = :dueSk, GSI2PK = :statusPk, GSI2SK = :statusSk, expiresAt = :expires REMOVE enqueuedFor',
+            // A pending delivery keeps its trigger: its next scheduled attempt, brought forward.
+            UpdateExpression: `SET #status = :pending, nextAttemptAt = :at, ${delivery.status === 'pending' ? '' : 'redeliveryRequestedAt = :at, '}updatedAt = :at, GSI1PK = :duePk, GSI1SK = :dueSk, GSI2PK = :statusPk, GSI2SK = :statusSk, expiresAt = :expires REMOVE enqueuedFor`,
             ConditionExpression: '#status = :seen AND attemptCount = :count',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {

@@ -116,7 +116,7 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
         ...rest,
         status: 'pending',
         nextAttemptAt: at,
-        redeliveryRequestedAt: at,
+        ...(stored.status === 'pending' ? {} : { redeliveryRequestedAt: at }),
         updatedAt: at,
       });
       return true;

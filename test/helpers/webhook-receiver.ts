@@ -16,7 +16,8 @@ export interface ReceivedWebhook {
 }
 
 /** The answer to the n-th request (1-based): a status, or never answer at all. */
-export type Answer = number | 'hang';
+/** A status; a status with a Retry-After header (seconds); or no answer at all. */
+export type Answer = number | { readonly status: number; readonly retryAfter: string } | 'hang';
 
 export interface TestReceiver {
   readonly url: string;
@@ -72,7 +73,9 @@ export const startReceiver = async (answer: (n: number) => Answer = () => 200): 
         for (const wake of waiters.splice(0)) wake();
         const scripted = answer(received.length);
         if (scripted === 'hang') return;
-        response.writeHead(verified === false ? 400 : scripted).end();
+        if (verified === false) response.writeHead(400).end();
+        else if (typeof scripted === 'number') response.writeHead(scripted).end();
+        else response.writeHead(scripted.status, { 'retry-after': scripted.retryAfter }).end();
       },
       () => undefined,
     );

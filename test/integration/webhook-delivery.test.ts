@@ -339,6 +339,41 @@ describe('retries, redelivery and failures', () => {
     });
   });
 
+  it('a pending delivery whose next attempt is an hour away is attempted at once when asked', async () => {
+    // Prepare: the receiver is down for maintenance and asks for an hour (503, Retry-After)
+    const hooks = await receiver((n) => (n === 1 ? { status: 503, retryAfter: '3600' } : 200));
+    const endpoint = await register(hooks.url);
+    const event = awardEvent(jatim);
+    await publish(event);
+    const pending = await eventually(
+      () => deliveries(endpoint, '?status=pending'),
+      (page) => page.items[0]?.attemptCount === 1,
+    );
+
+    // Act: back up early, the operator asks for it now
+    const redelivery = await api.request(
+      'POST',
+      `/v1/agencies/${jatim}/webhook-endpoints/${endpoint.id}/deliveries/${event.id}/redeliver`,
+      { token: operator, headers: { 'idempotency-key': 'retry-now-1' } },
+    );
+    const requests = await hooks.waitFor(2);
+
+    // Assess: the attempt the schedule held for an hour from now, made now
+    expect(Date.parse(pending.items[0]?.nextAttemptAt ?? '') - Date.now()).toBeGreaterThan(3_000_000);
+    expect(expectStatus(redelivery, 202)).toEqual({ requested: 1, eventIds: [event.id] });
+    expect(requests.map((request) => request.headers['webhook-id'])).toEqual([event.id, event.id]);
+    const log = await eventually(
+      () => deliveries(endpoint, '?status=succeeded'),
+      (page) => page.items.length === 1,
+    );
+    expect(
+      log.items[0]?.attempts.map(({ attempt, trigger, statusCode }) => ({ attempt, trigger, statusCode })),
+    ).toEqual([
+      { attempt: 1, trigger: 'scheduled', statusCode: 503 },
+      { attempt: 2, trigger: 'scheduled', statusCode: 200 },
+    ]);
+  });
+
   it('redelivers every failed delivery since a time', async () => {
     // Prepare: two events whose deliveries fail for good, then the receiver recovers
     let healthy = false;

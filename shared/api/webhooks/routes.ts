@@ -174,7 +174,10 @@ export const webhookRoutes = {
     path: `${endpoint}/deliveries/{eventId}/redeliver`,
     lambda: 'webhooks',
     access: webhookManagers,
-    summary: 'Attempt one finished delivery once more, with the same `webhook-id`',
+    summary:
+      'Attempt one delivery once more, with the same `webhook-id`: a finished one again, a pending one now',
+    description:
+      'A finished delivery (succeeded or failed) gets one more attempt, logged as `redelivery`. A pending one — its receiver fixed while the next retry is hours away — gets the next attempt of its schedule now (logged as `scheduled`; should it fail, the schedule goes on). Asking again while that attempt is on its way answers the same receipt and adds no attempt. Attempts are queued within a minute.',
     tags,
     params: WebhookDeliveryParamsSchema,
     idempotent: true,

@@ -447,7 +447,10 @@ export const createWebhookEndpointService = ({
       events: [],
     });
 
-  /** One more attempt of a finished delivery, with its original `webhook-id`. */
+  /**
+   * One more attempt of a finished delivery, with its original `webhook-id`; for a pending one (a
+   * receiver fixed while its next retry is hours away) the next attempt of its schedule, now.
+   */
   const redeliver = async (actor: Actor, agencyId: string, endpointId: string, eventId: string) => {
     assertVisible(actor, agencyId, endpointId);
     // The endpoint and the delivery, across both tables, in one round trip.
@@ -457,16 +460,18 @@ export const createWebhookEndpointService = ({
     requireEnabled(endpoint);
     const delivery = context?.delivery;
     if (!delivery) throw new NotFoundError(`No delivery of event "${eventId}" to endpoint "${endpointId}".`);
-    if (delivery.status === 'pending') {
-      throw new ConflictError(
-        `The delivery of "${eventId}" is still pending (next attempt ${delivery.nextAttemptAt}).`,
-      );
-    }
+    const receipt = { requested: 1, eventIds: [eventId] };
+    const dueAlready =
+      delivery.status === 'pending' &&
+      delivery.nextAttemptAt !== undefined &&
+      Date.parse(delivery.nextAttemptAt) <= actor.now.getTime();
+    // Asked for twice (a double click): the attempt is on its way once.
+    if (dueAlready) return receipt;
     if (!(await webhookDeliveries.requestRedelivery(delivery, actor.now.toISOString()))) {
       throw new ConflictError(`The delivery of "${eventId}" changed meanwhile; re-read the log and retry.`);
     }
     await auditRedelivery(actor, endpoint, [eventId]);
-    return { requested: 1, eventIds: [eventId] };
+    return receipt;
   };
 
   const redeliverFailed = async (actor: Actor, agencyId: string, endpointId: string, since: string) => {

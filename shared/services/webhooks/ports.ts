@@ -106,8 +106,9 @@ export interface WebhookDeliveryStore {
   /** Failed deliveries of events that occurred at or after `since`, newest first, at most `limit`. */
   failedSince(endpointId: string, since: string, limit: number): Promise<WebhookDeliveryRecord[]>;
   /**
-   * Makes a finished delivery due now for one more attempt: conditional on the status and attempt
-   * count the caller saw. False when it changed meanwhile.
+   * Makes a delivery due now: a finished one for one more attempt (a redelivery), a pending one for
+   * the next attempt of its schedule, brought forward (its schedule goes on if that fails too).
+   * Conditional on the status and attempt count the caller saw; false when they changed meanwhile.
    */
   requestRedelivery(delivery: WebhookDeliveryRecord, at: string): Promise<boolean>;
   /** Deliveries with an attempt due at or before `until`, across the due-index shards. */

@@ -601,7 +601,7 @@ describe('webhook dispatcher (in-memory ports)', () => {
       endpoint.id,
       'evt_00000000000000000000000001',
     );
-    const again = endpoints.redeliver(
+    const again = await endpoints.redeliver(
       operatorOf(jatim),
       jatim,
       endpoint.id,
@@ -610,9 +610,9 @@ describe('webhook dispatcher (in-memory ports)', () => {
     await dispatcher.sweep();
     const result = await step();
 
-    // Assess
+    // Assess: the double click is answered alike and makes no second attempt
     expect(receipt).toEqual({ requested: 1, eventIds: ['evt_00000000000000000000000001'] });
-    await expect(again).rejects.toThrow(ConflictError);
+    expect(again).toEqual(receipt);
     expect(result).toMatchObject({ kind: 'attempted', verdict: { kind: 'succeeded' } });
     expect(receiver.received.at(-1)?.headers['webhook-id']).toBe('evt_00000000000000000000000001');
     expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'succeeded', attemptCount: 5 });
@@ -621,6 +621,41 @@ describe('webhook dispatcher (in-memory ports)', () => {
       trigger: 'redelivery',
     });
     expect(waiting).toEqual([]);
+  });
+
+  it('a pending delivery (the receiver fixed, the next retry hours away) is attempted now; its schedule goes on', async () => {
+    // Prepare: the first attempt failed; the next is scheduled a second later
+    const { endpoints, dispatcher, receiver, waiting, clock, step, ports } = await dispatchSetup([
+      500, 500, 200,
+    ]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+    await step();
+    const eventId = 'evt_00000000000000000000000001';
+    const retryMessage = waiting.shift();
+    const requestedAt = new Date(clock.time).toISOString();
+
+    // Act
+    const receipt = await endpoints.redeliver(operatorOf(jatim), jatim, endpoint.id, eventId);
+    await dispatcher.sweep();
+    const now = waiting.shift();
+    const broughtForward = now && (await dispatcher.attempt(now.message));
+    const lateMessage = retryMessage && (await dispatcher.attempt(retryMessage.message));
+
+    // Assess: attempt 2 ran at once and failed; the schedule still holds attempt 3, which succeeds
+    expect(receipt).toEqual({ requested: 1, eventIds: [eventId] });
+    expect(now?.delayMs).toBe(0);
+    expect(broughtForward).toMatchObject({ kind: 'attempted' });
+    expect(lateMessage).toEqual({ kind: 'skipped', reason: 'duplicate' });
+    expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'pending', attemptCount: 2 });
+    expect(ports.webhooks.deliveries()[0]?.attempts.at(-1)).toMatchObject({ attempt: 2, at: requestedAt });
+    await step();
+    expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'succeeded', attemptCount: 3 });
+    expect(receiver.received.map((request) => request.headers['webhook-id'])).toEqual([
+      eventId,
+      eventId,
+      eventId,
+    ]);
   });
 
   it('a test event goes to the endpoint that asked for it only, whatever it subscribes to', async () => {
