@@ -498,7 +498,7 @@ export interface paths {
         get: operations["getSelfAssessment"];
         /**
          * Save many answers at once (indicators not listed stay as they are)
-         * @description All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).
+         * @description All listed answers are saved in one transaction or none is. Each listed answer is replaced whole: a penjelasan or evidence left out of it is cleared. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).
          *
          *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *
@@ -522,7 +522,7 @@ export interface paths {
         get?: never;
         /**
          * Save one indicator’s answer: level, penjelasan and evidence
-         * @description A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).
+         * @description The answer is replaced whole: a penjelasan or evidence left out of the body is cleared, so send the ones to keep (read them first). A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).
          *
          *     **Access:** agency operators; a token with the scope `spbe/self-assessment.write`.
          *

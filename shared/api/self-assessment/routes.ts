@@ -66,7 +66,7 @@ export const selfAssessmentRoutes = {
     access: selfAssessmentWriters,
     summary: 'Save many answers at once (indicators not listed stay as they are)',
     description:
-      'All listed answers are saved in one transaction or none is. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).',
+      'All listed answers are saved in one transaction or none is. Each listed answer is replaced whole: a penjelasan or evidence left out of it is cleared. A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).',
     tags: ['Self-assessment'],
     params: SelfAssessmentParamsSchema,
     body: BulkAnswersWriteSchema,
@@ -85,7 +85,7 @@ export const selfAssessmentRoutes = {
     access: selfAssessmentWriters,
     summary: 'Save one indicator’s answer: level, penjelasan and evidence',
     description:
-      'A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).',
+      'The answer is replaced whole: a penjelasan or evidence left out of the body is cleared, so send the ones to keep (read them first). A save that changes nothing returns the current state and keeps its version (ETag), even with a stale If-Match (a retry after a lost response: nothing can be lost); so does one that lost a race to a save of the same answers (a double click).',
     tags: ['Self-assessment'],
     params: IndicatorParamsSchema,
     body: IndicatorAnswerWriteSchema,
