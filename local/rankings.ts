@@ -38,6 +38,12 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const connect = async () => {
   const running = findRunning();
   const tables = { programme: programmeTable.localTableName, events: eventsTable.localTableName };
+  if (running && running.dynamodbEndpoint === undefined) {
+    console.error(
+      `npm start is still starting in this checkout (process ${running.pid}): run this again once it prints its banner.`,
+    );
+    process.exit(1);
+  }
   if (running) {
     console.error(`Using the DynamoDB Local of the running npm start (${running.dynamodbEndpoint}).`);
     const client = new DynamoDBClient({

@@ -6,7 +6,7 @@ import { systemIds } from '#shared/runtime/system.ts';
 import { describeCalls } from './dynamodb-calls.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
-import { clearRunning, findRunning, recordRunning, secondStartRefusal } from './running.ts';
+import { claimCheckout, clearRunning, recordRunning, secondStartRefusal } from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
 import { startBanner } from './start-banner.ts';
@@ -59,7 +59,9 @@ const corsAllowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhos
 const log = (message: string) => console.log(`[spbe] ${message}`);
 
 // Before anything touches .local-data/: `--fresh` would wipe it under the running instance.
-const refusal = secondStartRefusal(findRunning());
+// Claimed, not just checked: two started together cannot both pass a check.
+const claim = claimCheckout();
+const refusal = claim.claimed ? undefined : secondStartRefusal(claim.running);
 if (refusal !== undefined) {
   console.error(`\n${refusal}\n`);
   process.exit(1);
@@ -109,6 +111,7 @@ try {
   } else {
     console.error('\nThe local API could not start:', error);
   }
+  clearRunning();
   process.exit(1);
 }
 
