@@ -48,9 +48,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { startLocalRuntime } from '../local/runtime.ts';
+import { openCycle } from '../local/seed/cycle-windows.ts';
 import { nationalRoster } from '../local/seed/roster.ts';
 import { defaultScopesByRole } from '../shared/api/access.ts';
-import { CycleCreateSchema } from '../shared/api/cycles/schemas.ts';
 import type { Actor } from '../shared/domain/actor.ts';
 import { spbe2020 } from '../shared/domain/framework/index.ts';
 import type { Level } from '../shared/domain/framework/types.ts';
@@ -78,7 +78,6 @@ const slotsPerRun = connections + 2;
 /** The indicator the saves write (every seeded self-assessment has all 47 answered). */
 const savedIndicator = 12;
 const year = new Date().getUTCFullYear();
-const day = 24 * 60 * 60 * 1000;
 
 const allScenarios = ['public read', 'self-assessment read', 'indicator save'] as const;
 type Scenario = (typeof allScenarios)[number];
@@ -151,23 +150,7 @@ export async function runApiLoadBench(): Promise<BenchReport> {
     // with all 47 indicators answered (a save's reads then see a whole self-assessment).
     const ports = createDynamoDbPorts(createDocumentClient(runtime.dynamodb.client), runtime.dynamodb.tables);
     await createAgencyService(ports).importAgencies(actorAt(), nationalRoster);
-    const at = (offsetDays: number) => new Date(Date.now() + offsetDays * day).toISOString();
-    await createCycleService(ports).createCycle(
-      actorAt(),
-      CycleCreateSchema.parse({
-        year,
-        frameworkId: spbe2020.id,
-        type: 'evaluasi',
-        windows: {
-          selfAssessment: { opensAt: at(-1), closesAt: at(30) },
-          documentAssessment: { opensAt: at(31), closesAt: at(60) },
-          interviewAssessment: { opensAt: at(61), closesAt: at(75) },
-          appeals: { opensAt: at(76), closesAt: at(90) },
-          publication: { at: at(91) },
-        },
-        predicateBasis: 'exact',
-      }),
-    );
+    await createCycleService(ports).createCycle(actorAt(), openCycle(year, spbe2020.id, new Date(), 1));
     const readAgencies = nationalRoster.slice(0, connections).map((agency) => agency.id);
     const saveRuns = (rounds + (profileFolder ? 2 : 1)) * 2;
     const saveAgencies = nationalRoster

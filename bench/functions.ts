@@ -38,8 +38,8 @@ import {
 } from '../infra/bundling.ts';
 import { capabilityEntry, defaultFunctionsRoot, projectRoot } from '../infra/paths.ts';
 import { functionEnvironment, startDynamoDbLocal } from '../local/dynamodb-local.ts';
+import { openCycle } from '../local/seed/cycle-windows.ts';
 import { nationalRoster } from '../local/seed/roster.ts';
-import { CycleCreateSchema } from '../shared/api/cycles/schemas.ts';
 import { type LambdaName, lambdaNames } from '../shared/api/route-spec.ts';
 import { type OperationId, routes } from '../shared/api/routes.ts';
 import type { Actor } from '../shared/domain/actor.ts';
@@ -237,23 +237,9 @@ const seed = async (local: Awaited<ReturnType<typeof startDynamoDbLocal>>): Prom
     actor,
     nationalRoster.filter((agency) => agency.id === agencyId),
   );
-  const day = 24 * 60 * 60 * 1000;
-  const at = (days: number) => new Date(now.getTime() + days * day).toISOString();
   await createCycleService(ports).createCycle(
     { ...actor, requestId: 'bench-seed-cycle' },
-    CycleCreateSchema.parse({
-      year,
-      frameworkId: spbe2020.id,
-      type: 'evaluasi',
-      windows: {
-        selfAssessment: { opensAt: at(-14), closesAt: at(30) },
-        documentAssessment: { opensAt: at(31), closesAt: at(60) },
-        interviewAssessment: { opensAt: at(61), closesAt: at(75) },
-        appeals: { opensAt: at(76), closesAt: at(90) },
-        publication: { at: at(91) },
-      },
-      predicateBasis: 'exact',
-    }),
+    openCycle(year, spbe2020.id, now),
   );
 };
 

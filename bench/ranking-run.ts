@@ -15,7 +15,7 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startDynamoDbLocal } from '../local/dynamodb-local.ts';
 import { createProgressBar } from '../local/progress.ts';
-import { CycleCreateSchema } from '../shared/api/cycles/schemas.ts';
+import { pastCycle } from '../local/seed/cycle-windows.ts';
 import type { Actor } from '../shared/domain/actor.ts';
 import { type AgencyGroup, agencyGroups } from '../shared/domain/agency-groups.ts';
 import { spbe2020 } from '../shared/domain/framework/index.ts';
@@ -72,23 +72,7 @@ const createFinishedCycle = async (
   cycles: ReturnType<typeof createCycleService>,
   year: number,
 ): Promise<void> => {
-  const date = (monthDay: string) => `${year}-${monthDay}T00:00:00+07:00`;
-  await cycles.createCycle(
-    actorAt(new Date(`${year}-01-01T00:00:00Z`)),
-    CycleCreateSchema.parse({
-      year,
-      frameworkId: spbe2020.id,
-      type: 'evaluasi',
-      windows: {
-        selfAssessment: { opensAt: date('02-01'), closesAt: date('03-31') },
-        documentAssessment: { opensAt: date('04-01'), closesAt: date('04-30') },
-        interviewAssessment: { opensAt: date('05-01'), closesAt: date('05-31') },
-        appeals: { opensAt: date('06-01'), closesAt: date('06-15') },
-        publication: { at: date('07-01') },
-      },
-      predicateBasis: 'exact',
-    }),
-  );
+  await cycles.createCycle(actorAt(new Date(`${year}-01-01T00:00:00Z`)), pastCycle(year, spbe2020.id));
 };
 
 /** `count` final results of `year` (seeded levels; last year's a little lower), as the result store writes them. */

@@ -1,4 +1,3 @@
-import { CycleCreateSchema } from '#shared/api/cycles/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { isWindowOpen } from '#shared/domain/cycles.ts';
 import type { IdSource } from '#shared/domain/events.ts';
@@ -17,6 +16,7 @@ import {
   createSelfAssessmentService,
   type SelfAssessmentServicePorts,
 } from '#shared/services/self-assessment/self-assessment.ts';
+import { openCycle, pastCycle } from './cycle-windows.ts';
 import { historicalLevels } from './history.ts';
 import { nationalRoster } from './roster.ts';
 
@@ -44,8 +44,6 @@ const demoProgress: readonly { agencyId: string; answered: number; submit: boole
   { agencyId: 'prov-jawa-tengah', answered: 18, submit: false },
   { agencyId: 'kemenkeu', answered: 9, submit: false },
 ];
-
-const day = 24 * 60 * 60 * 1000;
 
 /** Deterministic levels (a small LCG), so every fresh demo looks the same. */
 const demoLevels = (seed: number, count: number): Level[] => {
@@ -134,23 +132,7 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   const year = now.getUTCFullYear();
   for (const pastYear of historyYears(year)) {
     if (!(await ports.cycles.get(pastYear))) {
-      const date = (monthDay: string) => `${pastYear}-${monthDay}T00:00:00+07:00`;
-      await cycleService.createCycle(
-        actor(),
-        CycleCreateSchema.parse({
-          year: pastYear,
-          frameworkId: framework.id,
-          type: 'evaluasi',
-          windows: {
-            selfAssessment: { opensAt: date('02-01'), closesAt: date('03-31') },
-            documentAssessment: { opensAt: date('04-01'), closesAt: date('04-30') },
-            interviewAssessment: { opensAt: date('05-01'), closesAt: date('05-31') },
-            appeals: { opensAt: date('06-01'), closesAt: date('06-15') },
-            publication: { at: date('07-01') },
-          },
-          predicateBasis: 'exact',
-        }),
-      );
+      await cycleService.createCycle(actor(), pastCycle(pastYear, framework.id));
       seeded = true;
     }
     const roster = await ports.agencies.listAll();
@@ -195,25 +177,11 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
     seeded = true;
   }
 
-  const at = (offsetDays: number) => new Date(now.getTime() + offsetDays * day).toISOString();
   if (!(await ports.cycles.get(year))) {
-    await cycleService.createCycle(
-      actor(),
-      CycleCreateSchema.parse({
-        year,
-        frameworkId: framework.id,
-        type: 'evaluasi',
-        windows: {
-          selfAssessment: { opensAt: at(-14), closesAt: at(30) },
-          documentAssessment: { opensAt: at(31), closesAt: at(60) },
-          interviewAssessment: { opensAt: at(61), closesAt: at(75) },
-          appeals: { opensAt: at(76), closesAt: at(90) },
-          publication: { at: at(91) },
-        },
-        predicateBasis: 'exact',
-      }),
+    const created = await cycleService.createCycle(actor(), openCycle(year, framework.id, now));
+    say(
+      `cycle ${year}: open for self-assessment until ${created.windows.selfAssessment.closesAt.slice(0, 10)}`,
     );
-    say(`cycle ${year}: open for self-assessment until ${at(30).slice(0, 10)}`);
     seeded = true;
   }
 
