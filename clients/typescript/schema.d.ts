@@ -1208,8 +1208,8 @@ export interface paths {
         options?: never;
         head?: never;
         /**
-         * Enable or disable an endpoint, change its event types or description (If-Match required)
-         * @description Disabling stops new deliveries at once (pending retries end as failed); enabling starts afresh, so an endpoint disabled for failing gets five more days.
+         * Change an endpoint’s URL, enable or disable it, change its event types or description (If-Match required)
+         * @description Disabling stops new deliveries at once (pending retries end as failed); enabling starts afresh, so an endpoint disabled for failing gets five more days. A new URL (a portal that moved) is checked as at registration (400 naming the reason; 409 when another of the agency’s endpoints has it); the endpoint keeps its id, keys and delivery log, and pending retries go to the new URL.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          *
@@ -3493,7 +3493,7 @@ export interface components {
         };
         WebhookEndpointCreate: {
             /**
-             * @description https:// with a public DNS name: no credentials, no IP address, no localhost; every address the name resolves to must be public. (Local development also accepts http://127.0.0.1:<port>.)
+             * @description https:// with a public DNS name: no credentials, no IP address, no localhost; every address the name resolves to must be public. (Local development also accepts http://127.0.0.1:<port>.) An agency registers a URL once.
              * @example https://hooks.jatimprov.go.id/spbe
              */
             url: string;
@@ -3571,6 +3571,11 @@ export interface components {
             updatedAt: string;
         };
         WebhookEndpointPatch: {
+            /**
+             * @description A new URL (a portal that moved): checked as at registration; the endpoint keeps its id, keys and delivery log, and pending retries go to the new URL.
+             * @example https://hooks.jatimprov.go.id/spbe
+             */
+            url?: string;
             enabled?: boolean;
             eventTypes?: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled")[];
             /** @description null removes it */
@@ -7689,6 +7694,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
             413: {
@@ -7706,6 +7712,17 @@ export interface operations {
             428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+            /** @description The new URL’s name could not be resolved right now; retry */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["Retry-After"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     rotateWebhookSecret: {

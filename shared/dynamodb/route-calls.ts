@@ -343,7 +343,15 @@ export const routeCalls = {
     extra: [{ when: 'the agency has no endpoint', calls: ['getAgency'] }],
   },
   getWebhookEndpoint: { calls: ['getWebhookEndpoint'] },
-  updateWebhookEndpoint: { calls: ['getWebhookEndpoint', 'commitChange'] },
+  updateWebhookEndpoint: {
+    calls: ['getWebhookEndpoint', 'commitChange'],
+    extra: [
+      {
+        when: 'a new URL (is another endpoint of the agency at it?); again when the transaction is refused',
+        calls: ['listAgencyWebhookEndpoints'],
+      },
+    ],
+  },
   deleteWebhookEndpoint: { calls: ['getWebhookEndpoint', 'commitChange'] },
   rotateWebhookSecret: { calls: ['getWebhookEndpoint', 'commitChange'] },
   sendWebhookTest: {

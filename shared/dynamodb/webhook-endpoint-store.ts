@@ -59,6 +59,20 @@ const subscriptionPut = (
   },
 });
 
+/** The agency's claim on the endpoint's URL: taken only if no other endpoint holds it. */
+const urlClaimPut = (tableName: string, endpoint: WebhookEndpointRecord): TransactAction => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      ...webhookKeys.urlClaim(endpoint.agencyId, endpoint.url),
+      entity: 'WebhookUrlClaim',
+      endpointId: endpoint.id,
+      url: endpoint.url,
+    },
+    ConditionExpression: 'attribute_not_exists(PK)',
+  },
+});
+
 const subscriptionDelete = (
   tableName: string,
   endpoint: WebhookEndpointRecord,
@@ -70,7 +84,7 @@ const subscriptionDelete = (
 /**
  * Pure: the actions of an endpoint write. The endpoint item carries the condition (absent, its
  * agency present and its URL unclaimed for a create, the version read for an update or deletion);
- * the URL claim is made at creation and released at deletion; subscription items
+ * the URL claim is made at creation, moved with a new URL and released at deletion; subscription items
  * follow the difference between the event types subscribed before and after, in the same
  * transaction, so the dispatcher never sees a disabled endpoint's subscriptions.
  */
@@ -103,18 +117,7 @@ export const webhookEndpointActions = (tableName: string, change: WebhookStateCh
               ConditionExpression: 'attribute_exists(PK)',
             },
           } satisfies TransactAction,
-          {
-            Put: {
-              TableName: tableName,
-              Item: {
-                ...webhookKeys.urlClaim(endpoint.agencyId, endpoint.url),
-                entity: 'WebhookUrlClaim',
-                endpointId: endpoint.id,
-                url: endpoint.url,
-              },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          } satisfies TransactAction,
+          urlClaimPut(tableName, endpoint),
         ]
       : []),
     {
@@ -134,6 +137,13 @@ export const webhookEndpointActions = (tableName: string, change: WebhookStateCh
             }),
       },
     },
+    // A new URL moves the claim: the old one released, the new one taken (absent, else refused).
+    ...(before !== undefined && before.url !== endpoint.url
+      ? [
+          { Delete: { TableName: tableName, Key: webhookKeys.urlClaim(endpoint.agencyId, before.url) } },
+          urlClaimPut(tableName, endpoint),
+        ]
+      : []),
     ...[...after]
       .filter((type) => !previous.has(type))
       .map((type) => subscriptionPut(tableName, endpoint, type)),

@@ -25,13 +25,14 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
     const { endpoint } = change;
     const stored = endpoints.get(endpointKey(endpoint.agencyId, endpoint.id));
     if (change.kind === 'webhook-endpoint.deletion') return stored?.version === endpoint.version;
+    const urlTaken = [...endpoints.values()].some(
+      (other) =>
+        other.agencyId === endpoint.agencyId && other.url === endpoint.url && other.id !== endpoint.id,
+    );
     if (change.before === undefined) {
-      const urlTaken = [...endpoints.values()].some(
-        (other) => other.agencyId === endpoint.agencyId && other.url === endpoint.url,
-      );
       return stored === undefined && !urlTaken && agencyExists(endpoint.agencyId);
     }
-    return stored?.version === change.before.version;
+    return stored?.version === change.before.version && !urlTaken;
   };
 
   const apply = (change: WebhookStateChange): void => {

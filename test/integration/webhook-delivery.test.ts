@@ -502,4 +502,44 @@ describe('isolation and SSRF at send time', () => {
       data: { endpointId: endpoint.id },
     });
   });
+
+  it('a portal that moved changes its endpoint’s URL: the next event goes there, signed with the same secret', async () => {
+    // Prepare: the old portal, the new one, and another endpoint already at a third URL
+    const [old, moved, third] = [await receiver(), await receiver(), await receiver()];
+    const endpoint = await register(old.url);
+    const other = await register(third.url);
+    moved.verifier = (body, headers) => {
+      try {
+        return Boolean(new Webhook(endpoint.secret ?? '').verify(body, headers));
+      } catch {
+        return false;
+      }
+    };
+    const patch = (id: string, url: string) =>
+      api.request<{ url: string; version: number }>(
+        'PATCH',
+        `/v1/agencies/${jatim}/webhook-endpoints/${id}`,
+        {
+          token: operator,
+          headers: { 'if-match': '"1"' },
+          body: { url },
+        },
+      );
+
+    // Act
+    const changed = await patch(endpoint.id, moved.url);
+    const onto = await patch(other.id, moved.url);
+    await api.request('POST', `/v1/agencies/${jatim}/webhook-endpoints/${endpoint.id}/test`, {
+      token: operator,
+      headers: { 'idempotency-key': 'moved-test-1' },
+    });
+    const [delivered] = await moved.waitFor(1);
+
+    // Assess
+    expect(expectStatus(changed, 200)).toMatchObject({ url: moved.url, version: 2 });
+    expect(onto.status).toBe(409);
+    expect(onto.text).toContain(endpoint.id);
+    expect(delivered?.verified).toBe(true);
+    expect(old.received).toHaveLength(0);
+  });
 });

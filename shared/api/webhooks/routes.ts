@@ -89,16 +89,18 @@ export const webhookRoutes = {
     path: endpoint,
     lambda: 'webhooks',
     access: webhookManagers,
-    summary: 'Enable or disable an endpoint, change its event types or description (If-Match required)',
+    summary:
+      'Change an endpoint’s URL, enable or disable it, change its event types or description (If-Match required)',
     description:
-      'Disabling stops new deliveries at once (pending retries end as failed); enabling starts afresh, so an endpoint disabled for failing gets five more days.',
+      'Disabling stops new deliveries at once (pending retries end as failed); enabling starts afresh, so an endpoint disabled for failing gets five more days. A new URL (a portal that moved) is checked as at registration (400 naming the reason; 409 when another of the agency’s endpoints has it); the endpoint keeps its id, keys and delivery log, and pending retries go to the new URL.',
     tags,
     params: WebhookEndpointParamsSchema,
     body: WebhookEndpointPatchSchema,
     requiresIfMatch: true,
     responses: {
       200: { description: 'Updated', schema: WebhookEndpointSchema, headers: etag },
-      ...errors(400, 401, 403, 404, 412, 415, 428),
+      ...errors(400, 401, 403, 404, 409, 412, 415, 428),
+      503: problemResponse('The new URL’s name could not be resolved right now; retry'),
     },
   }),
   deleteWebhookEndpoint: defineRoute({

@@ -38,14 +38,18 @@ const uniqueList = <T extends z.ZodEnum>(item: T, what: string) =>
 
 const description = displayText({ min: 1, max: webhookLimits.descriptionMaxChars });
 
+/** Where an endpoint receives: checked alike at registration and when changed. */
+const webhookUrl = () =>
+  z.string().trim().max(webhookLimits.urlMaxChars).meta({
+    description:
+      'https:// with a public DNS name: no credentials, no IP address, no localhost; every address the name resolves to must be public. (Local development also accepts http://127.0.0.1:<port>.) An agency registers a URL once.',
+    example: 'https://hooks.jatimprov.go.id/spbe',
+  });
+
 export const WebhookEndpointCreateSchema = z
   .strictObject(
     lazyShape(() => ({
-      url: z.string().trim().max(webhookLimits.urlMaxChars).meta({
-        description:
-          'https:// with a public DNS name: no credentials, no IP address, no localhost; every address the name resolves to must be public. (Local development also accepts http://127.0.0.1:<port>.)',
-        example: 'https://hooks.jatimprov.go.id/spbe',
-      }),
+      url: webhookUrl(),
       eventTypes: uniqueList(EventTypeSchema, 'event type').meta({
         description:
           'What the endpoint receives. National events (ranking.published) go to every subscriber.',
@@ -63,12 +67,19 @@ export type WebhookEndpointCreate = z.output<typeof WebhookEndpointCreateSchema>
 export const WebhookEndpointPatchSchema = z
   .strictObject(
     lazyShape(() => ({
+      url: webhookUrl().optional().meta({
+        description:
+          'A new URL (a portal that moved): checked as at registration; the endpoint keeps its id, keys and delivery log, and pending retries go to the new URL.',
+      }),
       enabled: z.boolean().optional(),
       eventTypes: uniqueList(EventTypeSchema, 'event type').optional(),
       description: description.nullable().optional().meta({ description: 'null removes it' }),
     })),
   )
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one of enabled, eventTypes, description.')
+  .refine(
+    (patch) => Object.keys(patch).length > 0,
+    'Send at least one of url, enabled, eventTypes, description.',
+  )
   .meta({ id: 'WebhookEndpointPatch', minProperties: 1 });
 export type WebhookEndpointPatch = z.output<typeof WebhookEndpointPatchSchema>;
 

@@ -305,12 +305,20 @@ export const createWebhookEndpointService = ({
   ): Promise<WebhookEndpointRecord> => {
     const current = await load(actor, agencyId, endpointId);
     assertVersion(ifMatch, current.version, `Webhook endpoint "${endpointId}"`);
+    const url = patch.url === undefined ? current.url : await checkUrl(patch.url);
+    if (url !== current.url) {
+      const sameUrl = (await webhookEndpoints.listByAgency(agencyId)).find(
+        (endpoint) => endpoint.url === url,
+      );
+      if (sameUrl) throw urlTaken(agencyId, sameUrl);
+    }
     const at = actor.now.toISOString();
     const enabled = patch.enabled ?? current.enabled;
     const { description: _description, disabledReason: _reason, disabledAt: _at, ...rest } = current;
     const description = patch.description === null ? undefined : (patch.description ?? current.description);
     const next: WebhookEndpointRecord = {
       ...rest,
+      url,
       ...(description === undefined ? {} : { description }),
       eventTypes: patch.eventTypes ?? current.eventTypes,
       enabled,
@@ -327,7 +335,16 @@ export const createWebhookEndpointService = ({
       { ...next, version: current.version + 1, updatedAt: at },
       current,
       'webhook.endpoint.updated',
-    );
+    ).catch(async (error: unknown) => {
+      // Refused: the version moved on, or (a new URL) a racing registration took that URL.
+      const racing =
+        url === current.url
+          ? undefined
+          : (await webhookEndpoints.listByAgency(agencyId)).find(
+              (endpoint) => endpoint.url === url && endpoint.id !== endpointId,
+            );
+      throw racing ? urlTaken(agencyId, racing) : error;
+    });
     // Enabled again: its failure streak starts over (else it would be disabled at its next failure).
     if (enabled && !current.enabled) await webhookDeliveries.markHealthy(endpointId);
     return updated;

@@ -14,8 +14,9 @@ const checkedByTheService = new Set([
   'createCycle #CycleCreate/frameworkId',
   'createCycle #AwardRules/frameworkId',
   'createCycle #AwardRules/categories/eligibility/minPredicate',
-  // The domain's URL policy (`shared/domain/webhooks/urls.ts`), with DNS at registration.
+  // The domain's URL policy (`shared/domain/webhooks/urls.ts`), with DNS at registration and change.
   'createWebhookEndpoint #WebhookEndpointCreate/url',
+  'updateWebhookEndpoint #WebhookEndpointPatch/url',
 ]);
 
 type JsonSchema = { readonly [key: string]: unknown };

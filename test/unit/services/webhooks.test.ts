@@ -196,6 +196,61 @@ describe('webhook endpoints (in-memory ports)', () => {
     await expect(service.create(actor(), jatim, create())).resolves.toBeDefined();
   });
 
+  it('a portal that moved changes its endpoint’s URL, keeping id, secret and log; the URL is checked as at registration', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint, secret } = await service.create(operatorOf(jatim), jatim, create());
+    const { endpoint: other } = await service.create(
+      operatorOf(jatim),
+      jatim,
+      create({ url: 'https://hooks.jatimprov.go.id/other' }),
+    );
+
+    // Act
+    const moved = await service.update(
+      operatorOf(jatim),
+      jatim,
+      endpoint.id,
+      { url: 'https://HOOKS.jatimprov.go.id/v2' },
+      1,
+    );
+    const onto = service.update(
+      operatorOf(jatim),
+      jatim,
+      other.id,
+      { url: 'https://hooks.jatimprov.go.id/v2' },
+      1,
+    );
+    const inside = service.update(
+      operatorOf(jatim),
+      jatim,
+      other.id,
+      { url: 'https://rebind.example.id/' },
+      1,
+    );
+
+    // Assess
+    expect(moved).toMatchObject({ id: endpoint.id, url: 'https://hooks.jatimprov.go.id/v2', version: 2 });
+    expect(moved.keys.current.secret).toBe(secret);
+    await expect(onto).rejects.toThrow(ConflictError);
+    await expect(onto).rejects.toThrow(endpoint.id);
+    await expect(inside).rejects.toMatchObject({ extensions: { reason: 'non-public-address' } });
+    // The old URL is free again
+    await expect(service.create(operatorOf(jatim), jatim, create())).resolves.toBeDefined();
+    const trail = await ports.audits.list(
+      { kind: 'webhook-endpoint', agencyId: jatim, endpointId: endpoint.id },
+      { limit: 10 },
+    );
+    expect(
+      trail.items.find((record) => record.action === 'webhook.endpoint.updated')?.changes,
+    ).toContainEqual({
+      field: 'url',
+      before: 'https://hooks.jatimprov.go.id/spbe',
+      after: 'https://hooks.jatimprov.go.id/v2',
+    });
+  });
+
   it('v1a endpoints publish their whpk_ key and get no secret', async () => {
     const ports = await preparedPorts();
     const service = endpointService(ports);
