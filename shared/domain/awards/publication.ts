@@ -93,6 +93,29 @@ export interface PublicationCategory {
   }[];
 }
 
+type CategoryPool = PublicationCategory['pools'][number];
+
+/** A category's heading (the draft's, a publication's): what every view of awards groups them under. */
+export const categoryHeading = ({ id, nameId, nameEn, measure }: PublicationCategory) => ({
+  id,
+  nameId,
+  nameEn,
+  measure,
+});
+
+/** A pool's heading within its category: its groups and names. */
+export const poolHeading = ({ groups, nameId, nameEn }: CategoryPool): CategoryPool => ({
+  groups: [...groups],
+  nameId,
+  nameEn,
+});
+
+/** A category as a publication records it, from the draft's fuller one. */
+const publicationCategory = (category: PublicationCategory): PublicationCategory => ({
+  ...categoryHeading(category),
+  pools: category.pools.map(poolHeading),
+});
+
 export interface AwardPublication {
   readonly year: number;
   readonly version: number;
@@ -272,17 +295,7 @@ export function newPublication(input: NewPublicationInput): AwardPublication {
     frameworkId: input.rules.frameworkId,
     rulesNameId: input.rules.nameId,
     rulesNameEn: input.rules.nameEn,
-    categories: input.draft.categories.map((category) => ({
-      id: category.id,
-      nameId: category.nameId,
-      nameEn: category.nameEn,
-      measure: category.measure,
-      pools: category.pools.map((pool) => ({
-        groups: [...pool.groups],
-        nameId: pool.nameId,
-        nameEn: pool.nameEn,
-      })),
-    })),
+    categories: input.draft.categories.map(publicationCategory),
     rankingRunId: input.rankingRunId,
     inputsSha256: input.inputsSha256,
     decisionsThrough: input.decisionsThrough,

@@ -5,9 +5,11 @@ import {
   type AwardPublication,
   type AwardRecord,
   awardRecords,
+  categoryHeading,
   maxAwardsPerPublication,
   newPublication,
   type PublicationReason,
+  poolHeading,
   publicationSizeProblem,
   type RecipientNotice,
   type RevisionReason,
@@ -564,14 +566,9 @@ export const createAwardService = (ports: AwardServicePorts) => {
 /** The draft's categories as the API shows them. */
 const draftCategories = (frameworkId: string, draft: AwardDraft) =>
   draft.categories.map((category) => ({
-    id: category.id,
-    nameId: category.nameId,
-    nameEn: category.nameEn,
-    measure: category.measure,
+    ...categoryHeading(category),
     pools: category.pools.map((pool) => ({
-      groups: [...pool.groups],
-      nameId: pool.nameId,
-      nameEn: pool.nameEn,
+      ...poolHeading(pool),
       winnersPerGroup: pool.winnersPerGroup,
       winners: pool.winners.map((winner) => candidateView(frameworkId, winner)),
       runnersUp: pool.runnersUp.map((runner) => candidateView(frameworkId, runner)),

@@ -2,7 +2,7 @@ import type * as z from 'zod';
 import type { AwardPublicationSchema, AwardSchema } from '#shared/api/awards/schemas.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
 import type { AwardCandidate } from '#shared/domain/awards/draft.ts';
-import type { AwardRecord } from '#shared/domain/awards/publication.ts';
+import { type AwardRecord, categoryHeading, poolHeading } from '#shared/domain/awards/publication.ts';
 import { findFramework, predicateRef } from '#shared/domain/framework/registry.ts';
 import type { AwardPublicationSummary } from './ports.ts';
 
@@ -77,14 +77,9 @@ export const categoriesView = (publication: AwardPublicationSummary, awards: rea
     byPool.set(key, [...(byPool.get(key) ?? []), award]);
   }
   return publication.categories.map((category) => ({
-    id: category.id,
-    nameId: category.nameId,
-    nameEn: category.nameEn,
-    measure: category.measure,
+    ...categoryHeading(category),
     pools: category.pools.map((pool) => ({
-      groups: [...pool.groups],
-      nameId: pool.nameId,
-      nameEn: pool.nameEn,
+      ...poolHeading(pool),
       awards: (byPool.get(poolKey(category.id, pool.groups)) ?? [])
         .sort((a, b) => a.rank - b.rank || (a.agencyId < b.agencyId ? -1 : 1))
         .map(awardView),
