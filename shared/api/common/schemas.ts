@@ -307,7 +307,15 @@ export const AuditQuerySchema = z.strictObject(
  * 35 characters: an instant with nanoseconds and a numeric offset (`2026-03-01T00:00:00.123456789+07:00`);
  * more digits carry no meaning a clock has.
  */
-const isoInstant = z.iso.datetime({ offset: true }).max(35);
+const isoInstant = z.iso
+  .datetime({
+    offset: true,
+    // zod's "Invalid ISO datetime" left an admin who typed Jakarta's local time (no offset) or a
+    // bare date guessing what was wrong.
+    error:
+      'An instant with its offset (RFC 3339), e.g. 2026-03-01T08:00:00+07:00 for 08:00 in Jakarta (WIB), or 2026-03-01T01:00:00Z',
+  })
+  .max(35);
 // `format: date-time` alone admits what zod refuses (a space or a lower-case t, RFC 3339 §5.6):
 // publish zod's own pattern beside it.
 /**
