@@ -1705,6 +1705,43 @@ export interface components {
             missing?: number[];
             /** @description Reviews refused (409): the indicators with no score to review yet */
             unscored?: number[];
+            /** @description An import or assignments refused (400, 409): every row at fault with its errors; nothing was written */
+            rows?: {
+                /**
+                 * Format: int64
+                 * @description The row’s position in the body, from 1
+                 */
+                row: number;
+                /**
+                 * Format: int64
+                 * @description Its line in a CSV body
+                 */
+                line?: number;
+                /** @description The agency id the row names (a roster import) */
+                id?: string;
+                /** @description The rule it breaks (an assignment’s conflict) */
+                rule?: string;
+                errors: {
+                    pointer: string;
+                    detail: string;
+                }[];
+            }[];
+            /**
+             * Format: int64
+             * @description An import cut short by a concurrent write (409): how many were written; sending it again completes it
+             */
+            written?: number;
+            /**
+             * Format: int64
+             * @description A province that cannot change group (409): its kabupaten/kota still registered
+             */
+            childCount?: number;
+            /** @description A ranking run refused while another runs (409): the run holding the cycle */
+            runningRunId?: string;
+            /** @description A ranking run refused while another runs (409): where to poll the running run */
+            link?: string;
+            /** @description Awards that cannot be published (409): why, each with what to do first */
+            blockers?: string[];
         };
         Health: {
             /** @enum {string} */

@@ -58,6 +58,40 @@ export const ProblemSchema = z
       unscored: z.array(z.number().int()).optional().meta({
         description: 'Reviews refused (409): the indicators with no score to review yet',
       }),
+      rows: z
+        .array(
+          z.object({
+            row: z.number().int().meta({ description: 'The row’s position in the body, from 1' }),
+            line: z.number().int().optional().meta({ description: 'Its line in a CSV body' }),
+            id: z.string().optional().meta({ description: 'The agency id the row names (a roster import)' }),
+            rule: z
+              .string()
+              .optional()
+              .meta({ description: 'The rule it breaks (an assignment’s conflict)' }),
+            errors: z.array(z.object({ pointer: z.string(), detail: z.string() })),
+          }),
+        )
+        .optional()
+        .meta({
+          description:
+            'An import or assignments refused (400, 409): every row at fault with its errors; nothing was written',
+        }),
+      written: z.number().int().optional().meta({
+        description:
+          'An import cut short by a concurrent write (409): how many were written; sending it again completes it',
+      }),
+      childCount: z.number().int().optional().meta({
+        description: 'A province that cannot change group (409): its kabupaten/kota still registered',
+      }),
+      runningRunId: z.string().optional().meta({
+        description: 'A ranking run refused while another runs (409): the run holding the cycle',
+      }),
+      link: z.string().optional().meta({
+        description: 'A ranking run refused while another runs (409): where to poll the running run',
+      }),
+      blockers: z.array(z.string()).optional().meta({
+        description: 'Awards that cannot be published (409): why, each with what to do first',
+      }),
     })),
   )
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
