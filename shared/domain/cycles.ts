@@ -57,7 +57,8 @@ export const checkCycleWindows = (type: CycleType, windows: CycleWindows): Windo
   if (type === 'evaluasi' && !windows.interviewAssessment) {
     problems.push({ path: ['interviewAssessment'], message: 'An Evaluasi cycle needs an interview window.' });
   }
-  let previous: { name: WindowName; closesAt: number } | undefined;
+  // Deadlines are quoted as the admin wrote them (in WIB, say), not converted to UTC.
+  let previous: { name: WindowName; closesAt: number; written: string } | undefined;
   for (const name of windowOrder) {
     const window = windows[name];
     if (!window) continue;
@@ -65,15 +66,15 @@ export const checkCycleWindows = (type: CycleType, windows: CycleWindows): Windo
     if (previous && opensAt < previous.closesAt) {
       problems.push({
         path: [name, 'opensAt'],
-        message: `The ${name} window must open after the ${previous.name} window closes (${new Date(previous.closesAt).toISOString()}).`,
+        message: `The ${name} window must open no earlier than the ${previous.name} window closes (${previous.written}).`,
       });
     }
-    previous = { name, closesAt: Date.parse(window.closesAt) };
+    previous = { name, closesAt: Date.parse(window.closesAt), written: window.closesAt };
   }
   if (previous && Date.parse(windows.publication.at) < previous.closesAt) {
     problems.push({
       path: ['publication', 'at'],
-      message: `Publication must come after the ${previous.name} window closes.`,
+      message: `Publication must come no earlier than the ${previous.name} window closes (${previous.written}).`,
     });
   }
   return problems;

@@ -82,6 +82,38 @@ describe('cycle rules (in-memory ports)', () => {
     ]);
   });
 
+  it('names the deadline a window overlaps as the admin wrote it, in its own offset', async () => {
+    // Prepare: the documents open on 1 April while the self-assessment runs to 30 April (WIB), and
+    // the publication falls before the appeals close.
+    const cycles = createCycleService(createMemoryPorts());
+    const windows = {
+      selfAssessment: { opensAt: '2027-01-04T08:00:00+07:00', closesAt: '2027-04-30T23:59:59+07:00' },
+      documentAssessment: { opensAt: '2027-04-01T00:00:00+07:00', closesAt: '2027-05-31T00:00:00+07:00' },
+      appeals: { opensAt: '2027-06-01T00:00:00+07:00', closesAt: '2027-06-15T00:00:00+07:00' },
+      publication: { at: '2027-06-10T00:00:00+07:00' },
+    };
+
+    // Act
+    const error = await cycles
+      .createCycle(actor(), { ...openCycle(), year: 2027, windows })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).errors).toEqual([
+      {
+        pointer: '/body/windows/documentAssessment/opensAt',
+        detail:
+          'The documentAssessment window must open no earlier than the selfAssessment window closes (2027-04-30T23:59:59+07:00).',
+      },
+      {
+        pointer: '/body/windows/publication/at',
+        detail:
+          'Publication must come no earlier than the appeals window closes (2027-06-15T00:00:00+07:00).',
+      },
+    ]);
+  });
+
   it('refuses award rules the award selection would refuse, naming each field', async () => {
     // Prepare
     const cycles = createCycleService(createMemoryPorts());
