@@ -422,6 +422,29 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).toEqual([2, 4]);
   });
 
+  it('audits a first score with no level as such: the trail says level null, not only the note', async () => {
+    // Prepare
+    const { scoring, ports } = await prepared();
+    const a = assessor('asesor-a', day(30));
+
+    // Act: the evidence supports no level (worth 0).
+    await scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', [
+      { ...scores(null, [30])[0]!, note: 'Laporan audit TIK tidak dilampirkan', evidenceUsed: [] },
+    ]);
+
+    // Assess
+    const trail = await ports.audits.list(
+      { kind: 'cycle-agency', year: 2027, agencyId: 'prov-jawa-barat' },
+      { limit: 10 },
+    );
+    const recorded = trail.items.find((record) => record.action === 'assessment.score.recorded');
+    expect(recorded?.changes).toEqual([
+      { field: 'level', before: null, after: null },
+      { field: 'note', before: null, after: 'Laporan audit TIK tidak dilampirkan' },
+      { field: 'evidenceUsed', before: null, after: [] },
+    ]);
+  });
+
   it('answers a score retried after its response was lost (stale version, score already as sent) without 412 or a new version', async () => {
     // Prepare: the first save went through; its response never arrived
     const { scoring } = await prepared();
