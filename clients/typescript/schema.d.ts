@@ -1892,10 +1892,7 @@ export interface components {
              * @example prov-jawa-timur
              */
             parentProvinceId?: string;
-            /**
-             * @description Inactive agencies stay in the registry but join no new cycle
-             * @default true
-             */
+            /** @description Inactive agencies stay in the registry but join no new cycle. Left out: a new agency is active, an existing one keeps its state */
             active?: boolean | ("true" | "false");
         };
         ImportReport: {
@@ -1932,10 +1929,7 @@ export interface components {
              * @example prov-jawa-timur
              */
             parentProvinceId?: string;
-            /**
-             * @description Inactive agencies stay in the registry but join no new cycle
-             * @default true
-             */
+            /** @description Inactive agencies stay in the registry but join no new cycle. Left out: a new agency is active, an existing one keeps its state */
             active?: boolean | ("true" | "false");
         };
         AgencyPage: {
