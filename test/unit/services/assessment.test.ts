@@ -221,6 +221,38 @@ describe('assigning panels (in-memory ports)', () => {
     ).rejects.toThrow('cap');
   });
 
+  it('tells an agency deactivated in the registry from one that is not registered, saying what to do for each', async () => {
+    // Prepare: Surabaya deactivated mid-cycle.
+    const { panels, ports } = await setUp();
+    await createAgencyService(ports).putAgency(
+      actor(),
+      'kota-surabaya',
+      { name: 'Pemerintah Kota Surabaya', group: 'kota', parentProvinceId: 'prov-jawa-timur', active: false },
+      1,
+    );
+
+    // Act
+    const refused = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'kota-surabaya', assessor: 'asesor-a' },
+        { agencyId: 'kota-surabayaa', assessor: 'asesor-a' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect((refused as ValidationError).errors).toEqual([
+      {
+        pointer: '/body/assignments/0/agencyId',
+        detail:
+          '"kota-surabaya" is inactive in the registry: inactive agencies join no assessment (PUT /v1/agencies/kota-surabaya with "active": true first, if it should)',
+      },
+      {
+        pointer: '/body/assignments/1/agencyId',
+        detail: '"kota-surabayaa" is not a registered agency (find its id with GET /v1/agency-directory?q=…)',
+      },
+    ]);
+  });
+
   it('leaves rows already assigned alone, and lists assignments both ways', async () => {
     const { panels } = await setUp();
     const rows = [
