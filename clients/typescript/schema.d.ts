@@ -442,6 +442,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit trail of a cycle itself: opened, rescheduled, ranking runs, award decisions and publications
+         * @description Newest first, with who, when, on which route and the fields before and after. What concerns one agency (its answers, scores, reviews, result, appeals) is in that agency’s trail, `…/agencies/{agencyId}/audit`.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
+        get: operations["getCycleAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cycles/{year}/agencies/{agencyId}/audit": {
         parameters: {
             query?: never;
@@ -1685,6 +1707,43 @@ export interface components {
             missing?: number[];
             /** @description Reviews refused (409): the indicators with no score to review yet */
             unscored?: number[];
+            /** @description An import or assignments refused (400, 409): every row at fault with its errors; nothing was written */
+            rows?: {
+                /**
+                 * Format: int64
+                 * @description The row’s position in the body, from 1
+                 */
+                row: number;
+                /**
+                 * Format: int64
+                 * @description Its line in a CSV body
+                 */
+                line?: number;
+                /** @description The agency id the row names (a roster import) */
+                id?: string;
+                /** @description The rule it breaks (an assignment’s conflict) */
+                rule?: string;
+                errors: {
+                    pointer: string;
+                    detail: string;
+                }[];
+            }[];
+            /**
+             * Format: int64
+             * @description An import cut short by a concurrent write (409): how many were written; sending it again completes it
+             */
+            written?: number;
+            /**
+             * Format: int64
+             * @description A province that cannot change group (409): its kabupaten/kota still registered
+             */
+            childCount?: number;
+            /** @description A ranking run refused while another runs (409): the run holding the cycle */
+            runningRunId?: string;
+            /** @description A ranking run refused while another runs (409): where to poll the running run */
+            link?: string;
+            /** @description Awards that cannot be published (409): why, each with what to do first */
+            blockers?: string[];
         };
         Health: {
             /** @enum {string} */
@@ -1835,10 +1894,7 @@ export interface components {
              * @example prov-jawa-timur
              */
             parentProvinceId?: string;
-            /**
-             * @description Inactive agencies stay in the registry but join no new cycle
-             * @default true
-             */
+            /** @description Inactive agencies stay in the registry but join no new cycle. Left out: a new agency is active, an existing one keeps its state */
             active?: boolean | ("true" | "false");
         };
         ImportReport: {
@@ -1875,10 +1931,7 @@ export interface components {
              * @example prov-jawa-timur
              */
             parentProvinceId?: string;
-            /**
-             * @description Inactive agencies stay in the registry but join no new cycle
-             * @default true
-             */
+            /** @description Inactive agencies stay in the registry but join no new cycle. Left out: a new agency is active, an existing one keeps its state */
             active?: boolean | ("true" | "false");
         };
         AgencyPage: {
@@ -5668,6 +5721,41 @@ export interface operations {
             };
             415: components["responses"]["UnsupportedMediaType"];
             428: components["responses"]["PreconditionRequired"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCycleAudit: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -111,6 +111,10 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
           headers: { etag: etagOf(cycle.version) },
         };
       },
+      getCycleAudit: async ({ params, query }) => ({
+        status: 200,
+        body: pageBody(await cycles.cycleAuditTrail(params.year, query)),
+      }),
       getAgencyCycleAudit: async ({ params, query }) => ({
         status: 200,
         body: pageBody(await cycles.agencyAuditTrail(params.year, params.agencyId, query)),

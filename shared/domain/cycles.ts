@@ -57,7 +57,8 @@ export const checkCycleWindows = (type: CycleType, windows: CycleWindows): Windo
   if (type === 'evaluasi' && !windows.interviewAssessment) {
     problems.push({ path: ['interviewAssessment'], message: 'An Evaluasi cycle needs an interview window.' });
   }
-  let previous: { name: WindowName; closesAt: number } | undefined;
+  // Deadlines are quoted as the admin wrote them (in WIB, say), not converted to UTC.
+  let previous: { name: WindowName; closesAt: number; written: string } | undefined;
   for (const name of windowOrder) {
     const window = windows[name];
     if (!window) continue;
@@ -65,15 +66,15 @@ export const checkCycleWindows = (type: CycleType, windows: CycleWindows): Windo
     if (previous && opensAt < previous.closesAt) {
       problems.push({
         path: [name, 'opensAt'],
-        message: `The ${name} window must open after the ${previous.name} window closes (${new Date(previous.closesAt).toISOString()}).`,
+        message: `The ${name} window must open no earlier than the ${previous.name} window closes (${previous.written}).`,
       });
     }
-    previous = { name, closesAt: Date.parse(window.closesAt) };
+    previous = { name, closesAt: Date.parse(window.closesAt), written: window.closesAt };
   }
   if (previous && Date.parse(windows.publication.at) < previous.closesAt) {
     problems.push({
       path: ['publication', 'at'],
-      message: `Publication must come after the ${previous.name} window closes.`,
+      message: `Publication must come no earlier than the ${previous.name} window closes (${previous.written}).`,
     });
   }
   return problems;
@@ -98,37 +99,42 @@ export const currentPhase = (windows: CycleWindows, now: Date): { current: Phase
 };
 
 /**
+ * The programme's clock: Kemenpan RB counts its years in Jakarta time (WIB, UTC+7, no daylight
+ * saving), as the yearly ranking schedule and the awards page do.
+ */
+const jakartaOffsetMs = 7 * 3_600_000;
+/** Midnight of 1 January of `year` in Jakarta, as an instant, and as the admin would write it. */
+const jakartaNewYear = (year: number) => ({
+  time: Date.UTC(year, 0, 1) - jakartaOffsetMs,
+  text: `${year}-01-01T00:00:00+07:00`,
+});
+
+/**
  * A cycle's timetable belongs to its year: every window opens and closes between 1 January of the
  * year before (the ministry may open a cycle early) and 31 December of the second year after (the
- * award for a year's cycle is given the next year, and appeals may follow it). Catches a 2094 cycle
- * given 2026 windows.
+ * award for a year's cycle is given the next year, and appeals may follow it), in Jakarta time: a
+ * window opening at midnight WIB on 1 January is in that year, though UTC still counts the day
+ * before. Catches a 2094 cycle given 2026 windows.
  */
 export const windowYearProblems = (year: number, windows: CycleWindows): WindowProblem[] => {
-  const earliest = Date.UTC(year - 1, 0, 1);
-  const latest = Date.UTC(year + 3, 0, 1);
+  const earliest = jakartaNewYear(year - 1);
+  const latest = jakartaNewYear(year + 3);
   const outside = (instant: string) => {
     const time = Date.parse(instant);
-    return time < earliest || time >= latest;
+    return time < earliest.time || time >= latest.time;
   };
-  const range = `${year - 1}-01-01 – ${year + 2}-12-31`;
+  const range = `from ${earliest.text} (WIB) to before ${latest.text}`;
+  const message = (instant: string) => `${instant} is outside the ${year} cycle’s years: ${range}.`;
   const problems: WindowProblem[] = [];
   for (const name of windowOrder) {
     const window = windows[name];
     if (!window) continue;
     for (const edge of ['opensAt', 'closesAt'] as const) {
-      if (outside(window[edge])) {
-        problems.push({
-          path: [name, edge],
-          message: `${window[edge]} is outside the ${year} cycle's years (${range}).`,
-        });
-      }
+      if (outside(window[edge])) problems.push({ path: [name, edge], message: message(window[edge]) });
     }
   }
   if (outside(windows.publication.at)) {
-    problems.push({
-      path: ['publication', 'at'],
-      message: `${windows.publication.at} is outside the ${year} cycle's years (${range}).`,
-    });
+    problems.push({ path: ['publication', 'at'], message: message(windows.publication.at) });
   }
   return problems;
 };

@@ -134,6 +134,11 @@ export const routeCalls = {
   listCycles: { calls: ['listCycles'] },
   getCycle: { calls: ['getCycle'] },
   putCycleWindows: { calls: ['getCycle', 'commitChange'] },
+  getCycleAudit: {
+    calls: ['listAuditTrail'],
+    extra: [{ when: 'the page is empty (no such cycle, or past the end)', calls: ['getCycle'] }],
+    notes: 'A cycle’s trail starts with its opening: records prove it exists.',
+  },
   getAgencyCycleAudit: {
     calls: ['listAuditTrail'],
     extra: [

@@ -273,6 +273,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     await call('listMyAssignments', { token: assessor, query: `?year=${year}` });
     await call('getAssessment', { token: assessor });
     await reschedule('documentAssessment');
+    await call('getCycleAudit', { token: admin });
     await call('saveStageScores', {
       params: { stage: 'dokumen' },
       token: assessor,

@@ -76,6 +76,7 @@ describe('responses follow the documented schemas (demo data)', () => {
     ['getSelfAssessment', `/v1/cycles/${year}/agencies/prov-jawa-timur/self-assessment`, 'agency'],
     ['getSelfAssessment', `/v1/cycles/${year}/agencies/kab-banyuwangi/self-assessment`, 'admin'],
     ['getAgencyCycleAudit', `/v1/cycles/${year}/agencies/kab-banyuwangi/audit`, 'admin'],
+    ['getCycleAudit', `/v1/cycles/${year}/audit`, 'admin'],
     ['getAgencyAudit', '/v1/agencies/prov-jawa-timur/audit', 'admin'],
   ] as const)('%s %s', async (operationId, path, role) => {
     const response = await api.request('GET', path, { token: await api.token(role) });

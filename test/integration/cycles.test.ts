@@ -408,6 +408,62 @@ describe('GET /v1/cycles/{year}', () => {
   });
 });
 
+describe('GET /v1/cycles/{year}/audit', () => {
+  type AuditPage = {
+    items: {
+      action: string;
+      actor: { subject: string; role: string };
+      route: string;
+      changes: { field: string }[];
+    }[];
+    nextCursor?: string;
+  };
+
+  it('is the cycle’s own trail, newest first: who opened it and who rescheduled it, with before and after', async () => {
+    // Prepare: a cycle opened, then its self-assessment deadline extended by another admin.
+    const auditYear = year + 30;
+    const body = { year: auditYear, type: 'pemantauan' as const, windows: shiftYears(windowsFrom(5), 30) };
+    const created = expectStatus(await post(body), 201);
+    const other = await api.token('admin', { subject: 'admin-kedua' });
+    const extended = {
+      ...body.windows,
+      selfAssessment: {
+        opensAt: body.windows.selfAssessment.opensAt,
+        closesAt: new Date(Date.parse(body.windows.selfAssessment.closesAt) + 3_600_000).toISOString(),
+      },
+    };
+    expectStatus(
+      await api.request('PUT', `/v1/cycles/${auditYear}/windows`, {
+        token: other,
+        body: extended,
+        headers: { 'if-match': `"${created.version}"` },
+      }),
+      200,
+    );
+
+    // Act
+    const response = await api.request<AuditPage>('GET', `/v1/cycles/${auditYear}/audit`, { token: admin });
+
+    // Assess
+    const page = expectStatus(response, 200);
+    expect(page.items.map((record) => [record.action, record.actor.subject, record.route])).toEqual([
+      ['cycle.rescheduled', 'admin-kedua', 'PUT /v1/cycles/{year}/windows'],
+      ['cycle.created', 'test-admin', 'POST /v1/cycles'],
+    ]);
+    expect(page.items[0]?.changes.map((change) => change.field)).toEqual(['windows']);
+  });
+
+  it('answers a year without a cycle with 404 naming it, and refuses other roles', async () => {
+    expect(
+      expectProblem(await api.request('GET', '/v1/cycles/2099/audit', { token: admin }), 404).detail,
+    ).toBe('No cycle for 2099.');
+    expectProblem(
+      await api.request('GET', `/v1/cycles/${year}/audit`, { token: await api.token('agency') }),
+      403,
+    );
+  });
+});
+
 describe('GET /v1/cycles', () => {
   it('lists every cycle, newest year first', async () => {
     // Act

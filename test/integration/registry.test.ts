@@ -486,6 +486,31 @@ describe('PUT /v1/agencies/{agencyId}', () => {
     );
   });
 
+  it('keeps an inactive agency inactive when an update leaves `active` out, as the public read it was made from does', async () => {
+    // Prepare: an agency deactivated mid-cycle; the admin then reads it (the read has no `active`).
+    const path = '/v1/agencies/lembaga-lama-uji';
+    const body = { name: 'Lembaga Lama', group: 'lainnya' } as const;
+    expectStatus(await api.request('PUT', path, { token: admin, body: { ...body, active: false } }), 201);
+    const read = await api.request<PublicAgency>('GET', path);
+    expect(expectStatus(read, 200)).not.toHaveProperty('active');
+
+    // Act: the name corrected from what was read, with its ETag.
+    const response = await api.request<Agency>('PUT', path, {
+      token: admin,
+      body: { ...expectStatus(read, 200), id: undefined, name: 'Lembaga Lama (Uji)' },
+      headers: { 'if-match': read.headers.get('etag') ?? '' },
+    });
+
+    // Assess
+    expect(expectStatus(response, 200)).toMatchObject({ name: 'Lembaga Lama (Uji)', active: false });
+    // A new agency left without `active` is active, as before.
+    const created = await api.request<Agency>('PUT', '/v1/agencies/lembaga-baru-uji', {
+      token: admin,
+      body: { ...body, name: 'Lembaga Baru' },
+    });
+    expect(expectStatus(created, 201).active).toBe(true);
+  });
+
   it('records the update in the agency’s audit trail with before and after', async () => {
     // Act
     const trail = expectStatus(

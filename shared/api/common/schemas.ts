@@ -58,6 +58,40 @@ export const ProblemSchema = z
       unscored: z.array(z.number().int()).optional().meta({
         description: 'Reviews refused (409): the indicators with no score to review yet',
       }),
+      rows: z
+        .array(
+          z.object({
+            row: z.number().int().meta({ description: 'The row’s position in the body, from 1' }),
+            line: z.number().int().optional().meta({ description: 'Its line in a CSV body' }),
+            id: z.string().optional().meta({ description: 'The agency id the row names (a roster import)' }),
+            rule: z
+              .string()
+              .optional()
+              .meta({ description: 'The rule it breaks (an assignment’s conflict)' }),
+            errors: z.array(z.object({ pointer: z.string(), detail: z.string() })),
+          }),
+        )
+        .optional()
+        .meta({
+          description:
+            'An import or assignments refused (400, 409): every row at fault with its errors; nothing was written',
+        }),
+      written: z.number().int().optional().meta({
+        description:
+          'An import cut short by a concurrent write (409): how many were written; sending it again completes it',
+      }),
+      childCount: z.number().int().optional().meta({
+        description: 'A province that cannot change group (409): its kabupaten/kota still registered',
+      }),
+      runningRunId: z.string().optional().meta({
+        description: 'A ranking run refused while another runs (409): the run holding the cycle',
+      }),
+      link: z.string().optional().meta({
+        description: 'A ranking run refused while another runs (409): where to poll the running run',
+      }),
+      blockers: z.array(z.string()).optional().meta({
+        description: 'Awards that cannot be published (409): why, each with what to do first',
+      }),
     })),
   )
   .meta({ id: 'Problem', description: 'RFC 9457 problem details' });
@@ -307,7 +341,15 @@ export const AuditQuerySchema = z.strictObject(
  * 35 characters: an instant with nanoseconds and a numeric offset (`2026-03-01T00:00:00.123456789+07:00`);
  * more digits carry no meaning a clock has.
  */
-const isoInstant = z.iso.datetime({ offset: true }).max(35);
+const isoInstant = z.iso
+  .datetime({
+    offset: true,
+    // zod's "Invalid ISO datetime" left an admin who typed Jakarta's local time (no offset) or a
+    // bare date guessing what was wrong.
+    error:
+      'An instant with its offset (RFC 3339), e.g. 2026-03-01T08:00:00+07:00 for 08:00 in Jakarta (WIB), or 2026-03-01T01:00:00Z',
+  })
+  .max(35);
 // `format: date-time` alone admits what zod refuses (a space or a lower-case t, RFC 3339 §5.6):
 // publish zod's own pattern beside it.
 /**

@@ -70,6 +70,24 @@ export const cycleRoutes = {
       ...errors(400, 401, 403, 404, 409, 412, 415, 428),
     },
   }),
+  getCycleAudit: defineRoute({
+    operationId: 'getCycleAudit',
+    method: 'GET',
+    path: '/v1/cycles/{year}/audit',
+    lambda: 'registry',
+    access: adminOnly,
+    summary:
+      'Audit trail of a cycle itself: opened, rescheduled, ranking runs, award decisions and publications',
+    description:
+      'Newest first, with who, when, on which route and the fields before and after. What concerns one agency (its answers, scores, reviews, result, appeals) is in that agency’s trail, `…/agencies/{agencyId}/audit`.',
+    tags: ['Audit'],
+    params: YearParamsSchema,
+    query: AuditQuerySchema,
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
   getAgencyCycleAudit: defineRoute({
     operationId: 'getAgencyCycleAudit',
     method: 'GET',

@@ -21,10 +21,15 @@ const agencyFields = {
       'Required for kabupaten and kota (the province they belong to); refused for every other group',
     example: 'prov-jawa-timur',
   }),
+  // No default here: left out, an update keeps what is stored (the public read an admin edits from
+  // has no `active`, so a default re-activated an agency deactivated mid-cycle); a new agency is active.
   active: z
     .union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')])
-    .default(true)
-    .meta({ description: 'Inactive agencies stay in the registry but join no new cycle' }),
+    .optional()
+    .meta({
+      description:
+        'Inactive agencies stay in the registry but join no new cycle. Left out: a new agency is active, an existing one keeps its state',
+    }),
 };
 
 const parentRule = <T extends { group: string; parentProvinceId?: string | undefined }>(

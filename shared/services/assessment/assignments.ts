@@ -217,10 +217,16 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     for (const { index, row } of valid) {
       const agency = registry.get(row.agencyId);
       const errors: FieldError[] = [];
-      if (!agency?.active) {
+      // Two mistakes with two remedies: a typo in the id, or an agency deactivated meanwhile.
+      if (!agency) {
         errors.push({
           pointer: `/body/assignments/${index}/agencyId`,
-          detail: `"${row.agencyId}" is not a registered, active agency`,
+          detail: `"${row.agencyId}" is not a registered agency (find its id with GET /v1/agency-directory?q=…)`,
+        });
+      } else if (!agency.active) {
+        errors.push({
+          pointer: `/body/assignments/${index}/agencyId`,
+          detail: `"${row.agencyId}" is inactive in the registry: inactive agencies join no assessment (PUT /v1/agencies/${row.agencyId} with "active": true first, if it should)`,
         });
       }
       if (!profiles.has(row.assessor)) {

@@ -258,10 +258,15 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
           recordedAt: actor.now.toISOString(),
           ...(current && input.reason ? { reason: input.reason } : {}),
         },
-        changes: [
-          ...changes,
-          ...(current && input.reason ? [{ field: 'reason', before: null, after: input.reason }] : []),
-        ],
+        changes: current
+          ? [...changes, ...(input.reason ? [{ field: 'reason', before: null, after: input.reason }] : [])]
+          : // A first score records every field: a diff against nothing drops `level: null` (no
+            // level, worth 0), and the trail would not say what the assessor decided.
+            (['level', 'note', 'evidenceUsed'] as const).map((field) => ({
+              field,
+              before: null,
+              after: after[field],
+            })),
       });
     }
     if (problems.length > 0) {

@@ -175,6 +175,17 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
     rescheduleCycle,
     getCycle,
     listCycles: () => cycles.list(),
+    /**
+     * The cycle's own trail: opened, rescheduled, ranking runs started and published, award
+     * decisions, publications and revisions.
+     */
+    cycleAuditTrail: async (year: number, page: PageRequest): Promise<Page<AuditRecord>> => {
+      const trail = await audits.list({ kind: 'cycle', year }, page);
+      // The trail starts with the cycle's opening: only an empty page needs the cycle, to tell
+      // "past the end" from "no such cycle".
+      if (trail.items.length === 0) await getCycle(year);
+      return trail;
+    },
     /** The audit trail of one agency in one cycle: every answer saved, every submission. */
     agencyAuditTrail: async (
       year: number,

@@ -62,8 +62,15 @@ const directoryCursorAfter = (query: DirectoryQuery): string | undefined => {
   return decoded.after;
 };
 
+/** A write with `active` decided: left out, a new agency is active and an existing one keeps its state. */
+type ResolvedWrite = AgencyWrite & { readonly active: boolean };
+const resolveActive = (write: AgencyWrite, current: AgencyRecord | undefined): ResolvedWrite => ({
+  ...write,
+  active: write.active ?? current?.active ?? true,
+});
+
 /** Every field an admin sets, spelled out: an omitted parent must clear the stored one. */
-const contentOf = (agencyId: string, write: AgencyWrite) => ({
+const contentOf = (agencyId: string, write: ResolvedWrite) => ({
   id: agencyId,
   name: write.name,
   group: write.group,
@@ -71,7 +78,7 @@ const contentOf = (agencyId: string, write: AgencyWrite) => ({
   active: write.active,
 });
 
-const sameContent = (agency: AgencyRecord, write: AgencyWrite) =>
+const sameContent = (agency: AgencyRecord, write: ResolvedWrite) =>
   diffFields<AgencyWrite>(agency, write, auditedFields).length === 0;
 
 const childrenConflict = (agency: AgencyRecord, newGroup: string) =>
@@ -145,10 +152,11 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
   const putAgency = async (
     actor: Actor,
     agencyId: string,
-    write: AgencyWrite,
+    sent: AgencyWrite,
     ifMatch: number | undefined,
   ): Promise<{ created: boolean; agency: AgencyRecord }> => {
-    const [current] = await Promise.all([agencies.get(agencyId), requireParent(write)]);
+    const [current] = await Promise.all([agencies.get(agencyId), requireParent(sent)]);
+    const write = resolveActive(sent, current);
     if (losesChildren(current, write.group) && current) throw childrenConflict(current, write.group);
     const { created, record } = await putVersioned<AgencyRecord>({
       what: `Agency "${agencyId}"`,
@@ -277,8 +285,9 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
       row.group === 'provinsi' ? 0 : existing.get(row.id)?.group === 'provinsi' ? 2 : 1;
     const ordered = [...valid].sort((a, b) => rank(a.row) - rank(b.row));
     for (const { row } of ordered) {
-      const { id, ...write } = row;
+      const { id, ...sent } = row;
       const current = existing.get(id);
+      const write = resolveActive(sent, current);
       if (!current) {
         createdIds.push(id);
         const agency = { ...contentOf(id, write), version: 1, createdAt: at, updatedAt: at };

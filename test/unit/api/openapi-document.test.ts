@@ -180,6 +180,12 @@ describe('problem extension members', () => {
     ['reason', 'a refused webhook URL (400)'],
     ['missing', 'a finalization with indicators lacking a valid review (409)'],
     ['unscored', 'reviews of indicators with no score yet (409)'],
+    ['runningRunId', 'a ranking run started while another runs (409)'],
+    ['link', 'a second ranking run refused while one runs (409)'],
+    ['blockers', 'an award publication that cannot happen yet (409)'],
+    ['written', 'an import cut short by a concurrent write (409)'],
+    ['rows', 'an import or assignment with invalid or conflicting rows (400, 409)'],
+    ['childCount', 'a province with kabupaten/kota moved to another group (409)'],
   ])('the Problem schema declares `%s`, which %s carries, so a typed client reads it', (member) => {
     // Act
     const properties = schemas.Problem?.properties ?? {};

@@ -221,6 +221,38 @@ describe('assigning panels (in-memory ports)', () => {
     ).rejects.toThrow('cap');
   });
 
+  it('tells an agency deactivated in the registry from one that is not registered, saying what to do for each', async () => {
+    // Prepare: Surabaya deactivated mid-cycle.
+    const { panels, ports } = await setUp();
+    await createAgencyService(ports).putAgency(
+      actor(),
+      'kota-surabaya',
+      { name: 'Pemerintah Kota Surabaya', group: 'kota', parentProvinceId: 'prov-jawa-timur', active: false },
+      1,
+    );
+
+    // Act
+    const refused = await panels
+      .assign(actor(), 2027, [
+        { agencyId: 'kota-surabaya', assessor: 'asesor-a' },
+        { agencyId: 'kota-surabayaa', assessor: 'asesor-a' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect((refused as ValidationError).errors).toEqual([
+      {
+        pointer: '/body/assignments/0/agencyId',
+        detail:
+          '"kota-surabaya" is inactive in the registry: inactive agencies join no assessment (PUT /v1/agencies/kota-surabaya with "active": true first, if it should)',
+      },
+      {
+        pointer: '/body/assignments/1/agencyId',
+        detail: '"kota-surabayaa" is not a registered agency (find its id with GET /v1/agency-directory?q=…)',
+      },
+    ]);
+  });
+
   it('leaves rows already assigned alone, and lists assignments both ways', async () => {
     const { panels } = await setUp();
     const rows = [
@@ -420,6 +452,29 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     expect(
       (await scoring.versions(a, 2027, 'prov-jawa-barat', 'dokumen', 1)).map((score) => score.level),
     ).toEqual([2, 4]);
+  });
+
+  it('audits a first score with no level as such: the trail says level null, not only the note', async () => {
+    // Prepare
+    const { scoring, ports } = await prepared();
+    const a = assessor('asesor-a', day(30));
+
+    // Act: the evidence supports no level (worth 0).
+    await scoring.saveScores(a, 2027, 'prov-jawa-barat', 'dokumen', [
+      { ...scores(null, [30])[0]!, note: 'Laporan audit TIK tidak dilampirkan', evidenceUsed: [] },
+    ]);
+
+    // Assess
+    const trail = await ports.audits.list(
+      { kind: 'cycle-agency', year: 2027, agencyId: 'prov-jawa-barat' },
+      { limit: 10 },
+    );
+    const recorded = trail.items.find((record) => record.action === 'assessment.score.recorded');
+    expect(recorded?.changes).toEqual([
+      { field: 'level', before: null, after: null },
+      { field: 'note', before: null, after: 'Laporan audit TIK tidak dilampirkan' },
+      { field: 'evidenceUsed', before: null, after: [] },
+    ]);
   });
 
   it('answers a score retried after its response was lost (stale version, score already as sent) without 412 or a new version', async () => {

@@ -41,6 +41,79 @@ describe('cycle rules (in-memory ports)', () => {
     );
   });
 
+  it('reads a cycle’s years in Jakarta time (WIB): midnight of 1 January WIB opens a window in them', async () => {
+    // Prepare: the 2028 cycle may start on 1 January 2027, as the review team in Jakarta counts it.
+    const cycles = createCycleService(createMemoryPorts());
+    const windows = {
+      selfAssessment: { opensAt: '2027-01-01T00:00:00+07:00', closesAt: '2027-03-31T23:59:59+07:00' },
+      documentAssessment: { opensAt: '2027-04-01T00:00:00+07:00', closesAt: '2027-05-01T00:00:00+07:00' },
+      appeals: { opensAt: '2027-06-01T00:00:00+07:00', closesAt: '2027-06-15T00:00:00+07:00' },
+      publication: { at: '2027-07-01T00:00:00+07:00' },
+    };
+
+    // Act
+    const opened = await cycles
+      .createCycle(actor(), { ...openCycle(), year: 2028, windows })
+      .catch((caught: unknown) => caught);
+    // One second before that midnight is still 2026 in Jakarta, and the refusal says so in WIB.
+    const early = await cycles
+      .createCycle(actor(), {
+        ...openCycle(),
+        year: 2029,
+        windows: {
+          ...windows,
+          selfAssessment: { opensAt: '2027-12-31T16:59:59Z', closesAt: '2028-03-31T23:59:59+07:00' },
+          documentAssessment: { opensAt: '2028-04-01T00:00:00+07:00', closesAt: '2028-05-01T00:00:00+07:00' },
+          appeals: { opensAt: '2028-06-01T00:00:00+07:00', closesAt: '2028-06-15T00:00:00+07:00' },
+          publication: { at: '2028-07-01T00:00:00+07:00' },
+        },
+      })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(opened).toMatchObject({ year: 2028 });
+    expect(early).toBeInstanceOf(ValidationError);
+    expect((early as ValidationError).errors).toEqual([
+      {
+        pointer: '/body/windows/selfAssessment/opensAt',
+        detail:
+          '2027-12-31T16:59:59Z is outside the 2029 cycle’s years: from 2028-01-01T00:00:00+07:00 (WIB) to before 2032-01-01T00:00:00+07:00.',
+      },
+    ]);
+  });
+
+  it('names the deadline a window overlaps as the admin wrote it, in its own offset', async () => {
+    // Prepare: the documents open on 1 April while the self-assessment runs to 30 April (WIB), and
+    // the publication falls before the appeals close.
+    const cycles = createCycleService(createMemoryPorts());
+    const windows = {
+      selfAssessment: { opensAt: '2027-01-04T08:00:00+07:00', closesAt: '2027-04-30T23:59:59+07:00' },
+      documentAssessment: { opensAt: '2027-04-01T00:00:00+07:00', closesAt: '2027-05-31T00:00:00+07:00' },
+      appeals: { opensAt: '2027-06-01T00:00:00+07:00', closesAt: '2027-06-15T00:00:00+07:00' },
+      publication: { at: '2027-06-10T00:00:00+07:00' },
+    };
+
+    // Act
+    const error = await cycles
+      .createCycle(actor(), { ...openCycle(), year: 2027, windows })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).errors).toEqual([
+      {
+        pointer: '/body/windows/documentAssessment/opensAt',
+        detail:
+          'The documentAssessment window must open no earlier than the selfAssessment window closes (2027-04-30T23:59:59+07:00).',
+      },
+      {
+        pointer: '/body/windows/publication/at',
+        detail:
+          'Publication must come no earlier than the appeals window closes (2027-06-15T00:00:00+07:00).',
+      },
+    ]);
+  });
+
   it('refuses award rules the award selection would refuse, naming each field', async () => {
     // Prepare
     const cycles = createCycleService(createMemoryPorts());
