@@ -303,6 +303,27 @@ describe('the awards pages for screen readers, keyboards and phones', () => {
     expect(awardsStylesheet).toMatch(/\.table-scroll \{[^}]*overflow-x: auto/);
   });
 
+  it('keeps the chart’s labels legible on a phone: the chart scrolls in its region rather than shrinking to 360 px', () => {
+    // Act
+    const html = awardsPageHtml(pageData('id'));
+
+    // Assess: at 960 units wide, 12-unit labels shrank to 4.5 px on a 360 px screen
+    expect(html).toMatch(
+      /<div class="chart-scroll" role="region" aria-label="Grafik peringkat nasional Indeks SPBE 2025" tabindex="0">\s*<svg id="national-chart"/,
+    );
+    expect(awardsStylesheet).toMatch(/\.chart-scroll \{[^}]*overflow-x: auto/);
+    expect(awardsStylesheet).toMatch(/\.chart-scroll svg \{[^}]*min-width: 48rem/);
+  });
+
+  it('tells a reader who cannot see the chart where its figures are: the tables below and the CSV', () => {
+    expect(awardsPageHtml(pageData('id'))).toMatch(
+      /<figcaption>[^<]*Angka per kelompok ada di tabel di bawah ini; nilai setiap instansi ada di data peringkat lengkap \(CSV\)\.<\/figcaption>/,
+    );
+    expect(awardsPageHtml(pageData('en'))).toMatch(
+      /<figcaption>[^<]*The figures by group are in the tables below; every agency’s value is in the full ranking data \(CSV\)\.<\/figcaption>/,
+    );
+  });
+
   it('hides no citation on a narrow screen: a phone’s reader gets the words to quote too', () => {
     expect(awardsStylesheet).not.toMatch(/\.citation \{[^}]*display: none/);
   });
