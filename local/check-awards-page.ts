@@ -6,6 +6,7 @@ import { awardsIndexTitle, awardsPageTitle } from '#functions/awards/page.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
+import { auditAccessibility, describeViolation, isBlocking, scrollsSideways } from './accessibility-audit.ts';
 import { openHeadlessPage } from './headless-page.ts';
 import { localDataDirectory } from './paths.ts';
 import { type LocalRuntime, startLocalRuntime } from './runtime.ts';
@@ -16,8 +17,10 @@ import { demoAwardsYear, seedDemoData } from './seed/seed.ts';
  * journalist would, and checks what it must show — the title, at least one winner's citation, the
  * national ranking chart with its winners marked and its text alternative — with every request going
  * to the API's own origin and nothing in the console (a Content-Security-Policy violation is one).
- * Saves a screenshot of the whole page. Not part of `npm test`: it needs a browser
- * (`apt-get install -y chromium`).
+ * Saves a screenshot of the whole page. Then audits the page and the index of years with axe-core
+ * (WCAG 2.2 A/AA and best practices), on a desktop and on a phone 360 px wide: a serious or critical
+ * violation fails the check, as does a page a phone scrolls sideways or a link whose keyboard focus
+ * is not drawn. Not part of `npm test`: it needs a browser (`apt-get install -y chromium`).
  *
  *   SPBE_API_URL=http://127.0.0.1:3000 npm run check:awards-page   # a running `npm start` (its demo data)
  *   npm run check:awards-page                                      # its own runtime, seeded, on a free port
@@ -94,6 +97,27 @@ try {
     mkdirSync(dirname(screenshotPath), { recursive: true });
     await page.screenshot({ path: screenshotPath, fullPage: true });
 
+    /** axe on the page as shown now: serious and critical violations fail the check, others are listed. */
+    const audit = async (what: string) => {
+      const violations = await auditAccessibility(page);
+      for (const violation of violations.filter(isBlocking))
+        failures.push(`accessibility, ${what}: ${describeViolation(violation)}`);
+      const minor = violations.filter((violation) => !isBlocking(violation));
+      log(
+        `axe on ${what}: ${violations.filter(isBlocking).length} serious or critical violations${
+          minor.length > 0 ? `; also ${minor.map(describeViolation).join('; ')}` : ''
+        }`,
+      );
+    };
+    await audit(`the ${year} page`);
+    // The keyboard: the first Tab lands on a link, and its focus is drawn.
+    await page.keyboard.press('Tab');
+    const focusOutline = (await page.evaluate(
+      "(() => { const style = getComputedStyle(document.activeElement); return document.activeElement.tagName + ' ' + style.outlineStyle + ' ' + style.outlineWidth; })()",
+    )) as string;
+    if (!/^A (solid|auto) [1-9]/.test(focusOutline))
+      failures.push(`the first Tab's focus is not drawn (${focusOutline})`);
+
     // The way to every other year: the footer's link, followed as a reader would.
     await page.getByRole('link', { name: lang === 'id' ? 'Semua tahun' : 'All years' }).click();
     await page.waitForURL(/\/awards(\?lang=en)?$/, { timeout: 10_000 });
@@ -104,6 +128,20 @@ try {
     if (yearLinks !== 1)
       failures.push(`the index of years links ${year}'s page ${yearLinks} times, not once`);
     log(`"${indexTitle}" (${page.url()}) links the ${year} page`);
+    await audit('the index of years');
+
+    // A phone 360 px wide: the pages reflow (a wide table scrolls in its own region, not the page).
+    await page.setViewportSize({ width: 360, height: 780 });
+    for (const [what, url] of [
+      [`the ${year} page`, pageUrl],
+      ['the index of years', page.url()],
+    ] as const) {
+      await page.goto(url, { waitUntil: 'networkidle' });
+      const { scrollWidth, clientWidth } = await scrollsSideways(page);
+      if (scrollWidth > clientWidth)
+        failures.push(`at 360 px, ${what} scrolls sideways (${scrollWidth} px wide in ${clientWidth})`);
+      await audit(`${what} at 360 px`);
+    }
 
     const expectedTitle = awardsPageTitle(year, lang);
     if (title !== expectedTitle) failures.push(`page title is "${title}", expected "${expectedTitle}"`);

@@ -55,8 +55,11 @@ const words = {
     noPrevious: (previousYear: number) =>
       `Tidak ada pemenang: tidak ada instansi kelompok ini dengan hasil ${previousYear} untuk dibandingkan`,
     chart: (year: number) => `Peringkat nasional Indeks SPBE ${year}`,
+    chartRegion: (year: number) => `Grafik peringkat nasional Indeks SPBE ${year}`,
     chartDescription: (agencies: number, winners: number) =>
       `Setiap titik adalah satu instansi (${agencies} instansi), dikelompokkan menurut kelompok, setinggi Indeks SPBE-nya. ${winners} instansi penerima penghargaan ditandai dengan titik besar berwarna gelap.`,
+    chartData:
+      'Angka per kelompok ada di tabel di bawah ini; nilai setiap instansi ada di data peringkat lengkap (CSV).',
     legendWinner: 'Penerima penghargaan',
     legendOther: 'Instansi lain',
     summary: 'Ringkasan per kelompok',
@@ -75,6 +78,7 @@ const words = {
     indexSubtitle: 'Pemenang setiap tahun evaluasi SPBE, dari publikasi terbaru.',
     noneYet: 'Belum ada penghargaan yang diterbitkan.',
     yearEntry: (version: number, at: string) => `publikasi versi ${version}, diterbitkan ${at}`,
+    yearData: (year: number) => `data ${year} (JSON)`,
     index: 'Indeks SPBE',
     decimal: indonesianDecimal,
     predicate: (band: { name: string }) => band.name,
@@ -97,8 +101,11 @@ const words = {
     noPrevious: (previousYear: number) =>
       `No winner: no agency of this group has a ${previousYear} result to compare with`,
     chart: (year: number) => `National SPBE index ranking ${year}`,
+    chartRegion: (year: number) => `Chart of the national SPBE index ranking ${year}`,
     chartDescription: (agencies: number, winners: number) =>
       `Each dot is one agency (${agencies} agencies), grouped by agency group, as high as its SPBE index. The ${winners} award recipients are marked with larger dark dots.`,
+    chartData:
+      'The figures by group are in the tables below; every agency’s value is in the full ranking data (CSV).',
     legendWinner: 'Award recipient',
     legendOther: 'Other agency',
     summary: 'Summary by group',
@@ -117,6 +124,7 @@ const words = {
     indexSubtitle: 'The winners of every SPBE evaluation year, newest first.',
     noneYet: 'No awards have been published yet.',
     yearEntry: (version: number, at: string) => `publication version ${version}, published ${at}`,
+    yearData: (year: number) => `${year} data (JSON)`,
     index: 'SPBE index',
     decimal: (display: string) => display,
     predicate: (band: { nameEn: string }) => band.nameEn,
@@ -135,8 +143,19 @@ const yOf = (value: number) =>
   chart.top + plotHeight * (1 - Math.min(chart.max, Math.max(0, value)) / chart.max);
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
-/** Palette: dark winners over light others; predicate bands in faint alternating greys. */
-const colours = { winner: '#b3261e', ring: '#ffffff', other: '#7a8b99', grid: '#d0d7de', band: '#f3f5f7' };
+/**
+ * Palette: dark winners over lighter others; predicate bands in faint alternating greys. The others'
+ * grey, at its opacity, keeps 3:1 against both band colours (WCAG 1.4.11, graphical objects); the
+ * opacity lets dots of close values show through each other.
+ */
+const colours = {
+  winner: '#b3261e',
+  ring: '#ffffff',
+  other: '#6a737d',
+  otherOpacity: 0.85,
+  grid: '#d0d7de',
+  band: '#f3f5f7',
+};
 
 /**
  * The median of exact values, rounded half-up for display like every other figure (a binary
@@ -204,7 +223,7 @@ const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): stri
         const title = `${row.agencyName}: ${display(data.lang, row.display)} (${w.rank.toLowerCase()} ${row.rank})`;
         return wanted
           ? `<circle cx="${cx}" cy="${cy}" r="6" fill="${colours.winner}" stroke="${colours.ring}" stroke-width="1.5" class="winner"><title>${escapeHtml(title)}</title></circle>`
-          : `<circle cx="${cx}" cy="${cy}" r="3" fill="${colours.other}" fill-opacity="0.7" class="agency"><title>${escapeHtml(title)}</title></circle>`;
+          : `<circle cx="${cx}" cy="${cy}" r="3" fill="${colours.other}" fill-opacity="${colours.otherOpacity}" class="agency"><title>${escapeHtml(title)}</title></circle>`;
       })
       .join('');
   const legendY = chart.height - 14;
@@ -216,6 +235,17 @@ const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): stri
 <g>${dots(false)}${dots(true)}</g>
 </svg>`;
 };
+
+/**
+ * A table in a region of its own that scrolls sideways when the table is wider than the screen (a
+ * phone 360 px wide), so the page itself never does and its text reflows (WCAG 1.4.10 allows a data
+ * table two-dimensional scrolling). Focusable, so a keyboard can scroll it; named by the table's
+ * caption, so a screen reader says which table the region holds.
+ */
+const scrollingTable = (caption: string, table: string): string =>
+  `<div class="table-scroll" role="region" aria-label="${escapeHtml(caption)}" tabindex="0">
+${table}
+</div>`;
 
 /** The text alternative of the chart: per group, how many agencies, the best, the median, the winners. */
 const chartSummary = (data: AwardsPageData, winners: ReadonlySet<string>): string => {
@@ -231,13 +261,16 @@ const chartSummary = (data: AwardsPageData, winners: ReadonlySet<string>): strin
       }</td><td>${mid === undefined ? '—' : escapeHtml(display(data.lang, mid))}</td><td>${members.filter((row) => winners.has(row.agencyId)).length}</td></tr>`;
     })
     .join('\n');
-  return `<table class="summary">
+  return scrollingTable(
+    w.summary,
+    `<table class="summary">
 <caption>${escapeHtml(w.summary)}</caption>
 <thead><tr><th scope="col">${escapeHtml(w.group)}</th><th scope="col">${escapeHtml(w.agencies)}</th><th scope="col">${escapeHtml(w.highest)}</th><th scope="col">${escapeHtml(w.median)}</th><th scope="col">${escapeHtml(w.awarded)}</th></tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`;
+</table>`,
+  );
 };
 
 /**
@@ -264,15 +297,18 @@ const predicateCounts = (data: AwardsPageData): string => {
     ),
     row(w.allAgencies, data.national),
   ].join('\n');
-  return `<table class="summary">
+  return scrollingTable(
+    w.predicates,
+    `<table class="summary">
 <caption>${escapeHtml(w.predicates)}</caption>
 <thead><tr><th scope="col">${escapeHtml(w.group)}</th>${bands
-    .map((band) => `<th scope="col">${escapeHtml(w.predicate(band))}</th>`)
-    .join('')}</tr></thead>
+      .map((band) => `<th scope="col">${escapeHtml(w.predicate(band))}</th>`)
+      .join('')}</tr></thead>
 <tbody>
 ${rows}
 </tbody>
-</table>`;
+</table>`,
+  );
 };
 
 const categoryTables = (data: AwardsPageData): string => {
@@ -308,33 +344,39 @@ const categoryTables = (data: AwardsPageData): string => {
               category.measure === 'improvement' &&
               !data.national.some((row) => pool.groups.includes(row.group) && row.previousRank !== null);
             const none = nothingToCompare ? w.noPrevious(data.year - 1) : w.none;
-            return `<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(none)}</td></tr>`;
+            return `<tbody>
+<tr><th scope="row">${escapeHtml(poolName)}</th><td colspan="4">${escapeHtml(none)}</td></tr>
+</tbody>`;
           }
           // Each row is anchored by its award's id (`/awards/<year>#<awardId>`), and shows that id,
-          // the award's stable name to cite, linked to its record (hashes, history).
-          return awards
-            .map(
-              (award, index) =>
-                `<tr id="${escapeHtml(award.awardId)}">${
-                  index === 0
-                    ? `<th scope="rowgroup" rowspan="${awards.length}">${escapeHtml(poolName)}</th>`
-                    : ''
-                }<td>${award.rank}</td><td>${escapeHtml(award.agencyName)}<br><a class="award-id" href="/v1/awards/${escapeHtml(award.awardId)}">${escapeHtml(award.awardId)}</a></td><td>${escapeHtml(
-                  display(data.lang, award.valueDisplay),
-                )}</td><td class="citation">${escapeHtml(data.lang === 'id' ? award.citationId : award.citationEn)}</td></tr>`,
-            )
-            .join('\n');
+          // the award's stable name to cite, linked to its record (hashes, history). Each pool is a
+          // row group of its own: its `scope="rowgroup"` header covers its tbody, so one tbody for
+          // every pool would make a screen reader name each row by every pool above it.
+          return `<tbody>
+${awards
+  .map(
+    (award, index) =>
+      `<tr id="${escapeHtml(award.awardId)}">${
+        index === 0 ? `<th scope="rowgroup" rowspan="${awards.length}">${escapeHtml(poolName)}</th>` : ''
+      }<td>${award.rank}</td><td>${escapeHtml(award.agencyName)}<br><a class="award-id" href="/v1/awards/${escapeHtml(award.awardId)}">${escapeHtml(award.awardId)}</a></td><td>${escapeHtml(
+        display(data.lang, award.valueDisplay),
+      )}</td><td class="citation">${escapeHtml(data.lang === 'id' ? award.citationId : award.citationEn)}</td></tr>`,
+  )
+  .join('\n')}
+</tbody>`;
         })
         .join('\n');
+      const caption = w.caption(name, measure);
       return `<section aria-labelledby="category-${escapeHtml(category.id)}">
 <h3 id="category-${escapeHtml(category.id)}">${escapeHtml(name)}</h3>
-<table class="winners">
-<caption>${escapeHtml(w.caption(name, measure))}</caption>
+${scrollingTable(
+  caption,
+  `<table class="winners">
+<caption>${escapeHtml(caption)}</caption>
 <thead><tr><th scope="col">${escapeHtml(w.pool)}</th><th scope="col">${escapeHtml(w.rank)}</th><th scope="col">${escapeHtml(w.agency)}</th><th scope="col">${escapeHtml(w.value)}</th><th scope="col">${escapeHtml(w.citation)}</th></tr></thead>
-<tbody>
 ${rows}
-</tbody>
-</table>
+</table>`,
+)}
 </section>`;
     })
     .join('\n');
@@ -391,8 +433,10 @@ ${categoryTables(data)}
 <section aria-labelledby="chart-heading">
 <h2 id="chart-heading">${escapeHtml(w.chart(year))}</h2>
 <figure>
+<div class="chart-scroll" role="region" aria-label="${escapeHtml(w.chartRegion(year))}" tabindex="0">
 ${nationalChart(data, winners)}
-<figcaption>${escapeHtml(w.chartDescription(data.national.length, winners.size))}</figcaption>
+</div>
+<figcaption>${escapeHtml(w.chartDescription(data.national.length, winners.size))} ${escapeHtml(w.chartData)}</figcaption>
 </figure>
 ${chartSummary(data, winners)}
 ${predicateCounts(data)}
@@ -435,7 +479,7 @@ ${data.years
     ({ year, publicationVersion, publishedAt }) =>
       `<li><a href="/awards/${year}${langQuery(data.lang)}">${escapeHtml(w.title(year))}</a> — ${escapeHtml(
         w.yearEntry(publicationVersion, jakartaDate(publishedAt)),
-      )} (<a href="/v1/cycles/${year}/awards">JSON</a>)</li>`,
+      )} (<a href="/v1/cycles/${year}/awards">${escapeHtml(w.yearData(year))}</a>)</li>`,
   )
   .join('\n')}
 </ul>`;
@@ -476,5 +520,17 @@ figcaption { color: #57606a; font-size: 0.9rem; }
 svg { max-width: 100%; height: auto; }
 a { color: #0b5cad; }
 .years li { margin: 0.5rem 0; font-size: 1.1rem; }
-@media (max-width: 40rem) { .citation { display: none; } }
+/* A wide table scrolls in its own region; the page reflows at 360 px. The region is focusable: its ring shows. */
+.table-scroll { overflow-x: auto; margin: 0.5rem 0 1rem; }
+.table-scroll table { margin: 0; }
+/* The chart keeps 48rem at least (its 12-unit labels at 9.6 px; at 360 px they were 4.5 px) and scrolls. */
+.chart-scroll { overflow-x: auto; }
+.chart-scroll svg { min-width: 48rem; }
+.table-scroll:focus-visible, .chart-scroll:focus-visible, a:focus-visible { outline: 3px solid #0b5cad; outline-offset: 2px; }
+@media (max-width: 40rem) {
+  body { padding: 1rem; }
+  h1 { font-size: 1.6rem; }
+  th, td { padding: 0.35rem 0.3rem; }
+  .citation { min-width: 12rem; }
+}
 `;

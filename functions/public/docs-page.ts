@@ -30,13 +30,16 @@ export const docsPageTitle = 'SPBE Award API — reference';
 
 /**
  * The page: no inline script or style element, so that its Content-Security-Policy can allow
- * `'self'` alone for scripts. The empty icon keeps browsers from asking for /favicon.ico.
+ * `'self'` alone for scripts. The empty icon keeps browsers from asking for /favicon.ico. Swagger UI
+ * renders into the `div`, replacing a line that says what is loading and links the document itself:
+ * what a phone on a slow connection shows while 1.7 MB of script arrives, and a browser without
+ * script keeps. The `div` is no `main`: Swagger UI draws its own (`main#operations`).
  */
 export const docsPageHtml = htmlDocument({
   lang: 'en',
   title: docsPageTitle,
   stylesheet: routes.getDocsStylesheet.path,
-  body: `<div id="swagger-ui"></div>
+  body: `<div id="swagger-ui"><p>Loading the API reference… The contract itself: <a href="${routes.getOpenApi.path}">the OpenAPI document (JSON)</a>.</p></div>
 <script src="${routes.getDocsScript.path}"></script>
 <script src="${routes.getDocsInitializer.path}"></script>`,
 });

@@ -58,6 +58,7 @@ export const problemTypesPageHtml = (): string =>
   <h1>Problem types</h1>
   <p>Every error is answered as <code>application/problem+json</code> (RFC 9457). Its <code>type</code> is one of these; each page says what it means and what to do.</p>
   <table>
+    <caption>Problem types by HTTP status</caption>
     <thead><tr><th scope="col">Status</th><th scope="col">Type</th><th scope="col">Title</th></tr></thead>
     <tbody>
 ${problemSlugs

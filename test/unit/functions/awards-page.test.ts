@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { type AwardsPageData, awardsPageHtml, awardsPageTitle } from '#functions/awards/page.ts';
+import {
+  type AwardsPageData,
+  awardsIndexHtml,
+  awardsPageHtml,
+  awardsPageTitle,
+  awardsStylesheet,
+} from '#functions/awards/page.ts';
 import {
   awardDraft,
   awardRecords,
@@ -8,6 +14,7 @@ import {
 } from '#shared/domain/awards/index.ts';
 import type { RankingEntry } from '#shared/domain/ranking/rank.ts';
 import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
+import { ambiguousLinks, htmlAccessibilityProblems } from '#test/helpers/html-accessibility.ts';
 
 /**
  * The public awards page as HTML: the title, winners in tables with their citations in the page's
@@ -248,5 +255,110 @@ describe('the awards page', () => {
     expect(html).not.toContain('<script>');
     expect(html).toContain('Kota &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;');
     expect(html).not.toMatch(/<script|<style|style="/);
+  });
+});
+
+describe('the awards pages for screen readers, keyboards and phones', () => {
+  const years = [
+    { year: 2025, publicationVersion: 1, publishedAt: '2025-12-01T00:00:01.000Z' },
+    { year: 2024, publicationVersion: 2, publishedAt: '2024-12-01T00:00:01.000Z' },
+  ];
+
+  it('passes the checks a page’s HTML can be given without a browser, in both languages', () => {
+    for (const lang of ['id', 'en'] as const) {
+      expect(htmlAccessibilityProblems(awardsPageHtml(pageData(lang))), lang).toEqual([]);
+      expect(htmlAccessibilityProblems(awardsIndexHtml({ years, lang })), lang).toEqual([]);
+      expect(htmlAccessibilityProblems(awardsIndexHtml({ years: [], lang })), lang).toEqual([]);
+    }
+  });
+
+  it('gives each pool its own row group, so a pool’s header names its rows and no other pool’s', () => {
+    // Prepare: two winners in one pool (rowspan 2), then the next pool
+    const data = pageData('id');
+    const first = data.records[0];
+    if (!first) throw new Error('no award in the fixture');
+    const second = { ...first, awardId: `${first.awardId}-b`, rank: 2 };
+
+    // Act
+    const html = awardsPageHtml({ ...data, records: [...data.records, second] });
+
+    // Assess: a th scope="rowgroup" covers its whole tbody, so each pool is one tbody
+    const table = /<table class="winners">[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+    const groups = table.match(/<tbody>[\s\S]*?<\/tbody>/g) ?? [];
+    expect(groups.length).toBeGreaterThan(1);
+    for (const group of groups) expect(group.match(/<th scope="row(group)?"/g)).toHaveLength(1);
+    expect(table).toContain('<th scope="rowgroup" rowspan="2">');
+  });
+
+  it('puts each table in a labelled region a keyboard can scroll, rather than the whole page scrolling sideways', () => {
+    const html = awardsPageHtml(pageData('en'));
+    const tables = html.match(/<table[\s>]/g) ?? [];
+    const regions = [
+      ...html.matchAll(
+        /<div class="table-scroll" role="region" aria-label="([^"]+)" tabindex="0">\s*<table[^>]*>\s*<caption>([^<]+)<\/caption>/g,
+      ),
+    ];
+    expect(regions).toHaveLength(tables.length);
+    for (const region of regions) expect(region[1]).toBe(region[2]);
+    expect(awardsStylesheet).toMatch(/\.table-scroll \{[^}]*overflow-x: auto/);
+  });
+
+  it('keeps the chart’s labels legible on a phone: the chart scrolls in its region rather than shrinking to 360 px', () => {
+    // Act
+    const html = awardsPageHtml(pageData('id'));
+
+    // Assess: at 960 units wide, 12-unit labels shrank to 4.5 px on a 360 px screen
+    expect(html).toMatch(
+      /<div class="chart-scroll" role="region" aria-label="Grafik peringkat nasional Indeks SPBE 2025" tabindex="0">\s*<svg id="national-chart"/,
+    );
+    expect(awardsStylesheet).toMatch(/\.chart-scroll \{[^}]*overflow-x: auto/);
+    expect(awardsStylesheet).toMatch(/\.chart-scroll svg \{[^}]*min-width: 48rem/);
+  });
+
+  it('tells a reader who cannot see the chart where its figures are: the tables below and the CSV', () => {
+    expect(awardsPageHtml(pageData('id'))).toMatch(
+      /<figcaption>[^<]*Angka per kelompok ada di tabel di bawah ini; nilai setiap instansi ada di data peringkat lengkap \(CSV\)\.<\/figcaption>/,
+    );
+    expect(awardsPageHtml(pageData('en'))).toMatch(
+      /<figcaption>[^<]*The figures by group are in the tables below; every agency’s value is in the full ranking data \(CSV\)\.<\/figcaption>/,
+    );
+  });
+
+  it('hides no citation on a narrow screen: a phone’s reader gets the words to quote too', () => {
+    expect(awardsStylesheet).not.toMatch(/\.citation \{[^}]*display: none/);
+  });
+
+  it('draws the other agencies’ dots with at least 3:1 contrast against the chart’s backgrounds (WCAG 1.4.11)', () => {
+    // Prepare: an agency that won nothing; its dot's fill blended at its opacity over each band colour
+    const data = pageData('id');
+    const loser = { ...(data.national[1] as StoredRankingRow), agencyId: 'kab-lain', rank: 3 };
+    const html = awardsPageHtml({ ...data, national: [...data.national, loser] });
+    const dot = /<circle [^>]*fill="(#[0-9a-f]{6})"(?: fill-opacity="([\d.]+)")? class="agency"/.exec(html);
+    const bands = [
+      ...new Set([...html.matchAll(/<rect [^>]*fill="(#[0-9a-f]{6})"/g)].map((m) => m[1] ?? '')),
+    ];
+    const rgb = (hex: string) => [1, 3, 5].map((at) => Number.parseInt(hex.slice(at, at + 2), 16));
+    const luminance = (channels: number[]) =>
+      channels
+        .map((c) => c / 255)
+        .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, c, index) => sum + c * ([0.2126, 0.7152, 0.0722][index] ?? 0), 0);
+
+    // Assess
+    expect(dot).not.toBeNull();
+    expect(bands.length).toBeGreaterThan(0);
+    const alpha = Number(dot?.[2] ?? 1);
+    for (const band of bands) {
+      const background = rgb(band);
+      const fill = rgb(dot?.[1] ?? '#ffffff').map((c, i) => c * alpha + (background[i] ?? 0) * (1 - alpha));
+      const [light, dark] = [luminance(background), luminance(fill)].sort((a, b) => b - a);
+      expect(((light ?? 0) + 0.05) / ((dark ?? 0) + 0.05), band).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('names each year’s data link by its year, so a list of links tells them apart', () => {
+    for (const lang of ['id', 'en'] as const) {
+      expect(ambiguousLinks(awardsIndexHtml({ years, lang })), lang).toEqual([]);
+    }
   });
 });

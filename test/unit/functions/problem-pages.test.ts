@@ -6,6 +6,7 @@ import * as errors from '#shared/domain/errors.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import { problemSlugs, problemTypes } from '#shared/domain/problem-types.ts';
 import { problemFromError } from '#shared/http/problem-details.ts';
+import { htmlAccessibilityProblems } from '#test/helpers/html-accessibility.ts';
 
 /**
  * The pages a problem document's `type` leads to: one per type, reachable through the route's own
@@ -77,5 +78,13 @@ describe('problem type pages', () => {
     expect(() => problemTypePageHtml('teapot')).toThrow(NotFoundError);
     expect(() => problemTypePageHtml('teapot')).toThrow('/problems lists them all');
     expect(() => problemTypePageHtml('constructor')).toThrow(NotFoundError);
+  });
+});
+
+describe('problem type pages for screen readers', () => {
+  it('pass the checks a page’s HTML can be given without a browser: the index’s table captioned too', () => {
+    expect(htmlAccessibilityProblems(problemTypesPageHtml())).toEqual([]);
+    for (const slug of problemSlugs)
+      expect(htmlAccessibilityProblems(problemTypePageHtml(slug)), slug).toEqual([]);
   });
 });
