@@ -73,7 +73,10 @@ const subscriptionDelete = (
  * follow the difference between the event types subscribed before and after, in the same
  * transaction, so the dispatcher never sees a disabled endpoint's subscriptions.
  */
-export const webhookEndpointActions = (tableName: string, change: WebhookStateChange): TransactAction[] => {
+export const webhookEndpointActions = (
+  tableName: string,
+  change: Extract<WebhookStateChange, { kind: 'webhook-endpoint' | 'webhook-endpoint.deletion' }>,
+): TransactAction[] => {
   if (change.kind === 'webhook-endpoint.deletion') {
     const { endpoint } = change;
     return [

@@ -105,11 +105,6 @@ export interface WebhookDeliveryStore {
   ): Promise<Page<WebhookDeliveryRecord>>;
   /** Failed deliveries of events that occurred at or after `since`, newest first, at most `limit`. */
   failedSince(endpointId: string, since: string, limit: number): Promise<WebhookDeliveryRecord[]>;
-  /**
-   * Makes a finished delivery due now for one more attempt: conditional on the status and attempt
-   * count the caller saw. False when it changed meanwhile.
-   */
-  requestRedelivery(delivery: WebhookDeliveryRecord, at: string): Promise<boolean>;
   /** Deliveries with an attempt due at or before `until`, across the due-index shards. */
   due(until: string, limit: number): Promise<WebhookDeliveryRecord[]>;
   /** Notes that the attempt due at `nextAttemptAt` was queued; false if the delivery moved on. */
@@ -178,6 +173,10 @@ export interface DeliveryMetrics {
  * - update: the stored version is `before.version`; subscription items follow the event types of
  *   an enabled endpoint (none while disabled) in the same transaction;
  * - deletion: the stored version is `endpoint.version`; its subscriptions go with it.
+ * - redelivery: a finished delivery made due at `at` for one more attempt, conditional on the status
+ *   and attempt count read. Through the write path, although the delivery log is bookkeeping in the
+ *   events table, so that a redelivery never happens without its audit record (a crash between two
+ *   separate writes left one unaudited).
  */
 export type WebhookStateChange =
   | {
@@ -185,4 +184,9 @@ export type WebhookStateChange =
       readonly endpoint: WebhookEndpointRecord;
       readonly before: WebhookEndpointRecord | undefined;
     }
-  | { readonly kind: 'webhook-endpoint.deletion'; readonly endpoint: WebhookEndpointRecord };
+  | { readonly kind: 'webhook-endpoint.deletion'; readonly endpoint: WebhookEndpointRecord }
+  | {
+      readonly kind: 'webhook-delivery.redelivery';
+      readonly delivery: WebhookDeliveryRecord;
+      readonly at: string;
+    };
