@@ -451,6 +451,33 @@ describe('award publication under crashes, lost answers and retries', () => {
     },
   );
 
+  it('answers a revision sent again after it finished (a lost answer, a double click) with that revision', async () => {
+    // Prepare: version 2 made by a revision whose answer the client never saw
+    const { ports, service } = await setUp();
+    await service.publish(admin(), year);
+    const loser = (await service.draft(year, now)).categories[0]?.pools[1]?.winners[0]?.agency.id ?? '';
+    await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: loser,
+      action: 'exclude',
+      reason: 'Terbukti memanipulasi data dukung',
+    });
+    const input = { reason: 'revocation' as const, note: 'Penghargaan dicabut' };
+    const first = await service.revise(admin(), year, input);
+    const eventsBefore = awardEvents(ports).length;
+
+    // Act
+    const again = await service.revise(admin(), year, input);
+
+    // Assess: the same version, nothing written; another note is still a revision changing nothing
+    expect(again).toEqual({ publication: first.publication, created: false });
+    expect((await ports.awards.publications(year)).versions).toHaveLength(2);
+    expect(awardEvents(ports)).toHaveLength(eventsBefore);
+    await expect(service.revise(admin(), year, { ...input, note: 'Catatan lain' })).rejects.toThrow(
+      /would change nothing/,
+    );
+  });
+
   it('shows readers version 1 whole while a revision is cut off half-way, then version 2 once retried', async () => {
     // Prepare: version 1, an exclusion, and a revision dying after its first recipient
     const { ports, ids, service, reader } = await setUp();
