@@ -53,6 +53,10 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
     const key = endpointKey(change.endpoint.agencyId, change.endpoint.id);
     if (change.kind === 'webhook-endpoint.deletion') endpoints.delete(key);
     else endpoints.set(key, change.endpoint);
+    // Enabled again: its failure streak starts over in the same transaction.
+    if (change.kind === 'webhook-endpoint' && change.before?.enabled === false && change.endpoint.enabled) {
+      health.delete(change.endpoint.id);
+    }
   };
 
   const byTime = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -168,6 +168,41 @@ describe('endpoint writes (audited write path)', () => {
     expect(await ports.webhookEndpoints.subscribers(eventTypes.rankingPublished, jatim)).toEqual([]);
   });
 
+  it('enabling a disabled endpoint clears its failure streak (events table) in the same transaction', async () => {
+    // Prepare: an endpoint disabled for failing, its streak on record
+    const disabled = endpoint('whe_REENABLE', { enabled: false, disabledReason: 'failing' });
+    expect(await write({ kind: 'webhook-endpoint', endpoint: disabled, before: undefined })).toEqual({
+      committed: true,
+    });
+    await ports.webhookDeliveries.markFailing('whe_REENABLE', '2026-11-20T00:00:00.000Z');
+    const enabled = endpoint('whe_REENABLE', { version: 2 });
+
+    // Act
+    const stale = await write({
+      kind: 'webhook-endpoint',
+      endpoint: enabled,
+      before: { ...disabled, version: 7 },
+    });
+    const [afterStale] = await ports.webhookDeliveries.attemptContexts([
+      { agencyId: jatim, endpointId: 'whe_REENABLE', eventId: 'evt_none' },
+    ]);
+    const outcome = await write({ kind: 'webhook-endpoint', endpoint: enabled, before: disabled });
+    const [context] = await ports.webhookDeliveries.attemptContexts([
+      { agencyId: jatim, endpointId: 'whe_REENABLE', eventId: 'evt_none' },
+    ]);
+
+    // Assess: a lost race clears nothing; the enabling clears the streak with it
+    expect(stale).toMatchObject({ committed: false });
+    expect(afterStale?.health).toEqual({ failingSince: '2026-11-20T00:00:00.000Z' });
+    expect(outcome).toEqual({ committed: true });
+    expect(context?.endpoint).toMatchObject({ enabled: true, version: 2 });
+    expect(context?.health).toEqual({});
+    // Gone again, so that the listings below see only their own endpoints.
+    expect(await write({ kind: 'webhook-endpoint.deletion', endpoint: enabled })).toEqual({
+      committed: true,
+    });
+  });
+
   it('finds subscribers by agency or nationally, lists endpoints without their subscriptions, deletes with them', async () => {
     const first = endpoint('whe_LIST1');
     const second = endpoint('whe_LIST2', {

@@ -309,15 +309,14 @@ export const createWebhookEndpointService = ({
           : { disabledReason: current.disabledReason, disabledAt: current.disabledAt }),
     };
     if (changesOf(current, next).length === 0) return current;
-    const updated = await commitUpdate(
+    // Enabled again, its failure streak starts over in the same transaction (the write path's
+    // endpoint change): else it would be disabled at its next failure.
+    return commitUpdate(
       actor,
       { ...next, version: current.version + 1, updatedAt: at },
       current,
       'webhook.endpoint.updated',
     );
-    // Enabled again: its failure streak starts over (else it would be disabled at its next failure).
-    if (enabled && !current.enabled) await webhookDeliveries.markHealthy(endpointId);
-    return updated;
   };
 
   const remove = async (actor: Actor, agencyId: string, endpointId: string, ifMatch: number | undefined) => {

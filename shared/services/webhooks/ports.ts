@@ -171,7 +171,8 @@ export interface DeliveryMetrics {
  * Webhook endpoint writes. Conditions the write path enforces:
  * - create (`before` undefined): the endpoint must not exist and its agency must;
  * - update: the stored version is `before.version`; subscription items follow the event types of
- *   an enabled endpoint (none while disabled) in the same transaction;
+ *   an enabled endpoint (none while disabled) in the same transaction, and enabling a disabled
+ *   endpoint clears its failure streak (its health item, events table) in it too;
  * - deletion: the stored version is `endpoint.version`; its subscriptions go with it.
  * - redelivery: a finished delivery made due at `at` for one more attempt, conditional on the status
  *   and attempt count read. Through the write path, although the delivery log is bookkeeping in the

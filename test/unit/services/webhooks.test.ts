@@ -446,6 +446,50 @@ describe('webhook dispatcher (in-memory ports)', () => {
     expect(ports.events.filter((event) => event.type === 'webhook.endpoint_disabled')).toHaveLength(1);
   });
 
+  it('enabling an endpoint again restarts its failure count in the same transaction: a crash after it cannot leave the old streak', async () => {
+    // Prepare: an endpoint disabled after five days of failures
+    const { endpoints, dispatcher, waiting, clock, ports } = await dispatchSetup([
+      500, 500, 500, 500, 500, 500, 500,
+    ]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    for (let index = 1; index <= 6; index += 1) {
+      await dispatcher.fanOut([award(jatim, `evt_0000000000000000000000000${index}`)]);
+      const first = waiting.splice(0).find(({ message }) => message.attempt === 1);
+      if (first) await dispatcher.attempt(first.message);
+      clock.time += 86_400_000;
+    }
+    const disabled = await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id });
+    // The store refuses any write outside the transaction (a Lambda dying right after it, a 503).
+    const unreliable = endpointService({
+      ...ports,
+      webhookDeliveries: {
+        ...ports.webhookDeliveries,
+        markHealthy: async () => {
+          throw new ServiceUnavailableError('The database is busy; retry in a moment.');
+        },
+      },
+    });
+
+    // Act
+    const enabled = await unreliable.update(
+      operatorOf(jatim),
+      jatim,
+      endpoint.id,
+      { enabled: true },
+      disabled?.version ?? 0,
+    );
+
+    // Assess: enabled with a clean slate, so one more failure does not disable it at once
+    expect(enabled).toMatchObject({ enabled: true });
+    expect(ports.webhooks.health(endpoint.id)).toEqual({});
+    await dispatcher.fanOut([award(jatim, 'evt_00000000000000000000000009')]);
+    const next = waiting.splice(0).find(({ message }) => message.attempt === 1);
+    if (next) await dispatcher.attempt(next.message);
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id })).toMatchObject({
+      enabled: true,
+    });
+  });
+
   it('a success restarts the count: failures on days 0–3 and 5–9 around a success on day 4 keep it enabled', async () => {
     // Prepare: answers per first attempt of each day's event
     const answers = [500, 500, 500, 500, 200, 500, 500, 500, 500, 500];
