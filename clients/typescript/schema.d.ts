@@ -1463,7 +1463,7 @@ export interface paths {
         put?: never;
         /**
          * Publish a revision: a new publication version linked to the current one, with its reason
-         * @description For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 409 before the first publication, or when the draft would change nothing.
+         * @description For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 201 when this call made the revision; 200 with it when the same revision (same reason and note) was already made and the draft still gives its awards (a retry after a lost answer, a double click). 409 before the first publication, or when the draft would change nothing.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *

@@ -1,6 +1,9 @@
 import { requireEventsTable } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
-import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
+import {
+  createWebhookDeliveryStore,
+  webhookDeliveryWrites,
+} from '#shared/dynamodb/webhook-delivery-store.ts';
 import {
   createWebhookEndpointStore,
   webhookEndpointWrites,
@@ -24,7 +27,8 @@ export const handler = createWebhooksHandler({
   agencies: createAgencyStore(documents, tables.programme),
   webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
   webhookDeliveries: createWebhookDeliveryStore(documents, tables),
-  writes: createWritePath(documents, tables, webhookEndpointWrites),
+  // Endpoint changes, and redelivery requests with their audit records in one transaction.
+  writes: createWritePath(documents, tables, { ...webhookEndpointWrites, ...webhookDeliveryWrites }),
   ids: systemIds,
   secrets: systemSecrets,
   resolver: createDnsResolver(),

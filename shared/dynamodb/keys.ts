@@ -423,9 +423,10 @@ export const accessPatterns = [
     name: 'commitChange',
     table: 'programme',
     operation: 'TransactWriteItems',
-    key: 'state items + audit records (programme) + events (events table)',
+    key: 'state items + audit records (programme) + events and redelivery requests (events table)',
     status: 'built',
-    notes: 'The one audited write path; conditions per state change.',
+    notes:
+      'The one audited write path; conditions per state change. A redelivery request (a delivery due now again, conditional on the status and attempt count read) rides here with its audit record.',
   },
   {
     name: 'listAssessorAssignments',
@@ -768,15 +769,6 @@ export const accessPatterns = [
     key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId> (programme) + ENDPOINT#<endpointId> / DELIVERY#<eventId> and / HEALTH',
     status: 'built',
     notes: 'Everything one attempt needs in one round trip, across both tables.',
-  },
-  {
-    name: 'requestRedelivery',
-    table: 'events',
-    operation: 'UpdateItem',
-    key: 'ENDPOINT#<endpointId> / DELIVERY#<eventId>',
-    status: 'built',
-    notes:
-      'Due now again, conditional on the status and attempt count read (delivery bookkeeping, not a programme record: then an audit record through the write path).',
   },
   {
     name: 'saveDeliveryAttempt',

@@ -368,14 +368,22 @@ export const routeCalls = {
     notes: 'In parallel; listEndpointDeliveriesByStatus with `status`.',
   },
   redeliverWebhook: {
-    calls: claimedBefore(['loadAttemptContext', 'requestRedelivery', 'commitChange']),
-    notes: `The delivery log is bookkeeping outside the write path: its update, then the audit record. ${beforeNote}`,
+    calls: claimedWithChange(['loadAttemptContext', 'commitChange']),
+    extra: [
+      {
+        when: 'asked again while a pending delivery’s attempt is already due (no change: the key is claimed alone, instead of commitChange)',
+        calls: ['claimIdempotencyKey'],
+      },
+    ],
+    notes: `The delivery’s update (events table) and its audit record in one transaction. ${withChangeNote}`,
   },
   redeliverFailedWebhooks: {
     calls: claimedBefore(['getWebhookEndpoint', 'listEndpointDeliveriesByStatus']),
     extra: [
-      { when: 'per failed delivery', calls: ['requestRedelivery'] },
-      { when: 'any redelivered (the audit record)', calls: ['commitChange'] },
+      {
+        when: 'per 99 failed deliveries (their updates and one audit record), and per delivery that changed since it was listed (its transaction is sent again without it)',
+        calls: ['commitChange'],
+      },
     ],
     notes: beforeNote,
   },

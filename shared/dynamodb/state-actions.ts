@@ -7,6 +7,7 @@ import { machineClientWrites } from './machine-client-store.ts';
 import { rankingWrites } from './ranking-store.ts';
 import { resultWrites } from './result-store.ts';
 import { selfAssessmentWrites } from './self-assessment-store.ts';
+import { webhookDeliveryWrites } from './webhook-delivery-store.ts';
 import { webhookEndpointWrites } from './webhook-endpoint-store.ts';
 import {
   type StateActionBuilder,
@@ -30,6 +31,7 @@ export const everyStateWrite: { readonly [Kind in StateChange['kind']]: StateAct
   ...resultWrites,
   ...rankingWrites,
   ...webhookEndpointWrites,
+  ...webhookDeliveryWrites,
   ...awardWrites,
 } satisfies StateActionBuilders;
 

@@ -13,10 +13,12 @@ import type {
   AttemptContext,
   WebhookDeliveryRecord,
   WebhookDeliveryStore,
+  WebhookStateChange,
 } from '#shared/services/webhooks/ports.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
 import { deliveryKeys, webhookKeys } from './keys.ts';
 import { endpointFromItem } from './webhook-endpoint-store.ts';
+import type { StateActionBuilders, TransactAction, WritePathTables } from './write-path.ts';
 
 const deliveryFields = [
   'endpointId',
@@ -52,6 +54,55 @@ export const deliveryItem = (delivery: WebhookDeliveryRecord): Record<string, un
   ...delivery,
   expiresAt: deliveryExpiry(delivery.updatedAt),
 });
+
+/**
+ * Pure: a delivery made due at `at` (the sweep queues it): a finished one for one more attempt, a
+ * pending one for its next scheduled attempt, brought forward. Conditional
+ * on the status and attempt count read. In the events table, beside the audit record the write path
+ * puts in the programme table, in one transaction.
+ */
+export const redeliveryActions = (
+  _programme: string,
+  change: Extract<WebhookStateChange, { kind: 'webhook-delivery.redelivery' }>,
+  tables: WritePathTables,
+): TransactAction[] => {
+  const { delivery, at } = change;
+  const due = deliveryKeys.due(at, delivery.endpointId, delivery.eventId);
+  const byStatus = deliveryKeys.byStatus(
+    delivery.endpointId,
+    'pending',
+    delivery.createdAt,
+    delivery.eventId,
+  );
+  return [
+    {
+      Update: {
+        TableName: tables.events,
+        Key: deliveryKeys.delivery(delivery.endpointId, delivery.eventId),
+        // A pending delivery keeps its trigger: its next scheduled attempt, brought forward.
+        UpdateExpression: `SET #status = :pending, nextAttemptAt = :at, ${delivery.status === 'pending' ? '' : 'redeliveryRequestedAt = :at, '}updatedAt = :at, GSI1PK = :duePk, GSI1SK = :dueSk, GSI2PK = :statusPk, GSI2SK = :statusSk, expiresAt = :expires REMOVE enqueuedFor`,
+        ConditionExpression: '#status = :seen AND attemptCount = :count',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':pending': 'pending',
+          ':at': at,
+          ':duePk': due.GSI1PK,
+          ':dueSk': due.GSI1SK,
+          ':statusPk': byStatus.GSI2PK,
+          ':statusSk': byStatus.GSI2SK,
+          ':expires': deliveryExpiry(at),
+          ':seen': delivery.status,
+          ':count': delivery.attemptCount,
+        },
+      },
+    },
+  ];
+};
+
+/** The write path's builder of redelivery requests (`createWritePath`). */
+export const webhookDeliveryWrites = {
+  'webhook-delivery.redelivery': redeliveryActions,
+} as const satisfies StateActionBuilders;
 
 const conditionFailed = (error: unknown): false => {
   if (error instanceof ConditionalCheckFailedException) return false;
@@ -213,41 +264,6 @@ export const createWebhookDeliveryStore = (
       } while (startKey && found.length < limit);
       return found;
     },
-
-    requestRedelivery: (delivery, at) =>
-      client
-        .send(
-          new UpdateCommand({
-            TableName: events,
-            Key: deliveryKeys.delivery(delivery.endpointId, delivery.eventId),
-            // A pending delivery keeps its trigger: its next scheduled attempt, brought forward.
-            UpdateExpression: `SET #status = :pending, nextAttemptAt = :at, ${delivery.status === 'pending' ? '' : 'redeliveryRequestedAt = :at, '}updatedAt = :at, GSI1PK = :duePk, GSI1SK = :dueSk, GSI2PK = :statusPk, GSI2SK = :statusSk, expiresAt = :expires REMOVE enqueuedFor`,
-            ConditionExpression: '#status = :seen AND attemptCount = :count',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: {
-              ':pending': 'pending',
-              ':at': at,
-              ':duePk': deliveryKeys.due(at, delivery.endpointId, delivery.eventId).GSI1PK,
-              ':dueSk': deliveryKeys.due(at, delivery.endpointId, delivery.eventId).GSI1SK,
-              ':statusPk': deliveryKeys.byStatus(
-                delivery.endpointId,
-                'pending',
-                delivery.createdAt,
-                delivery.eventId,
-              ).GSI2PK,
-              ':statusSk': deliveryKeys.byStatus(
-                delivery.endpointId,
-                'pending',
-                delivery.createdAt,
-                delivery.eventId,
-              ).GSI2SK,
-              ':expires': deliveryExpiry(at),
-              ':seen': delivery.status,
-              ':count': delivery.attemptCount,
-            },
-          }),
-        )
-        .then(() => true, conditionFailed),
 
     due: async (until, limit) => {
       // `<nextAttemptAt>#…` sorts after the bare instant: `#~` includes every key due at `until`.

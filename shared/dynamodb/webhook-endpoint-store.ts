@@ -12,8 +12,8 @@ import type {
   WebhookStateChange,
 } from '#shared/services/webhooks/ports.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
-import { agencyKeys, webhookKeys } from './keys.ts';
-import type { StateActionBuilders, TransactAction } from './write-path.ts';
+import { agencyKeys, deliveryKeys, webhookKeys } from './keys.ts';
+import type { StateActionBuilders, TransactAction, WritePathTables } from './write-path.ts';
 
 const endpointFields = [
   'id',
@@ -88,7 +88,11 @@ const subscriptionDelete = (
  * follow the difference between the event types subscribed before and after, in the same
  * transaction, so the dispatcher never sees a disabled endpoint's subscriptions.
  */
-export const webhookEndpointActions = (tableName: string, change: WebhookStateChange): TransactAction[] => {
+export const webhookEndpointActions = (
+  tableName: string,
+  change: Extract<WebhookStateChange, { kind: 'webhook-endpoint' | 'webhook-endpoint.deletion' }>,
+  tables: WritePathTables = { programme: tableName, events: tableName },
+): TransactAction[] => {
   if (change.kind === 'webhook-endpoint.deletion') {
     const { endpoint } = change;
     return [
@@ -150,6 +154,16 @@ export const webhookEndpointActions = (tableName: string, change: WebhookStateCh
     ...[...previous]
       .filter((type) => !after.has(type))
       .map((type) => subscriptionDelete(tableName, endpoint, type)),
+    // Enabled again: its failure streak (events table) starts over with it, in this transaction. A
+    // separate delete after it, lost to a crash or a 503, left the old streak, and the endpoint was
+    // disabled again at its next failure.
+    ...(before?.enabled === false && endpoint.enabled
+      ? [
+          {
+            Delete: { TableName: tables.events, Key: deliveryKeys.health(endpoint.id) },
+          } satisfies TransactAction,
+        ]
+      : []),
   ];
 };
 

@@ -28,10 +28,15 @@ export interface WritePathTables {
   readonly events: string;
 }
 
-/** Pure: how one kind of state change becomes its actions, each with the condition that makes it safe. */
+/**
+ * Pure: how one kind of state change becomes its actions, each with the condition that makes it safe.
+ * `tableName` is the programme table, where state lives; `tables` names both, for the one kind of
+ * state kept in the events table (the delivery log's redelivery requests).
+ */
 export type StateActionBuilder<Kind extends StateChange['kind']> = (
   tableName: string,
   change: Extract<StateChange, { kind: Kind }>,
+  tables: WritePathTables,
 ) => TransactAction[];
 
 /**
@@ -42,22 +47,26 @@ export type StateActionBuilder<Kind extends StateChange['kind']> = (
  */
 export type StateActionBuilders = { readonly [Kind in StateChange['kind']]?: StateActionBuilder<Kind> };
 
-/** Pure: the actions of one state change, by the builder of its kind. */
+/**
+ * Pure: the actions of one state change, by the builder of its kind. Without `tables`, both tables
+ * are `tableName` (a single-table view, for tests of the actions alone).
+ */
 export const stateActionsWith = (
   builders: StateActionBuilders,
   tableName: string,
   change: StateChange,
+  tables: WritePathTables = { programme: tableName, events: tableName },
 ): TransactAction[] => {
   // TypeScript cannot correlate a union's member with its key's builder; the mapped type pairs them.
   const build = builders[change.kind] as
-    | ((tableName: string, change: StateChange) => TransactAction[])
+    | ((tableName: string, change: StateChange, tables: WritePathTables) => TransactAction[])
     | undefined;
   if (build === undefined) {
     throw new Error(
       `This write path has no actions for "${change.kind}" changes: pass its store's builders to createWritePath.`,
     );
   }
-  return build(tableName, change);
+  return build(tableName, change, tables);
 };
 
 /** Pure: an outbox event, written once (`attribute_not_exists`): its id is stable across deliveries. */
@@ -113,7 +122,7 @@ export const createWritePath = (
     const actions: TransactAction[] = [];
     const owners: (StateChange | undefined)[] = [];
     for (const state of change.state) {
-      for (const action of stateActionsWith(builders, tables.programme, state)) {
+      for (const action of stateActionsWith(builders, tables.programme, state, tables)) {
         actions.push(action);
         owners.push(state);
       }

@@ -274,6 +274,7 @@ export const createMemoryPorts = (): MemoryPorts => {
       }
       case 'webhook-endpoint':
       case 'webhook-endpoint.deletion':
+      case 'webhook-delivery.redelivery':
         return webhooks.holds(change);
       case 'award.decision':
       case 'award.claim':
@@ -400,6 +401,7 @@ export const createMemoryPorts = (): MemoryPorts => {
       }
       case 'webhook-endpoint':
       case 'webhook-endpoint.deletion':
+      case 'webhook-delivery.redelivery':
         webhooks.apply(change);
         return;
       case 'award.decision':

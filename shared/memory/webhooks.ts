@@ -22,6 +22,11 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
   const health = new Map<string, EndpointHealth>();
 
   const holds = (change: WebhookStateChange): boolean => {
+    if (change.kind === 'webhook-delivery.redelivery') {
+      const { delivery } = change;
+      const stored = deliveries.get(deliveryKey(delivery.endpointId, delivery.eventId));
+      return stored?.status === delivery.status && stored.attemptCount === delivery.attemptCount;
+    }
     const { endpoint } = change;
     const stored = endpoints.get(endpointKey(endpoint.agencyId, endpoint.id));
     if (change.kind === 'webhook-endpoint.deletion') return stored?.version === endpoint.version;
@@ -36,9 +41,28 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
   };
 
   const apply = (change: WebhookStateChange): void => {
+    if (change.kind === 'webhook-delivery.redelivery') {
+      const { delivery, at } = change;
+      const key = deliveryKey(delivery.endpointId, delivery.eventId);
+      const stored = deliveries.get(key);
+      if (!stored) return;
+      const { enqueuedFor: _queued, ...rest } = stored;
+      deliveries.set(key, {
+        ...rest,
+        status: 'pending',
+        nextAttemptAt: at,
+        ...(stored.status === 'pending' ? {} : { redeliveryRequestedAt: at }),
+        updatedAt: at,
+      });
+      return;
+    }
     const key = endpointKey(change.endpoint.agencyId, change.endpoint.id);
     if (change.kind === 'webhook-endpoint.deletion') endpoints.delete(key);
     else endpoints.set(key, change.endpoint);
+    // Enabled again: its failure streak starts over in the same transaction.
+    if (change.kind === 'webhook-endpoint' && change.before?.enabled === false && change.endpoint.enabled) {
+      health.delete(change.endpoint.id);
+    }
   };
 
   const byTime = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -108,20 +132,6 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
       newestFirst(endpointId)
         .filter((delivery) => delivery.status === 'failed' && delivery.createdAt >= since)
         .slice(0, limit),
-    requestRedelivery: async (delivery, at) => {
-      const key = deliveryKey(delivery.endpointId, delivery.eventId);
-      const stored = deliveries.get(key);
-      if (stored?.status !== delivery.status || stored.attemptCount !== delivery.attemptCount) return false;
-      const { enqueuedFor: _queued, ...rest } = stored;
-      deliveries.set(key, {
-        ...rest,
-        status: 'pending',
-        nextAttemptAt: at,
-        ...(stored.status === 'pending' ? {} : { redeliveryRequestedAt: at }),
-        updatedAt: at,
-      });
-      return true;
-    },
     due: async (until, limit) =>
       [...deliveries.values()]
         .filter(

@@ -169,6 +169,41 @@ describe('endpoint writes (audited write path)', () => {
     expect(await ports.webhookEndpoints.subscribers(eventTypes.rankingPublished, jatim)).toEqual([]);
   });
 
+  it('enabling a disabled endpoint clears its failure streak (events table) in the same transaction', async () => {
+    // Prepare: an endpoint disabled for failing, its streak on record
+    const disabled = endpoint('whe_REENABLE', { enabled: false, disabledReason: 'failing' });
+    expect(await write({ kind: 'webhook-endpoint', endpoint: disabled, before: undefined })).toEqual({
+      committed: true,
+    });
+    await ports.webhookDeliveries.markFailing('whe_REENABLE', '2026-11-20T00:00:00.000Z');
+    const enabled = endpoint('whe_REENABLE', { version: 2 });
+
+    // Act
+    const stale = await write({
+      kind: 'webhook-endpoint',
+      endpoint: enabled,
+      before: { ...disabled, version: 7 },
+    });
+    const [afterStale] = await ports.webhookDeliveries.attemptContexts([
+      { agencyId: jatim, endpointId: 'whe_REENABLE', eventId: 'evt_none' },
+    ]);
+    const outcome = await write({ kind: 'webhook-endpoint', endpoint: enabled, before: disabled });
+    const [context] = await ports.webhookDeliveries.attemptContexts([
+      { agencyId: jatim, endpointId: 'whe_REENABLE', eventId: 'evt_none' },
+    ]);
+
+    // Assess: a lost race clears nothing; the enabling clears the streak with it
+    expect(stale).toMatchObject({ committed: false });
+    expect(afterStale?.health).toEqual({ failingSince: '2026-11-20T00:00:00.000Z' });
+    expect(outcome).toEqual({ committed: true });
+    expect(context?.endpoint).toMatchObject({ enabled: true, version: 2 });
+    expect(context?.health).toEqual({});
+    // Gone again, so that the listings below see only their own endpoints.
+    expect(await write({ kind: 'webhook-endpoint.deletion', endpoint: enabled })).toEqual({
+      committed: true,
+    });
+  });
+
   it('finds subscribers by agency or nationally, lists endpoints without their subscriptions, deletes with them', async () => {
     const first = endpoint('whe_LIST1');
     const second = endpoint('whe_LIST2', {
@@ -278,7 +313,7 @@ describe('the delivery log', () => {
     ).rejects.toThrow('The cursor is not one this listing returned.');
   });
 
-  it('only pending deliveries are in the due index; a redelivery puts one back, conditionally; queuing is noted', async () => {
+  it('only pending deliveries are in the due index; a redelivery (through the write path) puts one back, conditionally; queuing is noted', async () => {
     // Prepare
     const pending = delivery('evt_5', { status: 'pending', nextAttemptAt: '2026-12-01T00:05:00.000Z' });
     await ports.webhookDeliveries.saveAttempt(pending, 0);
@@ -287,8 +322,13 @@ describe('the delivery log', () => {
     // Act
     const dueEarly = await ports.webhookDeliveries.due('2026-12-01T00:04:59.000Z', 10);
     const dueLater = await ports.webhookDeliveries.due('2026-12-01T00:05:00.000Z', 10);
-    const requested = await ports.webhookDeliveries.requestRedelivery(failed, '2026-12-01T00:06:00.000Z');
-    const again = await ports.webhookDeliveries.requestRedelivery(failed, '2026-12-01T00:06:00.000Z');
+    const redelivery = {
+      kind: 'webhook-delivery.redelivery',
+      delivery: failed,
+      at: '2026-12-01T00:06:00.000Z',
+    } as const;
+    const requested = (await write(redelivery)).committed;
+    const again = (await write(redelivery)).committed;
     const marked = await ports.webhookDeliveries.markEnqueued(pending, '2026-12-01T00:05:00.000Z');
     const markedStale = await ports.webhookDeliveries.markEnqueued(pending, '2026-12-01T00:09:00.000Z');
     const dueAll = await ports.webhookDeliveries.due('2026-12-01T00:10:00.000Z', 10);
@@ -305,5 +345,47 @@ describe('the delivery log', () => {
     ]);
     const failedNow = await ports.webhookDeliveries.list('whe_DELIVERIES', { limit: 10, status: 'failed' });
     expect(failedNow.items.map((item) => item.eventId)).toEqual(['evt_4', 'evt_3']);
+  });
+
+  it('writes a redelivery and its audit record in one transaction across both tables, or neither', async () => {
+    // Prepare: two failed deliveries, one of them read before an attempt recorded since
+    const trail = { kind: 'webhook-endpoint', agencyId: jatim, endpointId: 'whe_REDELIVER' } as const;
+    for (const id of ['evt_r1', 'evt_r2']) {
+      await ports.webhookDeliveries.saveAttempt(
+        delivery(id, { endpointId: 'whe_REDELIVER', status: 'failed', attemptCount: 1 }),
+        0,
+      );
+    }
+    const [first, second] = (
+      await ports.webhookDeliveries.failedSince('whe_REDELIVER', '2026-01-01T00:00:00.000Z', 10)
+    ).sort((a, b) => (a.eventId < b.eventId ? -1 : 1)) as [WebhookDeliveryRecord, WebhookDeliveryRecord];
+    const at = '2026-12-01T00:07:00.000Z';
+    const change = (deliveries: readonly WebhookDeliveryRecord[]): ChangeSet => ({
+      state: deliveries.map((each) => ({ kind: 'webhook-delivery.redelivery', delivery: each, at }) as const),
+      audits: [
+        auditEntry(actor(), trail, 'webhook.redelivery.requested', `${deliveries.length} deliveries`, [
+          { field: 'eventIds', before: null, after: deliveries.map((each) => each.eventId) },
+        ]),
+      ],
+      events: [],
+    });
+
+    // Act
+    const stale = await ports.writes.commit(change([first, { ...second, attemptCount: 0 }]));
+    const afterStale = await ports.audits.list(trail, { limit: 10 });
+    const fresh = await ports.writes.commit(change([first, second]));
+
+    // Assess
+    expect(stale).toMatchObject({ committed: false, failed: { delivery: { eventId: 'evt_r2' } } });
+    expect(afterStale.items).toEqual([]);
+    expect(fresh).toEqual({ committed: true });
+    expect(await ports.webhookDeliveries.get('whe_REDELIVER', 'evt_r1')).toMatchObject({
+      status: 'pending',
+      redeliveryRequestedAt: at,
+    });
+    const audited = await ports.audits.list(trail, { limit: 10 });
+    expect(audited.items.map((record) => record.changes)).toEqual([
+      [{ field: 'eventIds', before: null, after: ['evt_r1', 'evt_r2'] }],
+    ]);
   });
 });

@@ -183,6 +183,8 @@ export const webhookRoutes = {
     tags,
     params: WebhookDeliveryParamsSchema,
     idempotent: true,
+    // One change through the write path (the delivery and its audit record), nothing before it.
+    idempotencyClaim: 'with-change',
     responses: {
       202: { description: 'Scheduled', schema: RedeliveryReceiptSchema },
       ...errors(400, 401, 403, 404, 409, 422),

@@ -523,7 +523,7 @@ export const createAwardService = (ports: AwardServicePorts) => {
       year: number,
       input: { readonly reason: RevisionReason; readonly note: string },
     ): Promise<PublicationOutcome> => {
-      const { cycle, pointer, finished } = await publicationState(actor, year);
+      const { cycle, pointer, current, finished } = await publicationState(actor, year);
       // A retried request whose revision was claimed before a crash: that revision, now finished.
       if (finished && finished.claim.reason === input.reason && finished.claim.note === input.note) {
         return { publication: finished.summary, created: false };
@@ -545,6 +545,12 @@ export const createAwardService = (ports: AwardServicePorts) => {
         pointer,
       );
       if (unchangedAwards(records, await awards.awards(year, pointer.version))) {
+        // The current version is a revision with this very reason and note, and the draft still
+        // gives its awards: this request was made already (its answer lost, or a double click).
+        // Answered as publish answers a second call, not with a 409 saying nothing would change.
+        if (current && current.reason === input.reason && current.note === input.note) {
+          return { publication: current, created: false };
+        }
         throw new ConflictError(
           `The draft gives the awards already published in version ${pointer.version}: a revision would change nothing. Record the decision (or run the ranking) that changes them first.`,
         );

@@ -38,6 +38,9 @@ import type {
 /** Redelivering "every failed delivery since" stops after this many per request (the client repeats). */
 export const redeliverFailedLimit = 500;
 
+/** Redelivery requests per transaction: with their audit record, DynamoDB's 100 actions. */
+const redeliveriesPerTransaction = 99;
+
 const hour = 3_600_000;
 
 /** What any caller may see of an endpoint: never its secret or signing key. */
@@ -330,7 +333,9 @@ export const createWebhookEndpointService = ({
           : { disabledReason: current.disabledReason, disabledAt: current.disabledAt }),
     };
     if (changesOf(current, next).length === 0) return current;
-    const updated = await commitUpdate(
+    // Enabled again, its failure streak starts over in the same transaction (the write path's
+    // endpoint change): else it would be disabled at its next failure.
+    return commitUpdate(
       actor,
       { ...next, version: current.version + 1, updatedAt: at },
       current,
@@ -345,9 +350,6 @@ export const createWebhookEndpointService = ({
             );
       throw racing ? urlTaken(agencyId, racing) : error;
     });
-    // Enabled again: its failure streak starts over (else it would be disabled at its next failure).
-    if (enabled && !current.enabled) await webhookDeliveries.markHealthy(endpointId);
-    return updated;
   };
 
   const remove = async (actor: Actor, agencyId: string, endpointId: string, ifMatch: number | undefined) => {
@@ -449,20 +451,31 @@ export const createWebhookEndpointService = ({
     }
   };
 
-  const auditRedelivery = (actor: Actor, endpoint: WebhookEndpointRecord, eventIds: readonly string[]) =>
-    writes.commit({
-      state: [],
-      audits: [
-        auditEntry(
-          actor,
-          endpointTrail(endpoint),
-          'webhook.redelivery.requested',
-          `${eventIds.length} deliveries`,
-          [{ field: 'eventIds', before: null, after: eventIds }],
-        ),
-      ],
-      events: [],
-    });
+  /**
+   * Redelivery requests and their audit record as one change: the delivery log lives in the events
+   * table, but a redelivery is made exactly when the endpoint's trail shows it (one transaction).
+   */
+  const redeliveryChange = (
+    actor: Actor,
+    endpoint: WebhookEndpointRecord,
+    deliveries: readonly WebhookDeliveryRecord[],
+  ): ChangeSet => ({
+    state: deliveries.map((delivery) => ({
+      kind: 'webhook-delivery.redelivery' as const,
+      delivery,
+      at: actor.now.toISOString(),
+    })),
+    audits: [
+      auditEntry(
+        actor,
+        endpointTrail(endpoint),
+        'webhook.redelivery.requested',
+        `${deliveries.length} deliveries`,
+        [{ field: 'eventIds', before: null, after: deliveries.map((delivery) => delivery.eventId) }],
+      ),
+    ],
+    events: [],
+  });
 
   /**
    * One more attempt of a finished delivery, with its original `webhook-id`; for a pending one (a
@@ -484,10 +497,9 @@ export const createWebhookEndpointService = ({
       Date.parse(delivery.nextAttemptAt) <= actor.now.getTime();
     // Asked for twice (a double click): the attempt is on its way once.
     if (dueAlready) return receipt;
-    if (!(await webhookDeliveries.requestRedelivery(delivery, actor.now.toISOString()))) {
+    if (!(await writes.commit(redeliveryChange(actor, endpoint, [delivery]))).committed) {
       throw new ConflictError(`The delivery of "${eventId}" changed meanwhile; re-read the log and retry.`);
     }
-    await auditRedelivery(actor, endpoint, [eventId]);
     return receipt;
   };
 
@@ -499,12 +511,27 @@ export const createWebhookEndpointService = ({
       new Date(since).toISOString(),
       redeliverFailedLimit,
     );
-    const at = actor.now.toISOString();
     const eventIds: string[] = [];
-    for (const delivery of failed) {
-      if (await webhookDeliveries.requestRedelivery(delivery, at)) eventIds.push(delivery.eventId);
+    // Each transaction: up to 99 deliveries and their audit record. A delivery that changed since it
+    // was listed (an attempt, another redelivery) cancels its transaction: sent again without it.
+    for (let start = 0; start < failed.length; start += redeliveriesPerTransaction) {
+      let chunk = failed.slice(start, start + redeliveriesPerTransaction);
+      while (chunk.length > 0) {
+        const outcome = await writes.commit(redeliveryChange(actor, endpoint, chunk));
+        if (outcome.committed) {
+          eventIds.push(...chunk.map((delivery) => delivery.eventId));
+          break;
+        }
+        const lost = outcome.failed;
+        const left = chunk.filter(
+          (delivery) =>
+            !(lost.kind === 'webhook-delivery.redelivery' && lost.delivery.eventId === delivery.eventId),
+        );
+        // Only a delivery of the chunk can fail its condition; anything else is a defect, not a race.
+        if (left.length === chunk.length) throw new Error(`Unexpected failed condition: ${lost.kind}`);
+        chunk = left;
+      }
     }
-    if (eventIds.length > 0) await auditRedelivery(actor, endpoint, eventIds);
     return { requested: eventIds.length, eventIds };
   };
 

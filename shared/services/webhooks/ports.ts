@@ -105,12 +105,6 @@ export interface WebhookDeliveryStore {
   ): Promise<Page<WebhookDeliveryRecord>>;
   /** Failed deliveries of events that occurred at or after `since`, newest first, at most `limit`. */
   failedSince(endpointId: string, since: string, limit: number): Promise<WebhookDeliveryRecord[]>;
-  /**
-   * Makes a delivery due now: a finished one for one more attempt (a redelivery), a pending one for
-   * the next attempt of its schedule, brought forward (its schedule goes on if that fails too).
-   * Conditional on the status and attempt count the caller saw; false when they changed meanwhile.
-   */
-  requestRedelivery(delivery: WebhookDeliveryRecord, at: string): Promise<boolean>;
   /** Deliveries with an attempt due at or before `until`, across the due-index shards. */
   due(until: string, limit: number): Promise<WebhookDeliveryRecord[]>;
   /** Notes that the attempt due at `nextAttemptAt` was queued; false if the delivery moved on. */
@@ -177,8 +171,14 @@ export interface DeliveryMetrics {
  * Webhook endpoint writes. Conditions the write path enforces:
  * - create (`before` undefined): the endpoint must not exist and its agency must;
  * - update: the stored version is `before.version`; subscription items follow the event types of
- *   an enabled endpoint (none while disabled) in the same transaction;
+ *   an enabled endpoint (none while disabled) in the same transaction, and enabling a disabled
+ *   endpoint clears its failure streak (its health item, events table) in it too;
  * - deletion: the stored version is `endpoint.version`; its subscriptions go with it.
+ * - redelivery: a finished delivery made due at `at` for one more attempt (a pending one: its next
+ *   scheduled attempt brought forward to `at`, its schedule going on after it), conditional on the status
+ *   and attempt count read. Through the write path, although the delivery log is bookkeeping in the
+ *   events table, so that a redelivery never happens without its audit record (a crash between two
+ *   separate writes left one unaudited).
  */
 export type WebhookStateChange =
   | {
@@ -186,4 +186,9 @@ export type WebhookStateChange =
       readonly endpoint: WebhookEndpointRecord;
       readonly before: WebhookEndpointRecord | undefined;
     }
-  | { readonly kind: 'webhook-endpoint.deletion'; readonly endpoint: WebhookEndpointRecord };
+  | { readonly kind: 'webhook-endpoint.deletion'; readonly endpoint: WebhookEndpointRecord }
+  | {
+      readonly kind: 'webhook-delivery.redelivery';
+      readonly delivery: WebhookDeliveryRecord;
+      readonly at: string;
+    };

@@ -420,6 +420,125 @@ describe('revisions', () => {
   });
 });
 
+describe('award publication under crashes, lost answers and retries', () => {
+  /** A write path whose `commit` of `kind` writes, then the invocation dies before hearing so. */
+  const losingAnswerOf = (ports: MemoryPorts, kind: string): WritePath => ({
+    ...ports.writes,
+    commit: async (change) => {
+      const outcome = await ports.writes.commit(change);
+      if (change.state.some((state) => state.kind === kind)) throw new Error('Task timed out');
+      return outcome;
+    },
+  });
+
+  it.each(['award.claim', 'award.publish'])(
+    'finishes once when the %s transaction committed but its answer was lost',
+    async (kind) => {
+      // Prepare
+      const { ports, ids, service } = await setUp();
+      const crashing = createAwardService({ ...ports, ids, writes: losingAnswerOf(ports, kind) });
+      await expect(crashing.publish(admin(), year)).rejects.toThrow('timed out');
+
+      // Act: the client's retry
+      const retried = await service.publish(admin(), year);
+
+      // Assess
+      expect(retried).toMatchObject({ created: false, publication: { version: 1, status: 'published' } });
+      expect((await ports.awards.publications(year)).versions).toHaveLength(1);
+      const events = awardEvents(ports);
+      expect(events).toHaveLength(retried.publication.recipientCount);
+      expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(events.length);
+    },
+  );
+
+  it('answers a revision sent again after it finished (a lost answer, a double click) with that revision', async () => {
+    // Prepare: version 2 made by a revision whose answer the client never saw
+    const { ports, service } = await setUp();
+    await service.publish(admin(), year);
+    const loser = (await service.draft(year, now)).categories[0]?.pools[1]?.winners[0]?.agency.id ?? '';
+    await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: loser,
+      action: 'exclude',
+      reason: 'Terbukti memanipulasi data dukung',
+    });
+    const input = { reason: 'revocation' as const, note: 'Penghargaan dicabut' };
+    const first = await service.revise(admin(), year, input);
+    const eventsBefore = awardEvents(ports).length;
+
+    // Act
+    const again = await service.revise(admin(), year, input);
+
+    // Assess: the same version, nothing written; another note is still a revision changing nothing
+    expect(again).toEqual({ publication: first.publication, created: false });
+    expect((await ports.awards.publications(year)).versions).toHaveLength(2);
+    expect(awardEvents(ports)).toHaveLength(eventsBefore);
+    await expect(service.revise(admin(), year, { ...input, note: 'Catatan lain' })).rejects.toThrow(
+      /would change nothing/,
+    );
+  });
+
+  it('shows readers version 1 whole while a revision is cut off half-way, then version 2 once retried', async () => {
+    // Prepare: version 1, an exclusion, and a revision dying after its first recipient
+    const { ports, ids, service, reader } = await setUp();
+    await service.publish(admin(), year);
+    const before = await reader.cycleAwards(year);
+    const loserAward = before.categories[0]?.pools[1]?.awards[0];
+    const loser = loserAward?.agency.id ?? '';
+    const carried = before.categories[1]?.pools[0]?.awards[0]?.agency.id ?? '';
+    await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: loser,
+      action: 'exclude',
+      reason: 'Terbukti memanipulasi data dukung',
+    });
+    const eventsBefore = awardEvents(ports).length;
+    const dying: WritePath = {
+      commit: ports.writes.commit,
+      commitMany: async (changes) => {
+        await ports.writes.commitMany(changes.slice(0, changes.length - 1));
+        throw new Error('Task timed out');
+      },
+    };
+    const input = { reason: 'revocation' as const, note: 'Penghargaan dicabut' };
+    await expect(
+      createAwardService({ ...ports, ids, writes: dying }).revise(admin(), year, input),
+    ).rejects.toThrow('timed out');
+
+    // Assess: half-way, every public read is still version 1, whole
+    expect((await ports.awards.recipients(year, 2)).size).toBeGreaterThan(0);
+    expect(await reader.cycleAwards(year)).toEqual(before);
+    expect(await reader.award(loserAward?.id ?? '')).toMatchObject({
+      status: 'current',
+      currentPublicationVersion: 1,
+    });
+    expect((await reader.agencyAwards(loser)).items[0]).toMatchObject({
+      publicationVersion: 1,
+      withdrawn: [],
+    });
+    expect((await reader.agencyAwards(carried)).items[0]).toMatchObject({
+      publicationVersion: 1,
+      withdrawn: [],
+    });
+    expect((await reader.publishedYears()).map((entry) => entry.publicationVersion)).toEqual([1]);
+    expect((await reader.page(year)).publication.version).toBe(1);
+
+    // Act: the client's retry of the same revision
+    const retried = await service.revise(admin(), year, input);
+
+    // Assess: version 2, answered as already made; each recipient told once
+    expect(retried).toMatchObject({ created: false, publication: { version: 2, status: 'published' } });
+    expect((await reader.cycleAwards(year)).publication.version).toBe(2);
+    const events = awardEvents(ports).slice(eventsBefore);
+    expect(events).toHaveLength(2);
+    expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(2);
+    expect((await reader.agencyAwards(carried)).items[0]).toMatchObject({
+      publicationVersion: 2,
+      withdrawn: [],
+    });
+  });
+});
+
 describe('public reads', () => {
   it('answer 404 before the first publication', async () => {
     const { reader } = await setUp();

@@ -8,6 +8,7 @@ import { defaultStability } from '#shared/domain/ranking/stability.ts';
 import type { PredicateBasis } from '#shared/domain/scoring/types.ts';
 import { createMemoryPorts, type MemoryPorts } from '#shared/memory/ports.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
+import type { WritePath } from '#shared/services/ports.ts';
 import type { RankingInput, RankingRunRecord, RankingStore } from '#shared/services/rankings/ports.ts';
 import { createRankingReader } from '#shared/services/rankings/read.ts';
 import {
@@ -104,8 +105,9 @@ const setUp = async (
     );
   await importResults(year - 1, roster.slice(20));
   await importResults(year, current);
-  const runner = (overrides: { rankings?: RankingStore; checkpointEvery?: number } = {}) =>
-    createRankingRunner({ ...ports, ids, checkpointEvery: 5, ...overrides });
+  const runner = (
+    overrides: { rankings?: RankingStore; checkpointEvery?: number; writes?: WritePath } = {},
+  ) => createRankingRunner({ ...ports, ids, checkpointEvery: 5, ...overrides });
   return { ports, ids, importResults, runner };
 };
 
@@ -597,6 +599,56 @@ describe('executing a ranking run (in-memory ports)', () => {
       run.runId,
     );
     expect(await writtenBy(ports, run.runId)).toEqual(await writtenBy(ports, uninterrupted.runId));
+  });
+});
+
+describe('a ranking run under crashes and retries (in-memory ports)', () => {
+  it('finds its publication committed when the answer was lost, and publishes nothing twice on the retry', async () => {
+    // Prepare: the pointer switch commits, then the invocation dies before hearing so
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+    const lostAnswer: WritePath = {
+      ...ports.writes,
+      commit: async (change) => {
+        await ports.writes.commit(change);
+        throw new Error('Task timed out after 900.00 seconds');
+      },
+    };
+    await expect(runner({ writes: lostAnswer }).execute(actor(), run, forever)).rejects.toThrow('timed out');
+
+    // Act: Lambda's retry of the invocation
+    const retried = await runner().execute(actor(), run, forever);
+
+    // Assess: published once, the record says so (the failed checkpoint never overwrote it)
+    expect(retried.outcome).toBe('already-published');
+    expect(await ports.rankings.run(year, run.runId)).toMatchObject({ status: 'published', phase: 'done' });
+    expect(await ports.rankings.published(year)).toMatchObject({ runId: run.runId });
+    expect(await ports.rankings.lease(year)).toBeUndefined();
+    expect(ports.events.filter((event) => event.type === 'ranking.published')).toHaveLength(1);
+  });
+
+  it('publishes once when two invocations of one run race to the end (a resume beside a live run)', async () => {
+    // Prepare
+    const { ports, runner } = await setUp();
+    const run = await runner().start(actor(), year, 'admin');
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      runner().execute(actor(), run, forever),
+      runner().execute(actor(), run, forever),
+    ]);
+
+    // Assess: one publication, one event; the other invocation ends without undoing it
+    const published = outcomes.filter(
+      (outcome) =>
+        outcome.status === 'fulfilled' &&
+        (outcome.value.outcome === 'published' || outcome.value.outcome === 'already-published'),
+    );
+    expect(published.length).toBeGreaterThanOrEqual(1);
+    expect(await ports.rankings.run(year, run.runId)).toMatchObject({ status: 'published' });
+    expect(await ports.rankings.published(year)).toMatchObject({ runId: run.runId });
+    expect(ports.events.filter((event) => event.type === 'ranking.published')).toHaveLength(1);
+    expect(await ports.rankings.lease(year)).toBeUndefined();
   });
 });
 

@@ -546,6 +546,50 @@ describe('webhook dispatcher (in-memory ports)', () => {
     expect(ports.events.filter((event) => event.type === 'webhook.endpoint_disabled')).toHaveLength(1);
   });
 
+  it('enabling an endpoint again restarts its failure count in the same transaction: a crash after it cannot leave the old streak', async () => {
+    // Prepare: an endpoint disabled after five days of failures
+    const { endpoints, dispatcher, waiting, clock, ports } = await dispatchSetup([
+      500, 500, 500, 500, 500, 500, 500,
+    ]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    for (let index = 1; index <= 6; index += 1) {
+      await dispatcher.fanOut([award(jatim, `evt_0000000000000000000000000${index}`)]);
+      const first = waiting.splice(0).find(({ message }) => message.attempt === 1);
+      if (first) await dispatcher.attempt(first.message);
+      clock.time += 86_400_000;
+    }
+    const disabled = await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id });
+    // The store refuses any write outside the transaction (a Lambda dying right after it, a 503).
+    const unreliable = endpointService({
+      ...ports,
+      webhookDeliveries: {
+        ...ports.webhookDeliveries,
+        markHealthy: async () => {
+          throw new ServiceUnavailableError('The database is busy; retry in a moment.');
+        },
+      },
+    });
+
+    // Act
+    const enabled = await unreliable.update(
+      operatorOf(jatim),
+      jatim,
+      endpoint.id,
+      { enabled: true },
+      disabled?.version ?? 0,
+    );
+
+    // Assess: enabled with a clean slate, so one more failure does not disable it at once
+    expect(enabled).toMatchObject({ enabled: true });
+    expect(ports.webhooks.health(endpoint.id)).toEqual({});
+    await dispatcher.fanOut([award(jatim, 'evt_00000000000000000000000009')]);
+    const next = waiting.splice(0).find(({ message }) => message.attempt === 1);
+    if (next) await dispatcher.attempt(next.message);
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id })).toMatchObject({
+      enabled: true,
+    });
+  });
+
   it('a success restarts the count: failures on days 0–3 and 5–9 around a success on day 4 keep it enabled', async () => {
     // Prepare: answers per first attempt of each day's event
     const answers = [500, 500, 500, 500, 200, 500, 500, 500, 500, 500];
@@ -710,6 +754,78 @@ describe('webhook dispatcher (in-memory ports)', () => {
       eventId,
       eventId,
       eventId,
+    ]);
+  });
+
+  it('a redelivery is made only with its audit record: a crash before the record leaves the delivery as it was', async () => {
+    // Prepare: a delivery that failed for good, and a write path that dies (a timeout, a 503)
+    const { endpoints, dispatcher, step, ports } = await dispatchSetup([500, 500, 500, 500]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+    for (let attempt = 0; attempt < 4; attempt += 1) await step();
+    const dying = endpointService({
+      ...ports,
+      writes: {
+        ...ports.writes,
+        commit: async () => {
+          throw new ServiceUnavailableError('The database is busy; retry in a moment.');
+        },
+      },
+    });
+
+    // Act
+    const one = dying.redeliver(operatorOf(jatim), jatim, endpoint.id, 'evt_00000000000000000000000001');
+    const all = dying.redeliverFailed(operatorOf(jatim), jatim, endpoint.id, now.toISOString());
+
+    // Assess: nothing redelivered that the trail does not show
+    await expect(one).rejects.toThrow(ServiceUnavailableError);
+    await expect(all).rejects.toThrow(ServiceUnavailableError);
+    expect(ports.webhooks.deliveries()[0]).toMatchObject({ status: 'failed', attemptCount: 4 });
+    expect(await dispatcher.sweep()).toBe(0);
+    const trail = await ports.audits.list(
+      { kind: 'webhook-endpoint', agencyId: jatim, endpointId: endpoint.id },
+      { limit: 10 },
+    );
+    expect(trail.items.map((record) => record.action)).not.toContain('webhook.redelivery.requested');
+  });
+
+  it('redelivers every failed delivery but one that changed meanwhile, auditing exactly those redelivered', async () => {
+    // Prepare: two deliveries that failed for good; the listing read one of them before its last attempt
+    const { endpoints, dispatcher, step, ports } = await dispatchSetup([
+      500, 500, 500, 500, 500, 500, 500, 500,
+    ]);
+    const { endpoint } = await endpoints.create(actor(), jatim, create());
+    const first = 'evt_00000000000000000000000001';
+    const second = 'evt_00000000000000000000000002';
+    await dispatcher.fanOut([award(jatim, first), award(jatim, second)]);
+    for (let attempt = 0; attempt < 8; attempt += 1) await step();
+    const stale: typeof ports.webhookDeliveries = {
+      ...ports.webhookDeliveries,
+      failedSince: async (...args) =>
+        (await ports.webhookDeliveries.failedSince(...args)).map((delivery) =>
+          delivery.eventId === first ? { ...delivery, attemptCount: 3 } : delivery,
+        ),
+    };
+    const service = endpointService({ ...ports, webhookDeliveries: stale });
+
+    // Act
+    const receipt = await service.redeliverFailed(operatorOf(jatim), jatim, endpoint.id, now.toISOString());
+
+    // Assess
+    expect(receipt).toEqual({ requested: 1, eventIds: [second] });
+    const byEvent = new Map(ports.webhooks.deliveries().map((delivery) => [delivery.eventId, delivery]));
+    expect(byEvent.get(first)).toMatchObject({ status: 'failed' });
+    expect(byEvent.get(second)).toMatchObject({
+      status: 'pending',
+      redeliveryRequestedAt: now.toISOString(),
+    });
+    const trail = await ports.audits.list(
+      { kind: 'webhook-endpoint', agencyId: jatim, endpointId: endpoint.id },
+      { limit: 10 },
+    );
+    const requested = trail.items.filter((record) => record.action === 'webhook.redelivery.requested');
+    expect(requested.map((record) => record.changes)).toEqual([
+      [{ field: 'eventIds', before: null, after: [second] }],
     ]);
   });
 
