@@ -1,5 +1,6 @@
 import { requireEventsTable } from '#shared/config.ts';
 import { createAgencyStore } from '#shared/dynamodb/agency-store.ts';
+import { createAuditTrailStore } from '#shared/dynamodb/audit-store.ts';
 import {
   createWebhookDeliveryStore,
   webhookDeliveryWrites,
@@ -25,6 +26,7 @@ const tables = { programme: config.programmeTableName, events: requireEventsTabl
 
 export const handler = createWebhooksHandler({
   agencies: createAgencyStore(documents, tables.programme),
+  audits: createAuditTrailStore(documents, tables.programme),
   webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
   webhookDeliveries: createWebhookDeliveryStore(documents, tables),
   // Endpoint changes, and redelivery requests with their audit records in one transaction.

@@ -101,6 +101,17 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
         status: 202,
         body: await endpoints.sendTest(actorOf(context, context.now), params.agencyId, params.endpointId),
       }),
+      getWebhookEndpointAudit: async ({ params, query }, context) => ({
+        status: 200,
+        body: page(
+          await endpoints.auditTrail(
+            actorOf(context, context.now),
+            params.agencyId,
+            params.endpointId,
+            query,
+          ),
+        ),
+      }),
       listWebhookDeliveries: async ({ params, query }, context) => ({
         status: 200,
         body: page(

@@ -358,6 +358,11 @@ export const routeCalls = {
     ],
   },
   deleteWebhookEndpoint: { calls: ['getWebhookEndpoint', 'commitChange'] },
+  getWebhookEndpointAudit: {
+    calls: ['getWebhookEndpoint', 'listAuditTrail'],
+    notes:
+      'Side by side: the trail’s partition is named by the endpoint alone, so the endpoint proves the agency in the path.',
+  },
   rotateWebhookSecret: { calls: ['getWebhookEndpoint', 'commitChange'] },
   sendWebhookTest: {
     calls: claimedWithChange(['getWebhookEndpoint', 'commitChange']),

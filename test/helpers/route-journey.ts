@@ -432,6 +432,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       if (!delivered) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     await call('listWebhookDeliveries', { params: { endpointId }, token: operator });
+    await call('getWebhookEndpointAudit', { params: { endpointId }, token: operator });
     await call('redeliverWebhook', {
       params: { endpointId, eventId: test.body.eventId },
       token: operator,

@@ -365,6 +365,7 @@ describe('an agency operator on another agency', () => {
         'rotateWebhookSecret',
         'sendWebhookTest',
         'listWebhookDeliveries',
+        'getWebhookEndpointAudit',
         'redeliverWebhook',
         'redeliverFailedWebhooks',
       ].sort(),

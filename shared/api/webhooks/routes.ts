@@ -1,4 +1,5 @@
 import { scope } from '#shared/api/access.ts';
+import { AuditPageSchema, AuditQuerySchema } from '#shared/api/common/schemas.ts';
 import { AgencyIdParamsSchema } from '#shared/api/registry/schemas.ts';
 import { errors, etag, problemResponse, publicAccess } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
@@ -152,6 +153,23 @@ export const webhookRoutes = {
     responses: {
       202: { description: 'Queued: the delivery log shows its attempts', schema: WebhookTestReceiptSchema },
       ...errors(400, 401, 403, 404, 409, 422),
+    },
+  }),
+  getWebhookEndpointAudit: defineRoute({
+    operationId: 'getWebhookEndpointAudit',
+    method: 'GET',
+    path: `${endpoint}/audit`,
+    lambda: 'webhooks',
+    access: webhookManagers,
+    summary: 'The endpoint’s audit trail: registered, changed, keys rotated, redeliveries asked for, deleted',
+    description:
+      'Newest first, with who, when, on which route and the fields before and after (signing keys by fingerprint, never by value). A deleted endpoint’s trail stays readable by admins.',
+    tags,
+    params: WebhookEndpointParamsSchema,
+    query: AuditQuerySchema,
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
     },
   }),
   listWebhookDeliveries: defineRoute({

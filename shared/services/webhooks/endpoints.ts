@@ -22,7 +22,7 @@ import {
   type UrlRefusalReason,
 } from '#shared/domain/webhooks/urls.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
-import type { AgencyStore } from '../registry/ports.ts';
+import type { AgencyStore, AuditRecord, AuditTrailStore } from '../registry/ports.ts';
 import { assertVersion } from '../versioned-put.ts';
 import { addressRange } from './addresses.ts';
 import type {
@@ -154,6 +154,7 @@ export interface WebhookEndpointServicePorts {
   readonly webhookEndpoints: WebhookEndpointStore;
   readonly webhookDeliveries: WebhookDeliveryStore;
   readonly agencies: AgencyStore;
+  readonly audits: AuditTrailStore;
   readonly writes: WritePath;
   readonly ids: IdSource;
   readonly secrets: SecretSource;
@@ -169,6 +170,7 @@ export const createWebhookEndpointService = ({
   webhookEndpoints,
   webhookDeliveries,
   agencies,
+  audits,
   writes,
   ids,
   secrets,
@@ -552,8 +554,29 @@ export const createWebhookEndpointService = ({
     };
   };
 
+  /**
+   * The endpoint's trail. Its partition is named by the endpoint alone, so the endpoint (read beside
+   * it) proves the agency in the path; once deleted, only admins read what is left.
+   */
+  const auditTrail = async (
+    actor: Actor,
+    agencyId: string,
+    endpointId: string,
+    page: PageRequest,
+  ): Promise<Page<AuditRecord>> => {
+    assertVisible(actor, agencyId, endpointId);
+    const [endpoint, trail] = await Promise.all([
+      webhookEndpoints.get({ agencyId, endpointId }),
+      audits.list({ kind: 'webhook-endpoint', agencyId, endpointId }, page),
+    ]);
+    const readable = endpoint !== undefined || (actor.role === 'admin' && trail.items.length > 0);
+    if (!readable) throw notFound(agencyId, endpointId);
+    return trail;
+  };
+
   return {
     create,
+    auditTrail,
     list: async (actor: Actor, agencyId: string) => {
       assertVisible(actor, agencyId);
       const endpoints = await webhookEndpoints.listByAgency(agencyId);

@@ -251,6 +251,42 @@ describe('webhook endpoints (in-memory ports)', () => {
     });
   });
 
+  it('the endpoint’s audit trail: its agency’s operator and admins read it; once deleted, admins alone', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const { endpoint } = await service.create(operatorOf(jatim), jatim, create());
+    await service.update(operatorOf(jatim), jatim, endpoint.id, { description: 'Portal' }, 1);
+    const { endpoint: western } = await service.create(
+      operatorOf(jabar),
+      jabar,
+      create({ url: 'https://hooks.jabarprov.go.id/' }),
+    );
+
+    // Act
+    const read = await service.auditTrail(operatorOf(jatim), jatim, endpoint.id, { limit: 10 });
+    const otherAgency = service.auditTrail(operatorOf(jabar), jatim, endpoint.id, { limit: 10 });
+    // Jabar's endpoint under Jatim's path: the trail's partition names the endpoint alone
+    const crossed = service.auditTrail(operatorOf(jatim), jatim, western.id, { limit: 10 });
+    await service.remove(operatorOf(jatim), jatim, endpoint.id, undefined);
+    const afterDeletion = service.auditTrail(operatorOf(jatim), jatim, endpoint.id, { limit: 10 });
+    const byAdmin = await service.auditTrail(actor(), jatim, endpoint.id, { limit: 10 });
+
+    // Assess
+    expect(read.items.map((record) => record.action)).toEqual([
+      'webhook.endpoint.updated',
+      'webhook.endpoint.created',
+    ]);
+    await expect(otherAgency).rejects.toThrow(NotFoundError);
+    await expect(crossed).rejects.toThrow(NotFoundError);
+    await expect(afterDeletion).rejects.toThrow(NotFoundError);
+    expect(byAdmin.items.map((record) => record.action)).toEqual([
+      'webhook.endpoint.deleted',
+      'webhook.endpoint.updated',
+      'webhook.endpoint.created',
+    ]);
+  });
+
   it('v1a endpoints publish their whpk_ key and get no secret', async () => {
     const ports = await preparedPorts();
     const service = endpointService(ports);
