@@ -6,6 +6,7 @@ import {
   createAssessorStore,
   createAssignmentStore,
 } from '#shared/dynamodb/assessment-store.ts';
+import { createAuditTrailStore } from '#shared/dynamodb/audit-store.ts';
 import { createCycleStore } from '#shared/dynamodb/cycle-store.ts';
 import { createSelfAssessmentStore } from '#shared/dynamodb/self-assessment-store.ts';
 import { createWritePath } from '#shared/dynamodb/write-path.ts';
@@ -26,6 +27,7 @@ export const handler = createAssessmentHandler({
   assessors: createAssessorStore(documents, programme),
   assignments: createAssignmentStore(documents, programme),
   assessments: createAssessmentStore(documents, programme),
+  audits: createAuditTrailStore(documents, programme),
   writes: createWritePath(documents, { programme, events: requireEventsTable(config) }, assessmentWrites),
   http: {
     ...base.http,

@@ -32,6 +32,10 @@ export const createAssessmentHandler = (dependencies: AssessmentDependencies) =>
         );
         return putResponse(created, assessor, `/v1/assessors/${assessor.subject}`);
       },
+      getAssessorAudit: async ({ params, query }) => ({
+        status: 200,
+        body: pageBody(await panels.assessorAuditTrail(params.subject, query)),
+      }),
       getAssessor: async ({ params }) => {
         const assessor = await panels.getAssessor(params.subject);
         return { status: 200, body: assessor, headers: { etag: etagOf(assessor.version) } };

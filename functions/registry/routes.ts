@@ -76,6 +76,10 @@ export const createRegistryHandler = (dependencies: RegistryDependencies) => {
         );
         return putResponse(created, client, `/v1/machine-clients/${client.clientId}`);
       },
+      getMachineClientAudit: async ({ params, query }) => ({
+        status: 200,
+        body: pageBody(await machineClients.auditTrail(params.clientId, query)),
+      }),
       getMachineClient: async ({ params }) => {
         const client = await machineClients.get(params.clientId);
         return { status: 200, body: client, headers: { etag: etagOf(client.version) } };

@@ -59,7 +59,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'AUDIT#<at>#<requestId>#<sequence>',
     status: 'built',
     notes:
-      'Append-only (`attribute_not_exists`), written in the same transaction as the change. Trail partitions: `AGENCY#<agencyId>`, `CYCLE#<year>`, `CYCLE#<year>#AGENCY#<agencyId>`, `CLIENT#<clientId>`, `WEBHOOK#<endpointId>` (and `ASSESSOR#<subject>` planned).',
+      'Append-only (`attribute_not_exists`), written in the same transaction as the change. Trail partitions: `AGENCY#<agencyId>`, `CYCLE#<year>`, `CYCLE#<year>#AGENCY#<agencyId>`, `CLIENT#<clientId>`, `WEBHOOK#<endpointId>`, `ASSESSOR#<subject>`; each is read by its own route (…/audit).',
   },
   {
     name: 'Cycle',

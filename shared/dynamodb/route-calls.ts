@@ -134,6 +134,14 @@ export const routeCalls = {
   listCycles: { calls: ['listCycles'] },
   getCycle: { calls: ['getCycle'] },
   putCycleWindows: { calls: ['getCycle', 'commitChange'] },
+  getMachineClientAudit: {
+    calls: ['listAuditTrail'],
+    extra: [{ when: 'the page is empty (no such client, or past the end)', calls: ['getMachineClient'] }],
+  },
+  getAssessorAudit: {
+    calls: ['listAuditTrail'],
+    extra: [{ when: 'the page is empty (no such assessor, or past the end)', calls: ['getAssessor'] }],
+  },
   getCycleAudit: {
     calls: ['listAuditTrail'],
     extra: [{ when: 'the page is empty (no such cycle, or past the end)', calls: ['getCycle'] }],

@@ -186,6 +186,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       expect: 201,
     });
     await call('getMachineClient', { params: { clientId: 'portal-jatim' }, token: admin });
+    await call('getMachineClientAudit', { params: { clientId: 'portal-jatim' }, token: admin });
 
     // Cycles: this year's runs now; last year's is published.
     const created = await call<{ version: number }>('createCycle', {
@@ -259,6 +260,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       expect: 201,
     });
     await call('getAssessor', { params: { subject: 'asesor-uji' }, token: admin });
+    await call('getAssessorAudit', { params: { subject: 'asesor-uji' }, token: admin });
     await call('createAssignments', {
       token: admin,
       headers: idempotencyKey(),

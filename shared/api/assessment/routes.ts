@@ -1,5 +1,6 @@
 import { scope } from '#shared/api/access.ts';
 import { AssessmentParamsSchema } from '#shared/api/assessment/schemas.ts';
+import { AuditPageSchema, AuditQuerySchema } from '#shared/api/common/schemas.ts';
 import { YearParamsSchema } from '#shared/api/cycles/schemas.ts';
 import { adminOnly, errors, etag } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec } from '#shared/api/route-spec.ts';
@@ -64,6 +65,23 @@ export const assessmentRoutes = {
     params: AssessorParamsSchema,
     responses: {
       200: { description: 'The assessor', schema: AssessorSchema, headers: etag },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
+  getAssessorAudit: defineRoute({
+    operationId: 'getAssessorAudit',
+    method: 'GET',
+    path: '/v1/assessors/{subject}/audit',
+    lambda: 'assessment',
+    access: adminOnly,
+    summary: 'An assessor’s profile trail: registered, affiliations and load cap changed',
+    description:
+      'Newest first, with who, when, on which route and the fields before and after. Assignments and recusals are in each agency’s cycle trail, `/v1/cycles/{year}/agencies/{agencyId}/audit`.',
+    tags: ['Audit'],
+    params: AssessorParamsSchema,
+    query: AuditQuerySchema,
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
       ...errors(400, 401, 403, 404),
     },
   }),

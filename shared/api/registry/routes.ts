@@ -163,4 +163,20 @@ export const registryRoutes = {
       ...errors(400, 401, 403, 404),
     },
   }),
+  getMachineClientAudit: defineRoute({
+    operationId: 'getMachineClientAudit',
+    method: 'GET',
+    path: '/v1/machine-clients/{clientId}/audit',
+    lambda: 'registry',
+    access: adminOnly,
+    summary: 'A machine client’s trail: bound, and each change of its role, agency or description',
+    description: 'Newest first, with who, when, on which route and the fields before and after.',
+    tags: ['Audit'],
+    params: MachineClientParamsSchema,
+    query: AuditQuerySchema,
+    responses: {
+      200: { description: 'Newest first', schema: AuditPageSchema },
+      ...errors(400, 401, 403, 404),
+    },
+  }),
 } as const satisfies Record<string, RouteSpec>;

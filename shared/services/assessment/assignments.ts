@@ -11,7 +11,7 @@ import { ConflictError, type FieldError, NotFoundError, ValidationError } from '
 import type { CycleStore } from '../cycles/ports.ts';
 import { readWholeListing } from '../paging.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
-import type { AgencyRecord, AgencyStore } from '../registry/ports.ts';
+import type { AgencyRecord, AgencyStore, AuditRecord, AuditTrailStore } from '../registry/ports.ts';
 import { putVersioned } from '../versioned-put.ts';
 import type {
   AssessmentStore,
@@ -33,12 +33,13 @@ export interface AssignmentServicePorts {
   readonly assessors: AssessorStore;
   readonly assignments: AssignmentStore;
   readonly assessments: AssessmentStore;
+  readonly audits: AuditTrailStore;
   readonly writes: WritePath;
 }
 
 /** Assessor profiles, panels and recusals. */
 export const createAssignmentService = (ports: AssignmentServicePorts) => {
-  const { cycles, agencies, assessors, assignments, assessments, writes } = ports;
+  const { cycles, agencies, assessors, assignments, assessments, audits, writes } = ports;
 
   const requireCycle = async (year: number) => {
     const cycle = await cycles.get(year);
@@ -417,6 +418,15 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
 
   return {
     putAssessor,
+    /** The assessor's profile trail: registered, affiliations and load changed (before and after). */
+    assessorAuditTrail: async (subject: string, page: PageRequest): Promise<Page<AuditRecord>> => {
+      const trail = await audits.list({ kind: 'assessor', subject }, page);
+      // The trail starts with the registration: only an empty page needs the profile (404, or past the end).
+      if (trail.items.length === 0 && !(await assessors.get(subject))) {
+        throw new NotFoundError(`No assessor "${subject}" is registered.`);
+      }
+      return trail;
+    },
     getAssessor: async (subject: string): Promise<AssessorRecord> => {
       const assessor = await assessors.get(subject);
       if (!assessor) throw new NotFoundError(`No assessor "${subject}" is registered.`);

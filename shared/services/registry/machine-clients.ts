@@ -2,19 +2,24 @@ import type { MachineClientWrite } from '#shared/api/registry/schemas.ts';
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
 import { diffFields } from '#shared/domain/audit.ts';
 import { NotFoundError, ValidationError } from '#shared/domain/errors.ts';
-import type { WritePath } from '../ports.ts';
+import type { Page, PageRequest, WritePath } from '../ports.ts';
 import { putVersioned } from '../versioned-put.ts';
-import type { MachineClientRecord, MachineClientStore } from './ports.ts';
+import type { AuditRecord, AuditTrailStore, MachineClientRecord, MachineClientStore } from './ports.ts';
 
 const auditedFields = ['role', 'agencyId', 'description'] as const;
 
 export interface MachineClientServicePorts {
   readonly machineClients: MachineClientStore;
+  readonly audits: AuditTrailStore;
   readonly writes: WritePath;
 }
 
 /** OAuth2 client-credentials clients bound to a role (and agency): their tokens carry both. */
-export const createMachineClientService = ({ machineClients, writes }: MachineClientServicePorts) => ({
+export const createMachineClientService = ({
+  machineClients,
+  audits,
+  writes,
+}: MachineClientServicePorts) => ({
   /**
    * Registers (or re-binds) a client: create without If-Match, update with the ETag. An agency
    * client must name a registered, active agency.
@@ -63,6 +68,15 @@ export const createMachineClientService = ({ machineClients, writes }: MachineCl
     return { created, client: record };
   },
 
+  /** The registration's trail: bound, rebound (role, agency, description before and after). */
+  auditTrail: async (clientId: string, page: PageRequest): Promise<Page<AuditRecord>> => {
+    const trail = await audits.list({ kind: 'machine-client', clientId }, page);
+    // A registration's trail starts with it: only an empty page needs it read (404, or past the end).
+    if (trail.items.length === 0 && !(await machineClients.get(clientId))) {
+      throw new NotFoundError(`No machine client "${clientId}" is registered.`);
+    }
+    return trail;
+  },
   get: async (clientId: string): Promise<MachineClientRecord> => {
     const client = await machineClients.get(clientId);
     if (!client) throw new NotFoundError(`No machine client "${clientId}" is registered.`);

@@ -187,6 +187,33 @@ describe('assigning panels (in-memory ports)', () => {
     expect(later.assessor.affiliations).toEqual(['prov-jawa-barat', 'prov-jawa-timur']);
   });
 
+  it('the assessor’s profile trail shows each change, refused ones never; 404 for no assessor', async () => {
+    // Prepare: one affiliation recorded, one refused (a conflict of interest)
+    const { panels } = await setUp();
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-a' }]);
+    await panels.putAssessor(
+      actor(),
+      'asesor-a',
+      { name: 'Asesor asesor-a', affiliations: ['prov-jawa-timur'] },
+      1,
+    );
+    await panels
+      .putAssessor(actor(), 'asesor-a', { name: 'Asesor asesor-a', affiliations: ['prov-jawa-barat'] }, 2)
+      .catch(() => undefined);
+
+    // Act
+    const trail = await panels.assessorAuditTrail('asesor-a', { limit: 10 });
+
+    // Assess
+    expect(trail.items).toHaveLength(2);
+    expect(trail.items[0]?.changes).toContainEqual({
+      field: 'affiliations',
+      before: [],
+      after: ['prov-jawa-timur'],
+    });
+    await expect(panels.assessorAuditTrail('asesor-tidak-ada', { limit: 10 })).rejects.toThrow(NotFoundError);
+  });
+
   it('refuses unknown assessors and agencies (400 per row), and the load cap (409)', async () => {
     const { panels, ports } = await setUp();
     const invalid = await panels

@@ -167,6 +167,26 @@ describe('machine clients (in-memory ports)', () => {
       client: { version: 2, description: 'Portal' },
     });
   });
+
+  it('keeps a readable trail of each binding: newest first, the fields before and after; 404 for no client', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const clients = createMachineClientService(ports);
+    const write = { role: 'agency', agencyId: 'prov-jawa-timur', description: 'Portal Jatim' } as const;
+    await clients.put(actor(), 'c1', write, undefined);
+    await clients.put(actor(), 'c1', { ...write, description: 'Portal' }, 1);
+
+    // Act
+    const trail = await clients.auditTrail('c1', { limit: 10 });
+
+    // Assess
+    expect(trail.items.map((record) => record.changes.map((change) => change.field))).toEqual([
+      ['description'],
+      ['role', 'agencyId', 'description'],
+    ]);
+    expect(trail.items[0]?.changes[0]).toMatchObject({ before: 'Portal Jatim', after: 'Portal' });
+    await expect(clients.auditTrail('c-none', { limit: 10 })).rejects.toThrow(NotFoundError);
+  });
 });
 
 describe('the public agency directory (in-memory ports)', () => {
