@@ -3,6 +3,7 @@ import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
 import { optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
+import { pageBody } from '#shared/http/responses.ts';
 import {
   createWebhookEndpointService,
   endpointView,
@@ -12,11 +13,6 @@ import {
 export interface WebhooksDependencies extends WebhookEndpointServicePorts {
   readonly http: HttpOptions;
 }
-
-const page = <T>(result: { items: T[]; nextCursor: string | undefined }) => ({
-  items: result.items,
-  ...(result.nextCursor ? { nextCursor: result.nextCursor } : {}),
-});
 
 /** Webhook endpoints, their delivery log and redelivery; the published public keys. */
 export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
@@ -103,7 +99,7 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
       }),
       getWebhookEndpointAudit: async ({ params, query }, context) => ({
         status: 200,
-        body: page(
+        body: pageBody(
           await endpoints.auditTrail(
             actorOf(context, context.now),
             params.agencyId,
@@ -114,7 +110,7 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
       }),
       listWebhookDeliveries: async ({ params, query }, context) => ({
         status: 200,
-        body: page(
+        body: pageBody(
           await endpoints.deliveries(
             actorOf(context, context.now),
             params.agencyId,
@@ -143,7 +139,7 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
       }),
       listWebhookPublicKeys: async ({ query }, context) => ({
         status: 200,
-        body: page(await endpoints.publicKeys(query, context.now)),
+        body: pageBody(await endpoints.publicKeys(query, context.now)),
       }),
     },
     dependencies.http,

@@ -8,6 +8,7 @@ import { type Actor, auditEntry } from '#shared/domain/actor.ts';
 import { conflictOfInterest } from '#shared/domain/assessment.ts';
 import { diffFields } from '#shared/domain/audit.ts';
 import { ConflictError, type FieldError, NotFoundError, ValidationError } from '#shared/domain/errors.ts';
+import { readTrail } from '../audit-trail.ts';
 import type { CycleStore } from '../cycles/ports.ts';
 import { readWholeListing } from '../paging.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
@@ -416,22 +417,18 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     return recused;
   };
 
+  const getAssessor = async (subject: string): Promise<AssessorRecord> => {
+    const assessor = await assessors.get(subject);
+    if (!assessor) throw new NotFoundError(`No assessor "${subject}" is registered.`);
+    return assessor;
+  };
+
   return {
     putAssessor,
     /** The assessor's profile trail: registered, affiliations and load changed (before and after). */
-    assessorAuditTrail: async (subject: string, page: PageRequest): Promise<Page<AuditRecord>> => {
-      const trail = await audits.list({ kind: 'assessor', subject }, page);
-      // The trail starts with the registration: only an empty page needs the profile (404, or past the end).
-      if (trail.items.length === 0 && !(await assessors.get(subject))) {
-        throw new NotFoundError(`No assessor "${subject}" is registered.`);
-      }
-      return trail;
-    },
-    getAssessor: async (subject: string): Promise<AssessorRecord> => {
-      const assessor = await assessors.get(subject);
-      if (!assessor) throw new NotFoundError(`No assessor "${subject}" is registered.`);
-      return assessor;
-    },
+    assessorAuditTrail: (subject: string, page: PageRequest): Promise<Page<AuditRecord>> =>
+      readTrail(audits, { kind: 'assessor', subject }, page, () => getAssessor(subject)),
+    getAssessor,
     assign,
     recuse,
     listForCycle: async (

@@ -18,6 +18,7 @@ import {
 } from '#shared/domain/errors.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
 import type { Role } from '#shared/domain/roles.ts';
+import { readTrail } from '../audit-trail.ts';
 import type { Page, PageRequest, WritePath } from '../ports.ts';
 import type { AgencyStore, AuditRecord, AuditTrailStore } from '../registry/ports.ts';
 import { assertVersion } from '../versioned-put.ts';
@@ -179,13 +180,8 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
      * The cycle's own trail: opened, rescheduled, ranking runs started and published, award
      * decisions, publications and revisions.
      */
-    cycleAuditTrail: async (year: number, page: PageRequest): Promise<Page<AuditRecord>> => {
-      const trail = await audits.list({ kind: 'cycle', year }, page);
-      // The trail starts with the cycle's opening: only an empty page needs the cycle, to tell
-      // "past the end" from "no such cycle".
-      if (trail.items.length === 0) await getCycle(year);
-      return trail;
-    },
+    cycleAuditTrail: (year: number, page: PageRequest): Promise<Page<AuditRecord>> =>
+      readTrail(audits, { kind: 'cycle', year }, page, () => getCycle(year)),
     /** The audit trail of one agency in one cycle: every answer saved, every submission. */
     agencyAuditTrail: async (
       year: number,

@@ -16,6 +16,7 @@ import {
   NotFoundError,
   ValidationError,
 } from '#shared/domain/errors.ts';
+import { readTrail } from '../audit-trail.ts';
 import { decodeOpaqueCursor, encodeOpaqueCursor } from '../paging.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
 import { putVersioned } from '../versioned-put.ts';
@@ -360,11 +361,8 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
      * The registry record's audit trail; 404 for an unknown agency. An agency's trail starts with
      * its registration, so only an empty page needs the registry read.
      */
-    auditTrail: async (agencyId: string, page: PageRequest): Promise<Page<AuditRecord>> => {
-      const trail = await audits.list(agencyTrail(agencyId), page);
-      if (trail.items.length === 0) await getAgency(agencyId);
-      return trail;
-    },
+    auditTrail: (agencyId: string, page: PageRequest): Promise<Page<AuditRecord>> =>
+      readTrail(audits, agencyTrail(agencyId), page, () => getAgency(agencyId)),
   };
 };
 

@@ -221,6 +221,17 @@ export const createWebhookEndpointService = ({
     return verdict.url;
   };
 
+  /** Which other endpoint of the agency has this URL, if any (of `endpoints`, or read now). */
+  const holderOf = async (
+    agencyId: string,
+    url: string,
+    exceptId?: string,
+    endpoints?: readonly WebhookEndpointRecord[],
+  ) =>
+    (endpoints ?? (await webhookEndpoints.listByAgency(agencyId))).find(
+      (endpoint) => endpoint.url === url && endpoint.id !== exceptId,
+    );
+
   const newKeys = (schemes: readonly string[], at: string): KeyGeneration => ({
     createdAt: at,
     ...(schemes.includes('v1') ? { secret: secrets.newSecret() } : {}),
@@ -270,8 +281,8 @@ export const createWebhookEndpointService = ({
     // No registry read: the transaction checks the agency exists (404 when it does not).
     const existing = await webhookEndpoints.listByAgency(agencyId);
     const url = await checkUrl(write.url);
-    const sameUrl = existing.find((endpoint) => endpoint.url === url);
-    if (sameUrl) throw urlTaken(agencyId, sameUrl);
+    const holder = await holderOf(agencyId, url, undefined, existing);
+    if (holder) throw urlTaken(agencyId, holder);
     if (existing.length >= webhookLimits.endpointsPerAgency) {
       throw new ConflictError(
         `Agency "${agencyId}" has ${existing.length} webhook endpoints, the most it may have; delete one first.`,
@@ -295,7 +306,7 @@ export const createWebhookEndpointService = ({
     const outcome = await writes.commit(changeOf(actor, endpoint, undefined, 'webhook.endpoint.created'));
     if (!outcome.committed) {
       // The conditions: the URL still free (a racing registration took it) and the agency present.
-      const racing = (await webhookEndpoints.listByAgency(agencyId)).find((endpoint) => endpoint.url === url);
+      const racing = await holderOf(agencyId, url);
       throw racing ? urlTaken(agencyId, racing) : notFound(agencyId);
     }
     return { endpoint, secret: endpoint.keys.current.secret };
@@ -311,12 +322,8 @@ export const createWebhookEndpointService = ({
     const current = await load(actor, agencyId, endpointId);
     assertVersion(ifMatch, current.version, `Webhook endpoint "${endpointId}"`);
     const url = patch.url === undefined ? current.url : await checkUrl(patch.url);
-    if (url !== current.url) {
-      const sameUrl = (await webhookEndpoints.listByAgency(agencyId)).find(
-        (endpoint) => endpoint.url === url,
-      );
-      if (sameUrl) throw urlTaken(agencyId, sameUrl);
-    }
+    const holder = url === current.url ? undefined : await holderOf(agencyId, url, endpointId);
+    if (holder) throw urlTaken(agencyId, holder);
     const at = actor.now.toISOString();
     const enabled = patch.enabled ?? current.enabled;
     const { description: _description, disabledReason: _reason, disabledAt: _at, ...rest } = current;
@@ -344,12 +351,8 @@ export const createWebhookEndpointService = ({
       'webhook.endpoint.updated',
     ).catch(async (error: unknown) => {
       // Refused: the version moved on, or (a new URL) a racing registration took that URL.
-      const racing =
-        url === current.url
-          ? undefined
-          : (await webhookEndpoints.listByAgency(agencyId)).find(
-              (endpoint) => endpoint.url === url && endpoint.id !== endpointId,
-            );
+      if (!(error instanceof PreconditionFailedError) || url === current.url) throw error;
+      const racing = await holderOf(agencyId, url, endpointId);
       throw racing ? urlTaken(agencyId, racing) : error;
     });
   };
