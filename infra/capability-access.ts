@@ -62,7 +62,8 @@ export const preTokenGenerationTableUses: readonly TableUse[] = [read(programmeT
 export const webhookDispatcherTableUses: readonly TableUse[] = [read(programmeTable), readWrite(eventsTable)];
 
 /**
- * The webhook delivery function reads endpoints, writes the delivery log and endpoint health, and
+ * The webhook delivery function reads endpoints and the published award pointers (an award event
+ * waits for its publication), writes the delivery log and endpoint health, and
  * disables endpoints (410, or failing for days) through the audited write path: endpoint, audit
  * record and `webhook.endpoint_disabled` in one transaction.
  */

@@ -341,6 +341,12 @@ export const startLocalDispatcher = (
         });
         return true;
       }
+      if (result?.value.kind === 'held' && message.held === undefined) {
+        const { publication } = result.value;
+        options.onAttempt?.(
+          `${message.eventId} → ${message.endpointId} waits for award publication ${publication.version} of ${publication.year} to finish`,
+        );
+      }
       if (result?.value.kind === 'attempted') {
         const { outcome, delivery } = result.value;
         options.onAttempt?.(

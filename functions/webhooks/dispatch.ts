@@ -71,19 +71,28 @@ export const attemptLog = (message: DeliveryMessage, result: AttemptResult) =>
         attempt: message.attempt,
         skipped: result.reason,
       }
-    : {
-        eventId: message.eventId,
-        endpointId: message.endpointId,
-        attempt: message.attempt,
-        trigger: message.trigger,
-        verdict: result.verdict.kind,
-        status: result.delivery.status,
-        ...(result.outcome.kind === 'response'
-          ? { statusCode: result.outcome.status }
-          : { errorClass: result.outcome.errorClass, detail: result.outcome.detail }),
-        latencyMs: Math.round(result.outcome.latencyMs),
-        ...(result.delivery.nextAttemptAt ? { nextAttemptAt: result.delivery.nextAttemptAt } : {}),
-      };
+    : result.kind === 'held'
+      ? {
+          eventId: message.eventId,
+          endpointId: message.endpointId,
+          attempt: message.attempt,
+          heldFor: `award publication ${result.publication.version} of ${result.publication.year}`,
+          holds: (message.held ?? 0) + 1,
+          nextLookMs: result.delayMs,
+        }
+      : {
+          eventId: message.eventId,
+          endpointId: message.endpointId,
+          attempt: message.attempt,
+          trigger: message.trigger,
+          verdict: result.verdict.kind,
+          status: result.delivery.status,
+          ...(result.outcome.kind === 'response'
+            ? { statusCode: result.outcome.status }
+            : { errorClass: result.outcome.errorClass, detail: result.outcome.detail }),
+          latencyMs: Math.round(result.outcome.latencyMs),
+          ...(result.delivery.nextAttemptAt ? { nextAttemptAt: result.delivery.nextAttemptAt } : {}),
+        };
 
 /**
  * Queue messages → attempts, all of a batch at once (read together, then each POSTed and recorded on

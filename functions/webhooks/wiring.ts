@@ -1,5 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
+import { createAwardStore } from '#shared/dynamodb/award-store.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createWebhookDeliveryStore } from '#shared/dynamodb/webhook-delivery-store.ts';
 import {
@@ -30,6 +31,7 @@ export const dispatcherFromEnvironment = () => {
     // Only the stores delivery uses: no other capability's code in these bundles.
     webhookEndpoints: createWebhookEndpointStore(documents, tables.programme),
     webhookDeliveries: createWebhookDeliveryStore(documents, tables),
+    awards: createAwardStore(documents, tables.programme),
     writes: createWritePath(documents, tables, webhookEndpointWrites),
     queue: createSqsDeliveryQueue(traced(new SQSClient({})), requireDeliveryQueueUrl(webhookConfig)),
     sender: createHttpSender({ allowLoopbackHttp: webhookConfig.allowLoopbackHttp }),

@@ -7,6 +7,7 @@ import type {
   WebhookEndpointWithSecretSchema,
 } from '#shared/api/webhooks/schemas.ts';
 import { auditEntry } from '#shared/domain/actor.ts';
+import type { AwardPublication } from '#shared/domain/awards/publication.ts';
 import { type DomainEvent, eventTypes } from '#shared/domain/events.ts';
 import { webhookHeaders } from '#shared/domain/webhooks/signing.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
@@ -541,5 +542,91 @@ describe('isolation and SSRF at send time', () => {
     expect(onto.text).toContain(endpoint.id);
     expect(delivered?.verified).toBe(true);
     expect(old.received).toHaveLength(0);
+  });
+});
+
+describe('award events and the publication they announce', () => {
+  it('an award.published written before its publication’s pointer moves is delivered only once the awards are public', async () => {
+    // Prepare: a publication claimed but not finished (its recipients' events are written first,
+    // the pointer moves last), in a year of its own
+    const publicationYear = year + 40;
+    const hooks = await receiver();
+    await register(hooks.url);
+    const ports = createDynamoDbPorts(
+      createDocumentClient(api.runtime.dynamodb.client),
+      api.runtime.dynamodb.tables,
+    );
+    const publication: AwardPublication = {
+      year: publicationYear,
+      version: 1,
+      status: 'publishing',
+      reason: 'initial',
+      previousVersion: null,
+      previousSha256: null,
+      rulesId: 'test-rules',
+      frameworkId: 'spbe-2020',
+      rulesNameId: 'aturan uji',
+      rulesNameEn: 'test rules',
+      categories: [],
+      rankingRunId: 'run-test',
+      inputsSha256: 'inputs',
+      decisionsThrough: 0,
+      awards: [],
+      awardCount: 0,
+      recipientCount: 1,
+      requestedBy: 'test-publisher',
+      startedAt: new Date().toISOString(),
+      sha256: 'sha-test',
+    };
+    const trail = (action: string) =>
+      auditEntry(
+        {
+          subject: 'test-publisher',
+          role: 'admin',
+          requestId: systemIds.next('req'),
+          route: 'test',
+          now: new Date(),
+        },
+        { kind: 'cycle', year: publicationYear },
+        action,
+        'awards',
+        [],
+      );
+    expect(
+      await ports.writes.commit({
+        state: [{ kind: 'award.claim', publication }],
+        audits: [trail('award.publication.started')],
+        events: [],
+      }),
+    ).toEqual({ committed: true });
+    const event: DomainEvent = {
+      id: systemIds.next('evt'),
+      type: eventTypes.awardPublished,
+      occurredAt: new Date().toISOString(),
+      subject: { year: publicationYear, agencyId: jatim },
+      data: { publicationVersion: 1, awards: ['apd-test-1'], link: `/v1/agencies/${jatim}/awards` },
+    };
+
+    // Act: the recipient's event, then — a while later — the pointer switch
+    await publish(event);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const beforeSwitch = hooks.received.length;
+    expect(
+      await ports.writes.commit({
+        state: [
+          {
+            kind: 'award.publish',
+            publication: { ...publication, status: 'published', publishedAt: new Date().toISOString() },
+          },
+        ],
+        audits: [trail('award.publication.published')],
+        events: [],
+      }),
+    ).toEqual({ committed: true });
+    const [request] = await hooks.waitFor(1);
+
+    // Assess
+    expect(beforeSwitch).toBe(0);
+    expect(request?.headers['webhook-id']).toBe(event.id);
   });
 });

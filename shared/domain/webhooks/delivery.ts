@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../events.ts';
+import { type DomainEvent, eventTypes } from '../events.ts';
 import { metricNames, metricNamespace } from '../metrics.ts';
 
 /**
@@ -121,6 +121,34 @@ export const nextRetryDelayMs = (
   const jittered = Math.round(base * (1 + retryJitter * (2 * random - 1)));
   return Math.max(jittered, notBeforeMs);
 };
+
+/** The award publication version an event announces, for the events that announce one. */
+export interface AnnouncedPublication {
+  readonly year: number;
+  readonly version: number;
+}
+
+/**
+ * The publication an award event waits for. A publication writes each recipient's awards and events
+ * in its own transaction before one last transaction moves the public pointer (more recipients
+ * than one transaction holds), so its events exist seconds — or, after a crash, until someone
+ * finishes it — before the awards they announce can be read. Such an event is delivered only once
+ * the pointer has reached its version: a receiver that follows the event's link finds the award.
+ */
+export const announcedPublication = (event: DomainEvent): AnnouncedPublication | undefined => {
+  if (event.type !== eventTypes.awardPublished && event.type !== eventTypes.awardRevoked) return undefined;
+  const { year } = event.subject;
+  const version = event.data.publicationVersion;
+  return typeof year === 'number' && typeof version === 'number' ? { year, version } : undefined;
+};
+
+/**
+ * How long a first attempt waits before it looks again at a publication still being written:
+ * 1 s the first ten times (a publication of 620 recipients takes seconds), then doubling to 5 min
+ * (one cut off half-way waits for the next call to finish it).
+ */
+export const publicationHoldDelayMs = (holdsSoFar: number): number =>
+  holdsSoFar < 10 ? 1_000 : Math.min(1_000 * 2 ** (holdsSoFar - 9), 300_000);
 
 /**
  * The CloudWatch metrics of delivery: the API's one namespace and names from its metric catalogue

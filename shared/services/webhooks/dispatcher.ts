@@ -2,16 +2,20 @@ import { type Actor, auditEntry } from '#shared/domain/actor.ts';
 import { diffFields } from '#shared/domain/audit.ts';
 import { type DomainEvent, domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
 import {
+  type AnnouncedPublication,
   type AttemptVerdict,
+  announcedPublication,
   failingEndpointDisableAfterMs,
   judgeAttempt,
   maxPayloadBytes,
   nextRetryDelayMs,
+  publicationHoldDelayMs,
   type SendOutcome,
   standardRetrySchedule,
   webhookPayload,
 } from '#shared/domain/webhooks/delivery.ts';
 import { type SigningKeys, webhookHeaders } from '#shared/domain/webhooks/signing.ts';
+import type { AwardStore } from '../awards/ports.ts';
 import type { Clock, WritePath } from '../ports.ts';
 import type {
   AttemptContext,
@@ -38,6 +42,8 @@ export const deliveryRetentionMs = 30 * 86_400_000;
 export interface DispatcherPorts {
   readonly webhookEndpoints: WebhookEndpointStore;
   readonly webhookDeliveries: WebhookDeliveryStore;
+  /** The published award pointers: an award event waits until its publication is public. */
+  readonly awards: Pick<AwardStore, 'pointers'>;
   readonly queue: DeliveryQueue;
   readonly sender: WebhookSender;
   readonly writes: WritePath;
@@ -74,6 +80,7 @@ export interface DispatcherOptions {
 
 export type AttemptResult =
   | { readonly kind: 'skipped'; readonly reason: 'duplicate' | 'endpoint-gone' | 'before-endpoint' }
+  | { readonly kind: 'held'; readonly publication: AnnouncedPublication; readonly delayMs: number }
   | {
       readonly kind: 'attempted';
       readonly delivery: WebhookDeliveryRecord;
@@ -112,7 +119,7 @@ const targetedEndpoint = (event: DomainEvent): string | undefined =>
  * (in-process stream poller, timer queue and sweep).
  */
 export const createWebhookDispatcher = (ports: DispatcherPorts, options: DispatcherOptions = {}) => {
-  const { webhookEndpoints, webhookDeliveries, queue, sender, writes, ids, clock, metrics } = ports;
+  const { webhookEndpoints, webhookDeliveries, awards, queue, sender, writes, ids, clock, metrics } = ports;
   const schedule = options.schedule ?? standardRetrySchedule;
   const disableAfterMs = options.disableFailingAfterMs ?? failingEndpointDisableAfterMs;
   const lookaheadMs = options.sweepLookaheadMs ?? 60_000;
@@ -373,17 +380,56 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
   };
 
   /**
-   * Attempts a batch of messages (a queue batch): what they need is read in one round trip, then
-   * each goes on its own — POSTed at once, recorded as soon as its answer comes — so a slow
-   * endpoint delays no other. Each result is settled on its own (a storage failure fails its
-   * message only).
+   * The publication a first attempt must wait for: its event announces an award publication
+   * version the public pointer has not reached yet. A later attempt never waits (its first was made).
+   */
+  const awaitedPublications = async (
+    messages: readonly DeliveryMessage[],
+  ): Promise<(AnnouncedPublication | undefined)[]> => {
+    const announced = messages.map((message) =>
+      message.attempt === 1 && message.event ? announcedPublication(message.event) : undefined,
+    );
+    const years = [...new Set(announced.flatMap((publication) => (publication ? [publication.year] : [])))];
+    if (years.length === 0) return announced;
+    const pointers = await awards.pointers(years);
+    return announced.map((publication) =>
+      publication && (pointers.get(publication.year)?.version ?? 0) < publication.version
+        ? publication
+        : undefined,
+    );
+  };
+
+  /** Puts a first attempt back on the queue until its publication is public; no attempt is made. */
+  const hold = async (
+    message: DeliveryMessage,
+    publication: AnnouncedPublication,
+  ): Promise<AttemptResult> => {
+    const held = message.held ?? 0;
+    const delayMs = publicationHoldDelayMs(held);
+    await queue.send([{ message: { ...message, held: held + 1 }, delayMs }]);
+    return { kind: 'held', publication, delayMs };
+  };
+
+  /**
+   * Attempts a batch of messages (a queue batch): what they need is read in one round trip (after
+   * one more when award events are in it: their publications' pointers, read together), then each
+   * goes on its own — POSTed at once, recorded as soon as its answer comes — so a slow endpoint
+   * delays no other. Each result is settled on its own (a storage failure fails its message only).
    */
   const attemptMany = async (
     messages: readonly DeliveryMessage[],
   ): Promise<PromiseSettledResult<AttemptResult>[]> => {
-    const contexts = await webhookDeliveries.attemptContexts(messages);
+    const awaited = await awaitedPublications(messages);
+    const ready = messages.filter((_message, index) => awaited[index] === undefined);
+    const contexts = ready.length > 0 ? await webhookDeliveries.attemptContexts(ready) : [];
+    let next = 0;
     return Promise.allSettled(
-      messages.map((message, index) => attemptWith(message, contexts[index] as AttemptContext)),
+      messages.map((message, index) => {
+        const publication = awaited[index];
+        return publication
+          ? hold(message, publication)
+          : attemptWith(message, contexts[next++] as AttemptContext);
+      }),
     );
   };
 

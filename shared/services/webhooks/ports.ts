@@ -125,6 +125,8 @@ export interface DeliveryMessage {
   readonly trigger: 'scheduled' | 'redelivery';
   /** The first attempt carries the event (the delivery does not exist yet); later ones read it. */
   readonly event?: DomainEvent | undefined;
+  /** How many times this first attempt has waited for the award publication its event announces. */
+  readonly held?: number | undefined;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WebhookEndpointCreate } from '#shared/api/webhooks/schemas.ts';
+import { auditEntry } from '#shared/domain/actor.ts';
+import type { AwardPublication } from '#shared/domain/awards/publication.ts';
 import {
   ConflictError,
   NotFoundError,
@@ -8,7 +10,7 @@ import {
   ValidationError,
 } from '#shared/domain/errors.ts';
 import { type DomainEvent, eventTypes } from '#shared/domain/events.ts';
-import type { SendOutcome } from '#shared/domain/webhooks/delivery.ts';
+import { publicationHoldDelayMs, type SendOutcome } from '#shared/domain/webhooks/delivery.ts';
 import type { MemoryPorts } from '#shared/memory/ports.ts';
 import { createWebhookDispatcher } from '#shared/services/webhooks/dispatcher.ts';
 import { createWebhookEndpointService } from '#shared/services/webhooks/endpoints.ts';
@@ -885,5 +887,145 @@ describe('webhook dispatcher (in-memory ports)', () => {
     expect(waiting.map(({ message }) => [message.endpointId, message.eventId])).toEqual([
       [endpoint.id, receipt.eventId],
     ]);
+  });
+});
+
+/** Claims (and optionally publishes) an empty award publication version, moving the public pointer. */
+const awardPublication = (version: number): AwardPublication => ({
+  year: 2026,
+  version,
+  status: 'publishing',
+  reason: version === 1 ? 'initial' : 'correction',
+  previousVersion: version === 1 ? null : version - 1,
+  previousSha256: null,
+  rulesId: 'rules',
+  frameworkId: 'spbe-2020',
+  rulesNameId: 'aturan',
+  rulesNameEn: 'rules',
+  categories: [],
+  rankingRunId: 'run',
+  inputsSha256: 'inputs',
+  decisionsThrough: 0,
+  awards: [],
+  awardCount: 0,
+  recipientCount: 0,
+  requestedBy: 'admin',
+  startedAt: now.toISOString(),
+  sha256: `sha-${version}`,
+});
+const claim = async (ports: MemoryPorts, version: number) =>
+  expect(
+    await ports.writes.commit({
+      state: [{ kind: 'award.claim', publication: awardPublication(version) }],
+      audits: [auditEntry(actor(), { kind: 'cycle', year: 2026 }, 'award.publication.started', 'awards', [])],
+      events: [],
+    }),
+  ).toEqual({ committed: true });
+const finishPublication = async (ports: MemoryPorts, version: number) =>
+  expect(
+    await ports.writes.commit({
+      state: [
+        {
+          kind: 'award.publish',
+          publication: { ...awardPublication(version), status: 'published', publishedAt: now.toISOString() },
+        },
+      ],
+      audits: [
+        auditEntry(actor(), { kind: 'cycle', year: 2026 }, 'award.publication.published', 'awards', []),
+      ],
+      events: [],
+    }),
+  ).toEqual({ committed: true });
+
+const announcing = (version: number, id = 'evt_00000000000000000000000011'): DomainEvent => ({
+  ...award(jatim, id),
+  data: {
+    publicationVersion: version,
+    awards: ['apd-2026-layanan-provinsi-1'],
+    link: `/v1/agencies/${jatim}/awards`,
+  },
+});
+
+describe('award events wait for their publication to be public', () => {
+  it('holds the first attempt while the publication is being written, then delivers it once', async () => {
+    // Prepare: version 1 claimed, its recipients' events written, the pointer not yet moved
+    const { ports, endpoints, dispatcher, receiver, waiting, step } = await dispatchSetup();
+    await endpoints.create(actor(), jatim, create());
+    await claim(ports, 1);
+    await dispatcher.fanOut([announcing(1)]);
+
+    // Act
+    const whileWriting = await step();
+    const stillWriting = await step();
+    await finishPublication(ports, 1);
+    const afterPublish = await step();
+
+    // Assess
+    expect(whileWriting).toEqual({ kind: 'held', publication: { year: 2026, version: 1 }, delayMs: 1_000 });
+    expect(stillWriting).toMatchObject({ kind: 'held' });
+    expect(afterPublish).toMatchObject({
+      kind: 'attempted',
+      delivery: { status: 'succeeded', attemptCount: 1 },
+    });
+    expect(receiver.received).toHaveLength(1);
+    expect(waiting).toEqual([]);
+    // Holding is no attempt: the log shows the one attempt made after the pointer moved.
+    expect(ports.webhooks.deliveries()[0]?.attempts).toHaveLength(1);
+  });
+
+  it('looks again less often the longer a publication stays unfinished (a crash half-way)', async () => {
+    // Prepare
+    const { ports, endpoints, dispatcher, receiver, waiting, step } = await dispatchSetup();
+    await endpoints.create(actor(), jatim, create());
+    await claim(ports, 1);
+    await dispatcher.fanOut([announcing(1)]);
+
+    // Act
+    for (let look = 0; look < 14; look += 1) await step();
+
+    // Assess
+    expect(receiver.received).toEqual([]);
+    // Ten looks a second apart, then 2, 4, 8, 16 s … up to 5 min.
+    expect(waiting.map(({ message, delayMs }) => [message.held, delayMs])).toEqual([[14, 16_000]]);
+    expect(publicationHoldDelayMs(30)).toBe(300_000);
+  });
+
+  it('delivers at once an event whose publication is already public, and a revision’s only after it is', async () => {
+    // Prepare: version 1 published, version 2 (a revision) claimed
+    const { ports, endpoints, dispatcher, receiver, waiting } = await dispatchSetup();
+    await endpoints.create(actor(), jatim, create());
+    await claim(ports, 1);
+    await finishPublication(ports, 1);
+    await claim(ports, 2);
+    await dispatcher.fanOut([announcing(1), announcing(2, 'evt_00000000000000000000000012')]);
+
+    // Act
+    const results = await dispatcher.attemptMany(waiting.splice(0).map(({ message }) => message));
+
+    // Assess
+    expect(results.map((result) => result.status === 'fulfilled' && result.value.kind)).toEqual([
+      'attempted',
+      'held',
+    ]);
+    expect(receiver.received.map((request) => request.headers['webhook-id'])).toEqual([
+      'evt_00000000000000000000000011',
+    ]);
+    expect(waiting.map(({ message }) => [message.eventId, message.held])).toEqual([
+      ['evt_00000000000000000000000012', 1],
+    ]);
+  });
+
+  it('never holds an event that announces no publication (a ranking, a test, an old event without a version)', async () => {
+    // Prepare: nothing published at all
+    const { endpoints, dispatcher, receiver, step } = await dispatchSetup();
+    await endpoints.create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+
+    // Act
+    const result = await step();
+
+    // Assess
+    expect(result).toMatchObject({ kind: 'attempted' });
+    expect(receiver.received).toHaveLength(1);
   });
 });
