@@ -383,11 +383,26 @@ ${rows}
 };
 
 /**
- * The date of an instant on the calendar in Jakarta (WIB, UTC+7, no daylight saving): the award is
- * announced there, and an evening publication in UTC is already the next day in Indonesia.
+ * The date of an instant on the calendar in Jakarta (WIB, no daylight saving), written out in the
+ * page's language ("2 Desember 2025", "2 December 2025"): the award is announced there, and an
+ * evening publication in UTC is already the next day in Indonesia. A journalist quotes the page's
+ * words; the JSON beside it keeps the ISO instant.
  */
-const jakartaDate = (at: string): string =>
-  new Date(Date.parse(at) + 7 * 60 * 60 * 1000).toISOString().slice(0, 10);
+const dateFormats: Readonly<Record<PageLanguage, Intl.DateTimeFormat>> = {
+  id: new Intl.DateTimeFormat('id-ID', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Asia/Jakarta',
+  }),
+  en: new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Asia/Jakarta',
+  }),
+};
+const jakartaDate = (lang: PageLanguage, at: string): string => dateFormats[lang].format(new Date(at));
 
 /** The query that keeps a page's language in its links (Indonesian, the default, needs none). */
 const langQuery = (lang: PageLanguage): string => (lang === 'en' ? '?lang=en' : '');
@@ -397,7 +412,7 @@ export const awardsPageHtml = (data: AwardsPageData): string => {
   const w = words[data.lang];
   const { publication, year } = data;
   const winners = new Set(data.records.map((award) => award.agencyId));
-  const published = jakartaDate(publication.publishedAt ?? publication.startedAt);
+  const published = jakartaDate(data.lang, publication.publishedAt ?? publication.startedAt);
   const other = w.other;
   const otherHref = `/awards/${year}${langQuery(other.lang)}`;
   const revision =
@@ -407,7 +422,7 @@ export const awardsPageHtml = (data: AwardsPageData): string => {
   const history = data.history
     .map(
       (version) =>
-        `<li>${escapeHtml(w.version(version.version, jakartaDate(version.publishedAt ?? version.startedAt)))}${
+        `<li>${escapeHtml(w.version(version.version, jakartaDate(data.lang, version.publishedAt ?? version.startedAt)))}${
           version.reason === 'initial'
             ? ''
             : ` ${escapeHtml(w.revision(version.reason))}: ${escapeHtml(version.note ?? '')}`
@@ -478,7 +493,7 @@ ${data.years
   .map(
     ({ year, publicationVersion, publishedAt }) =>
       `<li><a href="/awards/${year}${langQuery(data.lang)}">${escapeHtml(w.title(year))}</a> — ${escapeHtml(
-        w.yearEntry(publicationVersion, jakartaDate(publishedAt)),
+        w.yearEntry(publicationVersion, jakartaDate(data.lang, publishedAt)),
       )} (<a href="/v1/cycles/${year}/awards">${escapeHtml(w.yearData(year))}</a>)</li>`,
   )
   .join('\n')}

@@ -519,7 +519,7 @@ describe('the public reads', () => {
     expect(index.text).toContain('<title>Anugerah Pemerintahan Digital</title>');
     expect(index.text).toMatch(
       new RegExp(
-        `<a href="/awards/${year}">Anugerah Pemerintahan Digital ${year}</a> — publikasi versi 1, diterbitkan \\d{4}-\\d{2}-\\d{2}`,
+        `<a href="/awards/${year}">Anugerah Pemerintahan Digital ${year}</a> — publikasi versi 1, diterbitkan \\d{1,2} [A-Z][a-z]+ \\d{4}`,
       ),
     );
     expect(index.text).not.toContain('Belum ada penghargaan');

@@ -211,18 +211,20 @@ describe('the awards page', () => {
     );
   });
 
-  it('dates a publication by the calendar in Jakarta (WIB), where it is announced, not by UTC', () => {
+  it('dates a publication by the calendar in Jakarta (WIB), where it is announced, not by UTC, in the page’s words', () => {
     // Prepare: 20:30 UTC on 1 December is 03:30 on 2 December in Jakarta
     const data = pageData('id');
     const late = { ...data.publication, publishedAt: '2025-12-01T20:30:00.000Z' };
 
     // Act
     const html = awardsPageHtml({ ...data, publication: late, history: [late] });
+    const english = awardsPageHtml({ ...pageData('en'), publication: late, history: [late] });
 
     // Assess
-    expect(html).toContain('<p class="version">Publikasi versi 1, diterbitkan 2025-12-02.</p>');
-    expect(html).toContain('<li>Publikasi versi 1, diterbitkan 2025-12-02.</li>');
-    expect(html).not.toContain('2025-12-01');
+    expect(html).toContain('<p class="version">Publikasi versi 1, diterbitkan 2 Desember 2025.</p>');
+    expect(html).toContain('<li>Publikasi versi 1, diterbitkan 2 Desember 2025.</li>');
+    expect(english).toContain('<p class="version">Publication version 1, published 2 December 2025.</p>');
+    expect(`${html}${english}`).not.toMatch(/1 (Desember|December) 2025|2025-12-0[12]\b(?!T)/);
   });
 
   it('gives each award its stable id to cite, linked to its record, on the row the id anchors', () => {
