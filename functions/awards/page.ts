@@ -182,7 +182,8 @@ const approximately = (exact: string): number => {
  * The national ranking as an SVG: one column per agency group, one dot per agency at its index
  * (spread across the column by a low-discrepancy sequence, so dots of equal value stay visible), the
  * winners drawn last, larger and dark. Presentation attributes only (no `style`), so the page's
- * policy needs no inline styles; each dot has a `<title>` (a tooltip, and read by screen readers).
+ * policy needs no inline styles; each dot has a `<title>` (a tooltip). Named by its title only: the
+ * `<desc>` (for the SVG on its own) is also the figure's caption, which a screen reader reads anyway.
  */
 const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): string => {
   const w = words[data.lang];
@@ -228,9 +229,9 @@ const nationalChart = (data: AwardsPageData, winners: ReadonlySet<string>): stri
       .join('');
   const legendY = chart.height - 14;
   const legend = `<circle cx="${chart.left + 8}" cy="${legendY - 4}" r="6" fill="${colours.winner}"/><text x="${chart.left + 20}" y="${legendY}" font-size="12" fill="#1f2328">${escapeHtml(w.legendWinner)}</text><circle cx="${chart.left + 208}" cy="${legendY - 4}" r="3" fill="${colours.other}"/><text x="${chart.left + 218}" y="${legendY}" font-size="12" fill="#1f2328">${escapeHtml(w.legendOther)}</text>`;
-  return `<svg id="national-chart" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 ${chart.width} ${chart.height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+  return `<svg id="national-chart" role="img" aria-labelledby="chart-title" viewBox="0 0 ${chart.width} ${chart.height}" width="100%" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">${escapeHtml(w.chart(data.year))}</title>
-<desc id="chart-desc">${escapeHtml(w.chartDescription(data.national.length, winners.size))}</desc>
+<desc>${escapeHtml(w.chartDescription(data.national.length, winners.size))}</desc>
 <g aria-hidden="true">${bands}${grid}${labels}${axisTitle}${legend}</g>
 <g>${dots(false)}${dots(true)}</g>
 </svg>`;

@@ -100,7 +100,10 @@ describe('the awards page', () => {
     expect(html).toContain(
       'Pemerintah Provinsi Jawa Timur — Penerapan Layanan SPBE, kelompok Provinsi, 2025: indeks domain Layanan 4,88, peringkat 1',
     );
-    expect(html).toMatch(/<svg id="national-chart" role="img" aria-labelledby="chart-title chart-desc"/);
+    // The description is the figure's caption: named by the chart's title alone, read once.
+    expect(html).toMatch(/<svg id="national-chart" role="img" aria-labelledby="chart-title" /);
+    expect(html.match(/Setiap titik adalah satu instansi/g)).toHaveLength(2);
+    expect(html).not.toContain('chart-desc');
     expect(html).toContain('<title id="chart-title">Peringkat nasional Indeks SPBE 2025</title>');
     expect(html).toMatch(/<figcaption>Setiap titik adalah satu instansi \(2 instansi\)/);
     expect(html).toContain('<th scope="col">Kutipan</th>');
