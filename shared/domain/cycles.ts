@@ -37,6 +37,23 @@ export interface WindowProblem {
 }
 
 /**
+ * Stage windows a reschedule may not take away: one that has opened may hold assessors' scores,
+ * and the final index is computed from the cycle's last stage, so removing it would make those
+ * scores stop counting without a word. (The visit stage is the only optional one of a cycle.)
+ */
+export const removedOpenedStages = (current: CycleWindows, next: CycleWindows, now: Date): WindowProblem[] =>
+  windowOrder.flatMap((name) => {
+    const window = current[name];
+    if (!window || next[name] || Date.parse(window.opensAt) > now.getTime()) return [];
+    return [
+      {
+        path: [name],
+        message: `The ${name} window opened at ${window.opensAt}: scores given in it count toward the final index, and without the window they would stop counting. It can close early (closesAt) but not be removed.`,
+      },
+    ];
+  });
+
+/**
  * Checks the windows fit the cycle type and follow one another without overlapping:
  * mandiri → dokumen → interviu → visitasi → appeals → publication.
  */

@@ -7,6 +7,7 @@ import {
   type CycleWindows,
   checkCycleWindows,
   currentPhase,
+  removedOpenedStages,
   windowYearProblems,
 } from '#shared/domain/cycles.ts';
 import {
@@ -136,6 +137,12 @@ export const createCycleService = ({ cycles, agencies, audits, writes }: CycleSe
           errors,
         },
       );
+    }
+    const removed = removedOpenedStages(current.windows, windows, actor.now);
+    if (removed.length > 0) {
+      throw new ConflictError(removed.map((problem) => problem.message).join(' '), {
+        errors: removed.map((problem) => ({ pointer: pointer(problem.path), detail: problem.message })),
+      });
     }
     const changes = diffFields(current, { windows }, ['windows']);
     if (changes.length === 0) return current;

@@ -4,7 +4,7 @@ import { defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
 import { ConflictError, ValidationError } from '#shared/domain/errors.ts';
 import { createMemoryPorts } from '#shared/memory/ports.ts';
 import { createCycleService, cycleView } from '#shared/services/cycles/cycles.ts';
-import { actor, now, openCycle } from './support.ts';
+import { actor, at, now, openCycle } from './support.ts';
 
 const pointersOf = async (promise: Promise<unknown>) => {
   const error = await promise.catch((caught: unknown) => caught);
@@ -152,5 +152,61 @@ describe('cycle rules (in-memory ports)', () => {
     expect(cycleView(cycle, now, 'admin')).toHaveProperty('createdBy', 'admin-1');
     expect(cycleView(cycle, now, 'agency')).not.toHaveProperty('createdBy');
     expect(cycleView(cycle, now, 'assessor')).not.toHaveProperty('createdBy');
+  });
+});
+
+describe('rescheduling after stages opened (in-memory ports)', () => {
+  const evaluasi = (visitOpensIn: number) =>
+    openCycle({
+      type: 'evaluasi',
+      windows: {
+        selfAssessment: { opensAt: at(-60), closesAt: at(-50) },
+        documentAssessment: { opensAt: at(-49), closesAt: at(-30) },
+        interviewAssessment: { opensAt: at(-29), closesAt: at(-20) },
+        visitAssessment: { opensAt: at(visitOpensIn), closesAt: at(visitOpensIn + 10) },
+        appeals: { opensAt: at(visitOpensIn + 11), closesAt: at(visitOpensIn + 20) },
+        publication: { at: at(visitOpensIn + 30) },
+      },
+    });
+
+  it('refuses to remove a visit window that has opened (its scores would stop counting), 409 naming it', async () => {
+    // Prepare: the visit stage opened yesterday
+    const cycles = createCycleService(createMemoryPorts());
+    const cycle = await cycles.createCycle(actor(), evaluasi(-1));
+    const { visitAssessment: _removed, ...withoutVisit } = cycle.windows;
+
+    // Act
+    const error = await cycles
+      .rescheduleCycle(actor(), 2026, withoutVisit, cycle.version)
+      .catch((caught: unknown) => caught);
+    // Closing it early is allowed.
+    const closed = await cycles.rescheduleCycle(
+      actor(),
+      2026,
+      { ...cycle.windows, visitAssessment: { opensAt: at(-1), closesAt: at(0) } },
+      cycle.version,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/visitAssessment',
+        detail: expect.stringMatching(
+          /^The visitAssessment window opened at .+: scores given in it count toward the final index, .+ It can close early \(closesAt\) but not be removed\.$/,
+        ),
+      },
+    ]);
+    expect(closed.version).toBe(2);
+  });
+
+  it('removes a visit window that has not opened yet', async () => {
+    const cycles = createCycleService(createMemoryPorts());
+    const cycle = await cycles.createCycle(actor(), evaluasi(5));
+    const { visitAssessment: _removed, ...withoutVisit } = cycle.windows;
+
+    const rescheduled = await cycles.rescheduleCycle(actor(), 2026, withoutVisit, cycle.version);
+
+    expect(rescheduled.windows.visitAssessment).toBeUndefined();
   });
 });
