@@ -8,7 +8,7 @@ import { awardsIndexHtml, awardsPageHtml, awardsStylesheet } from './page.ts';
 
 /** The reader needs a subset of the service's ports. */
 export interface AwardsDependencies extends AwardServicePorts {
-  readonly agencies: AwardReaderPorts['agencies'];
+  readonly agencies: AwardReaderPorts['agencies'] & AwardServicePorts['agencies'];
   readonly http: HttpOptions;
 }
 

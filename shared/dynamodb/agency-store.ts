@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { AgencySchema } from '#shared/api/registry/schemas.ts';
 import type { AgencyRecord, AgencyStore, RegistryStateChange } from '#shared/services/registry/ports.ts';
+import { batchGetAll } from './batch.ts';
 import { translateStorageError } from './errors.ts';
 import { queryIndexPage } from './index-page.ts';
 import { recordFromItem } from './items.ts';
@@ -118,6 +119,15 @@ export const createAgencyStore = (client: DynamoDBDocumentClient, tableName: str
         .catch(translateStorageError);
       return result.Item ? agencyFromItem(result.Item) : undefined;
     },
+
+    getMany: async (agencyIds) =>
+      (
+        await batchGetAll(
+          client,
+          tableName,
+          [...new Set(agencyIds)].map((agencyId) => agencyKeys.profile(agencyId)),
+        )
+      ).map(agencyFromItem),
 
     list: async ({ group, limit, cursor }) => {
       const result = group

@@ -343,6 +343,14 @@ export const accessPatterns = [
     notes: 'Public profile, PUT flow.',
   },
   {
+    name: 'getAgencies',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'AGENCY#<agencyId> / PROFILE, one per agency',
+    status: 'built',
+    notes: 'The award draft’s winners (is each still active?): one request for up to 100.',
+  },
+  {
     name: 'listAgenciesByGroup',
     table: 'programme',
     operation: 'Query',

@@ -72,6 +72,8 @@ const awardDraftReads: readonly AccessPatternName[] = [
   'listCycleResults',
   'listAwardDecisions',
   'listAwardPublications',
+  // Then, once the draft is drawn: are its winners still active in the registry?
+  'getAgencies',
 ];
 
 export const routeCalls = {

@@ -433,6 +433,11 @@ export const createMemoryPorts = (): MemoryPorts => {
   return {
     agencies: {
       get: async (agencyId) => agencies.get(agencyId),
+      getMany: async (agencyIds) =>
+        [...new Set(agencyIds)].flatMap((agencyId) => {
+          const agency = agencies.get(agencyId);
+          return agency ? [agency] : [];
+        }),
       list: async ({ group, ...page }) =>
         pageOf(
           roster().filter((agency) => group === undefined || agency.group === group),

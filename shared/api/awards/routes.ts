@@ -52,7 +52,7 @@ export const awardRoutes = {
     access: adminOnly,
     summary: 'The award draft: every category × pool with its winners and runners-up, decisions applied',
     description:
-      'Computed (never stored) from the cycle’s published ranking, its award rules and the recorded decisions. Says whether it can be published now and why not (the ranking is stale, the cycle’s results are not public yet, …), and after publication whether a revision would change anything. 409 while the cycle has no published ranking.',
+      'Computed (never stored) from the cycle’s published ranking, its award rules and the recorded decisions. Says whether it can be published now and why not (the ranking is stale, the cycle’s results are not public yet, a winner was deactivated in the registry since its result — exclude it by a decision or reactivate it, …), and after publication whether a revision would change anything. 409 while the cycle has no published ranking.',
     tags: ['Awards'],
     params: YearParamsSchema,
     responses: {

@@ -23,12 +23,15 @@ import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
 import type { ChangeSet, WritePath } from '../ports.ts';
 import type { PublishedRun, RankingInput, RankingStore } from '../rankings/ports.ts';
 import { entriesOf, inputsDigest } from '../rankings/run.ts';
+import type { AgencyStore } from '../registry/ports.ts';
 import type { ResultStore } from '../results/ports.ts';
 import type { AwardPointer, AwardPublicationSummary, AwardStore } from './ports.ts';
 import { candidateView, publicationView } from './views.ts';
 
 export interface AwardServicePorts {
   readonly cycles: CycleStore;
+  /** The winners' registry records: an agency deactivated since its result cannot be given an award. */
+  readonly agencies: Pick<AgencyStore, 'getMany'>;
   readonly rankings: RankingStore;
   readonly results: ResultStore;
   readonly awards: AwardStore;
@@ -68,7 +71,7 @@ export interface PublicationOutcome {
  * Any call that finds an unfinished version finishes it before anything else.
  */
 export const createAwardService = (ports: AwardServicePorts) => {
-  const { cycles, rankings, results, awards, writes, ids } = ports;
+  const { cycles, agencies, rankings, results, awards, writes, ids } = ports;
 
   const cycleOf = async (year: number): Promise<CycleRecord> => {
     const cycle = await cycles.get(year);
@@ -103,7 +106,18 @@ export const createAwardService = (ports: AwardServicePorts) => {
       framework,
     });
     const rankingCurrent = run?.report?.inputsSha256 === inputsSha256;
+    // An agency deactivated after its result (dissolved, merged) is still ranked — it was evaluated —
+    // but an award to it must be an admin's decision, not the draft's: one read of the winners.
+    const winnerIds = [...new Set(draft.winners.map((winner) => winner.agencyId))];
+    const registered = winnerIds.length > 0 ? await agencies.getMany(winnerIds) : [];
+    const inactiveWinners = registered
+      .filter((agency) => !agency.active)
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     const blockers = [
+      ...inactiveWinners.map(
+        (agency) =>
+          `"${agency.id}" (${agency.name}) wins in the draft but is inactive in the registry: exclude it from its categories (POST /v1/cycles/${year}/awards/decisions, with the reason) so the next agency moves up, or reactivate it, then publish.`,
+      ),
       ...(rankingCurrent
         ? []
         : [

@@ -13,6 +13,8 @@ export type AuditRecord = z.output<typeof AuditRecordSchema>;
 
 export interface AgencyStore {
   get(agencyId: string): Promise<AgencyRecord | undefined>;
+  /** The agencies of these ids that exist, in one round trip (any order). */
+  getMany(agencyIds: readonly string[]): Promise<AgencyRecord[]>;
   list(query: { group?: AgencyGroup | undefined } & PageRequest): Promise<Page<AgencyRecord>>;
   /** The whole roster (an import compares every row with it), or one group's, in id order. */
   listAll(group?: AgencyGroup): Promise<AgencyRecord[]>;

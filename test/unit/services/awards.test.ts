@@ -351,6 +351,58 @@ describe('publishing once', () => {
   });
 });
 
+describe('a winner deactivated in the registry', () => {
+  it('blocks the publication until an admin excludes it (or reactivates it): the draft names it, publishing is 409', async () => {
+    // Prepare: the layanan winner of the provinces, dissolved after its result
+    const { ports, service } = await setUp();
+    const before = await service.draft(year, now);
+    const winners = before.categories.flatMap((category) =>
+      category.pools.flatMap((pool) =>
+        pool.winners.map((candidate) => ({ category: category.id, ...candidate })),
+      ),
+    );
+    const winner = before.categories[0]?.pools[1]?.winners[0]?.agency.id ?? '';
+    const agencies = createAgencyService(ports);
+    const stored = await agencies.getAgency(winner);
+    await agencies.putAgency(
+      actor(),
+      winner,
+      { name: stored.name, group: stored.group, active: false },
+      stored.version,
+    );
+
+    // Act
+    const blocked = await service.draft(year, now);
+    const refused = await service.publish(admin(), year).catch((caught: unknown) => caught);
+    for (const candidate of winners.filter((each) => each.agency.id === winner)) {
+      await service.decide(admin(), year, {
+        category: candidate.category,
+        agencyId: winner,
+        action: 'exclude',
+        reason: 'Instansi dibubarkan',
+      });
+    }
+    const decided = await service.draft(year, now);
+
+    // Assess
+    expect(blocked.publishable).toBe(false);
+    expect(blocked.blockers).toEqual([
+      expect.stringMatching(
+        new RegExp(`^"${winner}" \\(.+\\) wins in the draft but is inactive in the registry: exclude it`),
+      ),
+    ]);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect(awardEvents(ports)).toEqual([]);
+    expect(decided.blockers).toEqual([]);
+    expect(decided.publishable).toBe(true);
+    expect(
+      decided.categories.flatMap((category) =>
+        category.pools.flatMap((pool) => pool.winners.map((candidate) => candidate.agency.id)),
+      ),
+    ).not.toContain(winner);
+  });
+});
+
 describe('revisions', () => {
   it('withdraws an excluded agency’s award in a new linked version; the public sees it and the history', async () => {
     // Prepare
