@@ -464,7 +464,8 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       throw new NotFoundError(`"${subject}" has no assignment to "${agencyId}" in the ${year} cycle.`);
     }
     if (assignment.status !== 'active') {
-      throw new ConflictError(`The assignment has ended already: ${howItEnded(assignment)}.`);
+      // No full stop of our own: the message ends with the reason as its writer punctuated it.
+      throw new ConflictError(`The assignment has ended already: ${howItEnded(assignment)}`);
     }
     const removed: AssignmentRecord = {
       ...assignment,
