@@ -618,7 +618,7 @@ export interface paths {
         get: operations["getAssessor"];
         /**
          * Register an external assessor (asesor eksternal) or update their profile
-         * @description Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag. An added affiliation that conflicts with one of the assessor’s assignments still in progress (its cycle not yet published) answers 409 naming it: the assignment must end first.
+         * @description Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag. An added affiliation that conflicts with one of the assessor’s assignments still in progress (its cycle not yet published) answers 409 naming it: the assignment must end first, by the assessor’s recusal (`POST …/recusal`) or the review team’s removal (`POST /v1/cycles/{year}/agencies/{agencyId}/assessors/{subject}/removal`).
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          */
@@ -713,13 +713,37 @@ export interface paths {
         put?: never;
         /**
          * Recuse yourself from assessing an agency, with a reason (audited)
-         * @description The panel must keep at least one active assessor (409 otherwise).
+         * @description The panel must keep at least one active assessor (409 otherwise: the review team may remove the last one, `POST …/assessors/{subject}/removal`). Scores you recorded stay as recorded and count like any other; the review team marks any it doubts not valid, and an active member corrects them with a reason. A recused assessor cannot be assigned to the agency again in the cycle.
          *
          *     **Access:** assessors; a token with the scope `spbe/assessment.write`.
          *
          *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
          */
         post: operations["recuse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cycles/{year}/agencies/{agencyId}/assessors/{subject}/removal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take an assessor off an agency’s panel, with a reason (audited)
+         * @description The review team ends one assessor’s assignment — a conflict of interest found after assigning, an assessor who left — where a recusal is the assessor’s own. The assignment stays, `removed` with `removedAt`, `removedBy` and `removalReason`, in the panel and the agency’s trail. Unlike a recusal, the only active member may be removed: `activeAssessors` is then empty and the agency has no active assessor until one is assigned (`POST /v1/cycles/{year}/assignments`). The removed assessor can no longer see or score the agency (404, as any assessor off its panel). Scores they recorded stay as recorded and count like any other, as a recused assessor’s do: the review team marks any it doubts not valid, and an active member corrects them with a reason. They may be assigned to the agency again later (checked as a new assignment: conflicts of interest, load cap), unlike a recused assessor. 404 when the assessor has no assignment to the agency in the cycle; 409 when it has ended already (recused or removed: the answer says which, when and why), also when it ends meanwhile.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         *
+         *     **Retries:** send an Idempotency-Key; a retry with the same key replays the first answer for 24 h.
+         */
+        post: operations["removeFromPanel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2598,8 +2622,11 @@ export interface components {
              */
             agencyId: string;
             assessor: string;
-            /** @enum {string} */
-            status: "active" | "recused";
+            /**
+             * @description `active`: on the panel; `recused`: the assessor stepped down; `removed`: the review team took them off the panel
+             * @enum {string}
+             */
+            status: "active" | "recused" | "removed";
             /**
              * Format: date-time
              * @example 2026-03-01T00:00:00+07:00
@@ -2612,6 +2639,14 @@ export interface components {
              */
             recusedAt?: string;
             recusalReason?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            removedAt?: string;
+            /** @description The admin who removed the assessor */
+            removedBy?: string;
+            removalReason?: string;
         };
         MyAssignmentPage: {
             items: components["schemas"]["MyAssignment"][];
@@ -2626,8 +2661,11 @@ export interface components {
              */
             agencyId: string;
             assessor: string;
-            /** @enum {string} */
-            status: "active" | "recused";
+            /**
+             * @description `active`: on the panel; `recused`: the assessor stepped down; `removed`: the review team took them off the panel
+             * @enum {string}
+             */
+            status: "active" | "recused" | "removed";
             /**
              * Format: date-time
              * @example 2026-03-01T00:00:00+07:00
@@ -2640,6 +2678,14 @@ export interface components {
              */
             recusedAt?: string;
             recusalReason?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            removedAt?: string;
+            /** @description The admin who removed the assessor */
+            removedBy?: string;
+            removalReason?: string;
             agencyName: string;
             /**
              * @description Where the agency’s self-assessment stands: scoring waits for `submitted`
@@ -2651,6 +2697,50 @@ export interface components {
             /**
              * @description Why you step down. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC.
              * @example Saya pernah menjadi konsultan instansi ini.
+             */
+            reason: string;
+        };
+        RemovedAssignment: {
+            /** Format: int64 */
+            year: number;
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
+            agencyId: string;
+            assessor: string;
+            /**
+             * @description `active`: on the panel; `recused`: the assessor stepped down; `removed`: the review team took them off the panel
+             * @enum {string}
+             */
+            status: "active" | "recused" | "removed";
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            assignedAt: string;
+            assignedBy: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            recusedAt?: string;
+            recusalReason?: string;
+            /**
+             * Format: date-time
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            removedAt?: string;
+            /** @description The admin who removed the assessor */
+            removedBy?: string;
+            removalReason?: string;
+            /** @description The panel’s active members after the removal. Empty: the agency has no active assessor until the review team assigns one (POST /v1/cycles/{year}/assignments) */
+            activeAssessors: string[];
+        };
+        RemovalWrite: {
+            /**
+             * @description Why the review team takes the assessor off the panel (kept in the agency’s trail). No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC.
+             * @example Konflik kepentingan: asesor kini bekerja di instansi ini.
              */
             reason: string;
         };
@@ -6487,6 +6577,71 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            /** @description The request body is larger than this route’s limit of 262144 bytes (256 KiB) */
+            413: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    removeFromPanel: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key replays the first response for 24 h (`Idempotent-Replayed: true`); the same key with another request answers 422, one still running 409 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+                /** @description Agency slug */
+                agencyId: string;
+                /** @description The assessor’s token subject (`sub`) */
+                subject: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "Konflik kepentingan: asesor kini bekerja di instansi ini."
+                 *     }
+                 */
+                "application/json": components["schemas"]["RemovalWrite"];
+            };
+        };
+        responses: {
+            /** @description Removed: the ended assignment and the panel’s active members */
+            200: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    "Idempotency-Key-Expires": components["headers"]["Idempotency-Key-Expires"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemovedAssignment"];
                 };
             };
             400: components["responses"]["BadRequest"];

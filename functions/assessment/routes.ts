@@ -56,6 +56,16 @@ export const createAssessmentHandler = (dependencies: AssessmentDependencies) =>
         status: 200,
         body: await panels.recuse(actorOf(context, context.now), params.year, params.agencyId, body.reason),
       }),
+      removeFromPanel: async ({ params, body }, context) => ({
+        status: 200,
+        body: await panels.removeFromPanel(
+          actorOf(context, context.now),
+          params.year,
+          params.agencyId,
+          params.subject,
+          body.reason,
+        ),
+      }),
       getAssessment: async ({ params }, context) => ({
         status: 200,
         body: await scoring.view(actorOf(context, context.now), params.year, params.agencyId),

@@ -116,6 +116,7 @@ export const sampleBodies: { readonly [K in WithBody]: BodyOf<K> } = {
   putAssessor: { name: 'Dr. Budi Santoso', affiliations: ['prov-jawa-barat'] },
   createAssignments: { assignments: [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-budi' }] },
   recuse: { reason: 'Saya pernah menjadi konsultan instansi ini.' },
+  removeFromPanel: { reason: 'Konflik kepentingan: asesor kini bekerja di instansi ini.' },
   saveStageScores: {
     scores: [{ indicatorNo: 1, expectedVersion: 0, level: 3, note: 'Sesuai data dukung', evidenceUsed: [0] }],
   },

@@ -63,7 +63,11 @@ export const assessmentActions = (tableName: string, change: AssessmentStateChan
             Put: {
               TableName: tableName,
               Item: assignmentItem(assignment),
-              ConditionExpression: 'attribute_not_exists(PK)',
+              // New, or removed by the review team (who may assign them again); never over an
+              // active assignment or a recusal.
+              ConditionExpression: 'attribute_not_exists(PK) OR #status = :removed',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':removed': 'removed' },
             },
           }),
         ),
@@ -125,6 +129,52 @@ export const assessmentActions = (tableName: string, change: AssessmentStateChan
               ':subject': new Set([assignment.assessor]),
               ':member': assignment.assessor,
               ':one': 1,
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: assessorKeys.load(assignment.assessor, assignment.year),
+            UpdateExpression: 'ADD #count :minusOne',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':minusOne': -1 },
+          },
+        },
+      ];
+    }
+    case 'panel.remove': {
+      const { assignment } = change;
+      return [
+        {
+          Update: {
+            TableName: tableName,
+            Key: assessmentKeys.assignment(assignment.year, assignment.agencyId, assignment.assessor),
+            UpdateExpression:
+              'SET #status = :removed, removedAt = :at, removedBy = :by, removalReason = :reason',
+            // Ended once: a second removal, or a recusal meanwhile, fails the whole change.
+            ConditionExpression: '#status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':removed': 'removed',
+              ':active': 'active',
+              ':at': assignment.removedAt,
+              ':by': assignment.removedBy,
+              ':reason': assignment.removalReason,
+            },
+          },
+        },
+        {
+          Update: {
+            TableName: tableName,
+            Key: assessmentKeys.head(assignment.year, assignment.agencyId),
+            // Unlike a recusal, the last member may go: the review team assigns the next. (A set
+            // left empty is removed by DynamoDB: the head then lists no member.)
+            UpdateExpression: 'DELETE members :subject',
+            ConditionExpression: 'contains(members, :member)',
+            ExpressionAttributeValues: {
+              ':subject': new Set([assignment.assessor]),
+              ':member': assignment.assessor,
             },
           },
         },
@@ -203,6 +253,7 @@ export const assessmentWrites = {
   assessor: assessmentActions,
   'panel.assign': assessmentActions,
   'panel.recuse': assessmentActions,
+  'panel.remove': assessmentActions,
   scores: assessmentActions,
   reviews: assessmentActions,
 } as const satisfies StateActionBuilders;

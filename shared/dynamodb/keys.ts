@@ -123,7 +123,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     gsi2: ['CYCLE#<year>#ASSIGN', '<agencyId>#<subject>'],
     status: 'built',
     notes:
-      'A panel member of one agency in one cycle. The agency partition lists its panel (and is what makes the assessor see it); GSI1 lists an assessor’s assignments (all cycles, or one by prefix); GSI2 lists a cycle’s by agency. A recusal keeps the item with `recusedAt`/`reason` (audited) and drops its index keys.',
+      'A panel member of one agency in one cycle. The agency partition lists its panel (and is what makes the assessor see it); GSI1 lists an assessor’s assignments (all cycles, or one by prefix); GSI2 lists a cycle’s by agency. An assignment that ends keeps its item and index keys, so the panel and both listings show how it ended: a recusal (`recused`, `recusedAt`, `recusalReason`) or the review team’s removal (`removed`, `removedAt`, `removedBy`, `removalReason`), each audited. A removed assessor assigned again gets a new item in its place (`attribute_not_exists(PK) OR status = removed`); the removal stays in the agency’s trail.',
   },
   {
     name: 'StageScore',
@@ -141,7 +141,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'ASSESSMENT',
     status: 'built',
     notes:
-      'The panel’s active members (a string set: recusal keeps at least one), a revision every score and review bumps (finalizing is conditional on the revision it read), and `finalizedAt` (no scoring after it).',
+      'The panel’s active members (a string set: a recusal keeps at least one; a removal by the review team may leave none, and an emptied set is dropped), a revision every score and review bumps (finalizing is conditional on the revision it read), and `finalizedAt` (no scoring after it).',
   },
   {
     name: 'Review',

@@ -233,6 +233,10 @@ export const routeCalls = {
     calls: claimedWithChange(['loadAssessment', 'loadAssessment', 'commitChange']),
     notes: withChangeNote,
   },
+  removeFromPanel: {
+    calls: claimedWithChange(['loadAssessment', 'loadAssessment', 'commitChange']),
+    notes: withChangeNote,
+  },
   getAssessment: {
     calls: ['getCycleAndAgency', 'loadAssessment', 'loadAssessment'],
     notes:

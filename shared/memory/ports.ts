@@ -195,7 +195,8 @@ export const createMemoryPorts = (): MemoryPorts => {
           heads.get(selfKey(change.year, change.agencyId))?.finalizedAt === undefined &&
           change.assignments.every(
             (assignment) =>
-              !assignments.has(assignmentKey(change.year, change.agencyId, assignment.assessor)) &&
+              (assignments.get(assignmentKey(change.year, change.agencyId, assignment.assessor))?.status ??
+                'removed') === 'removed' &&
               (loads.get(`${assignment.assessor}#${change.year}`) ?? 0) < change.loadCap,
           )
         );
@@ -207,6 +208,13 @@ export const createMemoryPorts = (): MemoryPorts => {
           head !== undefined &&
           head.members.has(assessor) &&
           head.members.size > 1
+        );
+      }
+      case 'panel.remove': {
+        const { year, agencyId, assessor } = change.assignment;
+        return (
+          assignments.get(assignmentKey(year, agencyId, assessor))?.status === 'active' &&
+          heads.get(selfKey(year, agencyId))?.members.has(assessor) === true
         );
       }
       case 'scores': {
@@ -342,7 +350,8 @@ export const createMemoryPorts = (): MemoryPorts => {
         heads.set(key, head);
         return;
       }
-      case 'panel.recuse': {
+      case 'panel.recuse':
+      case 'panel.remove': {
         const { year, agencyId, assessor } = change.assignment;
         assignments.set(assignmentKey(year, agencyId, assessor), change.assignment);
         heads.get(selfKey(year, agencyId))?.members.delete(assessor);

@@ -259,6 +259,12 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       body: { name: 'Asesor Dua', affiliations: [] },
       expect: 201,
     });
+    await call('putAssessor', {
+      params: { subject: 'asesor-tiga' },
+      token: admin,
+      body: { name: 'Asesor Tiga', affiliations: [] },
+      expect: 201,
+    });
     await call('getAssessor', { params: { subject: 'asesor-uji' }, token: admin });
     await call('getAssessorAudit', { params: { subject: 'asesor-uji' }, token: admin });
     await call('createAssignments', {
@@ -268,6 +274,7 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
         assignments: [
           { agencyId: agencyA, assessor: 'asesor-uji' },
           { agencyId: agencyA, assessor: 'asesor-dua' },
+          { agencyId: agencyA, assessor: 'asesor-tiga' },
         ],
       },
     });
@@ -294,6 +301,12 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
       token: secondAssessor,
       headers: idempotencyKey(),
       body: { reason: 'Pernah menjadi konsultan instansi ini.' },
+    });
+    await call('removeFromPanel', {
+      params: { subject: 'asesor-tiga' },
+      token: admin,
+      headers: idempotencyKey(),
+      body: { reason: 'Konflik kepentingan ditemukan setelah penugasan.' },
     });
     await call('saveReviews', {
       token: admin,

@@ -65,6 +65,8 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
       return { path, body: { assignments: [{ agencyId: agencyA, assessor: 'asesor-matriks' }] } };
     case 'recuse':
       return { path, body: { reason: 'Pernah menjadi konsultan instansi ini.' } };
+    case 'removeFromPanel':
+      return { path, body: { reason: 'Konflik kepentingan ditemukan setelah penugasan.' } };
     case 'saveStageScores':
       return { path, body: { scores: [{ indicatorNo: 1, expectedVersion: 0, level: 3 }] } };
     case 'saveStageScore':

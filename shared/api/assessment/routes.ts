@@ -17,7 +17,10 @@ import {
   BulkScoresWriteSchema,
   MyAssignmentPageSchema,
   MyAssignmentsQuerySchema,
+  PanelMemberParamsSchema,
   RecusalWriteSchema,
+  RemovalWriteSchema,
+  RemovedAssignmentSchema,
   ReviewsWriteSchema,
   ScoreWriteSchema,
   StageIndicatorParamsSchema,
@@ -43,7 +46,7 @@ export const assessmentRoutes = {
     access: adminOnly,
     summary: 'Register an external assessor (asesor eksternal) or update their profile',
     description:
-      'Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag. An added affiliation that conflicts with one of the assessor’s assignments still in progress (its cycle not yet published) answers 409 naming it: the assignment must end first.',
+      'Affiliations drive the conflict-of-interest checks of every assignment. Create without If-Match; update with the ETag. An added affiliation that conflicts with one of the assessor’s assignments still in progress (its cycle not yet published) answers 409 naming it: the assignment must end first, by the assessor’s recusal (`POST …/recusal`) or the review team’s removal (`POST /v1/cycles/{year}/agencies/{agencyId}/assessors/{subject}/removal`).',
     tags: ['Assessment'],
     params: AssessorParamsSchema,
     body: AssessorWriteSchema,
@@ -144,7 +147,8 @@ export const assessmentRoutes = {
     lambda: 'assessment',
     access: assessorsOnly,
     summary: 'Recuse yourself from assessing an agency, with a reason (audited)',
-    description: 'The panel must keep at least one active assessor (409 otherwise).',
+    description:
+      'The panel must keep at least one active assessor (409 otherwise: the review team may remove the last one, `POST …/assessors/{subject}/removal`). Scores you recorded stay as recorded and count like any other; the review team marks any it doubts not valid, and an active member corrects them with a reason. A recused assessor cannot be assigned to the agency again in the cycle.',
     tags: ['Assessment'],
     params: AssessmentParamsSchema,
     body: RecusalWriteSchema,
@@ -152,6 +156,28 @@ export const assessmentRoutes = {
     idempotencyClaim: 'with-change',
     responses: {
       200: { description: 'Recused', schema: AssignmentSchema },
+      ...errors(400, 401, 403, 404, 409, 415, 422),
+    },
+  }),
+  removeFromPanel: defineRoute({
+    operationId: 'removeFromPanel',
+    method: 'POST',
+    path: '/v1/cycles/{year}/agencies/{agencyId}/assessors/{subject}/removal',
+    lambda: 'assessment',
+    access: adminOnly,
+    summary: 'Take an assessor off an agency’s panel, with a reason (audited)',
+    description:
+      'The review team ends one assessor’s assignment — a conflict of interest found after assigning, an assessor who left — where a recusal is the assessor’s own. The assignment stays, `removed` with `removedAt`, `removedBy` and `removalReason`, in the panel and the agency’s trail. Unlike a recusal, the only active member may be removed: `activeAssessors` is then empty and the agency has no active assessor until one is assigned (`POST /v1/cycles/{year}/assignments`). The removed assessor can no longer see or score the agency (404, as any assessor off its panel). Scores they recorded stay as recorded and count like any other, as a recused assessor’s do: the review team marks any it doubts not valid, and an active member corrects them with a reason. They may be assigned to the agency again later (checked as a new assignment: conflicts of interest, load cap), unlike a recused assessor. 404 when the assessor has no assignment to the agency in the cycle; 409 when it has ended already (recused or removed: the answer says which, when and why), also when it ends meanwhile.',
+    tags: ['Assessment'],
+    params: PanelMemberParamsSchema,
+    body: RemovalWriteSchema,
+    idempotent: true,
+    idempotencyClaim: 'with-change',
+    responses: {
+      200: {
+        description: 'Removed: the ended assignment and the panel’s active members',
+        schema: RemovedAssignmentSchema,
+      },
       ...errors(400, 401, 403, 404, 409, 415, 422),
     },
   }),

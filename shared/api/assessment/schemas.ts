@@ -80,7 +80,11 @@ export const AssignmentsWriteSchema = z
     description: 'Panel members for the cycle; CSV uploads use the header agencyId,assessor',
   });
 
-export const assignmentStatuses = ['active', 'recused'] as const;
+/**
+ * How an assignment ended, if it did: the assessor stepped down (`recused`, their own declaration)
+ * or the review team took them off the panel (`removed`).
+ */
+export const assignmentStatuses = ['active', 'recused', 'removed'] as const;
 
 export const AssignmentSchema = z
   .object(
@@ -88,14 +92,33 @@ export const AssignmentSchema = z
       year: z.number().int(),
       agencyId: AgencyIdSchema,
       assessor: z.string(),
-      status: z.enum(assignmentStatuses),
+      status: z.enum(assignmentStatuses).meta({
+        description:
+          '`active`: on the panel; `recused`: the assessor stepped down; `removed`: the review team took them off the panel',
+      }),
       assignedAt: InstantSchema,
       assignedBy: z.string(),
       recusedAt: InstantSchema.optional(),
       recusalReason: z.string().optional(),
+      removedAt: InstantSchema.optional(),
+      removedBy: z.string().optional().meta({ description: 'The admin who removed the assessor' }),
+      removalReason: z.string().optional(),
     })),
   )
   .meta({ id: 'Assignment' });
+
+/** A removal's answer: the ended assignment, and who is left to assess the agency. */
+export const RemovedAssignmentSchema = z
+  .object(
+    lazyShape(() => ({
+      ...AssignmentSchema.shape,
+      activeAssessors: z.array(z.string()).meta({
+        description:
+          'The panel’s active members after the removal. Empty: the agency has no active assessor until the review team assigns one (POST /v1/cycles/{year}/assignments)',
+      }),
+    })),
+  )
+  .meta({ id: 'RemovedAssignment' });
 
 export const AssignmentPageSchema = z
   .object(lazyShape(() => ({ items: z.array(AssignmentSchema), nextCursor: z.string().optional() })))
@@ -157,6 +180,23 @@ export const RecusalWriteSchema = z
     })),
   )
   .meta({ id: 'RecusalWrite' });
+
+export const RemovalWriteSchema = z
+  .strictObject(
+    lazyShape(() => ({
+      reason: displayText({
+        min: 10,
+        max: 1000,
+        multiline: true,
+        description: 'Why the review team takes the assessor off the panel (kept in the agency’s trail)',
+      }).meta({ example: 'Konflik kepentingan: asesor kini bekerja di instansi ini.' }),
+    })),
+  )
+  .meta({ id: 'RemovalWrite' });
+
+export const PanelMemberParamsSchema = z.strictObject(
+  lazyShape(() => ({ year: YearParamSchema, agencyId: AgencyIdSchema, subject: AssessorSubjectSchema })),
+);
 
 // Stage scores
 

@@ -38,7 +38,19 @@ export interface AssignmentServicePorts {
   readonly writes: WritePath;
 }
 
-/** Assessor profiles, panels and recusals. */
+/** The two ways an assignment ends, as a 409 that needs it ended names them. */
+const endFirst = ({ year, agencyId, assessor }: AssignmentRecord): string => {
+  const agency = `/v1/cycles/${year}/agencies/${agencyId}`;
+  return `The assignment must end first: ${assessor} recuses (POST ${agency}/recusal), or the review team removes them from the panel (POST ${agency}/assessors/${assessor}/removal).`;
+};
+
+/** How an assignment that is no longer active ended, for a 409 that finds it so. */
+const howItEnded = (assignment: AssignmentRecord): string =>
+  assignment.status === 'recused'
+    ? `${assignment.assessor} recused from "${assignment.agencyId}" at ${assignment.recusedAt}: ${assignment.recusalReason}`
+    : `${assignment.assessor} was removed from the panel of "${assignment.agencyId}" at ${assignment.removedAt} by ${assignment.removedBy}: ${assignment.removalReason}`;
+
+/** Assessor profiles, panels, recusals and removals. */
 export const createAssignmentService = (ports: AssignmentServicePorts) => {
   const { cycles, agencies, assessors, assignments, assessments, audits, writes } = ports;
 
@@ -48,7 +60,7 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     return cycle;
   };
 
-  /** Every assignment (active or recused) of one agency in the cycle, all pages. */
+  /** Every assignment (active or ended) of one agency in the cycle, all pages. */
   const panelOf = (year: number, agencyId: string): Promise<AssignmentRecord[]> =>
     readWholeListing((page) => assignments.listByCycle(year, { agencyId, ...page }), 200);
 
@@ -93,7 +105,7 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       if (!conflict) continue;
       errors.push({
         pointer: `/body/affiliations/${sent.indexOf(conflict.affiliation)}`,
-        detail: `Conflict of interest (${conflict.rule}) with the assignment to ${assignment.agencyId} in ${assignment.year}: ${conflict.message} The assignment must end first (the assessor recuses).`,
+        detail: `Conflict of interest (${conflict.rule}) with the assignment to ${assignment.agencyId} in ${assignment.year}: ${conflict.message} ${endFirst(assignment)}`,
       });
     }
     if (errors.length > 0) {
@@ -247,11 +259,15 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
       );
     }
 
-    // Conflicts of interest, rows already assigned (or recused), and the load cap.
+    // Conflicts of interest, rows already assigned (or recused), and the load cap. An assessor the
+    // review team removed may be assigned again, checked as a new row: the removal was the review
+    // team's decision, which it may undo (a recusal is the assessor's own, and stands).
     const existing = new Map<string, AssignmentRecord>(
       panels.flat().map((item) => [`${item.agencyId}#${item.assessor}`, item]),
     );
-    const fresh = valid.filter(({ row }) => !existing.has(`${row.agencyId}#${row.assessor}`));
+    const isFresh = (row: AssignmentRow) =>
+      (existing.get(`${row.agencyId}#${row.assessor}`)?.status ?? 'removed') === 'removed';
+    const fresh = valid.filter(({ row }) => isFresh(row));
     const conflicts: (RowProblem & { rule?: string })[] = [];
     const planned = new Map(loads);
     for (const { index, row } of valid) {
@@ -270,7 +286,7 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
         });
         continue;
       }
-      if (previous) continue;
+      if (!isFresh(row)) continue;
       // A final result (imported, or finalized) leaves nothing to assess: a panel could score, but
       // its result could never be finalized.
       const resultVersion = results.get(row.agencyId);
@@ -324,6 +340,11 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     }
 
     const at = actor.now.toISOString();
+    const removedBefore = new Set(
+      fresh
+        .filter(({ row }) => existing.get(`${row.agencyId}#${row.assessor}`)?.status === 'removed')
+        .map(({ row }) => `${row.agencyId}#${row.assessor}`),
+    );
     const byAgency = new Map<string, AssignmentRecord[]>();
     for (const { row } of fresh) {
       const assignment: AssignmentRecord = {
@@ -343,7 +364,13 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
           { kind: 'cycle-agency', year, agencyId },
           'assessment.assigned',
           `assessor ${assignment.assessor}`,
-          [{ field: 'assessor', before: null, after: assignment.assessor }],
+          [
+            { field: 'assessor', before: null, after: assignment.assessor },
+            // Assigned again after a removal: the trail says it was not their first seat.
+            ...(removedBefore.has(`${agencyId}#${assignment.assessor}`)
+              ? [{ field: 'status', before: 'removed', after: 'active' }]
+              : []),
+          ],
         ),
       );
       return {
@@ -417,6 +444,63 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     return recused;
   };
 
+  /**
+   * The review team takes an assessor off an agency's panel, with a reason: a conflict of interest
+   * found after assignment, an assessor who left, a mistaken assignment. Unlike a recusal, the only
+   * active member may be removed (the review team assigns the next); the answer lists who is left.
+   * Scores the assessor recorded stay, as a recused assessor's do. The write is conditional on the
+   * assignment still active, so a concurrent removal or recusal makes it 409.
+   */
+  const removeFromPanel = async (
+    actor: Actor,
+    year: number,
+    agencyId: string,
+    subject: string,
+    reason: string,
+  ): Promise<AssignmentRecord & { activeAssessors: string[] }> => {
+    const snapshot = await assessments.load(year, agencyId);
+    const assignment = snapshot.assignments.find((candidate) => candidate.assessor === subject);
+    if (!assignment) {
+      throw new NotFoundError(`"${subject}" has no assignment to "${agencyId}" in the ${year} cycle.`);
+    }
+    if (assignment.status !== 'active') {
+      // No full stop of our own: the message ends with the reason as its writer punctuated it.
+      throw new ConflictError(`The assignment has ended already: ${howItEnded(assignment)}`);
+    }
+    const removed: AssignmentRecord = {
+      ...assignment,
+      status: 'removed',
+      removedAt: actor.now.toISOString(),
+      removedBy: actor.subject,
+      removalReason: reason,
+    };
+    const outcome = await writes.commit({
+      state: [{ kind: 'panel.remove', assignment: removed }],
+      audits: [
+        auditEntry(
+          actor,
+          { kind: 'cycle-agency', year, agencyId },
+          'assessment.removed',
+          `assessor ${subject}`,
+          [
+            { field: 'status', before: 'active', after: 'removed' },
+            { field: 'reason', before: null, after: reason },
+          ],
+        ),
+      ],
+      events: [],
+    });
+    if (!outcome.committed) {
+      throw new ConflictError(
+        `The assignment of ${subject} to "${agencyId}" changed while removing it (ended by a recusal or another removal meanwhile); re-read the panel.`,
+      );
+    }
+    return {
+      ...removed,
+      activeAssessors: (snapshot.head?.members ?? []).filter((member) => member !== subject),
+    };
+  };
+
   const getAssessor = async (subject: string): Promise<AssessorRecord> => {
     const assessor = await assessors.get(subject);
     if (!assessor) throw new NotFoundError(`No assessor "${subject}" is registered.`);
@@ -431,6 +515,7 @@ export const createAssignmentService = (ports: AssignmentServicePorts) => {
     getAssessor,
     assign,
     recuse,
+    removeFromPanel,
     listForCycle: async (
       year: number,
       query: { agencyId?: string | undefined; assessor?: string | undefined } & PageRequest,

@@ -84,9 +84,11 @@ export interface AssessmentStore {
 /**
  * Assessment writes. Conditions the write path enforces:
  * - assessor: versioned (absent for a new one);
- * - panel.assign: each assignment new; each assessor's load in the cycle stays within `loadCap`;
- *   the panel's members grow;
+ * - panel.assign: each assignment new, or one the review team removed (assigned again); each
+ *   assessor's load in the cycle stays within `loadCap`; the panel's members grow;
  * - panel.recuse: the assignment active; another member stays on the panel;
+ * - panel.remove: the assignment active; the panel may be left with no member (the review team,
+ *   who removes, assigns the next);
  * - scores: each version new (two members writing from one version: one wins); the recorder an
  *   active panel member; not finalized; the revision grows;
  * - reviews: each review at its expected version; not finalized; the revision grows.
@@ -105,6 +107,7 @@ export type AssessmentStateChange =
       readonly loadCap: number;
     }
   | { readonly kind: 'panel.recuse'; readonly assignment: AssignmentRecord }
+  | { readonly kind: 'panel.remove'; readonly assignment: AssignmentRecord }
   | {
       readonly kind: 'scores';
       readonly year: number;

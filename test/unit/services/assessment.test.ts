@@ -376,6 +376,220 @@ describe('assigning panels (in-memory ports)', () => {
   });
 });
 
+describe('the review team removes an assessor from a panel (in-memory ports)', () => {
+  const reason = 'Konflik kepentingan ditemukan: pernah menjadi konsultan instansi ini.';
+  const trailOf = async ({ ports }: Setup, agencyId: string) =>
+    (await ports.audits.list({ kind: 'cycle-agency', year: 2027, agencyId }, { limit: 50 })).items;
+
+  const withPanel = async () => {
+    const setup = await setUp();
+    await submitAll(setup, 'prov-jawa-barat', 3);
+    await setup.panels.assign(actor(), 2027, [
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-b' },
+    ]);
+    return setup;
+  };
+
+  it('ends the assignment as removed, by whom and why, audited; the rest of the panel stays', async () => {
+    // Prepare
+    const setup = await withPanel();
+    const { panels } = setup;
+
+    // Act
+    const removed = await panels.removeFromPanel(
+      actor({ subject: 'admin-tim-penilai' }),
+      2027,
+      'prov-jawa-barat',
+      'asesor-a',
+      reason,
+    );
+
+    // Assess: a status of its own, distinct from a recusal, and the panel's active members after it
+    expect(removed).toEqual({
+      year: 2027,
+      agencyId: 'prov-jawa-barat',
+      assessor: 'asesor-a',
+      status: 'removed',
+      assignedAt: now.toISOString(),
+      assignedBy: 'admin-1',
+      removedAt: now.toISOString(),
+      removedBy: 'admin-tim-penilai',
+      removalReason: reason,
+      activeAssessors: ['asesor-b'],
+    });
+    const listed = await panels.listForCycle(2027, { agencyId: 'prov-jawa-barat', limit: 10 });
+    expect(listed.items.map(({ assessor, status, removedBy }) => [assessor, status, removedBy])).toEqual([
+      ['asesor-a', 'removed', 'admin-tim-penilai'],
+      ['asesor-b', 'active', undefined],
+    ]);
+    expect((await trailOf(setup, 'prov-jawa-barat'))[0]).toMatchObject({
+      action: 'assessment.removed',
+      actor: { subject: 'admin-tim-penilai', role: 'admin' },
+      target: 'assessor asesor-a',
+      changes: [
+        { field: 'status', before: 'active', after: 'removed' },
+        { field: 'reason', before: null, after: reason },
+      ],
+    });
+  });
+
+  it('may remove the only active member, unlike a recusal: the agency then has no active assessor', async () => {
+    // Prepare: asesor-a alone on Jawa Timur's panel
+    const { panels, scoring } = await setUp();
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-a' }]);
+    await expect(
+      panels.recuse(assessor('asesor-a', now), 2027, 'prov-jawa-timur', 'Saya mengundurkan diri'),
+    ).rejects.toThrow(ConflictError);
+
+    // Act
+    const removed = await panels.removeFromPanel(actor(), 2027, 'prov-jawa-timur', 'asesor-a', reason);
+
+    // Assess
+    expect(removed).toMatchObject({ status: 'removed', activeAssessors: [] });
+    const view = await scoring.view(actor(), 2027, 'prov-jawa-timur');
+    expect(view.panel.map(({ assessor: subject, status }) => [subject, status])).toEqual([
+      ['asesor-a', 'removed'],
+    ]);
+    // The next member is assigned as any other.
+    await expect(
+      panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-b' }]),
+    ).resolves.toEqual({ received: 1, assigned: 1, unchanged: 0 });
+  });
+
+  it('answers 404 for an assessor not on the agency’s panel, an agency without one, a cycle that does not exist', async () => {
+    const { panels } = await withPanel();
+    for (const [year, agencyId, subject] of [
+      [2027, 'prov-jawa-barat', 'asesor-jatim'],
+      [2027, 'prov-jawa-timur', 'asesor-a'],
+      [2031, 'prov-jawa-barat', 'asesor-a'],
+    ] as const) {
+      await expect(panels.removeFromPanel(actor(), year, agencyId, subject, reason)).rejects.toThrow(
+        NotFoundError,
+      );
+    }
+  });
+
+  it('answers 409 for an assignment already ended, naming how; two removals at once: one wins', async () => {
+    // Prepare: asesor-a recused from Jawa Barat
+    const { panels } = await withPanel();
+    await panels.recuse(assessor('asesor-a', now), 2027, 'prov-jawa-barat', 'Pernah menjadi konsultan');
+
+    // Act
+    const recused = panels.removeFromPanel(actor(), 2027, 'prov-jawa-barat', 'asesor-a', reason);
+    const [first, second] = await Promise.allSettled([
+      panels.removeFromPanel(actor({ subject: 'admin-1' }), 2027, 'prov-jawa-barat', 'asesor-b', reason),
+      panels.removeFromPanel(actor({ subject: 'admin-2' }), 2027, 'prov-jawa-barat', 'asesor-b', reason),
+    ]);
+    const again = panels.removeFromPanel(actor(), 2027, 'prov-jawa-barat', 'asesor-b', reason);
+
+    // Assess
+    await expect(recused).rejects.toThrow(ConflictError);
+    await expect(recused).rejects.toThrow(`asesor-a recused from "prov-jawa-barat" at ${now.toISOString()}`);
+    expect([first?.status, second?.status]).toEqual(['fulfilled', 'rejected']);
+    expect(second?.status === 'rejected' ? second.reason : undefined).toBeInstanceOf(ConflictError);
+    await expect(again).rejects.toThrow(
+      `asesor-b was removed from the panel of "prov-jawa-barat" at ${now.toISOString()} by admin-1`,
+    );
+  });
+
+  it('stops the removed assessor scoring; the scores they recorded stay, as a recused assessor’s do', async () => {
+    // Prepare: asesor-a scores indicator 1 at the documents, then is removed
+    const { panels, scoring } = await withPanel();
+    await scoring.saveScores(
+      assessor('asesor-a', day(30)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(4, [1]),
+    );
+    await panels.removeFromPanel(actor({ now: day(31) }), 2027, 'prov-jawa-barat', 'asesor-a', reason);
+
+    // Act
+    const write = scoring.saveScores(
+      assessor('asesor-a', day(32)),
+      2027,
+      'prov-jawa-barat',
+      'dokumen',
+      scores(2, [2]),
+    );
+    const read = scoring.view(assessor('asesor-a', day(32)), 2027, 'prov-jawa-barat');
+
+    // Assess: off the panel, they learn nothing (404, as any assessor off it); their score stands
+    await expect(write).rejects.toThrow(NotFoundError);
+    await expect(read).rejects.toThrow(NotFoundError);
+    const view = await scoring.view(assessor('asesor-b', day(32)), 2027, 'prov-jawa-barat');
+    expect(view.indicators[0]?.standing).toMatchObject({ level: 4, recordedBy: 'asesor-a' });
+    expect(view.indicators[1]?.standing).toBeUndefined();
+  });
+
+  it('lets the review team assign a removed assessor again (a recused one stays refused), audited', async () => {
+    // Prepare: asesor-a removed, asesor-b recused (asesor-a's return keeps the panel staffed)
+    const setup = await withPanel();
+    const { panels, scoring } = setup;
+    await panels.removeFromPanel(actor(), 2027, 'prov-jawa-barat', 'asesor-a', 'Dikeluarkan karena keliru');
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-jatim' }]);
+    await panels.recuse(assessor('asesor-b', now), 2027, 'prov-jawa-barat', 'Pernah menjadi konsultan');
+
+    // Act
+    const back = await panels.assign(actor({ subject: 'admin-2', now: day(1) }), 2027, [
+      { agencyId: 'prov-jawa-barat', assessor: 'asesor-a' },
+    ]);
+    const again = await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-a' }]);
+    const recused = await panels
+      .assign(actor(), 2027, [{ agencyId: 'prov-jawa-barat', assessor: 'asesor-b' }])
+      .catch((caught: unknown) => caught);
+
+    // Assess: a fresh assignment (the removal stays in the trail), counted once
+    expect(back).toEqual({ received: 1, assigned: 1, unchanged: 0 });
+    expect(again).toEqual({ received: 1, assigned: 0, unchanged: 1 });
+    expect((recused as ConflictError).extensions.rows).toMatchObject([{ rule: 'recused' }]);
+    const listed = await panels.listForCycle(2027, {
+      agencyId: 'prov-jawa-barat',
+      assessor: 'asesor-a',
+      limit: 10,
+    });
+    expect(listed.items).toEqual([
+      {
+        year: 2027,
+        agencyId: 'prov-jawa-barat',
+        assessor: 'asesor-a',
+        status: 'active',
+        assignedAt: day(1).toISOString(),
+        assignedBy: 'admin-2',
+      },
+    ]);
+    await expect(scoring.view(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat')).resolves.toBeDefined();
+    const trail = await trailOf(setup, 'prov-jawa-barat');
+    expect(
+      trail.filter((entry) => entry.target === 'assessor asesor-a').map((entry) => entry.action),
+    ).toEqual(['assessment.assigned', 'assessment.removed', 'assessment.assigned']);
+    expect(trail[0]?.changes).toEqual([
+      { field: 'assessor', before: null, after: 'asesor-a' },
+      { field: 'status', before: 'removed', after: 'active' },
+    ]);
+  });
+
+  it('the conflict-of-interest refusal of an affiliation names both ways to end the assignment; a removal ends it', async () => {
+    // Prepare: asesor-a sits on Jawa Barat's panel and now works for it
+    const { panels } = await withPanel();
+    const joined = { name: 'Asesor asesor-a', affiliations: ['prov-jawa-barat'] };
+
+    // Act
+    const refused = await panels
+      .putAssessor(actor(), 'asesor-a', joined, 1)
+      .catch((caught: unknown) => caught);
+    await panels.removeFromPanel(actor(), 2027, 'prov-jawa-barat', 'asesor-a', reason);
+    const accepted = await panels.putAssessor(actor(), 'asesor-a', joined, 1);
+
+    // Assess
+    expect((refused as ConflictError).errors[0]?.detail).toContain(
+      'The assignment must end first: asesor-a recuses (POST /v1/cycles/2027/agencies/prov-jawa-barat/recusal), or the review team removes them from the panel (POST /v1/cycles/2027/agencies/prov-jawa-barat/assessors/asesor-a/removal).',
+    );
+    expect(accepted.assessor.affiliations).toEqual(['prov-jawa-barat']);
+  });
+});
+
 describe('staged scoring, review and finalizing (in-memory ports)', () => {
   const prepared = async () => {
     const setup = await setUp();
