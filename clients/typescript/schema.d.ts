@@ -2762,6 +2762,7 @@ export interface components {
             stages: ("dokumen" | "interviu" | "visitasi")[];
             /** @enum {string} */
             selfAssessmentStatus: "none" | "draft" | "submitted";
+            /** @description Every assignment to the agency, active or ended. Why a member recused or was removed (`recusalReason`, `removalReason`) is shown to the review team only: it is personal. */
             panel: components["schemas"]["Assignment"][];
             indicators: {
                 /** Format: int64 */

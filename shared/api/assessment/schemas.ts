@@ -376,7 +376,10 @@ export const AssessmentSchema = z
       group: AgencyGroupSchema,
       stages: z.array(StageSchema),
       selfAssessmentStatus: z.enum(['none', 'draft', 'submitted']),
-      panel: z.array(AssignmentSchema),
+      panel: z.array(AssignmentSchema).meta({
+        description:
+          'Every assignment to the agency, active or ended. Why a member recused or was removed (`recusalReason`, `removalReason`) is shown to the review team only: it is personal.',
+      }),
       indicators: z.array(AssessmentIndicatorSchema),
       missingValidScores: z.array(z.number().int()).meta({ description: 'What finalizing still waits for' }),
       finalized: z.boolean(),

@@ -27,7 +27,7 @@ import type { CycleRecord } from '../cycles/ports.ts';
 import type { WritePath } from '../ports.ts';
 import type { AgencyRecord } from '../registry/ports.ts';
 import type { SelfAssessmentStore } from '../self-assessment/ports.ts';
-import type { AssessmentSnapshot, AssessmentStore } from './ports.ts';
+import type { AssessmentSnapshot, AssessmentStore, AssignmentRecord } from './ports.ts';
 
 /** One score as a panel member writes it; `pointer` locates it in the request for messages. */
 export interface ScoreInput {
@@ -77,7 +77,16 @@ const onPanel = (actor: Actor, snapshot: AssessmentSnapshot) =>
   );
 
 /** The assessment as assessors and the review team read it. */
-export const assessmentView = (context: Context) => {
+/**
+ * The panel as a reader sees it: why a member recused or was removed is personal (a relative at the
+ * agency, a new employer) and for the review team; the other members see that and when, not why.
+ */
+const panelFor = (actor: Actor, assignments: readonly AssignmentRecord[]): AssignmentRecord[] =>
+  actor.role === 'admin'
+    ? [...assignments]
+    : assignments.map(({ recusalReason: _recusal, removalReason: _removal, ...shown }) => shown);
+
+export const assessmentView = (context: Context, actor: Actor) => {
   const { cycle, agency, framework, stages, snapshot } = context;
   const lastStage = stages.at(-1) ?? 'dokumen';
   const byStage = new Map(stages.map((stage) => [stage, standingScores(snapshot.scores, stages, stage)]));
@@ -110,7 +119,7 @@ export const assessmentView = (context: Context) => {
     group: agency.group,
     stages: [...stages],
     selfAssessmentStatus: snapshot.selfAssessment.header?.status ?? ('none' as const),
-    panel: [...snapshot.assignments],
+    panel: panelFor(actor, snapshot.assignments),
     indicators,
     missingValidScores: indicators
       .filter((indicator) => !indicator.counts)
@@ -442,7 +451,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
 
   return {
     view: async (actor: Actor, year: number, agencyId: string): Promise<AssessmentView> =>
-      assessmentView(await load(actor, year, agencyId)),
+      assessmentView(await load(actor, year, agencyId), actor),
 
     saveScores: async (
       actor: Actor,
@@ -450,7 +459,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       agencyId: string,
       stage: Stage,
       inputs: readonly ScoreInput[],
-    ) => assessmentView((await record(actor, year, agencyId, stage, inputs)).context),
+    ) => assessmentView((await record(actor, year, agencyId, stage, inputs)).context, actor),
 
     /** One indicator; returns its score as it stands at this stage after the write. */
     saveScore: async (
@@ -484,7 +493,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     },
 
     saveReviews: async (actor: Actor, year: number, agencyId: string, inputs: readonly ReviewInput[]) =>
-      assessmentView(await review(actor, year, agencyId, inputs)),
+      assessmentView(await review(actor, year, agencyId, inputs), actor),
   };
 };
 

@@ -470,6 +470,23 @@ describe('the review team removes an assessor from a panel (in-memory ports)', (
     }
   });
 
+  it('shows a colleague’s recusal or removal to the panel without its reason (personal, for the review team)', async () => {
+    // Prepare: asesor-a recuses from Jawa Barat, giving a personal reason
+    const { panels, scoring } = await withPanel();
+    await panels.recuse(assessor('asesor-a', now), 2027, 'prov-jawa-barat', 'Istri saya bekerja di sana');
+
+    // Act
+    const seenByColleague = await scoring.view(assessor('asesor-b', now), 2027, 'prov-jawa-barat');
+    const seenByReviewTeam = await scoring.view(actor(), 2027, 'prov-jawa-barat');
+
+    // Assess
+    const recusal = (view: typeof seenByColleague) =>
+      view.panel.find((entry) => entry.assessor === 'asesor-a');
+    expect(recusal(seenByColleague)).toMatchObject({ status: 'recused', recusedAt: now.toISOString() });
+    expect(recusal(seenByColleague)).not.toHaveProperty('recusalReason');
+    expect(recusal(seenByReviewTeam)).toMatchObject({ recusalReason: 'Istri saya bekerja di sana' });
+  });
+
   it('answers 409 for an assignment already ended, naming how; two removals at once: one wins', async () => {
     // Prepare: asesor-a recused from Jawa Barat
     const { panels } = await withPanel();
