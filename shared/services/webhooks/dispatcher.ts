@@ -239,6 +239,30 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
     if (delivery.status === 'failed') metrics.failed(reason);
   };
 
+  /**
+   * What follows a recorded attempt — a success ends the endpoint's failure streak, a 410 disables
+   * it — done again when the message comes back: a worker that died between recording the attempt
+   * and these steps had its message retried, and the retry finds the attempt made. Only for the
+   * delivery's latest attempt, and only where nothing happened since: a streak that began after
+   * the success stays, an endpoint changed (re-enabled) after the 410 stays enabled.
+   */
+  const followUpRecorded = async (message: DeliveryMessage, context: AttemptContext): Promise<void> => {
+    const { endpoint, delivery, health } = context;
+    if (!delivery || delivery.attemptCount !== message.attempt) return;
+    const recorded = delivery.attempts.find((attempt) => attempt.attempt === message.attempt);
+    if (!recorded) return;
+    const at = Date.parse(recorded.at);
+    if (recorded.outcome === 'succeeded') {
+      if (health.failingSince !== undefined && Date.parse(health.failingSince) <= at) {
+        await webhookDeliveries.markHealthy(message.endpointId);
+      }
+      return;
+    }
+    if (recorded.statusCode === 410 && endpoint?.enabled && Date.parse(endpoint.updatedAt) <= at) {
+      await disable({ agencyId: message.agencyId, endpointId: message.endpointId }, 'gone');
+    }
+  };
+
   /** Makes one attempt of one delivery; a message for an attempt already made is dropped. */
   const attemptWith = async (message: DeliveryMessage, context: AttemptContext): Promise<AttemptResult> => {
     const { endpoint, delivery, health } = context;
@@ -247,6 +271,7 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
         ? delivery.status !== 'pending' || delivery.attemptCount + 1 !== message.attempt
         : message.attempt !== 1
     ) {
+      await followUpRecorded(message, context);
       return { kind: 'skipped', reason: 'duplicate' };
     }
     const event = delivery?.event ?? message.event;

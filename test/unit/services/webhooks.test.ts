@@ -1029,3 +1029,108 @@ describe('award events wait for their publication to be public', () => {
     expect(receiver.received).toHaveLength(1);
   });
 });
+
+describe('a worker that dies after recording an attempt', () => {
+  /** A dispatcher whose worker dies (once) right after recording an attempt, before its follow-up. */
+  const dyingSetup = async (answer: number, dieIn: 'markHealthy' | 'disable') => {
+    const ports = await preparedPorts();
+    const { queue, waiting } = manualQueue();
+    const clock = { time: now.getTime(), now: () => new Date(clock.time) };
+    let died = false;
+    const die = () => {
+      if (died) return false;
+      died = true;
+      return true;
+    };
+    const webhookDeliveries = {
+      ...ports.webhookDeliveries,
+      markHealthy: async (endpointId: string) => {
+        if (dieIn === 'markHealthy' && die()) throw new Error('Task timed out after 30.00 seconds');
+        return ports.webhookDeliveries.markHealthy(endpointId);
+      },
+    };
+    const writes = {
+      ...ports.writes,
+      commit: async (change: Parameters<typeof ports.writes.commit>[0]) => {
+        if (dieIn === 'disable' && change.state.some((state) => state.kind === 'webhook-endpoint') && die()) {
+          throw new Error('Task timed out after 30.00 seconds');
+        }
+        return ports.writes.commit(change);
+      },
+    };
+    const dispatcher = createWebhookDispatcher(
+      {
+        ...ports,
+        webhookDeliveries,
+        writes,
+        queue,
+        sender: scriptedReceiver([answer]),
+        ids: sequentialIdsWithUlids(),
+        clock,
+        metrics: { delivered: () => {}, failed: () => {}, endpointDisabled: () => {} },
+        random: () => 0.5,
+      },
+      { schedule: [1_000, 2_000, 3_000] },
+    );
+    const { endpoint } = await endpointService(ports).create(actor(), jatim, create());
+    await dispatcher.fanOut([award(jatim)]);
+    const message = (waiting.shift() as { message: DeliveryMessage }).message;
+    return { ports, dispatcher, endpoint, message, clock };
+  };
+
+  it('ends the failure streak when its message comes back after a success (the retry finds the attempt made)', async () => {
+    // Prepare: the endpoint has been failing since an hour ago; the worker dies after the success
+    const { ports, dispatcher, endpoint, message, clock } = await dyingSetup(200, 'markHealthy');
+    await ports.webhookDeliveries.markFailing(endpoint.id, new Date(clock.time - 3_600_000).toISOString());
+    await expect(dispatcher.attempt(message)).rejects.toThrow('timed out');
+    const afterCrash = ports.webhooks.health(endpoint.id);
+
+    // Act: the queue's retry of the same message
+    const retried = await dispatcher.attempt(message);
+
+    // Assess
+    expect(afterCrash.failingSince).toBeDefined();
+    expect(retried).toEqual({ kind: 'skipped', reason: 'duplicate' });
+    expect(ports.webhooks.health(endpoint.id)).toEqual({});
+  });
+
+  it('disables the endpoint when its message comes back after a 410; not one re-enabled since', async () => {
+    // Prepare: the worker dies while disabling after the receiver's 410
+    const { ports, dispatcher, endpoint, message } = await dyingSetup(410, 'disable');
+    await expect(dispatcher.attempt(message)).rejects.toThrow('timed out');
+    const afterCrash = await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id });
+
+    // Act
+    const retried = await dispatcher.attempt(message);
+
+    // Assess
+    expect(afterCrash?.enabled).toBe(true);
+    expect(retried).toEqual({ kind: 'skipped', reason: 'duplicate' });
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id })).toMatchObject({
+      enabled: false,
+      disabledReason: 'gone',
+    });
+  });
+
+  it('leaves an endpoint enabled when it was changed after the 410 (an operator re-enabled it)', async () => {
+    // Prepare
+    const { ports, dispatcher, endpoint, message, clock } = await dyingSetup(410, 'disable');
+    await expect(dispatcher.attempt(message)).rejects.toThrow('timed out');
+    clock.time += 60_000;
+    await endpointService(ports).update(
+      actor({ now: new Date(clock.time) }),
+      jatim,
+      endpoint.id,
+      { description: 'Portal baru' },
+      endpoint.version,
+    );
+
+    // Act
+    await dispatcher.attempt(message);
+
+    // Assess
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: endpoint.id })).toMatchObject({
+      enabled: true,
+    });
+  });
+});
