@@ -1518,6 +1518,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cycles/{year}/awards/decisions/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One award decision: what was decided, about whom, why, by whom and when
+         * @description The record a decision’s 201 points to (its `Location`). Decisions are never edited: a later one undoes an earlier one. 404 when the cycle has no decision of that number.
+         *
+         *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
+         */
+        get: operations["getAwardDecision"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/cycles/{year}/awards/publish": {
         parameters: {
             query?: never;
@@ -8525,6 +8547,7 @@ export interface operations {
             /** @description Recorded */
             201: {
                 headers: {
+                    Location: components["headers"]["Location"];
                     "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
                     "Idempotency-Key-Expires": components["headers"]["Idempotency-Key-Expires"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -8555,6 +8578,40 @@ export interface operations {
             };
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["IdempotencyKeyReused"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getAwardDecision: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Evaluation cycle year */
+                year: number;
+                /** @description The decision’s number in its cycle */
+                number: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The decision */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwardDecision"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

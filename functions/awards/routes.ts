@@ -26,9 +26,17 @@ export const createAwardsHandler = (dependencies: AwardsDependencies) => {
         status: 200,
         body: await service.draft(params.year, context.now),
       }),
-      createAwardDecision: async ({ params, body }, context) => ({
-        status: 201,
-        body: await service.decide(actorOf(context, context.now), params.year, body),
+      createAwardDecision: async ({ params, body }, context) => {
+        const decision = await service.decide(actorOf(context, context.now), params.year, body);
+        return {
+          status: 201,
+          body: decision,
+          headers: { location: `/v1/cycles/${decision.year}/awards/decisions/${decision.number}` },
+        };
+      },
+      getAwardDecision: async ({ params }) => ({
+        status: 200,
+        body: await service.decision(params.year, params.number),
       }),
       listAwardDecisions: async ({ params }) => ({
         status: 200,

@@ -226,6 +226,11 @@ export const createAwardStore = (client: DynamoDBDocumentClient, tableName: stri
     });
 
   return {
+    decision: async (year, number) => {
+      const item = await get(awardKeys.decision(year, number));
+      return item ? recordOf<AwardDecision>(item) : undefined;
+    },
+
     decisions: async (year) =>
       (await inPartition(year, awardKeys.decisionPrefix)).map((item) => recordOf<AwardDecision>(item)),
 

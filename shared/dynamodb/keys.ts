@@ -642,6 +642,14 @@ export const accessPatterns = [
     notes: '`attribute_not_exists(PK) OR leaseUntil < :now OR runId = :me`.',
   },
   {
+    name: 'getAwardDecision',
+    table: 'programme',
+    operation: 'GetItem',
+    key: 'CYCLE#<year>#AWARDS / DECISION#<nnnn>',
+    status: 'built',
+    notes: 'Consistent; one decision, where its 201 points.',
+  },
+  {
     name: 'listAwardDecisions',
     table: 'programme',
     operation: 'Query',

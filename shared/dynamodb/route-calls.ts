@@ -424,6 +424,7 @@ export const routeCalls = {
     notes: `The result and the decisions in parallel. ${withChangeNote}`,
   },
   listAwardDecisions: { calls: ['getCycle', 'listAwardDecisions'], notes: 'In parallel.' },
+  getAwardDecision: { calls: ['getAwardDecision'] },
   publishAwards: {
     calls: claimedBefore([
       'getCycle',

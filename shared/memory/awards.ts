@@ -72,6 +72,7 @@ export const createMemoryAwards = () => {
     a.awardId < b.awardId ? -1 : a.awardId > b.awardId ? 1 : 0;
 
   const store: AwardStore = {
+    decision: async (year, number) => decisions.get(`${year}#${number}`),
     decisions: async (year) =>
       [...decisions.values()]
         .filter((decision) => decision.year === year)

@@ -368,13 +368,14 @@ export const runRouteJourney = async (api: TestApi, options: JourneyOptions = {}
     // Last year's awards, on its published ranking: a decision, the publication, the public reads
     // and a revision that the second decision calls for.
     await call('getAwardDraft', { params: { year: lastYear }, token: admin });
-    await call('createAwardDecision', {
+    const decided = await call<{ number: number }>('createAwardDecision', {
       params: { year: lastYear },
       token: admin,
       headers: idempotencyKey(),
       body: { category: 'layanan', agencyId: agencyB, action: 'exclude', reason: 'Pemeriksaan data dukung' },
     });
     await call('listAwardDecisions', { params: { year: lastYear }, token: admin });
+    await call('getAwardDecision', { params: { year: lastYear, number: decided.body.number }, token: admin });
     await call('publishAwards', {
       params: { year: lastYear },
       token: admin,

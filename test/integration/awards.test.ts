@@ -318,6 +318,14 @@ describe('the draft', () => {
     expect(trail.items.map((entry) => entry.action)).toEqual(
       expect.arrayContaining(['award.decision.exclude', 'award.decision.reinstate']),
     );
+    // Each 201 names where its decision can be read again.
+    const location = reinstated.headers.get('location') ?? '';
+    expect(location).toBe(`/v1/cycles/${year}/awards/decisions/2`);
+    expect(expectStatus(await api.request<Decision>('GET', location, { token: admin }), 200)).toEqual(
+      reinstated.body,
+    );
+    expectProblem(await api.request('GET', `/v1/cycles/${year}/awards/decisions/3`, { token: admin }), 404);
+    expectProblem(await api.request('GET', `/v1/cycles/${year}/awards/decisions/0`, { token: admin }), 400);
   });
 });
 

@@ -7,6 +7,7 @@ import {
   AgencyAwardsSchema,
   AwardDecisionCreateSchema,
   AwardDecisionListSchema,
+  AwardDecisionParamsSchema,
   AwardDecisionSchema,
   AwardDetailSchema,
   AwardDraftSchema,
@@ -76,8 +77,24 @@ export const awardRoutes = {
     // One change through the write path, nothing before it: the key rides in its transaction.
     idempotencyClaim: 'with-change',
     responses: {
-      201: { description: 'Recorded', schema: AwardDecisionSchema },
+      201: { description: 'Recorded', schema: AwardDecisionSchema, headers: ['Location'] },
       ...errors(400, 401, 403, 404, 409),
+    },
+  }),
+  getAwardDecision: defineRoute({
+    operationId: 'getAwardDecision',
+    method: 'GET',
+    path: '/v1/cycles/{year}/awards/decisions/{number}',
+    lambda: 'awards',
+    access: adminOnly,
+    summary: 'One award decision: what was decided, about whom, why, by whom and when',
+    description:
+      'The record a decision’s 201 points to (its `Location`). Decisions are never edited: a later one undoes an earlier one. 404 when the cycle has no decision of that number.',
+    tags: ['Awards'],
+    params: AwardDecisionParamsSchema,
+    responses: {
+      200: { description: 'The decision', schema: AwardDecisionSchema },
+      ...errors(400, 401, 403, 404),
     },
   }),
   listAwardDecisions: defineRoute({

@@ -4,7 +4,9 @@ import {
   displayText,
   exactValueDescription,
   InstantSchema,
+  integerParam,
   Sha256Schema,
+  YearParamSchema,
 } from '#shared/api/common/schemas.ts';
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { AgencyGroupSchema } from '#shared/api/registry/schemas.ts';
@@ -316,6 +318,17 @@ export const AwardDraftSchema = z
   .meta({ id: 'AwardDraft' });
 
 export const AwardIdParamsSchema = z.strictObject(lazyShape(() => ({ awardId: AwardIdSchema })));
+
+/** One award decision of a cycle, by its number (1, 2, …). */
+export const AwardDecisionParamsSchema = z.strictObject(
+  lazyShape(() => ({
+    year: YearParamSchema,
+    number: integerParam(1, 9_999, 'A decision number from 1 to 9999').meta({
+      description: 'The decision’s number in its cycle',
+      example: 1,
+    }),
+  })),
+);
 
 export const AgencyAwardsParamsSchema = z.strictObject(lazyShape(() => ({ agencyId: AgencyIdSchema })));
 

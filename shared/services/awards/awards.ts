@@ -434,6 +434,13 @@ export const createAwardService = (ports: AwardServicePorts) => {
       };
     },
 
+    /** One decision by its number: one read (no cycle, no decision). */
+    decision: async (year: number, number: number): Promise<AwardDecision> => {
+      const decision = await awards.decision(year, number);
+      if (!decision) throw new NotFoundError(`The ${year} cycle has no award decision ${number}.`);
+      return decision;
+    },
+
     /** Every decision of the cycle, in order. */
     decisions: async (year: number) => {
       const [, decisions] = await Promise.all([cycleOf(year), awards.decisions(year)]);

@@ -18,6 +18,8 @@ export type AwardPublicationSummary = Omit<AwardPublication, 'awards'>;
 export interface AwardStore {
   /** Every decision of the cycle, in number order. */
   decisions(year: number): Promise<AwardDecision[]>;
+  /** One decision by its number. */
+  decision(year: number, number: number): Promise<AwardDecision | undefined>;
   /** The published pointer and every publication version's summary, oldest first: one read. */
   publications(
     year: number,
