@@ -277,18 +277,25 @@ export const createResultStore = (client: DynamoDBDocumentClient, tableName: str
       ]);
       const cycleItem = items.find((item) => item.SK === 'CYCLE');
       const agencyOf = new Map(agencies.map((agencyId) => [cycleAgencyPartition(year, agencyId), agencyId]));
-      const agenciesWith = (sortKey: string) =>
-        new Set(
-          items
-            .filter((item) => item.SK === sortKey)
-            .map((item) => agencyOf.get(item.PK as string))
-            .filter((agencyId): agencyId is string => agencyId !== undefined),
-        );
-      return {
-        cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
-        existing: agenciesWith(resultKeys.current(year, '').SK),
-        assessed: agenciesWith(assessmentKeys.head(year, '').SK),
-      };
+      const currentSortKey = resultKeys.current(year, '').SK;
+      const existing = new Map<string, CurrentResult>();
+      for (const item of items) {
+        if (item.SK === currentSortKey && agencyOf.has(item.PK as string)) {
+          const current = currentFromItem(item);
+          existing.set(current.agencyId, current);
+        }
+      }
+      const assessed = new Set(
+        items
+          .filter((item) => item.SK === assessmentKeys.head(year, '').SK)
+          .map((item) => agencyOf.get(item.PK as string))
+          .filter((agencyId): agencyId is string => agencyId !== undefined),
+      );
+      return { cycle: cycleItem ? cycleFromItem(cycleItem) : undefined, existing, assessed };
+    },
+    versions: async (year, wanted) => {
+      const keys = wanted.map(({ agencyId, version }) => resultKeys.version(year, agencyId, version));
+      return (await batchGetAll(client, tableName, keys)).map(versionFromItem);
     },
     existing: async (year, agencyIds) => {
       const keys = [...new Set(agencyIds)].map((agencyId) => resultKeys.current(year, agencyId));

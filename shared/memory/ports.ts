@@ -608,9 +608,19 @@ export const createMemoryPorts = (): MemoryPorts => {
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
       existingWithCycle: async (year, agencyIds) => ({
         cycle: cycles.get(year),
-        existing: new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+        existing: new Map(
+          agencyIds.flatMap((agencyId) => {
+            const current = currents.get(selfKey(year, agencyId));
+            return current ? [[agencyId, current] as const] : [];
+          }),
+        ),
         assessed: new Set(agencyIds.filter((agencyId) => heads.has(selfKey(year, agencyId)))),
       }),
+      versions: async (year, wanted) =>
+        wanted.flatMap(({ agencyId, version }) => {
+          const found = resultVersions.get(`${year}#${agencyId}#${version}`);
+          return found ? [found] : [];
+        }),
     },
     rankings: {
       hasResults: async (year) => [...currents.values()].some((current) => current.year === year),

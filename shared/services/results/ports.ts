@@ -49,13 +49,25 @@ export interface ResultStore {
   /** Which of these agencies have a result in the cycle (an import skips them). */
   existing(year: number, agencyIds: readonly string[]): Promise<Set<string>>;
   /**
-   * The cycle, which of these agencies have a result in it and which are assessed in it (a panel
-   * was assigned: their result comes from finalizing), in one round trip (an import).
+   * The cycle, the current results of these agencies in it (by agency id) and which are assessed in
+   * it (a panel was assigned: their result comes from finalizing), in one round trip (an import).
    */
   existingWithCycle(
     year: number,
     agencyIds: readonly string[],
-  ): Promise<{ cycle: CycleRecord | undefined; existing: Set<string>; assessed: Set<string> }>;
+  ): Promise<{
+    cycle: CycleRecord | undefined;
+    existing: ReadonlyMap<string, CurrentResult>;
+    assessed: Set<string>;
+  }>;
+  /**
+   * The named versions of agencies' results in the cycle (an import compares its rows with the
+   * standing ones), in no particular order; a version that does not exist is left out.
+   */
+  versions(
+    year: number,
+    wanted: readonly { readonly agencyId: string; readonly version: number }[],
+  ): Promise<ResultVersion[]>;
 }
 
 interface AgencyIdentity {
