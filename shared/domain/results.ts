@@ -216,7 +216,7 @@ export interface ImportDifference {
  * Undefined when the row is the same.
  */
 export const importDifference = (
-  stored: ResultVersion,
+  stored: Pick<ResultVersion, 'inputs'>,
   row: { readonly levels: readonly (Level | null)[]; readonly reference: string },
 ): ImportDifference | undefined => {
   const count = Math.max(stored.inputs.levels.length, row.levels.length);

@@ -523,7 +523,7 @@ export const accessPatterns = [
     key: 'CYCLE#<year>#AGENCY#<agencyId> / RESULT#V#<version> per agency',
     status: 'built',
     notes:
-      'An import naming agencies that have a result already: their standing versions, to tell a row already imported (skipped) from one that differs (refused); 100 keys a call.',
+      'An import naming agencies that have a result already: the inputs of their standing versions (projected: levels and sources), to tell a row already imported (skipped) from one that differs (refused); 100 keys a call.',
   },
   {
     name: 'listCycleResults',

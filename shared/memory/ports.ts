@@ -616,10 +616,10 @@ export const createMemoryPorts = (): MemoryPorts => {
         ),
         assessed: new Set(agencyIds.filter((agencyId) => heads.has(selfKey(year, agencyId)))),
       }),
-      versions: async (year, wanted) =>
+      versionInputs: async (year, wanted) =>
         wanted.flatMap(({ agencyId, version }) => {
           const found = resultVersions.get(`${year}#${agencyId}#${version}`);
-          return found ? [found] : [];
+          return found ? [{ agencyId, version, inputs: found.inputs }] : [];
         }),
     },
     rankings: {

@@ -22,6 +22,9 @@ export interface CurrentResult {
   readonly openAppealId?: string | undefined;
 }
 
+/** A result version's inputs, with the version they belong to. */
+export type StoredInputs = Pick<ResultVersion, 'agencyId' | 'version' | 'inputs'>;
+
 export interface ResultStore {
   current(year: number, agencyId: string): Promise<CurrentResult | undefined>;
   /** A page of a cycle's current results (one Query), by group then agency id; one group when asked. */
@@ -61,13 +64,14 @@ export interface ResultStore {
     assessed: Set<string>;
   }>;
   /**
-   * The named versions of agencies' results in the cycle (an import compares its rows with the
-   * standing ones), in no particular order; a version that does not exist is left out.
+   * The inputs (levels, their sources) of the named versions of agencies' results in the cycle, in
+   * no particular order; a version that does not exist is left out. What an import compares its
+   * rows with: the inputs alone, a fifth of a version's size.
    */
-  versions(
+  versionInputs(
     year: number,
     wanted: readonly { readonly agencyId: string; readonly version: number }[],
-  ): Promise<ResultVersion[]>;
+  ): Promise<StoredInputs[]>;
 }
 
 interface AgencyIdentity {

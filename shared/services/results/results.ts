@@ -86,20 +86,19 @@ const differenceDetail = (
   year: number,
   framework: Framework,
   row: ImportRow,
-  stored: ResultVersion,
+  current: CurrentResult,
   difference: ImportDifference,
 ): string => {
-  const storedIndex = stored.computed.score.index.display;
+  const storedIndex = toIndexValue(parseRational(current.summary.index)).display;
   const reference = difference.reference
     ? `imported from “${difference.reference.stored}”, not “${difference.reference.imported}”`
     : undefined;
   const tail = 'an import never replaces a final result, which changes only through an upheld appeal';
   if (difference.levels.length === 0) {
-    return `"${row.agencyId}" has a final result in the ${year} cycle (version ${stored.version}) with these levels and index ${storedIndex}, but ${reference}; ${tail}`;
+    return `"${row.agencyId}" has a final result in the ${year} cycle (version ${current.version}) with these levels and index ${storedIndex}, but ${reference}; ${tail}`;
   }
-  const imported = scoreAssessment(framework, new Map(row.levels.map((level, index) => [index + 1, level])), {
-    predicateBasis: stored.inputs.predicateBasis,
-  }).index.display;
+  const imported = scoreAssessment(framework, new Map(row.levels.map((level, index) => [index + 1, level])))
+    .index.display;
   const named = difference.levels
     .slice(0, differencesNamed)
     .map(
@@ -111,7 +110,7 @@ const differenceDetail = (
       ? ` and ${difference.levels.length - differencesNamed} more`
       : '';
   const count = difference.levels.length === 1 ? '1 indicator' : `${difference.levels.length} indicators`;
-  return `"${row.agencyId}" has a final result in the ${year} cycle (version ${stored.version}, index ${storedIndex}) and this row differs at ${count}: ${named}${more}; it would give index ${imported}${reference ? `, and the stored result was ${reference}` : ''}; ${tail}`;
+  return `"${row.agencyId}" has a final result in the ${year} cycle (version ${current.version}, index ${storedIndex}) and this row differs at ${count}: ${named}${more}; it would give index ${imported}${reference ? `, and the stored result was ${reference}` : ''}; ${tail}`;
 };
 
 /** The representation of a current result: the standing version in full. */
@@ -293,8 +292,8 @@ export const createResultService = (ports: ResultServicePorts) => {
   };
 
   /**
-   * Compares each row naming an agency with a result already with that result's standing version
-   * (one BatchGetItem per 100 such rows, only then): all the same, the rows are skipped; otherwise
+   * Compares each row naming an agency with a result already with the inputs of that result's
+   * standing version (one BatchGetItem per 100 such rows, only then): all the same, the rows are skipped; otherwise
    * 409 with one entry per differing row, and nothing is written.
    */
   const assertSameAsStored = async (
@@ -311,18 +310,18 @@ export const createResultService = (ports: ResultServicePorts) => {
     if (repeated.length === 0) return;
     const standing = new Map(
       (
-        await results.versions(
+        await results.versionInputs(
           cycle.year,
           repeated.map(({ current }) => ({ agencyId: current.agencyId, version: current.version })),
         )
-      ).map((version) => [version.agencyId, version]),
+      ).map((stored) => [stored.agencyId, stored]),
     );
     const differing = repeated.flatMap(({ row, index, current }) => {
       const stored = standing.get(row.agencyId);
       // The current result names its version, written in the same transaction: never missing.
       if (!stored) throw new Error(`Result version ${current.version} of ${row.agencyId} is missing`);
       const difference = importDifference(stored, row);
-      return difference ? [{ row, index, stored, difference }] : [];
+      return difference ? [{ row, index, current, difference }] : [];
     });
     if (differing.length === 0) return;
     const appeals = cycle.windows.appeals;
@@ -330,9 +329,9 @@ export const createResultService = (ports: ResultServicePorts) => {
     throw new ConflictError(
       `${differing.length} ${differing.length === 1 ? 'row differs' : 'rows differ'} from the final ${differing.length === 1 ? 'result' : 'results'} stored in the ${cycle.year} cycle; nothing was imported. A row whose agency has a result already is skipped only when it holds that result’s levels (and, for an imported result, its reference). An import never replaces a final result: a result changes only through an appeal its agency files while the cycle’s appeals window is open (${appeals.opensAt} – ${appeals.closesAt}${closed}) and the review team upholds, which makes the next version. There is no other correction. Leave these rows out to import the others.`,
       {
-        errors: differing.map(({ row, index, stored, difference }) => ({
+        errors: differing.map(({ row, index, current, difference }) => ({
           pointer: `/body/results/${index}/${difference.levels.length > 0 ? 'levels' : 'reference'}`,
-          detail: differenceDetail(cycle.year, framework, row, stored, difference),
+          detail: differenceDetail(cycle.year, framework, row, current, difference),
         })),
       },
     );
