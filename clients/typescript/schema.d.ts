@@ -1751,7 +1751,7 @@ export interface components {
             }[];
             /** @description A submission refused (409): the indicators not answered yet */
             unanswered?: number[];
-            /** @description A write outside its window (409): the window as scheduled */
+            /** @description A write outside its window, or an import of results before the cycle’s start (409): the window as scheduled */
             window?: {
                 /**
                  * Format: date-time

@@ -49,7 +49,7 @@ export interface ResultStore {
     year: number,
     query: PageRequest & { readonly status?: AppealRecord['status'] | undefined },
   ): Promise<Page<AppealRecord>>;
-  /** Which of these agencies have a result in the cycle (an import skips them). */
+  /** Which of these agencies have a result in the cycle (the demo seed imports results for the others). */
   existing(year: number, agencyIds: readonly string[]): Promise<Set<string>>;
   /**
    * The cycle, the current results of these agencies in it (by agency id) and which are assessed in
