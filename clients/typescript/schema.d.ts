@@ -1099,7 +1099,7 @@ export interface paths {
         put?: never;
         /**
          * Import a past cycle’s published final results (levels per agency), all or nothing
-         * @description For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. Agencies that already have a result are left alone; an agency the cycle assesses (a panel is assigned) gets its result by finalizing, so naming one answers 409 and nothing is imported.
+         * @description For cycles run before this system (e.g. from the ministry’s published report): each agency’s levels become result version 1, computed and hashed like any other. All or nothing: any refusal imports no row. A row whose agency already has a result is counted `unchanged` and left alone only when it holds that result — the same level for every indicator and, when the stored result was imported, the same `reference` — so sending a file again after a failure part-way completes it. A row that differs answers 409 with one `errors` entry per such row (`/body/results/<i>/levels`, or `…/reference` when only the reference differs) naming the stored and the imported index: an import never replaces a final result, which changes only through an upheld appeal. An agency the cycle assesses (a panel is assigned) gets its result by finalizing, so naming one that has none yet answers 409. A cycle that has not started (before its self-assessment window opens) answers 409 quoting that start, with the `window`.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *
@@ -1797,7 +1797,7 @@ export interface components {
             }[];
             /** @description A submission refused (409): the indicators not answered yet */
             unanswered?: number[];
-            /** @description A write outside its window (409): the window as scheduled */
+            /** @description A write outside its window, or an import of results before the cycle’s start (409): the window as scheduled */
             window?: {
                 /**
                  * Format: date-time
@@ -3395,11 +3395,20 @@ export interface components {
             }[];
         };
         ResultsImportReport: {
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Rows in the request
+             */
             received: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Rows written as result version 1
+             */
             imported: number;
-            /** Format: int64 */
+            /**
+             * Format: int64
+             * @description Rows whose agency already held exactly that result (its levels and, for an imported result, its reference): nothing written
+             */
             unchanged: number;
         };
         /** @description Final results of a past cycle as published (e.g. from the ministry’s report), finalized as version 1 */

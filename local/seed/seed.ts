@@ -135,16 +135,27 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
       await cycleService.createCycle(actor(), pastCycle(pastYear, framework.id));
       seeded = true;
     }
+    // Only the agencies without a result in the cycle: data kept between runs may hold an agency
+    // whose group a visitor changed since, and its demo levels (drawn per group) with it; the
+    // import would refuse that row rather than keep the stored result unsaid.
     const roster = await ports.agencies.listAll();
-    const report = await resultService.importResults(
-      actor(),
+    const held = await ports.results.existing(
       pastYear,
-      roster.map((agency) => ({
-        agencyId: agency.id,
-        levels: historicalLevels(framework, agency, pastYear),
-        reference: `Demo: hasil evaluasi SPBE ${pastYear} (data contoh)`,
-      })),
+      roster.map((agency) => agency.id),
     );
+    const missing = roster.filter((agency) => !held.has(agency.id));
+    const report =
+      missing.length === 0
+        ? { imported: 0 }
+        : await resultService.importResults(
+            actor(),
+            pastYear,
+            missing.map((agency) => ({
+              agencyId: agency.id,
+              levels: historicalLevels(framework, agency, pastYear),
+              reference: `Demo: hasil evaluasi SPBE ${pastYear} (data contoh)`,
+            })),
+          );
     if (report.imported > 0) {
       say(`history: ${pastYear} cycle, ${report.imported} final results imported`);
       seeded = true;

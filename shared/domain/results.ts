@@ -190,3 +190,45 @@ export const verifyResultChain = (
   });
   return { valid: problems.length === 0, problems };
 };
+
+/** One indicator whose level in an imported row is not the stored result's. */
+export interface LevelDifference {
+  readonly indicatorNo: number;
+  readonly stored: Level | null;
+  readonly imported: Level | null;
+}
+
+/** How a row of an import differs from the result its agency already has. */
+export interface ImportDifference {
+  /** Indicators whose level differs, in order; empty when only the reference does. */
+  readonly levels: readonly LevelDifference[];
+  /** The stored result's import reference and the row's, when they differ. */
+  readonly reference?: { readonly stored: string; readonly imported: string } | undefined;
+}
+
+/**
+ * Whether a row of an import holds the result its agency already has, so that skipping it loses
+ * nothing. "The same" is what the import would write that is not about the write itself: every
+ * indicator's level (null, no valid level, equal only to null) and, when the stored levels came
+ * from an import, its reference (the stored result cites it). When, who and why differ on every
+ * write and are not compared; the framework and predicate basis are the cycle's, not the row's.
+ * Levels finalized from a review or decided on appeal cite no reference: their levels alone decide.
+ * Undefined when the row is the same.
+ */
+export const importDifference = (
+  stored: Pick<ResultVersion, 'inputs'>,
+  row: { readonly levels: readonly (Level | null)[]; readonly reference: string },
+): ImportDifference | undefined => {
+  const count = Math.max(stored.inputs.levels.length, row.levels.length);
+  const levels: LevelDifference[] = [];
+  for (let index = 0; index < count; index++) {
+    const before = stored.inputs.levels[index] ?? null;
+    const after = row.levels[index] ?? null;
+    if (before !== after) levels.push({ indicatorNo: index + 1, stored: before, imported: after });
+  }
+  const cited = stored.inputs.sources.flatMap((source) =>
+    source.kind === 'import' && source.reference !== row.reference ? [source.reference] : [],
+  );
+  const reference = cited[0] === undefined ? undefined : { stored: cited[0], imported: row.reference };
+  return levels.length === 0 && !reference ? undefined : { levels, ...(reference ? { reference } : {}) };
+};

@@ -13,7 +13,11 @@ export const batchGetAll = async (
   client: DynamoDBDocumentClient,
   tableName: string,
   keys: readonly ItemKey[],
-  options: { readonly projection?: string } = {},
+  options: {
+    readonly projection?: string;
+    /** Expression attribute names the projection uses (`#name`), for names DynamoDB reserves. */
+    readonly names?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<Record<string, unknown>[]> => {
   const items: Record<string, unknown>[] = [];
   for (let start = 0; start < keys.length; start += keysPerBatch) {
@@ -29,6 +33,7 @@ export const batchGetAll = async (
                 Keys: pending,
                 ConsistentRead: true,
                 ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+                ...(options.names ? { ExpressionAttributeNames: { ...options.names } } : {}),
               },
             },
           }),

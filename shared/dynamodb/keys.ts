@@ -525,6 +525,15 @@ export const accessPatterns = [
       'An appeal (one agency) or an import (every agency of the batch, with its assessment head: an agency with a panel is refused; 100 keys a call).',
   },
   {
+    name: 'getResultVersions',
+    table: 'programme',
+    operation: 'BatchGetItem',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> / RESULT#V#<version> per agency',
+    status: 'built',
+    notes:
+      'An import naming agencies that have a result already: the inputs of their standing versions (projected: levels and sources), to tell a row already imported (skipped) from one that differs (refused); 100 keys a call.',
+  },
+  {
     name: 'listCycleResults',
     table: 'programme',
     operation: 'Query',

@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AppealSchema } from '#shared/api/results/schemas.ts';
-import { type ResultVersion, resultSummary } from '#shared/domain/results.ts';
+import { type ResultInputs, type ResultVersion, resultSummary } from '#shared/domain/results.ts';
 import type {
   AppealRecord,
   CurrentResult,
@@ -277,18 +277,35 @@ export const createResultStore = (client: DynamoDBDocumentClient, tableName: str
       ]);
       const cycleItem = items.find((item) => item.SK === 'CYCLE');
       const agencyOf = new Map(agencies.map((agencyId) => [cycleAgencyPartition(year, agencyId), agencyId]));
-      const agenciesWith = (sortKey: string) =>
-        new Set(
-          items
-            .filter((item) => item.SK === sortKey)
-            .map((item) => agencyOf.get(item.PK as string))
-            .filter((agencyId): agencyId is string => agencyId !== undefined),
-        );
-      return {
-        cycle: cycleItem ? cycleFromItem(cycleItem) : undefined,
-        existing: agenciesWith(resultKeys.current(year, '').SK),
-        assessed: agenciesWith(assessmentKeys.head(year, '').SK),
-      };
+      const currentSortKey = resultKeys.current(year, '').SK;
+      const existing = new Map<string, CurrentResult>();
+      for (const item of items) {
+        if (item.SK === currentSortKey && agencyOf.has(item.PK as string)) {
+          const current = currentFromItem(item);
+          existing.set(current.agencyId, current);
+        }
+      }
+      const assessed = new Set(
+        items
+          .filter((item) => item.SK === assessmentKeys.head(year, '').SK)
+          .map((item) => agencyOf.get(item.PK as string))
+          .filter((agencyId): agencyId is string => agencyId !== undefined),
+      );
+      return { cycle: cycleItem ? cycleFromItem(cycleItem) : undefined, existing, assessed };
+    },
+    versionInputs: async (year, wanted) => {
+      const keys = wanted.map(({ agencyId, version }) => resultKeys.version(year, agencyId, version));
+      // The inputs alone: a version's computation is four fifths of its size. (Capacity is charged
+      // on the whole item all the same; the transfer and the parsing are not.)
+      const items = await batchGetAll(client, tableName, keys, {
+        projection: '#agencyId, #version, #inputs',
+        names: { '#agencyId': 'agencyId', '#version': 'version', '#inputs': 'inputs' },
+      });
+      return items.map((item) => ({
+        agencyId: item.agencyId as string,
+        version: item.version as number,
+        inputs: item.inputs as ResultInputs,
+      }));
     },
     existing: async (year, agencyIds) => {
       const keys = [...new Set(agencyIds)].map((agencyId) => resultKeys.current(year, agencyId));

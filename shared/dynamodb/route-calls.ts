@@ -312,9 +312,13 @@ export const routeCalls = {
     calls: claimedBefore(['getCycleAndCurrentResults', 'listRoster', 'commitChange']),
     extra: [
       { when: 'per further 50 agencies', calls: ['getCycleAndCurrentResults'] },
+      {
+        when: 'rows name agencies with a result already (a retry): per 100 of them',
+        calls: ['getResultVersions'],
+      },
       { when: 'per further 100 actions', calls: ['commitChange'] },
     ],
-    notes: beforeNote,
+    notes: `${beforeNote} A row whose agency has a result already is compared with its standing version: skipped when the same, the import refused when not.`,
   },
 
   // Rankings.

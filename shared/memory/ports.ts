@@ -622,9 +622,19 @@ export const createMemoryPorts = (): MemoryPorts => {
         new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
       existingWithCycle: async (year, agencyIds) => ({
         cycle: cycles.get(year),
-        existing: new Set(agencyIds.filter((agencyId) => currents.has(selfKey(year, agencyId)))),
+        existing: new Map(
+          agencyIds.flatMap((agencyId) => {
+            const current = currents.get(selfKey(year, agencyId));
+            return current ? [[agencyId, current] as const] : [];
+          }),
+        ),
         assessed: new Set(agencyIds.filter((agencyId) => heads.has(selfKey(year, agencyId)))),
       }),
+      versionInputs: async (year, wanted) =>
+        wanted.flatMap(({ agencyId, version }) => {
+          const found = resultVersions.get(`${year}#${agencyId}#${version}`);
+          return found ? [{ agencyId, version, inputs: found.inputs }] : [];
+        }),
     },
     rankings: {
       hasResults: async (year) => [...currents.values()].some((current) => current.year === year),

@@ -44,10 +44,10 @@ export const ProblemSchema = z
       unanswered: z.array(z.number().int()).optional().meta({
         description: 'A submission refused (409): the indicators not answered yet',
       }),
-      window: z
-        .object({ opensAt: InstantSchema, closesAt: InstantSchema })
-        .optional()
-        .meta({ description: 'A write outside its window (409): the window as scheduled' }),
+      window: z.object({ opensAt: InstantSchema, closesAt: InstantSchema }).optional().meta({
+        description:
+          'A write outside its window, or an import of results before the cycle’s start (409): the window as scheduled',
+      }),
       reason: z
         .enum([...urlRefusalReasons, ...addressRefusalReasons])
         .optional()

@@ -375,9 +375,12 @@ export const ResultsImportSchema = z
 export const ResultsImportReportSchema = z
   .object(
     lazyShape(() => ({
-      received: z.number().int(),
-      imported: z.number().int(),
-      unchanged: z.number().int(),
+      received: z.number().int().meta({ description: 'Rows in the request' }),
+      imported: z.number().int().meta({ description: 'Rows written as result version 1' }),
+      unchanged: z.number().int().meta({
+        description:
+          'Rows whose agency already held exactly that result (its levels and, for an imported result, its reference): nothing written',
+      }),
     })),
   )
   .meta({ id: 'ResultsImportReport' });

@@ -22,6 +22,9 @@ export interface CurrentResult {
   readonly openAppealId?: string | undefined;
 }
 
+/** A result version's inputs, with the version they belong to. */
+export type StoredInputs = Pick<ResultVersion, 'agencyId' | 'version' | 'inputs'>;
+
 export interface ResultStore {
   current(year: number, agencyId: string): Promise<CurrentResult | undefined>;
   /** A page of a cycle's current results (one Query), by group then agency id; one group when asked. */
@@ -46,16 +49,29 @@ export interface ResultStore {
     year: number,
     query: PageRequest & { readonly status?: AppealRecord['status'] | undefined },
   ): Promise<Page<AppealRecord>>;
-  /** Which of these agencies have a result in the cycle (an import skips them). */
+  /** Which of these agencies have a result in the cycle (the demo seed imports results for the others). */
   existing(year: number, agencyIds: readonly string[]): Promise<Set<string>>;
   /**
-   * The cycle, which of these agencies have a result in it and which are assessed in it (a panel
-   * was assigned: their result comes from finalizing), in one round trip (an import).
+   * The cycle, the current results of these agencies in it (by agency id) and which are assessed in
+   * it (a panel was assigned: their result comes from finalizing), in one round trip (an import).
    */
   existingWithCycle(
     year: number,
     agencyIds: readonly string[],
-  ): Promise<{ cycle: CycleRecord | undefined; existing: Set<string>; assessed: Set<string> }>;
+  ): Promise<{
+    cycle: CycleRecord | undefined;
+    existing: ReadonlyMap<string, CurrentResult>;
+    assessed: Set<string>;
+  }>;
+  /**
+   * The inputs (levels, their sources) of the named versions of agencies' results in the cycle, in
+   * no particular order; a version that does not exist is left out. What an import compares its
+   * rows with: the inputs alone, a fifth of a version's size.
+   */
+  versionInputs(
+    year: number,
+    wanted: readonly { readonly agencyId: string; readonly version: number }[],
+  ): Promise<StoredInputs[]>;
 }
 
 interface AgencyIdentity {

@@ -8,7 +8,7 @@ import {
   standingScores,
   windowOfStage,
 } from '#shared/domain/assessment.ts';
-import { isWindowOpen } from '#shared/domain/cycles.ts';
+import { currentPhase, isWindowOpen } from '#shared/domain/cycles.ts';
 import {
   ConflictError,
   type FieldError,
@@ -21,12 +21,15 @@ import { findFramework, getFramework, predicateRef } from '#shared/domain/framew
 import type { Framework, Level } from '#shared/domain/framework/types.ts';
 import {
   buildResultVersion,
+  type ImportDifference,
+  importDifference,
   type LevelSource,
   type ResultVersion,
   scoringEngine,
   verifyResultChain,
 } from '#shared/domain/results.ts';
 import { parseRational, toIndexValue } from '#shared/domain/scoring/rational.ts';
+import { scoreAssessment } from '#shared/domain/scoring/score.ts';
 import type { AssessmentStore } from '../assessment/ports.ts';
 import type { CycleRecord, CycleStore } from '../cycles/ports.ts';
 import type { ChangeSet, Page, PageRequest, WritePath } from '../ports.ts';
@@ -61,6 +64,53 @@ const sameDecisions = (
         .map(({ indicatorNo, upheld, level, reason }) => [indicatorNo, upheld, level ?? null, reason]),
     );
   return key(stored) === key(sent);
+};
+
+/** A row of a results import: an agency's levels and where they come from. */
+interface ImportRow {
+  readonly agencyId: string;
+  readonly levels: readonly (Level | null)[];
+  readonly reference: string;
+}
+
+/** At most this many differing indicators are named per row; the rest are counted. */
+const differencesNamed = 10;
+
+const levelText = (level: Level | null) => (level === null ? 'none' : String(level));
+
+/**
+ * What a refused row's error says: the agency, its stored result (version, index) and the index the
+ * row would give, the indicators that differ (the first ten) and the reference.
+ */
+const differenceDetail = (
+  year: number,
+  framework: Framework,
+  row: ImportRow,
+  current: CurrentResult,
+  difference: ImportDifference,
+): string => {
+  const storedIndex = toIndexValue(parseRational(current.summary.index)).display;
+  const reference = difference.reference
+    ? `imported from “${difference.reference.stored}”, not “${difference.reference.imported}”`
+    : undefined;
+  const tail = 'an import never replaces a final result, which changes only through an upheld appeal';
+  if (difference.levels.length === 0) {
+    return `"${row.agencyId}" has a final result in the ${year} cycle (version ${current.version}) with these levels and index ${storedIndex}, but ${reference}; ${tail}`;
+  }
+  const imported = scoreAssessment(framework, new Map(row.levels.map((level, index) => [index + 1, level])))
+    .index.display;
+  const named = difference.levels
+    .slice(0, differencesNamed)
+    .map(
+      (level) => `${level.indicatorNo} (stored ${levelText(level.stored)}, row ${levelText(level.imported)})`,
+    )
+    .join(', ');
+  const more =
+    difference.levels.length > differencesNamed
+      ? ` and ${difference.levels.length - differencesNamed} more`
+      : '';
+  const count = difference.levels.length === 1 ? '1 indicator' : `${difference.levels.length} indicators`;
+  return `"${row.agencyId}" has a final result in the ${year} cycle (version ${current.version}, index ${storedIndex}) and this row differs at ${count}: ${named}${more}; it would give index ${imported}${reference ? `, and the stored result was ${reference}` : ''}; ${tail}`;
 };
 
 /** The representation of a current result: the standing version in full. */
@@ -228,15 +278,76 @@ export const createResultService = (ports: ResultServicePorts) => {
   };
 
   /**
-   * Imports a past cycle's published results: each row's levels become version 1, computed and
-   * hashed like any other. Validated all or nothing; agencies with a result already are skipped.
-   * No `result.finalized` events: a backfill of history is not news to send to portals.
+   * Refuses an import into a cycle that has not started: before its first window (self-assessment)
+   * opens, no agency has been evaluated, so a result imported then would be a final result made up
+   * ahead of the evaluation. The start is quoted as the admin wrote it.
    */
-  const importResults = async (
-    actor: Actor,
-    year: number,
-    rows: readonly { agencyId: string; levels: readonly (Level | null)[]; reference: string }[],
+  const assertStarted = (cycle: CycleRecord, now: Date) => {
+    if (currentPhase(cycle.windows, now).current !== 'not-started') return;
+    const window = cycle.windows.selfAssessment;
+    throw new ConflictError(
+      `The ${cycle.year} cycle has not started: it starts when its self-assessment window opens, at ${window.opensAt} (server time ${now.toISOString()}). Results are imported into a cycle once it has started; nothing was imported.`,
+      { extensions: { window } },
+    );
+  };
+
+  /**
+   * Compares each row naming an agency with a result already with the inputs of that result's
+   * standing version (one BatchGetItem per 100 such rows, only then): all the same, the rows are skipped; otherwise
+   * 409 with one entry per differing row, and nothing is written.
+   */
+  const assertSameAsStored = async (
+    cycle: CycleRecord,
+    framework: Framework,
+    rows: readonly ImportRow[],
+    existing: ReadonlyMap<string, CurrentResult>,
+    now: Date,
   ) => {
+    const repeated = rows.flatMap((row, index) => {
+      const current = existing.get(row.agencyId);
+      return current ? [{ row, index, current }] : [];
+    });
+    if (repeated.length === 0) return;
+    const standing = new Map(
+      (
+        await results.versionInputs(
+          cycle.year,
+          repeated.map(({ current }) => ({ agencyId: current.agencyId, version: current.version })),
+        )
+      ).map((stored) => [stored.agencyId, stored]),
+    );
+    const differing = repeated.flatMap(({ row, index, current }) => {
+      const stored = standing.get(row.agencyId);
+      // The current result names its version, written in the same transaction: never missing.
+      if (!stored) throw new Error(`Result version ${current.version} of ${row.agencyId} is missing`);
+      const difference = importDifference(stored, row);
+      return difference ? [{ row, index, current, difference }] : [];
+    });
+    if (differing.length === 0) return;
+    const appeals = cycle.windows.appeals;
+    const closed = Date.parse(appeals.closesAt) <= now.getTime() ? ', closed now' : '';
+    throw new ConflictError(
+      `${differing.length} ${differing.length === 1 ? 'row differs' : 'rows differ'} from the final ${differing.length === 1 ? 'result' : 'results'} stored in the ${cycle.year} cycle; nothing was imported. A row whose agency has a result already is skipped only when it holds that result’s levels (and, for an imported result, its reference). An import never replaces a final result: a result changes only through an appeal its agency files while the cycle’s appeals window is open (${appeals.opensAt} – ${appeals.closesAt}${closed}) and the review team upholds, which makes the next version. There is no other correction. Leave these rows out to import the others.`,
+      {
+        errors: differing.map(({ row, index, current, difference }) => ({
+          pointer: `/body/results/${index}/${difference.levels.length > 0 ? 'levels' : 'reference'}`,
+          detail: differenceDetail(cycle.year, framework, row, current, difference),
+        })),
+      },
+    );
+  };
+
+  /**
+   * Imports a past cycle's published results: each row's levels become version 1, computed and
+   * hashed like any other. Validated all or nothing. A row whose agency has a result already is
+   * skipped as unchanged only when it holds that result (`importDifference`), so that a retry of a
+   * file cut short completes it; a row that differs refuses the whole import (409 naming each such
+   * row), since skipping it would keep the stored result while reporting the row as taken. A cycle
+   * that has not started (its self-assessment window not open yet) takes no import: its results
+   * cannot be known yet. No `result.finalized` events: a backfill of history is not news to send
+   * to portals.
+   */
+  const importResults = async (actor: Actor, year: number, rows: readonly ImportRow[]) => {
     // The cycle with the agencies' current results (one BatchGetItem) beside the roster.
     const [{ cycle, existing, assessed }, registry] = await Promise.all([
       results.existingWithCycle(
@@ -246,6 +357,7 @@ export const createResultService = (ports: ResultServicePorts) => {
       agencies.listAll(),
     ]);
     if (!cycle) throw new NotFoundError(`No cycle for ${year}.`);
+    assertStarted(cycle, actor.now);
     const framework = getFramework(cycle.frameworkId);
     const roster = new Map(registry.map((agency) => [agency.id, agency]));
     const problems: FieldError[] = [];
@@ -292,6 +404,7 @@ export const createResultService = (ports: ResultServicePorts) => {
         },
       );
     }
+    await assertSameAsStored(cycle, framework, rows, existing, actor.now);
     const changes: ChangeSet[] = rows
       .filter((row) => !existing.has(row.agencyId))
       .map((row) => {
@@ -339,7 +452,7 @@ export const createResultService = (ports: ResultServicePorts) => {
     const outcome = await writes.commitMany(changes);
     if (outcome.failed) {
       throw new ConflictError(
-        `A result was written by another request during the import; ${outcome.committed} of ${changes.length} were imported. Send the import again: imported agencies are skipped.`,
+        `A result was written by another request during the import; ${outcome.committed} of ${changes.length} were imported. Send the import again: rows already imported as sent are skipped.`,
         { extensions: { written: outcome.committed } },
       );
     }

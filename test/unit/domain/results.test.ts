@@ -7,6 +7,7 @@ import {
   buildResultVersion,
   computeResult,
   frameworkSha256,
+  importDifference,
   resultSummary,
   sealOf,
   verifyResultChain,
@@ -91,5 +92,73 @@ describe('result versions', () => {
     expect(canonicalJson(computeResult(JSON.parse(JSON.stringify(framework)), first.inputs))).toBe(
       canonicalJson(first.computed),
     );
+  });
+});
+
+describe('an imported row against the stored result', () => {
+  it('is the same when every level and, for an imported result, the reference are; when and who are not compared', () => {
+    // Prepare: the result that imported these levels from "test"
+    const stored = buildResultVersion(framework, fields, undefined);
+
+    // Act + Assess
+    expect(importDifference(stored, { levels: [...levels], reference: 'test' })).toBeUndefined();
+    expect(
+      importDifference(
+        buildResultVersion(framework, { ...fields, finalizedAt: '2027-01-01T00:00:00.000Z' }, undefined),
+        {
+          levels,
+          reference: 'test',
+        },
+      ),
+    ).toBeUndefined();
+  });
+
+  it('names each indicator whose level differs (none differs from a level) and a different reference', () => {
+    // Prepare: indicator 2 has no valid level in the stored result
+    const stored = buildResultVersion(
+      framework,
+      { ...fields, levels: levels.map((level, index) => (index === 1 ? null : level)) },
+      undefined,
+    );
+    const row = levels.map((level, index) => (index === 0 ? (((level % 5) + 1) as Level) : level));
+
+    // Act
+    const difference = importDifference(stored, { levels: row, reference: 'Laporan ralat' });
+
+    // Assess
+    expect(difference).toEqual({
+      levels: [
+        { indicatorNo: 1, stored: levels[0], imported: row[0] },
+        { indicatorNo: 2, stored: null, imported: levels[1] },
+      ],
+      reference: { stored: 'test', imported: 'Laporan ralat' },
+    });
+    expect(importDifference(stored, { levels: stored.inputs.levels, reference: 'other' })).toEqual({
+      levels: [],
+      reference: { stored: 'test', imported: 'other' },
+    });
+  });
+
+  it('compares only the levels of a result finalized from the review: it cites no reference', () => {
+    // Prepare
+    const reviewed = buildResultVersion(
+      framework,
+      {
+        ...fields,
+        sources: levels.map(() => ({
+          kind: 'review' as const,
+          stage: 'dokumen' as const,
+          scoreVersion: 1,
+          reviewVersion: 1,
+        })),
+      },
+      undefined,
+    );
+
+    // Act + Assess
+    expect(importDifference(reviewed, { levels, reference: 'Laporan Evaluasi SPBE' })).toBeUndefined();
+    expect(
+      importDifference(reviewed, { levels: levels.map(() => 1 as Level), reference: 'x' })?.reference,
+    ).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seedDemoData } from '#local/seed/seed.ts';
 import { createMemoryPorts } from '#shared/memory/ports.ts';
 import { createAssignmentService } from '#shared/services/assessment/assignments.ts';
+import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import { sequentialIds } from '#test/unit/services/support.ts';
 
 /**
@@ -33,5 +34,30 @@ describe('the demo seed, run again over data users have changed', () => {
       ['demo-assessor', 'active'],
       ['demo-assessor-2', 'recused'],
     ]);
+  }, 120_000);
+
+  it('starts after an agency’s group changed since its demo results were imported, keeping those results', async () => {
+    // Prepare: the demo seeded; Kota Malang is registered as a kabupaten since (its demo levels are
+    // drawn per group, so the seed would now draw others)
+    const ports = createMemoryPorts();
+    const ids = sequentialIds();
+    const now = new Date();
+    await seedDemoData({ ports, ids, now });
+    const pastYear = now.getUTCFullYear() - 1;
+    const before = await ports.results.current(pastYear, 'kota-malang');
+    const malang = await ports.agencies.get('kota-malang');
+    await createAgencyService(ports).putAgency(
+      { subject: 'admin-1', role: 'admin', requestId: 'req-regroup', route: 'test', now },
+      'kota-malang',
+      { name: 'Pemerintah Kabupaten Malang (uji)', group: 'kabupaten', parentProvinceId: 'prov-jawa-timur' },
+      malang?.version,
+    );
+
+    // Act
+    const again = seedDemoData({ ports, ids, now: new Date(now.getTime() + 60_000) });
+
+    // Assess: it starts, and the result imported first stands
+    await expect(again).resolves.toBe(false);
+    expect(await ports.results.current(pastYear, 'kota-malang')).toEqual(before);
   }, 120_000);
 });

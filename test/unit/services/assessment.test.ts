@@ -1190,6 +1190,35 @@ describe('results and appeals (in-memory ports)', () => {
     await expect(results.cycleAppeals(actor(), 2031, { limit: 10 })).rejects.toThrow(NotFoundError);
   });
 
+  it('count an import row with the levels finalized from the review as unchanged, and refuse one with others (409 naming version 1)', async () => {
+    // Prepare: Jawa Barat finalized with every indicator at 3 (a result with no import reference)
+    const { results, ports } = await finalized();
+    const levels = (level: Level) => framework.indicators.map(() => level);
+
+    // Act
+    const same = await results.importResults(actor({ now: day(60) }), 2027, [
+      { agencyId: 'prov-jawa-barat', levels: levels(3), reference: 'Laporan Evaluasi SPBE 2027' },
+    ]);
+    const other = await results
+      .importResults(actor({ now: day(60) }), 2027, [
+        { agencyId: 'prov-jawa-barat', levels: levels(4), reference: 'Laporan Evaluasi SPBE 2027' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(same).toEqual({ received: 1, imported: 0, unchanged: 1 });
+    expect(other).toBeInstanceOf(ConflictError);
+    expect((other as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/results/0/levels',
+        detail: expect.stringMatching(
+          /^"prov-jawa-barat" has a final result in the 2027 cycle \(version 1, index 3\.00\) and this row differs at 47 indicators: 1 \(stored 3, row 4\), .* and 37 more; it would give index 4\.00; an import never replaces/,
+        ),
+      },
+    ]);
+    expect(await ports.results.current(2027, 'prov-jawa-barat')).toMatchObject({ version: 1 });
+  });
+
   it('bundle everything needed to recompute the same bytes', async () => {
     const { results } = await finalized();
     const bundle = JSON.parse(
@@ -1255,6 +1284,132 @@ describe('importing past results (in-memory ports)', () => {
       },
     ]);
     expect(await ports.results.current(2027, 'prov-jawa-timur')).toBeUndefined();
+  });
+});
+
+describe('importing again into a cycle with results (in-memory ports)', () => {
+  const levels = (level: Level) => framework.indicators.map(() => level);
+  const imported = async () => {
+    const { ports } = await setUp();
+    const results = createResultService({ ...ports, ids: sequentialIds() });
+    await results.importResults(actor(), 2026, [
+      { agencyId: 'prov-jawa-timur', levels: levels(4), reference: 'Laporan 2026' },
+    ]);
+    return { ports, results };
+  };
+
+  it('completes a file cut short: rows already imported as sent are unchanged, the rest imported', async () => {
+    // Prepare: the first row of the file was imported before the failure
+    const { ports, results } = await imported();
+
+    // Act: the same file again
+    const report = await results.importResults(actor(), 2026, [
+      { agencyId: 'prov-jawa-timur', levels: levels(4), reference: 'Laporan 2026' },
+      { agencyId: 'prov-jawa-barat', levels: levels(3), reference: 'Laporan 2026' },
+    ]);
+
+    // Assess
+    expect(report).toEqual({ received: 2, imported: 1, unchanged: 1 });
+    expect(await ports.results.current(2026, 'prov-jawa-barat')).toMatchObject({ version: 1 });
+  });
+
+  it('refuses the whole import when a row differs from its agency’s stored result: 409 naming the row, the agency, both indices and the appeal; nothing written', async () => {
+    // Prepare: Jawa Timur has index 4 (every level 4); the file now says 5 at indicators 1 and 2
+    const { ports, results } = await imported();
+    const corrected = levels(4).map((level, index) => (index < 2 ? 5 : level));
+
+    // Act
+    const error = await results
+      .importResults(actor(), 2026, [
+        { agencyId: 'prov-jawa-barat', levels: levels(3), reference: 'Laporan 2026' },
+        { agencyId: 'prov-jawa-timur', levels: corrected, reference: 'Laporan 2026' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess: one entry, for the differing row; the new row is not written either
+    expect(error).toBeInstanceOf(ConflictError);
+    const conflict = error as ConflictError;
+    const importedIndex = computeResult(framework, {
+      frameworkId: framework.id,
+      frameworkSha256: '',
+      predicateBasis: 'exact',
+      levels: corrected,
+      sources: [],
+    }).score.index.display;
+    expect(conflict.errors).toEqual([
+      {
+        pointer: '/body/results/1/levels',
+        detail: `"prov-jawa-timur" has a final result in the 2026 cycle (version 1, index 4.00) and this row differs at 2 indicators: 1 (stored 4, row 5), 2 (stored 4, row 5); it would give index ${importedIndex}; an import never replaces a final result, which changes only through an upheld appeal`,
+      },
+    ]);
+    expect(conflict.message).toMatch(
+      /^1 row differs from the final result stored in the 2026 cycle; nothing was imported\..*appeal its agency files while the cycle’s appeals window is open \(.+ – .+\).*There is no other correction\./,
+    );
+    expect(await ports.results.current(2026, 'prov-jawa-barat')).toBeUndefined();
+    expect(await ports.results.current(2026, 'prov-jawa-timur')).toMatchObject({
+      version: 1,
+      summary: { index: '4' },
+    });
+  });
+
+  it('refuses a row with the stored levels but another reference: the stored result cites its source (409 at the reference)', async () => {
+    // Prepare
+    const { results } = await imported();
+
+    // Act
+    const error = await results
+      .importResults(actor(), 2026, [
+        { agencyId: 'prov-jawa-timur', levels: levels(4), reference: 'Laporan 2026 (ralat)' },
+      ])
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/results/0/reference',
+        detail:
+          '"prov-jawa-timur" has a final result in the 2026 cycle (version 1) with these levels and index 4.00, but imported from “Laporan 2026”, not “Laporan 2026 (ralat)”; an import never replaces a final result, which changes only through an upheld appeal',
+      },
+    ]);
+  });
+
+  it('refuses an import into a cycle that has not started (409 quoting its start as the admin wrote it), and takes it once started', async () => {
+    // Prepare: the 2028 cycle starts on 1 February 2028, Jakarta time
+    const { ports } = await setUp();
+    const date = (monthDay: string) => `2028-${monthDay}T00:00:00+07:00`;
+    await createCycleService(ports).createCycle(
+      actor(),
+      openCycle({
+        year: 2028,
+        windows: {
+          selfAssessment: { opensAt: date('02-01'), closesAt: date('03-31') },
+          documentAssessment: { opensAt: date('04-01'), closesAt: date('04-30') },
+          appeals: { opensAt: date('06-01'), closesAt: date('06-15') },
+          publication: { at: date('07-01') },
+        },
+      }),
+    );
+    const results = createResultService({ ...ports, ids: sequentialIds() });
+    const rows = [{ agencyId: 'prov-jawa-timur', levels: levels(4), reference: 'Laporan 2028' }];
+
+    // Act: one second before the start, then at it
+    const early = await results
+      .importResults(actor({ now: new Date('2028-01-31T16:59:59Z') }), 2028, rows)
+      .catch((caught: unknown) => caught);
+    const unwritten = await ports.results.current(2028, 'prov-jawa-timur');
+    const started = await results.importResults(actor({ now: new Date('2028-01-31T17:00:00Z') }), 2028, rows);
+
+    // Assess
+    expect(early).toBeInstanceOf(ConflictError);
+    expect((early as ConflictError).message).toBe(
+      'The 2028 cycle has not started: it starts when its self-assessment window opens, at 2028-02-01T00:00:00+07:00 (server time 2028-01-31T16:59:59.000Z). Results are imported into a cycle once it has started; nothing was imported.',
+    );
+    expect((early as ConflictError).extensions).toEqual({
+      window: { opensAt: date('02-01'), closesAt: date('03-31') },
+    });
+    expect(unwritten).toBeUndefined();
+    expect(started).toEqual({ received: 1, imported: 1, unchanged: 0 });
   });
 });
 
