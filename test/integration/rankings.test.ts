@@ -11,7 +11,7 @@ import { systemIds } from '#shared/runtime/system.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
 import type { RankingStore } from '#shared/services/rankings/ports.ts';
 import { createRankingReader } from '#shared/services/rankings/read.ts';
-import { createRankingRunner, slotRunId } from '#shared/services/rankings/run.ts';
+import { createRankingRunner, launchGraceMs, slotRunId } from '#shared/services/rankings/run.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import { createResultService } from '#shared/services/results/results.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
@@ -175,6 +175,21 @@ describe('the ranking run (services on DynamoDB Local)', () => {
     const run = started[0]?.status === 'fulfilled' ? started[0].value : undefined;
     if (!run) throw new Error('no run');
     expect((await runner.execute(actor(), run, forever)).outcome).toBe('published');
+  });
+
+  it('launches again a run no worker took up, once the grace has passed (the lease as its start wrote it)', async () => {
+    // Prepare: a run started and never launched (its starter died)
+    const runner = createRankingRunner({ ...ports, ids: systemIds });
+    const orphan = await runner.start(actor(), year, 'admin');
+    const later = { ...actor(), now: new Date(Date.now() + launchGraceMs + 1_000) };
+
+    // Act
+    const retried = await runner.start(later, year, 'admin');
+    const outcome = await runner.execute(later, retried, forever);
+
+    // Assess
+    expect(retried.runId).toBe(orphan.runId);
+    expect(outcome.outcome).toBe('published');
   });
 
   it('resumes a run killed half-way and publishes exactly what an uninterrupted run publishes', async () => {

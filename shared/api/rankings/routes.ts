@@ -22,7 +22,7 @@ export const rankingRoutes = {
     access: adminOnly,
     summary: 'Rank every final result of the cycle now (asynchronously); poll the run',
     description:
-      'Answers 202 with the run to poll (Location). While another run of the cycle is going, 409 with its link; a cycle without a single final result, 409 (a ranking of none would be published to every subscriber). The run ranks nationally and per group by index, each domain and improvement, writes the entries, then publishes by switching the cycle’s pointer: readers see the previous ranking whole, then the new one whole.',
+      'Answers 202 with the run to poll (Location). While another run of the cycle is going, 409 with its link — unless no worker took that run up two minutes after its start (its starter died before launching it): then the answer is 202 with that run, launched again; a cycle without a single final result, 409 (a ranking of none would be published to every subscriber). The run ranks nationally and per group by index, each domain and improvement, writes the entries, then publishes by switching the cycle’s pointer: readers see the previous ranking whole, then the new one whole.',
     tags: ['Rankings'],
     params: YearParamsSchema,
     idempotent: true,

@@ -24,6 +24,7 @@ import type {
   AgencyPositionsRecord,
   IoStats,
   RankingInput,
+  RankingLease,
   RankingPageRecord,
   RankingRunRecord,
   RankingScopeKey,
@@ -40,6 +41,9 @@ export const rowsPerPage = 400;
  * again the same hour.
  */
 export const leaseDuration = 20 * 60 * 1000;
+
+/** A run no worker has taken up this long after its start is orphaned: the next start launches it. */
+export const launchGraceMs = 2 * 60 * 1000;
 
 /** Agency ids listed per change in a run report (entered, left); the counts are complete. */
 const changeListLimit = 100;
@@ -255,6 +259,42 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
   const batchSize = ports.checkpointEvery ?? checkpointEvery;
 
   /**
+   * The run holding the cycle's lease if no worker ever took it up: the lease is still the one its
+   * start wrote (a worker renews it the moment it begins), and the start is `launchGraceMs` old. Its
+   * starter died between recording the run and launching its worker (a Lambda timeout), and
+   * nothing else would run it before the lease lapses in 20 minutes.
+   */
+  const orphanOf = async (
+    year: number,
+    holder: RankingLease,
+    now: Date,
+  ): Promise<RankingRunRecord | undefined> => {
+    const run = await rankings.run(year, holder.runId);
+    if (run?.status !== 'running') return undefined;
+    const started = Date.parse(run.startedAt);
+    const untouched = Date.parse(holder.until) === started + leaseDuration;
+    return untouched && now.getTime() - started >= launchGraceMs ? run : undefined;
+  };
+
+  /** An orphaned run, handed back to be launched again: the caller starts its worker. Audited. */
+  const relaunched = async (actor: Actor, run: RankingRunRecord): Promise<RankingRunRecord> => {
+    await writes.commit({
+      state: [],
+      audits: [
+        auditEntry(
+          actor,
+          { kind: 'cycle', year: run.year },
+          'ranking.run.relaunched',
+          `ranking run ${run.runId}`,
+          [{ field: 'reason', before: null, after: 'no worker took the run up' }],
+        ),
+      ],
+      events: [],
+    });
+    return run;
+  };
+
+  /**
    * Creates a run and takes the cycle's lease for it. 409 with the running run's link when another
    * run holds the lease; an existing run of that id (a retried slot) is returned as it is.
    */
@@ -308,6 +348,8 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
       const raced = await rankings.run(year, runId);
       if (raced) return raced;
       const holder = await rankings.lease(year);
+      const orphan = holder ? await orphanOf(year, holder, actor.now) : undefined;
+      if (orphan) return relaunched(actor, orphan);
       throw new ConflictError(
         `Ranking run ${holder?.runId ?? '(unknown)'} of the ${year} cycle is still running; poll it instead of starting another.` +
           // A crashed run still holds the lease: say when the cycle is free again without it.

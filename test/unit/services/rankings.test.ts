@@ -15,6 +15,7 @@ import {
   computeRun,
   createRankingRunner,
   type ExecuteOptions,
+  launchGraceMs,
   leaseDuration,
   NothingToRankError,
   slotRunId,
@@ -229,9 +230,14 @@ describe('starting a ranking run (in-memory ports)', () => {
   });
 
   it('answers 409 with the running run’s link while another run holds the cycle’s lease', async () => {
-    // Prepare
+    // Prepare: a run its worker has taken up (and paused at a checkpoint, out of time)
     const { ports, runner } = await setUp();
     const running = await runner().start(actor(), year, 'admin');
+    const takenUpAt = new Date(now.getTime() + 1_000);
+    await runner().execute(actor({ now: takenUpAt }), running, {
+      remainingMs: () => 0,
+      now: () => takenUpAt,
+    });
 
     // Act
     const error = await runner()
@@ -244,7 +250,9 @@ describe('starting a ranking run (in-memory ports)', () => {
     expect(conflict.status).toBe(409);
     expect(conflict.message).toContain(`Ranking run ${running.runId} of the 2026 cycle is still running`);
     // An operator facing a run that stopped (a crash) learns when the cycle is free again.
-    expect(conflict.message).toContain(`until ${new Date(now.getTime() + leaseDuration).toISOString()}`);
+    expect(conflict.message).toContain(
+      `until ${new Date(takenUpAt.getTime() + leaseDuration).toISOString()}`,
+    );
     expect(conflict.extensions).toEqual({
       runningRunId: running.runId,
       link: `/v1/cycles/2026/rankings/runs/${running.runId}`,
@@ -257,19 +265,22 @@ describe('starting a ranking run (in-memory ports)', () => {
   });
 
   it('lets another run start once the lease has expired, by time alone', async () => {
-    // Prepare: a run that started and then went silent (no checkpoint renewed its lease)
+    // Prepare: a run whose worker took it up and then went silent (no checkpoint renewed its lease)
     const { ports, runner } = await setUp();
     const silent = await runner().start(actor(), year, 'admin', 'run_silent');
+    // Taken up 1 ms after its start: the lease runs until 1 ms past the start's.
+    const takenUp = new Date(now.getTime() + 1);
+    await runner().execute(actor({ now: takenUp }), silent, { remainingMs: () => 0, now: () => takenUp });
     const at = (ms: number) => actor({ now: new Date(now.getTime() + ms) });
 
     // Act
     const early = await runner()
-      .start(at(leaseDuration - 1), year, 'admin', 'run_early')
+      .start(at(leaseDuration), year, 'admin', 'run_early')
       .catch((caught: unknown) => caught);
-    const late = await runner().start(at(leaseDuration + 1), year, 'admin', 'run_late');
-    const silentAgain = await runner().execute(at(leaseDuration + 2), silent, {
+    const late = await runner().start(at(leaseDuration + 2), year, 'admin', 'run_late');
+    const silentAgain = await runner().execute(at(leaseDuration + 3), silent, {
       ...forever,
-      now: () => new Date(now.getTime() + leaseDuration + 2),
+      now: () => new Date(now.getTime() + leaseDuration + 3),
     });
 
     // Assess
@@ -277,13 +288,39 @@ describe('starting a ranking run (in-memory ports)', () => {
     expect(late).toMatchObject({ runId: 'run_late', status: 'running' });
     expect(await ports.rankings.lease(year)).toEqual({
       runId: 'run_late',
-      until: new Date(now.getTime() + 2 * leaseDuration + 1).toISOString(),
+      until: new Date(now.getTime() + 2 * leaseDuration + 2).toISOString(),
     });
     expect(silentAgain).toEqual({ outcome: 'busy', holder: 'run_late' });
     expect((await ports.rankings.runs(year)).map((run) => run.runId).sort()).toEqual([
       'run_late',
       'run_silent',
     ]);
+  });
+
+  it('hands back a run no worker took up (its starter died before launching it) to be launched again, audited', async () => {
+    // Prepare: a run recorded with its lease, whose worker was never started
+    const { ports, runner } = await setUp();
+    const orphan = await runner().start(actor(), year, 'admin', 'run_orphan');
+    const at = (ms: number) => actor({ now: new Date(now.getTime() + ms) });
+
+    // Act
+    const tooSoon = await runner()
+      .start(at(launchGraceMs - 1), year, 'admin', 'run_soon')
+      .catch((caught: unknown) => caught);
+    const retried = await runner().start(at(launchGraceMs), year, 'admin', 'run_retry');
+    const outcome = await runner().execute(at(launchGraceMs + 1), retried, {
+      ...forever,
+      now: () => new Date(now.getTime() + launchGraceMs + 1),
+    });
+
+    // Assess: the worker may be slow to start; after the grace the orphan is launched again
+    expect(tooSoon).toBeInstanceOf(ConflictError);
+    expect(retried).toMatchObject({ runId: 'run_orphan', status: 'running' });
+    expect(outcome).toMatchObject({ outcome: 'published', run: { runId: orphan.runId } });
+    expect((await ports.rankings.runs(year)).map((run) => run.runId)).toEqual(['run_orphan']);
+    expect((await auditsOfCycle(ports)).filter((entry) => entry.action === 'ranking.run.relaunched')).toEqual(
+      [expect.objectContaining({ target: 'ranking run run_orphan' })],
+    );
   });
 
   it('refuses a cycle that does not exist', async () => {
