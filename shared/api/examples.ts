@@ -23,6 +23,7 @@ export const samplePathValues = {
   eventId: 'evt_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
   awardId: 'apd-2025-layanan-provinsi-1',
   slug: 'validation-failed',
+  number: '1',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** A valid query of the routes that take one; the others page with `limit` and `cursor`. */
