@@ -15,13 +15,14 @@ import { nationalRoster } from '../local/seed/roster.ts';
 import { startLocalDispatcher } from '../local/webhooks.ts';
 import type { Actor } from '../shared/domain/actor.ts';
 import { auditEntry } from '../shared/domain/actor.ts';
+import type { AwardPublication } from '../shared/domain/awards/publication.ts';
 import { type DomainEvent, eventTypes } from '../shared/domain/events.ts';
 import { webhookPayload } from '../shared/domain/webhooks/delivery.ts';
 import { webhookHeaders } from '../shared/domain/webhooks/signing.ts';
 import { createDocumentClient } from '../shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '../shared/dynamodb/ports.ts';
 import { systemIds, systemSecrets } from '../shared/runtime/system.ts';
-import type { ChangeSet } from '../shared/services/ports.ts';
+import type { ChangeSet, StateChange } from '../shared/services/ports.ts';
 import { createAgencyService } from '../shared/services/registry/agencies.ts';
 import { createWebhookEndpointService } from '../shared/services/webhooks/endpoints.ts';
 import type { BenchReport } from './lib.ts';
@@ -118,15 +119,60 @@ export async function runWebhookBench(): Promise<BenchReport> {
       });
       receiver.secret = secret ?? '';
     }
-    /** One `award.published` event per recipient, with new ids each time. */
-    const awardEvents = (): DomainEvent[] =>
-      agencies.map((agency) => ({
-        id: systemIds.next('evt'),
-        type: eventTypes.awardPublished,
-        occurredAt: new Date().toISOString(),
-        subject: { year, agencyId: agency.id },
-        data: { category: 'provinsi', rank: 1, link: `/v1/cycles/${year}/awards?agencyId=${agency.id}` },
-      }));
+    /**
+     * One `award.published` event per recipient of publication version `version`, with new ids each
+     * time: the dispatcher holds each until that version is public, as it does for a real one.
+     */
+    let published = 0;
+    const awardEvents = (): { version: number; events: DomainEvent[] } => {
+      // The next publication's: the floor's rounds publish nothing.
+      const version = published + 1;
+      return {
+        version,
+        events: agencies.map((agency) => ({
+          id: systemIds.next('evt'),
+          type: eventTypes.awardPublished,
+          occurredAt: new Date().toISOString(),
+          subject: { year, agencyId: agency.id },
+          data: {
+            publicationVersion: version,
+            awards: [`apd-${year}-layanan-provinsi-${version}`],
+            link: `/v1/agencies/${agency.id}/awards`,
+          },
+        })),
+      };
+    };
+    /** The publication record around the recipients' events: claimed first, its pointer moved last. */
+    const publicationOf = (version: number): AwardPublication => ({
+      year,
+      version,
+      status: 'publishing',
+      reason: version === 1 ? 'initial' : 'correction',
+      previousVersion: version === 1 ? null : version - 1,
+      previousSha256: version === 1 ? null : `bench-${version - 1}`,
+      rulesId: 'bench',
+      frameworkId: 'spbe-2020',
+      rulesNameId: 'bench',
+      rulesNameEn: 'bench',
+      categories: [],
+      rankingRunId: 'bench',
+      inputsSha256: 'bench',
+      decisionsThrough: 0,
+      awards: [],
+      awardCount: recipients,
+      recipientCount: recipients,
+      requestedBy: admin.subject,
+      startedAt: new Date().toISOString(),
+      sha256: `bench-${version}`,
+    });
+    const publicationStep = async (state: StateChange, action: string) => {
+      const outcome = await ports.writes.commit({
+        state: [state],
+        audits: [auditEntry({ ...admin, now: new Date() }, { kind: 'cycle', year }, action, 'awards', [])],
+        events: [],
+      });
+      if (!outcome.committed) throw new Error(`The bench's ${action} did not commit`);
+    };
     const resetReceivers = () => {
       for (const receiver of receivers) {
         receiver.received = 0;
@@ -155,15 +201,25 @@ export async function runWebhookBench(): Promise<BenchReport> {
     };
 
     /**
-     * Product: publish through the write path; the dispatcher (running, reading the stream) delivers
-     * every award. Timed from the start of the publication to the last verified delivery.
+     * Product: publish through the write path as the award service does — claim the version, the
+     * recipients' events in packed transactions, then the pointer switch — while the dispatcher
+     * (running, reading the stream) delivers every award once its version is public. Timed from the
+     * start of the publication to the last verified delivery.
      */
-    const dispatchRound = async (events: readonly DomainEvent[]) => {
+    const dispatchRound = async ({
+      version,
+      events,
+    }: {
+      version: number;
+      events: readonly DomainEvent[];
+    }) => {
       resetReceivers();
       const delivered = new Promise<void>((resolve) => {
         allArrived = resolve;
       });
       const started = performance.now();
+      const publication = publicationOf(version);
+      await publicationStep({ kind: 'award.claim', publication }, 'award.publication.started');
       const changes: ChangeSet[] = events.map((event) => ({
         state: [],
         audits: [
@@ -178,6 +234,14 @@ export async function runWebhookBench(): Promise<BenchReport> {
         events: [event],
       }));
       const outcome = await ports.writes.commitMany(changes);
+      await publicationStep(
+        {
+          kind: 'award.publish',
+          publication: { ...publication, status: 'published', publishedAt: new Date().toISOString() },
+        },
+        'award.publication.published',
+      );
+      published = version;
       const publishMs = performance.now() - started;
       const timeout = new Promise<'timeout'>((resolve) =>
         setTimeout(() => resolve('timeout'), 120_000).unref(),
@@ -198,15 +262,16 @@ export async function runWebhookBench(): Promise<BenchReport> {
     // its conditional puts, batch reads and stream reads on first use (the first 620 puts cost it
     // several times the CPU of later ones), and this process its HTTP and signing paths. Production
     // DynamoDB has no such warm-up; both sides are then timed warm, in the same state.
-    await floorRound(awardEvents());
+    await floorRound(awardEvents().events);
     const warmUp = await dispatchRound(awardEvents());
     if (warmUp.finished !== 'delivered') throw new Error('The warm-up round did not deliver every award.');
 
-    const events = awardEvents();
+    const round = awardEvents();
+    const { events } = round;
     const floor = await floorRound(events);
     const floorMs = floor.ms;
     const floorVerified = floor.verified;
-    const { publishMs, totalMs, committed, finished, received, verified } = await dispatchRound(events);
+    const { publishMs, totalMs, committed, finished, received, verified } = await dispatchRound(round);
     await dispatcher.stop();
     dispatcher = undefined;
 
@@ -263,7 +328,7 @@ export async function runWebhookBench(): Promise<BenchReport> {
           note: 'the dispatcher’s DynamoDB Local work alone, same parallelism, no HTTP',
         },
         {
-          name: 'publish: events through the write path',
+          name: 'publish: claim, recipients’ events through the write path, pointer switch',
           ms: publishMs,
           ratio: null,
           note: `${committed} change sets (event + audit record each)`,
