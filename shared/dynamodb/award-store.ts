@@ -282,6 +282,17 @@ export const createAwardStore = (client: DynamoDBDocumentClient, tableName: stri
     allAwards: async (year) =>
       (await inPartition(year, awardKeys.awardPrefix)).map((item) => recordOf<AwardRecord>(item)),
 
+    awardsAt: async (refs) =>
+      refs.length === 0
+        ? []
+        : (
+            await batchGetAll(
+              client,
+              tableName,
+              refs.map(({ year, version, awardId }) => awardKeys.award(year, version, awardId)),
+            )
+          ).map((item) => recordOf<AwardRecord>(item)),
+
     awardVersions: async (year, awardId, versions) =>
       (
         await batchGetAll(

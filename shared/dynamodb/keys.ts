@@ -732,7 +732,8 @@ export const accessPatterns = [
     operation: 'BatchGetItem',
     key: 'CYCLE#<year>#AWARDS / AWARD#V<v>#<awardId> for v = 1 … current',
     status: 'built',
-    notes: '`GET /awards/{awardId}`: the award in every version, after the pointer.',
+    notes:
+      '`GET /awards/{awardId}`: the award in every version, after the pointer. `GET /agencies/{agencyId}/awards`: an award that looks withdrawn, in the published version (the agency index may lag a revision).',
   },
   {
     name: 'listPublicationRecipients',

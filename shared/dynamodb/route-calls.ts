@@ -464,7 +464,13 @@ export const routeCalls = {
   getCycleAwards: { calls: ['listAwardPublications', 'listPublicationAwards'] },
   getAgencyAwards: {
     calls: ['listAgencyAwards', 'getAwardPointers'],
-    extra: [{ when: 'the agency has no award records (none won, or no such agency)', calls: ['getAgency'] }],
+    extra: [
+      { when: 'the agency has no award records (none won, or no such agency)', calls: ['getAgency'] },
+      {
+        when: 'an award looks withdrawn (its record in the published version, read consistently: the index may lag a revision)',
+        calls: ['getAwardVersions'],
+      },
+    ],
     notes: 'Only the records of each year’s published version are shown.',
   },
   listAwardYears: {

@@ -98,6 +98,11 @@ export const createMemoryAwards = () => {
         .filter((record) => record.publicationVersion === version)
         .sort(byId),
     allAwards: async (year) => ofYear(year).sort(byId),
+    awardsAt: async (refs) =>
+      refs.flatMap(({ year, version, awardId }) => {
+        const record = records.get(recordKey(year, version, awardId));
+        return record ? [record] : [];
+      }),
     awardVersions: async (year, awardId, versions) =>
       versions.flatMap((version) => {
         const record = records.get(recordKey(year, version, awardId));

@@ -633,6 +633,17 @@ describe('revisions', () => {
         ['award.revoked', loser],
       ].sort(),
     );
+    // The agency's own history: the award withdrawn in version 2 (checked against version 2's records).
+    const agencyAwards = expectStatus(
+      await api.request<{ items: { withdrawn: { id: string; withdrawnInVersion: number }[] }[] }>(
+        'GET',
+        `/v1/agencies/${loser}/awards`,
+      ),
+      200,
+    );
+    expect(agencyAwards.items[0]?.withdrawn).toContainEqual(
+      expect.objectContaining({ id: `apd-${year}-layanan-provinsi-1`, withdrawnInVersion: 2 }),
+    );
     const page = await api.request('GET', `/awards/${year}`);
     expect(page.text).toContain('Revisi (pencabutan)');
   });

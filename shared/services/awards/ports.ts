@@ -32,6 +32,10 @@ export interface AwardStore {
   awards(year: number, version: number): Promise<AwardRecord[]>;
   /** The award records of every version of the cycle (award numbering reads them). */
   allAwards(year: number): Promise<AwardRecord[]>;
+  /** These award records, read consistently (those that exist), across cycles: one round trip. */
+  awardsAt(
+    refs: readonly { readonly year: number; readonly version: number; readonly awardId: string }[],
+  ): Promise<AwardRecord[]>;
   /** One award id's records in these versions (those that exist). */
   awardVersions(year: number, awardId: string, versions: readonly number[]): Promise<AwardRecord[]>;
   /** The agencies whose awards and notice of a version are written. */

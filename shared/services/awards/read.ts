@@ -76,9 +76,28 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
      * 404 until the agency has a published award; for an id the registry does not know, 404 saying so.
      */
     agencyAwards: async (agencyId: string) => {
-      const records = await awards.agencyAwards(agencyId);
-      const years = [...new Set(records.map((record) => record.year))];
+      const indexed = await awards.agencyAwards(agencyId);
+      const years = [...new Set(indexed.map((record) => record.year))];
       const pointers = await awards.pointers(years);
+      // The agency's index is eventually consistent: just after a revision it may not hold an
+      // award's record in the new version yet, and the award would read as withdrawn. An award that
+      // looks withdrawn is checked against the current version's record, read consistently.
+      const lagging = years.flatMap((year) => {
+        const pointer = pointers.get(year);
+        if (!pointer) return [];
+        const ofYear = indexed.filter(
+          (record) => record.year === year && record.publicationVersion <= pointer.version,
+        );
+        const current = new Set(
+          ofYear
+            .filter((record) => record.publicationVersion === pointer.version)
+            .map((record) => record.awardId),
+        );
+        return [...new Set(ofYear.map((record) => record.awardId))]
+          .filter((awardId) => !current.has(awardId))
+          .map((awardId) => ({ year, version: pointer.version, awardId }));
+      });
+      const records = [...indexed, ...(await awards.awardsAt(lagging))];
       const items = years
         .sort((a, b) => b - a)
         .flatMap((year) => {
@@ -109,7 +128,7 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
         });
       if (items.length === 0) {
         // A mistyped id must not read as "won nothing": the registry read only on this path.
-        if (records.length === 0 && !(await agencies.get(agencyId))) {
+        if (indexed.length === 0 && !(await agencies.get(agencyId))) {
           throw new NotFoundError(`No agency "${agencyId}".`);
         }
         throw new NotFoundError(`No published award of ${agencyId}.`);

@@ -463,6 +463,43 @@ describe('revisions', () => {
     expect(agency.items[0]?.awards.map((entry) => entry.category.id)).not.toContain('layanan');
   });
 
+  it('shows a kept award as kept while the agency’s index still lags the revision', async () => {
+    // Prepare: version 2 withdraws one agency's award; every other award is kept in it
+    const { ports, service } = await setUp();
+    await service.publish(admin(), year);
+    const before = await createAwardReader(ports).cycleAwards(year);
+    const loser = before.categories[0]?.pools[1]?.awards[0]?.agency.id ?? '';
+    const kept = before.categories[0]?.pools[2]?.awards[0]?.agency.id ?? '';
+    await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: loser,
+      action: 'exclude',
+      reason: 'Terbukti memanipulasi data dukung',
+    });
+    await service.revise(admin(), year, { reason: 'revocation', note: 'Penghargaan dicabut' });
+    // The per-agency index has not caught up with version 2 yet (it is eventually consistent).
+    const lagging = createAwardReader({
+      ...ports,
+      awards: {
+        ...ports.awards,
+        agencyAwards: async (agencyId) =>
+          (await ports.awards.agencyAwards(agencyId)).filter((record) => record.publicationVersion < 2),
+      },
+    });
+
+    // Act
+    const keptView = await lagging.agencyAwards(kept);
+    const loserView = await lagging.agencyAwards(loser);
+
+    // Assess
+    expect(keptView.items[0]?.withdrawn).toEqual([]);
+    expect(keptView.items[0]?.awards.map((award) => award.publicationVersion)).toEqual(
+      keptView.items[0]?.awards.map(() => 2),
+    );
+    expect(keptView.items[0]?.awards.length).toBeGreaterThan(0);
+    expect(loserView.items[0]?.withdrawn.map((award) => award.withdrawnInVersion)).toContain(2);
+  });
+
   it('refuses a revision before publication and one that would change nothing', async () => {
     const { service } = await setUp();
     const input = { reason: 'correction' as const, note: 'Koreksi hasil banding' };
