@@ -105,19 +105,17 @@ const claimOf = (tableName: string, record: IdempotencyRecord): TransactionClaim
           : { [attributes.inProgressExpiryAttr]: record.inProgressExpiryTimestamp }),
         ...(record.payloadHash === undefined ? {} : { [attributes.validationKeyAttr]: record.payloadHash }),
       },
-      // A new key, an expired record, or one left in progress by an invocation that timed out.
-      ConditionExpression:
-        'attribute_not_exists(#id) OR #expiry < :now OR (#status = :inprogress AND attribute_exists(#in_progress_expiry) AND #in_progress_expiry < :now_in_millis)',
+      // A new key or an expired record only. Unlike Powertools' own claim, not one left in progress
+      // by an invocation that timed out: this claim exists only once its change committed, so an
+      // in-progress record means the change was made and only its answer was lost — making the
+      // change again would do it twice (a second ranking run, a second appeal).
+      ConditionExpression: 'attribute_not_exists(#id) OR #expiry < :now',
       ExpressionAttributeNames: {
         '#id': attributes.key,
         '#expiry': attributes.expiryAttr,
-        '#status': attributes.statusAttr,
-        '#in_progress_expiry': attributes.inProgressExpiryAttr,
       },
       ExpressionAttributeValues: {
         ':now': now / 1000,
-        ':now_in_millis': now,
-        ':inprogress': IdempotencyRecordStatus.INPROGRESS,
       },
     },
   };
@@ -195,6 +193,14 @@ export const createIdempotencyGuard = (
       status === IdempotencyRecordStatus.INPROGRESS &&
       (existing.inProgressExpiryTimestamp === undefined || existing.inProgressExpiryTimestamp > Date.now());
     if (running) throw new IdempotencyAlreadyInProgressError('Still running');
+    if (status === IdempotencyRecordStatus.INPROGRESS) {
+      // Claimed in the change's transaction: the change was made, by a request that died before
+      // storing its answer (a timeout). Running the route again could make it twice.
+      throw new ConflictError(
+        'The first request with this Idempotency-Key made its change, but its answer was lost (the request ended before answering). Read the resource to see the change; a new request needs a new key.',
+        { cause: error },
+      );
+    }
     throw error;
   };
 

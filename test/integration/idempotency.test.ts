@@ -230,6 +230,33 @@ describe('Idempotency-Key claimed with the change (`with-change` routes)', () =>
     expect(await changesIn('w-flight')).toHaveLength(1);
   });
 
+  it('never makes the change again once the first request committed it and died before answering', async () => {
+    // Prepare: the first request commits its change, then its Lambda freezes for good (a timeout)
+    // before storing the response; its in-progress record outlives the invocation's 300 ms
+    const dying = { ...context, getRemainingTimeInMillis: () => 300 } as Context;
+    const runs = { count: 0 };
+    void guard.run(
+      request('w-died'),
+      dying,
+      async () => {
+        await changing('w-died', ports.writes, runs)();
+        return new Promise<StoredResponse>(() => undefined);
+      },
+      'with-change',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    // Act: the client's retry, after the first invocation's time ran out
+    const retry = await guard
+      .run(request('w-died'), context, changing('w-died', ports.writes, runs), 'with-change')
+      .catch((caught: unknown) => caught);
+
+    // Assess: one change; the retry is told the change was made and its answer lost
+    expect(await changesIn('w-died')).toEqual(['run 1']);
+    expect(retry).toBeInstanceOf(ConflictError);
+    expect((retry as ConflictError).message).toMatch(/made its change, but its answer was lost/);
+  });
+
   it('stores nothing when the route fails before its change: a retry runs again', async () => {
     // Prepare
     const failing = async (): Promise<StoredResponse> => {
