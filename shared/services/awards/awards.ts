@@ -171,8 +171,9 @@ export const createAwardService = (ports: AwardServicePorts) => {
     reason: PublicationReason,
     note: string | undefined,
     previous: AwardPointer | undefined,
+    known?: AwardRecord[],
   ): Promise<{ publication: AwardPublication; records: AwardRecord[] }> => {
-    const records = await recordsOf(context, version);
+    const records = known ?? (await recordsOf(context, version));
     const publication = newPublication({
       year: context.cycle.year,
       version,
@@ -555,27 +556,32 @@ export const createAwardService = (ports: AwardServicePorts) => {
         );
       }
       const context = await draftContext(year, actor.now, cycle);
-      refuseBlocked(context);
       const version = pointer.version + 1;
-      const { publication, records } = await prepareVersion(
+      const records = await recordsOf(context, version);
+      const unchanged = unchangedAwards(records, await awards.awards(year, pointer.version));
+      // The current version is a revision with this very reason and note, and the draft still
+      // gives its awards: this request was made already (its answer lost, or a double click).
+      // Answered as publish answers a second call, not with a 409 saying nothing would change, and
+      // before the blockers: what blocks a new version now (a winner deactivated since) does not
+      // undo the one made.
+      if (unchanged && current && current.reason === input.reason && current.note === input.note) {
+        return { publication: current, created: false };
+      }
+      refuseBlocked(context);
+      if (unchanged) {
+        throw new ConflictError(
+          `The draft gives the awards already published in version ${pointer.version}: a revision would change nothing. Record the decision (or run the ranking) that changes them first.`,
+        );
+      }
+      const { publication } = await prepareVersion(
         actor,
         context,
         version,
         input.reason,
         input.note,
         pointer,
+        records,
       );
-      if (unchangedAwards(records, await awards.awards(year, pointer.version))) {
-        // The current version is a revision with this very reason and note, and the draft still
-        // gives its awards: this request was made already (its answer lost, or a double click).
-        // Answered as publish answers a second call, not with a 409 saying nothing would change.
-        if (current && current.reason === input.reason && current.note === input.note) {
-          return { publication: current, created: false };
-        }
-        throw new ConflictError(
-          `The draft gives the awards already published in version ${pointer.version}: a revision would change nothing. Record the decision (or run the ranking) that changes them first.`,
-        );
-      }
       if (!(await commitClaim(actor, publication))) {
         const raced = await awards.publication(year, version);
         if (raced && raced.reason === input.reason && raced.note === input.note) {
