@@ -113,15 +113,19 @@ export const createAwardService = (ports: AwardServicePorts) => {
     const inactiveWinners = registered
       .filter((agency) => !agency.active)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // After the first publication a change is a revision: publishing again answers the publication made.
+    const then = publications.pointer
+      ? `then revise (POST /v1/cycles/${year}/awards/revisions)`
+      : 'then publish';
     const blockers = [
       ...inactiveWinners.map(
         (agency) =>
-          `"${agency.id}" (${agency.name}) wins in the draft but is inactive in the registry: exclude it from its categories (POST /v1/cycles/${year}/awards/decisions, with the reason) so the next agency moves up, or reactivate it, then publish.`,
+          `"${agency.id}" (${agency.name}) wins in the draft but is inactive in the registry: exclude it from its categories (POST /v1/cycles/${year}/awards/decisions, with the reason) so the next agency moves up, or reactivate it, ${then}.`,
       ),
       ...(rankingCurrent
         ? []
         : [
-            `Results changed since ranking run ${published.runId} was published: run the ranking again (POST /v1/cycles/${year}/rankings/runs), then publish.`,
+            `Results changed since ranking run ${published.runId} was published: run the ranking again (POST /v1/cycles/${year}/rankings/runs), ${then}.`,
           ]),
       ...(Date.parse(cycle.windows.publication.at) > now.getTime()
         ? [

@@ -562,7 +562,7 @@ describe('award publication under crashes, lost answers and retries', () => {
     expect(again).toEqual({ publication: first.publication, created: false });
     expect(awardEvents(ports)).toHaveLength(eventsBefore);
     await expect(service.revise(admin(), year, { ...input, note: 'Catatan lain' })).rejects.toThrow(
-      /inactive in the registry/,
+      /inactive in the registry: .+ or reactivate it, then revise \(POST \/v1\/cycles\/\d+\/awards\/revisions\)\./,
     );
   });
 
