@@ -601,7 +601,7 @@ describe('the review team removes an assessor from a panel (in-memory ports)', (
 
     // Assess
     expect((refused as ConflictError).errors[0]?.detail).toContain(
-      'The assignment must end first: asesor-a recuses (POST /v1/cycles/2027/agencies/prov-jawa-barat/recusal), or the review team removes them from the panel (POST /v1/cycles/2027/agencies/prov-jawa-barat/assessors/asesor-a/removal).',
+      'The assignment must end first: the review team removes asesor-a from the panel (POST /v1/cycles/2027/agencies/prov-jawa-barat/assessors/asesor-a/removal), or asesor-a recuses (POST /v1/cycles/2027/agencies/prov-jawa-barat/recusal) if another member of the panel is active (a panel’s only active member cannot recuse).',
     );
     expect(accepted.assessor.affiliations).toEqual(['prov-jawa-barat']);
   });
