@@ -1251,6 +1251,7 @@ describe('importing past results (in-memory ports)', () => {
 
     // Assess
     await expect(bad).rejects.toThrow(ValidationError);
+    await expect(bad).rejects.toThrow(/^1 problem in the import; nothing was imported\.$/);
     expect(report).toEqual({ received: 1, imported: 1, unchanged: 0 });
     expect(again).toEqual({ received: 1, imported: 0, unchanged: 1 });
     expect(await ports.results.current(2026, 'prov-jawa-timur')).toMatchObject({
