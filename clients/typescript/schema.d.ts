@@ -450,7 +450,7 @@ export interface paths {
         get?: never;
         /**
          * Reschedule a cycle: extend a deadline, open the appeals, move the publication
-         * @description Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after. A publication time that has passed may still be corrected until the cycle’s ranking or awards are published; from then on moving it answers 409 (it would hide what the public has read). The visit window cannot be removed once it has opened (409 at /body/visitAssessment: its scores would stop counting toward the final index); it can close early.
+         * @description Replaces the windows (If-Match: the cycle’s ETag), checked like a new cycle’s: in order, fitting the cycle type, within the cycle’s years. Audited with before and after. A publication time that has passed may still be corrected until the cycle’s ranking or awards are published; from then on moving it answers 409 (it would hide what the public has read). The visit window cannot be removed once it has opened (409 at /body/visitAssessment: its scores would stop counting toward the final index), nor moved to open later, which would make it removable (409 at /body/visitAssessment/opensAt); it can close early.
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *

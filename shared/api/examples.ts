@@ -22,6 +22,7 @@ export const samplePathValues = {
   endpointId: 'whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
   eventId: 'evt_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
   awardId: 'apd-2025-layanan-provinsi-1',
+  number: '1',
   slug: 'validation-failed',
   number: '1',
 } as const satisfies Readonly<Record<string, string>>;

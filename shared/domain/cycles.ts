@@ -39,18 +39,33 @@ export interface WindowProblem {
 /**
  * Stage windows a reschedule may not take away: one that has opened may hold assessors' scores,
  * and the final index is computed from the cycle's last stage, so removing it would make those
- * scores stop counting without a word. (The visit stage is the only optional one of a cycle.)
+ * scores stop counting without a word. (The visit stage is the only optional one of a cycle.) An
+ * opened visit window cannot be moved to open later either: that would make it removable.
  */
 export const removedOpenedStages = (current: CycleWindows, next: CycleWindows, now: Date): WindowProblem[] =>
-  windowOrder.flatMap((name) => {
+  windowOrder.flatMap((name): WindowProblem[] => {
     const window = current[name];
-    if (!window || next[name] || Date.parse(window.opensAt) > now.getTime()) return [];
-    return [
-      {
-        path: [name],
-        message: `The ${name} window opened at ${window.opensAt}: scores given in it count toward the final index, and without the window they would stop counting. It can close early (closesAt) but not be removed.`,
-      },
-    ];
+    if (!window || Date.parse(window.opensAt) > now.getTime()) return [];
+    const kept = next[name];
+    if (!kept) {
+      return [
+        {
+          path: [name],
+          message: `The ${name} window opened at ${window.opensAt}: scores given in it count toward the final index, and without the window they would stop counting. It can close early (closesAt) but not be removed.`,
+        },
+      ];
+    }
+    // Moved to open later, the window would count as never opened, and a second reschedule could
+    // remove it: the removal in two steps. Only the visit window may be removed, so only it is held.
+    if (name === 'visitAssessment' && Date.parse(kept.opensAt) > now.getTime()) {
+      return [
+        {
+          path: [name, 'opensAt'],
+          message: `The ${name} window opened at ${window.opensAt}: it cannot be moved to open later (${kept.opensAt}), since it could then be removed and the scores given in it would stop counting toward the final index. It can close early (closesAt).`,
+        },
+      ];
+    }
+    return [];
   });
 
 /**

@@ -98,6 +98,15 @@ export const assessmentActions = (tableName: string, change: AssessmentStateChan
             },
           }),
         ),
+        // No final result: the assignment checked on a read, and a result imported meanwhile would
+        // leave a panel with nothing it could finalize (the import checks this head the same way).
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: resultKeys.current(change.year, change.agencyId),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
       ];
     }
     case 'panel.recuse': {

@@ -82,6 +82,15 @@ export const resultActions = (tableName: string, change: ResultStateChange): Tra
       return [
         putNew(tableName, versionItem(change.result)),
         putNew(tableName, currentResultItem(change, change.result)),
+        // No assessment: the import checked on a read, and a panel assigned meanwhile would stand
+        // beside this final result (the assignment checks this result's absence the same way).
+        {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: assessmentKeys.head(change.year, change.agencyId),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
       ];
     case 'appeal.file':
       return [

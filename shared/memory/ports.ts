@@ -193,6 +193,7 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'panel.assign':
         return (
           heads.get(selfKey(change.year, change.agencyId))?.finalizedAt === undefined &&
+          !currents.has(selfKey(change.year, change.agencyId)) &&
           change.assignments.every(
             (assignment) =>
               (assignments.get(assignmentKey(change.year, change.agencyId, assignment.assessor))?.status ??
@@ -249,7 +250,8 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'result.import':
         return (
           !resultVersions.has(versionKey(change.result)) &&
-          !currents.has(selfKey(change.year, change.agencyId))
+          !currents.has(selfKey(change.year, change.agencyId)) &&
+          !heads.has(selfKey(change.year, change.agencyId))
         );
       case 'appeal.file': {
         const current = currents.get(selfKey(change.appeal.year, change.appeal.agencyId));

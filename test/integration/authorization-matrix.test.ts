@@ -112,6 +112,9 @@ const validRequest = (route: RouteSpec, agencyId: string) => {
     // The award draft is drawn from a published ranking: last year's.
     case 'getAwardDraft':
       return { path: fillPath(route.path, { year: String(year - 1) }) };
+    // Decision 1 of last year's cycle, recorded in beforeAll.
+    case 'getAwardDecision':
+      return { path: fillPath(route.path, { year: String(year - 1), number: '1' }) };
     case 'getRankingRun':
     case 'getRankingRunEntries':
       return { path: fillPath(route.path, { year: String(year - 1), runId: rankingRunId }) };
@@ -158,6 +161,13 @@ beforeAll(async () => {
   });
   rankingRunId = expectStatus(run, 202).runId;
   await api.runtime.lambda.settle();
+  expectStatus(
+    await api.request('POST', `/v1/cycles/${year - 1}/awards/decisions`, {
+      token: admin,
+      body: { category: 'layanan', agencyId: agencyB, action: 'exclude', reason: 'Matriks otorisasi' },
+    }),
+    201,
+  );
   expectStatus(
     await api.request('PUT', '/v1/assessors/test-assessor', {
       token: admin,

@@ -320,7 +320,7 @@ describe('the review team removes an assessor from a panel', () => {
 
     // Assess
     expect(expectFieldProblem(conflict, 409, '/body/affiliations/0').errors?.[0]?.detail).toContain(
-      `The assignment must end first: asesor-a recuses (POST /v1/cycles/${year}/agencies/prov-jawa-barat/recusal), or the review team removes them from the panel (POST /v1/cycles/${year}/agencies/prov-jawa-barat/assessors/asesor-a/removal).`,
+      `The assignment must end first: the review team removes asesor-a from the panel (POST /v1/cycles/${year}/agencies/prov-jawa-barat/assessors/asesor-a/removal), or asesor-a recuses (POST /v1/cycles/${year}/agencies/prov-jawa-barat/recusal) if another member of the panel is active (a panel’s only active member cannot recuse).`,
     );
     expectFieldProblem(short, 400, '/body/reason');
     expectProblem(byAssessor, 403);

@@ -38,10 +38,14 @@ export interface AssignmentServicePorts {
   readonly writes: WritePath;
 }
 
-/** The two ways an assignment ends, as a 409 that needs it ended names them. */
+/**
+ * The two ways an assignment ends, as a 409 that needs it ended names them: the removal first, since
+ * it always can (a recusal cannot leave the panel without an active member; the panel is not read
+ * here, so the condition is said rather than checked).
+ */
 const endFirst = ({ year, agencyId, assessor }: AssignmentRecord): string => {
   const agency = `/v1/cycles/${year}/agencies/${agencyId}`;
-  return `The assignment must end first: ${assessor} recuses (POST ${agency}/recusal), or the review team removes them from the panel (POST ${agency}/assessors/${assessor}/removal).`;
+  return `The assignment must end first: the review team removes ${assessor} from the panel (POST ${agency}/assessors/${assessor}/removal), or ${assessor} recuses (POST ${agency}/recusal) if another member of the panel is active (a panel’s only active member cannot recuse).`;
 };
 
 /** How an assignment that is no longer active ended, for a 409 that finds it so. */

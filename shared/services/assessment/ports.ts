@@ -85,7 +85,8 @@ export interface AssessmentStore {
  * Assessment writes. Conditions the write path enforces:
  * - assessor: versioned (absent for a new one);
  * - panel.assign: each assignment new, or one the review team removed (assigned again); each
- *   assessor's load in the cycle stays within `loadCap`; the panel's members grow;
+ *   assessor's load in the cycle stays within `loadCap`; the panel's members grow; the agency
+ *   has no final result (an import meanwhile);
  * - panel.recuse: the assignment active; another member stays on the panel;
  * - panel.remove: the assignment active; the panel may be left with no member (the review team,
  *   who removes, assigns the next);

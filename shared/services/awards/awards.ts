@@ -113,15 +113,19 @@ export const createAwardService = (ports: AwardServicePorts) => {
     const inactiveWinners = registered
       .filter((agency) => !agency.active)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    // After the first publication a change is a revision: publishing again answers the publication made.
+    const then = publications.pointer
+      ? `then revise (POST /v1/cycles/${year}/awards/revisions)`
+      : 'then publish';
     const blockers = [
       ...inactiveWinners.map(
         (agency) =>
-          `"${agency.id}" (${agency.name}) wins in the draft but is inactive in the registry: exclude it from its categories (POST /v1/cycles/${year}/awards/decisions, with the reason) so the next agency moves up, or reactivate it, then publish.`,
+          `"${agency.id}" (${agency.name}) wins in the draft but is inactive in the registry: exclude it from its categories (POST /v1/cycles/${year}/awards/decisions, with the reason) so the next agency moves up, or reactivate it, ${then}.`,
       ),
       ...(rankingCurrent
         ? []
         : [
-            `Results changed since ranking run ${published.runId} was published: run the ranking again (POST /v1/cycles/${year}/rankings/runs), then publish.`,
+            `Results changed since ranking run ${published.runId} was published: run the ranking again (POST /v1/cycles/${year}/rankings/runs), ${then}.`,
           ]),
       ...(Date.parse(cycle.windows.publication.at) > now.getTime()
         ? [
@@ -171,8 +175,9 @@ export const createAwardService = (ports: AwardServicePorts) => {
     reason: PublicationReason,
     note: string | undefined,
     previous: AwardPointer | undefined,
+    known?: AwardRecord[],
   ): Promise<{ publication: AwardPublication; records: AwardRecord[] }> => {
-    const records = await recordsOf(context, version);
+    const records = known ?? (await recordsOf(context, version));
     const publication = newPublication({
       year: context.cycle.year,
       version,
@@ -555,27 +560,32 @@ export const createAwardService = (ports: AwardServicePorts) => {
         );
       }
       const context = await draftContext(year, actor.now, cycle);
-      refuseBlocked(context);
       const version = pointer.version + 1;
-      const { publication, records } = await prepareVersion(
+      const records = await recordsOf(context, version);
+      const unchanged = unchangedAwards(records, await awards.awards(year, pointer.version));
+      // The current version is a revision with this very reason and note, and the draft still
+      // gives its awards: this request was made already (its answer lost, or a double click).
+      // Answered as publish answers a second call, not with a 409 saying nothing would change, and
+      // before the blockers: what blocks a new version now (a winner deactivated since) does not
+      // undo the one made.
+      if (unchanged && current && current.reason === input.reason && current.note === input.note) {
+        return { publication: current, created: false };
+      }
+      refuseBlocked(context);
+      if (unchanged) {
+        throw new ConflictError(
+          `The draft gives the awards already published in version ${pointer.version}: a revision would change nothing. Record the decision (or run the ranking) that changes them first.`,
+        );
+      }
+      const { publication } = await prepareVersion(
         actor,
         context,
         version,
         input.reason,
         input.note,
         pointer,
+        records,
       );
-      if (unchangedAwards(records, await awards.awards(year, pointer.version))) {
-        // The current version is a revision with this very reason and note, and the draft still
-        // gives its awards: this request was made already (its answer lost, or a double click).
-        // Answered as publish answers a second call, not with a 409 saying nothing would change.
-        if (current && current.reason === input.reason && current.note === input.note) {
-          return { publication: current, created: false };
-        }
-        throw new ConflictError(
-          `The draft gives the awards already published in version ${pointer.version}: a revision would change nothing. Record the decision (or run the ranking) that changes them first.`,
-        );
-      }
       if (!(await commitClaim(actor, publication))) {
         const raced = await awards.publication(year, version);
         if (raced && raced.reason === input.reason && raced.note === input.note) {

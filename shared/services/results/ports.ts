@@ -85,7 +85,7 @@ interface AgencyIdentity {
  * Result writes. Conditions the write path enforces:
  * - result.finalize: version 1 new; the assessment at the revision read and not finalized (it
  *   becomes finalized in the same transaction);
- * - result.import: version 1 new, no current result;
+ * - result.import: version 1 new, no current result, no assessment (its head absent);
  * - appeal.file: the appeal new; the current result at `resultVersion` with no open appeal;
  * - appeal.decide: the appeal still open; the current result at the appealed version; an upheld
  *   appeal writes the next version (new) and moves the current result to it.

@@ -384,9 +384,12 @@ export const createResultService = (ports: ResultServicePorts) => {
       }
     });
     if (problems.length > 0) {
-      throw new ValidationError(`${problems.length} problems in the import; nothing was imported.`, {
-        errors: problems,
-      });
+      throw new ValidationError(
+        `${problems.length} ${problems.length === 1 ? 'problem' : 'problems'} in the import; nothing was imported.`,
+        {
+          errors: problems,
+        },
+      );
     }
     // An agency this cycle assesses gets its result by finalizing its review: an imported one
     // would stand beside an assessment still open, and its finalizing could never be written.

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { getFramework } from '#shared/domain/framework/registry.ts';
+import { buildResultVersion } from '#shared/domain/results.ts';
 import { cycleWrites } from '#shared/dynamodb/cycle-store.ts';
 import { everyStateWrite, stateActions } from '#shared/dynamodb/state-actions.ts';
 import { stateActionsWith } from '#shared/dynamodb/write-path.ts';
@@ -57,5 +59,69 @@ describe('the write path’s builders of state changes', () => {
         },
       })),
     );
+  });
+});
+
+/**
+ * An imported result and an assessment panel exclude each other (an import refuses an assessed
+ * agency; an assignment refuses one with a final result). Each service checks on a read, so two
+ * requests at once both passed their checks and both wrote: a panel beside an imported result. Each
+ * transaction now checks the other's item too.
+ */
+describe('an imported result and an assessment panel, written at once', () => {
+  const framework = getFramework('spbe-2020');
+
+  it('imports a result only while the agency has no assessment (its head absent)', () => {
+    // Act
+    const actions = stateActions('spbe-programme', {
+      kind: 'result.import',
+      year: 2026,
+      agencyId: 'kota-depok',
+      agencyName: 'Pemerintah Kota Depok',
+      group: 'kota',
+      result: buildResultVersion(
+        framework,
+        {
+          year: 2026,
+          agencyId: 'kota-depok',
+          levels: framework.indicators.map(() => 3 as const),
+          sources: framework.indicators.map(() => ({ kind: 'import' as const, reference: 'Laporan 2026' })),
+          predicateBasis: 'exact',
+          finalizedAt: '2026-12-03T12:00:00.000Z',
+          finalizedBy: 'demo-admin',
+          reason: 'imported: Laporan 2026',
+        },
+        undefined,
+      ),
+    });
+
+    // Assess
+    expect(actions).toContainEqual({
+      ConditionCheck: {
+        TableName: 'spbe-programme',
+        Key: { PK: 'CYCLE#2026#AGENCY#kota-depok', SK: 'ASSESSMENT' },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    });
+  });
+
+  it('assigns a panel only while the agency has no final result', () => {
+    // Act
+    const actions = stateActions('spbe-programme', {
+      kind: 'panel.assign',
+      year: 2026,
+      agencyId: 'kota-depok',
+      loadCap: 30,
+      assignments: [],
+    });
+
+    // Assess
+    expect(actions).toContainEqual({
+      ConditionCheck: {
+        TableName: 'spbe-programme',
+        Key: { PK: 'CYCLE#2026#AGENCY#kota-depok', SK: 'RESULT#CURRENT' },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    });
   });
 });

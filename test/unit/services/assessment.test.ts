@@ -601,7 +601,7 @@ describe('the review team removes an assessor from a panel (in-memory ports)', (
 
     // Assess
     expect((refused as ConflictError).errors[0]?.detail).toContain(
-      'The assignment must end first: asesor-a recuses (POST /v1/cycles/2027/agencies/prov-jawa-barat/recusal), or the review team removes them from the panel (POST /v1/cycles/2027/agencies/prov-jawa-barat/assessors/asesor-a/removal).',
+      'The assignment must end first: the review team removes asesor-a from the panel (POST /v1/cycles/2027/agencies/prov-jawa-barat/assessors/asesor-a/removal), or asesor-a recuses (POST /v1/cycles/2027/agencies/prov-jawa-barat/recusal) if another member of the panel is active (a panel’s only active member cannot recuse).',
     );
     expect(accepted.assessor.affiliations).toEqual(['prov-jawa-barat']);
   });
@@ -1251,6 +1251,7 @@ describe('importing past results (in-memory ports)', () => {
 
     // Assess
     await expect(bad).rejects.toThrow(ValidationError);
+    await expect(bad).rejects.toThrow(/^1 problem in the import; nothing was imported\.$/);
     expect(report).toEqual({ received: 1, imported: 1, unchanged: 0 });
     expect(again).toEqual({ received: 1, imported: 0, unchanged: 1 });
     expect(await ports.results.current(2026, 'prov-jawa-timur')).toMatchObject({

@@ -567,6 +567,42 @@ describe('award publication under crashes, lost answers and retries', () => {
     );
   });
 
+  it('answers a revision sent again with that revision after one of its winners was deactivated', async () => {
+    // Prepare: version 2 made, its answer lost; then a winner it kept is dissolved in the registry
+    const { ports, service } = await setUp();
+    await service.publish(admin(), year);
+    const draft = await service.draft(year, now);
+    const loser = draft.categories[0]?.pools[1]?.winners[0]?.agency.id ?? '';
+    await service.decide(admin(), year, {
+      category: 'layanan',
+      agencyId: loser,
+      action: 'exclude',
+      reason: 'Terbukti memanipulasi data dukung',
+    });
+    const input = { reason: 'revocation' as const, note: 'Penghargaan dicabut' };
+    const first = await service.revise(admin(), year, input);
+    const kept = draft.categories[1]?.pools[0]?.winners[0]?.agency.id ?? '';
+    const agencies = createAgencyService(ports);
+    const stored = await agencies.getAgency(kept);
+    await agencies.putAgency(
+      actor(),
+      kept,
+      { name: stored.name, group: stored.group, active: false },
+      stored.version,
+    );
+    const eventsBefore = awardEvents(ports).length;
+
+    // Act: the client's retry of the revision it made
+    const again = await service.revise(admin(), year, input);
+
+    // Assess: the revision made, as publishing again answers the publication; a new one is blocked
+    expect(again).toEqual({ publication: first.publication, created: false });
+    expect(awardEvents(ports)).toHaveLength(eventsBefore);
+    await expect(service.revise(admin(), year, { ...input, note: 'Catatan lain' })).rejects.toThrow(
+      /inactive in the registry: .+ or reactivate it, then revise \(POST \/v1\/cycles\/\d+\/awards\/revisions\)\./,
+    );
+  });
+
   it('shows readers version 1 whole while a revision is cut off half-way, then version 2 once retried', async () => {
     // Prepare: version 1, an exclusion, and a revision dying after its first recipient
     const { ports, ids, service, reader } = await setUp();

@@ -210,3 +210,53 @@ describe('rescheduling after stages opened (in-memory ports)', () => {
     expect(rescheduled.windows.visitAssessment).toBeUndefined();
   });
 });
+
+describe('rescheduling an opened visit window to open later (in-memory ports)', () => {
+  const evaluasi = (visitOpensIn: number) =>
+    openCycle({
+      type: 'evaluasi',
+      windows: {
+        selfAssessment: { opensAt: at(-60), closesAt: at(-50) },
+        documentAssessment: { opensAt: at(-49), closesAt: at(-30) },
+        interviewAssessment: { opensAt: at(-29), closesAt: at(-20) },
+        visitAssessment: { opensAt: at(visitOpensIn), closesAt: at(visitOpensIn + 10) },
+        appeals: { opensAt: at(visitOpensIn + 11), closesAt: at(visitOpensIn + 20) },
+        publication: { at: at(visitOpensIn + 30) },
+      },
+    });
+
+  it('refuses it: moved to open later, the window could then be removed, its scores with it (409)', async () => {
+    // Prepare: the visit stage opened yesterday
+    const cycles = createCycleService(createMemoryPorts());
+    const cycle = await cycles.createCycle(actor(), evaluasi(-1));
+
+    // Act: the first of two steps that would remove it (moved to open in two days, then dropped)
+    const error = await cycles
+      .rescheduleCycle(
+        actor(),
+        2026,
+        { ...cycle.windows, visitAssessment: { opensAt: at(2), closesAt: at(9) } },
+        cycle.version,
+      )
+      .catch((caught: unknown) => caught);
+    // Moving its opening within the past stays allowed.
+    const moved = await cycles.rescheduleCycle(
+      actor(),
+      2026,
+      { ...cycle.windows, visitAssessment: { opensAt: at(-2), closesAt: at(9) } },
+      cycle.version,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors).toEqual([
+      {
+        pointer: '/body/visitAssessment/opensAt',
+        detail: expect.stringMatching(
+          /^The visitAssessment window opened at .+: it cannot be moved to open later \(.+\), since .+ It can close early \(closesAt\)\.$/,
+        ),
+      },
+    ]);
+    expect(moved.version).toBe(2);
+  });
+});
