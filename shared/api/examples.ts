@@ -24,7 +24,6 @@ export const samplePathValues = {
   awardId: 'apd-2025-layanan-provinsi-1',
   number: '1',
   slug: 'validation-failed',
-  number: '1',
 } as const satisfies Readonly<Record<string, string>>;
 
 /** A valid query of the routes that take one; the others page with `limit` and `cursor`. */
