@@ -79,23 +79,31 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
       const indexed = await awards.agencyAwards(agencyId);
       const years = [...new Set(indexed.map((record) => record.year))];
       const pointers = await awards.pointers(years);
+      /** A cycle's records up to its published version: those in it, and the awards withdrawn before. */
+      const split = (records: readonly AwardRecord[], year: number, version: number) => {
+        const visible = records
+          .filter((record) => record.year === year && record.publicationVersion <= version)
+          .sort(newestFirst);
+        const current = visible.filter((record) => record.publicationVersion === version);
+        const held = new Set(current.map((record) => record.awardId));
+        const withdrawn = new Map<string, AwardRecord>();
+        for (const record of visible) {
+          if (!held.has(record.awardId) && !withdrawn.has(record.awardId))
+            withdrawn.set(record.awardId, record);
+        }
+        return { current, withdrawn };
+      };
       // The agency's index is eventually consistent: just after a revision it may not hold an
       // award's record in the new version yet, and the award would read as withdrawn. An award that
-      // looks withdrawn is checked against the current version's record, read consistently.
+      // looks withdrawn is checked against the published version's record, read consistently.
       const lagging = years.flatMap((year) => {
-        const pointer = pointers.get(year);
-        if (!pointer) return [];
-        const ofYear = indexed.filter(
-          (record) => record.year === year && record.publicationVersion <= pointer.version,
-        );
-        const current = new Set(
-          ofYear
-            .filter((record) => record.publicationVersion === pointer.version)
-            .map((record) => record.awardId),
-        );
-        return [...new Set(ofYear.map((record) => record.awardId))]
-          .filter((awardId) => !current.has(awardId))
-          .map((awardId) => ({ year, version: pointer.version, awardId }));
+        const version = pointers.get(year)?.version;
+        if (version === undefined) return [];
+        return [...split(indexed, year, version).withdrawn.keys()].map((awardId) => ({
+          year,
+          version,
+          awardId,
+        }));
       });
       const records = [...indexed, ...(await awards.awardsAt(lagging))];
       const items = years
@@ -103,16 +111,7 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
         .flatMap((year) => {
           const pointer = pointers.get(year);
           if (!pointer) return [];
-          const visible = records
-            .filter((record) => record.year === year && record.publicationVersion <= pointer.version)
-            .sort(newestFirst);
-          const current = visible.filter((record) => record.publicationVersion === pointer.version);
-          const held = new Set(current.map((record) => record.awardId));
-          const withdrawn = new Map<string, AwardRecord>();
-          for (const record of visible) {
-            if (!held.has(record.awardId) && !withdrawn.has(record.awardId))
-              withdrawn.set(record.awardId, record);
-          }
+          const { current, withdrawn } = split(records, year, pointer.version);
           if (current.length === 0 && withdrawn.size === 0) return [];
           return [
             {

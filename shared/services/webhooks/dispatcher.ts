@@ -424,17 +424,6 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
     );
   };
 
-  /** Puts a first attempt back on the queue until its publication is public; no attempt is made. */
-  const hold = async (
-    message: DeliveryMessage,
-    publication: AnnouncedPublication,
-  ): Promise<AttemptResult> => {
-    const held = message.held ?? 0;
-    const delayMs = publicationHoldDelayMs(held);
-    await queue.send([{ message: { ...message, held: held + 1 }, delayMs }]);
-    return { kind: 'held', publication, delayMs };
-  };
-
   /**
    * Attempts a batch of messages (a queue batch): what they need is read in one round trip (after
    * one more when award events are in it: their publications' pointers, read together), then each
@@ -446,14 +435,27 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
   ): Promise<PromiseSettledResult<AttemptResult>[]> => {
     const awaited = await awaitedPublications(messages);
     const ready = messages.filter((_message, index) => awaited[index] === undefined);
-    const contexts = ready.length > 0 ? await webhookDeliveries.attemptContexts(ready) : [];
+    // First attempts whose publication is not public yet go back on the queue together (one send),
+    // each with its own delay; waiting is no attempt.
+    const held = messages.flatMap((message, index) => {
+      const publication = awaited[index];
+      if (!publication) return [];
+      const holds = message.held ?? 0;
+      return [
+        { message: { ...message, held: holds + 1 }, delayMs: publicationHoldDelayMs(holds), publication },
+      ];
+    });
+    const [contexts] = await Promise.all([
+      ready.length > 0 ? webhookDeliveries.attemptContexts(ready) : [],
+      held.length > 0 ? queue.send(held.map(({ message, delayMs }) => ({ message, delayMs }))) : undefined,
+    ]);
     let next = 0;
+    let nextHeld = 0;
     return Promise.allSettled(
-      messages.map((message, index) => {
-        const publication = awaited[index];
-        return publication
-          ? hold(message, publication)
-          : attemptWith(message, contexts[next++] as AttemptContext);
+      messages.map(async (message, index): Promise<AttemptResult> => {
+        if (awaited[index] === undefined) return attemptWith(message, contexts[next++] as AttemptContext);
+        const { publication, delayMs } = held[nextHeld++] as (typeof held)[number];
+        return { kind: 'held', publication, delayMs };
       }),
     );
   };
