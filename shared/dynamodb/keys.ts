@@ -528,10 +528,10 @@ export const accessPatterns = [
     name: 'getResultVersions',
     table: 'programme',
     operation: 'BatchGetItem',
-    key: 'CYCLE#<year>#AGENCY#<agencyId> / RESULT#V#<version> per agency',
+    key: 'CYCLE#<year>#AGENCY#<agencyId> / RESULT#V#<version> per agency [+ / RESULT#V#1 when appealed since]',
     status: 'built',
     notes:
-      'An import naming agencies that have a result already: the inputs of their standing versions (projected: levels and sources), to tell a row already imported (skipped) from one that differs (refused); 100 keys a call.',
+      'An import naming agencies that have a result already: the inputs of their standing versions, and of version 1 when an upheld appeal made a later one (projected: levels and sources), to tell a row already imported (skipped) from one that differs (refused); 100 keys a call.',
   },
   {
     name: 'listCycleResults',

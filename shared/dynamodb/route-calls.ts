@@ -313,12 +313,12 @@ export const routeCalls = {
     extra: [
       { when: 'per further 50 agencies', calls: ['getCycleAndCurrentResults'] },
       {
-        when: 'rows name agencies with a result already (a retry): per 100 of them',
+        when: 'rows name agencies with a result already (a retry): per 100 of their versions (two for an appealed result)',
         calls: ['getResultVersions'],
       },
       { when: 'per further 100 actions', calls: ['commitChange'] },
     ],
-    notes: `${beforeNote} A row whose agency has a result already is compared with its standing version: skipped when the same, the import refused when not.`,
+    notes: `${beforeNote} A row whose agency has a result already is compared with its standing version, and with version 1 (the import) when an appeal changed it since: skipped when the same as either, the import refused when not.`,
   },
 
   // Rankings.

@@ -132,4 +132,51 @@ describe('importing results where some are stored already', () => {
     });
     expectProblem(await resultOf(nextYear, 'prov-bali'), 404);
   });
+
+  it('takes a file sent again after an upheld appeal changed one of its results: that row unchanged, version 2 standing', async () => {
+    // Prepare: this year's cycle, its appeals window open now; Jawa Timur imported, then its appeal upheld
+    const year = currentYear();
+    const day = 86_400_000;
+    const at = (days: number) => new Date(Date.now() + days * day).toISOString();
+    await createCycle(api, admin, {
+      year,
+      type: 'pemantauan',
+      windows: {
+        selfAssessment: { opensAt: at(-10), closesAt: at(-8) },
+        documentAssessment: { opensAt: at(-7), closesAt: at(-5) },
+        appeals: { opensAt: at(-1), closesAt: at(5) },
+        publication: { at: at(6) },
+      },
+      predicateBasis: 'exact',
+    });
+    const file = [row('prov-jawa-timur', levels(4)), row('prov-jawa-barat', levels(3))];
+    expectStatus(await importInto(year, [file[0] as ReturnType<typeof row>]), 200);
+    const operator = await api.token('agency', { subject: 'operator-jatim', agencyId: 'prov-jawa-timur' });
+    const base = `/v1/cycles/${year}/agencies/prov-jawa-timur`;
+    const filed = expectStatus(
+      await api.request<{ appealId: string }>('POST', `${base}/appeals`, {
+        token: operator,
+        body: {
+          indicators: [{ indicatorNo: 5, justification: 'Dokumen arsitektur SPBE telah ditetapkan.' }],
+        },
+      }),
+      201,
+    );
+    expectStatus(
+      await api.request('PUT', `${base}/appeals/${filed.appealId}/decision`, {
+        token: admin,
+        body: { decisions: [{ indicatorNo: 5, upheld: true, level: 5, reason: 'Dokumen sah' }] },
+      }),
+      200,
+    );
+
+    // Act: the whole file again
+    const report = expectStatus(await importInto(year, file), 200);
+
+    // Assess
+    expect(report).toEqual({ received: 2, imported: 1, unchanged: 1 });
+    const standing = expectStatus(await resultOf(year, 'prov-jawa-timur'), 200);
+    expect(standing.result).toMatchObject({ version: 2, inputs: { levels: levels(4, { 5: 5 }) } });
+    expect(expectStatus(await resultOf(year, 'prov-jawa-barat'), 200).result.version).toBe(1);
+  });
 });

@@ -293,7 +293,8 @@ export const createResultService = (ports: ResultServicePorts) => {
 
   /**
    * Compares each row naming an agency with a result already with the inputs of that result's
-   * standing version (one BatchGetItem per 100 such rows, only then): all the same, the rows are skipped; otherwise
+   * standing version, and of version 1 when an appeal has changed it since (one BatchGetItem per
+   * 100 versions, only then): all the same, the rows are skipped; otherwise
    * 409 with one entry per differing row, and nothing is written.
    */
   const assertSameAsStored = async (
@@ -308,26 +309,33 @@ export const createResultService = (ports: ResultServicePorts) => {
       return current ? [{ row, index, current }] : [];
     });
     if (repeated.length === 0) return;
-    const standing = new Map(
-      (
-        await results.versionInputs(
-          cycle.year,
-          repeated.map(({ current }) => ({ agencyId: current.agencyId, version: current.version })),
-        )
-      ).map((stored) => [stored.agencyId, stored]),
+    // An upheld appeal makes version 2 on: a row is also already taken when it holds version 1, the
+    // version an import makes (a file retried after an appeal changed one of its results).
+    const wanted = repeated.flatMap(({ current }) => [
+      { agencyId: current.agencyId, version: current.version },
+      ...(current.version > 1 ? [{ agencyId: current.agencyId, version: 1 }] : []),
+    ]);
+    const stored = new Map(
+      (await results.versionInputs(cycle.year, wanted)).map((inputs) => [
+        `${inputs.agencyId}#${inputs.version}`,
+        inputs,
+      ]),
     );
     const differing = repeated.flatMap(({ row, index, current }) => {
-      const stored = standing.get(row.agencyId);
+      const standing = stored.get(`${row.agencyId}#${current.version}`);
       // The current result names its version, written in the same transaction: never missing.
-      if (!stored) throw new Error(`Result version ${current.version} of ${row.agencyId} is missing`);
-      const difference = importDifference(stored, row);
-      return difference ? [{ row, index, current, difference }] : [];
+      if (!standing) throw new Error(`Result version ${current.version} of ${row.agencyId} is missing`);
+      const difference = importDifference(standing, row);
+      if (!difference) return [];
+      const first = current.version > 1 ? stored.get(`${row.agencyId}#1`) : undefined;
+      if (first && !importDifference(first, row)) return [];
+      return [{ row, index, current, difference }];
     });
     if (differing.length === 0) return;
     const appeals = cycle.windows.appeals;
     const closed = Date.parse(appeals.closesAt) <= now.getTime() ? ', closed now' : '';
     throw new ConflictError(
-      `${differing.length} ${differing.length === 1 ? 'row differs' : 'rows differ'} from the final ${differing.length === 1 ? 'result' : 'results'} stored in the ${cycle.year} cycle; nothing was imported. A row whose agency has a result already is skipped only when it holds that result’s levels (and, for an imported result, its reference). An import never replaces a final result: a result changes only through an appeal its agency files while the cycle’s appeals window is open (${appeals.opensAt} – ${appeals.closesAt}${closed}) and the review team upholds, which makes the next version. There is no other correction. Leave these rows out to import the others.`,
+      `${differing.length} ${differing.length === 1 ? 'row differs' : 'rows differ'} from the final ${differing.length === 1 ? 'result' : 'results'} stored in the ${cycle.year} cycle; nothing was imported. A row whose agency has a result already is skipped only when it holds that result’s levels (and, for an imported result, its reference), or those of the import an upheld appeal has changed since. An import never replaces a final result: a result changes only through an appeal its agency files while the cycle’s appeals window is open (${appeals.opensAt} – ${appeals.closesAt}${closed}) and the review team upholds, which makes the next version. There is no other correction. Leave these rows out to import the others.`,
       {
         errors: differing.map(({ row, index, current, difference }) => ({
           pointer: `/body/results/${index}/${difference.levels.length > 0 ? 'levels' : 'reference'}`,

@@ -1353,6 +1353,45 @@ describe('importing again into a cycle with results (in-memory ports)', () => {
     });
   });
 
+  it('skips a row of a file already imported whose result an upheld appeal changed since (a retried file), and still refuses a row that differs from both', async () => {
+    // Prepare: Jawa Timur imported into 2027 at level 4 everywhere; its appeal on indicator 12 upheld (level 5)
+    const { ports, results } = await setUp();
+    const row = { agencyId: 'prov-jawa-timur', levels: levels(4), reference: 'Laporan 2027' };
+    await results.importResults(actor(), 2027, [row]);
+    const filed = await results.fileAppeal(
+      operatorOf('prov-jawa-timur', { now: day(72) }),
+      2027,
+      'prov-jawa-timur',
+      {
+        indicators: [
+          { indicatorNo: 12, justification: 'Dokumen Renstra TIK telah ditetapkan.', evidence: [] },
+        ],
+      },
+    );
+    await results.decideAppeal(actor({ now: day(75) }), 2027, 'prov-jawa-timur', filed.appealId, {
+      decisions: [{ indicatorNo: 12, upheld: true, level: 5, reason: 'Bukti sah' }],
+    });
+    expect(await ports.results.current(2027, 'prov-jawa-timur')).toMatchObject({ version: 2 });
+
+    // Act: the same file again, with one more agency
+    const report = await results.importResults(actor({ now: day(76) }), 2027, [
+      row,
+      { agencyId: 'prov-jawa-barat', levels: levels(3), reference: 'Laporan 2027' },
+    ]);
+
+    // Assess: Jawa Timur's row is the import that made version 1: unchanged, version 2 stands
+    expect(report).toEqual({ received: 2, imported: 1, unchanged: 1 });
+    expect(await ports.results.current(2027, 'prov-jawa-timur')).toMatchObject({ version: 2 });
+
+    // Act + Assess: a row matching neither version 1 nor version 2 is refused, naming the standing version
+    const other = levels(4).map((level, index) => (index === 0 ? 2 : level));
+    const error = await results
+      .importResults(actor({ now: day(76) }), 2027, [{ ...row, levels: other }])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).errors?.[0]?.detail).toMatch(/\(version 2, index/);
+  });
+
   it('refuses a row with the stored levels but another reference: the stored result cites its source (409 at the reference)', async () => {
     // Prepare
     const { results } = await imported();
