@@ -1,7 +1,7 @@
 import { awardRoutes } from '#shared/api/awards/routes.ts';
 import { type AgencyGroup, agencyGroupNames, agencyGroups } from '#shared/domain/agency-groups.ts';
 import { indonesianDecimal } from '#shared/domain/awards/citation.ts';
-import type { AwardRecord } from '#shared/domain/awards/publication.ts';
+import type { AwardRecord, WithdrawnAward } from '#shared/domain/awards/publication.ts';
 import { findFramework } from '#shared/domain/framework/registry.ts';
 import {
   add,
@@ -33,6 +33,8 @@ export interface AwardsPageData {
   readonly publication: AwardPublicationSummary;
   readonly history: readonly AwardPublicationSummary[];
   readonly records: readonly AwardRecord[];
+  /** Awards earlier versions held and a revision withdrew, each with its last record. */
+  readonly withdrawn: readonly WithdrawnAward[];
   /** The national index ranking of the run the publication rests on. */
   readonly national: readonly StoredRankingRow[];
 }
@@ -72,6 +74,11 @@ const words = {
     allAgencies: 'Semua instansi',
     openData: 'Data peringkat lengkap (CSV)',
     history: 'Riwayat publikasi',
+    withdrawnHeading: 'Penghargaan yang dicabut',
+    withdrawnCaption: 'Penghargaan yang diterbitkan versi sebelumnya dan dicabut oleh revisi',
+    award: 'Penghargaan',
+    withdrawnIn: 'Dicabut',
+    withdrawnVersion: (version: number, at: string) => `versi ${version}, ${at}`,
     api: 'Data penghargaan (JSON)',
     allYears: 'Semua tahun',
     indexTitle: 'Anugerah Pemerintahan Digital',
@@ -118,6 +125,11 @@ const words = {
     allAgencies: 'All agencies',
     openData: 'Full ranking data (CSV)',
     history: 'Publication history',
+    withdrawnHeading: 'Withdrawn awards',
+    withdrawnCaption: 'Awards an earlier version published and a revision withdrew',
+    award: 'Award',
+    withdrawnIn: 'Withdrawn',
+    withdrawnVersion: (version: number, at: string) => `version ${version}, ${at}`,
     api: 'Award data (JSON)',
     allYears: 'All years',
     indexTitle: 'Digital Government Award',
@@ -408,6 +420,49 @@ const jakartaDate = (lang: PageLanguage, at: string): string => dateFormats[lang
 /** The query that keeps a page's language in its links (Indonesian, the default, needs none). */
 const langQuery = (lang: PageLanguage): string => (lang === 'en' ? '?lang=en' : '');
 
+/**
+ * The awards a revision withdrew. A link shared before the revision (`/awards/<year>#<awardId>`)
+ * still lands on its award's row, which says it was withdrawn, in which version and why, instead of
+ * at the top of a page that no longer names it.
+ */
+const withdrawnTable = (data: AwardsPageData): string => {
+  if (data.withdrawn.length === 0) return '';
+  const w = words[data.lang];
+  const versions = new Map(data.history.map((version) => [version.version, version]));
+  const rows = [...data.withdrawn]
+    .sort(
+      (a, b) => b.withdrawnInVersion - a.withdrawnInVersion || (a.record.awardId < b.record.awardId ? -1 : 1),
+    )
+    .map(({ record, withdrawnInVersion }) => {
+      const revision = versions.get(withdrawnInVersion);
+      const when = revision
+        ? w.withdrawnVersion(
+            withdrawnInVersion,
+            jakartaDate(data.lang, revision.publishedAt ?? revision.startedAt),
+          )
+        : w.withdrawnVersion(withdrawnInVersion, '');
+      const why = revision?.note ? `: ${revision.note}` : '';
+      const award = `${data.lang === 'id' ? record.categoryNameId : record.categoryNameEn} · ${
+        data.lang === 'id' ? record.poolNameId : record.poolNameEn
+      }`;
+      return `<tr id="${escapeHtml(record.awardId)}"><td>${escapeHtml(award)}<br><a class="award-id" href="/v1/awards/${escapeHtml(record.awardId)}">${escapeHtml(record.awardId)}</a></td><td>${escapeHtml(record.agencyName)}</td><td>${escapeHtml(when)}${escapeHtml(why)}</td></tr>`;
+    })
+    .join('\n');
+  return `<section aria-labelledby="withdrawn-heading">
+<h2 id="withdrawn-heading">${escapeHtml(w.withdrawnHeading)}</h2>
+${scrollingTable(
+  w.withdrawnCaption,
+  `<table class="withdrawn">
+<caption>${escapeHtml(w.withdrawnCaption)}</caption>
+<thead><tr><th scope="col">${escapeHtml(w.award)}</th><th scope="col">${escapeHtml(w.agency)}</th><th scope="col">${escapeHtml(w.withdrawnIn)}</th></tr></thead>
+<tbody>
+${rows}
+</tbody>
+</table>`,
+)}
+</section>`;
+};
+
 /** The whole page. */
 export const awardsPageHtml = (data: AwardsPageData): string => {
   const w = words[data.lang];
@@ -446,6 +501,7 @@ ${revision}
 <h2 id="winners-heading">${escapeHtml(w.winners)}</h2>
 ${categoryTables(data)}
 </section>
+${withdrawnTable(data)}
 <section aria-labelledby="chart-heading">
 <h2 id="chart-heading">${escapeHtml(w.chart(year))}</h2>
 <figure>
@@ -531,6 +587,8 @@ thead th { background: #f6f8fa; }
 td:nth-child(2), td:nth-child(4) { font-variant-numeric: tabular-nums; }
 .citation { font-size: 0.9rem; color: #3d444d; }
 .award-id { font-size: 0.8rem; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+/* The row a shared link (`#<awardId>`) lands on stands out. */
+tr:target { background: #fff8c5; }
 figure { margin: 1rem 0; }
 figcaption { color: #57606a; font-size: 0.9rem; }
 svg { max-width: 100%; height: auto; }

@@ -479,8 +479,9 @@ export const routeCalls = {
   },
   getAward: { calls: ['getAwardPointer', 'getAwardVersions'] },
   getAwardsPage: {
-    calls: ['listAwardPublications', 'listPublicationAwards', 'listRankingPages'],
-    notes: 'The chart reads the national index ranking of the run the awards rest on.',
+    calls: ['listAwardPublications', 'listCycleAwards', 'listRankingPages'],
+    notes:
+      'The award records of every version (the withdrawn awards keep their rows) and the national index ranking of the run the awards rest on, read in parallel.',
   },
   getAwardsIndexPage: {
     calls: ['listCycles', 'getAwardPointers'],

@@ -646,5 +646,11 @@ describe('revisions', () => {
     );
     const page = await api.request('GET', `/awards/${year}`);
     expect(page.text).toContain('Revisi (pencabutan)');
+    // A link shared before the revision still lands on the award's row, now among the withdrawn
+    expect(page.text).toMatch(
+      new RegExp(
+        `<h2 id="withdrawn-heading">[\\s\\S]*<tr id="apd-${year}-layanan-provinsi-1">.*versi 2, .*: Penghargaan dicabut setelah pemeriksaan Inspektorat</td></tr>`,
+      ),
+    );
   });
 });

@@ -21,12 +21,14 @@ export type {
   RecipientNotice,
   RevisionReason,
   WinnerResult,
+  WithdrawnAward,
 } from './publication.ts';
 export {
   awardIdOf,
   awardIdPrefix,
   awardRecordIntact,
   awardRecords,
+  awardsAsOf,
   maxAwardsPerPublication,
   maxPublicationBytes,
   newPublication,

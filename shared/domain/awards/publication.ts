@@ -360,3 +360,32 @@ export const unchangedAwards = (current: readonly AwardRecord[], previous: reado
   recipientNotices(current, previous).every(
     (notice) => notice.awarded.length === 0 && notice.withdrawn.length === 0,
   );
+
+/** An award a revision withdrew: its last record, and the version that left it out. */
+export interface WithdrawnAward {
+  readonly record: AwardRecord;
+  readonly withdrawnInVersion: number;
+}
+
+/**
+ * One cycle's award records as of a published version: the awards that version holds, and each award
+ * an earlier version held that it does not (its last record). Records of later versions (a revision
+ * still being written) are left out, so a reader never sees them before the pointer moves.
+ */
+export const awardsAsOf = (
+  records: readonly AwardRecord[],
+  version: number,
+): { readonly current: AwardRecord[]; readonly withdrawn: WithdrawnAward[] } => {
+  const visible = records
+    .filter((record) => record.publicationVersion <= version)
+    .sort((a, b) => b.publicationVersion - a.publicationVersion);
+  const current = visible.filter((record) => record.publicationVersion === version);
+  const held = new Set(current.map((record) => record.awardId));
+  const withdrawn = new Map<string, WithdrawnAward>();
+  for (const record of visible) {
+    if (!held.has(record.awardId) && !withdrawn.has(record.awardId)) {
+      withdrawn.set(record.awardId, { record, withdrawnInVersion: record.publicationVersion + 1 });
+    }
+  }
+  return { current, withdrawn: [...withdrawn.values()] };
+};

@@ -1,5 +1,5 @@
 import type { AwardRecord } from '#shared/domain/awards/publication.ts';
-import { yearOfAwardId } from '#shared/domain/awards/publication.ts';
+import { awardsAsOf, yearOfAwardId } from '#shared/domain/awards/publication.ts';
 import { NotFoundError } from '#shared/domain/errors.ts';
 import type { CycleStore } from '../cycles/ports.ts';
 import type { RankingStore, StoredRankingRow } from '../rankings/ports.ts';
@@ -20,6 +20,12 @@ const notPublished = (year: number) => new NotFoundError(`No published awards of
 
 const newestFirst = (a: AwardRecord, b: AwardRecord) => b.publicationVersion - a.publicationVersion;
 
+/** The published versions up to the current one, newest first. */
+const historyOf = (versions: readonly AwardPublicationSummary[], current: number) =>
+  versions
+    .filter((version) => version.status === 'published' && version.version <= current)
+    .sort((a, b) => b.version - a.version);
+
 /**
  * Public reads of published awards. Each resolves the cycle's published pointer first and then reads
  * the awards of that version only, so a reader sees one publication whole — never a version being
@@ -32,10 +38,7 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
     const current = pointer ? versions.find((version) => version.version === pointer.version) : undefined;
     if (!pointer || !current) throw notPublished(year);
     const records = await awards.awards(year, pointer.version);
-    const history = versions
-      .filter((version) => version.status === 'published' && version.version <= pointer.version)
-      .sort((a, b) => b.version - a.version);
-    return { current, history, records };
+    return { current, history: historyOf(versions, pointer.version), records };
   };
 
   const cycleAwards = async (year: number) => {
@@ -80,29 +83,21 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
       const years = [...new Set(indexed.map((record) => record.year))];
       const pointers = await awards.pointers(years);
       /** A cycle's records up to its published version: those in it, and the awards withdrawn before. */
-      const split = (records: readonly AwardRecord[], year: number, version: number) => {
-        const visible = records
-          .filter((record) => record.year === year && record.publicationVersion <= version)
-          .sort(newestFirst);
-        const current = visible.filter((record) => record.publicationVersion === version);
-        const held = new Set(current.map((record) => record.awardId));
-        const withdrawn = new Map<string, AwardRecord>();
-        for (const record of visible) {
-          if (!held.has(record.awardId) && !withdrawn.has(record.awardId))
-            withdrawn.set(record.awardId, record);
-        }
-        return { current, withdrawn };
-      };
+      const split = (records: readonly AwardRecord[], year: number, version: number) =>
+        awardsAsOf(
+          records.filter((record) => record.year === year),
+          version,
+        );
       // The agency's index is eventually consistent: just after a revision it may not hold an
       // award's record in the new version yet, and the award would read as withdrawn. An award that
       // looks withdrawn is checked against the published version's record, read consistently.
       const lagging = years.flatMap((year) => {
         const version = pointers.get(year)?.version;
         if (version === undefined) return [];
-        return [...split(indexed, year, version).withdrawn.keys()].map((awardId) => ({
+        return split(indexed, year, version).withdrawn.map(({ record }) => ({
           year,
           version,
-          awardId,
+          awardId: record.awardId,
         }));
       });
       const records = [...indexed, ...(await awards.awardsAt(lagging))];
@@ -112,15 +107,15 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
           const pointer = pointers.get(year);
           if (!pointer) return [];
           const { current, withdrawn } = split(records, year, pointer.version);
-          if (current.length === 0 && withdrawn.size === 0) return [];
+          if (current.length === 0 && withdrawn.length === 0) return [];
           return [
             {
               year,
               publicationVersion: pointer.version,
               awards: current.map(awardView),
-              withdrawn: [...withdrawn.values()].map((record) => ({
+              withdrawn: withdrawn.map(({ record, withdrawnInVersion }) => ({
                 ...awardView(record),
-                withdrawnInVersion: record.publicationVersion + 1,
+                withdrawnInVersion,
               })),
             },
           ];
@@ -152,13 +147,28 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
         });
     },
 
-    /** What the public awards page shows: the current publication and the national index ranking. */
+    /**
+     * What the public awards page shows: the current publication, the awards revisions withdrew (a
+     * link shared before a revision still lands on its award, marked withdrawn) and the national
+     * index ranking. The cycle's award records of every version are one Query, as one version's are.
+     */
     page: async (year: number) => {
-      const { current, history, records } = await currentOf(year);
-      const national: StoredRankingRow[] = (
-        await rankings.pages(year, current.rankingRunId, 'national', 'index')
-      ).flatMap((page) => page.rows);
-      return { publication: current satisfies AwardPublicationSummary, history, records, national };
+      const { pointer, versions } = await awards.publications(year);
+      const current = pointer ? versions.find((version) => version.version === pointer.version) : undefined;
+      if (!pointer || !current) throw notPublished(year);
+      const [all, pages] = await Promise.all([
+        awards.allAwards(year),
+        rankings.pages(year, current.rankingRunId, 'national', 'index'),
+      ]);
+      const { current: records, withdrawn } = awardsAsOf(all, pointer.version);
+      const national: StoredRankingRow[] = pages.flatMap((page) => page.rows);
+      return {
+        publication: current satisfies AwardPublicationSummary,
+        history: historyOf(versions, pointer.version),
+        records,
+        withdrawn,
+        national,
+      };
     },
   };
 };

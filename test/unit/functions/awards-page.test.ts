@@ -12,6 +12,7 @@ import {
   defaultAwardRules2023,
   newPublication,
 } from '#shared/domain/awards/index.ts';
+import type { AwardRecord } from '#shared/domain/awards/publication.ts';
 import type { RankingEntry } from '#shared/domain/ranking/rank.ts';
 import type { StoredRankingRow } from '#shared/services/rankings/ports.ts';
 import { ambiguousLinks, htmlAccessibilityProblems } from '#test/helpers/html-accessibility.ts';
@@ -86,7 +87,7 @@ const pageData = (lang: 'id' | 'en'): AwardsPageData => {
     change: null,
     displayTie: false,
   }));
-  return { year: 2025, lang, publication, history: [publication], records, national };
+  return { year: 2025, lang, publication, history: [publication], records, withdrawn: [], national };
 };
 
 describe('the awards page', () => {
@@ -238,6 +239,43 @@ describe('the awards page', () => {
     const id = 'apd-2025-layanan-provinsi-1';
     expect(html).toContain(`<tr id="${id}">`);
     expect(html).toContain(`<a class="award-id" href="/v1/awards/${id}">${id}</a>`);
+  });
+
+  it('keeps a withdrawn award’s anchor: its row says it was withdrawn, in which version, when and why', () => {
+    // Prepare: version 2 (a revocation, 3 December) withdrew Kota Jahil’s award
+    const data = pageData('id');
+    const [kept, revoked] = [...data.records].sort((a, b) => (a.agencyId < b.agencyId ? 1 : -1));
+    const v2 = {
+      ...data.publication,
+      version: 2,
+      reason: 'revocation' as const,
+      note: 'Dicabut setelah pemeriksaan <Inspektorat>',
+      publishedAt: '2025-12-03T02:00:00.000Z',
+    };
+    const revised = {
+      ...data,
+      publication: v2,
+      history: [v2, data.publication],
+      records: [{ ...(kept as AwardRecord), publicationVersion: 2 }],
+      withdrawn: [{ record: revoked as AwardRecord, withdrawnInVersion: 2 }],
+    };
+
+    // Act
+    const html = awardsPageHtml(revised);
+    const english = awardsPageHtml({ ...revised, lang: 'en' });
+
+    // Assess: one row per award id on the page, the withdrawn one in its own table
+    const id = (revoked as AwardRecord).awardId;
+    expect(html.match(new RegExp(`<tr id="${id}">`, 'g'))).toHaveLength(1);
+    expect(html).toMatch(
+      new RegExp(
+        `<h2 id="withdrawn-heading">Penghargaan yang dicabut</h2>[\\s\\S]*<tr id="${id}">.*<a class="award-id" href="/v1/awards/${id}">.*versi 2, 3 Desember 2025: Dicabut setelah pemeriksaan &lt;Inspektorat&gt;</td></tr>`,
+      ),
+    );
+    expect(english).toContain('<h2 id="withdrawn-heading">Withdrawn awards</h2>');
+    expect(english).toContain('version 2, 3 December 2025: ');
+    expect(htmlAccessibilityProblems(html)).toEqual([]);
+    expect(awardsPageHtml(data)).not.toContain('withdrawn-heading');
   });
 
   it('places an agency whose exact index is a fraction (n/d) on the chart', () => {

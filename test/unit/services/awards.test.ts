@@ -646,7 +646,10 @@ describe('award publication under crashes, lost answers and retries', () => {
       withdrawn: [],
     });
     expect((await reader.publishedYears()).map((entry) => entry.publicationVersion)).toEqual([1]);
-    expect((await reader.page(year)).publication.version).toBe(1);
+    const halfway = await reader.page(year);
+    expect(halfway.publication.version).toBe(1);
+    expect(halfway.records.every((record) => record.publicationVersion === 1)).toBe(true);
+    expect(halfway.withdrawn).toEqual([]);
 
     // Act: the client's retry of the same revision
     const retried = await service.revise(admin(), year, input);
@@ -661,6 +664,15 @@ describe('award publication under crashes, lost answers and retries', () => {
       publicationVersion: 2,
       withdrawn: [],
     });
+    // The page keeps the withdrawn award (its anchor), with its last record and the version that left it out
+    const page = await reader.page(year);
+    expect(page.records.every((record) => record.publicationVersion === 2)).toBe(true);
+    expect(page.withdrawn).toEqual([
+      {
+        record: expect.objectContaining({ awardId: loserAward?.id, agencyId: loser, publicationVersion: 1 }),
+        withdrawnInVersion: 2,
+      },
+    ]);
   });
 });
 
