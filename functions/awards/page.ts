@@ -587,7 +587,7 @@ thead th { background: #f6f8fa; }
 td:nth-child(2), td:nth-child(4) { font-variant-numeric: tabular-nums; }
 .citation { font-size: 0.9rem; color: #3d444d; }
 .award-id { font-size: 0.8rem; font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
-/* The row a shared link (`#<awardId>`) lands on stands out. */
+/* The row a shared link (#award-id) lands on stands out. */
 tr:target { background: #fff8c5; }
 figure { margin: 1rem 0; }
 figcaption { color: #57606a; font-size: 0.9rem; }
