@@ -180,12 +180,41 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   // The older past cycle's awards, published as an admin would (the same claim, recipients and
   // pointer switch as POST …/awards/publish).
   const awardYear = demoAwardsYear(year);
+  const awardService = createAwardService({ ...ports, ids });
   if (!(await ports.awards.pointer(awardYear))) {
-    const { publication } = await createAwardService({ ...ports, ids }).publish(actor(), awardYear);
+    const { publication } = await awardService.publish(actor(), awardYear);
     say(
       `awards: ${awardYear} published, ${publication.awardCount} awards to ${publication.recipientCount} agencies (page: /awards/${awardYear})`,
     );
     seeded = true;
+  }
+  // Then one revision, so the page, the award records and the agencies' histories show a withdrawn
+  // award from the first start: the city winner of the first category excluded, the next city up.
+  if ((await ports.awards.pointer(awardYear))?.version === 1) {
+    const [decisions, published] = await Promise.all([
+      awardService.decisions(awardYear),
+      ports.awards.awards(awardYear, 1),
+    ]);
+    const withdrawn = published.find((award) => award.poolGroups.includes('kota') && award.rank === 1);
+    if (withdrawn && decisions.length === 0) {
+      // (A decision already there is this step's own, cut off before its revision.)
+      await awardService.decide(actor(), awardYear, {
+        category: withdrawn.categoryId,
+        agencyId: withdrawn.agencyId,
+        action: 'exclude',
+        reason: 'Data dukung indikator layanan terbukti tidak sah setelah penerbitan (contoh data demo).',
+      });
+    }
+    if (withdrawn || decisions.length > 0) {
+      const revised = await awardService.revise(actor(), awardYear, {
+        reason: 'revocation',
+        note: 'Satu penghargaan dicabut setelah pemeriksaan Inspektorat (contoh data demo).',
+      });
+      say(
+        `awards: ${awardYear} revised to version ${revised.publication.version}${withdrawn ? ` (${withdrawn.awardId} withdrawn: /awards/${awardYear}#${withdrawn.awardId})` : ''}`,
+      );
+      seeded = true;
+    }
   }
 
   if (!(await ports.cycles.get(year))) {

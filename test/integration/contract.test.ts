@@ -136,6 +136,15 @@ describe('responses follow the documented schemas (demo data)', () => {
     ).toBe(true);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<svg id="national-chart"');
+    // The demo's revision withdrew one city award: the page keeps its row, its record says so
+    expect(page.text).toContain('Revisi (pencabutan)');
+    const withdrawnId = /<h2 id="withdrawn-heading">[\s\S]*?<tr id="([^"]+)">/.exec(page.text)?.[1] ?? '';
+    expect(withdrawnId).toMatch(new RegExp(`^apd-${year - 2}-[a-z-]+-kota-1$`));
+    const record = await api.request<{ status: string; withdrawnInVersion: number }>(
+      'GET',
+      `/v1/awards/${withdrawnId}`,
+    );
+    expect(record.body).toMatchObject({ status: 'withdrawn', withdrawnInVersion: 2 });
   });
 
   it('the public ranking covers the whole roster, previous ranks included', async () => {
