@@ -86,6 +86,8 @@ try {
     await chart.waitFor({ state: 'visible', timeout: 10_000 });
     const box = await chart.boundingBox();
     const winnerDots = await page.locator('#national-chart circle.winner').count();
+    // The demo seed revises its awards once: the withdrawn award keeps its row (and anchor).
+    const withdrawnRows = await page.locator('table.withdrawn tbody tr').count();
     const allDots = await page
       .locator('#national-chart circle.agency, #national-chart circle.winner')
       .count();
@@ -154,6 +156,8 @@ try {
     if (!box || box.width < 300 || box.height < 150)
       failures.push(`the chart is not visible at a readable size (${JSON.stringify(box)})`);
     if (winnerDots === 0) failures.push('the chart marks no winner');
+    if (runtime && year === demoAwardsYear(thisYear) && withdrawnRows === 0)
+      failures.push('the demo revision’s withdrawn award has no row on the page');
     if (!stylesApplied) failures.push('the stylesheet did not apply');
     const elsewhere = requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('data:'));
     if (elsewhere.length > 0) failures.push(`requests left the API's origin: ${elsewhere.join(', ')}`);
@@ -167,6 +171,7 @@ try {
     log(
       `${requests.length} requests, all to ${origin}: ${[...new Set(requests.map((url) => new URL(url).pathname))].join(', ')}`,
     );
+    log(`withdrawn awards: ${withdrawnRows} row(s), each anchored by its award id`);
     log(`screenshot: ${screenshotPath}`);
   } finally {
     await context.close();
