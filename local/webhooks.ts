@@ -320,6 +320,13 @@ export const startLocalDispatcher = (
         // CloudWatch metrics in AWS; here a log line (POWERTOOLS_LOG_LEVEL=INFO shows it).
         failed: (reason) => logger.info('Webhook delivery failed for good', { reason }),
         endpointDisabled: (reason) => logger.info('Webhook endpoint disabled', { reason }),
+        // Locally a warning: an award publication cut off (npm start stopped half-way) is finished
+        // by the admin's next awards call (GET …/awards/draft, POST …/awards/publish).
+        publicationStalled: (publication, heldMs) =>
+          logger.warn('Award events held: their publication has not finished', {
+            ...publication,
+            heldMinutes: Math.round(heldMs / 60_000),
+          }),
       },
       random: Math.random,
     },

@@ -344,6 +344,9 @@ export class Operations extends Construct {
         ownMetric(metricNames.endpointsDisabled, props.webhookDeliveryServiceName).with({
           label: 'endpoints disabled',
         }),
+        ownMetric(metricNames.awardEventsStalled, props.webhookDeliveryServiceName).with({
+          label: 'award events held > 10 min',
+        }),
       ]),
       new cloudwatch.GraphWidget({
         title: 'Ranking runs',

@@ -233,7 +233,24 @@ export class WebhookDispatch extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    this.alarms = [deadLetters, failedDeliveries, fanOutLag];
+    const stalledPublication = new cloudwatch.Alarm(this, 'StalledAwardPublicationAlarm', {
+      alarmDescription:
+        'Award events have been held for over 10 minutes: their award publication (or revision) was cut off ' +
+        'half-way and nobody has finished it, so neither the public nor the recipients see it. See ' +
+        'docs/operations.md, "Alarms" (an admin call on the cycle’s awards finishes it).',
+      metric: new cloudwatch.Metric({
+        namespace: webhookMetricNamespace,
+        metricName: webhookMetricNames.stalled,
+        dimensionsMap: { service: props.deliveryServiceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(15),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.alarms = [deadLetters, failedDeliveries, fanOutLag, stalledPublication];
     if (props.alarmTopicArn !== undefined) {
       const topic = sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
       for (const alarm of this.alarms) alarm.addAlarmAction(new cloudwatchActions.SnsAction(topic));

@@ -40,6 +40,11 @@ export const metricNames = {
   /** A delivery that will not be retried any more (schedule spent, 410, endpoint disabled). */
   deliveriesFailed: 'DeliveriesFailed',
   endpointsDisabled: 'EndpointsDisabled',
+  /**
+   * An award event's first attempt still held after 10 minutes of looks: its publication has not
+   * finished (a publish or revision cut off half-way, and no admin call since to finish it).
+   */
+  awardEventsStalled: 'AwardEventsStalled',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

@@ -10,4 +10,5 @@ export const createCloudWatchDeliveryMetrics = (metrics: Metrics): DeliveryMetri
   },
   failed: () => metrics.addMetric(webhookMetricNames.failed, MetricUnit.Count, 1),
   endpointDisabled: () => metrics.addMetric(webhookMetricNames.endpointsDisabled, MetricUnit.Count, 1),
+  publicationStalled: () => metrics.addMetric(webhookMetricNames.stalled, MetricUnit.Count, 1),
 });

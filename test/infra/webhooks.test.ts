@@ -115,7 +115,7 @@ describe('webhook dispatch', () => {
     });
   });
 
-  it('alarms on dead letters, on deliveries that failed for good (the delivery function’s metric) and on fan-out lag', () => {
+  it('alarms on dead letters, on deliveries that failed for good (the delivery function’s metric), on fan-out lag and on award events held past 10 minutes', () => {
     synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -130,6 +130,15 @@ describe('webhook dispatch', () => {
       Dimensions: [{ Name: 'service', Value: 'spbe-webhook-delivery' }],
       Statistic: 'Sum',
       Threshold: 0,
+    });
+    // An award publication cut off half-way holds its events: the same function's metric alarms
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: webhookMetricNamespace,
+      MetricName: webhookMetricNames.stalled,
+      Dimensions: [{ Name: 'service', Value: 'spbe-webhook-delivery' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
     });
     const delivery = resourcesOfType<LambdaFunctionJson>(synth.template, 'AWS::Lambda::Function').find(
       ([id]) => id === ids.delivery,

@@ -151,6 +151,18 @@ export const publicationHoldDelayMs = (holdsSoFar: number): number =>
   holdsSoFar < 10 ? 1_000 : Math.min(1_000 * 2 ** (holdsSoFar - 9), 300_000);
 
 /**
+ * How long an event had been held before its look that found the publication still unfinished:
+ * the delays of its earlier holds. A publication of 620 recipients takes seconds; one unfinished
+ * after `stalledPublicationMs` was cut off half-way and waits for an admin's call to finish it.
+ */
+export const publicationHeldMs = (holdsSoFar: number): number => {
+  let total = 0;
+  for (let hold = 0; hold < holdsSoFar; hold += 1) total += publicationHoldDelayMs(hold);
+  return total;
+};
+export const stalledPublicationMs = 10 * 60_000;
+
+/**
  * The CloudWatch metrics of delivery: the API's one namespace and names from its metric catalogue
  * (`shared/domain/metrics.ts`). The dispatcher emits them, alarms and the dashboard watch them.
  */
@@ -161,4 +173,6 @@ export const webhookMetricNames = {
   /** A delivery that will not be retried any more (schedule spent, 410, endpoint disabled). */
   failed: metricNames.deliveriesFailed,
   endpointsDisabled: metricNames.endpointsDisabled,
+  /** An award event held past `stalledPublicationMs` (counted at each look): its publication is stalled. */
+  stalled: metricNames.awardEventsStalled,
 } as const;

@@ -9,8 +9,10 @@ import {
   judgeAttempt,
   maxPayloadBytes,
   nextRetryDelayMs,
+  publicationHeldMs,
   publicationHoldDelayMs,
   type SendOutcome,
+  stalledPublicationMs,
   standardRetrySchedule,
   webhookPayload,
 } from '#shared/domain/webhooks/delivery.ts';
@@ -441,6 +443,8 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
       const publication = awaited[index];
       if (!publication) return [];
       const holds = message.held ?? 0;
+      const heldMs = publicationHeldMs(holds);
+      if (heldMs >= stalledPublicationMs) metrics.publicationStalled(publication, heldMs);
       return [
         { message: { ...message, held: holds + 1 }, delayMs: publicationHoldDelayMs(holds), publication },
       ];

@@ -1,6 +1,6 @@
 import type { DeliveryStatus, WebhookDelivery } from '#shared/api/webhooks/schemas.ts';
 import type { DomainEvent, EventType } from '#shared/domain/events.ts';
-import type { SendOutcome } from '#shared/domain/webhooks/delivery.ts';
+import type { AnnouncedPublication, SendOutcome } from '#shared/domain/webhooks/delivery.ts';
 import type { SignatureScheme, SigningKeys } from '#shared/domain/webhooks/signing.ts';
 import type { Page, PageRequest } from '../ports.ts';
 
@@ -167,6 +167,8 @@ export interface DeliveryMetrics {
   /** A delivery that will not be retried any more: its schedule is spent, or the endpoint stopped. */
   failed(reason: string): void;
   endpointDisabled(reason: 'gone' | 'failing'): void;
+  /** An award event still held after `stalledPublicationMs`: its publication has not finished. */
+  publicationStalled(publication: AnnouncedPublication, heldMs: number): void;
 }
 
 /**

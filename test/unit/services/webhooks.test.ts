@@ -397,7 +397,12 @@ const dispatchSetup = async (answers: readonly (number | 'timeout')[] = [200], r
   const receiver = scriptedReceiver(answers, retryAfter);
   const { queue, waiting } = manualQueue();
   const clock = { time: now.getTime(), now: () => new Date(clock.time) };
-  const metrics = { delivered: 0, failed: [] as string[], disabled: [] as string[] };
+  const metrics = {
+    delivered: 0,
+    failed: [] as string[],
+    disabled: [] as string[],
+    stalled: [] as { year: number; version: number; heldMs: number }[],
+  };
   const dispatcher = createWebhookDispatcher(
     {
       ...ports,
@@ -411,6 +416,7 @@ const dispatchSetup = async (answers: readonly (number | 'timeout')[] = [200], r
         },
         failed: (reason) => void metrics.failed.push(reason),
         endpointDisabled: (reason) => void metrics.disabled.push(reason),
+        publicationStalled: (publication, heldMs) => void metrics.stalled.push({ ...publication, heldMs }),
       },
       random: () => 0.5,
     },
@@ -698,7 +704,12 @@ describe('webhook dispatcher (in-memory ports)', () => {
         sender: receiver,
         ids: sequentialIdsWithUlids(),
         clock,
-        metrics: { delivered: () => {}, failed: () => {}, endpointDisabled: () => {} },
+        metrics: {
+          delivered: () => {},
+          failed: () => {},
+          endpointDisabled: () => {},
+          publicationStalled: () => {},
+        },
         random: () => 0.5,
       },
       { schedule: [1_000, 2_000, 3_000], sweepLookaheadMs: 500 },
@@ -990,6 +1001,33 @@ describe('award events wait for their publication to be public', () => {
     expect(publicationHoldDelayMs(30)).toBe(300_000);
   });
 
+  it('reports a publication still unfinished after 10 minutes of looks as stalled, at each look from then on', async () => {
+    // Prepare: a publication cut off half-way, nobody finishing it
+    const { ports, endpoints, dispatcher, receiver, metrics, clock, step } = await dispatchSetup();
+    await endpoints.create(actor(), jatim, create());
+    await claim(ports, 1);
+    await dispatcher.fanOut([announcing(1)]);
+    const start = clock.time;
+
+    // Act: look until the first report, then once more
+    let looks = 0;
+    while (metrics.stalled.length === 0 && looks < 40) {
+      await step();
+      looks += 1;
+    }
+    const firstReportAfterMs = clock.time - start;
+    await step();
+
+    // Assess: 10 s of one-second looks, then 2 … 256 s: the look after 8 min 40 s is the first past 10 min
+    expect(receiver.received).toEqual([]);
+    expect(firstReportAfterMs).toBeGreaterThanOrEqual(10 * 60_000);
+    expect(firstReportAfterMs).toBeLessThan(15 * 60_000);
+    expect(metrics.stalled).toEqual([
+      { year: 2026, version: 1, heldMs: firstReportAfterMs },
+      { year: 2026, version: 1, heldMs: firstReportAfterMs + 300_000 },
+    ]);
+  });
+
   it('delivers at once an event whose publication is already public, and a revision’s only after it is', async () => {
     // Prepare: version 1 published, version 2 (a revision) claimed
     const { ports, endpoints, dispatcher, receiver, waiting } = await dispatchSetup();
@@ -1067,7 +1105,12 @@ describe('a worker that dies after recording an attempt', () => {
         sender: scriptedReceiver([answer]),
         ids: sequentialIdsWithUlids(),
         clock,
-        metrics: { delivered: () => {}, failed: () => {}, endpointDisabled: () => {} },
+        metrics: {
+          delivered: () => {},
+          failed: () => {},
+          endpointDisabled: () => {},
+          publicationStalled: () => {},
+        },
         random: () => 0.5,
       },
       { schedule: [1_000, 2_000, 3_000] },
