@@ -820,7 +820,8 @@ describe('re-running a ranking whose result is already published (in-memory port
         const read = await ports.rankings.results(target);
         const results = read.results.map((result, index) => {
           if (target !== year || index !== 0) return result;
-          // A new version of the same values (a re-finalized result), or a name the registry changed.
+          // A new version of the same values (a re-finalized result), or the same inputs ranked into
+          // other entries (as a new ranking method would).
           if (change === 'inputs') return { ...result, version: result.version + 1, sha256: 'f'.repeat(64) };
           if (change === 'entries') return { ...result, agencyName: `${result.agencyName} (baru)` };
           return result;
