@@ -467,14 +467,15 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
         published.entriesSha256 === entriesSha256 &&
         published.runId !== runId
       ) {
-        options.onProgress?.({ phase: 'publishing', done: 0, total });
-        return await confirm(actor, run, published, {
+        const confirmed = await confirm(actor, run, published, {
           finishedAt: options.now().toISOString(),
           progress: progress(),
           report,
           entriesSha256,
-          total,
         });
+        // Nothing to write: the progress goes from ranking to done.
+        options.onProgress?.({ phase: 'done', done: total, total });
+        return confirmed;
       }
 
       await save({ phase: 'writing', progress: progress() });
@@ -569,7 +570,6 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
         changes: NonNullable<RankingRunRecord['report']>['changes'],
       ) => NonNullable<RankingRunRecord['report']>;
       readonly entriesSha256: string;
-      readonly total: number;
     },
   ): Promise<ExecuteOutcome> => {
     const { finishedAt } = result;
