@@ -93,7 +93,7 @@ const invoke = (event: { year: number; runId: string }) => {
   });
 };
 
-const describeReport = (report: RankingRunRecord['report']): string => {
+const describeReport = (report: RankingRunRecord['report'], outcome: string): string => {
   if (!report) return '';
   const changes = report.changes;
   return [
@@ -101,9 +101,11 @@ const describeReport = (report: RankingRunRecord['report']): string => {
     `  rankings     ${report.rankings.length} (scope × measure)`,
     `  items        ${report.itemsRead} read, ${report.itemsWritten} written`,
     `  inputs       sha256 ${report.inputsSha256}`,
-    changes.previousRunId
-      ? `  changes      ${changes.moved} moved, ${changes.enteredCount} entered, ${changes.leftCount} left since run ${changes.previousRunId}`
-      : '  changes      first published ranking of the cycle',
+    outcome === 'unchanged'
+      ? `  unchanged    identical to the published run ${changes.previousRunId}: it stays published, nothing sent`
+      : changes.previousRunId
+        ? `  changes      ${changes.moved} moved, ${changes.enteredCount} entered, ${changes.leftCount} left since run ${changes.previousRunId}`
+        : '  changes      first published ranking of the cycle',
   ].join('\n');
 };
 
@@ -124,7 +126,7 @@ try {
     exitCode = 1;
   } else {
     bar.done(`Ranking run ${runId} of ${year}: ${result.outcome}`);
-    console.log(describeReport(result.report as RankingRunRecord['report']));
+    console.log(describeReport(result.report as RankingRunRecord['report'], result.outcome));
     console.log(
       `\nRead it: GET /v1/cycles/${year}/rankings (public from the cycle’s publication time), or as an admin\n` +
         `GET /v1/cycles/${year}/rankings/runs/${runId} and …/runs/${runId}/entries.`,

@@ -3436,7 +3436,7 @@ export interface components {
             trigger: "schedule" | "admin";
             requestedBy: string;
             /** @enum {string} */
-            status: "running" | "published" | "failed";
+            status: "running" | "published" | "unchanged" | "failed";
             /** @enum {string} */
             phase: "reading" | "ranking" | "writing" | "publishing" | "done";
             /**
@@ -3472,6 +3472,15 @@ export interface components {
                 };
             };
             error?: string;
+            /** @description An `unchanged` run: the published run it found identical to its own result (same inputs, same entries), which stays published; no `ranking.published` is sent */
+            confirms?: {
+                runId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                publishedAt: string;
+            };
             /**
              * @description Running on record, but its last checkpoint is older than its 20-minute lease: the run stopped (a crash, a timeout). Trigger it again under its own id to resume it (docs/operations.md, "Re-running a ranking").
              * @enum {boolean}
@@ -3485,6 +3494,8 @@ export interface components {
                 previousYearAgencies: number;
                 /** @description SHA-256 of every input result (agency, version, hash) */
                 inputsSha256: string;
+                /** @description SHA-256 of every entry the run ranked (every ranking’s rows and every agency’s positions, the run id aside): equal entries, equal hash. Absent on runs finished before it was recorded */
+                entriesSha256?: string;
                 rankings: {
                     /**
                      * @description national, or one agency group

@@ -43,7 +43,7 @@ export type RankingWorkerResult =
   | { readonly outcome: 'busy'; readonly year: number; readonly runId: string; readonly holder?: string }
   | { readonly outcome: 'nothing-to-rank'; readonly year: number; readonly runId: string }
   | {
-      readonly outcome: 'published' | 'already-published' | 'continue';
+      readonly outcome: 'published' | 'already-published' | 'unchanged' | 'continue';
       readonly year: number;
       readonly runId: string;
       readonly report: unknown;
@@ -111,7 +111,9 @@ export const createRankingWorker =
       logger.info('Ranking run continues in a new invocation', { progress: result.run.progress });
       await launcher.launch({ year, runId });
     } else {
-      logger.info('Ranking run finished', { outcome: result.outcome });
+      // `unchanged`: identical to the published ranking, which it confirmed; nothing was sent.
+      const confirmed = result.outcome === 'unchanged' ? { confirmedRunId: result.run.confirms?.runId } : {};
+      logger.info('Ranking run finished', { outcome: result.outcome, ...confirmed });
     }
     return (
       result.outcome === 'busy'

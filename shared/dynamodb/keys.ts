@@ -188,7 +188,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'RUN#<runId>',
     status: 'built',
     notes:
-      'Run report (status, phase, progress checkpoint, counts, inputs hash, duration, consumed capacity, changes against the previous published run). A scheduled run’s id derives from its schedule slot (`slot-<time>`), so retries of one slot are one run.',
+      'Run report (status: `running`, `published`, `failed`, or `unchanged` naming the published run it confirmed; phase, progress checkpoint, counts, inputs and entries hashes, duration, consumed capacity, changes against the previous published run). A scheduled run’s id derives from its schedule slot (`slot-<time>`), so retries of one slot are one run.',
   },
   {
     name: 'RankingLease',
@@ -206,7 +206,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'PUBLISHED',
     status: 'built',
     notes:
-      'The published run id, switched by one conditional write (with `ranking.published` in the same transaction) after every entry of the run is stored: readers resolve it first, so they see the old ranking whole or the new one whole.',
+      'The published run id, switched by one conditional write (with `ranking.published` in the same transaction) after every entry of the run is stored: readers resolve it first, so they see the old ranking whole or the new one whole. Keeps the run’s inputs and entries hashes: a later run with both equal confirms it (a ConditionCheck on them, the item not written, no event) instead of publishing it again; a pointer without them (written before they were kept) is replaced by the next run.',
   },
   {
     name: 'RankingPage',

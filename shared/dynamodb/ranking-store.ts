@@ -36,7 +36,10 @@ const leaseCondition = {
   ConditionExpression: 'attribute_not_exists(PK) OR leaseUntil < :now OR runId = :me',
 };
 
-/** Pure: the audited ranking writes — a run's start (with the lease) and its publication. */
+/**
+ * Pure: the audited ranking writes — a run's start (with the lease), its publication, and its
+ * confirmation of the published run (an identical result: the pointer checked, not moved).
+ */
 export const rankingActions = (tableName: string, change: RankingStateChange): TransactAction[] => {
   if (change.kind === 'ranking.start') {
     const { run } = change;
@@ -58,16 +61,48 @@ export const rankingActions = (tableName: string, change: RankingStateChange): T
     ];
   }
   const { run } = change;
-  return [
-    {
-      Put: {
-        TableName: tableName,
-        Item: runItem(run),
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':running': 'running' },
-      },
+  const finished: TransactAction = {
+    Put: {
+      TableName: tableName,
+      Item: runItem(run),
+      ConditionExpression: '#status = :running',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':running': 'running' },
     },
+  };
+  const leaseReleased: TransactAction = {
+    Delete: {
+      TableName: tableName,
+      Key: rankingKeys.lease(run.year),
+      ConditionExpression: 'runId = :me',
+      ExpressionAttributeValues: { ':me': run.runId },
+    },
+  };
+  if (change.kind === 'ranking.confirm') {
+    return [
+      finished,
+      {
+        // Confirmed only while the pointer still names that run with these very hashes: it is not
+        // written, so readers, caches and subscribers see nothing happen.
+        ConditionCheck: {
+          TableName: tableName,
+          Key: rankingKeys.published(run.year),
+          ConditionExpression: 'runId = :confirmed AND inputsSha256 = :inputs AND entriesSha256 = :entries',
+          ExpressionAttributeValues: {
+            ':confirmed': change.confirmedRunId,
+            ':inputs': change.inputsSha256,
+            ':entries': change.entriesSha256,
+          },
+        },
+      },
+      leaseReleased,
+    ];
+  }
+  const hashes = run.report?.entriesSha256
+    ? { inputsSha256: run.report.inputsSha256, entriesSha256: run.report.entriesSha256 }
+    : {};
+  return [
+    finished,
     {
       Put: {
         TableName: tableName,
@@ -76,6 +111,8 @@ export const rankingActions = (tableName: string, change: RankingStateChange): T
           entity: 'RankingPointer',
           runId: run.runId,
           publishedAt: change.publishedAt,
+          // What the next run compares its own result with: identical, it confirms and publishes nothing.
+          ...hashes,
         },
         // The pointer moves only from the run it pointed at when this run began publishing.
         ...(change.previousRunId === undefined
@@ -86,14 +123,7 @@ export const rankingActions = (tableName: string, change: RankingStateChange): T
             }),
       },
     },
-    {
-      Delete: {
-        TableName: tableName,
-        Key: rankingKeys.lease(run.year),
-        ConditionExpression: 'runId = :me',
-        ExpressionAttributeValues: { ':me': run.runId },
-      },
-    },
+    leaseReleased,
   ];
 };
 
@@ -101,6 +131,7 @@ export const rankingActions = (tableName: string, change: RankingStateChange): T
 export const rankingWrites = {
   'ranking.start': rankingActions,
   'ranking.publish': rankingActions,
+  'ranking.confirm': rankingActions,
 } as const satisfies StateActionBuilders;
 
 const runFromItem = (item: Record<string, unknown>): RankingRunRecord =>
@@ -109,6 +140,8 @@ const runFromItem = (item: Record<string, unknown>): RankingRunRecord =>
 const publishedFromItem = (item: Record<string, unknown>): PublishedRun => ({
   runId: item.runId as string,
   publishedAt: item.publishedAt as string,
+  ...(typeof item.inputsSha256 === 'string' ? { inputsSha256: item.inputsSha256 } : {}),
+  ...(typeof item.entriesSha256 === 'string' ? { entriesSha256: item.entriesSha256 } : {}),
 });
 
 const pageFromItem = (item: Record<string, unknown>): RankingPageRecord => ({
@@ -258,7 +291,7 @@ export const createRankingStore = (
       return new Map(
         items.map((item): [number, PublishedRun] => [
           Number(String(item.PK).split('#')[1]),
-          { runId: item.runId as string, publishedAt: item.publishedAt as string },
+          publishedFromItem(item),
         ]),
       );
     },
@@ -302,10 +335,10 @@ export const createRankingStore = (
           new PutCommand({
             TableName: tableName,
             Item: runItem(run),
-            // A published run is final: a late checkpoint of a resumed twin never rewrites it.
-            ConditionExpression: 'attribute_exists(PK) AND #status <> :published',
+            // A finished run is final: a late checkpoint of a resumed twin never rewrites it.
+            ConditionExpression: 'attribute_exists(PK) AND NOT (#status IN (:published, :unchanged))',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':published': 'published' },
+            ExpressionAttributeValues: { ':published': 'published', ':unchanged': 'unchanged' },
           }),
         );
         return true;

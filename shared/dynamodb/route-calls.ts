@@ -333,6 +333,12 @@ export const routeCalls = {
   getRankingRun: { calls: ['getRankingRun'] },
   getRankingRunEntries: {
     calls: ['getRankingPages'],
+    extra: [
+      {
+        when: 'the run is `unchanged` (it wrote no entries: the pages are those of the run it confirmed)',
+        calls: ['getRankingPages'],
+      },
+    ],
     notes: 'Every key is known: the cycle, the run and the page(s) in one BatchGetItem.',
   },
   getRankings: {

@@ -21,6 +21,7 @@ import type {
 } from '#shared/services/ports.ts';
 import type {
   AgencyPositionsRecord,
+  PublishedRun,
   RankingPageRecord,
   RankingRunRecord,
   RankingStore,
@@ -108,7 +109,7 @@ export const createMemoryPorts = (): MemoryPorts => {
   const appeals = new Map<string, AppealRecord>();
   const runs = new Map<string, RankingRunRecord>();
   const leases = new Map<number, { runId: string; until: string }>();
-  const pointers = new Map<number, { runId: string; publishedAt: string }>();
+  const pointers = new Map<number, PublishedRun>();
   const rankingPages = new Map<string, RankingPageRecord>();
   const positions = new Map<string, AgencyPositionsRecord>();
   let commitCount = 0;
@@ -273,6 +274,16 @@ export const createMemoryPorts = (): MemoryPorts => {
           pointers.get(change.run.year)?.runId === change.previousRunId &&
           leases.get(change.run.year)?.runId === change.run.runId
         );
+      case 'ranking.confirm': {
+        const pointer = pointers.get(change.run.year);
+        return (
+          runs.get(runKey(change.run.year, change.run.runId))?.status === 'running' &&
+          pointer?.runId === change.confirmedRunId &&
+          pointer.inputsSha256 === change.inputsSha256 &&
+          pointer.entriesSha256 === change.entriesSha256 &&
+          leases.get(change.run.year)?.runId === change.run.runId
+        );
+      }
       case 'appeal.decide': {
         const current = currents.get(selfKey(change.year, change.agencyId));
         return (
@@ -397,7 +408,17 @@ export const createMemoryPorts = (): MemoryPorts => {
         return;
       case 'ranking.publish':
         runs.set(runKey(change.run.year, change.run.runId), change.run);
-        pointers.set(change.run.year, { runId: change.run.runId, publishedAt: change.publishedAt });
+        pointers.set(change.run.year, {
+          runId: change.run.runId,
+          publishedAt: change.publishedAt,
+          ...(change.run.report?.entriesSha256
+            ? { inputsSha256: change.run.report.inputsSha256, entriesSha256: change.run.report.entriesSha256 }
+            : {}),
+        });
+        leases.delete(change.run.year);
+        return;
+      case 'ranking.confirm':
+        runs.set(runKey(change.run.year, change.run.runId), change.run);
         leases.delete(change.run.year);
         return;
       case 'appeal.decide': {
@@ -674,7 +695,7 @@ export const createMemoryPorts = (): MemoryPorts => {
       },
       checkpoint: async (run) => {
         const stored = runs.get(runKey(run.year, run.runId));
-        if (!stored || stored.status === 'published') return false;
+        if (!stored || stored.status === 'published' || stored.status === 'unchanged') return false;
         runs.set(runKey(run.year, run.runId), run);
         return true;
       },

@@ -1,11 +1,14 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import type { RankingPageSchema, RankingRunSchema } from '#shared/api/rankings/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
+import type { DomainEvent } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { eventKeys, rankingKeys } from '#shared/dynamodb/keys.ts';
 import { createDynamoDbPorts, type DynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
@@ -78,6 +81,28 @@ const allRows = async (runId: string, scope = 'national', measure = 'index') => 
   return rows;
 };
 
+/**
+ * Makes the next run publish although nothing changed: the published pointer loses its hashes, as
+ * a pointer written before they were kept has none. For the tests of the run's machinery (slots,
+ * leases, resumption, readers), which each need a run that publishes; a run over unchanged inputs
+ * would otherwise only confirm the published one (tested at the end).
+ */
+const forgetPublishedHashes = async () => {
+  const client = createDocumentClient(api.runtime.dynamodb.client);
+  await client
+    .send(
+      new UpdateCommand({
+        TableName: api.runtime.dynamodb.tables.programme,
+        Key: rankingKeys.published(year),
+        UpdateExpression: 'REMOVE inputsSha256, entriesSha256',
+        ConditionExpression: 'attribute_exists(PK)',
+      }),
+    )
+    .catch((error: unknown) => {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+    });
+};
+
 beforeAll(async () => {
   api = await startTestApi();
   ports = createDynamoDbPorts(createDocumentClient(api.runtime.dynamodb.client), api.runtime.dynamodb.tables);
@@ -147,6 +172,7 @@ describe('the ranking run (services on DynamoDB Local)', () => {
 
   it('runs one slot once: the same slot delivered twice is one run, published once', async () => {
     // Act
+    await forgetPublishedHashes();
     const runner = createRankingRunner({ ...ports, ids: systemIds });
     const slot = slotRunId('2031-12-01T00:00:00Z');
     const first = await runner.start(actor(), year, 'schedule', slot);
@@ -162,6 +188,7 @@ describe('the ranking run (services on DynamoDB Local)', () => {
   });
 
   it('lets one of two concurrent triggers run; the other is told the cycle’s run is running', async () => {
+    await forgetPublishedHashes();
     const runner = createRankingRunner({ ...ports, ids: systemIds });
     const outcomes = await Promise.allSettled([
       runner.start(actor(), year, 'admin'),
@@ -179,6 +206,7 @@ describe('the ranking run (services on DynamoDB Local)', () => {
 
   it('launches again a run no worker took up, once the grace has passed (the lease as its start wrote it)', async () => {
     // Prepare: a run started and never launched (its starter died)
+    await forgetPublishedHashes();
     const runner = createRankingRunner({ ...ports, ids: systemIds });
     const orphan = await runner.start(actor(), year, 'admin');
     const later = { ...actor(), now: new Date(Date.now() + launchGraceMs + 1_000) };
@@ -194,6 +222,7 @@ describe('the ranking run (services on DynamoDB Local)', () => {
 
   it('resumes a run killed half-way and publishes exactly what an uninterrupted run publishes', async () => {
     // Prepare: checkpoints every 20 items, and a store whose third bulk write dies (a crash mid-run)
+    await forgetPublishedHashes();
     let calls = 0;
     const crashing: RankingStore = {
       ...ports.rankings,
@@ -216,6 +245,7 @@ describe('the ranking run (services on DynamoDB Local)', () => {
     // Act: triggered again (the retry), then an uninterrupted run for comparison
     const healthy = createRankingRunner(small);
     const resumed = await healthy.execute(actor(), run, forever);
+    await forgetPublishedHashes();
     const uninterrupted = await healthy.execute(
       actor(),
       await healthy.start(actor(), year, 'admin'),
@@ -238,7 +268,8 @@ describe('the ranking run (services on DynamoDB Local)', () => {
   });
 
   it('shows readers the previous ranking whole while a run writes, then the new one whole', async () => {
-    // Prepare: the published ranking now, and results that change it
+    // Prepare: the published ranking now, and a run that publishes again
+    await forgetPublishedHashes();
     const reader = createRankingReader(ports);
     const published = (await ports.rankings.published(year))?.runId;
     const before = await reader.published(
@@ -296,6 +327,7 @@ describe('the ranking run (services on DynamoDB Local)', () => {
 describe('the rankings API', () => {
   it('starts a run with 202 and a link to poll, and publishes', async () => {
     // Act
+    await forgetPublishedHashes();
     const admin = await api.token('admin');
     const started = await api.request<RankingRun>('POST', `/v1/cycles/${year}/rankings/runs`, {
       token: admin,
@@ -329,6 +361,7 @@ describe('the rankings API', () => {
     const problem = expectProblem(response, 409);
     expect(problem).toMatchObject({ link: `/v1/cycles/${year}/rankings/runs/${running.runId}` });
     expect(response.headers.get('location')).toBe(`/v1/cycles/${year}/rankings/runs/${running.runId}`);
+    await forgetPublishedHashes();
     expect((await runner.execute(actor(), running, forever)).outcome).toBe('published');
   });
 
@@ -534,5 +567,107 @@ describe('the rankings API', () => {
     const response = await api.request('GET', '/v1/agencies/kab-no-such-agency/rankings');
     const problem = expectStatus(response, 404);
     expect(problem).toMatchObject({ type: '/problems/not-found', detail: 'No agency "kab-no-such-agency".' });
+  });
+});
+
+describe('re-running a ranking over unchanged inputs (DynamoDB Local)', () => {
+  const client = () => createDocumentClient(api.runtime.dynamodb.client);
+  const pointerItem = async () =>
+    (
+      await client().send(
+        new GetCommand({
+          TableName: api.runtime.dynamodb.tables.programme,
+          Key: rankingKeys.published(year),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+  /** This cycle's `ranking.published` events in today's outbox, through its index (events by day). */
+  const rankingEvents = async () => {
+    const items: DomainEvent[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client().send(
+        new QueryCommand({
+          TableName: api.runtime.dynamodb.tables.events,
+          IndexName: 'GSI1',
+          KeyConditionExpression: 'GSI1PK = :pk',
+          ExpressionAttributeValues: { ':pk': eventKeys.byDay(new Date().toISOString(), 'x').GSI1PK },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      items.push(...((page.Items ?? []) as DomainEvent[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.filter((event) => event.type === 'ranking.published' && event.subject.year === year);
+  };
+
+  it('confirms the published ranking without a second ranking.published, and publishes once a result changed', async () => {
+    // Prepare: a ranking published (with its hashes) through the API, as an admin runs it
+    await forgetPublishedHashes();
+    const admin = await api.token('admin');
+    const runThroughApi = async () => {
+      const started = await api.request<RankingRun>('POST', `/v1/cycles/${year}/rankings/runs`, {
+        token: admin,
+      });
+      await api.runtime.lambda.settle();
+      const run = expectStatus(started, 202);
+      return expectStatus(
+        await api.request<RankingRun>('GET', `/v1/cycles/${year}/rankings/runs/${run.runId}`, {
+          token: admin,
+        }),
+        200,
+      );
+    };
+    const first = await runThroughApi();
+    const pointer = await pointerItem();
+    const events = await rankingEvents();
+
+    // Act: nothing changed; then a result is finalized (a new agency's) and the ranking runs again
+    const again = await runThroughApi();
+    const pointerAfter = await pointerItem();
+    const eventsAfter = await rankingEvents();
+    const newcomer = { id: 'lainnya-uji-baru', group: 'lainnya' as const, name: 'Instansi Uji Baru' };
+    await createAgencyService(ports).importAgencies(actor(), [newcomer]);
+    await createResultService({ ...ports, ids: systemIds }).importResults(actor(), year, [
+      { agencyId: newcomer.id, levels: levelsOf(7, 2), reference: `uji ${year}` },
+    ]);
+    const changed = await runThroughApi();
+
+    // Assess: the second run confirmed the first, which stays published; nothing went out
+    expect(first.status).toBe('published');
+    expect(pointer).toMatchObject({
+      runId: first.runId,
+      inputsSha256: first.report?.inputsSha256,
+      entriesSha256: first.report?.entriesSha256,
+    });
+    expect(events.filter((event) => event.data.runId === first.runId)).toHaveLength(1);
+    expect(again).toMatchObject({
+      status: 'unchanged',
+      phase: 'done',
+      confirms: { runId: first.runId, publishedAt: pointer?.publishedAt },
+      report: { entriesSha256: first.report?.entriesSha256, itemsWritten: 0, changes: { moved: 0 } },
+    });
+    expect(pointerAfter).toEqual(pointer);
+    expect(eventsAfter).toEqual(events);
+    const audits = (await ports.audits.list({ kind: 'cycle', year }, { limit: 100 })).items;
+    expect(audits.filter((entry) => entry.action === 'ranking.confirmed')).toEqual([
+      expect.objectContaining({ target: `ranking run ${again.runId}` }),
+    ]);
+    expect(
+      expectStatus(
+        await api.request<RankingPage>('GET', `/v1/cycles/${year}/rankings/runs/${again.runId}/entries`, {
+          token: admin,
+        }),
+        200,
+      ).items,
+    ).toEqual(await allRows(first.runId).then((rows) => rows.slice(0, 100)));
+    // Then a changed result: published, the pointer moved, one more ranking.published
+    expect(changed).toMatchObject({ status: 'published', report: { rankedAgencies: 41 } });
+    expect((await pointerItem())?.runId).toBe(changed.runId);
+    expect((await rankingEvents()).map((event) => event.data.runId)).toEqual([
+      ...events.map((event) => event.data.runId),
+      changed.runId,
+    ]);
   });
 });

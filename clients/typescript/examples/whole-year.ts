@@ -458,11 +458,16 @@ while (run.status === 'running') {
   if (progress !== shown) console.log(`  ${progress}`);
   shown = progress;
 }
-if (run.status !== 'published') {
+if (run.status === 'unchanged') {
+  // Identical to the ranking already published (nothing it depends on changed): that ranking
+  // stays, and no ranking.published is sent again.
+  console.log(`  unchanged: the published run ${run.confirms?.runId} stands; no webhook this time`);
+} else if (run.status !== 'published') {
   console.error(`✗ The ranking run ${run.runId} ${run.status}: ${run.error ?? ''}`);
   process.exit(1);
+} else {
+  await waitForWebhook('ranking.published');
 }
-await waitForWebhook('ranking.published');
 const positions = await operator.GET('/v1/agencies/{agencyId}/rankings', { params: { path: { agencyId } } });
 if (!positions.data) fail('reading the agency’s rankings', positions.error, positions.response);
 for (const position of positions.data.items.find((item) => item.year === year)?.positions ?? []) {

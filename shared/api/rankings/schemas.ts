@@ -109,7 +109,11 @@ export const OpenDataQuerySchema = z
   )
   .meta({ id: 'OpenDataQuery' });
 
-export const runStatuses = ['running', 'published', 'failed'] as const;
+/**
+ * `unchanged`: the run ranked everything again and found exactly what is published (the same input
+ * results, the same entries): it confirmed the published run (`confirms`) and published nothing.
+ */
+export const runStatuses = ['running', 'published', 'unchanged', 'failed'] as const;
 
 export const RankingRunSchema = z
   .object(
@@ -141,6 +145,10 @@ export const RankingRunSchema = z
           .meta({ description: 'Work done so far, over every invocation of the run (resumed ones too)' }),
       }),
       error: z.string().optional(),
+      confirms: z.object({ runId: z.string(), publishedAt: InstantSchema }).optional().meta({
+        description:
+          'An `unchanged` run: the published run it found identical to its own result (same inputs, same entries), which stays published; no `ranking.published` is sent',
+      }),
       stalled: z.literal(true).optional().meta({
         description:
           'Running on record, but its last checkpoint is older than its 20-minute lease: the run stopped (a crash, a timeout). Trigger it again under its own id to resume it (docs/operations.md, "Re-running a ranking").',
@@ -153,6 +161,10 @@ export const RankingRunSchema = z
           inputsSha256: z
             .string()
             .meta({ description: 'SHA-256 of every input result (agency, version, hash)' }),
+          entriesSha256: z.string().optional().meta({
+            description:
+              'SHA-256 of every entry the run ranked (every ranking’s rows and every agency’s positions, the run id aside): equal entries, equal hash. Absent on runs finished before it was recorded',
+          }),
           rankings: z.array(
             z.object({
               scope: RankingScopeSchema,

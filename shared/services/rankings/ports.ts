@@ -76,6 +76,13 @@ export interface RankingLease {
 export interface PublishedRun {
   readonly runId: string;
   readonly publishedAt: string;
+  /**
+   * The published run's inputs and entries hashes (its report's), kept on the pointer so that a new
+   * run tells an identical ranking from the one read it already makes. Absent on pointers written
+   * before they were kept: such a ranking is published again by the next run, once.
+   */
+  readonly inputsSha256?: string;
+  readonly entriesSha256?: string;
 }
 
 /** What one `RankingStore.read` fetches besides the cycle: any of these whose keys are known. */
@@ -165,7 +172,10 @@ export interface RunLauncher {
  * Ranking writes through the audited path:
  * - ranking.start: the run record new; the cycle's lease free (absent or expired) or already this run's;
  * - ranking.publish: the run still running; the published pointer still at `previousRunId` (absent
- *   for none); the lease released — one transaction with `ranking.published`.
+ *   for none), moved to the run with its hashes; the lease released — one transaction with
+ *   `ranking.published`;
+ * - ranking.confirm: the run still running, recorded `unchanged`; the published pointer still at
+ *   `confirmedRunId` with these very hashes, and left as it is; the lease released — no event.
  */
 export type RankingStateChange =
   | {
@@ -179,4 +189,11 @@ export type RankingStateChange =
       readonly run: RankingRunRecord;
       readonly previousRunId: string | undefined;
       readonly publishedAt: string;
+    }
+  | {
+      readonly kind: 'ranking.confirm';
+      readonly run: RankingRunRecord;
+      readonly confirmedRunId: string;
+      readonly inputsSha256: string;
+      readonly entriesSha256: string;
     };

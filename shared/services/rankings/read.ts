@@ -236,7 +236,10 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
       return pageOf(cycle, published.runId, query, published.publishedAt, pages);
     },
 
-    /** A page of any run's ranking (admins: inspect a run before or after it is published). */
+    /**
+     * A page of any run's ranking (admins: inspect a run before or after it is published; an
+     * unchanged run shows the entries of the published run it confirmed).
+     */
     ofRun: async (
       year: number,
       runId: string,
@@ -251,6 +254,14 @@ export const createRankingReader = ({ cycles, rankings, agencies }: RankingReade
         pages: { runId, ...query, numbers },
       });
       if (!cycle || !run) throw new NotFoundError(`No ranking run ${runId} of the ${year} cycle.`);
+      // An unchanged run wrote no entries: its entries are those of the run it confirmed (equal by
+      // their hash), read in a second step.
+      if (run.status === 'unchanged' && run.confirms && pages.length === 0) {
+        const confirmed = await rankings.read(year, {
+          pages: { runId: run.confirms.runId, ...query, numbers },
+        });
+        return pageOf(cycle, runId, query, undefined, confirmed.pages);
+      }
       return pageOf(cycle, runId, query, undefined, pages);
     },
 

@@ -1,4 +1,5 @@
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import { canonicalJson } from '#shared/domain/audit.ts';
 import { ConflictError, NotFoundError } from '#shared/domain/errors.ts';
 import { domainEvent, eventTypes, type IdSource } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
@@ -23,6 +24,7 @@ import type { WritePath } from '../ports.ts';
 import type {
   AgencyPositionsRecord,
   IoStats,
+  PublishedRun,
   RankingInput,
   RankingLease,
   RankingPageRecord,
@@ -92,6 +94,12 @@ export interface ExecuteOptions {
 export type ExecuteOutcome =
   | { readonly outcome: 'published'; readonly run: RankingRunRecord }
   | { readonly outcome: 'already-published'; readonly run: RankingRunRecord }
+  /**
+   * Identical to the published ranking (same inputs, same entries): the run is recorded `unchanged`,
+   * confirming the published run; the pointer stays, no `ranking.published` is sent. A retry of a
+   * run already finished this way answers the same.
+   */
+  | { readonly outcome: 'unchanged'; readonly run: RankingRunRecord }
   /** Out of time: progress saved; continue with another invocation for the same run id. */
   | { readonly outcome: 'continue'; readonly run: RankingRunRecord }
   /** Another run of the cycle holds the lease. */
@@ -123,6 +131,21 @@ export const inputsDigest = (
           .join('\n'),
       ),
     ].join('\n--\n'),
+  );
+
+/**
+ * SHA-256 over everything a run would publish (every ranking page's rows, every agency's positions),
+ * the run id left out: two runs with equal entries hash alike, whatever their ids. Key order does
+ * not count (canonical JSON).
+ */
+export const entriesDigest = (items: ReturnType<typeof computeRun>['items']): string =>
+  sha256Hex(
+    items
+      .map((item) => {
+        const { runId: _page, ...entry } = item.kind === 'page' ? item.page : item.positions;
+        return `${item.kind}:${canonicalJson(entry)}`;
+      })
+      .join('\n'),
   );
 
 /** The ranking entries of a cycle's results, with last year's index for improvement. */
@@ -378,6 +401,7 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
     let run = await rankings.run(year, runId);
     if (!run) throw new NotFoundError(`No ranking run ${runId} of the ${year} cycle.`);
     if (run.status === 'published') return { outcome: 'already-published', run };
+    if (run.status === 'unchanged') return { outcome: 'unchanged', run };
     const lease = () => new Date(options.now().getTime() + leaseDuration).toISOString();
     const holder = await rankings.acquireLease(year, runId, lease(), options.now().toISOString());
     if (holder) return { outcome: 'busy', holder: holder.runId };
@@ -397,6 +421,7 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
       const inputsSha256 = inputsDigest(framework.id, current.results, previous.results);
       options.onProgress?.({ phase: 'ranking', done: 0, total: current.results.length });
       const computed = computeRun(framework, year, runId, current.results, previous.results, stability);
+      const entriesSha256 = entriesDigest(computed.items);
       const total = computed.items.length;
       // Inputs changed since the last checkpoint (a result finalized meanwhile): start the writes over.
       const resumeAt =
@@ -411,6 +436,48 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
         writeCapacity: before.writeCapacity,
       };
       const progress = () => ({ itemsTotal: total, itemsWritten: written, inputsSha256, io: { ...io } });
+      const report = (
+        finishedAt: string,
+        changes: NonNullable<RankingRunRecord['report']>['changes'],
+      ): NonNullable<RankingRunRecord['report']> => ({
+        frameworkId: framework.id,
+        rankedAgencies: current.results.length,
+        previousYearAgencies: previous.results.length,
+        inputsSha256,
+        entriesSha256,
+        rankings: computed.rankings.map((ranking) => ({
+          scope: scopeKeyOf(ranking.scope),
+          measure: ranking.measure,
+          entries: ranking.rows.length,
+          excluded: ranking.excluded.length,
+        })),
+        itemsRead: io.itemsRead,
+        itemsWritten: io.itemsWritten,
+        consumedCapacity: { read: io.readCapacity, write: io.writeCapacity },
+        durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse((run as RankingRunRecord).startedAt)),
+        changes,
+      });
+
+      // The published ranking, before anything is written: identical to this run's (the same input
+      // results, the same entries; both hashes, since awards check the published run's inputs hash
+      // against the current results), the run confirms it instead of publishing it again.
+      const published = await rankings.published(year);
+      if (
+        published?.inputsSha256 === inputsSha256 &&
+        published.entriesSha256 === entriesSha256 &&
+        published.runId !== runId
+      ) {
+        const confirmed = await confirm(actor, run, published, {
+          finishedAt: options.now().toISOString(),
+          progress: progress(),
+          report,
+          entriesSha256,
+        });
+        // Nothing to write: the progress goes from ranking to done.
+        options.onProgress?.({ phase: 'done', done: total, total });
+        return confirmed;
+      }
+
       await save({ phase: 'writing', progress: progress() });
       options.onProgress?.({ phase: 'writing', done: written, total });
       while (written < total) {
@@ -431,26 +498,8 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
       }
 
       options.onProgress?.({ phase: 'publishing', done: total, total });
-      const published = await rankings.published(year);
       const changes = await changesAgainst(year, published?.runId, computed.nationalIndex);
       const finishedAt = options.now().toISOString();
-      const report: NonNullable<RankingRunRecord['report']> = {
-        frameworkId: framework.id,
-        rankedAgencies: current.results.length,
-        previousYearAgencies: previous.results.length,
-        inputsSha256,
-        rankings: computed.rankings.map((ranking) => ({
-          scope: scopeKeyOf(ranking.scope),
-          measure: ranking.measure,
-          entries: ranking.rows.length,
-          excluded: ranking.excluded.length,
-        })),
-        itemsRead: io.itemsRead,
-        itemsWritten: io.itemsWritten,
-        consumedCapacity: { read: io.readCapacity, write: io.writeCapacity },
-        durationMs: Math.max(0, Date.parse(finishedAt) - Date.parse(run.startedAt)),
-        changes,
-      };
       const done: RankingRunRecord = {
         ...run,
         status: 'published',
@@ -458,7 +507,7 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
         updatedAt: finishedAt,
         finishedAt,
         progress: { itemsTotal: total, itemsWritten: total, inputsSha256, io: { ...io } },
-        report,
+        report: report(finishedAt, changes),
       };
       const outcome = await writes.commit({
         state: [
@@ -477,7 +526,7 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
             { year },
             {
               runId,
-              rankedAgencies: report.rankedAgencies,
+              rankedAgencies: current.results.length,
               link: `/v1/cycles/${year}/rankings`,
             },
           ),
@@ -501,6 +550,78 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
       await rankings.releaseLease(year, runId).catch(() => undefined);
       throw error;
     }
+  };
+
+  /**
+   * Finishes a run whose result is the published ranking: recorded `unchanged` with the run it
+   * confirms, audited, the lease released — one transaction of the audited path that checks the
+   * pointer (still that run, with these hashes) and leaves it, with no event. It wrote no entries
+   * (they would be the published run's again); its report says nothing moved.
+   */
+  const confirm = async (
+    actor: Actor,
+    run: RankingRunRecord,
+    published: PublishedRun,
+    result: {
+      readonly finishedAt: string;
+      readonly progress: RankingRunRecord['progress'];
+      readonly report: (
+        finishedAt: string,
+        changes: NonNullable<RankingRunRecord['report']>['changes'],
+      ) => NonNullable<RankingRunRecord['report']>;
+      readonly entriesSha256: string;
+    },
+  ): Promise<ExecuteOutcome> => {
+    const { finishedAt } = result;
+    const report = result.report(finishedAt, {
+      previousRunId: published.runId,
+      moved: 0,
+      enteredCount: 0,
+      entered: [],
+      leftCount: 0,
+      left: [],
+      biggestMoves: [],
+    });
+    const done: RankingRunRecord = {
+      ...run,
+      status: 'unchanged',
+      phase: 'done',
+      updatedAt: finishedAt,
+      finishedAt,
+      progress: result.progress,
+      confirms: { runId: published.runId, publishedAt: published.publishedAt },
+      report,
+    };
+    const outcome = await writes.commit({
+      state: [
+        {
+          kind: 'ranking.confirm',
+          run: done,
+          confirmedRunId: published.runId,
+          inputsSha256: report.inputsSha256,
+          entriesSha256: result.entriesSha256,
+        },
+      ],
+      audits: [
+        auditEntry(
+          actor,
+          { kind: 'cycle', year: run.year },
+          'ranking.confirmed',
+          `ranking run ${run.runId}`,
+          [
+            { field: 'confirmedRunId', before: null, after: published.runId },
+            { field: 'entriesSha256', before: null, after: result.entriesSha256 },
+          ],
+        ),
+      ],
+      events: [],
+    });
+    if (!outcome.committed) {
+      throw new ConflictError(
+        `Ranking run ${run.runId} could not confirm the published run ${published.runId}: another run published meanwhile.`,
+      );
+    }
+    return { outcome: 'unchanged', run: done };
   };
 
   /** Who moved, entered and left the national index ranking since the previous published run. */

@@ -95,4 +95,35 @@ describe('the ranking run worker', () => {
       }),
     ]);
   });
+
+  it('ends a run identical to the published ranking as unchanged, naming the run it confirmed', async () => {
+    // Prepare: the schedule's run finds the published ranking unchanged
+    const { logger, lines } = loggerSpy();
+    const report = { durationMs: 1_200 };
+    const run = {
+      status: 'unchanged',
+      confirms: { runId: 'run_published' },
+      report,
+    } as unknown as RankingRunRecord;
+    const launcher = { launch: vi.fn() };
+    const runner = {
+      start: vi.fn(async () => run),
+      execute: vi.fn(async () => ({ outcome: 'unchanged', run })),
+    } as unknown as RankingRunner;
+    const worker = createRankingWorker({ runner, launcher, logger });
+
+    // Act
+    const outcome = await worker({ scheduledTime: '2025-12-01T00:00:00Z' }, context);
+
+    // Assess
+    expect(outcome).toEqual({ outcome: 'unchanged', year: 2025, runId: 'slot-20251201T000000Z', report });
+    expect(launcher.launch).not.toHaveBeenCalled();
+    expect(lines).toEqual([
+      {
+        level: 'INFO',
+        message: 'Ranking run finished',
+        extra: { outcome: 'unchanged', confirmedRunId: 'run_published' },
+      },
+    ]);
+  });
 });

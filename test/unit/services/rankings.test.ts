@@ -169,6 +169,17 @@ const writtenBy = async (ports: MemoryPorts, runId: string) => {
   return { pages, positions };
 };
 
+/**
+ * What an uninterrupted run writes on the same data, in ports of its own: a second run here would
+ * find its result published already and write nothing (it confirms the published run).
+ */
+const uninterruptedRun = async () => {
+  const { ports, runner } = await setUp();
+  const run = await runner().start(actor(), year, 'admin');
+  await runner().execute(actor(), run, forever);
+  return writtenBy(ports, run.runId);
+};
+
 const auditsOfCycle = async (ports: MemoryPorts) =>
   (await ports.audits.list({ kind: 'cycle', year }, { limit: 100 })).items;
 
@@ -363,10 +374,18 @@ describe('executing a ranking run (in-memory ports)', () => {
     expect(await ports.rankings.run(year, run.runId)).toEqual(
       outcome.outcome === 'published' ? outcome.run : undefined,
     );
+    // The pointer keeps the run's hashes: what the next run compares its own result with.
     expect(await ports.rankings.published(year)).toEqual({
       runId: run.runId,
       publishedAt: later.toISOString(),
+      inputsSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      entriesSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
+    expect(await ports.rankings.published(year)).toMatchObject(
+      outcome.outcome === 'published'
+        ? { inputsSha256: outcome.run.report?.inputsSha256, entriesSha256: outcome.run.report?.entriesSha256 }
+        : {},
+    );
     expect(await ports.rankings.lease(year)).toBeUndefined();
     expect(ports.events.filter((event) => event.type === 'ranking.published')).toEqual([
       {
@@ -441,10 +460,11 @@ describe('executing a ranking run (in-memory ports)', () => {
   });
 
   it('moves the published pointer to the next run, auditing the switch', async () => {
-    // Prepare
-    const { ports, runner } = await setUp();
+    // Prepare: a result is finalized after the first run
+    const { ports, runner, importResults } = await setUp({ current: roster.slice(0, 119) });
     const first = await runner().start(actor(), year, 'admin');
     await runner().execute(actor(), first, forever);
+    await importResults(year, [roster[119] as RosterAgency]);
 
     // Act
     const second = await runner().start(actor(), year, 'admin');
@@ -501,8 +521,7 @@ describe('executing a ranking run (in-memory ports)', () => {
     const saved = await ports.rankings.run(year, run.runId);
     const writtenBefore = store.written();
     const resumed = await runner({ rankings: store.rankings }).execute(actor(), run, forever);
-    const uninterrupted = await runner().start(actor(), year, 'admin');
-    await runner().execute(actor(), uninterrupted, forever);
+    const uninterrupted = await uninterruptedRun();
 
     // Assess: stopped after 15 items, still holding the cycle, nothing published
     expect(stopped.outcome).toBe('continue');
@@ -521,7 +540,7 @@ describe('executing a ranking run (in-memory ports)', () => {
     expect(resumed.outcome).toBe('published');
     expect(store.written()).toBe(itemsOf(120));
     expect(store.batches.slice(3).every((batch) => batch.length <= 5)).toBe(true);
-    expect(await writtenBy(ports, run.runId)).toEqual(await writtenBy(ports, uninterrupted.runId));
+    expect(await writtenBy(ports, run.runId)).toEqual(uninterrupted);
   });
 
   it('starts the writes over when its inputs changed between invocations, and ranks the new inputs', async () => {
@@ -536,8 +555,7 @@ describe('executing a ranking run (in-memory ports)', () => {
     // Act: the result is imported, then the run continues
     await importResults(year, [last]);
     const resumed = await runner({ rankings: store.rankings }).execute(actor(), run, forever);
-    const uninterrupted = await runner().start(actor(), year, 'admin');
-    await runner().execute(actor(), uninterrupted, forever);
+    const uninterrupted = await uninterruptedRun();
 
     // Assess
     expect(stopped.outcome).toBe('continue');
@@ -563,7 +581,7 @@ describe('executing a ranking run (in-memory ports)', () => {
     expect(resumed.run.report?.rankedAgencies).toBe(120);
     const national = await ports.rankings.pages(year, run.runId, 'national', 'index');
     expect(national.flatMap((page) => page.rows).map((row) => row.agencyId)).toContain(last.id);
-    expect(await writtenBy(ports, run.runId)).toEqual(await writtenBy(ports, uninterrupted.runId));
+    expect(await writtenBy(ports, run.runId)).toEqual(uninterrupted);
   });
 
   it('records a failure with its error, frees the cycle and rethrows', async () => {
@@ -624,18 +642,15 @@ describe('executing a ranking run (in-memory ports)', () => {
 
     // Act
     const retried = await runner({ rankings: store.rankings }).execute(actor(), run, forever);
-    const uninterrupted = await runner().start(actor(), year, 'admin');
-    await runner().execute(actor(), uninterrupted, forever);
+    const uninterrupted = await uninterruptedRun();
 
     // Assess: the 10 items written before the failure are not written again
     expect(retried.outcome).toBe('published');
     expect(retried.outcome === 'published' && retried.run).toMatchObject({ status: 'published' });
     expect(retried.outcome === 'published' && retried.run.error).toBeUndefined();
     expect(store.written()).toBe(itemsOf(120) - 10);
-    expect((await ports.rankings.run(year, uninterrupted.runId))?.report?.changes.previousRunId).toBe(
-      run.runId,
-    );
-    expect(await writtenBy(ports, run.runId)).toEqual(await writtenBy(ports, uninterrupted.runId));
+    expect(await ports.rankings.published(year)).toMatchObject({ runId: run.runId });
+    expect(await writtenBy(ports, run.runId)).toEqual(uninterrupted);
   });
 });
 
@@ -689,6 +704,247 @@ describe('a ranking run under crashes and retries (in-memory ports)', () => {
   });
 });
 
+describe('re-running a ranking whose result is already published (in-memory ports)', () => {
+  const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
+  const rankingEvents = (ports: MemoryPorts) =>
+    ports.events.filter((event) => event.type === 'ranking.published');
+  const confirmations = async (ports: MemoryPorts) =>
+    (await auditsOfCycle(ports)).filter((entry) => entry.action === 'ranking.confirmed');
+
+  /** The store as `view` changes what the run reads of it (its results, its published pointer). */
+  const viewOf = (store: RankingStore, view: Partial<RankingStore>): RankingStore => ({ ...store, ...view });
+
+  it('confirms the published run: the pointer stays, no ranking.published, no entries written, audited', async () => {
+    // Prepare: the ranking published; nothing it depends on changes; the schedule runs it again
+    const { ports, runner } = await setUp();
+    const first = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), first, forever);
+    const pointer = await ports.rankings.published(year);
+    const later = new Date(now.getTime() + 3_600_000);
+    const store = recording(ports.rankings);
+    const slot = slotRunId('2026-12-01T00:00:00Z');
+    const second = await runner().start(actor({ now: later }), year, 'schedule', slot);
+
+    // Act
+    const outcome = await runner({ rankings: store.rankings }).execute(actor({ now: later }), second, {
+      ...forever,
+      now: () => later,
+    });
+
+    // Assess
+    expect(outcome.outcome).toBe('unchanged');
+    const record = await ports.rankings.run(year, slot);
+    expect(outcome.outcome === 'unchanged' && outcome.run).toEqual(record);
+    expect(record).toMatchObject({
+      status: 'unchanged',
+      phase: 'done',
+      finishedAt: later.toISOString(),
+      confirms: { runId: first.runId, publishedAt: pointer?.publishedAt },
+      report: {
+        rankedAgencies: 120,
+        inputsSha256: pointer?.inputsSha256,
+        entriesSha256: pointer?.entriesSha256,
+        itemsWritten: 0,
+        changes: {
+          previousRunId: first.runId,
+          moved: 0,
+          enteredCount: 0,
+          entered: [],
+          leftCount: 0,
+          left: [],
+          biggestMoves: [],
+        },
+      },
+    });
+    expect(record?.error).toBeUndefined();
+    expect(await ports.rankings.published(year)).toEqual(pointer);
+    expect(rankingEvents(ports)).toHaveLength(1);
+    expect(store.batches).toHaveLength(0);
+    expect(await ports.rankings.lease(year)).toBeUndefined();
+    expect(await confirmations(ports)).toEqual([
+      expect.objectContaining({
+        at: later.toISOString(),
+        target: `ranking run ${slot}`,
+        changes: [
+          { field: 'confirmedRunId', before: null, after: first.runId },
+          { field: 'entriesSha256', before: null, after: pointer?.entriesSha256 },
+        ],
+      }),
+    ]);
+    expect((await auditsOfCycle(ports)).filter((entry) => entry.action === 'ranking.published')).toHaveLength(
+      1,
+    );
+    // The status read says so, and the run's entries are those of the run it confirmed.
+    const reader = createRankingReader(ports);
+    expect(await reader.run(year, slot, later)).toMatchObject({
+      status: 'unchanged',
+      confirms: { runId: first.runId },
+    });
+    const query = { scope: 'national', measure: 'index', limit: 200 } as const;
+    const entries = await reader.ofRun(year, slot, query);
+    expect(entries.runId).toBe(slot);
+    expect(entries.items).toEqual((await reader.ofRun(year, first.runId, query)).items);
+    expect((await reader.published(undefined, year, query, afterPublication)).runId).toBe(first.runId);
+  });
+
+  it('publishes again once a result changed since, and confirms that ranking on the next run', async () => {
+    // Prepare: the last agency's result is finalized after the first publication
+    const { ports, runner, importResults } = await setUp({ current: roster.slice(0, 119) });
+    const first = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), first, forever);
+    await importResults(year, [roster[119] as RosterAgency]);
+
+    // Act
+    const second = await runner().start(actor(), year, 'admin');
+    const changed = await runner().execute(actor(), second, forever);
+    const third = await runner().start(actor(), year, 'admin');
+    const unchanged = await runner().execute(actor(), third, forever);
+
+    // Assess
+    expect(changed.outcome).toBe('published');
+    expect(unchanged.outcome).toBe('unchanged');
+    expect(unchanged.outcome === 'unchanged' && unchanged.run.confirms?.runId).toBe(second.runId);
+    expect((await ports.rankings.published(year))?.runId).toBe(second.runId);
+    expect(rankingEvents(ports).map((event) => event.data)).toEqual([
+      expect.objectContaining({ runId: first.runId, rankedAgencies: 119 }),
+      expect.objectContaining({ runId: second.runId, rankedAgencies: 120 }),
+    ]);
+  });
+
+  it('publishes again when only the inputs changed (awards check the published run’s inputs hash) or only the entries', async () => {
+    // Prepare: a view of the store whose results differ from the stored ones as the test says
+    const { ports, runner } = await setUp();
+    let change: 'none' | 'inputs' | 'entries' = 'none';
+    const view = viewOf(ports.rankings, {
+      results: async (target) => {
+        const read = await ports.rankings.results(target);
+        const results = read.results.map((result, index) => {
+          if (target !== year || index !== 0) return result;
+          // A new version of the same values (a re-finalized result), or the same inputs ranked into
+          // other entries (as a new ranking method would).
+          if (change === 'inputs') return { ...result, version: result.version + 1, sha256: 'f'.repeat(64) };
+          if (change === 'entries') return { ...result, agencyName: `${result.agencyName} (baru)` };
+          return result;
+        });
+        return { ...read, results };
+      },
+    });
+    const runOnce = async () => {
+      const run = await runner({ rankings: view }).start(actor(), year, 'admin');
+      return runner({ rankings: view }).execute(actor(), run, forever);
+    };
+
+    // Act
+    const first = await runOnce();
+    change = 'inputs';
+    const inputsOnly = await runOnce();
+    change = 'entries';
+    const entriesOnly = await runOnce();
+
+    // Assess: each hash alone tells a different ranking
+    expect([first.outcome, inputsOnly.outcome, entriesOnly.outcome]).toEqual([
+      'published',
+      'published',
+      'published',
+    ]);
+    const [a, b, c] = [first, inputsOnly, entriesOnly].map((outcome) =>
+      outcome.outcome === 'published' ? outcome.run.report : undefined,
+    );
+    expect(b?.entriesSha256).toBe(a?.entriesSha256);
+    expect(b?.inputsSha256).not.toBe(a?.inputsSha256);
+    expect(c?.entriesSha256).not.toBe(b?.entriesSha256);
+    expect(rankingEvents(ports)).toHaveLength(3);
+  });
+
+  it('publishes once more over a ranking published before its hashes were kept, then confirms it', async () => {
+    // Prepare: a pointer as written before the hashes were kept on it
+    const { ports, runner } = await setUp();
+    const first = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), first, forever);
+    const legacy = viewOf(ports.rankings, {
+      published: async (target) => {
+        const pointer = await ports.rankings.published(target);
+        return pointer ? { runId: pointer.runId, publishedAt: pointer.publishedAt } : undefined;
+      },
+    });
+
+    // Act
+    const second = await runner({ rankings: legacy }).start(actor(), year, 'admin');
+    const republished = await runner({ rankings: legacy }).execute(actor(), second, forever);
+    const third = await runner().start(actor(), year, 'admin');
+    const confirmed = await runner().execute(actor(), third, forever);
+
+    // Assess: nothing says the two are equal, so the ranking goes out once more, hashes and all
+    expect(republished.outcome).toBe('published');
+    expect(confirmed.outcome).toBe('unchanged');
+    expect(confirmed.outcome === 'unchanged' && confirmed.run.confirms?.runId).toBe(second.runId);
+    expect(rankingEvents(ports)).toHaveLength(2);
+  });
+
+  it('answers unchanged to a retry of a confirmed run whose answer was lost, confirming once', async () => {
+    // Prepare: the confirmation commits, then the invocation dies before hearing so
+    const { ports, runner } = await setUp();
+    const first = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), first, forever);
+    const second = await runner().start(actor(), year, 'admin');
+    const lostAnswer: WritePath = {
+      ...ports.writes,
+      commit: async (change) => {
+        await ports.writes.commit(change);
+        throw new Error('Task timed out after 900.00 seconds');
+      },
+    };
+    await expect(runner({ writes: lostAnswer }).execute(actor(), second, forever)).rejects.toThrow(
+      'timed out',
+    );
+
+    // Act: Lambda's retry of the invocation
+    const retried = await runner().execute(actor(), second, forever);
+
+    // Assess: the failed checkpoint never overwrote the finished run
+    expect(retried.outcome).toBe('unchanged');
+    expect(await ports.rankings.run(year, second.runId)).toMatchObject({
+      status: 'unchanged',
+      confirms: { runId: first.runId },
+    });
+    expect(await confirmations(ports)).toHaveLength(1);
+    expect(rankingEvents(ports)).toHaveLength(1);
+    expect(await ports.rankings.lease(year)).toBeUndefined();
+  });
+
+  it('does not confirm a run the pointer no longer names: 409, the run failed, nothing sent', async () => {
+    // Prepare: the pointer moves (another run published) between this run’s read of it and its commit
+    const { ports, runner } = await setUp();
+    const first = await runner().start(actor(), year, 'admin');
+    await runner().execute(actor(), first, forever);
+    const pointer = await ports.rankings.published(year);
+    const stale = viewOf(ports.rankings, { published: async () => pointer });
+    const second = await runner().start(actor(), year, 'admin');
+    const moved: WritePath = {
+      ...ports.writes,
+      commit: async (change) =>
+        ports.writes.commit({
+          ...change,
+          state: change.state.map((state) =>
+            state.kind === 'ranking.confirm' ? { ...state, confirmedRunId: 'run_other' } : state,
+          ),
+        }),
+    };
+
+    // Act
+    const thrown = await runner({ rankings: stale, writes: moved })
+      .execute(actor(), second, forever)
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(thrown).toBeInstanceOf(ConflictError);
+    expect(await ports.rankings.run(year, second.runId)).toMatchObject({ status: 'failed' });
+    expect(await ports.rankings.published(year)).toEqual(pointer);
+    expect(await confirmations(ports)).toHaveLength(0);
+    expect(rankingEvents(ports)).toHaveLength(1);
+  });
+});
+
 describe('reading a published ranking (in-memory ports)', () => {
   const afterPublication = new Date(`${year}-07-02T00:00:00Z`);
   const cursorOf = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
@@ -717,13 +973,14 @@ describe('reading a published ranking (in-memory ports)', () => {
   });
 
   it('refuses with 409 the next page once another run is published: its pages would mix two rankings', async () => {
-    // Prepare: the first page of one run, then a second run published
-    const { ports, runner } = await setUp();
+    // Prepare: the first page of one run, then a result finalized and a second run published
+    const { ports, runner, importResults } = await setUp({ current: roster.slice(0, 119) });
     const first = await runner().start(actor(), year, 'admin');
     await runner().execute(actor(), first, forever);
     const reader = createRankingReader(ports);
     const query = { scope: 'national', measure: 'index', limit: 50 } as const;
     const page = await reader.published(undefined, year, query, afterPublication);
+    await importResults(year, [roster[119] as RosterAgency]);
     const second = await runner().start(actor(), year, 'admin');
     await runner().execute(actor(), second, forever);
 
