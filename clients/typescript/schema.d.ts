@@ -4246,6 +4246,8 @@ export interface components {
                     awards: components["schemas"]["Award"][];
                 }[];
             }[];
+            /** @description Awards an earlier version gave and a revision withdrew, each as last published: newest withdrawal first, then by id */
+            withdrawn: components["schemas"]["WithdrawnAward"][];
         };
         /** @description One award of one publication version: immutable */
         Award: {
@@ -4318,23 +4320,6 @@ export interface components {
             };
             /** @description SHA-256 of the award’s canonical record */
             sha256: string;
-        };
-        /** @description One agency’s published awards, newest cycle first */
-        AgencyAwards: {
-            /**
-             * @description Agency slug
-             * @example prov-jawa-timur
-             */
-            agencyId: string;
-            items: {
-                /** Format: int64 */
-                year: number;
-                /** Format: int64 */
-                publicationVersion: number;
-                awards: components["schemas"]["Award"][];
-                /** @description Awards an earlier version gave and a revision withdrew */
-                withdrawn: components["schemas"]["WithdrawnAward"][];
-            }[];
         };
         WithdrawnAward: {
             /** @example apd-2025-layanan-provinsi-1 */
@@ -4411,6 +4396,23 @@ export interface components {
              * @description The publication version that withdrew it
              */
             withdrawnInVersion: number;
+        };
+        /** @description One agency’s published awards, newest cycle first */
+        AgencyAwards: {
+            /**
+             * @description Agency slug
+             * @example prov-jawa-timur
+             */
+            agencyId: string;
+            items: {
+                /** Format: int64 */
+                year: number;
+                /** Format: int64 */
+                publicationVersion: number;
+                awards: components["schemas"]["Award"][];
+                /** @description Awards an earlier version gave and a revision withdrew */
+                withdrawn: components["schemas"]["WithdrawnAward"][];
+            }[];
         };
         /** @description Every year with published awards, newest first */
         AwardYears: {

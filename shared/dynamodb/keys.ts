@@ -716,7 +716,7 @@ export const accessPatterns = [
     key: 'CYCLE#<year>#AWARDS AND begins_with(SK, AWARD#)',
     status: 'built',
     notes:
-      'Every award record of every version: numbering (numbers are never reused), whether a revision changes anything, and the public page (the awards revisions withdrew; records of a version newer than the pointer are left out).',
+      'Every award record of every version: numbering (numbers are never reused), whether a revision changes anything, and the cycle’s public awards and page (with the awards revisions withdrew; records of a version newer than the pointer are left out).',
   },
   {
     name: 'listPublicationAwards',
@@ -724,7 +724,7 @@ export const accessPatterns = [
     operation: 'Query',
     key: 'CYCLE#<year>#AWARDS AND begins_with(SK, AWARD#V<version>#)',
     status: 'built',
-    notes: 'Consistent: one version’s awards (the cycle’s awards after the pointer).',
+    notes: 'Consistent: one version’s awards (the previous version’s, when a revision is made or finished).',
   },
   {
     name: 'getAwardVersions',

@@ -467,7 +467,10 @@ export const routeCalls = {
     extra: [{ when: 'per further 100 actions of recipients’ transactions', calls: ['commitChange'] }],
     notes: `As the first publication, and the current version’s awards (a revision must change something; what each recipient lost). ${beforeNote}`,
   },
-  getCycleAwards: { calls: ['listAwardPublications', 'listPublicationAwards'] },
+  getCycleAwards: {
+    calls: ['listAwardPublications', 'listCycleAwards'],
+    notes: 'The award records of every version: the current ones, and those revisions withdrew.',
+  },
   getAgencyAwards: {
     calls: ['listAgencyAwards', 'getAwardPointers'],
     extra: [

@@ -617,6 +617,15 @@ describe('revisions', () => {
     expect(after.history.map((version) => version.version)).toEqual([2, 1]);
     const provinces = after.categories.find((category) => category.id === 'layanan')?.pools[1]?.awards ?? [];
     expect(provinces.map((award) => award.id)).toEqual([`apd-${year}-layanan-provinsi-2`]);
+    // The cycle's awards list it among the withdrawn, as last published, with the version that withdrew it
+    expect(after.withdrawn).toEqual([
+      expect.objectContaining({
+        id: `apd-${year}-layanan-provinsi-1`,
+        publicationVersion: 1,
+        withdrawnInVersion: 2,
+        agency: expect.objectContaining({ id: loser }),
+      }),
+    ]);
     const withdrawn = expectStatus(
       await api.request<AwardDetail>('GET', `/v1/awards/apd-${year}-layanan-provinsi-1`),
       200,

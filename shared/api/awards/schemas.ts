@@ -132,6 +132,10 @@ export const AwardPublicationSchema = z
   )
   .meta({ id: 'AwardPublication' });
 
+const WithdrawnAwardSchema = AwardSchema.extend({
+  withdrawnInVersion: z.number().int().meta({ description: 'The publication version that withdrew it' }),
+}).meta({ id: 'WithdrawnAward' });
+
 export const CycleAwardsSchema = z
   .object(
     lazyShape(() => ({
@@ -145,13 +149,13 @@ export const CycleAwardsSchema = z
           pools: z.array(PoolSchema.extend({ awards: z.array(AwardSchema) })),
         }),
       ),
+      withdrawn: z.array(WithdrawnAwardSchema).meta({
+        description:
+          'Awards an earlier version gave and a revision withdrew, each as last published: newest withdrawal first, then by id',
+      }),
     })),
   )
   .meta({ id: 'CycleAwards', description: 'The current publication of a cycle’s awards' });
-
-const WithdrawnAwardSchema = AwardSchema.extend({
-  withdrawnInVersion: z.number().int().meta({ description: 'The publication version that withdrew it' }),
-}).meta({ id: 'WithdrawnAward' });
 
 export const AgencyAwardsSchema = z
   .object(

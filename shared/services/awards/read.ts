@@ -32,22 +32,32 @@ const historyOf = (versions: readonly AwardPublicationSummary[], current: number
  * written — and before the first publication every route answers 404.
  */
 export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardReaderPorts) => {
-  /** The current publication, its history and its awards: two reads. */
-  const currentOf = async (year: number) => {
+  /**
+   * The current publication with every version's award records (one Query, as one version's
+   * would be): the current awards, and those revisions withdrew, newest withdrawal first.
+   */
+  const currentWithWithdrawn = async (year: number) => {
     const { pointer, versions } = await awards.publications(year);
     const current = pointer ? versions.find((version) => version.version === pointer.version) : undefined;
     if (!pointer || !current) throw notPublished(year);
-    const records = await awards.awards(year, pointer.version);
-    return { current, history: historyOf(versions, pointer.version), records };
+    const { current: records, withdrawn } = awardsAsOf(await awards.allAwards(year), pointer.version);
+    withdrawn.sort(
+      (a, b) => b.withdrawnInVersion - a.withdrawnInVersion || (a.record.awardId < b.record.awardId ? -1 : 1),
+    );
+    return { current, history: historyOf(versions, pointer.version), records, withdrawn };
   };
 
   const cycleAwards = async (year: number) => {
-    const { current, history, records } = await currentOf(year);
+    const { current, history, records, withdrawn } = await currentWithWithdrawn(year);
     return {
       year,
       publication: publicationView(current),
       history: history.map(publicationView),
       categories: categoriesView(current, records),
+      withdrawn: withdrawn.map(({ record, withdrawnInVersion }) => ({
+        ...awardView(record),
+        withdrawnInVersion,
+      })),
     };
   };
 
@@ -153,18 +163,13 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
      * index ranking. The cycle's award records of every version are one Query, as one version's are.
      */
     page: async (year: number) => {
-      const { pointer, versions } = await awards.publications(year);
-      const current = pointer ? versions.find((version) => version.version === pointer.version) : undefined;
-      if (!pointer || !current) throw notPublished(year);
-      const [all, pages] = await Promise.all([
-        awards.allAwards(year),
-        rankings.pages(year, current.rankingRunId, 'national', 'index'),
-      ]);
-      const { current: records, withdrawn } = awardsAsOf(all, pointer.version);
-      const national: StoredRankingRow[] = pages.flatMap((page) => page.rows);
+      const { current, history, records, withdrawn } = await currentWithWithdrawn(year);
+      const national: StoredRankingRow[] = (
+        await rankings.pages(year, current.rankingRunId, 'national', 'index')
+      ).flatMap((page) => page.rows);
       return {
         publication: current satisfies AwardPublicationSummary,
-        history: historyOf(versions, pointer.version),
+        history,
         records,
         withdrawn,
         national,

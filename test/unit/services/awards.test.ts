@@ -656,7 +656,11 @@ describe('award publication under crashes, lost answers and retries', () => {
 
     // Assess: version 2, answered as already made; each recipient told once
     expect(retried).toMatchObject({ created: false, publication: { version: 2, status: 'published' } });
-    expect((await reader.cycleAwards(year)).publication.version).toBe(2);
+    const revised = await reader.cycleAwards(year);
+    expect(revised.publication.version).toBe(2);
+    expect(revised.withdrawn).toEqual([
+      expect.objectContaining({ id: loserAward?.id, publicationVersion: 1, withdrawnInVersion: 2 }),
+    ]);
     const events = awardEvents(ports).slice(eventsBefore);
     expect(events).toHaveLength(2);
     expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(2);
