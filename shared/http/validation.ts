@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { fieldErrorsFromZod } from '#shared/api/field-errors.ts';
+import { fieldErrorsFromZod, jsonPointer } from '#shared/api/field-errors.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 
 const locationNames: Readonly<Record<string, string>> = {
@@ -50,6 +50,37 @@ export const parseRequestPart = <S extends z.ZodType>(
   const errors = all.filter((error) => named.shown.includes(error.pointer));
   throw new ValidationError(
     `${pointers.length} invalid fields: ${named.shown.join(', ')}${named.more > 0 ? `, and ${named.more} more` : ''}`,
+    { errors },
+  );
+};
+
+/**
+ * Refuses a query parameter the route declares that was sent more than once
+ * (`?scope=national&scope=provinsi`), naming each. API Gateway hands the function the values joined
+ * by commas (`national,provinsi`; the local runtime does the same), so they would otherwise be read
+ * as one value: a search for both words at once, or a refusal quoting options nobody sent.
+ * Parameters the schema does not declare are left to it: a strict schema refuses them, the press
+ * page's ignores them (a shared link may repeat `utm_source`).
+ */
+export const refuseRepeatedQuery = (schema: z.ZodType, rawQueryString: string | undefined): void => {
+  if (!rawQueryString || !('shape' in schema) || typeof schema.shape !== 'object' || schema.shape === null)
+    return;
+  const declared = new Set(Object.keys(schema.shape));
+  const counts = new Map<string, number>();
+  for (const name of new URLSearchParams(rawQueryString).keys()) {
+    if (declared.has(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  const repeated = [...counts].filter(([, count]) => count > 1);
+  const errors = repeated.map(([name, count]) => ({
+    pointer: jsonPointer('query', [name]),
+    detail: `Sent ${count} times: send it once`,
+  }));
+  const [only] = repeated;
+  if (only === undefined) return;
+  throw new ValidationError(
+    repeated.length === 1
+      ? `Invalid ${locationNames.query} ${jsonPointer('query', [only[0]])}: sent ${only[1]} times; send it once`
+      : `${errors.length} invalid fields: ${errors.map((error) => error.pointer).join(', ')}`,
     { errors },
   );
 };

@@ -350,6 +350,46 @@ describe('query parameters on routes that take none', () => {
   });
 });
 
+describe('a query parameter sent twice', () => {
+  it.each([
+    ['a search', '/v1/agency-directory?q=jawa&q=timur', '/query/q'],
+    ['an option', '/v1/cycles/2025/rankings?scope=national&scope=provinsi', '/query/scope'],
+    ['a format', '/v1/cycles/2025/rankings/open-data?format=csv&format=json', '/query/format'],
+    ['a page size, once empty', '/v1/agencies?limit=5&limit=', '/query/limit'],
+  ])(
+    'answers %s sent twice with 400 naming it, not the two values joined by a comma',
+    async (_kind, path, pointer) => {
+      // Act: API Gateway (and the local runtime) hand the function `jawa,timur`, `national,provinsi`
+      const response = await api.request('GET', path, { token: admin });
+
+      // Assess
+      const problem = expectProblem(response, 400);
+      expect(problem.errors).toEqual([{ pointer, detail: 'Sent 2 times: send it once' }]);
+      expect(problem.detail).toBe(`Invalid query parameter ${pointer}: sent 2 times; send it once`);
+    },
+  );
+
+  it('names every parameter sent more than once', async () => {
+    // Act
+    const response = await api.request('GET', '/v1/agency-directory?group=kota&q=a&group=kota&q=b&q=c');
+
+    // Assess
+    const problem = expectProblem(response, 400);
+    expect(problem.errors).toEqual([
+      { pointer: '/query/group', detail: 'Sent 2 times: send it once' },
+      { pointer: '/query/q', detail: 'Sent 3 times: send it once' },
+    ]);
+  });
+
+  it('leaves the press page’s ignored parameters alone (a shared link may repeat utm_source)', async () => {
+    // Act
+    const response = await api.request('GET', '/awards?utm_source=a&utm_source=b');
+
+    // Assess
+    expect(response.status).toBe(200);
+  });
+});
+
 describe('GET /v1/health', () => {
   it('answers 200 with every table checked, security headers and no caching', async () => {
     // Act
