@@ -42,7 +42,7 @@ import { problemDetails } from './problem-details.ts';
 import { type RateLimitSettings, rateLimit } from './rate-limit.ts';
 import { type CsvBodyReader, readRequestBody } from './request-body.ts';
 import { requestMetrics } from './request-metrics.ts';
-import { boundQueryErrors, parseRequestPart, refuseRepeatedQuery } from './validation.ts';
+import { boundQueryErrors, parseRequestPart, refuseUnreadableQuery } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
 export interface RequestContext {
@@ -342,7 +342,7 @@ export const createLambdaHandler = <L extends LambdaName>(
     }
     const headers = event.headers ?? {};
     const body = readRequestBody(route, event, options.csv);
-    if (route.query) refuseRepeatedQuery(route.query, event.rawQueryString);
+    if (route.query) refuseUnreadableQuery(route.query, event.rawQueryString);
     const input = {
       params: route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined,
       query: route.query

@@ -54,33 +54,57 @@ export const parseRequestPart = <S extends z.ZodType>(
   );
 };
 
+/** A query component as API Gateway decodes it (`+` is a space), or undefined if not valid percent-encoded UTF-8. */
+const decodeQueryComponent = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Refuses a query parameter the route declares that was sent more than once
- * (`?scope=national&scope=provinsi`), naming each. API Gateway hands the function the values joined
- * by commas (`national,provinsi`; the local runtime does the same), so they would otherwise be read
- * as one value: a search for both words at once, or a refusal quoting options nobody sent.
+ * (`?scope=national&scope=provinsi`) or whose value is not valid percent-encoded UTF-8 (`?q=100%`,
+ * `?q=%ff`), naming each. API Gateway hands the function repeated values joined by commas
+ * (`national,provinsi`; the local runtime does the same), and a broken escape as something else
+ * (`%ff` becomes U+FFFD), so either would otherwise be read as a value nobody sent: a search for
+ * both words at once, or a refusal quoting options or words that are not the client's.
  * Parameters the schema does not declare are left to it: a strict schema refuses them, the press
  * page's ignores them (a shared link may repeat `utm_source`).
  */
-export const refuseRepeatedQuery = (schema: z.ZodType, rawQueryString: string | undefined): void => {
+export const refuseUnreadableQuery = (schema: z.ZodType, rawQueryString: string | undefined): void => {
   if (!rawQueryString || !('shape' in schema) || typeof schema.shape !== 'object' || schema.shape === null)
     return;
   const declared = new Set(Object.keys(schema.shape));
   const counts = new Map<string, number>();
-  for (const name of new URLSearchParams(rawQueryString).keys()) {
-    if (declared.has(name)) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const malformed = new Set<string>();
+  for (const part of rawQueryString.split('&')) {
+    const separator = part.indexOf('=');
+    const name = decodeQueryComponent(separator === -1 ? part : part.slice(0, separator));
+    if (name === undefined || !declared.has(name)) continue;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (separator !== -1 && decodeQueryComponent(part.slice(separator + 1)) === undefined)
+      malformed.add(name);
   }
-  const repeated = [...counts].filter(([, count]) => count > 1);
-  const errors = repeated.map(([name, count]) => ({
-    pointer: jsonPointer('query', [name]),
-    detail: `Sent ${count} times: send it once`,
-  }));
-  const [only] = repeated;
+  const problems = [...counts].flatMap(([name, count]): [string, string][] => [
+    ...(count > 1 ? [[name, `Sent ${count} times: send it once`] as [string, string]] : []),
+    ...(malformed.has(name)
+      ? [
+          [name, 'Not valid percent-encoding: % must start an escape of UTF-8 (send %25 for a % sign)'] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
+  ]);
+  const errors = problems.map(([name, detail]) => ({ pointer: jsonPointer('query', [name]), detail }));
+  const [only] = errors;
   if (only === undefined) return;
   throw new ValidationError(
-    repeated.length === 1
-      ? `Invalid ${locationNames.query} ${jsonPointer('query', [only[0]])}: sent ${only[1]} times; send it once`
-      : `${errors.length} invalid fields: ${errors.map((error) => error.pointer).join(', ')}`,
+    errors.length === 1
+      ? `Invalid ${locationNames.query} ${only.pointer}: ${only.detail.charAt(0).toLowerCase()}${only.detail.slice(1)}`
+      : `${errors.length} invalid fields: ${[...new Set(errors.map((error) => error.pointer))].join(', ')}`,
     { errors },
   );
 };

@@ -365,7 +365,7 @@ describe('a query parameter sent twice', () => {
       // Assess
       const problem = expectProblem(response, 400);
       expect(problem.errors).toEqual([{ pointer, detail: 'Sent 2 times: send it once' }]);
-      expect(problem.detail).toBe(`Invalid query parameter ${pointer}: sent 2 times; send it once`);
+      expect(problem.detail).toBe(`Invalid query parameter ${pointer}: sent 2 times: send it once`);
     },
   );
 
@@ -381,9 +381,47 @@ describe('a query parameter sent twice', () => {
     ]);
   });
 
+  it.each([
+    ['a lone percent sign', '/v1/agency-directory?q=100%'],
+    ['an escape that is not UTF-8', '/v1/agency-directory?q=%ff'],
+    ['a broken escape', '/v1/agency-directory?q=jawa%zz'],
+  ])(
+    'answers %s in a parameter’s value with 400 naming it, not a search for other words',
+    async (_kind, path) => {
+      // Act
+      const response = await api.request('GET', path);
+
+      // Assess
+      const problem = expectProblem(response, 400);
+      expect(problem.errors).toEqual([
+        {
+          pointer: '/query/q',
+          detail: 'Not valid percent-encoding: % must start an escape of UTF-8 (send %25 for a % sign)',
+        },
+      ]);
+    },
+  );
+
+  it('still reads escapes and + as API Gateway does', async () => {
+    // Prepare
+    const agency = { name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi' } as const;
+    expect(
+      (await api.request('PUT', '/v1/agencies/prov-jawa-timur', { token: admin, body: agency })).status,
+    ).toBe(201);
+
+    // Act: `+` is a space, `%C3%AD` is í (diacritics are ignored)
+    const response = await api.request<{ items: { id: string }[] }>(
+      'GET',
+      '/v1/agency-directory?q=jawa+t%C3%ADmur',
+    );
+
+    // Assess
+    expect(expectStatus(response, 200).items.map((item) => item.id)).toEqual(['prov-jawa-timur']);
+  });
+
   it('leaves the press page’s ignored parameters alone (a shared link may repeat utm_source)', async () => {
     // Act
-    const response = await api.request('GET', '/awards?utm_source=a&utm_source=b');
+    const response = await api.request('GET', '/awards?utm_source=a&utm_source=b&fbclid=100%');
 
     // Assess
     expect(response.status).toBe(200);
