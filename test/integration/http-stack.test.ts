@@ -597,6 +597,18 @@ describe('requests no route matches ($default, answered by the public function)'
   });
 
   it.each([
+    ['/v1/v1/me', '/v1/me, with /v1 once'],
+    ['/v1/v1/cycles/2026/', '/v1/cycles/2026, with /v1 once and without the trailing slash'],
+  ])('answers %s, a base URL that ends in /v1, with 404 naming the path meant', async (path, meant) => {
+    // Act: the README's B=http://…/v1 given to the typed client, whose paths begin with /v1
+    const response = await api.request<{ detail: string }>('GET', path, { token: admin });
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.body.detail).toContain(`No route GET ${path}. Did you mean ${meant}`);
+  });
+
+  it.each([
     ['DELETE', '/v1/health', 'GET, HEAD'],
     ['POST', '/v1/cycles/2026', 'GET, HEAD'],
     ['PATCH', '/v1/agencies/prov-jawa-timur', 'GET, HEAD, PUT'],
