@@ -107,6 +107,13 @@ export interface HttpOptions {
    */
   readonly knownRoutes?: () => Promise<readonly RouteShape[]>;
   /**
+   * First path segments of HTML pages other functions serve (`/awards`), beside this function's own:
+   * a browser asking a path under one that no route serves (`/awards/2024/`, as a reader types it)
+   * gets its 404 as a page. For the function answering `$default`, which meets those paths.
+   * @default - the function's own pages only
+   */
+  readonly pagePathPrefixes?: readonly string[];
+  /**
    * Request, problem and business metrics, flushed once per invocation.
    * @default - none counted (unit tests over in-memory ports)
    */
@@ -436,10 +443,16 @@ export const createLambdaHandler = <L extends LambdaName>(
       }),
     );
   }
-  const htmlRouteKeys = new Set(
-    [...routesByKey]
-      .filter(([, route]) => route.responses[200]?.mediaType === 'text/html')
-      .map(([key]) => key),
-  );
-  return handler.use(problemDetails(logger, { htmlRouteKeys })).handler(dispatch);
+  const htmlRoutes = [...routesByKey].filter(([, route]) => route.responses[200]?.mediaType === 'text/html');
+  const htmlRouteKeys = new Set(htmlRoutes.map(([key]) => key));
+  // Only the function answering unmatched paths (`$default`: public) meets them; /v1 has no pages.
+  const htmlPathPrefixes = [
+    ...new Set([
+      ...htmlRoutes
+        .map(([, route]) => `/${route.path.split('/')[1] ?? ''}`)
+        .filter((prefix) => prefix !== '/v1'),
+      ...(options.pagePathPrefixes ?? []),
+    ]),
+  ];
+  return handler.use(problemDetails(logger, { htmlRouteKeys, htmlPathPrefixes })).handler(dispatch);
 };
