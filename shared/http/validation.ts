@@ -33,7 +33,7 @@ export const parseRequestPart = <S extends z.ZodType>(
 ): z.output<S> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const all = fieldErrorsFromZod(location, result.error);
+  const all = fieldErrorsFromZod(location, result.error, { value });
   // A field may break several rules (too short and not the pattern): it is one invalid field.
   const pointers = [...new Set(all.map((error) => error.pointer))];
   const [only] = pointers;
