@@ -77,6 +77,12 @@ export const createPublicHandler = ({
       },
     },
     // Requests no route matches come here (API Gateway's `$default`): answered from the contract.
-    { ...http, knownRoutes: async () => routesOfDocument(await openApiDocument()) },
+    // The awards function's press pages live under /awards (a browser typing /awards/2024/ lands
+    // here); named rather than imported, so that this function does not load the awards routes.
+    {
+      ...http,
+      knownRoutes: async () => routesOfDocument(await openApiDocument()),
+      pagePathPrefixes: ['/awards'],
+    },
   );
 };

@@ -42,7 +42,7 @@ import { problemDetails } from './problem-details.ts';
 import { type RateLimitSettings, rateLimit } from './rate-limit.ts';
 import { type CsvBodyReader, readRequestBody } from './request-body.ts';
 import { requestMetrics } from './request-metrics.ts';
-import { boundQueryErrors, parseRequestPart } from './validation.ts';
+import { boundQueryErrors, parseRequestPart, refuseUnreadableQuery } from './validation.ts';
 
 /** What every route implementation may use besides its validated input. */
 export interface RequestContext {
@@ -107,6 +107,13 @@ export interface HttpOptions {
    */
   readonly knownRoutes?: () => Promise<readonly RouteShape[]>;
   /**
+   * First path segments of HTML pages other functions serve (`/awards`), beside this function's own:
+   * a browser asking a path under one that no route serves (`/awards/2024/`, as a reader types it)
+   * gets its 404 as a page. For the function answering `$default`, which meets those paths.
+   * @default - the function's own pages only
+   */
+  readonly pagePathPrefixes?: readonly string[];
+  /**
    * Request, problem and business metrics, flushed once per invocation.
    * @default - none counted (unit tests over in-memory ports)
    */
@@ -143,14 +150,33 @@ const authenticate = (route: RouteSpec, event: HttpEvent): Identity | undefined 
 };
 
 /**
+ * Paths an unmatched request most likely meant, each with what to change: without a trailing slash
+ * (`/awards/2024/`, as a reader types a page), and with `/v1` once (`/v1/v1/me`: a client whose base
+ * URL ends in `/v1`, as the README's `B=…/v1` does, in front of paths that begin with `/v1`).
+ */
+const likelyMeant = (path: string): readonly { readonly path: string; readonly change: string }[] => {
+  const trimmed = path.replace(/\/+$/, '');
+  const once = (candidate: string) => candidate.replace(/^(\/v1)+(?=\/v1(\/|$))/, '');
+  return [
+    { path: trimmed, change: 'without the trailing slash' },
+    {
+      path: once(path),
+      change:
+        'with /v1 once (a client’s base URL is the API’s address without /v1, such as https://api.example)',
+    },
+    { path: once(trimmed), change: 'with /v1 once and without the trailing slash' },
+  ].filter((candidate) => candidate.path !== '' && candidate.path !== path);
+};
+
+/**
  * A request no route of the function serves: 405 with `Allow` when the path exists with other methods,
- * else 404, naming the route a trailing slash kept it from (`/awards/2024/`, as a reader types a page).
+ * else 404, naming the route it most likely meant (`likelyMeant`) when one serves it.
  */
 const unmatched = (
   match: ReturnType<ReturnType<typeof createRouteMatcher>>,
   method: string,
   path: string,
-  withoutSlash?: ReturnType<ReturnType<typeof createRouteMatcher>>,
+  meant?: { readonly path: string; readonly change: string },
 ) => {
   if (match.kind === 'method-not-allowed') {
     return new MethodNotAllowedError(
@@ -160,10 +186,8 @@ const unmatched = (
       },
     );
   }
-  if (withoutSlash?.kind === 'matched') {
-    return new NotFoundError(
-      `No route ${method} ${path}. Did you mean ${path.replace(/\/+$/, '')}, without the trailing slash?`,
-    );
+  if (meant !== undefined) {
+    return new NotFoundError(`No route ${method} ${path}. Did you mean ${meant.path}, ${meant.change}?`);
   }
   return new NotFoundError(`No route ${method} ${path}. The API is described at /v1/openapi.json.`);
 };
@@ -327,13 +351,17 @@ export const createLambdaHandler = <L extends LambdaName>(
     const implementation = route ? byOperation[route.operationId] : undefined;
     if (!route || !implementation) {
       const { method } = event.requestContext.http;
-      const trimmed = event.rawPath.replace(/\/+$/, '');
       const found = await match(method, event.rawPath);
-      const withoutSlash =
-        found.kind === 'not-found' && trimmed !== '' && trimmed !== event.rawPath
-          ? await match(method, trimmed)
-          : undefined;
-      throw unmatched(found, method, event.rawPath, withoutSlash);
+      let meant: { readonly path: string; readonly change: string } | undefined;
+      if (found.kind === 'not-found') {
+        for (const candidate of likelyMeant(event.rawPath)) {
+          if ((await match(method, candidate.path)).kind === 'matched') {
+            meant = candidate;
+            break;
+          }
+        }
+      }
+      throw unmatched(found, method, event.rawPath, meant);
     }
     tracer?.putAnnotation('routeKey', event.routeKey);
     const identity = authenticate(route, event);
@@ -342,6 +370,7 @@ export const createLambdaHandler = <L extends LambdaName>(
     }
     const headers = event.headers ?? {};
     const body = readRequestBody(route, event, options.csv);
+    if (route.query) refuseUnreadableQuery(route.query, event.rawQueryString);
     const input = {
       params: route.params ? parseRequestPart('params', route.params, event.pathParameters ?? {}) : undefined,
       query: route.query
@@ -414,10 +443,16 @@ export const createLambdaHandler = <L extends LambdaName>(
       }),
     );
   }
-  const htmlRouteKeys = new Set(
-    [...routesByKey]
-      .filter(([, route]) => route.responses[200]?.mediaType === 'text/html')
-      .map(([key]) => key),
-  );
-  return handler.use(problemDetails(logger, { htmlRouteKeys })).handler(dispatch);
+  const htmlRoutes = [...routesByKey].filter(([, route]) => route.responses[200]?.mediaType === 'text/html');
+  const htmlRouteKeys = new Set(htmlRoutes.map(([key]) => key));
+  // Only the function answering unmatched paths (`$default`: public) meets them; /v1 has no pages.
+  const htmlPathPrefixes = [
+    ...new Set([
+      ...htmlRoutes
+        .map(([, route]) => `/${route.path.split('/')[1] ?? ''}`)
+        .filter((prefix) => prefix !== '/v1'),
+      ...(options.pagePathPrefixes ?? []),
+    ]),
+  ];
+  return handler.use(problemDetails(logger, { htmlRouteKeys, htmlPathPrefixes })).handler(dispatch);
 };

@@ -101,6 +101,11 @@ export const problemDetails = (
   options: {
     /** Route keys of HTML pages: a browser asking one of them gets its problem as a page too. */
     readonly htmlRouteKeys?: ReadonlySet<string>;
+    /**
+     * First path segments of those pages (`/awards`): a browser asking a path under one that no
+     * route serves (`/awards/2024/`, as a reader types it) gets its 404 as a page too.
+     */
+    readonly htmlPathPrefixes?: readonly string[];
   } = {},
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> => ({
   onError: async (request) => {
@@ -116,8 +121,14 @@ export const problemDetails = (
         routeKey: request.event.routeKey,
       });
     }
+    const { routeKey } = request.event;
+    const underPage =
+      routeKey === '$default' &&
+      (options.htmlPathPrefixes ?? []).some(
+        (prefix) => instance === prefix || instance.startsWith(`${prefix}/`),
+      );
     const browsing =
-      options.htmlRouteKeys?.has(request.event.routeKey) === true &&
+      (options.htmlRouteKeys?.has(routeKey) === true || underPage) &&
       prefersHtml(request.event.headers?.accept);
     request.response = browsing ? problemPage(problem, headers) : problemResponse(problem, headers);
   },

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { fieldErrorsFromZod } from '#shared/api/field-errors.ts';
+import { fieldErrorsFromZod, jsonPointer } from '#shared/api/field-errors.ts';
 import { ValidationError } from '#shared/domain/errors.ts';
 
 const locationNames: Readonly<Record<string, string>> = {
@@ -33,7 +33,7 @@ export const parseRequestPart = <S extends z.ZodType>(
 ): z.output<S> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const all = fieldErrorsFromZod(location, result.error);
+  const all = fieldErrorsFromZod(location, result.error, { value });
   // A field may break several rules (too short and not the pattern): it is one invalid field.
   const pointers = [...new Set(all.map((error) => error.pointer))];
   const [only] = pointers;
@@ -50,6 +50,61 @@ export const parseRequestPart = <S extends z.ZodType>(
   const errors = all.filter((error) => named.shown.includes(error.pointer));
   throw new ValidationError(
     `${pointers.length} invalid fields: ${named.shown.join(', ')}${named.more > 0 ? `, and ${named.more} more` : ''}`,
+    { errors },
+  );
+};
+
+/** A query component as API Gateway decodes it (`+` is a space), or undefined if not valid percent-encoded UTF-8. */
+const decodeQueryComponent = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * Refuses a query parameter the route declares that was sent more than once
+ * (`?scope=national&scope=provinsi`) or whose value is not valid percent-encoded UTF-8 (`?q=100%`,
+ * `?q=%ff`), naming each. API Gateway hands the function repeated values joined by commas
+ * (`national,provinsi`; the local runtime does the same), and a broken escape as something else
+ * (`%ff` becomes U+FFFD), so either would otherwise be read as a value nobody sent: a search for
+ * both words at once, or a refusal quoting options or words that are not the client's.
+ * Parameters the schema does not declare are left to it: a strict schema refuses them, the press
+ * page's ignores them (a shared link may repeat `utm_source`).
+ */
+export const refuseUnreadableQuery = (schema: z.ZodType, rawQueryString: string | undefined): void => {
+  if (!rawQueryString || !('shape' in schema) || typeof schema.shape !== 'object' || schema.shape === null)
+    return;
+  const declared = new Set(Object.keys(schema.shape));
+  const counts = new Map<string, number>();
+  const malformed = new Set<string>();
+  for (const part of rawQueryString.split('&')) {
+    const separator = part.indexOf('=');
+    const name = decodeQueryComponent(separator === -1 ? part : part.slice(0, separator));
+    if (name === undefined || !declared.has(name)) continue;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    if (separator !== -1 && decodeQueryComponent(part.slice(separator + 1)) === undefined)
+      malformed.add(name);
+  }
+  const problems = [...counts].flatMap(([name, count]): [string, string][] => [
+    ...(count > 1 ? [[name, `Sent ${count} times: send it once`] as [string, string]] : []),
+    ...(malformed.has(name)
+      ? [
+          [name, 'Not valid percent-encoding: % must start an escape of UTF-8 (send %25 for a % sign)'] as [
+            string,
+            string,
+          ],
+        ]
+      : []),
+  ]);
+  const errors = problems.map(([name, detail]) => ({ pointer: jsonPointer('query', [name]), detail }));
+  const [only] = errors;
+  if (only === undefined) return;
+  throw new ValidationError(
+    errors.length === 1
+      ? `Invalid ${locationNames.query} ${only.pointer}: ${only.detail.charAt(0).toLowerCase()}${only.detail.slice(1)}`
+      : `${errors.length} invalid fields: ${[...new Set(errors.map((error) => error.pointer))].join(', ')}`,
     { errors },
   );
 };

@@ -240,4 +240,29 @@ describe('problems on the HTML pages, to a browser', () => {
     expect(client.status).toBe(404);
     expect(client.headers['content-type']).toBe('application/problem+json');
   });
+
+  it.each([
+    ['/awards/2099/', 'Did you mean /awards/2099, without the trailing slash?'],
+    ['/problems/not-found/', 'Did you mean /problems/not-found, without the trailing slash?'],
+    ['/awards/2099/winners', 'No route GET /awards/2099/winners.'],
+  ])('answers a browser that typed %s, a path no page serves, with a page too', async (path, says) => {
+    // Act
+    const page = await raw(path, { accept: browserAccept });
+    const client = await raw(path);
+
+    // Assess
+    expect(page.status).toBe(404);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.bytes.toString('utf8')).toContain(says);
+    expect(client.headers['content-type']).toBe('application/problem+json');
+  });
+
+  it('answers a browser problem+json on the API’s own paths', async () => {
+    // Act
+    const response = await raw('/v1/nothing-here', { accept: browserAccept });
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.headers['content-type']).toBe('application/problem+json');
+  });
 });

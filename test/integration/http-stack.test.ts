@@ -350,6 +350,84 @@ describe('query parameters on routes that take none', () => {
   });
 });
 
+describe('a query parameter sent twice', () => {
+  it.each([
+    ['a search', '/v1/agency-directory?q=jawa&q=timur', '/query/q'],
+    ['an option', '/v1/cycles/2025/rankings?scope=national&scope=provinsi', '/query/scope'],
+    ['a format', '/v1/cycles/2025/rankings/open-data?format=csv&format=json', '/query/format'],
+    ['a page size, once empty', '/v1/agencies?limit=5&limit=', '/query/limit'],
+  ])(
+    'answers %s sent twice with 400 naming it, not the two values joined by a comma',
+    async (_kind, path, pointer) => {
+      // Act: API Gateway (and the local runtime) hand the function `jawa,timur`, `national,provinsi`
+      const response = await api.request('GET', path, { token: admin });
+
+      // Assess
+      const problem = expectProblem(response, 400);
+      expect(problem.errors).toEqual([{ pointer, detail: 'Sent 2 times: send it once' }]);
+      expect(problem.detail).toBe(`Invalid query parameter ${pointer}: sent 2 times: send it once`);
+    },
+  );
+
+  it('names every parameter sent more than once', async () => {
+    // Act
+    const response = await api.request('GET', '/v1/agency-directory?group=kota&q=a&group=kota&q=b&q=c');
+
+    // Assess
+    const problem = expectProblem(response, 400);
+    expect(problem.errors).toEqual([
+      { pointer: '/query/group', detail: 'Sent 2 times: send it once' },
+      { pointer: '/query/q', detail: 'Sent 3 times: send it once' },
+    ]);
+  });
+
+  it.each([
+    ['a lone percent sign', '/v1/agency-directory?q=100%'],
+    ['an escape that is not UTF-8', '/v1/agency-directory?q=%ff'],
+    ['a broken escape', '/v1/agency-directory?q=jawa%zz'],
+  ])(
+    'answers %s in a parameter’s value with 400 naming it, not a search for other words',
+    async (_kind, path) => {
+      // Act
+      const response = await api.request('GET', path);
+
+      // Assess
+      const problem = expectProblem(response, 400);
+      expect(problem.errors).toEqual([
+        {
+          pointer: '/query/q',
+          detail: 'Not valid percent-encoding: % must start an escape of UTF-8 (send %25 for a % sign)',
+        },
+      ]);
+    },
+  );
+
+  it('still reads escapes and + as API Gateway does', async () => {
+    // Prepare
+    const agency = { name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi' } as const;
+    expect(
+      (await api.request('PUT', '/v1/agencies/prov-jawa-timur', { token: admin, body: agency })).status,
+    ).toBe(201);
+
+    // Act: `+` is a space, `%C3%AD` is í (diacritics are ignored)
+    const response = await api.request<{ items: { id: string }[] }>(
+      'GET',
+      '/v1/agency-directory?q=jawa+t%C3%ADmur',
+    );
+
+    // Assess
+    expect(expectStatus(response, 200).items.map((item) => item.id)).toEqual(['prov-jawa-timur']);
+  });
+
+  it('leaves the press page’s ignored parameters alone (a shared link may repeat utm_source)', async () => {
+    // Act
+    const response = await api.request('GET', '/awards?utm_source=a&utm_source=b&fbclid=100%');
+
+    // Assess
+    expect(response.status).toBe(200);
+  });
+});
+
 describe('GET /v1/health', () => {
   it('answers 200 with every table checked, security headers and no caching', async () => {
     // Act
@@ -516,6 +594,18 @@ describe('requests no route matches ($default, answered by the public function)'
     expect(response.body.detail).toBe(
       'No route GET /awards/2024/. Did you mean /awards/2024, without the trailing slash?',
     );
+  });
+
+  it.each([
+    ['/v1/v1/me', '/v1/me, with /v1 once'],
+    ['/v1/v1/cycles/2026/', '/v1/cycles/2026, with /v1 once and without the trailing slash'],
+  ])('answers %s, a base URL that ends in /v1, with 404 naming the path meant', async (path, meant) => {
+    // Act: the README's B=http://…/v1 given to the typed client, whose paths begin with /v1
+    const response = await api.request<{ detail: string }>('GET', path, { token: admin });
+
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.body.detail).toContain(`No route GET ${path}. Did you mean ${meant}`);
   });
 
   it.each([

@@ -48,16 +48,36 @@ export const deliveryErrorClasses = [
 ] as const;
 export type DeliveryErrorClass = (typeof deliveryErrorClasses)[number];
 
+/** Plain objects with their keys in code-point order, at every depth; arrays keep theirs. */
+const sortedKeys = (value: unknown): unknown => {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortedKeys((value as Readonly<Record<string, unknown>>)[key])]),
+  );
+};
+
 /**
  * The Standard Webhooks payload: `{ type, timestamp, data }`, where data is the event's subject
  * (year, agency) and its thin data (ids and links). The event id travels as `webhook-id`.
+ *
+ * The same bytes on every attempt: the first is built from the event the stream carries, retries and
+ * redeliveries from the stored item, whose maps DynamoDB returns in no particular order. So `data`
+ * is the subject's `year` and `agencyId`, then the other members in code-point order, at every depth
+ * (a receiver comparing a retry with what it stored under the `webhook-id` finds the same body).
  */
-export const webhookPayload = (event: DomainEvent): string =>
-  JSON.stringify({
+export const webhookPayload = (event: DomainEvent): string => {
+  const { year, agencyId, ...rest } = sortedKeys({ ...event.subject, ...event.data }) as Readonly<
+    Record<string, unknown>
+  >;
+  return JSON.stringify({
     type: event.type,
     timestamp: event.occurredAt,
-    data: { ...event.subject, ...event.data },
+    data: { year, agencyId, ...rest },
   });
+};
 
 /** What the sender saw: an HTTP answer, or no answer at all. */
 export type SendOutcome =

@@ -7,7 +7,7 @@ import {
 } from '#shared/api/registry/schemas.ts';
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
 import type { AgencyGroup } from '#shared/domain/agency-groups.ts';
-import { agencyMatcher } from '#shared/domain/agency-search.ts';
+import { agencyMatcher, searchWords } from '#shared/domain/agency-search.ts';
 import { type AuditTrail, diffFields } from '#shared/domain/audit.ts';
 import {
   ConflictError,
@@ -44,9 +44,18 @@ export interface DirectoryQuery {
 /** A directory cursor names the last agency of its page and the query it belongs to. */
 interface DirectoryCursor {
   readonly after: string;
+  /** The search as it matches (`searchQueryKey`), so that the same search typed otherwise pages on. */
   readonly q: string | null;
   readonly group: string | null;
 }
+
+/**
+ * What a search matches by: its words without case or diacritics, each once, in order. "Jawa Timur"
+ * and "timur JAWA" find the same agencies, so a page of one continues with the other's cursor (a
+ * portal that lower-cases what its user typed between pages).
+ */
+const searchQueryKey = (q: string | undefined): string | null =>
+  q === undefined ? null : [...new Set(searchWords(q))].sort().join(' ');
 
 /** The cursor's last agency, if it is one this query returned; otherwise 400 naming the cursor. */
 const directoryCursorAfter = (query: DirectoryQuery): string | undefined => {
@@ -55,7 +64,7 @@ const directoryCursorAfter = (query: DirectoryQuery): string | undefined => {
   if (
     typeof decoded?.after !== 'string' ||
     !agencyIdPattern.test(decoded.after) ||
-    decoded.q !== (query.q ?? null) ||
+    decoded.q !== searchQueryKey(query.q) ||
     decoded.group !== (query.group ?? null)
   ) {
     throw foreignCursorError('the same q and group');
@@ -350,7 +359,7 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
           ? {
               nextCursor: encodeOpaqueCursor({
                 after: last.id,
-                q: query.q ?? null,
+                q: searchQueryKey(query.q),
                 group: query.group ?? null,
               } satisfies DirectoryCursor),
             }

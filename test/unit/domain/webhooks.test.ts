@@ -144,6 +144,38 @@ describe('Standard Webhooks signing', () => {
   });
 });
 
+describe('webhook payload', () => {
+  it('is the same bytes whatever order the stored event’s maps come back in (a retry reads it from DynamoDB)', () => {
+    // Prepare: the event as the stream message carries it, and as a DynamoDB read returns it (maps unordered)
+    const reread: DomainEvent = {
+      ...event,
+      subject: { agencyId: 'prov-jawa-timur', year: 2026 },
+      data: { link: '/v1/awards/award-1', awardId: 'award-1' },
+    };
+
+    // Act
+    const first = webhookPayload(event);
+    const retry = webhookPayload(reread);
+
+    // Assess
+    expect(retry).toBe(first);
+    expect(first).toBe(
+      '{"type":"award.published","timestamp":"2026-12-01T03:00:00.000Z","data":{"year":2026,"agencyId":"prov-jawa-timur","awardId":"award-1","link":"/v1/awards/award-1"}}',
+    );
+  });
+
+  it('orders nested objects too', () => {
+    // Prepare
+    const nested = (inner: Readonly<Record<string, string>>): DomainEvent => ({
+      ...event,
+      data: { counts: inner },
+    });
+
+    // Act and assess
+    expect(webhookPayload(nested({ b: '2', a: '1' }))).toBe(webhookPayload(nested({ a: '1', b: '2' })));
+  });
+});
+
 describe('webhook URL policy (before DNS)', () => {
   const production = { allowLoopbackHttp: false };
   const development = { allowLoopbackHttp: true };

@@ -34,6 +34,36 @@ describe('jsonPointer', () => {
   });
 });
 
+describe('a missing field', () => {
+  const schema = z.strictObject({
+    since: z.iso.datetime({ offset: true, error: 'An instant with its offset (RFC 3339)' }),
+    indicators: z.array(z.strictObject({ no: z.int(), reason: z.string() })),
+    note: z.string().nullable(),
+  });
+
+  it('says it is missing, whatever the schema’s own message, and names it', () => {
+    // Act
+    const error = errorOf(() => parseRequestPart('body', schema, { indicators: [{ no: 3 }], note: null }));
+
+    // Assess
+    expect(error.errors).toEqual([
+      { pointer: '/body/since', detail: 'Missing (required): An instant with its offset (RFC 3339)' },
+      { pointer: '/body/indicators/0/reason', detail: 'Missing (required): expected string' },
+    ]);
+  });
+
+  it('keeps the plain message for a value that is there but wrong (null included)', () => {
+    // Act
+    const error = errorOf(() => parseRequestPart('body', schema, { since: 5, indicators: [], note: 7 }));
+
+    // Assess
+    expect(error.errors).toEqual([
+      { pointer: '/body/since', detail: 'An instant with its offset (RFC 3339)' },
+      { pointer: '/body/note', detail: 'Invalid input: expected string, received number' },
+    ]);
+  });
+});
+
 describe('fieldErrorsFromZod', () => {
   it('gives one error per unrecognized key, each pointing at the key itself', () => {
     // Prepare

@@ -261,4 +261,15 @@ describe('the public agency directory (in-memory ports)', () => {
     await expect(otherQuery).rejects.toThrow(ValidationError);
     await expect(garbage).rejects.toMatchObject({ errors: [{ pointer: '/query/cursor' }] });
   });
+
+  it('takes a cursor back with the same search typed otherwise (case, accents, word order)', async () => {
+    const agencies = await directoryOf();
+
+    const first = await agencies.directory({ q: 'Pemerintah Malang', limit: 1 });
+    const second = await agencies.directory({ q: 'malang  PEMERÍNTAH', limit: 1, cursor: first.nextCursor });
+
+    expect(first.items.map((agency) => agency.id)).toEqual(['kab-malang']);
+    expect(second.items.map((agency) => agency.id)).toEqual(['kota-malang']);
+    expect(second.nextCursor).toBeUndefined();
+  });
 });
