@@ -67,7 +67,6 @@ const beforeNote =
 /** What an award draft is drawn from, after the cycle (in parallel with it): the draft, publish and revise read it. */
 const awardDraftReads: readonly AccessPatternName[] = [
   'getPublishedRun',
-  'getRankingRun',
   'listCycleResults',
   'listCycleResults',
   'listAwardDecisions',
@@ -425,9 +424,13 @@ export const routeCalls = {
         when: 'after a publication (would a revision change anything?)',
         calls: ['listCycleAwards', 'listPublicationAwards'],
       },
+      {
+        when: 'the ranking was published before its pointer kept the run’s inputs hash (until the next run)',
+        calls: ['getRankingRun'],
+      },
     ],
     notes:
-      'Three round trips: the cycle ∥ the ranking pointer; then the run ∥ this and last year’s results ∥ decisions ∥ publications, all in parallel.',
+      'Three round trips: the cycle ∥ the ranking pointer (it carries the published run’s inputs hash); then this and last year’s results ∥ decisions ∥ publications, all in parallel; then the winners in the registry.',
   },
   createAwardDecision: {
     calls: claimedWithChange(['getCycle', 'getCurrentResult', 'listAwardDecisions', 'commitChange']),
@@ -447,7 +450,13 @@ export const routeCalls = {
       'commitChange',
       'commitChange',
     ]),
-    extra: [{ when: 'per further 100 actions of recipients’ transactions', calls: ['commitChange'] }],
+    extra: [
+      { when: 'per further 100 actions of recipients’ transactions', calls: ['commitChange'] },
+      {
+        when: 'the ranking was published before its pointer kept the run’s inputs hash (until the next run)',
+        calls: ['getRankingRun'],
+      },
+    ],
     notes: `The draft’s reads, every earlier award (numbering), the claim; then finishing: the claimed version, who is written, the recipients’ transactions, the pointer switch. Publishing again is answered after getCycle ∥ listAwardPublications. ${beforeNote}`,
   },
   reviseAwards: {
@@ -464,7 +473,13 @@ export const routeCalls = {
       'commitChange',
       'commitChange',
     ]),
-    extra: [{ when: 'per further 100 actions of recipients’ transactions', calls: ['commitChange'] }],
+    extra: [
+      { when: 'per further 100 actions of recipients’ transactions', calls: ['commitChange'] },
+      {
+        when: 'the ranking was published before its pointer kept the run’s inputs hash (until the next run)',
+        calls: ['getRankingRun'],
+      },
+    ],
     notes: `As the first publication, and the current version’s awards (a revision must change something; what each recipient lost). ${beforeNote}`,
   },
   getCycleAwards: {

@@ -91,8 +91,10 @@ export const createAwardService = (ports: AwardServicePorts) => {
         `No published ranking of the ${year} cycle: awards are drawn from it. Run the ranking first (POST /v1/cycles/${year}/rankings/runs).`,
       );
     }
-    const [run, current, previous, decisions, publications] = await Promise.all([
-      rankings.run(year, published.runId),
+    // The pointer keeps the published run's inputs hash; one published before it did is read from
+    // the run record (in the same round trip).
+    const [publishedInputs, current, previous, decisions, publications] = await Promise.all([
+      published.inputsSha256 ?? rankings.run(year, published.runId).then((run) => run?.report?.inputsSha256),
       rankings.results(year),
       rankings.results(year - 1),
       awards.decisions(year),
@@ -105,7 +107,7 @@ export const createAwardService = (ports: AwardServicePorts) => {
       year,
       framework,
     });
-    const rankingCurrent = run?.report?.inputsSha256 === inputsSha256;
+    const rankingCurrent = publishedInputs === inputsSha256;
     // An agency deactivated after its result (dissolved, merged) is still ranked — it was evaluated —
     // but an award to it must be an admin's decision, not the draft's: one read of the winners.
     const winnerIds = [...new Set(draft.winners.map((winner) => winner.agencyId))];

@@ -325,6 +325,37 @@ describe('publishing once', () => {
     expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(events.length);
   });
 
+  it('tells a current ranking from a stale one by the pointer’s inputs hash, and by the run record under a pointer written before it kept one', async () => {
+    // Prepare: the same ranking seen through a pointer without its hashes (published before they were kept)
+    const { ports, service, ids } = await setUp();
+    const legacyPorts = {
+      ...ports,
+      rankings: {
+        ...ports.rankings,
+        published: async (target: number) => {
+          const pointer = await ports.rankings.published(target);
+          return pointer ? { runId: pointer.runId, publishedAt: pointer.publishedAt } : undefined;
+        },
+      },
+    };
+    const legacy = createAwardService({ ...legacyPorts, ids });
+    expect((await ports.rankings.published(year))?.inputsSha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // Act + Assess: current either way
+    expect((await service.draft(year, now)).ranking.current).toBe(true);
+    expect((await legacy.draft(year, now)).ranking.current).toBe(true);
+
+    // Act + Assess: a result the ranking did not rank makes it stale either way
+    await createAgencyService(ports).importAgencies(actor(), [
+      { id: 'kementerian-baru', name: 'Kementerian Baru', group: 'kementerian' },
+    ]);
+    await createResultService({ ...ports, ids }).importResults(actor(), year, [
+      { agencyId: 'kementerian-baru', levels: levelsOf(roster[5] as RosterAgency, year), reference: 'uji' },
+    ]);
+    expect((await service.draft(year, now)).ranking.current).toBe(false);
+    expect((await legacy.draft(year, now)).ranking.current).toBe(false);
+  });
+
   it('refuses before the cycle’s results are public, and on results changed since the ranking', async () => {
     // Prepare
     const { ports, service, ids } = await setUp();
