@@ -321,7 +321,7 @@ export const startLocalDispatcher = (
         failed: (reason) => logger.info('Webhook delivery failed for good', { reason }),
         endpointDisabled: (reason) => logger.info('Webhook endpoint disabled', { reason }),
         // Locally a warning: an award publication cut off (npm start stopped half-way) is finished
-        // by the admin's next awards call (GET …/awards/draft, POST …/awards/publish).
+        // by an admin's POST …/awards/publish (or …/awards/revisions).
         publicationStalled: (publication, heldMs) =>
           logger.warn('Award events held: their publication has not finished', {
             ...publication,

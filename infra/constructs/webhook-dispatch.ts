@@ -235,15 +235,16 @@ export class WebhookDispatch extends Construct {
     });
     const stalledPublication = new cloudwatch.Alarm(this, 'StalledAwardPublicationAlarm', {
       alarmDescription:
-        'Award events have been held for over 10 minutes: their award publication (or revision) was cut off ' +
-        'half-way and nobody has finished it, so neither the public nor the recipients see it. See ' +
-        'docs/operations.md, "Alarms" (an admin call on the cycle’s awards finishes it).',
+        'Award events are still held 10 minutes after their publication was requested: the publication (or ' +
+        'revision) was cut off half-way and nobody has finished it, so neither the public nor the recipients ' +
+        'see it. Finish it: POST /v1/cycles/{year}/awards/publish as an admin (the log names the year). See ' +
+        'docs/operations.md, "Alarms".',
       metric: new cloudwatch.Metric({
         namespace: webhookMetricNamespace,
         metricName: webhookMetricNames.stalled,
         dimensionsMap: { service: props.deliveryServiceName },
         statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(15),
+        period: Duration.minutes(5),
       }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,

@@ -171,15 +171,9 @@ export const publicationHoldDelayMs = (holdsSoFar: number): number =>
   holdsSoFar < 10 ? 1_000 : Math.min(1_000 * 2 ** (holdsSoFar - 9), 300_000);
 
 /**
- * How long an event had been held before its look that found the publication still unfinished:
- * the delays of its earlier holds. A publication of 620 recipients takes seconds; one unfinished
- * after `stalledPublicationMs` was cut off half-way and waits for an admin's call to finish it.
+ * How long after its publication's request an award event still held means the publication was cut
+ * off half-way (a publication of 620 recipients takes seconds) and waits for an admin to finish it.
  */
-export const publicationHeldMs = (holdsSoFar: number): number => {
-  let total = 0;
-  for (let hold = 0; hold < holdsSoFar; hold += 1) total += publicationHoldDelayMs(hold);
-  return total;
-};
 export const stalledPublicationMs = 10 * 60_000;
 
 /**

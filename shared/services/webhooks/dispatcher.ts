@@ -9,7 +9,6 @@ import {
   judgeAttempt,
   maxPayloadBytes,
   nextRetryDelayMs,
-  publicationHeldMs,
   publicationHoldDelayMs,
   type SendOutcome,
   stalledPublicationMs,
@@ -443,7 +442,10 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
       const publication = awaited[index];
       if (!publication) return [];
       const holds = message.held ?? 0;
-      const heldMs = publicationHeldMs(holds);
+      // Wall time since the publication's request (the event's time): queue and function latency
+      // count too. Only events with a subscribed endpoint are held, so this sees a stalled
+      // publication once one of its written recipients has one (docs/operations.md, "Alarms").
+      const heldMs = clock.now().getTime() - Date.parse(message.event?.occurredAt ?? '');
       if (heldMs >= stalledPublicationMs) metrics.publicationStalled(publication, heldMs);
       return [
         { message: { ...message, held: holds + 1 }, delayMs: publicationHoldDelayMs(holds), publication },
