@@ -681,7 +681,8 @@ export const accessPatterns = [
     operation: 'GetItem',
     key: 'CYCLE#<year>#AWARDS / PUBLISHED',
     status: 'built',
-    notes: 'Then the awards of that version only.',
+    notes:
+      'Then the awards up to that version only (records of a later version, still being written, are left out).',
   },
   {
     name: 'getCurrentResult',
@@ -724,7 +725,8 @@ export const accessPatterns = [
     operation: 'Query',
     key: 'CYCLE#<year>#AWARDS AND begins_with(SK, AWARD#V<version>#)',
     status: 'built',
-    notes: 'Consistent: one version’s awards (the previous version’s, when a revision is made or finished).',
+    notes:
+      'Consistent: one version’s awards (the current version’s for the draft and a revision, the previous version’s when a version is finished).',
   },
   {
     name: 'getAwardVersions',

@@ -28,27 +28,33 @@ const historyOf = (versions: readonly AwardPublicationSummary[], current: number
 
 /**
  * Public reads of published awards. Each resolves the cycle's published pointer first and then reads
- * the awards of that version only, so a reader sees one publication whole — never a version being
- * written — and before the first publication every route answers 404.
+ * the awards up to that version only (those of later versions are left out), so a reader sees one
+ * publication whole — never a version being written — and before the first publication every route
+ * answers 404.
  */
 export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardReaderPorts) => {
   /**
    * The current publication with every version's award records (one Query, as one version's
    * would be): the current awards, and those revisions withdrew, newest withdrawal first.
    */
-  const currentWithWithdrawn = async (year: number) => {
+  const currentWithWithdrawn = async <Extra>(
+    year: number,
+    alongside: (current: AwardPublicationSummary) => Promise<Extra>,
+  ) => {
     const { pointer, versions } = await awards.publications(year);
     const current = pointer ? versions.find((version) => version.version === pointer.version) : undefined;
     if (!pointer || !current) throw notPublished(year);
-    const { current: records, withdrawn } = awardsAsOf(await awards.allAwards(year), pointer.version);
+    // Once the pointer is known, the records and what the caller reads beside them: one round trip.
+    const [all, extra] = await Promise.all([awards.allAwards(year), alongside(current)]);
+    const { current: records, withdrawn } = awardsAsOf(all, pointer.version);
     withdrawn.sort(
       (a, b) => b.withdrawnInVersion - a.withdrawnInVersion || (a.record.awardId < b.record.awardId ? -1 : 1),
     );
-    return { current, history: historyOf(versions, pointer.version), records, withdrawn };
+    return { current, history: historyOf(versions, pointer.version), records, withdrawn, extra };
   };
 
   const cycleAwards = async (year: number) => {
-    const { current, history, records, withdrawn } = await currentWithWithdrawn(year);
+    const { current, history, records, withdrawn } = await currentWithWithdrawn(year, async () => undefined);
     return {
       year,
       publication: publicationView(current),
@@ -163,10 +169,11 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
      * index ranking. The cycle's award records of every version are one Query, as one version's are.
      */
     page: async (year: number) => {
-      const { current, history, records, withdrawn } = await currentWithWithdrawn(year);
-      const national: StoredRankingRow[] = (
-        await rankings.pages(year, current.rankingRunId, 'national', 'index')
-      ).flatMap((page) => page.rows);
+      const { current, history, records, withdrawn, extra } = await currentWithWithdrawn(
+        year,
+        (publication) => rankings.pages(year, publication.rankingRunId, 'national', 'index'),
+      );
+      const national: StoredRankingRow[] = extra.flatMap((page) => page.rows);
       return {
         publication: current satisfies AwardPublicationSummary,
         history,
