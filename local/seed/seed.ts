@@ -190,14 +190,16 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   }
   // Then one revision, so the page, the award records and the agencies' histories show a withdrawn
   // award from the first start: the city winner of the first category excluded, the next city up.
+  // Only over the seed's own data: a local database where someone else decided something is left
+  // to them (their decisions may change nothing, or something else).
   if ((await ports.awards.pointer(awardYear))?.version === 1) {
     const [decisions, published] = await Promise.all([
       awardService.decisions(awardYear),
       ports.awards.awards(awardYear, 1),
     ]);
     const withdrawn = published.find((award) => award.poolGroups.includes('kota') && award.rank === 1);
+    const seedsOwn = decisions.every((decision) => decision.decidedBy === actor().subject);
     if (withdrawn && decisions.length === 0) {
-      // (A decision already there is this step's own, cut off before its revision.)
       await awardService.decide(actor(), awardYear, {
         category: withdrawn.categoryId,
         agencyId: withdrawn.agencyId,
@@ -205,7 +207,8 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
         reason: 'Data dukung indikator layanan terbukti tidak sah setelah penerbitan (contoh data demo).',
       });
     }
-    if (withdrawn || decisions.length > 0) {
+    // (A decision of the seed's already there is this step's own, cut off before its revision.)
+    if (seedsOwn && (withdrawn || decisions.length > 0)) {
       const revised = await awardService.revise(actor(), awardYear, {
         reason: 'revocation',
         note: 'Satu penghargaan dicabut setelah pemeriksaan Inspektorat (contoh data demo).',
