@@ -65,6 +65,21 @@ export interface ResultVersion {
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
+/**
+ * The same digest as `sha256Hex(lines.join('\n'))`, fed line by line: a ranking of 100,000 agencies
+ * never holds its whole encoding as one string.
+ */
+export const sha256HexOfLines = (lines: Iterable<string>): string => {
+  const hash = createHash('sha256');
+  let first = true;
+  for (const line of lines) {
+    if (!first) hash.update('\n', 'utf8');
+    hash.update(line, 'utf8');
+    first = false;
+  }
+  return hash.digest('hex');
+};
+
 const frameworkDigests = new WeakMap<Framework, string>();
 
 /** SHA-256 of a framework's canonical encoding (cached per framework object). */

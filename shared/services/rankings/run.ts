@@ -18,7 +18,7 @@ import {
   rankRanges,
   type StabilityOptions,
 } from '#shared/domain/ranking/stability.ts';
-import { sha256Hex } from '#shared/domain/results.ts';
+import { sha256Hex, sha256HexOfLines } from '#shared/domain/results.ts';
 import type { CycleStore } from '../cycles/ports.ts';
 import type { WritePath } from '../ports.ts';
 import type {
@@ -139,13 +139,13 @@ export const inputsDigest = (
  * not count (canonical JSON).
  */
 export const entriesDigest = (items: ReturnType<typeof computeRun>['items']): string =>
-  sha256Hex(
-    items
-      .map((item) => {
+  sha256HexOfLines(
+    (function* () {
+      for (const item of items) {
         const { runId: _page, ...entry } = item.kind === 'page' ? item.page : item.positions;
-        return `${item.kind}:${canonicalJson(entry)}`;
-      })
-      .join('\n'),
+        yield `${item.kind}:${canonicalJson(entry)}`;
+      }
+    })(),
   );
 
 /** The ranking entries of a cycle's results, with last year's index for improvement. */

@@ -10,6 +10,8 @@ import {
   importDifference,
   resultSummary,
   sealOf,
+  sha256Hex,
+  sha256HexOfLines,
   verifyResultChain,
 } from '#shared/domain/results.ts';
 import { scoreAssessment } from '#shared/domain/scoring/score.ts';
@@ -160,5 +162,13 @@ describe('an imported row against the stored result', () => {
     expect(
       importDifference(reviewed, { levels: levels.map(() => 1 as Level), reference: 'x' })?.reference,
     ).toBeUndefined();
+  });
+});
+
+describe('sha256HexOfLines', () => {
+  it('hashes lines fed one by one as their newline-joined text would hash', () => {
+    for (const lines of [[], [''], ['a'], ['a', 'b'], ['page:{"rows":[]}', '', 'positions:{"ä":1}']]) {
+      expect(sha256HexOfLines(lines), JSON.stringify(lines)).toBe(sha256Hex(lines.join('\n')));
+    }
   });
 });
