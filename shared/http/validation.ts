@@ -99,12 +99,15 @@ export const refuseUnreadableQuery = (schema: z.ZodType, rawQueryString: string 
       : []),
   ]);
   const errors = problems.map(([name, detail]) => ({ pointer: jsonPointer('query', [name]), detail }));
-  const [only] = errors;
+  // One parameter sent twice with a broken escape is one invalid field with two problems.
+  const pointers = [...new Set(errors.map((error) => error.pointer))];
+  const [only] = pointers;
   if (only === undefined) return;
+  const lowerFirst = (detail: string) => `${detail.charAt(0).toLowerCase()}${detail.slice(1)}`;
   throw new ValidationError(
-    errors.length === 1
-      ? `Invalid ${locationNames.query} ${only.pointer}: ${only.detail.charAt(0).toLowerCase()}${only.detail.slice(1)}`
-      : `${errors.length} invalid fields: ${[...new Set(errors.map((error) => error.pointer))].join(', ')}`,
+    pointers.length === 1
+      ? `Invalid ${locationNames.query} ${only}: ${errors.map((error) => lowerFirst(error.detail)).join('; ')}`
+      : `${pointers.length} invalid fields: ${pointers.join(', ')}`,
     { errors },
   );
 };

@@ -402,6 +402,17 @@ describe('a query parameter sent twice', () => {
     },
   );
 
+  it('names a parameter sent twice with a broken escape as one invalid field with both problems', async () => {
+    // Act
+    const problem = expectProblem(await api.request('GET', '/v1/agency-directory?q=%ff&q=jawa'), 400);
+
+    // Assess
+    expect(problem.detail).toBe(
+      'Invalid query parameter /query/q: sent 2 times: send it once; not valid percent-encoding: % must start an escape of UTF-8 (send %25 for a % sign)',
+    );
+    expect(problem.errors).toHaveLength(2);
+  });
+
   it('still reads escapes and + as API Gateway does', async () => {
     // Prepare
     const agency = { name: 'Pemerintah Provinsi Jawa Timur', group: 'provinsi' } as const;
