@@ -64,7 +64,8 @@ const directoryCursorAfter = (query: DirectoryQuery): string | undefined => {
   if (
     typeof decoded?.after !== 'string' ||
     !agencyIdPattern.test(decoded.after) ||
-    decoded.q !== searchQueryKey(query.q) ||
+    // (A cursor issued before the key was normalized holds q as sent: one page-through at deploy.)
+    (decoded.q !== searchQueryKey(query.q) && decoded.q !== (query.q ?? null)) ||
     decoded.group !== (query.group ?? null)
   ) {
     throw foreignCursorError('the same q and group');

@@ -7,6 +7,7 @@ import {
   ValidationError,
 } from '#shared/domain/errors.ts';
 import { createMemoryPorts } from '#shared/memory/ports.ts';
+import { encodeOpaqueCursor } from '#shared/services/paging.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import { createMachineClientService } from '#shared/services/registry/machine-clients.ts';
 import { actor, preparedPorts } from './support.ts';
@@ -271,5 +272,19 @@ describe('the public agency directory (in-memory ports)', () => {
     expect(first.items.map((agency) => agency.id)).toEqual(['kab-malang']);
     expect(second.items.map((agency) => agency.id)).toEqual(['kota-malang']);
     expect(second.nextCursor).toBeUndefined();
+  });
+
+  it('takes back a cursor issued before the search key was normalized (q as sent), with that q only', async () => {
+    // Prepare: a page-through in flight across the deploy
+    const agencies = await directoryOf();
+    const issuedBefore = encodeOpaqueCursor({ after: 'kab-malang', q: 'Pemerintah Malang', group: null });
+
+    // Act
+    const next = await agencies.directory({ q: 'Pemerintah Malang', limit: 1, cursor: issuedBefore });
+    const other = agencies.directory({ q: 'Pemerintah Jawa', limit: 1, cursor: issuedBefore });
+
+    // Assess
+    expect(next.items.map((agency) => agency.id)).toEqual(['kota-malang']);
+    await expect(other).rejects.toThrow(ValidationError);
   });
 });
