@@ -5476,7 +5476,7 @@ export interface operations {
     listAgencyDirectory: {
         parameters: {
             query?: {
-                /** @description Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`). One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`). One line: tab and line breaks (CR, LF) read as a space; no other control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 q?: string;
                 /** @description Agency group (kelompok IPPD) */
                 group?: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
