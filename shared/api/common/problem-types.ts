@@ -95,9 +95,10 @@ export const problemGuides = {
     retry: 'after-fix',
   },
   'unsupported-media-type': {
-    meaning: 'The `Content-Type` of the body is not one the route accepts.',
+    meaning:
+      'The `Content-Type` of the body is not one the route accepts, or names a charset other than UTF-8.',
     whatToDo:
-      'Send `Content-Type: application/json` (or `text/csv` where the route takes CSV, as its request body in the OpenAPI document says).',
+      'Send `Content-Type: application/json` (or `text/csv` where the route takes CSV, as its request body in the OpenAPI document says), in UTF-8: `charset=utf-8` or no charset.',
     retry: 'after-fix',
   },
   'idempotency-key-reused': {
