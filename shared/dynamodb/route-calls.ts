@@ -503,9 +503,9 @@ export const routeCalls = {
   },
   getAward: { calls: ['getAwardPointer', 'getAwardVersions'] },
   getAwardsPage: {
-    calls: ['listAwardPublications', 'listCycleAwards', 'listRankingPages'],
+    calls: ['listAwardPublications', 'getPublishedRun', 'listCycleAwards', 'listRankingPages'],
     notes:
-      'The award records of every version (the withdrawn awards keep their rows) and the national index ranking of the run the awards rest on, read in parallel.',
+      'The award records of every version (the withdrawn awards keep their rows) and the national index ranking of the run the awards rest on, read in parallel; the published ranking pointer in the same round trip as the first, so that the page says when the open-data link serves a newer run than the awards rest on.',
   },
   getAwardsIndexPage: {
     calls: ['listCycles', 'getAwardPointers'],
