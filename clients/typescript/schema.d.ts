@@ -1771,12 +1771,12 @@ export interface components {
              * @example /problems/validation-failed
              * @enum {string}
              */
-            type: "/problems/bad-request" | "/problems/validation-failed" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/request-timeout" | "/problems/conflict" | "/problems/precondition-failed" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/idempotency-key-reused" | "/problems/precondition-required" | "/problems/too-many-requests" | "/problems/request-header-fields-too-large" | "/problems/internal-error" | "/problems/service-unavailable";
+            type: "/problems/bad-request" | "/problems/validation-failed" | "/problems/unauthorized" | "/problems/forbidden" | "/problems/not-found" | "/problems/method-not-allowed" | "/problems/not-acceptable" | "/problems/request-timeout" | "/problems/conflict" | "/problems/precondition-failed" | "/problems/payload-too-large" | "/problems/unsupported-media-type" | "/problems/idempotency-key-reused" | "/problems/precondition-required" | "/problems/too-many-requests" | "/problems/request-header-fields-too-large" | "/problems/internal-error" | "/problems/service-unavailable";
             /**
              * @description The same for every problem of its type
              * @enum {string}
              */
-            title: "Bad request" | "The request has invalid fields" | "Authentication required" | "Not allowed" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict with the current state" | "The resource has changed (stale If-Match)" | "Request body too large" | "Unsupported media type" | "Idempotency-Key already used for a different request" | "If-Match header required" | "Too many requests" | "Request header fields too large" | "Internal server error" | "Service temporarily unavailable";
+            title: "Bad request" | "The request has invalid fields" | "Authentication required" | "Not allowed" | "Not found" | "Method not allowed" | "Not acceptable" | "Request timeout" | "Conflict with the current state" | "The resource has changed (stale If-Match)" | "Request body too large" | "Unsupported media type" | "Idempotency-Key already used for a different request" | "If-Match header required" | "Too many requests" | "Request header fields too large" | "Internal server error" | "Service temporarily unavailable";
             /**
              * Format: int64
              * @description The HTTP status it was answered with
@@ -4621,6 +4621,32 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /** @description Accept allows none of the media types this resource is available in (`available` lists them); `format` overrides Accept */
+        NotAcceptable: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "/problems/not-acceptable",
+                 *       "title": "Not acceptable",
+                 *       "status": 406,
+                 *       "detail": "Accept \"application/xml\" allows none of the media types this resource is available in: application/json, text/csv. Send Accept with one of them (or *\/*), or add format=json or format=csv.",
+                 *       "instance": "/v1/cycles/2026/rankings/open-data",
+                 *       "requestId": "5f0c6a8e-2b1d-4c3e-9f4a-7d6e5c4b3a21",
+                 *       "available": [
+                 *         "application/json",
+                 *         "text/csv"
+                 *       ]
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description Conflicts with the current state (window closed, already submitted, duplicate in flight) */
         Conflict: {
             headers: {
@@ -5476,7 +5502,7 @@ export interface operations {
     listAgencyDirectory: {
         parameters: {
             query?: {
-                /** @description Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`). One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`). One line: tab and line breaks (CR, LF) read as a space; no other control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 q?: string;
                 /** @description Agency group (kelompok IPPD) */
                 group?: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
@@ -7828,6 +7854,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             404: components["responses"]["NotFound"];
+            406: components["responses"]["NotAcceptable"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

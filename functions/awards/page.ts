@@ -37,6 +37,11 @@ export interface AwardsPageData {
   readonly withdrawn: readonly WithdrawnAward[];
   /** The national index ranking of the run the publication rests on. */
   readonly national: readonly StoredRankingRow[];
+  /**
+   * The run the open-data link serves: the cycle's published ranking, newer than the publication's
+   * run after a re-run (appeals) since the awards were published; undefined if none is published.
+   */
+  readonly openDataRunId: string | undefined;
 }
 
 const words = {
@@ -73,6 +78,8 @@ const words = {
     predicates: 'Jumlah instansi per predikat',
     allAgencies: 'Semua instansi',
     openData: 'Data peringkat lengkap (CSV)',
+    openDataNewer: (runId: string) =>
+      `Berkas ini berisi peringkat terbit terbaru, dari perhitungan yang lebih baru daripada peringkat yang menjadi dasar penghargaan dan grafik ini (${runId}).`,
     history: 'Riwayat publikasi',
     withdrawnHeading: 'Penghargaan yang dicabut',
     withdrawnCaption: 'Penghargaan yang diterbitkan versi sebelumnya dan dicabut oleh revisi',
@@ -124,6 +131,8 @@ const words = {
     predicates: 'Agencies by predicate',
     allAgencies: 'All agencies',
     openData: 'Full ranking data (CSV)',
+    openDataNewer: (runId: string) =>
+      `The file is the newest published ranking, from a later run than the ranking these awards and the chart rest on (${runId}).`,
     history: 'Publication history',
     withdrawnHeading: 'Withdrawn awards',
     withdrawnCaption: 'Awards an earlier version published and a revision withdrew',
@@ -512,7 +521,11 @@ ${nationalChart(data, winners)}
 </figure>
 ${chartSummary(data, winners)}
 ${predicateCounts(data)}
-<p><a href="/v1/cycles/${year}/rankings/open-data?format=csv">${escapeHtml(w.openData)}</a></p>
+<p><a href="/v1/cycles/${year}/rankings/open-data?format=csv">${escapeHtml(w.openData)}</a>${
+      data.openDataRunId !== undefined && data.openDataRunId !== publication.rankingRunId
+        ? ` ${escapeHtml(w.openDataNewer(publication.rankingRunId))}`
+        : ''
+    }</p>
 </section>
 <section aria-labelledby="history-heading">
 <h2 id="history-heading">${escapeHtml(w.history)}</h2>

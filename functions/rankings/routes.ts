@@ -78,12 +78,14 @@ export const createRankingsHandler = (dependencies: RankingsDependencies) => {
         body: await reader.published(undefined, params.year, query, context.now),
       }),
       getRankingOpenData: async ({ params, query, headers }, context) => {
+        // Negotiated first: an Accept that allows neither representation (406) costs no read.
+        const csvWanted = negotiatedCsv(query.format, headers.accept);
         const data = await reader.openData(params.year, context.now);
         const name = `peringkat-spbe-${params.year}`;
         // One URL, two representations chosen by Accept, both kept by shared caches: without
         // `Vary: Accept` a cache would hand the CSV it kept to a client asking for JSON.
         const vary = { vary: 'Accept' };
-        if (!negotiatedCsv(query.format, headers.accept)) {
+        if (!csvWanted) {
           return {
             status: 200,
             body: data,

@@ -10,7 +10,8 @@ const reportedDurationMs = (report: unknown): number | undefined => {
 
 /**
  * The worker with its CloudWatch metrics: a published run counts `RankingRunsPublished` and its
- * `RankingRunDuration` (over every invocation of the run), a failed invocation `RankingRunFailures`
+ * `RankingRunDuration` (over every invocation of the run), a run that confirmed the published
+ * ranking (`unchanged`) `RankingRunsConfirmed`, a failed invocation `RankingRunFailures`
  * (the alarm's signal; Lambda retries it and at last dead-letters it). `npm run rankings` runs the
  * worker without this: no CloudWatch there.
  */
@@ -32,5 +33,9 @@ export const withRunMetrics =
       metrics.addMetric(metricNames.rankingRunsPublished, MetricUnit.Count, 1);
       metrics.addMetric(metricNames.rankingRunDuration, MetricUnit.Milliseconds, durationMs);
     }
+    // Counted when the run answers `unchanged`, a retry of an invocation whose answer was lost
+    // included: that retry is the only answer such a run gives.
+    if (result.outcome === 'unchanged')
+      metrics.addMetric(metricNames.rankingRunsConfirmed, MetricUnit.Count, 1);
     return result;
   };

@@ -356,6 +356,9 @@ export class Operations extends Construct {
           ownMetric(metricNames.rankingRunsPublished, props.rankingRunServiceName).with({
             label: 'published',
           }),
+          ownMetric(metricNames.rankingRunsConfirmed, props.rankingRunServiceName).with({
+            label: 'confirmed (unchanged)',
+          }),
           ownMetric(metricNames.rankingRunFailures, props.rankingRunServiceName).with({
             label: 'failed invocations',
           }),

@@ -5,6 +5,7 @@ import {
   ConflictError,
   ForbiddenError,
   IdempotencyKeyReuseError,
+  NotAcceptableError,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionFailedError,
@@ -240,6 +241,7 @@ const problemComponentNames = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'NotFound',
+  406: 'NotAcceptable',
   409: 'Conflict',
   412: 'PreconditionFailed',
   413: 'PayloadTooLarge',
@@ -280,6 +282,15 @@ const problemExamples: Readonly<Record<CommonStatus, object>> = {
   401: problemExample(new UnauthorizedError('This route requires a bearer token.')),
   403: problemExample(new ForbiddenError('This route needs one of the scopes spbe/self-assessment.write.')),
   404: problemExample(new NotFoundError('No self-assessment of prov-jawa-timur in 2026.')),
+  406: {
+    ...problemExample(
+      new NotAcceptableError(
+        'Accept "application/xml" allows none of the media types this resource is available in: application/json, text/csv. Send Accept with one of them (or */*), or add format=json or format=csv.',
+      ),
+    ),
+    instance: '/v1/cycles/2026/rankings/open-data',
+    available: ['application/json', 'text/csv'],
+  },
   409: problemExample(
     new ConflictError('A request with this Idempotency-Key is still being processed; retry shortly.'),
   ),

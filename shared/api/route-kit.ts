@@ -20,6 +20,9 @@ export const commonErrorResponses = {
   401: problem('Missing, expired or invalid token'),
   403: problem('The token’s role or scopes do not allow this route'),
   404: problem('Not found, or not visible to this caller'),
+  406: problem(
+    'Accept allows none of the media types this resource is available in (`available` lists them); `format` overrides Accept',
+  ),
   500: problem('Unexpected error; `requestId` identifies it in the logs'),
   409: problem('Conflicts with the current state (window closed, already submitted, duplicate in flight)'),
   412: problem('If-Match does not match the current ETag: re-read and retry'),

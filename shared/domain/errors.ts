@@ -94,6 +94,11 @@ export class MethodNotAllowedError extends AppError {
   readonly slug = 'method-not-allowed';
 }
 
+/** Accept allows none of the media types the resource is available in (RFC 9110 §15.5.7). */
+export class NotAcceptableError extends AppError {
+  readonly slug = 'not-acceptable';
+}
+
 export class ConflictError extends AppError {
   readonly slug = 'conflict';
 }

@@ -31,6 +31,12 @@ export const metricNames = {
   rateLimiterUnavailable: 'RateLimiterUnavailable',
   /** A ranking run published; its duration over every invocation in `rankingRunDuration`. */
   rankingRunsPublished: 'RankingRunsPublished',
+  /**
+   * A ranking run that found exactly the published ranking (`unchanged`): it confirmed it and
+   * published nothing, so `RankingRunsPublished` does not count it; without this, a yearly run that
+   * changed nothing would look on the dashboard like a run that never happened.
+   */
+  rankingRunsConfirmed: 'RankingRunsConfirmed',
   rankingRunDuration: 'RankingRunDuration',
   /** A ranking run invocation that failed (Lambda retries it, then dead-letters it). */
   rankingRunFailures: 'RankingRunFailures',

@@ -11,6 +11,7 @@ export const problemTypes = {
   forbidden: { status: 403, title: 'Not allowed' },
   'not-found': { status: 404, title: 'Not found' },
   'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'not-acceptable': { status: 406, title: 'Not acceptable' },
   'request-timeout': { status: 408, title: 'Request timeout' },
   conflict: { status: 409, title: 'Conflict with the current state' },
   'precondition-failed': { status: 412, title: 'The resource has changed (stale If-Match)' },

@@ -566,7 +566,8 @@ export const accessPatterns = [
     operation: 'GetItem',
     key: 'CYCLE#<year>#RANKINGS / PUBLISHED',
     status: 'built',
-    notes: 'The published run alone: awards, which read the cycle in parallel (the same round trip).',
+    notes:
+      'The published run alone: awards, which read the cycle in parallel (the same round trip); the awards page, beside its publications, for its open-data link.',
   },
   {
     name: 'getRankingPointer',

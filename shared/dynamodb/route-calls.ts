@@ -503,9 +503,9 @@ export const routeCalls = {
   },
   getAward: { calls: ['getAwardPointer', 'getAwardVersions'] },
   getAwardsPage: {
-    calls: ['listAwardPublications', 'listCycleAwards', 'listRankingPages'],
+    calls: ['listAwardPublications', 'getPublishedRun', 'listCycleAwards', 'listRankingPages'],
     notes:
-      'The award records of every version (the withdrawn awards keep their rows) and the national index ranking of the run the awards rest on, read in parallel.',
+      'Two round trips: the award publications ∥ the published ranking pointer (so that the page says when the open-data link serves a newer run than the awards rest on); then the award records of every version (the withdrawn awards keep their rows) ∥ the national index ranking of the run the awards rest on.',
   },
   getAwardsIndexPage: {
     calls: ['listCycles', 'getAwardPointers'],

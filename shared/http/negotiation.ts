@@ -4,6 +4,8 @@
  * middleware every function loads does not bring the CSV writer along.
  */
 
+import { NotAcceptableError } from '#shared/domain/errors.ts';
+
 interface MediaRange {
   readonly type: string;
   readonly subtype: string;
@@ -40,15 +42,28 @@ const qualityOf = (ranges: readonly MediaRange[], mediaType: string): number => 
   return best.quality;
 };
 
+/** The media types of a resource offered as JSON or CSV, the default first. */
+const jsonOrCsv = ['application/json', 'text/csv'] as const;
+
 /**
  * CSV when the `format` parameter says so, or when Accept weighs CSV above JSON (RFC 9110 §12.5.1:
  * `q=0` refuses a type, the most specific range decides); JSON otherwise, ties and no Accept included.
+ * An Accept that allows neither (`application/xml`, `text/csv;q=0`) is answered with 406 listing
+ * both (RFC 9110 §15.5.7), not with JSON the client said it cannot read; `format` overrides it.
  */
 export const negotiatedCsv = (format: 'csv' | 'json' | undefined, accept: string | undefined): boolean => {
   if (format !== undefined) return format === 'csv';
   const ranges = mediaRanges(accept ?? '');
   if (ranges.length === 0) return false;
-  return qualityOf(ranges, 'text/csv') > qualityOf(ranges, 'application/json');
+  const csv = qualityOf(ranges, 'text/csv');
+  const json = qualityOf(ranges, 'application/json');
+  if (csv === 0 && json === 0) {
+    throw new NotAcceptableError(
+      `Accept "${accept}" allows none of the media types this resource is available in: ${jsonOrCsv.join(', ')}. Send Accept with one of them (or */*), or add format=json or format=csv.`,
+      { extensions: { available: [...jsonOrCsv] } },
+    );
+  }
+  return csv > json;
 };
 
 /**

@@ -160,8 +160,30 @@ const mediaTypeOf = (contentType: string | undefined): string | undefined =>
   contentType?.split(';')[0]?.trim().toLowerCase();
 
 /**
+ * The `charset` parameter of a Content-Type, lower case and unquoted (RFC 9110 §8.3.2: parameter
+ * names and charset values are case-insensitive, values may be quoted), if there is one.
+ */
+const charsetOf = (contentType: string | undefined): string | undefined => {
+  for (const parameter of contentType?.split(';').slice(1) ?? []) {
+    const [name = '', ...value] = parameter.split('=');
+    if (name.trim().toLowerCase() !== 'charset') continue;
+    return value
+      .join('=')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+      .trim()
+      .toLowerCase();
+  }
+  return undefined;
+};
+
+/** The labels of UTF-8: the registered name and the alias browsers and many clients send. */
+const utf8Labels = new Set(['utf-8', 'utf8']);
+
+/**
  * Reads the request body for a route: enforces the size limit, the declared media types, UTF-8,
- * JSON syntax and nesting depth. Hand-written rather than `@middy/http-json-body-parser` because that parser has no size
+ * JSON syntax and nesting depth. A charset other than UTF-8 is refused (415) rather than read as
+ * UTF-8, which would store another encoding's bytes as the wrong characters. Hand-written rather than `@middy/http-json-body-parser` because that parser has no size
  * limit, answers malformed JSON with 422, and cannot accept CSV on the same route.
  */
 export const readRequestBody = (
@@ -200,6 +222,13 @@ export const readRequestBody = (
   if (!matched) {
     throw new UnsupportedMediaTypeError(
       `Content-Type must be ${accepted.join(' or ')}; got ${mediaType === undefined ? 'none' : `"${mediaType}"`}.`,
+      { headers: { accept: accepted.join(', ') } },
+    );
+  }
+  const charset = charsetOf(event.headers?.['content-type']);
+  if (charset !== undefined && !utf8Labels.has(charset)) {
+    throw new UnsupportedMediaTypeError(
+      `The Content-Type header names the charset "${charset}"; request bodies must be UTF-8 (RFC 8259 §8.1 for JSON; our CSV contract): send charset=utf-8 or no charset.`,
       { headers: { accept: accepted.join(', ') } },
     );
   }

@@ -247,6 +247,8 @@ describe('dashboard', () => {
       metricNames.resultsFinalized,
       metricNames.deliveriesSucceeded,
       metricNames.rankingRunDuration,
+      metricNames.rankingRunsPublished,
+      metricNames.rankingRunsConfirmed,
     ]) {
       expect({ metric, shown: body.includes(metric) }).toEqual({ metric, shown: true });
     }

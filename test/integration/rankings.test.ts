@@ -453,7 +453,8 @@ describe('the rankings API', () => {
 
   it.each([
     ['application/json;q=0.5, text/csv', /^text\/csv/],
-    ['text/csv;q=0', /^application\/json/],
+    ['text/csv;q=0, */*', /^application\/json/],
+    ['application/xml, */*;q=0.1', /^application\/json/],
     ['text/*', /^text\/csv/],
   ])('weighs Accept %s by its q values and ranges', async (accept, contentType) => {
     // Act
@@ -464,6 +465,25 @@ describe('the rankings API', () => {
     // Assess
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(contentType);
+  });
+
+  it('answers an Accept that allows neither JSON nor CSV with 406 problem+json listing both, unless `format` decides', async () => {
+    // Act
+    const refused = await api.request<{ detail: string; available: string[] }>(
+      'GET',
+      `/v1/cycles/${year}/rankings/open-data`,
+      { headers: { accept: 'application/xml' } },
+    );
+    const overridden = await api.request('GET', `/v1/cycles/${year}/rankings/open-data?format=csv`, {
+      headers: { accept: 'application/xml' },
+    });
+
+    // Assess
+    expectProblem(refused, 406);
+    expect(refused.body.available).toEqual(['application/json', 'text/csv']);
+    expect(refused.body.detail).toContain('application/xml');
+    expect(overridden.status).toBe(200);
+    expect(overridden.headers.get('content-type')).toMatch(/^text\/csv/);
   });
 
   it('tells shared caches that open data varies with Accept (CSV and JSON share one URL)', async () => {

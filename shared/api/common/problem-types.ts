@@ -69,6 +69,13 @@ export const problemGuides = {
     whatToDo: 'Use one of the methods `Allow` lists.',
     retry: 'never',
   },
+  'not-acceptable': {
+    meaning:
+      'The `Accept` header allows none of the media types the resource is available in; `available` lists them.',
+    whatToDo:
+      'Send `Accept` with one of the `available` types (or `*/*`, or no `Accept`), or choose with the route’s `format` parameter where it has one.',
+    retry: 'after-fix',
+  },
   conflict: {
     meaning:
       'The request is valid but conflicts with the current state of the resource: a window that is closed, a self-assessment already submitted, a ranking run already in progress, an identifier already taken, or the same Idempotency-Key still being processed. `detail` says which.',
@@ -95,9 +102,10 @@ export const problemGuides = {
     retry: 'after-fix',
   },
   'unsupported-media-type': {
-    meaning: 'The `Content-Type` of the body is not one the route accepts.',
+    meaning:
+      'The `Content-Type` of the body is not one the route accepts, or names a charset other than UTF-8.',
     whatToDo:
-      'Send `Content-Type: application/json` (or `text/csv` where the route takes CSV, as its request body in the OpenAPI document says).',
+      'Send `Content-Type: application/json` (or `text/csv` where the route takes CSV, as its request body in the OpenAPI document says), in UTF-8: `charset=utf-8` or no charset.',
     retry: 'after-fix',
   },
   'idempotency-key-reused': {

@@ -158,6 +158,11 @@ export interface DisplayTextOptions {
   readonly max: number;
   /** Keeps tab, line feed and carriage return (an explanation); one-line text refuses them. */
   readonly multiline?: boolean;
+  /**
+   * One-line text that reads tab, line feed and carriage return as a space instead of refusing
+   * them: a search term pasted from a spreadsheet cell carries them, and they separate words there.
+   */
+  readonly lineControlsAsSpace?: boolean;
   /** What the field is; the rules are appended to it in the OpenAPI document. */
   readonly description?: string;
 }
@@ -177,15 +182,27 @@ const codePointCount = (value: string): number => {
  * to NFC, so that one name has one spelling. Issues abort the remaining checks: one field, one
  * message saying what is wrong.
  */
-export const displayText = ({ min = 0, max, multiline = false, description }: DisplayTextOptions) => {
+export const displayText = ({
+  min = 0,
+  max,
+  multiline = false,
+  lineControlsAsSpace = false,
+  description,
+}: DisplayTextOptions) => {
   const forbidden = multiline ? forbiddenChars : `${forbiddenChars}${lineSeparators}`;
-  const offending = new RegExp(multiline ? `(?![${lineControls}])[${forbidden}]` : `[${forbidden}]`, 'u');
+  const allowsLineControls = multiline || lineControlsAsSpace;
+  const offending = new RegExp(
+    allowsLineControls ? `(?![${lineControls}])[${forbidden}]` : `[${forbidden}]`,
+    'u',
+  );
   const visible = new RegExp(`[^${invisibleChars}]`, 'u');
   const needsVisible = min > 0;
   const rules = [
     multiline
       ? 'No control characters other than tab and line breaks'
-      : 'One line: no control characters or line separators (U+2028, U+2029)',
+      : lineControlsAsSpace
+        ? 'One line: tab and line breaks (CR, LF) read as a space; no other control characters or line separators (U+2028, U+2029)'
+        : 'One line: no control characters or line separators (U+2028, U+2029)',
     'no bidirectional controls',
     ...(needsVisible ? ['at least one visible character'] : []),
   ].join(', ');
@@ -205,7 +222,9 @@ export const displayText = ({ min = 0, max, multiline = false, description }: Di
         });
       }
     })
-    .overwrite((value) => value.trim().normalize('NFC'))
+    .overwrite((value) =>
+      (lineControlsAsSpace ? value.replaceAll(/[\t\n\r]/g, ' ') : value).trim().normalize('NFC'),
+    )
     // Counted again: NFC writes a few characters (composition exclusions such as U+0958) as two,
     // so text within the limit as sent could be stored beyond it. Counted in characters (code
     // points), as zod's `max` and the published `maxLength` count them: `length` counts UTF-16
@@ -220,7 +239,7 @@ export const displayText = ({ min = 0, max, multiline = false, description }: Di
     // A getter: the ranges are computed when the document is built, not when a handler loads.
     get pattern() {
       const published = publishedClass(forbidden);
-      const allowed = multiline ? `(?:[^${published}]|[${lineControls}])` : `[^${published}]`;
+      const allowed = allowsLineControls ? `(?:[^${published}]|[${lineControls}])` : `[^${published}]`;
       return needsVisible ? `^${allowed}*[^${publishedClass(invisibleChars)}]${allowed}*$` : `^${allowed}*$`;
     },
     description: `${description ? `${description}. ` : ''}${rules}${

@@ -98,7 +98,7 @@ export const rankingRoutes = {
     query: OpenDataQuerySchema,
     responses: {
       200: { description: 'The ranking (JSON; `text/csv` when asked)' },
-      ...errors(400, 404),
+      ...errors(400, 404, 406),
     },
   }),
   getAgencyRankings: defineRoute({

@@ -131,6 +131,7 @@ export const AgencyDirectoryQuerySchema = z
       q: displayText({
         min: 1,
         max: directoryLimits.queryMaxChars,
+        lineControlsAsSpace: true,
         description:
           'Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`)',
       })

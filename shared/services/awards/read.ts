@@ -11,7 +11,7 @@ export interface AwardReaderPorts {
   readonly awards: AwardStore;
   /** Which cycles exist, for the index of years with published awards. */
   readonly cycles: Pick<CycleStore, 'list'>;
-  readonly rankings: Pick<RankingStore, 'pages'>;
+  readonly rankings: Pick<RankingStore, 'pages' | 'published'>;
   /** Only to tell an unknown agency id from an agency without an award. */
   readonly agencies: Pick<AgencyStore, 'get'>;
 }
@@ -167,12 +167,16 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
      * What the public awards page shows: the current publication, the awards revisions withdrew (a
      * link shared before a revision still lands on its award, marked withdrawn) and the national
      * index ranking. The cycle's award records of every version are one Query, as one version's are.
+     * The published ranking's pointer is read alongside (no extra round trip): the page's open-data
+     * link serves that run, which a re-run after appeals makes newer than the one the awards rest on.
      */
     page: async (year: number) => {
-      const { current, history, records, withdrawn, extra } = await currentWithWithdrawn(
-        year,
-        (publication) => rankings.pages(year, publication.rankingRunId, 'national', 'index'),
-      );
+      const [{ current, history, records, withdrawn, extra }, published] = await Promise.all([
+        currentWithWithdrawn(year, (publication) =>
+          rankings.pages(year, publication.rankingRunId, 'national', 'index'),
+        ),
+        rankings.published(year),
+      ]);
       const national: StoredRankingRow[] = extra.flatMap((page) => page.rows);
       return {
         publication: current satisfies AwardPublicationSummary,
@@ -180,6 +184,7 @@ export const createAwardReader = ({ awards, rankings, agencies, cycles }: AwardR
         records,
         withdrawn,
         national,
+        openDataRunId: published?.runId,
       };
     },
   };

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { displayText } from '#shared/api/common/schemas.ts';
+import { AgencyDirectoryQuerySchema } from '#shared/api/registry/schemas.ts';
 
 /** The one rule for human-readable text: names, titles, descriptions and explanations. */
 
 const name = displayText({ min: 3, max: 20 });
 const explanation = displayText({ max: 40, multiline: true });
+const searchTerm = displayText({ min: 1, max: 40, lineControlsAsSpace: true });
 
 const messagesOf = (result: ReturnType<typeof name.safeParse>): string[] =>
   result.success ? [] : result.error.issues.map((issue) => issue.message);
@@ -72,6 +74,25 @@ describe('displayText', () => {
     ]);
   });
 
+  it('reads tab and line breaks in a search term as spaces (pasted from a spreadsheet), and still refuses other controls', () => {
+    expect(searchTerm.parse('kab\tmalang\r\n')).toBe('kab malang');
+    expect(searchTerm.parse('jawa\ntimur')).toBe('jawa timur');
+    expect(messagesOf(searchTerm.safeParse('kab\u0000malang'))).toEqual([
+      expect.stringContaining('control character U+0000'),
+    ]);
+    expect(messagesOf(searchTerm.safeParse('kab\u2028malang'))).toEqual([
+      expect.stringContaining('line break U+2028'),
+    ]);
+    expect(messagesOf(searchTerm.safeParse('\t\r\n'))).toEqual([
+      expect.stringContaining('no visible character'),
+    ]);
+  });
+
+  it('lets the agency directory’s q carry a tab or a line break, as a space', () => {
+    expect(AgencyDirectoryQuerySchema.parse({ q: 'kab\tmalang\n' })).toMatchObject({ q: 'kab malang' });
+    expect(AgencyDirectoryQuerySchema.safeParse({ q: 'kab\u0007malang' }).success).toBe(false);
+  });
+
   it('publishes a pattern that accepts and refuses what the check does', () => {
     // Prepare
     const samples = [
@@ -87,6 +108,7 @@ describe('displayText', () => {
     for (const [schema, multiline] of [
       [name, false],
       [explanation, true],
+      [searchTerm, true],
     ] as const) {
       const pattern = new RegExp(String(schema.meta()?.pattern), 'u');
       for (const sample of [...samples, ...(multiline ? ['a\nb\tc', ''] : [])]) {

@@ -87,7 +87,16 @@ const pageData = (lang: 'id' | 'en'): AwardsPageData => {
     change: null,
     displayTie: false,
   }));
-  return { year: 2025, lang, publication, history: [publication], records, withdrawn: [], national };
+  return {
+    year: 2025,
+    lang,
+    publication,
+    history: [publication],
+    records,
+    withdrawn: [],
+    national,
+    openDataRunId: 'run_1',
+  };
 };
 
 describe('the awards page', () => {
@@ -364,6 +373,26 @@ describe('the awards pages for screen readers, keyboards and phones', () => {
     );
     expect(awardsPageHtml(pageData('en'))).toMatch(
       /<figcaption>[^<]*The figures by group are in the tables below; every agency’s value is in the full ranking data \(CSV\)\.<\/figcaption>/,
+    );
+  });
+
+  it('says, next to the CSV link, when the published ranking is a newer run than the one the awards rest on', () => {
+    // Prepare: a re-run after appeals published run_2 since the awards (on run_1) were published
+    const rerun = (lang: 'id' | 'en') => awardsPageHtml({ ...pageData(lang), openDataRunId: 'run_2' });
+    const link = /<p><a href="\/v1\/cycles\/2025\/rankings\/open-data\?format=csv">[^<]*<\/a>([^<]*)<\/p>/;
+
+    // Act
+    const [, same] = awardsPageHtml(pageData('en')).match(link) ?? [];
+    const [, newerEn] = rerun('en').match(link) ?? [];
+    const [, newerId] = rerun('id').match(link) ?? [];
+
+    // Assess
+    expect(same).toBe('');
+    expect(newerEn).toBe(
+      ' The file is the newest published ranking, from a later run than the ranking these awards and the chart rest on (run_1).',
+    );
+    expect(newerId).toBe(
+      ' Berkas ini berisi peringkat terbit terbaru, dari perhitungan yang lebih baru daripada peringkat yang menjadi dasar penghargaan dan grafik ini (run_1).',
     );
   });
 

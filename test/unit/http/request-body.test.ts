@@ -177,6 +177,37 @@ describe('readRequestBody: media types', () => {
     expect(error.headers).toEqual({ accept: 'application/json' });
   });
 
+  it.each([
+    ['application/json; charset=latin1', jsonRoute, 'latin1'],
+    ['application/json; charset="ISO-8859-1"', jsonRoute, 'iso-8859-1'],
+    ['application/json;CHARSET=windows-1252', jsonRoute, 'windows-1252'],
+    ['text/csv; charset=utf-16', csvRoute, 'utf-16'],
+  ])(
+    'answers %s (a charset other than UTF-8) with 415 naming Content-Type and UTF-8',
+    (contentType, route, charset) => {
+      // Act
+      const error = errorOf(() => readRequestBody(route, event('{"a":1}', contentType), readCsvBody));
+
+      // Assess
+      expect(error).toBeInstanceOf(UnsupportedMediaTypeError);
+      expect(error.status).toBe(415);
+      expect(error.detail).toContain('Content-Type');
+      expect(error.detail).toContain(`"${charset}"`);
+      expect(error.detail).toContain('UTF-8');
+    },
+  );
+
+  it.each([
+    'application/json; charset="utf-8"',
+    'application/json; charset=UTF8',
+    'application/json; Charset=Utf-8',
+  ])('accepts %s (UTF-8, spelled any way)', (contentType) => {
+    expect(readRequestBody(jsonRoute, event('{"a":1}', contentType))).toEqual({
+      mediaType: 'application/json',
+      value: { a: 1 },
+    });
+  });
+
   it('lists every accepted type on a route that takes JSON or CSV', () => {
     const error = errorOf(() => readRequestBody(csvRoute, event('a', 'text/plain'), readCsvBody));
     expect(error.headers).toEqual({ accept: 'application/json, text/csv' });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type AppError, NotAcceptableError } from '#shared/domain/errors.ts';
 import { negotiatedCsv } from '#shared/http/negotiation.ts';
 import { toCsv } from '#shared/http/responses.ts';
 
@@ -11,7 +12,6 @@ describe('negotiatedCsv: CSV or JSON from `format`, else from Accept (RFC 9110 Â
     ['text/csv', 'CSV'],
     ['TEXT/CSV; charset=utf-8', 'CSV: media types compare without case, parameters aside'],
     ['text/csv, application/json', 'JSON: equally welcome, JSON is the default'],
-    ['text/csv;q=0', 'JSON: q=0 refuses CSV'],
     ['text/csv;q=0, */*', 'JSON: CSV refused, anything else goes'],
     ['application/json;q=0.5, text/csv', 'CSV: preferred over JSON'],
     ['application/json;q=0, text/csv;q=0.1', 'CSV: JSON refused'],
@@ -27,6 +27,32 @@ describe('negotiatedCsv: CSV or JSON from `format`, else from Accept (RFC 9110 Â
   it('lets `format` decide over Accept', () => {
     expect(negotiatedCsv('json', 'text/csv')).toBe(false);
     expect(negotiatedCsv('csv', 'application/json')).toBe(true);
+    expect(negotiatedCsv('json', 'application/xml')).toBe(false);
+    expect(negotiatedCsv('csv', 'application/xml')).toBe(true);
+  });
+
+  it.each([
+    'application/xml',
+    'text/html, application/xhtml+xml',
+    'text/csv;q=0',
+    'application/json;q=0, text/csv;q=0',
+    'text/*;q=0, application/*;q=0, */*;q=0.5',
+  ])('answers Accept %j, which allows neither JSON nor CSV, with 406 listing both', (accept) => {
+    // Act
+    let error: AppError | undefined;
+    try {
+      negotiatedCsv(undefined, accept);
+    } catch (thrown) {
+      error = thrown as AppError;
+    }
+
+    // Assess
+    expect(error).toBeInstanceOf(NotAcceptableError);
+    expect(error?.status).toBe(406);
+    expect(error?.detail).toContain('Accept');
+    expect(error?.detail).toContain('application/json');
+    expect(error?.detail).toContain('text/csv');
+    expect(error?.extensions).toEqual({ available: ['application/json', 'text/csv'] });
   });
 });
 

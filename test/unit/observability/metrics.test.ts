@@ -198,6 +198,23 @@ describe('ranking run metrics', () => {
     ]);
   });
 
+  it('counts a run that confirmed the published ranking (unchanged), and not as published', async () => {
+    // Prepare
+    const metrics = metricsSpy();
+    const result: RankingWorkerResult = {
+      outcome: 'unchanged',
+      year: 2025,
+      runId: 'run-2',
+      report: { durationMs: 3_100 },
+    };
+
+    // Act
+    await withRunMetrics(async () => result, metrics)({}, {});
+
+    // Assess
+    expect(metrics.addMetric.mock.calls).toEqual([[metricNames.rankingRunsConfirmed, 'Count', 1]]);
+  });
+
   it('counts a failed invocation and lets the error through (Lambda retries it)', async () => {
     // Prepare
     const metrics = metricsSpy();

@@ -382,6 +382,34 @@ describe('publishing once', () => {
   });
 });
 
+describe('the awards page’s open-data run', () => {
+  it('names the published ranking’s run, which a re-run since the publication makes differ from the awards’ run', async () => {
+    // Prepare
+    const { ports, service, reader, ids } = await setUp();
+    await service.publish(admin(), year);
+    const before = await reader.page(year);
+    const awardsRun = before.publication.rankingRunId;
+    await createAgencyService(ports).importAgencies(actor(), [
+      { id: 'kementerian-baru', name: 'Kementerian Baru', group: 'kementerian' },
+    ]);
+    await createResultService({ ...ports, ids }).importResults(actor(), year, [
+      { agencyId: 'kementerian-baru', levels: levelsOf(roster[5] as RosterAgency, year), reference: 'uji' },
+    ]);
+    const runner = createRankingRunner({ ...ports, ids });
+    const rerun = await runner.start(actor(), year, 'admin');
+    await runner.execute(actor(), rerun, { remainingMs: () => 900_000, now: () => now });
+
+    // Act
+    const after = await reader.page(year);
+
+    // Assess
+    expect(before.openDataRunId).toBe(awardsRun);
+    expect(after.publication.rankingRunId).toBe(awardsRun);
+    expect(after.openDataRunId).toBe(rerun.runId);
+    expect(after.openDataRunId).not.toBe(awardsRun);
+  });
+});
+
 describe('a winner deactivated in the registry', () => {
   it('blocks the publication until an admin excludes it (or reactivates it): the draft names it, publishing is 409', async () => {
     // Prepare: the layanan winner of the provinces, dissolved after its result
