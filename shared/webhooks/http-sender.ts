@@ -95,12 +95,6 @@ export const createHttpSender = (options: HttpSenderOptions = {}): WebhookSender
       }
       if (!plain && target.protocol !== 'https:') return fail('blocked_address', `Scheme ${target.protocol}`);
       const payload = Buffer.from(body, 'utf8');
-      const request = (plain ? http : https).request(target, {
-        method: 'POST',
-        agent: plain ? loopbackAgent : httpsAgent,
-        headers: { ...headers, 'content-length': String(payload.length) },
-        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
-      });
       let settled = false;
       const settle = (outcome: () => void) => {
         if (settled) return;
@@ -108,35 +102,55 @@ export const createHttpSender = (options: HttpSenderOptions = {}): WebhookSender
         clearTimeout(timer);
         outcome();
       };
+      let request: http.ClientRequest | undefined;
       // The whole attempt — connect, headers and the (capped) body — within the limit, or it failed.
       const timer = setTimeout(() => {
         settle(() => fail('timeout', `No complete answer within ${timeoutMs} ms`));
-        request.destroy();
+        request?.destroy();
       }, timeoutMs);
-      request.on('error', (error) => settle(() => fail(errorClassOf(error), error.message)));
-      request.on('response', (response) => {
-        let read = 0;
-        const finish = () =>
-          settle(() =>
-            resolve({
-              kind: 'response',
-              status: response.statusCode ?? 0,
-              retryAfter: response.headers['retry-after'],
-              latencyMs: elapsed(),
-            }),
-          );
-        response.on('data', (chunk: Buffer) => {
-          read += chunk.length;
-          // Enough read: what matters is the status; the rest of a large answer is not our business.
-          if (read >= cap) {
-            finish();
-            response.destroy();
-          }
+      const send = (firstTry: boolean) => {
+        const sent = (plain ? http : https).request(target, {
+          method: 'POST',
+          agent: plain ? loopbackAgent : httpsAgent,
+          headers: { ...headers, 'content-length': String(payload.length) },
+          ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
         });
-        response.on('end', finish);
-        response.on('error', () => finish());
-      });
-      request.end(payload);
+        request = sent;
+        sent.on('error', (error: NodeJS.ErrnoException) => {
+          // A kept-alive connection the receiver closed as it idled, just as we reused it: nothing
+          // was received, so send once more on a new connection (Node's documented remedy) rather
+          // than record a failure and wait 5 s for the retry schedule.
+          if (firstTry && !settled && sent.reusedSocket && error.code === 'ECONNRESET') {
+            send(false);
+            return;
+          }
+          settle(() => fail(errorClassOf(error), error.message));
+        });
+        sent.on('response', (response) => {
+          let read = 0;
+          const finish = () =>
+            settle(() =>
+              resolve({
+                kind: 'response',
+                status: response.statusCode ?? 0,
+                retryAfter: response.headers['retry-after'],
+                latencyMs: elapsed(),
+              }),
+            );
+          response.on('data', (chunk: Buffer) => {
+            read += chunk.length;
+            // Enough read: what matters is the status; the rest of a large answer is not our business.
+            if (read >= cap) {
+              finish();
+              response.destroy();
+            }
+          });
+          response.on('end', finish);
+          response.on('error', () => finish());
+        });
+        sent.end(payload);
+      };
+      send(true);
     });
 
   return { post };

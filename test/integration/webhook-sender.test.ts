@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpSender, errorClassOf } from '#shared/webhooks/http-sender.ts';
 import { startReceiver, stubLookup, type TestReceiver } from '#test/helpers/webhook-receiver.ts';
@@ -141,6 +142,45 @@ describe('the delivery client', () => {
 
     expect(refused).toMatchObject({ kind: 'error', errorClass: 'connection' });
     expect(limited).toMatchObject({ kind: 'response', status: 429, retryAfter: '30' });
+  });
+
+  it('sends once more on a new connection when the receiver closed the kept-alive one just as it was reused', async () => {
+    // Prepare: a receiver that answers the first request of each connection and, as a server whose
+    // idle timeout strikes at that moment, drops the connection when a second request arrives on it
+    const sockets = new Set<Socket>();
+    const server = createNetServer((socket) => {
+      sockets.add(socket);
+      let requests = 0;
+      socket.on('data', (chunk: Buffer) => {
+        if (!chunk.toString('latin1').startsWith('POST ')) return;
+        requests += 1;
+        if (requests > 1) {
+          socket.destroy();
+          return;
+        }
+        socket.write('HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: keep-alive\r\n\r\n');
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    const url = `http://127.0.0.1:${address && typeof address === 'object' ? address.port : 0}/`;
+    open.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          for (const socket of sockets) socket.destroy();
+          server.close(() => resolve());
+        }),
+    });
+    const sender = createHttpSender({ allowLoopbackHttp: true });
+
+    // Act
+    const first = await sender.post(request(url));
+    const second = await sender.post(request(url));
+
+    // Assess: both delivered; the second on a new connection, not recorded as a failure
+    expect(first).toMatchObject({ kind: 'response', status: 200 });
+    expect(second).toMatchObject({ kind: 'response', status: 200 });
+    expect(sockets.size).toBe(2);
   });
 
   it('classifies network errors for the delivery log', () => {
