@@ -33,7 +33,7 @@ export interface AwardsPageData {
   readonly publication: AwardPublicationSummary;
   readonly history: readonly AwardPublicationSummary[];
   readonly records: readonly AwardRecord[];
-  /** Awards earlier versions held and a revision withdrew, each with its last record. */
+  /** Awards earlier versions held and a revision withdrew, each with its last record: newest withdrawal first, then by id. */
   readonly withdrawn: readonly WithdrawnAward[];
   /** The national index ranking of the run the publication rests on. */
   readonly national: readonly StoredRankingRow[];
@@ -438,10 +438,8 @@ const withdrawnTable = (data: AwardsPageData): string => {
   if (data.withdrawn.length === 0) return '';
   const w = words[data.lang];
   const versions = new Map(data.history.map((version) => [version.version, version]));
-  const rows = [...data.withdrawn]
-    .sort(
-      (a, b) => b.withdrawnInVersion - a.withdrawnInVersion || (a.record.awardId < b.record.awardId ? -1 : 1),
-    )
+  // In the reader's order: newest withdrawal first, then by id.
+  const rows = data.withdrawn
     .map(({ record, withdrawnInVersion }) => {
       const revision = versions.get(withdrawnInVersion);
       const when = revision

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import { awardsPageContentSecurityPolicy } from '#shared/api/awards/routes.ts';
@@ -17,13 +16,12 @@ import { awardRules2024, defaultAwardRules2023 } from '#shared/domain/awards/rul
 import type { DomainEvent } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { eventKeys } from '#shared/dynamodb/keys.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { createAwardService } from '#shared/services/awards/awards.ts';
 import type { WritePath } from '#shared/services/ports.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { expectProblem, expectStatus, shiftYears, windowsFrom } from './support.ts';
+import { expectProblem, expectStatus, outboxEventsToday, shiftYears, windowsFrom } from './support.ts';
 
 /**
  * Award publication through the whole local stack (HTTP → the awards function → DynamoDB Local): the
@@ -68,25 +66,10 @@ const levelsOf = (agencyId: string, target: number) => {
 };
 
 /** Every award event in the outbox today, through its designed index (events by day). */
-const awardEvents = async (target: number): Promise<DomainEvent[]> => {
-  const client = createDocumentClient(api.runtime.dynamodb.client);
-  const items: DomainEvent[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await client.send(
-      new QueryCommand({
-        TableName: api.runtime.dynamodb.tables.events,
-        IndexName: 'GSI1',
-        KeyConditionExpression: 'GSI1PK = :pk',
-        ExpressionAttributeValues: { ':pk': eventKeys.byDay(new Date().toISOString(), 'x').GSI1PK },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...((page.Items ?? []) as DomainEvent[]));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items.filter((event) => event.type.startsWith('award.') && event.subject.year === target);
-};
+const awardEvents = async (target: number): Promise<DomainEvent[]> =>
+  (await outboxEventsToday(api)).filter(
+    (event) => event.type.startsWith('award.') && event.subject.year === target,
+  );
 
 const draftOf = async (target: number) =>
   expectStatus(await api.request<Draft>('GET', `/v1/cycles/${target}/awards/draft`, { token: admin }), 200);

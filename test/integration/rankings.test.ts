@@ -1,14 +1,13 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
 import type { RankingPageSchema, RankingRunSchema } from '#shared/api/rankings/schemas.ts';
 import type { Actor } from '#shared/domain/actor.ts';
 import { agencyGroups } from '#shared/domain/agency-groups.ts';
-import type { DomainEvent } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
-import { eventKeys, rankingKeys } from '#shared/dynamodb/keys.ts';
+import { rankingKeys } from '#shared/dynamodb/keys.ts';
 import { createDynamoDbPorts, type DynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { createCycleService } from '#shared/services/cycles/cycles.ts';
@@ -18,7 +17,14 @@ import { createRankingRunner, launchGraceMs, slotRunId } from '#shared/services/
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
 import { createResultService } from '#shared/services/results/results.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { expectFieldProblem, expectProblem, expectStatus, shiftYears, windowsFrom } from './support.ts';
+import {
+  expectFieldProblem,
+  expectProblem,
+  expectStatus,
+  outboxEventsToday,
+  shiftYears,
+  windowsFrom,
+} from './support.ts';
 
 /**
  * The national ranking run on DynamoDB Local: exactly one publication under concurrent and repeated
@@ -603,24 +609,10 @@ describe('re-running a ranking over unchanged inputs (DynamoDB Local)', () => {
       )
     ).Item;
   /** This cycle's `ranking.published` events in today's outbox, through its index (events by day). */
-  const rankingEvents = async () => {
-    const items: DomainEvent[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await client().send(
-        new QueryCommand({
-          TableName: api.runtime.dynamodb.tables.events,
-          IndexName: 'GSI1',
-          KeyConditionExpression: 'GSI1PK = :pk',
-          ExpressionAttributeValues: { ':pk': eventKeys.byDay(new Date().toISOString(), 'x').GSI1PK },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      items.push(...((page.Items ?? []) as DomainEvent[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items.filter((event) => event.type === 'ranking.published' && event.subject.year === year);
-  };
+  const rankingEvents = async () =>
+    (await outboxEventsToday(api)).filter(
+      (event) => event.type === 'ranking.published' && event.subject.year === year,
+    );
 
   it('confirms the published ranking without a second ranking.published, and publishes once a result changed', async () => {
     // Prepare: a ranking published (with its hashes) through the API, as an admin runs it

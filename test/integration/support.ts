@@ -1,8 +1,12 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import type * as z from 'zod';
 import type { ProblemSchema } from '#shared/api/common/schemas.ts';
 import type { CycleCreateSchema } from '#shared/api/cycles/schemas.ts';
 import type { AgencyWriteSchema } from '#shared/api/registry/schemas.ts';
+import type { DomainEvent } from '#shared/domain/events.ts';
+import { createDocumentClient } from '#shared/dynamodb/client.ts';
+import { eventKeys } from '#shared/dynamodb/keys.ts';
 import type { ApiResponse, TestApi } from '#test/helpers/local-api.ts';
 
 /**
@@ -176,3 +180,24 @@ export const controlTexts = [
 
 /** Everything a one-line, required text (a name, a title) refuses. */
 export const hostileNames = [...invisibleOnlyTexts, ...controlTexts] as const;
+
+/** Every event in the test API's outbox today, through its designed index (events by day), page by page. */
+export const outboxEventsToday = async (api: TestApi): Promise<DomainEvent[]> => {
+  const client = createDocumentClient(api.runtime.dynamodb.client);
+  const items: DomainEvent[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: api.runtime.dynamodb.tables.events,
+        IndexName: 'GSI1',
+        KeyConditionExpression: 'GSI1PK = :pk',
+        ExpressionAttributeValues: { ':pk': eventKeys.byDay(new Date().toISOString(), 'x').GSI1PK },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...((page.Items ?? []) as DomainEvent[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+};
