@@ -3455,9 +3455,15 @@ export interface components {
              */
             finishedAt?: string;
             progress: {
-                /** Format: int64 */
+                /**
+                 * Format: int64
+                 * @description Entries (rows and positions) the run writes; 0 for an `unchanged` run, which writes none
+                 */
                 itemsTotal: number;
-                /** Format: int64 */
+                /**
+                 * Format: int64
+                 * @description Of those, written so far
+                 */
                 itemsWritten: number;
                 /** @description The inputs being written: a resumed run checks them */
                 inputsSha256?: string;

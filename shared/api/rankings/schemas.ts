@@ -128,8 +128,11 @@ export const RankingRunSchema = z
       updatedAt: InstantSchema,
       finishedAt: InstantSchema.optional(),
       progress: z.object({
-        itemsTotal: z.number().int(),
-        itemsWritten: z.number().int(),
+        itemsTotal: z.number().int().meta({
+          description:
+            'Entries (rows and positions) the run writes; 0 for an `unchanged` run, which writes none',
+        }),
+        itemsWritten: z.number().int().meta({ description: 'Of those, written so far' }),
         inputsSha256: z
           .string()
           .optional()

@@ -740,6 +740,8 @@ describe('re-running a ranking whose result is already published (in-memory port
       phase: 'done',
       finishedAt: later.toISOString(),
       confirms: { runId: first.runId, publishedAt: pointer?.publishedAt },
+      // Nothing to write: a finished run reads as complete, not as 0 of every entry written
+      progress: { itemsTotal: 0, itemsWritten: 0 },
       report: {
         rankedAgencies: 120,
         inputsSha256: pointer?.inputsSha256,
