@@ -291,6 +291,7 @@ export class SpbeAwardApiStack extends Stack {
       dispatcherFunction: this.webhookDispatcherFunction.function,
       deliveryFunction: this.webhookDeliveryFunction.function,
       deliveryServiceName: webhookDeliveryServiceName,
+      dispatcherServiceName: this.webhookDispatcherFunction.serviceName,
       queueUrlVariable: deliveryQueueSetting,
     });
 
@@ -330,6 +331,7 @@ export class SpbeAwardApiStack extends Stack {
       existingAlarms: [rankingRun.deadLetterAlarm, ...this.webhookDispatch.alarms],
       rankingRunServiceName: this.rankingRunFunction.serviceName,
       webhookDeliveryServiceName: this.webhookDeliveryFunction.serviceName,
+      webhookDispatcherServiceName: this.webhookDispatcherFunction.serviceName,
       submissionsServiceName: capabilityServiceName('submissions'),
       resultsServiceName: capabilityServiceName('results'),
       alarmTopicArn: props.alarmTopicArn,

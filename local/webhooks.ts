@@ -304,6 +304,7 @@ export const startLocalDispatcher = (
         endpointId: message.endpointId,
       }),
   );
+  const lastUnfinishedWarning = new Map<string, number>();
   const dispatcher = createWebhookDispatcher(
     {
       ...ports,
@@ -327,6 +328,17 @@ export const startLocalDispatcher = (
             ...publication,
             heldMinutes: Math.round(heldMs / 60_000),
           }),
+        // The sweep runs every second here: one warning a minute per publication, as in AWS.
+        publicationUnfinished: (publication, forMs) => {
+          const key = `${publication.year}#${publication.version}`;
+          const now = Date.now();
+          if (now - (lastUnfinishedWarning.get(key) ?? 0) < 60_000) return;
+          lastUnfinishedWarning.set(key, now);
+          logger.warn('Award publication unfinished: finish it with POST /v1/cycles/<year>/awards/publish', {
+            ...publication,
+            unfinishedMinutes: Math.round(forMs / 60_000),
+          });
+        },
       },
       random: Math.random,
     },

@@ -4,8 +4,8 @@ import { createQueueHandler } from './dispatch.ts';
 import { dispatcherFromEnvironment } from './wiring.ts';
 
 // Lambda entry (delivery queue): one attempt per message; metrics flushed after every batch.
-const { dispatcher, metrics } = dispatcherFromEnvironment();
 const logger = createLogger();
+const { dispatcher, metrics } = dispatcherFromEnvironment(logger);
 
 export const handler = instrumented(
   createQueueHandler(dispatcher, logger, () => {

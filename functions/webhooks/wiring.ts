@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig, requireEventsTable } from '#shared/config.ts';
 import { createAwardStore } from '#shared/dynamodb/award-store.ts';
@@ -21,7 +22,7 @@ import { createSqsDeliveryQueue } from '#shared/webhooks/sqs-queue.ts';
  * The dispatcher as the three dispatcher functions (stream, delivery, sweep) build it at cold
  * start: DynamoDB stores, the SQS delivery queue, the SSRF-filtering HTTP client, CloudWatch metrics.
  */
-export const dispatcherFromEnvironment = () => {
+export const dispatcherFromEnvironment = (logger: Logger) => {
   const config = loadConfig();
   const webhookConfig = loadWebhookConfig();
   const metrics = createMetrics();
@@ -37,7 +38,7 @@ export const dispatcherFromEnvironment = () => {
     sender: createHttpSender({ allowLoopbackHttp: webhookConfig.allowLoopbackHttp }),
     ids: systemIds,
     clock: systemClock,
-    metrics: createCloudWatchDeliveryMetrics(metrics),
+    metrics: createCloudWatchDeliveryMetrics(metrics, logger),
     random: Math.random,
   });
   return { dispatcher, metrics };

@@ -44,6 +44,8 @@ export interface OperationsProps {
   readonly rankingRunServiceName: string;
   /** Service name of the webhook delivery function (its delivery metrics). */
   readonly webhookDeliveryServiceName: string;
+  /** The webhook dispatcher's service name: its sweep counts stalled award publications. */
+  readonly webhookDispatcherServiceName: string;
   /** Service names of the functions whose routes count submissions and finalized results. */
   readonly submissionsServiceName: string;
   readonly resultsServiceName: string;
@@ -346,6 +348,9 @@ export class Operations extends Construct {
         }),
         ownMetric(metricNames.awardEventsStalled, props.webhookDeliveryServiceName).with({
           label: 'award events held > 10 min',
+        }),
+        ownMetric(metricNames.awardPublicationsStalled, props.webhookDispatcherServiceName).with({
+          label: 'award publications unfinished > 10 min',
         }),
       ]),
       new cloudwatch.GraphWidget({

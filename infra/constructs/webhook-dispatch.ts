@@ -27,6 +27,8 @@ export interface WebhookDispatchProps {
   readonly deliveryFunction: lambda.IFunction;
   /** The delivery function's Powertools service name: the dimension of its metrics. */
   readonly deliveryServiceName: string;
+  /** The dispatcher function's Powertools service name: the dimension of its sweep's metric. */
+  readonly dispatcherServiceName: string;
   /** Environment variable both functions read the queue URL from. */
   readonly queueUrlVariable: string;
   /**
@@ -233,16 +235,19 @@ export class WebhookDispatch extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    // Counted by the sweep (every minute) from the index of unfinished publications, whatever the
+    // publication wrote: held award events (`stalled`, the delivery function's) miss one cut off
+    // before any recipient with an endpoint was written.
     const stalledPublication = new cloudwatch.Alarm(this, 'StalledAwardPublicationAlarm', {
       alarmDescription:
-        'Award events are still held 10 minutes after their publication was requested: the publication (or ' +
-        'revision) was cut off half-way and nobody has finished it, so neither the public nor the recipients ' +
-        'see it. Finish it: POST /v1/cycles/{year}/awards/publish as an admin (the log names the year). See ' +
-        'docs/operations.md, "Alarms".',
+        'An award publication (or revision) is still unfinished 10 minutes after its claim: it was cut off ' +
+        'half-way and nobody has finished it, so neither the public nor the recipients see it. Finish it: ' +
+        'POST /v1/cycles/{year}/awards/publish as an admin (the dispatcher log names the year and version). ' +
+        'See docs/operations.md, "Alarms".',
       metric: new cloudwatch.Metric({
         namespace: webhookMetricNamespace,
-        metricName: webhookMetricNames.stalled,
-        dimensionsMap: { service: props.deliveryServiceName },
+        metricName: webhookMetricNames.unfinished,
+        dimensionsMap: { service: props.dispatcherServiceName },
         statistic: cloudwatch.Stats.SUM,
         period: Duration.minutes(5),
       }),

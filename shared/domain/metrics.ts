@@ -51,6 +51,12 @@ export const metricNames = {
    * finished (a publish or revision cut off half-way, and no admin call since to finish it).
    */
   awardEventsStalled: 'AwardEventsStalled',
+  /**
+   * An award publication still `publishing` 10 minutes after its claim, counted by the dispatcher's
+   * sweep (every minute) whatever it wrote: it sees a publication cut off before any recipient with
+   * an endpoint (whose events `AwardEventsStalled` counts) was written, or right after its claim.
+   */
+  awardPublicationsStalled: 'AwardPublicationsStalled',
 } as const;
 
 export type MetricName = (typeof metricNames)[keyof typeof metricNames];

@@ -60,6 +60,7 @@ export const awardActions = (tableName: string, change: AwardStateChange): Trans
             TableName: tableName,
             Item: {
               ...awardKeys.publication(publication.year, publication.version),
+              ...awardKeys.unfinished(publication.startedAt, publication.year, publication.version),
               entity: 'AwardPublication',
               ...publication,
             },
@@ -107,11 +108,12 @@ export const awardActions = (tableName: string, change: AwardStateChange): Trans
       const { publication } = change;
       return [
         {
-          // The awards are already in the item (the claim): only the status and the time change.
+          // The awards are already in the item (the claim): only the status and the time change,
+          // and it leaves the index of unfinished publications.
           Update: {
             TableName: tableName,
             Key: awardKeys.publication(publication.year, publication.version),
-            UpdateExpression: 'SET #status = :published, publishedAt = :at',
+            UpdateExpression: 'SET #status = :published, publishedAt = :at REMOVE GSI1PK, GSI1SK',
             ConditionExpression: '#status = :publishing',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -315,6 +317,23 @@ export const createAwardStore = (client: DynamoDBDocumentClient, tableName: stri
           })
         ).map((item) => String(item.agencyId)),
       ),
+
+    unfinished: async (startedBy) =>
+      (
+        await queryAll({
+          IndexName: 'GSI1',
+          // The sort key starts with the claim's time: every key of a claim at or before `startedBy`
+          // sorts below `startedBy` followed by '#~' ('#' and then the year's digits, all below '~').
+          KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK < :below',
+          ExpressionAttributeValues: { ':pk': awardKeys.unfinishedPartition, ':below': `${startedBy}#~` },
+          ExpressionAttributeNames: { '#year': 'year', '#version': 'version' },
+          ProjectionExpression: '#year, #version, startedAt',
+        })
+      ).map((item) => ({
+        year: item.year as number,
+        version: item.version as number,
+        startedAt: item.startedAt as string,
+      })),
 
     agencyAwards: async (agencyId) =>
       (

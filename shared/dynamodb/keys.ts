@@ -240,9 +240,10 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     table: 'programme',
     pk: 'CYCLE#<year>#AWARDS',
     sk: 'PUBLICATION#<version>',
+    gsi1: ['AWARDS#PUBLISHING', '<startedAt>#<year>#<version>'],
     status: 'built',
     notes:
-      'One publication version: `publishing` from its claim (`attribute_not_exists`, the pointer at the version before) until every recipient is written, then `published`. Holds every award record it publishes (at most 300, so a crashed publication is finished from it), the ranking run and the hash of its inputs, the decisions applied, the reason and note of a revision, and a SHA-256 chained to the previous version’s.',
+      'One publication version: `publishing` from its claim (`attribute_not_exists`, the pointer at the version before) until every recipient is written, then `published`. GSI1 keys only while `publishing` (sparse: the publish removes them), so the webhook sweep finds a publication cut off half-way. Holds every award record it publishes (at most 300, so a crashed publication is finished from it), the ranking run and the hash of its inputs, the decisions applied, the reason and note of a revision, and a SHA-256 chained to the previous version’s.',
   },
   {
     name: 'AwardPointer',
@@ -712,6 +713,16 @@ export const accessPatterns = [
       'Consistent: the claimed version with every award it publishes, to finish it (each recipient’s transaction, then the pointer).',
   },
   {
+    name: 'listUnfinishedAwardPublications',
+    table: 'programme',
+    operation: 'Query',
+    index: 'GSI1',
+    key: 'AWARDS#PUBLISHING AND GSI1SK < <10 minutes ago>#~ (year, version, startedAt)',
+    status: 'built',
+    notes:
+      'The webhook sweep, every minute: publications of any cycle still `publishing` 10 minutes after their claim (cut off half-way), each counted as `AwardPublicationsStalled`. Empty unless one is stalled; a publication claimed before this index existed is not in it.',
+  },
+  {
     name: 'listCycleAwards',
     table: 'programme',
     operation: 'Query',
@@ -1048,6 +1059,15 @@ export const awardKeys = {
     SK: `PUBLICATION#${pad(version, 4)}`,
   }),
   published: (year: number): ItemKey => ({ PK: `CYCLE#${year}#AWARDS`, SK: 'PUBLISHED' }),
+  /**
+   * A publication's GSI1 keys while it is `publishing` (sparse: the publish removes them), by the
+   * time of its claim: every cycle's unfinished publications, oldest first, in one Query.
+   */
+  unfinished: (startedAt: string, year: number, version: number) => ({
+    GSI1PK: 'AWARDS#PUBLISHING',
+    GSI1SK: `${startedAt}#${pad(year, 4)}#${pad(version, 4)}`,
+  }),
+  unfinishedPartition: 'AWARDS#PUBLISHING',
   /** `PUBLICATION#…` and `PUBLISHED` both begin so: one Query reads the pointer and every version. */
   publicationsPrefix: 'PUBLI',
   award: (year: number, version: number, awardId: string): ItemKey => ({

@@ -110,6 +110,11 @@ export const createMemoryAwards = () => {
       }),
     recipients: async (year, version) => new Set(recipients.get(versionKey(year, version)) ?? []),
     agencyAwards: async (agencyId) => [...records.values()].filter((record) => record.agencyId === agencyId),
+    unfinished: async (startedBy) =>
+      [...publications.values()]
+        .filter((publication) => publication.status === 'publishing' && publication.startedAt <= startedBy)
+        .sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0))
+        .map(({ year, version, startedAt }) => ({ year, version, startedAt })),
   };
 
   /** Whether a year's awards are published (the pointer exists): what `cycle.unpublished` checks. */

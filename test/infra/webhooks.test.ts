@@ -131,11 +131,11 @@ describe('webhook dispatch', () => {
       Statistic: 'Sum',
       Threshold: 0,
     });
-    // An award publication cut off half-way holds its events: the same function's metric alarms
+    // An award publication cut off half-way: the dispatcher's sweep counts it, whatever it wrote
     synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: webhookMetricNamespace,
-      MetricName: webhookMetricNames.stalled,
-      Dimensions: [{ Name: 'service', Value: 'spbe-webhook-delivery' }],
+      MetricName: webhookMetricNames.unfinished,
+      Dimensions: [{ Name: 'service', Value: 'spbe-webhook-dispatcher' }],
       Statistic: 'Sum',
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',

@@ -13,6 +13,7 @@ import { webhookHeaders } from '#shared/domain/webhooks/signing.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
 import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
+import type { AwardStateChange } from '#shared/services/awards/ports.ts';
 import type { AddressResolver } from '#shared/services/webhooks/ports.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { type Answer, startReceiver, stubLookup, type TestReceiver } from '#test/helpers/webhook-receiver.ts';
@@ -628,5 +629,77 @@ describe('award events and the publication they announce', () => {
     // Assess
     expect(beforeSwitch).toBe(0);
     expect(request?.headers['webhook-id']).toBe(event.id);
+  });
+
+  it('a claimed publication is in the sweep’s index of unfinished ones from its claim until its publish', async () => {
+    // Prepare: a claim made a quarter of an hour ago, in a year of its own
+    const publicationYear = year + 41;
+    const ports = createDynamoDbPorts(
+      createDocumentClient(api.runtime.dynamodb.client),
+      api.runtime.dynamodb.tables,
+    );
+    const startedAt = new Date(Date.now() - 15 * 60_000).toISOString();
+    const publication: AwardPublication = {
+      year: publicationYear,
+      version: 1,
+      status: 'publishing',
+      reason: 'initial',
+      previousVersion: null,
+      previousSha256: null,
+      rulesId: 'test-rules',
+      frameworkId: 'spbe-2020',
+      rulesNameId: 'aturan uji',
+      rulesNameEn: 'test rules',
+      categories: [],
+      rankingRunId: 'run-test',
+      inputsSha256: 'inputs',
+      decisionsThrough: 0,
+      awards: [],
+      awardCount: 0,
+      recipientCount: 0,
+      requestedBy: 'test-publisher',
+      startedAt,
+      sha256: 'sha-test',
+    };
+    const actor = {
+      subject: 'test-publisher',
+      role: 'admin' as const,
+      requestId: systemIds.next('req'),
+      route: 'test',
+      now: new Date(),
+    };
+    const commit = (state: AwardStateChange, action: string) =>
+      ports.writes.commit({
+        state: [state],
+        audits: [auditEntry(actor, { kind: 'cycle', year: publicationYear }, action, 'awards', [])],
+        events: [],
+      });
+    const ofThisYear = async (startedBy: string) =>
+      (await ports.awards.unfinished(startedBy)).filter((entry) => entry.year === publicationYear);
+    const justBefore = new Date(Date.parse(startedAt) - 1).toISOString();
+
+    // Act
+    expect(await commit({ kind: 'award.claim', publication }, 'award.publication.started')).toEqual({
+      committed: true,
+    });
+    const claimed = { before: await ofThisYear(justBefore), at: await ofThisYear(startedAt) };
+    const now = await ofThisYear(new Date().toISOString());
+    expect(
+      await commit(
+        {
+          kind: 'award.publish',
+          publication: { ...publication, status: 'published', publishedAt: new Date().toISOString() },
+        },
+        'award.publication.published',
+      ),
+    ).toEqual({ committed: true });
+    const published = await ofThisYear(new Date().toISOString());
+
+    // Assess
+    expect(claimed.before).toEqual([]);
+    expect(claimed.at).toEqual([{ year: publicationYear, version: 1, startedAt }]);
+    expect(now).toEqual([{ year: publicationYear, version: 1, startedAt }]);
+    expect(published).toEqual([]);
+    expect((await ports.awards.publication(publicationYear, 1))?.status).toBe('published');
   });
 });

@@ -189,4 +189,6 @@ export const webhookMetricNames = {
   endpointsDisabled: metricNames.endpointsDisabled,
   /** An award event held past `stalledPublicationMs` (counted at each look): its publication is stalled. */
   stalled: metricNames.awardEventsStalled,
+  /** A publication still unfinished `stalledPublicationMs` after its claim (counted by each sweep). */
+  unfinished: metricNames.awardPublicationsStalled,
 } as const;

@@ -8,6 +8,13 @@ export interface AwardPointer {
   readonly sha256: string;
 }
 
+/** A publication version claimed and not yet published: a publication under way, or cut off. */
+export interface UnfinishedPublication {
+  readonly year: number;
+  readonly version: number;
+  readonly startedAt: string;
+}
+
 /** A publication version without its awards (they are read from the award items). */
 export type AwardPublicationSummary = Omit<AwardPublication, 'awards'>;
 
@@ -42,6 +49,11 @@ export interface AwardStore {
   recipients(year: number, version: number): Promise<Set<string>>;
   /** Every award record naming the agency, in every version of every cycle. */
   agencyAwards(agencyId: string): Promise<AwardRecord[]>;
+  /**
+   * Publications of every cycle claimed at or before `startedBy` and still `publishing`, oldest
+   * first: what the dispatcher's sweep reports as stalled.
+   */
+  unfinished(startedBy: string): Promise<UnfinishedPublication[]>;
 }
 
 /**

@@ -43,8 +43,11 @@ export const deliveryRetentionMs = 30 * 86_400_000;
 export interface DispatcherPorts {
   readonly webhookEndpoints: WebhookEndpointStore;
   readonly webhookDeliveries: WebhookDeliveryStore;
-  /** The published award pointers: an award event waits until its publication is public. */
-  readonly awards: Pick<AwardStore, 'pointers'>;
+  /**
+   * The published award pointers (an award event waits until its publication is public) and the
+   * unfinished publications (the sweep reports those stalled).
+   */
+  readonly awards: Pick<AwardStore, 'pointers' | 'unfinished'>;
   readonly queue: DeliveryQueue;
   readonly sender: WebhookSender;
   readonly writes: WritePath;
@@ -479,7 +482,15 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
    */
   const sweep = async (): Promise<number> => {
     const now = clock.now();
-    const due = await webhookDeliveries.due(new Date(now.getTime() + lookaheadMs).toISOString(), 500);
+    // Read beside the due index: a publication cut off before any subscribed recipient was written
+    // holds no event, so only this sees it (one Query of a sparse index, empty unless one is stalled).
+    const [due, unfinished] = await Promise.all([
+      webhookDeliveries.due(new Date(now.getTime() + lookaheadMs).toISOString(), 500),
+      awards.unfinished(new Date(now.getTime() - stalledPublicationMs).toISOString()),
+    ]);
+    for (const publication of unfinished) {
+      metrics.publicationUnfinished(publication, now.getTime() - Date.parse(publication.startedAt));
+    }
     const messages: { message: DeliveryMessage; delayMs: number }[] = [];
     for (const delivery of due) {
       const dueAt = delivery.nextAttemptAt;

@@ -2,6 +2,7 @@ import type { DeliveryStatus, WebhookDelivery } from '#shared/api/webhooks/schem
 import type { DomainEvent, EventType } from '#shared/domain/events.ts';
 import type { AnnouncedPublication, SendOutcome } from '#shared/domain/webhooks/delivery.ts';
 import type { SignatureScheme, SigningKeys } from '#shared/domain/webhooks/signing.ts';
+import type { UnfinishedPublication } from '../awards/ports.ts';
 import type { Page, PageRequest } from '../ports.ts';
 
 /** One generation of an endpoint's signing keys. */
@@ -169,6 +170,8 @@ export interface DeliveryMetrics {
   endpointDisabled(reason: 'gone' | 'failing'): void;
   /** An award event still held after `stalledPublicationMs`: its publication has not finished. */
   publicationStalled(publication: AnnouncedPublication, heldMs: number): void;
+  /** A publication still `publishing` `stalledPublicationMs` after its claim (each sweep reports it). */
+  publicationUnfinished(publication: UnfinishedPublication, forMs: number): void;
 }
 
 /**

@@ -55,7 +55,12 @@ describe('the key catalogue', () => {
     ['RankingRun', rankingKeys.run(2026, 'run-1'), undefined, undefined],
     ['RankingPage', rankingKeys.page(2026, 'run-1', 'national', 'index', 0), undefined, undefined],
     ['AwardDecision', awardKeys.decision(2025, 3), undefined, undefined],
-    ['AwardPublication', awardKeys.publication(2025, 2), undefined, undefined],
+    [
+      'AwardPublication',
+      awardKeys.publication(2025, 2),
+      awardKeys.unfinished('2025-12-01T09:00:00.000Z', 2025, 2),
+      undefined,
+    ],
     ['AwardPointer', awardKeys.published(2025), undefined, undefined],
     [
       'Award',

@@ -402,6 +402,7 @@ const dispatchSetup = async (answers: readonly (number | 'timeout')[] = [200], r
     failed: [] as string[],
     disabled: [] as string[],
     stalled: [] as { year: number; version: number; heldMs: number }[],
+    unfinished: [] as { year: number; version: number; startedAt: string; forMs: number }[],
   };
   const dispatcher = createWebhookDispatcher(
     {
@@ -417,6 +418,8 @@ const dispatchSetup = async (answers: readonly (number | 'timeout')[] = [200], r
         failed: (reason) => void metrics.failed.push(reason),
         endpointDisabled: (reason) => void metrics.disabled.push(reason),
         publicationStalled: (publication, heldMs) => void metrics.stalled.push({ ...publication, heldMs }),
+        publicationUnfinished: (publication, forMs) =>
+          void metrics.unfinished.push({ ...publication, forMs }),
       },
       random: () => 0.5,
     },
@@ -709,6 +712,7 @@ describe('webhook dispatcher (in-memory ports)', () => {
           failed: () => {},
           endpointDisabled: () => {},
           publicationStalled: () => {},
+          publicationUnfinished: () => {},
         },
         random: () => 0.5,
       },
@@ -1028,6 +1032,32 @@ describe('award events wait for their publication to be public', () => {
     ]);
   });
 
+  it('the sweep reports a publication still unfinished 10 minutes after its claim, whatever it wrote, until it is finished', async () => {
+    // Prepare: version 1 claimed and cut off before any recipient was written; no endpoint at all,
+    // so no event is held and nothing else would notice
+    const { ports, dispatcher, metrics, clock } = await dispatchSetup();
+    await claim(ports, 1);
+    const claimedAt = clock.time;
+    const sweepAt = async (afterMs: number) => {
+      clock.time = claimedAt + afterMs;
+      await dispatcher.sweep();
+    };
+
+    // Act: sweeps a minute apart (the schedule's), the publication finished after the third
+    await sweepAt(9 * 60_000);
+    await sweepAt(10 * 60_000);
+    await sweepAt(11 * 60_000);
+    await finishPublication(ports, 1);
+    await sweepAt(12 * 60_000);
+
+    // Assess: reported at each sweep from 10 minutes on, not before it nor once finished
+    expect(metrics.unfinished).toEqual([
+      { year: 2026, version: 1, startedAt: now.toISOString(), forMs: 10 * 60_000 },
+      { year: 2026, version: 1, startedAt: now.toISOString(), forMs: 11 * 60_000 },
+    ]);
+    expect(metrics.stalled).toEqual([]);
+  });
+
   it('delivers at once an event whose publication is already public, and a revision’s only after it is', async () => {
     // Prepare: version 1 published, version 2 (a revision) claimed
     const { ports, endpoints, dispatcher, receiver, waiting } = await dispatchSetup();
@@ -1110,6 +1140,7 @@ describe('a worker that dies after recording an attempt', () => {
           failed: () => {},
           endpointDisabled: () => {},
           publicationStalled: () => {},
+          publicationUnfinished: () => {},
         },
         random: () => 0.5,
       },
