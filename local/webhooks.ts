@@ -304,7 +304,6 @@ export const startLocalDispatcher = (
         endpointId: message.endpointId,
       }),
   );
-  const lastUnfinishedWarning = new Map<string, number>();
   const dispatcher = createWebhookDispatcher(
     {
       ...ports,
@@ -328,17 +327,12 @@ export const startLocalDispatcher = (
             ...publication,
             heldMinutes: Math.round(heldMs / 60_000),
           }),
-        // The sweep runs every second here: one warning a minute per publication, as in AWS.
-        publicationUnfinished: (publication, forMs) => {
-          const key = `${publication.year}#${publication.version}`;
-          const now = Date.now();
-          if (now - (lastUnfinishedWarning.get(key) ?? 0) < 60_000) return;
-          lastUnfinishedWarning.set(key, now);
+        // Looked for once a minute, as in AWS: one warning a minute per publication.
+        publicationUnfinished: (publication, forMs) =>
           logger.warn('Award publication unfinished: finish it with POST /v1/cycles/<year>/awards/publish', {
             ...publication,
             unfinishedMinutes: Math.round(forMs / 60_000),
-          });
-        },
+          }),
       },
       random: Math.random,
     },
@@ -398,14 +392,30 @@ export const startLocalDispatcher = (
         sweeping = undefined;
       });
   }, options.sweepIntervalMs ?? 1_000);
+  // Stalled award publications: every minute, as the schedule does in AWS (not every second with
+  // the sweep: an idle `npm start` would query for them sixty times a minute).
+  let watching: Promise<void> | undefined;
+  const watcher = setInterval(() => {
+    if (watching || stopped) return;
+    watching = dispatcher
+      .watchPublications()
+      .then(
+        () => undefined,
+        (error: unknown) => logger.error('Award publication watch failed', { error: error as Error }),
+      )
+      .finally(() => {
+        watching = undefined;
+      });
+  }, 60_000);
 
   return {
     dispatcher,
     stop: async () => {
       stopped = true;
       clearInterval(sweeper);
+      clearInterval(watcher);
       // A sweep under way finishes before the caller may stop DynamoDB Local.
-      await Promise.all([polling, sweeping]);
+      await Promise.all([polling, sweeping, watching]);
       await timers.stop();
     },
   };

@@ -143,13 +143,20 @@ export const createQueueHandler =
     return { batchItemFailures: failures };
   };
 
-/** The scheduled sweep: queues retries and redeliveries that fall due within the next minute. */
+/**
+ * The scheduled sweep: queues retries and redeliveries that fall due within the next minute, and
+ * reports award publications stalled for 10 minutes (their alarm's metric).
+ */
 export const createSweepHandler =
-  (dispatcher: Pick<WebhookDispatcher, 'sweep'>, logger: Logger) => async (): Promise<{ queued: number }> => {
-    const queued = await dispatcher.sweep().catch((error: unknown) => {
+  (dispatcher: Pick<WebhookDispatcher, 'sweep' | 'watchPublications'>, logger: Logger) =>
+  async (): Promise<{ queued: number; stalledPublications: number }> => {
+    const [queued, stalledPublications] = await Promise.all([
+      dispatcher.sweep(),
+      dispatcher.watchPublications(),
+    ]).catch((error: unknown) => {
       logger.error('Webhook sweep failed', { error: error as Error });
       throw error;
     });
     if (queued > 0) logger.info('Webhook sweep', { queued });
-    return { queued };
+    return { queued, stalledPublications };
   };

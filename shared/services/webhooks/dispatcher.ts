@@ -482,15 +482,7 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
    */
   const sweep = async (): Promise<number> => {
     const now = clock.now();
-    // Read beside the due index: a publication cut off before any subscribed recipient was written
-    // holds no event, so only this sees it (one Query of a sparse index, empty unless one is stalled).
-    const [due, unfinished] = await Promise.all([
-      webhookDeliveries.due(new Date(now.getTime() + lookaheadMs).toISOString(), 500),
-      awards.unfinished(new Date(now.getTime() - stalledPublicationMs).toISOString()),
-    ]);
-    for (const publication of unfinished) {
-      metrics.publicationUnfinished(publication, now.getTime() - Date.parse(publication.startedAt));
-    }
+    const due = await webhookDeliveries.due(new Date(now.getTime() + lookaheadMs).toISOString(), 500);
     const messages: { message: DeliveryMessage; delayMs: number }[] = [];
     for (const delivery of due) {
       const dueAt = delivery.nextAttemptAt;
@@ -512,7 +504,22 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
     return messages.length;
   };
 
-  return { fanOut, attempt, attemptMany, sweep };
+  /**
+   * Reports each award publication still unfinished `stalledPublicationMs` after its claim, whatever
+   * it wrote: one cut off before any subscribed recipient was written holds no event, so only this
+   * sees it. One Query of a sparse index, empty unless one is stalled; run with the sweep (every
+   * minute in AWS). Returns how many it reported.
+   */
+  const watchPublications = async (): Promise<number> => {
+    const now = clock.now();
+    const unfinished = await awards.unfinished(new Date(now.getTime() - stalledPublicationMs).toISOString());
+    for (const publication of unfinished) {
+      metrics.publicationUnfinished(publication, now.getTime() - Date.parse(publication.startedAt));
+    }
+    return unfinished.length;
+  };
+
+  return { fanOut, attempt, attemptMany, sweep, watchPublications };
 };
 
 export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;

@@ -1040,17 +1040,16 @@ describe('award events wait for their publication to be public', () => {
     const claimedAt = clock.time;
     const sweepAt = async (afterMs: number) => {
       clock.time = claimedAt + afterMs;
-      await dispatcher.sweep();
+      return dispatcher.watchPublications();
     };
 
     // Act: sweeps a minute apart (the schedule's), the publication finished after the third
-    await sweepAt(9 * 60_000);
-    await sweepAt(10 * 60_000);
-    await sweepAt(11 * 60_000);
+    const reported = [await sweepAt(9 * 60_000), await sweepAt(10 * 60_000), await sweepAt(11 * 60_000)];
     await finishPublication(ports, 1);
-    await sweepAt(12 * 60_000);
+    reported.push(await sweepAt(12 * 60_000));
 
     // Assess: reported at each sweep from 10 minutes on, not before it nor once finished
+    expect(reported).toEqual([0, 1, 1, 0]);
     expect(metrics.unfinished).toEqual([
       { year: 2026, version: 1, startedAt: now.toISOString(), forMs: 10 * 60_000 },
       { year: 2026, version: 1, startedAt: now.toISOString(), forMs: 11 * 60_000 },

@@ -130,7 +130,7 @@ describe('the stream handler', () => {
   });
 });
 
-describe('a failing fan-out or sweep', () => {
+describe('the fan-out and sweep handlers', () => {
   /** A logger recording its ERROR lines (the runbook's `filter level = "ERROR"` finds these). */
   const errorLines = () => {
     const lines: { message: string; extra: unknown }[] = [];
@@ -175,6 +175,7 @@ describe('a failing fan-out or sweep', () => {
         sweep: async () => {
           throw new Error('Throttled');
         },
+        watchPublications: async () => 0,
       },
       recording,
     );
@@ -187,6 +188,34 @@ describe('a failing fan-out or sweep', () => {
         extra: { error: expect.objectContaining({ message: 'Throttled' }) },
       },
     ]);
+  });
+
+  it('also watches for stalled award publications, every run, and answers both counts', async () => {
+    // Prepare
+    const { lines, recording } = errorLines();
+    let watched = 0;
+    const handler = createSweepHandler(
+      {
+        sweep: async () => 3,
+        watchPublications: async () => {
+          watched += 1;
+          return 1;
+        },
+      },
+      recording,
+    );
+
+    // Act
+    const first = await handler();
+    const second = await handler();
+
+    // Assess
+    expect([first, second]).toEqual([
+      { queued: 3, stalledPublications: 1 },
+      { queued: 3, stalledPublications: 1 },
+    ]);
+    expect(watched).toBe(2);
+    expect(lines).toEqual([]);
   });
 });
 
