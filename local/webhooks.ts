@@ -379,43 +379,38 @@ export const startLocalDispatcher = (
   ).catch((error: unknown) => {
     logger.error('The events stream poller could not start', { error: error as Error });
   });
-  let sweeping: Promise<void> | undefined;
-  const sweeper = setInterval(() => {
-    if (sweeping || stopped) return;
-    sweeping = dispatcher
-      .sweep()
-      .then(
-        () => undefined,
-        (error: unknown) => logger.error('Webhook sweep failed', { error: error as Error }),
-      )
-      .finally(() => {
-        sweeping = undefined;
-      });
-  }, options.sweepIntervalMs ?? 1_000);
+  /** Runs `work` every `intervalMs`, never two at once; `stop` waits for the one under way. */
+  const periodically = (intervalMs: number, work: () => Promise<unknown>, failure: string) => {
+    let running: Promise<void> | undefined;
+    const timer = setInterval(() => {
+      if (running || stopped) return;
+      running = work()
+        .then(
+          () => undefined,
+          (error: unknown) => logger.error(failure, { error: error as Error }),
+        )
+        .finally(() => {
+          running = undefined;
+        });
+    }, intervalMs);
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
+  };
+  const sweeper = periodically(options.sweepIntervalMs ?? 1_000, dispatcher.sweep, 'Webhook sweep failed');
   // Stalled award publications: every minute, as the schedule does in AWS (not every second with
   // the sweep: an idle `npm start` would query for them sixty times a minute).
-  let watching: Promise<void> | undefined;
-  const watcher = setInterval(() => {
-    if (watching || stopped) return;
-    watching = dispatcher
-      .watchPublications()
-      .then(
-        () => undefined,
-        (error: unknown) => logger.error('Award publication watch failed', { error: error as Error }),
-      )
-      .finally(() => {
-        watching = undefined;
-      });
-  }, 60_000);
+  const watcher = periodically(60_000, dispatcher.watchPublications, 'Award publication watch failed');
 
   return {
     dispatcher,
     stop: async () => {
       stopped = true;
-      clearInterval(sweeper);
-      clearInterval(watcher);
       // A sweep under way finishes before the caller may stop DynamoDB Local.
-      await Promise.all([polling, sweeping, watching]);
+      await Promise.all([polling, sweeper.stop(), watcher.stop()]);
       await timers.stop();
     },
   };

@@ -546,6 +546,30 @@ describe('isolation and SSRF at send time', () => {
   });
 });
 
+/** Version 1 of a cycle's awards as its claim writes it: `publishing`, with no awards (enough here). */
+const claimedPublication = (year: number, startedAt: string): AwardPublication => ({
+  year,
+  version: 1,
+  status: 'publishing',
+  reason: 'initial',
+  previousVersion: null,
+  previousSha256: null,
+  rulesId: 'test-rules',
+  frameworkId: 'spbe-2020',
+  rulesNameId: 'aturan uji',
+  rulesNameEn: 'test rules',
+  categories: [],
+  rankingRunId: 'run-test',
+  inputsSha256: 'inputs',
+  decisionsThrough: 0,
+  awards: [],
+  awardCount: 0,
+  recipientCount: 0,
+  requestedBy: 'test-publisher',
+  startedAt,
+  sha256: 'sha-test',
+});
+
 describe('award events and the publication they announce', () => {
   it('an award.published written before its publication’s pointer moves is delivered only once the awards are public', async () => {
     // Prepare: a publication claimed but not finished (its recipients' events are written first,
@@ -557,28 +581,7 @@ describe('award events and the publication they announce', () => {
       createDocumentClient(api.runtime.dynamodb.client),
       api.runtime.dynamodb.tables,
     );
-    const publication: AwardPublication = {
-      year: publicationYear,
-      version: 1,
-      status: 'publishing',
-      reason: 'initial',
-      previousVersion: null,
-      previousSha256: null,
-      rulesId: 'test-rules',
-      frameworkId: 'spbe-2020',
-      rulesNameId: 'aturan uji',
-      rulesNameEn: 'test rules',
-      categories: [],
-      rankingRunId: 'run-test',
-      inputsSha256: 'inputs',
-      decisionsThrough: 0,
-      awards: [],
-      awardCount: 0,
-      recipientCount: 1,
-      requestedBy: 'test-publisher',
-      startedAt: new Date().toISOString(),
-      sha256: 'sha-test',
-    };
+    const publication = claimedPublication(publicationYear, new Date().toISOString());
     const trail = (action: string) =>
       auditEntry(
         {
@@ -639,28 +642,7 @@ describe('award events and the publication they announce', () => {
       api.runtime.dynamodb.tables,
     );
     const startedAt = new Date(Date.now() - 15 * 60_000).toISOString();
-    const publication: AwardPublication = {
-      year: publicationYear,
-      version: 1,
-      status: 'publishing',
-      reason: 'initial',
-      previousVersion: null,
-      previousSha256: null,
-      rulesId: 'test-rules',
-      frameworkId: 'spbe-2020',
-      rulesNameId: 'aturan uji',
-      rulesNameEn: 'test rules',
-      categories: [],
-      rankingRunId: 'run-test',
-      inputsSha256: 'inputs',
-      decisionsThrough: 0,
-      awards: [],
-      awardCount: 0,
-      recipientCount: 0,
-      requestedBy: 'test-publisher',
-      startedAt,
-      sha256: 'sha-test',
-    };
+    const publication = claimedPublication(publicationYear, startedAt);
     const actor = {
       subject: 'test-publisher',
       role: 'admin' as const,
