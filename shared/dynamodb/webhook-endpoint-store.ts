@@ -97,6 +97,8 @@ const endpointCountReleased = (tableName: string, agencyId: string): TransactAct
     TableName: tableName,
     Key: agencyKeys.profile(agencyId),
     UpdateExpression: 'ADD webhookEndpointCount :minusOne',
+    // Agencies are never deleted; the condition only keeps ADD from making an item of a key alone.
+    ConditionExpression: 'attribute_exists(PK)',
     ExpressionAttributeValues: { ':minusOne': -1 },
   },
 });
