@@ -50,7 +50,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     gsi2: ['AGENCIES', '<agencyId>'],
     status: 'built',
     notes:
-      'Registry record (versioned). Provinces carry `childCount`, kept in the same transaction as every kabupaten/kota registered or moved under them.',
+      'Registry record (versioned). Provinces carry `childCount`, kept in the same transaction as every kabupaten/kota registered or moved under them; agencies with webhook endpoints carry `webhookEndpointCount`, kept in the same transaction as every registration and deletion of one (its condition holds the per-agency limit).',
   },
   {
     name: 'Audit',

@@ -359,12 +359,12 @@ export const routeCalls = {
     calls: ['listAgencyWebhookEndpoints', 'commitChange'],
     extra: [
       {
-        when: 'the transaction is refused (a racing registration of the URL, or the agency removed)',
+        when: 'the transaction is refused (a racing registration of the URL or of the agency’s last free place, or the agency removed)',
         calls: ['listAgencyWebhookEndpoints'],
       },
     ],
     notes:
-      'The list enforces the per-agency limit and finds the URL already registered; the transaction checks the agency exists and claims the URL.',
+      'The list refuses a registration beyond the per-agency limit and finds the URL already registered; the transaction checks the agency exists, counts the endpoint against the limit on the agency’s item (so registrations sent at once cannot pass it) and claims the URL.',
   },
   listWebhookEndpoints: {
     calls: ['listAgencyWebhookEndpoints'],

@@ -5,6 +5,7 @@ import {
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { EventType } from '#shared/domain/events.ts';
+import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import type {
   EndpointRef,
   WebhookEndpointRecord,
@@ -73,6 +74,35 @@ const urlClaimPut = (tableName: string, endpoint: WebhookEndpointRecord): Transa
   },
 });
 
+/**
+ * The agency's count of endpoints (an attribute of its registry item, which `recordFromItem` never
+ * reads and agency writes never overwrite: they SET their own fields), taken by each registration
+ * in its transaction and given back by each deletion. The service's read of the agency's endpoints
+ * refuses an eleventh registration with a clear message, but registrations sent at once all read
+ * the same list before any is written: the count's condition is what holds the limit then.
+ */
+const endpointCountTaken = (tableName: string, agencyId: string): TransactAction => ({
+  Update: {
+    TableName: tableName,
+    Key: agencyKeys.profile(agencyId),
+    UpdateExpression: 'ADD webhookEndpointCount :one',
+    ConditionExpression:
+      'attribute_exists(PK) AND (attribute_not_exists(webhookEndpointCount) OR webhookEndpointCount < :most)',
+    ExpressionAttributeValues: { ':one': 1, ':most': endpointsPerAgency },
+  },
+});
+
+const endpointCountReleased = (tableName: string, agencyId: string): TransactAction => ({
+  Update: {
+    TableName: tableName,
+    Key: agencyKeys.profile(agencyId),
+    UpdateExpression: 'ADD webhookEndpointCount :minusOne',
+    // Agencies are never deleted; the condition only keeps ADD from making an item of a key alone.
+    ConditionExpression: 'attribute_exists(PK)',
+    ExpressionAttributeValues: { ':minusOne': -1 },
+  },
+});
+
 const subscriptionDelete = (
   tableName: string,
   endpoint: WebhookEndpointRecord,
@@ -83,8 +113,10 @@ const subscriptionDelete = (
 
 /**
  * Pure: the actions of an endpoint write. The endpoint item carries the condition (absent, its
- * agency present and its URL unclaimed for a create, the version read for an update or deletion);
- * the URL claim is made at creation, moved with a new URL and released at deletion; subscription items
+ * agency present with fewer than the most endpoints it may have, and its URL unclaimed for a create,
+ * the version read for an update or deletion); the agency's endpoint count is taken at creation and
+ * given back at deletion; the URL claim is made at creation, moved with a new URL and released at
+ * deletion; subscription items
  * follow the difference between the event types subscribed before and after, in the same
  * transaction, so the dispatcher never sees a disabled endpoint's subscriptions.
  */
@@ -105,6 +137,7 @@ export const webhookEndpointActions = (
         },
       },
       { Delete: { TableName: tableName, Key: webhookKeys.urlClaim(endpoint.agencyId, endpoint.url) } },
+      endpointCountReleased(tableName, endpoint.agencyId),
       ...[...subscribedTypes(endpoint)].map((type) => subscriptionDelete(tableName, endpoint, type)),
     ];
   }
@@ -113,16 +146,7 @@ export const webhookEndpointActions = (
   const previous = subscribedTypes(before);
   return [
     ...(before === undefined
-      ? [
-          {
-            ConditionCheck: {
-              TableName: tableName,
-              Key: agencyKeys.profile(endpoint.agencyId),
-              ConditionExpression: 'attribute_exists(PK)',
-            },
-          } satisfies TransactAction,
-          urlClaimPut(tableName, endpoint),
-        ]
+      ? [endpointCountTaken(tableName, endpoint.agencyId), urlClaimPut(tableName, endpoint)]
       : []),
     {
       Put: {

@@ -1,3 +1,4 @@
+import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import type {
   EndpointHealth,
   WebhookDeliveryRecord,
@@ -35,7 +36,13 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
         other.agencyId === endpoint.agencyId && other.url === endpoint.url && other.id !== endpoint.id,
     );
     if (change.before === undefined) {
-      return stored === undefined && !urlTaken && agencyExists(endpoint.agencyId);
+      const registered = [...endpoints.values()].filter((other) => other.agencyId === endpoint.agencyId);
+      return (
+        stored === undefined &&
+        !urlTaken &&
+        agencyExists(endpoint.agencyId) &&
+        registered.length < endpointsPerAgency
+      );
     }
     return stored?.version === change.before.version && !urlTaken;
   };

@@ -287,6 +287,31 @@ describe('endpoint lifecycle', () => {
     expect(expectStatus(again, 201).url).toBe(url);
   });
 
+  it('registrations sent at once leave at most 10 endpoints: the limit holds in the transaction, not only in a read', async () => {
+    const agency = 'prov-jawa-barat';
+    const token = await api.token('agency', { agencyId: agency });
+    const path = `/v1/agencies/${agency}/webhook-endpoints`;
+
+    const answers = await Promise.all(
+      Array.from({ length: 14 }, (_, index) =>
+        api.request<EndpointWithSecret>('POST', path, {
+          token,
+          body: { url: `https://example.go.id/race/${index}`, eventTypes: ['award.published'] },
+        }),
+      ),
+    );
+    for (const answer of answers) {
+      if (answer.status === 201) secretsHandedOut.push(answer.body.secret ?? '');
+    }
+    const listed = expectStatus(await api.request<{ items: Endpoint[] }>('GET', path, { token }), 200);
+
+    expect(answers.filter((answer) => answer.status === 201)).toHaveLength(10);
+    for (const refused of answers.filter((answer) => answer.status !== 201)) {
+      expect(expectProblem(refused, 409).detail).toContain('the most it may have');
+    }
+    expect(listed.items).toHaveLength(10);
+  });
+
   it('an operator without the webhooks.manage scope is refused (403)', async () => {
     const token = await api.token('agency', { agencyId: jatim, scopes: ['spbe/self-assessment.write'] });
     expectProblem(await api.request('GET', base, { token }), 403);

@@ -3,13 +3,14 @@ import { AgencyIdSchema, displayText, InstantSchema, pageLimit } from '#shared/a
 import { lazyShape } from '#shared/api/lazy-shape.ts';
 import { allEventTypes } from '#shared/domain/events.ts';
 import { deliveryErrorClasses } from '#shared/domain/webhooks/delivery.ts';
+import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import { signatureSchemes } from '#shared/domain/webhooks/signing.ts';
 
 /** Bounds that keep an endpoint's transaction (endpoint, subscriptions, audit, event) small. */
 export const webhookLimits = {
   urlMaxChars: 2048,
   descriptionMaxChars: 200,
-  endpointsPerAgency: 10,
+  endpointsPerAgency,
   overlapHoursMax: 168,
 } as const;
 

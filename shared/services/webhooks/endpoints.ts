@@ -143,6 +143,11 @@ const urlTaken = (agencyId: string, existing: WebhookEndpointRecord) =>
     { errors: [{ pointer: '/body/url', detail: `Already registered as endpoint "${existing.id}".` }] },
   );
 
+const tooMany = (agencyId: string, count: number) =>
+  new ConflictError(
+    `Agency "${agencyId}" has ${count} webhook endpoints, the most it may have; delete one first.`,
+  );
+
 const notFound = (agencyId: string, endpointId?: string) =>
   new NotFoundError(
     endpointId === undefined
@@ -283,11 +288,7 @@ export const createWebhookEndpointService = ({
     const url = await checkUrl(write.url);
     const holder = await holderOf(agencyId, url, undefined, existing);
     if (holder) throw urlTaken(agencyId, holder);
-    if (existing.length >= webhookLimits.endpointsPerAgency) {
-      throw new ConflictError(
-        `Agency "${agencyId}" has ${existing.length} webhook endpoints, the most it may have; delete one first.`,
-      );
-    }
+    if (existing.length >= webhookLimits.endpointsPerAgency) throw tooMany(agencyId, existing.length);
     const at = actor.now.toISOString();
     const endpoint: WebhookEndpointRecord = {
       id: ids.next('whe'),
@@ -305,9 +306,13 @@ export const createWebhookEndpointService = ({
     };
     const outcome = await writes.commit(changeOf(actor, endpoint, undefined, 'webhook.endpoint.created'));
     if (!outcome.committed) {
-      // The conditions: the URL still free (a racing registration took it) and the agency present.
-      const racing = await holderOf(agencyId, url);
-      throw racing ? urlTaken(agencyId, racing) : notFound(agencyId);
+      // The conditions: the URL still free (a racing registration took it), the agency present and
+      // below its limit (registrations racing each other each read the list before any was written).
+      const now = await webhookEndpoints.listByAgency(agencyId);
+      const racing = await holderOf(agencyId, url, undefined, now);
+      if (racing) throw urlTaken(agencyId, racing);
+      if (now.length >= webhookLimits.endpointsPerAgency) throw tooMany(agencyId, now.length);
+      throw notFound(agencyId);
     }
     return { endpoint, secret: endpoint.keys.current.secret };
   };

@@ -176,11 +176,13 @@ export interface DeliveryMetrics {
 
 /**
  * Webhook endpoint writes. Conditions the write path enforces:
- * - create (`before` undefined): the endpoint must not exist and its agency must;
+ * - create (`before` undefined): the endpoint must not exist and its agency must, with fewer than
+ *   `endpointsPerAgency` endpoints (counted in the transaction: creates sent at once cannot pass it);
  * - update: the stored version is `before.version`; subscription items follow the event types of
  *   an enabled endpoint (none while disabled) in the same transaction, and enabling a disabled
  *   endpoint clears its failure streak (its health item, events table) in it too;
- * - deletion: the stored version is `endpoint.version`; its subscriptions go with it.
+ * - deletion: the stored version is `endpoint.version`; its subscriptions go with it, and it no
+ *   longer counts towards its agency's endpoints.
  * - redelivery: a finished delivery made due at `at` for one more attempt (a pending one: its next
  *   scheduled attempt brought forward to `at`, its schedule going on after it), conditional on the status
  *   and attempt count read. Through the write path, although the delivery log is bookkeeping in the

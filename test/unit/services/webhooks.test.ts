@@ -155,6 +155,54 @@ describe('webhook endpoints (in-memory ports)', () => {
     await expect(service.create(actor(), jatim, create())).rejects.toThrow(ConflictError);
   });
 
+  it('registrations racing each other (a script sending them at once) still leave at most 10 endpoints', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+
+    // Act: every registration reads the agency's endpoints before any of them is written
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 14 }, (_, index) =>
+        service.create(
+          operatorOf(jatim),
+          jatim,
+          create({ url: `https://hooks.jatimprov.go.id/spbe/${index}` }),
+        ),
+      ),
+    );
+
+    // Assess
+    const refused = outcomes.flatMap((outcome) => (outcome.status === 'rejected' ? [outcome.reason] : []));
+    expect(refused).toHaveLength(4);
+    for (const reason of refused) {
+      expect(reason).toBeInstanceOf(ConflictError);
+      expect(String(reason)).toContain('the most it may have');
+    }
+    expect(await service.list(operatorOf(jatim), jatim)).toHaveLength(10);
+  });
+
+  it('a deleted endpoint frees its place: the agency registers a tenth again', async () => {
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+    const created = [];
+    for (let index = 0; index < 10; index += 1) {
+      created.push(
+        await service.create(actor(), jatim, create({ url: `https://hooks.jatimprov.go.id/spbe/${index}` })),
+      );
+    }
+    const first = created[0]?.endpoint;
+    if (!first) throw new Error('no endpoint registered');
+
+    await service.remove(operatorOf(jatim), jatim, first.id, first.version);
+
+    await expect(
+      service.create(operatorOf(jatim), jatim, create({ url: 'https://hooks.jatimprov.go.id/spbe/new' })),
+    ).resolves.toMatchObject({ endpoint: { agencyId: jatim } });
+    await expect(
+      service.create(operatorOf(jatim), jatim, create({ url: 'https://hooks.jatimprov.go.id/spbe/more' })),
+    ).rejects.toThrow(ConflictError);
+  });
+
   it('a URL the agency already registered is refused with 409 naming that endpoint, however it is spelled', async () => {
     const ports = await preparedPorts();
     const service = endpointService(ports);
