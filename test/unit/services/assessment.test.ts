@@ -976,14 +976,7 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     const { scoring, results } = await prepared();
     await scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'dokumen', scores(3));
     const admin = actor({ now: day(50) });
-    const allValid = framework.indicators.map((indicator) => ({
-      indicatorNo: indicator.no,
-      valid: true,
-      reason: '',
-      expectedVersion: 0,
-      pointer: `/x/${indicator.no}`,
-    }));
-    await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', allValid);
+    await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', allValid());
 
     // Act: the review team finalizes while an assessor rescores and a reviewer marks, at once
     const [finalized, scored, reviewed] = await Promise.allSettled([
@@ -1002,6 +995,27 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
         /was finalized at .*; scores and reviews are closed/,
       );
     }
+  });
+
+  it('refuses to finalize an agency that never submitted, saying why nothing could be scored and what that leaves', async () => {
+    // Prepare: a panel for Jawa Timur, who saved nothing before the self-assessment window closed
+    const { panels, results } = await prepared();
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-a' }]);
+
+    // Act
+    const refused = await results
+      .finalize(actor({ now: day(50) }), 2027, 'prov-jawa-timur')
+      .catch((caught: unknown) => caught);
+
+    // Assess: the reason, not only 47 indicators without a review; `missing` still lists them
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as ConflictError).message).toMatch(
+      /"prov-jawa-timur" has not submitted its 2027 self-assessment \(nothing saved\): no indicator could be scored/,
+    );
+    expect((refused as ConflictError).message).toContain(
+      'stays without a result for 2027 and the ranking leaves it out',
+    );
+    expect((refused as ConflictError).extensions).toEqual({ missing: framework.indicators.map((i) => i.no) });
   });
 
   it('does not finalize before the cycle’s last stage has opened: its interview would be skipped (409 naming it)', async () => {
