@@ -242,7 +242,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     sk: 'PUBLICATION#<version>',
     status: 'built',
     notes:
-      'One publication version: `publishing` from its claim (`attribute_not_exists`, the pointer at the version before) until every recipient is written, then `published`. Holds every award record it publishes (at most 300, so a crashed publication is finished from it), the ranking run and the hash of its inputs, the decisions applied, the reason and note of a revision, and a SHA-256 chained to the previous version’s.',
+      'One publication version: `publishing` from its claim (`attribute_not_exists`, the pointer at the version before, no decision after the draft’s last) until every recipient is written, then `published`. Holds every award record it publishes (at most 300, so a crashed publication is finished from it), the ranking run and the hash of its inputs, the decisions applied, the reason and note of a revision, and a SHA-256 chained to the previous version’s.',
   },
   {
     name: 'AwardPointer',
