@@ -74,6 +74,14 @@ export const awardActions = (tableName: string, change: AwardStateChange): Trans
             ...pointerCondition(publication.previousVersion),
           },
         },
+        {
+          // No decision recorded since the draft was read: it would not be in what is published.
+          ConditionCheck: {
+            TableName: tableName,
+            Key: awardKeys.decision(publication.year, publication.decisionsThrough + 1),
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
       ];
     }
     case 'award.recipient':

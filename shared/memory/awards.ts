@@ -20,10 +20,11 @@ export const createMemoryAwards = () => {
       case 'award.decision':
         return !decisions.has(`${change.decision.year}#${change.decision.number}`);
       case 'award.claim': {
-        const { year, version, previousVersion } = change.publication;
+        const { year, version, previousVersion, decisionsThrough } = change.publication;
         return (
           !publications.has(versionKey(year, version)) &&
-          pointers.get(year)?.version === (previousVersion ?? undefined)
+          pointers.get(year)?.version === (previousVersion ?? undefined) &&
+          !decisions.has(`${year}#${decisionsThrough + 1}`)
         );
       }
       case 'award.recipient':

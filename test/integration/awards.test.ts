@@ -380,6 +380,54 @@ describe('publishing', () => {
 });
 
 describe('a publication cut off half-way (DynamoDB Local)', () => {
+  it('claims no publication when a decision was recorded after its draft was read: 409 naming it (the claim’s condition)', async () => {
+    // Prepare: the awards service on the same tables; another admin's exclusion commits just before the claim
+    const ports = createDynamoDbPorts(
+      createDocumentClient(api.runtime.dynamodb.client),
+      api.runtime.dynamodb.tables,
+    );
+    const actorOf = (requestId: string) => ({
+      subject: 'awards-test',
+      role: 'admin' as const,
+      requestId,
+      route: 'test',
+      now: new Date(),
+    });
+    const service = createAwardService({ ...ports, ids: systemIds });
+    const category = (await service.draft(firstYear, new Date())).categories[0];
+    const decision = {
+      category: category?.id ?? '',
+      agencyId: category?.pools[0]?.winners[0]?.agency.id ?? '',
+      reason: 'Sedang dalam pemeriksaan Inspektorat Jenderal',
+    };
+    let excluded: Promise<unknown> | undefined;
+    const racing: WritePath = {
+      commitMany: ports.writes.commitMany,
+      commit: async (change) => {
+        if (!excluded && change.state.some((state) => state.kind === 'award.claim')) {
+          excluded = service.decide(actorOf('awards-race-2'), firstYear, { ...decision, action: 'exclude' });
+          await excluded;
+        }
+        return ports.writes.commit(change);
+      },
+    };
+
+    // Act
+    const refused = await createAwardService({ ...ports, ids: systemIds, writes: racing })
+      .publish(actorOf('awards-race-1'), firstYear)
+      .catch((error: unknown) => error);
+
+    // Assess: nothing claimed, the decision named
+    expect((refused as Error).message).toMatch(/^Decision \d+ \(exclude .*\) was recorded while publishing/);
+    expect((await ports.awards.publications(firstYear)).versions).toEqual([]);
+    // The next test publishes the draft as it was: the exclusion is undone
+    await service.decide(actorOf('awards-race-3'), firstYear, {
+      ...decision,
+      action: 'reinstate',
+      reason: 'Pemeriksaan selesai tanpa temuan',
+    });
+  });
+
   it('is finished by the next call, each recipient told once, nothing duplicated', async () => {
     // Prepare: the awards service on the same tables, its write path dying after two recipients
     const ports = createDynamoDbPorts(

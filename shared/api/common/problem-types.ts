@@ -40,7 +40,7 @@ export const problemGuides = {
     meaning:
       'The request was read, but fields in it are invalid. `errors` lists each one: `pointer` is a JSON Pointer into the request (`/body/…`, `/query/…`, `/params/…`, `/headers/…`) and `detail` says what is wrong with it. The limits are in the OpenAPI document at `/v1/openapi.json`.',
     whatToDo:
-      'Correct every field `errors` names (all invalid fields are reported at once) and send the request again. Nothing was written.',
+      'Correct every field `errors` names (all invalid fields are reported at once, up to 20 of a query and 2000 of a body: `detail` says how many there are in all) and send the request again. Nothing was written.',
     retry: 'after-fix',
   },
   unauthorized: {

@@ -176,10 +176,11 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
     }
   };
 
-  const requireOpen = (context: Context) => {
-    if (context.snapshot.head?.finalizedAt) {
+  /** 409 once the result is final: `head` is the one read, or the one a lost race found. */
+  const requireOpen = (context: Context, head = context.snapshot.head) => {
+    if (head?.finalizedAt) {
       throw new ConflictError(
-        `The result of "${context.agency.id}" was finalized at ${context.snapshot.head.finalizedAt}; scores and reviews are closed (changes come through appeals).`,
+        `The result of "${context.agency.id}" was finalized at ${head.finalizedAt}; scores and reviews are closed (changes come through appeals).`,
       );
     }
   };
@@ -327,6 +328,8 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       if (sameAsSent && now.head?.finalizedAt === undefined) {
         return { context: { ...context, snapshot: { ...snapshot, scores: now.scores } }, recorded: [] };
       }
+      // Lost to finalizing: scoring is closed for good, so a re-read and retry cannot succeed.
+      requireOpen(context, now.head);
       throw new PreconditionFailedError(
         `Another panel member recorded a score of ${agencyId} meanwhile (or the panel or result changed). Re-read the assessment and apply your change again.`,
       );
@@ -436,6 +439,7 @@ export const createScoringService = ({ selfAssessments, assessments, writes }: S
       if (sameAsSent && now.head?.finalizedAt === undefined) {
         return { ...context, snapshot: { ...snapshot, reviews: now.reviews, scores: now.scores } };
       }
+      requireOpen(context, now.head);
       throw new PreconditionFailedError(
         `The review of ${agencyId} changed while you were saving; re-read it.`,
       );

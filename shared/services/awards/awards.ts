@@ -223,6 +223,20 @@ export const createAwardService = (ports: AwardServicePorts) => {
     return outcome.committed;
   };
 
+  /**
+   * After a claim that did not commit and no other call claimed that version: a decision recorded
+   * while publishing (after the draft was read) is why. 409 naming it: what was reviewed is not
+   * what the draft gives now, and an award (with its webhook) may go to the agency just excluded.
+   */
+  const refuseDecidedMeanwhile = async (publication: AwardPublication, retry: string): Promise<void> => {
+    const { year, decisionsThrough } = publication;
+    const later = (await awards.decisions(year)).find((decision) => decision.number > decisionsThrough);
+    if (!later) return;
+    throw new ConflictError(
+      `Decision ${later.number} (${later.action} ${later.agencyId} from ${later.category}) was recorded while publishing: nothing was published. Read the draft again (GET /v1/cycles/${year}/awards/draft) and ${retry}.`,
+    );
+  };
+
   /** One agency's part of a publication version: its awards, its notice marker, its events. */
   const recipientChange = (
     actor: Actor,
@@ -538,6 +552,9 @@ export const createAwardService = (ports: AwardServicePorts) => {
       refuseBlocked(context);
       const { publication } = await prepareVersion(actor, context, 1, 'initial', undefined, undefined);
       const claimed = await commitClaim(actor, publication);
+      if (!claimed && !(await awards.publication(year, 1))) {
+        await refuseDecidedMeanwhile(publication, `publish again (POST /v1/cycles/${year}/awards/publish)`);
+      }
       // Lost the claim to a concurrent call: finish its publication with it and answer with that.
       return { publication: await finish(actor, year, 1), created: claimed };
     },
@@ -592,6 +609,12 @@ export const createAwardService = (ports: AwardServicePorts) => {
         const raced = await awards.publication(year, version);
         if (raced && raced.reason === input.reason && raced.note === input.note) {
           return { publication: await finish(actor, year, version), created: false };
+        }
+        if (!raced) {
+          await refuseDecidedMeanwhile(
+            publication,
+            `revise again (POST /v1/cycles/${year}/awards/revisions)`,
+          );
         }
         throw new ConflictError(
           `Another revision (version ${version}) of the ${year} awards was made meanwhile: read it, and revise again if still needed.`,

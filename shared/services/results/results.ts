@@ -223,6 +223,19 @@ export const createResultService = (ports: ResultServicePorts) => {
     const missing = framework.indicators
       .map((indicator) => indicator.no)
       .filter((no) => !reviewCounts(reviews.get(no), standing.get(no)));
+    const selfAssessment = snapshot.selfAssessment.header?.status ?? 'none';
+    if (missing.length > 0 && selfAssessment !== 'submitted') {
+      // Scoring waits for the submission: "47 lack a review" would send the review team to a panel
+      // that cannot score, when the question is the agency's submission.
+      const window = cycle.windows.selfAssessment;
+      const next = isWindowOpen(window, actor.now)
+        ? `it can still submit until ${window.closesAt}, and the panel score it then`
+        : `its window closed at ${window.closesAt}, so it stays without a result for ${year} and the ranking leaves it out`;
+      throw new ConflictError(
+        `"${agencyId}" has not submitted its ${year} self-assessment (${selfAssessment === 'none' ? 'nothing saved' : selfAssessment}): no indicator could be scored, so there is nothing to finalize; ${next}.`,
+        { extensions: { missing } },
+      );
+    }
     if (missing.length > 0) {
       throw new ConflictError(
         `${missing.length} of ${framework.indicators.length} indicators lack a valid, current review of their score: ${missing.join(', ')}.`,

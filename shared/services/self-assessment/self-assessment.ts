@@ -101,6 +101,12 @@ export const selfAssessmentView = (loaded: Omit<Loaded, 'freshness'>, now: Date)
 
 export type SelfAssessmentView = ReturnType<typeof selfAssessmentView>;
 
+/** The refusal of any write to a submitted self-assessment: nothing a re-read and retry can change. */
+const frozen = (year: number, agencyId: string, header: SelfAssessmentHeader) =>
+  new ConflictError(
+    `The ${year} self-assessment of "${agencyId}" was submitted at ${header.submittedAt}${header.submittedBy ? ` by ${header.submittedBy}` : ''}; its answers are frozen.`,
+  );
+
 /**
  * Rejects writes to a submitted self-assessment or outside the window. (An inactive agency is
  * refused by the transaction's check, `agency.active`: no read.) A window refusal based on a cached
@@ -108,11 +114,7 @@ export type SelfAssessmentView = ReturnType<typeof selfAssessmentView>;
  */
 const assertWritable = (loaded: Loaded, now: Date) => {
   const { cycle, agencyId, state } = loaded;
-  if (state.header?.status === 'submitted') {
-    throw new ConflictError(
-      `The ${cycle.year} self-assessment of "${agencyId}" was submitted at ${state.header.submittedAt}; its answers are frozen.`,
-    );
-  }
+  if (state.header?.status === 'submitted') throw frozen(cycle.year, agencyId, state.header);
   const window = cycle.windows.selfAssessment;
   if (!isWindowOpen(window, now)) {
     const refusal = new ConflictError(
@@ -211,6 +213,12 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
   /** Why a transaction with the write guards did not commit, as the error the caller gets. */
   const refusalOf = async (failed: StateChange, loaded: Loaded, otherwise: () => Error): Promise<Error> => {
     if (failed.kind === 'cycle.unchanged') return new CycleMayBeStale();
+    if (failed.kind === 'self-assessment.submission') {
+      // Lost the race to a submission (a colleague's, or a double click): answered as a second
+      // submission is (409, frozen), not 412, whose re-read and submit again cannot succeed.
+      const { header } = await selfAssessments.load(loaded.cycle.year, loaded.agencyId);
+      if (header?.status === 'submitted') return frozen(loaded.cycle.year, loaded.agencyId, header);
+    }
     if (failed.kind === 'agency.active') {
       const agency = await selfAssessments.agency(loaded.agencyId);
       return agency
@@ -312,6 +320,8 @@ export const createSelfAssessmentService = ({ selfAssessments, writes, ids }: Se
           ) {
             return selfAssessmentView({ ...loaded, state: now }, actor.now);
           }
+          // Lost to a submission: the answers are frozen, so a re-read and save again cannot succeed.
+          if (now.header?.status === 'submitted') throw frozen(year, agencyId, now.header);
         }
         throw await refusalOf(
           outcome.failed,

@@ -172,6 +172,37 @@ describe('parseRequestPart', () => {
     expect(error.detail).not.toContain('2 invalid fields');
   });
 
+  it('bounds the answer to a body with thousands of invalid fields: detail names 20, errors the first 2000', () => {
+    // Prepare: an import of 638 rows whose 47 levels are on a 0–4 scale (every level 0 is refused, and
+    // with all of them the answer was 15 times the request and, deployed, past Lambda's 6 MB response)
+    const rows = z.strictObject({
+      results: z.array(z.strictObject({ levels: z.array(z.number().int().min(1).max(5)) })),
+    });
+    const body = {
+      results: Array.from({ length: 638 }, () => ({ levels: Array.from({ length: 47 }, () => 0) })),
+    };
+
+    // Act
+    const error = errorOf(() => parseRequestPart('body', rows, body));
+
+    // Assess: every row's first fields are named; the count says how many there are in all
+    expect(error.errors).toHaveLength(2000);
+    expect(error.errors[0]?.pointer).toBe('/body/results/0/levels/0');
+    expect(error.errors.at(-1)?.pointer).toBe(`/body/results/${Math.floor(1999 / 47)}/levels/${1999 % 47}`);
+    expect(error.detail).toMatch(/^29986 invalid fields: \/body\/results\/0\/levels\/0, /);
+    expect(error.detail).toContain(', and 29966 more (errors lists the first 2000)');
+    expect(error.detail?.length ?? 0).toBeLessThan(1000);
+  });
+
+  it('lists every invalid field of a body under the bound, and names only 20 in the detail', () => {
+    const levels = z.strictObject({ levels: z.array(z.number().int().min(1)) });
+    const error = errorOf(() =>
+      parseRequestPart('body', levels, { levels: Array.from({ length: 30 }, () => 0) }),
+    );
+    expect(error.errors).toHaveLength(30);
+    expect(error.detail).toMatch(/^30 invalid fields: .*\/body\/levels\/19, and 10 more\.?$/);
+  });
+
   it('uses the location name as given for parts it does not know', () => {
     const error = errorOf(() => parseRequestPart('cookies', z.object({ a: z.string() }), {}));
     expect(error.detail).toMatch(/^Invalid cookies \/cookies\/a: /);

@@ -971,6 +971,53 @@ describe('staged scoring, review and finalizing (in-memory ports)', () => {
     ).rejects.toThrow('finalized');
     await expect(results.finalize(admin, 2027, 'prov-jawa-barat')).rejects.toThrow(ConflictError);
   });
+  it('answers a score or review that lost its race to finalizing as one sent after it: 409 (scoring closed), not 412 “apply your change again”', async () => {
+    // Prepare: every indicator scored at the documents and validly reviewed; the interview open
+    const { scoring, results } = await prepared();
+    await scoring.saveScores(assessor('asesor-a', day(30)), 2027, 'prov-jawa-barat', 'dokumen', scores(3));
+    const admin = actor({ now: day(50) });
+    await scoring.saveReviews(admin, 2027, 'prov-jawa-barat', allValid());
+
+    // Act: the review team finalizes while an assessor rescores and a reviewer marks, at once
+    const [finalized, scored, reviewed] = await Promise.allSettled([
+      results.finalize(admin, 2027, 'prov-jawa-barat'),
+      scoring.saveScores(assessor('asesor-b', day(50)), 2027, 'prov-jawa-barat', 'interviu', scores(5, [10])),
+      scoring.saveReviews(actor({ subject: 'reviewer-2', now: day(50) }), 2027, 'prov-jawa-barat', [
+        { indicatorNo: 11, valid: false, reason: 'Bukti tidak cukup', expectedVersion: 1, pointer: '/x' },
+      ]),
+    ]);
+
+    // Assess: when finalizing won, the others are told scoring is closed (a re-read cannot help)
+    expect(finalized.status).toBe('fulfilled');
+    for (const outcome of [scored, reviewed]) {
+      expect(outcome?.status === 'rejected' && outcome.reason).toBeInstanceOf(ConflictError);
+      expect(outcome?.status === 'rejected' && (outcome.reason as Error).message).toMatch(
+        /was finalized at .*; scores and reviews are closed/,
+      );
+    }
+  });
+
+  it('refuses to finalize an agency that never submitted, saying why nothing could be scored and what that leaves', async () => {
+    // Prepare: a panel for Jawa Timur, who saved nothing before the self-assessment window closed
+    const { panels, results } = await prepared();
+    await panels.assign(actor(), 2027, [{ agencyId: 'prov-jawa-timur', assessor: 'asesor-a' }]);
+
+    // Act
+    const refused = await results
+      .finalize(actor({ now: day(50) }), 2027, 'prov-jawa-timur')
+      .catch((caught: unknown) => caught);
+
+    // Assess: the reason, not only 47 indicators without a review; `missing` still lists them
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as ConflictError).message).toMatch(
+      /"prov-jawa-timur" has not submitted its 2027 self-assessment \(nothing saved\): no indicator could be scored/,
+    );
+    expect((refused as ConflictError).message).toContain(
+      'stays without a result for 2027 and the ranking leaves it out',
+    );
+    expect((refused as ConflictError).extensions).toEqual({ missing: framework.indicators.map((i) => i.no) });
+  });
+
   it('does not finalize before the cycle’s last stage has opened: its interview would be skipped (409 naming it)', async () => {
     // Prepare: every indicator scored and validly reviewed at the documents (day 30); the
     // interview window opens on day 41.

@@ -296,6 +296,49 @@ describe('publishing once', () => {
     expect(new Set(events.map((event) => event.subject.agencyId)).size).toBe(events.length);
   });
 
+  it('does not publish a draft a decision changed while it was being published: 409 naming the decision, nothing claimed', async () => {
+    // Prepare: one admin excludes a winner after another's publication read the draft, before its claim
+    const { ports, ids, service } = await setUp();
+    const winner = (await service.draft(year, now)).categories[0]?.pools[1]?.winners[0]?.agency.id ?? '';
+    let decided: Promise<unknown> | undefined;
+    const racing = createAwardService({
+      ...ports,
+      ids,
+      writes: {
+        ...ports.writes,
+        commit: async (change) => {
+          if (!decided && change.state.some((state) => state.kind === 'award.claim')) {
+            decided = service.decide(admin(), year, {
+              category: 'layanan',
+              agencyId: winner,
+              action: 'exclude',
+              reason: 'Sedang dalam pemeriksaan Inspektorat Jenderal',
+            });
+            await decided;
+          }
+          return ports.writes.commit(change);
+        },
+      },
+    });
+
+    // Act
+    const refused = await racing
+      .publish(admin({ subject: 'admin-publishes' }), year)
+      .catch((e: unknown) => e);
+
+    // Assess: the decision stands; nothing was claimed, so no award (nor webhook) to the agency just
+    // excluded; publishing again draws on the decision
+    await expect(decided).resolves.toMatchObject({ number: 1 });
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toMatch(
+      /Decision 1 \(exclude .* from layanan\) was recorded while publishing: nothing was published/,
+    );
+    expect((await ports.awards.publications(year)).versions).toEqual([]);
+    expect(awardEvents(ports)).toEqual([]);
+    const again = await service.publish(admin({ subject: 'admin-publishes' }), year);
+    expect(again.publication.decisionsThrough).toBe(1);
+  });
+
   it('finishes a publication interrupted half-way, notifying each recipient once', async () => {
     // Prepare: a write path that dies after the first two recipients are written
     const { ports, ids } = await setUp();

@@ -258,6 +258,56 @@ describe('self-assessment rules (in-memory ports)', () => {
       }),
     ]);
   });
+
+  it('answers the loser of two submissions at once as a second submission: 409 naming when and by whom, not 412 “submit again”', async () => {
+    // Prepare: two operators of the agency, both at the complete draft
+    const { ports, service } = await setUp();
+    const full = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(47));
+    const colleague = operatorOf('prov-jawa-timur', { subject: 'operator-kedua' });
+
+    // Act: both press submit from the same version; one commits, the other loses at commit
+    const results = await Promise.allSettled([
+      service.submit(jatim, 2026, 'prov-jawa-timur', full.version),
+      service.submit(colleague, 2026, 'prov-jawa-timur', full.version),
+    ]);
+
+    // Assess: the loser is told it is submitted (re-reading and submitting again cannot succeed)
+    const won = results.find((result) => result.status === 'fulfilled');
+    const lost = results.find((result) => result.status === 'rejected');
+    expect(won?.status === 'fulfilled' && won.value.status).toBe('submitted');
+    const error = lost?.status === 'rejected' ? lost.reason : undefined;
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).message).toMatch(/was submitted at .* by operator-/);
+    expect(ports.events).toHaveLength(1);
+  });
+
+  it('answers a save that lost its race to the submission with 409 (answers frozen), not 412 “apply your change again”', async () => {
+    // Prepare
+    const { service } = await setUp();
+    const full = await service.saveAnswers(jatim, 2026, 'prov-jawa-timur', 0, answers(47));
+
+    // Act: a colleague edits indicator 1 from the version the submission was made from, at once
+    const results = await Promise.allSettled([
+      service.submit(jatim, 2026, 'prov-jawa-timur', full.version),
+      service.saveAnswers(
+        operatorOf('prov-jawa-timur', { subject: 'operator-kedua' }),
+        2026,
+        'prov-jawa-timur',
+        full.version,
+        answers(1, 5),
+      ),
+    ]);
+
+    // Assess: whichever won, the other is refused; a save refused because of the submission says so
+    const [submitted, saved] = results;
+    if (submitted?.status === 'fulfilled') {
+      expect(saved?.status === 'rejected' && saved.reason).toBeInstanceOf(ConflictError);
+      expect(saved?.status === 'rejected' && (saved.reason as Error).message).toContain('answers are frozen');
+    } else {
+      expect(saved?.status).toBe('fulfilled');
+      expect(submitted?.status === 'rejected' && submitted.reason).toBeInstanceOf(PreconditionFailedError);
+    }
+  });
 });
 
 describe('the review team’s overview of a cycle (in-memory ports)', () => {
