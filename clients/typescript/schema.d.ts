@@ -937,7 +937,7 @@ export interface paths {
         };
         /**
          * An agency’s final result: the current version
-         * @description Agencies read their own from the cycle’s publication time (404 before it); admins always.
+         * @description Agencies read their own from the opening of the cycle’s appeals window, so that an appeal contests a result the agency has read (404 before it, saying when); the public sees results in the rankings from the publication time; admins always.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
          */
@@ -959,7 +959,7 @@ export interface paths {
         };
         /**
          * Every version of an agency’s result, oldest first, with the hash chain verified
-         * @description Agencies read their own from the cycle’s publication time (404 before it); admins always.
+         * @description Agencies read their own from the opening of the cycle’s appeals window, so that an appeal contests a result the agency has read (404 before it, saying when); the public sees results in the rankings from the publication time; admins always.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
          */
@@ -981,7 +981,7 @@ export interface paths {
         };
         /**
          * A self-contained reproducibility bundle of the current result
-         * @description Inputs, the framework data and its hash, the engine version and the hashes: anyone can recompute the same bytes. Agencies read their own from the cycle’s publication time (404 before it); admins always.
+         * @description Inputs, the framework data and its hash, the engine version and the hashes: anyone can recompute the same bytes. Agencies read their own from the opening of the cycle’s appeals window, so that an appeal contests a result the agency has read (404 before it, saying when); the public sees results in the rankings from the publication time; admins always.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/self-assessment.read`, `spbe/self-assessment.write`.
          */

@@ -507,7 +507,7 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expectProblem(await api.request('GET', `/v1/cycles/${year + 5}/results`, { token: admin }), 404);
   });
 
-  it('8. agencies read their result only from publication; appeals only in their window; an upheld appeal is a new, chained version', async () => {
+  it('8. agencies read their result from the appeals window; appeals only in their window; an upheld appeal is a new, chained version', async () => {
     const operator = await api.token('agency', {
       subject: 'operator-kota-surabaya',
       agencyId: 'kota-surabaya',
@@ -516,7 +516,7 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     // Its own agency learns when, not that there is no result (result.finalized has told it there is).
     const early = expectProblem(await api.request('GET', `${base}/result`, { token: operator }), 404);
     expect(early.detail).toMatch(
-      /readable by kota-surabaya’s operators from the cycle’s publication time, \d{4}-/,
+      /readable by kota-surabaya’s operators from the opening of the cycle’s appeals window, \d{4}-/,
     );
     const stranger = await api.token('agency', { subject: 'operator-jatim', agencyId: 'prov-jawa-timur' });
     const hidden = expectProblem(await api.request('GET', `${base}/result`, { token: stranger }), 404);
@@ -529,6 +529,14 @@ describe('a whole external assessment, five agencies and two assessors', () => {
     expectProblem(await api.request('POST', `${base}/appeals`, { token: operator, body: appeal }), 409);
 
     await reschedule('appeals');
+    // The appeals window open, the agency reads what it may contest (the public: from publication)
+    expect(
+      expectStatus(
+        await api.request<{ result: { version: number } }>('GET', `${base}/result`, { token: operator }),
+        200,
+      ).result.version,
+    ).toBe(1);
+    expectProblem(await api.request('GET', `${base}/result`, { token: stranger }), 404);
     const filing = await api.request<z.output<typeof AppealSchema>>('POST', `${base}/appeals`, {
       token: operator,
       body: appeal,

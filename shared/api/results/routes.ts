@@ -28,7 +28,7 @@ const resultReaders = {
 } as const;
 const agencyWriters = { kind: 'jwt', roles: ['agency'], scopes: [scope('self-assessment.write')] } as const;
 const readerNote =
-  'Agencies read their own from the cycle’s publication time (404 before it); admins always.';
+  'Agencies read their own from the opening of the cycle’s appeals window, so that an appeal contests a result the agency has read (404 before it, saying when); the public sees results in the rankings from the publication time; admins always.';
 
 /** Final results (immutable, hash-chained versions) and appeals. */
 export const resultRoutes = {

@@ -145,17 +145,19 @@ export const createResultService = (ports: ResultServicePorts) => {
   };
 
   /**
-   * Who may read a result: admins always; the agency's own operators from the cycle's publication
-   * time; nobody else (404, so that existence does not leak). Before publication the agency's own
-   * operators are told when, whether or not a result exists: `result.finalized` sends them here.
+   * Who may read a result: admins always; the agency's own operators from the opening of the
+   * cycle's appeals window (which comes before the publication), so that an appeal is filed against
+   * a result the agency has read; nobody else (404, so that existence does not leak). The public
+   * sees the results from the publication, in the rankings. Before the appeals window the agency's
+   * own operators are told when, whether or not a result exists: `result.finalized` sends them here.
    */
   const assertReadable = (actor: Actor, cycle: CycleRecord, agencyId: string) => {
     if (actor.role === 'admin') return;
-    const publicationAt = cycle.windows.publication.at;
+    const readableFrom = cycle.windows.appeals.opensAt;
     if (actor.role === 'agency' && actor.agencyId === agencyId) {
-      if (Date.parse(publicationAt) <= actor.now.getTime()) return;
+      if (Date.parse(readableFrom) <= actor.now.getTime()) return;
       throw new NotFoundError(
-        `Results of the ${cycle.year} cycle are readable by ${agencyId}’s operators from the cycle’s publication time, ${publicationAt} (server time ${actor.now.toISOString()}).`,
+        `Results of the ${cycle.year} cycle are readable by ${agencyId}’s operators from the opening of the cycle’s appeals window, ${readableFrom} (server time ${actor.now.toISOString()}).`,
       );
     }
     throw notFound(cycle.year, agencyId);
@@ -181,8 +183,8 @@ export const createResultService = (ports: ResultServicePorts) => {
       actor.now,
       { year: result.year, agencyId: result.agencyId },
       // Ids and the link only: the index and predicate stay behind the link, which the agency reads
-      // from the cycle's publication time, like everyone else; a payload carrying them would
-      // publish them to the agency's endpoints first.
+      // from the opening of the cycle's appeals window; a payload carrying them would send them to
+      // the agency's endpoints before that.
       { version: result.version, link: resultLink(result.year, result.agencyId) },
     );
 
@@ -681,8 +683,8 @@ export const createResultService = (ports: ResultServicePorts) => {
               .map((decision) => decision.indicatorNo),
             resultVersion: newResult?.version ?? previous.version,
             link: resultLink(year, agencyId),
-            // The result is readable from the cycle's publication, after the appeals window: the
-            // decisions and their reasons are readable now, in the agency's appeals.
+            // The new result is readable at once (an appeal is decided from the appeals window on),
+            // and the decisions and their reasons in the agency's appeals.
             appealsLink: `/v1/cycles/${year}/agencies/${agencyId}/appeals`,
           },
         ),

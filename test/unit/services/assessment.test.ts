@@ -1058,9 +1058,18 @@ describe('results and appeals (in-memory ports)', () => {
   };
   const operator = (at: Date) => operatorOf('prov-jawa-barat', { now: at });
 
-  it('are read by the agency only from publication time; admins always', async () => {
+  it('are read by the agency from the appeals window’s opening (an appeal sees what it contests); admins always', async () => {
     const { results } = await finalized();
-    await expect(results.current(operator(day(60)), 2027, 'prov-jawa-barat')).rejects.toThrow(NotFoundError);
+    await expect(results.current(operator(day(60)), 2027, 'prov-jawa-barat')).rejects.toThrow(
+      'from the opening of the cycle’s appeals window',
+    );
+    await expect(results.current(operator(day(70)), 2027, 'prov-jawa-barat')).resolves.toMatchObject({
+      result: { version: 1 },
+    });
+    // Another agency's operator: never, the appeals window and the publication alike
+    await expect(
+      results.current(operatorOf('prov-jawa-timur', { now: day(72) }), 2027, 'prov-jawa-barat'),
+    ).rejects.toThrow(NotFoundError);
     await expect(
       results.current(operatorOf('prov-jawa-timur', { now: day(95) }), 2027, 'prov-jawa-barat'),
     ).rejects.toThrow(NotFoundError);
