@@ -25,6 +25,7 @@ import { systemIds, systemSecrets } from '../shared/runtime/system.ts';
 import type { ChangeSet, StateChange } from '../shared/services/ports.ts';
 import { createAgencyService } from '../shared/services/registry/agencies.ts';
 import { createWebhookEndpointService } from '../shared/services/webhooks/endpoints.ts';
+import { publishRankingRun } from '../test/helpers/published-ranking.ts';
 import type { BenchReport } from './lib.ts';
 
 const recipients = 620;
@@ -92,6 +93,8 @@ export async function runWebhookBench(): Promise<BenchReport> {
       now: new Date(),
     };
     await createAgencyService(ports).importAgencies(admin, nationalRoster);
+    // The award publications below draw from ranking run `bench`: their claims check it is published.
+    await publishRankingRun(ports.writes, admin, year, 'bench');
     const agencies = nationalRoster.slice(0, recipients);
     let arrived = 0;
     let allArrived: () => void = () => undefined;

@@ -1551,7 +1551,7 @@ export interface paths {
         put?: never;
         /**
          * Publish the draft once: numbered immutable awards, the published pointer, award.published
-         * @description Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time).
+         * @description Writes every award (naming the ranking run and the result versions it rests on, with their hashes), one `award.published` event per recipient, then switches the cycle’s published pointer. 201 when this call published; 200 with the same publication when it was already published (or a concurrent call published it): publishing again is a no-op. A publication interrupted half-way is finished by the next call, never duplicated. 409 when it cannot be published (no or stale ranking, before the cycle’s publication time), or when a decision was recorded or a ranking run published while it was being published (nothing is published then: read the draft again and publish again).
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *
@@ -1575,7 +1575,7 @@ export interface paths {
         put?: never;
         /**
          * Publish a revision: a new publication version linked to the current one, with its reason
-         * @description For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 201 when this call made the revision; 200 with it when the same revision (same reason and note) was already made and the draft still gives its awards (a retry after a lost answer, a double click). 409 before the first publication, or when the draft would change nothing.
+         * @description For a revocation (after an exclusion) or a correction (results or the ranking changed): the draft as it is now becomes version n + 1, linked to version n by hash; agencies awarded get `award.published`, agencies whose award is withdrawn `award.revoked`. Nothing is edited in place: every version stays readable. 201 when this call made the revision; 200 with it when the same revision (same reason and note) was already made and the draft still gives its awards (a retry after a lost answer, a double click). 409 before the first publication, when the draft would change nothing, or when a decision was recorded or a ranking run published while it was being made (nothing is published then: read the draft again and revise again).
          *
          *     **Access:** admins (Kemenpan RB); a token with the scope `spbe/admin`.
          *

@@ -9,7 +9,7 @@ import type {
 } from '#shared/services/awards/ports.ts';
 import { batchGetAll } from './batch.ts';
 import { translateStorageError } from './errors.ts';
-import { awardKeys, type ItemKey } from './keys.ts';
+import { awardKeys, type ItemKey, rankingKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction } from './write-path.ts';
 
 /** Storage attributes that are not part of a record. */
@@ -80,6 +80,16 @@ export const awardActions = (tableName: string, change: AwardStateChange): Trans
             TableName: tableName,
             Key: awardKeys.decision(publication.year, publication.decisionsThrough + 1),
             ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+        {
+          // The published ranking is still the run the draft drew from: one published meanwhile
+          // would leave these awards on the ranking it replaced.
+          ConditionCheck: {
+            TableName: tableName,
+            Key: rankingKeys.published(publication.year),
+            ConditionExpression: 'runId = :run',
+            ExpressionAttributeValues: { ':run': publication.rankingRunId },
           },
         },
       ];

@@ -243,7 +243,7 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     gsi1: ['AWARDS#PUBLISHING', '<startedAt>#<year>#<version>'],
     status: 'built',
     notes:
-      'One publication version: `publishing` from its claim (`attribute_not_exists`, the pointer at the version before, no decision after the draft’s last) until every recipient is written, then `published`. GSI1 keys only while `publishing` (sparse: the publish removes them), so the webhook sweep finds a publication cut off half-way. Holds every award record it publishes (at most 300, so a crashed publication is finished from it), the ranking run and the hash of its inputs, the decisions applied, the reason and note of a revision, and a SHA-256 chained to the previous version’s.',
+      'One publication version: `publishing` from its claim (`attribute_not_exists`, the pointer at the version before, no decision after the draft’s last, the published ranking still the run it draws from) until every recipient is written, then `published`. GSI1 keys only while `publishing` (sparse: the publish removes them), so the webhook sweep finds a publication cut off half-way. Holds every award record it publishes (at most 300, so a crashed publication is finished from it), the ranking run and the hash of its inputs, the decisions applied, the reason and note of a revision, and a SHA-256 chained to the previous version’s.',
   },
   {
     name: 'AwardPointer',

@@ -297,8 +297,12 @@ export const createMemoryPorts = (): MemoryPorts => {
       case 'webhook-endpoint.deletion':
       case 'webhook-delivery.redelivery':
         return webhooks.holds(change);
-      case 'award.decision':
       case 'award.claim':
+        return (
+          awards.holds(change) &&
+          pointers.get(change.publication.year)?.runId === change.publication.rankingRunId
+        );
+      case 'award.decision':
       case 'award.recipient':
       case 'award.publish':
         return awards.holds(change);

@@ -11,7 +11,9 @@ import type {
   CycleAwardsSchema,
 } from '#shared/api/awards/schemas.ts';
 import type { RankingPageSchema } from '#shared/api/rankings/schemas.ts';
+import { auditEntry } from '#shared/domain/actor.ts';
 import { type AgencyGroup, agencyGroups } from '#shared/domain/agency-groups.ts';
+import type { AwardPublication } from '#shared/domain/awards/publication.ts';
 import { awardRules2024, defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
 import type { DomainEvent } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
@@ -426,6 +428,60 @@ describe('a publication cut off half-way (DynamoDB Local)', () => {
       action: 'reinstate',
       reason: 'Pemeriksaan selesai tanpa temuan',
     });
+  });
+
+  it('refuses, in the claim’s transaction, a publication drawn from a ranking run that is no longer the published one', async () => {
+    // Prepare: the draft as a publication would claim it, but drawn from another run than the
+    // published one (as when a ranking run publishes between reading the draft and the claim)
+    const ports = createDynamoDbPorts(
+      createDocumentClient(api.runtime.dynamodb.client),
+      api.runtime.dynamodb.tables,
+    );
+    const actor = {
+      subject: 'awards-test',
+      role: 'admin' as const,
+      requestId: 'awards-replaced-run',
+      route: 'test',
+      now: new Date(),
+    };
+    const published = await ports.rankings.published(firstYear);
+    const publication: AwardPublication = {
+      year: firstYear,
+      version: 1,
+      status: 'publishing',
+      reason: 'initial',
+      previousVersion: null,
+      previousSha256: null,
+      rulesId: 'test-rules',
+      frameworkId: 'spbe-2020',
+      rulesNameId: 'aturan uji',
+      rulesNameEn: 'test rules',
+      categories: [],
+      rankingRunId: 'run-replaced',
+      inputsSha256: 'inputs',
+      decisionsThrough: 1_000,
+      awards: [],
+      awardCount: 0,
+      recipientCount: 0,
+      requestedBy: actor.subject,
+      startedAt: actor.now.toISOString(),
+      sha256: 'sha-test',
+    };
+
+    // Act
+    const outcome = await ports.writes.commit({
+      state: [{ kind: 'award.claim', publication }],
+      audits: [
+        auditEntry(actor, { kind: 'cycle', year: firstYear }, 'award.publication.started', 'awards', []),
+      ],
+      events: [],
+    });
+
+    // Assess: refused and nothing written, while another run is the published one
+    expect(published?.runId).toBeDefined();
+    expect(published?.runId).not.toBe('run-replaced');
+    expect(outcome.committed).toBe(false);
+    expect((await ports.awards.publications(firstYear)).versions).toEqual([]);
   });
 
   it('is finished by the next call, each recipient told once, nothing duplicated', async () => {

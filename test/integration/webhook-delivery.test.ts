@@ -16,6 +16,7 @@ import { systemIds } from '#shared/runtime/system.ts';
 import type { AwardStateChange } from '#shared/services/awards/ports.ts';
 import type { AddressResolver } from '#shared/services/webhooks/ports.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
+import { publishRankingRun } from '#test/helpers/published-ranking.ts';
 import { type Answer, startReceiver, stubLookup, type TestReceiver } from '#test/helpers/webhook-receiver.ts';
 import { verifyWebhook } from '../../docs/examples/verify-webhook.ts';
 import { ensureAgency, expectStatus, jawaBarat, jawaTimur } from './support.ts';
@@ -546,7 +547,19 @@ describe('isolation and SSRF at send time', () => {
   });
 });
 
-/** Version 1 of a cycle's awards as its claim writes it: `publishing`, with no awards (enough here). */
+/** Whoever publishes the hand-written award publications below. */
+const publisher = () => ({
+  subject: 'test-publisher',
+  role: 'admin' as const,
+  requestId: systemIds.next('req'),
+  route: 'test',
+  now: new Date(),
+});
+
+/**
+ * Version 1 of a cycle's awards as its claim writes it: `publishing`, with no awards (enough here),
+ * drawn from ranking run `run-test` (which the test publishes first: the claim checks it).
+ */
 const claimedPublication = (year: number, startedAt: string): AwardPublication => ({
   year,
   version: 1,
@@ -582,6 +595,7 @@ describe('award events and the publication they announce', () => {
       api.runtime.dynamodb.tables,
     );
     const publication = claimedPublication(publicationYear, new Date().toISOString());
+    await publishRankingRun(ports.writes, publisher(), publicationYear, publication.rankingRunId);
     const trail = (action: string) =>
       auditEntry(
         {
@@ -643,6 +657,7 @@ describe('award events and the publication they announce', () => {
     );
     const startedAt = new Date(Date.now() - 15 * 60_000).toISOString();
     const publication = claimedPublication(publicationYear, startedAt);
+    await publishRankingRun(ports.writes, publisher(), publicationYear, publication.rankingRunId);
     const actor = {
       subject: 'test-publisher',
       role: 'admin' as const,

@@ -225,16 +225,25 @@ export const createAwardService = (ports: AwardServicePorts) => {
 
   /**
    * After a claim that did not commit and no other call claimed that version: a decision recorded
-   * while publishing (after the draft was read) is why. 409 naming it: what was reviewed is not
-   * what the draft gives now, and an award (with its webhook) may go to the agency just excluded.
+   * or a ranking run published while publishing (after the draft was read) is why. 409 naming it:
+   * what was reviewed is not what the draft gives now, and an award (with its webhook) may go to
+   * the agency just excluded, or rest on the ranking just replaced. Read together: one round trip.
    */
-  const refuseDecidedMeanwhile = async (publication: AwardPublication, retry: string): Promise<void> => {
-    const { year, decisionsThrough } = publication;
-    const later = (await awards.decisions(year)).find((decision) => decision.number > decisionsThrough);
-    if (!later) return;
-    throw new ConflictError(
-      `Decision ${later.number} (${later.action} ${later.agencyId} from ${later.category}) was recorded while publishing: nothing was published. Read the draft again (GET /v1/cycles/${year}/awards/draft) and ${retry}.`,
-    );
+  const refuseChangedMeanwhile = async (publication: AwardPublication, retry: string): Promise<void> => {
+    const { year, decisionsThrough, rankingRunId } = publication;
+    const [decisions, ranking] = await Promise.all([awards.decisions(year), rankings.published(year)]);
+    const again = `Read the draft again (GET /v1/cycles/${year}/awards/draft) and ${retry}.`;
+    const later = decisions.find((decision) => decision.number > decisionsThrough);
+    if (later) {
+      throw new ConflictError(
+        `Decision ${later.number} (${later.action} ${later.agencyId} from ${later.category}) was recorded while publishing: nothing was published. ${again}`,
+      );
+    }
+    if (ranking && ranking.runId !== rankingRunId) {
+      throw new ConflictError(
+        `Ranking run ${ranking.runId} was published while publishing: nothing was published (the draft drew from run ${rankingRunId}). ${again}`,
+      );
+    }
   };
 
   /** One agency's part of a publication version: its awards, its notice marker, its events. */
@@ -553,7 +562,7 @@ export const createAwardService = (ports: AwardServicePorts) => {
       const { publication } = await prepareVersion(actor, context, 1, 'initial', undefined, undefined);
       const claimed = await commitClaim(actor, publication);
       if (!claimed && !(await awards.publication(year, 1))) {
-        await refuseDecidedMeanwhile(publication, `publish again (POST /v1/cycles/${year}/awards/publish)`);
+        await refuseChangedMeanwhile(publication, `publish again (POST /v1/cycles/${year}/awards/publish)`);
       }
       // Lost the claim to a concurrent call: finish its publication with it and answer with that.
       return { publication: await finish(actor, year, 1), created: claimed };
@@ -611,7 +620,7 @@ export const createAwardService = (ports: AwardServicePorts) => {
           return { publication: await finish(actor, year, version), created: false };
         }
         if (!raced) {
-          await refuseDecidedMeanwhile(
+          await refuseChangedMeanwhile(
             publication,
             `revise again (POST /v1/cycles/${year}/awards/revisions)`,
           );

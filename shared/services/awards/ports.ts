@@ -60,8 +60,10 @@ export interface AwardStore {
  * Award writes through the audited path. Conditions the write path enforces:
  * - award.decision: the decision's number is new (two admins deciding at once: one wins);
  * - award.claim: the publication version is new and the pointer is at the version before it (none
- *   for the first): the claim that makes one publication out of concurrent calls; and no decision
- *   numbered after its `decisionsThrough` exists (one recorded while publishing is not in it);
+ *   for the first): the claim that makes one publication out of concurrent calls; no decision
+ *   numbered after its `decisionsThrough` exists (one recorded while publishing is not in it); and
+ *   the cycle's published ranking is still the run it draws from (`rankingRunId`: a run published
+ *   while publishing would leave the awards on the ranking it replaced);
  * - award.recipient: one agency's award records of a version and its notice marker, all new, with
  *   its events in the same transaction — so a re-drive after a crash skips the agencies done;
  * - award.publish: the publication still `publishing`; the pointer still at the previous version.

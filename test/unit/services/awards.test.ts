@@ -339,6 +339,59 @@ describe('publishing once', () => {
     expect(again.publication.decisionsThrough).toBe(1);
   });
 
+  it('does not publish from a ranking another run replaced while it was being published: 409 naming the run, nothing claimed', async () => {
+    // Prepare: a newcomer's result comes in and a ranking run publishes after the publication read
+    // the draft (its winners ranked by the run before), before its claim
+    const { ports, ids, service } = await setUp();
+    const before = await ports.rankings.published(year);
+    const newcomer = {
+      index: 48,
+      id: 'lainnya-uji-baru',
+      name: 'Instansi Uji Baru',
+      group: 'lainnya' as const,
+    };
+    let reranked: string | undefined;
+    const racing = createAwardService({
+      ...ports,
+      ids,
+      writes: {
+        ...ports.writes,
+        commit: async (change) => {
+          if (!reranked && change.state.some((state) => state.kind === 'award.claim')) {
+            const { id, name, group } = newcomer;
+            await createAgencyService(ports).importAgencies(actor(), [{ id, name, group }]);
+            await createResultService({ ...ports, ids }).importResults(actor(), year, [
+              { agencyId: id, levels: levelsOf(newcomer, year), reference: 'uji susulan' },
+            ]);
+            const runner = createRankingRunner({ ...ports, ids });
+            const run = await runner.start(actor(), year, 'admin');
+            await runner.execute(actor(), run, { remainingMs: () => 900_000, now: () => now });
+            reranked = run.runId;
+          }
+          return ports.writes.commit(change);
+        },
+      },
+    });
+
+    // Act
+    const refused = await racing
+      .publish(admin({ subject: 'admin-publishes' }), year)
+      .catch((e: unknown) => e);
+
+    // Assess: the new run stands; nothing was claimed from the replaced one; publishing again
+    // draws on the new run
+    expect((await ports.rankings.published(year))?.runId).toBe(reranked);
+    expect(reranked).not.toBe(before?.runId);
+    expect(refused).toBeInstanceOf(ConflictError);
+    expect((refused as Error).message).toContain(
+      `Ranking run ${reranked} was published while publishing: nothing was published`,
+    );
+    expect((await ports.awards.publications(year)).versions).toEqual([]);
+    expect(awardEvents(ports)).toEqual([]);
+    const again = await service.publish(admin({ subject: 'admin-publishes' }), year);
+    expect(again.publication.rankingRunId).toBe(reranked);
+  });
+
   it('finishes a publication interrupted half-way, notifying each recipient once', async () => {
     // Prepare: a write path that dies after the first two recipients are written
     const { ports, ids } = await setUp();

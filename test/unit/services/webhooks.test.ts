@@ -20,6 +20,7 @@ import type {
   DeliveryQueue,
   SecretSource,
 } from '#shared/services/webhooks/ports.ts';
+import { publishRankingRun } from '#test/helpers/published-ranking.ts';
 import { actor, now, operatorOf, preparedPorts, sequentialIds } from './support.ts';
 
 /** Webhook endpoints and the dispatcher over in-memory ports, a scripted receiver and a hand-driven queue. */
@@ -976,7 +977,9 @@ const awardPublication = (version: number): AwardPublication => ({
   startedAt: now.toISOString(),
   sha256: `sha-${version}`,
 });
-const claim = async (ports: MemoryPorts, version: number) =>
+const claim = async (ports: MemoryPorts, version: number) => {
+  // The claim checks the cycle's published ranking is the run it draws from (`rankingRunId`).
+  if (version === 1) await publishRankingRun(ports.writes, actor(), 2026, 'run');
   expect(
     await ports.writes.commit({
       state: [{ kind: 'award.claim', publication: awardPublication(version) }],
@@ -984,6 +987,7 @@ const claim = async (ports: MemoryPorts, version: number) =>
       events: [],
     }),
   ).toEqual({ committed: true });
+};
 const finishPublication = async (ports: MemoryPorts, version: number) =>
   expect(
     await ports.writes.commit({
