@@ -25,7 +25,7 @@ import { systemIds, systemSecrets } from '../shared/runtime/system.ts';
 import type { ChangeSet, StateChange } from '../shared/services/ports.ts';
 import { createAgencyService } from '../shared/services/registry/agencies.ts';
 import { createWebhookEndpointService } from '../shared/services/webhooks/endpoints.ts';
-import { publishRankingRun } from '../test/helpers/published-ranking.ts';
+import { publishRankingRun } from '../test/helpers/award-publications.ts';
 import type { BenchReport } from './lib.ts';
 
 const recipients = 620;

@@ -320,14 +320,8 @@ export const startLocalDispatcher = (
         // CloudWatch metrics in AWS; here a log line (POWERTOOLS_LOG_LEVEL=INFO shows it).
         failed: (reason) => logger.info('Webhook delivery failed for good', { reason }),
         endpointDisabled: (reason) => logger.info('Webhook endpoint disabled', { reason }),
-        // Locally a warning: an award publication cut off (npm start stopped half-way) is finished
-        // by an admin's POST …/awards/publish (or …/awards/revisions).
-        publicationStalled: (publication, heldMs) =>
-          logger.warn('Award events held: their publication has not finished', {
-            ...publication,
-            heldMinutes: Math.round(heldMs / 60_000),
-          }),
-        // Looked for once a minute, as in AWS: one warning a minute per publication.
+        // Locally a warning, once a minute as in AWS: an award publication cut off (npm start
+        // stopped half-way) is finished by an admin's POST …/awards/publish (or …/revisions).
         publicationUnfinished: (publication, forMs) =>
           logger.warn('Award publication unfinished: finish it with POST /v1/cycles/<year>/awards/publish', {
             ...publication,

@@ -346,9 +346,6 @@ export class Operations extends Construct {
         ownMetric(metricNames.endpointsDisabled, props.webhookDeliveryServiceName).with({
           label: 'endpoints disabled',
         }),
-        ownMetric(metricNames.awardEventsStalled, props.webhookDeliveryServiceName).with({
-          label: 'award events held > 10 min',
-        }),
         ownMetric(metricNames.awardPublicationsStalled, props.webhookDispatcherServiceName).with({
           label: 'award publications unfinished > 10 min',
         }),

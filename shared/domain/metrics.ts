@@ -47,14 +47,9 @@ export const metricNames = {
   deliveriesFailed: 'DeliveriesFailed',
   endpointsDisabled: 'EndpointsDisabled',
   /**
-   * An award event's first attempt still held after 10 minutes of looks: its publication has not
-   * finished (a publish or revision cut off half-way, and no admin call since to finish it).
-   */
-  awardEventsStalled: 'AwardEventsStalled',
-  /**
-   * An award publication still `publishing` 10 minutes after its claim, counted by the dispatcher's
-   * sweep (every minute) whatever it wrote: it sees a publication cut off before any recipient with
-   * an endpoint (whose events `AwardEventsStalled` counts) was written, or right after its claim.
+   * An award publication still `publishing` 10 minutes after its claim (a publish or revision cut
+   * off half-way, and no admin call since to finish it), counted by the dispatcher's sweep every
+   * minute, whatever it wrote: right after its claim, or with its recipients' events held.
    */
   awardPublicationsStalled: 'AwardPublicationsStalled',
 } as const;

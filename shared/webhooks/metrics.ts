@@ -14,7 +14,6 @@ export const createCloudWatchDeliveryMetrics = (metrics: Metrics, logger: Logger
   },
   failed: () => metrics.addMetric(webhookMetricNames.failed, MetricUnit.Count, 1),
   endpointDisabled: () => metrics.addMetric(webhookMetricNames.endpointsDisabled, MetricUnit.Count, 1),
-  publicationStalled: () => metrics.addMetric(webhookMetricNames.stalled, MetricUnit.Count, 1),
   publicationUnfinished: (publication, forMs) => {
     metrics.addMetric(webhookMetricNames.unfinished, MetricUnit.Count, 1);
     logger.warn('Award publication unfinished: finish it with POST /v1/cycles/{year}/awards/publish', {

@@ -13,7 +13,6 @@ import type {
 import type { RankingPageSchema } from '#shared/api/rankings/schemas.ts';
 import { auditEntry } from '#shared/domain/actor.ts';
 import { type AgencyGroup, agencyGroups } from '#shared/domain/agency-groups.ts';
-import type { AwardPublication } from '#shared/domain/awards/publication.ts';
 import { awardRules2024, defaultAwardRules2023 } from '#shared/domain/awards/rules.ts';
 import type { DomainEvent } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
@@ -22,6 +21,7 @@ import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import { createAwardService } from '#shared/services/awards/awards.ts';
 import type { WritePath } from '#shared/services/ports.ts';
+import { claimedPublication } from '#test/helpers/award-publications.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
 import { expectProblem, expectStatus, outboxEventsToday, shiftYears, windowsFrom } from './support.ts';
 
@@ -445,28 +445,11 @@ describe('a publication cut off half-way (DynamoDB Local)', () => {
       now: new Date(),
     };
     const published = await ports.rankings.published(firstYear);
-    const publication: AwardPublication = {
-      year: firstYear,
-      version: 1,
-      status: 'publishing',
-      reason: 'initial',
-      previousVersion: null,
-      previousSha256: null,
-      rulesId: 'test-rules',
-      frameworkId: 'spbe-2020',
-      rulesNameId: 'aturan uji',
-      rulesNameEn: 'test rules',
-      categories: [],
+    const publication = claimedPublication(firstYear, actor.now.toISOString(), {
       rankingRunId: 'run-replaced',
-      inputsSha256: 'inputs',
+      // No decision numbered after it exists: only the ranking's check can refuse the claim.
       decisionsThrough: 1_000,
-      awards: [],
-      awardCount: 0,
-      recipientCount: 0,
-      requestedBy: actor.subject,
-      startedAt: actor.now.toISOString(),
-      sha256: 'sha-test',
-    };
+    });
 
     // Act
     const outcome = await ports.writes.commit({

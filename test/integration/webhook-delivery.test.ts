@@ -7,7 +7,6 @@ import type {
   WebhookEndpointWithSecretSchema,
 } from '#shared/api/webhooks/schemas.ts';
 import { auditEntry } from '#shared/domain/actor.ts';
-import type { AwardPublication } from '#shared/domain/awards/publication.ts';
 import { type DomainEvent, eventTypes } from '#shared/domain/events.ts';
 import { webhookHeaders } from '#shared/domain/webhooks/signing.ts';
 import { createDocumentClient } from '#shared/dynamodb/client.ts';
@@ -15,8 +14,8 @@ import { createDynamoDbPorts } from '#shared/dynamodb/ports.ts';
 import { systemIds } from '#shared/runtime/system.ts';
 import type { AwardStateChange } from '#shared/services/awards/ports.ts';
 import type { AddressResolver } from '#shared/services/webhooks/ports.ts';
+import { claimedPublication, publishRankingRun } from '#test/helpers/award-publications.ts';
 import { startTestApi, type TestApi } from '#test/helpers/local-api.ts';
-import { publishRankingRun } from '#test/helpers/published-ranking.ts';
 import { type Answer, startReceiver, stubLookup, type TestReceiver } from '#test/helpers/webhook-receiver.ts';
 import { verifyWebhook } from '../../docs/examples/verify-webhook.ts';
 import { ensureAgency, expectStatus, jawaBarat, jawaTimur } from './support.ts';
@@ -554,33 +553,6 @@ const publisher = () => ({
   requestId: systemIds.next('req'),
   route: 'test',
   now: new Date(),
-});
-
-/**
- * Version 1 of a cycle's awards as its claim writes it: `publishing`, with no awards (enough here),
- * drawn from ranking run `run-test` (which the test publishes first: the claim checks it).
- */
-const claimedPublication = (year: number, startedAt: string): AwardPublication => ({
-  year,
-  version: 1,
-  status: 'publishing',
-  reason: 'initial',
-  previousVersion: null,
-  previousSha256: null,
-  rulesId: 'test-rules',
-  frameworkId: 'spbe-2020',
-  rulesNameId: 'aturan uji',
-  rulesNameEn: 'test rules',
-  categories: [],
-  rankingRunId: 'run-test',
-  inputsSha256: 'inputs',
-  decisionsThrough: 0,
-  awards: [],
-  awardCount: 0,
-  recipientCount: 0,
-  requestedBy: 'test-publisher',
-  startedAt,
-  sha256: 'sha-test',
 });
 
 describe('award events and the publication they announce', () => {

@@ -187,8 +187,6 @@ export const webhookMetricNames = {
   /** A delivery that will not be retried any more (schedule spent, 410, endpoint disabled). */
   failed: metricNames.deliveriesFailed,
   endpointsDisabled: metricNames.endpointsDisabled,
-  /** An award event held past `stalledPublicationMs` (counted at each look): its publication is stalled. */
-  stalled: metricNames.awardEventsStalled,
   /** A publication still unfinished `stalledPublicationMs` after its claim (counted by each sweep). */
   unfinished: metricNames.awardPublicationsStalled,
 } as const;

@@ -444,12 +444,8 @@ export const createWebhookDispatcher = (ports: DispatcherPorts, options: Dispatc
     const held = messages.flatMap((message, index) => {
       const publication = awaited[index];
       if (!publication) return [];
+      // A publication that never finishes is reported by `watchPublications`, whatever it wrote.
       const holds = message.held ?? 0;
-      // Wall time since the publication's request (the event's time): queue and function latency
-      // count too. Only events with a subscribed endpoint are held, so this sees a stalled
-      // publication once one of its written recipients has one (docs/operations.md, "Alarms").
-      const heldMs = clock.now().getTime() - Date.parse(message.event?.occurredAt ?? '');
-      if (heldMs >= stalledPublicationMs) metrics.publicationStalled(publication, heldMs);
       return [
         { message: { ...message, held: holds + 1 }, delayMs: publicationHoldDelayMs(holds), publication },
       ];

@@ -1,6 +1,6 @@
 import type { DeliveryStatus, WebhookDelivery } from '#shared/api/webhooks/schemas.ts';
 import type { DomainEvent, EventType } from '#shared/domain/events.ts';
-import type { AnnouncedPublication, SendOutcome } from '#shared/domain/webhooks/delivery.ts';
+import type { SendOutcome } from '#shared/domain/webhooks/delivery.ts';
 import type { SignatureScheme, SigningKeys } from '#shared/domain/webhooks/signing.ts';
 import type { UnfinishedPublication } from '../awards/ports.ts';
 import type { Page, PageRequest } from '../ports.ts';
@@ -168,8 +168,6 @@ export interface DeliveryMetrics {
   /** A delivery that will not be retried any more: its schedule is spent, or the endpoint stopped. */
   failed(reason: string): void;
   endpointDisabled(reason: 'gone' | 'failing'): void;
-  /** An award event still held after `stalledPublicationMs`: its publication has not finished. */
-  publicationStalled(publication: AnnouncedPublication, heldMs: number): void;
   /** A publication still `publishing` `stalledPublicationMs` after its claim (each sweep reports it). */
   publicationUnfinished(publication: UnfinishedPublication, forMs: number): void;
 }

@@ -120,6 +120,32 @@ const entriesIn = async (ports: MemoryPorts): Promise<RankingEntry[]> => {
   return entriesOf(current.results, new Map(previous.results.map((result) => [result.agencyId, result])));
 };
 
+/**
+ * The award service over `ports`, its write path running `meanwhile` once just before the first
+ * publication claim commits: what another admin does between reading the draft and the claim.
+ */
+const racingBeforeClaim = (
+  ports: MemoryPorts,
+  ids: ReturnType<typeof sequentialIds>,
+  meanwhile: () => Promise<void>,
+) => {
+  let raced = false;
+  return createAwardService({
+    ...ports,
+    ids,
+    writes: {
+      ...ports.writes,
+      commit: async (change) => {
+        if (!raced && change.state.some((state) => state.kind === 'award.claim')) {
+          raced = true;
+          await meanwhile();
+        }
+        return ports.writes.commit(change);
+      },
+    },
+  });
+};
+
 const awardEvents = (ports: MemoryPorts) => ports.events.filter((event) => event.type.startsWith('award.'));
 
 describe('the award draft', () => {
@@ -301,24 +327,14 @@ describe('publishing once', () => {
     const { ports, ids, service } = await setUp();
     const winner = (await service.draft(year, now)).categories[0]?.pools[1]?.winners[0]?.agency.id ?? '';
     let decided: Promise<unknown> | undefined;
-    const racing = createAwardService({
-      ...ports,
-      ids,
-      writes: {
-        ...ports.writes,
-        commit: async (change) => {
-          if (!decided && change.state.some((state) => state.kind === 'award.claim')) {
-            decided = service.decide(admin(), year, {
-              category: 'layanan',
-              agencyId: winner,
-              action: 'exclude',
-              reason: 'Sedang dalam pemeriksaan Inspektorat Jenderal',
-            });
-            await decided;
-          }
-          return ports.writes.commit(change);
-        },
-      },
+    const racing = racingBeforeClaim(ports, ids, async () => {
+      decided = service.decide(admin(), year, {
+        category: 'layanan',
+        agencyId: winner,
+        action: 'exclude',
+        reason: 'Sedang dalam pemeriksaan Inspektorat Jenderal',
+      });
+      await decided;
     });
 
     // Act
@@ -351,26 +367,16 @@ describe('publishing once', () => {
       group: 'lainnya' as const,
     };
     let reranked: string | undefined;
-    const racing = createAwardService({
-      ...ports,
-      ids,
-      writes: {
-        ...ports.writes,
-        commit: async (change) => {
-          if (!reranked && change.state.some((state) => state.kind === 'award.claim')) {
-            const { id, name, group } = newcomer;
-            await createAgencyService(ports).importAgencies(actor(), [{ id, name, group }]);
-            await createResultService({ ...ports, ids }).importResults(actor(), year, [
-              { agencyId: id, levels: levelsOf(newcomer, year), reference: 'uji susulan' },
-            ]);
-            const runner = createRankingRunner({ ...ports, ids });
-            const run = await runner.start(actor(), year, 'admin');
-            await runner.execute(actor(), run, { remainingMs: () => 900_000, now: () => now });
-            reranked = run.runId;
-          }
-          return ports.writes.commit(change);
-        },
-      },
+    const racing = racingBeforeClaim(ports, ids, async () => {
+      const { id, name, group } = newcomer;
+      await createAgencyService(ports).importAgencies(actor(), [{ id, name, group }]);
+      await createResultService({ ...ports, ids }).importResults(actor(), year, [
+        { agencyId: id, levels: levelsOf(newcomer, year), reference: 'uji susulan' },
+      ]);
+      const runner = createRankingRunner({ ...ports, ids });
+      const run = await runner.start(actor(), year, 'admin');
+      await runner.execute(actor(), run, { remainingMs: () => 900_000, now: () => now });
+      reranked = run.runId;
     });
 
     // Act

@@ -20,7 +20,7 @@ import type {
   DeliveryQueue,
   SecretSource,
 } from '#shared/services/webhooks/ports.ts';
-import { publishRankingRun } from '#test/helpers/published-ranking.ts';
+import { publishRankingRun } from '#test/helpers/award-publications.ts';
 import { actor, now, operatorOf, preparedPorts, sequentialIds } from './support.ts';
 
 /** Webhook endpoints and the dispatcher over in-memory ports, a scripted receiver and a hand-driven queue. */
@@ -450,7 +450,6 @@ const dispatchSetup = async (answers: readonly (number | 'timeout')[] = [200], r
     delivered: 0,
     failed: [] as string[],
     disabled: [] as string[],
-    stalled: [] as { year: number; version: number; heldMs: number }[],
     unfinished: [] as { year: number; version: number; startedAt: string; forMs: number }[],
   };
   const dispatcher = createWebhookDispatcher(
@@ -466,7 +465,6 @@ const dispatchSetup = async (answers: readonly (number | 'timeout')[] = [200], r
         },
         failed: (reason) => void metrics.failed.push(reason),
         endpointDisabled: (reason) => void metrics.disabled.push(reason),
-        publicationStalled: (publication, heldMs) => void metrics.stalled.push({ ...publication, heldMs }),
         publicationUnfinished: (publication, forMs) =>
           void metrics.unfinished.push({ ...publication, forMs }),
       },
@@ -760,7 +758,6 @@ describe('webhook dispatcher (in-memory ports)', () => {
           delivered: () => {},
           failed: () => {},
           endpointDisabled: () => {},
-          publicationStalled: () => {},
           publicationUnfinished: () => {},
         },
         random: () => 0.5,
@@ -1057,33 +1054,6 @@ describe('award events wait for their publication to be public', () => {
     expect(publicationHoldDelayMs(30)).toBe(300_000);
   });
 
-  it('reports a publication still unfinished after 10 minutes of looks as stalled, at each look from then on', async () => {
-    // Prepare: a publication cut off half-way, nobody finishing it
-    const { ports, endpoints, dispatcher, receiver, metrics, clock, step } = await dispatchSetup();
-    await endpoints.create(actor(), jatim, create());
-    await claim(ports, 1);
-    await dispatcher.fanOut([announcing(1)]);
-    const start = clock.time;
-
-    // Act: look until the first report, then once more
-    let looks = 0;
-    while (metrics.stalled.length === 0 && looks < 40) {
-      await step();
-      looks += 1;
-    }
-    const firstReportAfterMs = clock.time - start;
-    await step();
-
-    // Assess: 10 s of one-second looks, then 2 … 256 s: the look after 8 min 40 s is the first past 10 min
-    expect(receiver.received).toEqual([]);
-    expect(firstReportAfterMs).toBeGreaterThanOrEqual(10 * 60_000);
-    expect(firstReportAfterMs).toBeLessThan(15 * 60_000);
-    expect(metrics.stalled).toEqual([
-      { year: 2026, version: 1, heldMs: firstReportAfterMs },
-      { year: 2026, version: 1, heldMs: firstReportAfterMs + 300_000 },
-    ]);
-  });
-
   it('the sweep reports a publication still unfinished 10 minutes after its claim, whatever it wrote, until it is finished', async () => {
     // Prepare: version 1 claimed and cut off before any recipient was written; no endpoint at all,
     // so no event is held and nothing else would notice
@@ -1106,7 +1076,6 @@ describe('award events wait for their publication to be public', () => {
       { year: 2026, version: 1, startedAt: now.toISOString(), forMs: 10 * 60_000 },
       { year: 2026, version: 1, startedAt: now.toISOString(), forMs: 11 * 60_000 },
     ]);
-    expect(metrics.stalled).toEqual([]);
   });
 
   it('delivers at once an event whose publication is already public, and a revision’s only after it is', async () => {
@@ -1190,7 +1159,6 @@ describe('a worker that dies after recording an attempt', () => {
           delivered: () => {},
           failed: () => {},
           endpointDisabled: () => {},
-          publicationStalled: () => {},
           publicationUnfinished: () => {},
         },
         random: () => 0.5,

@@ -1,4 +1,5 @@
 import { type Actor, auditEntry } from '#shared/domain/actor.ts';
+import type { AwardPublication } from '#shared/domain/awards/publication.ts';
 import type { WritePath } from '#shared/services/ports.ts';
 import type { RankingRunRecord } from '#shared/services/rankings/ports.ts';
 
@@ -45,3 +46,36 @@ export const publishRankingRun = async (writes: WritePath, actor: Actor, year: n
     throw new Error(`Ranking run ${runId} of ${year} could not be published (another is published already?)`);
   }
 };
+
+/**
+ * Version 1 of a cycle's awards as its claim writes it, `publishing`, with no awards (enough where
+ * only the publication's own records matter), drawn from ranking run `run-test`: publish that run
+ * first (`publishRankingRun`), since the claim checks it.
+ */
+export const claimedPublication = (
+  year: number,
+  startedAt: string,
+  overrides: Partial<AwardPublication> = {},
+): AwardPublication => ({
+  year,
+  version: 1,
+  status: 'publishing',
+  reason: 'initial',
+  previousVersion: null,
+  previousSha256: null,
+  rulesId: 'test-rules',
+  frameworkId: 'spbe-2020',
+  rulesNameId: 'aturan uji',
+  rulesNameEn: 'test rules',
+  categories: [],
+  rankingRunId: 'run-test',
+  inputsSha256: 'inputs',
+  decisionsThrough: 0,
+  awards: [],
+  awardCount: 0,
+  recipientCount: 0,
+  requestedBy: 'test-publisher',
+  startedAt,
+  sha256: 'sha-test',
+  ...overrides,
+});
