@@ -40,6 +40,11 @@ export interface StartOptions {
   readonly dataDirectory?: string;
   /** Defaults to a free port chosen by the OS. */
   readonly port?: number;
+  /**
+   * Chooses the port when `port` is not given.
+   * @default freePort (the OS's choice)
+   */
+  readonly choosePort?: () => Promise<number>;
   /** Prefix for table names, so one instance can host several isolated test suites. */
   readonly tablePrefix?: string;
   readonly readyTimeoutMs?: number;
@@ -158,11 +163,28 @@ export const ensureTable = async (client: DynamoDBClient, definition: TableDefin
   return true;
 };
 
-/** Starts DynamoDB Local, waits until it answers and creates every table of `tableDefinitions`. */
+/** What a JVM that lost its port says: another process bound it between `freePort` and the start. */
+const portTaken = (error: unknown) => /Address already in use/.test((error as Error).message);
+
+/**
+ * Starts DynamoDB Local, waits until it answers and creates every table of `tableDefinitions`. A
+ * port it chose itself can be taken by another process before the JVM binds it (test files start
+ * instances side by side): it then starts again on another, up to three times in all.
+ */
 export const startDynamoDbLocal = async (options: StartOptions = {}): Promise<DynamoDbLocal> => {
+  if (options.port !== undefined) return startOn(options.port, options);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOn(await (options.choosePort ?? freePort)(), options);
+    } catch (error) {
+      if (attempt >= 3 || !portTaken(error)) throw error;
+    }
+  }
+};
+
+const startOn = async (port: number, options: StartOptions): Promise<DynamoDbLocal> => {
   assertJava();
   const directory = jarDirectory();
-  const port = options.port ?? (await freePort());
   const storage = options.dataDirectory ? ['-dbPath', options.dataDirectory] : ['-inMemory'];
   if (options.dataDirectory && !existsSync(options.dataDirectory))
     mkdirSync(options.dataDirectory, { recursive: true });
