@@ -50,7 +50,7 @@ import { join } from 'node:path';
 import { startLocalRuntime } from '../local/runtime.ts';
 import { openCycle } from '../local/seed/cycle-windows.ts';
 import { nationalRoster } from '../local/seed/roster.ts';
-import { defaultScopesByRole } from '../shared/api/access.ts';
+import { scopesByRole } from '../shared/api/access.ts';
 import type { Actor } from '../shared/domain/actor.ts';
 import { spbe2020 } from '../shared/domain/framework/index.ts';
 import type { Level } from '../shared/domain/framework/types.ts';
@@ -195,7 +195,7 @@ export async function runApiLoadBench(): Promise<BenchReport> {
         await runtime.identityProvider.mint({
           subject: `bench-operator-${agencyId}`,
           role: 'agency',
-          scopes: defaultScopesByRole.agency,
+          scopes: scopesByRole.agency,
           agencyId,
         }),
       );

@@ -11,7 +11,7 @@ import {
   jwtVerify,
   SignJWT,
 } from 'jose';
-import { defaultScopesByRole, type Scope } from '#shared/api/access.ts';
+import { type Scope, scopesByRole } from '#shared/api/access.ts';
 import type { Role } from '#shared/domain/roles.ts';
 import { agencyClaim, roleClaim } from '#shared/http/identity.ts';
 
@@ -87,7 +87,7 @@ export const createLocalIdentityProvider = async (
   const keySet = createLocalJWKSet(jwks);
 
   const mint = async (request: TokenRequest): Promise<string> => {
-    const scopes = request.scopes ?? defaultScopesByRole[request.role];
+    const scopes = request.scopes ?? scopesByRole[request.role];
     const jwt = new SignJWT({
       [roleClaim]: request.role,
       ...(request.agencyId ? { [agencyClaim]: request.agencyId } : {}),

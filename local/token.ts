@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { defaultScopesByRole, scope, scopeNames } from '#shared/api/access.ts';
+import { scope, scopeNames, scopesByRole } from '#shared/api/access.ts';
 import { AgencyIdSchema } from '#shared/api/common/schemas.ts';
 import { type Role, roles } from '#shared/domain/roles.ts';
 import { createLocalIdentityProvider } from './auth.ts';
@@ -91,7 +91,7 @@ const scopes = values.scopes
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean)
-  : [...defaultScopesByRole[role as Role]];
+  : [...scopesByRole[role as Role]];
 const unknownScopes = scopes.filter((name) => !knownScopes.includes(name));
 if (unknownScopes.length > 0 && !values['allow-unknown-scopes']) {
   fail(

@@ -1878,7 +1878,10 @@ export interface components {
             role: "admin" | "assessor" | "agency";
             /** @description Set for agency operators: the one agency they act for */
             agencyId?: string;
+            /** @description The token’s scopes that count: the API scopes its role may hold, and any others */
             scopes: string[];
+            /** @description API scopes the token carries but its role may not hold: ignored (a scope never widens a role). Absent when none */
+            ignoredScopes?: string[];
             name?: string;
             /**
              * Format: date-time

@@ -8,6 +8,7 @@ import {
   claimsToAdd,
   type MachineClientRegistration,
   machineClientTokenClaims,
+  scopesToSuppress,
   type TokenClaimsResult,
   userTokenClaims,
 } from '#shared/identity/token-claims.ts';
@@ -37,6 +38,9 @@ export interface PreTokenGenerationDependencies {
  *   client may not write them). The ID token gets the same claims.
  * - Machine clients (client credentials): from their registration item in the programme table. There is
  *   no ID token in that grant.
+ * - Either way, requested API scopes the role may not hold are suppressed from the access token
+ *   (`scopesToSuppress`): the app clients allow every scope, so without this an operator's portal could
+ *   ask for `spbe/admin` and get it.
  *
  * Invalid data (unknown role, agency without agency id, unregistered client) adds nothing and is logged:
  * the token is issued without a role and the API answers 403 — the safe default, and a state an operator
@@ -66,7 +70,10 @@ export const createPreTokenGenerationHandler = (dependencies: PreTokenGeneration
       const result = machineClientTokenClaims(registration);
       logOutcome(logger, result, { triggerSource: event.triggerSource, clientId });
       const details: ClaimsAndScopeOverrideDetailsV3 = {
-        accessTokenGeneration: { claimsToAddOrOverride: { ...claimsToAdd(result) } },
+        accessTokenGeneration: {
+          claimsToAddOrOverride: { ...claimsToAdd(result) },
+          ...suppression(result, event.request.scopes),
+        },
       };
       event.response = { claimsAndScopeOverrideDetails: details };
       return event;
@@ -81,12 +88,24 @@ export const createPreTokenGenerationHandler = (dependencies: PreTokenGeneration
     });
     const claims = claimsToAdd(result);
     const details: ClaimsAndScopeOverrideDetailsV3 = {
-      accessTokenGeneration: { claimsToAddOrOverride: { ...claims } },
+      accessTokenGeneration: {
+        claimsToAddOrOverride: { ...claims },
+        ...suppression(result, event.request.scopes),
+      },
       idTokenGeneration: { claimsToAddOrOverride: { ...claims } },
     };
     event.response = { claimsAndScopeOverrideDetails: details };
     return event;
   };
+};
+
+/** `scopesToSuppress` when there are any: Cognito takes an absent list as "suppress nothing". */
+const suppression = (
+  result: TokenClaimsResult,
+  requested: readonly string[] | undefined,
+): { scopesToSuppress?: string[] } => {
+  const suppressed = scopesToSuppress(result, requested ?? []);
+  return suppressed.length > 0 ? { scopesToSuppress: suppressed } : {};
 };
 
 const logOutcome = (logger: Logger, result: TokenClaimsResult, context: Record<string, unknown>): void => {

@@ -70,6 +70,7 @@ export const createPublicHandler = ({
             role: identity.role,
             ...(identity.agencyId ? { agencyId: identity.agencyId } : {}),
             scopes: [...identity.scopes],
+            ...(identity.ignoredScopes.length > 0 ? { ignoredScopes: [...identity.ignoredScopes] } : {}),
             ...(identity.name ? { name: identity.name } : {}),
             ...(identity.expiresAt ? { tokenExpiresAt: identity.expiresAt.toISOString() } : {}),
           },

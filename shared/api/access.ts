@@ -32,12 +32,30 @@ export const scopeDescriptions: Readonly<Record<ScopeName, string>> = {
   'webhooks.manage': 'Register the own agency’s webhook endpoints',
 };
 
-/** Scopes a demo or local token of each role receives by default (`npm run token`). */
-export const defaultScopesByRole: Readonly<Record<Role, readonly Scope[]>> = {
+/**
+ * The scopes each role may hold — and what a demo or local token of the role receives by default
+ * (`npm run token`). A scope only narrows what a role may do, never widens it: the pre-token trigger
+ * suppresses the others (Cognito issues whatever scopes an app client allows, whoever signs in), and
+ * the API ignores any that still arrive (`identityFromClaims`), so an operator whose portal asked for
+ * `spbe/admin` holds nothing more than an operator.
+ */
+export const scopesByRole: Readonly<Record<Role, readonly Scope[]>> = {
   admin: [scope('admin')],
   assessor: [scope('assessment.write')],
   agency: [scope('self-assessment.read'), scope('self-assessment.write'), scope('webhooks.manage')],
 };
+
+/** Whether a scope is one of this API's (`spbe/…`), as opposed to `openid`, `email` and the like. */
+export const isApiScope = (candidate: string): boolean =>
+  candidate.startsWith(`${resourceServerIdentifier}/`);
+
+/** API scopes among `held` that `role` may not hold: ignored by the API, suppressed by the trigger. */
+export const scopesBeyondRole = (role: Role | undefined, held: readonly string[]): string[] =>
+  held.filter(
+    (candidate) =>
+      isApiScope(candidate) &&
+      (role === undefined || !(scopesByRole[role] as readonly string[]).includes(candidate)),
+  );
 
 /**
  * CORS, one list for API Gateway's configuration, the handlers and the local runtime: the request

@@ -1,3 +1,4 @@
+import { scopesBeyondRole } from '#shared/api/access.ts';
 import { type Role, roles } from '#shared/domain/roles.ts';
 
 /** Claims as API Gateway's JWT authorizer passes them: every value flattened to a string. */
@@ -10,7 +11,13 @@ export interface Identity {
   readonly role: Role;
   /** The one agency an agency operator (or agency machine client) acts for. */
   readonly agencyId: string | undefined;
+  /** The token's scopes that count: those its role may hold (`scopesByRole`), and non-API ones. */
   readonly scopes: readonly string[];
+  /**
+   * API scopes the token carries but its role may not hold, ignored (`scopesBeyondRole`): shown by
+   * `GET /v1/me` and named in a 403, so an integrator sees why `spbe/admin` did not help.
+   */
+  readonly ignoredScopes: readonly string[];
   readonly name: string | undefined;
   readonly expiresAt: Date | undefined;
 }
@@ -63,6 +70,8 @@ export const identityFromClaims = (claims: JwtClaims): IdentityResult => {
     };
   }
   const expiry = Number(text(claims.exp));
+  const carried = list(claims.scope);
+  const ignoredScopes = scopesBeyondRole(role, carried);
   return {
     ok: true,
     identity: {
@@ -70,7 +79,8 @@ export const identityFromClaims = (claims: JwtClaims): IdentityResult => {
       clientId: text(claims.client_id) ?? text(claims.azp),
       role,
       agencyId: role === 'agency' ? agencyId : undefined,
-      scopes: list(claims.scope),
+      scopes: carried.filter((carriedScope) => !ignoredScopes.includes(carriedScope)),
+      ignoredScopes,
       name: text(claims.name),
       expiresAt: Number.isFinite(expiry) && expiry > 0 ? new Date(expiry * 1000) : undefined,
     },

@@ -144,7 +144,14 @@ const authenticate = (route: RouteSpec, event: HttpEvent): Identity | undefined 
   // Defence in depth: API Gateway's authorizer already enforced these scopes.
   const required = route.access.scopes;
   if (required.length > 0 && !required.some((scope) => identity.scopes.includes(scope))) {
-    throw new ForbiddenError(`This route needs one of the scopes ${required.join(', ')}.`);
+    const ignored = identity.ignoredScopes.filter((held) => required.some((scope) => scope === held));
+    throw new ForbiddenError(
+      `This route needs one of the scopes ${required.join(', ')}.${
+        ignored.length > 0
+          ? ` The token's ${ignored.join(', ')} does not count: the role "${identity.role}" may not hold it.`
+          : ''
+      }`,
+    );
   }
   return identity;
 };

@@ -1,3 +1,4 @@
+import { scopesBeyondRole } from '#shared/api/access.ts';
 import { type Role, roles } from '#shared/domain/roles.ts';
 import { agencyClaim, roleClaim } from '../http/identity.ts';
 
@@ -67,3 +68,13 @@ export const machineClientTokenClaims = (
 
 /** What to put into `claimsToAddOrOverride`: the claims, or nothing at all when refused. */
 export const claimsToAdd = (result: TokenClaimsResult): RoleClaims => (result.ok ? result.claims : {});
+
+/**
+ * The requested API scopes to take out of the access token: those the granted role may not hold, and
+ * every API scope when no role was granted. Cognito grants whatever scopes an app client allows,
+ * whoever signs in; suppressed here, a token states only what its holder may do, and API Gateway's
+ * authorizer already refuses an operator's token on admin routes. (The API ignores such scopes
+ * anyway: `identityFromClaims`.)
+ */
+export const scopesToSuppress = (result: TokenClaimsResult, requested: readonly string[]): string[] =>
+  scopesBeyondRole(result.ok ? result.role : undefined, requested);

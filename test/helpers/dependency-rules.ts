@@ -81,7 +81,7 @@ export const layers: readonly Layer[] = [
     // credential-provider-env: Lambda's credentials, for the bundles' credential chain.
     packages: ['@aws-sdk/client-lambda', '@aws-sdk/credential-provider-env'],
   },
-  { name: 'identity', paths: ['shared/identity/'], mayImport: ['domain', 'http'], packages: [] },
+  { name: 'identity', paths: ['shared/identity/'], mayImport: ['domain', 'contract', 'http'], packages: [] },
   // Webhook delivery adapters: DNS, the SSRF-filtering HTTP client, the SQS queue, metrics.
   { name: 'webhooks', paths: ['shared/webhooks/'], mayImport: ['domain', 'contract', 'services'] },
   { name: 'config', paths: ['shared/config.ts'], mayImport: ['domain', 'dynamodb'], packages: ['zod'] },

@@ -2,7 +2,7 @@ import type { TokenRequest } from '#local/auth.ts';
 import type { DynamoDbCall } from '#local/dynamodb-calls.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#local/runtime.ts';
-import { defaultScopesByRole } from '#shared/api/access.ts';
+import { scopesByRole } from '#shared/api/access.ts';
 import { ProblemSchema } from '#shared/api/common/schemas.ts';
 import { documentedStatuses } from '#shared/api/openapi.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
@@ -94,7 +94,7 @@ export const startTestApi = async (
       runtime.identityProvider.mint({
         subject: overrides.subject ?? `test-${role}`,
         role,
-        scopes: defaultScopesByRole[role],
+        scopes: scopesByRole[role],
         ...(role === 'agency' ? { agencyId: 'prov-jawa-timur' } : {}),
         ...overrides,
       }),

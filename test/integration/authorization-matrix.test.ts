@@ -408,6 +408,23 @@ describe('machine clients limited by scopes', () => {
     expect(problem.detail).toContain('spbe/self-assessment.write');
   });
 
+  it('an operator token carrying spbe/admin gains nothing from it: 403, naming the ignored scope', async () => {
+    // Prepare: Cognito issues any scope an app client allows; API Gateway lets this token through
+    const token = await api.token('agency', { scopes: ['spbe/admin'] });
+
+    // Act: the own agency's self-assessment, a route that admins (spbe/admin) may also read
+    const read = await api.request('GET', `/v1/cycles/${year}/agencies/${agencyA}/self-assessment`, {
+      token,
+    });
+    const me = await api.request('GET', '/v1/me', { token });
+
+    // Assess
+    const problem = expectProblem(read, 403);
+    expect(problem.detail).toContain('spbe/admin does not count: the role "agency" may not hold it');
+    expectStatus(me, 200);
+    expect(me.body).toMatchObject({ role: 'agency', scopes: [], ignoredScopes: ['spbe/admin'] });
+  });
+
   it('an admin token without the admin scope cannot reach admin routes', async () => {
     // Prepare
     const token = await api.token('admin', { scopes: ['spbe/self-assessment.read'] });

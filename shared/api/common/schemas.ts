@@ -309,7 +309,13 @@ export const MeSchema = z
         .string()
         .optional()
         .meta({ description: 'Set for agency operators: the one agency they act for' }),
-      scopes: z.array(z.string()),
+      scopes: z.array(z.string()).meta({
+        description: 'The token’s scopes that count: the API scopes its role may hold, and any others',
+      }),
+      ignoredScopes: z.array(z.string()).optional().meta({
+        description:
+          'API scopes the token carries but its role may not hold: ignored (a scope never widens a role). Absent when none',
+      }),
       name: z.string().optional(),
       tokenExpiresAt: InstantSchema.optional(),
     })),

@@ -36,25 +36,42 @@ describe('identityFromClaims', () => {
       role: 'agency',
       agencyId: 'prov-jawa-timur',
       scopes: ['spbe/self-assessment.read', 'spbe/self-assessment.write'],
+      ignoredScopes: [],
       name: 'Operator Jawa Timur',
       expiresAt: new Date(1_900_000_000 * 1000),
     });
   });
 
   it.each([
-    ['"[a b]" as API Gateway renders arrays', '[spbe/admin spbe/self-assessment.read]'],
-    ['a space-separated list', 'spbe/admin spbe/self-assessment.read'],
-    ['a comma-separated list', 'spbe/admin,spbe/self-assessment.read'],
-    ['extra whitespace', '  spbe/admin   spbe/self-assessment.read  '],
+    ['"[a b]" as API Gateway renders arrays', '[spbe/webhooks.manage spbe/self-assessment.read]'],
+    ['a space-separated list', 'spbe/webhooks.manage spbe/self-assessment.read'],
+    ['a comma-separated list', 'spbe/webhooks.manage,spbe/self-assessment.read'],
+    ['extra whitespace', '  spbe/webhooks.manage   spbe/self-assessment.read  '],
   ])('reads scopes given as %s', (_name, scope) => {
-    expect(identityOf(flattened({ scope })).scopes).toEqual(['spbe/admin', 'spbe/self-assessment.read']);
+    expect(identityOf(flattened({ scope })).scopes).toEqual([
+      'spbe/webhooks.manage',
+      'spbe/self-assessment.read',
+    ]);
   });
 
   it('reads scopes given as a real array (claims not flattened)', () => {
-    expect(identityOf({ ...flattened(), scope: ['spbe/admin', 'spbe/x'] }).scopes).toEqual([
-      'spbe/admin',
-      'spbe/x',
+    expect(identityOf({ ...flattened(), scope: ['spbe/self-assessment.read', 'openid'] }).scopes).toEqual([
+      'spbe/self-assessment.read',
+      'openid',
     ]);
+  });
+
+  it.each([
+    ['agency', 'spbe/admin spbe/assessment.write spbe/self-assessment.read', ['spbe/self-assessment.read']],
+    ['assessor', 'spbe/admin spbe/self-assessment.write spbe/assessment.write', ['spbe/assessment.write']],
+    ['admin', 'spbe/webhooks.manage spbe/admin spbe/made-up', ['spbe/admin']],
+  ] as const)('counts only the API scopes a %s may hold, and names the ignored ones', (role, scope, kept) => {
+    const identity = identityOf(flattened({ [roleClaim]: role, scope: `openid ${scope}` }));
+
+    expect(identity.scopes).toEqual(['openid', ...kept]);
+    expect(identity.ignoredScopes).toEqual(
+      scope.split(' ').filter((held) => !(kept as readonly string[]).includes(held)),
+    );
   });
 
   it('has no scopes when the claim is missing or empty ("[]")', () => {

@@ -100,21 +100,37 @@ describe('pre-token generation: users', () => {
 
     expect(responseOf(result)).toEqual({
       claimsAndScopeOverrideDetails: {
-        accessTokenGeneration: { claimsToAddOrOverride: { 'custom:role': 'admin' } },
+        accessTokenGeneration: {
+          claimsToAddOrOverride: { 'custom:role': 'admin' },
+          // Requested, but an operator's scope: an admin token states what an admin may do.
+          scopesToSuppress: ['spbe/self-assessment.read'],
+        },
         idTokenGeneration: { claimsToAddOrOverride: { 'custom:role': 'admin' } },
       },
     });
   });
 
-  it('unknown role: the token is issued with nothing added (the API answers 403)', async () => {
+  it('unknown role: the token is issued with nothing added and no API scope (the API answers 403)', async () => {
     const result = await handler(userEvent({ 'custom:role': 'root' }));
 
     expect(responseOf(result)).toEqual({
       claimsAndScopeOverrideDetails: {
-        accessTokenGeneration: { claimsToAddOrOverride: {} },
+        accessTokenGeneration: { claimsToAddOrOverride: {}, scopesToSuppress: ['spbe/self-assessment.read'] },
         idTokenGeneration: { claimsToAddOrOverride: {} },
       },
     });
+  });
+
+  it('agency operator whose portal asked for spbe/admin: the scope is suppressed, the own ones kept', async () => {
+    const event = userEvent({ 'custom:role': 'agency', 'custom:agency_id': 'prov-jawa-timur' });
+    event.request.scopes = ['openid', 'spbe/admin', 'spbe/assessment.write', 'spbe/self-assessment.write'];
+
+    const result = await handler(event);
+
+    expect(responseOf(result).claimsAndScopeOverrideDetails.accessTokenGeneration?.scopesToSuppress).toEqual([
+      'spbe/admin',
+      'spbe/assessment.write',
+    ]);
   });
 
   it('agency role without agency id: nothing added', async () => {
@@ -155,7 +171,10 @@ describe('pre-token generation: machine clients (client credentials)', () => {
 
     expect(responseOf(result)).toEqual({
       claimsAndScopeOverrideDetails: {
-        accessTokenGeneration: { claimsToAddOrOverride: { 'custom:role': 'admin' } },
+        accessTokenGeneration: {
+          claimsToAddOrOverride: { 'custom:role': 'admin' },
+          scopesToSuppress: ['spbe/self-assessment.read'],
+        },
       },
     });
   });
@@ -166,7 +185,9 @@ describe('pre-token generation: machine clients (client credentials)', () => {
     const result = await handler(clientCredentialsEvent());
 
     expect(responseOf(result)).toEqual({
-      claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: {} } },
+      claimsAndScopeOverrideDetails: {
+        accessTokenGeneration: { claimsToAddOrOverride: {}, scopesToSuppress: ['spbe/self-assessment.read'] },
+      },
     });
   });
 
@@ -176,7 +197,9 @@ describe('pre-token generation: machine clients (client credentials)', () => {
     const result = await handler(clientCredentialsEvent());
 
     expect(responseOf(result)).toEqual({
-      claimsAndScopeOverrideDetails: { accessTokenGeneration: { claimsToAddOrOverride: {} } },
+      claimsAndScopeOverrideDetails: {
+        accessTokenGeneration: { claimsToAddOrOverride: {}, scopesToSuppress: ['spbe/self-assessment.read'] },
+      },
     });
   });
 
@@ -206,7 +229,10 @@ describe('Lambda entry (functions/identity/pre-token.ts)', () => {
 
     expect(responseOf(result)).toEqual({
       claimsAndScopeOverrideDetails: {
-        accessTokenGeneration: { claimsToAddOrOverride: { 'custom:role': 'assessor' } },
+        accessTokenGeneration: {
+          claimsToAddOrOverride: { 'custom:role': 'assessor' },
+          scopesToSuppress: ['spbe/self-assessment.read'],
+        },
       },
     });
     expect(dynamo.commandCalls(GetCommand)[0]?.args[0].input.TableName).toBe('programme-from-env');
