@@ -1994,7 +1994,7 @@ export interface components {
         /** @description Create or update an agency */
         AgencyWrite: {
             /**
-             * @description Official name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description Official name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Pemerintah Provinsi Jawa Timur
              */
             name: string;
@@ -2031,7 +2031,7 @@ export interface components {
              */
             id: string;
             /**
-             * @description Official name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description Official name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Pemerintah Provinsi Jawa Timur
              */
             name: string;
@@ -2140,7 +2140,7 @@ export interface components {
              */
             agencyId?: string;
             /**
-             * @description What the client is, for admins. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description What the client is, for admins. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Portal SPBE Pemprov Jawa Timur (integrasi)
              */
             description: string;
@@ -2260,20 +2260,20 @@ export interface components {
         /** @description Award categories × groups × winners × eligibility for this cycle */
         AwardRules: {
             /**
-             * @description The rule set’s id. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+             * @description The rule set’s id. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
              * @example dga-2023
              */
             id: string;
             frameworkId: string;
-            /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+            /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
             nameId: string;
-            /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+            /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
             nameEn: string;
             categories: {
                 id: string;
-                /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameId: string;
-                /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameEn: string;
                 /**
                  * @description index, improvement or domain-<no>
@@ -2318,20 +2318,20 @@ export interface components {
             /** @description Defaults to the 2023 six-category rules */
             awardRules?: {
                 /**
-                 * @description The rule set’s id. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+                 * @description The rule set’s id. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
                  * @example dga-2023
                  */
                 id: string;
                 frameworkId: string;
-                /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameId: string;
-                /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 nameEn: string;
                 categories: {
                     id: string;
-                    /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                    /** @description Name in Indonesian. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                     nameId: string;
-                    /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                    /** @description Name in English. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                     nameEn: string;
                     /**
                      * @description index, improvement or domain-<no>
@@ -2457,7 +2457,7 @@ export interface components {
         /** @description Data dukung: a reference to a supporting document */
         Evidence: {
             /**
-             * @description Document title. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+             * @description Document title. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
              * @example Peraturan Gubernur Arsitektur SPBE
              */
             title: string;
@@ -2516,7 +2516,7 @@ export interface components {
                  */
                 level: 1 | 2 | 3 | 4 | 5;
                 /**
-                 * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
                  * @default
                  */
                 explanation?: string;
@@ -2535,7 +2535,7 @@ export interface components {
              */
             level: 1 | 2 | 3 | 4 | 5;
             /**
-             * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
+             * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
              * @default
              */
             explanation?: string;
@@ -2608,7 +2608,7 @@ export interface components {
         };
         AssessorWrite: {
             /**
-             * @description Full name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
+             * @description Full name. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 3) is counted; stored in Unicode NFC.
              * @example Dr. Budi Santoso
              */
             name: string;
@@ -2720,7 +2720,7 @@ export interface components {
         };
         RecusalWrite: {
             /**
-             * @description Why you step down. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC.
+             * @description Why you step down. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC.
              * @example Saya pernah menjadi konsultan instansi ini.
              */
             reason: string;
@@ -2764,7 +2764,7 @@ export interface components {
         };
         RemovalWrite: {
             /**
-             * @description Why the review team takes the assessor off the panel (kept in the agency’s trail). No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC.
+             * @description Why the review team takes the assessor off the panel (kept in the agency’s trail). No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC.
              * @example Konflik kepentingan: asesor kini bekerja di instansi ini.
              */
             reason: string;
@@ -2891,7 +2891,7 @@ export interface components {
                 /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
                 level: (1 | 2 | 3 | 4 | 5) | null;
                 /**
-                 * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
                  * @default
                  */
                 note?: string;
@@ -2900,7 +2900,7 @@ export interface components {
                  * @default []
                  */
                 evidenceUsed?: number[];
-                /** @description Required when correcting a score recorded at this stage before. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
+                /** @description Required when correcting a score recorded at this stage before. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
                 reason?: string;
             }[];
         };
@@ -2908,7 +2908,7 @@ export interface components {
             /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
             level: (1 | 2 | 3 | 4 | 5) | null;
             /**
-             * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
+             * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
              * @default
              */
             note?: string;
@@ -2917,7 +2917,7 @@ export interface components {
              * @default []
              */
             evidenceUsed?: number[];
-            /** @description Required when correcting a score recorded at this stage before. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
+            /** @description Required when correcting a score recorded at this stage before. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
             reason?: string;
         };
         StageScoreVersions: {
@@ -2931,7 +2931,7 @@ export interface components {
                 indicatorNo: number;
                 valid: boolean;
                 /**
-                 * @description Required when not valid. No control characters other than tab and line breaks, no bidirectional controls. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Required when not valid. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
                  * @default
                  */
                 reason?: string;
@@ -3363,7 +3363,7 @@ export interface components {
             indicators: {
                 /** Format: int32 */
                 indicatorNo: number;
-                /** @description Why the score is wrong. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 20) is counted; stored in Unicode NFC. */
+                /** @description Why the score is wrong. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 20) is counted; stored in Unicode NFC. */
                 justification: string;
                 /**
                  * @description Each document at most once
@@ -3393,7 +3393,7 @@ export interface components {
                  * @enum {integer}
                  */
                 level?: 1 | 2 | 3 | 4 | 5;
-                /** @description Why upheld or rejected. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
+                /** @description Why upheld or rejected. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 5) is counted; stored in Unicode NFC. */
                 reason: string;
             }[];
         };
@@ -3425,7 +3425,7 @@ export interface components {
                 /** @description Level of indicator n at index n − 1, null when not answered (worth 0) */
                 levels: ((1 | 2 | 3 | 4 | 5) | null)[];
                 /**
-                 * @description Where the levels come from. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Where the levels come from. One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
                  * @example Laporan Evaluasi SPBE 2024, lampiran 3
                  */
                 reference: string;
@@ -3761,7 +3761,7 @@ export interface components {
             /** @description What the endpoint receives. National events (ranking.published) go to every subscriber. */
             eventTypes: ("self_assessment.submitted" | "result.finalized" | "appeal.decided" | "ranking.published" | "award.published" | "award.revoked" | "webhook.test" | "webhook.endpoint_disabled")[];
             /**
-             * @description One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
+             * @description One line: no control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC.
              * @example Portal SPBE Jawa Timur
              */
             description?: string;
@@ -4176,7 +4176,7 @@ export interface components {
              * @enum {string}
              */
             action: "exclude" | "reinstate";
-            /** @description Why (mandatory), e.g. a pending investigation. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC. */
+            /** @description Why (mandatory), e.g. a pending investigation. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC. */
             reason: string;
         };
         /** @description Every decision of the cycle, in order */
@@ -4232,7 +4232,7 @@ export interface components {
              * @enum {string}
              */
             reason: "revocation" | "correction";
-            /** @description What changed and why. No control characters other than tab and line breaks, no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC. */
+            /** @description What changed and why. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed before the length (at least 10) is counted; stored in Unicode NFC. */
             note: string;
         };
         /** @description The current publication of a cycle’s awards */
@@ -5511,7 +5511,7 @@ export interface operations {
     listAgencyDirectory: {
         parameters: {
             query?: {
-                /** @description Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`). One line: tab and line breaks (CR, LF) read as a space; no other control characters or line separators (U+2028, U+2029), no bidirectional controls, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
+                /** @description Words of the agency’s name or id, in any order and case, diacritics ignored; each must begin a word (`kab malang`, `jawa tim`, `prov-bali`). One line: tab and line breaks (CR, LF) read as a space; no other control characters or line separators (U+2028, U+2029), no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji, at least one visible character (invisible characters beyond U+FFFF, such as tag characters, count as invisible too). Surrounding white space is removed; stored in Unicode NFC. */
                 q?: string;
                 /** @description Agency group (kelompok IPPD) */
                 group?: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";

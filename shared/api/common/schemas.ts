@@ -139,6 +139,17 @@ const publishedClass = (() => {
   };
 })();
 
+/**
+ * Unicode tag characters (U+E0000–U+E007F) spell ASCII invisibly: text hidden from the reader of a
+ * name or an explanation, but read by machines ("ASCII smuggling", aimed at language models that
+ * summarise submissions). Their one visible use is a subdivision flag emoji — U+1F3F4, tags, then
+ * the cancel tag U+E007F — which is kept; a tag anywhere else is refused.
+ */
+const flagTagSequences = /\u{1F3F4}[\u{E0020}-\u{E007E}]+\u{E007F}/gu;
+const tagCharacter = /[\u{E0000}-\u{E007F}]/u;
+const strayTagCharacter = (value: string): string | undefined =>
+  tagCharacter.test(value) ? tagCharacter.exec(value.replaceAll(flagTagSequences, ''))?.[0] : undefined;
+
 const codePoint = (char: string): string =>
   `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
@@ -176,7 +187,8 @@ const codePointCount = (value: string): number => {
 
 /**
  * Every human-readable text field, so the rule lives once. Refuses control characters, lone
- * surrogates and bidi controls (overrides, embeddings, isolates, marks), line and paragraph
+ * surrogates and bidi controls (overrides, embeddings, isolates, marks), tag characters outside a
+ * flag emoji, line and paragraph
  * separators in one-line text, and — when the field is
  * required (`min` ≥ 1) — text with no visible character. Accepted text is trimmed and normalised
  * to NFC, so that one name has one spelling. Issues abort the remaining checks: one field, one
@@ -204,6 +216,7 @@ export const displayText = ({
         ? 'One line: tab and line breaks (CR, LF) read as a space; no other control characters or line separators (U+2028, U+2029)'
         : 'One line: no control characters or line separators (U+2028, U+2029)',
     'no bidirectional controls',
+    'no tag characters (U+E0000–U+E007F) outside a flag emoji',
     ...(needsVisible ? ['at least one visible character'] : []),
   ].join(', ');
   const text = z
@@ -212,8 +225,15 @@ export const displayText = ({
     .max(max, { abort: true })
     .superRefine((value, ctx) => {
       const culprit = offending.exec(value)?.[0];
+      const tag = culprit === undefined ? strayTagCharacter(value) : undefined;
       if (culprit !== undefined) {
         ctx.addIssue({ code: 'custom', message: whatIsWrong(culprit), continue: false });
+      } else if (tag !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `The text contains a tag character ${codePoint(tag)}, which readers cannot see; tag characters belong only in a flag emoji.`,
+          continue: false,
+        });
       } else if (needsVisible && !visible.test(value)) {
         ctx.addIssue({
           code: 'custom',

@@ -34,6 +34,34 @@ describe('displayText', () => {
     expect(messages).toEqual([expect.stringContaining(message)]);
   });
 
+  it.each([
+    ['one-line', name],
+    ['multi-line', explanation],
+  ])(
+    'refuses Unicode tag characters in %s text: invisible text a reader never sees ("ASCII smuggling")',
+    (_kind, schema) => {
+      // Prepare: "Jatim" followed by the tag-character spelling of "hi" (U+E0068 U+E0069)
+      const smuggled = 'Jatim\u{E0068}\u{E0069}';
+
+      // Act
+      const messages = messagesOf(schema.safeParse(smuggled));
+
+      // Assess
+      expect(messages).toEqual([expect.stringContaining('tag character U+E0068')]);
+    },
+  );
+
+  it('keeps tag characters where they belong: a subdivision flag emoji (black flag, tags, cancel tag)', () => {
+    // Prepare: the flag of Scotland is U+1F3F4, the tags "gbsct", then U+E007F
+    const scotland = '\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}';
+
+    // Act + Assess
+    expect(explanation.parse(`Tim ${scotland}`)).toBe(`Tim ${scotland}`);
+    expect(messagesOf(explanation.safeParse(`Tim ${scotland}\u{E0041}`))).toEqual([
+      expect.stringContaining('tag character U+E0041'),
+    ]);
+  });
+
   it('trims, normalises to NFC, and counts the minimum on the result', () => {
     expect(name.parse('  Ne\u0301gara ')).toBe('N\u00E9gara');
     expect(messagesOf(name.safeParse('  ab  '))).toEqual([expect.stringContaining('At least 3 characters')]);

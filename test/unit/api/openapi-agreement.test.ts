@@ -186,6 +186,7 @@ const texts = [
   '\uFEFF\uFEFF\uFEFF',
   '\u3164\u3164\u3164',
   '\u{E0020}\u{E0020}\u{E0020}',
+  'Jatim\u{E0068}\u{E0069}',
   ' \u200B\u3000 ',
   'Kota\uD800Baru',
   'x',
@@ -445,6 +446,12 @@ const zodOnlyRules: readonly {
     path: /./,
     message: /no visible character/,
     documentedAs: 'invisible characters beyond U+FFFF, such as tag characters, count as invisible too',
+  },
+  {
+    rule: 'tag characters outside a flag emoji (beyond U+FFFF: the published pattern lists the BMP only)',
+    path: /./,
+    message: /tag character U\+E00/,
+    documentedAs: 'no tag characters (U+E0000–U+E007F) outside a flag emoji',
   },
   {
     rule: 'an evidence URL the WHATWG parser accepts',
