@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { scope, scopeNames, scopesByRole } from '#shared/api/access.ts';
+import { scope, scopeNames, scopesBeyondRole, scopesByRole } from '#shared/api/access.ts';
 import { AgencyIdSchema } from '#shared/api/common/schemas.ts';
 import { type Role, roles } from '#shared/domain/roles.ts';
 import { createLocalIdentityProvider } from './auth.ts';
@@ -117,4 +117,11 @@ console.error(
     `${expiresAt > now ? 'expires' : 'expired'} ${at(expiresAt)}` +
     `${notBefore === undefined ? '' : `, not valid before ${at(notBefore)}`}`,
 );
+const ignored = scopesBeyondRole(role as Role, scopes);
+if (ignored.length > 0) {
+  // Minted anyway: such a token is how one tests the 403 an over-scoped token gets.
+  console.error(
+    `note: the API ignores ${ignored.join(', ')} in a token of the role ${role} (a scope never widens a role; GET /v1/me lists it under ignoredScopes)`,
+  );
+}
 console.log(token);

@@ -105,6 +105,16 @@ describe('npm run token', { timeout: 30_000 }, () => {
     expect(run.stderr).toContain('--allow-unknown-scopes');
   });
 
+  it('mints a scope beyond the role (for testing the 403) and says that the API ignores it', async () => {
+    // Act
+    const run = await mintToken('--role', 'agency', '--agency', 'prov-bali', '--scopes', 'spbe/admin');
+
+    // Assess
+    expect(run).toMatchObject({ code: 0 });
+    expect(decodeJwt(run.stdout).scope).toBe('spbe/admin');
+    expect(run.stderr).toContain('the API ignores spbe/admin in a token of the role agency');
+  });
+
   it('mints an unknown scope with --allow-unknown-scopes, for testing 403s', async () => {
     // Act
     const run = await mintToken(
