@@ -12,6 +12,12 @@ import type { TableAccess } from './constructs/spbe-function.ts';
 export interface TableUse {
   readonly definition: TableDefinition;
   readonly access: TableAccess;
+  /**
+   * Whether it may reach the table's restricted partitions (`TableDefinition.restrictedPartitions`:
+   * the webhook signing secrets); IAM denies them otherwise.
+   * @default false
+   */
+  readonly restrictedPartitions?: boolean;
 }
 
 const read = (definition: TableDefinition): TableUse => ({ definition, access: 'read' });
@@ -40,7 +46,13 @@ const plannedTableUses = {
   results: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
   rankings: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
   awards: [readWrite(programmeTable), write(eventsTable), readWrite(idempotencyTable), limits],
-  webhooks: [readWrite(programmeTable), readWrite(eventsTable), readWrite(idempotencyTable), limits],
+  // Registration and rotation write signing secrets: the one API function that reaches them.
+  webhooks: [
+    { ...readWrite(programmeTable), restrictedPartitions: true },
+    readWrite(eventsTable),
+    readWrite(idempotencyTable),
+    limits,
+  ],
 } as const satisfies Readonly<Record<string, readonly TableUse[]>>;
 
 /** Compile-time check that every capability in `shared/api/route-spec.ts` has its grants decided. */
@@ -62,12 +74,14 @@ export const preTokenGenerationTableUses: readonly TableUse[] = [read(programmeT
 export const webhookDispatcherTableUses: readonly TableUse[] = [read(programmeTable), readWrite(eventsTable)];
 
 /**
- * The webhook delivery function reads endpoints and the published award pointers (an award event
+ * The webhook delivery function reads endpoints with their signing secrets and the published award
+ * pointers (an award event
  * waits for its publication), writes the delivery log and endpoint health, and
  * disables endpoints (410, or failing for days) through the audited write path: endpoint, audit
  * record and `webhook.endpoint_disabled` in one transaction.
  */
 export const webhookDeliveryTableUses: readonly TableUse[] = [
-  readWrite(programmeTable),
+  // It signs: the one function besides the webhooks API that reads the signing secrets.
+  { ...readWrite(programmeTable), restrictedPartitions: true },
   readWrite(eventsTable),
 ];

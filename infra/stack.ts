@@ -157,7 +157,11 @@ export class SpbeAwardApiStack extends Stack {
     );
     this.tables = tables;
     const useTables = (fn: SpbeFunction, uses: readonly TableUse[]): void => {
-      for (const use of uses) fn.useTable(tableOf(tables, use.definition), use.definition, use.access);
+      for (const use of uses) {
+        fn.useTable(tableOf(tables, use.definition), use.definition, use.access, {
+          restrictedPartitions: use.restrictedPartitions ?? false,
+        });
+      }
     };
 
     const corsAllowedOrigins = props.corsAllowedOrigins ?? [];

@@ -105,6 +105,18 @@ export interface SpbeFunctionProps {
   readonly bundledFiles?: readonly BundledFile[];
 }
 
+/** Item-level DynamoDB actions: what a Deny on a restricted partition covers. */
+const restrictedPartitionActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
 /** Single-quoted for the shell that runs the bundling hooks; paths holding a quote are refused. */
 const shellQuoted = (path: string): string => `'${path}'`;
 
@@ -209,7 +221,12 @@ export class SpbeFunction extends Construct {
    * definition, in one step, so a permission and the variable that uses it cannot drift apart.
    * Each table may be used once per function.
    */
-  useTable(table: ITableV2, definition: TableDefinition, access: TableAccess): void {
+  useTable(
+    table: ITableV2,
+    definition: TableDefinition,
+    access: TableAccess,
+    options: { readonly restrictedPartitions?: boolean } = {},
+  ): void {
     const existing = this.tablesInUse.get(definition.constructId);
     if (existing !== undefined) {
       throw new Error(
@@ -222,6 +239,34 @@ export class SpbeFunction extends Construct {
     else if (access === 'write') table.grantWriteData(this.function);
     else table.grantReadData(this.function);
     this.function.addEnvironment(definition.environmentVariable, table.tableName);
+    const tableResources = [table.tableArn, `${table.tableArn}/index/*`];
+    // The grants above include Scan, which no code path uses (every read is GetItem or Query on a
+    // designed key) and which would read the restricted partitions below: denied outright.
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        effect: iam.Effect.DENY,
+        actions: ['dynamodb:Scan'],
+        resources: tableResources,
+      }),
+    );
+    const restricted = definition.restrictedPartitions ?? [];
+    if (restricted.length > 0 && options.restrictedPartitions !== true) {
+      // Any item whose partition key has a restricted prefix, whatever the call (transactions and
+      // batches are authorized item by item, through these same actions).
+      this.role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: `Deny${definition.constructId}RestrictedPartitions`,
+          effect: iam.Effect.DENY,
+          actions: restrictedPartitionActions,
+          resources: tableResources,
+          conditions: {
+            'ForAnyValue:StringLike': {
+              'dynamodb:LeadingKeys': restricted.map(({ prefix }) => `${prefix}*`),
+            },
+          },
+        }),
+      );
+    }
     if (definition.globalSecondaryIndexes.length > 0) {
       const tableLogicalId = Stack.of(table).getLogicalId(table.node.defaultChild as CfnElement);
       Validations.of(this.role).acknowledge({

@@ -281,7 +281,16 @@ export const itemCatalogue: readonly ItemTypeEntry[] = [
     gsi2: ['WEBHOOK-KEYS', '<agencyId>#<endpointId>'],
     status: 'built',
     notes:
-      'URL, event types, enabled, signature schemes and signing keys (current and, during a rotation, the previous ones until their expiry); versioned. Read with its agency’s partition (consistent). GSI2 only for ed25519 (v1a) endpoints: the published public keys.',
+      'URL, event types, enabled, signature schemes and the public side of its signing keys (creation times, the ed25519 public key; the previous ones during a rotation, until their expiry); versioned. Read with its agency’s partition (consistent). GSI2 only for ed25519 (v1a) endpoints: the published public keys. The secrets live in `WebhookSigningSecrets`.',
+  },
+  {
+    name: 'WebhookSigningSecrets',
+    table: 'programme',
+    pk: 'SIGNING#<agencyId>#<endpointId>',
+    sk: 'SECRETS',
+    status: 'built',
+    notes:
+      'The endpoint’s `whsec_` secret and `whsk_` signing key (current and, during a rotation, previous), written by every endpoint write in its transaction and deleted with it. A partition of its own, so IAM can keep it from every function but the two that sign or rotate (a Deny on `dynamodb:LeadingKeys` `SIGNING#*`): an agency partition holds the endpoint, but no secret.',
   },
   {
     name: 'WebhookUrlClaim',
@@ -778,10 +787,11 @@ export const accessPatterns = [
   {
     name: 'getWebhookEndpoint',
     table: 'programme',
-    operation: 'GetItem',
-    key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId>',
+    operation: 'BatchGetItem',
+    key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId> + SIGNING#<agencyId>#<endpointId> / SECRETS',
     status: 'built',
-    notes: 'Consistent; the agency in the key is the path’s, so another agency’s endpoint is not found.',
+    notes:
+      'Consistent, the endpoint with its secrets in one call (a rotation keeps the current ones as previous); the agency in the key is the path’s, so another agency’s endpoint is not found.',
   },
   {
     name: 'findSubscribers',
@@ -806,7 +816,7 @@ export const accessPatterns = [
     name: 'loadAttemptContext',
     table: 'events',
     operation: 'BatchGetItem',
-    key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId> (programme) + ENDPOINT#<endpointId> / DELIVERY#<eventId> and / HEALTH',
+    key: 'AGENCY#<agencyId> / WEBHOOK#<endpointId> and SIGNING#<agencyId>#<endpointId> / SECRETS (programme) + ENDPOINT#<endpointId> / DELIVERY#<eventId> and / HEALTH',
     status: 'built',
     notes: 'Everything one attempt needs in one round trip, across both tables.',
   },
@@ -1105,6 +1115,9 @@ const dueShardOf = (endpointId: string): number => {
   return sum;
 };
 
+/** Partition-key prefix of webhook signing secrets: what the IAM Deny on `dynamodb:LeadingKeys` names. */
+export const signingSecretsPrefix = 'SIGNING#';
+
 export const webhookKeys = {
   endpoint: (agencyId: string, endpointId: string): ItemKey => ({
     PK: agencyKeys.partition(agencyId),
@@ -1135,6 +1148,12 @@ export const webhookKeys = {
     SK: `WEBHOOK-URL#${createHash('sha256').update(url).digest('hex')}`,
   }),
   auditPartition: (endpointId: string) => `WEBHOOK#${endpointId}`,
+  /** The endpoint's secrets, in a partition of their own (IAM denies `SIGNING#*` to other functions). */
+  signingSecrets: (agencyId: string, endpointId: string): ItemKey => ({
+    PK: `${signingSecretsPrefix}${agencyId}#${endpointId}`,
+    SK: 'SECRETS',
+  }),
+  signingSecretsPrefix,
 } as const;
 
 export const deliveryKeys = {

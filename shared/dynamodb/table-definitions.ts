@@ -33,6 +33,11 @@ export interface TableDefinition {
   readonly globalSecondaryIndexes: readonly GlobalSecondaryIndexDefinition[];
   readonly timeToLiveAttribute?: string;
   readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  /**
+   * Partitions (by partition-key prefix) that a function reaches only when its use of the table says
+   * so: IAM denies every other function any item in them (`dynamodb:LeadingKeys`).
+   */
+  readonly restrictedPartitions?: readonly { readonly prefix: string; readonly holds: string }[];
   readonly description: string;
 }
 
@@ -65,6 +70,11 @@ export const programmeTable = {
   ],
   // No TTL and no stream: results are legal records (nothing here may expire), and nothing consumes
   // its changes — domain events go to the events table in the same transaction instead.
+  // Webhook signing secrets (`WebhookSigningSecrets` in keys.ts): only the webhooks API (registration,
+  // rotation) and the delivery function (signing) may reach them. The prefix is keys.ts's
+  // `signingSecretsPrefix`, spelled here because this module stays free of imports (a unit test
+  // checks that the two agree).
+  restrictedPartitions: [{ prefix: 'SIGNING#', holds: 'webhook signing secrets' }],
   description:
     'Agencies, cycles, self-assessments, assessments, results, rankings, awards, audit trail, webhook endpoints.',
 } as const satisfies TableDefinition;

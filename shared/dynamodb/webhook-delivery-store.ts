@@ -17,7 +17,7 @@ import type {
 } from '#shared/services/webhooks/ports.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
 import { deliveryKeys, webhookKeys } from './keys.ts';
-import { endpointFromItem } from './webhook-endpoint-store.ts';
+import { endpointFromItem, withSigningSecrets } from './webhook-endpoint-store.ts';
 import type { StateActionBuilders, TransactAction, WritePathTables } from './write-path.ts';
 
 const deliveryFields = [
@@ -124,17 +124,19 @@ export const createWebhookDeliveryStore = (
 
   return {
     attemptContexts: async (refs) => {
-      // Three keys per attempt, across both tables; BatchGetItem takes 100 keys: 33 attempts a call.
+      // Four keys per attempt, across both tables; BatchGetItem takes 100 keys: 25 attempts a call.
       const found = new Map<string, Record<string, unknown>>();
       const keyOf = (item: { readonly PK?: unknown; readonly SK?: unknown }) =>
         `${String(item.PK)}|${String(item.SK)}`;
-      for (let start = 0; start < refs.length; start += 33) {
-        const chunk = refs.slice(start, start + 33);
+      for (let start = 0; start < refs.length; start += 25) {
+        const chunk = refs.slice(start, start + 25);
         const endpointKeys = new Map(
-          chunk.map((ref) => {
-            const key = webhookKeys.endpoint(ref.agencyId, ref.endpointId);
-            return [keyOf(key), { ...key }];
-          }),
+          chunk.flatMap((ref) =>
+            [
+              webhookKeys.endpoint(ref.agencyId, ref.endpointId),
+              webhookKeys.signingSecrets(ref.agencyId, ref.endpointId),
+            ].map((key) => [keyOf(key), { ...key }] as const),
+          ),
         );
         const eventKeys = new Map(
           chunk.flatMap((ref) => [
@@ -168,10 +170,11 @@ export const createWebhookDeliveryStore = (
       }
       return refs.map((ref): AttemptContext => {
         const endpoint = found.get(keyOf(webhookKeys.endpoint(ref.agencyId, ref.endpointId)));
+        const secrets = found.get(keyOf(webhookKeys.signingSecrets(ref.agencyId, ref.endpointId)));
         const delivery = found.get(keyOf(deliveryKeys.delivery(ref.endpointId, ref.eventId)));
         const health = found.get(keyOf(deliveryKeys.health(ref.endpointId)));
         return {
-          endpoint: endpoint ? endpointFromItem(endpoint) : undefined,
+          endpoint: endpoint ? withSigningSecrets(endpointFromItem(endpoint), secrets) : undefined,
           delivery: delivery ? deliveryFromItem(delivery) : undefined,
           health: typeof health?.failingSince === 'string' ? { failingSince: health.failingSince } : {},
         };

@@ -1,16 +1,12 @@
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventType } from '#shared/domain/events.ts';
 import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
-import type {
-  EndpointRef,
-  WebhookEndpointRecord,
-  WebhookEndpointStore,
-  WebhookStateChange,
+import {
+  type EndpointRef,
+  type WebhookEndpointRecord,
+  type WebhookEndpointStore,
+  type WebhookStateChange,
+  withoutSigningSecrets,
 } from '#shared/services/webhooks/ports.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
 import { agencyKeys, deliveryKeys, webhookKeys } from './keys.ts';
@@ -37,6 +33,66 @@ export const endpointFromItem = (item: Readonly<Record<string, unknown>>): Webho
   Object.fromEntries(
     endpointFields.filter((field) => item[field] !== undefined).map((field) => [field, item[field]]),
   ) as unknown as WebhookEndpointRecord;
+
+type EndpointKeys = WebhookEndpointRecord['keys'];
+type KeyGeneration = EndpointKeys['current'];
+
+/** A key generation's secrets: the `whsec_` secret and the `whsk_` signing key, where it has them. */
+interface GenerationSecrets {
+  readonly secret?: string;
+  readonly signingKey?: string;
+}
+
+/** What the signing-secrets item holds; the endpoint item keeps the rest (`withoutSigningSecrets`). */
+interface SigningSecrets {
+  readonly current: GenerationSecrets;
+  readonly previous?: GenerationSecrets;
+}
+
+const secretsOfGeneration = ({ secret, signingKey }: KeyGeneration): GenerationSecrets => ({
+  ...(secret === undefined ? {} : { secret }),
+  ...(signingKey === undefined ? {} : { signingKey }),
+});
+
+const secretsOf = ({ current, previous }: EndpointKeys): SigningSecrets => ({
+  current: secretsOfGeneration(current),
+  ...(previous ? { previous: secretsOfGeneration(previous) } : {}),
+});
+
+/**
+ * The endpoint with its secrets put back. An endpoint item without a secrets item (written before
+ * the secrets moved out, 4 December 2026) still holds them itself, and is read as it is; its next
+ * write moves them.
+ */
+export const withSigningSecrets = (
+  endpoint: WebhookEndpointRecord,
+  item: Readonly<Record<string, unknown>> | undefined,
+): WebhookEndpointRecord => {
+  const secrets = item?.keys as SigningSecrets | undefined;
+  if (secrets === undefined) return endpoint;
+  const { current, previous } = endpoint.keys;
+  return {
+    ...endpoint,
+    keys: {
+      current: { ...current, ...secrets.current },
+      ...(previous ? { previous: { ...previous, ...secrets.previous } } : {}),
+    },
+  };
+};
+
+/** The secrets item of an endpoint write, in its transaction (the endpoint item carries the condition). */
+const signingSecretsPut = (tableName: string, endpoint: WebhookEndpointRecord): TransactAction => ({
+  Put: {
+    TableName: tableName,
+    Item: {
+      ...webhookKeys.signingSecrets(endpoint.agencyId, endpoint.id),
+      entity: 'WebhookSigningSecrets',
+      agencyId: endpoint.agencyId,
+      endpointId: endpoint.id,
+      keys: secretsOf(endpoint.keys),
+    },
+  },
+});
 
 /** Event types an endpoint is subscribed to: its own while enabled, none while disabled. */
 const subscribedTypes = (endpoint: WebhookEndpointRecord | undefined): ReadonlySet<EventType> =>
@@ -137,6 +193,7 @@ export const webhookEndpointActions = (
         },
       },
       { Delete: { TableName: tableName, Key: webhookKeys.urlClaim(endpoint.agencyId, endpoint.url) } },
+      { Delete: { TableName: tableName, Key: webhookKeys.signingSecrets(endpoint.agencyId, endpoint.id) } },
       endpointCountReleased(tableName, endpoint.agencyId),
       ...[...subscribedTypes(endpoint)].map((type) => subscriptionDelete(tableName, endpoint, type)),
     ];
@@ -155,7 +212,7 @@ export const webhookEndpointActions = (
           ...webhookKeys.endpoint(endpoint.agencyId, endpoint.id),
           ...(endpoint.keys.current.publicKey ? webhookKeys.publicKeys(endpoint.agencyId, endpoint.id) : {}),
           entity: 'WebhookEndpoint',
-          ...endpoint,
+          ...withoutSigningSecrets(endpoint),
         },
         ...(before === undefined
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
@@ -165,6 +222,9 @@ export const webhookEndpointActions = (
             }),
       },
     },
+    // Every write, not only creation and rotation: an endpoint written before the secrets moved out
+    // (their item absent) has them moved by its next write, whatever it changes.
+    signingSecretsPut(tableName, endpoint),
     // A new URL moves the claim: the old one released, the new one taken (absent, else refused).
     ...(before !== undefined && before.url !== endpoint.url
       ? [
@@ -215,37 +275,42 @@ export const createWebhookEndpointStore = (
     return items;
   };
 
+  /** The endpoints with their secrets: two keys each, fifty endpoints a call (consistent). */
   const getMany = async (refs: readonly EndpointRef[]): Promise<WebhookEndpointRecord[]> => {
-    const found: WebhookEndpointRecord[] = [];
-    for (let start = 0; start < refs.length; start += 100) {
+    const found = new Map<string, Record<string, unknown>>();
+    const keyOf = (key: { readonly PK?: unknown; readonly SK?: unknown }) =>
+      `${String(key.PK)}|${String(key.SK)}`;
+    for (let start = 0; start < refs.length; start += 50) {
       let keys: Readonly<Record<string, unknown>>[] = refs
-        .slice(start, start + 100)
-        .map((ref) => ({ ...webhookKeys.endpoint(ref.agencyId, ref.endpointId) }));
+        .slice(start, start + 50)
+        .flatMap((ref) => [
+          { ...webhookKeys.endpoint(ref.agencyId, ref.endpointId) },
+          { ...webhookKeys.signingSecrets(ref.agencyId, ref.endpointId) },
+        ]);
       // BatchGet may leave keys unprocessed under load: ask again for those (the SDK already backed off).
-      for (let round = 0; keys.length > 0 && round < 5; round += 1) {
+      for (let round = 0; keys.length > 0; round += 1) {
+        if (round === 5) {
+          return translateStorageError(
+            Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }),
+          );
+        }
         const result = await client
-          .send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }))
+          .send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }))
           .catch(translateStorageError);
-        found.push(...(result.Responses?.[tableName] ?? []).map(endpointFromItem));
+        for (const item of result.Responses?.[tableName] ?? []) found.set(keyOf(item), item);
         keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
       }
     }
-    return found;
+    return refs.flatMap((ref) => {
+      const endpoint = found.get(keyOf(webhookKeys.endpoint(ref.agencyId, ref.endpointId)));
+      if (!endpoint) return [];
+      const secrets = found.get(keyOf(webhookKeys.signingSecrets(ref.agencyId, ref.endpointId)));
+      return [withSigningSecrets(endpointFromItem(endpoint), secrets)];
+    });
   };
 
   return {
-    get: async ({ agencyId, endpointId }) => {
-      const result = await client
-        .send(
-          new GetCommand({
-            TableName: tableName,
-            Key: webhookKeys.endpoint(agencyId, endpointId),
-            ConsistentRead: true,
-          }),
-        )
-        .catch(translateStorageError);
-      return result.Item ? endpointFromItem(result.Item) : undefined;
-    },
+    get: async (ref) => (await getMany([ref]))[0],
 
     listByAgency: async (agencyId) => {
       const items = await queryAll({

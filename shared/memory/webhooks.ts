@@ -1,11 +1,12 @@
 import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
-import type {
-  EndpointHealth,
-  WebhookDeliveryRecord,
-  WebhookDeliveryStore,
-  WebhookEndpointRecord,
-  WebhookEndpointStore,
-  WebhookStateChange,
+import {
+  type EndpointHealth,
+  type WebhookDeliveryRecord,
+  type WebhookDeliveryStore,
+  type WebhookEndpointRecord,
+  type WebhookEndpointStore,
+  type WebhookStateChange,
+  withoutSigningSecrets,
 } from '#shared/services/webhooks/ports.ts';
 import { pageAfter } from './paging.ts';
 
@@ -79,7 +80,8 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
     listByAgency: async (agencyId) =>
       [...endpoints.values()]
         .filter((endpoint) => endpoint.agencyId === agencyId)
-        .sort((a, b) => byTime(a.id, b.id)),
+        .sort((a, b) => byTime(a.id, b.id))
+        .map(withoutSigningSecrets),
     subscribers: async (eventType, agencyId) =>
       [...endpoints.values()]
         .filter(
@@ -99,7 +101,8 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
       pageAfter(
         [...endpoints.values()]
           .filter((endpoint) => endpoint.keys.current.publicKey !== undefined)
-          .sort((a, b) => byTime(endpointKey(a.agencyId, a.id), endpointKey(b.agencyId, b.id))),
+          .sort((a, b) => byTime(endpointKey(a.agencyId, a.id), endpointKey(b.agencyId, b.id)))
+          .map(withoutSigningSecrets),
         (endpoint) => endpointKey(endpoint.agencyId, endpoint.id),
         page,
         false,

@@ -32,6 +32,7 @@ import { type LambdaName, lambdaNames, routeKeysOf } from '../../shared/api/rout
 import { routeList, routes } from '../../shared/api/routes.ts';
 import { selfAssessmentRoutes } from '../../shared/api/self-assessment/routes.ts';
 import { webhookRoutes } from '../../shared/api/webhooks/routes.ts';
+import { webhookKeys } from '../../shared/dynamodb/keys.ts';
 import { tableDefinitions } from '../../shared/dynamodb/table-definitions.ts';
 import {
   bundleContents,
@@ -43,6 +44,7 @@ import { buildStack, type Synthesized, synthesize } from './synth.ts';
 import {
   asArray,
   type LambdaFunctionJson,
+  type PolicyStatementJson,
   referencedLogicalIds,
   resourcesOfType,
   statementsOfRole,
@@ -649,7 +651,7 @@ describe('least privilege', () => {
   it('the public function cannot write to any table but its callers’ rate-limit counters', () => {
     const publicFunction = synth.stack.capabilityFunctions.get('public');
     if (publicFunction === undefined) throw new Error('No public function');
-    const statements = statementsOfRole(synth.template, synth.logicalIdOf(publicFunction.role));
+    const statements = allowedOf(statementsOfRole(synth.template, synth.logicalIdOf(publicFunction.role)));
     const actions = statements.flatMap((statement) => asArray(statement.Action));
     expect(actions.filter((action) => action.startsWith('dynamodb:')).length).toBeGreaterThan(0);
     const written = statements
@@ -675,11 +677,73 @@ describe('least privilege', () => {
     assertTableAccess(subject);
   });
 
+  it.each([
+    'public',
+    'registry',
+    'submissions',
+    'assessment',
+    'results',
+    'rankings',
+    'awards',
+    'webhooks',
+    'ranking run',
+    'pre-token generation',
+    'webhook dispatcher',
+    'webhook delivery',
+  ])(
+    '%s function: webhook signing secrets (SIGNING#) only where it signs or rotates, and no Scan',
+    (name) => {
+      // Prepare
+      const subject = functionsUnderTest.find((candidate) => candidate.name === name);
+      if (subject === undefined) throw new Error(`No function ${name}`);
+      const denied = statementsOfRole(synth.template, synth.logicalIdOf(subject.construct.role)).filter(
+        (statement) => statement.Effect === 'Deny',
+      ) as (PolicyStatementJson & { readonly Condition?: unknown })[];
+      const programme = tableLogicalId('ProgrammeTable');
+      const mayReachSecrets = name === 'webhooks' || name === 'webhook delivery';
+
+      // Assess: a Deny of every item action on SIGNING#* partitions of the programme table …
+      const secretsDenials = denied.filter(
+        (statement) =>
+          referencedLogicalIds(statement.Resource).has(programme) &&
+          JSON.stringify(statement.Condition) ===
+            JSON.stringify({
+              'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${webhookKeys.signingSecretsPrefix}*`] },
+            }),
+      );
+      expect({ name, deniedSecrets: secretsDenials.length }).toEqual({
+        name,
+        deniedSecrets: mayReachSecrets ? 0 : 1,
+      });
+      for (const statement of secretsDenials) {
+        expect(asArray(statement.Action)).toEqual(
+          expect.arrayContaining([
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+          ]),
+        );
+      }
+      // … and Scan, which would read them (and no code path uses), denied on every table it reaches.
+      const scanDenied = new Set(
+        denied
+          .filter((statement) => asArray(statement.Action).includes('dynamodb:Scan'))
+          .flatMap((statement) => [...referencedLogicalIds(statement.Resource)]),
+      );
+      expect([...scanDenied].sort()).toEqual(
+        subject.uses.map((use) => tableLogicalId(use.definition.constructId)).sort(),
+      );
+    },
+  );
+
   it('pre-token-generation function: reads the programme table only, and writes nothing anywhere', () => {
     const subject = functionsUnderTest.find((candidate) => candidate.name === 'pre-token generation');
     if (subject === undefined) throw new Error('No pre-token-generation function');
     assertTableAccess(subject);
-    const statements = statementsOfRole(synth.template, synth.logicalIdOf(preTokenGenerationFunction.role));
+    const statements = allowedOf(
+      statementsOfRole(synth.template, synth.logicalIdOf(preTokenGenerationFunction.role)),
+    );
     const dynamoStatements = statements.filter((statement) =>
       asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
     );
@@ -696,10 +760,14 @@ describe('least privilege', () => {
   });
 });
 
+/** The statements that grant (the Deny statements narrow the grants; `restricted partitions` tests them). */
+const allowedOf = (statements: readonly PolicyStatementJson[]): PolicyStatementJson[] =>
+  statements.filter((statement) => statement.Effect !== 'Deny');
+
 /** Assess one function: DynamoDB statements reach only its tables, writes only its read-write ones; env matches. */
 const assertTableAccess = ({ name, construct, uses }: FunctionUnderTest): void => {
-  const statements = statementsOfRole(synth.template, synth.logicalIdOf(construct.role)).filter((statement) =>
-    asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
+  const statements = allowedOf(statementsOfRole(synth.template, synth.logicalIdOf(construct.role))).filter(
+    (statement) => asArray(statement.Action).some((action) => action.startsWith('dynamodb:')),
   );
   const tablesReached = new Set(
     statements.flatMap((statement) => [...referencedLogicalIds(statement.Resource)]),

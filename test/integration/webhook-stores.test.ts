@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DynamoDbLocal, startDynamoDbLocal } from '#local/dynamodb-local.ts';
 import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
@@ -241,12 +241,121 @@ describe('endpoint writes (audited write path)', () => {
     expect(national.map((ref) => ref.endpointId)).toEqual(['whe_LIST1', 'whe_LIST2']);
     expect(forAgency.map((ref) => ref.endpointId)).toEqual(['whe_LIST1']);
     expect(listed.map((item) => item.id)).toEqual(['whe_LIST1', 'whe_LIST2', 'whe_SUBS']);
-    expect(listed[0]).toEqual(first);
+    // Listings carry the public side of the keys only; a read by key brings the secrets along.
+    expect(listed[0]).toEqual({ ...first, keys: { current: { createdAt: '2026-01-01T00:00:00.000Z' } } });
     expect(keys.items.map((item) => item.id)).toEqual(['whe_LIST2']);
-    expect(many.map((item) => item.id)).toEqual(['whe_LIST2']);
+    expect(keys.items[0]?.keys.current).toEqual({
+      publicKey: 'whpk_AAAA',
+      createdAt: '2026-01-01T00:00:00.000Z',
+    });
+    expect(many).toEqual([second]);
     expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: 'whe_LIST1' })).toBeUndefined();
     expect((await subscriptionsOf(jatim)).filter((item) => item.startsWith('whe_LIST1'))).toEqual([]);
     expect(webhookKeys.endpoint(jatim, 'whe_LIST1').SK).toBe('WEBHOOK#whe_LIST1');
+  });
+});
+
+describe('signing secrets, kept out of the agency partition', () => {
+  /** Every item of a partition, raw (base table, consistent). */
+  const partition = async (pk: string) =>
+    (
+      await client.send(
+        new QueryCommand({
+          TableName: local.tables.programme,
+          KeyConditionExpression: 'PK = :pk',
+          ExpressionAttributeValues: { ':pk': pk },
+          ConsistentRead: true,
+        }),
+      )
+    ).Items ?? [];
+
+  it('stores the secrets in their own SIGNING# item, reads them back by key, keeps the previous ones through a rotation, deletes them with the endpoint', async () => {
+    // Prepare: an endpoint signing with both schemes
+    const created = endpoint('whe_SECRET', {
+      signatureSchemes: ['v1', 'v1a'],
+      keys: {
+        current: {
+          secret: 'whsec_Y3VycmVudA',
+          signingKey: 'whsk_Q1VSUkVOVA',
+          publicKey: 'whpk_Y3VycmVudA',
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+      },
+    });
+    const rotated: WebhookEndpointRecord = {
+      ...created,
+      version: 2,
+      keys: {
+        current: {
+          secret: 'whsec_bmV4dA',
+          signingKey: 'whsk_TkVYVA',
+          publicKey: 'whpk_bmV4dA',
+          createdAt: '2026-02-01T00:00:00.000Z',
+        },
+        previous: { ...created.keys.current, expiresAt: '2026-02-02T00:00:00.000Z' },
+      },
+    };
+
+    // Act
+    await write({ kind: 'webhook-endpoint', endpoint: created, before: undefined });
+    await write({ kind: 'webhook-endpoint', endpoint: rotated, before: created });
+    const agencyItems = await partition(`AGENCY#${jatim}`);
+    const secretItems = await partition(webhookKeys.signingSecrets(jatim, 'whe_SECRET').PK);
+    const read = await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: 'whe_SECRET' });
+    const listed = (await ports.webhookEndpoints.listByAgency(jatim)).find(
+      (item) => item.id === 'whe_SECRET',
+    );
+    await ports.writes.commit({
+      state: [{ kind: 'webhook-endpoint.deletion', endpoint: rotated }],
+      audits: [
+        auditEntry(
+          actor(),
+          { kind: 'webhook-endpoint', agencyId: jatim, endpointId: 'whe_SECRET' },
+          'deleted',
+          'x',
+          [],
+        ),
+      ],
+      events: [],
+    });
+
+    // Assess: no secret anywhere in the agency's partition; all of them in the SIGNING# item
+    const agencyText = JSON.stringify(agencyItems);
+    for (const secret of ['whsec_', 'whsk_']) expect(agencyText).not.toContain(secret);
+    expect(agencyText).toContain('whpk_bmV4dA');
+    expect(secretItems).toEqual([
+      expect.objectContaining({
+        SK: 'SECRETS',
+        keys: {
+          current: { secret: 'whsec_bmV4dA', signingKey: 'whsk_TkVYVA' },
+          previous: { secret: 'whsec_Y3VycmVudA', signingKey: 'whsk_Q1VSUkVOVA' },
+        },
+      }),
+    ]);
+    expect(read).toEqual(rotated);
+    expect(JSON.stringify(listed)).not.toMatch(/whsec_|whsk_/);
+    expect(await partition(webhookKeys.signingSecrets(jatim, 'whe_SECRET').PK)).toEqual([]);
+  });
+
+  it('reads an endpoint written before the secrets moved out (they are in its own item), and its next write moves them', async () => {
+    // Prepare: the earlier layout, written raw: the secret inside the endpoint item, no SIGNING# item
+    const earlier = endpoint('whe_EARLIER');
+    await client.send(
+      new PutCommand({
+        TableName: local.tables.programme,
+        Item: { ...webhookKeys.endpoint(jatim, earlier.id), entity: 'WebhookEndpoint', ...earlier },
+      }),
+    );
+
+    // Act
+    const read = await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: earlier.id });
+    const disabled = { ...earlier, enabled: false, version: 2 };
+    await write({ kind: 'webhook-endpoint', endpoint: disabled, before: earlier });
+
+    // Assess
+    expect(read).toEqual(earlier);
+    expect(JSON.stringify(await partition(`AGENCY#${jatim}`))).not.toContain('whsec_');
+    expect(await ports.webhookEndpoints.get({ agencyId: jatim, endpointId: earlier.id })).toEqual(disabled);
   });
 });
 

@@ -12,7 +12,8 @@ export interface KeyGeneration extends SigningKeys {
 
 /**
  * A webhook endpoint as stored: what the API shows, plus its signing keys (which it never shows
- * after creation or rotation). Lives in the agency's partition of the programme table; versioned.
+ * after creation or rotation). Lives in the agency's partition of the programme table, versioned;
+ * the keys' secrets apart from it (`SIGNING#…`, a partition only the signing functions may read).
  */
 export interface WebhookEndpointRecord {
   readonly id: string;
@@ -41,18 +42,30 @@ export interface EndpointRef {
   readonly endpointId: string;
 }
 
+/** The endpoint without the secrets of its keys (`whsec_`, `whsk_`): what listings return. */
+export const withoutSigningSecrets = (endpoint: WebhookEndpointRecord): WebhookEndpointRecord => {
+  const publicSide = <G extends KeyGeneration>({ secret: _secret, signingKey: _signingKey, ...rest }: G) =>
+    rest;
+  const { current, previous } = endpoint.keys;
+  return {
+    ...endpoint,
+    keys: { current: publicSide(current), ...(previous ? { previous: publicSide(previous) } : {}) },
+  };
+};
+
 export interface WebhookEndpointStore {
+  /** The endpoint with its keys' secrets (signing, rotation). */
   get(ref: EndpointRef): Promise<WebhookEndpointRecord | undefined>;
-  /** Every endpoint of the agency, oldest first. */
+  /** Every endpoint of the agency, oldest first, without its keys' secrets (`withoutSigningSecrets`). */
   listByAgency(agencyId: string): Promise<WebhookEndpointRecord[]>;
   /**
    * Enabled endpoints subscribed to `eventType`: of one agency, or of every agency (national events).
    * Follows every page: a national event reaches every subscriber.
    */
   subscribers(eventType: EventType, agencyId: string | undefined): Promise<EndpointRef[]>;
-  /** The endpoints, in one round trip per hundred; missing ones are left out. */
+  /** The endpoints with their keys' secrets, in one round trip per fifty; missing ones are left out. */
   getMany(refs: readonly EndpointRef[]): Promise<WebhookEndpointRecord[]>;
-  /** Endpoints that sign with ed25519 (v1a), by agency and endpoint id. */
+  /** Endpoints that sign with ed25519 (v1a), by agency and endpoint id, without their keys' secrets. */
   withPublicKeys(page: PageRequest): Promise<Page<WebhookEndpointRecord>>;
 }
 
