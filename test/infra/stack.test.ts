@@ -677,20 +677,7 @@ describe('least privilege', () => {
     assertTableAccess(subject);
   });
 
-  it.each([
-    'public',
-    'registry',
-    'submissions',
-    'assessment',
-    'results',
-    'rankings',
-    'awards',
-    'webhooks',
-    'ranking run',
-    'pre-token generation',
-    'webhook dispatcher',
-    'webhook delivery',
-  ])(
+  it.each([...lambdaNames, 'ranking run', 'pre-token generation', 'webhook dispatcher', 'webhook delivery'])(
     '%s function: webhook signing secrets (SIGNING#) only where it signs or rotates, and no Scan',
     (name) => {
       // Prepare
