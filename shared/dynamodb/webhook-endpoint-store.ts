@@ -2,6 +2,7 @@ import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws
 import type { EventType } from '#shared/domain/events.ts';
 import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import {
+  assertSigningSecrets,
   type EndpointRef,
   type WebhookEndpointRecord,
   type WebhookEndpointStore,
@@ -199,6 +200,7 @@ export const webhookEndpointActions = (
     ];
   }
   const { endpoint, before } = change;
+  assertSigningSecrets(endpoint);
   const after = subscribedTypes(endpoint);
   const previous = subscribedTypes(before);
   return [

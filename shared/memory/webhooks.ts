@@ -1,5 +1,6 @@
 import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import {
+  assertSigningSecrets,
   type EndpointHealth,
   type WebhookDeliveryRecord,
   type WebhookDeliveryStore,
@@ -32,6 +33,7 @@ export const createMemoryWebhooks = (agencyExists: (agencyId: string) => boolean
     const { endpoint } = change;
     const stored = endpoints.get(endpointKey(endpoint.agencyId, endpoint.id));
     if (change.kind === 'webhook-endpoint.deletion') return stored?.version === endpoint.version;
+    assertSigningSecrets(endpoint);
     const urlTaken = [...endpoints.values()].some(
       (other) =>
         other.agencyId === endpoint.agencyId && other.url === endpoint.url && other.id !== endpoint.id,

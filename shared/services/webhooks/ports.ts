@@ -53,6 +53,23 @@ export const withoutSigningSecrets = (endpoint: WebhookEndpointRecord): WebhookE
   };
 };
 
+/**
+ * Refuses to store an endpoint without the secrets its schemes sign with: a listing's record
+ * (`withoutSigningSecrets`) written back would erase them. A programming error, thrown by both
+ * adapters before anything is written; read the endpoint by key (`get`) to change it.
+ */
+export const assertSigningSecrets = (endpoint: WebhookEndpointRecord): void => {
+  const { current } = endpoint.keys;
+  const missing = endpoint.signatureSchemes.filter((scheme) =>
+    scheme === 'v1' ? current.secret === undefined : current.signingKey === undefined,
+  );
+  if (missing.length > 0) {
+    throw new Error(
+      `Webhook endpoint ${endpoint.id} written without its ${missing.join(' and ')} signing secret: change an endpoint read by key (get), not one from a listing`,
+    );
+  }
+};
+
 export interface WebhookEndpointStore {
   /** The endpoint with its keys' secrets (signing, rotation). */
   get(ref: EndpointRef): Promise<WebhookEndpointRecord | undefined>;
