@@ -4678,9 +4678,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description If-Match does not match the current ETag: re-read and retry */
+        /** @description If-Match does not match the current ETag: re-read and retry. After a stale If-Match, `ETag` names the current version */
         PreconditionFailed: {
             headers: {
+                ETag: components["headers"]["ETag"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];

@@ -164,6 +164,17 @@ describe('problem responses the HTTP layer gives', () => {
     if (route.requiresIfMatch) expect(Object.keys(responses)).toEqual(expect.arrayContaining(['412', '428']));
     if (headerOf(route, 'If-Match')) expect(responses['412']).toBeDefined();
   });
+
+  it.each(byKey)(
+    '%s declares the current ETag on its 412, as a stale If-Match is answered',
+    (_key, route) => {
+      // Act
+      const stale = responseOf(route, 412);
+
+      // Assess
+      if (stale) expect(Object.keys(stale.headers ?? {})).toContain('ETag');
+    },
+  );
 });
 
 describe('problem extension members', () => {
