@@ -3649,6 +3649,99 @@ export interface components {
                 worst: number;
             };
         };
+        RankingOpenData: {
+            metadata: {
+                title: string;
+                /** Format: int64 */
+                year: number;
+                runId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                publishedAt: string;
+                framework: {
+                    id: string;
+                    name: string;
+                    regulation: string;
+                };
+                method: string;
+                /**
+                 * @description On which value the cycle applies the predicate bands: the exact index, or the index rounded half-up to 2 decimals
+                 * @enum {string}
+                 */
+                predicateBasis: "exact" | "rounded";
+                /** @description What each row’s predicate is (`predicateNote`) */
+                predicate: string;
+                /** @description Agencies ranked by index, per predicate, best first */
+                predicateCounts: {
+                    id: string;
+                    name: string;
+                    nameEn: string;
+                    /** Format: int64 */
+                    agencies: number;
+                }[];
+                licence: string;
+            };
+            rows: {
+                /**
+                 * @description index, improvement (over the previous cycle) or domain-<n>
+                 * @example index
+                 */
+                measure: string;
+                /**
+                 * Format: int64
+                 * @description Equal exact values share a rank (1, 2, 2, 4)
+                 */
+                rank: number;
+                agency: {
+                    id: string;
+                    name: string;
+                    /**
+                     * @description Agency group (kelompok IPPD)
+                     * @example provinsi
+                     * @enum {string}
+                     */
+                    group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                };
+                value: {
+                    /**
+                     * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                     * @example 3.4985
+                     */
+                    exact: string;
+                    /** @example 3.50 */
+                    display: string;
+                };
+                /** @description The predicate of the agency’s SPBE index, whatever the measure; the page’s `predicate` says on which value */
+                predicate: {
+                    id: string;
+                    name: string;
+                    nameEn: string;
+                };
+                /** Format: int64 */
+                previousRank: number | null;
+                /**
+                 * Format: int64
+                 * @description previousRank − rank: positive moved up
+                 */
+                change: number | null;
+                /** @description Shown with the same 2-decimal value as a neighbour, yet ranked apart by exact value */
+                displayTie: boolean;
+                /** @description National index ranking only */
+                rankRange?: {
+                    /** Format: int64 */
+                    best: number;
+                    /** Format: int64 */
+                    worst: number;
+                };
+                /**
+                 * Format: int64
+                 * @description Rank within the agency’s group
+                 */
+                groupRank: number | null;
+            }[];
+        };
         /** @description One agency’s published positions, newest cycle first */
         AgencyRankings: {
             /**
@@ -7848,7 +7941,10 @@ export interface operations {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RankingOpenData"];
+                    "text/csv": string;
+                };
             };
             /** @description Not modified: the representation still has an ETag sent in If-None-Match */
             304: {

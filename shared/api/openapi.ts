@@ -438,7 +438,11 @@ const requestExample = (route: RouteSpec) => {
 const responseContent = (status: number, response: ResponseSpec) => {
   if (!response.schema) return undefined;
   const mediaType = response.mediaType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
-  return { [mediaType]: { schema: response.schema } };
+  const alternative = response.alternative;
+  return {
+    [mediaType]: { schema: response.schema },
+    ...(alternative ? { [alternative.mediaType]: { schema: alternative.schema } } : {}),
+  };
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

@@ -145,6 +145,21 @@ describe('caching', () => {
   });
 });
 
+describe('what a 200 sends', () => {
+  it('declares the open data in both representations the route negotiates, JSON with its schema', () => {
+    // Prepare
+    const openData = routes.getRankingOpenData;
+
+    // Act
+    const content = responseOf(openData, 200)?.content ?? {};
+
+    // Assess
+    expect(Object.keys(content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/RankingOpenData' });
+    expect(content['text/csv']?.schema).toMatchObject({ type: 'string' });
+  });
+});
+
 describe('problem responses the HTTP layer gives', () => {
   it.each(byKey)('%s documents 413 with its body limit when it takes a body', (_key, route) => {
     // Act
