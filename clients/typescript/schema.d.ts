@@ -1265,7 +1265,7 @@ export interface paths {
         put?: never;
         /**
          * Register an https endpoint for the event types it wants; the signing secret is shown once
-         * @description The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. An agency registers a URL once: registering it again (a double click, a retry whose answer was lost) answers 409 naming the endpoint that has it (`/body/url`); that endpoint’s secret was shown once, so a client that lost it rotates it. Idempotency-Key is not honoured on purpose: a replayed response would store the secret for a day.
+         * @description The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. An agency registers a URL once: registering it again (a double click, a retry whose answer was lost) answers 409 naming the endpoint that has it (`/body/url`); that endpoint’s secret was shown once, so a client that lost it rotates it. An agency has at most 10 endpoints: registering one more answers 409 (delete one first). Idempotency-Key is not honoured on purpose: a replayed response would store the secret for a day.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */

@@ -5,6 +5,7 @@ import { sampleBodies } from '#shared/api/examples.ts';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import { defaultMaxBodyBytes, type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList, routes } from '#shared/api/routes.ts';
+import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import { problemFromError } from '#shared/http/problem-details.ts';
 
 /**
@@ -157,6 +158,20 @@ describe('what a 200 sends', () => {
     expect(Object.keys(content).sort()).toEqual(['application/json', 'text/csv']);
     expect(content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/RankingOpenData' });
     expect(content['text/csv']?.schema).toMatchObject({ type: 'string' });
+  });
+});
+
+describe('limits a caller runs into', () => {
+  it('says on the registration how many webhook endpoints an agency may have (its 409)', () => {
+    // Act
+    const { description } = operationOf(routes.createWebhookEndpoint) as Operation & {
+      readonly description?: string;
+    };
+
+    // Assess
+    expect(description).toContain(
+      `at most ${endpointsPerAgency} endpoints: registering one more answers 409`,
+    );
   });
 });
 
