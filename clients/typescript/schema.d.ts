@@ -4794,7 +4794,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Unsupported Content-Type */
+        /** @description Unsupported Content-Type, charset or Content-Encoding (bodies are uncompressed UTF-8) */
         UnsupportedMediaType: {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];

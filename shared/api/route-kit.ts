@@ -29,7 +29,7 @@ export const commonErrorResponses = {
     'If-Match does not match the current ETag: re-read and retry. After a stale If-Match, `ETag` names the current version',
   ),
   413: problem('The request body is larger than this route accepts'),
-  415: problem('Unsupported Content-Type'),
+  415: problem('Unsupported Content-Type, charset or Content-Encoding (bodies are uncompressed UTF-8)'),
   422: problem('Idempotency-Key reused with a different request'),
   428: problem('If-Match is required on this write'),
   429: problem(
