@@ -155,7 +155,9 @@ export const createLocalIdentityProvider = async (
 };
 
 /** What a caller without a usable token is told to send (locally, `npm run token` makes one). */
-const bearerHint = '`Authorization: Bearer <access token>` (locally: `npm run -s token -- --role …`)';
+const bearerHeader = '`Authorization: Bearer <access token>`';
+const localTokenHint = '(locally: `npm run -s token -- --role …`)';
+const bearerHint = `${bearerHeader} ${localTokenHint}`;
 
 /** A token's time claim as an instant, when it is one. */
 const instantOf = (seconds: unknown): string | undefined =>
@@ -167,7 +169,7 @@ const instantOf = (seconds: unknown): string | undefined =>
 const describeJoseError = (error: unknown): string => {
   if (error instanceof joseErrors.JWTExpired) {
     const at = instantOf(error.payload.exp);
-    return `The token expired${at ? ` at ${at}` : ''}; get a new access token and send it instead (${bearerHint}).`;
+    return `The token expired${at ? ` at ${at}` : ''}; get a new access token ${localTokenHint} and send it as ${bearerHeader}.`;
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
     const at = instantOf(error.payload.nbf);
