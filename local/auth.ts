@@ -111,7 +111,22 @@ export const createLocalIdentityProvider = async (
     authorization: string | undefined,
     routeScopes: readonly Scope[],
   ): Promise<Verification> => {
-    if (!authorization) return { ok: false, status: 401, reason: 'The Authorization header is missing.' };
+    if (!authorization) {
+      return {
+        ok: false,
+        status: 401,
+        reason: `The Authorization header is missing: send ${bearerHint}.`,
+      };
+    }
+    // Another scheme (Basic, a cookie pasted whole) is not a malformed token but the wrong header.
+    const scheme = /^([A-Za-z][\w.+-]*)\s+\S/.exec(authorization)?.[1];
+    if (scheme !== undefined && scheme.toLowerCase() !== 'bearer') {
+      return {
+        ok: false,
+        status: 401,
+        reason: `The Authorization header uses the ${scheme} scheme; send ${bearerHint}.`,
+      };
+    }
     const token = authorization.replace(/^Bearer\s+/i, '').trim();
     try {
       const { payload } = await jwtVerify(token, keySet, {
@@ -139,8 +154,27 @@ export const createLocalIdentityProvider = async (
   return { issuer: localIssuer, audience: localAudience, jwks, mint, verify };
 };
 
+/** What a caller without a usable token is told to send (locally, `npm run token` makes one). */
+const bearerHeader = '`Authorization: Bearer <access token>`';
+const localTokenHint = '(locally: `npm run -s token -- --role …`)';
+const bearerHint = `${bearerHeader} ${localTokenHint}`;
+
+/** A token's time claim as an instant, when it is one. */
+const instantOf = (seconds: unknown): string | undefined =>
+  typeof seconds === 'number' && Number.isFinite(seconds)
+    ? new Date(seconds * 1000).toISOString()
+    : undefined;
+
+/** Why a token is refused, and what to do about it: a person reads this, not jose's reason codes. */
 const describeJoseError = (error: unknown): string => {
-  if (error instanceof joseErrors.JWTExpired) return 'The token has expired.';
+  if (error instanceof joseErrors.JWTExpired) {
+    const at = instantOf(error.payload.exp);
+    return `The token expired${at ? ` at ${at}` : ''}; get a new access token ${localTokenHint} and send it as ${bearerHeader}.`;
+  }
+  if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
+    const at = instantOf(error.payload.nbf);
+    return `The token's \`nbf\` claim is not accepted: it is not valid before ${at ?? 'its nbf time'}. Wait until then, or check the clock of the machine that issued it.`;
+  }
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     return `The token's \`${error.claim}\` claim is not accepted (${error.reason}).`;
   }
@@ -148,7 +182,7 @@ const describeJoseError = (error: unknown): string => {
   if (error instanceof joseErrors.JOSEAlgNotAllowed)
     return 'The token is signed with an algorithm that is not accepted.';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was signed by an unknown key.';
-  return 'The token is malformed.';
+  return `The token is malformed: send ${bearerHint}.`;
 };
 
 /**

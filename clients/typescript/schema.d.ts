@@ -1265,7 +1265,7 @@ export interface paths {
         put?: never;
         /**
          * Register an https endpoint for the event types it wants; the signing secret is shown once
-         * @description The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. An agency registers a URL once: registering it again (a double click, a retry whose answer was lost) answers 409 naming the endpoint that has it (`/body/url`); that endpoint’s secret was shown once, so a client that lost it rotates it. Idempotency-Key is not honoured on purpose: a replayed response would store the secret for a day.
+         * @description The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. An agency registers a URL once: registering it again (a double click, a retry whose answer was lost) answers 409 naming the endpoint that has it (`/body/url`); that endpoint’s secret was shown once, so a client that lost it rotates it. An agency has at most 10 endpoints: registering one more answers 409 (delete one first). Idempotency-Key is not honoured on purpose: a replayed response would store the secret for a day.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */
@@ -3649,6 +3649,99 @@ export interface components {
                 worst: number;
             };
         };
+        RankingOpenData: {
+            metadata: {
+                title: string;
+                /** Format: int64 */
+                year: number;
+                runId: string;
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                publishedAt: string;
+                framework: {
+                    id: string;
+                    name: string;
+                    regulation: string;
+                };
+                method: string;
+                /**
+                 * @description On which value the cycle applies the predicate bands: the exact index, or the index rounded half-up to 2 decimals
+                 * @enum {string}
+                 */
+                predicateBasis: "exact" | "rounded";
+                /** @description What each row’s predicate is (`predicateNote`) */
+                predicate: string;
+                /** @description Agencies ranked by index, per predicate, best first */
+                predicateCounts: {
+                    id: string;
+                    name: string;
+                    nameEn: string;
+                    /** Format: int64 */
+                    agencies: number;
+                }[];
+                licence: string;
+            };
+            rows: {
+                /**
+                 * @description index, improvement (over the previous cycle) or domain-<n>
+                 * @example index
+                 */
+                measure: string;
+                /**
+                 * Format: int64
+                 * @description Equal exact values share a rank (1, 2, 2, 4)
+                 */
+                rank: number;
+                agency: {
+                    id: string;
+                    name: string;
+                    /**
+                     * @description Agency group (kelompok IPPD)
+                     * @example provinsi
+                     * @enum {string}
+                     */
+                    group: "kementerian" | "lpnk" | "lainnya" | "provinsi" | "kabupaten" | "kota";
+                };
+                value: {
+                    /**
+                     * @description Exact value: the shortest terminating decimal ("4.156", "-0.0145") or, when it does not terminate, n/d in lowest terms ("109/26")
+                     * @example 3.4985
+                     */
+                    exact: string;
+                    /** @example 3.50 */
+                    display: string;
+                };
+                /** @description The predicate of the agency’s SPBE index, whatever the measure; the page’s `predicate` says on which value */
+                predicate: {
+                    id: string;
+                    name: string;
+                    nameEn: string;
+                };
+                /** Format: int64 */
+                previousRank: number | null;
+                /**
+                 * Format: int64
+                 * @description previousRank − rank: positive moved up
+                 */
+                change: number | null;
+                /** @description Shown with the same 2-decimal value as a neighbour, yet ranked apart by exact value */
+                displayTie: boolean;
+                /** @description National index ranking only */
+                rankRange?: {
+                    /** Format: int64 */
+                    best: number;
+                    /** Format: int64 */
+                    worst: number;
+                };
+                /**
+                 * Format: int64
+                 * @description Rank within the agency’s group
+                 */
+                groupRank: number | null;
+            }[];
+        };
         /** @description One agency’s published positions, newest cycle first */
         AgencyRankings: {
             /**
@@ -4678,9 +4771,10 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description If-Match does not match the current ETag: re-read and retry */
+        /** @description If-Match does not match the current ETag: re-read and retry. After a stale If-Match, `ETag` names the current version */
         PreconditionFailed: {
             headers: {
+                ETag: components["headers"]["ETag"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
@@ -4700,7 +4794,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Unsupported Content-Type */
+        /** @description Unsupported Content-Type, charset or Content-Encoding (bodies are uncompressed UTF-8) */
         UnsupportedMediaType: {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
@@ -7847,7 +7941,10 @@ export interface operations {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RankingOpenData"];
+                    "text/csv": string;
+                };
             };
             /** @description Not modified: the representation still has an ETag sent in If-None-Match */
             304: {

@@ -67,6 +67,9 @@ export const corsAllowedRequestHeaders = [
   'if-match',
   // Not CORS-safelisted: without it a portal's revalidation of a public read (304) fails its preflight.
   'if-none-match',
+  // Not safelisted either: docs/webhooks.md tells a portal to read an award past any cache with
+  // `Cache-Control: no-cache`; without it that read fails its preflight in a browser.
+  'cache-control',
   'idempotency-key',
 ] as const;
 export const corsExposedResponseHeaders = [

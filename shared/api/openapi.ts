@@ -215,7 +215,7 @@ const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` 
 /**
  * The headers of one response: the route's own, the idempotency replay headers on an idempotent
  * route's success, Cache-Control (and an ETag, when it revalidates) on a public read's 200 and 304,
- * CORS on all, the rate-limit pair on 2xx and 4xx (what a client paces itself by), and Retry-After
+ * the current ETag on 412, CORS on all, the rate-limit pair on 2xx and 4xx (what a client paces itself by), and Retry-After
  * on 429 and 503.
  */
 const responseHeaders = (status: number, own: readonly ResponseHeaderName[] = [], route?: RouteSpec) => {
@@ -225,6 +225,9 @@ const responseHeaders = (status: number, own: readonly ResponseHeaderName[] = []
     if (revalidates(route) && !names.includes('ETag')) names.push('ETag');
     names.push('Cache-Control');
   }
+  // A stale If-Match is answered with the current version (`assertVersion`), so a client that
+  // merges its change can retry without reading the resource again.
+  if (status === 412 && !names.includes('ETag')) names.push('ETag');
   if (status < 500) names.push('RateLimit', 'RateLimit-Policy');
   if (status === 429 || status === 503) names.push('Retry-After');
   names.push('Access-Control-Allow-Origin');
@@ -435,7 +438,11 @@ const requestExample = (route: RouteSpec) => {
 const responseContent = (status: number, response: ResponseSpec) => {
   if (!response.schema) return undefined;
   const mediaType = response.mediaType ?? (status >= 400 ? 'application/problem+json' : 'application/json');
-  return { [mediaType]: { schema: response.schema } };
+  const alternative = response.alternative;
+  return {
+    [mediaType]: { schema: response.schema },
+    ...(alternative ? { [alternative.mediaType]: { schema: alternative.schema } } : {}),
+  };
 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

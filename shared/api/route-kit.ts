@@ -25,9 +25,11 @@ export const commonErrorResponses = {
   ),
   500: problem('Unexpected error; `requestId` identifies it in the logs'),
   409: problem('Conflicts with the current state (window closed, already submitted, duplicate in flight)'),
-  412: problem('If-Match does not match the current ETag: re-read and retry'),
+  412: problem(
+    'If-Match does not match the current ETag: re-read and retry. After a stale If-Match, `ETag` names the current version',
+  ),
   413: problem('The request body is larger than this route accepts'),
-  415: problem('Unsupported Content-Type'),
+  415: problem('Unsupported Content-Type, charset or Content-Encoding (bodies are uncompressed UTF-8)'),
   422: problem('Idempotency-Key reused with a different request'),
   428: problem('If-Match is required on this write'),
   429: problem(

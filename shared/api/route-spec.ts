@@ -54,6 +54,11 @@ export interface ResponseSpec {
    * media type, and documented as a string of it.
    */
   readonly mediaType?: TextMediaType;
+  /**
+   * The same resource in another representation, chosen by content negotiation (the open data as
+   * CSV beside its JSON): documented beside the JSON, sent by the route as `text`.
+   */
+  readonly alternative?: { readonly mediaType: 'text/csv'; readonly schema: z.ZodType };
 }
 
 export type BodyContentType = 'application/json' | 'text/csv';
@@ -170,9 +175,11 @@ type DeepReadonly<T> = T extends (infer Item)[]
  */
 type BodyOf<Response> = Response extends { readonly mediaType: TextMediaType }
   ? { readonly body: string | Uint8Array }
-  : Response extends { readonly schema: infer Schema extends z.ZodType }
-    ? { readonly body: DeepReadonly<z.input<Schema>> }
-    : { readonly body?: unknown; readonly text?: string };
+  : Response extends { readonly schema: infer Schema extends z.ZodType; readonly alternative: object }
+    ? { readonly body: DeepReadonly<z.input<Schema>> } | { readonly text: string }
+    : Response extends { readonly schema: infer Schema extends z.ZodType }
+      ? { readonly body: DeepReadonly<z.input<Schema>> }
+      : { readonly body?: unknown; readonly text?: string };
 
 /**
  * What a route implementation returns, typed from its documented responses: one of its 2xx/304

@@ -216,6 +216,15 @@ export const readRequestBody = (
       `The request body is ${bytes.length} bytes; the limit for this route is ${limit}.`,
     );
   }
+  // A compressed body is a content coding we do not decode (nor does API Gateway's HTTP API): 415
+  // as RFC 9110 §15.5.16 and RFC 7694 say, rather than its bytes read as text ("not valid UTF-8").
+  const coding = event.headers?.['content-encoding']?.trim().toLowerCase();
+  if (coding !== undefined && coding !== '' && coding !== 'identity') {
+    throw new UnsupportedMediaTypeError(
+      `The request body is sent with Content-Encoding "${coding}", which this API does not decode: send it uncompressed, without Content-Encoding.`,
+      { headers: { 'accept-encoding': 'identity' } },
+    );
+  }
   const accepted = route.bodyContentTypes ?? ['application/json'];
   const mediaType = mediaTypeOf(event.headers?.['content-type']);
   const matched = accepted.find((candidate) => candidate === mediaType);

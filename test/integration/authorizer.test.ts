@@ -399,6 +399,21 @@ describe('CORS at the gateway (API Gateway answers preflights and decorates its 
     expect(response.headers.get('access-control-allow-headers')?.split(',')).toContain('if-none-match');
   });
 
+  it('lets a portal read past caches with Cache-Control: no-cache, as docs/webhooks.md advises', async () => {
+    // Act
+    const response = await fetch(`${corsApi.url}/v1/awards/apd-2026-layanan-provinsi-1`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: portal,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'cache-control',
+      },
+    });
+
+    // Assess
+    expect(response.headers.get('access-control-allow-headers')?.split(',')).toContain('cache-control');
+  });
+
   it('gives a preflight from another origin no CORS headers', async () => {
     const response = await preflight('https://elsewhere.example');
 

@@ -5,6 +5,8 @@ import {
   AgencyRankingsParamsSchema,
   AgencyRankingsSchema,
   OpenDataQuerySchema,
+  RankingOpenDataCsvSchema,
+  RankingOpenDataSchema,
   RankingPageSchema,
   RankingQuerySchema,
   RankingRunListSchema,
@@ -97,7 +99,14 @@ export const rankingRoutes = {
     params: YearParamsSchema,
     query: OpenDataQuerySchema,
     responses: {
-      200: { description: 'The ranking (JSON; `text/csv` when asked)' },
+      200: {
+        description: 'The ranking (JSON; `text/csv` when asked)',
+        schema: RankingOpenDataSchema,
+        alternative: {
+          mediaType: 'text/csv',
+          schema: RankingOpenDataCsvSchema,
+        },
+      },
       ...errors(400, 404, 406),
     },
   }),

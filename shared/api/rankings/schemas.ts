@@ -90,6 +90,48 @@ export const RankingPageSchema = z
   )
   .meta({ id: 'RankingPage' });
 
+/**
+ * The open data as JSON: the metadata the CSV states in its `#` lines, and one row per agency and
+ * measure (national ranks, with the group rank beside them).
+ */
+export const RankingOpenDataSchema = z
+  .object(
+    lazyShape(() => ({
+      metadata: z.object({
+        title: z.string(),
+        year: z.number().int(),
+        runId: z.string(),
+        publishedAt: InstantSchema,
+        framework: z.object({ id: z.string(), name: z.string(), regulation: z.string() }),
+        method: z.string(),
+        predicateBasis: PredicateBasisSchema,
+        predicate: z.string().meta({ description: 'What each row’s predicate is (`predicateNote`)' }),
+        predicateCounts: z
+          .array(
+            z.object({ id: z.string(), name: z.string(), nameEn: z.string(), agencies: z.number().int() }),
+          )
+          .meta({ description: 'Agencies ranked by index, per predicate, best first' }),
+        licence: z.string(),
+      }),
+      rows: z.array(
+        z.object(
+          lazyShape(() => ({
+            measure: RankingMeasureSchema,
+            ...RankingEntrySchema.shape,
+            groupRank: z.number().int().nullable().meta({ description: 'Rank within the agency’s group' }),
+          })),
+        ),
+      ),
+    })),
+  )
+  .meta({ id: 'RankingOpenData' });
+
+/** The open data as CSV (`format=csv` or `Accept: text/csv`): the same rows, columns named. */
+export const RankingOpenDataCsvSchema = z.string().meta({
+  description:
+    'CSV (RFC 4180): `#` metadata lines first, then the header line measure, rank, groupRank, agencyId, agencyName, group, valueExact, valueDisplay, predicate, previousRank, change, displayTie, rankBest, rankWorst',
+});
+
 export const RankingQuerySchema = z
   .strictObject(
     lazyShape(() => ({

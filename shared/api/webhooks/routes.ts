@@ -19,6 +19,7 @@ import {
   WebhookPublicKeysPageSchema,
   WebhookPublicKeysQuerySchema,
   WebhookTestReceiptSchema,
+  webhookLimits,
 } from './schemas.ts';
 
 /** An agency operator manages the own agency's endpoints (scope webhooks.manage); admins any agency's. */
@@ -41,8 +42,7 @@ export const webhookRoutes = {
     lambda: 'webhooks',
     access: webhookManagers,
     summary: 'Register an https endpoint for the event types it wants; the signing secret is shown once',
-    description:
-      'The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. An agency registers a URL once: registering it again (a double click, a retry whose answer was lost) answers 409 naming the endpoint that has it (`/body/url`); that endpoint’s secret was shown once, so a client that lost it rotates it. Idempotency-Key is not honoured on purpose: a replayed response would store the secret for a day.',
+    description: `The URL is checked (https, no credentials, a DNS name that is not localhost) and its name resolved: every address must be public unicast, else 400 naming the reason. An agency registers a URL once: registering it again (a double click, a retry whose answer was lost) answers 409 naming the endpoint that has it (\`/body/url\`); that endpoint’s secret was shown once, so a client that lost it rotates it. An agency has at most ${webhookLimits.endpointsPerAgency} endpoints: registering one more answers 409 (delete one first). Idempotency-Key is not honoured on purpose: a replayed response would store the secret for a day.`,
     tags,
     params: AgencyIdParamsSchema,
     body: WebhookEndpointCreateSchema,
@@ -62,7 +62,7 @@ export const webhookRoutes = {
     path: endpoints,
     lambda: 'webhooks',
     access: webhookManagers,
-    summary: 'The agency’s webhook endpoints (at most 10), oldest first',
+    summary: `The agency’s webhook endpoints (at most ${webhookLimits.endpointsPerAgency}), oldest first`,
     tags,
     params: AgencyIdParamsSchema,
     responses: {

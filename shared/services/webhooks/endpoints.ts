@@ -148,10 +148,12 @@ const tooMany = (agencyId: string, count: number) =>
     `Agency "${agencyId}" has ${count} webhook endpoints, the most it may have; delete one first.`,
   );
 
+// Another agency's operator gets the same words as for a missing agency (nothing tells them apart),
+// but the registry is public: "No agency" alone would deny one the operator can look up.
 const notFound = (agencyId: string, endpointId?: string) =>
   new NotFoundError(
     endpointId === undefined
-      ? `No agency "${agencyId}".`
+      ? `No agency "${agencyId}" whose webhook endpoints this token may manage (an operator manages the own agency's).`
       : `No webhook endpoint "${endpointId}" of agency "${agencyId}".`,
   );
 

@@ -5,6 +5,7 @@ import { sampleBodies } from '#shared/api/examples.ts';
 import { buildOpenApiDocument } from '#shared/api/openapi.ts';
 import { defaultMaxBodyBytes, type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList, routes } from '#shared/api/routes.ts';
+import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import { problemFromError } from '#shared/http/problem-details.ts';
 
 /**
@@ -145,6 +146,35 @@ describe('caching', () => {
   });
 });
 
+describe('what a 200 sends', () => {
+  it('declares the open data in both representations the route negotiates, JSON with its schema', () => {
+    // Prepare
+    const openData = routes.getRankingOpenData;
+
+    // Act
+    const content = responseOf(openData, 200)?.content ?? {};
+
+    // Assess
+    expect(Object.keys(content).sort()).toEqual(['application/json', 'text/csv']);
+    expect(content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/RankingOpenData' });
+    expect(content['text/csv']?.schema).toMatchObject({ type: 'string' });
+  });
+});
+
+describe('limits a caller runs into', () => {
+  it('says on the registration how many webhook endpoints an agency may have (its 409)', () => {
+    // Act
+    const { description } = operationOf(routes.createWebhookEndpoint) as Operation & {
+      readonly description?: string;
+    };
+
+    // Assess
+    expect(description).toContain(
+      `at most ${endpointsPerAgency} endpoints: registering one more answers 409`,
+    );
+  });
+});
+
 describe('problem responses the HTTP layer gives', () => {
   it.each(byKey)('%s documents 413 with its body limit when it takes a body', (_key, route) => {
     // Act
@@ -164,6 +194,17 @@ describe('problem responses the HTTP layer gives', () => {
     if (route.requiresIfMatch) expect(Object.keys(responses)).toEqual(expect.arrayContaining(['412', '428']));
     if (headerOf(route, 'If-Match')) expect(responses['412']).toBeDefined();
   });
+
+  it.each(byKey)(
+    '%s declares the current ETag on its 412, as a stale If-Match is answered',
+    (_key, route) => {
+      // Act
+      const stale = responseOf(route, 412);
+
+      // Assess
+      if (stale) expect(Object.keys(stale.headers ?? {})).toContain('ETag');
+    },
+  );
 });
 
 describe('problem extension members', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { problemTypePageHtml, problemTypesPageHtml } from '#functions/public/problem-pages.ts';
 import { problemGuides, problemTypeUri, problemTypeUris } from '#shared/api/common/problem-types.ts';
@@ -25,6 +26,14 @@ const thrownErrors: errors.AppError[] = Object.values(errors).flatMap((member) =
 });
 
 describe('problem type pages', () => {
+  it('are counted in the README as the index lists them', () => {
+    // Prepare
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+
+    // Assess
+    expect(readme).toContain(`\`GET /problems\` lists all ${problemSlugs.length} (`);
+  });
+
   it('has a page for every type an error of the hierarchy is answered with', () => {
     expect(thrownErrors.length).toBeGreaterThanOrEqual(15);
     for (const error of thrownErrors) {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { type BodyContentType, defaultMaxBodyBytes } from '#shared/api/route-spec.ts';
@@ -256,6 +257,40 @@ describe('readRequestBody: JSON', () => {
   it('returns any JSON value; the schema decides whether it fits', () => {
     expect(readRequestBody(jsonRoute, event('[1,2]', 'application/json'))?.value).toEqual([1, 2]);
     expect(readRequestBody(jsonRoute, event('null', 'application/json'))?.value).toBeNull();
+  });
+});
+
+describe('readRequestBody: content coding', () => {
+  it('answers a compressed body with 415 saying to send it uncompressed, not with its bytes read as text', () => {
+    // Prepare: what an HTTP client that gzips request bodies sends
+    const gzipped = gzipSync('{"level":3}').toString('base64');
+    const sent = {
+      ...event(gzipped, 'application/json', true),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
+    };
+
+    // Act
+    const error = errorOf(() => readRequestBody(jsonRoute, sent));
+
+    // Assess
+    expect(error).toBeInstanceOf(UnsupportedMediaTypeError);
+    expect(error.detail).toContain('Content-Encoding "gzip"');
+    expect(error.detail).toContain('send it uncompressed');
+    expect(error.headers).toEqual({ 'accept-encoding': 'identity' });
+  });
+
+  it('reads a body sent with Content-Encoding identity as any other', () => {
+    // Prepare
+    const sent = {
+      ...event('{"a":1}', 'application/json'),
+      headers: { 'content-type': 'application/json', 'content-encoding': 'identity' },
+    };
+
+    // Act
+    const read = readRequestBody(jsonRoute, sent);
+
+    // Assess
+    expect(read).toEqual({ mediaType: 'application/json', value: { a: 1 } });
   });
 });
 

@@ -55,6 +55,52 @@ describe('local identity provider', () => {
     expect(await idp.verify(undefined, [])).toMatchObject({ ok: false, status: 401 });
   });
 
+  it.each([
+    ['a missing header', undefined, 'Authorization: Bearer <access token>'],
+    ['another scheme', 'Basic b3A6cGFzcw==', 'uses the Basic scheme; send `Authorization: Bearer'],
+    ['a token that is no JWT', 'Bearer abc.def', 'malformed: send `Authorization: Bearer'],
+  ])('answers %s with 401 saying what to send', async (_name, header, reason) => {
+    // Act
+    const verification = await idp.verify(header, []);
+
+    // Assess
+    expect(verification).toMatchObject({ ok: false, status: 401, reason: expect.stringContaining(reason) });
+  });
+
+  it('answers an expired token with when it expired and what to do', async () => {
+    // Prepare
+    const exp = Math.floor(Date.now() / 1000) - 60;
+    const token = await idp.mint({ subject: 's', role: 'admin', expiresIn: exp });
+
+    // Act
+    const verification = await idp.verify(`Bearer ${token}`, []);
+
+    // Assess
+    expect(verification).toMatchObject({
+      ok: false,
+      status: 401,
+      reason: expect.stringContaining(
+        `expired at ${new Date(exp * 1000).toISOString()}; get a new access token`,
+      ),
+    });
+  });
+
+  it('answers a token not valid yet with from when, not a reason code', async () => {
+    // Prepare
+    const nbf = Math.floor(Date.now() / 1000) + 3600;
+    const token = await idp.mint({ subject: 's', role: 'admin', notBefore: nbf });
+
+    // Act
+    const verification = await idp.verify(`Bearer ${token}`, []);
+
+    // Assess
+    expect(verification).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining(`not valid before ${new Date(nbf * 1000).toISOString()}`),
+    });
+    if (!verification.ok) expect(verification.reason).not.toContain('check_failed');
+  });
+
   it('answers a valid token lacking every route scope with 403 naming them', async () => {
     // Prepare
     const token = await idp.mint({

@@ -108,6 +108,24 @@ describe('webhook endpoints (in-memory ports)', () => {
     await expect(service.create(actor(), 'prov-tidak-ada', create())).rejects.toThrow(NotFoundError);
   });
 
+  it('tells another agency’s operator the same as for a missing agency, without denying that it exists', async () => {
+    // Prepare
+    const ports = await preparedPorts();
+    const service = endpointService(ports);
+
+    // Act
+    const others = service.list(operatorOf(jabar), jatim);
+    const missing = service.list(actor(), 'prov-tidak-ada');
+
+    // Assess
+    await expect(others).rejects.toThrow(
+      `No agency "${jatim}" whose webhook endpoints this token may manage (an operator manages the own agency's).`,
+    );
+    await expect(missing).rejects.toThrow(
+      'No agency "prov-tidak-ada" whose webhook endpoints this token may manage',
+    );
+  });
+
   it.each([
     ['https://10.0.0.1/', 'ip-literal'],
     ['http://hooks.jatimprov.go.id/', 'https-required'],
