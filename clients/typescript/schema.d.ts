@@ -1319,7 +1319,7 @@ export interface paths {
         put?: never;
         /**
          * New signing keys; the previous ones keep signing beside them for an overlap (24 h default)
-         * @description During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying. If-Match is optional; when sent it must match (412 otherwise, nothing rotated): send the ETag you read, and a double click or a retry of a rotation that happened cannot end its overlap.
+         * @description During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying. If-Match is optional; when sent it must match (412 otherwise, nothing rotated): send the ETag you read, and a double click or a retry of a rotation that happened cannot end its overlap. A request carrying Idempotency-Key without If-Match answers 428: the key is not honoured here, and its sender counts on a safe retry.
          *
          *     **Access:** admins (Kemenpan RB), agency operators; a token with any one of the scopes `spbe/admin`, `spbe/webhooks.manage`.
          */
@@ -8337,6 +8337,7 @@ export interface operations {
                 };
             };
             415: components["responses"]["UnsupportedMediaType"];
+            428: components["responses"]["PreconditionRequired"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -2,7 +2,7 @@ import { webhookRoutes } from '#shared/api/webhooks/routes.ts';
 import { etagOf } from '#shared/domain/versions.ts';
 import { actorOf } from '#shared/http/actor.ts';
 import { createLambdaHandler, type HttpOptions } from '#shared/http/lambda-handler.ts';
-import { optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
+import { ifMatchWhenRetryExpected, optionalIfMatch, requireIfMatch } from '#shared/http/preconditions.ts';
 import { pageBody } from '#shared/http/responses.ts';
 import {
   createWebhookEndpointService,
@@ -85,7 +85,10 @@ export const createWebhooksHandler = (dependencies: WebhooksDependencies) => {
           params.agencyId,
           params.endpointId,
           body.overlapHours,
-          optionalIfMatch(headers),
+          ifMatchWhenRetryExpected(
+            headers,
+            'a replayed answer would keep the new secret for a day; rotating twice ends the overlap at once',
+          ),
         );
         return {
           status: 200,

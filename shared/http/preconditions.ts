@@ -28,6 +28,24 @@ export const requireIfMatch = (headers: Readonly<Record<string, string | undefin
   return optionalIfMatch(headers) as number;
 };
 
+/**
+ * `If-Match` optional, unless the request carries an `Idempotency-Key` on a route that does not
+ * honour one: its caller counts on a retry being safe, and here only `If-Match` makes it so (a retry
+ * then answers 412 and changes nothing). 428 naming `why` the key is not honoured, rather than
+ * ignoring it silently.
+ */
+export const ifMatchWhenRetryExpected = (
+  headers: Readonly<Record<string, string | undefined>>,
+  why: string,
+): number | undefined => {
+  if (headers['idempotency-key'] !== undefined && headers['if-match'] === undefined) {
+    throw new PreconditionRequiredError(
+      `This route does not honour Idempotency-Key (${why}), so a retry would run it again; send If-Match with the ETag you read instead: a retry then answers 412 and changes nothing.`,
+    );
+  }
+  return optionalIfMatch(headers);
+};
+
 /** Like `requireIfMatch`, but a missing header means "no precondition". */
 export const optionalIfMatch = (
   headers: Readonly<Record<string, string | undefined>>,

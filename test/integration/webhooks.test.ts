@@ -254,6 +254,31 @@ describe('endpoint lifecycle', () => {
     secretsHandedOut.push(created.secret ?? '', rotated.secret ?? '');
   });
 
+  it('rotation with an Idempotency-Key but no If-Match answers 428 and rotates nothing: the key is not honoured, and its sender counts on a safe retry', async () => {
+    // Prepare
+    const created = expectStatus(await register({ url: 'https://hooks.jatimprov.go.id/rotate-keyed' }), 201);
+    const path = `${base}/${created.id}`;
+
+    // Act
+    const keyed = await api.request('POST', `${path}/rotate-secret`, {
+      token: operator,
+      headers: { 'idempotency-key': 'rotate-1' },
+    });
+    const read = await api.request<Endpoint>('GET', path, { token: operator });
+    const keyedWithIfMatch = await api.request<EndpointWithSecret>('POST', `${path}/rotate-secret`, {
+      token: operator,
+      headers: { 'idempotency-key': 'rotate-1', 'if-match': '"1"' },
+    });
+
+    // Assess
+    const problem = expectProblem(keyed, 428);
+    expect(problem.detail).toContain('does not honour Idempotency-Key');
+    expect(problem.detail).toContain('If-Match');
+    expect(expectStatus(read, 200)).toMatchObject({ version: 1 });
+    const rotated = expectStatus(keyedWithIfMatch, 200);
+    secretsHandedOut.push(created.secret ?? '', rotated.secret ?? '');
+  });
+
   it('DELETE answers 204, then the endpoint is gone (404)', async () => {
     const created = expectStatus(await register({ url: 'https://hooks.jatimprov.go.id/delete' }), 201);
 

@@ -124,7 +124,7 @@ export const webhookRoutes = {
     access: webhookManagers,
     summary: 'New signing keys; the previous ones keep signing beside them for an overlap (24 h default)',
     description:
-      'During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying. If-Match is optional; when sent it must match (412 otherwise, nothing rotated): send the ETag you read, and a double click or a retry of a rotation that happened cannot end its overlap.',
+      'During the overlap every delivery carries both signatures, so receivers holding only the old or only the new secret (or public key) verify it. The new secret is shown in this response only. The body may be left out (a bare POST): the overlap is then 24 h. Not idempotent, for the same reason as registration. One previous generation is kept: rotating again during an overlap ends it (the keys from before the first rotation stop signing at once), so after a lost response read the endpoint (`previousSecretExpiresAt`) before retrying. If-Match is optional; when sent it must match (412 otherwise, nothing rotated): send the ETag you read, and a double click or a retry of a rotation that happened cannot end its overlap. A request carrying Idempotency-Key without If-Match answers 428: the key is not honoured here, and its sender counts on a safe retry.',
     tags,
     params: WebhookEndpointParamsSchema,
     body: RotateSecretSchema,
@@ -136,7 +136,7 @@ export const webhookRoutes = {
         schema: WebhookEndpointWithSecretSchema,
         headers: etag,
       },
-      ...errors(400, 401, 403, 404, 412, 415),
+      ...errors(400, 401, 403, 404, 412, 415, 428),
     },
   }),
   sendWebhookTest: defineRoute({
