@@ -1761,9 +1761,403 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "self_assessment.submitted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An agency submitted its self-assessment for the cycle.
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_self_assessment_submitted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "result.finalized": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The agency’s final result for the cycle was recorded (its index and predicate are read at `link`, from the opening of the appeals window).
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_result_finalized"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "appeal.decided": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An appeal of the agency was decided: which indicators were upheld or rejected, and the result version that stands.
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_appeal_decided"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "ranking.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A national ranking was published for the cycle: sent to every subscriber (no agencyId).
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_ranking_published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "award.published": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The agency received awards in a publication version (once per version; a revision tells only the agencies it changes).
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_award_published"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "award.revoked": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A revision of the cycle’s awards withdrew awards from the agency.
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_award_revoked"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A test event, sent on request to the one endpoint that asked for it.
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_webhook_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "webhook.endpoint_disabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Another endpoint of the agency was disabled (410 Gone, or failing for 5 days); enable it again when it is fixed.
+         * @description Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).
+         */
+        post: operations["webhook_webhook_endpoint_disabled"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        /** @description An agency submitted its self-assessment for the cycle. */
+        WebhookEvent_self_assessment_submitted: {
+            /** @enum {string} */
+            type: "self_assessment.submitted";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: int32
+                 * @description Evaluation cycle year
+                 * @example 2026
+                 */
+                year: number;
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
+                agencyId: string;
+                /** Format: int32 */
+                version: number;
+                /** @description The provisional SPBE index, exact decimal */
+                provisionalIndex: string;
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+            };
+        };
+        /** @description The agency’s final result for the cycle was recorded (its index and predicate are read at `link`, from the opening of the appeals window). */
+        WebhookEvent_result_finalized: {
+            /** @enum {string} */
+            type: "result.finalized";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: int32
+                 * @description Evaluation cycle year
+                 * @example 2026
+                 */
+                year: number;
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
+                agencyId: string;
+                /** Format: int32 */
+                version: number;
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+            };
+        };
+        /** @description An appeal of the agency was decided: which indicators were upheld or rejected, and the result version that stands. */
+        WebhookEvent_appeal_decided: {
+            /** @enum {string} */
+            type: "appeal.decided";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: int32
+                 * @description Evaluation cycle year
+                 * @example 2026
+                 */
+                year: number;
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
+                agencyId: string;
+                appealId: string;
+                upheld: number[];
+                rejected: number[];
+                /** Format: int32 */
+                resultVersion: number;
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                appealsLink: string;
+            };
+        };
+        /** @description A national ranking was published for the cycle: sent to every subscriber (no agencyId). */
+        WebhookEvent_ranking_published: {
+            /** @enum {string} */
+            type: "ranking.published";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: int32
+                 * @description Evaluation cycle year
+                 * @example 2026
+                 */
+                year: number;
+                runId: string;
+                /** Format: int32 */
+                rankedAgencies: number;
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+            };
+        };
+        /** @description The agency received awards in a publication version (once per version; a revision tells only the agencies it changes). */
+        WebhookEvent_award_published: {
+            /** @enum {string} */
+            type: "award.published";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: int32
+                 * @description Evaluation cycle year
+                 * @example 2026
+                 */
+                year: number;
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
+                agencyId: string;
+                /** Format: int32 */
+                publicationVersion: number;
+                /** @description The award ids; each is read at `link` */
+                awards: string[];
+                /**
+                 * @description Present for a revision
+                 * @enum {string}
+                 */
+                reason?: "revocation" | "correction";
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+            };
+        };
+        /** @description A revision of the cycle’s awards withdrew awards from the agency. */
+        WebhookEvent_award_revoked: {
+            /** @enum {string} */
+            type: "award.revoked";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * Format: int32
+                 * @description Evaluation cycle year
+                 * @example 2026
+                 */
+                year: number;
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
+                agencyId: string;
+                /** Format: int32 */
+                publicationVersion: number;
+                /** @description The award ids; each is read at `link` */
+                awards: string[];
+                /** @enum {string} */
+                reason: "revocation" | "correction";
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+            };
+        };
+        /** @description A test event, sent on request to the one endpoint that asked for it. */
+        WebhookEvent_webhook_test: {
+            /** @enum {string} */
+            type: "webhook.test";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
+                agencyId: string;
+                /** @example whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E */
+                endpointId: string;
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+            };
+        };
+        /** @description Another endpoint of the agency was disabled (410 Gone, or failing for 5 days); enable it again when it is fixed. */
+        WebhookEvent_webhook_endpoint_disabled: {
+            /** @enum {string} */
+            type: "webhook.endpoint_disabled";
+            /**
+             * Format: date-time
+             * @description When it happened (the change, not the delivery)
+             * @example 2026-03-01T00:00:00+07:00
+             */
+            timestamp: string;
+            data: {
+                /**
+                 * @description Agency slug
+                 * @example prov-jawa-timur
+                 */
+                agencyId: string;
+                /** @example whe_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E */
+                endpointId: string;
+                /** @enum {string} */
+                reason: "gone" | "failing";
+                /**
+                 * Format: date-time
+                 * @example 2026-03-01T00:00:00+07:00
+                 */
+                failingSince?: string;
+                /** @description Where to read the whole story: a path of this API (GET it with your token) */
+                link: string;
+            };
+        };
         /** @description RFC 9457 problem details */
         Problem: {
             /**
@@ -9225,6 +9619,294 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
+        };
+    };
+    webhook_self_assessment_submitted: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_self_assessment_submitted"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_result_finalized: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_result_finalized"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_appeal_decided: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_appeal_decided"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_ranking_published: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_ranking_published"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_award_published: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_award_published"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_award_revoked: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_award_revoked"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_test: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_webhook_test"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhook_webhook_endpoint_disabled: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The event id: the same on every retry and redelivery; de-duplicate on it */
+                "webhook-id": string;
+                /** @description Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off */
+                "webhook-timestamp": string;
+                /** @description Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookEvent_webhook_endpoint_disabled"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Gone: the endpoint is disabled, nothing more is sent to it */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
 }

@@ -30,6 +30,8 @@ import {
   type RouteSpec,
 } from './route-spec.ts';
 import { routeList } from './routes.ts';
+import { webhookEventSchemas } from './webhooks/events.ts';
+import { EventIdSchema } from './webhooks/schemas.ts';
 
 type OpenApiDocument = ReturnType<OpenApiGeneratorV31['generateDocument']>;
 /** OpenAPI's Header Object (or a reference to one), as the registry types it. */
@@ -478,6 +480,27 @@ const withIntegerBounds = (node: Json): Json => {
   return copy;
 };
 
+/** The Standard Webhooks headers every delivery carries. */
+const WebhookDeliveryHeadersSchema = z.object({
+  'webhook-id': EventIdSchema.meta({
+    description: 'The event id: the same on every retry and redelivery; de-duplicate on it',
+  }),
+  'webhook-timestamp': z
+    .string()
+    .regex(/^\d{1,12}$/)
+    .max(12)
+    .meta({
+      description: 'Seconds since the epoch when this attempt was signed; refuse one over 5 minutes off',
+    }),
+  'webhook-signature': z.string().max(400).meta({
+    description:
+      'Space-separated signatures of `<webhook-id>.<webhook-timestamp>.<body>`: `v1,<base64 HMAC-SHA256 with the whsec_ secret>` and/or `v1a,<base64 ed25519 signature>` (verify with the endpoint’s whpk_ key); two of a kind during a rotation’s overlap',
+  }),
+});
+
+const webhookDeliveryDescription =
+  'Sent as a POST to every enabled endpoint subscribed to the type (national events to every subscriber; `webhook.test` to the endpoint that asked). Answer 2xx within 15 s; 3xx, other 4xx, 5xx and timeouts are retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (with jitter); 429 and 503 with Retry-After are honoured; 410 disables the endpoint. Verify the signature before trusting the body (docs/webhooks.md).';
+
 /** Tags in the order the route table first uses them: one list for the document and the docs page. */
 const tagsOf = (routes: readonly RouteSpec[]) =>
   [...new Set(routes.flatMap((route) => route.tags))].map((name) => ({ name }));
@@ -583,6 +606,25 @@ export const buildOpenApiDocument = (options: { version: string; serverUrl?: str
       headers: responseHeaders(status),
       content: {
         'application/problem+json': { schema: problemSchemaRef, example: problemExamples[status] },
+      },
+    });
+  }
+  // What we send: one entry per event type (OpenAPI 3.1 `webhooks`), signed per Standard Webhooks.
+  for (const [type, payload] of Object.entries(webhookEventSchemas)) {
+    registry.registerWebhook({
+      method: 'post',
+      path: type,
+      operationId: `webhook_${type.replaceAll('.', '_')}`,
+      summary: payload.description ?? type,
+      description: webhookDeliveryDescription,
+      tags: ['Webhooks'],
+      request: {
+        headers: WebhookDeliveryHeadersSchema,
+        body: { required: true, content: { 'application/json': { schema: payload } } },
+      },
+      responses: {
+        200: { description: 'Any 2xx acknowledges the delivery' },
+        410: { description: 'Gone: the endpoint is disabled, nothing more is sent to it' },
       },
     });
   }

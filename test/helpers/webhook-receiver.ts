@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { LookupFunction } from 'node:net';
+import { webhookEventSchemas } from '#shared/api/webhooks/events.ts';
 
 /**
  * Webhook receivers for tests: real HTTP servers on 127.0.0.1 (never another address) that record
@@ -13,7 +14,28 @@ export interface ReceivedWebhook {
   readonly at: number;
   /** What the receiver's verifier said (undefined: no verifier set). */
   readonly verified: boolean | undefined;
+  /** How the body departs from the document's `webhooks` schema of its type; undefined when it matches. */
+  readonly contractError: string | undefined;
 }
+
+/**
+ * Every delivery a test receives is checked against what the OpenAPI document publishes for its
+ * type (`webhookEventSchemas`): `waitFor` fails on the first that departs from it, so no test that
+ * receives webhooks can pass with a payload that drifted from the contract.
+ */
+const contractErrorOf = (body: string): string | undefined => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return 'not JSON';
+  }
+  const type = (parsed as { type?: unknown } | null)?.type;
+  const schema = Object.entries(webhookEventSchemas).find(([name]) => name === type)?.[1];
+  if (schema === undefined) return `no published schema for the type ${JSON.stringify(type)}`;
+  const result = schema.safeParse(parsed);
+  return result.success ? undefined : JSON.stringify(result.error.issues);
+};
 
 /** The answer to the n-th request (1-based): a status, or never answer at all. */
 /** A status; a status with a Retry-After header (seconds); or no answer at all. */
@@ -45,7 +67,14 @@ export const startReceiver = async (answer: (n: number) => Answer = () => 200): 
     verifier: undefined,
     waitFor: async (count, timeoutMs = 10_000) => {
       const deadline = Date.now() + timeoutMs;
+      const drifted = () => received.find((webhook) => webhook.contractError !== undefined);
       while (received.length < count) {
+        const departed = drifted();
+        if (departed) {
+          throw new Error(
+            `A webhook departs from its published schema: ${departed.contractError} in ${departed.body}`,
+          );
+        }
         if (Date.now() > deadline) {
           throw new Error(`Receiver got ${received.length} of ${count} webhooks within ${timeoutMs} ms`);
         }
@@ -53,6 +82,12 @@ export const startReceiver = async (answer: (n: number) => Answer = () => 200): 
           waiters.push(resolve);
           setTimeout(resolve, 50);
         });
+      }
+      const departed = drifted();
+      if (departed) {
+        throw new Error(
+          `A webhook departs from its published schema: ${departed.contractError} in ${departed.body}`,
+        );
       }
       return received.slice(0, count);
     },
@@ -69,7 +104,13 @@ export const startReceiver = async (answer: (n: number) => Answer = () => 200): 
           ]),
         );
         const verified = receiver.verifier?.(body, headers);
-        received.push({ headers, body, at: performance.now() - started, verified });
+        received.push({
+          headers,
+          body,
+          at: performance.now() - started,
+          verified,
+          contractError: contractErrorOf(body),
+        });
         for (const wake of waiters.splice(0)) wake();
         const scripted = answer(received.length);
         if (scripted === 'hang') return;

@@ -104,7 +104,7 @@ const register = async (
     `/v1/agencies/${agencyId}/webhook-endpoints`,
     {
       token: admin,
-      body: { url, eventTypes: ['award.published', 'ranking.published', 'webhook.test'], ...body },
+      body: { url, eventTypes: ['result.finalized', 'ranking.published', 'webhook.test'], ...body },
     },
   );
   return expectStatus(response, 201);
@@ -133,13 +133,31 @@ const publish = async (...events: DomainEvent[]) => {
   expect(outcome).toEqual({ committed: true });
 };
 
-const awardEvent = (agencyId: string | undefined): DomainEvent => ({
-  id: systemIds.next('evt'),
-  type: agencyId === undefined ? eventTypes.rankingPublished : eventTypes.awardPublished,
-  occurredAt: new Date().toISOString(),
-  subject: agencyId === undefined ? { year } : { year, agencyId },
-  data: { link: `/v1/cycles/${year}/awards` },
-});
+/**
+ * An event as the services write them (its payload matches the published schema, which the test
+ * receivers check): an agency's `result.finalized`, or the national `ranking.published`. Award
+ * events wait for their publication to be public; the test of that hold writes its own.
+ */
+const sampleEvent = (agencyId: string | undefined): DomainEvent =>
+  agencyId === undefined
+    ? {
+        id: systemIds.next('evt'),
+        type: eventTypes.rankingPublished,
+        occurredAt: new Date().toISOString(),
+        subject: { year },
+        data: {
+          runId: 'run_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
+          rankedAgencies: 2,
+          link: `/v1/cycles/${year}/rankings`,
+        },
+      }
+    : {
+        id: systemIds.next('evt'),
+        type: eventTypes.resultFinalized,
+        occurredAt: new Date().toISOString(),
+        subject: { year, agencyId },
+        data: { version: 1, link: `/v1/cycles/${year}/agencies/${agencyId}/result` },
+      };
 
 const deliveries = async (endpoint: { id: string; agencyId: string }, query = '') =>
   expectStatus(
@@ -179,16 +197,16 @@ describe('receivers verify every delivery', () => {
     };
 
     // Act
-    const event = awardEvent(jatim);
+    const event = sampleEvent(jatim);
     await publish(event);
     const [delivered] = await hooks.waitFor(1);
 
     // Assess: accepted, thin, carrying the event id
     expect(delivered).toMatchObject({ verified: true, headers: { 'webhook-id': event.id } });
     expect(JSON.parse(delivered?.body ?? '')).toEqual({
-      type: 'award.published',
+      type: 'result.finalized',
       timestamp: event.occurredAt,
-      data: { year, agencyId: jatim, link: `/v1/cycles/${year}/awards` },
+      data: { year, agencyId: jatim, version: 1, link: `/v1/cycles/${year}/agencies/${jatim}/result` },
     });
     // Only the Standard Webhooks headers travel again (content-length and the like are fetch's business).
     const post = (body: string, headers: Readonly<Record<string, string>>) =>
@@ -235,7 +253,7 @@ describe('receivers verify every delivery', () => {
     hooks.verifier = (body, headers) => verifyWebhook(publicKey, headers, body);
 
     // Act
-    await publish(awardEvent(jatim));
+    await publish(sampleEvent(jatim));
     const [delivered] = await hooks.waitFor(1);
 
     // Assess
@@ -259,7 +277,7 @@ describe('receivers verify every delivery', () => {
     );
 
     // Act
-    await publish(awardEvent(jatim));
+    await publish(sampleEvent(jatim));
     const [delivered] = await hooks.waitFor(1);
 
     // Assess
@@ -280,7 +298,7 @@ describe('retries, redelivery and failures', () => {
     const endpoint = await register(hooks.url);
 
     // Act
-    const event = awardEvent(jatim);
+    const event = sampleEvent(jatim);
     await publish(event);
     const requests = await hooks.waitFor(3);
 
@@ -291,7 +309,7 @@ describe('retries, redelivery and failures', () => {
       (page) => page.items[0]?.status === 'succeeded',
     );
     expect(log.items).toHaveLength(1);
-    expect(log.items[0]).toMatchObject({ eventId: event.id, eventType: 'award.published', attemptCount: 3 });
+    expect(log.items[0]).toMatchObject({ eventId: event.id, eventType: 'result.finalized', attemptCount: 3 });
     expect(
       log.items[0]?.attempts.map(({ attempt, outcome, statusCode }) => ({ attempt, outcome, statusCode })),
     ).toEqual([
@@ -309,7 +327,7 @@ describe('retries, redelivery and failures', () => {
     // Prepare: four failures spend the schedule; the fifth request succeeds
     const hooks = await receiver((n) => (n <= 4 ? 500 : 200));
     const endpoint = await register(hooks.url);
-    const event = awardEvent(jatim);
+    const event = sampleEvent(jatim);
     await publish(event);
     await eventually(
       () => deliveries(endpoint, '?status=failed'),
@@ -345,7 +363,7 @@ describe('retries, redelivery and failures', () => {
     // Prepare: the receiver is down for maintenance and asks for an hour (503, Retry-After)
     const hooks = await receiver((n) => (n === 1 ? { status: 503, retryAfter: '3600' } : 200));
     const endpoint = await register(hooks.url);
-    const event = awardEvent(jatim);
+    const event = sampleEvent(jatim);
     await publish(event);
     const pending = await eventually(
       () => deliveries(endpoint, '?status=pending'),
@@ -382,7 +400,7 @@ describe('retries, redelivery and failures', () => {
     const hooks = await receiver(() => (healthy ? 200 : 500));
     const endpoint = await register(hooks.url);
     const since = new Date(Date.now() - 1000).toISOString();
-    const events = [awardEvent(jatim), awardEvent(jatim)];
+    const events = [sampleEvent(jatim), sampleEvent(jatim)];
     await publish(...events);
     await eventually(
       () => deliveries(endpoint, '?status=failed'),
@@ -409,11 +427,11 @@ describe('retries, redelivery and failures', () => {
     // Prepare
     const gone = await receiver(() => 410);
     const ops = await receiver();
-    const goneEndpoint = await register(gone.url, { eventTypes: ['award.published'] });
+    const goneEndpoint = await register(gone.url, { eventTypes: ['result.finalized'] });
     await register(ops.url, { eventTypes: ['webhook.endpoint_disabled'] });
 
     // Act
-    await publish(awardEvent(jatim));
+    await publish(sampleEvent(jatim));
     const [notice] = await ops.waitFor(1);
 
     // Assess
@@ -443,7 +461,7 @@ describe('isolation and SSRF at send time', () => {
 
     // Act
     const started = Date.now();
-    await publish(awardEvent(jatim));
+    await publish(sampleEvent(jatim));
     await Promise.all(quick.map((hooks) => hooks.waitFor(1)));
     const elapsed = Date.now() - started;
 
@@ -458,7 +476,7 @@ describe('isolation and SSRF at send time', () => {
     expect(endpoint.url).toBe('https://rebind.example.test/hooks');
 
     // Act
-    await publish(awardEvent(jatim));
+    await publish(sampleEvent(jatim));
     const log = await eventually(
       () => deliveries(endpoint),
       (page) => (page.items[0]?.attemptCount ?? 0) >= 1,
@@ -475,13 +493,18 @@ describe('isolation and SSRF at send time', () => {
     await register(east.url, { eventTypes: ['ranking.published'] }, jatim);
     await register(west.url, { eventTypes: ['ranking.published'] }, jabar);
 
-    const event = awardEvent(undefined);
+    const event = sampleEvent(undefined);
     await publish(event);
 
     const [toEast] = await east.waitFor(1);
     const [toWest] = await west.waitFor(1);
     expect([toEast?.headers['webhook-id'], toWest?.headers['webhook-id']]).toEqual([event.id, event.id]);
-    expect(JSON.parse(toEast?.body ?? '').data).toEqual({ year, link: `/v1/cycles/${year}/awards` });
+    expect(JSON.parse(toEast?.body ?? '').data).toEqual({
+      year,
+      runId: 'run_01JF8Q9Z3W4X5Y6Z7A8B9C0D1E',
+      rankedAgencies: 2,
+      link: `/v1/cycles/${year}/rankings`,
+    });
   });
 
   it('a test event reaches the endpoint it was sent for', async () => {
@@ -561,7 +584,7 @@ describe('award events and the publication they announce', () => {
     // the pointer moves last), in a year of its own
     const publicationYear = year + 40;
     const hooks = await receiver();
-    await register(hooks.url);
+    await register(hooks.url, { eventTypes: ['award.published'] });
     const ports = createDynamoDbPorts(
       createDocumentClient(api.runtime.dynamodb.client),
       api.runtime.dynamodb.tables,
@@ -594,7 +617,11 @@ describe('award events and the publication they announce', () => {
       type: eventTypes.awardPublished,
       occurredAt: new Date().toISOString(),
       subject: { year: publicationYear, agencyId: jatim },
-      data: { publicationVersion: 1, awards: ['apd-test-1'], link: `/v1/agencies/${jatim}/awards` },
+      data: {
+        publicationVersion: 1,
+        awards: [`apd-${publicationYear}-layanan-provinsi-1`],
+        link: `/v1/agencies/${jatim}/awards`,
+      },
     };
 
     // Act: the recipient's event, then — a while later — the pointer switch
