@@ -6,7 +6,13 @@ import { systemIds } from '#shared/runtime/system.ts';
 import { describeCalls } from './dynamodb-calls.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
-import { claimCheckout, clearRunning, recordRunning, secondStartRefusal } from './running.ts';
+import {
+  claimCheckout,
+  clearRunning,
+  recordRunning,
+  secondStartRefusal,
+  stopOrphanedDynamoDbLocal,
+} from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
 import { startBanner } from './start-banner.ts';
@@ -67,6 +73,12 @@ if (refusal !== undefined) {
   process.exit(1);
 }
 
+const orphan = claim.claimed
+  ? await stopOrphanedDynamoDbLocal(claim.stale, dynamoDbDataDirectory)
+  : undefined;
+if (orphan !== undefined)
+  log(`stopped DynamoDB Local (process ${orphan}) left running by an npm start that was killed`);
+
 if (values.fresh) {
   rmSync(dynamoDbDataDirectory, { recursive: true, force: true });
   log('--fresh: local data wiped');
@@ -91,6 +103,11 @@ try {
           webhooks: { onAttempt: (line: string) => console.log(`[webhooks] ${line}`) },
         }),
     beforeServe: async (dynamodb) => {
+      // Recorded at once (not with the addresses, once ready): a start killed while seeding leaves it too.
+      recordRunning({
+        pid: process.pid,
+        ...(dynamodb.pid === undefined ? {} : { dynamodbPid: dynamodb.pid }),
+      });
       log(`DynamoDB Local answering on ${dynamodb.endpoint}; tables ready`);
       if (values['no-seed']) return;
       const seeded = await seedDemoData({
@@ -117,7 +134,12 @@ try {
 
 const { api, identityProvider } = runtime;
 // `npm run rankings` and other local CLIs find this instance's DynamoDB Local here.
-recordRunning({ pid: process.pid, apiUrl: api.url, dynamodbEndpoint: runtime.dynamodb.endpoint });
+recordRunning({
+  pid: process.pid,
+  apiUrl: api.url,
+  dynamodbEndpoint: runtime.dynamodb.endpoint,
+  ...(runtime.dynamodb.pid === undefined ? {} : { dynamodbPid: runtime.dynamodb.pid }),
+});
 const tokens = {
   admin: await identityProvider.mint(demoUsers.admin),
   assessor: await identityProvider.mint(demoUsers.assessor),
