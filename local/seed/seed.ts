@@ -122,9 +122,14 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   });
 
   let seeded = false;
-  if (!(await ports.agencies.get('prov-jawa-timur'))) {
-    say(`registry: importing ${nationalRoster.length} agencies`);
-    const report = await agencyService.importAgencies(actor(), nationalRoster);
+  // The agencies of the roster not registered yet, not one of them as a sign of all: a first start
+  // stopped while importing (Ctrl-C) keeps the transactions that committed, and the steps below
+  // (results, demo drafts, panels) need every demo agency.
+  const registered = new Set((await ports.agencies.listAll()).map((agency) => agency.id));
+  const unregistered = nationalRoster.filter((agency) => !registered.has(agency.id));
+  if (unregistered.length > 0) {
+    say(`registry: importing ${unregistered.length} agencies`);
+    const report = await agencyService.importAgencies(actor(), unregistered);
     say(`registry: ${report.created} agencies created`);
     seeded = true;
   }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nationalRoster } from '#local/seed/roster.ts';
 import { seedDemoData } from '#local/seed/seed.ts';
 import { createMemoryPorts } from '#shared/memory/ports.ts';
 import { createAssignmentService } from '#shared/services/assessment/assignments.ts';
@@ -59,5 +60,26 @@ describe('the demo seed, run again over data users have changed', () => {
     // Assess: it starts, and the result imported first stands
     await expect(again).resolves.toBe(false);
     expect(await ports.results.current(pastYear, 'kota-malang')).toEqual(before);
+  }, 120_000);
+
+  it('starts after a first start was stopped while importing the registry (its first rows committed)', async () => {
+    // Prepare: Ctrl-C during the first start's import: some transactions committed (Jawa Timur's),
+    // not those of the kabupaten (Banyuwangi: a demo panel's agency)
+    const ports = createMemoryPorts();
+    const now = new Date();
+    const committed = nationalRoster.filter((agency) => agency.group !== 'kabupaten');
+    await createAgencyService(ports).importAgencies(
+      { subject: 'seed', role: 'admin', requestId: 'req-cut-off', route: 'seed', now },
+      committed,
+    );
+    expect(committed.map((agency) => agency.id)).toContain('prov-jawa-timur');
+    expect(committed.map((agency) => agency.id)).not.toContain('kab-banyuwangi');
+
+    // Act
+    const again = seedDemoData({ ports, ids: sequentialIds(), now });
+
+    // Assess: it starts, with the whole roster
+    await expect(again).resolves.toBe(true);
+    expect(await ports.agencies.listAll()).toHaveLength(nationalRoster.length);
   }, 120_000);
 });
