@@ -15,6 +15,7 @@ import {
 } from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
+import { isPortTaken } from './server.ts';
 import { startBanner } from './start-banner.ts';
 
 /**
@@ -79,6 +80,13 @@ const orphan = claim.claimed
 if (orphan !== undefined)
   log(`stopped DynamoDB Local (process ${orphan}) left running by an npm start that was killed`);
 
+const portInUse = `\nPort ${port} is in use. Stop the other process or choose another: PORT=3001 npm start\n`;
+if (port !== 0 && (await isPortTaken(port))) {
+  console.error(portInUse);
+  clearRunning();
+  process.exit(1);
+}
+
 if (values.fresh) {
   rmSync(dynamoDbDataDirectory, { recursive: true, force: true });
   log('--fresh: local data wiped');
@@ -122,9 +130,8 @@ try {
   if (error instanceof JavaMissingError || (error as Error).cause instanceof JavaMissingError) {
     console.error(`\n${(error as Error).message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(
-      `\nPort ${port} is in use. Stop the other process or choose another: PORT=3001 npm start\n`,
-    );
+    // Taken between the check above and the API's own listen.
+    console.error(portInUse);
   } else {
     console.error('\nThe local API could not start:', error);
   }
