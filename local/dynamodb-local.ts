@@ -32,6 +32,8 @@ export interface DynamoDbLocal {
   readonly tableNames: Readonly<Record<string, string>>;
   /** The programme and events tables' names: what the write path and the stores take. */
   readonly tables: { readonly programme: string; readonly events: string };
+  /** The JVM's process id: `npm start` records it, so that the next start can stop it if orphaned. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -237,7 +239,7 @@ const startOn = async (port: number, options: StartOptions): Promise<DynamoDbLoc
       programme: tableNames[programmeTable.constructId] ?? '',
       events: tableNames[eventsTable.constructId] ?? '',
     };
-    return { endpoint, port, client, tableNames, tables, stop };
+    return { endpoint, port, client, tableNames, tables, pid: child.pid, stop };
   } catch (error) {
     await stop();
     throw new Error(`DynamoDB Local failed to start: ${(error as Error).message}\n${stderr}`, {

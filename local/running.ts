@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { localDataDirectory } from './paths.ts';
 
 /**
@@ -12,6 +14,8 @@ export interface RunningLocalApi {
   /** Both absent while that `npm start` is still starting. */
   readonly apiUrl?: string;
   readonly dynamodbEndpoint?: string;
+  /** Its DynamoDB Local's JVM, recorded as soon as it answers (see `stopOrphanedDynamoDbLocal`). */
+  readonly dynamodbPid?: number;
 }
 
 const runningFile = `${localDataDirectory}running.json`;
@@ -59,12 +63,15 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 export const claimCheckout = (
   pid = process.pid,
   file = runningFile,
-): { readonly claimed: true } | { readonly claimed: false; readonly running: RunningLocalApi } => {
+):
+  | { readonly claimed: true; readonly stale?: RunningLocalApi }
+  | { readonly claimed: false; readonly running: RunningLocalApi } => {
   mkdirSync(dirname(file), { recursive: true });
+  let stale: RunningLocalApi | undefined;
   for (let attempt = 0; attempt < 40; attempt += 1) {
     try {
       writeFileSync(file, `${JSON.stringify({ pid }, null, 2)}\n`, { flag: 'wx' });
-      return { claimed: true };
+      return stale === undefined ? { claimed: true } : { claimed: true, stale };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -77,6 +84,7 @@ export const claimCheckout = (
     } else if (findRecorded(file)?.pid === recorded.pid) {
       // Left by a process that has gone: replaced (unless another start replaced it first).
       rmSync(file, { force: true });
+      stale = recorded;
     }
   }
   throw new Error(`${file} could not be claimed; if no npm start runs in this checkout, delete it.`);
@@ -94,3 +102,33 @@ export const secondStartRefusal = (running: RunningLocalApi | undefined): string
     : `npm start is already ${running.apiUrl === undefined ? 'starting' : 'running'} in this checkout (process ${running.pid}${running.apiUrl === undefined ? '' : `, the API at ${running.apiUrl}`}), ` +
       'on the same data in .local-data/: use that one, or stop it first (Ctrl-C in its terminal, or kill ' +
       `${running.pid}). If process ${running.pid} is not npm start, delete .local-data/running.json.`;
+
+/** A process's command line, or undefined when it cannot be read (gone, or no /proc and no ps). */
+const commandLineOf = (pid: number): string | undefined => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    const ps = spawnSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' });
+    return ps.status === 0 ? ps.stdout : undefined;
+  }
+};
+
+/**
+ * Stops the DynamoDB Local of an `npm start` that ended without stopping it (kill -9, a crash): the
+ * JVM outlives its parent (nothing ties it to it), keeps 1 GB and the data files, and the next start
+ * would run a second one on the same files. Only a process that still is DynamoDB Local on this data
+ * directory is stopped (its pid may have been reused since). Answers the pid it stopped.
+ */
+export const stopOrphanedDynamoDbLocal = async (
+  stale: RunningLocalApi | undefined,
+  dataDirectory: string,
+): Promise<number | undefined> => {
+  const pid = stale?.dynamodbPid;
+  if (pid === undefined || !isAlive(pid)) return undefined;
+  const command = commandLineOf(pid);
+  if (!command?.includes('DynamoDBLocal.jar') || !command.includes(dataDirectory)) return undefined;
+  process.kill(pid, 'SIGTERM');
+  for (let waited = 0; waited < 5000 && isAlive(pid); waited += 50) await sleep(50);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  return pid;
+};

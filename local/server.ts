@@ -440,3 +440,14 @@ export const startLocalApi = async (options: LocalApiOptions): Promise<LocalApi>
       }),
   };
 };
+
+/**
+ * Whether another process listens on the port where the local API would: `npm start` asks before
+ * DynamoDB Local starts and the seed runs (and before `--fresh` wipes the data), not after them.
+ */
+export const isPortTaken = (port: number, host = '127.0.0.1'): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    probe.listen(port, host, () => probe.close(() => resolve(false)));
+  });

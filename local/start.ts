@@ -6,9 +6,16 @@ import { systemIds } from '#shared/runtime/system.ts';
 import { describeCalls } from './dynamodb-calls.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
-import { claimCheckout, clearRunning, recordRunning, secondStartRefusal } from './running.ts';
+import {
+  claimCheckout,
+  clearRunning,
+  recordRunning,
+  secondStartRefusal,
+  stopOrphanedDynamoDbLocal,
+} from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
 import { demoUsers, seedDemoData } from './seed/seed.ts';
+import { isPortTaken } from './server.ts';
 import { startBanner } from './start-banner.ts';
 
 /**
@@ -67,6 +74,19 @@ if (refusal !== undefined) {
   process.exit(1);
 }
 
+const orphan = claim.claimed
+  ? await stopOrphanedDynamoDbLocal(claim.stale, dynamoDbDataDirectory)
+  : undefined;
+if (orphan !== undefined)
+  log(`stopped DynamoDB Local (process ${orphan}) left running by an npm start that was killed`);
+
+const portInUse = `\nPort ${port} is in use. Stop the other process or choose another: PORT=3001 npm start\n`;
+if (port !== 0 && (await isPortTaken(port))) {
+  console.error(portInUse);
+  clearRunning();
+  process.exit(1);
+}
+
 if (values.fresh) {
   rmSync(dynamoDbDataDirectory, { recursive: true, force: true });
   log('--fresh: local data wiped');
@@ -91,6 +111,11 @@ try {
           webhooks: { onAttempt: (line: string) => console.log(`[webhooks] ${line}`) },
         }),
     beforeServe: async (dynamodb) => {
+      // Recorded at once (not with the addresses, once ready): a start killed while seeding leaves it too.
+      recordRunning({
+        pid: process.pid,
+        ...(dynamodb.pid === undefined ? {} : { dynamodbPid: dynamodb.pid }),
+      });
       log(`DynamoDB Local answering on ${dynamodb.endpoint}; tables ready`);
       if (values['no-seed']) return;
       const seeded = await seedDemoData({
@@ -105,9 +130,8 @@ try {
   if (error instanceof JavaMissingError || (error as Error).cause instanceof JavaMissingError) {
     console.error(`\n${(error as Error).message}\n`);
   } else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-    console.error(
-      `\nPort ${port} is in use. Stop the other process or choose another: PORT=3001 npm start\n`,
-    );
+    // Taken between the check above and the API's own listen.
+    console.error(portInUse);
   } else {
     console.error('\nThe local API could not start:', error);
   }
@@ -117,7 +141,12 @@ try {
 
 const { api, identityProvider } = runtime;
 // `npm run rankings` and other local CLIs find this instance's DynamoDB Local here.
-recordRunning({ pid: process.pid, apiUrl: api.url, dynamodbEndpoint: runtime.dynamodb.endpoint });
+recordRunning({
+  pid: process.pid,
+  apiUrl: api.url,
+  dynamodbEndpoint: runtime.dynamodb.endpoint,
+  ...(runtime.dynamodb.pid === undefined ? {} : { dynamodbPid: runtime.dynamodb.pid }),
+});
 const tokens = {
   admin: await identityProvider.mint(demoUsers.admin),
   assessor: await identityProvider.mint(demoUsers.assessor),

@@ -1,5 +1,6 @@
 import type { Actor } from '#shared/domain/actor.ts';
 import { isWindowOpen } from '#shared/domain/cycles.ts';
+import { ConflictError } from '#shared/domain/errors.ts';
 import type { IdSource } from '#shared/domain/events.ts';
 import { getFramework } from '#shared/domain/framework/registry.ts';
 import type { Level } from '#shared/domain/framework/types.ts';
@@ -122,9 +123,14 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   });
 
   let seeded = false;
-  if (!(await ports.agencies.get('prov-jawa-timur'))) {
-    say(`registry: importing ${nationalRoster.length} agencies`);
-    const report = await agencyService.importAgencies(actor(), nationalRoster);
+  // The agencies of the roster not registered yet, not one of them as a sign of all: a first start
+  // stopped while importing (Ctrl-C) keeps the transactions that committed, and the steps below
+  // (results, demo drafts, panels) need every demo agency.
+  const registered = new Set((await ports.agencies.listAll()).map((agency) => agency.id));
+  const unregistered = nationalRoster.filter((agency) => !registered.has(agency.id));
+  if (unregistered.length > 0) {
+    say(`registry: importing ${unregistered.length} agencies`);
+    const report = await agencyService.importAgencies(actor(), unregistered);
     say(`registry: ${report.created} agencies created`);
     seeded = true;
   }
@@ -167,7 +173,14 @@ export const seedDemoData = async (options: SeedOptions): Promise<boolean> => {
   const rankingRunner = createRankingRunner({ ...ports, ids });
   for (const pastYear of historyYears(year)) {
     if (await ports.rankings.published(pastYear)) continue;
-    const run = await rankingRunner.start(actor(), pastYear, 'admin');
+    const run = await rankingRunner.start(actor(), pastYear, 'admin').catch((error: unknown) => {
+      // The seed's own run, cut off by stopping an earlier start (Ctrl-C), holds the cycle's lease
+      // for 20 minutes, and every start meanwhile would fail on it: resumed instead, as
+      // `npm run rankings -- --run-id` would.
+      const holder = error instanceof ConflictError ? error.extensions.runningRunId : undefined;
+      if (typeof holder !== 'string') throw error;
+      return rankingRunner.start(actor(), pastYear, 'admin', holder);
+    });
     const outcome = await rankingRunner.execute(
       actor(),
       { year: pastYear, runId: run.runId },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lambdaNames } from '../../shared/api/route-spec.ts';
 import { metricNames, metricNamespace } from '../../shared/domain/metrics.ts';
@@ -212,6 +213,35 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ Threshold: 0, EvaluationPeriods: 2 });
     // Only a failing function publishes the metric: the others' missing datapoints count as 0.
     expect(expressionOf(alarm)).toBe(lambdaNames.map((_, index) => `FILL(f${index}, 0)`).join(' + '));
+  });
+});
+
+describe('the runbook (docs/operations.md, "Alarms: what they mean and what to do")', () => {
+  /** Each row's alarm name as a pattern: `<Function>` and `<Table>` stand for a name, `…` for the owner's rest. */
+  const runbookRows = (): { readonly name: string; readonly pattern: RegExp }[] => {
+    const runbook = readFileSync(new URL('../../docs/operations.md', import.meta.url), 'utf8');
+    const section = runbook.slice(runbook.indexOf('## Alarms: what they mean and what to do'));
+    return [...section.matchAll(/^\| `([^`]+Alarm)`/gm)].map(([, name = '']) => ({
+      name,
+      pattern: new RegExp(
+        `${name
+          .split(/(<[A-Za-z]+>|…)/)
+          .map((part) => (/^<[A-Za-z]+>$/.test(part) ? '[A-Za-z]+' : part === '…' ? '[A-Za-z]*' : part))
+          .join('')}$`,
+      ),
+    }));
+  };
+  /** An alarm's construct path as its logical id spells it, without CDK's hash. */
+  const alarmNames = () => [...alarms.keys()].map((id) => id.replace(/[0-9A-F]{8}$/, ''));
+
+  it('says what to do about every alarm of the stack, and names no alarm the stack does not have', () => {
+    const rows = runbookRows();
+    const names = alarmNames();
+    expect(rows.length).toBeGreaterThan(5);
+    expect(names.filter((name) => !rows.some((row) => row.pattern.test(name)))).toEqual([]);
+    expect(
+      rows.filter((row) => !names.some((name) => row.pattern.test(name))).map((row) => row.name),
+    ).toEqual([]);
   });
 });
 

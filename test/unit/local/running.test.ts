@@ -1,7 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname as dirnameOf, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   claimCheckout,
@@ -9,6 +10,7 @@ import {
   findRunning,
   recordRunning,
   secondStartRefusal,
+  stopOrphanedDynamoDbLocal,
 } from '#local/running.ts';
 
 /**
@@ -82,7 +84,10 @@ describe('claiming the checkout (before anything touches .local-data/)', () => {
     );
 
     // Assess
-    expect(claim).toEqual({ claimed: true });
+    expect(claim).toEqual({
+      claimed: true,
+      stale: { pid: crashed, apiUrl: 'http://127.0.0.1:3000', dynamodbEndpoint: 'http://127.0.0.1:1' },
+    });
     expect(findRunning(file)).toEqual({
       pid: process.pid,
       apiUrl: 'http://127.0.0.1:3001',
@@ -90,5 +95,65 @@ describe('claiming the checkout (before anything touches .local-data/)', () => {
     });
     clearRunning(process.pid, file);
     expect(existsSync(file)).toBe(false);
+  });
+});
+
+describe('the DynamoDB Local of an npm start that was killed (kill -9: no exit handler runs)', () => {
+  const recordFile = () => join(mkdtempSync(join(tmpdir(), 'spbe-running-')), 'running.json');
+  const gonePid = () =>
+    Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString(),
+    );
+  /** A process whose command line reads like DynamoDB Local's on a data directory. */
+  const fakeJvm = async (dataDirectory: string): Promise<ChildProcess> => {
+    const child = spawn(
+      process.execPath,
+      ['-e', 'setInterval(() => {}, 1000)', '--', '-jar', 'DynamoDBLocal.jar', '-dbPath', dataDirectory],
+      { stdio: 'ignore' },
+    );
+    // Its command line is the one above once it has spawned (before, it may still be the fork's).
+    await once(child, 'spawn');
+    return child;
+  };
+  const exited = (child: ChildProcess) =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  it('is stopped by the next start, which finds it in the record the killed one left', async () => {
+    // Prepare
+    const file = recordFile();
+    const dataDirectory = join(dirnameOf(file), 'dynamodb');
+    const jvm = await fakeJvm(dataDirectory);
+    recordRunning({ pid: gonePid(), dynamodbPid: jvm.pid ?? 0 }, file);
+
+    // Act
+    const claim = claimCheckout(process.pid, file);
+    const stopped = await stopOrphanedDynamoDbLocal(claim.claimed ? claim.stale : undefined, dataDirectory);
+
+    // Assess
+    expect(stopped).toBe(jvm.pid);
+    await exited(jvm);
+    expect(jvm.signalCode).toBe('SIGTERM');
+  });
+
+  it('leaves alone a process that is not DynamoDB Local on this data (its pid reused since)', async () => {
+    // Prepare
+    const file = recordFile();
+    const other = await fakeJvm(join(tmpdir(), 'another-checkout', 'dynamodb'));
+    recordRunning({ pid: gonePid(), dynamodbPid: other.pid ?? 0 }, file);
+
+    // Act
+    const claim = claimCheckout(process.pid, file);
+    const stopped = await stopOrphanedDynamoDbLocal(
+      claim.claimed ? claim.stale : undefined,
+      join(dirnameOf(file), 'dynamodb'),
+    );
+
+    // Assess
+    expect(stopped).toBeUndefined();
+    expect(other.exitCode).toBeNull();
+    other.kill();
+    await exited(other);
   });
 });
