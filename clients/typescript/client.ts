@@ -1,5 +1,5 @@
 import createClient from 'openapi-fetch';
-import type { components, paths } from './schema.d.ts';
+import type { components, paths, webhooks } from './schema.d.ts';
 
 /**
  * A typed client of the SPBE Award API: openapi-fetch over the generated types (`schema.d.ts`).
@@ -9,6 +9,18 @@ import type { components, paths } from './schema.d.ts';
 
 /** The API's schemas by name: `Schemas['SelfAssessment']`, `Schemas['Problem']` … */
 export type Schemas = components['schemas'];
+
+/**
+ * Every event a webhook delivers, as the document's `webhooks` publish it, told apart by `type`:
+ * after verifying a delivery's signature, narrow on `event.type` to read its `data` typed.
+ */
+export type WebhookEvent = {
+  [Type in keyof webhooks]: webhooks[Type]['post'] extends {
+    requestBody: { content: { 'application/json': infer Event } };
+  }
+    ? Event
+    : never;
+}[keyof webhooks];
 
 export interface SpbeClientOptions {
   /** Where the API is, without `/v1`: `https://api.spbe.example` or `http://127.0.0.1:3000`. */

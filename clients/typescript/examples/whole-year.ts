@@ -2,7 +2,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { ApiUnreachableError, createSpbeClient, describeProblem, type Schemas } from '../client.ts';
+import {
+  ApiUnreachableError,
+  createSpbeClient,
+  describeProblem,
+  type Schemas,
+  type WebhookEvent,
+} from '../client.ts';
 
 /**
  * A whole SPBE year in one file, through the typed client: the review team opens next year's
@@ -106,10 +112,12 @@ const receiver = createServer((request, response) => {
       const headers = Object.fromEntries(
         Object.entries(request.headers as IncomingHttpHeaders).map(([name, value]) => [name, String(value)]),
       );
-      const event = verifier.verify(body, headers) as { type: string };
+      // Verified, the body is one of the events the contract's `webhooks` describe: typed by `type`.
+      const event = verifier.verify(body, headers) as WebhookEvent;
       const id = headers['webhook-id'] ?? '';
       received.push({ type: event.type, id });
-      console.log(`  ⇠ webhook ${event.type} (${id}): signature verified`);
+      const detail = event.type === 'award.published' ? `: ${event.data.awards.join(', ')}` : '';
+      console.log(`  ⇠ webhook ${event.type} (${id}): signature verified${detail}`);
       response.writeHead(204).end();
     } catch (error) {
       console.log(`  ⇠ webhook refused: ${error instanceof Error ? error.message : String(error)}`);
