@@ -55,6 +55,8 @@ const words = {
     caption: (category: string, measure: string) => `${category}: pemenang per kelompok (${measure})`,
     pool: 'Kelompok',
     rank: 'Peringkat',
+    rankNote:
+      'Peringkat dalam tabel dan kutipan dihitung di antara instansi yang memenuhi syarat kategori: instansi yang dikecualikan tim reviu tetap tampil dengan peringkatnya di peringkat nasional dan datanya, sehingga kedua peringkat dapat berbeda.',
     agency: 'Instansi',
     value: 'Nilai',
     citation: 'Kutipan',
@@ -108,6 +110,8 @@ const words = {
     caption: (category: string, measure: string) => `${category}: winners by group (${measure})`,
     pool: 'Group',
     rank: 'Rank',
+    rankNote:
+      'Ranks in the tables and citations count the agencies eligible for the category: an agency the review team excluded keeps its place in the national ranking and its data, so the two ranks can differ.',
     agency: 'Agency',
     value: 'Value',
     citation: 'Citation',
@@ -506,6 +510,7 @@ ${revision}
 <main>
 <section aria-labelledby="winners-heading">
 <h2 id="winners-heading">${escapeHtml(w.winners)}</h2>
+<p class="rank-note">${escapeHtml(w.rankNote)}</p>
 ${categoryTables(data)}
 </section>
 ${withdrawnTable(data)}

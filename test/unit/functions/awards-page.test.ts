@@ -122,6 +122,13 @@ describe('the awards page', () => {
     expect(html).toContain('href="/awards/2025?lang=en"');
   });
 
+  it('says what an award’s rank counts (the eligible agencies), which can differ from the national ranking’s', () => {
+    expect(awardsPageHtml(pageData('id'))).toContain(
+      'dihitung di antara instansi yang memenuhi syarat kategori',
+    );
+    expect(awardsPageHtml(pageData('en'))).toContain('count the agencies eligible for the category');
+  });
+
   it('speaks English on ?lang=en, with the decimal point', () => {
     const html = awardsPageHtml(pageData('en'));
     expect(html).toContain('<html lang="en">');
