@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createRankingWorker } from '#functions/rankings/worker.ts';
@@ -12,14 +13,22 @@ import { JavaMissingError, localCredentials, localRegion, startDynamoDbLocal } f
 import { dynamoDbDataDirectory } from './paths.ts';
 import { createProgressBar } from './progress.ts';
 import { busyMessage, nothingToRankMessage, parseRankingsArguments, rankingsUsage } from './rankings-cli.ts';
-import { findRunning } from './running.ts';
+import {
+  checkoutRefusal,
+  claimCheckout,
+  clearRunning,
+  recordRunning,
+  stopOrphanedDynamoDbLocal,
+} from './running.ts';
 
 /**
  * `npm run rankings -- --year 2025`: ranks a cycle's final results and publishes the ranking on the
  * local data, through the same worker the Lambda runs (functions/rankings/worker.ts) — an on-demand
  * run, audited and leased like `POST /v1/cycles/{year}/rankings/runs`; `--run-id` resumes a run
  * interrupted with `npm start`, as invoking the function with its id does. Uses the DynamoDB Local of
- * a running `npm start`, or starts one on its data when none runs.
+ * a running `npm start`, or starts one on its data when none runs — holding the checkout meanwhile
+ * (.local-data/running.json), so that an `npm start` (or another `npm run rankings`) launched then is
+ * refused rather than run a second DynamoDB Local on the same files.
  */
 
 const parsed = parseRankingsArguments(process.argv.slice(2));
@@ -36,29 +45,50 @@ const { year, resume, quiet } = parsed.request;
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const connect = async () => {
-  const running = findRunning();
   const tables = { programme: programmeTable.localTableName, events: eventsTable.localTableName };
-  if (running && running.dynamodbEndpoint === undefined) {
-    console.error(
-      `npm start is still starting in this checkout (process ${running.pid}): run this again once it prints its banner.`,
-    );
-    process.exit(1);
-  }
-  if (running) {
-    console.error(`Using the DynamoDB Local of the running npm start (${running.dynamodbEndpoint}).`);
+  // Claimed, not just checked: an npm start launched while this one starts its JVM is refused.
+  const claim = claimCheckout('rankings');
+  if (!claim.claimed) {
+    const refusal = checkoutRefusal(claim.running, 'rankings');
+    if (refusal !== undefined) {
+      console.error(refusal);
+      process.exit(1);
+    }
+    console.error(`Using the DynamoDB Local of the running npm start (${claim.running.dynamodbEndpoint}).`);
     const client = new DynamoDBClient({
-      endpoint: running.dynamodbEndpoint,
+      endpoint: claim.running.dynamodbEndpoint,
       region: localRegion,
       credentials: localCredentials,
     });
     return { client, tables, stop: async () => client.destroy() };
   }
+  // From here the record is this process's: every way out removes it.
+  process.once('exit', () => clearRunning());
   if (!existsSync(dynamoDbDataDirectory)) {
     console.error('No local data yet: run `npm start` once (it creates the tables and the demo data).');
     process.exit(1);
   }
+  const orphan = await stopOrphanedDynamoDbLocal(claim.stale, dynamoDbDataDirectory);
+  if (orphan !== undefined)
+    console.error(`Stopped DynamoDB Local (process ${orphan}) left running by a command that was killed.`);
+  // Ctrl-C (or kill) stops the JVM too: on a signal Node exits without running 'exit' handlers, and
+  // the JVM would outlive it. process.exit runs them (the JVM, if still starting, is killed by its own).
+  let local: Awaited<ReturnType<typeof startDynamoDbLocal>> | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      void (local?.stop() ?? Promise.resolve()).finally(() =>
+        process.exit(128 + osConstants.signals[signal]),
+      );
+    });
+  }
   console.error('Starting DynamoDB Local on the local data…');
-  const local = await startDynamoDbLocal({ dataDirectory: dynamoDbDataDirectory });
+  local = await startDynamoDbLocal({ dataDirectory: dynamoDbDataDirectory });
+  // Its JVM recorded, so that the next npm start (or rankings) stops it if this process is killed -9.
+  recordRunning({
+    pid: process.pid,
+    kind: 'rankings',
+    ...(local.pid === undefined ? {} : { dynamodbPid: local.pid }),
+  });
   return { client: local.client, tables: local.tables, stop: local.stop };
 };
 
