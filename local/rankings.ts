@@ -12,7 +12,13 @@ import { createRankingRunner } from '#shared/services/rankings/run.ts';
 import { JavaMissingError, localCredentials, localRegion, startDynamoDbLocal } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory } from './paths.ts';
 import { createProgressBar } from './progress.ts';
-import { busyMessage, nothingToRankMessage, parseRankingsArguments, rankingsUsage } from './rankings-cli.ts';
+import {
+  busyMessage,
+  nothingToRankMessage,
+  parseRankingsArguments,
+  progressShown,
+  rankingsUsage,
+} from './rankings-cli.ts';
 import {
   checkoutRefusal,
   claimCheckout,
@@ -110,7 +116,14 @@ const worker = createRankingWorker({
   launcher: { launch: async (request) => void continuations.push(request) },
   // ERROR: the CLI says what the worker warns of (nothing to rank) in its own words.
   logger: new Logger({ logLevel: 'ERROR', serviceName: 'spbe-rankings-cli' }),
-  ...(quiet ? {} : { onProgress: ({ phase, done, total }) => bar.update(phase, done, total) }),
+  ...(quiet
+    ? {}
+    : {
+        onProgress: (progress) => {
+          const shown = progressShown(progress);
+          if (shown) bar.update(shown.phase, shown.done, shown.total, shown.unit);
+        },
+      }),
 });
 
 /** Lambda's longest invocation: what the worker plans its checkpoints against. */
@@ -129,7 +142,7 @@ const describeReport = (report: RankingRunRecord['report'], outcome: string): st
   return [
     `  ranked       ${report.rankedAgencies} agencies (${report.previousYearAgencies} in ${year - 1} for improvement)`,
     `  rankings     ${report.rankings.length} (scope × measure)`,
-    `  items        ${report.itemsRead} read, ${report.itemsWritten} written`,
+    `  items        ${report.itemsRead} read, ${report.itemsWritten} written (ranking pages and each agency's positions)`,
     `  inputs       sha256 ${report.inputsSha256}`,
     outcome === 'unchanged'
       ? `  unchanged    identical to the published run ${changes.previousRunId}: it stays published, nothing sent`
@@ -149,10 +162,10 @@ try {
   let result = await invoke({ year, runId });
   for (let next = continuations.shift(); next; next = continuations.shift()) result = await invoke(next);
   if (result.outcome === 'busy') {
-    bar.done(busyMessage(year, result.holder));
+    bar.done(busyMessage(year, result.holder), { timed: false });
     exitCode = 1;
   } else if (result.outcome === 'nothing-to-rank') {
-    bar.done(nothingToRankMessage(year));
+    bar.done(nothingToRankMessage(year), { timed: false });
     exitCode = 1;
   } else {
     bar.done(`Ranking run ${runId} of ${year}: ${result.outcome}`);
