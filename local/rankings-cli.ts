@@ -74,7 +74,7 @@ export const busyMessage = (year: number, holder: string | undefined): string =>
   holder === undefined
     ? `Another ranking run of ${year} is running: nothing done.`
     : `Another ranking run of ${year} is running (${holder}): nothing done. If it was interrupted ` +
-      `(npm start stopped during it), resume it now: npm run rankings -- --year ${year} --run-id ${holder}`;
+      `(npm start or npm run rankings stopped during it), resume it now: npm run rankings -- --year ${year} --run-id ${holder}`;
 
 /**
  * A cycle with no final result: the worker makes no run (the schedule's case too), so there is no

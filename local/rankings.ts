@@ -50,6 +50,11 @@ const { year, resume, quiet } = parsed.request;
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/** The signal that stopped this command's own DynamoDB Local, if one did. */
+let interrupted: NodeJS.Signals | undefined;
+// ERROR: the CLI says what the worker warns of (nothing to rank) in its own words.
+const logger = new Logger({ logLevel: 'ERROR', serviceName: 'spbe-rankings-cli' });
+
 const connect = async () => {
   const tables = { programme: programmeTable.localTableName, events: eventsTable.localTableName };
   // Claimed, not just checked: an npm start launched while this one starts its JVM is refused.
@@ -78,13 +83,16 @@ const connect = async () => {
   if (orphan !== undefined)
     console.error(`Stopped DynamoDB Local (process ${orphan}) left running by a command that was killed.`);
   // Ctrl-C (or kill) stops the JVM too: on a signal Node exits without running 'exit' handlers, and
-  // the JVM would outlive it. process.exit runs them (the JVM, if still starting, is killed by its own).
+  // the JVM would outlive it. Stopping it ends the run at its next call (said as an interruption, with
+  // the command that resumes it); a JVM still starting is killed by process.exit's own handler.
   let local: Awaited<ReturnType<typeof startDynamoDbLocal>> | undefined;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      void (local?.stop() ?? Promise.resolve()).finally(() =>
-        process.exit(128 + osConstants.signals[signal]),
-      );
+      const code = 128 + osConstants.signals[signal];
+      interrupted = signal;
+      logger.setLogLevel('SILENT');
+      if (local === undefined) process.exit(code);
+      void local.stop().then(() => setTimeout(() => process.exit(code), 10_000));
     });
   }
   console.error('Starting DynamoDB Local on the local data…');
@@ -110,20 +118,19 @@ try {
 const ports = createDynamoDbPorts(createDocumentClient(connection.client), connection.tables);
 const bar = createProgressBar();
 const continuations: { year: number; runId: string }[] = [];
+/** The run holds the cycle's lease (the worker reports progress only then): it can be resumed. */
+let runHeld = false;
 const worker = createRankingWorker({
   runner: createRankingRunner({ ...ports, ids: systemIds }),
   // Where Lambda would start a fresh invocation, the CLI runs the worker again in this process.
   launcher: { launch: async (request) => void continuations.push(request) },
-  // ERROR: the CLI says what the worker warns of (nothing to rank) in its own words.
-  logger: new Logger({ logLevel: 'ERROR', serviceName: 'spbe-rankings-cli' }),
-  ...(quiet
-    ? {}
-    : {
-        onProgress: (progress) => {
-          const shown = progressShown(progress);
-          if (shown) bar.update(shown.phase, shown.done, shown.total, shown.unit);
-        },
-      }),
+  logger,
+  onProgress: (progress) => {
+    runHeld = true;
+    if (quiet) return;
+    const shown = progressShown(progress);
+    if (shown) bar.update(shown.phase, shown.done, shown.total, shown.unit);
+  },
 });
 
 /** Lambda's longest invocation: what the worker plans its checkpoints against. */
@@ -153,12 +160,13 @@ const describeReport = (report: RankingRunRecord['report'], outcome: string): st
 };
 
 let exitCode = 0;
+let runId: string | undefined;
 try {
   // A run to resume must exist: the worker would otherwise start a new run under the id given.
   if (resume !== undefined && !(await ports.rankings.run(year, resume))) {
     throw new Error(`No ranking run ${resume} of ${year} (GET /v1/cycles/${year}/rankings/runs lists them).`);
   }
-  const runId = resume ?? systemIds.next('run');
+  runId = resume ?? systemIds.next('run');
   let result = await invoke({ year, runId });
   for (let next = continuations.shift(); next; next = continuations.shift()) result = await invoke(next);
   if (result.outcome === 'busy') {
@@ -176,8 +184,21 @@ try {
     );
   }
 } catch (error) {
-  bar.done(`Ranking run of ${year} failed: ${(error as Error).message}`);
-  exitCode = 1;
+  if (interrupted !== undefined && !runHeld) {
+    bar.done(`Ranking run of ${year} interrupted (${interrupted}) before it started: run this again.`, {
+      timed: false,
+    });
+  } else if (interrupted !== undefined && runId !== undefined) {
+    // Its lease still held: the next run of the cycle would be told it is busy, and how to resume.
+    bar.done(
+      `Ranking run ${runId} of ${year} interrupted (${interrupted}); resume it from its last checkpoint: ` +
+        `npm run rankings -- --year ${year} --run-id ${runId}`,
+      { timed: false },
+    );
+  } else {
+    bar.done(`Ranking run of ${year} failed: ${(error as Error).message}`);
+  }
+  exitCode = interrupted === undefined ? 1 : 128 + osConstants.signals[interrupted];
 } finally {
   await connection.stop();
 }

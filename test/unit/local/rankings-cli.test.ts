@@ -38,7 +38,7 @@ describe('npm run rankings', () => {
   it('names the run holding the cycle and the command that resumes it', () => {
     expect(busyMessage(2025, 'run_01M8X9Q9SBD89C7Q5CAFKMAWAA')).toBe(
       'Another ranking run of 2025 is running (run_01M8X9Q9SBD89C7Q5CAFKMAWAA): nothing done. If it was ' +
-        'interrupted (npm start stopped during it), resume it now: ' +
+        'interrupted (npm start or npm run rankings stopped during it), resume it now: ' +
         'npm run rankings -- --year 2025 --run-id run_01M8X9Q9SBD89C7Q5CAFKMAWAA',
     );
     expect(busyMessage(2025, undefined)).toBe('Another ranking run of 2025 is running: nothing done.');
