@@ -169,6 +169,8 @@ try {
   runId = resume ?? systemIds.next('run');
   let result = await invoke({ year, runId });
   for (let next = continuations.shift(); next; next = continuations.shift()) result = await invoke(next);
+  // The run done: an orphaned run holding the cycle is taken up instead of this one.
+  runId = result.runId;
   if (result.outcome === 'busy') {
     bar.done(busyMessage(year, result.holder), { timed: false });
     exitCode = 1;
