@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import type { RunProgress } from '#shared/services/rankings/run.ts';
 
 /**
  * What `npm run rankings` is asked (pure, so that its arguments and messages are tested without a
@@ -73,7 +74,7 @@ export const busyMessage = (year: number, holder: string | undefined): string =>
   holder === undefined
     ? `Another ranking run of ${year} is running: nothing done.`
     : `Another ranking run of ${year} is running (${holder}): nothing done. If it was interrupted ` +
-      `(npm start stopped during it), resume it now: npm run rankings -- --year ${year} --run-id ${holder}`;
+      `(npm start or npm run rankings stopped during it), resume it now: npm run rankings -- --year ${year} --run-id ${holder}`;
 
 /**
  * A cycle with no final result: the worker makes no run (the schedule's case too), so there is no
@@ -82,3 +83,22 @@ export const busyMessage = (year: number, holder: string | undefined): string =>
 export const nothingToRankMessage = (year: number): string =>
   `Nothing to rank: the ${year} cycle has no final result yet, so no run was made. Finalize (or import) ` +
   `results first (GET /v1/cycles/${year}/results lists them), then run this again.`;
+
+/**
+ * What the progress bar shows of the worker's progress: the ranking phase counts agencies (the cycle's
+ * final results), the writing counts items — ranking pages and each agency's positions, the
+ * `progress.itemsTotal` that `GET /v1/cycles/{year}/rankings/runs/{runId}` shows — so the two totals
+ * (638 agencies, 692 items) are named, not read as one count that changed. A run that writes nothing
+ * (unchanged: done, 0 of 0 items) shows nothing more: its closing line says so.
+ */
+export const progressShown = (
+  progress: RunProgress,
+):
+  | { readonly phase: string; readonly done: number; readonly total: number; readonly unit?: string }
+  | undefined => {
+  const { phase, done, total } = progress;
+  if (phase === 'done' && total === 0) return undefined;
+  if (phase === 'reading') return { phase, done, total };
+  if (phase === 'ranking') return { phase, done, total, unit: 'agencies' };
+  return { phase, done, total, unit: 'items' };
+};

@@ -5,12 +5,22 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { localDataDirectory } from './paths.ts';
 
 /**
+ * The command holding the checkout's data: `npm start`, or `npm run rankings` run while no `npm start`
+ * runs (it then starts its own DynamoDB Local on .local-data/, which nothing else may open meanwhile).
+ */
+export type CheckoutHolder = 'start' | 'rankings';
+
+/**
  * While `npm start` runs it records where its DynamoDB Local answers, so the local CLIs
  * (`npm run rankings`) work on the same data without a second JVM on the same files. The record is
  * made before anything else (`claimCheckout`), without the addresses, which follow once they answer.
+ * `npm run rankings` with no `npm start` running claims the same record for its own JVM (no addresses:
+ * nothing else is to use that JVM, which stops with the command).
  */
 export interface RunningLocalApi {
   readonly pid: number;
+  /** Which command holds the checkout; absent in records written before there were two ('start'). */
+  readonly kind?: CheckoutHolder;
   /** Both absent while that `npm start` is still starting. */
   readonly apiUrl?: string;
   readonly dynamodbEndpoint?: string;
@@ -61,6 +71,7 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
  * itself. A record of a process that has gone is replaced.
  */
 export const claimCheckout = (
+  kind: CheckoutHolder,
   pid = process.pid,
   file = runningFile,
 ):
@@ -70,7 +81,7 @@ export const claimCheckout = (
   let stale: RunningLocalApi | undefined;
   for (let attempt = 0; attempt < 40; attempt += 1) {
     try {
-      writeFileSync(file, `${JSON.stringify({ pid }, null, 2)}\n`, { flag: 'wx' });
+      writeFileSync(file, `${JSON.stringify({ pid, kind }, null, 2)}\n`, { flag: 'wx' });
       return stale === undefined ? { claimed: true } : { claimed: true, stale };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
@@ -87,21 +98,52 @@ export const claimCheckout = (
       stale = recorded;
     }
   }
-  throw new Error(`${file} could not be claimed; if no npm start runs in this checkout, delete it.`);
+  throw new Error(
+    `${file} could not be claimed; if neither npm start nor npm run rankings runs in this checkout, delete it.`,
+  );
 };
 
+/** The command a record names, as its user typed it. */
+const commandOf = (running: RunningLocalApi): string =>
+  running.kind === 'rankings' ? 'npm run rankings' : 'npm start';
+
 /**
- * Why `npm start` must not start here, or undefined when it may: another `npm start` of this checkout
- * runs (or is starting). A second one would run a second DynamoDB Local on the same files, take over
+ * Why `wanted` must not start here, or undefined when it may. Another `npm start` (running or
+ * starting) refuses a second one: that would run a second DynamoDB Local on the same files, take over
  * the record the local CLIs read (and remove it on stopping, while the first still runs), and with
- * `--fresh` wipe the data under the first.
+ * `--fresh` wipe the data under the first. `npm run rankings` on its own DynamoDB Local refuses both
+ * commands for the same files, until it has finished. (`npm run rankings` while `npm start` runs is
+ * not refused: it uses that one's DynamoDB Local.)
  */
-export const secondStartRefusal = (running: RunningLocalApi | undefined): string | undefined =>
-  running === undefined
-    ? undefined
-    : `npm start is already ${running.apiUrl === undefined ? 'starting' : 'running'} in this checkout (process ${running.pid}${running.apiUrl === undefined ? '' : `, the API at ${running.apiUrl}`}), ` +
-      'on the same data in .local-data/: use that one, or stop it first (Ctrl-C in its terminal, or kill ' +
-      `${running.pid}). If process ${running.pid} is not npm start, delete .local-data/running.json.`;
+export const checkoutRefusal = (
+  running: RunningLocalApi | undefined,
+  wanted: CheckoutHolder,
+): string | undefined => {
+  if (running === undefined) return undefined;
+  const holder = commandOf(running);
+  const notIt = `If process ${running.pid} is not ${holder}, delete .local-data/running.json.`;
+  if (running.kind === 'rankings') {
+    return (
+      `npm run rankings is running in this checkout (process ${running.pid}) on its own DynamoDB Local, on ` +
+      `the same data in .local-data/: wait for it to finish (it stops that DynamoDB Local when done) and ` +
+      `run ${wanted === 'start' ? 'npm start' : 'npm run rankings'} again, or stop it first (Ctrl-C in ` +
+      `its terminal, or kill ${running.pid}). ${notIt}`
+    );
+  }
+  if (wanted === 'rankings') {
+    // Only while npm start is still starting: once it has its addresses, rankings uses its DynamoDB Local.
+    return running.dynamodbEndpoint === undefined
+      ? `npm start is still starting in this checkout (process ${running.pid}): run this again once it ` +
+          'prints its banner.'
+      : undefined;
+  }
+  return (
+    `npm start is already ${running.apiUrl === undefined ? 'starting' : 'running'} in this checkout ` +
+    `(process ${running.pid}${running.apiUrl === undefined ? '' : `, the API at ${running.apiUrl}`}), ` +
+    'on the same data in .local-data/: use that one, or stop it first (Ctrl-C in its terminal, or kill ' +
+    `${running.pid}). ${notIt}`
+  );
+};
 
 /** A process's command line, or undefined when it cannot be read (gone, or no /proc and no ps). */
 const commandLineOf = (pid: number): string | undefined => {

@@ -59,7 +59,7 @@ Webhooks (delivered in-process from the events table's stream; http://127.0.0.1:
   curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" -H 'content-type: application/json' \\
     -d '{"url":"http://127.0.0.1:4000/","eventTypes":["webhook.test","award.published","ranking.published"]}' \\
     ${apiUrl}/v1/agencies/prov-jawa-timur/webhook-endpoints   # note the "secret" (shown once); export ENDPOINT_ID=<its "id">
-  npm run webhook-receiver -- --secret whsec_…                        # in another terminal
+  WEBHOOK_SECRET=whsec_… npm run webhook-receiver                     # in another terminal (not --secret: ps shows it)
   curl -s -X POST -H "authorization: Bearer $OPERATOR_TOKEN" ${apiUrl}/v1/agencies/prov-jawa-timur/webhook-endpoints/$ENDPOINT_ID/test
 
 A whole year, from next year's cycle opened to its awards published, every webhook verified (about 20 s;

@@ -7,10 +7,10 @@ import { describeCalls } from './dynamodb-calls.ts';
 import { JavaMissingError } from './dynamodb-local.ts';
 import { dynamoDbDataDirectory, signingKeyFile } from './paths.ts';
 import {
+  checkoutRefusal,
   claimCheckout,
   clearRunning,
   recordRunning,
-  secondStartRefusal,
   stopOrphanedDynamoDbLocal,
 } from './running.ts';
 import { startLocalRuntime } from './runtime.ts';
@@ -65,10 +65,11 @@ const corsAllowedOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? 'http://localhos
 
 const log = (message: string) => console.log(`[spbe] ${message}`);
 
-// Before anything touches .local-data/: `--fresh` would wipe it under the running instance.
-// Claimed, not just checked: two started together cannot both pass a check.
-const claim = claimCheckout();
-const refusal = claim.claimed ? undefined : secondStartRefusal(claim.running);
+// Before anything touches .local-data/: `--fresh` would wipe it under the running instance (or under
+// an `npm run rankings` on its own DynamoDB Local). Claimed, not just checked: two started together
+// cannot both pass a check.
+const claim = claimCheckout('start');
+const refusal = claim.claimed ? undefined : checkoutRefusal(claim.running, 'start');
 if (refusal !== undefined) {
   console.error(`\n${refusal}\n`);
   process.exit(1);
@@ -114,6 +115,7 @@ try {
       // Recorded at once (not with the addresses, once ready): a start killed while seeding leaves it too.
       recordRunning({
         pid: process.pid,
+        kind: 'start',
         ...(dynamodb.pid === undefined ? {} : { dynamodbPid: dynamodb.pid }),
       });
       log(`DynamoDB Local answering on ${dynamodb.endpoint}; tables ready`);
@@ -143,6 +145,7 @@ const { api, identityProvider } = runtime;
 // `npm run rankings` and other local CLIs find this instance's DynamoDB Local here.
 recordRunning({
   pid: process.pid,
+  kind: 'start',
   apiUrl: api.url,
   dynamodbEndpoint: runtime.dynamodb.endpoint,
   ...(runtime.dynamodb.pid === undefined ? {} : { dynamodbPid: runtime.dynamodb.pid }),

@@ -9,21 +9,23 @@ import { verifyWebhook } from '../docs/examples/verify-webhook.ts';
  * secret, `v1a` with node:crypto and its `whpk_` public key (docs/examples/verify-webhook.ts) —
  * prints it, and answers 204 (400 when the signature does not verify).
  *
- *   npm run webhook-receiver -- --secret whsec_…          (or WEBHOOK_SECRET=whsec_…)
- *   npm run webhook-receiver -- --public-key whpk_…       (v1a endpoints)
+ *   WEBHOOK_SECRET=whsec_… npm run webhook-receiver       (or --secret, which shows it in ps)
+ *   npm run webhook-receiver -- --public-key whpk_…       (v1a endpoints; a public key, no secret)
  *   npm run webhook-receiver -- --fail-first 2            (answer 503 twice, to watch the retries)
  */
 
-const usage = `Usage: npm run webhook-receiver -- [--secret whsec_… | --public-key whpk_…] [--port <port>] [--fail-first <n>]
+const usage = `Usage: [WEBHOOK_SECRET=whsec_…] npm run webhook-receiver -- [--public-key whpk_…] [--port <port>] [--fail-first <n>]
 
-  --secret      verify v1 signatures with the endpoint's secret (or WEBHOOK_SECRET=…)
+  --secret      verify v1 signatures with the endpoint's secret; better WEBHOOK_SECRET=… (an argument
+                is visible to every user of the machine in the process list)
   --public-key  verify v1a signatures with the endpoint's public key (or WEBHOOK_PUBLIC_KEY=…)
   --port        where to listen on 127.0.0.1 (or PORT=…; default 4000)
   --fail-first  answer 503 to the first n deliveries, to watch the retries`;
 
-const { values } = (() => {
+const { values, tokens } = (() => {
   try {
     return parseArgs({
+      tokens: true,
       options: {
         port: { type: 'string', default: process.env.PORT ?? '4000' },
         secret: { type: 'string', default: process.env.WEBHOOK_SECRET },
@@ -41,6 +43,13 @@ const { values } = (() => {
 if (values.help) {
   console.log(usage);
   process.exit(0);
+}
+
+// An argument is in the process list (ps shows it to every user of the machine); the environment is not.
+if (tokens.some((token) => token.kind === 'option' && token.name === 'secret')) {
+  console.error(
+    'Note: --secret shows the secret to anyone who can list processes; WEBHOOK_SECRET=whsec_… npm run webhook-receiver does not.',
+  );
 }
 
 const port = Number(values.port);
@@ -107,7 +116,7 @@ server.listen(port, '127.0.0.1', () => {
   console.log(`Webhook receiver on http://127.0.0.1:${port}/ (Ctrl-C stops it)`);
   if (!secret && !publicKey) {
     console.log(
-      'Not verifying: pass --secret whsec_… (v1) or --public-key whpk_… (v1a) to check signatures.',
+      'Not verifying: set WEBHOOK_SECRET=whsec_… (v1) or pass --public-key whpk_… (v1a) to check signatures.',
     );
   }
 });

@@ -78,8 +78,9 @@ export const createRankingWorker =
       logger.error('Ranking run invocation failed', { error: error as Error });
       throw error;
     };
+    let started: Awaited<ReturnType<RankingRunner['start']>>;
     try {
-      await runner.start(actor, year, parsed.data.runId ? 'admin' : 'schedule', runId);
+      started = await runner.start(actor, year, parsed.data.runId ? 'admin' : 'schedule', runId);
     } catch (error) {
       // Nothing final to rank (a schedule earlier than the results): said, and done (no retry).
       if (error instanceof NothingToRankError) {
@@ -96,10 +97,18 @@ export const createRankingWorker =
       }
       return failed(error);
     }
+    // Instead of starting this run, start hands back an orphaned one (recorded, its worker never
+    // started) that holds the cycle: that run is the one to do, under its own id — this one was never
+    // recorded, so executing it would fail as not found on every retry.
+    const target = started.runId;
+    if (target !== runId) {
+      logger.appendKeys({ runId: target });
+      logger.info('Taking up an orphaned ranking run instead of starting one', { requestedRunId: runId });
+    }
     const result = await runner
       .execute(
         actor,
-        { year, runId },
+        { year, runId: target },
         {
           remainingMs: () => context.getRemainingTimeInMillis(),
           now: () => new Date(),
@@ -109,7 +118,7 @@ export const createRankingWorker =
       .catch(failed);
     if (result.outcome === 'continue') {
       logger.info('Ranking run continues in a new invocation', { progress: result.run.progress });
-      await launcher.launch({ year, runId });
+      await launcher.launch({ year, runId: target });
     } else {
       // `unchanged`: identical to the published ranking, which it confirmed; nothing was sent.
       const confirmed = result.outcome === 'unchanged' ? { confirmedRunId: result.run.confirms?.runId } : {};
@@ -117,7 +126,7 @@ export const createRankingWorker =
     }
     return (
       result.outcome === 'busy'
-        ? { outcome: result.outcome, year, runId, holder: result.holder }
-        : { outcome: result.outcome, year, runId, report: result.run.report }
+        ? { outcome: result.outcome, year, runId: target, holder: result.holder }
+        : { outcome: result.outcome, year, runId: target, report: result.run.report }
     ) satisfies RankingWorkerResult;
   };

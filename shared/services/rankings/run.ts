@@ -474,8 +474,9 @@ export const createRankingRunner = (ports: RankingRunnerPorts) => {
           report,
           entriesSha256,
         });
-        // Nothing to write: the progress goes from ranking to done.
-        options.onProgress?.({ phase: 'done', done: total, total });
+        // Nothing to write: the progress goes from ranking to done, 0 of 0 items as the record says
+        // (not `total` of `total`: a progress bar would claim writes the API shows were never made).
+        options.onProgress?.({ phase: 'done', done: 0, total: 0 });
         return confirmed;
       }
 

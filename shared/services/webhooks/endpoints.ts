@@ -482,7 +482,7 @@ export const createWebhookEndpointService = ({
         actor,
         endpointTrail(endpoint),
         'webhook.redelivery.requested',
-        `${deliveries.length} deliveries`,
+        `${deliveries.length} ${deliveries.length === 1 ? 'delivery' : 'deliveries'}`,
         [{ field: 'eventIds', before: null, after: deliveries.map((delivery) => delivery.eventId) }],
       ),
     ],

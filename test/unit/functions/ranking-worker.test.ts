@@ -25,7 +25,7 @@ describe('the ranking run worker', () => {
     // Prepare: a run that starts, then fails while writing
     const { logger, keys, lines } = loggerSpy();
     const runner = {
-      start: vi.fn(async () => ({}) as RankingRunRecord),
+      start: vi.fn(async () => ({ runId: 'run_1' }) as RankingRunRecord),
       execute: vi.fn(async () => {
         throw new Error('Throughput exceeded writing entries');
       }),
@@ -101,6 +101,7 @@ describe('the ranking run worker', () => {
     const { logger, lines } = loggerSpy();
     const report = { durationMs: 1_200 };
     const run = {
+      runId: 'slot-20251201T000000Z',
       status: 'unchanged',
       confirms: { runId: 'run_published' },
       report,
@@ -125,5 +126,29 @@ describe('the ranking run worker', () => {
         extra: { outcome: 'unchanged', confirmedRunId: 'run_published' },
       },
     ]);
+  });
+
+  it('takes up the orphaned run start hands back (no worker took it up) instead of one never recorded', async () => {
+    // Prepare: a run recorded by the API whose worker never started holds the cycle; start hands it back
+    const { logger, keys } = loggerSpy();
+    const report = { durationMs: 900 };
+    const orphan = { runId: 'run_orphan', status: 'published', report } as unknown as RankingRunRecord;
+    const runner = {
+      start: vi.fn(async () => ({ ...orphan, status: 'running' })),
+      execute: vi.fn(async () => ({ outcome: 'published', run: orphan })),
+    } as unknown as RankingRunner;
+    const worker = createRankingWorker({ runner, launcher: { launch: vi.fn() }, logger });
+
+    // Act
+    const outcome = await worker({ year: 2025, runId: 'run_new' }, context);
+
+    // Assess: the orphan is the run done (run_new was never recorded: executing it fails as not found)
+    expect(runner.execute).toHaveBeenCalledWith(
+      expect.anything(),
+      { year: 2025, runId: 'run_orphan' },
+      expect.anything(),
+    );
+    expect(outcome).toEqual({ outcome: 'published', year: 2025, runId: 'run_orphan', report });
+    expect(keys).toMatchObject({ runId: 'run_orphan' });
   });
 });

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname as dirnameOf, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  checkoutRefusal,
   claimCheckout,
   clearRunning,
   findRunning,
   recordRunning,
-  secondStartRefusal,
   stopOrphanedDynamoDbLocal,
 } from '#local/running.ts';
 
@@ -22,11 +22,15 @@ import {
 describe('a second npm start in the same checkout', () => {
   it('is refused while the first runs, naming its process and address and what to do', () => {
     // Act
-    const refusal = secondStartRefusal({
-      pid: 4242,
-      apiUrl: 'http://127.0.0.1:3000',
-      dynamodbEndpoint: 'http://127.0.0.1:41000',
-    });
+    const refusal = checkoutRefusal(
+      {
+        pid: 4242,
+        kind: 'start',
+        apiUrl: 'http://127.0.0.1:3000',
+        dynamodbEndpoint: 'http://127.0.0.1:41000',
+      },
+      'start',
+    );
 
     // Assess
     expect(refusal).toBe(
@@ -37,7 +41,57 @@ describe('a second npm start in the same checkout', () => {
   });
 
   it('is let through when none runs (no record, or the record of a process that has gone)', () => {
-    expect(secondStartRefusal(undefined)).toBeUndefined();
+    expect(checkoutRefusal(undefined, 'start')).toBeUndefined();
+  });
+});
+
+describe('npm run rankings on its own DynamoDB Local (no npm start running)', () => {
+  const recordFile = () => join(mkdtempSync(join(tmpdir(), 'spbe-running-')), 'running.json');
+
+  it('holds the checkout: an npm start launched meanwhile is refused, naming rankings and what to do', () => {
+    // Prepare
+    const file = recordFile();
+
+    // Act
+    const rankings = claimCheckout('rankings', process.pid, file);
+    const start = claimCheckout('start', process.pid + 1, file);
+
+    // Assess
+    expect(rankings).toEqual({ claimed: true });
+    expect(start).toEqual({ claimed: false, running: { pid: process.pid, kind: 'rankings' } });
+    expect(checkoutRefusal(start.claimed ? undefined : start.running, 'start')).toBe(
+      `npm run rankings is running in this checkout (process ${process.pid}) on its own DynamoDB Local, on ` +
+        'the same data in .local-data/: wait for it to finish (it stops that DynamoDB Local when done) and run ' +
+        `npm start again, or stop it first (Ctrl-C in its terminal, or kill ${process.pid}). If process ` +
+        `${process.pid} is not npm run rankings, delete .local-data/running.json.`,
+    );
+  });
+
+  it('refuses a second npm run rankings too (it would start another DynamoDB Local on the same files)', () => {
+    expect(checkoutRefusal({ pid: 77, kind: 'rankings', dynamodbPid: 78 }, 'rankings')).toMatch(
+      /^npm run rankings is running in this checkout \(process 77\) on its own DynamoDB Local.*run npm run rankings again/,
+    );
+  });
+
+  it('is not refused by a running npm start, whose DynamoDB Local it uses; only while that one starts', () => {
+    expect(
+      checkoutRefusal(
+        {
+          pid: 77,
+          kind: 'start',
+          apiUrl: 'http://127.0.0.1:3000',
+          dynamodbEndpoint: 'http://127.0.0.1:41000',
+        },
+        'rankings',
+      ),
+    ).toBeUndefined();
+    expect(checkoutRefusal({ pid: 77, kind: 'start' }, 'rankings')).toBe(
+      'npm start is still starting in this checkout (process 77): run this again once it prints its banner.',
+    );
+  });
+
+  it('reads a record without a kind (written before rankings took the lock) as npm start', () => {
+    expect(checkoutRefusal({ pid: 77 }, 'start')).toMatch(/^npm start is already starting/);
   });
 });
 
@@ -54,13 +108,13 @@ describe('claiming the checkout (before anything touches .local-data/)', () => {
     const file = recordFile();
 
     // Act
-    const first = claimCheckout(process.pid, file);
-    const second = claimCheckout(gonePid(), file);
+    const first = claimCheckout('start', process.pid, file);
+    const second = claimCheckout('start', gonePid(), file);
 
     // Assess
     expect(first).toEqual({ claimed: true });
-    expect(second).toEqual({ claimed: false, running: { pid: process.pid } });
-    expect(secondStartRefusal({ pid: process.pid })).toMatch(
+    expect(second).toEqual({ claimed: false, running: { pid: process.pid, kind: 'start' } });
+    expect(checkoutRefusal({ pid: process.pid, kind: 'start' }, 'start')).toMatch(
       new RegExp(
         `^npm start is already starting in this checkout \\(process ${process.pid}\\), on the same data`,
       ),
@@ -77,7 +131,7 @@ describe('claiming the checkout (before anything touches .local-data/)', () => {
     );
 
     // Act
-    const claim = claimCheckout(process.pid, file);
+    const claim = claimCheckout('start', process.pid, file);
     recordRunning(
       { pid: process.pid, apiUrl: 'http://127.0.0.1:3001', dynamodbEndpoint: 'http://127.0.0.1:2' },
       file,
@@ -128,7 +182,7 @@ describe('the DynamoDB Local of an npm start that was killed (kill -9: no exit h
     recordRunning({ pid: gonePid(), dynamodbPid: jvm.pid ?? 0 }, file);
 
     // Act
-    const claim = claimCheckout(process.pid, file);
+    const claim = claimCheckout('start', process.pid, file);
     const stopped = await stopOrphanedDynamoDbLocal(claim.claimed ? claim.stale : undefined, dataDirectory);
 
     // Assess
@@ -144,7 +198,7 @@ describe('the DynamoDB Local of an npm start that was killed (kill -9: no exit h
     recordRunning({ pid: gonePid(), dynamodbPid: other.pid ?? 0 }, file);
 
     // Act
-    const claim = claimCheckout(process.pid, file);
+    const claim = claimCheckout('start', process.pid, file);
     const stopped = await stopOrphanedDynamoDbLocal(
       claim.claimed ? claim.stale : undefined,
       join(dirnameOf(file), 'dynamodb'),

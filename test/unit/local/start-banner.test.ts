@@ -25,7 +25,8 @@ const commands = (text: string): string[] => {
   let current: string | undefined;
   for (const line of text.split('\n')) {
     const trimmed = line.trim();
-    if (current === undefined && !/^(curl|npm|npx) /.test(trimmed)) continue;
+    // A command may begin with environment assignments (`WEBHOOK_SECRET=… npm run …`).
+    if (current === undefined && !/^([A-Z_]+=\S+ )*(curl|npm|npx) /.test(trimmed)) continue;
     const withoutRemark = trimmed.replace(/\s+#\s.*$/, '');
     const continues = withoutRemark.endsWith(' \\');
     current = `${current === undefined ? '' : `${current} `}${continues ? withoutRemark.slice(0, -2) : withoutRemark}`;
@@ -46,9 +47,14 @@ describe('the banner of npm start', () => {
     expect(printed.some((command) => command.includes('/progress'))).toBe(true);
     expect(printed.some((command) => command.includes('/agency-directory?q='))).toBe(true);
     expect(printed.some((command) => command.includes('/self-assessments'))).toBe(true);
-    expect(printed.filter((command) => command.startsWith('npm run webhook-receiver'))).toHaveLength(1);
+    expect(printed.filter((command) => command.includes('npm run webhook-receiver'))).toHaveLength(1);
     expect(printed.some((command) => command.includes('/awards/publish'))).toBe(true);
     expect(printed).toContain('npx tsx clients/typescript/examples/whole-year.ts');
+  });
+
+  it('gives the webhook receiver its secret in the environment, not as an argument ps shows every user', () => {
+    expect(printed).toContain('WEBHOOK_SECRET=whsec_… npm run webhook-receiver');
+    expect(printed.filter((command) => command.includes('--secret'))).toEqual([]);
   });
 
   it('prints every command so that a shell parses it', () => {

@@ -18,6 +18,7 @@ import {
   launchGraceMs,
   leaseDuration,
   NothingToRankError,
+  type RunProgress,
   slotRunId,
 } from '#shared/services/rankings/run.ts';
 import { createAgencyService } from '#shared/services/registry/agencies.ts';
@@ -725,14 +726,19 @@ describe('re-running a ranking whose result is already published (in-memory port
     const slot = slotRunId('2026-12-01T00:00:00Z');
     const second = await runner().start(actor({ now: later }), year, 'schedule', slot);
 
+    const reported: RunProgress[] = [];
+
     // Act
     const outcome = await runner({ rankings: store.rankings }).execute(actor({ now: later }), second, {
       ...forever,
       now: () => later,
+      onProgress: (progress) => reported.push(progress),
     });
 
     // Assess
     expect(outcome.outcome).toBe('unchanged');
+    // Its progress ends as its record's does (0 of 0 items): a progress bar agrees with the API.
+    expect(reported.at(-1)).toEqual({ phase: 'done', done: 0, total: 0 });
     const record = await ports.rankings.run(year, slot);
     expect(outcome.outcome === 'unchanged' && outcome.run).toEqual(record);
     expect(record).toMatchObject({

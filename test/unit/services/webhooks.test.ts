@@ -944,6 +944,8 @@ describe('webhook dispatcher (in-memory ports)', () => {
     expect(requested.map((record) => record.changes)).toEqual([
       [{ field: 'eventIds', before: null, after: [second] }],
     ]);
+    // One delivery, said in the singular ("1 deliveries" read as a slip in the trail).
+    expect(requested.map((record) => record.target)).toEqual(['1 delivery']);
   });
 
   it('a test event goes to the endpoint that asked for it only, whatever it subscribes to', async () => {
