@@ -5148,6 +5148,7 @@ export interface components {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After-Conflict"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
@@ -5309,10 +5310,20 @@ export interface components {
         /** @description `public, max-age=300` on a public read (shared caches may keep it five minutes) */
         "Cache-Control": "public, max-age=300";
         /**
-         * @description The path of the resource created, or of the full representation
+         * @description The path of the resource created, of the full representation, or (409) of the resource in the way
          * @example /v1/cycles/2026/agencies/prov-jawa-timur/self-assessment
          */
         Location: string;
+        /**
+         * @description The file name to save the representation under: `inline` for JSON, `attachment` for CSV (RFC 6266)
+         * @example attachment; filename="peringkat-spbe-2026.csv"
+         */
+        "Content-Disposition": string;
+        /**
+         * @description The language of the page: `id` (Indonesian, the default) or `en` (`?lang=en`)
+         * @example id
+         */
+        "Content-Language": "id" | "en";
         /** @description `true` when this is the stored response to an earlier request with the same Idempotency-Key */
         "Idempotent-Replayed": "true";
         /**
@@ -5335,6 +5346,11 @@ export interface components {
          * @example 30
          */
         "Retry-After": number;
+        /**
+         * @description When sent: the conflict passes by itself (the same Idempotency-Key still running, a concurrent change), so the same request may succeed after these seconds. Absent: change the request or the resource first
+         * @example 1
+         */
+        "Retry-After-Conflict": number;
         /**
          * @description CORS: the request’s Origin, when it is one of the deployment’s allowed browser origins (`corsAllowedOrigins`)
          * @example https://portal.spbe.example
@@ -5868,6 +5884,7 @@ export interface operations {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After-Conflict"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
@@ -8171,7 +8188,20 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description Another run of the cycle is going (Location: that run, to poll), the cycle has no final result, or the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After-Conflict"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -8328,6 +8358,7 @@ export interface operations {
             /** @description The ranking (JSON; `text/csv` when asked) */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -9503,6 +9534,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -9550,6 +9582,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
