@@ -2263,6 +2263,24 @@ export interface components {
             version: string;
             time: string;
         };
+        /** @description An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0): this API’s contract, as /docs shows it; members not listed here (components, tags, webhooks …) are as the specification defines them */
+        OpenApiDocument: {
+            /**
+             * @description The OpenAPI version
+             * @example 3.1.0
+             */
+            openapi: string;
+            /** @description The API’s title, version, contact and description */
+            info: {
+                title: string;
+                /** @description The serving deployment’s version */
+                version: string;
+            };
+            /** @description Every route: its operations by method, keyed by path */
+            paths?: {
+                [key: string]: unknown;
+            };
+        };
         /** @description The caller as the API understands them */
         Me: {
             /** @description The token’s `sub` */
@@ -5420,7 +5438,9 @@ export interface operations {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
             };
             /** @description Not modified: the representation still has an ETag sent in If-None-Match */
             304: {

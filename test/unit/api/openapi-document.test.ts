@@ -159,6 +159,33 @@ describe('what a 200 sends', () => {
     expect(content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/RankingOpenData' });
     expect(content['text/csv']?.schema).toMatchObject({ type: 'string' });
   });
+
+  it.each(byKey)(
+    '%s declares the content of every success that has a body (a generated client types it)',
+    (_key, route) => {
+      // Act: 204 and 304 carry no body; every other 2xx of the route table sends one.
+      const statuses = Object.keys(route.responses)
+        .map(Number)
+        .filter((status) => status >= 200 && status < 300 && status !== 204);
+
+      // Assess
+      for (const status of statuses) {
+        expect({ status, mediaTypes: Object.keys(responseOf(route, status)?.content ?? {}) }).toEqual({
+          status,
+          mediaTypes: expect.arrayContaining([expect.any(String)]),
+        });
+      }
+    },
+  );
+
+  it('declares the OpenAPI document as JSON with a schema of its own', () => {
+    // Act
+    const content = responseOf(routes.getOpenApi, 200)?.content ?? {};
+
+    // Assess
+    expect(content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/OpenApiDocument' });
+    expect(routes.getOpenApi.responses[200].schema.safeParse(document).success).toBe(true);
+  });
 });
 
 describe('limits a caller runs into', () => {
