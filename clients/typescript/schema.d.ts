@@ -2928,7 +2928,7 @@ export interface components {
                  */
                 level: 1 | 2 | 3 | 4 | 5;
                 /**
-                 * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
                  * @default
                  */
                 explanation?: string;
@@ -2947,7 +2947,7 @@ export interface components {
              */
             level: 1 | 2 | 3 | 4 | 5;
             /**
-             * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+             * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
              * @default
              */
             explanation?: string;
@@ -3303,7 +3303,7 @@ export interface components {
                 /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
                 level: (1 | 2 | 3 | 4 | 5) | null;
                 /**
-                 * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
                  * @default
                  */
                 note?: string;
@@ -3320,7 +3320,7 @@ export interface components {
             /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
             level: (1 | 2 | 3 | 4 | 5) | null;
             /**
-             * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+             * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
              * @default
              */
             note?: string;
@@ -3343,7 +3343,7 @@ export interface components {
                 indicatorNo: number;
                 valid: boolean;
                 /**
-                 * @description Required when not valid. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Required when not valid. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
                  * @default
                  */
                 reason?: string;
