@@ -2263,6 +2263,24 @@ export interface components {
             version: string;
             time: string;
         };
+        /** @description An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0): this API’s contract, as /docs shows it; members not listed here (components, tags, webhooks …) are as the specification defines them */
+        OpenApiDocument: {
+            /**
+             * @description The OpenAPI version
+             * @example 3.1.0
+             */
+            openapi: string;
+            /** @description The API’s title, version, contact and description */
+            info: {
+                title: string;
+                /** @description The serving deployment’s version */
+                version: string;
+            };
+            /** @description Every route: its operations by method, keyed by path */
+            paths?: {
+                [key: string]: unknown;
+            };
+        };
         /** @description The caller as the API understands them */
         Me: {
             /** @description The token’s `sub` */
@@ -2910,7 +2928,7 @@ export interface components {
                  */
                 level: 1 | 2 | 3 | 4 | 5;
                 /**
-                 * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
                  * @default
                  */
                 explanation?: string;
@@ -2929,7 +2947,7 @@ export interface components {
              */
             level: 1 | 2 | 3 | 4 | 5;
             /**
-             * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+             * @description Penjelasan: why this level is met. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
              * @default
              */
             explanation?: string;
@@ -3285,7 +3303,7 @@ export interface components {
                 /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
                 level: (1 | 2 | 3 | 4 | 5) | null;
                 /**
-                 * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
                  * @default
                  */
                 note?: string;
@@ -3302,7 +3320,7 @@ export interface components {
             /** @description Maturity level 1–5 the evidence supports, or null when it supports none (no evidence): worth 0, listed as unanswered in the result */
             level: (1 | 2 | 3 | 4 | 5) | null;
             /**
-             * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+             * @description The assessor’s note on the evidence. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
              * @default
              */
             note?: string;
@@ -3325,7 +3343,7 @@ export interface components {
                 indicatorNo: number;
                 valid: boolean;
                 /**
-                 * @description Required when not valid. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC.
+                 * @description Required when not valid. No control characters other than tab and line breaks, no bidirectional controls, no tag characters (U+E0000–U+E007F) outside a flag emoji. Surrounding white space is removed; stored in Unicode NFC. Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.
                  * @default
                  */
                 reason?: string;
@@ -5148,6 +5166,7 @@ export interface components {
             headers: {
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After-Conflict"];
                 "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 [name: string]: unknown;
             };
@@ -5309,10 +5328,20 @@ export interface components {
         /** @description `public, max-age=300` on a public read (shared caches may keep it five minutes) */
         "Cache-Control": "public, max-age=300";
         /**
-         * @description The path of the resource created, or of the full representation
+         * @description The path of the resource created, of the full representation, or (409) of the resource in the way
          * @example /v1/cycles/2026/agencies/prov-jawa-timur/self-assessment
          */
         Location: string;
+        /**
+         * @description The file name to save the representation under: `inline` for JSON, `attachment` for CSV (RFC 6266)
+         * @example attachment; filename="peringkat-spbe-2026.csv"
+         */
+        "Content-Disposition": string;
+        /**
+         * @description The language of the page: `id` (Indonesian, the default) or `en` (`?lang=en`)
+         * @example id
+         */
+        "Content-Language": "id" | "en";
         /** @description `true` when this is the stored response to an earlier request with the same Idempotency-Key */
         "Idempotent-Replayed": "true";
         /**
@@ -5335,6 +5364,11 @@ export interface components {
          * @example 30
          */
         "Retry-After": number;
+        /**
+         * @description When sent: the conflict passes by itself (the same Idempotency-Key still running, a concurrent change), so the same request may succeed after these seconds. Absent: change the request or the resource first
+         * @example 1
+         */
+        "Retry-After-Conflict": number;
         /**
          * @description CORS: the request’s Origin, when it is one of the deployment’s allowed browser origins (`corsAllowedOrigins`)
          * @example https://portal.spbe.example
@@ -5404,7 +5438,9 @@ export interface operations {
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OpenApiDocument"];
+                };
             };
             /** @description Not modified: the representation still has an ETag sent in If-None-Match */
             304: {
@@ -5868,6 +5904,7 @@ export interface operations {
                 headers: {
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After-Conflict"];
                     "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     [name: string]: unknown;
                 };
@@ -8171,7 +8208,20 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            409: components["responses"]["Conflict"];
+            /** @description Another run of the cycle is going (Location: that run, to poll), the cycle has no final result, or the same Idempotency-Key is still running */
+            409: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "Retry-After": components["headers"]["Retry-After-Conflict"];
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             422: components["responses"]["IdempotencyKeyReused"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
@@ -8328,6 +8378,7 @@ export interface operations {
             /** @description The ranking (JSON; `text/csv` when asked) */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -9503,6 +9554,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];
@@ -9550,6 +9602,7 @@ export interface operations {
             /** @description The page */
             200: {
                 headers: {
+                    "Content-Language": components["headers"]["Content-Language"];
                     ETag: components["headers"]["ETag"];
                     "Cache-Control": components["headers"]["Cache-Control"];
                     RateLimit: components["headers"]["RateLimit"];

@@ -3,9 +3,10 @@ import { withServiceVersion } from '#shared/api/public/openapi-file.ts';
 import type { RouteShape } from '#shared/api/route-matcher.ts';
 import type { HttpMethod } from '#shared/api/route-spec.ts';
 
-/** What the function reads of the document: its version and the operations of each path. */
+/** What the function reads of the document (its version, the operations of each path) and what it publishes of it. */
 export interface OpenApiDocument {
-  readonly info: object;
+  readonly openapi: string;
+  readonly info: { readonly title: string; readonly version: string };
   readonly paths?: Readonly<Record<string, object>>;
 }
 

@@ -167,9 +167,25 @@ const headerComponents = {
     schema: { type: 'string', enum: [publicCacheControl] },
   },
   Location: {
-    description: 'The path of the resource created, or of the full representation',
+    description:
+      'The path of the resource created, of the full representation, or (409) of the resource in the way',
     schema: { type: 'string', format: 'uri-reference', maxLength: 2048 },
     example: '/v1/cycles/2026/agencies/prov-jawa-timur/self-assessment',
+  },
+  'Content-Disposition': {
+    description:
+      'The file name to save the representation under: `inline` for JSON, `attachment` for CSV (RFC 6266)',
+    schema: {
+      type: 'string',
+      maxLength: 128,
+      pattern: '^(?:inline|attachment); filename="[A-Za-z0-9._-]{1,100}"$',
+    },
+    example: 'attachment; filename="peringkat-spbe-2026.csv"',
+  },
+  'Content-Language': {
+    description: 'The language of the page: `id` (Indonesian, the default) or `en` (`?lang=en`)',
+    schema: { type: 'string', enum: ['id', 'en'] },
+    example: 'id',
   },
   'Idempotent-Replayed': {
     description:
@@ -202,6 +218,15 @@ const headerComponents = {
     schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 },
     example: 30,
   },
+  // The same header on a 409, where it is sent only when the conflict passes by itself (a request
+  // with the same Idempotency-Key still running, a concurrent change): a component of its own, as
+  // a header's `required` is part of its object.
+  'Retry-After-Conflict': {
+    description:
+      'When sent: the conflict passes by itself (the same Idempotency-Key still running, a concurrent change), so the same request may succeed after these seconds. Absent: change the request or the resource first',
+    schema: { type: 'integer', format: 'int32', minimum: 0, maximum: 86_400 },
+    example: 1,
+  },
   'Access-Control-Allow-Origin': {
     description:
       'CORS: the request’s Origin, when it is one of the deployment’s allowed browser origins (`corsAllowedOrigins`)',
@@ -212,13 +237,17 @@ const headerComponents = {
 
 type HeaderName = keyof typeof headerComponents;
 
+/** The header a component describes, where the component is not named after it. */
+const headerNameOf = (component: HeaderName): string =>
+  component === 'Retry-After-Conflict' ? 'Retry-After' : component;
+
 const headerRef = (name: HeaderName) => ({ $ref: `#/components/headers/${name}` });
 
 /**
  * The headers of one response: the route's own, the idempotency replay headers on an idempotent
  * route's success, Cache-Control (and an ETag, when it revalidates) on a public read's 200 and 304,
  * the current ETag on 412, CORS on all, the rate-limit pair on 2xx and 4xx (what a client paces itself by), and Retry-After
- * on 429 and 503.
+ * on 429 and 503 (and on a 409 that passes by itself).
  */
 const responseHeaders = (status: number, own: readonly ResponseHeaderName[] = [], route?: RouteSpec) => {
   const names: HeaderName[] = [...own];
@@ -232,8 +261,9 @@ const responseHeaders = (status: number, own: readonly ResponseHeaderName[] = []
   if (status === 412 && !names.includes('ETag')) names.push('ETag');
   if (status < 500) names.push('RateLimit', 'RateLimit-Policy');
   if (status === 429 || status === 503) names.push('Retry-After');
+  if (status === 409) names.push('Retry-After-Conflict');
   names.push('Access-Control-Allow-Origin');
-  return Object.fromEntries(names.map((name) => [name, headerRef(name)]));
+  return Object.fromEntries(names.map((name) => [headerNameOf(name), headerRef(name)]));
 };
 
 /**
@@ -353,6 +383,23 @@ const withPathParameterExamples = (node: Json): Json => {
 const sharedProblem = (status: number, response: ResponseSpec): CommonStatus | undefined => {
   const common = (commonErrorResponses as Readonly<Record<number, ResponseSpec | undefined>>)[status];
   return common !== undefined && common === response ? (status as CommonStatus) : undefined;
+};
+
+/**
+ * The response headers the document declares for a route's answer with this status, as the
+ * generator publishes them (a shared problem response: the component's); none for a status the
+ * route does not list. The integration harness holds what the API sends to it.
+ */
+export const documentedResponseHeaders = (route: RouteSpec, status: number): readonly string[] => {
+  const response = (
+    { ...generatedResponses(route), ...route.responses } as Partial<Record<number, ResponseSpec>>
+  )[status];
+  if (response === undefined) return [];
+  const headers =
+    sharedProblem(status, response) === undefined
+      ? responseHeaders(status, response.headers, route)
+      : responseHeaders(status);
+  return Object.keys(headers);
 };
 
 /**

@@ -38,7 +38,7 @@ export type RouteAccess =
  * (`shared/api/openapi.ts`). Headers every response may carry (CORS, rate limits) and those a
  * route's flags imply (idempotent replays) are added by the generator.
  */
-export type ResponseHeaderName = 'ETag' | 'Location';
+export type ResponseHeaderName = 'ETag' | 'Location' | 'Content-Disposition' | 'Content-Language';
 
 /** Media types of the responses that are not JSON: the docs page and its assets. */
 export type TextMediaType = 'text/html' | 'text/css' | 'text/javascript';

@@ -248,7 +248,14 @@ const toHttpResponse = (
     if (!cacheable) return undefined;
     headers.etag ??= `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
     if (!noneMatch(requestHeaders['if-none-match'], headers.etag)) return undefined;
-    const { 'content-type': _type, ...rest } = headers;
+    // A 304 has no representation, so none of its metadata (RFC 9110 §15.4.5): the cache keeps the
+    // type, language and file name it stored with the 200 (and the document declares none on 304).
+    const {
+      'content-type': _type,
+      'content-language': _language,
+      'content-disposition': _disposition,
+      ...rest
+    } = headers;
     return { statusCode: 304, headers: rest };
   };
   const mediaType = route.responses[response.status]?.mediaType;

@@ -4,7 +4,7 @@ import { assertLoopbackEndpoint } from '#local/endpoint-guard.ts';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#local/runtime.ts';
 import { scopesByRole } from '#shared/api/access.ts';
 import { ProblemSchema } from '#shared/api/common/schemas.ts';
-import { documentedStatuses } from '#shared/api/openapi.ts';
+import { documentedResponseHeaders, documentedStatuses } from '#shared/api/openapi.ts';
 import { routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList } from '#shared/api/routes.ts';
 import type { Role } from '#shared/domain/roles.ts';
@@ -42,9 +42,31 @@ export interface TestApi {
 const routesByKey = new Map(routeList.map((route) => [routeKeyOf(route), route]));
 
 /**
+ * The response headers a client acts on (saves a file under, shows a language, revalidates or writes
+ * with, follows, waits for, caches): an answer carrying one its published response does not declare
+ * fails the test that received it, so that generated clients and readers of /docs learn of it.
+ */
+const checkedResponseHeaders = [
+  'content-disposition',
+  'content-language',
+  'etag',
+  'location',
+  'retry-after',
+  'cache-control',
+] as const;
+
+/**
+ * `Cache-Control: no-store` goes with every answer but a public read's 200 (`toHttpResponse`): the
+ * default a client need not be told of, so only a value allowing caches must be declared.
+ */
+const defaultHeader = (name: string, headers: Headers): boolean =>
+  name === 'cache-control' && headers.get(name) === 'no-store';
+
+/**
  * Every answer an integration test receives is checked against what the OpenAPI document publishes
  * for its route: its status is one the route lists, a JSON body matches the route's schema for that
- * status (the same zod schema), a problem the problem schema. A mismatch fails the test that made
+ * status (the same zod schema), a problem the problem schema, and it carries none of
+ * `checkedResponseHeaders` that its response does not declare. A mismatch fails the test that made
  * the request, so the suite's 1,200-odd requests hold the document to what the API does.
  */
 const checkAgainstContract = (response: Response, requestIdRoute: string | undefined, body: unknown) => {
@@ -54,6 +76,19 @@ const checkAgainstContract = (response: Response, requestIdRoute: string | undef
     throw new Error(
       `${requestIdRoute} answered ${response.status}, which its published responses do not list`,
     );
+  }
+  if (route !== undefined) {
+    const declared = new Set(
+      documentedResponseHeaders(route, response.status).map((name) => name.toLowerCase()),
+    );
+    const undeclared = checkedResponseHeaders.filter(
+      (name) => response.headers.has(name) && !declared.has(name) && !defaultHeader(name, response.headers),
+    );
+    if (undeclared.length > 0) {
+      throw new Error(
+        `${requestIdRoute} answered ${response.status} with ${undeclared.join(', ')}, which its published response does not declare`,
+      );
+    }
   }
   const schema = type.startsWith('application/problem+json')
     ? ProblemSchema

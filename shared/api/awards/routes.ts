@@ -210,7 +210,10 @@ export const awardRoutes = {
     params: YearParamsSchema,
     query: AwardsPageQuerySchema,
     contentSecurityPolicy: awardsPageContentSecurityPolicy,
-    responses: { 200: text('The page', 'text/html', 2 * 1024 * 1024), ...errors(400, 404) },
+    responses: {
+      200: { ...text('The page', 'text/html', 2 * 1024 * 1024), headers: ['Content-Language'] },
+      ...errors(400, 404),
+    },
   }),
   getAwardsIndexPage: defineRoute({
     operationId: 'getAwardsIndexPage',
@@ -225,7 +228,10 @@ export const awardRoutes = {
     tags: ['Public'],
     query: AwardsPageQuerySchema,
     contentSecurityPolicy: awardsPageContentSecurityPolicy,
-    responses: { 200: text('The page', 'text/html', 256 * 1024), ...errors(400) },
+    responses: {
+      200: { ...text('The page', 'text/html', 256 * 1024), headers: ['Content-Language'] },
+      ...errors(400),
+    },
   }),
   getAwardsStylesheet: defineRoute({
     operationId: 'getAwardsStylesheet',

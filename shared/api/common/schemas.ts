@@ -191,7 +191,8 @@ const codePointCount = (value: string): number => {
  * flag emoji, line and paragraph
  * separators in one-line text, and — when the field is
  * required (`min` ≥ 1) — text with no visible character. Accepted text is trimmed and normalised
- * to NFC, so that one name has one spelling. Issues abort the remaining checks: one field, one
+ * to NFC, so that one name has one spelling; in an optional field (`min` 0), blank text becomes ''
+ * (none), what such a field holds when left out. Issues abort the remaining checks: one field, one
  * message saying what is wrong.
  */
 export const displayText = ({
@@ -242,9 +243,15 @@ export const displayText = ({
         });
       }
     })
-    .overwrite((value) =>
-      (lineControlsAsSpace ? value.replaceAll(/[\t\n\r]/g, ' ') : value).trim().normalize('NFC'),
-    )
+    .overwrite((value) => {
+      const trimmed = (lineControlsAsSpace ? value.replaceAll(/[\t\n\r]/g, ' ') : value)
+        .trim()
+        .normalize('NFC');
+      // Optional text that is blank (spaces, or characters no reader sees, such as U+200B) says
+      // nothing: stored as none, the '' these fields hold when left out, not as invisible text a
+      // reader takes for an answer (nor as a reason that counts five zero-width spaces).
+      return needsVisible || visible.test(trimmed) ? trimmed : '';
+    })
     // Counted again: NFC writes a few characters (composition exclusions such as U+0958) as two,
     // so text within the limit as sent could be stored beyond it. Counted in characters (code
     // points), as zod's `max` and the published `maxLength` count them: `length` counts UTF-16
@@ -268,7 +275,11 @@ export const displayText = ({
         : ''
     }. Surrounding white space is removed${
       min > 1 ? ` before the length (at least ${min}) is counted` : ''
-    }; stored in Unicode NFC.`,
+    }; stored in Unicode NFC.${
+      needsVisible
+        ? ''
+        : ' Blank text (only white space or invisible characters, such as U+200B) counts as none: stored as an empty string, as when the field is left out.'
+    }`,
   });
 };
 

@@ -9,7 +9,12 @@ import {
 } from '#shared/api/route-kit.ts';
 import { defineRoute, type RouteSpec, type TextMediaType } from '#shared/api/route-spec.ts';
 import { docsContentSecurityPolicy } from './docs.ts';
-import { FrameworkParamsSchema, FrameworkSchema, ProblemTypeParamsSchema } from './schemas.ts';
+import {
+  FrameworkParamsSchema,
+  FrameworkSchema,
+  OpenApiDocumentSchema,
+  ProblemTypeParamsSchema,
+} from './schemas.ts';
 
 /** A text response of at most `maxChars` characters: what the docs page's routes send. */
 const text = <const M extends TextMediaType>(description: string, mediaType: M, maxChars: number) =>
@@ -54,7 +59,7 @@ export const publicRoutes = {
     access: publicAccess,
     summary: 'This API’s OpenAPI 3.1 document — the contract',
     tags: ['Public'],
-    responses: { 200: { description: 'OpenAPI document' } },
+    responses: { 200: { description: 'OpenAPI document', schema: OpenApiDocumentSchema } },
   }),
   getMe: defineRoute({
     operationId: 'getMe',

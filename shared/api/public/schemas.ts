@@ -99,3 +99,30 @@ export const ProblemTypeParamsSchema = z.strictObject(
       }),
   })),
 );
+
+/**
+ * This API's OpenAPI 3.1 document as served: typed only as far as a client reads it (its version
+ * and paths), every other member allowed — it is the contract itself, whose full shape the OpenAPI
+ * 3.1 specification's own schema describes (https://spec.openapis.org/oas/3.1/schema/2022-10-07).
+ */
+export const OpenApiDocumentSchema = z
+  .object(
+    lazyShape(() => ({
+      openapi: z.string().max(16).meta({ description: 'The OpenAPI version', example: '3.1.0' }),
+      info: z
+        .object({
+          title: z.string(),
+          version: z.string().meta({ description: 'The serving deployment’s version' }),
+        })
+        .meta({ description: 'The API’s title, version, contact and description' }),
+      paths: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .meta({ description: 'Every route: its operations by method, keyed by path' }),
+    })),
+  )
+  .meta({
+    id: 'OpenApiDocument',
+    description:
+      'An OpenAPI 3.1 document (https://spec.openapis.org/oas/v3.1.0): this API’s contract, as /docs shows it; members not listed here (components, tags, webhooks …) are as the specification defines them',
+  });

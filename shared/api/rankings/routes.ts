@@ -31,7 +31,13 @@ export const rankingRoutes = {
     idempotencyClaim: 'with-change',
     responses: {
       202: { description: 'Started', schema: RankingRunSchema, headers: ['Location'] },
-      ...errors(400, 401, 403, 404, 409, 422),
+      ...errors(400, 401, 403, 404, 422),
+      409: {
+        ...problemResponse(
+          'Another run of the cycle is going (Location: that run, to poll), the cycle has no final result, or the same Idempotency-Key is still running',
+        ),
+        headers: ['Location'],
+      },
     },
   }),
   listRankingRuns: defineRoute({
@@ -102,6 +108,7 @@ export const rankingRoutes = {
       200: {
         description: 'The ranking (JSON; `text/csv` when asked)',
         schema: RankingOpenDataSchema,
+        headers: ['Content-Disposition'],
         alternative: {
           mediaType: 'text/csv',
           schema: RankingOpenDataCsvSchema,

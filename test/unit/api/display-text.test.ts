@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ReviewsWriteSchema, ScoreWriteSchema } from '#shared/api/assessment/schemas.ts';
 import { displayText } from '#shared/api/common/schemas.ts';
 import { AgencyDirectoryQuerySchema } from '#shared/api/registry/schemas.ts';
+import { IndicatorAnswerWriteSchema } from '#shared/api/self-assessment/schemas.ts';
 
 /** The one rule for human-readable text: names, titles, descriptions and explanations. */
 
@@ -96,9 +98,49 @@ describe('displayText', () => {
   it('keeps tab and line breaks in multi-line text, and lets it be blank', () => {
     expect(explanation.parse('Pergub 12/2026:\r\n\t- ditetapkan')).toBe('Pergub 12/2026:\r\n\t- ditetapkan');
     expect(explanation.parse('Pergub\u2028ditetapkan\u2029')).toBe('Pergub\u2028ditetapkan');
-    expect(explanation.parse(' \u200B ')).toBe('\u200B');
+    expect(explanation.parse('   ')).toBe('');
     expect(messagesOf(explanation.safeParse('a\u0000b'))).toEqual([
       expect.stringContaining('control character U+0000'),
+    ]);
+  });
+
+  it.each([
+    ['spaces', '   '],
+    ['tabs and line breaks', ' \t\r\n '],
+    ['a zero-width space', '\u200B'],
+    ['word joiners and zero-width spaces among spaces', ' \u2060\u200B \u200B '],
+    ['ideographic spaces', '\u3000\u3000'],
+    ['braille blanks', '\u2800\u2800'],
+  ])('reads optional text of only %s as none: stored as "", as when left out', (_what, blank) => {
+    // Act + Assess
+    expect(explanation.parse(blank)).toBe('');
+  });
+
+  it('keeps invisible characters inside optional text that has a visible one', () => {
+    expect(explanation.parse(' Pergub\u200B12 ')).toBe('Pergub\u200B12');
+  });
+
+  it('says in the published description that blank optional text counts as none, and only there', () => {
+    expect(explanation.meta()?.description).toContain('Blank text');
+    expect(name.meta()?.description).not.toContain('Blank text');
+  });
+
+  it('reads every optional free-text field of the API that is blank as none', () => {
+    // Prepare: invisible text a reader would take for an answer, a note, a reason
+    const blank = ' \u200B\u200B\u200B\u200B\u200B ';
+
+    // Act
+    const answer = IndicatorAnswerWriteSchema.parse({ level: 3, explanation: blank });
+    const score = ScoreWriteSchema.parse({ level: 3, note: blank });
+    const review = ReviewsWriteSchema.safeParse({
+      reviews: [{ indicatorNo: 1, valid: false, reason: blank, expectedVersion: 0 }],
+    });
+
+    // Assess: stored as none; a mark not valid still needs a reason someone can read
+    expect(answer.explanation).toBe('');
+    expect(score.note).toBe('');
+    expect(review.error?.issues.map((issue) => [issue.path.join('/'), issue.message])).toEqual([
+      ['reviews/0/reason', expect.stringContaining('needs a reason')],
     ]);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { scope, scopeDescriptions, scopeNames } from '#shared/api/access.ts';
 import { ProblemSchema } from '#shared/api/common/schemas.ts';
 import { sampleBodies } from '#shared/api/examples.ts';
-import { buildOpenApiDocument } from '#shared/api/openapi.ts';
+import { buildOpenApiDocument, documentedStatuses } from '#shared/api/openapi.ts';
 import { defaultMaxBodyBytes, type RouteSpec, routeKeyOf } from '#shared/api/route-spec.ts';
 import { routeList, routes } from '#shared/api/routes.ts';
 import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
@@ -43,6 +43,7 @@ const document = buildOpenApiDocument({ version: 'test' }) as unknown as {
   readonly components: {
     readonly securitySchemes: Readonly<Record<string, Record<string, unknown>>>;
     readonly responses?: Readonly<Record<string, Response>>;
+    readonly headers?: Readonly<Record<string, { readonly required?: boolean; readonly schema?: object }>>;
   };
 };
 
@@ -158,6 +159,33 @@ describe('what a 200 sends', () => {
     expect(Object.keys(content).sort()).toEqual(['application/json', 'text/csv']);
     expect(content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/RankingOpenData' });
     expect(content['text/csv']?.schema).toMatchObject({ type: 'string' });
+  });
+
+  it.each(byKey)(
+    '%s declares the content of every success that has a body (a generated client types it)',
+    (_key, route) => {
+      // Act: 204 and 304 carry no body; every other 2xx of the route table sends one.
+      const statuses = Object.keys(route.responses)
+        .map(Number)
+        .filter((status) => status >= 200 && status < 300 && status !== 204);
+
+      // Assess
+      for (const status of statuses) {
+        expect({ status, mediaTypes: Object.keys(responseOf(route, status)?.content ?? {}) }).toEqual({
+          status,
+          mediaTypes: expect.arrayContaining([expect.any(String)]),
+        });
+      }
+    },
+  );
+
+  it('declares the OpenAPI document as JSON with a schema of its own', () => {
+    // Act
+    const content = responseOf(routes.getOpenApi, 200)?.content ?? {};
+
+    // Assess
+    expect(content['application/json']?.schema).toEqual({ $ref: '#/components/schemas/OpenApiDocument' });
+    expect(routes.getOpenApi.responses[200].schema.safeParse(document).success).toBe(true);
   });
 });
 
@@ -338,6 +366,20 @@ describe('response headers', () => {
     }
     expect(headerNames(route, 429)).toContain('Retry-After');
   });
+
+  it.each(byKey.filter(([, route]) => documentedStatuses(route).includes(409)))(
+    '%s declares Retry-After on its 409, optional (sent when the conflict passes by itself)',
+    (_key, route) => {
+      // Act: the idempotency guard's "still running", a concurrent change (translateStorageError)
+      const header = responseOf(route, 409)?.headers?.['Retry-After'];
+      const component = document.components.headers?.['Retry-After-Conflict'];
+
+      // Assess
+      expect(header).toEqual({ $ref: '#/components/headers/Retry-After-Conflict' });
+      expect(component?.required ?? false).toBe(false);
+      expect(component?.schema).toMatchObject({ type: 'integer', minimum: 0 });
+    },
+  );
 
   it.each(byKey)('%s declares the CORS origin on every response', (_key, route) => {
     // Act

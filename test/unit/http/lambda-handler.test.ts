@@ -116,7 +116,12 @@ describe('createLambdaHandler: what shared caches may keep', () => {
     'public',
     publicRoutes,
     {
-      getFramework: async () => ({ status: 200, body: framework }),
+      // The language and file name stand for what the awards page and the open data send.
+      getFramework: async () => ({
+        status: 200,
+        body: framework,
+        headers: { 'content-language': 'id', 'content-disposition': 'inline; filename="spbe-2020.json"' },
+      }),
       getHealth: async () => ({ status: 200, body: { status: 'ok' } }),
     } as unknown as LambdaImplementations<'public'>,
     http,
@@ -176,6 +181,23 @@ describe('createLambdaHandler: what shared caches may keep', () => {
       expect(answer.headers?.['cache-control']).toBe('public, max-age=300');
     }
     expect(changed.statusCode).toBe(200);
+  });
+
+  it('sends the representation’s metadata with the 200 only: a 304 has no content type, language or file name', async () => {
+    // Prepare
+    const full = await get(...frameworkRoute);
+
+    // Act
+    const notModified = await get(...frameworkRoute, { 'if-none-match': String(full.headers?.etag) });
+
+    // Assess
+    expect(full.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'content-language': 'id',
+      'content-disposition': 'inline; filename="spbe-2020.json"',
+    });
+    expect(notModified.statusCode).toBe(304);
+    expect(Object.keys(notModified.headers ?? {}).filter((name) => name.startsWith('content-'))).toEqual([]);
   });
 
   it('keeps every other route out of caches: no-store, no ETag, never 304', async () => {
