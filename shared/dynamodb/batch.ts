@@ -82,7 +82,7 @@ export const batchWriteAll = async (
     for (let attempt = 1; pending.length > 0; attempt++) {
       if (attempt > maxAttempts) {
         throw new Error(
-          `${pending.length} items stayed unprocessed after ${maxAttempts} attempts (sustained throttling)`,
+          `${pending.length} ${pending.length === 1 ? 'item' : 'items'} stayed unprocessed after ${maxAttempts} attempts (sustained throttling)`,
         );
       }
       if (attempt > 1) await sleep(random() * baseDelayMs * 2 ** (attempt - 2));

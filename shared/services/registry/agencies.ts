@@ -252,7 +252,7 @@ export const createAgencyService = ({ agencies, audits, writes }: AgencyServiceP
     if (problems.length > 0) {
       problems.sort((a, b) => a.row - b.row);
       throw new ValidationError(
-        `${problems.length} of ${rows.length} rows are invalid; nothing was imported. Fix them and send the whole roster again.`,
+        `${problems.length} of ${rows.length} rows ${problems.length === 1 ? 'is' : 'are'} invalid; nothing was imported. Fix ${problems.length === 1 ? 'it' : 'them'} and send the whole roster again.`,
         { errors: problems.flatMap((problem) => problem.errors), extensions: { rows: problems } },
       );
     }

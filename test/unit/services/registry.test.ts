@@ -121,8 +121,9 @@ describe('agency registry rules (in-memory ports)', () => {
       { id: 'kab-badung', name: 'Pemerintah Kabupaten Badung', group: 'kabupaten' },
     ]);
 
-    // Assess
+    // Assess: one row, said in the singular
     await expect(result).rejects.toThrow(ValidationError);
+    await expect(result).rejects.toThrow(/^1 of 2 rows is invalid; nothing was imported\./);
     expect(await ports.agencies.listAll()).toEqual([]);
   });
 
