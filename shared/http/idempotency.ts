@@ -122,6 +122,31 @@ const claimOf = (tableName: string, record: IdempotencyRecord): TransactionClaim
 };
 
 /**
+ * The answer as the idempotency record keeps it: its body as JSON text. Powertools stores what it is
+ * given as a DynamoDB map, which keeps no member order, so a replay came back with the same members
+ * in another order — equal as JSON, not byte for byte, which a client that hashes or compares the
+ * receipt it was given would notice. Text keeps the bytes.
+ */
+interface KeptResponse {
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly bodyJson?: string;
+}
+
+const kept = (response: StoredResponse): KeptResponse => ({
+  status: response.status,
+  ...(response.headers === undefined ? {} : { headers: response.headers }),
+  ...(response.body === undefined ? {} : { bodyJson: JSON.stringify(response.body) }),
+});
+
+/** The answer again; a record written before answers were kept as text is its own answer. */
+const restored = (record: KeptResponse | StoredResponse): StoredResponse => {
+  if (!('bodyJson' in record) || typeof record.bodyJson !== 'string') return record as StoredResponse;
+  const { bodyJson, ...rest } = record;
+  return { ...rest, body: JSON.parse(bodyJson) as unknown };
+};
+
+/**
  * `client` is the function's one DynamoDB client (`functionDynamoDbClient()`), so that the records'
  * calls share its connections and are counted with the function's other calls.
  */
@@ -149,7 +174,7 @@ export const createIdempotencyGuard = (
   // makeIdempotent configures the layer on each call; the `with-change` flow uses it directly.
   persistenceStore.configure({ config });
   const replayOf = (record: IdempotencyRecord): StoredResponse => {
-    const response = record.getResponse() as unknown as StoredResponse;
+    const response = restored(record.getResponse() as unknown as KeptResponse);
     return {
       ...response,
       headers: {
@@ -243,7 +268,7 @@ export const createIdempotencyGuard = (
         throw error;
       }
     }
-    await stored(() => persistenceStore.saveSuccess(request, response as unknown as RecordData));
+    await stored(() => persistenceStore.saveSuccess(request, kept(response) as unknown as RecordData));
     return response;
   };
 
@@ -258,13 +283,16 @@ export const createIdempotencyGuard = (
         if (claim === 'with-change') {
           return await runWithChange(request as unknown as RecordData, context, execute);
         }
-        return await guarded(request, async () => {
+        // Powertools stores what the function returns and hands it back (through `responseHook`,
+        // which adds the replay headers) on a replay: the kept form both times, restored here.
+        const answer = await guarded(request, async () => {
           const response = await execute();
           const bytes = sizeOf(response);
           // Thrown so that Powertools removes its in-progress record instead of failing to save it.
           if (bytes > maxStoredResponseBytes) throw new UnstorableResponse(response, bytes);
-          return response;
+          return kept(response) as unknown as StoredResponse;
         });
+        return restored(answer);
       } catch (error) {
         if (error instanceof UnstorableResponse) {
           onUnstorable(error.bytes);

@@ -155,6 +155,35 @@ describe('Idempotency-Key claimed with the change (`with-change` routes)', () =>
   const changesIn = async (key: string) =>
     (await ports.audits.list(trailOf(key), { limit: 10 })).items.map((record) => record.target);
 
+  it.each([
+    ['before', 'k-bytes'],
+    ['with-change', 'w-bytes'],
+  ] as const)(
+    'replays the very bytes (claimed %s): members in the order first sent, not as DynamoDB keeps a map',
+    async (claim, key) => {
+      // Prepare: an answer whose members are in no sorted order, nested too
+      const answer = {
+        zeta: 1,
+        alpha: { yankee: [3, 1, 2], bravo: null, mike: 'm' },
+        kilo: [{ zulu: true, echo: 'e' }],
+        delta: 'd',
+      };
+      const execute = async (): Promise<StoredResponse> => {
+        if (claim === 'with-change') await changing(key)();
+        return { status: 201, body: answer };
+      };
+
+      // Act
+      const first = await guard.run(request(key), context, execute, claim);
+      const replay = await guard.run(request(key), context, execute, claim);
+
+      // Assess
+      expect(replay.headers).toMatchObject({ 'idempotent-replayed': 'true' });
+      expect(JSON.stringify(replay.body)).toBe(JSON.stringify(answer));
+      expect(JSON.stringify(first.body)).toBe(JSON.stringify(answer));
+    },
+  );
+
   it('claims the key in the change’s transaction, then stores the response: two round trips', async () => {
     // Act
     const { result, calls } = await recordDynamoDbCalls(() =>
