@@ -1,14 +1,16 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventType } from '#shared/domain/events.ts';
 import { endpointsPerAgency } from '#shared/domain/webhooks/endpoints.ts';
 import {
   assertSigningSecrets,
   type EndpointRef,
+  type KeyGeneration,
   type WebhookEndpointRecord,
   type WebhookEndpointStore,
   type WebhookStateChange,
   withoutSigningSecrets,
 } from '#shared/services/webhooks/ports.ts';
+import { batchGetAll } from './batch.ts';
 import { decodeCursorFor, encodeCursor, translateStorageError } from './errors.ts';
 import { agencyKeys, deliveryKeys, webhookKeys } from './keys.ts';
 import type { StateActionBuilders, TransactAction, WritePathTables } from './write-path.ts';
@@ -36,13 +38,9 @@ export const endpointFromItem = (item: Readonly<Record<string, unknown>>): Webho
   ) as unknown as WebhookEndpointRecord;
 
 type EndpointKeys = WebhookEndpointRecord['keys'];
-type KeyGeneration = EndpointKeys['current'];
 
 /** A key generation's secrets: the `whsec_` secret and the `whsk_` signing key, where it has them. */
-interface GenerationSecrets {
-  readonly secret?: string;
-  readonly signingKey?: string;
-}
+type GenerationSecrets = Pick<KeyGeneration, 'secret' | 'signingKey'>;
 
 /** What the signing-secrets item holds; the endpoint item keeps the rest (`withoutSigningSecrets`). */
 interface SigningSecrets {
@@ -279,30 +277,17 @@ export const createWebhookEndpointStore = (
 
   /** The endpoints with their secrets: two keys each, fifty endpoints a call (consistent). */
   const getMany = async (refs: readonly EndpointRef[]): Promise<WebhookEndpointRecord[]> => {
-    const found = new Map<string, Record<string, unknown>>();
     const keyOf = (key: { readonly PK?: unknown; readonly SK?: unknown }) =>
       `${String(key.PK)}|${String(key.SK)}`;
-    for (let start = 0; start < refs.length; start += 50) {
-      let keys: Readonly<Record<string, unknown>>[] = refs
-        .slice(start, start + 50)
-        .flatMap((ref) => [
-          { ...webhookKeys.endpoint(ref.agencyId, ref.endpointId) },
-          { ...webhookKeys.signingSecrets(ref.agencyId, ref.endpointId) },
-        ]);
-      // BatchGet may leave keys unprocessed under load: ask again for those (the SDK already backed off).
-      for (let round = 0; keys.length > 0; round += 1) {
-        if (round === 5) {
-          return translateStorageError(
-            Object.assign(new Error('Throttled'), { name: 'ThrottlingException' }),
-          );
-        }
-        const result = await client
-          .send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys, ConsistentRead: true } } }))
-          .catch(translateStorageError);
-        for (const item of result.Responses?.[tableName] ?? []) found.set(keyOf(item), item);
-        keys = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-      }
-    }
+    const items = await batchGetAll(
+      client,
+      tableName,
+      refs.flatMap((ref) => [
+        webhookKeys.endpoint(ref.agencyId, ref.endpointId),
+        webhookKeys.signingSecrets(ref.agencyId, ref.endpointId),
+      ]),
+    );
+    const found = new Map(items.map((item) => [keyOf(item), item]));
     return refs.flatMap((ref) => {
       const endpoint = found.get(keyOf(webhookKeys.endpoint(ref.agencyId, ref.endpointId)));
       if (!endpoint) return [];

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AwardIdSchema } from '#shared/api/awards/schemas.ts';
 import { AgencyIdSchema, InstantSchema, YearSchema } from '#shared/api/common/schemas.ts';
 import { revisionReasons } from '#shared/domain/awards/publication.ts';
 import { type EventType, eventTypes } from '#shared/domain/events.ts';
@@ -20,12 +21,7 @@ const LinkSchema = z
 const VersionSchema = z.int().min(1).max(1_000_000).meta({ format: 'int32' });
 const IndicatorNumbersSchema = z.array(z.int().min(1).max(99).meta({ format: 'int32' })).max(99);
 const AwardIdsSchema = z
-  .array(
-    z
-      .string()
-      .regex(/^apd-\d{4}-[a-z0-9-]{2,100}-\d{1,4}$/)
-      .max(114),
-  )
+  .array(AwardIdSchema)
   .max(300)
   .meta({ description: 'The award ids; each is read at `link`' });
 
